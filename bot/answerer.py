@@ -1,0 +1,114 @@
+"""The retrieval pipeline: check input → normalise → retrieve → fuse → decide.
+
+Loaded once per process (model, index, vocabulary); `ask` is then pure CPU work
+of a few milliseconds plus one query embedding.
+"""
+from __future__ import annotations
+
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.decision import Decision, DecisionConfig, Kind, Scored, decide
+from bot.diacritics import DiacriticRestorer
+from bot.fusion import fuse
+from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer, Synonyms
+from bot.retrieval import DenseRetriever, LexicalRetriever
+from indexer.build import plain
+from indexer.embedder import Embedder
+from indexer.knowledge import SYNONYMS_FILE, KnowledgeEntry
+from indexer.store import IndexSnapshot
+from indexer.vntext import clean, fold
+
+_CANDIDATES = 10
+
+
+class InputKind:
+    """Reasons a message is not a question we can look up."""
+    EMPTY = "empty"
+    NO_WORDS = "no_words"
+    OTHER_LANGUAGE = "other_language"
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    kind: str                           # a decision Kind value or an InputKind value
+    entry: KnowledgeEntry | None
+    score: float
+    options: tuple[KnowledgeEntry, ...]
+    query: NormalizedQuery | None
+    truncated: bool
+    latency_ms: float
+
+    @property
+    def matched(self) -> bool:
+        return self.kind == Kind.ANSWER.value
+
+
+def check_input(text: str) -> str | None:
+    """Why this message cannot be looked up, or None when it can."""
+    if not text:
+        return InputKind.EMPTY
+    letters = [c for c in text if c.isalpha()]
+    if not letters and not any(c.isdigit() for c in text):
+        return InputKind.NO_WORDS
+    foreign = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
+    if letters and foreign / len(letters) > 0.5:
+        return InputKind.OTHER_LANGUAGE
+    return None
+
+
+class Answerer:
+    def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
+                 decision: DecisionConfig, province: str = "") -> None:
+        self.entries = {e.id: e for e in snapshot.entries}
+        self._decision = decision
+        self._province = province
+        self.dense = DenseRetriever(snapshot, embedder)
+        self.lexical = LexicalRetriever(snapshot)
+        restorer = DiacriticRestorer.trained_on(
+            text for e in snapshot.entries for text in (e.title, *e.questions, plain(e.body)))
+        vocabulary = self.lexical.vocabulary | {w for key in synonyms.abbreviations for w in key.split()}
+        self.normalizer = QueryNormalizer(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
+
+    @classmethod
+    def load(cls, snapshot: IndexSnapshot, embedder: Embedder, knowledge_dir: Path,
+             decision_file: Path | None = None, province: str = "") -> "Answerer":
+        synonyms_path = Path(knowledge_dir) / SYNONYMS_FILE
+        synonyms = Synonyms.load(synonyms_path) if synonyms_path.exists() else Synonyms()
+        return cls(snapshot, embedder, synonyms, DecisionConfig.load(decision_file), province)
+
+    def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
+        """Fused candidates with calibrated confidence, best first."""
+        dense = self.dense.search(query, _CANDIDATES * 3) if use_dense else []
+        lexical = self.lexical.search(query, _CANDIDATES * 3) if use_lexical else []
+        weight = self._decision.dense_weight if use_dense and use_lexical else float(use_dense)
+        scored = []
+        for c in fuse(dense, lexical, weight)[:_CANDIDATES]:
+            entry = self.entries[c.entry_id]
+            local = bool(self._province) and self._province in entry.provinces
+            conf = self._decision.confidence(c.dense, self.lexical.coverage(query, c.entry_id))
+            scored.append(Scored(c.entry_id, c.fused + (self._decision.province_boost if local else 0.0), conf))
+        return sorted(scored, key=lambda s: -s.fused)
+
+    def ask(self, question: str) -> Answer:
+        started = time.perf_counter()
+        text = clean(question)
+        truncated = len(text) > MAX_QUERY_CHARS
+        problem = check_input(text)
+        query = None
+        decision = Decision(Kind.DONT_KNOW, None, 0.0)
+        if problem is None:
+            query = self.normalizer.normalize(text)
+            if not any(t.isalpha() for t in fold(query.text)):
+                problem = InputKind.NO_WORDS
+            else:
+                decision = decide(self.rank(query), self._decision)
+        return Answer(
+            question=question, kind=problem or decision.kind.value,
+            entry=self.entries.get(decision.entry_id) if decision.entry_id else None,
+            score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
+            query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        )

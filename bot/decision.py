@@ -1,0 +1,76 @@
+"""Decide, separately from ranking: answer, ask "Ý bạn là…?", or say we do not know.
+
+Confidence is a logistic model over two absolute signals (dense cosine and
+lexical coverage of the top candidate); its weights and the thresholds are
+calibrated on labelled questions by bench/calibrate.py and live in a YAML file.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import yaml
+
+DEFAULT_FILE = Path(__file__).with_name("decision.yaml")
+
+
+class Kind(str, Enum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    DONT_KNOW = "dont_know"
+
+
+@dataclass(frozen=True)
+class DecisionConfig:
+    dense_weight: float      # fusion weight of the dense retriever
+    w_dense: float           # logistic weight of the top dense cosine
+    w_coverage: float        # logistic weight of the top lexical coverage
+    bias: float
+    answer_at: float         # confidence needed to answer
+    clarify_at: float        # confidence a candidate needs to be offered as an option
+    clarify_margin: float    # fused-score gap under which two confident candidates are "too close"
+    province_boost: float = 0.15  # fused-score bonus for an entry local to the configured province
+    max_options: int = 3
+    calibration: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "DecisionConfig":
+        data = yaml.safe_load(Path(path or DEFAULT_FILE).read_text(encoding="utf-8"))
+        return cls(**data)
+
+    def confidence(self, dense: float, coverage: float) -> float:
+        z = self.bias + self.w_dense * dense + self.w_coverage * coverage
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A ranked candidate with the signals the decision needs."""
+    entry_id: str
+    fused: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Kind
+    entry_id: str | None
+    score: float
+    options: tuple[str, ...] = ()
+
+
+def decide(ranked: list[Scored], cfg: DecisionConfig) -> Decision:
+    if not ranked:
+        return Decision(Kind.DONT_KNOW, None, 0.0)
+    top = ranked[0]
+    offered = [c for c in ranked[:cfg.max_options] if c.confidence >= cfg.clarify_at]
+    if top.confidence < cfg.answer_at:
+        if len(offered) >= 2:
+            return Decision(Kind.CLARIFY, None, top.confidence, tuple(c.entry_id for c in offered))
+        return Decision(Kind.DONT_KNOW, None, top.confidence)
+    close = [c for c in offered[1:] if top.fused - c.fused < cfg.clarify_margin]
+    if close:
+        return Decision(Kind.CLARIFY, None, top.confidence, (top.entry_id, *(c.entry_id for c in close)))
+    return Decision(Kind.ANSWER, top.entry_id, top.confidence)

@@ -1,0 +1,19 @@
+"""Vietnamese wording, kept in messages.yaml so staff can edit it without code."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, str]:
+    return {k: str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
+
+
+def say(key: str, path: Path = MESSAGES_FILE, **values: str) -> str:
+    texts = _load(path)
+    return texts[key].format(**{**texts, **values}) if "{" in texts[key] else texts[key]

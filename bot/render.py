@@ -1,0 +1,34 @@
+"""How an answer reads on a phone: the steps, then the portal links, then the review date."""
+from __future__ import annotations
+
+from bot.answerer import Answer
+from bot.decision import Kind
+from bot.messages import say
+from indexer.knowledge import KnowledgeEntry
+
+
+def entry_text(entry: KnowledgeEntry) -> str:
+    parts = [entry.title, "", entry.body.strip()]
+    if entry.links:
+        parts += ["", say("links_heading")] + [f"• {link.title}: {link.url}" for link in entry.links]
+    parts += ["", say("reviewed", date=entry.reviewed.strftime("%d/%m/%Y"))]
+    return "\n".join(parts)
+
+
+def reply_text(answer: Answer) -> str:
+    """Everything a citizen sees for one looked-up question."""
+    notes = []
+    if answer.truncated:
+        notes.append(say("truncated"))
+    if answer.kind == Kind.ANSWER.value and answer.entry:
+        if answer.query and answer.query.restored:
+            notes.append(say("restored", restored=answer.query.text))
+        return "\n".join(notes + [entry_text(answer.entry)])
+    if answer.kind == Kind.CLARIFY.value:
+        if answer.query and answer.query.restored:
+            notes.append(say("restored", restored=answer.query.text))
+        options = [f"{i}. {e.title}" for i, e in enumerate(answer.options, 1)]
+        return "\n".join(notes + [say("clarify"), *options])
+    if answer.kind == Kind.DONT_KNOW.value:
+        return "\n".join(notes + [say("dont_know")])
+    return say(answer.kind)

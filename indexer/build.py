@@ -1,0 +1,111 @@
+"""Turn the knowledge folder into a dense (FAISS) + lexical (BM25) index.
+
+Only entries whose content hash changed are re-embedded; the new build is
+written aside and published with an atomic swap.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import bm25s
+import numpy as np
+from tqdm import tqdm
+
+from indexer.embedder import Embedder, model_id_for
+from indexer.knowledge import KnowledgeEntry, load_knowledge
+from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
+from indexer.vntext import fold, lexical_terms, syllables
+
+_MARKUP = re.compile(r"[*_`#>\[\]()]|https?://\S+")
+
+
+def plain(markdown: str) -> str:
+    """Body text without Markdown markup or URLs, for embedding and matching."""
+    return " ".join(_MARKUP.sub(" ", markdown).split())
+
+
+def entry_terms(entry: KnowledgeEntry) -> list[str]:
+    """Lexical document of an entry; title and questions count twice (they say what it answers)."""
+    head = " ".join([entry.title, *entry.questions])
+    folded_head = fold(" ".join(syllables(head)))
+    folded_body = fold(" ".join(syllables(plain(entry.body))))
+    return lexical_terms(folded_head.split()) * 2 + lexical_terms(folded_body.split())
+
+
+def dense_texts(entry: KnowledgeEntry) -> list[tuple[str, str, bool]]:
+    """(kind, text, is_query) for every vector of an entry."""
+    texts = [("title", entry.title, True)]
+    texts += [("question", q, True) for q in entry.questions]
+    texts.append(("body", f"{entry.title}. {plain(entry.body)}", False))
+    return texts
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    entries: int
+    embedded: int
+    reused: int
+    seconds: float
+    changed: bool
+
+
+def _previous(index_dir: Path, model_id: str) -> IndexSnapshot | None:
+    try:
+        return load_snapshot(index_dir, model_id)
+    except (IndexProblem, OSError, ValueError, KeyError):
+        return None
+
+
+def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
+                embedder_factory: Callable[[str], Embedder], progress: bool = True) -> BuildReport:
+    """Build (or incrementally update) the index; raises KnowledgeError on bad files."""
+    started = time.perf_counter()
+    entries, _ = load_knowledge(knowledge_dir)
+    index_dir = Path(index_dir)
+    model_id = model_id_for(model_name)
+    prev = _previous(index_dir, model_id)
+    prev_hashes = prev.manifest.entries if prev else {}
+    hashes = {e.id: e.content_hash for e in entries}
+    if prev and prev_hashes == hashes:
+        return BuildReport(len(entries), 0, len(entries), time.perf_counter() - started, changed=False)
+
+    todo = [e for e in entries if prev_hashes.get(e.id) != hashes[e.id]]
+    fresh: dict[str, tuple[list[Row], np.ndarray]] = {}
+    embedder = embedder_factory(model_name) if todo else None
+    dimension = embedder.dimension if embedder else prev.manifest.dimension
+    if embedder and embedder.model_id != model_id:
+        raise ValueError(f"embedder reports model id {embedder.model_id}, expected {model_id}")
+    bar = tqdm(todo, desc="Nhúng mục kiến thức", unit="mục", disable=not progress or not todo)
+    for entry in bar:
+        texts = dense_texts(entry)
+        q_idx = [i for i, t in enumerate(texts) if t[2]]
+        p_idx = [i for i, t in enumerate(texts) if not t[2]]
+        vecs = np.zeros((len(texts), dimension), dtype=np.float32)
+        vecs[q_idx] = embedder.embed_queries([texts[i][1] for i in q_idx])
+        vecs[p_idx] = embedder.embed_passages([texts[i][1] for i in p_idx])
+        fresh[entry.id] = ([Row(entry.id, t[0]) for t in texts], vecs)
+
+    rows: list[Row] = []
+    blocks: list[np.ndarray] = []
+    for entry in entries:
+        r, v = fresh[entry.id] if entry.id in fresh else prev.vectors_of(entry.id)
+        rows += r
+        blocks.append(v)
+    vectors = np.vstack(blocks) if blocks else np.zeros((0, dimension), np.float32)
+
+    lexical = bm25s.BM25()
+    lexical.index([entry_terms(e) for e in entries], show_progress=False)
+
+    stamp = dt.datetime.now(dt.timezone.utc)
+    manifest = Manifest(FORMAT_VERSION, model_id, dimension, stamp.isoformat(timespec="seconds"), hashes)
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    folder = builds / f"{stamp:%Y%m%dT%H%M%S%f}"
+    write_build(folder, manifest, vectors, rows, lexical, entries)
+    publish(index_dir, folder)
+    return BuildReport(len(entries), len(todo), len(entries) - len(todo), time.perf_counter() - started, changed=True)

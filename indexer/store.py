@@ -1,0 +1,160 @@
+"""On-disk layout of a built index and how to read it back.
+
+Layout: <index_dir>/builds/<build id>/ holds one complete build; the symlink
+<index_dir>/current points at the live one and is swapped with an atomic
+rename, so a running bot never reads half an index.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from indexer.knowledge import KnowledgeEntry, Link, Source
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DENSE = "dense.faiss"
+ROWS = "rows.json"
+ENTRIES = "entries.json"
+LEXICAL = "lexical"
+
+
+class IndexProblem(Exception):
+    """Base for index problems the bot reports to staff in plain words."""
+
+
+class IndexMissing(IndexProblem):
+    pass
+
+
+class ModelMismatch(IndexProblem):
+    def __init__(self, built: str, configured: str):
+        super().__init__(
+            f"Chỉ mục được tạo bằng mô hình '{built}', nhưng cấu hình hiện tại dùng '{configured}'. "
+            "Hãy chạy 'dvcbot index' để tạo lại chỉ mục với mô hình đang cấu hình "
+            "(hoặc đặt lại DVCBOT_EMBEDDING_MODEL)."
+        )
+        self.built, self.configured = built, configured
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    model_id: str
+    dimension: int
+    built_at: str
+    entries: dict[str, str]  # entry id -> content hash
+
+    @classmethod
+    def read(cls, folder: Path) -> "Manifest":
+        return cls(**json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
+
+    def write(self, folder: Path) -> None:
+        (folder / MANIFEST).write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One dense vector: which entry it belongs to and what text it embeds."""
+    entry_id: str
+    kind: str  # title | question | body
+
+
+@dataclass
+class IndexSnapshot:
+    folder: Path
+    manifest: Manifest
+    dense: faiss.Index
+    rows: list[Row]
+    lexical: bm25s.BM25
+    entries: list[KnowledgeEntry]
+
+    def vectors_of(self, entry_id: str) -> tuple[list[Row], np.ndarray]:
+        """Stored vectors of one entry, reused when its content has not changed."""
+        idx = [i for i, r in enumerate(self.rows) if r.entry_id == entry_id]
+        vecs = np.vstack([self.dense.reconstruct(i) for i in idx]) if idx else np.zeros((0, self.manifest.dimension), "float32")
+        return [self.rows[i] for i in idx], vecs
+
+
+def current_path(index_dir: Path) -> Path:
+    return Path(index_dir) / "current"
+
+
+def entry_to_json(e: KnowledgeEntry) -> dict:
+    d = asdict(e)
+    d["reviewed"] = e.reviewed.isoformat()
+    d["links"] = [link.model_dump() for link in e.links]
+    d["sources"] = [s.model_dump() for s in e.sources]
+    return d
+
+
+def entry_from_json(d: dict) -> KnowledgeEntry:
+    return KnowledgeEntry(
+        id=d["id"], title=d["title"], topic=d["topic"], questions=tuple(d["questions"]),
+        links=tuple(Link(**x) for x in d["links"]), sources=tuple(Source(**x) for x in d["sources"]),
+        reviewed=dt.date.fromisoformat(d["reviewed"]), provinces=tuple(d["provinces"]),
+        body=d["body"], path=d["path"],
+    )
+
+
+def write_build(folder: Path, manifest: Manifest, vectors: np.ndarray, rows: list[Row],
+                lexical: bm25s.BM25, entries: list[KnowledgeEntry]) -> None:
+    folder.mkdir(parents=True)
+    dense = faiss.IndexFlatIP(manifest.dimension)
+    if len(vectors):
+        dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(dense, str(folder / DENSE))
+    (folder / ROWS).write_text(json.dumps([[r.entry_id, r.kind] for r in rows]), encoding="utf-8")
+    (folder / ENTRIES).write_text(json.dumps([entry_to_json(e) for e in entries], ensure_ascii=False), encoding="utf-8")
+    lexical.save(str(folder / LEXICAL))
+    manifest.write(folder)  # written last: a build without a manifest is incomplete
+
+
+def publish(index_dir: Path, build: Path) -> None:
+    """Point `current` at a finished build with one atomic rename; drop stale builds."""
+    link = current_path(index_dir)
+    previous = link.resolve() if link.is_symlink() else None
+    tmp = Path(index_dir) / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(build.relative_to(index_dir))
+    os.replace(tmp, link)
+    keep = {build.resolve()} | ({previous} if previous else set())
+    for old in (Path(index_dir) / "builds").iterdir():
+        if old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> Manifest | None:
+    folder = current_path(index_dir)
+    try:
+        return Manifest.read(folder.resolve())
+    except (FileNotFoundError, json.JSONDecodeError, TypeError):
+        return None
+
+
+def load_snapshot(index_dir: Path, expected_model_id: str | None = None) -> IndexSnapshot:
+    """Load the live build; refuse one made with another model."""
+    link = current_path(index_dir)
+    if not link.exists():
+        raise IndexMissing(f"Chưa có chỉ mục ở {index_dir}. Hãy chạy 'dvcbot index'.")
+    folder = link.resolve()
+    manifest = Manifest.read(folder)
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMissing("Chỉ mục được tạo bởi phiên bản khác của chương trình. Hãy chạy 'dvcbot index'.")
+    if expected_model_id is not None and manifest.model_id != expected_model_id:
+        raise ModelMismatch(manifest.model_id, expected_model_id)
+    rows = [Row(*r) for r in json.loads((folder / ROWS).read_text(encoding="utf-8"))]
+    entries = [entry_from_json(d) for d in json.loads((folder / ENTRIES).read_text(encoding="utf-8"))]
+    return IndexSnapshot(
+        folder=folder, manifest=manifest, dense=faiss.read_index(str(folder / DENSE)), rows=rows,
+        lexical=bm25s.BM25.load(str(folder / LEXICAL)), entries=entries,
+    )

@@ -1,0 +1,109 @@
+"""Vietnamese text primitives shared by the indexer and the bot.
+
+Matching works on *folded* syllables (no diacritics, lowercase, đ→d); display
+always keeps the original Vietnamese, because folding merges distinct words
+(dương/đường/đương).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Combining tone marks (NFD): grave, acute, hook above, tilde, dot below.
+_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+# Letters whose vowel quality mark makes them the tone carrier.
+_MODIFIED = set("âăêôơư")
+_VOWELS = set("aăâeêioôơuưy")
+# Zero-width and bidi control characters people paste from apps and web pages.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def clean(text: str) -> str:
+    """Remove control, zero-width and bidi characters; collapse whitespace; NFC."""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def _split_tone(syllable: str) -> tuple[str, str | None]:
+    """Return the syllable without its tone mark (NFC) and the tone mark."""
+    tone = None
+    kept = []
+    for ch in unicodedata.normalize("NFD", syllable):
+        if ch in _TONES:
+            tone = ch
+        else:
+            kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def _tone_position(base: str) -> int | None:
+    """Index of the vowel that carries the tone, traditional style (hòa, thủy)."""
+    low = base.lower()
+    start = 0
+    if low.startswith("qu") and len(low) > 2 and low[2] in _VOWELS:
+        start = 2
+    elif low.startswith("gi") and len(low) > 2 and low[2] in _VOWELS:
+        start = 2
+    idx = [i for i in range(start, len(low)) if low[i] in _VOWELS]
+    if not idx:
+        idx = [i for i in range(len(low)) if low[i] in _VOWELS]
+        if not idx:
+            return None
+    # the vowel cluster is the first contiguous run of vowels
+    cluster = [idx[0]]
+    for i in idx[1:]:
+        if i == cluster[-1] + 1:
+            cluster.append(i)
+        else:
+            break
+    modified = [i for i in cluster if low[i] in _MODIFIED]
+    if modified:
+        return modified[-1]
+    has_final = cluster[-1] < len(low) - 1
+    if has_final:
+        return cluster[-1]
+    if len(cluster) == 3:
+        return cluster[1]
+    return cluster[0]
+
+
+def canonical_tone(syllable: str) -> str:
+    """Place the tone mark of one syllable in one canonical position."""
+    base, tone = _split_tone(syllable)
+    if tone is None or not base.isalpha():
+        return unicodedata.normalize("NFC", syllable)
+    pos = _tone_position(base)
+    if pos is None:
+        return unicodedata.normalize("NFC", syllable)
+    marked = base[pos] + tone
+    return unicodedata.normalize("NFC", base[:pos] + marked + base[pos + 1:])
+
+
+def canonical(text: str) -> str:
+    """Clean text and give every syllable the canonical tone placement."""
+    return _WORD.sub(lambda m: canonical_tone(m.group(0)), clean(text))
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics (đ→d), for matching only."""
+    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d").replace("\u0111", "d")
+    return unicodedata.normalize("NFC", "".join(c for c in text if unicodedata.category(c) != "Mn"))
+
+
+def syllables(text: str) -> list[str]:
+    """Lowercase word tokens (syllables, numbers, latin words) of canonical text."""
+    return [m.group(0) for m in _WORD.finditer(canonical(text).lower())]
+
+
+def has_diacritics(text: str) -> bool:
+    """True when any letter carries a Vietnamese mark (or is đ)."""
+    return fold(text) != text.lower()
+
+
+def lexical_terms(folded_syllables: list[str]) -> list[str]:
+    """Folded syllables plus syllable bigrams: the lexical index's vocabulary."""
+    bigrams = [f"{a}_{b}" for a, b in zip(folded_syllables, folded_syllables[1:])]
+    return folded_syllables + bigrams
