@@ -64,7 +64,7 @@ class Answerer:
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
                  decision: DecisionConfig, province: str = "") -> None:
         self.entries = {e.id: e for e in snapshot.entries}
-        self._decision = decision
+        self.decision = decision
         self._province = province
         self.dense = DenseRetriever(snapshot, embedder)
         self.lexical = LexicalRetriever(snapshot)
@@ -84,13 +84,15 @@ class Answerer:
         """Fused candidates with calibrated confidence, best first."""
         dense = self.dense.search(query, _CANDIDATES * 3) if use_dense else []
         lexical = self.lexical.search(query, _CANDIDATES * 3) if use_lexical else []
-        weight = self._decision.dense_weight if use_dense and use_lexical else float(use_dense)
+        weight = self.decision.dense_weight if use_dense and use_lexical else float(use_dense)
         scored = []
         for c in fuse(dense, lexical, weight)[:_CANDIDATES]:
             entry = self.entries[c.entry_id]
             local = bool(self._province) and self._province in entry.provinces
-            conf = self._decision.confidence(c.dense, self.lexical.coverage(query, c.entry_id))
-            scored.append(Scored(c.entry_id, c.fused + (self._decision.province_boost if local else 0.0), conf))
+            coverage = self.lexical.coverage(query, c.entry_id)
+            conf = self.decision.confidence(c.dense, coverage)
+            boost = self.decision.province_boost if local else 0.0
+            scored.append(Scored(c.entry_id, c.fused + boost, conf, c.dense, coverage))
         return sorted(scored, key=lambda s: -s.fused)
 
     def ask(self, question: str) -> Answer:
@@ -105,7 +107,7 @@ class Answerer:
             if not any(t.isalpha() for t in fold(query.text)):
                 problem = InputKind.NO_WORDS
             else:
-                decision = decide(self.rank(query), self._decision)
+                decision = decide(self.rank(query), self.decision)
         return Answer(
             question=question, kind=problem or decision.kind.value,
             entry=self.entries.get(decision.entry_id) if decision.entry_id else None,

@@ -51,6 +51,8 @@ class Scored:
     entry_id: str
     fused: float
     confidence: float
+    dense: float = 0.0      # raw cosine, kept for calibration
+    coverage: float = 0.0   # lexical coverage, kept for calibration
 
 
 @dataclass(frozen=True)

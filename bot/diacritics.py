@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from indexer.vntext import fold, has_diacritics, syllables
 
 _BIGRAM_WEIGHT = 0.8
+MIN_ACCENTED_SHARE = 0.3  # texts with fewer marked syllables are typed without diacritics
 
 
 class DiacriticRestorer:
@@ -31,7 +32,10 @@ class DiacriticRestorer:
         return model
 
     def learn(self, text: str) -> None:
+        """Count syllables of accented text; unaccented text would teach it to leave words bare."""
         sylls = syllables(text)
+        if not sylls or sum(map(has_diacritics, sylls)) / len(sylls) < MIN_ACCENTED_SHARE:
+            return
         for s in sylls:
             self._forms[fold(s)][s] += 1
         self._unigrams.update(sylls)

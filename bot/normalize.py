@@ -14,11 +14,10 @@ import yaml
 from rapidfuzz.distance import OSA
 from rapidfuzz import process
 
-from bot.diacritics import DiacriticRestorer
+from bot.diacritics import MIN_ACCENTED_SHARE, DiacriticRestorer
 from indexer.vntext import fold, has_diacritics, syllables
 
 MAX_QUERY_CHARS = 500
-ACCENTED_SHARE = 0.3  # share of marked words from which a question counts as typed with diacritics
 _MAX_KEY_WORDS = 4
 # A well-formed Vietnamese syllable (folded). Anything else unknown is a typo candidate.
 _SYLLABLE = re.compile(
@@ -114,7 +113,7 @@ class QueryNormalizer:
         ("tối nay" must not become "tối này").
         """
         marked = sum(1 for t in typed if has_diacritics(t))
-        if typed and marked / len(typed) >= ACCENTED_SHARE:
+        if typed and marked / len(typed) >= MIN_ACCENTED_SHARE:
             return words
         return self._restorer.restore(words)
 
