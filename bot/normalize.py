@@ -18,6 +18,7 @@ from bot.diacritics import MIN_ACCENTED_SHARE, DiacriticRestorer
 from indexer.vntext import fold, has_diacritics, syllables
 
 MAX_QUERY_CHARS = 500
+MAX_TOKEN_CHARS = 30  # longer "words" are pasted junk, not Vietnamese
 _MAX_KEY_WORDS = 4
 # A well-formed Vietnamese syllable (folded). Anything else unknown is a typo candidate.
 _SYLLABLE = re.compile(
@@ -33,6 +34,7 @@ class Synonyms:
     """Staff-edited abbreviations (replaced) and synonyms (added), keyed by folded words."""
     abbreviations: dict[str, str] = field(default_factory=dict)
     synonyms: dict[str, str] = field(default_factory=dict)
+    fillers: frozenset[str] = frozenset()  # politeness and filler phrases dropped before matching
 
     @classmethod
     def load(cls, path: Path) -> "Synonyms":
@@ -44,7 +46,10 @@ class Synonyms:
                 raise ValueError(f"{path}: mục '{section}' phải là các cặp 'viết tắt: dạng đầy đủ'")
             return {" ".join(fold(str(k)).split()): str(v).strip() for k, v in raw.items()}
 
-        return cls(table("viet_tat"), table("dong_nghia"))
+        fillers = data.get("bo_qua") or []
+        if not isinstance(fillers, list):
+            raise ValueError(f"{path}: mục 'bo_qua' phải là một danh sách (mỗi dòng bắt đầu bằng dấu -)")
+        return cls(table("viet_tat"), table("dong_nghia"), frozenset(" ".join(fold(str(f)).split()) for f in fillers))
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class QueryNormalizer:
         self._restorer = restorer
 
     def _expand(self, tokens: list[str]) -> tuple[list[str], set[int]]:
-        """Replace abbreviations, append synonyms; returns tokens and positions not to touch."""
+        """Drop fillers, replace abbreviations, append synonyms; returns tokens and positions not to touch."""
         out: list[str] = []
         fixed: set[int] = set()
         added: list[str] = []
@@ -78,6 +83,9 @@ class QueryNormalizer:
         while i < len(tokens):
             for n in range(min(_MAX_KEY_WORDS, len(tokens) - i), 0, -1):
                 key = " ".join(fold(t) for t in tokens[i:i + n])
+                if key in self._synonyms.fillers and n < len(tokens):
+                    i += n
+                    break
                 if key in self._synonyms.abbreviations:
                     words = syllables(self._synonyms.abbreviations[key])
                     fixed.update(range(len(out), len(out) + len(words)))
@@ -118,7 +126,7 @@ class QueryNormalizer:
         return self._restorer.restore(words)
 
     def normalize(self, text: str) -> NormalizedQuery:
-        tokens = syllables(text[:MAX_QUERY_CHARS])
+        tokens = [t for t in syllables(text[:MAX_QUERY_CHARS]) if len(t) <= MAX_TOKEN_CHARS]
         original = " ".join(tokens)
         tokens, fixed = self._expand(tokens)
         words: list[str] = []

@@ -1,0 +1,90 @@
+"""Shared fixtures: a deterministic fake embedder and small knowledge folders."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.embedder import model_id_for
+from indexer.vntext import fold, syllables
+
+REPO = Path(__file__).resolve().parents[1]
+FAKE_MODEL = "fake-hash-model"
+
+
+class FakeEmbedder:
+    """Bag of hashed folded syllables: similar wording → similar vectors; counts calls."""
+
+    dimension = 64
+
+    def __init__(self, name: str = FAKE_MODEL) -> None:
+        self.model_id = model_id_for(name)
+        self.embedded: list[str] = []
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dimension, dtype=np.float32)
+        for s in syllables(fold(text)):
+            v[int(hashlib.sha256(s.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        self.embedded += texts
+        return np.vstack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+    embed_passages = embed_queries
+
+
+ENTRY = """\
+---
+id: {id}
+title: {title}
+topic: vneid
+questions:
+  - {q1}
+  - {q2}
+  - {q3}
+links:
+  - title: VNeID
+    url: https://vneid.gov.vn
+sources:
+  - title: Nghị định 69/2024/NĐ-CP
+reviewed: 2026-01-15
+---
+1. {body}
+"""
+
+
+def write_entry(folder: Path, id: str, title: str, questions: list[str], body: str) -> Path:
+    path = folder / f"{id}.md"
+    path.write_text(ENTRY.format(id=id, title=title, q1=questions[0], q2=questions[1], q3=questions[2], body=body),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_kb(tmp_path: Path) -> Path:
+    kb = tmp_path / "knowledge"
+    kb.mkdir()
+    (kb / "topics.yaml").write_text(textwrap.dedent("""\
+        topics:
+          vneid: VNeID
+          thanh-toan: Thanh toán
+        provinces:
+          ha-tinh: Hà Tĩnh
+        """), encoding="utf-8")
+    shutil.copy(REPO / "knowledge" / "synonyms.yaml", kb / "synonyms.yaml")
+    write_entry(kb, "dang-ky-muc-2", "Đăng ký định danh mức 2",
+                ["Làm định danh mức 2 ở đâu?", "đăng ký tài khoản định danh điện tử mức 2", "đi đâu để làm định danh mức 2"],
+                "Đến công an xã, phường mang theo thẻ căn cước.")
+    write_entry(kb, "quen-mat-khau", "Quên mật khẩu VNeID",
+                ["Quên mật khẩu VNeID thì làm sao?", "lấy lại mật khẩu ứng dụng định danh", "không nhớ mật khẩu đăng nhập"],
+                "Bấm Quên mật khẩu, nhập số định danh và mã OTP.")
+    write_entry(kb, "khong-nhan-otp", "Không nhận được mã OTP",
+                ["Không nhận được mã OTP", "mã xác thực không gửi về điện thoại", "chờ mãi không có tin nhắn OTP"],
+                "Kiểm tra số điện thoại chính chủ, chờ rồi gửi lại mã.")
+    return kb

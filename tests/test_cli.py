@@ -1,0 +1,91 @@
+"""`dvcbot` as other tools call it: a real subprocess, a real index, the real bundled model."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from handlers.cli import parser
+from tests.conftest import REPO
+
+FIELDS = {"question", "matched", "entry_id", "title", "score", "answer", "links", "suggestions", "latency_ms"}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    data = tmp_path_factory.mktemp("var")
+    e = {**os.environ, "DVCBOT_DATA_DIR": str(data), "DVCBOT_KNOWLEDGE_DIR": str(REPO / "knowledge")}
+    e.pop("DVCBOT_INDEX_DIR", None)
+    e.pop("DVCBOT_EMBEDDING_MODEL", None)
+    return e
+
+
+def dvcbot(env, *args, stdin=""):
+    return subprocess.run([sys.executable, "-m", "handlers.cli", *args], input=stdin, capture_output=True,
+                          text=True, env=env, cwd=REPO, timeout=600)
+
+
+@pytest.mark.slow
+def test_first_ask_builds_index_and_says_so(env):
+    r = dvcbot(env, "ask", "--json", "dk vneid muc 2 o dau")
+    assert r.returncode == 0, r.stderr
+    assert "Chưa có chỉ mục" in r.stderr
+    row = json.loads(r.stdout)
+    assert set(row) == FIELDS
+    assert row["matched"] is True and row["entry_id"] == "vneid-dang-ky-muc-2"
+    assert "công an" in row["answer"].lower()
+    assert all(link["url"].startswith("https://") for link in row["links"])
+
+
+@pytest.mark.slow
+def test_json_reads_one_question_per_stdin_line(env):
+    r = dvcbot(env, "ask", "--json", stdin="ko nhan dc otp\n\nBitcoin có nên mua không\n")
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["question"] for row in rows] == ["ko nhan dc otp", "", "Bitcoin có nên mua không"]
+    assert rows[0]["matched"] and rows[0]["entry_id"] == "vneid-khong-nhan-otp"
+    assert not rows[1]["matched"] and "gõ câu hỏi" in rows[1]["answer"]
+    assert not rows[2]["matched"] and rows[2]["entry_id"] is None
+    assert "Chưa có chỉ mục" not in r.stderr
+
+
+@pytest.mark.slow
+def test_plain_ask_prints_what_a_citizen_sees(env):
+    r = dvcbot(env, "ask", "quên passcode vneid")
+    assert r.returncode == 0
+    assert "Quên passcode" in r.stdout and "https://" in r.stdout and "{" not in r.stdout
+
+
+@pytest.mark.slow
+def test_index_built_with_other_model_is_refused_with_clear_message(env, tmp_path):
+    other = {**env, "DVCBOT_EMBEDDING_MODEL": "intfloat/multilingual-e5-base"}
+    r = dvcbot(other, "ask", "--json", "vneid")
+    assert r.returncode == 2
+    assert "dvcbot index" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_bad_knowledge_file_fails_index_with_every_problem(env, tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(REPO / "knowledge", kb)
+    (kb / "vneid" / "vneid-tong-dai.md").write_text("không có phần đầu", encoding="utf-8")
+    (kb / "thu-tuc" / "thutuc-ho-chieu.md").write_text("---\ntitle: x\n---\nthân\n", encoding="utf-8")
+    r = dvcbot({**env, "DVCBOT_KNOWLEDGE_DIR": str(kb), "DVCBOT_DATA_DIR": str(tmp_path / "v")}, "index")
+    assert r.returncode == 2
+    assert "vneid-tong-dai.md" in r.stderr and "thutuc-ho-chieu.md" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_every_command_has_help_text():
+    p = parser()
+    sub = next(a for a in p._actions if a.dest == "command")
+    for name, cmd in sub.choices.items():
+        assert cmd.description, name
+        assert all(a.help for a in cmd._actions if a.dest != "help"), name
+
+
+def test_check_command_passes_on_real_knowledge(env):
+    r = dvcbot(env, "check")
+    assert r.returncode == 0, r.stdout
+    assert "Kiểm tra đạt." in r.stdout

@@ -1,0 +1,60 @@
+import pytest
+
+from bot.decision import DecisionConfig, Kind, Scored, decide
+from bot.fusion import fuse
+from bot.retrieval import Hit
+
+CFG = DecisionConfig(dense_weight=0.5, w_dense=4.0, w_coverage=7.0, bias=-7.0,
+                     answer_at=0.65, clarify_at=0.4, clarify_margin=0.02)
+
+
+def test_fuse_weights_min_max_normalised_scores():
+    dense = [Hit("a", 0.90), Hit("b", 0.80), Hit("c", 0.70)]
+    lexical = [Hit("b", 12.0), Hit("c", 2.0)]
+    out = fuse(dense, lexical, dense_weight=0.5)
+    assert [c.entry_id for c in out] == ["b", "a", "c"]
+    assert out[0].fused == pytest.approx(0.5 * 0.5 + 0.5 * 1.0)
+    assert out[1].lexical == 0.0 and out[1].dense == 0.90
+
+
+def test_fuse_dense_only_and_empty():
+    assert [c.entry_id for c in fuse([Hit("x", 0.3), Hit("y", 0.5)], [], 1.0)] == ["y", "x"]
+    assert fuse([], [], 0.5) == []
+
+
+def test_fuse_single_hit_gets_full_score():
+    assert fuse([Hit("a", 0.4)], [], 0.7)[0].fused == pytest.approx(0.7)
+
+
+def test_confidence_grows_with_both_signals():
+    assert CFG.confidence(0.95, 0.9) > CFG.confidence(0.95, 0.2) > CFG.confidence(0.80, 0.2)
+
+
+def s(eid, fused, conf):
+    return Scored(eid, fused, conf)
+
+
+def test_decide_answers_clear_winner():
+    d = decide([s("a", 1.0, 0.9), s("b", 0.5, 0.5)], CFG)
+    assert d.kind == Kind.ANSWER and d.entry_id == "a" and d.score == 0.9
+
+
+def test_decide_clarifies_when_two_confident_candidates_are_too_close():
+    d = decide([s("a", 1.0, 0.9), s("b", 0.99, 0.8), s("c", 0.5, 0.2)], CFG)
+    assert d.kind == Kind.CLARIFY and d.options == ("a", "b")
+
+
+def test_decide_offers_options_when_unsure_but_plausible():
+    d = decide([s("a", 1.0, 0.5), s("b", 0.9, 0.45), s("c", 0.8, 0.1)], CFG)
+    assert d.kind == Kind.CLARIFY and d.options == ("a", "b")
+
+
+def test_decide_dont_know_when_nothing_is_plausible():
+    assert decide([s("a", 1.0, 0.3), s("b", 0.9, 0.2)], CFG).kind == Kind.DONT_KNOW
+    assert decide([], CFG).kind == Kind.DONT_KNOW
+
+
+def test_shipped_configuration_loads_and_is_consistent():
+    cfg = DecisionConfig.load()
+    assert 0 < cfg.clarify_at < cfg.answer_at < 1
+    assert 0 <= cfg.dense_weight <= 1

@@ -1,0 +1,71 @@
+"""Golden retrieval with the real bundled model: how citizens type, and what we must refuse."""
+import pytest
+
+from bot.answerer import Answerer
+from bot.settings import Settings
+from handlers.cli import open_answerer
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory) -> Answerer:
+    data = tmp_path_factory.mktemp("var")
+    return open_answerer(Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index"))
+
+
+@pytest.mark.parametrize("question, entry_id", [
+    ("dk vneid muc 2 o dau", "vneid-dang-ky-muc-2"),
+    ("ko nhan dc otp", "vneid-khong-nhan-otp"),
+    ("Tôi quên mật khẩu VNeID", "vneid-quen-mat-khau"),
+    ("quen passcode", "vneid-quen-passcode"),
+    ("mat dien thoai dang nhap vneid kieu gi", "vneid-doi-thiet-bi"),
+    ("tich hop gplx vao vneid", "vneid-tich-hop-giay-to"),
+    ("chữ ký số từ xa là gì", "kyso-ky-tu-xa"),
+    ("cks het han", "kyso-het-han"),
+    ("biên lai lệ phí tải ở đâu", "thanhtoan-bien-lai"),
+    ("đã bị trừ tiền nhưng hồ sơ chưa thanh toán", "thanhtoan-tru-tien-chua-cap-nhat"),
+    ("hồ sơ bị yêu cầu bổ sung", "hoso-bo-sung"),
+    ("tra cuu ho so da nop", "hoso-tra-cuu"),
+    ("làm hộ chiếu online", "thutuc-ho-chieu"),
+    ("dang ky tam tru cho nguoi thue nha", "thutuc-tam-tru"),
+    ("\u0111a\u0306ng ky\u0301 ke\u0302\u0301t ho\u0302n", "thutuc-ket-hon"),  # NFD input
+])
+def test_answers_from_the_right_entry(answerer, question, entry_id):
+    a = answerer.ask(question)
+    assert a.matched, (question, a.kind, [o.id for o in a.options])
+    assert a.entry.id == entry_id
+
+
+@pytest.mark.parametrize("question", [
+    "thời tiết Hà Nội ngày mai", "công thức làm bánh flan", "tỷ số trận đấu tối qua", "mua bảo hiểm xe ô tô hãng nào tốt",
+])
+def test_out_of_scope_is_not_answered(answerer, question):
+    assert not answerer.ask(question).matched
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("", "empty"), ("   \n\t ", "empty"), ("😀👍🙏", "no_words"), ("\u200b\u200f", "empty"),
+    ("如何注册电子身份账户", "other_language"), ("Как зарегистрироваться", "other_language"),
+])
+def test_bad_input_gets_a_kind_reply_not_a_crash(answerer, text, kind):
+    a = answerer.ask(text)
+    assert a.kind == kind and not a.matched
+
+
+def test_very_long_input_is_read_in_part_and_flagged(answerer):
+    from bot.render import reply_text
+
+    a = answerer.ask("quên mật khẩu vneid " + "x" * 10_000)
+    assert a.truncated
+    assert a.matched and a.entry.id == "vneid-quen-mat-khau"
+    assert "chỉ đọc phần đầu" in reply_text(a)
+
+
+def test_configured_province_prefers_its_local_entry(tmp_path):
+    data = tmp_path / "var"
+    s = Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index", province="ha-tinh")
+    a = open_answerer(s).ask("nộp hồ sơ trực tuyến ở tỉnh mình vào trang nào")
+    ranked_ids = [o.id for o in a.options] if not a.matched else [a.entry.id]
+    assert "tinh-ha-tinh" in ranked_ids
