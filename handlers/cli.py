@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -120,6 +121,18 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from aiohttp import web
+
+    from handlers.webchat import make_app
+
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = make_app(open_answerer(settings))
+    print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng)", flush=True)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dvcbot", description="Trợ lý DVC: hỗ trợ người dân dùng dịch vụ công trực tuyến.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -143,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
                        description="In một mục kiến thức theo id, đúng như trợ lý sẽ gửi.")
     s.add_argument("entry_id", help="id của mục, ví dụ vneid-dang-ky-muc-2")
     s.set_defaults(func=cmd_show)
+    s = sub.add_parser("serve", help="chạy trợ lý: trang chat trên máy (mặc định http://127.0.0.1:8080/)",
+                       description="Chạy máy chủ aiohttp với trang chat, GET /healthz và POST /api/chat, "
+                                   "theo DVCBOT_HOST và DVCBOT_PORT. Tạo chỉ mục trước nếu chưa có.")
+    s.set_defaults(func=cmd_serve)
     return p
 
 

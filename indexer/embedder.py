@@ -60,7 +60,8 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(name, device="cpu")
         self.model_id = f"sentence-transformers:{name}"
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(dim())
         prompts = getattr(self._model, "prompts", {}) or {}
         e5 = "e5" in name.lower()
         self._query_prompt = prompts.get("query", "query: " if e5 else "")
