@@ -25,11 +25,16 @@ from handlers.cli import open_answerer
 
 HERE = Path(__file__).parent
 # Utility of each outcome: a wrong answer sends a citizen the wrong way.
+# A vague question ("entry": "?") should get "Ý bạn là…?"; guessing one answer for it is unhelpful.
 GAIN = {"right": 1.0, "wrong": -2.0, "reject_oos": 1.0, "miss": 0.0,
-        "clarify_hit": 0.5, "clarify_miss": -0.25, "clarify_oos": -0.25, "answer_oos": -2.0}
+        "clarify_hit": 0.5, "clarify_miss": -0.25, "clarify_oos": -0.25, "answer_oos": -2.0,
+        "vague_clarified": 1.0, "vague_guessed": -0.5, "vague_rejected": 0.0}
+VAGUE = "?"
 
 
 def outcome(kind: Kind, picked: str | None, options: tuple[str, ...], expected: str | None) -> str:
+    if expected == VAGUE:
+        return {Kind.ANSWER: "vague_guessed", Kind.CLARIFY: "vague_clarified"}.get(kind, "vague_rejected")
     if expected is None:
         return {Kind.ANSWER: "answer_oos", Kind.CLARIFY: "clarify_oos"}.get(kind, "reject_oos")
     if kind == Kind.ANSWER:
@@ -51,13 +56,15 @@ def main() -> int:
     hits = {}
     for weight in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):  # fusion weight: best top-1, ties to the middle
         answerer.decision = replace(base, dense_weight=weight)
-        hits[weight] = sum(answerer.rank(q)[0].entry_id == it["entry"] for q, it in zip(queries, items) if it["entry"])
+        hits[weight] = sum(answerer.rank(q)[0].entry_id == it["entry"] for q, it in zip(queries, items)
+                           if it["entry"] not in (None, VAGUE))
     print("top-1 hits by dense weight:", hits)
     base = replace(base, dense_weight=max(hits, key=lambda w: (hits[w], -abs(w - 0.5))))
     answerer.decision = base
     ranked_all: list[list[Scored]] = [answerer.rank(q) for q in queries]
-    x = np.array([[r[0].dense, r[0].coverage] for r in ranked_all])
-    y = np.array([r[0].entry_id == it["entry"] for r, it in zip(ranked_all, items)])
+    specific = [i for i, it in enumerate(items) if it["entry"] != VAGUE]
+    x = np.array([[ranked_all[i][0].dense, ranked_all[i][0].coverage] for i in specific])
+    y = np.array([ranked_all[i][0].entry_id == items[i]["entry"] for i in specific])
     model = LogisticRegression(C=10.0).fit(x, y)
     fitted = replace(base, w_dense=round(float(model.coef_[0][0]), 3),
                      w_coverage=round(float(model.coef_[0][1]), 3), bias=round(float(model.intercept_[0]), 3))
@@ -71,25 +78,28 @@ def main() -> int:
             counts[o] = counts.get(o, 0) + 1
         return sum(GAIN[k] * n for k, n in counts.items()), counts
 
-    grid = itertools.product(np.arange(0.2, 0.91, 0.05), np.arange(0.05, 0.61, 0.05), [0.0, 0.01, 0.02, 0.04])
+    grid = itertools.product(np.arange(0.2, 0.91, 0.05), np.arange(0.05, 0.61, 0.05), [0.0, 0.01, 0.02, 0.04],
+                             [3, 4, 5, 6, 8, 99])
     best = None
-    for answer_at, clarify_at, margin in grid:
+    for answer_at, clarify_at, margin, covering in grid:
         if clarify_at >= answer_at:
             continue
         cfg = replace(fitted, answer_at=round(float(answer_at), 2), clarify_at=round(float(clarify_at), 2),
-                      clarify_margin=margin)
+                      clarify_margin=margin, vague_min_covering=covering)
         score, counts = evaluate(cfg)
         if best is None or score > best[0] + 1e-9:
             best = (score, counts, cfg)
     score, counts, cfg = best
-    print(f"top-1 right on in-scope: {int(y[[it['entry'] is not None for it in items]].sum())}/"
-          f"{sum(it['entry'] is not None for it in items)}")
+    in_scope = [items[i]["entry"] is not None for i in specific]
+    print(f"top-1 right on in-scope: {int(y[in_scope].sum())}/{sum(in_scope)}")
     print(f"fitted: w_dense={cfg.w_dense} w_coverage={cfg.w_coverage} bias={cfg.bias}")
-    print(f"thresholds: answer_at={cfg.answer_at} clarify_at={cfg.clarify_at} clarify_margin={cfg.clarify_margin}")
+    print(f"thresholds: answer_at={cfg.answer_at} clarify_at={cfg.clarify_at} clarify_margin={cfg.clarify_margin} "
+          f"vague_min_covering={cfg.vague_min_covering}")
     print(f"outcomes: {counts} utility={score:.2f}")
     if args.write:
         data = {k: getattr(cfg, k) for k in ("dense_weight", "w_dense", "w_coverage", "bias", "answer_at",
-                                             "clarify_at", "clarify_margin", "province_boost", "max_options")}
+                                             "clarify_at", "clarify_margin", "vague_min_covering", "province_boost",
+                                             "max_options")}
         data["calibration"] = {"set": Path(args.set).name, "questions": len(items), "outcomes": counts,
                                "utility": round(score, 2)}
         header = "# Decision thresholds, written by bench/calibrate.py --write. Re-run it after large knowledge changes.\n"

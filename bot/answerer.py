@@ -38,6 +38,7 @@ class Answer:
     entry: KnowledgeEntry | None
     score: float
     options: tuple[KnowledgeEntry, ...]
+    related: tuple[KnowledgeEntry, ...]    # follow-ups worth offering next to an answer
     query: NormalizedQuery | None
     truncated: bool
     latency_ms: float
@@ -95,6 +96,13 @@ class Answerer:
             scored.append(Scored(c.entry_id, c.fused + boost, conf, c.dense, coverage))
         return sorted(scored, key=lambda s: -s.fused)
 
+    def _related(self, chosen: str, ranked: list[Scored], limit: int = 3) -> tuple[KnowledgeEntry, ...]:
+        """Plausible runners-up first, then nearby entries of the same topic."""
+        topic = self.entries[chosen].topic
+        picks = [s.entry_id for s in ranked if s.entry_id != chosen and s.confidence >= self.decision.clarify_at]
+        picks += [s.entry_id for s in ranked if s.entry_id != chosen and self.entries[s.entry_id].topic == topic]
+        return tuple(self.entries[e] for e in dict.fromkeys(picks))[:limit]
+
     def ask(self, question: str) -> Answer:
         started = time.perf_counter()
         text = clean(question)
@@ -102,15 +110,19 @@ class Answerer:
         problem = check_input(text)
         query = None
         decision = Decision(Kind.DONT_KNOW, None, 0.0)
+        related: tuple[KnowledgeEntry, ...] = ()
         if problem is None:
             query = self.normalizer.normalize(text)
             if not any(t.isalpha() for t in fold(query.text)):
                 problem = InputKind.NO_WORDS
             else:
-                decision = decide(self.rank(query), self.decision)
+                ranked = self.rank(query)
+                decision = decide(ranked, self.decision)
+                if decision.kind == Kind.ANSWER:
+                    related = self._related(decision.entry_id, ranked)
         return Answer(
             question=question, kind=problem or decision.kind.value,
             entry=self.entries.get(decision.entry_id) if decision.entry_id else None,
             score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
-            query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            related=related, query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )

@@ -31,6 +31,7 @@ class DecisionConfig:
     answer_at: float         # confidence needed to answer
     clarify_at: float        # confidence a candidate needs to be offered as an option
     clarify_margin: float    # fused-score gap under which two confident candidates are "too close"
+    vague_min_covering: int = 99  # this many candidates contain every word of the question → ask which one
     province_boost: float = 0.15  # fused-score bonus for an entry local to the configured province
     max_options: int = 3
     calibration: dict = field(default_factory=dict)
@@ -72,6 +73,9 @@ def decide(ranked: list[Scored], cfg: DecisionConfig) -> Decision:
         if len(offered) >= 2:
             return Decision(Kind.CLARIFY, None, top.confidence, tuple(c.entry_id for c in offered))
         return Decision(Kind.DONT_KNOW, None, top.confidence)
+    covering = [c for c in ranked if c.coverage >= top.coverage - 1e-9]
+    if top.coverage >= 0.99 and len(covering) >= cfg.vague_min_covering:  # "thanh toán", "hồ sơ": which one?
+        return Decision(Kind.CLARIFY, None, top.confidence, tuple(c.entry_id for c in covering[:cfg.max_options]))
     close = [c for c in offered[1:] if top.fused - c.fused < cfg.clarify_margin]
     if close:
         return Decision(Kind.CLARIFY, None, top.confidence, (top.entry_id, *(c.entry_id for c in close)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.answerer import Answer
 from bot.decision import Kind
-from bot.messages import say
+from bot.wording import say
 from indexer.knowledge import KnowledgeEntry
 
 

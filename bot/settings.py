@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.embedder import BUNDLED
@@ -24,6 +24,9 @@ class Settings:
     port: int = 8080
     log_level: str = "INFO"
     decision_file: Path | None = None
+    database: Path = Path("var/dvcbot.db")
+    session_minutes: int = 30
+    secret: str = field(default="", repr=False)  # salt for user-id hashing; never printed
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -39,4 +42,7 @@ class Settings:
             port=int(_env("PORT", "8080")),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
             decision_file=Path(decision) if decision else None,
+            database=Path(_env("DATABASE", str(data_dir / "dvcbot.db"))),
+            session_minutes=int(_env("SESSION_MINUTES", "30")),
+            secret=_env("SECRET", ""),
         )

@@ -9,6 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.answerer import Answer, Answerer
+from bot.dialogue import Dialogue
+from bot.identity import load_secret
+from bot.redact import RedactingFilter
+from bot.sqlite_storage import SqliteStorage
 from bot.render import entry_text, reply_text
 from bot.settings import Settings
 from indexer.build import build_index
@@ -53,6 +57,14 @@ def open_answerer(settings: Settings) -> Answerer:
     snapshot = load_snapshot(settings.index_dir, model_id_for(settings.embedding_model))
     return Answerer.load(snapshot, _embedder(settings.embedding_model), settings.knowledge_dir,
                          settings.decision_file, settings.province)
+
+
+def open_dialogue(settings: Settings) -> Dialogue:
+    """The conversation engine on the configured index and SQLite database."""
+    answerer = open_answerer(settings)
+    _, catalog = load_knowledge(settings.knowledge_dir)
+    return Dialogue(answerer, SqliteStorage(settings.database), load_secret(settings.secret, settings.data_dir),
+                    catalog.topics, session_ttl_s=settings.session_minutes * 60)
 
 
 def answer_json(answer: Answer) -> dict:
@@ -127,7 +139,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.webchat import make_app
 
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = make_app(open_answerer(settings))
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
+    app = make_app(open_dialogue(settings))
     print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng)", flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0

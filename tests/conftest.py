@@ -88,3 +88,23 @@ def small_kb(tmp_path: Path) -> Path:
                 ["Không nhận được mã OTP", "mã xác thực không gửi về điện thoại", "chờ mãi không có tin nhắn OTP"],
                 "Kiểm tra số điện thoại chính chủ, chờ rồi gửi lại mã.")
     return kb
+
+
+@pytest.fixture(scope="session")
+def real_answerer(tmp_path_factory):
+    """The real knowledge base and bundled model, indexed once per test session."""
+    from bot.settings import Settings
+    from handlers.cli import open_answerer
+
+    data = tmp_path_factory.mktemp("var")
+    return open_answerer(Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index"))
+
+
+@pytest.fixture
+def dialogue(real_answerer, tmp_path):
+    from bot.dialogue import Dialogue
+    from bot.sqlite_storage import SqliteStorage
+    from indexer.knowledge import load_catalog
+
+    return Dialogue(real_answerer, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret",
+                    load_catalog(REPO / "knowledge").topics)

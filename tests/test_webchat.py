@@ -1,46 +1,64 @@
-"""The web chat API on a real aiohttp server on loopback, with the real bundled model."""
+"""The web chat API on a real aiohttp server on loopback, a real SQLite file and the real model."""
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.settings import Settings
-from handlers.cli import open_answerer
 from handlers.webchat import make_app
-from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def answerer(tmp_path_factory):
-    data = tmp_path_factory.mktemp("var")
-    return open_answerer(Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index"))
-
-
 @pytest.fixture
-async def client(answerer):
-    async with TestClient(TestServer(make_app(answerer), host="127.0.0.1")) as c:
+async def client(dialogue):
+    async with TestClient(TestServer(make_app(dialogue), host="127.0.0.1")) as c:
         yield c
+
+
+async def post(client, **body):
+    r = await client.post("/api/chat", json=body)
+    assert r.status == 200, await r.text()
+    return (await r.json())["replies"]
+
+
+def press(replies, title_part):
+    for reply in replies:
+        for b in reply["buttons"]:
+            if "payload" in b and title_part.lower() in b["title"].lower():
+                return b["payload"]
+    raise AssertionError(title_part)
 
 
 async def test_healthz_and_page(client):
     assert (await client.get("/healthz")).status == 200
     page = await client.get("/")
-    assert page.status == 200 and "Trợ lý" in await page.text()
+    text = await page.text()
+    assert page.status == 200 and "Trợ lý" in text
+    assert "http://" not in text and "https://" not in text  # works offline: no CDN
 
 
-async def test_chat_answers_with_link_buttons(client):
-    r = await client.post("/api/chat", json={"user": "u1", "text": "ko nhan dc otp"})
-    assert r.status == 200
-    reply = (await r.json())["replies"][0]
-    assert "OTP" in reply["text"]
-    assert reply["buttons"] and all(b["url"].startswith("https://") for b in reply["buttons"])
+async def test_scripted_conversation_over_http(client, dialogue):
+    replies = await post(client, user="web-1", text="chào bạn")
+    assert "🔒" in replies[0]["text"]
+    replies = await post(client, user="web-1", text="thanh toan")
+    assert "Ý bạn là" in replies[0]["text"]
+    replies = await post(client, user="web-1", payload=press(replies, "Thanh toán phí, lệ phí"))
+    assert any("url" in b and b["url"].startswith("https://") for r in replies for b in r["buttons"])
+    replies = await post(client, user="web-1", payload=press(replies, "Chưa hài lòng"))
+    replies = await post(client, user="web-1", payload=press(replies, "Không đúng câu hỏi"))
+    await post(client, user="web-1", payload=press(replies, "Bỏ qua"))
+    db = dialogue.storage.db
+    assert db["ratings"].count == 1 and db["unmet_needs"].count == 1
+    assert next(db["ratings"].rows)["reason"] == "off_topic" and next(db["ratings"].rows)["channel"] == "web"
 
 
 @pytest.mark.parametrize("body, status", [
-    (b"{not json", 400), (b'{"text": "a"}', 400), (b'{"user": "u", "text": 5}', 400), (b"[]", 400),
+    (b"{not json", 400), (b"\xff\xfe", 400), (b"[]", 400), (b'{"text": "a"}', 400),
+    (b'{"user": "", "text": "a"}', 400), (b'{"user": "u", "text": 5}', 400),
+    (b'{"user": "u", "text": "a", "payload": "menu"}', 400), (b'{"user": "u"}', 400),
+    (b'{"user": "u", "payload": "' + b"x" * 100 + b'"}', 400),
     (b'{"user": "u", "text": "' + b"a" * 20000 + b'"}', 413),
 ])
-async def test_bad_requests_get_clear_4xx(client, body, status):
+async def test_bad_requests_get_clear_4xx_and_store_nothing(client, dialogue, body, status):
     r = await client.post("/api/chat", data=body, headers={"Content-Type": "application/json"})
     assert r.status == status
     assert (await r.json())["error"]
+    assert dialogue.storage.db["messages"].count == 0

@@ -1,4 +1,4 @@
-"""Vietnamese wording, kept in messages.yaml so staff can edit it without code."""
+"""Vietnamese wording, kept in wording.yaml so staff can edit it without code."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
+WORDING_FILE = Path(__file__).with_name("wording.yaml")
 
 
 @lru_cache(maxsize=4)
@@ -14,6 +14,6 @@ def _load(path: Path) -> dict[str, str]:
     return {k: str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
 
 
-def say(key: str, path: Path = MESSAGES_FILE, **values: str) -> str:
+def say(key: str, path: Path = WORDING_FILE, **values: str) -> str:
     texts = _load(path)
     return texts[key].format(**{**texts, **values}) if "{" in texts[key] else texts[key]

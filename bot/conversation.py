@@ -1,0 +1,43 @@
+"""Channel-agnostic message types: what a channel hands the engine and gets back."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit; every payload must fit it
+
+
+@dataclass(frozen=True)
+class Button:
+    """Either a payload the engine gets back when pressed, or a link to open."""
+    title: str
+    payload: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.payload is None) == (self.url is None):
+            raise ValueError("a button has exactly one of payload or url")
+        if self.payload is not None and len(self.payload.encode()) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"payload longer than {MAX_PAYLOAD_BYTES} bytes: {self.payload}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str          # "web", "telegram", "zalo", "cli", …
+    user: str             # the channel's own user id; hashed before anything is stored
+    text: str | None = None
+    payload: str | None = None
+
+
+def numbered_text(reply: Reply) -> str:
+    """Render a reply for channels without buttons: payload buttons become "1. …" lines."""
+    lines = [reply.text]
+    choices = [b for b in reply.buttons if b.payload]
+    lines += [f"{i}. {b.title}" for i, b in enumerate(choices, 1)]
+    lines += [f"🔗 {b.title}: {b.url}" for b in reply.buttons if b.url]
+    return "\n".join(lines)

@@ -1,0 +1,42 @@
+"""Command keywords, the topic menu and the readiness check, from flows.yaml."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from indexer.vntext import clean, fold
+
+FLOWS_FILE = Path(__file__).with_name("flows.yaml")
+_PUNCT = re.compile(r"[^\w/ ]+")
+
+
+@dataclass(frozen=True)
+class ReadinessQuestion:
+    question: str   # wording key
+    entry: str      # knowledge entry to follow when the answer is "not yet"
+
+
+@dataclass(frozen=True)
+class Flows:
+    keywords: dict[str, frozenset[str]]
+    menu_topics: dict[str, str]
+    readiness: tuple[ReadinessQuestion, ...]
+
+    def command(self, text: str) -> str | None:
+        """The command a whole message stands for ("Cảm ơn!" → thanks), or None."""
+        key = " ".join(_PUNCT.sub(" ", fold(clean(text))).split())
+        return next((cmd for cmd, words in self.keywords.items() if key in words), None)
+
+
+@lru_cache(maxsize=2)
+def load_flows(path: Path = FLOWS_FILE) -> Flows:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Flows(
+        keywords={cmd: frozenset(" ".join(fold(w).split()) for w in words) for cmd, words in data["keywords"].items()},
+        menu_topics=dict(data["menu_topics"]),
+        readiness=tuple(ReadinessQuestion(**q) for q in data["readiness"]),
+    )

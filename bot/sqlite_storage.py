@@ -1,0 +1,200 @@
+"""SQLite implementation of Storage (sqlite-utils), with numbered migrations.
+
+WAL mode and a busy timeout let the web server, the CLI and admin exports use
+one file at once; migrations upgrade a deployed database in place.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from bot.storage import NeedKind, NeedStatus, Rating, UnmetNeed
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+_ORDER = [NeedStatus.NEW, NeedStatus.ACKNOWLEDGED, NeedStatus.ANSWERED, NeedStatus.CLOSED]
+
+
+def migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_messages_ratings_needs(db: sqlite_utils.Database) -> None:
+    db["messages"].create({"id": int, "user": str, "channel": str, "direction": str, "text": str,
+                           "payload": str, "entry_id": str, "reply_to": int, "created_at": str}, pk="id")
+    db["messages"].create_index(["user", "id"])
+    db["ratings"].create({"id": int, "answer_id": int, "user": str, "channel": str, "question": str,
+                          "entry_id": str, "value": str, "reason": str, "comment": str,
+                          "created_at": str, "updated_at": str}, pk="id")
+    db["ratings"].create_index(["answer_id", "user"], unique=True)
+    db["unmet_needs"].create({"id": int, "user": str, "channel": str, "kind": str, "status": str,
+                              "question": str, "entry_id": str, "step": int, "context": str,
+                              "rating_id": int, "created_at": str, "updated_at": str}, pk="id")
+    db["unmet_needs"].create_index(["status"])
+    # one unmet need per bad rating, however often the citizen presses 👎
+    db.execute("CREATE UNIQUE INDEX idx_unmet_needs_rating ON unmet_needs(rating_id) WHERE rating_id IS NOT NULL")
+
+
+@migration
+def m002_consent_sessions_deletions(db: sqlite_utils.Database) -> None:
+    db["consent"].create({"user": str, "channel": str, "notice_version": str, "shown_at": str}, pk="user")
+    db["sessions"].create({"user": str, "state": str, "updated_at": float}, pk="user")
+    db["deletion_requests"].create({"id": int, "user": str, "requested_at": str, "rows_deleted": str}, pk="id")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class SqliteStorage:
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        self.migrate()
+
+    def migrate(self) -> list[str]:
+        """Apply migrations not yet applied; returns their names."""
+        with self._lock:
+            table = self.db["_migrations"]
+            if not table.exists():
+                table.create({"name": str, "applied_at": str}, pk="name")
+            done = {r["name"] for r in table.rows}
+            applied = []
+            for name, fn in MIGRATIONS:
+                if name not in done:
+                    with self.db.conn:
+                        fn(self.db)
+                        table.insert({"name": name, "applied_at": _now()})
+                    applied.append(name)
+            return applied
+
+    # messages
+    def add_message(self, user: str, channel: str, direction: str, text: str | None,
+                    payload: str | None = None, entry_id: str | None = None, reply_to: int | None = None) -> int:
+        with self._lock, self.db.conn:
+            return self.db["messages"].insert({"user": user, "channel": channel, "direction": direction,
+                                               "text": text, "payload": payload, "entry_id": entry_id,
+                                               "reply_to": reply_to, "created_at": _now()}).last_pk
+
+    def recent_messages(self, user: str, limit: int) -> list[dict]:
+        with self._lock:
+            rows = self.db["messages"].rows_where("user = ?", [user], order_by="id desc", limit=limit)
+            return list(reversed(list(rows)))
+
+    def message(self, message_id: int) -> dict | None:
+        with self._lock:
+            rows = list(self.db["messages"].rows_where("id = ?", [message_id]))
+            return rows[0] if rows else None
+
+    # ratings
+    def rate(self, answer_id: int, user: str, channel: str, question: str | None, entry_id: str | None,
+             value: str) -> Rating:
+        """One rating per answer and user: rating again changes it, never adds a second."""
+        now = _now()
+        with self._lock, self.db.conn:
+            self.db.execute(
+                "INSERT INTO ratings (answer_id, user, channel, question, entry_id, value, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, user) DO UPDATE SET "
+                "value = excluded.value, updated_at = excluded.updated_at, "
+                "reason = CASE WHEN excluded.value = 'up' THEN NULL ELSE reason END",
+                [answer_id, user, channel, question, entry_id, value, now, now])
+            row = next(self.db["ratings"].rows_where("answer_id = ? AND user = ?", [answer_id, user]))
+        return Rating(**{k: row[k] for k in Rating.__dataclass_fields__})
+
+    def set_rating_reason(self, rating_id: int, user: str, reason: str | None = None,
+                          comment: str | None = None) -> Rating | None:
+        with self._lock, self.db.conn:
+            rows = list(self.db["ratings"].rows_where("id = ? AND user = ?", [rating_id, user]))
+            if not rows:
+                return None
+            changes = {"updated_at": _now()}
+            if reason is not None:
+                changes["reason"] = reason
+            if comment is not None:
+                changes["comment"] = comment
+            row = self.db["ratings"].update(rating_id, changes).get(rating_id)
+        return Rating(**{k: row[k] for k in Rating.__dataclass_fields__})
+
+    def ratings(self) -> list[Rating]:
+        with self._lock:
+            return [Rating(**{k: r[k] for k in Rating.__dataclass_fields__}) for r in self.db["ratings"].rows]
+
+    # unmet needs
+    def add_unmet_need(self, user: str, channel: str, kind: NeedKind, question: str | None = None,
+                       entry_id: str | None = None, step: int | None = None, context: str | None = None,
+                       rating_id: int | None = None) -> UnmetNeed:
+        now = _now()
+        with self._lock, self.db.conn:
+            if rating_id is not None:
+                existing = list(self.db["unmet_needs"].rows_where("rating_id = ?", [rating_id]))
+                if existing:
+                    return self._need(existing[0]["id"])
+            pk = self.db["unmet_needs"].insert({
+                "user": user, "channel": channel, "kind": NeedKind(kind).value, "status": NeedStatus.NEW.value,
+                "question": question, "entry_id": entry_id, "step": step, "context": context,
+                "rating_id": rating_id, "created_at": now, "updated_at": now}).last_pk
+        return self._need(pk)
+
+    def _need(self, need_id: int) -> UnmetNeed:
+        row = self.db["unmet_needs"].get(need_id)
+        return UnmetNeed(**{k: row[k] for k in UnmetNeed.__dataclass_fields__})
+
+    def update_unmet_need(self, need_id: int, context: str | None = None) -> None:
+        with self._lock, self.db.conn:
+            self.db["unmet_needs"].update(need_id, {"context": context, "updated_at": _now()})
+
+    def set_need_status(self, need_id: int, status: NeedStatus) -> UnmetNeed:
+        """Needs move forward only (a need can be closed from any status)."""
+        with self._lock, self.db.conn:
+            current = NeedStatus(self.db["unmet_needs"].get(need_id)["status"])
+            if status != NeedStatus.CLOSED and _ORDER.index(status) < _ORDER.index(current):
+                raise ValueError(f"không thể chuyển từ '{current.value}' về '{status.value}'")
+            self.db["unmet_needs"].update(need_id, {"status": status.value, "updated_at": _now()})
+            return self._need(need_id)
+
+    def unmet_needs(self, status: NeedStatus | None = None) -> list[UnmetNeed]:
+        with self._lock:
+            rows = (self.db["unmet_needs"].rows_where("status = ?", [status.value], order_by="id")
+                    if status else self.db["unmet_needs"].rows_where(order_by="id"))
+            return [UnmetNeed(**{k: r[k] for k in UnmetNeed.__dataclass_fields__}) for r in rows]
+
+    # consent and sessions
+    def record_consent(self, user: str, channel: str, notice_version: str) -> bool:
+        """True the first time this user is shown this privacy notice."""
+        with self._lock, self.db.conn:
+            cur = self.db.execute("INSERT OR IGNORE INTO consent (user, channel, notice_version, shown_at) "
+                                  "VALUES (?, ?, ?, ?)", [user, channel, notice_version, _now()])
+            return cur.rowcount == 1
+
+    def load_session(self, user: str) -> tuple[dict, float] | None:
+        with self._lock:
+            rows = list(self.db["sessions"].rows_where("user = ?", [user]))
+        return (json.loads(rows[0]["state"]), rows[0]["updated_at"]) if rows else None
+
+    def save_session(self, user: str, state: dict, updated_at: float) -> None:
+        with self._lock, self.db.conn:
+            self.db["sessions"].upsert({"user": user, "state": json.dumps(state, ensure_ascii=False),
+                                        "updated_at": updated_at}, pk="user")
+
+    def delete_user(self, user: str) -> dict[str, int]:
+        """Delete every row about this user; keep a record that the request was carried out."""
+        counts = {}
+        with self._lock, self.db.conn:
+            for table in ("messages", "ratings", "unmet_needs", "consent", "sessions"):
+                counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE user = ?", [user]).rowcount
+            self.db["deletion_requests"].insert({"user": user, "requested_at": _now(),
+                                                 "rows_deleted": json.dumps(counts)})
+        return counts

@@ -1,0 +1,87 @@
+"""What the conversation engine needs to remember, behind one small interface.
+
+Every text reaching storage is already redacted and every user id is a salted
+hash; implementations only persist. SQLite today, PostgreSQL later (roadmap).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+
+class NeedStatus(str, Enum):
+    """Life of an unmet need: mới → đã nhận → đã trả lời → đã đóng."""
+    NEW = "moi"
+    ACKNOWLEDGED = "da_nhan"
+    ANSWERED = "da_tra_loi"
+    CLOSED = "da_dong"
+
+
+class NeedKind(str, Enum):
+    NO_ANSWER = "khong_co_cau_tra_loi"   # the bot did not know; the citizen sent it to the team
+    BAD_RATING = "danh_gia_chua_hai_long"
+    STUCK = "bi_ket_o_buoc"
+    HANDOFF = "gap_nguoi_ho_tro"
+
+
+@dataclass(frozen=True)
+class Rating:
+    id: int
+    answer_id: int
+    user: str
+    channel: str
+    question: str | None
+    entry_id: str | None
+    value: str            # "up" | "down"
+    reason: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class UnmetNeed:
+    id: int
+    user: str
+    channel: str
+    kind: str
+    status: str
+    question: str | None
+    entry_id: str | None
+    step: int | None
+    context: str | None
+    rating_id: int | None
+
+
+class Storage(Protocol):
+    def add_message(self, user: str, channel: str, direction: str, text: str | None,
+                    payload: str | None = None, entry_id: str | None = None, reply_to: int | None = None) -> int: ...
+
+    def recent_messages(self, user: str, limit: int) -> list[dict]: ...
+
+    def message(self, message_id: int) -> dict | None: ...
+
+    def rate(self, answer_id: int, user: str, channel: str, question: str | None, entry_id: str | None,
+             value: str) -> Rating: ...
+
+    def set_rating_reason(self, rating_id: int, user: str, reason: str | None = None,
+                          comment: str | None = None) -> Rating | None: ...
+
+    def ratings(self) -> list[Rating]: ...
+
+    def add_unmet_need(self, user: str, channel: str, kind: NeedKind, question: str | None = None,
+                       entry_id: str | None = None, step: int | None = None, context: str | None = None,
+                       rating_id: int | None = None) -> UnmetNeed: ...
+
+    def update_unmet_need(self, need_id: int, context: str | None = None) -> None: ...
+
+    def set_need_status(self, need_id: int, status: NeedStatus) -> UnmetNeed: ...
+
+    def unmet_needs(self, status: NeedStatus | None = None) -> list[UnmetNeed]: ...
+
+    def record_consent(self, user: str, channel: str, notice_version: str) -> bool: ...
+
+    def load_session(self, user: str) -> tuple[dict, float] | None: ...
+
+    def save_session(self, user: str, state: dict, updated_at: float) -> None: ...
+
+    def delete_user(self, user: str) -> dict[str, int]: ...

@@ -1,0 +1,105 @@
+"""Contract tests for Storage, run against every implementation (today: SQLite on a real file)."""
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from bot.sqlite_storage import MIGRATIONS, SqliteStorage
+from bot.storage import NeedKind, NeedStatus
+
+
+@pytest.fixture(params=["sqlite-file"])
+def store(request, tmp_path):
+    return SqliteStorage(tmp_path / "dvcbot.db")
+
+
+def test_messages_round_trip_in_order(store):
+    a = store.add_message("u1", "web", "in", "câu hỏi")
+    b = store.add_message("u1", "web", "out", "trả lời", entry_id="e1", reply_to=a)
+    store.add_message("u2", "web", "in", "người khác")
+    assert [m["text"] for m in store.recent_messages("u1", 10)] == ["câu hỏi", "trả lời"]
+    assert store.message(b)["entry_id"] == "e1" and store.message(b)["reply_to"] == a
+    assert store.message(999) is None
+
+
+def test_rating_changes_but_is_never_double_counted(store):
+    answer = store.add_message("u1", "web", "out", "trả lời", entry_id="e1")
+    r1 = store.rate(answer, "u1", "web", "hỏi gì", "e1", "down")
+    store.set_rating_reason(r1.id, "u1", reason="unclear", comment="khó hiểu quá")
+    r2 = store.rate(answer, "u1", "web", "hỏi gì", "e1", "up")
+    assert r1.id == r2.id and r2.value == "up" and r2.reason is None
+    store.rate(answer, "u2", "web", "hỏi gì", "e1", "down")
+    assert len(store.ratings()) == 2
+
+
+def test_reason_only_by_the_rater(store):
+    answer = store.add_message("u1", "web", "out", "x", entry_id="e1")
+    r = store.rate(answer, "u1", "web", None, "e1", "down")
+    assert store.set_rating_reason(r.id, "someone-else", reason="wrong") is None
+
+
+def test_unmet_need_lifecycle(store):
+    need = store.add_unmet_need("u1", "web", NeedKind.STUCK, question="q", entry_id="e1", step=3, context="ctx")
+    assert need.status == NeedStatus.NEW.value and need.step == 3
+    assert store.set_need_status(need.id, NeedStatus.ACKNOWLEDGED).status == "da_nhan"
+    assert store.set_need_status(need.id, NeedStatus.ANSWERED).status == "da_tra_loi"
+    with pytest.raises(ValueError):
+        store.set_need_status(need.id, NeedStatus.NEW)
+    assert store.set_need_status(need.id, NeedStatus.CLOSED).status == "da_dong"
+    assert [n.id for n in store.unmet_needs(NeedStatus.CLOSED)] == [need.id]
+
+
+def test_one_need_per_bad_rating(store):
+    answer = store.add_message("u1", "web", "out", "x", entry_id="e1")
+    r = store.rate(answer, "u1", "web", None, "e1", "down")
+    n1 = store.add_unmet_need("u1", "web", NeedKind.BAD_RATING, rating_id=r.id)
+    n2 = store.add_unmet_need("u1", "web", NeedKind.BAD_RATING, rating_id=r.id)
+    assert n1.id == n2.id and len(store.unmet_needs()) == 1
+
+
+def test_consent_is_recorded_once(store):
+    assert store.record_consent("u1", "web", "v1") is True
+    assert store.record_consent("u1", "web", "v1") is False
+
+
+def test_session_round_trip(store):
+    assert store.load_session("u1") is None
+    store.save_session("u1", {"pending": {"type": "ready", "answers": [True]}}, 100.0)
+    assert store.load_session("u1") == ({"pending": {"type": "ready", "answers": [True]}}, 100.0)
+
+
+def test_delete_user_removes_every_row_and_keeps_a_record(store):
+    m = store.add_message("u1", "web", "in", "x")
+    store.rate(m, "u1", "web", None, None, "up")
+    store.add_unmet_need("u1", "web", NeedKind.HANDOFF)
+    store.record_consent("u1", "web", "v1")
+    store.save_session("u1", {}, 1.0)
+    store.add_message("u2", "web", "in", "y")
+    counts = store.delete_user("u1")
+    assert counts == {"messages": 1, "ratings": 1, "unmet_needs": 1, "consent": 1, "sessions": 1}
+    assert store.recent_messages("u1", 10) == [] and len(store.recent_messages("u2", 10)) == 1
+    assert store.db["deletion_requests"].count == 1
+
+
+def test_wal_mode_and_busy_timeout(tmp_path):
+    store = SqliteStorage(tmp_path / "w.db")
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_older_database_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(sqlite3.connect(path))
+    old["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    name, first = MIGRATIONS[0]
+    first(old)
+    old["_migrations"].insert({"name": name, "applied_at": "2026-01-01"})
+    old["messages"].insert({"user": "u1", "channel": "web", "direction": "in", "text": "cũ", "created_at": "2026-01-01"})
+    old.conn.commit()
+    old.conn.close()
+
+    store = SqliteStorage(path)
+    assert {r["name"] for r in store.db["_migrations"].rows} == {n for n, _ in MIGRATIONS}
+    assert [m["text"] for m in store.recent_messages("u1", 5)] == ["cũ"]
+    assert store.record_consent("u1", "web", "v1")  # tables from the newer migration exist
+    assert store.migrate() == []  # running again changes nothing
