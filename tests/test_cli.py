@@ -89,3 +89,12 @@ def test_check_command_passes_on_real_knowledge(env):
     r = dvcbot(env, "check")
     assert r.returncode == 0, r.stdout
     assert "Kiểm tra đạt." in r.stdout
+
+
+def test_every_setting_is_documented():
+    import re
+
+    code = (REPO / "bot" / "settings.py").read_text(encoding="utf-8")
+    names = {f"DVCBOT_{n}" for n in re.findall(r'_env\("([A-Z_]+)"', code)}
+    readme, example = (REPO / "README.md").read_text(encoding="utf-8"), (REPO / ".env.example").read_text(encoding="utf-8")
+    assert names and all(n in readme and n in example for n in names), names

@@ -1,0 +1,64 @@
+"""The chat page in a real headless Chromium (Debian chromium + chromedriver, driven by Selenium)."""
+import asyncio
+import os
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from handlers.webchat import make_app
+
+pytestmark = pytest.mark.slow
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def run_browser(url: str, profile: str, screenshot: str) -> list[str]:
+    os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager try to download a driver
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    opts = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", f"--user-data-dir={profile}", "--window-size=412,900"):
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    wait = WebDriverWait(driver, 20)
+
+    def button(text: str):
+        xpath = f"//button[contains(@class,'choice') and contains(., '{text}')]"
+        return wait.until(ec.element_to_be_clickable((By.XPATH, xpath)))
+
+    try:
+        driver.get(url)
+        wait.until(ec.text_to_be_present_in_element((By.ID, "log"), "Xin chào"))
+        box = driver.find_element(By.ID, "q")
+        box.send_keys("thanh toan")
+        driver.find_element(By.ID, "send").click()
+        button("Thanh toán phí, lệ phí").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "log"), "Quản lý hồ sơ"))
+        links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#log a")]
+        button("Chưa hài lòng").click()
+        button("Khó hiểu").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "log"), "góp ý"))
+        driver.save_screenshot(screenshot)
+        return links
+    finally:
+        driver.quit()
+
+
+async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, tmp_path):
+    server = TestServer(make_app(dialogue), host="127.0.0.1")
+    await server.start_server()
+    try:
+        url = str(server.make_url("/"))
+        links = await asyncio.to_thread(run_browser, url, str(tmp_path / "profile"), str(tmp_path / "chat.png"))
+    finally:
+        await server.close()
+    assert links and all(link.startswith("https://") for link in links)
+    ratings = list(dialogue.storage.db["ratings"].rows)
+    assert len(ratings) == 1 and ratings[0]["value"] == "down" and ratings[0]["reason"] == "unclear"
+    assert ratings[0]["channel"] == "web"
+    assert (tmp_path / "chat.png").stat().st_size > 0
