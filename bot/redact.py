@@ -10,7 +10,8 @@ import logging
 import re
 import unicodedata
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u034f\u180e]")
+from indexer.vntext import INVISIBLE
+
 _SEP = r"[\s.\-–_/]?"
 _EMAIL = re.compile(r"[\w.+\-]+\s*(?:@|\(at\)|\[at\])\s*[\w\-]+(?:\s*\.\s*[\w\-]+)+", re.I)
 _BANKS = (r"stk|s[ốo] t[àa]i kho[ảa]n|t[àa]i kho[ảa]n(?: ng[âa]n h[àa]ng)?|tk|account|vietcombank|vcb|bidv|"
@@ -28,7 +29,7 @@ PLACEHOLDERS = {"email": "[email]", "bank": "[số tài khoản]", "phone": "[s�
 
 
 def normalise(text: str) -> str:
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def redact(text: str | None) -> str | None:

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from indexer.build import build_index
 from indexer.check import check_knowledge
 from indexer.embedder import Embedder, make_embedder, model_id_for
-from indexer.knowledge import KnowledgeError, load_knowledge
+from indexer.knowledge import KnowledgeError, load_catalog, load_knowledge
 from indexer.store import IndexProblem, load_snapshot, read_manifest
 
 
@@ -61,10 +61,9 @@ def open_answerer(settings: Settings) -> Answerer:
 
 def open_dialogue(settings: Settings) -> Dialogue:
     """The conversation engine on the configured index and SQLite database."""
-    answerer = open_answerer(settings)
-    _, catalog = load_knowledge(settings.knowledge_dir)
-    return Dialogue(answerer, SqliteStorage(settings.database), load_secret(settings.secret, settings.data_dir),
-                    catalog.topics, session_ttl_s=settings.session_minutes * 60)
+    return Dialogue(open_answerer(settings), SqliteStorage(settings.database),
+                    load_secret(settings.secret, settings.data_dir), load_catalog(settings.knowledge_dir).topics,
+                    session_ttl_s=settings.session_minutes * 60)
 
 
 def answer_json(answer: Answer) -> dict:

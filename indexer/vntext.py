@@ -15,14 +15,14 @@ _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _MODIFIED = set("âăêôơư")
 _VOWELS = set("aăâeêioôơuưy")
 # Zero-width and bidi control characters people paste from apps and web pages.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u034f\u180e]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def clean(text: str) -> str:
     """Remove control, zero-width and bidi characters; collapse whitespace; NFC."""
     text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
+    text = INVISIBLE.sub("", text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return " ".join(text.split())
 
