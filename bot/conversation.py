@@ -34,10 +34,16 @@ class Incoming:
     payload: str | None = None
 
 
-def numbered_text(reply: Reply) -> str:
-    """Render a reply for channels without buttons: payload buttons become "1. …" lines."""
-    lines = [reply.text]
-    choices = [b for b in reply.buttons if b.payload]
-    lines += [f"{i}. {b.title}" for i, b in enumerate(choices, 1)]
-    lines += [f"🔗 {b.title}: {b.url}" for b in reply.buttons if b.url]
-    return "\n".join(lines)
+def numbered_texts(replies: list[Reply]) -> list[str]:
+    """Render one turn for channels without buttons: payload buttons become "[1] …" lines,
+    numbered across the whole turn in the order the engine maps "1", "2" back; links become 🔗 lines."""
+    out, n = [], 0
+    for reply in replies:
+        lines = [reply.text]
+        for b in reply.buttons:
+            if b.payload:
+                n += 1
+                lines.append(f"[{n}] {b.title}")
+        lines += [f"🔗 {b.title}: {b.url}" for b in reply.buttons if b.url]
+        out.append("\n".join(lines))
+    return out

@@ -6,6 +6,7 @@ redacted and keyed by a salted hash of the user id. No channel library here.
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from bot.wording import say
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold
 
+log = logging.getLogger(__name__)
 NOTICE_VERSION = "2026-11"
 SESSION_TTL_S = 30 * 60
 _CONTEXT_MESSAGES = 6
@@ -65,10 +67,15 @@ class Dialogue:
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
         payload = incoming.payload or self._numbered_choice(turn, text)
-        if payload:
-            self._on_payload(turn, payload)
-        else:
-            self._on_text(turn, text)
+        try:
+            if payload:
+                self._on_payload(turn, payload)
+            else:
+                self._on_text(turn, text)
+        except Exception:  # a citizen gets an apology, never a traceback; the message is already stored
+            log.exception("dialogue failed on message %s", in_id)
+            turn.replies.append(Reply(say("error")))
+            return turn.replies
         if not turn.forget:
             self._store_replies(turn)
             turn.state["numbered"] = [b.payload for r in turn.replies for b in r.buttons if b.payload]
@@ -105,7 +112,7 @@ class Dialogue:
 
     def _context(self, user: str) -> str:
         rows = self.storage.recent_messages(user, _CONTEXT_MESSAGES)
-        who = {"in": "Người dân", "out": "Trợ lý"}
+        who = {"in": say("context_citizen"), "out": say("context_bot")}
         return "\n".join(f"{who[r['direction']]}: {(r['text'] or r['payload'] or '')[:200]}" for r in rows)
 
     # ---- text
@@ -179,7 +186,7 @@ class Dialogue:
         if answer and answer.query and answer.query.restored:
             notes.append(say("restored", restored=answer.query.text))
         links = tuple(Button(link.title, url=link.url) for link in entry.links[:_MAX_LINK_BUTTONS])
-        answer_id = self._send(turn, Reply("\n".join(notes + [entry_text(entry)]),
+        answer_id = self._send(turn, Reply("\n".join(notes + [entry_text(entry, with_links=False)]),
                                            links + (Button(say("btn_steps"), f"steps:{entry.id}:1"),)),
                                entry_id=entry.id)
         self._rate_prompt(turn, answer_id, entry.id, question)

@@ -7,9 +7,10 @@ from bot.wording import say
 from indexer.knowledge import KnowledgeEntry
 
 
-def entry_text(entry: KnowledgeEntry) -> str:
+def entry_text(entry: KnowledgeEntry, with_links: bool = True) -> str:
+    """Channels with link buttons pass with_links=False so a link is not shown twice."""
     parts = [entry.title, "", entry.body.strip()]
-    if entry.links:
+    if entry.links and with_links:
         parts += ["", say("links_heading")] + [f"• {link.title}: {link.url}" for link in entry.links]
     parts += ["", say("reviewed", date=entry.reviewed.strftime("%d/%m/%Y"))]
     return "\n".join(parts)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.answerer import Answer, Answerer
+from bot.conversation import Incoming, numbered_texts
 from bot.dialogue import Dialogue
 from bot.identity import load_secret
 from bot.redact import RedactingFilter
@@ -104,6 +105,18 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """A terminal channel on the conversation engine: numbered choices, answer with "1", "2"."""
+    dialogue = open_dialogue(settings)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Gõ câu hỏi (Ctrl+D để thoát).", flush=True)
+    for line in ["xin chào", *sys.stdin] if interactive else sys.stdin:
+        replies = dialogue.handle(Incoming("cli", args.user, text=line.rstrip("\n")))
+        print("\n\n".join(numbered_texts(replies)), end="\n\n", flush=True)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     report, catalog = check_knowledge(settings.knowledge_dir, max_age_days=args.max_age_days)
     if catalog:
@@ -165,6 +178,11 @@ def parser() -> argparse.ArgumentParser:
                                    "và câu hỏi gần trùng giữa các mục. Trả mã lỗi 1 khi không đạt.")
     s.add_argument("--max-age-days", type=int, default=365, help="số ngày tối đa từ lần rà soát (mặc định 365)")
     s.set_defaults(func=cmd_check)
+    s = sub.add_parser("chat", help="trò chuyện với trợ lý trong cửa sổ dòng lệnh",
+                       description="Kênh dòng lệnh trên cùng bộ máy hội thoại: các lựa chọn được đánh số, "
+                                   "gõ 1, 2… để chọn. Đọc mỗi dòng đầu vào là một tin nhắn.")
+    s.add_argument("--user", default="local", help="mã người dùng của phiên (mặc định: local)")
+    s.set_defaults(func=cmd_chat)
     s = sub.add_parser("show", help="xem một mục kiến thức như người dân sẽ thấy",
                        description="In một mục kiến thức theo id, đúng như trợ lý sẽ gửi.")
     s.add_argument("entry_id", help="id của mục, ví dụ vneid-dang-ky-muc-2")

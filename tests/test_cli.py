@@ -98,3 +98,12 @@ def test_every_setting_is_documented():
     names = {f"DVCBOT_{n}" for n in re.findall(r'_env\("([A-Z_]+)"', code)}
     readme, example = (REPO / "README.md").read_text(encoding="utf-8"), (REPO / ".env.example").read_text(encoding="utf-8")
     assert names and all(n in readme and n in example for n in names), names
+
+
+@pytest.mark.slow
+def test_chat_channel_numbers_choices_and_accepts_numbers(env, tmp_path):
+    r = dvcbot({**env, "DVCBOT_DATABASE": str(tmp_path / "chat.db")}, "chat", stdin="thanh toan\n3\n1\n")
+    assert r.returncode == 0, r.stderr
+    assert "Ý bạn là" in r.stdout and "[3] Thanh toán phí, lệ phí" in r.stdout
+    assert "Yêu cầu thanh toán" in r.stdout and "🔗" in r.stdout
+    assert "Bước 1/" in r.stdout

@@ -1,7 +1,7 @@
 """The conversation engine, through a test channel, against a real SQLite file and the real model."""
 import pytest
 
-from bot.conversation import Incoming, numbered_text
+from bot.conversation import Incoming, numbered_texts
 from bot.storage import NeedKind
 from tests.chat import Chat
 
@@ -146,7 +146,7 @@ async def test_topic_menu_lists_entries(chat):
 
 async def test_numbered_answers_for_channels_without_buttons(chat):
     replies = await chat("thanh toan")
-    assert "\n1. " in numbered_text(replies[-1])
+    assert "\n[1] " in numbered_texts(replies)[-1]
     await chat("1")
     assert "Hài lòng" in " ".join(b.title for r in chat.last for b in r.buttons)
 
@@ -201,3 +201,13 @@ async def test_bad_input_never_crashes(chat):
     for text in ("", "   ", "😀😀", "\u200b", "x" * 10_000, "如何注册", "\x00\x07"):
         replies = await chat(text)
         assert replies and all(r.text for r in replies)
+
+
+async def test_internal_failure_gets_an_apology_and_keeps_the_message(chat, dialogue, monkeypatch):
+    def broken(_):
+        raise RuntimeError("index file vanished")
+
+    monkeypatch.setattr(dialogue.answerer, "ask", broken)
+    replies = await chat("quên mật khẩu vneid")
+    assert "trục trặc" in replies[-1].text
+    assert [m["text"] for m in table(dialogue, "messages")] == ["quên mật khẩu vneid"]
