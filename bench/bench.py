@@ -82,7 +82,7 @@ def main() -> int:
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
     in_scope = [d for d in dev if not d.get("oos")]
-    labelled = [c for c in calib if c["entry"]]
+    labelled = [c for c in calib if c["entry"] not in (None, "?")]  # "?" marks vague questions
     print(f"\ntop-1 accuracy       dev ({len(in_scope)}, keywords)   calibration ({len(labelled)}, ids)")
     for mode, (use_dense, use_lexical) in MODES.items():
         dev_hits = 0
