@@ -162,6 +162,8 @@ class Dialogue:
     def _on_question(self, turn: Turn, text: str) -> None:
         answer = self.answerer.ask(text)
         turn.state["last_question"] = redact(text)
+        if answer.truncated:
+            self._send(turn, Reply(say("truncated")))
         if answer.kind == Kind.ANSWER.value:
             self._send_entry(turn, answer.entry, answer, turn.state["last_question"])
         elif answer.kind == Kind.CLARIFY.value:
@@ -181,8 +183,6 @@ class Dialogue:
 
     def _send_entry(self, turn: Turn, entry: KnowledgeEntry, answer: Answer | None, question: str | None) -> None:
         notes = []
-        if answer and answer.truncated:
-            notes.append(say("truncated"))
         if answer and answer.query and answer.query.restored:
             notes.append(say("restored", restored=answer.query.text))
         links = tuple(Button(link.title, url=link.url) for link in entry.links[:_MAX_LINK_BUTTONS])

@@ -16,7 +16,7 @@ from bot.conversation import Incoming, Reply
 from bot.dialogue import Dialogue
 
 STATIC = Path(__file__).with_name("static")
-MAX_BODY = 16 * 1024
+MAX_BODY = 64 * 1024  # a 10,000-character Vietnamese message is up to ~30 KB of UTF-8
 MAX_TEXT = 10_000
 MAX_ID = 128
 CHANNEL = "web"

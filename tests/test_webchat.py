@@ -55,10 +55,16 @@ async def test_scripted_conversation_over_http(client, dialogue):
     (b'{"user": "", "text": "a"}', 400), (b'{"user": "u", "text": 5}', 400),
     (b'{"user": "u", "text": "a", "payload": "menu"}', 400), (b'{"user": "u"}', 400),
     (b'{"user": "u", "payload": "' + b"x" * 100 + b'"}', 400),
-    (b'{"user": "u", "text": "' + b"a" * 20000 + b'"}', 413),
+    (b'{"user": "u", "text": "' + b"a" * 20000 + b'"}', 400),
+    (b'{"user": "u", "text": "' + b"a" * 70000 + b'"}', 413),
 ])
 async def test_bad_requests_get_clear_4xx_and_store_nothing(client, dialogue, body, status):
     r = await client.post("/api/chat", data=body, headers={"Content-Type": "application/json"})
     assert r.status == status
     assert (await r.json())["error"]
     assert dialogue.storage.db["messages"].count == 0
+
+
+async def test_very_long_vietnamese_message_gets_a_kind_reply(client):
+    replies = await post(client, user="web-2", text="Tôi quên mật khẩu VNeID. " + "Đã thử nhiều lần rồi. " * 450)
+    assert any("chỉ đọc phần đầu" in r["text"] for r in replies) and len(replies) >= 2
