@@ -3,7 +3,8 @@
 Index build time, model + index load time, per-question latency p50/p95, peak
 RSS with the bundled model, and top-1 accuracy for lexical-only, dense-only and
 hybrid retrieval on ../shared/eval/dev.jsonl (keyword check, as the eval does)
-and on bench/calibration.jsonl (entry ids).
+and on bench/calibration.jsonl (entry ids); then end-to-end decisions on
+bench/holdout.jsonl, questions kept out of calibration.
 
     python bench/bench.py [--dev ../shared/eval/dev.jsonl]
 """
@@ -94,6 +95,19 @@ def main() -> int:
             (r := answerer.rank(answerer.normalizer.normalize(c["q"]), use_dense, use_lexical)) != []
             and r[0].entry_id == c["entry"] for c in labelled)
         print(f"  {mode:14s}     {dev_hits / len(in_scope):.3f}                 {cal_hits / len(labelled):.3f}")
+
+    holdout = [json.loads(line) for line in open(HERE / "holdout.jsonl", encoding="utf-8") if line.strip()]
+    outcomes: dict[str, int] = {}
+    for h in holdout:
+        a = answerer.ask(h["q"])
+        if h["entry"] is None:
+            key = "oos rejected" if not a.matched else "oos answered"
+        elif a.matched:
+            key = "right" if a.entry.id == h["entry"] else "wrong"
+        else:
+            key = "clarify with right option" if h["entry"] in {e.id for e in a.options} else "not answered"
+        outcomes[key] = outcomes.get(key, 0) + 1
+    print(f"\nheld-out decisions ({len(holdout)}):", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     return 0
 
 

@@ -63,16 +63,19 @@ def main() -> int:
     answerer.decision = base
     ranked_all: list[list[Scored]] = [answerer.rank(q) for q in queries]
     specific = [i for i, it in enumerate(items) if it["entry"] != VAGUE]
-    x = np.array([[ranked_all[i][0].dense, ranked_all[i][0].coverage] for i in specific])
+    x = np.array([[ranked_all[i][0].dense, ranked_all[i][0].coverage, ranked_all[i][0].gap] for i in specific])
     y = np.array([ranked_all[i][0].entry_id == items[i]["entry"] for i in specific])
-    model = LogisticRegression(C=10.0).fit(x, y)
-    fitted = replace(base, w_dense=round(float(model.coef_[0][0]), 3),
-                     w_coverage=round(float(model.coef_[0][1]), 3), bias=round(float(model.intercept_[0]), 3))
+    mean, std = x.mean(axis=0), x.std(axis=0)  # fit on standardised features, store raw-scale weights
+    model = LogisticRegression(C=1.0).fit((x - mean) / std, y)
+    w = model.coef_[0] / std
+    b = float(model.intercept_[0] - (model.coef_[0] * mean / std).sum())
+    fitted = replace(base, w_dense=round(float(w[0]), 3), w_coverage=round(float(w[1]), 3),
+                     w_gap=round(float(w[2]), 3), bias=round(b, 3))
 
     def evaluate(cfg: DecisionConfig) -> tuple[float, dict[str, int]]:
         counts: dict[str, int] = {}
         for ranked, it in zip(ranked_all, items):
-            rescored = [replace(s, confidence=cfg.confidence(s.dense, s.coverage)) for s in ranked]
+            rescored = [replace(s, confidence=cfg.confidence(s.dense, s.coverage, s.gap)) for s in ranked]
             d = decide(rescored, cfg)
             o = outcome(d.kind, d.entry_id, d.options, it["entry"])
             counts[o] = counts.get(o, 0) + 1
@@ -92,12 +95,12 @@ def main() -> int:
     score, counts, cfg = best
     in_scope = [items[i]["entry"] is not None for i in specific]
     print(f"top-1 right on in-scope: {int(y[in_scope].sum())}/{sum(in_scope)}")
-    print(f"fitted: w_dense={cfg.w_dense} w_coverage={cfg.w_coverage} bias={cfg.bias}")
+    print(f"fitted: w_dense={cfg.w_dense} w_coverage={cfg.w_coverage} w_gap={cfg.w_gap} bias={cfg.bias}")
     print(f"thresholds: answer_at={cfg.answer_at} clarify_at={cfg.clarify_at} clarify_margin={cfg.clarify_margin} "
           f"vague_min_covering={cfg.vague_min_covering}")
     print(f"outcomes: {counts} utility={score:.2f}")
     if args.write:
-        data = {k: getattr(cfg, k) for k in ("dense_weight", "w_dense", "w_coverage", "bias", "answer_at",
+        data = {k: getattr(cfg, k) for k in ("dense_weight", "w_dense", "w_coverage", "w_gap", "bias", "answer_at",
                                              "clarify_at", "clarify_margin", "vague_min_covering", "province_boost",
                                              "max_options")}
         data["calibration"] = {"set": Path(args.set).name, "questions": len(items), "outcomes": counts,

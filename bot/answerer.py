@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import time
 import unicodedata
+
+import numpy as np
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +84,14 @@ class Answerer:
         return cls(snapshot, embedder, synonyms, DecisionConfig.load(decision_file), province)
 
     def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
-        """Fused candidates with calibrated confidence, best first."""
-        dense = self.dense.search(query, _CANDIDATES * 3) if use_dense else []
+        """Fused candidates with calibrated confidence, best first.
+
+        Confidence always uses the dense signals, also when ranking lexical-only (the bench compares rankings).
+        """
+        every = self.dense.search(query, len(self.entries))  # all entries: the median is the background level
+        median = float(np.median([h.score for h in every])) if every else 0.0
+        cosine = {h.entry_id: h.score for h in every}
+        dense = every[:_CANDIDATES * 3] if use_dense else []
         lexical = self.lexical.search(query, _CANDIDATES * 3) if use_lexical else []
         weight = self.decision.dense_weight if use_dense and use_lexical else float(use_dense)
         scored = []
@@ -91,9 +99,10 @@ class Answerer:
             entry = self.entries[c.entry_id]
             local = bool(self._province) and self._province in entry.provinces
             coverage = self.lexical.coverage(query, c.entry_id)
-            conf = self.decision.confidence(c.dense, coverage)
+            cos = cosine.get(c.entry_id, median)
+            conf = self.decision.confidence(cos, coverage, cos - median)
             boost = self.decision.province_boost if local else 0.0
-            scored.append(Scored(c.entry_id, c.fused + boost, conf, c.dense, coverage))
+            scored.append(Scored(c.entry_id, c.fused + boost, conf, cos, coverage, cos - median))
         return sorted(scored, key=lambda s: -s.fused)
 
     def _related(self, chosen: str, ranked: list[Scored], limit: int = 3) -> tuple[KnowledgeEntry, ...]:

@@ -1,7 +1,8 @@
 """Decide, separately from ranking: answer, ask "Ý bạn là…?", or say we do not know.
 
-Confidence is a logistic model over two absolute signals (dense cosine and
-lexical coverage of the top candidate); its weights and the thresholds are
+Confidence is a logistic model over three signals of the top candidate (dense
+cosine, how far that cosine stands above the median entry, and lexical
+coverage of the question's words); its weights and the thresholds are
 calibrated on labelled questions by bench/calibrate.py and live in a YAML file.
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ class DecisionConfig:
     answer_at: float         # confidence needed to answer
     clarify_at: float        # confidence a candidate needs to be offered as an option
     clarify_margin: float    # fused-score gap under which two confident candidates are "too close"
+    w_gap: float = 0.0       # logistic weight of (top dense cosine − median cosine over all entries)
     vague_min_covering: int = 99  # this many candidates contain every word of the question → ask which one
     province_boost: float = 0.15  # fused-score bonus for an entry local to the configured province
     max_options: int = 3
@@ -41,8 +43,8 @@ class DecisionConfig:
         data = yaml.safe_load(Path(path or DEFAULT_FILE).read_text(encoding="utf-8"))
         return cls(**data)
 
-    def confidence(self, dense: float, coverage: float) -> float:
-        z = self.bias + self.w_dense * dense + self.w_coverage * coverage
+    def confidence(self, dense: float, coverage: float, gap: float = 0.0) -> float:
+        z = self.bias + self.w_dense * dense + self.w_coverage * coverage + self.w_gap * gap
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -54,6 +56,7 @@ class Scored:
     confidence: float
     dense: float = 0.0      # raw cosine, kept for calibration
     coverage: float = 0.0   # lexical coverage, kept for calibration
+    gap: float = 0.0        # cosine above the median entry: how much this entry stands out
 
 
 @dataclass(frozen=True)
