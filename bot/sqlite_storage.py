@@ -152,10 +152,6 @@ class SqliteStorage:
         row = self.db["unmet_needs"].get(need_id)
         return UnmetNeed(**{k: row[k] for k in UnmetNeed.__dataclass_fields__})
 
-    def update_unmet_need(self, need_id: int, context: str | None = None) -> None:
-        with self._lock, self.db.conn:
-            self.db["unmet_needs"].update(need_id, {"context": context, "updated_at": _now()})
-
     def set_need_status(self, need_id: int, status: NeedStatus) -> UnmetNeed:
         """Needs move forward only (a need can be closed from any status)."""
         with self._lock, self.db.conn:

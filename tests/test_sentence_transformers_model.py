@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     words = sorted({fold(s) for s in syllables("dang ky dinh danh muc quen mat khau khong nhan ma otp "
@@ -32,7 +33,7 @@ def tiny_model(tmp_path_factory):
     BertModel(cfg).save_pretrained(base)
     tok.save_pretrained(base)
     st_dir = tmp_path_factory.mktemp("st")
-    SentenceTransformer(modules=[models.Transformer(str(base)), models.Pooling(32)]).save(str(st_dir))
+    SentenceTransformer(modules=[Transformer(str(base)), Pooling(32)]).save(str(st_dir))
     return str(st_dir)
 
 
