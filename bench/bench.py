@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.answerer import Answerer
 from bot.render import entry_text
 from bot.settings import Settings
-from handlers.cli import _embedder
+from handlers.cli import shared_embedder
 from indexer.build import build_index
 from indexer.embedder import model_id_for
 from indexer.store import load_snapshot
@@ -46,13 +46,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        report = build_index(settings.knowledge_dir, Path(tmp) / "index", settings.embedding_model, _embedder,
+        report = build_index(settings.knowledge_dir, Path(tmp) / "index", settings.embedding_model, shared_embedder,
                              progress=False)
         build_s = time.perf_counter() - t
-        _embedder.cache_clear()
+        shared_embedder.cache_clear()
 
         t = time.perf_counter()
-        embedder = _embedder(settings.embedding_model)
+        embedder = shared_embedder(settings.embedding_model)
         model_s = time.perf_counter() - t
         t = time.perf_counter()
         snapshot = load_snapshot(Path(tmp) / "index", model_id_for(settings.embedding_model))

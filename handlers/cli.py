@@ -28,7 +28,7 @@ def _err(message: str) -> None:
 
 
 @lru_cache(maxsize=2)
-def _embedder(name: str) -> Embedder:
+def shared_embedder(name: str) -> Embedder:
     """One embedder per process, shared by the build and the answerer."""
     return make_embedder(name)
 
@@ -49,14 +49,14 @@ def ensure_index(settings: Settings) -> None:
         if {e.id: e.content_hash for e in entries} == manifest.entries:
             return
         _err("Kiến thức đã thay đổi: đang cập nhật chỉ mục…")
-    build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, _embedder,
+    build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, shared_embedder,
                 progress=sys.stderr.isatty())
 
 
 def open_answerer(settings: Settings) -> Answerer:
     ensure_index(settings)
     snapshot = load_snapshot(settings.index_dir, model_id_for(settings.embedding_model))
-    return Answerer.load(snapshot, _embedder(settings.embedding_model), settings.knowledge_dir,
+    return Answerer.load(snapshot, shared_embedder(settings.embedding_model), settings.knowledge_dir,
                          settings.decision_file, settings.province)
 
 
@@ -83,7 +83,7 @@ def answer_json(answer: Answer) -> dict:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    report = build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, _embedder,
+    report = build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, shared_embedder,
                          progress=not args.quiet)
     if report.changed:
         print(f"Đã tạo chỉ mục: {report.entries} mục ({report.embedded} nhúng mới, {report.reused} dùng lại) "
