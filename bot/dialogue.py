@@ -16,7 +16,7 @@ from bot.decision import Kind
 from bot.flows import Flows, load_flows
 from bot.identity import user_key
 from bot.redact import redact
-from bot.render import entry_text
+from bot.render import entry_text, restored_note
 from bot.steps import split_steps
 from bot.storage import NeedKind, Storage
 from bot.wording import say
@@ -168,7 +168,7 @@ class Dialogue:
             self._send_entry(turn, answer.entry, answer, turn.state["last_question"])
         elif answer.kind == Kind.CLARIFY.value:
             turn.state["unanswered"] = turn.state["last_question"]
-            lines = [say("restored", restored=answer.query.text)] if answer.query and answer.query.restored else []
+            lines = restored_note(answer)
             buttons = tuple(Button(e.title, f"entry:{e.id}") for e in answer.options)
             self._send(turn, Reply("\n".join(lines + [say("clarify")]),
                                    buttons + (Button(say("btn_none_of_these"), "ask_team"),)))
@@ -182,9 +182,7 @@ class Dialogue:
             self._send(turn, Reply(say(answer.kind)))
 
     def _send_entry(self, turn: Turn, entry: KnowledgeEntry, answer: Answer | None, question: str | None) -> None:
-        notes = []
-        if answer and answer.query and answer.query.restored:
-            notes.append(say("restored", restored=answer.query.text))
+        notes = restored_note(answer)
         links = tuple(Button(link.title, url=link.url) for link in entry.links[:_MAX_LINK_BUTTONS])
         answer_id = self._send(turn, Reply("\n".join(notes + [entry_text(entry, with_links=False)]),
                                            links + (Button(say("btn_steps"), f"steps:{entry.id}:1"),)),

@@ -16,18 +16,18 @@ def entry_text(entry: KnowledgeEntry, with_links: bool = True) -> str:
     return "\n".join(parts)
 
 
+def restored_note(answer: Answer | None) -> list[str]:
+    """"(Tôi hiểu câu hỏi là: …)" when diacritics were added to the citizen's words."""
+    return [say("restored", restored=answer.query.text)] if answer and answer.query and answer.query.restored else []
+
+
 def reply_text(answer: Answer) -> str:
     """Everything a citizen sees for one looked-up question."""
-    notes = []
-    if answer.truncated:
-        notes.append(say("truncated"))
+    notes = [say("truncated")] if answer.truncated else []
     if answer.kind == Kind.ANSWER.value and answer.entry:
-        if answer.query and answer.query.restored:
-            notes.append(say("restored", restored=answer.query.text))
-        return "\n".join(notes + [entry_text(answer.entry)])
+        return "\n".join(notes + restored_note(answer) + [entry_text(answer.entry)])
     if answer.kind == Kind.CLARIFY.value:
-        if answer.query and answer.query.restored:
-            notes.append(say("restored", restored=answer.query.text))
+        notes += restored_note(answer)
         options = [f"{i}. {e.title}" for i, e in enumerate(answer.options, 1)]
         return "\n".join(notes + [say("clarify"), *options])
     if answer.kind == Kind.DONT_KNOW.value:
