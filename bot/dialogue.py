@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot.answerer import Answer, Answerer, InputKind
 from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
-from bot.flows import Flows, load_flows
+from bot.flows import Flows, load_flows, message_key
 from bot.identity import user_key
 from bot.redact import redact
 from bot.render import entry_text, restored_note
@@ -21,7 +21,6 @@ from bot.steps import split_steps
 from bot.storage import NeedKind, Storage
 from bot.wording import say
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import fold
 
 log = logging.getLogger(__name__)
 NOTICE_VERSION = "2026-11"
@@ -131,7 +130,7 @@ class Dialogue:
 
     @staticmethod
     def _yes_no(text: str) -> bool | None:
-        key = " ".join(fold(text).replace("!", " ").replace(".", " ").split())
+        key = message_key(text)
         return True if key in _YES else False if key in _NO else None
 
     def _on_command(self, turn: Turn, command: str) -> None:

@@ -28,8 +28,13 @@ class Flows:
 
     def command(self, text: str) -> str | None:
         """The command a whole message stands for ("Cảm ơn!" → thanks), or None."""
-        key = " ".join(_PUNCT.sub(" ", fold(clean(text))).split())
+        key = message_key(text)
         return next((cmd for cmd, words in self.keywords.items() if key in words), None)
+
+
+def message_key(text: str) -> str:
+    """A whole short message folded for keyword matching: "Có rồi!" → "co roi"."""
+    return " ".join(_PUNCT.sub(" ", fold(clean(text))).split())
 
 
 @lru_cache(maxsize=2)
