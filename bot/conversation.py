@@ -1,4 +1,10 @@
-"""Channel-agnostic message types: what a channel hands the engine and gets back."""
+"""Channel-agnostic message types: what a channel hands the engine and gets back.
+
+Markup contract for `Reply.text`: plain text with paragraphs separated by blank
+lines; the only markup is `**bold**`, and URLs appear as plain text. Every
+channel renders it with `bot.markup` (escaped HTML for the web and Telegram,
+plain text for Zalo and the terminal) and never passes it through raw.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,14 +30,37 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
+    entry_id: str | None = None   # set on the bubble that answers from a knowledge entry (it gets rated)
 
 
 @dataclass(frozen=True)
 class Incoming:
+    """One delivery from a channel.
+
+    `message_id` is the channel's own id for this delivery (Telegram update_id, Zalo msg_id, a client id
+    on the web): a delivery seen before is ignored. `address` is how to reach the citizen later (Telegram
+    chat id, Zalo user id); it is kept apart from the hashed user key and never logged.
+    """
     channel: str          # "web", "telegram", "zalo", "cli", …
     user: str             # the channel's own user id; hashed before anything is stored
     text: str | None = None
     payload: str | None = None
+    message_id: str | None = None
+    address: str | None = None
+
+    def __repr__(self) -> str:  # keeps the raw user id and address out of logs and tracebacks
+        return f"Incoming(channel={self.channel!r}, message_id={self.message_id!r})"
+
+
+def reply_to_dict(reply: Reply) -> dict:
+    """The JSON shape of a reply (web API, queued replies)."""
+    return {"text": reply.text,
+            "buttons": [{"title": b.title, "payload": b.payload} if b.payload else {"title": b.title, "url": b.url}
+                        for b in reply.buttons]}
+
+
+def reply_from_dict(data: dict) -> Reply:
+    return Reply(data["text"], tuple(Button(b["title"], b.get("payload"), b.get("url")) for b in data["buttons"]))
 
 
 def numbered_texts(replies: list[Reply]) -> list[str]:
