@@ -49,6 +49,23 @@ def m002_consent_sessions_deletions(db: sqlite_utils.Database) -> None:
     db["deletion_requests"].create({"id": int, "user": str, "requested_at": str, "rows_deleted": str}, pk="id")
 
 
+@migration
+def m003_delivery_ids_addresses_outbox(db: sqlite_utils.Database) -> None:
+    db["messages"].add_column("message_id", str)
+    # a channel that delivers the same message twice (webhook retries) gets one stored row and one reply
+    db.execute("CREATE UNIQUE INDEX idx_messages_delivery ON messages(channel, message_id) "
+               "WHERE message_id IS NOT NULL")
+    db["addresses"].create({"user": str, "channel": str, "address": str, "updated_at": str}, pk=("user", "channel"))
+    db["outbox"].create({"id": int, "user": str, "channel": str, "reply": str, "created_at": str}, pk="id")
+    db["outbox"].create_index(["user", "channel", "id"])
+    db["deliveries"].create({"id": int, "user": str, "channel": str, "status": str, "error": str,
+                             "text": str, "created_at": str}, pk="id")
+    db["deliveries"].create_index(["status"])
+
+
+_USER_TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "addresses", "outbox", "deliveries")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -83,11 +100,15 @@ class SqliteStorage:
 
     # messages
     def add_message(self, user: str, channel: str, direction: str, text: str | None,
-                    payload: str | None = None, entry_id: str | None = None, reply_to: int | None = None) -> int:
+                    payload: str | None = None, entry_id: str | None = None, reply_to: int | None = None,
+                    message_id: str | None = None) -> int | None:
+        """The new row's id, or None when this channel delivered `message_id` before."""
         with self._lock, self.db.conn:
-            return self.db["messages"].insert({"user": user, "channel": channel, "direction": direction,
-                                               "text": text, "payload": payload, "entry_id": entry_id,
-                                               "reply_to": reply_to, "created_at": _now()}).last_pk
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO messages (user, channel, direction, text, payload, entry_id, reply_to, "
+                "message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [user, channel, direction, text, payload, entry_id, reply_to, message_id, _now()])
+            return cur.lastrowid if cur.rowcount == 1 else None
 
     def recent_messages(self, user: str, limit: int) -> list[dict]:
         with self._lock:
@@ -185,11 +206,44 @@ class SqliteStorage:
             self.db["sessions"].upsert({"user": user, "state": json.dumps(state, ensure_ascii=False),
                                         "updated_at": updated_at}, pk="user")
 
+    # reaching citizens outside the request that asked
+    def save_address(self, user: str, channel: str, address: str) -> None:
+        with self._lock, self.db.conn:
+            self.db["addresses"].upsert({"user": user, "channel": channel, "address": address,
+                                         "updated_at": _now()}, pk=("user", "channel"))
+
+    def address(self, user: str, channel: str) -> str | None:
+        with self._lock:
+            rows = list(self.db["addresses"].rows_where("user = ? AND channel = ?", [user, channel]))
+        return rows[0]["address"] if rows else None
+
+    def queue_reply(self, user: str, channel: str, reply: str) -> None:
+        with self._lock, self.db.conn:
+            self.db["outbox"].insert({"user": user, "channel": channel, "reply": reply, "created_at": _now()})
+
+    def take_replies(self, user: str, channel: str) -> list[str]:
+        """Queued replies, oldest first; taking them removes them."""
+        with self._lock, self.db.conn:
+            rows = list(self.db["outbox"].rows_where("user = ? AND channel = ?", [user, channel], order_by="id"))
+            if rows:
+                self.db.execute(f"DELETE FROM outbox WHERE id IN ({','.join('?' * len(rows))})", [r["id"] for r in rows])
+        return [r["reply"] for r in rows]
+
+    def record_delivery(self, user: str, channel: str, status: str, error: str | None, text: str | None) -> int:
+        with self._lock, self.db.conn:
+            return self.db["deliveries"].insert({"user": user, "channel": channel, "status": status, "error": error,
+                                                 "text": text, "created_at": _now()}).last_pk
+
+    def deliveries(self, status: str | None = None) -> list[dict]:
+        with self._lock:
+            where, args = ("status = ?", [status]) if status else (None, None)
+            return list(self.db["deliveries"].rows_where(where, args, order_by="id"))
+
     def delete_user(self, user: str) -> dict[str, int]:
         """Delete every row about this user; keep a record that the request was carried out."""
         counts = {}
         with self._lock, self.db.conn:
-            for table in ("messages", "ratings", "unmet_needs", "consent", "sessions"):
+            for table in _USER_TABLES:
                 counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE user = ?", [user]).rowcount
             self.db["deletion_requests"].insert({"user": user, "requested_at": _now(),
                                                  "rows_deleted": json.dumps(counts)})

@@ -74,9 +74,14 @@ def test_delete_user_removes_every_row_and_keeps_a_record(store):
     store.add_unmet_need("u1", "web", NeedKind.HANDOFF)
     store.record_consent("u1", "web", "v1")
     store.save_session("u1", {}, 1.0)
+    store.save_address("u1", "telegram", "123456")
+    store.queue_reply("u1", "web", "{}")
+    store.record_delivery("u1", "zalo", "undelivered", "-230", "x")
     store.add_message("u2", "web", "in", "y")
     counts = store.delete_user("u1")
-    assert counts == {"messages": 1, "ratings": 1, "unmet_needs": 1, "consent": 1, "sessions": 1}
+    assert counts == {"messages": 1, "ratings": 1, "unmet_needs": 1, "consent": 1, "sessions": 1,
+                      "addresses": 1, "outbox": 1, "deliveries": 1}
+    assert store.address("u1", "telegram") is None
     assert store.recent_messages("u1", 10) == [] and len(store.recent_messages("u2", 10)) == 1
     assert store.db["deletion_requests"].count == 1
 
@@ -103,3 +108,20 @@ def test_older_database_is_upgraded_in_place(tmp_path):
     assert [m["text"] for m in store.recent_messages("u1", 5)] == ["cũ"]
     assert store.record_consent("u1", "web", "v1")  # tables from the newer migration exist
     assert store.migrate() == []  # running again changes nothing
+
+
+def test_a_repeated_delivery_is_stored_once(store):
+    first = store.add_message("u1", "zalo", "in", "xin chào", message_id="m-1")
+    assert first is not None
+    assert store.add_message("u1", "zalo", "in", "xin chào", message_id="m-1") is None
+    assert store.add_message("u1", "telegram", "in", "xin chào", message_id="m-1") is not None  # ids are per channel
+    assert store.add_message("u1", "web", "in", "a") != store.add_message("u1", "web", "in", "a")  # no id: no dedupe
+
+
+def test_queued_replies_are_taken_once_in_order(store):
+    store.queue_reply("u1", "web", "one")
+    store.queue_reply("u1", "web", "two")
+    store.queue_reply("u2", "web", "other")
+    assert store.take_replies("u1", "web") == ["one", "two"]
+    assert store.take_replies("u1", "web") == []
+    assert store.take_replies("u2", "web") == ["other"]
