@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.answerer import Answerer
 from bot.render import entry_text
 from bot.settings import Settings
-from handlers.cli import shared_embedder
+from handlers.app import shared_embedder
 from indexer.build import build_index
 from indexer.embedder import model_id_for
 from indexer.store import load_snapshot
@@ -56,7 +56,7 @@ def main() -> int:
         model_s = time.perf_counter() - t
         t = time.perf_counter()
         snapshot = load_snapshot(Path(tmp) / "index", model_id_for(settings.embedding_model))
-        answerer = Answerer.load(snapshot, embedder, settings.knowledge_dir)
+        answerer = Answerer.load(snapshot, embedder)
         index_s = time.perf_counter() - t
 
     cold = [sys.executable, "-m", "handlers.cli", "ask", "--json", "vneid mức 2"]

@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.decision import DEFAULT_FILE, DecisionConfig, Kind, Scored, decide
 from bot.settings import Settings
-from handlers.cli import open_answerer
+from handlers.app import open_answerer
 
 HERE = Path(__file__).parent
 # Utility of each outcome: a wrong answer sends a citizen the wrong way.

@@ -19,7 +19,7 @@ from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer, Syn
 from bot.retrieval import DenseRetriever, LexicalRetriever
 from indexer.build import plain
 from indexer.embedder import Embedder
-from indexer.knowledge import SYNONYMS_FILE, KnowledgeEntry
+from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_catalog
 from indexer.store import IndexSnapshot
 from indexer.vntext import clean, fold
 
@@ -65,8 +65,10 @@ def check_input(text: str) -> str | None:
 
 class Answerer:
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
-                 decision: DecisionConfig, province: str = "") -> None:
+                 decision: DecisionConfig, province: str = "", topics: dict[str, str] | None = None) -> None:
+        self.build_id = snapshot.folder.name
         self.entries = {e.id: e for e in snapshot.entries}
+        self.topics = topics or {}
         self.decision = decision
         self._province = province
         self.dense = DenseRetriever(snapshot, embedder)
@@ -77,11 +79,13 @@ class Answerer:
         self.normalizer = QueryNormalizer(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
 
     @classmethod
-    def load(cls, snapshot: IndexSnapshot, embedder: Embedder, knowledge_dir: Path,
-             decision_file: Path | None = None, province: str = "") -> "Answerer":
-        synonyms_path = Path(knowledge_dir) / SYNONYMS_FILE
+    def load(cls, snapshot: IndexSnapshot, embedder: Embedder, decision_file: Path | None = None,
+             province: str = "") -> "Answerer":
+        """Synonyms and topic names come from the build itself: one build is one knowledge version."""
+        synonyms_path = snapshot.folder / SYNONYMS_FILE
         synonyms = Synonyms.load(synonyms_path) if synonyms_path.exists() else Synonyms()
-        return cls(snapshot, embedder, synonyms, DecisionConfig.load(decision_file), province)
+        topics = load_catalog(snapshot.folder).topics if (snapshot.folder / CATALOG_FILE).exists() else {}
+        return cls(snapshot, embedder, synonyms, DecisionConfig.load(decision_file), province, topics)
 
     def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
         """Fused candidates with calibrated confidence, best first.

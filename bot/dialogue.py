@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
-from bot.answerer import Answer, Answerer, InputKind
+from bot.answerer import Answerer, InputKind
 from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
 from bot.flows import Flows, load_flows, message_key
 from bot.identity import user_key
 from bot.redact import redact
-from bot.render import entry_text, restored_note
+from bot.render import answer_replies, entry_replies
 from bot.steps import split_steps
 from bot.storage import NeedKind, Storage
 from bot.wording import say
@@ -27,7 +28,6 @@ NOTICE_VERSION = "2026-11"
 SESSION_TTL_S = 30 * 60
 _CONTEXT_MESSAGES = 6
 _MAX_TOPIC_BUTTONS = 8
-_MAX_LINK_BUTTONS = 3
 _REASONS = ("wrong", "unclear", "off_topic", "other")
 _YES = {"co", "roi", "co roi", "da co", "yes", "u", "uh", "ok"}
 _NO = {"chua", "khong", "chua co", "ko", "k", "no"}
@@ -40,29 +40,34 @@ class Turn:
     channel: str
     in_id: int
     state: dict
+    answerer: Answerer     # one knowledge build for the whole turn, even if a new one is published meanwhile
     replies: list[Reply] = field(default_factory=list)
     unsaved: list[Reply] = field(default_factory=list)   # replies not yet written to storage
     forget: bool = False
 
 
 class Dialogue:
-    def __init__(self, answerer: Answerer, storage: Storage, secret: bytes, topics: dict[str, str],
+    def __init__(self, knowledge: Callable[[], Answerer], storage: Storage, secret: bytes,
                  flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time) -> None:
-        self.answerer = answerer
+        self.knowledge = knowledge   # returns the answerer of the live build (bot.library.KnowledgeLibrary)
         self.storage = storage
         self._secret = secret
-        self._topics = topics
         self._flows = flows or load_flows()
         self._ttl = session_ttl_s
         self._clock = clock
 
     # ---- entry point
     def handle(self, incoming: Incoming) -> list[Reply]:
-        user = user_key(self._secret, incoming.channel, incoming.user)
+        user = self.user_key(incoming.channel, incoming.user)
         text = (incoming.text or "").strip()
         in_id = self.storage.add_message(user, incoming.channel, "in", redact(text) if text else None,
-                                         payload=incoming.payload)
-        turn = Turn(user, incoming.channel, in_id, self._load_state(user))
+                                         payload=incoming.payload, message_id=incoming.message_id)
+        if in_id is None:  # the channel delivered this message before: it was answered then
+            log.info("repeated delivery %s on %s ignored", incoming.message_id, incoming.channel)
+            return []
+        if incoming.address:
+            self.storage.save_address(user, incoming.channel, incoming.address)
+        turn = Turn(user, incoming.channel, in_id, self._load_state(user), self.knowledge())
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
         payload = incoming.payload or self._numbered_choice(turn, text)
@@ -80,6 +85,10 @@ class Dialogue:
             turn.state["numbered"] = [b.payload for r in turn.replies for b in r.buttons if b.payload]
             self.storage.save_session(user, turn.state, self._clock())
         return turn.replies
+
+    def user_key(self, channel: str, user: str) -> str:
+        """The pseudonymous key stored for a channel's user id."""
+        return user_key(self._secret, channel, user)
 
     # ---- plumbing
     def _load_state(self, user: str) -> dict:
@@ -159,40 +168,25 @@ class Dialogue:
 
     # ---- questions and answers
     def _on_question(self, turn: Turn, text: str) -> None:
-        answer = self.answerer.ask(text)
+        answer = turn.answerer.ask(text)
         turn.state["last_question"] = redact(text)
-        if answer.truncated:
-            self._send(turn, Reply(say("truncated")))
-        if answer.kind == Kind.ANSWER.value:
-            self._send_entry(turn, answer.entry, answer, turn.state["last_question"])
-        elif answer.kind == Kind.CLARIFY.value:
+        replies = answer_replies(answer)
+        if answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             turn.state["unanswered"] = turn.state["last_question"]
-            lines = restored_note(answer)
-            buttons = tuple(Button(e.title, f"entry:{e.id}") for e in answer.options)
-            self._send(turn, Reply("\n".join(lines + [say("clarify")]),
-                                   buttons + (Button(say("btn_none_of_these"), "ask_team"),)))
-        elif answer.kind == Kind.DONT_KNOW.value:
-            turn.state["unanswered"] = turn.state["last_question"]
-            self._send(turn, Reply(say("dont_know"), (Button(say("btn_portal_search"), url=say("search_url")),
-                                                      Button(say("btn_ask_team"), "ask_team"))))
         elif answer.kind == InputKind.EMPTY:
-            self._send(turn, Reply(say("empty"), self._menu_buttons()))
-        else:
-            self._send(turn, Reply(say(answer.kind)))
+            replies[-1] = Reply(replies[-1].text, self._menu_buttons())
+        self._send_all(turn, replies, turn.state["last_question"])
 
-    def _send_entry(self, turn: Turn, entry: KnowledgeEntry, answer: Answer | None, question: str | None) -> None:
-        notes = restored_note(answer)
-        links = tuple(Button(link.title, url=link.url) for link in entry.links[:_MAX_LINK_BUTTONS])
-        answer_id = self._send(turn, Reply("\n".join(notes + [entry_text(entry, with_links=False)]),
-                                           links + (Button(say("btn_steps"), f"steps:{entry.id}:1"),)),
-                               entry_id=entry.id)
-        self._rate_prompt(turn, answer_id, entry.id, question)
-        related = answer.related if answer else self._same_topic(entry)
-        if related:
-            self._send(turn, Reply(say("related"), tuple(Button(e.title, f"entry:{e.id}") for e in related)))
+    def _send_all(self, turn: Turn, replies: list[Reply], question: str | None) -> None:
+        """Send in order; a bubble answering from an entry is stored with it and followed by the rating prompt."""
+        for reply in replies:
+            if reply.entry_id:
+                self._rate_prompt(turn, self._send(turn, reply, entry_id=reply.entry_id), reply.entry_id, question)
+            else:
+                self._send(turn, reply)
 
-    def _same_topic(self, entry: KnowledgeEntry) -> tuple[KnowledgeEntry, ...]:
-        return tuple(e for e in self.answerer.entries.values() if e.topic == entry.topic and e.id != entry.id)[:2]
+    def _same_topic(self, turn: Turn, entry: KnowledgeEntry) -> tuple[KnowledgeEntry, ...]:
+        return tuple(e for e in turn.answerer.entries.values() if e.topic == entry.topic and e.id != entry.id)[:2]
 
     def _rate_prompt(self, turn: Turn, answer_id: int, entry_id: str, question: str | None) -> None:
         answers = turn.state.setdefault("answers", {})
@@ -228,19 +222,20 @@ class Dialogue:
             self._send(turn, Reply(say("unknown_button"), self._menu_buttons()))
 
     def _on_topic(self, turn: Turn, topic: str) -> None:
-        entries = [e for e in self.answerer.entries.values() if e.topic == topic][:_MAX_TOPIC_BUTTONS]
+        entries = [e for e in turn.answerer.entries.values() if e.topic == topic][:_MAX_TOPIC_BUTTONS]
         if not entries:
             raise KeyError(topic)
-        name = self._topics.get(topic, topic)
+        name = turn.answerer.topics.get(topic, topic)
         self._send(turn, Reply(say("topic_intro", topic=name), tuple(Button(e.title, f"entry:{e.id}") for e in entries)))
 
     def _on_entry(self, turn: Turn, entry_id: str) -> None:
-        entry = self.answerer.entries[entry_id]
+        entry = turn.answerer.entries[entry_id]
         turn.state.pop("unanswered", None)
-        self._send_entry(turn, entry, None, turn.state.get("last_question") or entry.title)
+        self._send_all(turn, entry_replies(entry, [], self._same_topic(turn, entry)),
+                       turn.state.get("last_question") or entry.title)
 
     def _on_step(self, turn: Turn, entry_id: str, n: int) -> None:
-        entry = self.answerer.entries[entry_id]
+        entry = turn.answerer.entries[entry_id]
         steps = split_steps(entry.body)
         if n > len(steps):
             answer_id = self._send(turn, Reply(say("steps_finished")), entry_id=entry.id)
@@ -251,7 +246,7 @@ class Dialogue:
                                 Button(say("btn_stuck"), f"stuck:{entry.id}:{n}"))))
 
     def _on_stuck(self, turn: Turn, entry_id: str, n: int) -> None:
-        entry = self.answerer.entries[entry_id]
+        entry = turn.answerer.entries[entry_id]
         need = self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.STUCK,
                                            question=turn.state.get("last_question") or entry.title,
                                            entry_id=entry.id, step=n, context=self._context(turn.user))
@@ -324,7 +319,7 @@ class Dialogue:
             self._ask_ready(turn, len(answers))
             return
         turn.state.pop("pending")
-        todo = [self.answerer.entries[q.entry] for q, ok in zip(self._flows.readiness, answers) if not ok]
+        todo = [turn.answerer.entries[q.entry] for q, ok in zip(self._flows.readiness, answers) if not ok]
         if not todo:
             self._send(turn, Reply(say("ready_all_set"), (Button(say("btn_portal_search"), url=say("search_url")),)))
             return

@@ -27,6 +27,29 @@ class Settings:
     database: Path = Path("var/dvcbot.db")
     session_minutes: int = 30
     secret: str = field(default="", repr=False)  # salt for user-id hashing; never printed
+    reload_seconds: float = 5.0                   # how often `serve` looks for a newly published index build
+    # Telegram: on when the token is set; long polling unless a webhook URL is set
+    telegram_token: str = field(default="", repr=False)
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = field(default="", repr=False)
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    # Zalo Official Account: on when the OA secret key and the tokens are set
+    zalo_oa_secret: str = field(default="", repr=False)
+    zalo_app_id: str = ""
+    zalo_app_secret: str = field(default="", repr=False)
+    zalo_access_token: str = field(default="", repr=False)
+    zalo_refresh_token: str = field(default="", repr=False)
+    zalo_api_url: str = "https://openapi.zalo.me"
+    zalo_oauth_url: str = "https://oauth.zaloapp.com"
+
+    @property
+    def telegram_on(self) -> bool:
+        return bool(self.telegram_token)
+
+    @property
+    def zalo_on(self) -> bool:
+        return all((self.zalo_oa_secret, self.zalo_app_id, self.zalo_app_secret,
+                    self.zalo_access_token or self.zalo_refresh_token))
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -45,4 +68,16 @@ class Settings:
             database=Path(_env("DATABASE", str(data_dir / "dvcbot.db"))),
             session_minutes=int(_env("SESSION_MINUTES", "30")),
             secret=_env("SECRET", ""),
+            reload_seconds=float(_env("RELOAD_SECONDS", "5")),
+            telegram_token=_env("TELEGRAM_TOKEN", ""),
+            telegram_webhook_url=_env("TELEGRAM_WEBHOOK_URL", ""),
+            telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_api_url=_env("TELEGRAM_API_URL", "https://api.telegram.org/bot"),
+            zalo_oa_secret=_env("ZALO_OA_SECRET", ""),
+            zalo_app_id=_env("ZALO_APP_ID", ""),
+            zalo_app_secret=_env("ZALO_APP_SECRET", ""),
+            zalo_access_token=_env("ZALO_ACCESS_TOKEN", ""),
+            zalo_refresh_token=_env("ZALO_REFRESH_TOKEN", ""),
+            zalo_api_url=_env("ZALO_API_URL", "https://openapi.zalo.me"),
+            zalo_oauth_url=_env("ZALO_OAUTH_URL", "https://oauth.zaloapp.com"),
         )

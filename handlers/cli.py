@@ -5,66 +5,21 @@ import argparse
 import json
 import logging
 import sys
-from functools import lru_cache
-from pathlib import Path
 
-from bot.answerer import Answer, Answerer
-from bot.conversation import Incoming, numbered_texts
-from bot.dialogue import Dialogue
-from bot.identity import load_secret
+from bot.answerer import Answer
+from bot.conversation import Incoming
 from bot.redact import RedactingFilter
-from bot.sqlite_storage import SqliteStorage
-from bot.render import entry_text, reply_text
+from bot.render import answer_text, entry_text, plain_turn
 from bot.settings import Settings
+from handlers.app import open_answerer, open_services, shared_embedder
 from indexer.build import build_index
 from indexer.check import check_knowledge
-from indexer.embedder import Embedder, make_embedder, model_id_for
-from indexer.knowledge import KnowledgeError, load_catalog, load_knowledge
-from indexer.store import IndexProblem, load_snapshot, read_manifest
+from indexer.knowledge import KnowledgeError, load_knowledge
+from indexer.store import IndexProblem
 
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-@lru_cache(maxsize=2)
-def shared_embedder(name: str) -> Embedder:
-    """One embedder per process, shared by the build and the answerer."""
-    return make_embedder(name)
-
-
-def ensure_index(settings: Settings) -> None:
-    """Build the index on first use; bring it up to date when knowledge files changed."""
-    manifest = read_manifest(settings.index_dir)
-    if manifest is None:
-        _err(f"Chưa có chỉ mục: đang tạo lần đầu từ {settings.knowledge_dir} (mất khoảng một phút)…")
-    else:
-        if manifest.model_id != model_id_for(settings.embedding_model):
-            return  # load_snapshot refuses it with a clear message
-        try:
-            entries, _ = load_knowledge(settings.knowledge_dir)
-        except KnowledgeError as exc:
-            _err(f"{exc}\nVẫn dùng chỉ mục cũ cho đến khi các lỗi trên được sửa.")
-            return
-        if {e.id: e.content_hash for e in entries} == manifest.entries:
-            return
-        _err("Kiến thức đã thay đổi: đang cập nhật chỉ mục…")
-    build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, shared_embedder,
-                progress=sys.stderr.isatty())
-
-
-def open_answerer(settings: Settings) -> Answerer:
-    ensure_index(settings)
-    snapshot = load_snapshot(settings.index_dir, model_id_for(settings.embedding_model))
-    return Answerer.load(snapshot, shared_embedder(settings.embedding_model), settings.knowledge_dir,
-                         settings.decision_file, settings.province)
-
-
-def open_dialogue(settings: Settings) -> Dialogue:
-    """The conversation engine on the configured index and SQLite database."""
-    return Dialogue(open_answerer(settings), SqliteStorage(settings.database),
-                    load_secret(settings.secret, settings.data_dir), load_catalog(settings.knowledge_dir).topics,
-                    session_ttl_s=settings.session_minutes * 60)
 
 
 def answer_json(answer: Answer) -> dict:
@@ -75,7 +30,7 @@ def answer_json(answer: Answer) -> dict:
         "entry_id": entry.id if entry else None,
         "title": entry.title if entry else None,
         "score": answer.score,
-        "answer": reply_text(answer),
+        "answer": answer_text(answer),
         "links": [{"title": link.title, "url": link.url} for link in entry.links] if entry else [],
         "suggestions": [e.title for e in answer.options],
         "latency_ms": answer.latency_ms,
@@ -101,19 +56,19 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
-            print(reply_text(answer), end="\n\n", flush=True)
+            print(answer_text(answer), end="\n\n", flush=True)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """A terminal channel on the conversation engine: numbered choices, answer with "1", "2"."""
-    dialogue = open_dialogue(settings)
+    dialogue = open_services(settings).dialogue
     interactive = sys.stdin.isatty()
     if interactive:
         print("Gõ câu hỏi (Ctrl+D để thoát).", flush=True)
     for line in ["xin chào", *sys.stdin] if interactive else sys.stdin:
         replies = dialogue.handle(Incoming("cli", args.user, text=line.rstrip("\n")))
-        print("\n\n".join(numbered_texts(replies)), end="\n\n", flush=True)
+        print(plain_turn(replies), end="\n\n", flush=True)
     return 0
 
 
@@ -148,13 +103,17 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from handlers.webchat import make_app
+    from handlers.app import channels_for, make_server
 
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
-    app = make_app(open_dialogue(settings))
-    print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng)", flush=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs request URLs, which carry the bot token
+    services = open_services(settings)
+    channels = channels_for(services)
+    app = make_server(services, channels)
+    print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng). "
+          f"Kênh đang bật: {', '.join(c.name for c in channels)}.", flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0
 

@@ -6,6 +6,7 @@ written aside and published with an atomic swap.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer.embedder import Embedder, model_id_for
-from indexer.knowledge import KnowledgeEntry, load_knowledge
+from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
 from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
 from indexer.vntext import fold, lexical_terms, syllables
 
@@ -43,6 +44,16 @@ def dense_texts(entry: KnowledgeEntry) -> list[tuple[str, str, bool]]:
     texts += [("question", q, True) for q in entry.questions]
     texts.append(("body", f"{entry.title}. {plain(entry.body)}", False))
     return texts
+
+
+def knowledge_fingerprint(knowledge_dir: Path) -> str:
+    """Hash of every file a build is made from, so any edit (a link, a date, a synonym) makes a new build."""
+    folder = Path(knowledge_dir)
+    files = entry_files(folder) + [folder / name for name in (CATALOG_FILE, SYNONYMS_FILE) if (folder / name).exists()]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,8 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     prev = _previous(index_dir, model_id)
     prev_hashes = prev.manifest.entries if prev else {}
     hashes = {e.id: e.content_hash for e in entries}
-    if prev and prev_hashes == hashes:
+    fingerprint = knowledge_fingerprint(knowledge_dir)
+    if prev and prev.manifest.fingerprint == fingerprint:
         return BuildReport(len(entries), 0, len(entries), time.perf_counter() - started, changed=False)
 
     todo = [e for e in entries if prev_hashes.get(e.id) != hashes[e.id]]
@@ -102,10 +114,11 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     lexical.index([entry_terms(e) for e in entries], show_progress=False)
 
     stamp = dt.datetime.now(dt.timezone.utc)
-    manifest = Manifest(FORMAT_VERSION, model_id, dimension, stamp.isoformat(timespec="seconds"), hashes)
+    manifest = Manifest(FORMAT_VERSION, model_id, dimension, stamp.isoformat(timespec="seconds"), hashes, fingerprint)
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     folder = builds / f"{stamp:%Y%m%dT%H%M%S%f}"
-    write_build(folder, manifest, vectors, rows, lexical, entries)
+    catalog_files = [Path(knowledge_dir) / n for n in (CATALOG_FILE, SYNONYMS_FILE) if (Path(knowledge_dir) / n).exists()]
+    write_build(folder, manifest, vectors, rows, lexical, entries, catalog_files)
     publish(index_dir, folder)
     return BuildReport(len(entries), len(todo), len(entries) - len(todo), time.perf_counter() - started, changed=True)

@@ -19,7 +19,7 @@ import numpy as np
 
 from indexer.knowledge import KnowledgeEntry, Link, Source
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 DENSE = "dense.faiss"
 ROWS = "rows.json"
@@ -51,7 +51,8 @@ class Manifest:
     model_id: str
     dimension: int
     built_at: str
-    entries: dict[str, str]  # entry id -> content hash
+    entries: dict[str, str]  # entry id -> content hash (what was embedded)
+    fingerprint: str         # every knowledge file, topics and synonyms included: one build, one version
 
     @classmethod
     def read(cls, folder: Path) -> "Manifest":
@@ -106,8 +107,11 @@ def entry_from_json(d: dict) -> KnowledgeEntry:
 
 
 def write_build(folder: Path, manifest: Manifest, vectors: np.ndarray, rows: list[Row],
-                lexical: bm25s.BM25, entries: list[KnowledgeEntry]) -> None:
+                lexical: bm25s.BM25, entries: list[KnowledgeEntry], catalog_files: list[Path] = ()) -> None:
+    """`catalog_files` (topics, synonyms) travel inside the build, so one build is one knowledge version."""
     folder.mkdir(parents=True)
+    for path in catalog_files:
+        shutil.copyfile(path, folder / Path(path).name)
     dense = faiss.IndexFlatIP(manifest.dimension)
     if len(vectors):
         dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -138,6 +142,14 @@ def read_manifest(index_dir: Path) -> Manifest | None:
     try:
         return Manifest.read(folder.resolve())
     except (FileNotFoundError, json.JSONDecodeError, TypeError):
+        return None
+
+
+def live_build(index_dir: Path) -> str | None:
+    """Name of the published build; changes exactly when a new build is published."""
+    try:
+        return Path(os.readlink(current_path(index_dir))).name
+    except OSError:
         return None
 
 

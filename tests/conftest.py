@@ -91,20 +91,49 @@ def small_kb(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_answerer(tmp_path_factory):
-    """The real knowledge base and bundled model, indexed once per test session."""
+def real_settings(tmp_path_factory):
     from bot.settings import Settings
-    from handlers.cli import open_answerer
 
     data = tmp_path_factory.mktemp("var")
-    return open_answerer(Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index"))
+    return Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index")
+
+
+@pytest.fixture(scope="session")
+def real_library(real_settings):
+    """The real knowledge base and bundled model, indexed once per test session."""
+    from handlers.app import open_library
+
+    return open_library(real_settings)
+
+
+@pytest.fixture(scope="session")
+def real_answerer(real_library):
+    return real_library()
 
 
 @pytest.fixture
-def dialogue(real_answerer, tmp_path):
+def dialogue(real_library, tmp_path):
     from bot.dialogue import Dialogue
     from bot.sqlite_storage import SqliteStorage
-    from indexer.knowledge import load_catalog
 
-    return Dialogue(real_answerer, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret",
-                    load_catalog(REPO / "knowledge").topics)
+    return Dialogue(real_library, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret")
+
+
+@pytest.fixture
+def services(real_settings, real_library, dialogue, tmp_path):
+    """The app's services on the real index and a fresh SQLite file (what `dvcbot serve` builds)."""
+    import dataclasses
+
+    from handlers.app import Services
+
+    settings = dataclasses.replace(real_settings, database=tmp_path / "dvcbot.db", data_dir=tmp_path)
+    return Services(settings, real_library, dialogue.storage, dialogue)
+
+
+@pytest.fixture
+def web_server(services):
+    """The assembled server (web chat only) as `make_server` mounts it."""
+    from handlers.app import make_server
+    from handlers.webchat import WebChat
+
+    return make_server(services, [WebChat(services)])

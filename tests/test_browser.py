@@ -5,7 +5,6 @@ import os
 import pytest
 from aiohttp.test_utils import TestServer
 
-from handlers.webchat import make_app
 
 pytestmark = pytest.mark.slow
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -49,8 +48,8 @@ def run_browser(url: str, profile: str, screenshot: str) -> list[str]:
         driver.quit()
 
 
-async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, tmp_path):
-    server = TestServer(make_app(dialogue), host="127.0.0.1")
+async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, web_server, tmp_path):
+    server = TestServer(web_server, host="127.0.0.1")
     await server.start_server()
     try:
         url = str(server.make_url("/"))

@@ -5,7 +5,6 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.redact import RedactingFilter
-from handlers.webchat import make_app
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +24,7 @@ MESSAGES = [
 ]
 
 
-async def test_no_personal_data_in_database_file_or_logs(dialogue, tmp_path):
+async def test_no_personal_data_in_database_file_or_logs(dialogue, web_server, tmp_path):
     log_file = tmp_path / "dvcbot.log"
     handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.addFilter(RedactingFilter())
@@ -34,7 +33,7 @@ async def test_no_personal_data_in_database_file_or_logs(dialogue, tmp_path):
     old_level = root.level
     root.setLevel(logging.DEBUG)
     try:
-        async with TestClient(TestServer(make_app(dialogue), host="127.0.0.1")) as client:
+        async with TestClient(TestServer(web_server, host="127.0.0.1")) as client:
             for text, _ in MESSAGES:
                 r = await client.post("/api/chat", json={"user": "0912345678", "text": text})
                 assert r.status == 200

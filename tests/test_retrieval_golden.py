@@ -3,7 +3,7 @@ import pytest
 
 from bot.answerer import Answerer
 from bot.settings import Settings
-from handlers.cli import open_answerer
+from handlers.app import open_answerer
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -55,12 +55,12 @@ def test_bad_input_gets_a_kind_reply_not_a_crash(answerer, text, kind):
 
 
 def test_very_long_input_is_read_in_part_and_flagged(answerer):
-    from bot.render import reply_text
+    from bot.render import answer_text
 
     a = answerer.ask("quên mật khẩu vneid " + "x" * 10_000)
     assert a.truncated
     assert a.matched and a.entry.id == "vneid-quen-mat-khau"
-    assert "chỉ đọc phần đầu" in reply_text(a)
+    assert "chỉ đọc phần đầu" in answer_text(a)
 
 
 def test_configured_province_prefers_its_local_entry(tmp_path):

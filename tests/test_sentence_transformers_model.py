@@ -45,7 +45,7 @@ def test_local_sentence_transformers_model_indexes_and_answers(small_kb, tmp_pat
     assert report.embedded == 3
     snap = load_snapshot(idx, model_id_for(tiny_model))
     assert snap.manifest.dimension == 32 and snap.dense.ntotal == 15
-    answer = Answerer.load(snap, embedder, small_kb).ask("quen mat khau")
+    answer = Answerer.load(snap, embedder).ask("quen mat khau")
     assert answer.query is not None and answer.kind in {"answer", "clarify", "dont_know"}
-    ranked = Answerer.load(snap, embedder, small_kb).rank(answer.query)
+    ranked = Answerer.load(snap, embedder).rank(answer.query)
     assert ranked[0].entry_id == "quen-mat-khau"  # the lexical half still ranks it first

@@ -2,14 +2,13 @@
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from handlers.webchat import make_app
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-async def client(dialogue):
-    async with TestClient(TestServer(make_app(dialogue), host="127.0.0.1")) as c:
+async def client(web_server):
+    async with TestClient(TestServer(web_server, host="127.0.0.1")) as c:
         yield c
 
 

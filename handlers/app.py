@@ -1,0 +1,153 @@
+"""The running app, wired in one place: Settings → services → one aiohttp server with every channel.
+
+The CLI, the bench and the tests build the app from here. Each channel is a
+thin adapter that mounts its own routes and background work on the server
+(Rasa's `InputChannel.blueprint` pattern) and brings a Sender for replies
+that leave outside a request.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import AsyncIterator, Protocol
+
+from aiohttp import web
+
+from bot.answerer import Answerer
+from bot.delivery import Deliverer, Sender
+from bot.dialogue import Dialogue
+from bot.identity import load_secret
+from bot.library import KnowledgeLibrary
+from bot.settings import Settings
+from bot.sqlite_storage import SqliteStorage
+from indexer.build import build_index, knowledge_fingerprint
+from indexer.embedder import Embedder, make_embedder, model_id_for
+from indexer.knowledge import KnowledgeError
+from indexer.store import load_snapshot, read_manifest
+
+log = logging.getLogger(__name__)
+MAX_REQUEST_BYTES = 256 * 1024  # no channel sends more; a 2 MB body is refused before it is read
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@lru_cache(maxsize=2)
+def shared_embedder(name: str) -> Embedder:
+    """One embedder per process, shared by the build and the answerer."""
+    return make_embedder(name)
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the index on first use; bring it up to date when knowledge files changed."""
+    manifest = read_manifest(settings.index_dir)
+    if manifest is None:
+        _err(f"Chưa có chỉ mục: đang tạo lần đầu từ {settings.knowledge_dir} (mất khoảng một phút)…")
+    elif manifest.model_id != model_id_for(settings.embedding_model):
+        return  # load_snapshot refuses it with a clear message
+    elif manifest.fingerprint == knowledge_fingerprint(settings.knowledge_dir):
+        return
+    else:
+        _err("Kiến thức đã thay đổi: đang cập nhật chỉ mục…")
+    try:
+        build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, shared_embedder,
+                    progress=sys.stderr.isatty())
+    except KnowledgeError as exc:
+        if manifest is None:
+            raise
+        _err(f"{exc}\nVẫn dùng chỉ mục cũ cho đến khi các lỗi trên được sửa.")
+
+
+def load_answerer(settings: Settings) -> Answerer:
+    """The answerer of the build published now (no build step)."""
+    snapshot = load_snapshot(settings.index_dir, model_id_for(settings.embedding_model))
+    return Answerer.load(snapshot, shared_embedder(settings.embedding_model), settings.decision_file,
+                         settings.province)
+
+
+def open_answerer(settings: Settings) -> Answerer:
+    ensure_index(settings)
+    return load_answerer(settings)
+
+
+def open_library(settings: Settings) -> KnowledgeLibrary:
+    ensure_index(settings)
+    return KnowledgeLibrary(settings.index_dir, lambda: load_answerer(settings))
+
+
+@dataclass
+class Services:
+    """Everything a channel needs; built once per process."""
+    settings: Settings
+    library: KnowledgeLibrary
+    storage: SqliteStorage
+    dialogue: Dialogue
+    deliverer: Deliverer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deliverer = Deliverer(self.storage, {})
+
+
+def open_services(settings: Settings) -> Services:
+    library = open_library(settings)
+    storage = SqliteStorage(settings.database)
+    dialogue = Dialogue(library, storage, load_secret(settings.secret, settings.data_dir),
+                        session_ttl_s=settings.session_minutes * 60)
+    return Services(settings, library, storage, dialogue)
+
+
+class Channel(Protocol):
+    """A channel adapter: its routes and background work on the server, and its Sender."""
+    name: str
+    sender: Sender
+
+    def mount(self, app: web.Application) -> None: ...
+
+
+SERVICES = web.AppKey("services", Services)
+
+
+def channels_for(services: Services) -> list[Channel]:
+    """The web chat always; Telegram and Zalo when their settings are present."""
+    from handlers.webchat import WebChat
+
+    channels: list[Channel] = [WebChat(services)]
+    if services.settings.telegram_on:
+        from handlers.telegram import TelegramChannel
+        channels.append(TelegramChannel(services))
+    if services.settings.zalo_on:
+        from handlers.zalo import ZaloChannel
+        channels.append(ZaloChannel(services))
+    return channels
+
+
+async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
+    """Switch to a newly published index build while serving (no restart)."""
+    services = app[SERVICES]
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(services.settings.reload_seconds)
+            await asyncio.to_thread(services.library.refresh)
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def make_server(services: Services, channels: list[Channel] | None = None) -> web.Application:
+    """One aiohttp app: every channel's routes, the knowledge watcher, and senders registered for delivery."""
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app[SERVICES] = services
+    for channel in channels if channels is not None else channels_for(services):
+        channel.mount(app)
+        services.deliverer.senders[channel.name] = channel.sender
+    app.cleanup_ctx.append(_watch_knowledge)
+    return app

@@ -1,0 +1,121 @@
+"""The assembled server: live knowledge swap, repeated deliveries, replies sent later (web updates)."""
+import asyncio
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.answerer import Answerer
+from bot.conversation import Reply
+from bot.delivery import DeliveryStatus
+from bot.dialogue import Dialogue
+from bot.library import KnowledgeLibrary
+from bot.settings import Settings
+from bot.sqlite_storage import SqliteStorage
+from handlers.app import Services, make_server
+from handlers.webchat import WebChat
+from indexer.build import build_index
+from indexer.embedder import model_id_for
+from indexer.store import load_snapshot
+from tests.conftest import FAKE_MODEL, FakeEmbedder, write_entry
+
+NEW_QUESTIONS = ["Lệ phí trước bạ xe máy nộp ở đâu?", "nộp lệ phí trước bạ online", "trước bạ xe máy đóng tiền thế nào"]
+
+
+@pytest.fixture
+def app_parts(small_kb, tmp_path):
+    embedder = FakeEmbedder()
+    index = tmp_path / "index"
+    build = lambda: build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)  # noqa: E731
+    build()
+    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder))
+    storage = SqliteStorage(tmp_path / "dvcbot.db")
+    settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
+                        embedding_model=FAKE_MODEL, reload_seconds=0.05)
+    services = Services(settings, library, storage, Dialogue(library, storage, b"s"))
+    return services, build
+
+
+def test_a_new_build_is_picked_up_and_turns_in_flight_keep_the_old_one(app_parts, small_kb):
+    services, build = app_parts
+    library = services.library
+    before = library()
+    assert not library.refresh()  # nothing new published
+    assert "le-phi-truoc-ba" not in before.entries
+    write_entry(small_kb, "le-phi-truoc-ba", "Nộp lệ phí trước bạ xe máy", NEW_QUESTIONS, "Nộp trên Cổng DVC.")
+    (small_kb / "topics.yaml").write_text((small_kb / "topics.yaml").read_text(encoding="utf-8")
+                                          .replace("vneid: VNeID", "vneid: Định danh điện tử"), encoding="utf-8")
+    build()
+    assert library.refresh()
+    after = library()
+    assert after is not before and "le-phi-truoc-ba" in after.entries
+    assert after.topics["vneid"] == "Định danh điện tử"  # topics travel inside the build
+    assert "le-phi-truoc-ba" not in before.entries and before.ask("quen mat khau").query  # the old one still answers
+
+
+def test_every_knowledge_edit_makes_a_new_build(app_parts, small_kb):
+    services, build = app_parts
+    entry = small_kb / "quen-mat-khau.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("https://vneid.gov.vn", "https://vneid.gov.vn/"),
+                     encoding="utf-8")  # only a link changed: nothing to re-embed, still a new version
+    report = build()
+    assert report.changed and report.embedded == 0
+    assert services.library.refresh()
+    assert services.library().entries["quen-mat-khau"].links[0].url == "https://vneid.gov.vn/"
+
+
+async def test_the_running_server_switches_knowledge_without_restart(app_parts, small_kb):
+    services, build = app_parts
+    app = make_server(services, [WebChat(services)])
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        async def ask(text: str) -> str:
+            r = await client.post("/api/chat", json={"user": "u", "text": text})
+            return "\n".join(x["text"] for x in (await r.json())["replies"])
+
+        assert "trước bạ" not in (await ask("le phi truoc ba xe may nop o dau")).lower()
+        write_entry(small_kb, "le-phi-truoc-ba", "Nộp lệ phí trước bạ xe máy", NEW_QUESTIONS, "Nộp trên Cổng DVC.")
+        await asyncio.to_thread(build)
+        for _ in range(100):  # the watcher runs every 0.05 s
+            await asyncio.sleep(0.05)
+            if "le-phi-truoc-ba" in services.library().entries:
+                break
+        assert "Nộp lệ phí trước bạ xe máy" in await ask("le phi truoc ba xe may nop o dau")
+
+
+async def test_a_repeated_web_delivery_gets_one_reply_and_one_stored_message(app_parts):
+    services, _ = app_parts
+    async with TestClient(TestServer(make_server(services, [WebChat(services)]), host="127.0.0.1")) as client:
+        body = {"user": "u", "text": "quen mat khau", "message_id": "abc-1"}
+        first = await (await client.post("/api/chat", json=body)).json()
+        second = await (await client.post("/api/chat", json=body)).json()
+    assert first["replies"] and second["replies"] == []
+    assert services.storage.db["messages"].count_where("direction = 'in'") == 1
+
+
+async def test_replies_sent_later_reach_the_web_page_once(app_parts):
+    services, _ = app_parts
+    async with TestClient(TestServer(make_server(services, [WebChat(services)]), host="127.0.0.1")) as client:
+        await client.post("/api/chat", json={"user": "web-7", "text": "xin chào"})
+        key = services.dialogue.user_key("web", "web-7")
+        result = await services.deliverer.deliver(key, "web", [Reply("Tổ hỗ trợ trả lời: **bạn ra công an xã**")])
+        assert result.status == DeliveryStatus.QUEUED
+        got = await (await client.get("/api/chat/updates", params={"user": "web-7"})).json()
+        again = await (await client.get("/api/chat/updates", params={"user": "web-7"})).json()
+        other = await (await client.get("/api/chat/updates", params={"user": "web-8"})).json()
+        bad = await client.get("/api/chat/updates")
+    assert [r["text"] for r in got["replies"]] == ["Tổ hỗ trợ trả lời: **bạn ra công an xã**"]
+    assert again == {"replies": []} and other == {"replies": []} and bad.status == 400
+    assert services.storage.deliveries()[0]["status"] == "queued"
+
+
+async def test_a_channel_that_is_not_on_records_the_reply_as_undelivered(app_parts):
+    services, _ = app_parts
+    result = await services.deliverer.deliver("k", "zalo", [Reply("x")])
+    assert result.status == DeliveryStatus.UNDELIVERED
+    assert services.storage.deliveries("undelivered")[0]["channel"] == "zalo"
+
+
+async def test_a_body_over_the_server_limit_is_refused_before_it_is_read(app_parts):
+    services, _ = app_parts
+    async with TestClient(TestServer(make_server(services, [WebChat(services)]), host="127.0.0.1")) as client:
+        r = await client.post("/api/chat", data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                              headers={"Content-Type": "application/json"})
+    assert r.status == 413 and services.storage.db["messages"].count == 0
