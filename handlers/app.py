@@ -13,7 +13,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import AsyncIterator, Protocol
+from typing import AsyncIterator, Awaitable, Callable, Protocol
 
 from aiohttp import web
 
@@ -88,6 +88,9 @@ class Services:
     storage: SqliteStorage
     dialogue: Dialogue
     deliverer: Deliverer = field(init=False)
+    # staff actions pressed on a channel (e.g. "Nhận xử lý" in a team's Telegram group): (channel, actor id,
+    # payload starting with "desk:") → text to show the staff member; set by the community desk when it is on
+    desk_action: Callable[[str, str, str], Awaitable[str]] | None = None
 
     def __post_init__(self) -> None:
         self.deliverer = Deliverer(self.storage, {})
