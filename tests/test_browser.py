@@ -26,6 +26,14 @@ def run_browser(url: str, profile: str, screenshot: str) -> list[str]:
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     wait = WebDriverWait(driver, 20)
 
+    def covered_by_input_bar() -> int:
+        """Buttons of the newest reply that sit under the input bar (the page must keep them above it)."""
+        return driver.execute_script("""
+            const bar = document.getElementById('f').getBoundingClientRect();
+            const last = [...document.querySelectorAll('#log .msg')].pop();
+            return [...last.querySelectorAll('button, a')].filter(b => b.getBoundingClientRect().bottom > bar.top + 1).length;
+        """)
+
     def button(text: str):
         xpath = f"//button[contains(@class,'choice') and contains(., '{text}')]"
         return wait.until(ec.element_to_be_clickable((By.XPATH, xpath)))
@@ -42,8 +50,9 @@ def run_browser(url: str, profile: str, screenshot: str) -> list[str]:
         button("Chưa hài lòng").click()
         button("Khó hiểu").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "log"), "góp ý"))
+        covered = covered_by_input_bar()
         driver.save_screenshot(screenshot)
-        return links
+        return links, covered
     finally:
         driver.quit()
 
@@ -53,10 +62,11 @@ async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, we
     await server.start_server()
     try:
         url = str(server.make_url("/"))
-        links = await asyncio.to_thread(run_browser, url, str(tmp_path / "profile"), str(tmp_path / "chat.png"))
+        links, covered = await asyncio.to_thread(run_browser, url, str(tmp_path / "profile"), str(tmp_path / "chat.png"))
     finally:
         await server.close()
     assert links and all(link.startswith("https://") for link in links)
+    assert covered == 0  # the newest reply and its buttons stay visible above the input bar
     ratings = list(dialogue.storage.db["ratings"].rows)
     assert len(ratings) == 1 and ratings[0]["value"] == "down" and ratings[0]["reason"] == "unclear"
     assert ratings[0]["channel"] == "web"
