@@ -89,13 +89,12 @@ def parse_event(body: dict, timestamp: str) -> ZaloEvent | str:
     message = body.get("message", {})
     if not isinstance(message, dict):
         return "message"
-    msg_id = _id(message["msg_id"]) if message.get("msg_id") is not None else None
-    if message.get("msg_id") is not None and msg_id is None:
+    msg_id, text = _id(message.get("msg_id")), message.get("text")
+    if msg_id is None and (message.get("msg_id") is not None or name == "user_send_text"):
         return "message.msg_id"
-    text = message.get("text")
-    if name == "user_send_text" and (not isinstance(text, str) or msg_id is None):
-        return "message.text"
-    return ZaloEvent(name, user, msg_id, text if name == "user_send_text" else None, timestamp)
+    if name != "user_send_text":
+        return ZaloEvent(name, user, msg_id, None, timestamp)  # nothing of an image, sticker… is kept
+    return ZaloEvent(name, user, msg_id, text, timestamp) if isinstance(text, str) else "message.text"
 
 
 def button_payload(text: str) -> str | None:
