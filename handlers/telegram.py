@@ -168,7 +168,7 @@ class TelegramChannel:
     """Long polling, or `POST /telegram/webhook` when DVCBOT_TELEGRAM_WEBHOOK_URL is set."""
     name = CHANNEL
 
-    def __init__(self, services, retries: Retries = Retries(), poll_timeout_s: float = 10) -> None:
+    def __init__(self, services, retries: Retries = Retries(), poll_timeout_s: int = 10) -> None:
         settings = services.settings
         self.services = services
         self.webhook_url = settings.telegram_webhook_url
@@ -215,12 +215,13 @@ class TelegramChannel:
             await self._stop()
             raise ChannelError("Telegram từ chối token (kiểm tra DVCBOT_TELEGRAM_TOKEN) / "
                                "Telegram rejected the bot token (check DVCBOT_TELEGRAM_TOKEN).") from None
-        except BadRequest as exc:  # e.g. a webhook URL Telegram does not accept
-            await self._stop()
-            raise ChannelError(f"Telegram không nhận cấu hình / Telegram refused the setup: {describe(exc)}") from None
-        except NetworkError as exc:  # Telegram unreachable: the other channels serve meanwhile
+        except TelegramError as exc:
+            if not isinstance(exc, NetworkError) or isinstance(exc, BadRequest):  # e.g. a webhook URL refused
+                await self._stop()
+                raise ChannelError(f"Telegram không nhận cấu hình / Telegram refused the setup: {describe(exc)}"
+                                   ) from None
             log.warning("Telegram chưa kết nối được (%s); sẽ thử lại trong nền", describe(exc))
-            self._starting = asyncio.create_task(self._start_later())
+            self._starting = asyncio.create_task(self._start_later())  # the other channels serve meanwhile
         yield
         await self._stop()
 
@@ -294,12 +295,12 @@ class TelegramChannel:
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         name = message.text.split()[0][1:].split("@")[0].lower()
-        await self._converse(update, context, **COMMANDS[name])
+        await self._converse(update, **COMMANDS[name])
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         if addressed_to(message, context.bot.bot):
-            await self._converse(update, context, text=without_mention(message.text, context.bot.username))
+            await self._converse(update, text=without_mention(message.text, context.bot.username))
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, stickers, voice, files, places, contacts: a kind word; nothing stored, nothing to the dialogue."""
@@ -321,14 +322,13 @@ class TelegramChannel:
             return
         await self._answer(query)
         if data and query.message is not None:
-            await self._converse(update, context, payload=data)
+            await self._converse(update, payload=data)
 
-    async def _converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, *,
-                        text: str | None = None, payload: str | None = None) -> None:
+    async def _converse(self, update: Update, *, text: str | None = None, payload: str | None = None) -> None:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
-        private = chat.type == ChatType.PRIVATE  # group ids are not kept: later answers go to the person alone
+        private = chat.type == ChatType.PRIVATE  # only private chat ids are kept: a later answer never lands in a group
         incoming = Incoming(CHANNEL, str(user.id), text=text, payload=payload, message_id=str(update.update_id),
                             address=str(chat.id) if private else None)
         async with self._chat_lock(chat.id):

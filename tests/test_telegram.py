@@ -228,7 +228,8 @@ async def test_a_citizens_markup_is_escaped_and_only_bold_is_markup(kb, api, tmp
     async with running(services):
         await Citizen(api).say("<b>quen</b> mat khau & <script>alert(1)</script>")
         key = services.dialogue.user_key("telegram", str(CITIZEN["id"]))
-        await services.deliverer.deliver(key, "telegram", [Reply("Tổ hỗ trợ: <script>alert(1)</script> & **công an xã**")])
+        team_answer = Reply("Tổ hỗ trợ: <script>alert(1)</script> & **công an xã**")
+        await services.deliverer.deliver(key, "telegram", [team_answer])
     texts = [c.params["text"] for c in api.sent()]
     assert all(re.fullmatch(r"([^<>]|</?b>)*", t) for t in texts), texts
     assert texts[-1] == "Tổ hỗ trợ: &lt;script&gt;alert(1)&lt;/script&gt; &amp; <b>công an xã</b>"
