@@ -104,6 +104,10 @@ def open_services(settings: Settings) -> Services:
     return Services(settings, library, storage, dialogue)
 
 
+class ChannelError(Exception):
+    """A channel cannot start as configured; the message says which setting to fix (no secrets in it)."""
+
+
 class Channel(Protocol):
     """A channel adapter: its routes and background work on the server, and its Sender."""
     name: str

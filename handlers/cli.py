@@ -11,7 +11,7 @@ from bot.conversation import Incoming
 from bot.redact import RedactingFilter
 from bot.render import answer_text, entry_text, plain_turn
 from bot.settings import Settings
-from handlers.app import open_answerer, open_services, shared_embedder
+from handlers.app import ChannelError, open_answerer, open_services, shared_embedder
 from indexer.build import build_index
 from indexer.check import check_knowledge
 from indexer.knowledge import KnowledgeError, load_knowledge
@@ -162,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(exc))
     except IndexProblem as exc:
         _err(f"Lỗi chỉ mục: {exc}")
+    except ChannelError as exc:
+        _err(str(exc))
     return 2
 
 
