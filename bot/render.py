@@ -1,15 +1,17 @@
 """How an answer reads on a phone: the steps, then the portal links, then the review date."""
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.answerer import Answer
 from bot.decision import Kind
 from bot.wording import say
 from indexer.knowledge import KnowledgeEntry
 
 
-def entry_text(entry: KnowledgeEntry, with_links: bool = True) -> str:
+def entry_text(entry: KnowledgeEntry, with_links: bool = True, today: dt.date | None = None) -> str:
     """Channels with link buttons pass with_links=False so a link is not shown twice."""
-    parts = [entry.title, "", entry.body.strip()]
+    parts = [entry.title, *([say("outdated")] if entry.expired(today) else []), "", entry.body.strip()]
     if entry.links and with_links:
         parts += ["", say("links_heading")] + [f"• {link.title}: {link.url}" for link in entry.links]
     parts += ["", say("reviewed", date=entry.reviewed.strftime("%d/%m/%Y"))]
