@@ -5,7 +5,7 @@ import argparse
 import json
 import logging
 import sys
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from bot.answerer import Answer, Answerer
@@ -121,8 +121,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.links or args.stamp:
-        links = check_links(settings.knowledge_dir, {"bot/wording.yaml": urls_in_text(WORDING_FILE.read_text("utf-8"))},
-                            stamp=args.stamp, progress=sys.stderr.isatty())
+        from handlers.linkcheck import fetch_pages  # aiohttp only when links are checked: keeps `ask` quick
+
+        links = check_links(settings.knowledge_dir, partial(fetch_pages, progress=sys.stderr.isatty()),
+                            {"bot/wording.yaml": urls_in_text(WORDING_FILE.read_text("utf-8"))}, stamp=args.stamp)
         print("\n".join(links.lines()))
         return 0 if links.ok else 1
     report, catalog = check_knowledge(settings.knowledge_dir, max_age_days=args.max_age_days)

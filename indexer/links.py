@@ -1,6 +1,8 @@
 """Check that every link a citizen may tap still opens a real page (`dvcbot check --links`).
 
-A status code alone is not enough: the national portal's retired pages answer HTTP 200
+This module judges pages and keeps the books (which entry shows which link, `links_checked`);
+fetching over HTTP is done by the caller (handlers/linkcheck.py), since indexer stays free of
+network libraries. A status code alone is not enough: the national portal's retired pages answer HTTP 200
 with "trang không tồn tại". So a page is dead when it fails to load, ends on an error
 status after redirects, says it does not exist, or has no text at all. A page whose text
 is drawn only by JavaScript cannot be judged without a browser: it is reported as
@@ -8,18 +10,13 @@ is drawn only by JavaScript cannot be judged without a browser: it is reported a
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
-import ssl
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from html.parser import HTMLParser
 from pathlib import Path
-
-import aiohttp
-from tqdm import tqdm
 
 from indexer.knowledge import KnowledgeEntry, load_knowledge
 from indexer.vntext import fold
@@ -28,8 +25,6 @@ NOT_FOUND_PHRASES = ("khong ton tai", "not found", "khong tim thay trang", "khon
                      "page does not exist", "loi 404", "error 404")
 MIN_TEXT_CHARS = 40  # less visible text than this is not a real page
 SHORT_PAGE_CHARS = 2000  # an error page is short; a long page may mention "không tồn tại" in passing
-MAX_BODY_BYTES = 1_000_000
-USER_AGENT = "Mozilla/5.0 (compatible; dvcbot-linkcheck; +https://dichvucong.gov.vn)"
 _URL = re.compile(r"https?://[^\s\"'<>)]+")
 _FRONT_END = re.compile(r"\r?\n---[ \t]*(\r?\n|\Z)")
 
@@ -102,45 +97,6 @@ def judge_page(url: str, status: int, final_url: str, html: str) -> LinkResult:
     return LinkResult(url, Verdict.OK, f"HTTP {status}{moved}", final_url, status)
 
 
-async def _fetch(session: aiohttp.ClientSession, url: str) -> LinkResult:
-    try:
-        async with session.get(url, allow_redirects=True, max_redirects=10) as resp:
-            body = await resp.content.read(MAX_BODY_BYTES)
-            return judge_page(url, resp.status, str(resp.url), _decode(body, resp.charset))
-    except aiohttp.TooManyRedirects:
-        return LinkResult(url, Verdict.DEAD, "chuyển hướng vòng quanh quá nhiều lần")
-    except (aiohttp.ClientSSLError, ssl.SSLError):
-        return LinkResult(url, Verdict.DEAD, "lỗi chứng chỉ bảo mật (SSL); thử mở bằng trình duyệt")
-    except asyncio.TimeoutError:
-        return LinkResult(url, Verdict.DEAD, "quá thời gian chờ, trang không trả lời")
-    except (aiohttp.ClientError, OSError) as exc:
-        return LinkResult(url, Verdict.DEAD, f"không mở được: {type(exc).__name__} {exc}".strip())
-
-
-def _decode(body: bytes, charset: str | None) -> str:
-    try:
-        return body.decode(charset or "utf-8", errors="replace")
-    except LookupError:  # a charset name Python does not know
-        return body.decode("utf-8", errors="replace")
-
-
-async def check_urls(urls: Iterable[str], concurrency: int = 8, timeout_s: float = 20.0,
-                     progress: bool = True) -> dict[str, LinkResult]:
-    """Fetch each distinct URL once, at most `concurrency` at a time."""
-    todo = list(dict.fromkeys(urls))
-    limit = asyncio.Semaphore(concurrency)
-    timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=min(timeout_s, 10.0))
-    results: dict[str, LinkResult] = {}
-    with tqdm(total=len(todo), desc="Kiểm tra đường dẫn", unit="trang", disable=not progress) as bar:
-        async with aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": USER_AGENT}) as session:
-            async def one(url: str) -> None:
-                async with limit:
-                    results[url] = await _fetch(session, url)
-                bar.update()
-            await asyncio.gather(*(one(u) for u in todo))
-    return results
-
-
 @dataclass
 class LinkReport:
     results: dict[str, LinkResult]
@@ -192,9 +148,11 @@ def stamp_links_checked(path: Path, day: dt.date) -> None:
     path.write_bytes((head + text[end.start():]).encode("utf-8"))
 
 
-def check_links(knowledge_dir: Path, extra: dict[str, list[str]] | None = None, stamp: bool = False,
-                today: dt.date | None = None, concurrency: int = 8, timeout_s: float = 20.0,
-                progress: bool = True) -> LinkReport:
+Fetch = Callable[[list[str]], dict[str, LinkResult]]  # urls -> verdict for each
+
+
+def check_links(knowledge_dir: Path, fetch: Fetch, extra: dict[str, list[str]] | None = None, stamp: bool = False,
+                today: dt.date | None = None) -> LinkReport:
     """Check the `links` of every entry (plus `extra` {file: urls}); optionally stamp entries that passed."""
     entries, _ = load_knowledge(knowledge_dir)
     owners: dict[str, list[str]] = {}
@@ -204,7 +162,7 @@ def check_links(knowledge_dir: Path, extra: dict[str, list[str]] | None = None, 
     for name, urls in (extra or {}).items():
         for url in urls:
             owners.setdefault(url, []).append(name)
-    results = asyncio.run(check_urls(owners, concurrency, timeout_s, progress))
+    results = fetch(list(owners))
     report = LinkReport(results, owners)
     report.passed = [e for e in entries if all(results[link.url].verdict is Verdict.OK for link in e.links)]
     if stamp:

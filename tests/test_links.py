@@ -3,6 +3,7 @@ import asyncio
 import datetime as dt
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from aiohttp.test_utils import TestServer
 
 from handlers.cli import main
 from indexer.knowledge import Link, load_knowledge
-from indexer.links import Verdict, check_links, check_urls, judge_page, stamp_links_checked
+from handlers.linkcheck import check_urls, fetch_pages
+from indexer.links import Verdict, check_links, judge_page, stamp_links_checked
 from tests.conftest import write_entry
 
 GOOD = ("<html><head><title>Thủ tục đăng ký khai sinh</title></head><body><h1>Đăng ký khai sinh</h1>"
@@ -165,7 +167,8 @@ async def test_cli_passes_when_every_link_opens(small_kb, server, loopback_wordi
 async def test_stamp_writes_only_entries_whose_links_all_passed(linked_kb):
     before = {p.name: p.read_bytes() for p in linked_kb.glob("*.md")}
     day = dt.date(2026, 11, 20)
-    report = await asyncio.to_thread(check_links, linked_kb, None, True, day, 8, 5.0, False)
+    fetch = partial(fetch_pages, timeout_s=5.0, progress=False)
+    report = await asyncio.to_thread(check_links, linked_kb, fetch, None, True, day)
     assert sorted(report.stamped) == ["chuyen.md", "tot.md"]
     after = {p.name: p.read_bytes() for p in linked_kb.glob("*.md")}
     assert after["hong.md"] == before["hong.md"] and after["spa.md"] == before["spa.md"]
