@@ -1,12 +1,12 @@
 """Check that every link a citizen may tap still opens a real page (`dvcbot check --links`).
 
 This module judges pages and keeps the books (which entry shows which link, `links_checked`);
-fetching over HTTP is done by the caller (handlers/linkcheck.py), since indexer stays free of
-network libraries. A status code alone is not enough: the national portal's retired pages answer HTTP 200
-with "trang không tồn tại". So a page is dead when it fails to load, ends on an error
-status after redirects, says it does not exist, or has no text at all. A page whose text
-is drawn only by JavaScript cannot be judged without a browser: it is reported as
-"chưa rõ" and its entry is not stamped, but it does not fail the check.
+the caller fetches over HTTP (handlers/linkcheck.py), so indexer stays free of network libraries.
+A status code alone is not enough: the national portal's retired pages answer HTTP 200 with
+"trang không tồn tại". So a page is dead when it fails to load, ends on an error status after
+redirects, says it does not exist, or has no text at all. A page whose text is drawn only by
+JavaScript cannot be judged without a browser: it is "chưa rõ", reported and not stamped, but
+it does not fail the check.
 """
 from __future__ import annotations
 
