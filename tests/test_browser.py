@@ -29,7 +29,10 @@ def run_browser(url: str, profile: str, screenshot: str) -> list[str]:
 
     def button(text: str):
         xpath = f"//button[contains(@class,'choice') and contains(., '{text}')]"
-        return wait.until(ec.element_to_be_clickable((By.XPATH, xpath)))
+        found = wait.until(ec.element_to_be_clickable((By.XPATH, xpath)))
+        # as a person would: scroll it clear of the fixed input bar before tapping
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", found)
+        return found
 
     try:
         driver.get(url)
