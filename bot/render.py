@@ -4,6 +4,8 @@ So what is measured (ask --json) is what citizens read.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.answerer import Answer
 from bot.conversation import Button, Reply, numbered_texts
 from bot.decision import Kind
@@ -14,9 +16,9 @@ from indexer.knowledge import KnowledgeEntry
 MAX_LINK_BUTTONS = 3
 
 
-def entry_text(entry: KnowledgeEntry, with_links: bool = True) -> str:
+def entry_text(entry: KnowledgeEntry, with_links: bool = True, today: dt.date | None = None) -> str:
     """Channels with link buttons pass with_links=False so a link is not shown twice."""
-    parts = [entry.title, "", entry.body.strip()]
+    parts = [entry.title, *([say("outdated")] if entry.expired(today) else []), "", entry.body.strip()]
     if entry.links and with_links:
         parts += ["", say("links_heading")] + [f"• {link.title}: {link.url}" for link in entry.links]
     parts += ["", say("reviewed", date=entry.reviewed.strftime("%d/%m/%Y"))]

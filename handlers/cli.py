@@ -5,16 +5,19 @@ import argparse
 import json
 import logging
 import sys
+from functools import partial
 
 from bot.answerer import Answer
 from bot.conversation import Incoming
 from bot.redact import RedactingFilter
 from bot.render import answer_text, entry_text, plain_turn
 from bot.settings import Settings
+from bot.wording import WORDING_FILE
 from handlers.app import ChannelError, open_answerer, open_services, shared_embedder
 from indexer.build import build_index
 from indexer.check import check_knowledge
 from indexer.knowledge import KnowledgeError, load_knowledge
+from indexer.links import check_links, urls_in_text
 from indexer.store import IndexProblem
 
 
@@ -73,6 +76,13 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    if args.links or args.stamp:
+        from handlers.linkcheck import fetch_pages  # aiohttp only when links are checked: keeps `ask` quick
+
+        links = check_links(settings.knowledge_dir, partial(fetch_pages, progress=sys.stderr.isatty()),
+                            {"bot/wording.yaml": urls_in_text(WORDING_FILE.read_text("utf-8"))}, stamp=args.stamp)
+        print("\n".join(links.lines()))
+        return 0 if links.ok else 1
     report, catalog = check_knowledge(settings.knowledge_dir, max_age_days=args.max_age_days)
     if catalog:
         print("Số mục theo chủ đề:")
@@ -84,6 +94,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"LỖI chủ đề '{topic}' chưa có mục nào")
     for e in report.stale:
         print(f"CŨ  {e.path}: rà soát lần cuối {e.reviewed:%d/%m/%Y}, quá {args.max_age_days} ngày")
+    for e in report.expired:
+        print(f"HẾT HẠN {e.path}: thông tin chỉ đúng đến {e.valid_until:%d/%m/%Y} (valid_until), cần rà soát lại")
     for a, qa, b, qb, score in report.duplicates:
         print(f"TRÙNG {a} «{qa}» ~ {b} «{qb}» ({score:.0f}%)")
     print("Kiểm tra đạt." if report.ok else "Kiểm tra KHÔNG đạt: hãy sửa các mục trên.")
@@ -136,6 +148,10 @@ def parser() -> argparse.ArgumentParser:
                        description="Báo số mục theo chủ đề, lỗi phần đầu YAML, mục thiếu nguồn, mục quá hạn rà soát "
                                    "và câu hỏi gần trùng giữa các mục. Trả mã lỗi 1 khi không đạt.")
     s.add_argument("--max-age-days", type=int, default=365, help="số ngày tối đa từ lần rà soát (mặc định 365)")
+    s.add_argument("--links", action="store_true",
+                   help="mở thử mọi đường dẫn (cần mạng internet); báo trang hỏng, kể cả trang 'không tồn tại'")
+    s.add_argument("--stamp", action="store_true",
+                   help="(kèm --links) ghi ngày hôm nay vào links_checked của các mục có mọi đường dẫn đều tốt")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("chat", help="trò chuyện với trợ lý trong cửa sổ dòng lệnh",
                        description="Kênh dòng lệnh trên cùng bộ máy hội thoại: các lựa chọn được đánh số, "

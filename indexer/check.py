@@ -20,12 +20,13 @@ class CheckReport:
     per_topic: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     stale: list[KnowledgeEntry] = field(default_factory=list)
+    expired: list[KnowledgeEntry] = field(default_factory=list)  # past their `valid_until`
     duplicates: list[tuple[str, str, str, str, float]] = field(default_factory=list)
     empty_topics: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.problems or self.stale or self.duplicates or self.empty_topics)
+        return not (self.problems or self.stale or self.expired or self.duplicates or self.empty_topics)
 
 
 def near_duplicates(entries: list[KnowledgeEntry], cutoff: float = NEAR_DUPLICATE) -> list[tuple[str, str, str, str, float]]:
@@ -63,5 +64,6 @@ def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: in
     report.per_topic = Counter(e.topic for e in entries)
     report.empty_topics = [t for t in catalog.topics if report.per_topic[t] == 0]
     report.stale = [e for e in entries if (today - e.reviewed).days > max_age_days]
+    report.expired = [e for e in entries if e.expired(today)]
     report.duplicates = near_duplicates(entries)
     return report, catalog

@@ -21,8 +21,20 @@ from indexer.vntext import canonical
 CATALOG_FILE = "topics.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.S)
+# The national portal's pre-2026 pages (/p/home/...) answer HTTP 200 with "trang không tồn tại".
+RETIRED_PORTAL_PAGE = re.compile(r"^https?://(www\.)?dichvucong\.gov\.vn/p/", re.I)
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so an impossible day (2027-02-30) is reported on its field."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class Link(BaseModel):
@@ -35,6 +47,9 @@ class Link(BaseModel):
     def _https(cls, url: str) -> str:
         if not re.match(r"^https://[^\s/]+\.[^\s]+$", url):
             raise ValueError("đường dẫn phải bắt đầu bằng https:// và là một địa chỉ web đầy đủ")
+        if RETIRED_PORTAL_PAGE.match(url):
+            raise ValueError("trang cũ của Cổng DVC quốc gia (dichvucong.gov.vn/p/...) không còn mở được; dùng trang "
+                             "tìm kiếm https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=... hoặc trang chủ")
         return url
 
 
@@ -60,12 +75,21 @@ class FrontMatter(BaseModel):
     sources: Annotated[list[Source], Field(min_length=1)]
     reviewed: dt.date
     provinces: list[NonEmpty] = []
+    valid_until: dt.date | None = None
+    links_checked: dt.date | None = None
 
     @field_validator("reviewed")
     @classmethod
     def _not_future(cls, day: dt.date) -> dt.date:
         if day > dt.date.today():
             raise ValueError("ngày rà soát nằm ở tương lai")
+        return day
+
+    @field_validator("links_checked")
+    @classmethod
+    def _checked_not_future(cls, day: dt.date | None) -> dt.date | None:
+        if day is not None and day > dt.date.today():
+            raise ValueError("ngày kiểm tra đường dẫn nằm ở tương lai")
         return day
 
 
@@ -81,12 +105,21 @@ class KnowledgeEntry:
     provinces: tuple[str, ...]
     body: str
     path: str
+    valid_until: dt.date | None = None
+    links_checked: dt.date | None = None
 
     @property
     def content_hash(self) -> str:
-        """Hash of everything that is embedded, so unchanged entries are not re-embedded."""
+        """Hash of everything that is embedded, so unchanged entries are not re-embedded.
+
+        Any other edit (a link, a date, a synonym) still makes a new build: see indexer.build.knowledge_fingerprint.
+        """
         payload = json.dumps([self.title, list(self.questions), self.body], ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def expired(self, today: dt.date | None = None) -> bool:
+        """True after `valid_until`: the time-bound rule the entry relies on may have changed."""
+        return self.valid_until is not None and (today or dt.date.today()) > self.valid_until
 
 
 @dataclass(frozen=True)
@@ -124,7 +157,8 @@ _PYDANTIC_VI = {
     "string_too_short": "không được để trống",
     "too_short": "cần ít nhất {min_length} mục",
     "string_pattern_mismatch": "chỉ dùng chữ thường không dấu, số và dấu gạch ngang (ví dụ: vneid-dang-ky-muc-2)",
-    "date_from_datetime_parsing": "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2026-11-20",
+    "date_from_datetime_parsing": "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2026-11-20, và là ngày có thật",
+    "date_from_datetime_inexact": "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2026-11-20",
     "date_parsing": "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2026-11-20",
     "date_type": "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2026-11-20",
 }
@@ -166,7 +200,7 @@ def parse_entry(path: Path, root: Path, catalog: Catalog) -> tuple[KnowledgeEntr
     if not match:
         return None, [Problem(name, "(tệp)", "thiếu phần đầu YAML: tệp phải bắt đầu bằng dòng '---' và có dòng '---' đóng lại")]
     try:
-        raw = yaml.safe_load(match.group(1))
+        raw = yaml.load(match.group(1), Loader=_FrontMatterLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"dòng {mark.line + 2}" if mark else "phần đầu"
@@ -197,7 +231,7 @@ def parse_entry(path: Path, root: Path, catalog: Catalog) -> tuple[KnowledgeEntr
         id=meta.id, title=canonical(meta.title), topic=meta.topic,
         questions=tuple(canonical(q) for q in meta.questions), links=tuple(meta.links),
         sources=tuple(meta.sources), reviewed=meta.reviewed, provinces=tuple(meta.provinces),
-        body=body, path=name,
+        body=body, path=name, valid_until=meta.valid_until, links_checked=meta.links_checked,
     ), []
 
 

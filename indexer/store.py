@@ -91,7 +91,8 @@ def current_path(index_dir: Path) -> Path:
 
 def entry_to_json(e: KnowledgeEntry) -> dict:
     d = asdict(e)
-    d["reviewed"] = e.reviewed.isoformat()
+    for day in ("reviewed", "valid_until", "links_checked"):
+        d[day] = getattr(e, day) and getattr(e, day).isoformat()
     d["links"] = [link.model_dump() for link in e.links]
     d["sources"] = [s.model_dump() for s in e.sources]
     return d
@@ -100,10 +101,16 @@ def entry_to_json(e: KnowledgeEntry) -> dict:
 def entry_from_json(d: dict) -> KnowledgeEntry:
     return KnowledgeEntry(
         id=d["id"], title=d["title"], topic=d["topic"], questions=tuple(d["questions"]),
-        links=tuple(Link(**x) for x in d["links"]), sources=tuple(Source(**x) for x in d["sources"]),
+        # model_construct: a build is read back as written, even if today's rules would reject an old link
+        links=tuple(Link.model_construct(**x) for x in d["links"]),
+        sources=tuple(Source.model_construct(**x) for x in d["sources"]),
         reviewed=dt.date.fromisoformat(d["reviewed"]), provinces=tuple(d["provinces"]),
-        body=d["body"], path=d["path"],
+        body=d["body"], path=d["path"], valid_until=_day(d.get("valid_until")), links_checked=_day(d.get("links_checked")),
     )
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def write_build(folder: Path, manifest: Manifest, vectors: np.ndarray, rows: list[Row],

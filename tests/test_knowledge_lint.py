@@ -1,9 +1,15 @@
 """The real knowledge/ folder: schema, https links, unique ids, no near-duplicate questions."""
 import datetime as dt
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from bot.normalize import Synonyms
+from bot.wording import WORDING_FILE
 from indexer.check import check_knowledge, near_duplicates
-from indexer.knowledge import SYNONYMS_FILE, load_knowledge
+from indexer.knowledge import RETIRED_PORTAL_PAGE, SYNONYMS_FILE, load_knowledge
+from indexer.links import urls_in_text
 from tests.conftest import REPO
 
 KB = REPO / "knowledge"
@@ -55,3 +61,57 @@ def test_synonyms_file_loads():
     assert syn.abbreviations["ko"] == "không" and syn.abbreviations["dk"] == "đăng ký"
     assert syn.abbreviations["cccd"] == "căn cước công dân"
     assert "cho em hoi" in syn.fillers
+
+
+PORTAL = "https://dichvucong.gov.vn"
+PROCEDURE_PAGE = re.compile(r"^https://dichvucong\.gov\.vn/thu-tuc-hanh-chinh/([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$")
+
+
+def portal_link_problem(url: str) -> str | None:
+    """Why a link to the national portal is not one a citizen can open today (None if it is)."""
+    if RETIRED_PORTAL_PAGE.match(url):
+        return "trang /p/ cũ"
+    if not url.startswith(PORTAL):
+        return None
+    parts = urlsplit(url)
+    if parts.path in ("", "/") and not parts.query:
+        return None
+    if parts.path == "/tim-kiem-thu-tuc-hanh-chinh":
+        query = parse_qs(parts.query, keep_blank_values=True)
+        return None if set(query) <= {"keyword"} and all(v.strip() for v in query.get("keyword", [])) else "tìm kiếm sai"
+    return None if PROCEDURE_PAGE.match(url) else "trang chưa kiểm chứng"
+
+
+def test_every_link_is_one_a_citizen_can_open_today():
+    entries, _ = load_knowledge(KB)
+    bad = [(e.id, link.url, portal_link_problem(link.url)) for e in entries for link in (*e.links, *e.sources)
+           if link.url and portal_link_problem(link.url)]
+    assert bad == []
+
+
+def test_wording_links_are_current_portal_pages():
+    urls = urls_in_text(WORDING_FILE.read_text(encoding="utf-8"))
+    assert urls, "wording.yaml should link the portal's search page"
+    assert [(u, portal_link_problem(u)) for u in urls if portal_link_problem(u)] == []
+
+
+def test_a_procedure_page_id_is_never_guessed():
+    """Every formalityId in a link is named in that entry's sources, with where it came from."""
+    entries, _ = load_knowledge(KB)
+    for e in entries:
+        for link in e.links:
+            match = PROCEDURE_PAGE.match(link.url)
+            if match:
+                assert any(match[1] in s.title for s in e.sources), f"{e.id}: nguồn của {match[1]}?"
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("https://dichvucong.gov.vn/p/home/dvc-trang-chu.html", "trang /p/ cũ"),
+    ("https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=", "tìm kiếm sai"),
+    ("https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?key=khai%20sinh", "tìm kiếm sai"),
+    ("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/1234", "trang chưa kiểm chứng"),
+    ("https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=kh%E1%BA%A3i%20sinh", None),
+    ("https://dichvucong.gov.vn", None),
+])
+def test_portal_link_rule_itself(url, problem):
+    assert portal_link_problem(url) == problem
