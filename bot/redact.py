@@ -42,10 +42,12 @@ def _fold(text: str) -> str:
 
 
 # ---- numbers
-_SEP = r"(?:[ \u00a0]?[.\-–—_·()][ \u00a0]?|[ \u00a0])?"   # how people group digits: 0912.345.678, 0912 - 345 - 678
+# how people group digits: 0912.345.678, 0912 - 345 - 678, (028) 3829 5678
+_SEP = r"(?:[ \u00a0]?[.\-–—_·()][ \u00a0]?|[ \u00a0])?"
 _START = r"(?<!\d)(?<!\d[ .\-])"
 _END = rf"(?!{_SEP}\d)"
-_PHONE = re.compile(rf"{_START}(?:\(?\+\s?84\)?|\(?84\)?)(?:{_SEP}\d){{9,10}}{_END}|{_START}\(?0(?:{_SEP}\d){{9,10}}{_END}")
+_PHONE = re.compile(rf"{_START}(?:\(?\+\s?84\)?|\(?84\)?)(?:{_SEP}\d){{9,10}}{_END}"
+                    rf"|{_START}\(?0(?:{_SEP}\d){{9,10}}{_END}")
 _ID12 = re.compile(rf"{_START}\d(?:{_SEP}\d){{11}}{_END}")
 _ID9 = re.compile(rf"{_START}\d(?:{_SEP}\d){{8}}{_END}")
 _PASSPORT = re.compile(r"(?<!\w)[A-Za-z]\d{7}(?!\w)")
@@ -63,7 +65,7 @@ _MONEY = re.compile(rf"(?<![\d.,])(?:\d{{1,3}}(?:[.,]\d{{3}})+|\d+)(?:[.,]\d+)?\
 _DATE = re.compile(r"(?<![\d.])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))(?!\d)")
 _DOSSIER = re.compile(r"(?<![\w.\-])[A-Za-z0-9.]*[A-Za-z][A-Za-z0-9.]*-\d{6}-\d{4,6}(?!\w)")
 _HOTLINE = re.compile(rf"(?<!\d)1[89]00(?:{_SEP}\d){{4,6}}(?!\d)")   # 1900 0368, 1800 1096: public lines
-_PROCEDURE = re.compile(r"(?<![\d.])\d\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?(?![\d])")
+_PROCEDURE = re.compile(r"(?<![\d.])\d\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?(?!\d)")
 
 
 def _is_date(m: re.Match) -> bool:
@@ -84,7 +86,8 @@ def _protected(text: str) -> list[tuple[int, int]]:
 # ---- names after a cue, matched on folded text
 _WHO = r"(?:toi|em|e|minh|con|chau|bo|me|ba|ma|vo|chong|anh|chi|ong)"
 _NAME_CUE = re.compile(
-    rf"(?<!\w)(?:ho\s+(?:va\s+)?ten\s*(?:la\b|:)|(?P<bare>ho\s+(?:va\s+)?ten\b)|ten(?:\s+(?:cua\s+)?{_WHO}(?:\s+(?:toi|em|minh))?)?\s*(?:la\b|:)"
+    rf"(?<!\w)(?:ho\s+(?:va\s+)?ten\s*(?:la\b|:)|(?P<bare>ho\s+(?:va\s+)?ten\b)"
+    rf"|ten(?:\s+(?:cua\s+)?{_WHO}(?:\s+(?:toi|em|minh))?)?\s*(?:la\b|:)"
     rf"|(?:{_WHO}|(?:bo|me|ba|ma|vo|chong|anh|chi|ong|con|chau)\s+(?:toi|em|minh))\s+ten(?:\s+la\b|\s*:)?)"
     r"[ \t:\"'“”]*")
 _SELF_CUE = re.compile(r"(?<!\w)(?:tôi|toi|em|e|mình|minh)\s+là\s+", re.I)  # "Tôi là Nguyễn Văn An": capitals only
