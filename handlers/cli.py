@@ -21,6 +21,7 @@ from indexer.check import check_knowledge
 from indexer.embedder import Embedder, make_embedder, model_id_for
 from indexer.knowledge import KnowledgeError, load_catalog, load_knowledge
 from indexer.store import IndexProblem, load_snapshot, read_manifest
+from handlers import backup_commands
 
 
 def _err(message: str) -> None:
@@ -191,6 +192,22 @@ def parser() -> argparse.ArgumentParser:
                        description="Chạy máy chủ aiohttp với trang chat, GET /healthz và POST /api/chat, "
                                    "theo DVCBOT_HOST và DVCBOT_PORT. Tạo chỉ mục trước nếu chưa có.")
     s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu, kể cả khi máy chủ đang chạy",
+                       description="Chép cơ sở dữ liệu (DVCBOT_DATABASE) ra một tệp mới bằng cơ chế sao lưu trực tuyến "
+                                   "của SQLite: an toàn khi dvcbot serve đang chạy và ghi. Bản sao được kiểm tra toàn "
+                                   "vẹn rồi mới đặt tên chính thức; không ghi đè tệp đã có.")
+    s.add_argument("path", help="tệp sao lưu mới, hoặc một thư mục (tạo tệp dvcbot-NGÀY-GIỜ.db trong đó)")
+    s.set_defaults(func=backup_commands.cmd_backup)
+    s = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu",
+                       description="Kiểm tra bản sao lưu (toàn vẹn, đúng của Trợ lý DVC, không mới hơn phiên bản này) "
+                                   "rồi chép vào DVCBOT_DATABASE. Cơ sở dữ liệu cũ được giữ lại cạnh nó "
+                                   "(…before-restore-NGÀY-GIỜ). Khi dvcbot serve đang mở cơ sở dữ liệu, lệnh từ chối: "
+                                   "hãy dừng máy chủ trước, hoặc dùng --force.")
+    s.add_argument("path", help="tệp sao lưu do dvcbot backup tạo")
+    s.add_argument("--force", action="store_true",
+                   help="khôi phục cả khi máy chủ đang chạy; những gì ghi sau lúc sao lưu sẽ mất khỏi cơ sở dữ liệu "
+                        "(vẫn còn trong bản cũ được giữ lại)")
+    s.set_defaults(func=backup_commands.cmd_restore)
     return p
 
 
