@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +11,6 @@ from bot.answerer import Answer, Answerer
 from bot.conversation import Incoming, numbered_texts
 from bot.dialogue import Dialogue
 from bot.identity import load_secret
-from bot.redact import RedactingFilter
 from bot.sqlite_storage import SqliteStorage
 from bot.render import entry_text, reply_text
 from bot.settings import Settings
@@ -149,11 +147,10 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
+    from handlers.logs import setup_logging
     from handlers.webchat import make_app
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactingFilter())
+    setup_logging(settings)
     app = make_app(open_dialogue(settings))
     print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng)", flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)

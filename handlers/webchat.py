@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.conversation import Incoming, Reply
 from bot.dialogue import Dialogue
+from handlers.logs import request_context
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 64 * 1024  # a 10,000-character Vietnamese message is up to ~30 KB of UTF-8
@@ -76,7 +77,7 @@ async def page(_: web.Request) -> web.FileResponse:
 
 
 def make_app(dialogue: Dialogue) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[request_context])
     app[DIALOGUE] = dialogue
     app.router.add_get("/", page)
     app.router.add_get("/healthz", healthz)
