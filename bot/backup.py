@@ -77,11 +77,14 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
     _sync(target)
 
 
-def backup(database: Path, destination: Path) -> BackupReport:
-    """Copy the live database to `destination` (a new file, or a folder to put a dated file in)."""
+def backup(database: Path, destination: str | Path) -> BackupReport:
+    """Copy the live database to `destination`: a new file, or a folder (existing, or written with a
+    trailing "/" and then created) to put a dated file in."""
     started = time.perf_counter()
+    folder = str(destination).endswith(("/", os.sep))
     database, destination = Path(database), Path(destination)
-    if destination.is_dir():
+    if folder or destination.is_dir():
+        destination.mkdir(parents=True, exist_ok=True)
         destination = destination / f"dvcbot-{_stamp()}.db"
     if destination.exists():
         raise BackupError(f"Tệp {destination} đã có: không ghi đè bản sao lưu cũ. Hãy chọn tên khác hoặc một thư mục.")

@@ -193,7 +193,8 @@ def parser() -> argparse.ArgumentParser:
                        description="Chép cơ sở dữ liệu (DVCBOT_DATABASE) ra một tệp mới bằng cơ chế sao lưu trực tuyến "
                                    "của SQLite: an toàn khi dvcbot serve đang chạy và ghi. Bản sao được kiểm tra toàn "
                                    "vẹn rồi mới đặt tên chính thức; không ghi đè tệp đã có.")
-    s.add_argument("path", help="tệp sao lưu mới, hoặc một thư mục (tạo tệp dvcbot-NGÀY-GIỜ.db trong đó)")
+    s.add_argument("path", help="tệp sao lưu mới, hoặc một thư mục (tạo tệp dvcbot-NGÀY-GIỜ.db trong đó; "
+                                "viết dấu / ở cuối để tạo thư mục nếu chưa có)")
     s.set_defaults(func=backup_commands.cmd_backup)
     s = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu",
                        description="Kiểm tra bản sao lưu (toàn vẹn, đúng của Trợ lý DVC, không mới hơn phiên bản này) "

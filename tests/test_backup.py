@@ -125,6 +125,8 @@ def test_backup_never_overwrites_and_never_creates_a_database(db, tmp_path):
         backup(tmp_path / "typo.db", tmp_path / "c.db")
     assert not (tmp_path / "typo.db").exists() and not (tmp_path / "c.db").exists()
     assert oct(target.stat().st_mode & 0o777) == "0o600"
+    dated = backup(db, f"{tmp_path}/new/folder/").path   # a trailing slash means a folder, created if missing
+    assert dated.parent == tmp_path / "new" / "folder" and dated.name.startswith("dvcbot-")
 
 
 def test_cli_backup_then_restore(db, tmp_path):
