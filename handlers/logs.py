@@ -8,6 +8,7 @@ channel, so webhooks get ids the same way as the web chat.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import json
@@ -125,6 +126,9 @@ async def request_context(request: web.Request, handler) -> web.StreamResponse:
         except web.HTTPException as exc:
             status = exc.status
             exc.headers["X-Request-ID"] = request_id
+            raise
+        except asyncio.CancelledError:
+            status = 499   # the client went away before the answer (nginx's code for it)
             raise
         except Exception:
             log.exception("unhandled error in %s %s", request.method, request.path)
