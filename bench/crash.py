@@ -7,7 +7,7 @@ only, so that recovery is left to the restarted server), and every rating whose 
 must be in it with the value (and reason) acknowledged. Then the server is started again, the next round
 begins, and at the end every acknowledged rating of every round is checked once more.
 
-    python bench/crash.py [--rounds 50] [--users 4] [--max-seconds 900] [--seed 1]
+    python bench/crash.py [--rounds 50] [--users 4] [--max-seconds 900] [--seed 1] [--index-dir DIR]
 
 Exit code 1 when anything acknowledged is missing or an integrity check fails. Traffic goes to 127.0.0.1
 only; rounds and time are bounded.
@@ -157,8 +157,10 @@ async def run(args: argparse.Namespace) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DVCBOT_")}
     env.update(DVCBOT_DATA_DIR=str(data), DVCBOT_KNOWLEDGE_DIR=str(REPO / "knowledge"), DVCBOT_HOST="127.0.0.1",
                DVCBOT_PORT=str(port), DVCBOT_SECRET=secret, DVCBOT_LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
+    if args.index_dir:
+        env["DVCBOT_INDEX_DIR"] = str(args.index_dir)
     database = data / "dvcbot.db"
-    print(f"data folder {data}, server {base}; building the index once…", flush=True)
+    print(f"data folder {data}, server {base}; bringing the index up to date once…", flush=True)
     subprocess.run([sys.executable, "-m", "handlers.cli", "index", "--quiet"], cwd=REPO, env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
@@ -226,6 +228,8 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=4, help="citizens talking at once (default 4)")
     ap.add_argument("--max-seconds", type=float, default=900, help="stop starting new rounds after this long")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--index-dir", type=Path, help="reuse this index folder (updated if knowledge changed) "
+                                                    "instead of building one in the temporary data folder")
     return asyncio.run(run(ap.parse_args()))
 
 
