@@ -23,6 +23,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "INFO"
+    log_format: str = "text"   # "text" or "json" (one object per line)
     decision_file: Path | None = None
     database: Path = Path("var/dvcbot.db")
     session_minutes: int = 30
@@ -64,6 +65,7 @@ class Settings:
             host=_env("HOST", "127.0.0.1"),
             port=int(_env("PORT", "8080")),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
+            log_format=_env("LOG_FORMAT", "text").lower(),
             decision_file=Path(decision) if decision else None,
             database=Path(_env("DATABASE", str(data_dir / "dvcbot.db"))),
             session_minutes=int(_env("SESSION_MINUTES", "30")),

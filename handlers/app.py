@@ -24,6 +24,7 @@ from bot.identity import load_secret
 from bot.library import KnowledgeLibrary
 from bot.settings import Settings
 from bot.sqlite_storage import SqliteStorage
+from handlers.logs import request_context
 from indexer.build import build_index, knowledge_fingerprint
 from indexer.embedder import Embedder, make_embedder, model_id_for
 from indexer.knowledge import KnowledgeError
@@ -151,7 +152,7 @@ async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
 
 def make_server(services: Services, channels: list[Channel] | None = None) -> web.Application:
     """One aiohttp app: every channel's routes, the knowledge watcher, and senders registered for delivery."""
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[request_context])
     app[SERVICES] = services
     for channel in channels if channels is not None else channels_for(services):
         channel.mount(app)

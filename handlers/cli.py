@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from functools import partial
 
 from bot.answerer import Answer
 from bot.conversation import Incoming
-from bot.redact import RedactingFilter
 from bot.render import answer_text, entry_text, plain_turn
 from bot.settings import Settings
 from bot.wording import WORDING_FILE
@@ -19,6 +17,7 @@ from indexer.check import check_knowledge
 from indexer.knowledge import KnowledgeError, load_knowledge
 from indexer.links import check_links, urls_in_text
 from indexer.store import IndexProblem
+from handlers import backup_commands
 
 
 def _err(message: str) -> None:
@@ -117,10 +116,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from handlers.app import channels_for, make_server
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactingFilter())
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs request URLs, which carry the bot token
+    from handlers.logs import setup_logging
+
+    setup_logging(settings)
     services = open_services(settings)
     channels = channels_for(services)
     app = make_server(services, channels)
@@ -166,6 +164,23 @@ def parser() -> argparse.ArgumentParser:
                        description="Chạy máy chủ aiohttp với trang chat, GET /healthz và POST /api/chat, "
                                    "theo DVCBOT_HOST và DVCBOT_PORT. Tạo chỉ mục trước nếu chưa có.")
     s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu, kể cả khi máy chủ đang chạy",
+                       description="Chép cơ sở dữ liệu (DVCBOT_DATABASE) ra một tệp mới bằng cơ chế sao lưu trực tuyến "
+                                   "của SQLite: an toàn khi dvcbot serve đang chạy và ghi. Bản sao được kiểm tra toàn "
+                                   "vẹn rồi mới đặt tên chính thức; không ghi đè tệp đã có.")
+    s.add_argument("path", help="tệp sao lưu mới, hoặc một thư mục (tạo tệp dvcbot-NGÀY-GIỜ.db trong đó; "
+                                "viết dấu / ở cuối để tạo thư mục nếu chưa có)")
+    s.set_defaults(func=backup_commands.cmd_backup)
+    s = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu",
+                       description="Kiểm tra bản sao lưu (toàn vẹn, đúng của Trợ lý DVC, không mới hơn phiên bản này) "
+                                   "rồi chép vào DVCBOT_DATABASE. Cơ sở dữ liệu cũ được giữ lại cạnh nó "
+                                   "(…before-restore-NGÀY-GIỜ). Khi dvcbot serve đang mở cơ sở dữ liệu, lệnh từ chối: "
+                                   "hãy dừng máy chủ trước, hoặc dùng --force.")
+    s.add_argument("path", help="tệp sao lưu do dvcbot backup tạo")
+    s.add_argument("--force", action="store_true",
+                   help="khôi phục cả khi máy chủ đang chạy; những gì ghi sau lúc sao lưu sẽ mất khỏi cơ sở dữ liệu "
+                        "(vẫn còn trong bản cũ được giữ lại)")
+    s.set_defaults(func=backup_commands.cmd_restore)
     return p
 
 
