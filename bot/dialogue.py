@@ -168,12 +168,12 @@ class Dialogue:
         if command:
             self._on_command(turn, command)
             return
-        foreign = language(self._intents, text) if text else None
+        match = self._intents.match(text) if text else None
+        foreign = language(self._intents, text) if text and not match else None
         if foreign:
             for reply in other_language_replies(foreign):
                 self._send(turn, reply)
             return
-        match = self._intents.match(text) if text else None
         pending = turn.session.pending
         if pending and self._on_pending(turn, pending, text, match):
             return

@@ -23,7 +23,7 @@ from indexer.vntext import fold, has_diacritics, syllables
 
 MAX_LINK_BUTTONS = 3
 FIRST_BUBBLE_CHARS = 400
-_SMALL_REST = 120          # a rest this short is shown at once rather than behind "Xem chi tiết"
+_SLACK = 60                # a rest that fits in this much more is shown at once rather than behind "Xem chi tiết"
 _MAX_SEARCH_WORDS = 8
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 
@@ -42,7 +42,7 @@ def _split_body(head: str, body_lines: list[str]) -> tuple[list[str], list[str]]
     for i, line in enumerate(body_lines):
         if shown and size + len(line) + 1 > FIRST_BUBBLE_CHARS:
             rest = body_lines[i:]
-            if sum(len(r) + 1 for r in rest) <= _SMALL_REST:
+            if size + sum(len(r) + 1 for r in rest) <= FIRST_BUBBLE_CHARS + _SLACK:
                 return body_lines, []
             return shown, rest
         shown.append(line)
