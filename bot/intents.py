@@ -176,6 +176,8 @@ def polarity(book: IntentBook, text: str) -> bool | None:
     words = book.words(text)
     if not words or len(words) > MAX_ANSWER_WORDS:
         return None
+    if len(words) > 2 and book.is_question(text):
+        return None   # "sao phải có ngân hàng?" asks something; it does not answer
     if words in (["da"], ["da", "vang"]):
         return True
     lead = 0

@@ -68,3 +68,25 @@ def test_search_link_carries_the_citizens_key_words_and_no_personal_data():
     words = parse_qs(urlparse(url).query)["keyword"][0]
     assert words == "làm căn cước cho con"
     assert search_url("cho em hỏi ạ") == "https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh"
+
+
+def test_intent_examples_never_collide_once_fillers_are_dropped():
+    from bot.intents import load_intents
+
+    book = load_intents()
+    seen = {}
+    for intent, rule in book._rules.items():
+        for example in rule.examples:
+            assert example not in seen, f"'{example}' is both {seen[example]} and {intent}"
+            seen[example] = intent
+
+
+@pytest.mark.parametrize("text, yes", [
+    ("chưa có ạ", False), ("bác ko có thẻ ngân hàng", False), ("không có", False), ("dạ chưa", False),
+    ("có rồi", True), ("dạ có", True), ("rồi", True), ("đã có", True), ("ừ", True), ("em có ạ", True),
+    ("không cần đâu", False), ("sao phải có ngân hàng?", None), ("đổi số điện thoại vneid thế nào?", None), ("chữ ký số là gì", None),
+])
+def test_natural_yes_and_no(text, yes):
+    from bot.intents import load_intents, polarity
+
+    assert polarity(load_intents(), text) is yes
