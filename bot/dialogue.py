@@ -1,36 +1,49 @@
 """The conversation engine: Incoming → list[Reply], for every channel.
 
-It greets, answers, clarifies, admits what it does not know, walks a citizen
-through steps, takes ratings and records unmet needs. Everything it stores is
-redacted and keyed by a salted hash of the user id. No channel library here.
+Order for a typed message: a command ("hủy", "chủ đề"), a language we do not
+answer in, the pending question if one is open (readiness, comment, stuck,
+call-back number, delete confirmation, rephrase) when the message answers it,
+a social or meta turn (thanks, asking for a person, frustration…), and only
+then retrieval. A pending step never traps anyone: a message that is clearly
+something else is handled as such and the step is resumed or dropped with a
+word. Every turn ends with a way on. Everything stored is redacted and keyed
+by a salted hash of the user id. No channel library here.
 """
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from bot.answerer import Answerer, InputKind
+from bot.answerer import Answer, Answerer
 from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
-from bot.flows import Flows, load_flows, message_key
+from bot.flows import Flows, load_flows
 from bot.identity import user_key
+from bot.intents import Intent, IntentBook, IntentMatch, load_intents, polarity
+from bot.payloads import Act, Payload, StaleButton, encode, parse
 from bot.redact import redact
-from bot.render import answer_replies, entry_replies
-from bot.steps import split_steps
-from bot.storage import NeedKind, Storage
-from bot.wording import say
+from bot.render import (answer_replies, dont_know_replies, entry_replies, handoff_button, menu_button, more_replies,
+                        other_language_replies)
+from bot.session import Pending, Session, Waiting
+from bot.steps import is_procedural, split_steps
+from bot.storage import NeedKind, Storage, UnmetNeed
+from bot.tickets import WAITING, Receipt, ResponseTimes, SameForEveryone, Tickets, masked, phone_number
+from bot.tone import address_form, language
+from bot.wording import say, speak_to
 from indexer.knowledge import KnowledgeEntry
 
 log = logging.getLogger(__name__)
 NOTICE_VERSION = "2026-11"
 SESSION_TTL_S = 30 * 60
+DEFAULT_SUPPORT_HOURS = 8
 _CONTEXT_MESSAGES = 6
-_MAX_TOPIC_BUTTONS = 8
+TOPIC_PAGE = 6
 _REASONS = ("wrong", "unclear", "off_topic", "other")
-_YES = {"co", "roi", "co roi", "da co", "yes", "u", "uh", "ok"}
-_NO = {"chua", "khong", "chua co", "ko", "k", "no"}
+_MISSES_BEFORE_OFFER = 2
+# buttons that file a ticket or act on one: valid only when the engine offered them to this citizen
+_OFFERED_ONLY = {Act.HANDOFF, Act.ASK_TEAM, Act.REPHRASE, Act.STUCK, Act.SEND_STUCK, Act.CALLBACK, Act.KEEP_COMMENT}
 
 
 @dataclass
@@ -39,20 +52,27 @@ class Turn:
     user: str
     channel: str
     in_id: int
-    state: dict
+    session: Session
     answerer: Answerer     # one knowledge build for the whole turn, even if a new one is published meanwhile
     replies: list[Reply] = field(default_factory=list)
     unsaved: list[Reply] = field(default_factory=list)   # replies not yet written to storage
     forget: bool = False
 
+    @property
+    def you(self) -> str:
+        return self.session.you
+
 
 class Dialogue:
     def __init__(self, knowledge: Callable[[], Answerer], storage: Storage, secret: bytes,
-                 flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time) -> None:
+                 flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time,
+                 response_times: ResponseTimes | None = None, intents: IntentBook | None = None) -> None:
         self.knowledge = knowledge   # returns the answerer of the live build (bot.library.KnowledgeLibrary)
         self.storage = storage
+        self.tickets = Tickets(storage, response_times or SameForEveryone(DEFAULT_SUPPORT_HOURS))
         self._secret = secret
         self._flows = flows or load_flows()
+        self._intents = intents or load_intents()
         self._ttl = session_ttl_s
         self._clock = clock
 
@@ -67,9 +87,11 @@ class Dialogue:
             return []
         if incoming.address:
             self.storage.save_address(user, incoming.channel, incoming.address)
-        turn = Turn(user, incoming.channel, in_id, self._load_state(user), self.knowledge())
+        turn = Turn(user, incoming.channel, in_id, self._load_session(user), self.knowledge())
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
+        if text:
+            turn.session.you = address_form(self._intents, text) or turn.session.you
         payload = incoming.payload or self._numbered_choice(turn, text)
         try:
             if payload:
@@ -78,12 +100,14 @@ class Dialogue:
                 self._on_text(turn, text)
         except Exception:  # a citizen gets an apology, never a traceback; the message is already stored
             log.exception("dialogue failed on message %s", in_id)
-            turn.replies.append(Reply(say("error")))
-            return turn.replies
+            return [Reply(say("error"), (menu_button(),))]
+        self._ensure_way_on(turn)
         if not turn.forget:
             self._store_replies(turn)
-            turn.state["numbered"] = [b.payload for r in turn.replies for b in r.buttons if b.payload]
-            self.storage.save_session(user, turn.state, self._clock())
+            offered = [b.payload for r in turn.replies for b in r.buttons if b.payload]
+            turn.session.numbered = offered
+            turn.session.offer(offered)
+            self.storage.save_session(user, turn.session.to_dict(), self._clock())
         return turn.replies
 
     def user_key(self, channel: str, user: str) -> str:
@@ -91,11 +115,16 @@ class Dialogue:
         return user_key(self._secret, channel, user)
 
     # ---- plumbing
-    def _load_state(self, user: str) -> dict:
+    def _load_session(self, user: str) -> Session:
         loaded = self.storage.load_session(user)
         if loaded is None or self._clock() - loaded[1] > self._ttl:
-            return {}
-        return loaded[0]
+            return Session()
+        return Session.from_dict(loaded[0])
+
+    @staticmethod
+    def _say(turn: Turn, key: str, **values: str) -> str:
+        """Our wording, addressing the citizen as they address themself."""
+        return say(key, you=turn.you, **values)
 
     def _send(self, turn: Turn, reply: Reply, entry_id: str | None = None) -> int:
         """Queue a reply; answers are stored at once because ratings point at them."""
@@ -111,9 +140,19 @@ class Dialogue:
             self.storage.add_message(turn.user, turn.channel, "out", redact(reply.text), reply_to=turn.in_id)
 
     @staticmethod
+    def _ensure_way_on(turn: Turn) -> None:
+        """No dead ends: a turn without a button to go on (rating buttons aside) gets the menu button."""
+        onward = [b for r in turn.replies for b in r.buttons if b.payload and not b.payload.startswith("rate:")]
+        if turn.replies and not onward:
+            last = turn.replies[-1]
+            turn.replies[-1] = replace(last, buttons=last.buttons + (menu_button(),))
+            if last in turn.unsaved:
+                turn.unsaved[turn.unsaved.index(last)] = turn.replies[-1]
+
+    @staticmethod
     def _numbered_choice(turn: Turn, text: str) -> str | None:
         """Channels without buttons answer "1", "2": map that back to the button's payload."""
-        choices = turn.state.get("numbered") or []
+        choices = turn.session.numbered
         if text.isdigit() and 1 <= int(text) <= len(choices):
             return choices[int(text) - 1]
         return None
@@ -123,59 +162,200 @@ class Dialogue:
         who = {"in": say("context_citizen"), "out": say("context_bot")}
         return "\n".join(f"{who[r['direction']]}: {(r['text'] or r['payload'] or '')[:200]}" for r in rows)
 
-    # ---- text
+    # ---- typed text
     def _on_text(self, turn: Turn, text: str) -> None:
         command = self._flows.command(text) if text else None
-        pending = turn.state.get("pending") or {}
         if command:
             self._on_command(turn, command)
-        elif pending.get("type") == "comment":
-            self._on_comment(turn, pending["rating_id"], text)
-        elif pending.get("type") == "ready" and self._yes_no(text) is not None:
-            self._on_ready(turn, len(pending["answers"]), self._yes_no(text))
+            return
+        match = self._intents.match(text) if text else None
+        foreign = language(self._intents, text) if text and not match else None
+        if foreign:
+            for reply in other_language_replies(foreign):
+                self._send(turn, reply)
+            return
+        pending = turn.session.pending
+        if pending and self._on_pending(turn, pending, text, match):
+            return
+        if match:
+            self._on_intent(turn, match)
         else:
-            turn.state.pop("pending", None)
             self._on_question(turn, text)
+        if turn.session.pending and turn.session.pending.waiting == Waiting.READY:
+            self._resume_ready(turn)
 
-    @staticmethod
-    def _yes_no(text: str) -> bool | None:
-        key = message_key(text)
-        return True if key in _YES else False if key in _NO else None
+    def _drop_pending(self, turn: Turn, word: str | None) -> None:
+        turn.session.pending = None
+        if word:
+            self._send(turn, Reply(self._say(turn, word)))
 
     def _on_command(self, turn: Turn, command: str) -> None:
-        turn.state.pop("pending", None)
-        if command in ("start", "greeting", "menu"):
-            intro = say("menu") if command == "menu" else say("greeting")
-            self._send(turn, Reply(intro, self._menu_buttons()))
+        turn.session.pending = None
+        if command == "start":
+            self._send(turn, Reply(self._say(turn, "greeting"), self._menu_buttons()))
+        elif command == "menu":
+            self._send(turn, Reply(self._say(turn, "menu"), self._menu_buttons()))
         elif command == "help":
-            self._send(turn, Reply(say("help"), self._menu_buttons()))
+            self._send(turn, Reply(self._say(turn, "help"), self._menu_buttons()))
         elif command == "cancel":
-            self._send(turn, Reply(say("cancelled")))
-        elif command == "thanks":
-            self._send(turn, Reply(say("thanks_reply")))
+            self._send(turn, Reply(self._say(turn, "cancelled"), (menu_button(),)))
         elif command == "handoff":
-            self._on_handoff(turn)
+            self._handoff(turn)
         elif command == "readiness":
             self._start_ready(turn)
         elif command == "delete":
-            turn.state["pending"] = {"type": "delete"}
-            self._send(turn, Reply(say("delete_confirm"), (Button(say("btn_delete_yes"), "delete:y"),
-                                                          Button(say("btn_delete_no"), "delete:n"))))
+            turn.session.pending = Pending(Waiting.DELETE)
+            self._send(turn, Reply(self._say(turn, "delete_confirm"),
+                                   (Button(say("btn_delete_yes"), encode(Act.DELETE, "y")),
+                                    Button(say("btn_delete_no"), encode(Act.DELETE, "n")))))
 
     def _menu_buttons(self) -> tuple[Button, ...]:
-        topics = tuple(Button(title, f"topic:{t}") for t, title in self._flows.menu_topics.items())
-        return topics + (Button(say("menu_readiness"), "ready"), Button(say("menu_handoff"), "handoff"))
+        topics = tuple(Button(title, encode(Act.TOPIC, t)) for t, title in self._flows.menu_topics.items())
+        return topics + (Button(say("menu_readiness"), encode(Act.READY)), handoff_button())
+
+    def _on_intent(self, turn: Turn, match: IntentMatch) -> None:
+        intent = match.intent
+        if intent in (Intent.HANDOFF, Intent.CALLBACK):
+            if Intent.COMPLAINT in match.also:
+                self._send(turn, Reply(self._say(turn, "complaint_sorry")))
+            self._handoff(turn, callback=intent == Intent.CALLBACK)
+        elif intent == Intent.COMPLAINT:
+            self._send(turn, Reply(self._say(turn, "complaint_reply"), (handoff_button(), menu_button())))
+        elif intent == Intent.NOT_UNDERSTOOD:
+            self._on_not_understood(turn)
+        elif intent == Intent.MENU:
+            self._on_command(turn, "menu")
+        elif intent == Intent.GREETING:
+            self._send(turn, Reply(self._say(turn, "greeting_again"), self._menu_buttons()))
+        elif intent == Intent.THANKS:
+            self._send(turn, Reply(self._say(turn, "thanks_reply"), (menu_button(),)))
+        elif intent == Intent.BYE:
+            self._send(turn, Reply(self._say(turn, "bye_reply"), (menu_button(),)))
+        else:  # a lone yes/no with nothing pending
+            self._send(turn, Reply(self._say(turn, "ok_reply"), (menu_button(),)))
+
+    def _on_not_understood(self, turn: Turn) -> None:
+        """Offer what helps with the last answer: one step at a time, a person, the menu."""
+        buttons: tuple[Button, ...] = ()
+        last = self._last_entry(turn)
+        if last and is_procedural(last.body):
+            buttons += (Button(say("btn_steps"), encode(Act.STEPS, last.id, 1)),)
+        self._send(turn, Reply(self._say(turn, "not_understood_reply"), buttons + (handoff_button(), menu_button())))
+
+    def _last_entry(self, turn: Turn) -> KnowledgeEntry | None:
+        rated = turn.session.rated
+        if not rated:
+            return None
+        return turn.answerer.entries.get(rated[max(rated, key=int)].entry_id)
+
+    # ---- pending questions
+    def _on_pending(self, turn: Turn, pending: Pending, text: str, match: IntentMatch | None) -> bool:
+        """True when the message answered the pending question; False leaves it to the usual handling."""
+        social = match.intent if match else None
+        if pending.waiting == Waiting.READY:
+            yes = polarity(self._intents, text)
+            if yes is not None and social in (None, Intent.YES, Intent.NO):
+                self._on_ready(turn, len(pending.answers), yes)
+                return True
+            if social in (Intent.MENU, Intent.HANDOFF, Intent.CALLBACK, Intent.BYE):
+                self._drop_pending(turn, "ready_dropped")
+            return False
+        if pending.waiting == Waiting.COMMENT:
+            return self._on_comment(turn, pending, text, social)
+        if pending.waiting == Waiting.DELETE:
+            yes = polarity(self._intents, text)
+            if yes is not None and social in (None, Intent.YES, Intent.NO):
+                self._on_delete(turn, yes)
+                return True
+            self._drop_pending(turn, "delete_dropped")
+            return False
+        if pending.waiting == Waiting.STUCK:
+            if social in (Intent.MENU, Intent.GREETING, Intent.BYE, Intent.THANKS):
+                self._drop_pending(turn, "stuck_dropped")
+                return False
+            self._file_stuck(turn, pending, None if social in (Intent.HANDOFF, Intent.CALLBACK) else text)
+            return True
+        if pending.waiting in (Waiting.CALLBACK, Waiting.PHONE):
+            return self._on_phone_answer(turn, pending, text, social)
+        if pending.waiting == Waiting.REPHRASE:
+            turn.session.pending = None
+            if match:
+                return False
+            self._on_question(turn, text, first_wording=pending.question)
+            return True
+        return False
+
+    def _on_comment(self, turn: Turn, pending: Pending, text: str, social: Intent | None) -> bool:
+        cues = self._intents.cues_in(text)
+        if social in (Intent.HANDOFF, Intent.CALLBACK) or Intent.CALLBACK in cues:
+            turn.session.pending = None
+            rating = self.storage.set_rating_reason(pending.rating_id, turn.user, comment=redact(text)[:1000])
+            self._send(turn, Reply(self._say(turn, "comment_to_handoff")))
+            self._handoff(turn, callback=True, question=rating.question if rating else None, detail=redact(text))
+            return True
+        if social == Intent.NO:
+            self._on_skip(turn)
+            return True
+        if social in (Intent.MENU, Intent.GREETING, Intent.THANKS, Intent.BYE):
+            self._drop_pending(turn, "comment_dropped")
+            return False
+        if self._intents.is_question(text):
+            answer = turn.answerer.ask(text)
+            if answer.kind == Kind.ANSWER.value:
+                turn.session.pending = None
+                turn.session.last_text = redact(text)
+                self._on_question(turn, text, answer=answer)
+                self._send(turn, Reply(self._say(turn, "comment_taken_as_question"),
+                                       (Button(say("btn_keep_comment"), encode(Act.KEEP_COMMENT, pending.rating_id)),)))
+                return True
+        turn.session.pending = None
+        self.storage.set_rating_reason(pending.rating_id, turn.user, comment=redact(text)[:1000])
+        self._send(turn, Reply(self._say(turn, "comment_thanks"), (menu_button(),)))
+        return True
+
+    def _on_phone_answer(self, turn: Turn, pending: Pending, text: str, social: Intent | None) -> bool:
+        phone = phone_number(text)
+        if phone:
+            self._save_phone(turn, pending, phone)
+            return True
+        yes = polarity(self._intents, text)
+        if pending.waiting == Waiting.CALLBACK and yes is not None and social in (None, Intent.YES, Intent.NO):
+            self._on_callback_choice(turn, yes)
+            return True
+        if yes is False and social in (None, Intent.NO):
+            self._on_callback_choice(turn, False)
+            return True
+        if pending.waiting == Waiting.PHONE and any(c.isdigit() for c in text) and pending.tries < 1:
+            pending.tries += 1
+            self._send(turn, Reply(self._say(turn, "phone_invalid"),
+                                   (Button(say("btn_callback_no"), encode(Act.CALLBACK, "n")),)))
+            return True
+        self._drop_pending(turn, "phone_dropped")
+        return False
 
     # ---- questions and answers
-    def _on_question(self, turn: Turn, text: str) -> None:
-        answer = turn.answerer.ask(text)
-        turn.state["last_question"] = redact(text)
-        replies = answer_replies(answer)
-        if answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
-            turn.state["unanswered"] = turn.state["last_question"]
-        elif answer.kind == InputKind.EMPTY:
-            replies[-1] = Reply(replies[-1].text, self._menu_buttons())
-        self._send_all(turn, replies, turn.state["last_question"])
+    def _on_question(self, turn: Turn, text: str, answer: Answer | None = None,
+                     first_wording: str | None = None) -> None:
+        answer = answer or turn.answerer.ask(text)
+        question = redact(text)
+        turn.session.last_question = question
+        session = turn.session
+        if answer.kind == Kind.ANSWER.value:
+            session.misses = 0
+            session.unanswered = None
+        elif answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
+            session.unanswered = f"{first_wording} / {question}" if first_wording else question
+            session.misses += answer.kind == Kind.DONT_KNOW.value
+        if first_wording and answer.kind == Kind.DONT_KNOW.value:
+            self._send(turn, Reply(self._say(turn, "rephrase_still")))
+            replies = dont_know_replies(text, turn.you)
+        else:
+            replies = answer_replies(answer, turn.you)
+        self._send_all(turn, replies, question)
+        if answer.kind == Kind.DONT_KNOW.value and session.misses >= _MISSES_BEFORE_OFFER:
+            self._send(turn, Reply(self._say(turn, "misses_offer"), (handoff_button(), menu_button())))
+        elif answer.kind == Kind.ANSWER.value and Intent.COMPLAINT in self._intents.cues_in(text):
+            self._send(turn, Reply(self._say(turn, "frustration_noted"), (handoff_button(),)))
 
     def _send_all(self, turn: Turn, replies: list[Reply], question: str | None) -> None:
         """Send in order; a bubble answering from an entry is stored with it and followed by the rating prompt."""
@@ -189,154 +369,291 @@ class Dialogue:
         return tuple(e for e in turn.answerer.entries.values() if e.topic == entry.topic and e.id != entry.id)[:2]
 
     def _rate_prompt(self, turn: Turn, answer_id: int, entry_id: str, question: str | None) -> None:
-        answers = turn.state.setdefault("answers", {})
-        answers[str(answer_id)] = {"q": question, "entry": entry_id}
-        for old in sorted(answers, key=int)[:-10]:
-            answers.pop(old)
-        self._send(turn, Reply(say("rate_prompt"), (Button(say("btn_up"), f"rate:{answer_id}:up"),
-                                                     Button(say("btn_down"), f"rate:{answer_id}:down"))))
+        turn.session.remember_answer(answer_id, question, entry_id)
+        self._send(turn, Reply(self._say(turn, "rate_prompt"),
+                               (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
+                                Button(say("btn_down"), encode(Act.RATE, answer_id, "down")))))
 
-    # ---- payloads
-    def _on_payload(self, turn: Turn, payload: str) -> None:
-        name, _, rest = payload.partition(":")
-        args = rest.split(":") if rest else []
-        handlers = {
-            "start": lambda: self._on_command(turn, "start"),
-            "menu": lambda: self._on_command(turn, "menu"),
-            "help": lambda: self._on_command(turn, "help"),
-            "handoff": lambda: self._on_handoff(turn),
-            "ask_team": lambda: self._on_ask_team(turn),
-            "ready": lambda: self._on_ready(turn, int(args[0]), args[1] == "y") if args else self._start_ready(turn),
-            "topic": lambda: self._on_topic(turn, args[0]),
-            "entry": lambda: self._on_entry(turn, args[0]),
-            "steps": lambda: self._on_step(turn, args[0], int(args[1])),
-            "stuck": lambda: self._on_stuck(turn, args[0], int(args[1])),
-            "rate": lambda: self._on_rate(turn, int(args[0]), args[1]),
-            "why": lambda: self._on_reason(turn, int(args[0]), args[1]),
-            "skip": lambda: self._on_skip(turn),
-            "delete": lambda: self._on_delete(turn, args[0] == "y"),
-        }
+    # ---- buttons
+    def _on_payload(self, turn: Turn, text: str) -> None:
         try:
-            handlers[name]()
-        except (KeyError, IndexError, ValueError):
-            self._send(turn, Reply(say("unknown_button"), self._menu_buttons()))
+            payload = parse(text)
+            if payload.act in _OFFERED_ONLY and text not in turn.session.offered:
+                raise StaleButton(text)   # forged, or from a conversation that has moved on
+            self._dispatch(turn, payload)
+        except StaleButton:
+            log.info("stale button %r", text[:64])
+            self._send(turn, Reply(self._say(turn, "unknown_button"), self._menu_buttons()))
 
-    def _on_topic(self, turn: Turn, topic: str) -> None:
-        entries = [e for e in turn.answerer.entries.values() if e.topic == topic][:_MAX_TOPIC_BUTTONS]
-        if not entries:
-            raise KeyError(topic)
-        name = turn.answerer.topics.get(topic, topic)
-        self._send(turn, Reply(say("topic_intro", topic=name), tuple(Button(e.title, f"entry:{e.id}") for e in entries)))
+    def _dispatch(self, turn: Turn, p: Payload) -> None:
+        act = p.act
+        if act in (Act.START, Act.MENU, Act.HELP):
+            self._on_command(turn, act.value)
+        elif act == Act.HANDOFF:
+            self._handoff(turn)
+        elif act == Act.ASK_TEAM:
+            self._on_ask_team(turn)
+        elif act == Act.REPHRASE:
+            self._on_rephrase(turn)
+        elif act == Act.READY:
+            if not p.args:
+                self._start_ready(turn)
+            elif p.args == ("go",):
+                self._resume_ready(turn, force=True)
+            else:
+                self._on_ready(turn, p.int(0), p.args[1] == "y")
+        elif act == Act.TOPIC:
+            self._on_topic(turn, p.args[0], p.int(1) if len(p.args) > 1 else 0)
+        elif act == Act.ENTRY:
+            self._on_entry(turn, self._entry(turn, p.args[0]))
+        elif act == Act.MORE:
+            for reply in more_replies(self._entry(turn, p.args[0]), turn.you):
+                self._send(turn, reply)
+        elif act == Act.STEPS:
+            self._on_step(turn, self._entry(turn, p.args[0]), p.int(1))
+        elif act == Act.STUCK:
+            self._on_stuck(turn, self._entry(turn, p.args[0]), p.int(1))
+        elif act == Act.SEND_STUCK:
+            pending = turn.session.pending
+            if not pending or pending.waiting != Waiting.STUCK:
+                raise StaleButton("send_stuck")
+            self._file_stuck(turn, pending, None)
+        elif act == Act.RATE:
+            self._on_rate(turn, p.int(0), p.args[1])
+        elif act == Act.WHY:
+            self._on_reason(turn, p.int(0), p.args[1])
+        elif act == Act.SKIP:
+            self._on_skip(turn)
+        elif act == Act.KEEP_COMMENT:
+            self._on_keep_comment(turn, p.int(0))
+        elif act == Act.DELETE:
+            if not turn.session.pending or turn.session.pending.waiting != Waiting.DELETE:
+                raise StaleButton("delete")
+            self._on_delete(turn, p.args[0] == "y")
+        elif act == Act.CALLBACK:
+            pending = turn.session.pending
+            if not pending or pending.waiting not in (Waiting.CALLBACK, Waiting.PHONE):
+                raise StaleButton("callback")
+            self._on_callback_choice(turn, p.args[0] == "y")
 
-    def _on_entry(self, turn: Turn, entry_id: str) -> None:
-        entry = turn.answerer.entries[entry_id]
-        turn.state.pop("unanswered", None)
-        self._send_all(turn, entry_replies(entry, [], self._same_topic(turn, entry)),
-                       turn.state.get("last_question") or entry.title)
+    @staticmethod
+    def _entry(turn: Turn, entry_id: str) -> KnowledgeEntry:
+        entry = turn.answerer.entries.get(entry_id)
+        if entry is None:  # removed from the knowledge since the button was sent
+            raise StaleButton(entry_id)
+        return entry
 
-    def _on_step(self, turn: Turn, entry_id: str, n: int) -> None:
-        entry = turn.answerer.entries[entry_id]
+    def _on_topic(self, turn: Turn, topic: str, page: int) -> None:
+        entries = [e for e in turn.answerer.entries.values() if e.topic == topic]
+        shown = entries[page * TOPIC_PAGE:(page + 1) * TOPIC_PAGE]
+        if not shown:
+            raise StaleButton(topic)
+        name = turn.answerer.topics.get(topic, self._flows.menu_topics.get(topic, topic))
+        buttons = tuple(Button(e.title, encode(Act.ENTRY, e.id)) for e in shown)
+        if len(entries) > (page + 1) * TOPIC_PAGE:
+            buttons += (Button(say("btn_more_topics"), encode(Act.TOPIC, topic, page + 1)),)
+        self._send(turn, Reply(self._say(turn, "topic_intro", topic=name), buttons + (menu_button(),)))
+
+    def _on_entry(self, turn: Turn, entry: KnowledgeEntry) -> None:
+        turn.session.unanswered = None
+        turn.session.misses = 0
+        self._send_all(turn, entry_replies(entry, [], self._same_topic(turn, entry), turn.you),
+                       turn.session.last_question or entry.title)
+
+    def _on_step(self, turn: Turn, entry: KnowledgeEntry, n: int) -> None:
         steps = split_steps(entry.body)
-        if n > len(steps):
-            answer_id = self._send(turn, Reply(say("steps_finished")), entry_id=entry.id)
-            self._rate_prompt(turn, answer_id, entry.id, turn.state.get("last_question") or entry.title)
+        if not is_procedural(entry.body) or not 1 <= n <= len(steps) + 1:
+            raise StaleButton(f"steps {n}")
+        if n == len(steps) + 1:
+            answer_id = self._send(turn, Reply(self._say(turn, "steps_finished")), entry_id=entry.id)
+            self._rate_prompt(turn, answer_id, entry.id, turn.session.last_question or entry.title)
             return
-        self._send(turn, Reply(say("step", n=str(n), total=str(len(steps)), text=steps[n - 1]),
-                               (Button(say("btn_done"), f"steps:{entry.id}:{n + 1}"),
-                                Button(say("btn_stuck"), f"stuck:{entry.id}:{n}"))))
+        step = steps[n - 1]
+        text = self._say(turn, "step", n=str(n), total=str(len(steps)), text=speak_to(step.text, turn.you))
+        if step.detail:
+            text += "\n" + self._say(turn, "step_detail", detail=speak_to(step.detail, turn.you))
+        buttons = (Button(say("btn_done"), encode(Act.STEPS, entry.id, n + 1)),
+                   Button(say("btn_stuck"), encode(Act.STUCK, entry.id, n)))
+        if n > 1:
+            buttons += (Button(say("btn_step_back"), encode(Act.STEPS, entry.id, n - 1)),)
+        self._send(turn, Reply(text, buttons))
 
-    def _on_stuck(self, turn: Turn, entry_id: str, n: int) -> None:
-        entry = turn.answerer.entries[entry_id]
-        need = self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.STUCK,
-                                           question=turn.state.get("last_question") or entry.title,
-                                           entry_id=entry.id, step=n, context=self._context(turn.user))
-        self._send(turn, Reply(say("stuck_recorded", n=str(n), need_id=str(need.id))))
+    def _on_stuck(self, turn: Turn, entry: KnowledgeEntry, n: int) -> None:
+        if not 1 <= n <= len(split_steps(entry.body)):
+            raise StaleButton(f"stuck {n}")
+        turn.session.pending = Pending(Waiting.STUCK, entry_id=entry.id, step=n)
+        self._send(turn, Reply(self._say(turn, "stuck_ask", n=str(n)),
+                               (Button(say("btn_send_stuck"), encode(Act.SEND_STUCK)),
+                                Button(say("btn_back_to_step", n=str(n)), encode(Act.STEPS, entry.id, n)))))
+
+    def _file_stuck(self, turn: Turn, pending: Pending, text: str | None) -> None:
+        turn.session.pending = None
+        entry = self._entry(turn, pending.entry_id or "")
+        detail = redact(text)[:1000] if text else None
+        receipt = self.tickets.open(turn.user, turn.channel, NeedKind.STUCK,
+                                    question=turn.session.last_question or entry.title, entry_id=entry.id,
+                                    step=pending.step, context=self._context(turn.user), detail=detail)
+        what = (say("what_stuck_detail", n=str(pending.step), title=entry.title, detail=detail) if detail
+                else say("what_stuck", n=str(pending.step), title=entry.title))
+        self._ticket_replies(turn, receipt, what, offer_callback=True)
+        if text:  # the citizen's own words may match another answer that helps at once
+            answer = turn.answerer.ask(text)
+            if answer.kind == Kind.ANSWER.value and answer.entry and answer.entry.id != entry.id:
+                self._send(turn, Reply(self._say(turn, "stuck_try_this"),
+                                       (Button(answer.entry.title, encode(Act.ENTRY, answer.entry.id)),)))
 
     def _on_rate(self, turn: Turn, answer_id: int, value: str) -> None:
-        if value not in ("up", "down"):
-            raise ValueError(value)
         message = self.storage.message(answer_id)
-        if not message or message["user"] != turn.user or message["direction"] != "out":
-            raise KeyError(answer_id)
-        about = (turn.state.get("answers") or {}).get(str(answer_id), {})
-        rating = self.storage.rate(answer_id, turn.user, turn.channel, about.get("q"), message["entry_id"], value)
+        if not message or message["user"] != turn.user or message["direction"] != "out" or not message["entry_id"]:
+            raise StaleButton(f"rate {answer_id}")
+        about = turn.session.rated.get(str(answer_id))
+        rating = self.storage.rate(answer_id, turn.user, turn.channel, about.question if about else None,
+                                   message["entry_id"], value)
         if value == "up":
-            turn.state.pop("pending", None)
-            self._send(turn, Reply(say("rated_up")))
+            turn.session.pending = None
+            self._send(turn, Reply(self._say(turn, "rated_up"), (menu_button(),)))
             return
         self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.BAD_RATING, question=rating.question,
                                     entry_id=rating.entry_id, context=self._context(turn.user), rating_id=rating.id)
-        buttons = tuple(Button(say(f"reason_{code}"), f"why:{rating.id}:{code}") for code in _REASONS)
-        self._send(turn, Reply(say("rated_down"), buttons))
+        buttons = tuple(Button(say(f"reason_{code}"), encode(Act.WHY, rating.id, code)) for code in _REASONS)
+        self._send(turn, Reply(self._say(turn, "rated_down"), buttons))
 
     def _on_reason(self, turn: Turn, rating_id: int, code: str) -> None:
-        if code not in _REASONS or not self.storage.set_rating_reason(rating_id, turn.user, reason=code):
-            raise KeyError(rating_id)
-        turn.state["pending"] = {"type": "comment", "rating_id": rating_id}
-        self._send(turn, Reply(say("ask_comment"), (Button(say("btn_skip"), "skip"),)))
-
-    def _on_comment(self, turn: Turn, rating_id: int, text: str) -> None:
-        turn.state.pop("pending", None)
-        self.storage.set_rating_reason(rating_id, turn.user, comment=redact(text)[:1000])
-        self._send(turn, Reply(say("comment_thanks")))
+        if not self.storage.set_rating_reason(rating_id, turn.user, reason=code):
+            raise StaleButton(f"why {rating_id}")
+        turn.session.pending = Pending(Waiting.COMMENT, rating_id=rating_id)
+        self._send(turn, Reply(self._say(turn, "ask_comment"), (Button(say("btn_skip"), encode(Act.SKIP)),)))
 
     def _on_skip(self, turn: Turn) -> None:
-        turn.state.pop("pending", None)
-        self._send(turn, Reply(say("comment_thanks")))
+        turn.session.pending = None
+        self._send(turn, Reply(self._say(turn, "comment_thanks"), (menu_button(),)))
+
+    def _on_keep_comment(self, turn: Turn, rating_id: int) -> None:
+        """The message taken for a new question was a comment after all."""
+        text = turn.session.last_text
+        if not text or not self.storage.set_rating_reason(rating_id, turn.user, comment=text[:1000]):
+            raise StaleButton("keep")
+        turn.session.last_text = None
+        self._send(turn, Reply(self._say(turn, "comment_thanks"), (menu_button(),)))
+
+    # ---- tickets
+    def _on_rephrase(self, turn: Turn) -> None:
+        """"Không phải các ý trên": other words first; the team is one press away."""
+        turn.session.misses += 1
+        turn.session.pending = Pending(Waiting.REPHRASE, question=turn.session.unanswered or turn.session.last_question)
+        self._send(turn, Reply(self._say(turn, "rephrase_invite"),
+                               (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), menu_button())))
 
     def _on_ask_team(self, turn: Turn) -> None:
-        question = turn.state.pop("unanswered", None) or turn.state.get("last_question")
+        question = turn.session.unanswered or turn.session.last_question
         if not question:
-            self._send(turn, Reply(say("nothing_to_send")))
+            self._send(turn, Reply(self._say(turn, "nothing_to_send"), (menu_button(),)))
             return
-        need = self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.NO_ANSWER, question=question,
-                                           context=self._context(turn.user))
-        self._send(turn, Reply(say("need_recorded", need_id=str(need.id))))
+        turn.session.pending = None
+        receipt = self.tickets.open(turn.user, turn.channel, NeedKind.NO_ANSWER, question=question,
+                                    context=self._context(turn.user))
+        self._ticket_replies(turn, receipt, say("what_question", question=question), offer_callback=False)
 
-    def _on_handoff(self, turn: Turn) -> None:
-        need = self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.HANDOFF,
-                                           question=turn.state.get("last_question"), context=self._context(turn.user))
-        self._send(turn, Reply(say("handoff_recorded", need_id=str(need.id))))
+    def _handoff(self, turn: Turn, callback: bool = False, question: str | None = None,
+                 detail: str | None = None) -> None:
+        question = question or turn.session.last_question
+        receipt = self.tickets.open(turn.user, turn.channel, NeedKind.HANDOFF, question=question,
+                                    context=self._context(turn.user), detail=detail)
+        if callback:
+            what = say("what_callback", question=question or "—")
+        else:
+            what = say("what_handoff_about", question=question) if question else say("what_handoff")
+        self._ticket_replies(turn, receipt, what, offer_callback=True)
+
+    def _ticket_replies(self, turn: Turn, receipt: Receipt, what: str, offer_callback: bool) -> None:
+        """Repeat what was sent, who answers and when, what to do meanwhile; then, once, offer a call back."""
+        promise = self.tickets.promise(receipt.need)
+        key = "ticket_already" if receipt.already_sent else "ticket_sent"
+        text = self._say(turn, key, need_id=str(receipt.need.id), what=what, team=promise.team, when=promise.when())
+        has_phone = self.storage.callback(receipt.need.id) is not None
+        if not offer_callback or has_phone:
+            self._send(turn, Reply(text, (menu_button(),)))
+            return
+        self._send(turn, Reply(text))
+        turn.session.pending = Pending(Waiting.CALLBACK, need_id=receipt.need.id)
+        self._send(turn, Reply(self._say(turn, "callback_question"),
+                               (Button(say("btn_callback_yes"), encode(Act.CALLBACK, "y")),
+                                Button(say("btn_callback_no"), encode(Act.CALLBACK, "n")), menu_button())))
+
+    def _on_callback_choice(self, turn: Turn, yes: bool) -> None:
+        pending = turn.session.pending
+        if not yes:
+            turn.session.pending = None
+            self._send(turn, Reply(self._say(turn, "phone_skipped"), (menu_button(),)))
+            return
+        turn.session.pending = Pending(Waiting.PHONE, need_id=pending.need_id if pending else None)
+        self._send(turn, Reply(self._say(turn, "ask_phone"),
+                               (Button(say("btn_callback_no"), encode(Act.CALLBACK, "n")),)))
+
+    def _open_need(self, turn: Turn, need_id: int | None) -> UnmetNeed | None:
+        return next((n for n in self.storage.user_needs(turn.user, WAITING) if n.id == need_id), None)
+
+    def _save_phone(self, turn: Turn, pending: Pending, phone: str) -> None:
+        """Kept apart from the (redacted) conversation, for the team handling this ticket only."""
+        turn.session.pending = None
+        need = self._open_need(turn, pending.need_id)
+        if need is None:
+            self._send(turn, Reply(self._say(turn, "callback_closed"), (menu_button(),)))
+            return
+        self.tickets.leave_phone(need, phone)
+        self._send(turn, Reply(self._say(turn, "phone_saved", masked=masked(phone), need_id=str(need.id)),
+                               (menu_button(),)))
 
     # ---- readiness check
     def _start_ready(self, turn: Turn) -> None:
-        turn.state["pending"] = {"type": "ready", "answers": []}
-        self._send(turn, Reply(say("ready_intro")))
+        turn.session.pending = Pending(Waiting.READY)
+        self._send(turn, Reply(self._say(turn, "ready_intro")))
         self._ask_ready(turn, 0)
 
+    def _ready_buttons(self, i: int) -> tuple[Button, ...]:
+        return (Button(say("btn_yes"), encode(Act.READY, i, "y")), Button(say("btn_no"), encode(Act.READY, i, "n")))
+
     def _ask_ready(self, turn: Turn, i: int) -> None:
-        q = self._flows.readiness[i]
-        self._send(turn, Reply(say(q.question), (Button(say("btn_yes"), f"ready:{i}:y"),
-                                                  Button(say("btn_no"), f"ready:{i}:n"))))
+        self._send(turn, Reply(self._say(turn, self._flows.readiness[i].question), self._ready_buttons(i)))
+
+    def _resume_ready(self, turn: Turn, force: bool = False) -> None:
+        """After a question asked mid-check: the check waits, one press away."""
+        pending = turn.session.pending
+        if not pending or pending.waiting != Waiting.READY:
+            if force:
+                raise StaleButton("ready:go")
+            return
+        i = len(pending.answers)
+        self._send(turn, Reply(self._say(turn, "ready_resume", n=str(i + 1)), self._ready_buttons(i)))
 
     def _on_ready(self, turn: Turn, i: int, yes: bool) -> None:
-        pending = turn.state.get("pending") or {}
-        answers = pending.get("answers") if pending.get("type") == "ready" else None
-        if answers is None or i != len(answers):
-            raise ValueError("readiness answer out of order")
-        answers.append(yes)
-        if len(answers) < len(self._flows.readiness):
-            self._ask_ready(turn, len(answers))
+        pending = turn.session.pending
+        if not pending or pending.waiting != Waiting.READY or i != len(pending.answers):
+            raise StaleButton(f"ready {i}")
+        pending.answers.append(yes)
+        if len(pending.answers) < len(self._flows.readiness):
+            self._ask_ready(turn, len(pending.answers))
             return
-        turn.state.pop("pending")
+        turn.session.pending = None
+        answers = pending.answers
         todo = [turn.answerer.entries[q.entry] for q, ok in zip(self._flows.readiness, answers) if not ok]
         if not todo:
-            self._send(turn, Reply(say("ready_all_set"), (Button(say("btn_portal_search"), url=say("search_url")),)))
+            self._send(turn, Reply(self._say(turn, "ready_all_set"),
+                                   (Button(say("btn_portal_search"), url=say("search_url")), menu_button())))
             return
-        lines = [say("ready_todo")] + [f"{n}. {e.title} — {e.links[0].url}" for n, e in enumerate(todo, 1)]
+        lines = [self._say(turn, "ready_todo")] + [f"{n}. {e.title} — {e.links[0].url}" for n, e in enumerate(todo, 1)]
         if not answers[2]:
-            lines.append(say("ready_signature_note"))
-        self._send(turn, Reply("\n".join(lines), tuple(Button(e.title, f"entry:{e.id}") for e in todo)))
+            lines.append(self._say(turn, "ready_signature_note"))
+        self._send(turn, Reply("\n".join(lines), tuple(Button(e.title, encode(Act.ENTRY, e.id)) for e in todo)
+                               + (menu_button(),)))
 
     # ---- data deletion
     def _on_delete(self, turn: Turn, confirmed: bool) -> None:
-        if (turn.state.get("pending") or {}).get("type") != "delete":
-            raise KeyError("delete")
-        turn.state.pop("pending")
+        turn.session.pending = None
         if not confirmed:
-            self._send(turn, Reply(say("delete_kept")))
+            self._send(turn, Reply(self._say(turn, "delete_kept"), (menu_button(),)))
             return
         counts = self.storage.delete_user(turn.user)
         turn.forget = True
         turn.replies.clear()
-        turn.replies.append(Reply(say("deleted", count=str(sum(counts.values())))))
+        turn.replies.append(Reply(self._say(turn, "deleted", count=str(sum(counts.values()))), (menu_button(),)))

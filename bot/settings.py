@@ -27,6 +27,7 @@ class Settings:
     decision_file: Path | None = None
     database: Path = Path("var/dvcbot.db")
     session_minutes: int = 30
+    support_hours: int = 8     # working hours within which the support team usually answers a ticket
     secret: str = field(default="", repr=False)  # salt for user-id hashing; never printed
     reload_seconds: float = 5.0                   # how often `serve` looks for a newly published index build
     # Telegram: on when the token is set; long polling unless a webhook URL is set
@@ -69,6 +70,7 @@ class Settings:
             decision_file=Path(decision) if decision else None,
             database=Path(_env("DATABASE", str(data_dir / "dvcbot.db"))),
             session_minutes=int(_env("SESSION_MINUTES", "30")),
+            support_hours=int(_env("SUPPORT_HOURS", "8")),
             secret=_env("SECRET", ""),
             reload_seconds=float(_env("RELOAD_SECONDS", "5")),
             telegram_token=_env("TELEGRAM_TOKEN", ""),

@@ -14,7 +14,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from bot.storage import NeedKind, NeedStatus, Rating, UnmetNeed
+from bot.storage import Callback, NeedKind, NeedStatus, Rating, UnmetNeed
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 _ORDER = [NeedStatus.NEW, NeedStatus.ACKNOWLEDGED, NeedStatus.ANSWERED, NeedStatus.CLOSED]
@@ -63,7 +63,17 @@ def m003_delivery_ids_addresses_outbox(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["status"])
 
 
-_USER_TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "addresses", "outbox", "deliveries")
+@migration
+def m004_need_details_callbacks(db: sqlite_utils.Database) -> None:
+    # what the citizen said about a ticket ("kẹt ở chỗ nào"), redacted like every other text
+    db["unmet_needs"].add_column("detail", str)
+    db["unmet_needs"].create_index(["user", "status"])
+    # a phone number left for a call back: kept apart from the redacted conversation, one per ticket
+    db["callbacks"].create({"need_id": int, "user": str, "phone": str, "created_at": str}, pk="need_id")
+
+
+_USER_TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "addresses", "outbox", "deliveries",
+                "callbacks")
 
 
 def _now() -> str:
@@ -156,7 +166,7 @@ class SqliteStorage:
     # unmet needs
     def add_unmet_need(self, user: str, channel: str, kind: NeedKind, question: str | None = None,
                        entry_id: str | None = None, step: int | None = None, context: str | None = None,
-                       rating_id: int | None = None) -> UnmetNeed:
+                       rating_id: int | None = None, detail: str | None = None) -> UnmetNeed:
         now = _now()
         with self._lock, self.db.conn:
             if rating_id is not None:
@@ -166,7 +176,7 @@ class SqliteStorage:
             pk = self.db["unmet_needs"].insert({
                 "user": user, "channel": channel, "kind": NeedKind(kind).value, "status": NeedStatus.NEW.value,
                 "question": question, "entry_id": entry_id, "step": step, "context": context,
-                "rating_id": rating_id, "created_at": now, "updated_at": now}).last_pk
+                "rating_id": rating_id, "detail": detail, "created_at": now, "updated_at": now}).last_pk
         return self._need(pk)
 
     def _need(self, need_id: int) -> UnmetNeed:
@@ -182,11 +192,39 @@ class SqliteStorage:
             self.db["unmet_needs"].update(need_id, {"status": status.value, "updated_at": _now()})
             return self._need(need_id)
 
+    def set_need_detail(self, need_id: int, detail: str) -> UnmetNeed:
+        with self._lock, self.db.conn:
+            self.db["unmet_needs"].update(need_id, {"detail": detail, "updated_at": _now()})
+            return self._need(need_id)
+
+    def user_needs(self, user: str, statuses: tuple[NeedStatus, ...]) -> list[UnmetNeed]:
+        """This user's needs in the given statuses, oldest first."""
+        with self._lock:
+            marks = ",".join("?" * len(statuses))
+            rows = self.db["unmet_needs"].rows_where(f"user = ? AND status IN ({marks})",
+                                                     [user, *(s.value for s in statuses)], order_by="id")
+            return [UnmetNeed(**{k: r[k] for k in UnmetNeed.__dataclass_fields__}) for r in rows]
+
     def unmet_needs(self, status: NeedStatus | None = None) -> list[UnmetNeed]:
         with self._lock:
             rows = (self.db["unmet_needs"].rows_where("status = ?", [status.value], order_by="id")
                     if status else self.db["unmet_needs"].rows_where(order_by="id"))
             return [UnmetNeed(**{k: r[k] for k in UnmetNeed.__dataclass_fields__}) for r in rows]
+
+    # call-back numbers, apart from the conversation
+    def save_callback(self, need_id: int, user: str, phone: str) -> None:
+        with self._lock, self.db.conn:
+            self.db["callbacks"].upsert({"need_id": need_id, "user": user, "phone": phone, "created_at": _now()},
+                                        pk="need_id")
+
+    def callback(self, need_id: int) -> Callback | None:
+        with self._lock:
+            rows = list(self.db["callbacks"].rows_where("need_id = ?", [need_id]))
+        return Callback(**{k: rows[0][k] for k in Callback.__dataclass_fields__}) if rows else None
+
+    def delete_callback(self, need_id: int) -> bool:
+        with self._lock, self.db.conn:
+            return self.db.execute("DELETE FROM callbacks WHERE need_id = ?", [need_id]).rowcount > 0
 
     # consent and sessions
     def record_consent(self, user: str, channel: str, notice_version: str) -> bool:

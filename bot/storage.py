@@ -50,6 +50,15 @@ class UnmetNeed:
     step: int | None
     context: str | None
     rating_id: int | None
+    detail: str | None = None   # the citizen's own words about it ("kẹt ở chỗ nào"), redacted
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A phone number the citizen chose to leave for one ticket; only the team handling it sees it."""
+    need_id: int
+    user: str
+    phone: str
 
 
 class Storage(Protocol):
@@ -71,9 +80,19 @@ class Storage(Protocol):
 
     def add_unmet_need(self, user: str, channel: str, kind: NeedKind, question: str | None = None,
                        entry_id: str | None = None, step: int | None = None, context: str | None = None,
-                       rating_id: int | None = None) -> UnmetNeed: ...
+                       rating_id: int | None = None, detail: str | None = None) -> UnmetNeed: ...
 
     def set_need_status(self, need_id: int, status: NeedStatus) -> UnmetNeed: ...
+
+    def set_need_detail(self, need_id: int, detail: str) -> UnmetNeed: ...
+
+    def user_needs(self, user: str, statuses: tuple[NeedStatus, ...]) -> list[UnmetNeed]: ...
+
+    def save_callback(self, need_id: int, user: str, phone: str) -> None: ...
+
+    def callback(self, need_id: int) -> Callback | None: ...
+
+    def delete_callback(self, need_id: int) -> bool: ...
 
     def unmet_needs(self, status: NeedStatus | None = None) -> list[UnmetNeed]: ...
 

@@ -24,6 +24,7 @@ from bot.identity import load_secret
 from bot.library import KnowledgeLibrary
 from bot.settings import Settings
 from bot.sqlite_storage import SqliteStorage
+from bot.tickets import SameForEveryone
 from handlers.logs import request_context
 from indexer.build import build_index, knowledge_fingerprint
 from indexer.embedder import Embedder, make_embedder, model_id_for
@@ -101,7 +102,8 @@ def open_services(settings: Settings) -> Services:
     library = open_library(settings)
     storage = SqliteStorage(settings.database)
     dialogue = Dialogue(library, storage, load_secret(settings.secret, settings.data_dir),
-                        session_ttl_s=settings.session_minutes * 60)
+                        session_ttl_s=settings.session_minutes * 60,
+                        response_times=SameForEveryone(settings.support_hours))
     return Services(settings, library, storage, dialogue)
 
 

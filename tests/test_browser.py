@@ -50,6 +50,10 @@ def run_browser(url: str, profile: str, screenshot: str) -> list[str]:
         button("Chưa hài lòng").click()
         button("Khó hiểu").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "log"), "góp ý"))
+        # a message longer than the API accepts gets a Vietnamese message, not silence
+        driver.execute_script("document.getElementById('q').value = 'Tôi hỏi ' + 'rất dài '.repeat(1300);")
+        driver.find_element(By.ID, "send").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "log"), "Tin nhắn dài quá"))
         covered = covered_by_input_bar()
         driver.save_screenshot(screenshot)
         return links, covered
@@ -71,3 +75,4 @@ async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, we
     assert len(ratings) == 1 and ratings[0]["value"] == "down" and ratings[0]["reason"] == "unclear"
     assert ratings[0]["channel"] == "web"
     assert (tmp_path / "chat.png").stat().st_size > 0
+    assert all(len(m["text"] or "") <= 10_000 for m in dialogue.storage.db["messages"].rows)   # nothing refused was sent

@@ -89,6 +89,8 @@ async def test_guided_steps_and_stuck_records_entry_and_step(chat, dialogue):
     await chat.press("Xong")
     assert chat.text().startswith("Bước 2/5")
     await chat.press("Bị kẹt")
+    assert "bước 2" in chat.text() and table(dialogue, "unmet_needs") == []   # first: where are you stuck?
+    await chat.press("Gửi luôn")
     need = table(dialogue, "unmet_needs")[0]
     assert need["kind"] == NeedKind.STUCK.value and need["entry_id"] == "vneid-quen-passcode" and need["step"] == 2
     assert "bước 2" in chat.text()
@@ -126,7 +128,7 @@ async def test_handoff_records_recent_context(chat, dialogue):
     need = table(dialogue, "unmet_needs")[0]
     assert need["kind"] == NeedKind.HANDOFF.value
     assert "bị khóa" in need["context"] and "0987654321" not in need["context"]
-    assert "Đã chuyển cho người hỗ trợ" in chat.text()
+    assert "Đã gửi cho Tổ hỗ trợ" in chat.text()
 
 
 async def test_comment_after_bad_rating_is_redacted(chat, dialogue):
@@ -156,7 +158,7 @@ async def test_cancel_help_thanks(chat):
     assert "1/4" in chat.text()
     await chat("hủy")
     assert "Đã hủy" in chat.text()
-    await chat("có")  # no longer part of the readiness check: treated as a question
+    await chat("có")  # no longer part of the readiness check
     assert "1/4" not in chat.text() and "2/4" not in chat.text()
     await chat("trợ giúp")
     assert "xóa dữ liệu của tôi" in chat.text()
@@ -176,7 +178,8 @@ async def test_delete_my_data(chat, dialogue):
 
 
 async def test_stale_or_forged_buttons_get_a_kind_reply(chat):
-    for payload in ("steps:khong-co:1", "rate:abc:up", "why:1:x", "delete:y", "ready:3:y", "zzz", "entry:"):
+    for payload in ("steps:khong-co:1", "rate:abc:up", "why:1:x", "delete:y", "ready:3:y", "zzz", "entry:",
+                    "rate:99:up", "why:99:wrong", "topic:khong-co"):
         replies = await chat._send(Incoming("test", chat.user, payload=payload))
         assert "Nút này đã cũ" in replies[-1].text, payload
 

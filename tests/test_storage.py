@@ -71,7 +71,8 @@ def test_session_round_trip(store):
 def test_delete_user_removes_every_row_and_keeps_a_record(store):
     m = store.add_message("u1", "web", "in", "x")
     store.rate(m, "u1", "web", None, None, "up")
-    store.add_unmet_need("u1", "web", NeedKind.HANDOFF)
+    need = store.add_unmet_need("u1", "web", NeedKind.HANDOFF)
+    store.save_callback(need.id, "u1", "0912345678")
     store.record_consent("u1", "web", "v1")
     store.save_session("u1", {}, 1.0)
     store.save_address("u1", "telegram", "123456")
@@ -80,8 +81,8 @@ def test_delete_user_removes_every_row_and_keeps_a_record(store):
     store.add_message("u2", "web", "in", "y")
     counts = store.delete_user("u1")
     assert counts == {"messages": 1, "ratings": 1, "unmet_needs": 1, "consent": 1, "sessions": 1,
-                      "addresses": 1, "outbox": 1, "deliveries": 1}
-    assert store.address("u1", "telegram") is None
+                      "addresses": 1, "outbox": 1, "deliveries": 1, "callbacks": 1}
+    assert store.address("u1", "telegram") is None and store.callback(need.id) is None
     assert store.recent_messages("u1", 10) == [] and len(store.recent_messages("u2", 10)) == 1
     assert store.db["deletion_requests"].count == 1
 
@@ -125,3 +126,24 @@ def test_queued_replies_are_taken_once_in_order(store):
     assert store.take_replies("u1", "web") == ["one", "two"]
     assert store.take_replies("u1", "web") == []
     assert store.take_replies("u2", "web") == ["other"]
+
+
+def test_needs_by_user_and_status_with_detail(store):
+    a = store.add_unmet_need("u1", "web", NeedKind.STUCK, question="q", entry_id="e1", step=2, detail="không thấy nút")
+    b = store.add_unmet_need("u1", "web", NeedKind.HANDOFF)
+    store.add_unmet_need("u2", "web", NeedKind.HANDOFF)
+    store.set_need_status(b.id, NeedStatus.CLOSED)
+    assert [n.id for n in store.user_needs("u1", (NeedStatus.NEW, NeedStatus.ACKNOWLEDGED))] == [a.id]
+    assert store.user_needs("u1", (NeedStatus.NEW,))[0].detail == "không thấy nút"
+    assert store.set_need_detail(b.id, "gọi lại giúp tôi").detail == "gọi lại giúp tôi"
+
+
+def test_callback_number_is_kept_per_ticket_and_deleted_alone(store):
+    need = store.add_unmet_need("u1", "web", NeedKind.HANDOFF)
+    store.save_callback(need.id, "u1", "0912345678")
+    store.save_callback(need.id, "u1", "0987654321")  # the citizen corrected it: one number per ticket
+    cb = store.callback(need.id)
+    assert cb.phone == "0987654321" and cb.user == "u1" and store.db["callbacks"].count == 1
+    assert store.delete_callback(need.id) and store.callback(need.id) is None
+    assert not store.delete_callback(need.id)
+    assert "0987654321" not in str(list(store.db["messages"].rows)) + str(list(store.db["unmet_needs"].rows))

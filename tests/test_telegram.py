@@ -128,7 +128,7 @@ async def test_scripted_conversation_on_the_small_kb(kb, api, tmp_path):
     async with running(services):
         tg = Citizen(api)
         await tg.say("chào bạn")
-        assert "🔒" in tg.text() and "Xin chào" in tg.text()
+        assert "🔒" in tg.text() and "chào" in tg.text().lower()
         await tg.say("quen mat khau vneid")
         assert "Quên mật khẩu VNeID" in tg.text()
         answer = next(c for c in tg.last if "Quên mật khẩu VNeID" in c.params["text"])

@@ -1,0 +1,88 @@
+"""Button payloads through one codec: `encode` when a button is made, `parse` when it comes back.
+
+A payload is "name" or "name:arg:arg". Anything that does not parse — an old
+button, a forged or truncated payload — raises `StaleButton`, the one error the
+engine answers with "Nút này đã cũ"; other errors are real bugs and surface.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.conversation import MAX_PAYLOAD_BYTES
+
+
+class StaleButton(Exception):
+    """A pressed button the engine cannot (or may no longer) act on."""
+
+
+class Act(str, Enum):
+    START = "start"
+    MENU = "menu"
+    HELP = "help"
+    HANDOFF = "handoff"          # ask for a person
+    ASK_TEAM = "ask_team"        # send the unanswered question to the team
+    REPHRASE = "rephrase"        # "Không phải các ý trên": try other words first
+    READY = "ready"              # start (no args), resume ("go"), or answer question i: y|n
+    TOPIC = "topic"              # topic code, page
+    ENTRY = "entry"              # entry id
+    MORE = "more"                # the rest of a long answer
+    STEPS = "steps"              # entry id, step number (1-based; total + 1 = finished)
+    STUCK = "stuck"              # entry id, step number
+    RATE = "rate"                # answer message id, up|down
+    WHY = "why"                  # rating id, reason code
+    SKIP = "skip"                # no comment after a reason
+    KEEP_COMMENT = "keep"        # rating id: save the message taken for a question as its comment after all
+    DELETE = "delete"            # y|n
+    CALLBACK = "callback"        # y|n: leave a phone number for the ticket in progress
+    SEND_STUCK = "send_stuck"    # send the stuck ticket without saying more
+
+
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_INT = r"-?\d{1,9}"
+# the arguments each act accepts, as regular expressions; one tuple per accepted shape
+_SHAPES: dict[Act, tuple[tuple[str, ...], ...]] = {
+    Act.START: ((),), Act.MENU: ((),), Act.HELP: ((),), Act.HANDOFF: ((),), Act.ASK_TEAM: ((),),
+    Act.REPHRASE: ((),), Act.SKIP: ((),), Act.SEND_STUCK: ((),), Act.KEEP_COMMENT: ((r"\d{1,12}",),),
+    Act.READY: ((), ("go",), (r"\d", "[yn]")),
+    Act.TOPIC: ((_ID,), (_ID, r"\d{1,3}")),
+    Act.ENTRY: ((_ID,),), Act.MORE: ((_ID,),),
+    Act.STEPS: ((_ID, _INT),), Act.STUCK: ((_ID, _INT),),
+    Act.RATE: ((r"\d{1,12}", "up|down"),),
+    Act.WHY: ((r"\d{1,12}", "wrong|unclear|off_topic|other"),),
+    Act.DELETE: (("[yn]",),), Act.CALLBACK: (("[yn]",),),
+}
+
+
+@dataclass(frozen=True)
+class Payload:
+    act: Act
+    args: tuple[str, ...] = ()
+
+    def int(self, i: int) -> int:
+        return int(self.args[i])
+
+    @property
+    def text(self) -> str:
+        return ":".join((self.act.value, *self.args))
+
+
+def encode(act: Act, *args: object) -> str:
+    text = Payload(act, tuple(str(a) for a in args)).text
+    parse(text)  # a button the engine makes must be one it accepts back
+    return text
+
+
+def parse(text: str) -> Payload:
+    if not text or len(text.encode()) > MAX_PAYLOAD_BYTES:
+        raise StaleButton(text)
+    name, *args = text.split(":")
+    try:
+        act = Act(name)
+    except ValueError:
+        raise StaleButton(text) from None
+    if not any(len(shape) == len(args) and all(re.fullmatch(p, a) for p, a in zip(shape, args))
+               for shape in _SHAPES[act]):
+        raise StaleButton(text)
+    return Payload(act, tuple(args))

@@ -1,0 +1,106 @@
+"""The social and meta layer, through the chat harness, as citizens really type (≥ 100 phrasings).
+
+Each row is one message from a fresh citizen and the kind of reply it must get. "question" rows contain
+a cue word but are real questions: they must reach retrieval, not a canned social reply.
+"""
+import itertools
+
+import pytest
+
+from tests.chat import Chat
+
+pytestmark = pytest.mark.slow
+
+REPLY_OF = {   # a phrase only that kind of reply contains
+    "handoff": "Đã gửi cho Tổ hỗ trợ",
+    "callback": "để lại số điện thoại",
+    "complaint": "bực mình",
+    "not_understood": "nói chưa rõ",
+    "menu": "Chọn chủ đề",
+    "bye": "suôn sẻ",
+    "thanks": "Rất vui được giúp",
+    "greeting": "Chào ",
+    "ok": "Vâng!",
+}
+
+ROWS = [
+    # asking for a person, in many words
+    ("cho mình nói chuyện với người thật được không?", "handoff"),
+    ("thôi cho e gặp người hỗ trợ đi, nói chuyện với máy mệt quá", "handoff"),
+    ("nhân viên", "handoff"), ("cán bộ", "handoff"), ("Cán bộ ơi", "handoff"), ("nv", "handoff"),
+    ("cho gặp nhân viên", "handoff"), ("cho tôi gặp cán bộ", "handoff"), ("gap nguoi that", "handoff"),
+    ("co nguoi that khong", "handoff"), ("có ai là người thật không", "handoff"),
+    ("tôi muốn nói chuyện với người", "handoff"), ("cho e gap ng ho tro voi", "handoff"),
+    ("kết nối với người tư vấn giúp tôi", "handoff"), ("tư vấn viên đâu", "handoff"),
+    ("cho bác gặp cán bộ phụ trách", "handoff"), ("chuyển cho người hỗ trợ đi", "handoff"),
+    ("tôi cần người hướng dẫn trực tiếp", "handoff"), ("gặp tổ hỗ trợ", "handoff"),
+    ("admin thật đâu rồi", "handoff"), ("con người đâu", "handoff"), ("cho mk gặp nv tư vấn", "handoff"),
+    ("em muốn gặp người của tổ công nghệ số", "handoff"), ("tổng đài viên", "handoff"),
+    ("gặp người hỗ trợ", "handoff"), ("GẶP NGƯỜI THẬT!!!", "handoff"), ("human", "handoff"),
+    # a call back
+    ("gọi lại cho tôi", "callback"), ("goi dien cho minh nhe", "callback"), ("liên hệ lại giúp tôi", "callback"),
+    ("gọi cho bác được không", "callback"), ("ai gọi điện thoại cho tôi với", "callback"),
+    ("cho xin cuộc gọi lại", "callback"), ("liên lạc lại với em nhé", "callback"),
+    # frustration
+    ("chán quá", "complaint"), ("bực mình quá đi", "complaint"), ("máy móc vô dụng", "complaint"),
+    ("hỏi mãi không được", "complaint"), ("trả lời linh tinh", "complaint"), ("mệt quá", "complaint"),
+    ("không giúp được gì cả", "complaint"), ("mất thời gian quá", "complaint"), ("ngu thế", "complaint"),
+    ("tệ quá", "complaint"), ("chan qua di", "complaint"), ("hỏi bao nhiêu lần rồi", "complaint"),
+    # not understood
+    ("không hiểu", "not_understood"), ("ko hiểu gì", "not_understood"), ("chưa hiểu lắm", "not_understood"),
+    ("khó hiểu quá", "not_understood"), ("nói lại được không", "not_understood"), ("là sao", "not_understood"),
+    ("giải thích lại giúp tôi", "not_understood"), ("k hiu", "not_understood"), ("bác không biết làm", "not_understood"),
+    ("nói dễ hiểu hơn đi", "not_understood"), ("vẫn chưa rõ", "not_understood"), ("khó quá", "not_understood"),
+    # back to the menu
+    ("quay lại", "menu"), ("trở lại", "menu"), ("về menu", "menu"), ("menu chính", "menu"),
+    ("cho xem chủ đề khác", "menu"), ("hỏi cái khác", "menu"), ("làm lại từ đầu", "menu"), ("quay lai di", "menu"),
+    # goodbye
+    ("tạm biệt", "bye"), ("bye", "bye"), ("thôi không hỏi nữa", "bye"), ("hẹn gặp lại", "bye"),
+    ("vậy thôi nhé", "bye"), ("bai bai", "bye"),
+    # thanks
+    ("ok cảm ơn bạn nhé", "thanks"), ("cảm ơn", "thanks"), ("cam on nhiu", "thanks"), ("thanks", "thanks"),
+    ("tks ad", "thanks"), ("cảm ơn cháu", "thanks"), ("hiểu rồi", "thanks"), ("ok rồi cảm ơn", "thanks"),
+    ("được rồi", "thanks"), ("tuyệt vời", "thanks"), ("xong rồi nhé", "thanks"), ("camon", "thanks"),
+    ("dạ em cảm ơn ạ", "thanks"), ("hay quá", "thanks"), ("thank you", "thanks"),
+    # greetings mid-conversation
+    ("xin chào", "greeting"), ("chào bạn", "greeting"), ("alo", "greeting"), ("hello", "greeting"),
+    ("chào em", "greeting"), ("có ai không", "greeting"), ("chào buổi sáng", "greeting"), ("hi", "greeting"),
+    ("Chào ad ạ", "greeting"), ("alo alo", "greeting"),
+    # a lone yes / no with nothing pending
+    ("ok", "ok"), ("vâng", "ok"), ("ừ", "ok"), ("không", "ok"), ("chưa", "ok"), ("có", "ok"), ("dạ vâng", "ok"),
+    ("đồng ý", "ok"), ("không cần", "ok"),
+    # cue words inside real questions: these go to retrieval
+    ("cán bộ công an xã làm vneid mức 2 ở đâu", "question"),
+    ("không nhận được otp", "question"),
+    ("đổi số điện thoại vneid thế nào?", "question"),
+    ("cảm ơn, cho hỏi làm căn cước cho con ở đâu", "question"),
+    ("không hiểu sao vneid báo lỗi đăng nhập hoài", "question"),
+    ("gọi tổng đài vneid số mấy", "question"),
+    ("quên mật khẩu vneid thì làm sao", "question"),
+    ("chữ ký số hết hạn gia hạn thế nào", "question"),
+    ("chào bạn, mình quên passcode vneid", "question"),
+    ("nhân viên bưu điện có nhận kết quả hồ sơ giúp không", "question"),
+]
+
+
+def test_the_table_is_big_and_covers_every_kind():
+    assert len(ROWS) >= 100
+    assert {kind for _, kind in ROWS} == set(REPLY_OF) | {"question"}
+
+
+_ids = itertools.count()
+
+
+@pytest.mark.parametrize("message, kind", ROWS, ids=[m for m, _ in ROWS])
+async def test_social_turn(dialogue, message, kind):
+    chat = Chat(dialogue, user=f"row-{next(_ids)}")
+    await chat("xin chào")   # first contact (privacy notice) out of the way
+    await chat(message)
+    text = chat.text()
+    if kind == "question":
+        assert not any(REPLY_OF[k] in text for k in ("handoff", "complaint", "not_understood", "bye", "thanks", "ok"))
+        assert list(dialogue.storage.db["unmet_needs"].rows) == []
+    else:
+        assert REPLY_OF[kind] in text, text
+        others = [k for k in REPLY_OF if k not in (kind, "greeting", "callback", "handoff") and REPLY_OF[k] in text]
+        assert others == [], others
