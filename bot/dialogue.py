@@ -16,10 +16,12 @@ from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
 from bot.flows import Flows, load_flows, message_key
 from bot.identity import user_key
+from bot.place_choice import on_place, place_question
 from bot.redact import redact
 from bot.render import answer_replies, entry_replies
+from bot.routing import wants_place
 from bot.steps import split_steps
-from bot.storage import NeedKind, Storage
+from bot.storage import NeedKind, Storage, UnmetNeed
 from bot.wording import say
 from indexer.knowledge import KnowledgeEntry
 
@@ -44,6 +46,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     unsaved: list[Reply] = field(default_factory=list)   # replies not yet written to storage
     forget: bool = False
+    ask_place: bool = False   # a need was recorded and the citizen's commune is not known yet
 
 
 class Dialogue:
@@ -76,6 +79,8 @@ class Dialogue:
                 self._on_payload(turn, payload)
             else:
                 self._on_text(turn, text)
+            if turn.ask_place:
+                self._send(turn, place_question(self.storage))
         except Exception:  # a citizen gets an apology, never a traceback; the message is already stored
             log.exception("dialogue failed on message %s", in_id)
             turn.replies.append(Reply(say("error")))
@@ -117,6 +122,26 @@ class Dialogue:
         if text.isdigit() and 1 <= int(text) <= len(choices):
             return choices[int(text) - 1]
         return None
+
+    def _record_need(self, turn: Turn, kind: NeedKind, **details) -> UnmetNeed:
+        """Record an unmet need; the community desk routes it to a team (bot.desk). The citizen is asked
+        once where they live when that decides which team gets it."""
+        need = self.storage.add_unmet_need(turn.user, turn.channel, kind, **details)
+        turn.ask_place = wants_place(self.storage.teams(), self.storage.place(turn.user), need.kind)
+        return need
+
+    def record_team_answer(self, user: str, channel: str, text: str, question: str | None) -> tuple[int, list[Reply]]:
+        """A team member's answer, stored in the citizen's conversation with rating buttons like any answer;
+        the desk delivers the replies. `user` is the stored (hashed) user key."""
+        answer_id = self.storage.add_message(user, channel, "out", redact(text))
+        prompt = Reply(say("rate_prompt"), (Button(say("btn_up"), f"rate:{answer_id}:up"),
+                                             Button(say("btn_down"), f"rate:{answer_id}:down")))
+        self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
+        loaded = self.storage.load_session(user)
+        state = loaded[0] if loaded else {}
+        state.setdefault("answers", {})[str(answer_id)] = {"q": question, "entry": None}
+        self.storage.save_session(user, state, loaded[1] if loaded else self._clock())
+        return answer_id, [Reply(text), prompt]
 
     def _context(self, user: str) -> str:
         rows = self.storage.recent_messages(user, _CONTEXT_MESSAGES)
@@ -169,6 +194,7 @@ class Dialogue:
     # ---- questions and answers
     def _on_question(self, turn: Turn, text: str) -> None:
         answer = turn.answerer.ask(text)
+        self.storage.set_outcome(turn.in_id, answer.kind)
         turn.state["last_question"] = redact(text)
         replies = answer_replies(answer)
         if answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
@@ -215,6 +241,7 @@ class Dialogue:
             "why": lambda: self._on_reason(turn, int(args[0]), args[1]),
             "skip": lambda: self._on_skip(turn),
             "delete": lambda: self._on_delete(turn, args[0] == "y"),
+            "place": lambda: self._send(turn, on_place(self.storage, turn.user, args)),
         }
         try:
             handlers[name]()
@@ -247,7 +274,7 @@ class Dialogue:
 
     def _on_stuck(self, turn: Turn, entry_id: str, n: int) -> None:
         entry = turn.answerer.entries[entry_id]
-        need = self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.STUCK,
+        need = self._record_need(turn, NeedKind.STUCK,
                                            question=turn.state.get("last_question") or entry.title,
                                            entry_id=entry.id, step=n, context=self._context(turn.user))
         self._send(turn, Reply(say("stuck_recorded", n=str(n), need_id=str(need.id))))
@@ -264,7 +291,7 @@ class Dialogue:
             turn.state.pop("pending", None)
             self._send(turn, Reply(say("rated_up")))
             return
-        self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.BAD_RATING, question=rating.question,
+        self._record_need(turn, NeedKind.BAD_RATING, question=rating.question,
                                     entry_id=rating.entry_id, context=self._context(turn.user), rating_id=rating.id)
         buttons = tuple(Button(say(f"reason_{code}"), f"why:{rating.id}:{code}") for code in _REASONS)
         self._send(turn, Reply(say("rated_down"), buttons))
@@ -289,12 +316,12 @@ class Dialogue:
         if not question:
             self._send(turn, Reply(say("nothing_to_send")))
             return
-        need = self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.NO_ANSWER, question=question,
+        need = self._record_need(turn, NeedKind.NO_ANSWER, question=question,
                                            context=self._context(turn.user))
         self._send(turn, Reply(say("need_recorded", need_id=str(need.id))))
 
     def _on_handoff(self, turn: Turn) -> None:
-        need = self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.HANDOFF,
+        need = self._record_need(turn, NeedKind.HANDOFF,
                                            question=turn.state.get("last_question"), context=self._context(turn.user))
         self._send(turn, Reply(say("handoff_recorded", need_id=str(need.id))))
 

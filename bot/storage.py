@@ -36,6 +36,8 @@ class Rating:
     value: str            # "up" | "down"
     reason: str | None
     comment: str | None
+    created_at: str | None = None
+    updated_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,20 @@ class UnmetNeed:
     step: int | None
     context: str | None
     rating_id: int | None
+    created_at: str | None = None
+    team_id: int | None = None           # the community team it is routed to (None: not routed yet)
+    routed_at: str | None = None
+    announced_at: str | None = None
+    claimed_by: int | None = None        # staff ids
+    claimed_at: str | None = None
+    answered_by: int | None = None
+    answered_at: str | None = None
+    answer: str | None = None
+    answer_message_id: int | None = None  # the stored answer the citizen can rate
+    delivery: str | None = None          # bot.delivery.DeliveryStatus value of the last answer
+    delivery_error: str | None = None
+    closed_by: int | None = None
+    closed_at: str | None = None
 
 
 class Storage(Protocol):
@@ -73,7 +89,12 @@ class Storage(Protocol):
                        entry_id: str | None = None, step: int | None = None, context: str | None = None,
                        rating_id: int | None = None) -> UnmetNeed: ...
 
-    def set_need_status(self, need_id: int, status: NeedStatus) -> UnmetNeed: ...
+    def need(self, need_id: int) -> UnmetNeed | None: ...
+
+    def update_need(self, need_id: int, expected_status: NeedStatus, changes: dict) -> UnmetNeed | None:
+        """Write `changes` only if the need still has `expected_status` (None otherwise): the lifecycle rules
+        are in bot.lifecycle; this compare-and-set keeps two workers from both claiming one need."""
+        ...
 
     def unmet_needs(self, status: NeedStatus | None = None) -> list[UnmetNeed]: ...
 
@@ -95,4 +116,4 @@ class Storage(Protocol):
 
     def deliveries(self, status: str | None = None) -> list[dict]: ...
 
-    def delete_user(self, user: str) -> dict[str, int]: ...
+    def delete_user(self, user: str, requested_by: str = "citizen") -> dict[str, int]: ...

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from bot.answerer import Answerer
 from bot.delivery import Deliverer, Sender
+from bot.desk import CommunityDesk
 from bot.dialogue import Dialogue
 from bot.identity import load_secret
 from bot.library import KnowledgeLibrary
@@ -88,12 +89,17 @@ class Services:
     storage: SqliteStorage
     dialogue: Dialogue
     deliverer: Deliverer = field(init=False)
+    desk: CommunityDesk = field(init=False)
     # staff actions pressed on a channel (e.g. "Nhận xử lý" in a team's Telegram group): (channel, actor id,
     # payload starting with "desk:") → text to show the staff member; set by the community desk when it is on
     desk_action: Callable[[str, str, str], Awaitable[str]] | None = None
 
     def __post_init__(self) -> None:
         self.deliverer = Deliverer(self.storage, {})
+        self.desk = CommunityDesk(self.storage, self.deliverer, self.dialogue.record_team_answer,
+                                  normalize=lambda text: self.library().normalizer.normalize(text).text,
+                                  public_url=self.settings.public_url)
+        self.desk_action = self.desk.staff_action
 
 
 def open_services(settings: Settings) -> Services:
