@@ -60,6 +60,7 @@ class FrontMatter(BaseModel):
     sources: Annotated[list[Source], Field(min_length=1)]
     reviewed: dt.date
     provinces: list[NonEmpty] = []
+    reviewer: NonEmpty | None = None   # who approved it (set when an answer from the community desk is approved)
 
     @field_validator("reviewed")
     @classmethod
