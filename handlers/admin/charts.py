@@ -69,7 +69,7 @@ class BarChart:
     label_width: int
     bars: tuple[Bar, ...]
     bar_height: int
-    targets: tuple[tuple[float, str], ...]   # x of the target lines (percent charts only)
+    targets: tuple[tuple[float, str, str], ...]   # x, label, text-anchor of the target lines (percent charts)
 
 
 _BAR, _GAP, _LABEL_W = 20, 8, 200
@@ -80,7 +80,8 @@ def bar_chart(items: dict[str, float], unit: str = "", percent: bool = False) ->
     top = max(items.values(), default=0) if not percent else 100
     bars = tuple(Bar(i * (_BAR + _GAP) + 4, inner * v / top if top else 0, k, f"{v:g}{unit}")
                  for i, (k, v) in enumerate(items.items()))
-    targets = tuple((_LABEL_W + inner * t / 100, f"{t} %") for t in TARGETS) if percent else ()
+    anchors = ("end", "start")  # 90 % and 95 % are close: labels go either side so they never overlap
+    targets = tuple((_LABEL_W + inner * t / 100, f"{t} %", a) for t, a in zip(TARGETS, anchors)) if percent else ()
     return BarChart(WIDTH, len(bars) * (_BAR + _GAP) + 24, _LABEL_W, bars, _BAR, targets)
 
 

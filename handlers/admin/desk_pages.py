@@ -149,8 +149,9 @@ def _draft_or_none(request: web.Request):
 async def drafts(request: web.Request) -> web.Response:
     site, staff = request.config_dict[SITE], me(request)
     items = [d for d in await asyncio.to_thread(site.storage.drafts) if is_admin(staff) or d.created_by == staff.id]
+    rebuilds = [a for a in await asyncio.to_thread(site.storage.audit_log, 200) if a.action == "knowledge.rebuild"]
     _, people = _names(site)
-    return render(request, "drafts.html", drafts=items, people=people)
+    return render(request, "drafts.html", drafts=items, people=people, rebuilds=rebuilds[:3])
 
 
 async def _draft_page(request: web.Request, draft, status: int = 200, problems: list[str] | None = None,
