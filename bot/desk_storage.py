@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.storage import NeedStatus, UnmetNeed
+from bot.storage import UnmetNeed
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import yaml
 
 from bot.desk_storage import DeskStorage, KnowledgeDraft, StaffUser
 from bot.lifecycle import Role
-from indexer.knowledge import Problem, entry_files, load_catalog, parse_entry
+from indexer.knowledge import entry_files, load_catalog, parse_entry
 from indexer.vntext import fold
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.conversation import Incoming, Reply
+from bot.conversation import Incoming
 from bot.delivery import DeliveryResult, DeliveryStatus
 from bot.desk import claim_payload
 from bot.desk_storage import CitizenPlace, StaffUser, Team
@@ -254,3 +254,26 @@ async def test_new_needs_are_announced_once_in_the_team_group_and_claimed_from_t
     assert "chưa gắn" in await services.desk_action("telegram", "999", claim_payload(need_id))
     assert "cũ" in await services.desk_action("telegram", "4242", "desk:claim:abc")
     assert storage.audit_log()[0].action == "need.claim" and storage.audit_log()[0].username == "lan"
+
+
+# ---- privacy duties and login throttling
+
+
+def test_the_daily_purge_runs_once_a_day_across_workers(tmp_path):
+    from bot.retention import purge_if_due
+    from bot.sqlite_storage import SqliteStorage
+
+    worker_a, worker_b = SqliteStorage(tmp_path / "shared.db"), SqliteStorage(tmp_path / "shared.db")
+    assert purge_if_due(worker_a, 365) is not None
+    assert purge_if_due(worker_b, 365) is None  # the other worker already ran it today
+    assert [a.action for a in worker_b.audit_log()] == ["purge"]
+
+
+def test_failed_logins_wait_longer_and_longer():
+    from bot.accounts import FREE_ATTEMPTS, MAX_WAIT_S, throttle_wait
+
+    now = 10_000.0
+    assert throttle_wait([now - 1] * (FREE_ATTEMPTS - 1), now) == 0
+    waits = [throttle_wait([now] * n, now) for n in range(FREE_ATTEMPTS, FREE_ATTEMPTS + 12)]
+    assert waits[0] == 2 and waits == sorted(waits) and waits[-1] == MAX_WAIT_S
+    assert throttle_wait([now - 3] * FREE_ATTEMPTS, now) == 0  # waited long enough
