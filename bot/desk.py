@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from bot.conversation import Button, Reply
 from bot.delivery import Deliverer, DeliveryResult, DeliveryStatus
-from bot.desk_storage import StaffUser, Team
+from bot.desk_storage import CommunityStorage, StaffUser, Team
 from bot.grouping import NeedGroup, group_needs
 from bot.lifecycle import LifecycleError, NeedAction, Role, can_handle, step
 from bot.routing import ready_to_route, team_for
@@ -59,7 +59,7 @@ def _iso(moment: dt.datetime) -> str:
 
 
 class CommunityDesk:
-    def __init__(self, storage, deliverer: Deliverer, record_answer: Callable[..., tuple[int, list[Reply]]],
+    def __init__(self, storage: CommunityStorage, deliverer: Deliverer, record_answer: Callable[..., tuple[int, list[Reply]]],
                  normalize: Callable[[str], str] | None = None, public_url: str = "",
                  clock: Callable[[], dt.datetime] = _now) -> None:
         """`record_answer(user, channel, text, question)` stores a team's answer in the citizen's conversation

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.storage import UnmetNeed
+from bot.storage import Storage, UnmetNeed
 
 
 @dataclass(frozen=True)
@@ -213,3 +213,7 @@ class DeskStorage(Protocol):
     def claim_job(self, name: str, now: float, every_s: float) -> bool:
         """True when the job `name` has not run in the last `every_s` seconds (it is now marked as run)."""
         ...
+
+
+class CommunityStorage(Storage, DeskStorage, Protocol):
+    """What the dialogue and the desk use: conversations plus the desk's tables (SqliteStorage is one)."""

@@ -14,6 +14,7 @@ from typing import Callable
 from bot.answerer import Answerer, InputKind
 from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
+from bot.desk_storage import CommunityStorage
 from bot.flows import Flows, load_flows, message_key
 from bot.identity import user_key
 from bot.place_choice import on_place, place_question
@@ -21,7 +22,7 @@ from bot.redact import redact
 from bot.render import answer_replies, entry_replies
 from bot.routing import wants_place
 from bot.steps import split_steps
-from bot.storage import NeedKind, Storage, UnmetNeed
+from bot.storage import NeedKind, UnmetNeed
 from bot.wording import say
 from indexer.knowledge import KnowledgeEntry
 
@@ -50,7 +51,7 @@ class Turn:
 
 
 class Dialogue:
-    def __init__(self, knowledge: Callable[[], Answerer], storage: Storage, secret: bytes,
+    def __init__(self, knowledge: Callable[[], Answerer], storage: CommunityStorage, secret: bytes,
                  flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time) -> None:
         self.knowledge = knowledge   # returns the answerer of the live build (bot.library.KnowledgeLibrary)
         self.storage = storage

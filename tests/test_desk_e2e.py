@@ -228,9 +228,9 @@ async def test_telegram_leg(small_kb, tmp_path):
             assert storage.need(need_id).delivery == "sent"
             answer = next(p for p in api.sent(citizen) if "không phải thủ tục" in p["text"])
             assert "Tổ Cẩm Xuyên" in answer["text"]
-            rate = next(p for p in api.sent(citizen) if "Hài lòng" in p.get("reply_markup", ""))
-            up = next(b["callback_data"] for row in json.loads(rate["reply_markup"])["inline_keyboard"] for b in row
-                      if "Hài lòng" in b["text"])
+            up = next(b["callback_data"] for p in api.sent(citizen) if p.get("reply_markup")
+                      for row in json.loads(p["reply_markup"])["inline_keyboard"] for b in row
+                      if "Hài lòng" in b["text"] and b["callback_data"].startswith("rate:"))
             await deliver(update(4, citizen, citizen, data=up))
             assert await wait_for(lambda: [r.value for r in storage.ratings()] == ["up"], 20)
             assert csrf_of(await (await client.get(page)).text())  # still logged in, page renders
