@@ -230,7 +230,8 @@ class RecordingTelegram:
         return DeliveryResult(DeliveryStatus.SENT)
 
 
-async def test_new_needs_are_announced_once_in_the_team_group_and_claimed_from_there(services):
+async def test_new_needs_are_announced_once_in_the_team_group_and_claimed_from_there(small_kb, tmp_path):
+    services = small_services(small_kb, tmp_path, public_url="https://dvc.example.gov.vn/")
     storage, desk = services.storage, services.desk
     t = storage.add_team("Tổ A", "ha-tinh", "Hà Tĩnh", "Xã A", telegram_chat_id="-100777")
     storage.add_team("Tổ B", "dak-lak", "Đắk Lắk", "Xã B")  # no group: web queue only
@@ -247,7 +248,9 @@ async def test_new_needs_are_announced_once_in_the_team_group_and_claimed_from_t
     need_id = storage.unmet_needs()[1].id
     assert address == "-100777" and f"#{need_id}" in reply.text and "giá xăng" in reply.text
     assert [(b.title, b.payload) for b in reply.buttons] == [("Nhận xử lý", claim_payload(need_id))]
-    assert "đã nhận xử lý" in await services.desk_action("telegram", "4242", claim_payload(need_id))
+    assert f"https://dvc.example.gov.vn/admin/needs/{need_id}" in reply.text
+    notice = await services.desk_action("telegram", "4242", claim_payload(need_id))
+    assert "Chị Lan đã nhận xử lý" in notice and f"/admin/needs/{need_id}" in notice
     claimed = storage.need(need_id)
     assert claimed.status == NeedStatus.ACKNOWLEDGED.value and claimed.claimed_by == member.id and claimed.claimed_at
     assert "đã có người nhận" not in await services.desk_action("telegram", "4242", claim_payload(need_id))
