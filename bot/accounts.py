@@ -80,11 +80,6 @@ class Accounts:
         except ValueError as exc:
             raise AccountError(f"Tên đăng nhập '{username}' đã có.") from exc
 
-    def set_password(self, staff_id: int, password: str) -> None:
-        if len(password) < MIN_PASSWORD:
-            raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
-        self.storage.update_staff(staff_id, {"password_hash": self._hasher.hash(password)})
-
     def login(self, username: str, password: str, address: str) -> LoginResult:
         """A new session on success (a fresh id every time); a wait time when there were too many failures."""
         now = self._clock()
