@@ -60,7 +60,9 @@ class Deliverer:
     def __init__(self, storage: Storage, senders: dict[str, Sender]) -> None:
         self.storage, self.senders = storage, senders
 
-    async def deliver(self, user: str, channel: str, replies: Sequence[Reply]) -> DeliveryResult:
+    async def deliver(self, user: str, channel: str, replies: Sequence[Reply], logged: bool = False) -> DeliveryResult:
+        """`logged`: the replies are already in the conversation log (a team's answer is stored first because
+        its rating buttons point at it), so they are not stored again."""
         sender = self.senders.get(channel)
         if sender is None:
             result = DeliveryResult(DeliveryStatus.UNDELIVERED, f"kênh '{channel}' chưa được bật")
@@ -73,7 +75,7 @@ class Deliverer:
                 result = DeliveryResult(DeliveryStatus.UNDELIVERED, type(exc).__name__)
         text = redact("\n\n".join(r.text for r in replies))
         await asyncio.to_thread(self.storage.record_delivery, user, channel, result.status.value, result.error, text)
-        if result.status != DeliveryStatus.UNDELIVERED:
+        if result.status != DeliveryStatus.UNDELIVERED and not logged:
             for reply in replies:
                 await asyncio.to_thread(self.storage.add_message, user, channel, "out", redact(reply.text))
         return result

@@ -19,13 +19,16 @@ from typing import Callable
 from bot.answerer import Answer, Answerer
 from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
+from bot.desk_storage import CommunityStorage
 from bot.flows import Flows, load_flows
 from bot.identity import user_key
 from bot.intents import Intent, IntentBook, IntentMatch, load_intents, polarity
 from bot.payloads import Act, Payload, StaleButton, encode, parse
+from bot.place_choice import on_place, place_question
 from bot.redact import redact
 from bot.render import (answer_replies, dont_know_replies, entry_replies, handoff_button, menu_button, more_replies,
                         other_language_replies)
+from bot.routing import wants_place
 from bot.session import Pending, Session, Waiting
 from bot.steps import is_procedural, split_steps
 from bot.storage import NeedKind, Storage, UnmetNeed
@@ -57,6 +60,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     unsaved: list[Reply] = field(default_factory=list)   # replies not yet written to storage
     forget: bool = False
+    ask_place: bool = False   # a need was recorded and the citizen's commune is not known yet
 
     @property
     def you(self) -> str:
@@ -64,7 +68,7 @@ class Turn:
 
 
 class Dialogue:
-    def __init__(self, knowledge: Callable[[], Answerer], storage: Storage, secret: bytes,
+    def __init__(self, knowledge: Callable[[], Answerer], storage: CommunityStorage, secret: bytes,
                  flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time,
                  response_times: ResponseTimes | None = None, intents: IntentBook | None = None) -> None:
         self.knowledge = knowledge   # returns the answerer of the live build (bot.library.KnowledgeLibrary)
@@ -98,6 +102,8 @@ class Dialogue:
                 self._on_payload(turn, payload)
             else:
                 self._on_text(turn, text)
+            if turn.ask_place:
+                self._send(turn, place_question(self.storage))
         except Exception:  # a citizen gets an apology, never a traceback; the message is already stored
             log.exception("dialogue failed on message %s", in_id)
             return [Reply(say("error"), (menu_button(),))]
@@ -156,6 +162,26 @@ class Dialogue:
         if text.isdigit() and 1 <= int(text) <= len(choices):
             return choices[int(text) - 1]
         return None
+
+    def _record_need(self, turn: Turn, kind: NeedKind, **details) -> UnmetNeed:
+        """Record an unmet need; the community desk routes it to a team (bot.desk). The citizen is asked
+        once where they live when that decides which team gets it."""
+        need = self.storage.add_unmet_need(turn.user, turn.channel, kind, **details)
+        turn.ask_place = wants_place(self.storage.teams(), self.storage.place(turn.user), need.kind)
+        return need
+
+    def record_team_answer(self, user: str, channel: str, text: str, question: str | None) -> tuple[int, list[Reply]]:
+        """A team member's answer, stored in the citizen's conversation with rating buttons like any answer;
+        the desk delivers the replies. `user` is the stored (hashed) user key."""
+        answer_id = self.storage.add_message(user, channel, "out", redact(text))
+        prompt = Reply(say("rate_prompt"), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
+                                             Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
+        self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
+        loaded = self.storage.load_session(user)
+        session = Session.from_dict(loaded[0]) if loaded else Session()
+        session.remember_answer(answer_id, question, None)
+        self.storage.save_session(user, session.to_dict(), loaded[1] if loaded else self._clock())
+        return answer_id, [Reply(text), prompt]
 
     def _context(self, user: str) -> str:
         rows = self.storage.recent_messages(user, _CONTEXT_MESSAGES)
@@ -337,6 +363,7 @@ class Dialogue:
     def _on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
         answer = answer or turn.answerer.ask(text)
+        self.storage.set_outcome(turn.in_id, answer.kind)
         question = redact(text)
         turn.session.last_question = question
         session = turn.session
@@ -430,6 +457,11 @@ class Dialogue:
             if not turn.session.pending or turn.session.pending.waiting != Waiting.DELETE:
                 raise StaleButton("delete")
             self._on_delete(turn, p.args[0] == "y")
+        elif act == Act.PLACE:
+            try:
+                self._send(turn, on_place(self.storage, turn.user, list(p.args)))
+            except (KeyError, ValueError) as exc:   # a team or province that no longer exists
+                raise StaleButton(p.text) from exc
         elif act == Act.CALLBACK:
             pending = turn.session.pending
             if not pending or pending.waiting not in (Waiting.CALLBACK, Waiting.PHONE):
@@ -504,7 +536,8 @@ class Dialogue:
 
     def _on_rate(self, turn: Turn, answer_id: int, value: str) -> None:
         message = self.storage.message(answer_id)
-        if not message or message["user"] != turn.user or message["direction"] != "out" or not message["entry_id"]:
+        rateable = message and (message["entry_id"] or str(answer_id) in turn.session.rated)  # an entry or a team's answer
+        if not rateable or message["user"] != turn.user or message["direction"] != "out":
             raise StaleButton(f"rate {answer_id}")
         about = turn.session.rated.get(str(answer_id))
         rating = self.storage.rate(answer_id, turn.user, turn.channel, about.question if about else None,
@@ -513,7 +546,7 @@ class Dialogue:
             turn.session.pending = None
             self._send(turn, Reply(self._say(turn, "rated_up"), (menu_button(),)))
             return
-        self.storage.add_unmet_need(turn.user, turn.channel, NeedKind.BAD_RATING, question=rating.question,
+        self._record_need(turn, NeedKind.BAD_RATING, question=rating.question,
                                     entry_id=rating.entry_id, context=self._context(turn.user), rating_id=rating.id)
         buttons = tuple(Button(say(f"reason_{code}"), encode(Act.WHY, rating.id, code)) for code in _REASONS)
         self._send(turn, Reply(self._say(turn, "rated_down"), buttons))
@@ -568,6 +601,8 @@ class Dialogue:
     def _ticket_replies(self, turn: Turn, receipt: Receipt, what: str, offer_callback: bool) -> None:
         """Repeat what was sent, who answers and when, what to do meanwhile; then, once, offer a call back."""
         promise = self.tickets.promise(receipt.need)
+        if not receipt.already_sent:
+            turn.ask_place = wants_place(self.storage.teams(), self.storage.place(turn.user), receipt.need.kind)
         key = "ticket_already" if receipt.already_sent else "ticket_sent"
         text = self._say(turn, key, need_id=str(receipt.need.id), what=what, team=promise.team, when=promise.when())
         has_phone = self.storage.callback(receipt.need.id) is not None

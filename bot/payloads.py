@@ -37,6 +37,7 @@ class Act(str, Enum):
     DELETE = "delete"            # y|n
     CALLBACK = "callback"        # y|n: leave a phone number for the ticket in progress
     SEND_STUCK = "send_stuck"    # send the stuck ticket without saying more
+    PLACE = "place"              # where the citizen lives: p <province> | t <team id> | o <province> | skip
 
 
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -52,6 +53,7 @@ _SHAPES: dict[Act, tuple[tuple[str, ...], ...]] = {
     Act.RATE: ((r"\d{1,12}", "up|down"),),
     Act.WHY: ((r"\d{1,12}", "wrong|unclear|off_topic|other"),),
     Act.DELETE: (("[yn]",),), Act.CALLBACK: (("[yn]",),),
+    Act.PLACE: (("skip",), ("[po]", _ID), ("t", r"\d{1,9}")),
 }
 
 

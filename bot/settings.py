@@ -43,6 +43,10 @@ class Settings:
     zalo_refresh_token: str = field(default="", repr=False)
     zalo_api_url: str = "https://openapi.zalo.me"
     zalo_oauth_url: str = "https://oauth.zaloapp.com"
+    # community desk and admin pages
+    public_url: str = ""             # how staff reach this server (links in Telegram announcements); optional
+    retention_days: int = 365        # conversations and needs older than this are purged (daily, and `dvcbot purge`)
+    admin_session_minutes: int = 30  # a staff session ends after this long without activity
 
     @property
     def telegram_on(self) -> bool:
@@ -84,4 +88,7 @@ class Settings:
             zalo_refresh_token=_env("ZALO_REFRESH_TOKEN", ""),
             zalo_api_url=_env("ZALO_API_URL", "https://openapi.zalo.me"),
             zalo_oauth_url=_env("ZALO_OAUTH_URL", "https://oauth.zaloapp.com"),
+            public_url=_env("PUBLIC_URL", ""),
+            retention_days=int(_env("RETENTION_DAYS", "365")),
+            admin_session_minutes=int(_env("ADMIN_SESSION_MINUTES", "30")),
         )

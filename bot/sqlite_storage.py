@@ -14,10 +14,10 @@ from typing import Callable
 
 import sqlite_utils
 
+from bot.sqlite_desk import DESK_MIGRATIONS, SqliteDeskTables
 from bot.storage import Callback, NeedKind, NeedStatus, Rating, UnmetNeed
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
-_ORDER = [NeedStatus.NEW, NeedStatus.ACKNOWLEDGED, NeedStatus.ANSWERED, NeedStatus.CLOSED]
 
 
 def migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
@@ -72,15 +72,16 @@ def m004_need_details_callbacks(db: sqlite_utils.Database) -> None:
     db["callbacks"].create({"need_id": int, "user": str, "phone": str, "created_at": str}, pk="need_id")
 
 
+MIGRATIONS.extend(DESK_MIGRATIONS)  # m005 onwards (bot/sqlite_desk.py); migrate() applies them in name order
 _USER_TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "addresses", "outbox", "deliveries",
-                "callbacks")
+                "callbacks", "citizen_places")
 
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class SqliteStorage:
+class SqliteStorage(SqliteDeskTables):
     def __init__(self, path: Path | str) -> None:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +101,7 @@ class SqliteStorage:
                 table.create({"name": str, "applied_at": str}, pk="name")
             done = {r["name"] for r in table.rows}
             applied = []
-            for name, fn in MIGRATIONS:
+            for name, fn in sorted(MIGRATIONS, key=lambda m: m[0]):
                 if name not in done:
                     with self.db.conn:
                         fn(self.db)
@@ -182,15 +183,6 @@ class SqliteStorage:
     def _need(self, need_id: int) -> UnmetNeed:
         row = self.db["unmet_needs"].get(need_id)
         return UnmetNeed(**{k: row[k] for k in UnmetNeed.__dataclass_fields__})
-
-    def set_need_status(self, need_id: int, status: NeedStatus) -> UnmetNeed:
-        """Needs move forward only (a need can be closed from any status)."""
-        with self._lock, self.db.conn:
-            current = NeedStatus(self.db["unmet_needs"].get(need_id)["status"])
-            if status != NeedStatus.CLOSED and _ORDER.index(status) < _ORDER.index(current):
-                raise ValueError(f"không thể chuyển từ '{current.value}' về '{status.value}'")
-            self.db["unmet_needs"].update(need_id, {"status": status.value, "updated_at": _now()})
-            return self._need(need_id)
 
     def set_need_detail(self, need_id: int, detail: str) -> UnmetNeed:
         with self._lock, self.db.conn:
@@ -277,12 +269,15 @@ class SqliteStorage:
             where, args = ("status = ?", [status]) if status else (None, None)
             return list(self.db["deliveries"].rows_where(where, args, order_by="id"))
 
-    def delete_user(self, user: str) -> dict[str, int]:
-        """Delete every row about this user; keep a record that the request was carried out."""
+    def delete_user(self, user: str, requested_by: str = "citizen") -> dict[str, int]:
+        """Delete every row about this user; keep a record that the request was carried out (who carried it
+        out: the citizen in the chat, or a staff username)."""
         counts = {}
         with self._lock, self.db.conn:
+            self.db.execute("DELETE FROM need_events WHERE need_id IN (SELECT id FROM unmet_needs WHERE user = ?)",
+                            [user])
             for table in _USER_TABLES:
                 counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE user = ?", [user]).rowcount
             self.db["deletion_requests"].insert({"user": user, "requested_at": _now(),
-                                                 "rows_deleted": json.dumps(counts)})
+                                                 "rows_deleted": json.dumps(counts), "requested_by": requested_by})
         return counts

@@ -36,6 +36,8 @@ class Rating:
     value: str            # "up" | "down"
     reason: str | None
     comment: str | None
+    created_at: str | None = None
+    updated_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,20 @@ class UnmetNeed:
     context: str | None
     rating_id: int | None
     detail: str | None = None   # the citizen's own words about it ("kẹt ở chỗ nào"), redacted
+    created_at: str | None = None
+    team_id: int | None = None           # the community team it is routed to (None: not routed yet)
+    routed_at: str | None = None
+    announced_at: str | None = None
+    claimed_by: int | None = None        # staff ids
+    claimed_at: str | None = None
+    answered_by: int | None = None
+    answered_at: str | None = None
+    answer: str | None = None
+    answer_message_id: int | None = None  # the stored answer the citizen can rate
+    delivery: str | None = None          # bot.delivery.DeliveryStatus value of the last answer
+    delivery_error: str | None = None
+    closed_by: int | None = None
+    closed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +98,12 @@ class Storage(Protocol):
                        entry_id: str | None = None, step: int | None = None, context: str | None = None,
                        rating_id: int | None = None, detail: str | None = None) -> UnmetNeed: ...
 
-    def set_need_status(self, need_id: int, status: NeedStatus) -> UnmetNeed: ...
+    def need(self, need_id: int) -> UnmetNeed | None: ...
+
+    def update_need(self, need_id: int, expected_status: NeedStatus, changes: dict) -> UnmetNeed | None:
+        """Write `changes` only if the need still has `expected_status` (None otherwise): the lifecycle rules
+        are in bot.lifecycle; this compare-and-set keeps two workers from both claiming one need."""
+        ...
 
     def set_need_detail(self, need_id: int, detail: str) -> UnmetNeed: ...
 
@@ -114,4 +135,4 @@ class Storage(Protocol):
 
     def deliveries(self, status: str | None = None) -> list[dict]: ...
 
-    def delete_user(self, user: str) -> dict[str, int]: ...
+    def delete_user(self, user: str, requested_by: str = "citizen") -> dict[str, int]: ...

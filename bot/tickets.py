@@ -95,10 +95,3 @@ class Tickets:
         if need.status not in {s.value for s in WAITING}:
             raise ValueError("ticket no longer open")
         self.storage.save_callback(need.id, need.user, phone)
-
-    def set_status(self, need_id: int, status: NeedStatus) -> UnmetNeed:
-        """Move a ticket on; closing it deletes the phone number left for it."""
-        need = self.storage.set_need_status(need_id, status)
-        if status == NeedStatus.CLOSED:
-            self.storage.delete_callback(need_id)
-        return need

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from bot.answerer import Answerer
 from bot.delivery import Deliverer, Sender
+from bot.desk import CommunityDesk
 from bot.dialogue import Dialogue
 from bot.identity import load_secret
 from bot.library import KnowledgeLibrary
@@ -65,6 +66,11 @@ def ensure_index(settings: Settings) -> None:
         _err(f"{exc}\nVẫn dùng chỉ mục cũ cho đến khi các lỗi trên được sửa.")
 
 
+def rebuild_index(settings: Settings) -> None:
+    """Rebuild after staff approved or reverted a knowledge entry (the server then switches to it)."""
+    build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, shared_embedder, progress=False)
+
+
 def load_answerer(settings: Settings) -> Answerer:
     """The answerer of the build published now (no build step)."""
     snapshot = load_snapshot(settings.index_dir, model_id_for(settings.embedding_model))
@@ -90,12 +96,17 @@ class Services:
     storage: SqliteStorage
     dialogue: Dialogue
     deliverer: Deliverer = field(init=False)
+    desk: CommunityDesk = field(init=False)
     # staff actions pressed on a channel (e.g. "Nhận xử lý" in a team's Telegram group): (channel, actor id,
     # payload starting with "desk:") → text to show the staff member; set by the community desk when it is on
     desk_action: Callable[[str, str, str], Awaitable[str]] | None = None
 
     def __post_init__(self) -> None:
         self.deliverer = Deliverer(self.storage, {})
+        self.desk = CommunityDesk(self.storage, self.deliverer, self.dialogue.record_team_answer,
+                                  normalize=lambda text: self.library().normalizer.normalize(text).text,
+                                  public_url=self.settings.public_url)
+        self.desk_action = self.desk_action or self.desk.staff_action
 
 
 def open_services(settings: Settings) -> Services:
@@ -112,9 +123,10 @@ class ChannelError(Exception):
 
 
 class Channel(Protocol):
-    """A channel adapter: its routes and background work on the server, and its Sender."""
+    """A channel adapter: its routes and background work on the server, and its Sender (None for a
+    component that sends nothing to citizens itself, like the admin pages)."""
     name: str
-    sender: Sender
+    sender: Sender | None
 
     def mount(self, app: web.Application) -> None: ...
 
@@ -123,10 +135,11 @@ SERVICES = web.AppKey("services", Services)
 
 
 def channels_for(services: Services) -> list[Channel]:
-    """The web chat always; Telegram and Zalo when their settings are present."""
+    """The web chat and the admin pages always; Telegram and Zalo when their settings are present."""
+    from handlers.admin.site import AdminSite
     from handlers.webchat import WebChat
 
-    channels: list[Channel] = [WebChat(services)]
+    channels: list[Channel] = [WebChat(services), AdminSite(services)]
     if services.settings.telegram_on:
         from handlers.telegram import TelegramChannel
         channels.append(TelegramChannel(services))
@@ -158,6 +171,7 @@ def make_server(services: Services, channels: list[Channel] | None = None) -> we
     app[SERVICES] = services
     for channel in channels if channels is not None else channels_for(services):
         channel.mount(app)
-        services.deliverer.senders[channel.name] = channel.sender
+        if channel.sender is not None:
+            services.deliverer.senders[channel.name] = channel.sender
     app.cleanup_ctx.append(_watch_knowledge)
     return app

@@ -111,6 +111,49 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def read_password(from_stdin: bool) -> str:
+    """From stdin when piped (or --password-stdin), else asked twice without echo."""
+    import getpass
+
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Mật khẩu (ít nhất 10 ký tự): ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise ValueError("Hai lần nhập mật khẩu không khớp.")
+    return first
+
+
+def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.accounts import AccountError, Accounts
+    from bot.sqlite_storage import SqliteStorage
+
+    storage = SqliteStorage(settings.database)
+    try:
+        password = read_password(args.password_stdin)
+        staff = Accounts(storage).create_user(args.username, password, args.role, args.team, args.name or "",
+                                             args.telegram_user_id)
+    except (AccountError, ValueError) as exc:
+        _err(str(exc))
+        return 1
+    storage.add_audit(None, "dòng lệnh", "staff.create", f"staff:{staff.id}", f"{staff.username} ({staff.role})")
+    print(f"Đã tạo tài khoản '{staff.username}' ({'quản trị' if staff.role == 'admin' else 'thành viên'}). "
+          f"Đăng nhập tại http://{settings.host}:{settings.port}/admin/login")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.retention import purge
+    from bot.sqlite_storage import SqliteStorage
+
+    storage = SqliteStorage(settings.database)
+    counts = purge(storage, settings.retention_days)
+    storage.add_audit(None, "dòng lệnh", "purge", None,
+                      f"{settings.retention_days} ngày: {sum(counts.values())} bản ghi")
+    print(f"Đã xóa {sum(counts.values())} bản ghi cũ hơn {settings.retention_days} ngày "
+          f"({', '.join(f'{k}: {v}' for k, v in counts.items() if v) or 'không có gì để xóa'}).")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
@@ -160,6 +203,24 @@ def parser() -> argparse.ArgumentParser:
                        description="In một mục kiến thức theo id, đúng như trợ lý sẽ gửi.")
     s.add_argument("entry_id", help="id của mục, ví dụ vneid-dang-ky-muc-2")
     s.set_defaults(func=cmd_show)
+    s = sub.add_parser("admin", help="quản lý tài khoản cán bộ cho trang quản trị /admin",
+                       description="Tạo tài khoản quản trị viên hoặc thành viên tổ hỗ trợ.")
+    admin = s.add_subparsers(dest="admin_command", required=True, help="việc cần làm")
+    a = admin.add_parser("create-user", help="tạo tài khoản đăng nhập trang /admin",
+                         description="Tạo tài khoản cán bộ. Mật khẩu được hỏi (không hiện trên màn hình), hoặc đọc "
+                                     "một dòng từ đầu vào chuẩn khi có --password-stdin hay khi được chuyển qua ống.")
+    a.add_argument("username", help="tên đăng nhập: chữ thường không dấu, số, dấu chấm, gạch ngang")
+    a.add_argument("--role", required=True, choices=["admin", "member"],
+                   help="admin: quản trị viên; member: thành viên một tổ")
+    a.add_argument("--team", type=int, help="mã tổ (bắt buộc với member; xem ở trang Tổ và thành viên)")
+    a.add_argument("--name", help="họ tên hiển thị")
+    a.add_argument("--telegram-user-id", help="mã người dùng Telegram, để nhận xử lý ngay trong nhóm của tổ")
+    a.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
+    a.set_defaults(func=cmd_create_user)
+    s = sub.add_parser("purge", help="xóa hội thoại và yêu cầu cũ hơn DVCBOT_RETENTION_DAYS ngày",
+                       description="Xóa hội thoại, đánh giá và yêu cầu hỗ trợ cũ hơn DVCBOT_RETENTION_DAYS ngày "
+                                   "(mặc định 365). Máy chủ cũng tự làm việc này mỗi ngày.")
+    s.set_defaults(func=cmd_purge)
     s = sub.add_parser("serve", help="chạy trợ lý: trang chat trên máy (mặc định http://127.0.0.1:8080/)",
                        description="Chạy máy chủ aiohttp với trang chat, GET /healthz và POST /api/chat, "
                                    "theo DVCBOT_HOST và DVCBOT_PORT. Tạo chỉ mục trước nếu chưa có.")

@@ -77,6 +77,7 @@ class FrontMatter(BaseModel):
     provinces: list[NonEmpty] = []
     valid_until: dt.date | None = None
     links_checked: dt.date | None = None
+    reviewer: NonEmpty | None = None   # who approved it (set when an answer from the community desk is approved)
 
     @field_validator("reviewed")
     @classmethod

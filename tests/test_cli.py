@@ -78,9 +78,16 @@ def test_bad_knowledge_file_fails_index_with_every_problem(env, tmp_path):
 
 
 def test_every_command_has_help_text():
-    p = parser()
-    sub = next(a for a in p._actions if a.dest == "command")
-    for name, cmd in sub.choices.items():
+    def commands(p, prefix=""):
+        for action in p._actions:
+            if isinstance(action.choices, dict):
+                for name, cmd in action.choices.items():
+                    yield f"{prefix}{name}", cmd
+                    yield from commands(cmd, f"{prefix}{name} ")
+
+    found = dict(commands(parser()))
+    assert {"admin create-user", "purge"} <= set(found)
+    for name, cmd in found.items():
         assert cmd.description, name
         assert all(a.help for a in cmd._actions if a.dest != "help"), name
 

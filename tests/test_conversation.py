@@ -4,6 +4,9 @@ Through the chat harness, as citizens type, against a real SQLite file and the r
 """
 import pytest
 
+from bot.delivery import Deliverer
+from bot.desk import CommunityDesk
+
 from bot.conversation import Incoming
 from bot.render import FIRST_BUBBLE_CHARS
 from bot.storage import NeedKind, NeedStatus
@@ -164,9 +167,11 @@ async def test_call_back_number_only_after_asking_kept_apart_and_deleted_on_clos
     need = rows(dialogue, "unmet_needs")[0]
     assert dialogue.storage.callback(need["id"]).phone == "0912345678"
     assert all("0912345678" not in (m["text"] or "") for m in rows(dialogue, "messages"))
-    dialogue.tickets.set_status(need["id"], NeedStatus.ACKNOWLEDGED)
+    desk = CommunityDesk(dialogue.storage, Deliverer(dialogue.storage, {}), dialogue.record_team_answer)
+    admin = dialogue.storage.add_staff("an", "An", "hash", "admin")
+    desk.claim(admin, need["id"])
     assert dialogue.storage.callback(need["id"]) is not None
-    dialogue.tickets.set_status(need["id"], NeedStatus.CLOSED)
+    desk.close(admin, [need["id"]])
     assert dialogue.storage.callback(need["id"]) is None
 
 

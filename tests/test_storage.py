@@ -38,15 +38,18 @@ def test_reason_only_by_the_rater(store):
     assert store.set_rating_reason(r.id, "someone-else", reason="wrong") is None
 
 
-def test_unmet_need_lifecycle(store):
+def test_need_updates_are_compare_and_set(store):
+    """Storage only persists; bot.lifecycle decides. A stale expected status writes nothing."""
     need = store.add_unmet_need("u1", "web", NeedKind.STUCK, question="q", entry_id="e1", step=3, context="ctx")
-    assert need.status == NeedStatus.NEW.value and need.step == 3
-    assert store.set_need_status(need.id, NeedStatus.ACKNOWLEDGED).status == "da_nhan"
-    assert store.set_need_status(need.id, NeedStatus.ANSWERED).status == "da_tra_loi"
-    with pytest.raises(ValueError):
-        store.set_need_status(need.id, NeedStatus.NEW)
-    assert store.set_need_status(need.id, NeedStatus.CLOSED).status == "da_dong"
+    assert need.status == NeedStatus.NEW.value and need.step == 3 and need.created_at
+    claimed = store.update_need(need.id, NeedStatus.NEW, {"status": NeedStatus.ACKNOWLEDGED, "claimed_by": 7,
+                                                          "claimed_at": "2026-11-23T08:00:00+00:00"})
+    assert claimed.status == "da_nhan" and claimed.claimed_by == 7
+    assert store.update_need(need.id, NeedStatus.NEW, {"status": NeedStatus.ACKNOWLEDGED, "claimed_by": 8}) is None
+    assert store.need(need.id).claimed_by == 7
+    store.update_need(need.id, NeedStatus.ACKNOWLEDGED, {"status": NeedStatus.CLOSED})
     assert [n.id for n in store.unmet_needs(NeedStatus.CLOSED)] == [need.id]
+    assert store.need(999) is None
 
 
 def test_one_need_per_bad_rating(store):
@@ -79,12 +82,15 @@ def test_delete_user_removes_every_row_and_keeps_a_record(store):
     store.queue_reply("u1", "web", "{}")
     store.record_delivery("u1", "zalo", "undelivered", "-230", "x")
     store.add_message("u2", "web", "in", "y")
+    store.save_place("u1", "ha-tinh", None, skipped=False)
     counts = store.delete_user("u1")
     assert counts == {"messages": 1, "ratings": 1, "unmet_needs": 1, "consent": 1, "sessions": 1,
-                      "addresses": 1, "outbox": 1, "deliveries": 1, "callbacks": 1}
+                      "addresses": 1, "outbox": 1, "deliveries": 1, "callbacks": 1, "citizen_places": 1}
     assert store.address("u1", "telegram") is None and store.callback(need.id) is None
+    assert store.place("u1") is None
     assert store.recent_messages("u1", 10) == [] and len(store.recent_messages("u2", 10)) == 1
     assert store.db["deletion_requests"].count == 1
+    assert [r.requested_by for r in store.deletion_requests()] == ["citizen"]
 
 
 def test_wal_mode_and_busy_timeout(tmp_path):
@@ -132,7 +138,7 @@ def test_needs_by_user_and_status_with_detail(store):
     a = store.add_unmet_need("u1", "web", NeedKind.STUCK, question="q", entry_id="e1", step=2, detail="không thấy nút")
     b = store.add_unmet_need("u1", "web", NeedKind.HANDOFF)
     store.add_unmet_need("u2", "web", NeedKind.HANDOFF)
-    store.set_need_status(b.id, NeedStatus.CLOSED)
+    store.update_need(b.id, NeedStatus.NEW, {"status": NeedStatus.CLOSED})
     assert [n.id for n in store.user_needs("u1", (NeedStatus.NEW, NeedStatus.ACKNOWLEDGED))] == [a.id]
     assert store.user_needs("u1", (NeedStatus.NEW,))[0].detail == "không thấy nút"
     assert store.set_need_detail(b.id, "gọi lại giúp tôi").detail == "gọi lại giúp tôi"
@@ -147,3 +153,105 @@ def test_callback_number_is_kept_per_ticket_and_deleted_alone(store):
     assert store.delete_callback(need.id) and store.callback(need.id) is None
     assert not store.delete_callback(need.id)
     assert "0987654321" not in str(list(store.db["messages"].rows)) + str(list(store.db["unmet_needs"].rows))
+
+
+# ---- community desk tables
+
+
+def test_teams_and_one_default(store):
+    a = store.add_team("Tổ A", "ha-tinh", "Hà Tĩnh", "Xã Cẩm Xuyên", is_default=True)
+    b = store.add_team("Tổ B", "ha-tinh", "Hà Tĩnh", "", telegram_chat_id="-100123", is_default=True)
+    assert [t.is_default for t in store.teams()] == [False, True]
+    assert store.team(b.id).telegram_chat_id == "-100123" and store.team(999) is None
+    assert store.update_team(a.id, {"is_default": True}).is_default and not store.team(b.id).is_default
+
+
+def test_staff_usernames_are_unique_and_found_by_telegram_id(store):
+    t = store.add_team("Tổ A", "ha-tinh", "Hà Tĩnh", "Xã A")
+    s = store.add_staff("lan", "Chị Lan", "$argon2id$x", "member", t.id, telegram_user_id="4242")
+    with pytest.raises(ValueError):
+        store.add_staff("lan", "Khác", "$argon2id$y", "admin")
+    assert store.staff_by_username("lan") == s and store.staff_by_telegram("4242") == s
+    store.update_staff(s.id, {"active": False})
+    assert store.staff_by_telegram("4242") is None and not store.staff_member(s.id).active
+
+
+def test_staff_sessions_and_login_failures(store):
+    from bot.desk_storage import StaffSession
+
+    s = store.add_staff("an", "An", "h", "admin")
+    store.add_staff_session(StaffSession("hash1", s.id, "csrf", 100.0, 200.0))
+    assert store.staff_session("hash1").csrf_token == "csrf"
+    store.extend_staff_session("hash1", 300.0)
+    assert store.staff_session("hash1").expires_at == 300.0
+    assert store.delete_expired_staff_sessions(250.0) == 0 and store.delete_expired_staff_sessions(300.0) == 1
+    assert store.staff_session("hash1") is None
+    store.record_login_failure("an", "1.2.3.4", 10.0)
+    store.record_login_failure("x", "1.2.3.4", 20.0)
+    store.record_login_failure("an", "5.6.7.8", 30.0)
+    assert store.login_failures("an", "9.9.9.9", 0) == [10.0, 30.0]
+    assert store.login_failures("zz", "1.2.3.4", 15.0) == [20.0]
+    store.clear_login_failures("an")
+    assert store.login_failures("an", "9.9.9.9", 0) == []
+
+
+def test_routing_and_announcing_happen_once(store):
+    t = store.add_team("Tổ A", "ha-tinh", "Hà Tĩnh", "Xã A")
+    n = store.add_unmet_need("u1", "web", NeedKind.NO_ANSWER, question="q")
+    assert [x.id for x in store.needs_to_route()] == [n.id] and store.needs_to_announce() == []
+    assert store.route_need(n.id, t.id, "2026-11-23T08:00:00+00:00") is True
+    assert store.route_need(n.id, None, "2026-11-23T08:00:01+00:00") is False
+    assert store.needs_to_route() == [] and [x.team_id for x in store.needs_to_announce()] == [t.id]
+    assert store.mark_announced(n.id, "2026-11-23T08:00:02+00:00") is True
+    assert store.mark_announced(n.id, "2026-11-23T08:00:03+00:00") is False
+    store.add_need_event(n.id, "routed", None, "2026-11-23T08:00:00+00:00", "Tổ A")
+    assert [e.action for e in store.need_events(n.id)] == ["routed"]
+
+
+def test_places_outcomes_and_questions(store):
+    store.save_place("u1", "ha-tinh", 3, skipped=False)
+    store.save_place("u2", None, None, skipped=True)
+    assert store.place("u1").team_id == 3 and store.place("u2").skipped and store.place("u3") is None
+    m = store.add_message("u1", "web", "in", "hỏi")
+    store.add_message("u1", "web", "in", "xin chào")
+    store.set_outcome(m, "dont_know")
+    assert [(q.message_id, q.outcome, q.channel) for q in store.questions()] == [(m, "dont_know", "web")]
+
+
+def test_drafts_are_compare_and_set(store):
+    d = store.add_draft((1, 2), "le-phi", "Lệ phí", "thu-tuc", ("a", "b", "c"), "Trả lời",
+                        ({"title": "Cổng", "url": "https://dichvucong.gov.vn"},), ({"title": "Luật"},), None, "draft")
+    assert d.need_ids == (1, 2) and d.questions == ("a", "b", "c") and d.links[0]["url"].startswith("https://")
+    approved = store.update_draft(d.id, "draft", {"status": "approved", "questions": ("x", "y", "z")})
+    assert approved.status == "approved" and approved.questions == ("x", "y", "z")
+    assert store.update_draft(d.id, "draft", {"status": "approved"}) is None
+    assert [x.id for x in store.drafts()] == [d.id]
+
+
+def test_audit_and_jobs(store):
+    store.add_audit(1, "an", "login")
+    store.add_audit(1, "an", "need.claim", "need:3")
+    assert [a.action for a in store.audit_log()] == ["need.claim", "login"]
+    assert store.claim_job("purge", 1000.0, 86400) is True
+    assert store.claim_job("purge", 2000.0, 86400) is False
+    assert store.claim_job("purge", 1000.0 + 86400, 86400) is True
+
+
+def test_purge_removes_only_what_is_older(store):
+    old, new = "2025-01-01T00:00:00+00:00", "2026-11-20T00:00:00+00:00"
+    for when, user in ((old, "old"), (new, "new")):
+        m = store.add_message(user, "web", "in", "x")
+        store.rate(m, user, "web", None, None, "up")
+        n = store.add_unmet_need(user, "web", NeedKind.HANDOFF)
+        store.add_need_event(n.id, "routed", None, when)
+        store.record_delivery(user, "web", "queued", None, "x")
+        store.queue_reply(user, "web", "{}")
+        for table in ("messages", "unmet_needs", "deliveries", "outbox"):
+            store.db.execute(f"UPDATE [{table}] SET created_at = ? WHERE user = ?", [when, user])
+        store.db.execute("UPDATE ratings SET created_at = ?, updated_at = ? WHERE user = ?", [when, when, user])
+    counts = store.purge_before("2026-01-01T00:00:00+00:00")
+    assert {k: counts[k] for k in ("messages", "ratings", "unmet_needs", "need_events", "deliveries", "outbox")} == \
+        {"messages": 1, "ratings": 1, "unmet_needs": 1, "need_events": 1, "deliveries": 1, "outbox": 1}
+    assert {r["user"] for r in store.db["messages"].rows} == {"new"}
+    assert [n.user for n in store.unmet_needs()] == ["new"] and [r.user for r in store.ratings()] == ["new"]
+    assert store.db["need_events"].count == 1

@@ -444,9 +444,9 @@ async def test_shutdown_waits_a_bounded_time(zalo_on, fake):
 
 
 def test_zalo_is_on_only_with_its_settings(zalo_on):
-    assert [c.name for c in channels_for(zalo_on)] == ["web", "zalo"]
+    assert [c.name for c in channels_for(zalo_on)] == ["web", "admin", "zalo"]
     zalo_on.settings = dataclasses.replace(zalo_on.settings, zalo_app_secret="")
-    assert [c.name for c in channels_for(zalo_on)] == ["web"]
+    assert [c.name for c in channels_for(zalo_on)] == ["web", "admin"]
 
 
 # ---- the scripted conversation, on the real index

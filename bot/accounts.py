@@ -1,0 +1,134 @@
+"""Staff accounts: argon2id password hashes, short server-side sessions, CSRF tokens, throttled logins.
+
+Sessions and failed-login counters live in storage, so several workers share them. Only a hash of the
+session cookie is stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from bot.desk_storage import DeskStorage, StaffSession, StaffUser
+from bot.lifecycle import Role
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+MIN_PASSWORD = 10
+FREE_ATTEMPTS = 5          # failed logins (per username or per address) before each try must wait
+FAILURE_WINDOW_S = 15 * 60
+MAX_WAIT_S = 5 * 60
+
+
+class AccountError(ValueError):
+    """A refused account change; the message is for staff (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    staff: StaffUser | None = None
+    token: str | None = None         # the cookie value; only its hash is stored
+    retry_after: int = 0             # > 0: throttled, nothing was checked
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def throttle_wait(failures: list[float], now: float) -> int:
+    """Seconds to wait before the next try: nothing for the first few failures, then doubling, capped."""
+    over = len(failures) - FREE_ATTEMPTS + 1
+    if over <= 0:
+        return 0
+    wait = min(2 ** over, MAX_WAIT_S)
+    return max(0, int(failures[-1] + wait - now + 0.999))
+
+
+class Accounts:
+    def __init__(self, storage: DeskStorage, session_minutes: int = 30, hasher: PasswordHasher | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.storage = storage
+        self._ttl = session_minutes * 60
+        self._hasher = hasher or PasswordHasher()  # argon2id, RFC 9106 low-memory parameters
+        self._dummy = self._hasher.hash(secrets.token_hex(8))
+        self._clock = clock
+
+    def create_user(self, username: str, password: str, role: str, team_id: int | None = None, name: str = "",
+                    telegram_user_id: str | None = None) -> StaffUser:
+        username = username.strip().lower()
+        if not USERNAME.match(username):
+            raise AccountError("Tên đăng nhập: 3–32 ký tự chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.")
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+        if role not in (Role.ADMIN.value, Role.MEMBER.value):
+            raise AccountError("Vai trò phải là admin hoặc member.")
+        if role == Role.MEMBER.value and team_id is None:
+            raise AccountError("Thành viên phải thuộc một tổ (--team).")
+        if team_id is not None and self.storage.team(team_id) is None:
+            raise AccountError(f"Không có tổ số {team_id}.")
+        if telegram_user_id and not str(telegram_user_id).strip().isdigit():
+            raise AccountError("Mã Telegram là một dãy số.")
+        try:
+            return self.storage.add_staff(username, name.strip() or username, self._hasher.hash(password), role,
+                                          team_id, str(telegram_user_id).strip() if telegram_user_id else None)
+        except ValueError as exc:
+            raise AccountError(f"Tên đăng nhập '{username}' đã có.") from exc
+
+    def login(self, username: str, password: str, address: str) -> LoginResult:
+        """A new session on success (a fresh id every time); a wait time when there were too many failures."""
+        now = self._clock()
+        username = username.strip().lower()
+        wait = throttle_wait(self.storage.login_failures(username, address, now - FAILURE_WINDOW_S), now)
+        if wait:
+            return LoginResult(retry_after=wait)
+        staff = self.storage.staff_by_username(username)
+        if not self._verify(staff, password):
+            self.storage.record_login_failure(username, address, now)
+            return LoginResult()
+        self.storage.clear_login_failures(username)
+        if self._hasher.check_needs_rehash(staff.password_hash):
+            self.storage.update_staff(staff.id, {"password_hash": self._hasher.hash(password)})
+        token = secrets.token_urlsafe(32)
+        self.storage.add_staff_session(StaffSession(_token_hash(token), staff.id, secrets.token_urlsafe(32), now,
+                                                    now + self._ttl))
+        return LoginResult(staff, token)
+
+    def _verify(self, staff: StaffUser | None, password: str) -> bool:
+        try:  # an unknown username costs the same time as a wrong password
+            self._hasher.verify(staff.password_hash if staff else self._dummy, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return staff is not None and staff.active
+
+    def session(self, token: str | None) -> tuple[StaffUser, StaffSession] | None:
+        """The staff member behind a cookie, extending the session (it ends after `session_minutes` idle)."""
+        if not token:
+            return None
+        now = self._clock()
+        session = self.storage.staff_session(_token_hash(token))
+        if session is None or session.expires_at <= now:
+            return None
+        staff = self.storage.staff_member(session.staff_id)
+        if staff is None or not staff.active:
+            return None
+        self.storage.extend_staff_session(session.token_hash, now + self._ttl)
+        return staff, session
+
+    def logout(self, token: str | None) -> None:
+        if token:
+            self.storage.delete_staff_session(_token_hash(token))
+        self.storage.delete_expired_staff_sessions(self._clock())
+
+    @property
+    def session_seconds(self) -> int:
+        return self._ttl
+
+
+def csrf_ok(expected: str | None, given: str | None) -> bool:
+    return bool(expected) and bool(given) and hmac.compare_digest(expected.encode(), str(given).encode())

@@ -1,0 +1,209 @@
+"""The community desk: every unmet need reaches a team, every answer reaches the citizen.
+
+Routes needs to teams, announces them in the team's Telegram group, applies the lifecycle rules
+(bot.lifecycle) with who and when, and delivers a member's answer on the citizen's own channel (to
+everyone waiting in a group of similar needs). Background steps are safe to run from several workers.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from bot.conversation import Button, Reply
+from bot.delivery import Deliverer, DeliveryResult, DeliveryStatus
+from bot.desk_storage import CommunityStorage, StaffUser, Team
+from bot.grouping import NeedGroup, group_needs
+from bot.lifecycle import LifecycleError, NeedAction, Role, can_handle, step
+from bot.routing import ready_to_route, team_for
+from bot.storage import NeedStatus, UnmetNeed
+from bot.wording import say
+
+log = logging.getLogger(__name__)
+DESK_PREFIX = "desk"
+OPEN = (NeedStatus.NEW.value, NeedStatus.ACKNOWLEDGED.value)
+
+
+class StalePayload(ValueError):
+    """A desk button whose payload is not (or no longer) understood."""
+
+
+def claim_payload(need_id: int) -> str:
+    return f"{DESK_PREFIX}:{NeedAction.CLAIM.value}:{need_id}"
+
+
+def parse_payload(payload: str) -> tuple[NeedAction, int]:
+    parts = payload.split(":")
+    if len(parts) != 3 or parts[0] != DESK_PREFIX or not parts[2].isdigit():
+        raise StalePayload(payload)
+    try:
+        return NeedAction(parts[1]), int(parts[2])
+    except ValueError as exc:
+        raise StalePayload(payload) from exc
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    need: UnmetNeed
+    delivery: DeliveryResult
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+class CommunityDesk:
+    def __init__(self, storage: CommunityStorage, deliverer: Deliverer, record_answer: Callable[..., tuple[int, list[Reply]]],
+                 normalize: Callable[[str], str] | None = None, public_url: str = "",
+                 clock: Callable[[], dt.datetime] = _now) -> None:
+        """`record_answer(user, channel, text, question)` stores a team's answer in the citizen's conversation
+        (Dialogue.record_team_answer) and returns (the stored answer's id, the replies with rating buttons)."""
+        self.storage, self.deliverer = storage, deliverer
+        self._record_answer = record_answer
+        self._normalize = normalize
+        self._public_url = public_url.rstrip("/")
+        self._clock = clock
+
+    # ---- background: route and announce (idempotent; several workers may run it)
+    def route_pending(self) -> list[UnmetNeed]:
+        teams = self.storage.teams()
+        if not teams:
+            return []  # kept unrouted until a team exists
+        now = self._clock()
+        routed = []
+        for need in self.storage.needs_to_route():
+            place = self.storage.place(need.user)
+            if not ready_to_route(need, teams, place, now):
+                continue
+            team = team_for(teams, place)
+            if self.storage.route_need(need.id, team.id, _iso(now)):
+                self.storage.add_need_event(need.id, "routed", None, _iso(now), team.name)
+                routed.append(need)
+        return routed
+
+    async def announce_pending(self) -> int:
+        """Announce routed new needs in their team's Telegram group (when Telegram is on and the team has a
+        group); the web queue shows every need either way. Returns how many were sent."""
+        sender = self.deliverer.senders.get("telegram")
+        sent = 0
+        for need in await asyncio.to_thread(self.storage.needs_to_announce):
+            team = self.storage.team(need.team_id) if need.team_id is not None else None
+            if not await asyncio.to_thread(self.storage.mark_announced, need.id, _iso(self._clock())):
+                continue  # another worker has it
+            if sender is None or team is None or not team.telegram_chat_id:
+                continue
+            try:
+                result = await sender.send(f"team-{team.id}", team.telegram_chat_id, [self.announcement(need, team)])
+            except Exception as exc:  # the web queue still shows it; staff see why in the need's history
+                log.warning("announcing need %s failed: %s", need.id, type(exc).__name__)
+                result = DeliveryResult(DeliveryStatus.UNDELIVERED, type(exc).__name__)
+            self.storage.add_need_event(need.id, "announced", None, _iso(self._clock()), result.status.value)
+            sent += result.status == DeliveryStatus.SENT
+        return sent
+
+    def announcement(self, need: UnmetNeed, team: Team) -> Reply:
+        text = say("desk_announce", need_id=str(need.id), team=team.name, kind=say(f"kind_{need.kind}"),
+                   question=need.question or say("desk_no_question"))
+        if self._public_url:
+            text += "\n" + say("desk_answer_at", url=f"{self._public_url}/admin/needs/{need.id}")
+        return Reply(text, (Button(say("btn_desk_claim"), claim_payload(need.id)),))
+
+    async def tick(self) -> None:
+        await asyncio.to_thread(self.route_pending)
+        await self.announce_pending()
+
+    # ---- staff actions
+    def _apply(self, actor: StaffUser, need_id: int, action: NeedAction, answer: str | None = None) -> UnmetNeed:
+        need = self.storage.need(need_id)
+        if need is None:
+            raise LifecycleError(f"Không tìm thấy yêu cầu #{need_id}.")
+        now = _iso(self._clock())
+        change = step(need, action, actor, now, answer)
+        if change.is_noop:
+            return need
+        updated = self.storage.update_need(need_id, change.expected, change.changes)
+        if updated is None:
+            raise LifecycleError(f"Yêu cầu #{need_id} vừa được người khác cập nhật; hãy tải lại trang.")
+        self.storage.add_need_event(need_id, action.value, actor.id, now)
+        self.storage.add_audit(actor.id, actor.username, f"need.{action.value}", f"need:{need_id}")
+        if action == NeedAction.CLOSE:
+            self.storage.delete_callback(need_id)  # a call-back number lives only as long as its ticket
+        return updated
+
+    def claim(self, actor: StaffUser, need_id: int) -> UnmetNeed:
+        return self._apply(actor, need_id, NeedAction.CLAIM)
+
+    def close(self, actor: StaffUser, need_ids: Sequence[int]) -> list[UnmetNeed]:
+        return [self._apply(actor, i, NeedAction.CLOSE) for i in need_ids]
+
+    async def answer(self, actor: StaffUser, need_ids: Sequence[int], text: str) -> list[AnswerOutcome]:
+        """One answer to a need or a whole group: each citizen gets it on their own channel, with rating buttons.
+        Every need is checked before anything is sent, so a refused one sends nothing."""
+        needs = [self.storage.need(i) for i in dict.fromkeys(need_ids)]
+        now = _iso(self._clock())
+        for need_id, need in zip(dict.fromkeys(need_ids), needs):
+            if need is None:
+                raise LifecycleError(f"Không tìm thấy yêu cầu #{need_id}.")
+            step(need, NeedAction.ANSWER, actor, now, text)
+        outcomes = []
+        for need in needs:
+            updated = await asyncio.to_thread(self._apply, actor, need.id, NeedAction.ANSWER, text)
+            team = self.storage.team(need.team_id) if need.team_id is not None else None
+            body = say("team_answer", need_id=str(need.id), team=team.name if team else say("desk_team_generic"),
+                       question=need.question or say("desk_no_question"), answer=text.strip())
+            message_id, replies = await asyncio.to_thread(self._record_answer, need.user, need.channel, body,
+                                                          need.question)
+            result = await self.deliverer.deliver(need.user, need.channel, replies, logged=True)
+            updated = self.storage.update_need(need.id, NeedStatus.ANSWERED, {
+                "answer_message_id": message_id, "delivery": result.status.value,
+                "delivery_error": result.error}) or updated
+            self.storage.add_need_event(need.id, "delivered", actor.id, _iso(self._clock()), result.status.value)
+            outcomes.append(AnswerOutcome(updated, result))
+        return outcomes
+
+    async def staff_action(self, channel: str, channel_user_id: str, payload: str) -> str:
+        """A desk button pressed on a channel ("Nhận xử lý" in a team's Telegram group): the text to show."""
+        try:
+            action, need_id = parse_payload(payload)
+        except StalePayload:
+            return say("desk_stale_button")
+        actor = self.storage.staff_by_telegram(str(channel_user_id)) if channel == "telegram" else None
+        if actor is None:
+            return say("desk_unknown_staff")
+        if action != NeedAction.CLAIM:
+            return say("desk_stale_button")
+        try:
+            await asyncio.to_thread(self.claim, actor, need_id)
+        except LifecycleError as exc:
+            return str(exc)
+        text = say("desk_claimed", need_id=str(need_id), name=actor.name)
+        if self._public_url:
+            text += "\n" + say("desk_answer_at", url=f"{self._public_url}/admin/needs/{need_id}")
+        return text
+
+    # ---- what a staff member sees
+    def visible_needs(self, actor: StaffUser, team_id: int | None = None) -> list[UnmetNeed]:
+        """Every need for an admin (or one team's); a member's own team only."""
+        needs = [n for n in self.storage.unmet_needs() if can_handle(actor, n)]
+        if actor.role == Role.ADMIN.value and team_id is not None:
+            needs = [n for n in needs if n.team_id == team_id]
+        return needs
+
+    def queue(self, actor: StaffUser, team_id: int | None = None) -> list[NeedGroup]:
+        """Open needs (mới, đã nhận) grouped by similar question, largest group first."""
+        self.route_pending()
+        return group_needs([n for n in self.visible_needs(actor, team_id) if n.status in OPEN], self._normalize)
+
+    def group_of(self, actor: StaffUser, need: UnmetNeed) -> NeedGroup:
+        """The open group this need belongs to (itself alone when it is no longer open)."""
+        if need.status in OPEN:
+            for group in self.queue(actor, need.team_id if actor.role == Role.ADMIN.value else None):
+                if need.id in group.need_ids:
+                    return group
+        return NeedGroup((need,))

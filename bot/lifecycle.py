@@ -1,0 +1,71 @@
+"""The rules of an unmet need's life: mới → đã nhận → đã trả lời → đã đóng, with who and when.
+
+Storage backends only persist what these rules decide (with a compare-and-set on the status, so two
+workers or two team members cannot both claim one need).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.desk_storage import StaffUser
+from bot.storage import NeedStatus, UnmetNeed
+
+
+class NeedAction(str, Enum):
+    CLAIM = "claim"      # "Nhận xử lý"
+    ANSWER = "answer"
+    CLOSE = "close"
+
+
+class Role(str, Enum):
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+class LifecycleError(Exception):
+    """A step the rules do not allow; the message is shown to the staff member as is (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """What an action does to a need: the status it leaves and the fields to write."""
+    action: NeedAction
+    expected: NeedStatus
+    changes: dict
+
+    @property
+    def is_noop(self) -> bool:
+        return not self.changes
+
+
+def can_handle(actor: StaffUser, need: UnmetNeed) -> bool:
+    """Admins handle every need; a member handles the needs routed to their own team."""
+    if not actor.active:
+        return False
+    return actor.role == Role.ADMIN.value or (need.team_id is not None and need.team_id == actor.team_id)
+
+
+def step(need: UnmetNeed, action: NeedAction, actor: StaffUser, now: str, answer: str | None = None) -> Step:
+    """Decide what `action` by `actor` does to `need`, or raise LifecycleError saying why not."""
+    if not can_handle(actor, need):
+        raise LifecycleError(f"Yêu cầu #{need.id} không thuộc tổ của bạn.")
+    status = NeedStatus(need.status)
+    if status == NeedStatus.CLOSED:
+        raise LifecycleError(f"Yêu cầu #{need.id} đã đóng.")
+    if action == NeedAction.CLAIM:
+        if status == NeedStatus.NEW:
+            return Step(action, status, {"status": NeedStatus.ACKNOWLEDGED, "claimed_by": actor.id, "claimed_at": now})
+        if status == NeedStatus.ACKNOWLEDGED and need.claimed_by == actor.id:
+            return Step(action, status, {})  # pressed twice: nothing changes
+        raise LifecycleError(f"Yêu cầu #{need.id} đã có người nhận xử lý.")
+    if action == NeedAction.ANSWER:
+        if not (answer or "").strip():
+            raise LifecycleError("Câu trả lời đang trống.")
+        changes = {"status": NeedStatus.ANSWERED, "answered_by": actor.id, "answered_at": now, "answer": answer.strip()}
+        if status == NeedStatus.NEW:  # answering an unclaimed need claims it too
+            changes |= {"claimed_by": actor.id, "claimed_at": now}
+        return Step(action, status, changes)  # a second answer (a correction) is allowed and recorded too
+    if action == NeedAction.CLOSE:
+        return Step(action, status, {"status": NeedStatus.CLOSED, "closed_by": actor.id, "closed_at": now})
+    raise LifecycleError(f"Không rõ thao tác '{action}'.")

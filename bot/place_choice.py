@@ -1,0 +1,47 @@
+"""The optional, skippable "where do you live?" question, so a citizen's needs reach their commune's team.
+
+Asked once, after a need is recorded, only when there is more than one team to choose from.
+Payloads: place:p:<province>, place:t:<team id>, place:o:<province> (another commune), place:skip.
+"""
+from __future__ import annotations
+
+from bot.conversation import Button, Reply
+from bot.payloads import Act, encode
+from bot.desk_storage import DeskStorage
+from bot.routing import commune_teams, provinces_with_teams
+from bot.wording import say
+
+_MAX_BUTTONS = 10
+
+
+def place_question(storage: DeskStorage) -> Reply:
+    provinces = provinces_with_teams(storage.teams())
+    buttons = tuple(Button(name, encode(Act.PLACE, "p", code)) for code, name in list(provinces.items())[:_MAX_BUTTONS])
+    return Reply(say("place_province"), buttons + (Button(say("btn_place_skip"), encode(Act.PLACE, "skip")),))
+
+
+def on_place(storage: DeskStorage, user: str, args: list[str]) -> Reply:
+    """Record the citizen's choice (or ask for the commune next); KeyError/ValueError for a stale button."""
+    teams = storage.teams()
+    kind = args[0]
+    if kind == "skip":
+        storage.save_place(user, None, None, skipped=True)
+        return Reply(say("place_skipped"))
+    if kind == "t":
+        team = {t.id: t for t in teams}[int(args[1])]
+        storage.save_place(user, team.province, team.id, skipped=False)
+        return Reply(say("place_saved", place=f"{team.commune}, {team.province_name}"))
+    province = args[1]
+    names = provinces_with_teams(teams)
+    if province not in names:
+        raise KeyError(province)
+    communes = commune_teams(teams, province)
+    if kind == "p" and len(communes) > 1:
+        buttons = tuple(Button(t.commune, encode(Act.PLACE, "t", t.id)) for t in communes[:_MAX_BUTTONS])
+        return Reply(say("place_commune", province=names[province]),
+                     buttons + (Button(say("btn_place_other"), encode(Act.PLACE, "o", province)),))
+    if kind not in ("p", "o"):
+        raise ValueError(kind)
+    only = communes[0] if kind == "p" and len(communes) == 1 else None
+    storage.save_place(user, province, only.id if only else None, skipped=False)
+    return Reply(say("place_saved", place=f"{only.commune}, {names[province]}" if only else names[province]))

@@ -1,0 +1,1 @@
+"""Admin and team web pages under /admin (handlers.admin.site.AdminSite mounts them)."""

@@ -1,0 +1,225 @@
+"""Team pages: the queue of grouped needs, one need with its history, claim / answer / close, and
+"Đề xuất đưa vào kho kiến thức" through review to a live knowledge entry."""
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from bot.desk import OPEN
+from bot.drafts import DraftError, DraftStatus, link_lines, parse_link_lines
+from bot.lifecycle import LifecycleError, can_handle
+from bot.storage import UnmetNeed
+from handlers.admin.pages import SITE, Access, forbidden, form_ids, is_admin, me, redirect, render, route
+
+NOTICES = {"claimed": "Đã nhận xử lý.", "answered": "Đã gửi câu trả lời.", "closed": "Đã đóng.",
+           "saved": "Đã lưu bản nháp.", "approved": "Đã duyệt: mục đã vào kho kiến thức, chỉ mục đang được cập nhật.",
+           "reverted": "Đã hoàn tác: tệp đã trở lại như trước, chỉ mục đang được cập nhật."}
+
+
+def _team_filter(request: web.Request) -> int | None:
+    value = request.query.get("team", "")
+    return int(value) if value.isdigit() and is_admin(me(request)) else None
+
+
+def _names(site) -> tuple[dict[int, str], dict[int, str]]:
+    return {t.id: t.name for t in site.storage.teams()}, {s.id: s.name for s in site.storage.staff()}
+
+
+@route("GET", "/queue", Access.STAFF)
+async def queue(request: web.Request) -> web.Response:
+    site, staff = request.config_dict[SITE], me(request)
+    team_id = _team_filter(request)
+    groups = await asyncio.to_thread(site.desk.queue, staff, team_id)
+    visible = await asyncio.to_thread(site.desk.visible_needs, staff, team_id)
+    answered = [n for n in visible if n.status == "da_tra_loi"]
+    unrouted = [n for n in visible if n.team_id is None] if is_admin(staff) else []
+    teams, people = _names(site)
+    return render(request, "queue.html", groups=groups, answered=answered[-50:][::-1], unrouted=unrouted,
+                  teams=teams, people=people, team_id=team_id, notice=NOTICES.get(request.query.get("ok", "")))
+
+
+def _need_or_none(request: web.Request) -> UnmetNeed | None:
+    site = request.config_dict[SITE]
+    need_id = request.match_info["need_id"]
+    need = site.storage.need(int(need_id)) if need_id.isdigit() else None
+    return need if need is not None and can_handle(me(request), need) else None
+
+
+def _same_answer(site, staff, need: UnmetNeed) -> list[UnmetNeed]:
+    """Needs that got this need's answer in one go (a group answer), for the knowledge draft's questions."""
+    if not need.answer:
+        return [need]
+    return [n for n in site.desk.visible_needs(staff) if n.answer == need.answer and n.answered_by == need.answered_by]
+
+
+async def _need_page(request: web.Request, need: UnmetNeed, status: int = 200, error: str | None = None,
+                     answer: str = "") -> web.Response:
+    site, staff = request.config_dict[SITE], me(request)
+    group = await asyncio.to_thread(site.desk.group_of, staff, need)
+    events = await asyncio.to_thread(site.storage.need_events, need.id)
+    teams, people = _names(site)
+    return render(request, "need.html", status=status, need=need, group=group, events=events, teams=teams,
+                  people=people, topics=site.library().topics, error=error, answer=answer, is_open=need.status in OPEN,
+                  notice=NOTICES.get(request.query.get("ok", "")))
+
+
+@route("GET", "/needs/{need_id}", Access.STAFF)
+async def need_page(request: web.Request) -> web.Response:
+    need = await asyncio.to_thread(_need_or_none, request)
+    if need is None:
+        return forbidden(request, "Không tìm thấy yêu cầu này trong hàng đợi của tổ bạn.")
+    return await _need_page(request, need)
+
+
+async def _act(request: web.Request, act) -> web.Response:
+    need = await asyncio.to_thread(_need_or_none, request)
+    if need is None:
+        return forbidden(request, "Không tìm thấy yêu cầu này trong hàng đợi của tổ bạn.")
+    try:
+        notice = await act(need, await request.post())
+    except LifecycleError as exc:
+        return await _need_page(request, need, status=409, error=str(exc))
+    return redirect(f"/admin/needs/{need.id}?ok={notice}")
+
+
+@route("POST", "/needs/{need_id}/claim", Access.STAFF)
+async def claim(request: web.Request) -> web.Response:
+    site = request.config_dict[SITE]
+
+    async def act(need, _form):
+        await asyncio.to_thread(site.desk.claim, me(request), need.id)
+        return "claimed"
+    return await _act(request, act)
+
+
+@route("POST", "/needs/{need_id}/answer", Access.STAFF)
+async def answer(request: web.Request) -> web.Response:
+    site = request.config_dict[SITE]
+
+    async def act(need, form):
+        ids = form_ids(form.getall("need_ids", [])) or [need.id]
+        text = str(form.get("answer", ""))[:4000]
+        await site.desk.answer(me(request), ids, text)
+        return "answered"
+    return await _act(request, act)
+
+
+@route("POST", "/needs/{need_id}/close", Access.STAFF)
+async def close(request: web.Request) -> web.Response:
+    site = request.config_dict[SITE]
+
+    async def act(need, form):
+        ids = form_ids(form.getall("need_ids", [])) or [need.id]
+        await asyncio.to_thread(site.desk.close, me(request), ids)
+        return "closed"
+    return await _act(request, act)
+
+
+@route("POST", "/needs/{need_id}/propose", Access.STAFF)
+async def propose(request: web.Request) -> web.Response:
+    """"Đề xuất đưa vào kho kiến thức": a draft from this answer and the wordings of everyone who got it."""
+    site, staff = request.config_dict[SITE], me(request)
+    need = await asyncio.to_thread(_need_or_none, request)
+    if need is None:
+        return forbidden(request, "Không tìm thấy yêu cầu này trong hàng đợi của tổ bạn.")
+    if not need.answer:
+        return await _need_page(request, need, status=409, error="Hãy trả lời trước khi đề xuất đưa vào kho kiến thức.")
+    form = await request.post()
+    topics = site.library().topics
+    topic = str(form.get("topic", ""))
+    siblings = await asyncio.to_thread(_same_answer, site, staff, need)
+    wordings = tuple(dict.fromkeys(n.question.strip() for n in siblings if n.question and n.question.strip()))
+    draft = await asyncio.to_thread(site.publisher.propose, staff, tuple(n.id for n in siblings), wordings,
+                                    need.answer, topic if topic in topics else next(iter(topics), ""))
+    return redirect(f"/admin/drafts/{draft.id}")
+
+
+# ---- knowledge drafts
+
+
+def _draft_or_none(request: web.Request):
+    site, staff = request.config_dict[SITE], me(request)
+    draft_id = request.match_info["draft_id"]
+    draft = site.storage.draft(int(draft_id)) if draft_id.isdigit() else None
+    return draft if draft is not None and (is_admin(staff) or draft.created_by == staff.id) else None
+
+
+@route("GET", "/drafts", Access.STAFF)
+async def drafts(request: web.Request) -> web.Response:
+    site, staff = request.config_dict[SITE], me(request)
+    items = [d for d in await asyncio.to_thread(site.storage.drafts) if is_admin(staff) or d.created_by == staff.id]
+    rebuilds = [a for a in await asyncio.to_thread(site.storage.audit_log, 200) if a.action == "knowledge.rebuild"]
+    _, people = _names(site)
+    return render(request, "drafts.html", drafts=items, people=people, rebuilds=rebuilds[:3])
+
+
+async def _draft_page(request: web.Request, draft, status: int = 200, problems: list[str] | None = None,
+                      form=None) -> web.Response:
+    site, staff = request.config_dict[SITE], me(request)
+    preview, found = "", []
+    if draft.status == DraftStatus.DRAFT.value:
+        preview, found = await asyncio.to_thread(site.publisher.check, draft, staff.username)
+    _, people = _names(site)
+    return render(request, "draft.html", status=status, draft=draft, problems=problems or [], check=found,
+                  preview=preview, topics=site.library().topics, people=people, links=link_lines(draft.links),
+                  sources=link_lines(draft.sources), notice=NOTICES.get(request.query.get("ok", "")))
+
+
+@route("GET", "/drafts/{draft_id}", Access.STAFF)
+async def draft_page(request: web.Request) -> web.Response:
+    draft = await asyncio.to_thread(_draft_or_none, request)
+    if draft is None:
+        return forbidden(request, "Không tìm thấy bản nháp này.")
+    return await _draft_page(request, draft)
+
+
+@route("POST", "/drafts/{draft_id}", Access.STAFF)
+async def save_draft(request: web.Request) -> web.Response:
+    site = request.config_dict[SITE]
+    draft = await asyncio.to_thread(_draft_or_none, request)
+    if draft is None:
+        return forbidden(request, "Không tìm thấy bản nháp này.")
+    form = await request.post()
+    links, link_problems = parse_link_lines(str(form.get("links", "")), url_required=True)
+    sources, source_problems = parse_link_lines(str(form.get("sources", "")), url_required=False)
+    problems = [f"[links] {p}" for p in link_problems] + [f"[sources] {p}" for p in source_problems]
+    changes = {"entry_id": str(form.get("entry_id", "")).strip()[:80], "title": str(form.get("title", "")).strip()[:200],
+               "topic": str(form.get("topic", "")), "body": str(form.get("body", ""))[:8000],
+               "questions": tuple(q.strip() for q in str(form.get("questions", "")).splitlines() if q.strip())[:30],
+               "links": tuple(links), "sources": tuple(sources)}
+    try:
+        saved = await asyncio.to_thread(site.publisher.save, me(request), draft.id, changes)
+    except DraftError as exc:
+        return await _draft_page(request, draft, status=409, problems=exc.problems)
+    if problems:
+        return await _draft_page(request, saved, status=422, problems=problems)
+    return redirect(f"/admin/drafts/{draft.id}?ok=saved")
+
+
+@route("POST", "/drafts/{draft_id}/approve", Access.ADMIN)
+async def approve_draft(request: web.Request) -> web.Response:
+    site, staff = request.config_dict[SITE], me(request)
+    draft = await asyncio.to_thread(_draft_or_none, request)
+    if draft is None:
+        return forbidden(request, "Không tìm thấy bản nháp này.")
+    try:
+        await asyncio.to_thread(site.publisher.approve, staff, draft.id)
+    except DraftError as exc:
+        return await _draft_page(request, draft, status=422, problems=exc.problems)
+    site.publish_in_background(staff.username)
+    return redirect(f"/admin/drafts/{draft.id}?ok=approved")
+
+
+@route("POST", "/drafts/{draft_id}/revert", Access.ADMIN)
+async def revert_draft(request: web.Request) -> web.Response:
+    site, staff = request.config_dict[SITE], me(request)
+    draft = await asyncio.to_thread(_draft_or_none, request)
+    if draft is None:
+        return forbidden(request, "Không tìm thấy bản nháp này.")
+    try:
+        await asyncio.to_thread(site.publisher.revert, staff, draft.id)
+    except DraftError as exc:
+        return await _draft_page(request, draft, status=409, problems=exc.problems)
+    site.publish_in_background(staff.username)
+    return redirect(f"/admin/drafts/{draft.id}?ok=reverted")

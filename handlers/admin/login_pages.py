@@ -1,0 +1,65 @@
+"""Log in and out. A new session id at every login; failed logins are slowed down (bot.accounts)."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from aiohttp import web
+
+from handlers.admin.pages import LOGIN_CSRF_COOKIE, SESSION_COOKIE, SITE, Access, me, redirect, render, route
+
+STYLE = (Path(__file__).with_name("static") / "admin.css").read_bytes()
+
+
+@route("GET", "/login", Access.PUBLIC)
+async def login_form(request: web.Request) -> web.Response:
+    site = request.config_dict[SITE]
+    site.new_login_csrf(request)
+    response = render(request, "login.html", error=None, username="")
+    site.set_login_csrf_cookie(request, response)
+    return response
+
+
+@route("POST", "/login", Access.PUBLIC)
+async def login(request: web.Request) -> web.StreamResponse:
+    site = request.config_dict[SITE]
+    form = await request.post()
+    username = str(form.get("username", ""))[:64]
+    result = await asyncio.to_thread(site.accounts.login, username, str(form.get("password", ""))[:1024],
+                                     request.remote or "?")
+    if result.staff is None:
+        site.new_login_csrf(request)
+        if result.retry_after:
+            error = f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {result.retry_after} giây."
+            response = render(request, "login.html", status=429, error=error, username=username)
+            response.headers["Retry-After"] = str(result.retry_after)
+        else:
+            response = render(request, "login.html", status=401, error="Sai tên đăng nhập hoặc mật khẩu.",
+                              username=username)
+        site.set_login_csrf_cookie(request, response)
+        return response
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:  # a session from before this login never survives it
+        await asyncio.to_thread(site.accounts.logout, old)
+    await asyncio.to_thread(site.storage.add_audit, result.staff.id, result.staff.username, "login",
+                            None, request.remote)
+    response = redirect("/admin")
+    site.set_session_cookie(request, response, result.token)
+    response.del_cookie(LOGIN_CSRF_COOKIE, path="/admin")
+    return response
+
+
+@route("POST", "/logout", Access.STAFF)
+async def logout(request: web.Request) -> web.StreamResponse:
+    site = request.config_dict[SITE]
+    staff = me(request)
+    await asyncio.to_thread(site.accounts.logout, request.cookies.get(SESSION_COOKIE))
+    await asyncio.to_thread(site.storage.add_audit, staff.id, staff.username, "logout")
+    response = redirect("/admin/login")
+    response.del_cookie(SESSION_COOKIE, path="/admin")
+    return response
+
+
+@route("GET", "/static/admin.css", Access.PUBLIC)
+async def style(_: web.Request) -> web.Response:
+    return web.Response(body=STYLE, content_type="text/css", charset="utf-8")

@@ -1,0 +1,67 @@
+"""Shared setup for community desk tests: the app on a small knowledge set and the fake embedder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.answerer import Answerer
+from bot.dialogue import Dialogue
+from bot.library import KnowledgeLibrary
+from bot.settings import Settings
+from bot.sqlite_storage import SqliteStorage
+from handlers.app import Services
+from indexer.build import build_index
+from indexer.embedder import model_id_for
+from indexer.store import load_snapshot
+from tests.conftest import FAKE_MODEL, FakeEmbedder
+
+
+def small_services(kb: Path, tmp_path: Path, **settings) -> Services:
+    """Services as `dvcbot serve` builds them, on a small knowledge folder and the deterministic fake embedder."""
+    embedder = FakeEmbedder()
+    index = tmp_path / "index"
+    build_index(kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
+    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder))
+    storage = SqliteStorage(tmp_path / "dvcbot.db")
+    config = Settings(knowledge_dir=kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
+                      embedding_model=FAKE_MODEL, reload_seconds=0.05, **settings)
+    return Services(config, library, storage, Dialogue(library, storage, b"s"))
+
+
+CHEAP_HASHER_ARGS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}  # still argon2id, fast for tests
+
+
+def admin_site(services, **kwargs):
+    """The /admin component with a fast argon2id hasher and a fake-embedder rebuild."""
+    from argon2 import PasswordHasher
+
+    from bot.accounts import Accounts
+    from handlers.admin.site import AdminSite
+    from indexer.build import build_index
+    from tests.conftest import FakeEmbedder
+
+    settings = services.settings
+    accounts = Accounts(services.storage, settings.admin_session_minutes, PasswordHasher(**CHEAP_HASHER_ARGS))
+    rebuild = lambda: build_index(settings.knowledge_dir, settings.index_dir, FAKE_MODEL,  # noqa: E731
+                                  lambda _: FakeEmbedder(), progress=False)
+    return AdminSite(services, accounts=accounts, rebuild=rebuild, **kwargs)
+
+
+def csrf_of(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+async def login(client, username: str, password: str, expect: int = 303):
+    page = await client.get("/admin/login")
+    r = await client.post("/admin/login", data={"username": username, "password": password,
+                                                "csrf_token": csrf_of(await page.text())}, allow_redirects=False)
+    assert r.status == expect, await r.text()
+    return r
+
+
+async def post_form(client, page_path: str, action: str, data: dict | None = None, **kwargs):
+    """Open a page as a browser would, take its CSRF token, submit a form to `action`."""
+    page = await client.get(page_path)
+    return await client.post(action, data={**(data or {}), "csrf_token": csrf_of(await page.text())},
+                             allow_redirects=False, **kwargs)
