@@ -199,6 +199,11 @@ class Server:
                 fields[key] = int(value.split()[0]) / 1024
         return fields["VmRSS"], fields["VmHWM"]
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self, timeout: float = 30) -> tuple[int | None, float]:
         """SIGTERM; (exit code, seconds it took). Killed if it does not exit in time (exit code None)."""
         t = time.monotonic()

@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import sys
 import tempfile
@@ -169,15 +170,15 @@ class Citizen:
             await self.turn(script.reason, payload=why)
 
 
-async def run_load(citizens: int, conversations: int, script: Script, platforms: Platforms, fakes: Fakes,
-                   timeout: float, offset: int) -> tuple[Results, float]:
+async def run_load(citizens: int, conversations: int, channels: list[str], script: Script, platforms: Platforms,
+                   fakes: Fakes, timeout: float, offset: int) -> tuple[Results, float]:
     results = Results()
     todo = iter(range(conversations))
     bar = tqdm(total=conversations, desc=f"{citizens} citizens", unit="conv", file=sys.stderr, leave=False)
 
     async def citizen() -> None:
         for c in todo:
-            person = Citizen(CHANNELS[c % len(CHANNELS)], offset + c, platforms, fakes, results, timeout)
+            person = Citizen(channels[c % len(channels)], offset + c, platforms, fakes, results, timeout)
             try:
                 await person.converse(script, c)
             except TurnFailed as exc:
@@ -222,8 +223,8 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.0f}"
 
 
-def report(citizens: int, results: Results, wall: float, memory: dict, db: Stored, stop: tuple,
-           problems: list[str]) -> bool:
+def report(citizens: int, results: Results, wall: float, memory: dict, cpu: tuple[float, float], db: Stored,
+           stop: tuple, problems: list[str]) -> bool:
     turns = sum(results.turns.values())
     print(f"\n== {citizens} citizens · {len(results.people)} conversations "
           f"({', '.join(f'{results.conversations(c)} {c}' for c in CHANNELS)}) · {turns} turns in {wall:.1f} s")
@@ -239,6 +240,8 @@ def report(citizens: int, results: Results, wall: float, memory: dict, db: Store
     print(f"errors: {errors}" + (f" {dict(results.errors)}" if errors else "") + f" · server log errors: {len(problems)}")
     for line in problems[:5]:
         print("   ", line[:200])
+    print(f"CPU during the run: server {cpu[0]:.1f} s ({cpu[0] / wall:.2f} cores, {cpu[0] / turns * 1000:.0f} ms a turn), this script with the fake APIs "
+          f"{cpu[1]:.1f} s ({cpu[1] / wall:.2f} cores), {len(os.sched_getaffinity(0))} cores in all")
     print(f"server memory: {memory['before']:.0f} MiB resident after warm-up → {memory['after']:.0f} MiB after the run "
           f"({memory['after'] - memory['before']:+.0f} MiB), peak {memory['peak']:.0f} MiB")
     print(f"ratings: expected {len(results.people)}, found {sum(db.ratings.values())} "
@@ -263,7 +266,8 @@ async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> boo
                 platforms = Platforms(server, http)
                 script = await learn_script(platforms, args.questions, args.seed)
                 # one conversation per channel first: first-request costs are not what is measured
-                await run_load(len(CHANNELS), len(CHANNELS), script, platforms, fakes, args.turn_timeout, 10**6)
+                await run_load(len(CHANNELS), len(CHANNELS), list(CHANNELS), script, platforms, fakes,
+                               args.turn_timeout, 10**6)
                 before, _ = server.memory_mib()
                 samples = [before]
 
@@ -273,9 +277,11 @@ async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> boo
                         samples.append(server.memory_mib()[0])
 
                 sampler = asyncio.create_task(sample())
-                results, wall = await run_load(citizens, args.conversations, script, platforms, fakes,
-                                               args.turn_timeout, offset=0)
+                cpu = (server.cpu_seconds(), time.process_time())
+                results, wall = await run_load(citizens, args.conversations, args.channels, script, platforms,
+                                               fakes, args.turn_timeout, offset=0)
                 sampler.cancel()
+                cpu = (server.cpu_seconds() - cpu[0], time.process_time() - cpu[1])
                 await asyncio.sleep(1.0)  # anything sent twice would have arrived by now
                 after, peak = server.memory_mib()
                 extra = sum(len(p.inbox.got[p.user]) - p.expected_messages for p in results.people if p.inbox)
@@ -283,14 +289,16 @@ async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> boo
                     results.errors["messages-not-expected"] += extra
         finally:
             stop = server.stop()
-        return report(citizens, results, wall, {"before": before, "after": after, "peak": max(peak, *samples)},
-                      stored(server, results), stop, server.log_problems())
+        memory = {"before": before, "after": after, "peak": max(peak, *samples)}
+        return report(citizens, results, wall, memory, cpu, stored(server, results), stop, server.log_problems())
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--citizens", type=int, nargs="+", default=[8], help="simulated citizens at once (one run each)")
     ap.add_argument("--conversations", type=int, default=200, help="conversations per run")
+    ap.add_argument("--channels", nargs="+", choices=CHANNELS, default=list(CHANNELS),
+                    help="channels the conversations take turns on (default: all three)")
     ap.add_argument("--questions", type=int, default=12, help="distinct questions the citizens ask")
     ap.add_argument("--turn-timeout", type=float, default=120.0, help="seconds before a turn counts as failed")
     ap.add_argument("--index-dir", type=Path, default=DEFAULT_INDEX,
