@@ -30,6 +30,9 @@ class Settings:
     support_hours: int = 8     # working hours within which the support team usually answers a ticket
     secret: str = field(default="", repr=False)  # salt for user-id hashing; never printed
     reload_seconds: float = 5.0                   # how often `serve` looks for a newly published index build
+    rate_per_minute: int = 20                     # messages a minute per citizen and channel (0: no limit)
+    rate_per_ip_per_minute: int = 120             # web chat requests a minute per IP address (0: no limit)
+    behind_proxy: bool = False                    # take the client address from X-Forwarded-For (set by our proxy)
     # Telegram: on when the token is set; long polling unless a webhook URL is set
     telegram_token: str = field(default="", repr=False)
     telegram_webhook_url: str = ""
@@ -77,6 +80,9 @@ class Settings:
             support_hours=int(_env("SUPPORT_HOURS", "8")),
             secret=_env("SECRET", ""),
             reload_seconds=float(_env("RELOAD_SECONDS", "5")),
+            rate_per_minute=int(_env("RATE_PER_MINUTE", "20")),
+            rate_per_ip_per_minute=int(_env("RATE_PER_IP_PER_MINUTE", "120")),
+            behind_proxy=_env("BEHIND_PROXY", "0").lower() in ("1", "true", "yes", "on"),
             telegram_token=_env("TELEGRAM_TOKEN", ""),
             telegram_webhook_url=_env("TELEGRAM_WEBHOOK_URL", ""),
             telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET", ""),

@@ -23,10 +23,12 @@ from bot.desk import CommunityDesk
 from bot.dialogue import Dialogue
 from bot.identity import load_secret
 from bot.library import KnowledgeLibrary
+from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.sqlite_storage import SqliteStorage
 from bot.tickets import SameForEveryone
 from handlers.logs import request_context
+from handlers.security import security_headers
 from indexer.build import build_index, knowledge_fingerprint
 from indexer.embedder import Embedder, make_embedder, model_id_for
 from indexer.knowledge import KnowledgeError
@@ -97,6 +99,8 @@ class Services:
     dialogue: Dialogue
     deliverer: Deliverer = field(init=False)
     desk: CommunityDesk = field(init=False)
+    citizen_limit: RateLimiter = field(init=False)   # per citizen and channel, on every channel
+    ip_limit: RateLimiter = field(init=False)        # per client address, on the web chat
     # staff actions pressed on a channel (e.g. "Nhận xử lý" in a team's Telegram group): (channel, actor id,
     # payload starting with "desk:") → text to show the staff member; set by the community desk when it is on
     desk_action: Callable[[str, str, str], Awaitable[str]] | None = None
@@ -107,6 +111,8 @@ class Services:
                                   normalize=lambda text: self.library().normalizer.normalize(text).text,
                                   public_url=self.settings.public_url)
         self.desk_action = self.desk_action or self.desk.staff_action
+        self.citizen_limit = RateLimiter(self.settings.rate_per_minute)
+        self.ip_limit = RateLimiter(self.settings.rate_per_ip_per_minute)
 
 
 def open_services(settings: Settings) -> Services:
@@ -167,7 +173,7 @@ async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
 
 def make_server(services: Services, channels: list[Channel] | None = None) -> web.Application:
     """One aiohttp app: every channel's routes, the knowledge watcher, and senders registered for delivery."""
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[request_context])
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[request_context, security_headers])
     app[SERVICES] = services
     for channel in channels if channels is not None else channels_for(services):
         channel.mount(app)

@@ -305,7 +305,7 @@ class TelegramChannel:
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, stickers, voice, files, places, contacts: a kind word; nothing stored, nothing to the dialogue."""
         message = update.message
-        if addressed_to(message, context.bot.bot):
+        if addressed_to(message, context.bot.bot) and await self._within_limit(update):
             async with self._chat_lock(message.chat.id):
                 await self.sender.send_to(message.chat.id, [Reply(say("non_text"))], self._reply_to(message))
 
@@ -326,7 +326,7 @@ class TelegramChannel:
 
     async def _converse(self, update: Update, *, text: str | None = None, payload: str | None = None) -> None:
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
+        if user is None or chat is None or not await self._within_limit(update):
             return
         private = chat.type == ChatType.PRIVATE  # only private chat ids are kept: a later answer never lands in a group
         incoming = Incoming(CHANNEL, str(user.id), text=text, payload=payload, message_id=str(update.update_id),
@@ -341,6 +341,20 @@ class TelegramChannel:
             key = self.services.dialogue.user_key(CHANNEL, str(user.id))
             await asyncio.to_thread(self.services.storage.record_delivery, key, CHANNEL, result.status.value,
                                     result.error, redact("\n\n".join(r.text for r in replies)))
+
+    async def _within_limit(self, update: Update) -> bool:
+        """A citizen sending faster than DVCBOT_RATE_PER_MINUTE: the update is dropped, with one polite notice per
+        burst (Telegram itself always got its 200: an error would only make it deliver the update again)."""
+        user, chat = update.effective_user, update.effective_chat
+        sender = str(user.id) if user else f"chat:{chat.id if chat else '-'}"
+        verdict = self.services.citizen_limit.check(self.services.dialogue.user_key(CHANNEL, sender))
+        if verdict.allowed:
+            return True
+        log.info("Telegram: cập nhật %s bỏ qua vì người dùng gửi quá nhanh", update.update_id)
+        if verdict.first_refusal and chat is not None:
+            async with self._chat_lock(chat.id):
+                await self.sender.send_to(chat.id, [Reply(say("rate_limited_notice"))], self._reply_to(update.message))
+        return False
 
     def _chat_lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._chat_locks.get(chat_id)

@@ -1,7 +1,8 @@
-"""Local web chat on aiohttp: GET / (page), GET /healthz, POST /api/chat, GET /api/chat/updates.
+"""Local web chat on aiohttp: GET / (page), /static/…, GET /healthz, POST /api/chat, GET /api/chat/updates.
 
 A thin adapter: it validates HTTP input, hands an Incoming to the dialogue and
-returns its replies as JSON. Bad input is refused before anything is stored.
+returns its replies as JSON. Bad input is refused before anything is stored, and
+so is a flood (429 with Retry-After, per client address and per citizen).
 Replies sent later (a team member's answer) wait in storage until the page
 polls /api/chat/updates.
 """
@@ -16,6 +17,8 @@ from aiohttp import web
 
 from bot.conversation import Incoming, reply_to_dict
 from bot.delivery import QueueSender
+from bot.ratelimit import Verdict
+from bot.wording import say
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 64 * 1024  # a 10,000-character Vietnamese message is up to ~30 KB of UTF-8
@@ -27,6 +30,18 @@ _json = functools.partial(web.json_response, dumps=functools.partial(json.dumps,
 
 def _bad(message: str, status: int = 400) -> web.Response:
     return _json({"error": message}, status=status)
+
+
+def _too_fast(verdict: Verdict) -> web.Response:
+    return _json({"error": say("rate_limited", seconds=verdict.retry_after_header)}, status=429,
+                 headers={"Retry-After": verdict.retry_after_header})
+
+
+def client_address(request: web.Request, behind_proxy: bool) -> str:
+    """The citizen's address: behind our reverse proxy, the one it appended to X-Forwarded-For (the others
+    in that header come from the client and could be forged)."""
+    forwarded = request.headers.get("X-Forwarded-For", "") if behind_proxy else ""
+    return forwarded.rsplit(",", 1)[-1].strip() or request.remote or "-"
 
 
 def _user_id(value: object) -> str | None:
@@ -59,14 +74,20 @@ class WebChat:
     def __init__(self, services) -> None:
         self.dialogue = services.dialogue
         self.sender = QueueSender(services.storage, CHANNEL)
+        self.citizen_limit, self.ip_limit = services.citizen_limit, services.ip_limit
+        self.behind_proxy = services.settings.behind_proxy
 
     def mount(self, app: web.Application) -> None:
         app.router.add_get("/", self.page)
+        app.router.add_static("/static/", STATIC, name="static")
         app.router.add_get("/healthz", self.healthz)
         app.router.add_post("/api/chat", self.chat)
         app.router.add_get("/api/chat/updates", self.updates)
 
     async def chat(self, request: web.Request) -> web.Response:
+        address = self.dialogue.user_key("ip", client_address(request, self.behind_proxy))
+        if not (verdict := self.ip_limit.check(address)).allowed:
+            return _too_fast(verdict)
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _bad("Tin nhắn quá dài.", 413)
         try:
@@ -81,6 +102,8 @@ class WebChat:
         incoming = parse_chat(body)
         if isinstance(incoming, str):
             return _bad(incoming)
+        if not (verdict := self.citizen_limit.check(self.dialogue.user_key(CHANNEL, incoming.user))).allowed:
+            return _too_fast(verdict)
         replies = await asyncio.to_thread(self.dialogue.handle, incoming)
         return _json({"replies": [reply_to_dict(r) for r in replies]})
 

@@ -2,8 +2,9 @@
 
 A thin adapter. It checks Zalo's signature on the raw body, answers 200 at once (Zalo retries slow
 webhooks and may switch them off) and handles the event in the background, one event at a time per
-citizen. Button payloads travel as the citizen's text (`oa.query.hide`) behind a prefix nobody types,
-and are mapped back to `Incoming.payload` here; the dialogue treats a forged one as a stale button.
+citizen; a citizen sending faster than the rate limit gets one notice and the rest is dropped. Button
+payloads travel as the citizen's text (`oa.query.hide`) behind a prefix nobody types, and are mapped
+back to `Incoming.payload` here; the dialogue treats a forged one as a stale button.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import logging
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Sequence
+from typing import AsyncIterator, Coroutine, Sequence
 
 from aiohttp import web
 
@@ -184,6 +185,7 @@ class ZaloChannel:
                  timeout_s: float = 10.0, shutdown_wait_s: float = SHUTDOWN_WAIT_S) -> None:
         s = services.settings
         self.dialogue, self.storage = services.dialogue, services.storage
+        self.citizen_limit = services.citizen_limit
         self._app_id, self._oa_secret = s.zalo_app_id, s.zalo_oa_secret
         store = TokenStore(s.data_dir / TOKEN_FILE, Tokens(s.zalo_access_token, s.zalo_refresh_token))
         self.api = ZaloApi(s.zalo_api_url, s.zalo_oauth_url, s.zalo_app_id, s.zalo_app_secret, store,
@@ -239,10 +241,19 @@ class ZaloChannel:
         if isinstance(event, str):
             return _json({"error": f"Thiếu hoặc sai trường '{event}'."}, status=400)
         if event.user is not None and self._first_time(event):
-            task = asyncio.create_task(self._handle(event, event.user))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            verdict = self.citizen_limit.check(self.dialogue.user_key(CHANNEL, event.user))
+            if verdict.allowed:
+                self._background(self._handle(event, event.user))
+            else:  # still 200: an error would only make Zalo deliver the flood again
+                log.info("Zalo event %s dropped: the citizen is sending too fast", event.name)
+                if verdict.first_refusal:
+                    self._background(self._notify_too_fast(event.user))
         return _json({"status": "ok"})
+
+    def _background(self, work: Coroutine[None, None, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _first_time(self, event: ZaloEvent) -> bool:
         """Zalo retries deliveries: remember recent events (storage also refuses a repeated msg_id)."""
@@ -282,6 +293,14 @@ class ZaloChannel:
                     await self._reply(user, replies)
         except Exception:
             log.exception("Zalo event %s failed", event.name)
+
+    async def _notify_too_fast(self, user: str) -> None:
+        """One polite notice per burst; what the citizen sent meanwhile is dropped, never stored."""
+        try:
+            async with self._one_turn_at_a_time(user):
+                await self._reply(user, [Reply(say("rate_limited_notice"))])
+        except Exception:
+            log.exception("Zalo flood notice failed")
 
     async def _reply(self, address: str, replies: list[Reply]) -> None:
         user = self.dialogue.user_key(CHANNEL, address)

@@ -11,6 +11,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from aiohttp import web
 
@@ -24,6 +25,7 @@ class Call:
     method: str
     params: dict
     at: float
+    fault: str | tuple | None = None   # how the fake answered it (None: accepted)
 
     def markup(self) -> list[list[dict]]:
         return json.loads(self.params["reply_markup"])["inline_keyboard"] if "reply_markup" in self.params else []
@@ -38,6 +40,8 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     faults: dict[str, list[str | tuple]] = field(default_factory=dict)   # method → what its next calls do
     pending: list[dict] = field(default_factory=list)     # updates not yet confirmed by a getUpdates offset
+    chaos: Callable[[str, dict], str | tuple | None] | None = None  # (method, params) → a fault, when none is queued
+    listeners: list[Callable[[Call], None]] = field(default_factory=list)  # told of every call as it is answered
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
@@ -96,8 +100,14 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         params = dict(await request.post())
-        self.calls.append(Call(method, params, time.monotonic()))
+        call = Call(method, params, time.monotonic())
+        self.calls.append(call)
         fault = self.faults.get(method, []).pop(0) if self.faults.get(method) else None
+        if fault is None and self.chaos is not None:
+            fault = self.chaos(method, params)
+        call.fault = fault
+        for listener in self.listeners:
+            listener(call)
         if fault == "drop":
             request.transport.close()
             raise asyncio.CancelledError  # the client sees the connection close without an answer

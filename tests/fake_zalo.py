@@ -7,7 +7,9 @@ the next requests with a 5xx or a dropped connection, or to answer slowly.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from aiohttp import web
 
@@ -25,6 +27,8 @@ class FakeZalo:
     attempts: list[dict] = field(default_factory=list)                   # every send request: token, user, message
     sent: list[dict] = field(default_factory=list)                       # the sends it accepted
     refreshes: list[dict] = field(default_factory=list)                  # every refresh request: header and form
+    chaos: Callable[[dict], str | None] | None = None                    # attempt → "500", "503", "drop" or None
+    listeners: list[Callable[[dict], None]] = field(default_factory=list)  # told of every send as it is answered
     url: str = ""
 
     @property
@@ -40,20 +44,27 @@ class FakeZalo:
     async def message(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         attempt = {"token": request.headers.get("access_token"), "user": body["recipient"]["user_id"],
-                   "message": body["message"]}
+                   "message": body["message"], "at": time.monotonic(), "outcome": "sent"}
         self.attempts.append(attempt)
         if self.delay:
             await asyncio.sleep(self.delay)
-        if self.failures:
-            failure = self.failures.pop(0)
-            if failure == "drop":
-                request.transport.close()
-                return web.Response()
-            return web.Response(status=int(failure), text="upstream error")
-        if attempt["token"] not in self.access_tokens:
+        failure = self.failures.pop(0) if self.failures else self.chaos(attempt) if self.chaos else None
+        if failure is None and attempt["token"] not in self.access_tokens:
+            failure = "-216"
+        elif failure is None and attempt["user"] in self.outside_window:
+            failure = "-230"
+        attempt["outcome"] = failure or "sent"
+        for listener in self.listeners:
+            listener(attempt)
+        if failure == "drop":
+            request.transport.close()
+            return web.Response()
+        if failure == "-216":
             return web.json_response({"error": -216, "message": "Access token is invalid"})
-        if attempt["user"] in self.outside_window:
+        if failure == "-230":
             return web.json_response({"error": -230, "message": "User has not interacted with the OA in 7 days"})
+        if failure:
+            return web.Response(status=int(failure), text="upstream error")
         self.sent.append(attempt)
         return web.json_response({"error": 0, "message": "Success",
                                   "data": {"message_id": f"oa-msg-{len(self.sent)}", "user_id": attempt["user"]}})

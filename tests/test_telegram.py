@@ -26,6 +26,7 @@ from bot.dialogue import Dialogue
 from bot.library import KnowledgeLibrary
 from bot.settings import Settings
 from bot.sqlite_storage import SqliteStorage
+from bot.wording import say
 from handlers.app import ChannelError, Services, make_server
 from handlers.telegram import SECRET_HEADER, TEXT_LIMIT, Retries, TelegramChannel, keyboard
 from handlers.webchat import WebChat
@@ -394,6 +395,26 @@ async def test_a_replayed_update_after_a_restart_is_still_answered_once(kb, api,
         await post_to(client)(update)
         await Citizen(api, deliver=post_to(client)).say("cam on")
     assert len(api.sent()) == sent + 1 and "Rất vui" in visible(api.sent()[-1])
+
+
+async def test_a_flooding_citizen_is_dropped_with_one_notice_while_telegram_always_gets_200(kb, api, tmp_path):
+    services = services_for(kb, api, tmp_path, telegram_webhook_url=HOOK, telegram_webhook_secret=SECRET,
+                            rate_per_minute=3)
+    other = {**CITIZEN, "id": 5550002, "first_name": "Minh"}
+    async with running(services) as (client, _):
+        deliver = post_to(client)  # asserts a 200 for every update, throttled or not
+        for text in ["xin chào", "cam on", "quen mat khau"]:
+            await Citizen(api, deliver=deliver).say(text)
+        before = len(api.sent())
+        for i in range(5):
+            await deliver(message_update(next(_update_ids), f"câu hỏi dồn dập {i}"))
+        await api.wait_for("sendMessage", before + 1)
+        await Citizen(api, other, deliver=deliver).say("cam on")  # someone else is still served
+        await api.settle(0.5)
+    flood = [visible(c) for c in api.sent()[before:] if c.params["chat_id"] == str(CITIZEN["id"])]
+    assert flood == [say("rate_limited_notice")]
+    assert count(services, "messages", "direction = 'in'") == 4
+    assert count(services, "messages", "text LIKE '%dồn dập%'") == 0
 
 
 # ---- outbound failures

@@ -245,6 +245,22 @@ async def test_a_replayed_delivery_gets_one_reply_only(zalo_on, fake):
     assert zalo.db["messages"].count_where("direction = 'in'") == 2
 
 
+async def test_a_flooding_citizen_is_dropped_with_one_notice_while_zalo_always_gets_200(zalo_on, fake):
+    zalo_on.settings = dataclasses.replace(zalo_on.settings, rate_per_minute=2)
+    services = Services(zalo_on.settings, zalo_on.library, zalo_on.storage, zalo_on.dialogue)
+    async with Zalo(services, fake) as zalo:
+        await zalo.say("xin chào")
+        await zalo.say("quen mat khau")
+        before = len(fake.to(USER))
+        answers = [await zalo.post(text_event(f"câu hỏi dồn dập {i}")) for i in range(4)]
+        await zalo.channel.drain()
+        other = await zalo.say("cam on", user="1357913579135791357")
+    assert all(r.status == 200 for r in answers)
+    assert texts(fake.to(USER)[before:]) == say("rate_limited_notice") and "Rất vui" in texts(other)
+    assert zalo.db["messages"].count_where("direction = 'in'") == 3
+    assert zalo.db["messages"].count_where("text LIKE '%dồn dập%'") == 0
+
+
 async def test_a_delivery_repeated_after_a_restart_is_refused_by_storage(zalo_on, fake):
     event = text_event("quen mat khau", msg_id="same-3")
     for _ in range(2):  # a new channel forgets what it saw; the stored msg_id still stops a second reply

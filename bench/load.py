@@ -1,0 +1,322 @@
+"""Load: N simulated citizens at once on the web chat, the Telegram webhook and the Zalo webhook.
+
+The real server (`dvcbot serve`, a child process with its own SQLite file) talks to fake Telegram and Zalo
+APIs on 127.0.0.1. Each citizen works through conversations one after another, with no pause between turns:
+a first question, a second question, then a rating of the second answer (every other conversation rates
+👎 and picks a reason). Conversations take turns across the three channels.
+
+A turn's latency is, on the web, the request's round trip; on Telegram and Zalo, from posting the webhook
+until the fake API has received the turn's last message. Throughput counts turns answered (replies) per
+second. Afterwards the database is read: every conversation must have left exactly one rating and every
+turn exactly one stored message. Every figure depends on the machine: say how loaded it was.
+
+    python bench/load.py --citizens 8 32 200 --conversations 200
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from harness import (CHANNELS, DEFAULT_INDEX, REPO, SECRET, Fakes, Platforms, Server, expected_messages, percentile,
+                     replies_from_json, session, telegram_update, zalo_event)
+
+from bot.conversation import Reply
+from bot.identity import user_key
+
+QUESTION_FILE = REPO / "bench" / "citizen_set.jsonl"
+_update_ids = itertools.count(1_000_000)
+
+
+class TurnFailed(Exception):
+    pass
+
+
+@dataclass
+class Script:
+    """What each turn looks like, learned once on the web chat (the engine is the same on every channel)."""
+    first: dict[str, list[Reply]] = field(default_factory=dict)   # question → replies on first contact
+    again: dict[str, list[Reply]] = field(default_factory=dict)   # question → replies later on
+    rated: dict[str, list[Reply]] = field(default_factory=dict)   # "up" / "down" → replies to the press
+    reason: list[Reply] = field(default_factory=list)             # replies to a 👎 reason
+
+    @property
+    def questions(self) -> list[str]:
+        return list(self.first)
+
+
+def rate_payload(payloads: list[str], value: str) -> str | None:
+    return next((p for p in reversed(payloads) if p.startswith("rate:") and p.endswith(":" + value)), None)
+
+
+def payloads_of(replies: list[Reply]) -> list[str]:
+    return [b.payload for r in replies for b in r.buttons if b.payload]
+
+
+async def learn_script(platforms: Platforms, wanted: int, seed: int) -> Script:
+    """Questions from the citizen set that get a direct answer (with a rating prompt), and each turn's replies."""
+    rows = [json.loads(line) for line in QUESTION_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    candidates = [r["q"] for r in rows if r["entries"]]
+    random.Random(seed).shuffle(candidates)
+    script = Script()
+    for i, question in enumerate(candidates):
+        if len(script.first) >= wanted:
+            break
+        user = f"warm-{seed}-{i}"
+        _, first = await platforms.web(user, f"{user}-1", question)
+        _, again = await platforms.web(user, f"{user}-2", question)
+        first, again = replies_from_json(first), replies_from_json(again)
+        payload = rate_payload(payloads_of(again), "down")
+        if not (rate_payload(payloads_of(first), "up") and payload):
+            continue  # asked back or not known: not a turn every channel can finish the same way
+        script.first[question], script.again[question] = first, again
+        if not script.rated:
+            _, down = await platforms.web(user, f"{user}-3", payload=payload)
+            down = replies_from_json(down)
+            why = next(p for p in payloads_of(down) if p.startswith("why:") and p.endswith(":unclear"))
+            _, reason = await platforms.web(user, f"{user}-4", payload=why)
+            _, up = await platforms.web(user, f"{user}-5", payload=payload[:-len("down")] + "up")
+            script.rated = {"down": down, "up": replies_from_json(up)}
+            script.reason = replies_from_json(reason)
+    if len(script.first) < wanted:
+        raise SystemExit(f"only {len(script.first)} questions of the citizen set get a direct answer")
+    return script
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    turns: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    people: list["Citizen"] = field(default_factory=list)
+    messages: int = 0
+
+    def conversations(self, channel: str) -> int:
+        return sum(p.channel == channel for p in self.people)
+
+
+class Citizen:
+    """One simulated person on one channel; `turn` sends a message or a press and waits for the whole answer."""
+
+    def __init__(self, channel: str, n: int, platforms: Platforms, fakes: Fakes, results: Results,
+                 timeout: float) -> None:
+        self.channel, self.platforms, self.results, self.timeout = channel, platforms, results, timeout
+        self.inbox = fakes.inbox.get(channel)
+        self.user = {"web": f"citizen-{n}", "telegram": str(700_000_000 + n), "zalo": str(8_100_000_000_000 + n)}[channel]
+        self.turns = 0
+        self.expected_messages = 0
+        results.people.append(self)
+
+    @property
+    def key(self) -> str:
+        """The user key the server stores for this citizen (the bench knows DVCBOT_SECRET)."""
+        return user_key(SECRET.encode(), self.channel, self.user)
+
+    async def turn(self, expect: list[Reply], text: str | None = None, payload: str | None = None) -> list[str]:
+        """The payloads of the buttons the citizen now sees."""
+        self.turns += 1
+        self.results.turns[self.channel] += 1
+        start = time.monotonic()
+        if self.channel == "web":
+            status, data = await self.platforms.web(self.user, f"{self.user}-{self.turns}", text, payload)
+            if status != 200:
+                raise TurnFailed(f"http-{status}")
+            replies = replies_from_json(data)
+            if len(replies) != len(expect):
+                raise TurnFailed("wrong-reply-count")
+            self.results.latencies["web"].append(time.monotonic() - start)
+            self.results.messages += len(replies)
+            return payloads_of(replies)
+        before, count = self.expected_messages, expected_messages(self.channel, expect)
+        self.expected_messages += count
+        if self.channel == "telegram":
+            status = await self.platforms.telegram(telegram_update(next(_update_ids), int(self.user), text, payload))
+        else:
+            status = await self.platforms.zalo(zalo_event(self.user, f"m-{self.user}-{self.turns}",
+                                                          text if payload is None else f"#dvc:{payload}"))
+        if status != 200:
+            raise TurnFailed(f"http-{status}")
+        if not await self.inbox.wait(self.user, before + count, self.timeout):
+            raise TurnFailed("timeout")
+        got = self.inbox.got[self.user][before:before + count]
+        self.results.latencies[self.channel].append(got[-1].at - start)
+        self.results.messages += count
+        return [p for m in got for p in m.payloads]
+
+    async def converse(self, script: Script, c: int) -> None:
+        questions = script.questions
+        first, second = questions[c % len(questions)], questions[(7 * c + 3) % len(questions)]
+        value = "up" if c % 2 == 0 else "down"
+        await self.turn(script.first[first], text=first)
+        rate = rate_payload(await self.turn(script.again[second], text=second), value)
+        if rate is None:
+            raise TurnFailed("no-rating-button")
+        shown = await self.turn(script.rated[value], payload=rate)
+        if value == "down":
+            why = next((p for p in shown if p.startswith("why:") and p.endswith(":unclear")), None)
+            if why is None:
+                raise TurnFailed("no-reason-button")
+            await self.turn(script.reason, payload=why)
+
+
+async def run_load(citizens: int, conversations: int, channels: list[str], script: Script, platforms: Platforms,
+                   fakes: Fakes, timeout: float, offset: int) -> tuple[Results, float]:
+    results = Results()
+    todo = iter(range(conversations))
+    bar = tqdm(total=conversations, desc=f"{citizens} citizens", unit="conv", file=sys.stderr, leave=False)
+
+    async def citizen() -> None:
+        for c in todo:
+            person = Citizen(channels[c % len(channels)], offset + c, platforms, fakes, results, timeout)
+            try:
+                await person.converse(script, c)
+            except TurnFailed as exc:
+                results.errors[f"{person.channel}:{exc}"] += 1
+            except Exception as exc:  # a client-side failure is a result too, not a crash of the bench
+                results.errors[f"{person.channel}:{type(exc).__name__}"] += 1
+            bar.update()
+
+    start = time.monotonic()
+    await asyncio.gather(*(citizen() for _ in range(citizens)))
+    bar.close()
+    return results, time.monotonic() - start
+
+
+@dataclass
+class Stored:
+    """What the database holds for the measured citizens."""
+    lost: int = 0              # conversations without their rating
+    duplicated: int = 0        # ratings beyond one per conversation
+    ratings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    incoming: int = 0          # stored incoming messages (one per turn expected)
+    undelivered: int = 0
+    integrity: str = ""
+
+
+def stored(server: Server, results: Results) -> Stored:
+    with server.db() as db:
+        ratings = dict(db.execute("SELECT user, count(*) FROM ratings GROUP BY user").fetchall())
+        incoming = dict(db.execute("SELECT user, count(*) FROM messages WHERE direction = 'in' GROUP BY user"))
+        out = Stored(undelivered=db.execute("SELECT count(*) FROM deliveries WHERE status = 'undelivered'").fetchone()[0],
+                     integrity=db.execute("PRAGMA integrity_check").fetchone()[0])
+    for person in results.people:
+        n = ratings.get(person.key, 0)
+        out.lost += n == 0
+        out.duplicated += max(0, n - 1)
+        out.ratings[person.channel] += n
+        out.incoming += incoming.get(person.key, 0)
+    return out
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.0f}"
+
+
+def report(citizens: int, results: Results, wall: float, memory: dict, cpu: tuple[float, float], db: Stored,
+           stop: tuple, problems: list[str]) -> bool:
+    turns = sum(results.turns.values())
+    print(f"\n== {citizens} citizens · {len(results.people)} conversations "
+          f"({', '.join(f'{results.conversations(c)} {c}' for c in CHANNELS)}) · {turns} turns in {wall:.1f} s")
+    print(f"throughput: {turns / wall:.1f} replies/s (turns answered) · {results.messages / wall:.1f} messages/s "
+          f"received by citizens")
+    print(f"{'latency ms':<12}{'turns':>7}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
+    everything = [x for c in CHANNELS for x in results.latencies[c]]
+    for name, values in [*((c, results.latencies[c]) for c in CHANNELS), ("all", everything)]:
+        if values:
+            print(f"{name:<12}{len(values):>7}{ms(percentile(values, 50))}{ms(percentile(values, 95))}"
+                  f"{ms(percentile(values, 99))}{ms(max(values))}")
+    errors = sum(results.errors.values())
+    print(f"errors: {errors}" + (f" {dict(results.errors)}" if errors else "") + f" · server log errors: {len(problems)}")
+    for line in problems[:5]:
+        print("   ", line[:200])
+    print(f"CPU during the run: server {cpu[0]:.1f} s ({cpu[0] / wall:.2f} cores, {cpu[0] / turns * 1000:.0f} ms a turn), this script with the fake APIs "
+          f"{cpu[1]:.1f} s ({cpu[1] / wall:.2f} cores), {len(os.sched_getaffinity(0))} cores in all")
+    print(f"server memory: {memory['before']:.0f} MiB resident after warm-up → {memory['after']:.0f} MiB after the run "
+          f"({memory['after'] - memory['before']:+.0f} MiB), peak {memory['peak']:.0f} MiB")
+    print(f"ratings: expected {len(results.people)}, found {sum(db.ratings.values())} "
+          f"({' · '.join(f'{c} {db.ratings[c]}/{results.conversations(c)}' for c in CHANNELS)}); "
+          f"lost {db.lost}, duplicated {db.duplicated}")
+    print(f"stored incoming messages: expected {turns}, found {db.incoming} · undelivered replies {db.undelivered} · "
+          f"integrity_check {db.integrity}")
+    code, seconds = stop
+    print(f"shutdown: SIGTERM → exit {code} in {seconds:.1f} s")
+    return (not errors and not problems and not db.lost and not db.duplicated and db.incoming == turns
+            and not db.undelivered and db.integrity == "ok" and code == 0)
+
+
+async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> bool:
+    async with Fakes() as fakes:
+        # the bench's citizens all come from 127.0.0.1: the per-address limit would stop them, not the server
+        server = Server(workdir, fakes, args.index_dir, rate_per_ip_per_minute="0")
+        server.env.update(args.server_env)
+        await server.start()
+        try:
+            async with session(citizens) as http:
+                platforms = Platforms(server, http)
+                script = await learn_script(platforms, args.questions, args.seed)
+                # one conversation per channel first: first-request costs are not what is measured
+                await run_load(len(CHANNELS), len(CHANNELS), list(CHANNELS), script, platforms, fakes,
+                               args.turn_timeout, 10**6)
+                before, _ = server.memory_mib()
+                samples = [before]
+
+                async def sample() -> None:
+                    while True:
+                        await asyncio.sleep(0.5)
+                        samples.append(server.memory_mib()[0])
+
+                sampler = asyncio.create_task(sample())
+                cpu = (server.cpu_seconds(), time.process_time())
+                results, wall = await run_load(citizens, args.conversations, args.channels, script, platforms,
+                                               fakes, args.turn_timeout, offset=0)
+                sampler.cancel()
+                cpu = (server.cpu_seconds() - cpu[0], time.process_time() - cpu[1])
+                await asyncio.sleep(1.0)  # anything sent twice would have arrived by now
+                after, peak = server.memory_mib()
+                extra = sum(len(p.inbox.got[p.user]) - p.expected_messages for p in results.people if p.inbox)
+                if extra:
+                    results.errors["messages-not-expected"] += extra
+        finally:
+            stop = server.stop()
+        memory = {"before": before, "after": after, "peak": max(peak, *samples)}
+        return report(citizens, results, wall, memory, cpu, stored(server, results), stop, server.log_problems())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--citizens", type=int, nargs="+", default=[8], help="simulated citizens at once (one run each)")
+    ap.add_argument("--conversations", type=int, default=200, help="conversations per run")
+    ap.add_argument("--channels", nargs="+", choices=CHANNELS, default=list(CHANNELS),
+                    help="channels the conversations take turns on (default: all three)")
+    ap.add_argument("--questions", type=int, default=12, help="distinct questions the citizens ask")
+    ap.add_argument("--turn-timeout", type=float, default=120.0, help="seconds before a turn counts as failed")
+    ap.add_argument("--index-dir", type=Path, default=DEFAULT_INDEX,
+                    help="index to serve (built there on first use); default var/index of this checkout")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra environment for the server, e.g. OMP_WAIT_POLICY=passive (repeatable)")
+    args = ap.parse_args()
+    args.server_env = dict(item.split("=", 1) for item in args.server_env)
+    if args.server_env:
+        print(f"server environment: {args.server_env}")
+    ok = True
+    for citizens in args.citizens:
+        with tempfile.TemporaryDirectory(prefix="dvcbot-load-") as tmp:
+            ok &= asyncio.run(one_run(citizens, args, Path(tmp)))
+    print("\nOK: nothing lost, nothing duplicated, no errors" if ok else "\nFAILED: see the figures above")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
