@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.decision import Decision, DecisionConfig, Kind, Scored, decide
-from bot.diacritics import DiacriticRestorer
 from bot.fusion import fuse
-from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer, Synonyms
+from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
+from indexer.synonyms import Synonyms
 from bot.retrieval import DenseRetriever, LexicalRetriever
-from indexer.build import plain
 from indexer.embedder import Embedder
 from indexer.knowledge import SYNONYMS_FILE, KnowledgeEntry
 from indexer.store import IndexSnapshot
@@ -71,10 +70,7 @@ class Answerer:
         self._province = province
         self.dense = DenseRetriever(snapshot, embedder)
         self.lexical = LexicalRetriever(snapshot)
-        restorer = DiacriticRestorer.trained_on(
-            text for e in snapshot.entries for text in (e.title, *e.questions, plain(e.body)))
-        vocabulary = self.lexical.vocabulary | {w for key in synonyms.abbreviations for w in key.split()}
-        self.normalizer = QueryNormalizer(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
+        self.normalizer = QueryNormalizer.for_entries(snapshot.entries, synonyms)
 
     @classmethod
     def load(cls, snapshot: IndexSnapshot, embedder: Embedder, knowledge_dir: Path,
@@ -121,7 +117,7 @@ class Answerer:
         decision = Decision(Kind.DONT_KNOW, None, 0.0)
         related: tuple[KnowledgeEntry, ...] = ()
         if problem is None:
-            query = self.normalizer.normalize(text)
+            query = self.normalizer.normalize(question)  # raw: line breaks end sentences
             if not any(t.isalpha() for t in fold(query.text)):
                 problem = InputKind.NO_WORDS
             else:

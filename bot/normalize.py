@@ -7,19 +7,21 @@ confirmation shown to the citizen get the restored Vietnamese text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-import yaml
 from rapidfuzz.distance import OSA
 from rapidfuzz import process
 
 from bot.diacritics import MIN_ACCENTED_SHARE, DiacriticRestorer
-from indexer.vntext import fold, has_diacritics, syllables
+from bot.shortforms import ShortForms
+from indexer.synonyms import Synonyms
+from indexer.build import entry_terms, plain
+from indexer.knowledge import KnowledgeEntry
+from indexer.vntext import clauses, fold, has_diacritics, syllables
 
 MAX_QUERY_CHARS = 500
 MAX_TOKEN_CHARS = 30  # longer "words" are pasted junk, not Vietnamese
-_MAX_KEY_WORDS = 4
 # A well-formed Vietnamese syllable (folded). Anything else unknown is a typo candidate.
 _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
@@ -27,29 +29,6 @@ _SYLLABLE = re.compile(
     r"oai|oay|oeo|uay|uoi|uou|uya|uye|uyu|ieu|yeu)"
     r"(ch|ng|nh|[cmnpt])?$"
 )
-
-
-@dataclass(frozen=True)
-class Synonyms:
-    """Staff-edited abbreviations (replaced) and synonyms (added), keyed by folded words."""
-    abbreviations: dict[str, str] = field(default_factory=dict)
-    synonyms: dict[str, str] = field(default_factory=dict)
-    fillers: frozenset[str] = frozenset()  # politeness and filler phrases dropped before matching
-
-    @classmethod
-    def load(cls, path: Path) -> "Synonyms":
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-
-        def table(section: str) -> dict[str, str]:
-            raw = data.get(section) or {}
-            if not isinstance(raw, dict):
-                raise ValueError(f"{path}: mục '{section}' phải là các cặp 'viết tắt: dạng đầy đủ'")
-            return {" ".join(fold(str(k)).split()): str(v).strip() for k, v in raw.items()}
-
-        fillers = data.get("bo_qua") or []
-        if not isinstance(fillers, list):
-            raise ValueError(f"{path}: mục 'bo_qua' phải là một danh sách (mỗi dòng bắt đầu bằng dấu -)")
-        return cls(table("viet_tat"), table("dong_nghia"), frozenset(" ".join(fold(str(f)).split()) for f in fillers))
 
 
 @dataclass(frozen=True)
@@ -68,37 +47,40 @@ def is_syllable(token: str) -> bool:
 class QueryNormalizer:
     def __init__(self, synonyms: Synonyms, vocabulary: set[str], bigrams: set[tuple[str, str]],
                  restorer: DiacriticRestorer) -> None:
-        self._synonyms = synonyms
+        self._shortforms = ShortForms(synonyms)
         self._vocab = vocabulary
         self._vocab_list = sorted(vocabulary)
         self._bigrams = bigrams
         self._restorer = restorer
 
-    def _expand(self, tokens: list[str]) -> tuple[list[str], set[int]]:
-        """Drop fillers, replace abbreviations, append synonyms; returns tokens and positions not to touch."""
+    @classmethod
+    def for_entries(cls, entries: Iterable[KnowledgeEntry], synonyms: Synonyms) -> "QueryNormalizer":
+        """A normaliser whose vocabulary and diacritics model come from the knowledge entries."""
+        entries = list(entries)
+        restorer = DiacriticRestorer.trained_on(
+            text for e in entries for text in (e.title, *e.questions, plain(e.body)))
+        vocabulary = {t for e in entries for t in entry_terms(e) if "_" not in t} | synonyms.key_words
+        return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
+
+    def _expand(self, text: str) -> tuple[list[str], list[str], set[int]]:
+        """Typed words, and words with fillers dropped, short forms replaced and synonyms appended.
+
+        Also returns the positions written by the tables, not to be typo-corrected.
+        """
+        parts = [[t for t in syllables(c) if len(t) <= MAX_TOKEN_CHARS] for c in clauses(text[:MAX_QUERY_CHARS])]
+        typed = [t for part in parts for t in part]
         out: list[str] = []
         fixed: set[int] = set()
         added: list[str] = []
-        i = 0
-        while i < len(tokens):
-            for n in range(min(_MAX_KEY_WORDS, len(tokens) - i), 0, -1):
-                key = " ".join(fold(t) for t in tokens[i:i + n])
-                if key in self._synonyms.fillers and n < len(tokens):
-                    i += n
-                    break
-                if key in self._synonyms.abbreviations:
-                    words = syllables(self._synonyms.abbreviations[key])
-                    fixed.update(range(len(out), len(out) + len(words)))
-                    out += words
-                    i += n
-                    break
-                if key in self._synonyms.synonyms:
-                    added += syllables(self._synonyms.synonyms[key])
-            else:
-                out.append(tokens[i])
-                i += 1
+        for part in parts:
+            e = self._shortforms.expand(part)
+            fixed.update(len(out) + p for p in e.fixed)
+            out += e.words
+            added += e.added
+        if not out:  # only fillers ("ạ"): keep what was typed rather than nothing
+            return typed, typed, set()
         fixed.update(range(len(out), len(out) + len(added)))
-        return out + added, fixed
+        return typed, out + added, fixed
 
     def _correct(self, token: str) -> list[str]:
         """Typo-tolerant mapping of one unknown folded token onto the KB vocabulary."""
@@ -126,9 +108,8 @@ class QueryNormalizer:
         return self._restorer.restore(words)
 
     def normalize(self, text: str) -> NormalizedQuery:
-        tokens = [t for t in syllables(text[:MAX_QUERY_CHARS]) if len(t) <= MAX_TOKEN_CHARS]
-        original = " ".join(tokens)
-        tokens, fixed = self._expand(tokens)
+        typed, tokens, fixed = self._expand(text)
+        original = " ".join(typed)
         words: list[str] = []
         corrections: list[tuple[str, str]] = []
         for pos, tok in enumerate(tokens):

@@ -62,10 +62,6 @@ class LexicalRetriever:
         self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
 
-    @property
-    def vocabulary(self) -> set[str]:
-        return set(self._idf)
-
     def search(self, query: NormalizedQuery, k: int) -> list[Hit]:
         if not query.terms:
             return []

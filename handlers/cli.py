@@ -131,6 +131,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"CŨ  {e.path}: rà soát lần cuối {e.reviewed:%d/%m/%Y}, quá {args.max_age_days} ngày")
     for a, qa, b, qb, score in report.duplicates:
         print(f"TRÙNG {a} «{qa}» ~ {b} «{qb}» ({score:.0f}%)")
+    for collision in report.collisions:
+        print(f"CẢNH BÁO {collision}")
     print("Kiểm tra đạt." if report.ok else "Kiểm tra KHÔNG đạt: hãy sửa các mục trên.")
     return 0 if report.ok else 1
 
