@@ -32,12 +32,21 @@ _SYLLABLE = re.compile(
 
 
 @dataclass(frozen=True)
+class Clause:
+    """One clause of the message (split at sentence ends and commas), normalised."""
+    text: str
+    terms: tuple[str, ...]
+    restored: bool
+
+
+@dataclass(frozen=True)
 class NormalizedQuery:
     original: str            # cleaned text as typed (display)
     text: str                # canonical Vietnamese for the dense retriever and confirmations
     terms: list[str]         # folded syllables for lexical matching
     restored: bool           # diacritics were added to the citizen's words
     corrections: tuple[tuple[str, str], ...] = ()
+    clauses: tuple[Clause, ...] = ()
 
 
 def is_syllable(token: str) -> bool:
@@ -62,26 +71,6 @@ class QueryNormalizer:
         vocabulary = {t for e in entries for t in entry_terms(e) if "_" not in t} | synonyms.key_words
         return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
 
-    def _expand(self, text: str) -> tuple[list[str], list[str], set[int]]:
-        """Typed words, and words with fillers dropped, short forms replaced and synonyms appended.
-
-        Also returns the positions written by the tables, not to be typo-corrected.
-        """
-        parts = [[t for t in syllables(c) if len(t) <= MAX_TOKEN_CHARS] for c in clauses(text[:MAX_QUERY_CHARS])]
-        typed = [t for part in parts for t in part]
-        out: list[str] = []
-        fixed: set[int] = set()
-        added: list[str] = []
-        for part in parts:
-            e = self._shortforms.expand(part)
-            fixed.update(len(out) + p for p in e.fixed)
-            out += e.words
-            added += e.added
-        if not out:  # only fillers ("ạ"): keep what was typed rather than nothing
-            return typed, typed, set()
-        fixed.update(range(len(out), len(out) + len(added)))
-        return typed, out + added, fixed
-
     def _correct(self, token: str) -> list[str]:
         """Typo-tolerant mapping of one unknown folded token onto the KB vocabulary."""
         if token in self._vocab or token.isdigit() or len(token) < 3:
@@ -96,36 +85,37 @@ class QueryNormalizer:
         best = process.extractOne(token, self._vocab_list, scorer=OSA.distance, score_cutoff=limit)
         return [best[0]] if best else [token]
 
-    def _restore(self, words: list[str], typed: list[str]) -> list[str]:
-        """Add diacritics only to a question typed (mostly) without them.
-
-        In a question typed with diacritics an unmarked word is meant that way
-        ("tối nay" must not become "tối này").
-        """
-        marked = sum(1 for t in typed if has_diacritics(t))
-        if typed and marked / len(typed) >= MIN_ACCENTED_SHARE:
-            return words
-        return self._restorer.restore(words)
-
-    def normalize(self, text: str) -> NormalizedQuery:
-        typed, tokens, fixed = self._expand(text)
-        original = " ".join(typed)
+    def _clause(self, typed: list[str], restore: bool) -> tuple[Clause, list[tuple[str, str]]]:
+        """One clause: short forms, typo fixes, then diacritics (the language model never crosses clauses)."""
+        e = self._shortforms.expand(typed)
         words: list[str] = []
         corrections: list[tuple[str, str]] = []
-        for pos, tok in enumerate(tokens):
-            if pos in fixed or has_diacritics(tok):
+        for pos, tok in enumerate(e.words):
+            if pos in e.fixed or has_diacritics(tok):
                 words.append(tok)
                 continue
             fixed_tok = self._correct(tok)
             if fixed_tok != [tok]:
                 corrections.append((tok, " ".join(fixed_tok)))
             words += fixed_tok
-        restored_words = self._restore(words, typed=original.split())
-        restored = restored_words != words
+        shown = self._restorer.restore(words) if restore else words
+        return Clause(" ".join(shown + e.added), tuple(fold(w) for w in words + e.added), shown != words), corrections
+
+    def normalize(self, text: str) -> NormalizedQuery:
+        parts = [[t for t in syllables(c) if len(t) <= MAX_TOKEN_CHARS] for c in clauses(text[:MAX_QUERY_CHARS])]
+        typed = [t for part in parts if part for t in part]
+        # Diacritics are added only to a question typed (mostly) without them: in a question typed with
+        # diacritics an unmarked word is meant that way ("tối nay" must not become "tối này").
+        restore = bool(typed) and sum(map(has_diacritics, typed)) / len(typed) < MIN_ACCENTED_SHARE
+        done = [self._clause(part, restore) for part in parts if part]
+        kept = tuple(c for c, _ in done if c.terms)
+        if not kept and typed:  # only fillers ("ạ"): keep what was typed rather than nothing
+            kept = (Clause(" ".join(typed), tuple(fold(t) for t in typed), False),)
         return NormalizedQuery(
-            original=original,
-            text=" ".join(restored_words),
-            terms=[fold(w) for w in words],
-            restored=restored,
-            corrections=tuple(corrections),
+            original=" ".join(typed),
+            text=" ".join(c.text for c in kept),
+            terms=[t for c in kept for t in c.terms],
+            restored=any(c.restored for c in kept),
+            corrections=tuple(fix for _, fixes in done for fix in fixes),
+            clauses=kept,
         )
