@@ -11,7 +11,7 @@ from bot.normalize import NormalizedQuery
 from indexer.build import entry_terms
 from indexer.embedder import Embedder
 from indexer.store import IndexSnapshot
-from indexer.vntext import lexical_terms
+from indexer.vntext import fold, lexical_terms, syllables
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class LexicalRetriever:
         self._bm25 = snapshot.lexical
         self._ids = [e.id for e in snapshot.entries]
         self._doc_terms = {e.id: set(entry_terms(e)) for e in snapshot.entries}
+        self._title_terms = {e.id: set(fold(" ".join(syllables(e.title))).split()) for e in snapshot.entries}
         n = len(self._ids)
         df: dict[str, int] = {}
         for terms in self._doc_terms.values():
@@ -82,3 +83,14 @@ class LexicalRetriever:
         weight = {t: self._idf.get(t, self._unknown_idf) for t in terms}
         total = sum(weight.values())
         return sum(w for t, w in weight.items() if t in doc) / total if total else 0.0
+
+    def title_coverage(self, query: NormalizedQuery, entry_id: str) -> float:
+        """IDF-weighted share of the entry's title words the question contains (0..1).
+
+        "quên passcode" names the passcode entry's subject even when a longer
+        message also mentions the password.
+        """
+        title = self._title_terms.get(entry_id, set())
+        total = sum(self._idf.get(t, self._unknown_idf) for t in title)
+        asked = set(query.terms)
+        return sum(self._idf.get(t, self._unknown_idf) for t in title if t in asked) / total if total else 0.0

@@ -79,6 +79,7 @@ def answer_json(answer: Answer) -> dict:
         "links": [{"title": link.title, "url": link.url} for link in entry.links] if entry else [],
         "suggestions": [e.title for e in answer.options],
         "latency_ms": answer.latency_ms,
+        "search_keywords": answer.search_keywords,
     }
 
 
