@@ -165,5 +165,5 @@ class Answerer:
             entry=self.entries.get(decision.entry_id) if decision.entry_id else None,
             score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
             related=related, query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
-            search_keywords=self.cues.keywords(query.text) if query else "",
+            search_keywords=self.cues.keywords(" ".join(c.said for c in query.clauses)) if query else "",
         )

@@ -37,6 +37,7 @@ class Clause:
     text: str
     terms: tuple[str, ...]
     restored: bool
+    said: str = ""           # the citizen's own words, normalised, without the synonyms added for matching
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ class QueryNormalizer:
                 corrections.append((tok, " ".join(fixed_tok)))
             words += fixed_tok
         shown = self._restorer.restore(words) if restore else words
-        return Clause(" ".join(shown + e.added), tuple(fold(w) for w in words + e.added), shown != words), corrections
+        return Clause(" ".join(shown + e.added), tuple(fold(w) for w in words + e.added), shown != words,
+                      " ".join(shown)), corrections
 
     def normalize(self, text: str) -> NormalizedQuery:
         parts = [[t for t in syllables(c) if len(t) <= MAX_TOKEN_CHARS] for c in clauses(text[:MAX_QUERY_CHARS])]
@@ -110,7 +112,7 @@ class QueryNormalizer:
         done = [self._clause(part, restore) for part in parts if part]
         kept = tuple(c for c, _ in done if c.terms)
         if not kept and typed:  # only fillers ("ạ"): keep what was typed rather than nothing
-            kept = (Clause(" ".join(typed), tuple(fold(t) for t in typed), False),)
+            kept = (Clause(" ".join(typed), tuple(fold(t) for t in typed), False, " ".join(typed)),)
         return NormalizedQuery(
             original=" ".join(typed),
             text=" ".join(c.text for c in kept),
