@@ -1,17 +1,19 @@
 """Print the figures every change should be judged by.
 
 Index build time, model + index load time, per-question latency p50/p95, peak
-RSS with the bundled model, and top-1 accuracy for lexical-only, dense-only and
+RSS with the bundled model, top-1 accuracy for lexical-only, dense-only and
 hybrid retrieval on ../shared/eval/dev.jsonl (keyword check, as the eval does)
-and on bench/calibration.jsonl (entry ids); then end-to-end decisions on
-bench/holdout.jsonl, questions kept out of calibration.
+and bench/calibration.jsonl (entry ids); then end-to-end decisions per set:
+right answers, right entry offered in "Ý bạn là…?", wrong confident answers,
+and out-of-scope questions answered. bench/holdout.jsonl and the citizen
+holdout are never used for tuning; `--skip-holdout` leaves the citizen holdout
+out while working on the pipeline.
 
-    python bench/bench.py [--dev ../shared/eval/dev.jsonl]
+    python bench/bench.py [--dev ../shared/eval/dev.jsonl] [--skip-holdout] [--show citizen-tune] [--quick]
 """
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import statistics
 import subprocess
@@ -20,17 +22,18 @@ import tempfile
 import time
 from pathlib import Path
 
+import labelled
 from bot.answerer import Answerer
-from bot.render import entry_text
 from bot.settings import Settings
-from handlers.app import shared_embedder
+from handlers.app import open_answerer, shared_embedder
 from indexer.build import build_index
 from indexer.embedder import model_id_for
 from indexer.store import load_snapshot
-from indexer.vntext import fold
 
 HERE = Path(__file__).parent
 MODES = {"lexical-only": (False, True), "dense-only": (True, False), "hybrid": (True, True)}
+CITIZEN = HERE / "citizen_set.jsonl"
+HOLDOUT = "citizen-holdout"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -38,11 +41,53 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def labelled_sets(dev: Path, skip_holdout: bool) -> dict[str, list[labelled.Item]]:
+    found = {"dev": labelled.dev(dev), "calibration": labelled.single_label(HERE / "calibration.jsonl"),
+             "holdout (old)": labelled.single_label(HERE / "holdout.jsonl")}
+    if CITIZEN.exists():
+        found["citizen-tune"] = labelled.citizen(CITIZEN, "tune")
+        if not skip_holdout:
+            found[HOLDOUT] = labelled.citizen(CITIZEN, "holdout")
+    return found
+
+
+def decision_table(answerer: Answerer, groups: dict[str, list[labelled.Item]], show: str | None) -> None:
+    print(f"\n{'decisions':16s} {'in-scope':>8s} {'right':>12s} {'offered':>8s} {'wrong':>11s} {'no answer':>9s}"
+          f" {'oos':>5s} {'oos answered':>13s}")
+    for name, items in groups.items():
+        counts: dict[str, int] = {}
+        for item in items:
+            a = answerer.ask(item.q)
+            o = labelled.outcome(item, a.kind, a.entry, a.options)
+            counts[o] = counts.get(o, 0) + 1
+            if name == show and o not in ("right", "oos_rejected", "vague_clarified"):
+                picked = a.entry.id if a.entry else ",".join(e.id for e in a.options)
+                print(f"  {o:13s} {item.q!r} → {picked or '-'} (want {','.join(sorted(item.entries)) or 'none'})")
+        n_in = sum(1 for i in items if not i.oos and not i.vague)
+        n_oos = sum(1 for i in items if i.oos)
+
+        def pct(key: str, n: int) -> str:
+            return f"{counts.get(key, 0):3d} ({counts.get(key, 0) / n:5.1%})" if n else "  -"
+        vague = sum(1 for i in items if i.vague)
+        extra = f"   vague: {counts.get('vague_clarified', 0)}/{vague} clarified" if vague else ""
+        print(f"{name:16s} {n_in:8d} {pct('right', n_in):>12s} {counts.get('offered', 0):8d} {pct('wrong', n_in):>11s}"
+              f" {counts.get('miss', 0) + counts.get('clarify_miss', 0):9d} {n_oos:5d} {pct('oos_answered', n_oos):>13s}"
+              + extra)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", default=str(HERE.parent.parent / "shared" / "eval" / "dev.jsonl"))
+    ap.add_argument("--skip-holdout", action="store_true", help="leave the citizen holdout out (while tuning)")
+    ap.add_argument("--show", help="list the questions of this set not answered right (never the citizen holdout)")
+    ap.add_argument("--quick", action="store_true", help="decisions only, on the live index (no timings)")
     args = ap.parse_args()
+    if args.show == HOLDOUT:
+        ap.error("the citizen holdout is for reporting only: read its figures, not its questions")
     settings = Settings.from_env()
+    if args.quick:
+        decision_table(open_answerer(settings), labelled_sets(Path(args.dev), args.skip_holdout), args.show)
+        return 0
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -65,9 +110,8 @@ def main() -> int:
     subprocess.run(cold, capture_output=True, check=True)
     cold_s = time.perf_counter() - t
 
-    dev = [json.loads(line) for line in open(args.dev, encoding="utf-8") if line.strip()]
-    calib = [json.loads(line) for line in open(HERE / "calibration.jsonl", encoding="utf-8") if line.strip()]
-    questions = [d["q"] for d in dev] + [c["q"] for c in calib]
+    groups = labelled_sets(Path(args.dev), args.skip_holdout)
+    questions = [i.q for name in ("dev", "calibration", "citizen-tune") for i in groups.get(name, [])]
     answerer.ask("khởi động")  # first call warms caches
     latencies = []
     for q in questions:
@@ -82,32 +126,19 @@ def main() -> int:
           f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
-    in_scope = [d for d in dev if not d.get("oos")]
-    labelled = [c for c in calib if c["entry"] not in (None, "?")]  # "?" marks vague questions
-    print(f"\ntop-1 accuracy       dev ({len(in_scope)}, keywords)   calibration ({len(labelled)}, ids)")
+    top1 = {name: [i for i in groups[name] if not i.oos and not i.vague] for name in ("dev", "calibration")}
+    print(f"\ntop-1 accuracy       dev ({len(top1['dev'])}, keywords)   calibration ({len(top1['calibration'])}, ids)")
     for mode, (use_dense, use_lexical) in MODES.items():
-        dev_hits = 0
-        for d in in_scope:
-            ranked = answerer.rank(answerer.normalizer.normalize(d["q"]), use_dense, use_lexical)
-            text = fold(entry_text(answerer.entries[ranked[0].entry_id])) if ranked else ""
-            dev_hits += all(any(fold(k) in text for k in group) for group in d["must"])
-        cal_hits = sum(
-            (r := answerer.rank(answerer.normalizer.normalize(c["q"]), use_dense, use_lexical)) != []
-            and r[0].entry_id == c["entry"] for c in labelled)
-        print(f"  {mode:14s}     {dev_hits / len(in_scope):.3f}                 {cal_hits / len(labelled):.3f}")
+        rates = []
+        for items in top1.values():
+            hits = 0
+            for item in items:
+                ranked = answerer.rank(answerer.normalizer.normalize(item.q), use_dense, use_lexical)
+                hits += bool(ranked) and item.accepts(answerer.entries[ranked[0].entry_id])
+            rates.append(hits / len(items))
+        print(f"  {mode:14s}     {rates[0]:.3f}                 {rates[1]:.3f}")
 
-    holdout = [json.loads(line) for line in open(HERE / "holdout.jsonl", encoding="utf-8") if line.strip()]
-    outcomes: dict[str, int] = {}
-    for h in holdout:
-        a = answerer.ask(h["q"])
-        if h["entry"] is None:
-            key = "oos rejected" if not a.matched else "oos answered"
-        elif a.matched:
-            key = "right" if a.entry.id == h["entry"] else "wrong"
-        else:
-            key = "clarify with right option" if h["entry"] in {e.id for e in a.options} else "not answered"
-        outcomes[key] = outcomes.get(key, 0) + 1
-    print(f"\nheld-out decisions ({len(holdout)}):", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    decision_table(answerer, groups, args.show)
     return 0
 
 

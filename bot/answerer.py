@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.decision import Decision, DecisionConfig, Kind, Scored, decide
-from bot.diacritics import DiacriticRestorer
 from bot.fusion import fuse
-from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer, Synonyms
-from bot.retrieval import DenseRetriever, LexicalRetriever
-from indexer.build import plain
+from bot.intent import IntentCues
+from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
+from indexer.synonyms import Synonyms
+from bot.retrieval import DenseRetriever, Hit, LexicalRetriever
 from indexer.embedder import Embedder
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_catalog
 from indexer.store import IndexSnapshot
@@ -34,6 +34,18 @@ class InputKind:
 
 
 @dataclass(frozen=True)
+class Retrieved:
+    """What the retrievers found for one question, before fusion and decision."""
+    query: NormalizedQuery
+    asked: frozenset[str]       # intents the question asks for
+    dense: list[Hit]
+    lexical: list[Hit]
+    cosine: dict[str, float]    # dense cosine of every entry
+    median: float               # median cosine: the background level
+    weight: float | None        # fixed dense weight (one retriever only), None: the configured one
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     kind: str                           # a decision Kind value or an InputKind value
@@ -44,6 +56,7 @@ class Answer:
     query: NormalizedQuery | None
     truncated: bool
     latency_ms: float
+    search_keywords: str = ""           # the question's subject words, e.g. to prefill the portal's search
 
     @property
     def matched(self) -> bool:
@@ -73,10 +86,9 @@ class Answerer:
         self._province = province
         self.dense = DenseRetriever(snapshot, embedder)
         self.lexical = LexicalRetriever(snapshot)
-        restorer = DiacriticRestorer.trained_on(
-            text for e in snapshot.entries for text in (e.title, *e.questions, plain(e.body)))
-        vocabulary = self.lexical.vocabulary | {w for key in synonyms.abbreviations for w in key.split()}
-        self.normalizer = QueryNormalizer(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
+        self.normalizer = QueryNormalizer.for_entries(snapshot.entries, synonyms)
+        self.cues = IntentCues.load()
+        self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
 
     @classmethod
     def load(cls, snapshot: IndexSnapshot, embedder: Embedder, decision_file: Path | None = None,
@@ -87,27 +99,46 @@ class Answerer:
         topics = load_catalog(snapshot.folder).topics if (snapshot.folder / CATALOG_FILE).exists() else {}
         return cls(snapshot, embedder, synonyms, DecisionConfig.load(decision_file), province, topics)
 
-    def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
+    def retrieve(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> Retrieved:
+        """Both retrievers' hits and the background cosine level: the costly half of ranking, done once."""
+        every = self.dense.search(query, len(self.entries))  # all entries: the median is the background level
+        return Retrieved(
+            query=query, asked=self.cues.of(query.terms),
+            dense=every[:_CANDIDATES * 3] if use_dense else [],
+            lexical=self.lexical.search(query, _CANDIDATES * 3) if use_lexical else [],
+            cosine={h.entry_id: h.score for h in every},
+            median=float(np.median([h.score for h in every])) if every else 0.0,
+            weight=None if use_dense and use_lexical else float(use_dense))
+
+    def score(self, r: Retrieved, cfg: DecisionConfig | None = None) -> list[Scored]:
         """Fused candidates with calibrated confidence, best first.
 
-        Confidence always uses the dense signals, also when ranking lexical-only (the bench compares rankings).
+        The fused score adds the entry's title coverage and whether its intent matches the question's to
+        the two retrievers; confidence always uses the dense signals, also when ranking lexical-only
+        (the bench compares rankings).
         """
-        every = self.dense.search(query, len(self.entries))  # all entries: the median is the background level
-        median = float(np.median([h.score for h in every])) if every else 0.0
-        cosine = {h.entry_id: h.score for h in every}
-        dense = every[:_CANDIDATES * 3] if use_dense else []
-        lexical = self.lexical.search(query, _CANDIDATES * 3) if use_lexical else []
-        weight = self.decision.dense_weight if use_dense and use_lexical else float(use_dense)
-        scored = []
-        for c in fuse(dense, lexical, weight)[:_CANDIDATES]:
+        cfg = cfg or self.decision
+        fused = fuse(r.dense, r.lexical, cfg.dense_weight if r.weight is None else r.weight)[:_CANDIDATES]
+        rows = []
+        for c in fused:
             entry = self.entries[c.entry_id]
-            local = bool(self._province) and self._province in entry.provinces
-            coverage = self.lexical.coverage(query, c.entry_id)
-            cos = cosine.get(c.entry_id, median)
-            conf = self.decision.confidence(cos, coverage, cos - median)
-            boost = self.decision.province_boost if local else 0.0
-            scored.append(Scored(c.entry_id, c.fused + boost, conf, cos, coverage, cos - median))
+            agree, clash = self.cues.match(r.asked, self._profiles[c.entry_id])
+            prior = cfg.w_title * self.lexical.title_coverage(r.query, c.entry_id) + cfg.w_agree * agree \
+                - cfg.w_clash * clash
+            if self._province and self._province in entry.provinces:
+                prior += cfg.province_boost
+            rows.append((c.entry_id, c.fused + prior))
+        scored = []
+        for entry_id, total in rows:
+            margin = total - max((t for e, t in rows if e != entry_id), default=0.0)
+            coverage = self.lexical.coverage(r.query, entry_id)
+            cos = r.cosine.get(entry_id, r.median)
+            conf = cfg.confidence(cos, coverage, cos - r.median, margin)
+            scored.append(Scored(entry_id, total, conf, cos, coverage, cos - r.median, margin))
         return sorted(scored, key=lambda s: -s.fused)
+
+    def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
+        return self.score(self.retrieve(query, use_dense, use_lexical))
 
     def _related(self, chosen: str, ranked: list[Scored], limit: int = 3) -> tuple[KnowledgeEntry, ...]:
         """Plausible runners-up first, then nearby entries of the same topic."""
@@ -125,7 +156,7 @@ class Answerer:
         decision = Decision(Kind.DONT_KNOW, None, 0.0)
         related: tuple[KnowledgeEntry, ...] = ()
         if problem is None:
-            query = self.normalizer.normalize(text)
+            query = self.normalizer.normalize(question)  # raw: line breaks end sentences
             if not any(t.isalpha() for t in fold(query.text)):
                 problem = InputKind.NO_WORDS
             else:
@@ -138,4 +169,5 @@ class Answerer:
             entry=self.entries.get(decision.entry_id) if decision.entry_id else None,
             score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
             related=related, query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            search_keywords=self.cues.keywords(" ".join(c.said for c in query.clauses)) if query else "",
         )

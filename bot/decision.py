@@ -33,6 +33,10 @@ class DecisionConfig:
     clarify_at: float        # confidence a candidate needs to be offered as an option
     clarify_margin: float    # fused-score gap under which two confident candidates are "too close"
     w_gap: float = 0.0       # logistic weight of (top dense cosine − median cosine over all entries)
+    w_margin: float = 0.0    # logistic weight of the fused-score lead over the next candidate
+    w_title: float = 0.0     # fused-score weight of the share of the entry's title the question mentions
+    w_agree: float = 0.0     # fused-score bonus when the entry's intent is the one asked (how, compare, cost…)
+    w_clash: float = 0.0     # fused-score penalty when the entry is about a specific intent not asked
     vague_min_covering: int = 99  # this many candidates contain every word of the question → ask which one
     province_boost: float = 0.15  # fused-score bonus for an entry local to the configured province
     max_options: int = 3
@@ -43,8 +47,8 @@ class DecisionConfig:
         data = yaml.safe_load(Path(path or DEFAULT_FILE).read_text(encoding="utf-8"))
         return cls(**data)
 
-    def confidence(self, dense: float, coverage: float, gap: float = 0.0) -> float:
-        z = self.bias + self.w_dense * dense + self.w_coverage * coverage + self.w_gap * gap
+    def confidence(self, dense: float, coverage: float, gap: float = 0.0, margin: float = 0.0) -> float:
+        z = self.bias + self.w_dense * dense + self.w_coverage * coverage + self.w_gap * gap + self.w_margin * margin
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -57,6 +61,7 @@ class Scored:
     dense: float = 0.0      # raw cosine, kept for calibration
     coverage: float = 0.0   # lexical coverage, kept for calibration
     gap: float = 0.0        # cosine above the median entry: how much this entry stands out
+    margin: float = 0.0     # fused-score lead over the best other candidate (negative when behind)
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,21 @@ confirmation shown to the citizen get the restored Vietnamese text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-import yaml
 from rapidfuzz.distance import OSA
 from rapidfuzz import process
 
 from bot.diacritics import MIN_ACCENTED_SHARE, DiacriticRestorer
-from indexer.vntext import fold, has_diacritics, syllables
+from bot.shortforms import ShortForms
+from indexer.synonyms import Synonyms
+from indexer.build import entry_terms, plain
+from indexer.knowledge import KnowledgeEntry
+from indexer.vntext import clauses, fold, has_diacritics, syllables
 
 MAX_QUERY_CHARS = 500
 MAX_TOKEN_CHARS = 30  # longer "words" are pasted junk, not Vietnamese
-_MAX_KEY_WORDS = 4
 # A well-formed Vietnamese syllable (folded). Anything else unknown is a typo candidate.
 _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
@@ -30,26 +32,12 @@ _SYLLABLE = re.compile(
 
 
 @dataclass(frozen=True)
-class Synonyms:
-    """Staff-edited abbreviations (replaced) and synonyms (added), keyed by folded words."""
-    abbreviations: dict[str, str] = field(default_factory=dict)
-    synonyms: dict[str, str] = field(default_factory=dict)
-    fillers: frozenset[str] = frozenset()  # politeness and filler phrases dropped before matching
-
-    @classmethod
-    def load(cls, path: Path) -> "Synonyms":
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-
-        def table(section: str) -> dict[str, str]:
-            raw = data.get(section) or {}
-            if not isinstance(raw, dict):
-                raise ValueError(f"{path}: mục '{section}' phải là các cặp 'viết tắt: dạng đầy đủ'")
-            return {" ".join(fold(str(k)).split()): str(v).strip() for k, v in raw.items()}
-
-        fillers = data.get("bo_qua") or []
-        if not isinstance(fillers, list):
-            raise ValueError(f"{path}: mục 'bo_qua' phải là một danh sách (mỗi dòng bắt đầu bằng dấu -)")
-        return cls(table("viet_tat"), table("dong_nghia"), frozenset(" ".join(fold(str(f)).split()) for f in fillers))
+class Clause:
+    """One clause of the message (split at sentence ends and commas), normalised."""
+    text: str
+    terms: tuple[str, ...]
+    restored: bool
+    said: str = ""           # the citizen's own words, normalised, without the synonyms added for matching
 
 
 @dataclass(frozen=True)
@@ -59,6 +47,7 @@ class NormalizedQuery:
     terms: list[str]         # folded syllables for lexical matching
     restored: bool           # diacritics were added to the citizen's words
     corrections: tuple[tuple[str, str], ...] = ()
+    clauses: tuple[Clause, ...] = ()
 
 
 def is_syllable(token: str) -> bool:
@@ -68,37 +57,20 @@ def is_syllable(token: str) -> bool:
 class QueryNormalizer:
     def __init__(self, synonyms: Synonyms, vocabulary: set[str], bigrams: set[tuple[str, str]],
                  restorer: DiacriticRestorer) -> None:
-        self._synonyms = synonyms
+        self._shortforms = ShortForms(synonyms)
         self._vocab = vocabulary
         self._vocab_list = sorted(vocabulary)
         self._bigrams = bigrams
         self._restorer = restorer
 
-    def _expand(self, tokens: list[str]) -> tuple[list[str], set[int]]:
-        """Drop fillers, replace abbreviations, append synonyms; returns tokens and positions not to touch."""
-        out: list[str] = []
-        fixed: set[int] = set()
-        added: list[str] = []
-        i = 0
-        while i < len(tokens):
-            for n in range(min(_MAX_KEY_WORDS, len(tokens) - i), 0, -1):
-                key = " ".join(fold(t) for t in tokens[i:i + n])
-                if key in self._synonyms.fillers and n < len(tokens):
-                    i += n
-                    break
-                if key in self._synonyms.abbreviations:
-                    words = syllables(self._synonyms.abbreviations[key])
-                    fixed.update(range(len(out), len(out) + len(words)))
-                    out += words
-                    i += n
-                    break
-                if key in self._synonyms.synonyms:
-                    added += syllables(self._synonyms.synonyms[key])
-            else:
-                out.append(tokens[i])
-                i += 1
-        fixed.update(range(len(out), len(out) + len(added)))
-        return out + added, fixed
+    @classmethod
+    def for_entries(cls, entries: Iterable[KnowledgeEntry], synonyms: Synonyms) -> "QueryNormalizer":
+        """A normaliser whose vocabulary and diacritics model come from the knowledge entries."""
+        entries = list(entries)
+        restorer = DiacriticRestorer.trained_on(
+            text for e in entries for text in (e.title, *e.questions, plain(e.body)))
+        vocabulary = {t for e in entries for t in entry_terms(e) if "_" not in t} | synonyms.key_words
+        return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
 
     def _correct(self, token: str) -> list[str]:
         """Typo-tolerant mapping of one unknown folded token onto the KB vocabulary."""
@@ -114,37 +86,38 @@ class QueryNormalizer:
         best = process.extractOne(token, self._vocab_list, scorer=OSA.distance, score_cutoff=limit)
         return [best[0]] if best else [token]
 
-    def _restore(self, words: list[str], typed: list[str]) -> list[str]:
-        """Add diacritics only to a question typed (mostly) without them.
-
-        In a question typed with diacritics an unmarked word is meant that way
-        ("tối nay" must not become "tối này").
-        """
-        marked = sum(1 for t in typed if has_diacritics(t))
-        if typed and marked / len(typed) >= MIN_ACCENTED_SHARE:
-            return words
-        return self._restorer.restore(words)
-
-    def normalize(self, text: str) -> NormalizedQuery:
-        tokens = [t for t in syllables(text[:MAX_QUERY_CHARS]) if len(t) <= MAX_TOKEN_CHARS]
-        original = " ".join(tokens)
-        tokens, fixed = self._expand(tokens)
+    def _clause(self, typed: list[str], restore: bool) -> tuple[Clause, list[tuple[str, str]]]:
+        """One clause: short forms, typo fixes, then diacritics (the language model never crosses clauses)."""
+        e = self._shortforms.expand(typed)
         words: list[str] = []
         corrections: list[tuple[str, str]] = []
-        for pos, tok in enumerate(tokens):
-            if pos in fixed or has_diacritics(tok):
+        for pos, tok in enumerate(e.words):
+            if pos in e.fixed or has_diacritics(tok):
                 words.append(tok)
                 continue
             fixed_tok = self._correct(tok)
             if fixed_tok != [tok]:
                 corrections.append((tok, " ".join(fixed_tok)))
             words += fixed_tok
-        restored_words = self._restore(words, typed=original.split())
-        restored = restored_words != words
+        shown = self._restorer.restore(words) if restore else words
+        return Clause(" ".join(shown + e.added), tuple(fold(w) for w in words + e.added), shown != words,
+                      " ".join(shown)), corrections
+
+    def normalize(self, text: str) -> NormalizedQuery:
+        parts = [[t for t in syllables(c) if len(t) <= MAX_TOKEN_CHARS] for c in clauses(text[:MAX_QUERY_CHARS])]
+        typed = [t for part in parts if part for t in part]
+        # Diacritics are added only to a question typed (mostly) without them: in a question typed with
+        # diacritics an unmarked word is meant that way ("tối nay" must not become "tối này").
+        restore = bool(typed) and sum(map(has_diacritics, typed)) / len(typed) < MIN_ACCENTED_SHARE
+        done = [self._clause(part, restore) for part in parts if part]
+        kept = tuple(c for c, _ in done if c.terms)
+        if not kept and typed:  # only fillers ("ạ"): keep what was typed rather than nothing
+            kept = (Clause(" ".join(typed), tuple(fold(t) for t in typed), False, " ".join(typed)),)
         return NormalizedQuery(
-            original=original,
-            text=" ".join(restored_words),
-            terms=[fold(w) for w in words],
-            restored=restored,
-            corrections=tuple(corrections),
+            original=" ".join(typed),
+            text=" ".join(c.text for c in kept),
+            terms=[t for c in kept for t in c.terms],
+            restored=any(c.restored for c in kept),
+            corrections=tuple(fix for _, fixes in done for fix in fixes),
+            clauses=kept,
         )

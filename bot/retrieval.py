@@ -11,7 +11,7 @@ from bot.normalize import NormalizedQuery
 from indexer.build import entry_terms
 from indexer.embedder import Embedder
 from indexer.store import IndexSnapshot
-from indexer.vntext import lexical_terms
+from indexer.vntext import fold, lexical_terms, syllables
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class LexicalRetriever:
         self._bm25 = snapshot.lexical
         self._ids = [e.id for e in snapshot.entries]
         self._doc_terms = {e.id: set(entry_terms(e)) for e in snapshot.entries}
+        self._title_terms = {e.id: set(fold(" ".join(syllables(e.title))).split()) for e in snapshot.entries}
         n = len(self._ids)
         df: dict[str, int] = {}
         for terms in self._doc_terms.values():
@@ -61,10 +62,6 @@ class LexicalRetriever:
                     df[t] = df.get(t, 0) + 1
         self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
-
-    @property
-    def vocabulary(self) -> set[str]:
-        return set(self._idf)
 
     def search(self, query: NormalizedQuery, k: int) -> list[Hit]:
         if not query.terms:
@@ -86,3 +83,14 @@ class LexicalRetriever:
         weight = {t: self._idf.get(t, self._unknown_idf) for t in terms}
         total = sum(weight.values())
         return sum(w for t, w in weight.items() if t in doc) / total if total else 0.0
+
+    def title_coverage(self, query: NormalizedQuery, entry_id: str) -> float:
+        """IDF-weighted share of the entry's title words the question contains (0..1).
+
+        "quên passcode" names the passcode entry's subject even when a longer
+        message also mentions the password.
+        """
+        title = self._title_terms.get(entry_id, set())
+        total = sum(self._idf.get(t, self._unknown_idf) for t in title)
+        asked = set(query.terms)
+        return sum(self._idf.get(t, self._unknown_idf) for t in title if t in asked) / total if total else 0.0

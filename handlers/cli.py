@@ -36,6 +36,7 @@ def answer_json(answer: Answer) -> dict:
         "links": [{"title": link.title, "url": link.url} for link in entry.links] if entry else [],
         "suggestions": [e.title for e in answer.options],
         "latency_ms": answer.latency_ms,
+        "search_keywords": answer.search_keywords,
     }
 
 
@@ -97,6 +98,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"HẾT HẠN {e.path}: thông tin chỉ đúng đến {e.valid_until:%d/%m/%Y} (valid_until), cần rà soát lại")
     for a, qa, b, qb, score in report.duplicates:
         print(f"TRÙNG {a} «{qa}» ~ {b} «{qb}» ({score:.0f}%)")
+    for collision in report.collisions:
+        print(f"CẢNH BÁO {collision}")
     print("Kiểm tra đạt." if report.ok else "Kiểm tra KHÔNG đạt: hãy sửa các mục trên.")
     return 0 if report.ok else 1
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from indexer.collisions import Collision, folding_collisions
 from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
+from indexer.synonyms import Synonyms
 from indexer.vntext import fold
 
 NEAR_DUPLICATE = 92  # token-sort similarity (0-100) of two folded questions
@@ -23,6 +25,7 @@ class CheckReport:
     expired: list[KnowledgeEntry] = field(default_factory=list)  # past their `valid_until`
     duplicates: list[tuple[str, str, str, str, float]] = field(default_factory=list)
     empty_topics: list[str] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)  # warnings only: they do not fail the check
 
     @property
     def ok(self) -> bool:
@@ -59,6 +62,8 @@ def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: in
         data = yaml.safe_load(syn.read_text(encoding="utf-8")) if syn.exists() else {}
         if not isinstance(data, dict):
             raise ValueError("tệp phải gồm các mục 'viet_tat' và 'dong_nghia'")
+        if syn.exists():
+            report.collisions = folding_collisions(Synonyms.load(syn), entries)
     except (yaml.YAMLError, ValueError) as exc:
         report.problems.append(Problem(SYNONYMS_FILE, "(tệp)", f"không đọc được: {exc}"))
     report.per_topic = Counter(e.topic for e in entries)

@@ -17,6 +17,8 @@ _VOWELS = set("aăâeêioôơuưy")
 # Zero-width and bidi control characters people paste from apps and web pages.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u034f\u180e]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Where a clause ends: line breaks, sentence punctuation, commas (not inside numbers: 1.000, 1,5).
+_CLAUSE_END = re.compile(r"[\n\r?!;…]+|[.,](?!\d)")
 
 
 def clean(text: str) -> str:
@@ -96,6 +98,11 @@ def fold(text: str) -> str:
 def syllables(text: str) -> list[str]:
     """Lowercase word tokens (syllables, numbers, latin words) of canonical text."""
     return [m.group(0) for m in _WORD.finditer(canonical(text).lower())]
+
+
+def clauses(text: str) -> list[str]:
+    """Cleaned clauses of a message, split where a sentence or a comma would end one."""
+    return [c for c in (clean(part) for part in _CLAUSE_END.split(text)) if c]
 
 
 def has_diacritics(text: str) -> bool:

@@ -27,11 +27,11 @@ async def setup(small_kb, tmp_path):
     b = storage.add_team("Tổ Thạch Hà", "ha-tinh", "Hà Tĩnh", "Xã Thạch Hà")
     site.accounts.create_user("admin1", PASSWORD, Role.ADMIN.value)
     site.accounts.create_user("lan", PASSWORD, Role.MEMBER.value, a.id)
-    votes = [("u1", "Quên mật khẩu VNeID thì làm sao?", "up", None, None),
+    votes = [("u1", "quên mật khẩu VNeID", "up", None, None),
              ("u2", "Không nhận được mã OTP", "down", "Khó hiểu", SCRIPT),
              ("u3", "Làm định danh mức 2 ở đâu?", "up", None, None),
              ("u4", "Không nhận được mã OTP", "down", "Sai thông tin", FORMULA),
-             ("u5", "Quên mật khẩu VNeID thì làm sao?", "up", None, None)]
+             ("u5", "quên mật khẩu VNeID", "up", None, None)]
     for user, question, value, reason, comment in votes:
         chat = Chat(services.dialogue, user=user, channel="web" if user != "u3" else "zalo")
         await chat(question)
@@ -143,4 +143,4 @@ async def test_a_members_report_is_their_own_team(setup):
     rows = read_csv(await (await client.get("/admin/export/summary.csv")).read())
     assert {r["Tổ"] for r in rows} == {"Tổ Cẩm Xuyên"}
     ratings = read_csv(await (await client.get("/admin/export/ratings.csv")).read())
-    assert [r["Câu hỏi"] for r in ratings] == ["Quên mật khẩu VNeID thì làm sao?"]
+    assert [r["Câu hỏi"] for r in ratings] == ["quên mật khẩu VNeID"]

@@ -10,7 +10,8 @@ import pytest
 from handlers.cli import parser
 from tests.conftest import REPO
 
-FIELDS = {"question", "matched", "entry_id", "title", "score", "answer", "links", "suggestions", "latency_ms"}
+FIELDS = {"question", "matched", "entry_id", "title", "score", "answer", "links", "suggestions", "latency_ms",
+          "search_keywords"}
 
 
 @pytest.fixture(scope="module")

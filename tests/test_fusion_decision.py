@@ -30,6 +30,11 @@ def test_confidence_grows_with_both_signals():
     assert CFG.confidence(0.95, 0.9) > CFG.confidence(0.95, 0.2) > CFG.confidence(0.80, 0.2)
 
 
+def test_confidence_grows_with_the_lead_over_the_runner_up():
+    cfg = DecisionConfig(**{**CFG.__dict__, "w_margin": 3.0})
+    assert cfg.confidence(0.9, 0.5, 0.1, margin=0.3) > cfg.confidence(0.9, 0.5, 0.1, margin=0.0)
+
+
 def s(eid, fused, conf):
     return Scored(eid, fused, conf)
 

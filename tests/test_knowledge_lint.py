@@ -60,7 +60,7 @@ def test_synonyms_file_loads():
     syn = Synonyms.load(KB / SYNONYMS_FILE)
     assert syn.abbreviations["ko"] == "không" and syn.abbreviations["dk"] == "đăng ký"
     assert syn.abbreviations["cccd"] == "căn cước công dân"
-    assert "cho em hoi" in syn.fillers
+    assert "cho em hỏi" in syn.fillers
 
 
 PORTAL = "https://dichvucong.gov.vn"

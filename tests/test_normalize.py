@@ -1,8 +1,11 @@
 import pytest
 
 from bot.diacritics import DiacriticRestorer
-from bot.normalize import QueryNormalizer, Synonyms, is_syllable
+from bot.normalize import QueryNormalizer, is_syllable
+from indexer.synonyms import Synonyms
+from indexer.knowledge import SYNONYMS_FILE, load_knowledge
 from indexer.vntext import fold, syllables
+from tests.conftest import REPO
 
 KB_TEXT = [
     "Đăng ký tài khoản định danh điện tử mức 2 ở công an xã",
@@ -75,16 +78,66 @@ def test_syllable_shape(token, ok):
     assert is_syllable(token) is ok
 
 
-def test_synonyms_file_loads_with_folded_keys(tmp_path):
+def test_synonyms_file_loads_with_keys_as_typed(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text("viet_tat:\n  Đk: đăng ký\ndong_nghia:\n  bằng lái: giấy phép lái xe\n", encoding="utf-8")
     syn = Synonyms.load(path)
-    assert syn.abbreviations == {"dk": "đăng ký"}
-    assert syn.synonyms == {"bang lai": "giấy phép lái xe"}
+    assert syn.abbreviations == {"đk": "đăng ký"}
+    assert syn.synonyms == {"bằng lái": "giấy phép lái xe"}
 
 
 def test_fillers_are_dropped_but_never_the_whole_question():
     restorer = DiacriticRestorer.trained_on(KB_TEXT)
-    n = QueryNormalizer(Synonyms(fillers=frozenset({"cho em hoi", "a"})), {"otp"}, set(), restorer)
+    n = QueryNormalizer(Synonyms(fillers=frozenset({"cho em hỏi", "ạ"})), {"otp"}, set(), restorer)
     assert n.normalize("cho em hỏi mã otp ạ").terms == ["ma", "otp"]
     assert n.normalize("ạ").terms == ["a"]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> QueryNormalizer:
+    """The normaliser as the bot builds it: the real synonyms.yaml and the real knowledge text."""
+    entries, _ = load_knowledge(REPO / "knowledge")
+    return QueryNormalizer.for_entries(entries, Synonyms.load(REPO / "knowledge" / SYNONYMS_FILE))
+
+
+# Normalisation must keep meaning: (as typed, words the normalised text must have, words it must not have).
+REGRESSIONS = [
+    ("nhận kết quả tại nhà", ["nhà"], []),
+    ("nhan ket qua tai nha a", ["nhà"], []),
+    ("Cảm ơn nha, nhận tại nhà được không", ["nhà"], ["cảm"]),
+    ("làm hộ chiếu ở đâu giúp em với nha", ["hộ chiếu"], ["với", "nha", "giúp"]),
+    ("kết hôn với người nước ngoài", ["với"], []),
+    ("điện thoại bị hỏng", ["hỏng"], ["không"]),
+    ("dien thoai bi hong", ["hỏng"], ["không"]),
+    ("sổ hồng", ["hồng"], ["không"]),
+    ("so hong", ["hồng"], ["không"]),
+    ("hong nhan duoc otp", ["không"], []),
+    ("mk muốn hỏi cách đăng ký", ["mình"], ["mật khẩu"]),
+    ("quên mk vneid", ["quên mật khẩu"], ["mình"]),
+    ("cho mk hỏi đổi mk thế nào", ["đổi mật khẩu"], ["mình"]),
+    ("phí làm hộ chiếu 200k", ["200 nghìn đồng"], ["không"]),
+    ("k nhận được mã otp", ["không nhận"], []),
+    ("gửi 2kg giấy tờ", ["2 kg"], ["không"]),
+    ("kg biết làm", ["không biết"], []),
+    ("lệ phí bn", ["bao nhiêu"], []),
+    ("bn ơi mình muốn hỏi", [], ["bao nhiêu"]),
+    ("hết bn tiền", ["bao nhiêu tiền"], []),
+    ("lương 5tr", ["5 triệu"], []),
+    ("đổi cmt sang cccd", ["chứng minh nhân dân", "căn cước công dân"], []),
+    ("đọc cmt bên dưới", ["bình luận"], ["chứng minh"]),
+    ("cmt", ["cmt"], ["chứng minh", "bình luận"]),
+    ("vay vốn ngân hàng", ["vay"], []),
+    ("khoản vay mua nhà", ["vay", "nhà"], []),
+    ("làm sao vậy", [], ["vậy"]),
+    ("bằng lái hạng A", ["hạng a"], []),
+    ("đk vneid đc ko ạ", ["đăng ký", "được không"], []),
+]
+
+
+@pytest.mark.parametrize("typed, keep, lose", REGRESSIONS)
+def test_normalisation_keeps_meaning(shipped, typed, keep, lose):
+    text = f" {shipped.normalize(typed).text} "
+    for words in keep:
+        assert f" {words} " in text, (typed, text)
+    for words in lose:
+        assert f" {words} " not in text, (typed, text)

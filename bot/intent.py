@@ -1,0 +1,51 @@
+"""What a question asks for (how, what, compared with, failed, cost, time…), from cue phrases.
+
+An entry's intent is read from its own title and questions the same way, so the
+ranking can prefer the entry whose intent matches the question's and the
+search keywords can leave the question words out. Cues live in question_intents.yaml.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from indexer.vntext import fold, syllables
+
+DEFAULT_FILE = Path(__file__).with_name("question_intents.yaml")
+
+
+@dataclass(frozen=True)
+class IntentCues:
+    cues: dict[str, tuple[str, ...]]   # intent → folded cue phrases
+    specific: frozenset[str]           # intents an entry must be asked for
+    not_keywords: frozenset[str]       # folded words that never describe the subject
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "IntentCues":
+        data = yaml.safe_load(Path(path or DEFAULT_FILE).read_text(encoding="utf-8"))
+        cues = {k: tuple(" ".join(fold(str(c)).split()) for c in v) for k, v in data["intents"].items()}
+        return cls(cues, frozenset(data["specific"]), frozenset(fold(str(w)) for w in data["not_keywords"]))
+
+    def of(self, terms: Sequence[str]) -> frozenset[str]:
+        """Intents whose cue phrase occurs in these folded words."""
+        text = f" {' '.join(terms)} "
+        return frozenset(k for k, phrases in self.cues.items() if any(f" {p} " in text for p in phrases))
+
+    def profile(self, texts: Iterable[str]) -> dict[str, float]:
+        """Share of the texts (an entry's title and questions) that carry each intent."""
+        found = [self.of(fold(" ".join(syllables(t))).split()) for t in texts]
+        return {k: sum(k in f for f in found) / len(found) for k in self.cues} if found else {}
+
+    def match(self, asked: frozenset[str], profile: dict[str, float]) -> tuple[float, float]:
+        """(agreement, mismatch): intents asked that the entry is about, specific intents it is about unasked."""
+        agree = sum(profile.get(k, 0.0) for k in asked)
+        clash = sum(profile.get(k, 0.0) for k in self.specific - asked)
+        return agree, clash
+
+    def keywords(self, text: str, limit: int = 8) -> str:
+        """The subject words of a normalised question, for a search box: question words and politeness left out."""
+        words = [w for w in dict.fromkeys(syllables(text)) if fold(w) not in self.not_keywords]
+        return " ".join(words[:limit])
