@@ -67,7 +67,7 @@ async def test_a_citizens_script_is_shown_as_text_on_admin_pages(small_kb, tmp_p
     site.accounts.create_user("admin1", PASSWORD, Role.ADMIN.value)
     for user, vote in (("c1", "Hài lòng 👍"), ("c2", "Chưa hài lòng"), ("c3", "Hài lòng 👍")):
         chat = Chat(services.dialogue, user=user, channel="web")
-        await chat("Quên mật khẩu VNeID thì làm sao?")
+        await chat("quên mật khẩu VNeID")
         await chat.press(vote)
         if vote.startswith("Chưa"):
             await chat.press("Khó hiểu")
