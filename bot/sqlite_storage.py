@@ -215,8 +215,13 @@ class SqliteStorage(SqliteDeskTables):
         return Callback(**{k: rows[0][k] for k in Callback.__dataclass_fields__}) if rows else None
 
     def delete_callback(self, need_id: int) -> bool:
-        with self._lock, self.db.conn:
-            return self.db.execute("DELETE FROM callbacks WHERE need_id = ?", [need_id]).rowcount > 0
+        """Delete the number; secure_delete zeroes its page and the checkpoint clears it from the WAL file too."""
+        with self._lock:
+            with self.db.conn:
+                deleted = self.db.execute("DELETE FROM callbacks WHERE need_id = ?", [need_id]).rowcount > 0
+            if deleted:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return deleted
 
     # consent and sessions
     def record_consent(self, user: str, channel: str, notice_version: str) -> bool:
