@@ -20,7 +20,6 @@ import logging
 import re
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from aiohttp import web
