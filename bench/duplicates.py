@@ -19,8 +19,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from harness import (CHANNELS, DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, session, telegram_update,
-                     zalo_event)
+from harness import (CHANNELS, DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, machine_note, session,
+                     telegram_update, zalo_event)
 
 from bot.identity import user_key
 
@@ -136,6 +136,7 @@ def main() -> int:
     ap.add_argument("--index-dir", type=Path, default=DEFAULT_INDEX)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    print(machine_note())
     with tempfile.TemporaryDirectory(prefix="dvcbot-duplicates-") as tmp:
         return 0 if asyncio.run(run(args, Path(tmp))) else 1
 

@@ -23,7 +23,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from harness import DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, session, telegram_update, zalo_event
+from harness import (DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, machine_note, session, telegram_update,
+                     zalo_event)
 
 from bot.identity import user_key
 from bot.markup import to_plain
@@ -169,6 +170,7 @@ def main() -> int:
     ap.add_argument("--index-dir", type=Path, default=DEFAULT_INDEX)
     ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args()
+    print(machine_note())
     with tempfile.TemporaryDirectory(prefix="dvcbot-faults-") as tmp:
         return 0 if asyncio.run(run(args, Path(tmp))) else 1
 

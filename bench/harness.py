@@ -142,6 +142,14 @@ class Fakes:
             self.inbox["zalo"].add(attempt["user"], zalo_wire(attempt))
 
 
+def machine_note() -> str:
+    """How busy the machine is: every figure printed depends on it."""
+    one, five, fifteen = os.getloadavg()
+    threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY") if k in os.environ}
+    return (f"machine: {len(os.sched_getaffinity(0))} cores, load average {one:.1f} / {five:.1f} / {fifteen:.1f} "
+            f"(1 / 5 / 15 min){', ' + str(threads) if threads else ''}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from harness import (CHANNELS, DEFAULT_INDEX, REPO, SECRET, Fakes, Platforms, Server, expected_messages, percentile,
-                     replies_from_json, session, telegram_update, zalo_event)
+from harness import (CHANNELS, DEFAULT_INDEX, REPO, SECRET, Fakes, Platforms, Server, expected_messages,
+                     machine_note, percentile, replies_from_json, session, telegram_update, zalo_event)
 
 from bot.conversation import Reply
 from bot.identity import user_key
@@ -307,6 +307,7 @@ def main() -> int:
     ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment for the server, e.g. OMP_WAIT_POLICY=passive (repeatable)")
     args = ap.parse_args()
+    print(machine_note())
     args.server_env = dict(item.split("=", 1) for item in args.server_env)
     if args.server_env:
         print(f"server environment: {args.server_env}")

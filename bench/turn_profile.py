@@ -13,6 +13,7 @@ import argparse
 import cProfile
 import functools
 import json
+import os
 import pstats
 import random
 import sqlite3
@@ -160,6 +161,9 @@ def main() -> int:
     ap.add_argument("--index-dir", type=Path, default=REPO / "var" / "index")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
+    one, five, _ = os.getloadavg()
+    omp = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY") if k in os.environ}
+    print(f"machine: {len(os.sched_getaffinity(0))} cores, load average {one:.1f} / {five:.1f} (1 / 5 min) {omp or ''}")
     with tempfile.TemporaryDirectory(prefix="dvcbot-profile-") as tmp:
         settings = Settings(knowledge_dir=REPO / "knowledge", data_dir=Path(tmp), index_dir=args.index_dir,
                             database=Path(tmp) / "dvcbot.db", secret="profile")

@@ -7,9 +7,17 @@ plain text for Zalo and the terminal) and never passes it through raw.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit; every payload must fit it
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """Text that can be stored and sent: JSON's "\\ud800" decodes to a lone surrogate, which is no character at
+    all and which SQLite and every channel refuse to encode; it becomes U+FFFD (the replacement character)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,7 @@ class Button:
     url: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "title", well_formed(self.title))
         if (self.payload is None) == (self.url is None):
             raise ValueError("a button has exactly one of payload or url")
         if self.payload is not None and len(self.payload.encode()) > MAX_PAYLOAD_BYTES:
@@ -31,6 +40,9 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     entry_id: str | None = None   # set on the bubble that answers from a knowledge entry (it gets rated)
+
+    def __post_init__(self) -> None:  # e.g. a team member's answer pasted with a broken character
+        object.__setattr__(self, "text", well_formed(self.text))
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,12 @@ class Incoming:
     payload: str | None = None
     message_id: str | None = None
     address: str | None = None
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                object.__setattr__(self, f.name, well_formed(value))
 
     def __repr__(self) -> str:  # keeps the raw user id and address out of logs and tracebacks
         return f"Incoming(channel={self.channel!r}, message_id={self.message_id!r})"

@@ -54,6 +54,9 @@ COMMANDS: dict[str, dict[str, str]] = {
     "huy": {"text": "hủy"},
     "xoadulieu": {"text": "xóa dữ liệu của tôi"},
 }
+# what json.loads and Update.de_json raise on a body that is not a Telegram update (wrong types inside, e.g.
+# "entities": [null] or "date": 1e30)
+_NOT_AN_UPDATE = (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, IndexError, OverflowError)
 NON_TEXT = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL
 T = TypeVar("T")
 
@@ -276,7 +279,7 @@ class TelegramChannel:
             update = Update.de_json(body, self.application.bot) if isinstance(body, dict) else None
         except web.HTTPRequestEntityTooLarge:
             return web.json_response({"error": "too large"}, status=413)
-        except (ValueError, UnicodeDecodeError, KeyError, TypeError):
+        except _NOT_AN_UPDATE:
             update = None
         if update is None:
             return web.json_response({"error": "not a Telegram update"}, status=400)

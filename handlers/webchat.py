@@ -15,7 +15,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.conversation import Incoming, reply_to_dict
+from bot.conversation import Incoming, reply_to_dict, well_formed
 from bot.delivery import QueueSender
 from bot.ratelimit import Verdict
 from bot.wording import say
@@ -45,7 +45,7 @@ def client_address(request: web.Request, behind_proxy: bool) -> str:
 
 
 def _user_id(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() and len(value) <= MAX_ID else None
+    return well_formed(value.strip()) if isinstance(value, str) and value.strip() and len(value) <= MAX_ID else None
 
 
 def parse_chat(body: object) -> Incoming | str:
@@ -55,7 +55,8 @@ def parse_chat(body: object) -> Incoming | str:
     user = _user_id(body.get("user"))
     if user is None:
         return "Thiếu trường 'user' (mã người dùng dạng chữ, tối đa 128 ký tự)."
-    text, payload, message_id = body.get("text"), body.get("payload"), body.get("message_id")
+    text, payload, message_id = (well_formed(v) if isinstance(v, str) else v
+                                 for v in (body.get("text"), body.get("payload"), body.get("message_id")))
     if (text is None) == (payload is None):
         return "Cần đúng một trong hai trường 'text' (câu hỏi) hoặc 'payload' (nút đã bấm)."
     if text is not None and (not isinstance(text, str) or len(text) > MAX_TEXT):

@@ -22,7 +22,7 @@ from typing import AsyncIterator, Coroutine, Sequence
 
 from aiohttp import web
 
-from bot.conversation import Button, Incoming, Reply
+from bot.conversation import Button, Incoming, Reply, well_formed
 from bot.delivery import DeliveryResult, DeliveryStatus
 from bot.markup import split_text, to_plain
 from bot.redact import redact
@@ -68,7 +68,7 @@ def _id(value: object) -> str | None:
     """Zalo ids are strings of digits; accept a number too, refuse anything else."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    text = str(value).strip()
+    text = well_formed(str(value).strip())
     return text if text and len(text) <= MAX_ID else None
 
 

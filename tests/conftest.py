@@ -126,7 +126,9 @@ def services(real_settings, real_library, dialogue, tmp_path):
 
     from handlers.app import Services
 
-    settings = dataclasses.replace(real_settings, database=tmp_path / "dvcbot.db", data_dir=tmp_path)
+    # the tests drive one citizen faster than anyone types; the rate limits have tests of their own (test_abuse.py)
+    settings = dataclasses.replace(real_settings, database=tmp_path / "dvcbot.db", data_dir=tmp_path,
+                                   rate_per_minute=0, rate_per_ip_per_minute=0)
     return Services(settings, real_library, dialogue.storage, dialogue)
 
 
