@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -22,12 +23,16 @@ from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry
 from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
 from indexer.vntext import fold, lexical_terms, syllables
 
+TEXT_RULES = 2  # bump when plain(), entry_terms() or dense_texts() change, so existing indexes are rebuilt
 _MARKUP = re.compile(r"[*_`#>\[\]()]|https?://\S+")
+# "xem “Tiêu đề mục khác”" points the reader to another entry; its words describe that entry, so matching them
+# here made a signing entry outrank the registration entry it refers to
+_CROSS_REFERENCE = re.compile(r"\bxem\s+“[^”\n]*”", re.IGNORECASE)
 
 
 def plain(markdown: str) -> str:
-    """Body text without Markdown markup or URLs, for embedding and matching."""
-    return " ".join(_MARKUP.sub(" ", markdown).split())
+    """Body text without Markdown markup, URLs or cross-references, for embedding and matching."""
+    return " ".join(_MARKUP.sub(" ", _CROSS_REFERENCE.sub(" ", markdown)).split())
 
 
 def entry_terms(entry: KnowledgeEntry) -> list[str]:
@@ -46,11 +51,17 @@ def dense_texts(entry: KnowledgeEntry) -> list[tuple[str, str, bool]]:
     return texts
 
 
+def embedded_hash(entry: KnowledgeEntry) -> str:
+    """Hash of exactly what is embedded, so unchanged entries are not re-embedded and changed text rules are."""
+    payload = json.dumps(dense_texts(entry), ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
 def knowledge_fingerprint(knowledge_dir: Path) -> str:
     """Hash of every file a build is made from, so any edit (a link, a date, a synonym) makes a new build."""
     folder = Path(knowledge_dir)
     files = entry_files(folder) + [folder / name for name in (CATALOG_FILE, SYNONYMS_FILE) if (folder / name).exists()]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"text-rules-{TEXT_RULES}".encode())
     for path in sorted(files):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]
@@ -81,7 +92,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     model_id = model_id_for(model_name)
     prev = _previous(index_dir, model_id)
     prev_hashes = prev.manifest.entries if prev else {}
-    hashes = {e.id: e.content_hash for e in entries}
+    hashes = {e.id: embedded_hash(e) for e in entries}
     fingerprint = knowledge_fingerprint(knowledge_dir)
     if prev and prev.manifest.fingerprint == fingerprint:
         return BuildReport(len(entries), 0, len(entries), time.perf_counter() - started, changed=False)

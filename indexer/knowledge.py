@@ -6,8 +6,6 @@ A bad file must fail the build with every problem named in plain Vietnamese
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,15 +106,6 @@ class KnowledgeEntry:
     path: str
     valid_until: dt.date | None = None
     links_checked: dt.date | None = None
-
-    @property
-    def content_hash(self) -> str:
-        """Hash of everything that is embedded, so unchanged entries are not re-embedded.
-
-        Any other edit (a link, a date, a synonym) still makes a new build: see indexer.build.knowledge_fingerprint.
-        """
-        payload = json.dumps([self.title, list(self.questions), self.body], ensure_ascii=False)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def expired(self, today: dt.date | None = None) -> bool:
         """True after `valid_until`: the time-bound rule the entry relies on may have changed."""

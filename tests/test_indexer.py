@@ -109,3 +109,12 @@ def test_bad_knowledge_leaves_live_index_untouched(small_kb, tmp_path):
     with pytest.raises(KnowledgeError):
         build_index(small_kb, idx, FAKE_MODEL, Factory(), progress=False)
     assert current_path(idx).resolve() == live and len(load_snapshot(idx).entries) == 3
+
+
+def test_a_cross_reference_to_another_entry_is_not_indexed_as_this_entrys_words():
+    from indexer.build import plain
+
+    body = "1. Đăng nhập bằng tài khoản **mức 2**.\n   > Chưa có mức 2: xem “Đăng ký tài khoản VNeID mức 2”."
+    text = plain(body)
+    assert "Đăng ký tài khoản" not in text
+    assert "Đăng nhập bằng tài khoản mức 2" in text and "Chưa có mức 2" in text
