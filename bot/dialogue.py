@@ -61,10 +61,17 @@ class Turn:
     unsaved: list[Reply] = field(default_factory=list)   # replies not yet written to storage
     forget: bool = False
     ask_place: bool = False   # a need was recorded and the citizen's commune is not known yet
+    prefetched: Answer | None = None   # retrieved before the turn's transaction (see Dialogue.handle)
 
     @property
     def you(self) -> str:
         return self.session.you
+
+    def ask(self, text: str) -> Answer:
+        """The answer to `text`; retrieval already done for it before the transaction is not done twice."""
+        if self.prefetched is not None and self.prefetched.question == text:
+            return self.prefetched
+        return self.answerer.ask(text)
 
 
 class Dialogue:
@@ -82,8 +89,24 @@ class Dialogue:
 
     # ---- entry point
     def handle(self, incoming: Incoming) -> list[Reply]:
+        """One citizen message in, the replies out; every write of the turn commits together, once.
+
+        Retrieval, the slow part, runs before the transaction so it never holds up other citizens' turns."""
         user = self.user_key(incoming.channel, incoming.user)
         text = (incoming.text or "").strip()
+        answerer = self.knowledge()   # one knowledge build for the whole turn
+        prefetched = self._prefetch(answerer, incoming, text)
+        with self.storage.transaction():
+            return self._handle(incoming, user, text, answerer, prefetched)
+
+    def _prefetch(self, answerer: Answerer, incoming: Incoming, text: str) -> Answer | None:
+        """The answer a typed question will need; nothing for buttons, commands and social phrases."""
+        if not text or incoming.payload or self._flows.command(text) or self._intents.match(text):
+            return None
+        return answerer.ask(text)
+
+    def _handle(self, incoming: Incoming, user: str, text: str, answerer: Answerer,
+                prefetched: Answer | None) -> list[Reply]:
         in_id = self.storage.add_message(user, incoming.channel, "in", redact(text) if text else None,
                                          payload=incoming.payload, message_id=incoming.message_id)
         if in_id is None:  # the channel delivered this message before: it was answered then
@@ -91,7 +114,7 @@ class Dialogue:
             return []
         if incoming.address:
             self.storage.save_address(user, incoming.channel, incoming.address)
-        turn = Turn(user, incoming.channel, in_id, self._load_session(user), self.knowledge())
+        turn = Turn(user, incoming.channel, in_id, self._load_session(user), answerer, prefetched=prefetched)
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
         if text:
@@ -326,7 +349,7 @@ class Dialogue:
             self._drop_pending(turn, "comment_dropped")
             return False
         if self._intents.is_question(text):
-            answer = turn.answerer.ask(text)
+            answer = turn.ask(text)
             if answer.kind == Kind.ANSWER.value:
                 turn.session.pending = None
                 turn.session.last_text = redact(text)
@@ -362,7 +385,7 @@ class Dialogue:
     # ---- questions and answers
     def _on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
-        answer = answer or turn.answerer.ask(text)
+        answer = answer or turn.ask(text)
         self.storage.set_outcome(turn.in_id, answer.kind)
         question = redact(text)
         turn.session.last_question = question
@@ -529,7 +552,7 @@ class Dialogue:
                 else say("what_stuck", n=str(pending.step), title=entry.title))
         self._ticket_replies(turn, receipt, what, offer_callback=True)
         if text:  # the citizen's own words may match another answer that helps at once
-            answer = turn.answerer.ask(text)
+            answer = turn.ask(text)
             if answer.kind == Kind.ANSWER.value and answer.entry and answer.entry.id != entry.id:
                 self._send(turn, Reply(self._say(turn, "stuck_try_this"),
                                        (Button(answer.entry.title, encode(Act.ENTRY, answer.entry.id)),)))

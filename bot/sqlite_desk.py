@@ -99,14 +99,14 @@ _JSON_FIELDS = ("need_ids", "questions", "links", "sources")
 
 
 class SqliteDeskTables:
-    """Desk tables on the SqliteStorage connection (self.db, self._lock)."""
+    """Desk tables on the SqliteStorage connection (self.db, self.transaction(), self._lock for reads)."""
 
     db: sqlite_utils.Database
 
     # teams and staff
     def add_team(self, name: str, province: str, province_name: str, commune: str,
                  telegram_chat_id: str | None = None, is_default: bool = False) -> Team:
-        with self._lock, self.db.conn:
+        with self.transaction():
             if is_default:
                 self.db.execute("UPDATE teams SET is_default = 0")
             pk = self.db["teams"].insert({"name": name, "province": province, "province_name": province_name,
@@ -115,7 +115,7 @@ class SqliteDeskTables:
             return _team(self.db["teams"].get(pk))
 
     def update_team(self, team_id: int, changes: dict) -> Team:
-        with self._lock, self.db.conn:
+        with self.transaction():
             if changes.get("is_default"):
                 self.db.execute("UPDATE teams SET is_default = 0")
             changes = {k: int(v) if k == "is_default" else v for k, v in changes.items()}
@@ -132,7 +132,7 @@ class SqliteDeskTables:
 
     def add_staff(self, username: str, name: str, password_hash: str, role: str, team_id: int | None = None,
                   telegram_user_id: str | None = None) -> StaffUser:
-        with self._lock, self.db.conn:
+        with self.transaction():
             if self.db["staff"].count_where("username = ?", [username]):
                 raise ValueError(f"tên đăng nhập '{username}' đã có")
             pk = self.db["staff"].insert({"username": username, "name": name, "password_hash": password_hash,
@@ -141,7 +141,7 @@ class SqliteDeskTables:
             return _staff(self.db["staff"].get(pk))
 
     def update_staff(self, staff_id: int, changes: dict) -> StaffUser:
-        with self._lock, self.db.conn:
+        with self.transaction():
             changes = {k: int(v) if k == "active" else v for k, v in changes.items()}
             return _staff(self.db["staff"].update(staff_id, changes).get(staff_id))
 
@@ -165,7 +165,7 @@ class SqliteDeskTables:
 
     # staff sessions and login throttling
     def add_staff_session(self, session: StaffSession) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["staff_sessions"].insert(dataclasses.asdict(session))
 
     def staff_session(self, token_hash: str) -> StaffSession | None:
@@ -174,19 +174,19 @@ class SqliteDeskTables:
         return StaffSession(**rows[0]) if rows else None
 
     def extend_staff_session(self, token_hash: str, expires_at: float) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db.execute("UPDATE staff_sessions SET expires_at = ? WHERE token_hash = ?", [expires_at, token_hash])
 
     def delete_staff_session(self, token_hash: str) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db.execute("DELETE FROM staff_sessions WHERE token_hash = ?", [token_hash])
 
     def delete_expired_staff_sessions(self, now: float) -> int:
-        with self._lock, self.db.conn:
+        with self.transaction():
             return self.db.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", [now]).rowcount
 
     def record_login_failure(self, username: str, ip: str, at: float) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["login_failures"].insert({"username": username, "ip": ip, "at": at})
 
     def login_failures(self, username: str, ip: str, since: float) -> list[float]:
@@ -196,7 +196,7 @@ class SqliteDeskTables:
         return [r[0] for r in rows]
 
     def clear_login_failures(self, username: str) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db.execute("DELETE FROM login_failures WHERE username = ?", [username])
 
     # needs
@@ -208,7 +208,7 @@ class SqliteDeskTables:
     def update_need(self, need_id: int, expected_status: NeedStatus, changes: dict) -> UnmetNeed | None:
         changes = {k: v.value if isinstance(v, NeedStatus) else v for k, v in changes.items()}
         sets = ", ".join(f"[{k}] = ?" for k in changes)
-        with self._lock, self.db.conn:
+        with self.transaction():
             cur = self.db.execute(f"UPDATE unmet_needs SET {sets}, updated_at = ? WHERE id = ? AND status = ?",
                                   [*changes.values(), _now(), need_id, NeedStatus(expected_status).value])
             if cur.rowcount != 1:
@@ -226,18 +226,18 @@ class SqliteDeskTables:
                 order_by="id")]
 
     def mark_announced(self, need_id: int, at: str) -> bool:
-        with self._lock, self.db.conn:
+        with self.transaction():
             return self.db.execute("UPDATE unmet_needs SET announced_at = ? WHERE id = ? AND announced_at IS NULL",
                                    [at, need_id]).rowcount == 1
 
     def route_need(self, need_id: int, team_id: int | None, at: str) -> bool:
-        with self._lock, self.db.conn:
+        with self.transaction():
             return self.db.execute("UPDATE unmet_needs SET team_id = ?, routed_at = ? WHERE id = ? AND routed_at IS NULL",
                                    [team_id, at, need_id]).rowcount == 1
 
     def add_need_event(self, need_id: int, action: str, staff_id: int | None, at: str,
                        detail: str | None = None) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["need_events"].insert({"need_id": need_id, "action": action, "staff_id": staff_id, "at": at,
                                            "detail": detail})
 
@@ -246,7 +246,7 @@ class SqliteDeskTables:
             return [NeedEvent(**r) for r in self.db["need_events"].rows_where("need_id = ?", [need_id], order_by="id")]
 
     def save_place(self, user: str, province: str | None, team_id: int | None, skipped: bool) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["citizen_places"].upsert({"user": user, "province": province, "team_id": team_id,
                                               "skipped": int(skipped), "updated_at": _now()}, pk="user")
 
@@ -264,7 +264,7 @@ class SqliteDeskTables:
         return CitizenPlace(row["user"], row["province"], row["team_id"], bool(row["skipped"]))
 
     def set_outcome(self, message_id: int, outcome: str) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db.execute("UPDATE messages SET outcome = ? WHERE id = ?", [outcome, message_id])
 
     def questions(self) -> list[QuestionRecord]:
@@ -278,7 +278,7 @@ class SqliteDeskTables:
                   questions: tuple[str, ...], body: str, links: tuple[dict, ...], sources: tuple[dict, ...],
                   created_by: int | None, status: str) -> KnowledgeDraft:
         now = _now()
-        with self._lock, self.db.conn:
+        with self.transaction():
             pk = self.db["knowledge_drafts"].insert({
                 "status": status, "need_ids": json.dumps(list(need_ids)), "entry_id": entry_id, "title": title,
                 "topic": topic, "questions": json.dumps(list(questions), ensure_ascii=False), "body": body,
@@ -299,7 +299,7 @@ class SqliteDeskTables:
     def update_draft(self, draft_id: int, expected_status: str, changes: dict) -> KnowledgeDraft | None:
         changes = {k: json.dumps(list(v), ensure_ascii=False) if k in _JSON_FIELDS else v for k, v in changes.items()}
         sets = ", ".join(f"[{k}] = ?" for k in changes)
-        with self._lock, self.db.conn:
+        with self.transaction():
             cur = self.db.execute(f"UPDATE knowledge_drafts SET {sets}, updated_at = ? WHERE id = ? AND status = ?",
                                   [*changes.values(), _now(), draft_id, expected_status])
             if cur.rowcount != 1:
@@ -309,7 +309,7 @@ class SqliteDeskTables:
     # privacy duties
     def add_audit(self, staff_id: int | None, username: str, action: str, target: str | None = None,
                   detail: str | None = None) -> AuditEntry:
-        with self._lock, self.db.conn:
+        with self.transaction():
             pk = self.db["audit_log"].insert({"at": _now(), "staff_id": staff_id, "username": username,
                                               "action": action, "target": target, "detail": detail}).last_pk
             return AuditEntry(**self.db["audit_log"].get(pk))
@@ -339,13 +339,13 @@ class SqliteDeskTables:
             ("login_failures", "at < ?", epoch),
         ]
         counts = {}
-        with self._lock, self.db.conn:
+        with self.transaction():
             for table, where, arg in plan:
                 counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE {where}", [arg]).rowcount
         return counts
 
     def claim_job(self, name: str, now: float, every_s: float) -> bool:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db.execute("INSERT OR IGNORE INTO jobs (name, last_run) VALUES (?, NULL)", [name])
             return self.db.execute("UPDATE jobs SET last_run = ? WHERE name = ? AND (last_run IS NULL OR last_run <= ?)",
                                    [now, name, now - every_s]).rowcount == 1

@@ -9,8 +9,9 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import sqlite_utils
 
@@ -91,7 +92,20 @@ class SqliteStorage(SqliteDeskTables):
         conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
+        self._checkpoint_due = False
         self.migrate()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every write inside commits together, once (or not at all): a citizen's turn costs one commit, and
+        one fsync, instead of one per row. Nested blocks become savepoints; other threads wait for the lock."""
+        with self._lock:
+            outermost = not self.db.conn.in_transaction
+            with self.db.atomic():
+                yield
+            if outermost and self._checkpoint_due:  # a checkpoint cannot run inside a transaction
+                self._checkpoint_due = False
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def migrate(self) -> list[str]:
         """Apply migrations not yet applied; returns their names."""
@@ -114,7 +128,7 @@ class SqliteStorage(SqliteDeskTables):
                     payload: str | None = None, entry_id: str | None = None, reply_to: int | None = None,
                     message_id: str | None = None) -> int | None:
         """The new row's id, or None when this channel delivered `message_id` before."""
-        with self._lock, self.db.conn:
+        with self.transaction():
             cur = self.db.execute(
                 "INSERT OR IGNORE INTO messages (user, channel, direction, text, payload, entry_id, reply_to, "
                 "message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -136,7 +150,7 @@ class SqliteStorage(SqliteDeskTables):
              value: str) -> Rating:
         """One rating per answer and user: rating again changes it, never adds a second."""
         now = _now()
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db.execute(
                 "INSERT INTO ratings (answer_id, user, channel, question, entry_id, value, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, user) DO UPDATE SET "
@@ -148,7 +162,7 @@ class SqliteStorage(SqliteDeskTables):
 
     def set_rating_reason(self, rating_id: int, user: str, reason: str | None = None,
                           comment: str | None = None) -> Rating | None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             rows = list(self.db["ratings"].rows_where("id = ? AND user = ?", [rating_id, user]))
             if not rows:
                 return None
@@ -169,7 +183,7 @@ class SqliteStorage(SqliteDeskTables):
                        entry_id: str | None = None, step: int | None = None, context: str | None = None,
                        rating_id: int | None = None, detail: str | None = None) -> UnmetNeed:
         now = _now()
-        with self._lock, self.db.conn:
+        with self.transaction():
             if rating_id is not None:
                 existing = list(self.db["unmet_needs"].rows_where("rating_id = ?", [rating_id]))
                 if existing:
@@ -185,7 +199,7 @@ class SqliteStorage(SqliteDeskTables):
         return UnmetNeed(**{k: row[k] for k in UnmetNeed.__dataclass_fields__})
 
     def set_need_detail(self, need_id: int, detail: str) -> UnmetNeed:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["unmet_needs"].update(need_id, {"detail": detail, "updated_at": _now()})
             return self._need(need_id)
 
@@ -205,7 +219,7 @@ class SqliteStorage(SqliteDeskTables):
 
     # call-back numbers, apart from the conversation
     def save_callback(self, need_id: int, user: str, phone: str) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["callbacks"].upsert({"need_id": need_id, "user": user, "phone": phone, "created_at": _now()},
                                         pk="need_id")
 
@@ -216,17 +230,15 @@ class SqliteStorage(SqliteDeskTables):
 
     def delete_callback(self, need_id: int) -> bool:
         """Delete the number; secure_delete zeroes its page and the checkpoint clears it from the WAL file too."""
-        with self._lock:
-            with self.db.conn:
-                deleted = self.db.execute("DELETE FROM callbacks WHERE need_id = ?", [need_id]).rowcount > 0
-            if deleted:
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return deleted
+        with self.transaction():
+            deleted = self.db.execute("DELETE FROM callbacks WHERE need_id = ?", [need_id]).rowcount > 0
+            self._checkpoint_due |= deleted
+        return deleted
 
     # consent and sessions
     def record_consent(self, user: str, channel: str, notice_version: str) -> bool:
         """True the first time this user is shown this privacy notice."""
-        with self._lock, self.db.conn:
+        with self.transaction():
             cur = self.db.execute("INSERT OR IGNORE INTO consent (user, channel, notice_version, shown_at) "
                                   "VALUES (?, ?, ?, ?)", [user, channel, notice_version, _now()])
             return cur.rowcount == 1
@@ -237,13 +249,13 @@ class SqliteStorage(SqliteDeskTables):
         return (json.loads(rows[0]["state"]), rows[0]["updated_at"]) if rows else None
 
     def save_session(self, user: str, state: dict, updated_at: float) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["sessions"].upsert({"user": user, "state": json.dumps(state, ensure_ascii=False),
                                         "updated_at": updated_at}, pk="user")
 
     # reaching citizens outside the request that asked
     def save_address(self, user: str, channel: str, address: str) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["addresses"].upsert({"user": user, "channel": channel, "address": address,
                                          "updated_at": _now()}, pk=("user", "channel"))
 
@@ -253,19 +265,19 @@ class SqliteStorage(SqliteDeskTables):
         return rows[0]["address"] if rows else None
 
     def queue_reply(self, user: str, channel: str, reply: str) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["outbox"].insert({"user": user, "channel": channel, "reply": reply, "created_at": _now()})
 
     def take_replies(self, user: str, channel: str) -> list[str]:
         """Queued replies, oldest first; taking them removes them."""
-        with self._lock, self.db.conn:
+        with self.transaction():
             rows = list(self.db["outbox"].rows_where("user = ? AND channel = ?", [user, channel], order_by="id"))
             if rows:
                 self.db.execute(f"DELETE FROM outbox WHERE id IN ({','.join('?' * len(rows))})", [r["id"] for r in rows])
         return [r["reply"] for r in rows]
 
     def record_delivery(self, user: str, channel: str, status: str, error: str | None, text: str | None) -> int:
-        with self._lock, self.db.conn:
+        with self.transaction():
             return self.db["deliveries"].insert({"user": user, "channel": channel, "status": status, "error": error,
                                                  "text": text, "created_at": _now()}).last_pk
 
@@ -278,11 +290,12 @@ class SqliteStorage(SqliteDeskTables):
         """Delete every row about this user; keep a record that the request was carried out (who carried it
         out: the citizen in the chat, or a staff username)."""
         counts = {}
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db.execute("DELETE FROM need_events WHERE need_id IN (SELECT id FROM unmet_needs WHERE user = ?)",
                             [user])
             for table in _USER_TABLES:
                 counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE user = ?", [user]).rowcount
             self.db["deletion_requests"].insert({"user": user, "requested_at": _now(),
                                                  "rows_deleted": json.dumps(counts), "requested_by": requested_by})
+            self._checkpoint_due = True  # with secure_delete, the deleted rows leave the WAL file too
         return counts

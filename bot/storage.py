@@ -5,6 +5,7 @@ hash; implementations only persist. SQLite today, PostgreSQL later (roadmap).
 """
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -78,6 +79,10 @@ class Callback:
 
 
 class Storage(Protocol):
+    def transaction(self) -> AbstractContextManager[None]:
+        """Writes inside commit together or not at all (a citizen's turn is one transaction)."""
+        ...
+
     def add_message(self, user: str, channel: str, direction: str, text: str | None,
                     payload: str | None = None, entry_id: str | None = None, reply_to: int | None = None,
                     message_id: str | None = None) -> int | None: ...

@@ -214,3 +214,16 @@ async def test_internal_failure_gets_an_apology_and_keeps_the_message(chat, dial
     replies = await chat("quên mật khẩu vneid")
     assert "trục trặc" in replies[-1].text
     assert [m["text"] for m in table(dialogue, "messages")] == ["quên mật khẩu vneid"]
+
+
+async def test_a_turn_is_one_commit(dialogue):
+    """Issue 10: a commit per row cost one fsync each (~4 ms); a citizen's turn now commits once."""
+    statements = []
+    dialogue.storage.db.conn.set_trace_callback(statements.append)
+    try:
+        replies = dialogue.handle(Incoming("web", "u1", "quên mật khẩu vneid"))
+    finally:
+        dialogue.storage.db.conn.set_trace_callback(None)
+    writes = [s for s in statements if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert replies and len(writes) >= 3   # the message, the replies, the session…
+    assert sum(s.strip().upper().startswith("COMMIT") for s in statements) == 1

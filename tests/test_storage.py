@@ -255,3 +255,18 @@ def test_purge_removes_only_what_is_older(store):
     assert {r["user"] for r in store.db["messages"].rows} == {"new"}
     assert [n.user for n in store.unmet_needs()] == ["new"] and [r.user for r in store.ratings()] == ["new"]
     assert store.db["need_events"].count == 1
+
+
+def test_writes_in_a_transaction_commit_together_or_not_at_all(store, tmp_path):
+    other = sqlite3.connect(tmp_path / "dvcbot.db")   # what another process sees
+    with store.transaction():
+        store.add_message("u1", "web", "in", "câu hỏi")
+        with store.transaction():   # nested: a savepoint, no commit of its own
+            store.add_message("u1", "web", "out", "trả lời")
+        assert other.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
+    assert other.execute("SELECT count(*) FROM messages").fetchone()[0] == 2
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add_message("u2", "web", "in", "mất điện giữa chừng")
+            raise RuntimeError("crash mid-turn")
+    assert other.execute("SELECT count(*) FROM messages").fetchone()[0] == 2
