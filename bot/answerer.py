@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
-
-import numpy as np
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +15,11 @@ from bot.decision import Decision, DecisionConfig, Kind, Scored, decide
 from bot.fusion import fuse
 from bot.intent import IntentCues
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
-from indexer.synonyms import Synonyms
 from bot.retrieval import DenseRetriever, Hit, LexicalRetriever
 from indexer.embedder import Embedder
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_catalog
 from indexer.store import IndexSnapshot
+from indexer.synonyms import Synonyms
 from indexer.vntext import clean, fold
 
 _CANDIDATES = 10
@@ -40,7 +39,7 @@ class Retrieved:
     asked: frozenset[str]       # intents the question asks for
     dense: list[Hit]
     lexical: list[Hit]
-    cosine: dict[str, float]    # dense cosine of every entry
+    cosine: Mapping[str, float]  # dense cosine of every entry
     median: float               # median cosine: the background level
     weight: float | None        # fixed dense weight (one retriever only), None: the configured one
 
@@ -101,13 +100,12 @@ class Answerer:
 
     def retrieve(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> Retrieved:
         """Both retrievers' hits and the background cosine level: the costly half of ranking, done once."""
-        every = self.dense.search(query, len(self.entries))  # all entries: the median is the background level
+        every = self.dense.rank(query)  # all entries: the median is the background level
         return Retrieved(
             query=query, asked=self.cues.of(query.terms),
-            dense=every[:_CANDIDATES * 3] if use_dense else [],
+            dense=every.top(_CANDIDATES * 3) if use_dense else [],
             lexical=self.lexical.search(query, _CANDIDATES * 3) if use_lexical else [],
-            cosine={h.entry_id: h.score for h in every},
-            median=float(np.median([h.score for h in every])) if every else 0.0,
+            cosine=every, median=every.median(),
             weight=None if use_dense and use_lexical else float(use_dense))
 
     def score(self, r: Retrieved, cfg: DecisionConfig | None = None) -> list[Scored]:

@@ -103,7 +103,10 @@ class Dialogue:
         """The answer a typed question will need; nothing for buttons, commands and social phrases."""
         if not text or incoming.payload or self._flows.command(text) or self._intents.match(text):
             return None
-        return answerer.ask(text)
+        try:
+            return answerer.ask(text)
+        except Exception:  # asked again inside the turn, where a failure is logged and gets the apology
+            return None
 
     def _handle(self, incoming: Incoming, user: str, text: str, answerer: Answerer,
                 prefetched: Answer | None) -> list[Reply]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,26 +25,56 @@ class Retriever(Protocol):
     def search(self, query: NormalizedQuery, k: int) -> list[Hit]: ...
 
 
+class DenseRanking(Mapping[str, float]):
+    """Every entry's best cosine for one question, as arrays: a dict of 10,000 entries per question would
+    cost more than the search itself. Reads like a mapping entry id → cosine."""
+
+    def __init__(self, ids: list[str], position: dict[str, int], best: np.ndarray) -> None:
+        self._ids, self._position, self._best = ids, position, best
+        self._found = np.flatnonzero(np.isfinite(best))
+
+    def top(self, k: int) -> list[Hit]:
+        order = self._found[np.argsort(-self._best[self._found], kind="stable")[:k]]
+        return [Hit(self._ids[i], float(self._best[i])) for i in order]
+
+    def median(self) -> float:
+        return float(np.median(self._best[self._found])) if len(self._found) else 0.0
+
+    def __getitem__(self, entry_id: str) -> float:
+        i = self._position[entry_id]
+        if not np.isfinite(self._best[i]):
+            raise KeyError(entry_id)
+        return float(self._best[i])
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._ids[i] for i in self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
 class DenseRetriever:
     """Cosine similarity; an entry scores its best vector (title, a question or the body)."""
 
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder) -> None:
         self._index = snapshot.dense
-        self._rows = [r.entry_id for r in snapshot.rows]
+        rows = [r.entry_id for r in snapshot.rows]
+        self._ids = list(dict.fromkeys(rows))
+        self._position = {e: i for i, e in enumerate(self._ids)}
+        self._row_entry = np.array([self._position[e] for e in rows], dtype=np.int64)
         self._embedder = embedder
 
+    def rank(self, query: NormalizedQuery) -> DenseRanking:
+        best = np.full(len(self._ids), -np.inf, dtype=np.float32)
+        if query.text and self._index.ntotal:
+            vec = self._embedder.embed_queries([query.text]).astype(np.float32)
+            scores, rows = self._index.search(vec, self._index.ntotal)
+            found = rows[0] >= 0
+            np.maximum.at(best, self._row_entry[rows[0][found]], scores[0][found])
+        return DenseRanking(self._ids, self._position, best)
+
     def search(self, query: NormalizedQuery, k: int) -> list[Hit]:
-        if not query.text or self._index.ntotal == 0:
-            return []
-        vec = self._embedder.embed_queries([query.text]).astype(np.float32)
-        scores, idx = self._index.search(vec, self._index.ntotal)
-        best: dict[str, float] = {}
-        for s, i in zip(scores[0], idx[0]):
-            if i >= 0:
-                eid = self._rows[i]
-                if eid not in best:
-                    best[eid] = float(s)
-        return [Hit(e, s) for e, s in list(best.items())[:k]]
+        return self.rank(query).top(k)
 
 
 class LexicalRetriever:
