@@ -73,9 +73,16 @@ def m004_need_details_callbacks(db: sqlite_utils.Database) -> None:
     db["callbacks"].create({"need_id": int, "user": str, "phone": str, "created_at": str}, pk="need_id")
 
 
+@migration
+def m008_parked_turns(db: sqlite_utils.Database) -> None:
+    # turns a webhook acknowledged but the server stopped before beginning: the channel's event, its text redacted
+    db["parked_turns"].create({"id": int, "user": str, "channel": str, "event": str, "created_at": str}, pk="id")
+    db["parked_turns"].create_index(["channel", "id"])
+
+
 MIGRATIONS.extend(DESK_MIGRATIONS)  # m005 onwards (bot/sqlite_desk.py); migrate() applies them in name order
 _USER_TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "addresses", "outbox", "deliveries",
-                "callbacks", "citizen_places")
+                "callbacks", "citizen_places", "parked_turns")
 
 
 def _now() -> str:
@@ -285,6 +292,21 @@ class SqliteStorage(SqliteDeskTables):
         with self._lock:
             where, args = ("status = ?", [status]) if status else (None, None)
             return list(self.db["deliveries"].rows_where(where, args, order_by="id"))
+
+    # turns acknowledged but not begun at shutdown, answered at the next start
+    def park_turn(self, user: str, channel: str, event: str) -> None:
+        with self._lock, self.db.conn:
+            self.db["parked_turns"].insert({"user": user, "channel": channel, "event": event, "created_at": _now()})
+
+    def parked_turns(self, channel: str) -> list[tuple[int, str]]:
+        """(id, event) of the channel's parked turns, oldest first."""
+        with self._lock:
+            return [(r["id"], r["event"]) for r in self.db["parked_turns"].rows_where("channel = ?", [channel],
+                                                                                    order_by="id")]
+
+    def unpark_turn(self, turn_id: int) -> None:
+        with self._lock, self.db.conn:
+            self.db.execute("DELETE FROM parked_turns WHERE id = ?", [turn_id])
 
     def delete_user(self, user: str, requested_by: str = "citizen") -> dict[str, int]:
         """Delete every row about this user; keep a record that the request was carried out (who carried it

@@ -29,6 +29,7 @@ from bot.sqlite_storage import SqliteStorage
 from bot.tickets import SameForEveryone
 from handlers.logs import request_context
 from handlers.security import security_headers
+from handlers.shutdown import ShutdownClock
 from indexer.build import build_index, knowledge_fingerprint
 from indexer.embedder import Embedder, make_embedder, model_id_for
 from indexer.knowledge import KnowledgeError
@@ -104,6 +105,7 @@ class Services:
     # staff actions pressed on a channel (e.g. "Nhận xử lý" in a team's Telegram group): (channel, actor id,
     # payload starting with "desk:") → text to show the staff member; set by the community desk when it is on
     desk_action: Callable[[str, str, str], Awaitable[str]] | None = None
+    shutdown: ShutdownClock = field(default_factory=ShutdownClock)   # SIGTERM: webhooks refused, turns bounded
 
     def __post_init__(self) -> None:
         self.deliverer = Deliverer(self.storage, {})
@@ -175,6 +177,7 @@ def make_server(services: Services, channels: list[Channel] | None = None) -> we
     """One aiohttp app: every channel's routes, the knowledge watcher, and senders registered for delivery."""
     app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[request_context, security_headers])
     app[SERVICES] = services
+    services.shutdown.mount(app)
     for channel in channels if channels is not None else channels_for(services):
         channel.mount(app)
         if channel.sender is not None:

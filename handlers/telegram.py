@@ -16,7 +16,7 @@ import re
 import traceback
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Awaitable, Callable, Sequence, TypeVar
 
 from aiohttp import web
@@ -33,6 +33,7 @@ from bot.markup import split_text, to_html
 from bot.redact import redact
 from bot.wording import say
 from handlers.app import ChannelError
+from handlers.shutdown import CUT_OFF
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -68,6 +69,23 @@ class Retries:
     backoff_s: float = 1.0
     flood: int = 3            # extra attempts after RetryAfter, each only after retry_after (AIORateLimiter)
     start_backoff_max_s: float = 60.0   # Telegram unreachable at start: keep trying in the background
+
+
+@dataclass(frozen=True)
+class CitizenTurn:
+    """What answering an update needs; kept (text redacted) when the server stops before beginning it."""
+    user: int
+    chat: int
+    private: bool
+    update_id: int
+    text: str | None = None
+    payload: str | None = None
+    reply_to: int | None = None   # in a group, the message the answer quotes
+
+    def incoming(self) -> Incoming:
+        # only private chat ids are kept: a later answer never lands in a group
+        return Incoming(CHANNEL, str(self.user), text=self.text, payload=self.payload,
+                        message_id=str(self.update_id), address=str(self.chat) if self.private else None)
 
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
@@ -240,6 +258,7 @@ class TelegramChannel:
                                                          error_callback=self._on_polling_error)
         await self.application.start()
         log.info("Telegram đã bật (%s)", "webhook" if self.webhook_url else "long polling")
+        await self._resume_parked()
 
     async def _start_later(self) -> None:
         delay = self._retries.backoff_s
@@ -272,6 +291,8 @@ class TelegramChannel:
         given = request.headers.get(SECRET_HEADER, "")
         if not self._secret or not hmac.compare_digest(given.encode(), self._secret.encode()):
             return web.json_response({"error": "forbidden"}, status=403)
+        if self.services.shutdown.stopping:
+            return web.json_response({"error": "stopping"}, status=503)  # Telegram delivers it again later
         if not self.application.running:
             return web.json_response({"error": "starting"}, status=503)  # Telegram delivers it again later
         try:
@@ -310,7 +331,7 @@ class TelegramChannel:
         message = update.message
         if addressed_to(message, context.bot.bot) and await self._within_limit(update):
             async with self._chat_lock(message.chat.id):
-                await self.sender.send_to(message.chat.id, [Reply(say("non_text"))], self._reply_to(message))
+                await self._send(message.chat.id, [Reply(say("non_text"))], self._reply_to(message))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -331,19 +352,46 @@ class TelegramChannel:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None or not await self._within_limit(update):
             return
-        private = chat.type == ChatType.PRIVATE  # only private chat ids are kept: a later answer never lands in a group
-        incoming = Incoming(CHANNEL, str(user.id), text=text, payload=payload, message_id=str(update.update_id),
-                            address=str(chat.id) if private else None)
-        async with self._chat_lock(chat.id):
-            replies = await asyncio.to_thread(self.services.dialogue.handle, incoming)
+        private = chat.type == ChatType.PRIVATE
+        await self._take_turn(CitizenTurn(user.id, chat.id, private, update.update_id, text, payload,
+                                          None if private else self._reply_to(update.message)))
+
+    async def _take_turn(self, turn: CitizenTurn, parked: int | None = None) -> None:
+        """One citizen turn; after the shutdown clock's start limit it is kept for the next start instead."""
+        async with self._chat_lock(turn.chat):
+            if self.services.shutdown.too_late_to_start():
+                if parked is None:
+                    await self._park(turn)
+                return
+            replies = await asyncio.to_thread(self.services.dialogue.handle, turn.incoming())
+            if parked is not None:
+                await asyncio.to_thread(self.services.storage.unpark_turn, parked)
             if not replies:
                 return
-            result = await self.sender.send_to(chat.id, replies, None if private else self._reply_to(update.message))
+            result = await self._send(turn.chat, replies, turn.reply_to)
         if result.status == DeliveryStatus.UNDELIVERED:
-            log.warning("Telegram: không gửi được trả lời cho cập nhật %s: %s", update.update_id, result.error)
-            key = self.services.dialogue.user_key(CHANNEL, str(user.id))
+            log.warning("Telegram: không gửi được trả lời cho cập nhật %s: %s", turn.update_id, result.error)
+            key = self.services.dialogue.user_key(CHANNEL, str(turn.user))
             await asyncio.to_thread(self.services.storage.record_delivery, key, CHANNEL, result.status.value,
                                     result.error, redact("\n\n".join(r.text for r in replies)))
+
+    async def _park(self, turn: CitizenTurn) -> None:
+        kept = json.dumps({**asdict(turn), "text": redact(turn.text) if turn.text else turn.text}, ensure_ascii=False)
+        key = self.services.dialogue.user_key(CHANNEL, str(turn.user))
+        await asyncio.to_thread(self.services.storage.park_turn, key, CHANNEL, kept)
+
+    async def _resume_parked(self) -> None:
+        """Turns acknowledged before the last shutdown but never begun, answered now."""
+        for turn_id, kept in await asyncio.to_thread(self.services.storage.parked_turns, CHANNEL):
+            self.application.create_task(self._take_turn(CitizenTurn(**json.loads(kept)), turn_id))
+
+    async def _send(self, chat_id: int, replies: Sequence[Reply], reply_to: int | None) -> DeliveryResult:
+        """A send the shutdown clock cuts off at its finish (then undelivered, for staff to see)."""
+        try:
+            async with self.services.shutdown.bounded():
+                return await self.sender.send_to(chat_id, replies, reply_to)
+        except TimeoutError:
+            return DeliveryResult(DeliveryStatus.UNDELIVERED, CUT_OFF)
 
     async def _within_limit(self, update: Update) -> bool:
         """A citizen sending faster than DVCBOT_RATE_PER_MINUTE: the update is dropped, with one polite notice per
@@ -356,7 +404,7 @@ class TelegramChannel:
         log.info("Telegram: cập nhật %s bỏ qua vì người dùng gửi quá nhanh", update.update_id)
         if verdict.first_refusal and chat is not None:
             async with self._chat_lock(chat.id):
-                await self.sender.send_to(chat.id, [Reply(say("rate_limited_notice"))], self._reply_to(update.message))
+                await self._send(chat.id, [Reply(say("rate_limited_notice"))], self._reply_to(update.message))
         return False
 
     def _chat_lock(self, chat_id: int) -> asyncio.Lock:
@@ -372,7 +420,10 @@ class TelegramChannel:
 
     async def _answer(self, query: CallbackQuery, notice: str | None = None) -> None:
         try:
-            await self.sender.with_retries(lambda: query.answer(notice[:200] if notice else None))
+            async with self.services.shutdown.bounded():
+                await self.sender.with_retries(lambda: query.answer(notice[:200] if notice else None))
+        except TimeoutError:
+            log.info("Telegram: máy chủ dừng trước khi trả lời nút bấm")
         except TelegramError as exc:  # too old to answer, or the network: the press itself still counts
             log.info("Telegram: không trả lời được nút bấm (%s)", describe(exc))
 

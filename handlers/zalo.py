@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import AsyncIterator, Coroutine, Sequence
 
 from aiohttp import web
@@ -28,6 +28,7 @@ from bot.markup import split_text, to_plain
 from bot.redact import redact
 from bot.wording import say
 from handlers.app import MAX_REQUEST_BYTES, Services
+from handlers.shutdown import CUT_OFF
 from handlers.zalo_api import RETRY_DELAYS, TOKEN_FILE, Tokens, TokenStore, ZaloApi, ZaloError
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,6 @@ MAX_BUTTONS = 4            # Zalo's exact limits are undocumented; stay well ins
 MAX_TITLE = 50
 TEXT_LIMIT = 2000
 MAX_ID = 64
-SHUTDOWN_WAIT_S = 8.0
 REMEMBERED_EVENTS = 10_000
 _PAYLOAD = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
 _json = functools.partial(web.json_response, dumps=functools.partial(json.dumps, ensure_ascii=False))
@@ -182,7 +182,7 @@ class ZaloChannel:
     name = CHANNEL
 
     def __init__(self, services: Services, *, retry_delays: Sequence[float] = RETRY_DELAYS,
-                 timeout_s: float = 10.0, shutdown_wait_s: float = SHUTDOWN_WAIT_S) -> None:
+                 timeout_s: float = 10.0) -> None:
         s = services.settings
         self.dialogue, self.storage = services.dialogue, services.storage
         self.citizen_limit = services.citizen_limit
@@ -191,7 +191,7 @@ class ZaloChannel:
         self.api = ZaloApi(s.zalo_api_url, s.zalo_oauth_url, s.zalo_app_id, s.zalo_app_secret, store,
                            retry_delays=retry_delays, timeout_s=timeout_s)
         self.sender = ZaloSender(self.api)
-        self._shutdown_wait_s = shutdown_wait_s
+        self.shutdown = services.shutdown
         self._tasks: set[asyncio.Task] = set()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._turns: dict[str, _Turns] = {}
@@ -202,11 +202,13 @@ class ZaloChannel:
 
     async def _lifetime(self, _: web.Application) -> AsyncIterator[None]:
         async with self.api:
+            await self._resume_parked()
             yield
-            await self.drain(self._shutdown_wait_s)
+            await self.drain(self.shutdown.seconds_left())
 
     async def drain(self, timeout: float | None = None) -> None:
-        """Wait for events being handled; at shutdown, cancel what is still running after `timeout`."""
+        """Wait for events being handled; cancel what still runs after `timeout` (at shutdown the clock has
+        parked or cut off every turn by then, so nothing should be left)."""
         deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
         while self._tasks:
             left = None if deadline is None else max(0.0, deadline - asyncio.get_running_loop().time())
@@ -222,6 +224,8 @@ class ZaloChannel:
     async def webhook(self, request: web.Request) -> web.Response:
         if not (self._app_id and self._oa_secret):
             return _json({"error": "Kênh Zalo chưa được cấu hình."}, status=403)
+        if self.shutdown.stopping:  # Zalo delivers it again once the server is back
+            return _json({"error": "Máy chủ đang khởi động lại."}, status=503)
         if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
             return _json({"error": "Nội dung quá lớn."}, status=413)
         try:
@@ -280,15 +284,32 @@ class ZaloChannel:
             if not turns.waiting:
                 del self._turns[user]
 
-    async def _handle(self, event: ZaloEvent, user: str) -> None:
+    async def _resume_parked(self) -> None:
+        """Turns acknowledged before the last shutdown but never begun: queued ahead of any new webhook."""
+        for turn_id, event in await asyncio.to_thread(self.storage.parked_turns, CHANNEL):
+            parked = ZaloEvent(**json.loads(event))
+            self._background(self._handle(parked, parked.user, turn_id))
+
+    async def _park(self, event: ZaloEvent, user: str) -> None:
+        kept = json.dumps({**asdict(event), "text": redact(event.text) if event.text else event.text},
+                          ensure_ascii=False)
+        await asyncio.to_thread(self.storage.park_turn, self.dialogue.user_key(CHANNEL, user), CHANNEL, kept)
+
+    async def _handle(self, event: ZaloEvent, user: str, parked: int | None = None) -> None:
         try:
             async with self._one_turn_at_a_time(user):
+                if self.shutdown.too_late_to_start():  # answered at the next start instead
+                    if parked is None:
+                        await self._park(event, user)
+                    return
                 if event.name == "user_send_text":
                     replies = await asyncio.to_thread(self.dialogue.handle, incoming_for(event))
                 elif event.name == "follow":
                     replies = [Reply(say("followed"))]
                 else:  # images, stickers, files, locations, links…: nothing of it is stored
                     replies = [Reply(say("non_text"))]
+                if parked is not None:
+                    await asyncio.to_thread(self.storage.unpark_turn, parked)
                 if replies:
                     await self._reply(user, replies)
         except Exception:
@@ -304,7 +325,11 @@ class ZaloChannel:
 
     async def _reply(self, address: str, replies: list[Reply]) -> None:
         user = self.dialogue.user_key(CHANNEL, address)
-        result = await self.sender.send(user, address, replies)
+        try:
+            async with self.shutdown.bounded():
+                result = await self.sender.send(user, address, replies)
+        except TimeoutError:
+            result = DeliveryResult(DeliveryStatus.UNDELIVERED, CUT_OFF)
         if result.status == DeliveryStatus.UNDELIVERED:  # e.g. -230: staff see it instead of a retry loop
             await asyncio.to_thread(self.storage.record_delivery, user, CHANNEL, result.status.value, result.error,
                                     redact("\n\n".join(r.text for r in replies)))

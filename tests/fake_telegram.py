@@ -42,6 +42,7 @@ class FakeBotApi:
     pending: list[dict] = field(default_factory=list)     # updates not yet confirmed by a getUpdates offset
     chaos: Callable[[str, dict], str | tuple | None] | None = None  # (method, params) → a fault, when none is queued
     listeners: list[Callable[[Call], None]] = field(default_factory=list)  # told of every call as it is answered
+    delay: float = 0.0                                    # seconds before answering a sendMessage (a slow API)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
@@ -106,6 +107,8 @@ class FakeBotApi:
         if fault is None and self.chaos is not None:
             fault = self.chaos(method, params)
         call.fault = fault
+        if self.delay and method == "sendMessage":
+            await asyncio.sleep(self.delay)
         for listener in self.listeners:
             listener(call)
         if fault == "drop":

@@ -83,9 +83,12 @@ def test_delete_user_removes_every_row_and_keeps_a_record(store):
     store.record_delivery("u1", "zalo", "undelivered", "-230", "x")
     store.add_message("u2", "web", "in", "y")
     store.save_place("u1", "ha-tinh", None, skipped=False)
+    store.park_turn("u1", "zalo", "{}")
     counts = store.delete_user("u1")
     assert counts == {"messages": 1, "ratings": 1, "unmet_needs": 1, "consent": 1, "sessions": 1,
-                      "addresses": 1, "outbox": 1, "deliveries": 1, "callbacks": 1, "citizen_places": 1}
+                      "addresses": 1, "outbox": 1, "deliveries": 1, "callbacks": 1, "citizen_places": 1,
+                      "parked_turns": 1}
+    assert store.parked_turns("zalo") == []
     assert store.address("u1", "telegram") is None and store.callback(need.id) is None
     assert store.place("u1") is None
     assert store.recent_messages("u1", 10) == [] and len(store.recent_messages("u2", 10)) == 1

@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.sqlite_storage import SqliteStorage
 from bot.wording import say
 from handlers.app import Services, channels_for, make_server
+from handlers.shutdown import CUT_OFF, ShutdownClock
 from handlers.zalo import MAX_BUTTONS, MAX_TITLE, TEXT_LIMIT, ZaloChannel, signature_ok, zalo_messages
 from handlers.zalo_api import TOKEN_FILE
 from indexer.build import build_index
@@ -33,7 +34,7 @@ from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo
 FIXTURES = Path(__file__).parent / "fixtures" / "zalo"
 OA_SECRET = "test-oa-secret-key"
 USER = "2468013579246801357"   # sender.id in the fixtures
-FAST = {"retry_delays": (0.01, 0.02), "timeout_s": 2.0, "shutdown_wait_s": 5.0}
+FAST = {"retry_delays": (0.01, 0.02), "timeout_s": 2.0}
 _ids = itertools.count(1)
 
 
@@ -449,14 +450,16 @@ async def test_shutdown_finishes_a_send_in_flight(zalo_on, fake):
     assert "Quên mật khẩu VNeID" in texts(fake.to(USER))
 
 
-async def test_shutdown_waits_a_bounded_time(zalo_on, fake):
+async def test_a_send_still_running_at_the_finish_is_recorded_undelivered(zalo_on, fake):
     fake.delay = 5.0
-    loop = asyncio.get_running_loop()
-    async with Zalo(zalo_on, fake, shutdown_wait_s=0.2) as zalo:
+    zalo_on.shutdown = ShutdownClock(start_turns_s=0.1, finish_s=0.2)
+    async with Zalo(zalo_on, fake) as zalo:
         await zalo.post(text_event("quen mat khau"))
-        await asyncio.sleep(0.1)
-        started = loop.time()
-    assert loop.time() - started < 2.0 and fake.sent == []
+        while not fake.attempts:
+            await asyncio.sleep(0.02)
+    assert fake.sent == []
+    undelivered = zalo_on.storage.deliveries("undelivered")
+    assert [d["error"] for d in undelivered] == [CUT_OFF] and "VNeID" in undelivered[0]["text"]
 
 
 def test_zalo_is_on_only_with_its_settings(zalo_on):
