@@ -295,7 +295,7 @@ class SqliteStorage(SqliteDeskTables):
 
     # turns acknowledged but not begun at shutdown, answered at the next start
     def park_turn(self, user: str, channel: str, event: str) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db["parked_turns"].insert({"user": user, "channel": channel, "event": event, "created_at": _now()})
 
     def parked_turns(self, channel: str) -> list[tuple[int, str]]:
@@ -305,7 +305,7 @@ class SqliteStorage(SqliteDeskTables):
                                                                                     order_by="id")]
 
     def unpark_turn(self, turn_id: int) -> None:
-        with self._lock, self.db.conn:
+        with self.transaction():
             self.db.execute("DELETE FROM parked_turns WHERE id = ?", [turn_id])
 
     def delete_user(self, user: str, requested_by: str = "citizen") -> dict[str, int]:
