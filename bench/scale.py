@@ -40,7 +40,8 @@ PLACES = ["Hà Tĩnh", "Đắk Lắk", "Hải Phòng", "Đồng Nai", "Gia Lai",
           "Huế", "Đà Nẵng", "Cần Thơ", "An Giang", "Quảng Ninh", "Lâm Đồng", "Khánh Hòa", "Tây Ninh", "Vĩnh Long",
           "Đồng Tháp", "Phú Thọ", "Bắc Ninh", "Hưng Yên", "Ninh Bình", "Quảng Trị", "Quảng Ngãi", "Sơn La",
           "Điện Biên", "Lai Châu", "Lạng Sơn", "Cao Bằng", "Tuyên Quang", "Thái Nguyên", "Hà Nội", "TP. Hồ Chí Minh"]
-_VARIANT = re.compile(r" (?:ở|tại) [^\n]+? số \d+$| \([^()\n]+ \d+\)$")
+# the place a variation adds: after a question, and after the title (which also starts the embedded body text)
+_VARIANT = re.compile(r" (?:ở|tại) [^\n]+? số \d+$| \([^()\n]+ số \d+\)")
 QUESTIONS = ["dk vneid muc 2 o dau", "quên mật khẩu vneid phải làm sao", "ko nhan dc otp",
              "nộp lệ phí trực tuyến thế nào", "tra cứu hồ sơ đã nộp", "làm hộ chiếu online cần gì",
              "chữ ký số là gì", "đăng ký khai sinh cho con trên vneid", "thanh toán bị trừ tiền mà hồ sơ chưa cập nhật",
