@@ -75,9 +75,9 @@ def main() -> int:
 
     def evaluate(cfg: DecisionConfig) -> tuple[float, dict[str, int]]:
         counts: dict[str, int] = {}
-        for ranked, it in zip(ranked_all, items):
+        for ranked, it, r in zip(ranked_all, items, found):
             rescored = [replace(s, confidence=cfg.confidence(s.dense, s.coverage, s.gap, s.margin)) for s in ranked]
-            d = decide(rescored, cfg)
+            d = answerer.screen(decide(rescored, cfg), r.query)
             o = labelled.outcome(it, d.kind.value, answerer.entries.get(d.entry_id),
                                  tuple(answerer.entries[e] for e in d.options))
             counts[o] = counts.get(o, 0) + 1

@@ -1,4 +1,4 @@
-"""The retrieval pipeline: check input → normalise → retrieve → fuse → decide.
+"""The retrieval pipeline: check input → normalise → retrieve → fuse → decide → screen uncovered subjects.
 
 Loaded once per process (model, index, vocabulary); `ask` is then pure CPU work
 of a few milliseconds plus one query embedding.
@@ -16,6 +16,8 @@ from bot.fusion import fuse
 from bot.intent import IntentCues
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
 from bot.retrieval import DenseRetriever, Hit, LexicalRetriever
+from bot.uncovered import UncoveredSubjects, entry_text_words
+from indexer.build import plain
 from indexer.embedder import Embedder
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_catalog
 from indexer.store import IndexSnapshot
@@ -88,6 +90,8 @@ class Answerer:
         self.normalizer = QueryNormalizer.for_entries(snapshot.entries, synonyms)
         self.cues = IntentCues.load()
         self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
+        self.uncovered = UncoveredSubjects.load()
+        self._words = {e.id: entry_text_words([e.title, *e.questions, plain(e.body)]) for e in snapshot.entries}
 
     @classmethod
     def load(cls, snapshot: IndexSnapshot, embedder: Embedder, decision_file: Path | None = None,
@@ -138,6 +142,14 @@ class Answerer:
     def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
         return self.score(self.retrieve(query, use_dense, use_lexical))
 
+    def screen(self, decision: Decision, query: NormalizedQuery) -> Decision:
+        """Say "don't know" rather than offer only entries silent on an uncovered subject asked about (VssID, tiền điện…)."""
+        said = " ".join(c.said for c in query.clauses)
+        chosen = [decision.entry_id] if decision.kind == Kind.ANSWER else list(decision.options)
+        if chosen and all(self.uncovered.blocks(said, self._words[e]) for e in chosen):
+            return Decision(Kind.DONT_KNOW, None, decision.score)
+        return decision
+
     def _related(self, chosen: str, ranked: list[Scored], limit: int = 3) -> tuple[KnowledgeEntry, ...]:
         """Plausible runners-up first, then nearby entries of the same topic."""
         topic = self.entries[chosen].topic
@@ -159,7 +171,7 @@ class Answerer:
                 problem = InputKind.NO_WORDS
             else:
                 ranked = self.rank(query)
-                decision = decide(ranked, self.decision)
+                decision = self.screen(decide(ranked, self.decision), query)
                 if decision.kind == Kind.ANSWER:
                     related = self._related(decision.entry_id, ranked)
         return Answer(

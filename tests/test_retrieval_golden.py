@@ -77,3 +77,20 @@ def test_configured_province_prefers_its_local_entry(tmp_path):
     a = open_answerer(s).ask("nộp hồ sơ trực tuyến ở tỉnh mình vào trang nào")
     ranked_ids = [o.id for o in a.options] if not a.matched else [a.entry.id]
     assert "tinh-ha-tinh" in ranked_ids
+
+
+def test_uncovered_subject_gets_dont_know_not_the_nearest_entry(answerer):
+    """VssID is not covered; without the screen the VNeID password entry is the confident nearest answer."""
+    from bot.decision import Kind, decide
+
+    question = "bố em quên mật khẩu ứng dụng VssID, giờ lấy lại thế nào"
+    query = answerer.normalizer.normalize(question)
+    assert decide(answerer.rank(query), answerer.decision).kind != Kind.DONT_KNOW
+    a = answerer.ask(question)
+    assert a.kind == Kind.DONT_KNOW.value and a.search_keywords
+
+
+def test_a_subject_an_entry_mentions_is_still_answered(answerer):
+    """"sổ đỏ" expands to "quyền sử dụng đất" for matching; the screen reads the citizen's own words."""
+    a = answerer.ask("sổ đỏ nhà mình còn ghi số cmnd 9 số, xin giấy xác nhận số cũ ở đâu")
+    assert a.matched and a.entry.id == "thutuc-xac-nhan-so-cmnd"

@@ -1,0 +1,34 @@
+"""Uncovered subjects: a question naming one is not answered by an entry that never mentions it."""
+from bot.uncovered import UncoveredSubjects, entry_text_words
+
+SUBJECTS = UncoveredSubjects.load()
+PASSWORD_ENTRY = entry_text_words(["Quên mật khẩu đăng nhập VNeID", "quen mk vneid", "Mở VNeID, bấm Quên mật khẩu."])
+CMND_ENTRY = entry_text_words(["Xác nhận số CMND 9 số cũ", "Hay cần khi ngân hàng, sổ đỏ, hợp đồng còn ghi số cũ."])
+
+
+def test_a_named_uncovered_subject_blocks_an_entry_silent_on_it():
+    assert SUBJECTS.named("mình quên mật khẩu VssID rồi") == ("vssid",)
+    assert SUBJECTS.blocks("quen mat khau vssid lay lai sao", PASSWORD_ENTRY)
+    assert SUBJECTS.blocks("đóng tiền điện qua app ngân hàng bị lỗi", PASSWORD_ENTRY)
+
+
+def test_an_entry_that_mentions_the_subject_still_answers():
+    assert not SUBJECTS.blocks("VssID với VNeID khác gì", entry_text_words(["thẻ BHYT trên VNeID hoặc VssID"]))
+
+
+def test_questions_without_an_uncovered_subject_are_never_blocked():
+    assert SUBJECTS.named("quên mật khẩu vneid") == ()
+    assert not SUBJECTS.blocks("quên mật khẩu vneid", PASSWORD_ENTRY)
+
+
+def test_words_that_fold_onto_a_subject_are_not_mistaken_for_it():
+    """"thuế" (tax) folds onto "thuê" (rent), so the list names tax subjects by longer phrases only."""
+    assert SUBJECTS.named("tiền thuê nhà trọ đóng ở đâu") == ()
+    assert SUBJECTS.named("nha thue tro") == ()
+    assert SUBJECTS.named("quyết toán thuế thu nhập cá nhân") == ("thue thu nhap", "quyet toan thue")
+
+
+def test_whole_words_only():
+    assert SUBJECTS.named("visa thị thực") == ("thi thuc",)
+    assert SUBJECTS.named("bước ly hôn") == ("ly hon",)
+    assert SUBJECTS.named("lý hồng") == ()
