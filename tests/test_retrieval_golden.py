@@ -79,13 +79,17 @@ def test_configured_province_prefers_its_local_entry(tmp_path):
     assert "tinh-ha-tinh" in ranked_ids
 
 
-def test_uncovered_subject_gets_dont_know_not_the_nearest_entry(answerer):
-    """VssID is not covered; without the screen the VNeID password entry is the confident nearest answer."""
+def test_uncovered_subject_gets_dont_know_not_the_nearest_entry(answerer, monkeypatch):
+    """VssID is not covered; without the screen the VNeID password entry is the nearest answer, confident
+    enough under a lower answer threshold (the screen must not depend on where the threshold sits)."""
+    import dataclasses
+
     from bot.decision import Kind, decide
 
+    monkeypatch.setattr(answerer, "decision", dataclasses.replace(answerer.decision, answer_at=0.5))
     question = "bố em quên mật khẩu ứng dụng VssID, giờ lấy lại thế nào"
     query = answerer.normalizer.normalize(question)
-    assert decide(answerer.rank(query), answerer.decision).kind != Kind.DONT_KNOW
+    assert decide(answerer.rank(query), answerer.decision).kind == Kind.ANSWER
     a = answerer.ask(question)
     assert a.kind == Kind.DONT_KNOW.value and a.search_keywords
 
