@@ -49,6 +49,13 @@ _MISSES_BEFORE_OFFER = 2
 _OFFERED_ONLY = {Act.HANDOFF, Act.ASK_TEAM, Act.REPHRASE, Act.STUCK, Act.SEND_STUCK, Act.CALLBACK, Act.KEEP_COMMENT}
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What typed text is, worked out once a turn: a command, a social phrase, or neither (maybe a question)."""
+    command: str | None = None
+    match: IntentMatch | None = None
+
+
 @dataclass
 class Turn:
     """One incoming message being handled: who, where, and what we send back."""
@@ -61,6 +68,7 @@ class Turn:
     unsaved: list[Reply] = field(default_factory=list)   # replies not yet written to storage
     forget: bool = False
     ask_place: bool = False   # a need was recorded and the citizen's commune is not known yet
+    reading: Reading = field(default_factory=Reading)   # what the typed text is, read once
     prefetched: Answer | None = None   # retrieved before the turn's transaction (see Dialogue.handle)
 
     @property
@@ -95,20 +103,26 @@ class Dialogue:
         user = self.user_key(incoming.channel, incoming.user)
         text = (incoming.text or "").strip()
         answerer = self.knowledge()   # one knowledge build for the whole turn
-        prefetched = self._prefetch(answerer, incoming, text)
+        reading = self._read(text) if text and not incoming.payload else Reading()
+        prefetched = None if incoming.payload else self._prefetch(answerer, text, reading)
         with self.storage.transaction():
-            return self._handle(incoming, user, text, answerer, prefetched)
+            return self._handle(incoming, user, text, answerer, reading, prefetched)
 
-    def _prefetch(self, answerer: Answerer, incoming: Incoming, text: str) -> Answer | None:
-        """The answer a typed question will need; nothing for buttons, commands and social phrases."""
-        if not text or incoming.payload or self._flows.command(text) or self._intents.match(text):
+    def _read(self, text: str) -> Reading:
+        command = self._flows.command(text)
+        return Reading(command, None if command else self._intents.match(text))
+
+    @staticmethod
+    def _prefetch(answerer: Answerer, text: str, reading: Reading) -> Answer | None:
+        """The answer a typed question will need; nothing for commands and social phrases."""
+        if not text or reading.command or reading.match:
             return None
         try:
             return answerer.ask(text)
         except Exception:  # asked again inside the turn, where a failure is logged and gets the apology
             return None
 
-    def _handle(self, incoming: Incoming, user: str, text: str, answerer: Answerer,
+    def _handle(self, incoming: Incoming, user: str, text: str, answerer: Answerer, reading: Reading,
                 prefetched: Answer | None) -> list[Reply]:
         in_id = self.storage.add_message(user, incoming.channel, "in", redact(text) if text else None,
                                          payload=incoming.payload, message_id=incoming.message_id)
@@ -117,7 +131,8 @@ class Dialogue:
             return []
         if incoming.address:
             self.storage.save_address(user, incoming.channel, incoming.address)
-        turn = Turn(user, incoming.channel, in_id, self._load_session(user), answerer, prefetched=prefetched)
+        turn = Turn(user, incoming.channel, in_id, self._load_session(user), answerer, reading=reading,
+                    prefetched=prefetched)
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
         if text:
@@ -216,11 +231,10 @@ class Dialogue:
 
     # ---- typed text
     def _on_text(self, turn: Turn, text: str) -> None:
-        command = self._flows.command(text) if text else None
+        command, match = turn.reading.command, turn.reading.match
         if command:
             self._on_command(turn, command)
             return
-        match = self._intents.match(text) if text else None
         foreign = language(self._intents, text) if text and not match else None
         if foreign:
             for reply in other_language_replies(foreign):
