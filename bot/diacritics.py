@@ -11,7 +11,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from indexer.vntext import fold, has_diacritics, syllables
+from indexer.vntext import fold, fold_syllable, has_diacritics, syllables
 
 _BIGRAM_WEIGHT = 0.8
 MIN_ACCENTED_SHARE = 0.3  # texts with fewer marked syllables are typed without diacritics
@@ -34,10 +34,11 @@ class DiacriticRestorer:
     def learn(self, text: str) -> None:
         """Count syllables of accented text; unaccented text would teach it to leave words bare."""
         sylls = syllables(text)
-        if not sylls or sum(map(has_diacritics, sylls)) / len(sylls) < MIN_ACCENTED_SHARE:
+        folded = [fold_syllable(s) for s in sylls]
+        if not sylls or sum(f != s for f, s in zip(folded, sylls)) / len(sylls) < MIN_ACCENTED_SHARE:
             return
-        for s in sylls:
-            self._forms[fold(s)][s] += 1
+        for f, s in zip(folded, sylls):
+            self._forms[f][s] += 1
         self._unigrams.update(sylls)
         self._bigrams.update(zip(sylls, sylls[1:]))
         self._total += len(sylls)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.vntext import fold, syllables
+from indexer.vntext import fold, folded_syllables, syllables
 
 DEFAULT_FILE = Path(__file__).with_name("question_intents.yaml")
 
@@ -36,7 +36,7 @@ class IntentCues:
 
     def profile(self, texts: Iterable[str]) -> dict[str, float]:
         """Share of the texts (an entry's title and questions) that carry each intent."""
-        found = [self.of(fold(" ".join(syllables(t))).split()) for t in texts]
+        found = [self.of(folded_syllables(t)) for t in texts]
         return {k: sum(k in f for f in found) / len(found) for k in self.cues} if found else {}
 
     def match(self, asked: frozenset[str], profile: dict[str, float]) -> tuple[float, float]:

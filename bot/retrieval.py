@@ -11,8 +11,8 @@ import numpy as np
 from bot.normalize import NormalizedQuery
 from indexer.build import entry_terms
 from indexer.embedder import Embedder
-from indexer.store import IndexSnapshot
-from indexer.vntext import fold, lexical_terms, syllables
+from indexer.store import IndexSnapshot, stored_vectors
+from indexer.vntext import folded_syllables, lexical_terms
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,15 @@ class DenseRanking(Mapping[str, float]):
 
 
 class DenseRetriever:
-    """Cosine similarity; an entry scores its best vector (title, a question or the body)."""
+    """Cosine similarity; an entry scores its best vector (title, a question or the body).
+
+    Every row is scored, so the matrix-vector product runs in numpy over the vectors the FAISS index holds:
+    FAISS's search with k = every row spends its time selecting the top k (38 ms against 3 ms at 60,000 rows).
+    """
 
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder) -> None:
         self._index = snapshot.dense
+        self._vectors = stored_vectors(snapshot.dense)
         rows = [r.entry_id for r in snapshot.rows]
         self._ids = list(dict.fromkeys(rows))
         self._position = {e: i for i, e in enumerate(self._ids)}
@@ -68,9 +73,7 @@ class DenseRetriever:
         best = np.full(len(self._ids), -np.inf, dtype=np.float32)
         if query.text and self._index.ntotal:
             vec = self._embedder.embed_queries([query.text]).astype(np.float32)
-            scores, rows = self._index.search(vec, self._index.ntotal)
-            found = rows[0] >= 0
-            np.maximum.at(best, self._row_entry[rows[0][found]], scores[0][found])
+            np.maximum.at(best, self._row_entry, self._vectors @ vec[0])
         return DenseRanking(self._ids, self._position, best)
 
     def search(self, query: NormalizedQuery, k: int) -> list[Hit]:
@@ -84,7 +87,7 @@ class LexicalRetriever:
         self._bm25 = snapshot.lexical
         self._ids = [e.id for e in snapshot.entries]
         self._doc_terms = {e.id: set(entry_terms(e)) for e in snapshot.entries}
-        self._title_terms = {e.id: set(fold(" ".join(syllables(e.title))).split()) for e in snapshot.entries}
+        self._title_terms = {e.id: set(folded_syllables(e.title)) for e in snapshot.entries}
         n = len(self._ids)
         df: dict[str, int] = {}
         for terms in self._doc_terms.values():

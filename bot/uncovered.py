@@ -11,14 +11,14 @@ from pathlib import Path
 
 import yaml
 
-from indexer.vntext import fold, syllables
+from indexer.vntext import folded_syllables
 
 DEFAULT_FILE = Path(__file__).with_name("uncovered.yaml")
 
 
 def _words(text: str) -> str:
     """Folded syllables between spaces, so a phrase matches whole words only."""
-    return f" {' '.join(fold(' '.join(syllables(text))).split())} "
+    return f" {' '.join(folded_syllables(text))} "
 
 
 @dataclass(frozen=True)

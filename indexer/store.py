@@ -85,6 +85,16 @@ class IndexSnapshot:
         return [self.rows[i] for i in idx], vecs
 
 
+def stored_vectors(index: faiss.Index) -> np.ndarray:
+    """The index's vectors as an (n, d) array: a view of a flat index's own storage (no second copy), which
+    must not outlive the index; other index kinds are reconstructed."""
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    if isinstance(index, faiss.IndexFlat):
+        return faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
+    return index.reconstruct_n(0, index.ntotal)
+
+
 def current_path(index_dir: Path) -> Path:
     return Path(index_dir) / "current"
 

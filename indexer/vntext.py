@@ -6,8 +6,11 @@ always keeps the original Vietnamese, because folding merges distinct words
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+import regex
 
 # Combining tone marks (NFD): grave, acute, hook above, tilde, dot below.
 _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
@@ -17,6 +20,9 @@ _VOWELS = set("aăâeêioôơuưy")
 # Zero-width and bidi control characters people paste from apps and web pages.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u034f\u180e]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Unicode classes as one C-level pass each (a Python test per character made loading 10,000 entries slow).
+_CONTROL = regex.compile(r"\p{C}")
+_MARKS = regex.compile(r"\p{Mn}+")
 # Where a clause ends: line breaks, sentence punctuation, commas (not inside numbers: 1.000, 1,5).
 _CLAUSE_END = re.compile(r"[\n\r?!;…]+|[.,](?!\d)")
 
@@ -24,8 +30,7 @@ _CLAUSE_END = re.compile(r"[\n\r?!;…]+|[.,](?!\d)")
 def clean(text: str) -> str:
     """Remove control, zero-width and bidi characters; collapse whitespace; NFC."""
     text = unicodedata.normalize("NFC", text)
-    text = INVISIBLE.sub("", text)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _CONTROL.sub(" ", INVISIBLE.sub("", text))
     return " ".join(text.split())
 
 
@@ -84,20 +89,54 @@ def canonical_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", base[:pos] + marked + base[pos + 1:])
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical_letters(word: str) -> str:
+    return canonical_tone(word)
+
+
+def _canonical_word(word: str) -> str:
+    """canonical_tone, remembered for words of letters only: a language has a few thousand syllables, and
+    loading 10,000 entries met them 11 million times. Words with digits (phone and ID numbers) are not kept."""
+    return _canonical_letters(word) if word.isalpha() else canonical_tone(word)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _letter_syllables(word: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(canonical_tone(word).lower()))
+
+
 def canonical(text: str) -> str:
     """Clean text and give every syllable the canonical tone placement."""
-    return _WORD.sub(lambda m: canonical_tone(m.group(0)), clean(text))
+    return _WORD.sub(lambda m: _canonical_word(m.group(0)), clean(text))
 
 
 def fold(text: str) -> str:
     """Lowercase and strip diacritics (đ→d), for matching only."""
-    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d").replace("\u0111", "d")
-    return unicodedata.normalize("NFC", "".join(c for c in text if unicodedata.category(c) != "Mn"))
+    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
+    return unicodedata.normalize("NFC", _MARKS.sub("", text))
+
+
+def fold_syllable(syllable: str) -> str:
+    """fold() of one lowercase syllable from `syllables`, remembered for words of letters only."""
+    return _folded_letters(syllable) if syllable.isalpha() else fold(syllable)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_letters(word: str) -> str:
+    return fold(word)
 
 
 def syllables(text: str) -> list[str]:
     """Lowercase word tokens (syllables, numbers, latin words) of canonical text."""
-    return [m.group(0) for m in _WORD.finditer(canonical(text).lower())]
+    found: list[str] = []
+    for word in _WORD.findall(clean(text)):
+        found.extend(_letter_syllables(word) if word.isalpha() else _WORD.findall(canonical_tone(word).lower()))
+    return found
+
+
+def folded_syllables(text: str) -> list[str]:
+    """The syllables of a text folded for matching (no diacritics, đ→d)."""
+    return [fold_syllable(s) for s in syllables(text)]
 
 
 def clauses(text: str) -> list[str]:

@@ -1,0 +1,73 @@
+"""A question asked again is answered from remembered vectors: the same vectors, without embedding again."""
+import threading
+
+import numpy as np
+import pytest
+
+from handlers.app import shared_embedder
+from indexer.embedder import BUNDLED, RememberedQueries
+from tests.conftest import FakeEmbedder
+
+
+def test_repeated_questions_reuse_their_vectors_and_give_the_same_ones():
+    inner = FakeEmbedder()
+    remembered = RememberedQueries(inner, size=8)
+    first = remembered.embed_queries(["dk vneid muc 2", "quên mật khẩu"])
+    again = remembered.embed_queries(["quên mật khẩu", "ko nhan dc otp", "dk vneid muc 2"])
+    assert inner.embedded == ["dk vneid muc 2", "quên mật khẩu", "ko nhan dc otp"]
+    assert np.array_equal(again[0], first[1]) and np.array_equal(again[2], first[0])
+    assert np.array_equal(again, inner.embed_queries(["quên mật khẩu", "ko nhan dc otp", "dk vneid muc 2"]))
+    assert (remembered.asked, remembered.reused) == (5, 2)
+    assert remembered.embed_queries([]).shape == (0, inner.dimension)
+
+
+def test_the_least_recently_asked_question_is_forgotten_first():
+    inner = FakeEmbedder()
+    remembered = RememberedQueries(inner, size=2)
+    remembered.embed_queries(["một"])
+    remembered.embed_queries(["hai"])
+    remembered.embed_queries(["một"])      # "một" is fresh again, so "hai" goes when "ba" comes
+    remembered.embed_queries(["ba"])
+    inner.embedded.clear()
+    remembered.embed_queries(["một", "hai"])
+    assert inner.embedded == ["hai"]
+
+
+def test_passages_are_never_remembered_and_text_is_not_kept():
+    inner = FakeEmbedder()
+    remembered = RememberedQueries(inner)
+    remembered.embed_passages(["căn cước 001099012345"])
+    remembered.embed_passages(["căn cước 001099012345"])
+    remembered.embed_queries(["số căn cước của tôi là 001099012345"])
+    assert inner.embedded.count("căn cước 001099012345") == 2
+    assert all(isinstance(k, bytes) and b"001099012345" not in k for k in remembered._vectors)
+
+
+def test_concurrent_citizens_get_their_own_question_vectors():
+    inner = FakeEmbedder()
+    remembered = RememberedQueries(inner, size=16)
+    questions = [f"câu hỏi số {i % 24}" for i in range(240)]
+    wrong: list[str] = []
+
+    def ask(chunk: list[str]) -> None:
+        for q in chunk:
+            if not np.array_equal(remembered.embed_queries([q])[0], inner._vec(q)):
+                wrong.append(q)
+
+    threads = [threading.Thread(target=ask, args=(questions[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == [] and remembered.asked == 240 and len(remembered._vectors) <= 16
+
+
+@pytest.mark.slow
+def test_the_bundled_model_gives_the_same_passage_vectors_split_over_cores_as_one_by_one():
+    model = shared_embedder(BUNDLED).inner
+    texts = [f"Bước {i}: mở ứng dụng VNeID, chọn mục thủ tục hành chính số {i}" for i in range(7)]
+    together = model.embed_passages(texts)
+    alone = np.vstack([model.embed_passages([t]) for t in texts])
+    assert together.shape == (7, model.dimension)
+    assert np.allclose(together, alone, atol=1e-6)
+    assert not np.allclose(together[0], together[1])
