@@ -10,6 +10,11 @@ until the fake API has received the turn's last message. Throughput counts turns
 second. Afterwards the database is read: every conversation must have left exactly one rating and every
 turn exactly one stored message. Every figure depends on the machine: say how loaded it was.
 
+The server remembers the vectors of questions it has embedded, so only a question's first asking pays for
+the embedding (most of a turn's CPU). The expected replies are learned on a separate server, the measured
+one starts with nothing remembered, and the report says how many questions it embedded: `--questions`
+sets how many distinct questions the citizens ask.
+
     python bench/load.py --citizens 8 32 200 --conversations 200
 """
 from __future__ import annotations
@@ -20,6 +25,7 @@ import itertools
 import json
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -255,7 +261,33 @@ def report(citizens: int, results: Results, wall: float, memory: dict, cpu: tupl
             and not db.undelivered and db.integrity == "ok" and code == 0)
 
 
+async def learned_script(args: argparse.Namespace, workdir: Path) -> Script:
+    """The turns' expected replies, learned on a server of its own: the measured server must not have seen
+    the questions, or it would answer every one from the question vectors it remembers."""
+    workdir.mkdir()
+    async with Fakes() as fakes:
+        server = Server(workdir, fakes, args.index_dir, rate_per_ip_per_minute="0")
+        server.env.update(args.server_env)
+        await server.start()
+        try:
+            async with session(1) as http:
+                return await learn_script(Platforms(server, http), args.questions, args.seed)
+        finally:
+            server.stop()
+
+
+def reuse(server: Server) -> str:
+    """What the server's log says about question vectors it remembered instead of embedding again."""
+    found = [line for line in server.log().splitlines() if "Câu hỏi cần vectơ" in line]
+    if not found:
+        return "question vectors reused: not reported"
+    asked, reused = (int(n) for n in re.findall(r"\d+", found[-1].split("Câu hỏi cần vectơ", 1)[1])[:2])
+    return (f"question vectors: {asked} questions, {reused} answered from remembered vectors "
+            f"({reused / max(asked, 1):.0%}), {asked - reused} embedded")
+
+
 async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> bool:
+    script = await learned_script(args, workdir / "learn")
     async with Fakes() as fakes:
         # the bench's citizens all come from 127.0.0.1: the per-address limit would stop them, not the server
         server = Server(workdir, fakes, args.index_dir, rate_per_ip_per_minute="0")
@@ -264,7 +296,6 @@ async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> boo
         try:
             async with session(citizens) as http:
                 platforms = Platforms(server, http)
-                script = await learn_script(platforms, args.questions, args.seed)
                 # one conversation per channel first: first-request costs are not what is measured
                 await run_load(len(CHANNELS), len(CHANNELS), list(CHANNELS), script, platforms, fakes,
                                args.turn_timeout, 10**6)
@@ -290,7 +321,9 @@ async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> boo
         finally:
             stop = server.stop()
         memory = {"before": before, "after": after, "peak": max(peak, *samples)}
-        return report(citizens, results, wall, memory, cpu, stored(server, results), stop, server.log_problems())
+        ok = report(citizens, results, wall, memory, cpu, stored(server, results), stop, server.log_problems())
+        print(reuse(server))
+        return ok
 
 
 def main() -> int:
@@ -299,7 +332,9 @@ def main() -> int:
     ap.add_argument("--conversations", type=int, default=200, help="conversations per run")
     ap.add_argument("--channels", nargs="+", choices=CHANNELS, default=list(CHANNELS),
                     help="channels the conversations take turns on (default: all three)")
-    ap.add_argument("--questions", type=int, default=12, help="distinct questions the citizens ask")
+    ap.add_argument("--questions", type=int, default=12,
+                    help="distinct questions the citizens ask (the server remembers the vectors of questions "
+                         "asked before: more distinct questions, more embedding)")
     ap.add_argument("--turn-timeout", type=float, default=120.0, help="seconds before a turn counts as failed")
     ap.add_argument("--index-dir", type=Path, default=DEFAULT_INDEX,
                     help="index to serve (built there on first use); default var/index of this checkout")

@@ -25,6 +25,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"   # "text" or "json" (one object per line)
     decision_file: Path | None = None
+    remembered_questions: int = 4096  # question vectors kept so a repeated question is not embedded again (0: none)
     database: Path = Path("var/dvcbot.db")
     session_minutes: int = 30
     support_hours: int = 8     # working hours within which the support team usually answers a ticket
@@ -75,6 +76,7 @@ class Settings:
             log_level=_env("LOG_LEVEL", "INFO").upper(),
             log_format=_env("LOG_FORMAT", "text").lower(),
             decision_file=Path(decision) if decision else None,
+            remembered_questions=int(_env("REMEMBERED_QUESTIONS", "4096")),
             database=Path(_env("DATABASE", str(data_dir / "dvcbot.db"))),
             session_minutes=int(_env("SESSION_MINUTES", "30")),
             support_hours=int(_env("SUPPORT_HOURS", "8")),

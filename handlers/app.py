@@ -77,7 +77,9 @@ def rebuild_index(settings: Settings) -> None:
 def load_answerer(settings: Settings) -> Answerer:
     """The answerer of the build published now (no build step)."""
     snapshot = load_snapshot(settings.index_dir, model_id_for(settings.embedding_model))
-    return Answerer.load(snapshot, shared_embedder(settings.embedding_model), settings.decision_file,
+    embedder = shared_embedder(settings.embedding_model)
+    embedder.keep(settings.remembered_questions)
+    return Answerer.load(snapshot, embedder, settings.decision_file,
                          settings.province)
 
 

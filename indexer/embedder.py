@@ -127,6 +127,13 @@ class RememberedQueries:
         self._lock = threading.Lock()
         self.asked = self.reused = 0
 
+    def keep(self, size: int) -> None:
+        """Remember at most `size` questions from now on (0: none)."""
+        with self._lock:
+            self._size = max(0, size)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
         with self._lock:

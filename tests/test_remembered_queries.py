@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from handlers.app import shared_embedder
+from bot.settings import Settings
 from indexer.embedder import BUNDLED, RememberedQueries
 from tests.conftest import FakeEmbedder
 
@@ -71,3 +72,17 @@ def test_the_bundled_model_gives_the_same_passage_vectors_split_over_cores_as_on
     assert together.shape == (7, model.dimension)
     assert np.allclose(together, alone, atol=1e-6)
     assert not np.allclose(together[0], together[1])
+
+
+def test_the_setting_can_turn_remembering_off(monkeypatch):
+    monkeypatch.setenv("DVCBOT_REMEMBERED_QUESTIONS", "0")
+    assert Settings.from_env().remembered_questions == 0
+    monkeypatch.delenv("DVCBOT_REMEMBERED_QUESTIONS")
+    assert Settings.from_env().remembered_questions == 4096
+    inner = FakeEmbedder()
+    remembered = RememberedQueries(inner)
+    remembered.embed_queries(["dk vneid muc 2"])
+    remembered.keep(0)
+    remembered.embed_queries(["dk vneid muc 2"])
+    remembered.embed_queries(["dk vneid muc 2"])
+    assert inner.embedded == ["dk vneid muc 2"] * 3 and remembered.reused == 0
