@@ -5,7 +5,7 @@ into the engine in one thread with no HTTP and no concurrency. The parts are tim
 wrapping them on the running objects (no profiler slowing Python more than C), then one run under cProfile
 lists the functions with the most time of their own.
 
-    python bench/turn_profile.py [--conversations 60] [--index-dir var/index]
+    python bench/turn_profile.py [--conversations 60] [--index-dir var/index] [--remembered 0]
 """
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def print_split(clocks: Clocks, turns: int) -> None:
     parts = ["embedding", "retrieval", "storage writes", "storage reads", "rendering", "redaction"]
     notes = {"embedding": "the query through the bundled model",
              "retrieval": "normalising, BM25, fusion, decision (embedding excluded)",
-             "storage writes": f"{clocks.calls['storage writes'] / turns:.1f} calls = transactions per turn",
+             "storage writes": f"{clocks.calls['storage writes'] / turns:.1f} calls per turn, committed once (one transaction per turn)",
              "storage reads": f"{clocks.calls['storage reads'] / turns:.1f} calls per turn"}
     seconds = dict(clocks.seconds)
     seconds["retrieval"] -= seconds.get("embedding", 0.0)
@@ -160,13 +160,15 @@ def main() -> int:
     ap.add_argument("--questions", type=int, default=12)
     ap.add_argument("--index-dir", type=Path, default=REPO / "var" / "index")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--remembered", type=int, default=0,
+                    help="question vectors the engine remembers (default 0: every question embedded, as if new)")
     args = ap.parse_args()
     one, five, _ = os.getloadavg()
     omp = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY") if k in os.environ}
     print(f"machine: {len(os.sched_getaffinity(0))} cores, load average {one:.1f} / {five:.1f} (1 / 5 min) {omp or ''}")
     with tempfile.TemporaryDirectory(prefix="dvcbot-profile-") as tmp:
         settings = Settings(knowledge_dir=REPO / "knowledge", data_dir=Path(tmp), index_dir=args.index_dir,
-                            database=Path(tmp) / "dvcbot.db", secret="profile")
+                            database=Path(tmp) / "dvcbot.db", secret="profile", remembered_questions=args.remembered)
         dialogue = open_services(settings).dialogue
         questions = answered_questions(dialogue, args.questions, args.seed)
         clocks = Clocks()
