@@ -261,14 +261,20 @@ def report(citizens: int, results: Results, wall: float, memory: dict, cpu: tupl
             and not db.undelivered and db.integrity == "ok" and code == 0)
 
 
+async def started_server(workdir: Path, fakes: Fakes, args: argparse.Namespace) -> Server:
+    # the bench's citizens all come from 127.0.0.1: the per-address limit would stop them, not the server
+    server = Server(workdir, fakes, args.index_dir, rate_per_ip_per_minute="0")
+    server.env.update(args.server_env)
+    await server.start()
+    return server
+
+
 async def learned_script(args: argparse.Namespace, workdir: Path) -> Script:
     """The turns' expected replies, learned on a server of its own: the measured server must not have seen
     the questions, or it would answer every one from the question vectors it remembers."""
     workdir.mkdir()
     async with Fakes() as fakes:
-        server = Server(workdir, fakes, args.index_dir, rate_per_ip_per_minute="0")
-        server.env.update(args.server_env)
-        await server.start()
+        server = await started_server(workdir, fakes, args)
         try:
             async with session(1) as http:
                 return await learn_script(Platforms(server, http), args.questions, args.seed)
@@ -289,10 +295,7 @@ def reuse(server: Server) -> str:
 async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> bool:
     script = await learned_script(args, workdir / "learn")
     async with Fakes() as fakes:
-        # the bench's citizens all come from 127.0.0.1: the per-address limit would stop them, not the server
-        server = Server(workdir, fakes, args.index_dir, rate_per_ip_per_minute="0")
-        server.env.update(args.server_env)
-        await server.start()
+        server = await started_server(workdir, fakes, args)
         try:
             async with session(citizens) as http:
                 platforms = Platforms(server, http)

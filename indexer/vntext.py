@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 
 import regex
 
@@ -89,19 +91,21 @@ def canonical_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", base[:pos] + marked + base[pos + 1:])
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _canonical_letters(word: str) -> str:
-    return canonical_tone(word)
+T = TypeVar("T")
 
 
-def _canonical_word(word: str) -> str:
-    """canonical_tone, remembered for words of letters only: a language has a few thousand syllables, and
+def _remembered_for_letter_words(fn: Callable[[str], T]) -> Callable[[str], T]:
+    """`fn` of one word, remembered for words of letters only: a language has a few thousand syllables, and
     loading 10,000 entries met them 11 million times. Words with digits (phone and ID numbers) are not kept."""
-    return _canonical_letters(word) if word.isalpha() else canonical_tone(word)
+    remembered = functools.lru_cache(maxsize=1 << 16)(fn)
+    return lambda word: remembered(word) if word.isalpha() else fn(word)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _letter_syllables(word: str) -> tuple[str, ...]:
+_canonical_word = _remembered_for_letter_words(canonical_tone)
+
+
+@_remembered_for_letter_words
+def _word_syllables(word: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(canonical_tone(word).lower()))
 
 
@@ -116,22 +120,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", _MARKS.sub("", text))
 
 
-def fold_syllable(syllable: str) -> str:
-    """fold() of one lowercase syllable from `syllables`, remembered for words of letters only."""
-    return _folded_letters(syllable) if syllable.isalpha() else fold(syllable)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _folded_letters(word: str) -> str:
-    return fold(word)
+fold_syllable = _remembered_for_letter_words(fold)  # fold() of one syllable from `syllables`
 
 
 def syllables(text: str) -> list[str]:
     """Lowercase word tokens (syllables, numbers, latin words) of canonical text."""
-    found: list[str] = []
-    for word in _WORD.findall(clean(text)):
-        found.extend(_letter_syllables(word) if word.isalpha() else _WORD.findall(canonical_tone(word).lower()))
-    return found
+    return [s for word in _WORD.findall(clean(text)) for s in _word_syllables(word)]
 
 
 def folded_syllables(text: str) -> list[str]:
