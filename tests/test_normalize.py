@@ -131,6 +131,10 @@ REGRESSIONS = [
     ("làm sao vậy", [], ["vậy"]),
     ("bằng lái hạng A", ["hạng a"], []),
     ("đk vneid đc ko ạ", ["đăng ký", "được không"], []),
+    ("moi ng oi cho e hoi dang ky vneid", ["đăng ký"], ["mới", "người"]),
+    ("cả nhà ơi cho em hỏi làm hộ chiếu", ["hộ chiếu"], ["cả", "nhà"]),
+    ("nho ad chi giup cach dang ky vneid", ["đăng ký"], ["nhớ"]),
+    ("lam on chi em cach nop le phi", ["lệ phí"], ["làm", "on"]),
 ]
 
 
