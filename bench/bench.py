@@ -5,8 +5,9 @@ RSS with the bundled model, top-1 accuracy for lexical-only, dense-only and
 hybrid retrieval on ../shared/eval/dev.jsonl (keyword check, as the eval does)
 and bench/calibration.jsonl (entry ids); then end-to-end decisions per set:
 right answers, right entry offered in "Ý bạn là…?", wrong confident answers,
-and out-of-scope questions answered. bench/holdout.jsonl and the citizen
-holdout are never used for tuning; `--skip-holdout` leaves the citizen holdout
+and out-of-scope questions answered. bench/holdout.jsonl, the citizen
+holdout and the validation check half are never used for tuning, and their
+questions are never listed; `--skip-holdout` leaves the citizen holdout
 out while working on the pipeline.
 
     python bench/bench.py [--dev ../shared/eval/dev.jsonl] [--skip-holdout] [--show citizen-tune] [--quick]
@@ -33,7 +34,9 @@ from indexer.store import load_snapshot
 HERE = Path(__file__).parent
 MODES = {"lexical-only": (False, True), "dense-only": (True, False), "hybrid": (True, True)}
 CITIZEN = HERE / "citizen_set.jsonl"
+VALIDATION = HERE / "validation.jsonl"
 HOLDOUT = "citizen-holdout"
+CHECK = "validation-check"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -44,10 +47,11 @@ def percentile(values: list[float], q: float) -> float:
 def labelled_sets(dev: Path, skip_holdout: bool) -> dict[str, list[labelled.Item]]:
     found = {"dev": labelled.dev(dev), "calibration": labelled.single_label(HERE / "calibration.jsonl"),
              "holdout (old)": labelled.single_label(HERE / "holdout.jsonl")}
-    if CITIZEN.exists():
-        found["citizen-tune"] = labelled.citizen(CITIZEN, "tune")
-        if not skip_holdout:
-            found[HOLDOUT] = labelled.citizen(CITIZEN, "holdout")
+    found["citizen-tune"] = labelled.citizen(CITIZEN, "tune")
+    found["validation-tune"] = labelled.citizen(VALIDATION, "tune")
+    found[CHECK] = labelled.citizen(VALIDATION, "check")
+    if not skip_holdout:
+        found[HOLDOUT] = labelled.citizen(CITIZEN, "holdout")
     return found
 
 
@@ -79,11 +83,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", default=str(HERE.parent.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--skip-holdout", action="store_true", help="leave the citizen holdout out (while tuning)")
-    ap.add_argument("--show", help="list the questions of this set not answered right (never the citizen holdout)")
+    ap.add_argument("--show", help="list the questions of this set not answered right (never a set kept for reporting)")
     ap.add_argument("--quick", action="store_true", help="decisions only, on the live index (no timings)")
     args = ap.parse_args()
-    if args.show == HOLDOUT:
-        ap.error("the citizen holdout is for reporting only: read its figures, not its questions")
+    if args.show in (HOLDOUT, CHECK):
+        ap.error(f"{args.show} is for reporting only: read its figures, not its questions")
     settings = Settings.from_env()
     if args.quick:
         decision_table(open_answerer(settings), labelled_sets(Path(args.dev), args.skip_holdout), args.show)

@@ -3,13 +3,16 @@
 Picks the fusion weights (dense vs lexical, title coverage, intent agreement and
 mismatch) for the best top-1, fits the logistic confidence over the top
 candidate's (dense cosine, lexical coverage, cosine above the median, lead over
-the runner-up) and sweeps the thresholds. The answer threshold is the lowest one
-keeping wrong confident answers within WRONG_AT_MOST of in-scope questions and
-out-of-scope answers within OOS_ANSWERED_AT_MOST (issue 9's targets); the
-clarify settings then maximise a utility that scores a wrong answer as worse
-than an honest "I don't know". Uses bench/calibration.jsonl and the `tune` split of
-bench/citizen_set.jsonl only: the citizen holdout and bench/holdout.jsonl are
-never read here.
+the runner-up) and sweeps the thresholds:
+- when to answer, and when a close runner-up (a rival) means asking "Ý bạn là…?":
+  the most right answers keeping wrong confident answers within WRONG_AT_MOST of
+  in-scope questions and out-of-scope answers within OOS_ANSWERED_AT_MOST (the
+  targets of issue 9). Neighbouring entries are where wrong answers come from;
+- what to offer, and when a vague question needs asking: a utility that scores a
+  wrong answer as worse than an honest "I don't know", within the same targets.
+Uses bench/calibration.jsonl and the `tune` splits of bench/citizen_set.jsonl and
+bench/validation.jsonl only: their other splits and bench/holdout.jsonl are never
+read here.
 
     python bench/calibrate.py [--write]
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,6 +42,8 @@ GAIN = {"right": 1.0, "wrong": -3.0, "oos_rejected": 1.0, "miss": 0.0,
         "vague_clarified": 1.0, "vague_guessed": -0.5, "vague_rejected": 0.0}
 WRONG_AT_MOST = 0.02          # wrong confident answers, share of in-scope questions
 OOS_ANSWERED_AT_MOST = 0.05   # out-of-scope questions answered, share of them
+RIVAL_AT = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)   # 1.01: no rival check
+RIVAL_MARGIN = (0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 PRIORS = {"dense_weight": (0.4, 0.5, 0.6), "w_title": (0.0, 0.1, 0.2, 0.3), "w_agree": (0.0, 0.1, 0.2),
           "w_clash": (0.0, 0.1, 0.2, 0.3)}
 
@@ -47,7 +53,8 @@ def main() -> int:
     ap.add_argument("--write", action="store_true", help=f"write the result to {DEFAULT_FILE}")
     args = ap.parse_args()
     sets = {"calibration.jsonl": labelled.single_label(HERE / "calibration.jsonl"),
-            "citizen_set.jsonl (tune)": labelled.citizen(HERE / "citizen_set.jsonl", "tune")}
+            "citizen_set.jsonl (tune)": labelled.citizen(HERE / "citizen_set.jsonl", "tune"),
+            "validation.jsonl (tune)": labelled.citizen(HERE / "validation.jsonl", "tune")}
     items = [i for group in sets.values() for i in group]
     answerer = open_answerer(Settings.from_env())
     found = [answerer.retrieve(answerer.normalizer.normalize(it.q)) for it in items]
@@ -78,11 +85,14 @@ def main() -> int:
     fitted = replace(base, w_dense=round(float(w[0]), 3), w_coverage=round(float(w[1]), 3),
                      w_gap=round(float(w[2]), 3), w_margin=round(float(w[3]), 3), bias=round(b, 3))
 
+    rescored = [[replace(s, confidence=fitted.confidence(s.dense, s.coverage, s.gap, s.margin)) for s in ranked]
+                for ranked in ranked_all]
+
     def evaluate(cfg: DecisionConfig) -> tuple[float, dict[str, int]]:
+        """Utility and outcome counts of the thresholds in cfg (the fitted confidence is shared)."""
         counts: dict[str, int] = {}
-        for ranked, it, r in zip(ranked_all, items, found):
-            rescored = [replace(s, confidence=cfg.confidence(s.dense, s.coverage, s.gap, s.margin)) for s in ranked]
-            d = answerer.screen(decide(rescored, cfg), r.query)
+        for ranked, it, r in zip(rescored, items, found):
+            d = answerer.screen(decide(ranked, cfg), r.query)
             o = labelled.outcome(it, d.kind.value, answerer.entries.get(d.entry_id),
                                  tuple(answerer.entries[e] for e in d.options))
             counts[o] = counts.get(o, 0) + 1
@@ -93,25 +103,29 @@ def main() -> int:
     def within_targets(counts: dict[str, int]) -> bool:
         return counts.get("wrong", 0) <= WRONG_AT_MOST * n_in and counts.get("oos_answered", 0) <= OOS_ANSWERED_AT_MOST * n_oos
 
-    answer_at = next((round(float(t), 2) for t in np.arange(0.2, 0.96, 0.05)
-                      if within_targets(evaluate(replace(fitted, answer_at=round(float(t), 2)))[1])), 0.95)
-    grid = itertools.product(np.arange(0.05, answer_at, 0.05), [0.0, 0.01, 0.02, 0.04], [3, 4, 5, 6, 8, 99])
-    best_cfg = None
-    for clarify_at, margin, covering in grid:
-        cfg = replace(fitted, answer_at=answer_at, clarify_at=round(float(clarify_at), 2), clarify_margin=margin,
-                      vague_min_covering=covering)
-        score, counts = evaluate(cfg)
-        if within_targets(counts) and (best_cfg is None or score > best_cfg[0] + 1e-9):
-            best_cfg = (score, counts, cfg)
-    score, counts, cfg = best_cfg
+    def best_of(configs: Iterable[DecisionConfig], key) -> tuple[float, dict[str, int], DecisionConfig]:
+        scored = [(*evaluate(cfg), cfg) for cfg in configs]
+        return max((t for t in scored if within_targets(t[1])), key=key, default=scored[-1])
+
+    # When to answer, and when a close rival means asking which: the most right answers within the targets.
+    score, counts, cfg = best_of(
+        (replace(fitted, answer_at=round(float(a), 2), rival_at=rival, clarify_margin=margin)
+         for a, rival, margin in itertools.product(np.arange(0.2, 0.96, 0.05), RIVAL_AT, RIVAL_MARGIN)),
+        key=lambda t: (t[1].get("right", 0), t[0]))
+    # What to offer in "Ý bạn là…?" and when a vague question needs it: utility within the targets.
+    score, counts, cfg = best_of(
+        (replace(cfg, clarify_at=round(float(c), 2), vague_min_covering=covering)
+         for c, covering in itertools.product(np.arange(0.05, cfg.answer_at, 0.05), [3, 4, 5, 6, 8, 99])),
+        key=lambda t: t[0])
     print(f"fitted: w_dense={cfg.w_dense} w_coverage={cfg.w_coverage} w_gap={cfg.w_gap} w_margin={cfg.w_margin} "
           f"bias={cfg.bias}")
-    print(f"thresholds: answer_at={cfg.answer_at} clarify_at={cfg.clarify_at} clarify_margin={cfg.clarify_margin} "
+    print(f"thresholds: answer_at={cfg.answer_at} rival_at={cfg.rival_at} clarify_margin={cfg.clarify_margin} "
+          f"clarify_at={cfg.clarify_at} "
           f"vague_min_covering={cfg.vague_min_covering}")
     print(f"outcomes: {counts} utility={score:.2f}")
     if args.write:
         data = {k: getattr(cfg, k) for k in ("dense_weight", "w_title", "w_agree", "w_clash", "w_dense", "w_coverage",
-                                             "w_gap", "w_margin", "bias", "answer_at", "clarify_at", "clarify_margin",
+                                             "w_gap", "w_margin", "bias", "answer_at", "rival_at", "clarify_margin", "clarify_at",
                                              "vague_min_covering", "province_boost", "max_options")}
         data = {k: float(v) if isinstance(v, (float, np.floating)) else v for k, v in data.items()}
         data["calibration"] = {"sets": {name: len(group) for name, group in sets.items()},

@@ -4,6 +4,8 @@ Confidence is a logistic model over three signals of the top candidate (dense
 cosine, how far that cosine stands above the median entry, and lexical
 coverage of the question's words); its weights and the thresholds are
 calibrated on labelled questions by bench/calibrate.py and live in a YAML file.
+Most wrong answers pick a neighbouring entry over the right one, so a confident
+runner-up close behind the top candidate (a rival) makes the bot ask which one.
 """
 from __future__ import annotations
 
@@ -31,12 +33,13 @@ class DecisionConfig:
     bias: float
     answer_at: float         # confidence needed to answer
     clarify_at: float        # confidence a candidate needs to be offered as an option
-    clarify_margin: float    # fused-score gap under which two confident candidates are "too close"
+    clarify_margin: float    # fused-score gap under which a rival makes the top candidate "too close to call"
     w_gap: float = 0.0       # logistic weight of (top dense cosine − median cosine over all entries)
     w_margin: float = 0.0    # logistic weight of the fused-score lead over the next candidate
     w_title: float = 0.0     # fused-score weight of the share of the entry's title the question mentions
     w_agree: float = 0.0     # fused-score bonus when the entry's intent is the one asked (how, compare, cost…)
     w_clash: float = 0.0     # fused-score penalty when the entry is about a specific intent not asked
+    rival_at: float = 0.1    # confidence a runner-up needs to be a rival: neighbouring entries are the usual wrong answers
     vague_min_covering: int = 99  # this many candidates contain every word of the question → ask which one
     province_boost: float = 0.15  # fused-score bonus for an entry local to the configured province
     max_options: int = 3
@@ -84,7 +87,8 @@ def decide(ranked: list[Scored], cfg: DecisionConfig) -> Decision:
     covering = [c for c in ranked if c.coverage >= top.coverage - 1e-9]
     if top.coverage >= 0.99 and len(covering) >= cfg.vague_min_covering:  # "thanh toán", "hồ sơ": which one?
         return Decision(Kind.CLARIFY, None, top.confidence, tuple(c.entry_id for c in covering[:cfg.max_options]))
-    close = [c for c in offered[1:] if top.fused - c.fused < cfg.clarify_margin]
+    close = [c for c in ranked[1:cfg.max_options]
+             if c.confidence >= cfg.rival_at and top.fused - c.fused < cfg.clarify_margin]
     if close:
         return Decision(Kind.CLARIFY, None, top.confidence, (top.entry_id, *(c.entry_id for c in close)))
     return Decision(Kind.ANSWER, top.entry_id, top.confidence)

@@ -110,8 +110,8 @@ def test_every_setting_is_documented():
 
 @pytest.mark.slow
 def test_chat_channel_numbers_choices_and_accepts_numbers(env, tmp_path):
-    r = dvcbot({**env, "DVCBOT_DATABASE": str(tmp_path / "chat.db")}, "chat", stdin="thanh toan\n3\n1\n1\n")
+    r = dvcbot({**env, "DVCBOT_DATABASE": str(tmp_path / "chat.db")}, "chat", stdin="thanh toan\n2\n1\n1\n")
     assert r.returncode == 0, r.stderr
-    assert "Ý bạn là" in r.stdout and "[3] Thanh toán phí, lệ phí" in r.stdout
+    assert "Ý bạn là" in r.stdout and "[2] Thanh toán phí, lệ phí" in r.stdout
     assert "Yêu cầu thanh toán" in r.stdout and "🔗" in r.stdout and "[1] Xem chi tiết" in r.stdout
     assert "Bước 1/" in r.stdout   # "1" opened the rest of the answer, the next "1" its first step
