@@ -49,6 +49,17 @@ def test_decide_clarifies_when_two_confident_candidates_are_too_close():
     assert d.kind == Kind.CLARIFY and d.options == ("a", "b")
 
 
+def test_decide_asks_only_about_a_rival_confident_enough():
+    """A runner-up within the margin is a rival only from rival_at up: neighbouring entries cause wrong answers,
+    a weak runner-up does not."""
+    cfg = DecisionConfig(**{**CFG.__dict__, "clarify_margin": 0.2, "rival_at": 0.6})
+    assert decide([s("a", 1.0, 0.9), s("b", 0.85, 0.7)], cfg).options == ("a", "b")
+    weak = decide([s("a", 1.0, 0.9), s("b", 0.85, 0.5)], cfg)
+    assert weak.kind == Kind.ANSWER and weak.entry_id == "a"
+    far = decide([s("a", 1.0, 0.9), s("b", 0.75, 0.8)], cfg)
+    assert far.kind == Kind.ANSWER and far.entry_id == "a"
+
+
 def test_decide_offers_options_when_unsure_but_plausible():
     d = decide([s("a", 1.0, 0.5), s("b", 0.9, 0.45), s("c", 0.8, 0.1)], CFG)
     assert d.kind == Kind.CLARIFY and d.options == ("a", "b")
@@ -61,5 +72,5 @@ def test_decide_dont_know_when_nothing_is_plausible():
 
 def test_shipped_configuration_loads_and_is_consistent():
     cfg = DecisionConfig.load()
-    assert 0 < cfg.clarify_at < cfg.answer_at < 1
+    assert 0 < cfg.clarify_at < cfg.answer_at < 1 and 0 < cfg.rival_at <= 1.01
     assert 0 <= cfg.dense_weight <= 1
