@@ -48,6 +48,22 @@ PRIORS = {"dense_weight": (0.4, 0.5, 0.6), "w_title": (0.0, 0.1, 0.2, 0.3), "w_a
           "w_clash": (0.0, 0.1, 0.2, 0.3)}
 
 
+def fit_confidence(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Logistic weights on the raw scale. Every signal may only raise confidence: one fitted negative (the dense
+    cosine and its gap over the median move together) is left out and the rest refitted, so the weights keep
+    their meaning on another embedding model or knowledge base."""
+    used = np.ones(x.shape[1], dtype=bool)
+    while True:
+        mean, std = x[:, used].mean(axis=0), x[:, used].std(axis=0)  # fit standardised, store raw-scale weights
+        model = LogisticRegression(C=1.0).fit((x[:, used] - mean) / std, y)
+        if (model.coef_[0] >= 0).all():
+            break
+        used[np.flatnonzero(used)[np.argmin(model.coef_[0])]] = False
+    w = np.zeros(x.shape[1])
+    w[used] = model.coef_[0] / std
+    return w, float(model.intercept_[0] - (model.coef_[0] * mean / std).sum())
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help=f"write the result to {DEFAULT_FILE}")
@@ -78,10 +94,7 @@ def main() -> int:
     x = np.array([[ranked_all[k][0].dense, ranked_all[k][0].coverage, ranked_all[k][0].gap, ranked_all[k][0].margin]
                   for k in specific])
     y = np.array([not items[k].oos and items[k].accepts(answerer.entries[ranked_all[k][0].entry_id]) for k in specific])
-    mean, std = x.mean(axis=0), x.std(axis=0)  # fit on standardised features, store raw-scale weights
-    model = LogisticRegression(C=1.0).fit((x - mean) / std, y)
-    w = model.coef_[0] / std
-    b = float(model.intercept_[0] - (model.coef_[0] * mean / std).sum())
+    w, b = fit_confidence(x, y)
     fitted = replace(base, w_dense=round(float(w[0]), 3), w_coverage=round(float(w[1]), 3),
                      w_gap=round(float(w[2]), 3), w_margin=round(float(w[3]), 3), bias=round(b, 3))
 
