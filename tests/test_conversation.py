@@ -268,7 +268,7 @@ async def test_guided_steps_only_for_procedures_and_with_details(chat):
 
 
 async def test_long_answer_first_bubble_is_short_and_more_shows_the_rest(chat):
-    await chat("thủ tục liên thông khai sinh")
+    await chat("liên thông khai sinh, thường trú, thẻ bảo hiểm y tế cho con")
     first = next(r for r in chat.last if r.entry_id)
     assert len(first.text) <= FIRST_BUBBLE_CHARS + 100
     await chat.press("Xem chi tiết")
