@@ -44,6 +44,7 @@ WRONG_AT_MOST = 0.02          # wrong confident answers, share of in-scope quest
 OOS_ANSWERED_AT_MOST = 0.05   # out-of-scope questions answered, share of them
 RIVAL_AT = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)   # 1.01: no rival check
 RIVAL_MARGIN = (0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+OUTSIDE_MARGIN = (2.0, 0.01, 0.0, -0.01)   # 2.0: out-of-scope examples not used
 PRIORS = {"dense_weight": (0.4, 0.5, 0.6), "w_title": (0.0, 0.1, 0.2, 0.3), "w_agree": (0.0, 0.1, 0.2),
           "w_clash": (0.0, 0.1, 0.2, 0.3)}
 
@@ -105,7 +106,7 @@ def main() -> int:
         """Utility and outcome counts of the thresholds in cfg (the fitted confidence is shared)."""
         counts: dict[str, int] = {}
         for ranked, it, r in zip(rescored, items, found):
-            d = answerer.screen(decide(ranked, cfg), r.query)
+            d = answerer.screen(decide(ranked, cfg), r, cfg)
             o = labelled.outcome(it, d.kind.value, answerer.entries.get(d.entry_id),
                                  tuple(answerer.entries[e] for e in d.options))
             counts[o] = counts.get(o, 0) + 1
@@ -122,8 +123,9 @@ def main() -> int:
 
     # When to answer, and when a close rival means asking which: the most right answers within the targets.
     score, counts, cfg = best_of(
-        (replace(fitted, answer_at=round(float(a), 2), rival_at=rival, clarify_margin=margin)
-         for a, rival, margin in itertools.product(np.arange(0.2, 0.96, 0.05), RIVAL_AT, RIVAL_MARGIN)),
+        (replace(fitted, answer_at=round(float(a), 2), rival_at=rival, clarify_margin=margin, outside_margin=outside)
+         for a, rival, margin, outside in itertools.product(np.arange(0.2, 0.96, 0.05), RIVAL_AT, RIVAL_MARGIN,
+                                                             OUTSIDE_MARGIN)),
         key=lambda t: (t[1].get("right", 0), t[0]))
     # What to offer in "Ý bạn là…?" and when a vague question needs it: utility within the targets.
     score, counts, cfg = best_of(
@@ -133,12 +135,13 @@ def main() -> int:
     print(f"fitted: w_dense={cfg.w_dense} w_coverage={cfg.w_coverage} w_gap={cfg.w_gap} w_margin={cfg.w_margin} "
           f"bias={cfg.bias}")
     print(f"thresholds: answer_at={cfg.answer_at} rival_at={cfg.rival_at} clarify_margin={cfg.clarify_margin} "
+          f"outside_margin={cfg.outside_margin} "
           f"clarify_at={cfg.clarify_at} "
           f"vague_min_covering={cfg.vague_min_covering}")
     print(f"outcomes: {counts} utility={score:.2f}")
     if args.write:
         data = {k: getattr(cfg, k) for k in ("dense_weight", "w_title", "w_agree", "w_clash", "w_dense", "w_coverage",
-                                             "w_gap", "w_margin", "bias", "answer_at", "rival_at", "clarify_margin", "clarify_at",
+                                             "w_gap", "w_margin", "bias", "answer_at", "rival_at", "clarify_margin", "outside_margin", "clarify_at",
                                              "vague_min_covering", "province_boost", "max_options")}
         data = {k: float(v) if isinstance(v, (float, np.floating)) else v for k, v in data.items()}
         data["calibration"] = {"sets": {name: len(group) for name, group in sets.items()},

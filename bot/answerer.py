@@ -44,6 +44,7 @@ class Retrieved:
     cosine: Mapping[str, float]  # dense cosine of every entry
     median: float               # median cosine: the background level
     weight: float | None        # fixed dense weight (one retriever only), None: the configured one
+    outside: float = -1.0       # best cosine to an example of what we do not cover (knowledge/ngoai-pham-vi.yaml)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class Answerer:
             query=query, asked=self.cues.of(query.terms),
             dense=every.top(_CANDIDATES * 3) if use_dense else [],
             lexical=self.lexical.search(query, _CANDIDATES * 3) if use_lexical else [],
-            cosine=every, median=every.median(),
+            cosine=every, median=every.median(), outside=every.outside,
             weight=None if use_dense and use_lexical else float(use_dense))
 
     def score(self, r: Retrieved, cfg: DecisionConfig | None = None) -> list[Scored]:
@@ -142,11 +143,15 @@ class Answerer:
     def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
         return self.score(self.retrieve(query, use_dense, use_lexical))
 
-    def screen(self, decision: Decision, query: NormalizedQuery) -> Decision:
-        """Say "don't know" rather than offer only entries silent on an uncovered subject asked about (VssID, tiền điện…)."""
-        said = " ".join(c.said for c in query.clauses)
+    def screen(self, decision: Decision, r: Retrieved, cfg: DecisionConfig | None = None) -> Decision:
+        """Say "don't know" rather than offer only entries silent on an uncovered subject asked about (VssID, tiền
+        điện…), or entries farther from the question than an example of what we do not cover."""
+        cfg = cfg or self.decision
+        said = " ".join(c.said for c in r.query.clauses)
         chosen = [decision.entry_id] if decision.kind == Kind.ANSWER else list(decision.options)
         if chosen and all(self.uncovered.blocks(said, self._words[e]) for e in chosen):
+            return Decision(Kind.DONT_KNOW, None, decision.score)
+        if chosen and r.outside >= max(r.cosine.get(e, r.median) for e in chosen) + cfg.outside_margin:
             return Decision(Kind.DONT_KNOW, None, decision.score)
         return decision
 
@@ -170,8 +175,9 @@ class Answerer:
             if not any(t.isalpha() for t in fold(query.text)):
                 problem = InputKind.NO_WORDS
             else:
-                ranked = self.rank(query)
-                decision = self.screen(decide(ranked, self.decision), query)
+                found = self.retrieve(query)
+                ranked = self.score(found)
+                decision = self.screen(decide(ranked, self.decision), found)
                 if decision.kind == Kind.ANSWER:
                     related = self._related(decision.entry_id, ranked)
         return Answer(

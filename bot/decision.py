@@ -40,6 +40,7 @@ class DecisionConfig:
     w_agree: float = 0.0     # fused-score bonus when the entry's intent is the one asked (how, compare, cost…)
     w_clash: float = 0.0     # fused-score penalty when the entry is about a specific intent not asked
     rival_at: float = 0.1    # confidence a runner-up needs to be a rival: neighbouring entries are the usual wrong answers
+    outside_margin: float = 2.0  # answer only while the entry is nearer than any out-of-scope example minus this (2: off)
     vague_min_covering: int = 99  # this many candidates contain every word of the question → ask which one
     province_boost: float = 0.15  # fused-score bonus for an entry local to the configured province
     max_options: int = 3

@@ -29,9 +29,10 @@ class DenseRanking(Mapping[str, float]):
     """Every entry's best cosine for one question, as arrays: a dict of 10,000 entries per question would
     cost more than the search itself. Reads like a mapping entry id → cosine."""
 
-    def __init__(self, ids: list[str], position: dict[str, int], best: np.ndarray) -> None:
+    def __init__(self, ids: list[str], position: dict[str, int], best: np.ndarray, outside: float = -1.0) -> None:
         self._ids, self._position, self._best = ids, position, best
         self._found = np.flatnonzero(np.isfinite(best))
+        self.outside = outside  # best cosine to an example question the knowledge base does not cover
 
     def top(self, k: int) -> list[Hit]:
         order = self._found[np.argsort(-self._best[self._found], kind="stable")[:k]]
@@ -68,13 +69,18 @@ class DenseRetriever:
         self._position = {e: i for i, e in enumerate(self._ids)}
         self._row_entry = np.array([self._position[e] for e in rows], dtype=np.int64)
         self._embedder = embedder
+        self._outside = snapshot.outside if snapshot.outside is not None else np.zeros((0, self._vectors.shape[1]),
+                                                                                      dtype=np.float32)
 
     def rank(self, query: NormalizedQuery) -> DenseRanking:
         best = np.full(len(self._ids), -np.inf, dtype=np.float32)
+        outside = -1.0
         if query.text and self._index.ntotal:
             vec = self._embedder.embed_queries([query.text]).astype(np.float32)
             np.maximum.at(best, self._row_entry, self._vectors @ vec[0])
-        return DenseRanking(self._ids, self._position, best)
+            if len(self._outside):
+                outside = float((self._outside @ vec[0]).max())
+        return DenseRanking(self._ids, self._position, best, outside)
 
     def search(self, query: NormalizedQuery, k: int) -> list[Hit]:
         return self.rank(query).top(k)

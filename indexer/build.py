@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from indexer.embedder import Embedder, model_id_for
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
+from indexer.outside import OUTSIDE_FILE, load_outside
 from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
 from indexer.vntext import folded_syllables, lexical_terms
 
@@ -58,7 +59,8 @@ def embedded_hash(entry: KnowledgeEntry) -> str:
 def knowledge_fingerprint(knowledge_dir: Path) -> str:
     """Hash of every file a build is made from, so any edit (a link, a date, a synonym) makes a new build."""
     folder = Path(knowledge_dir)
-    files = entry_files(folder) + [folder / name for name in (CATALOG_FILE, SYNONYMS_FILE) if (folder / name).exists()]
+    files = entry_files(folder) + [folder / name for name in (CATALOG_FILE, SYNONYMS_FILE, OUTSIDE_FILE)
+                                   if (folder / name).exists()]
     digest = hashlib.sha256(f"text-rules-{TEXT_RULES}".encode())
     for path in sorted(files):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -86,6 +88,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     """Build (or incrementally update) the index; raises KnowledgeError on bad files."""
     started = time.perf_counter()
     entries, _ = load_knowledge(knowledge_dir)
+    outside_questions = load_outside(knowledge_dir)
     index_dir = Path(index_dir)
     model_id = model_id_for(model_name)
     prev = _previous(index_dir, model_id)
@@ -97,7 +100,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
 
     todo = [e for e in entries if prev_hashes.get(e.id) != hashes[e.id]]
     fresh: dict[str, tuple[list[Row], np.ndarray]] = {}
-    embedder = embedder_factory(model_name) if todo else None
+    embedder = embedder_factory(model_name) if todo or outside_questions else None
     dimension = embedder.dimension if embedder else prev.manifest.dimension
     if embedder and embedder.model_id != model_id:
         raise ValueError(f"embedder reports model id {embedder.model_id}, expected {model_id}")
@@ -118,6 +121,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
         rows += r
         blocks.append(v)
     vectors = np.vstack(blocks) if blocks else np.zeros((0, dimension), np.float32)
+    outside = embedder.embed_queries(outside_questions) if outside_questions else None  # a few dozen: not worth reusing
 
     lexical = bm25s.BM25()
     lexical.index([entry_terms(e) for e in entries], show_progress=False)
@@ -128,6 +132,6 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     builds.mkdir(parents=True, exist_ok=True)
     folder = builds / f"{stamp:%Y%m%dT%H%M%S%f}"
     catalog_files = [Path(knowledge_dir) / n for n in (CATALOG_FILE, SYNONYMS_FILE) if (Path(knowledge_dir) / n).exists()]
-    write_build(folder, manifest, vectors, rows, lexical, entries, catalog_files)
+    write_build(folder, manifest, vectors, rows, lexical, entries, catalog_files, outside)
     publish(index_dir, folder)
     return BuildReport(len(entries), len(todo), len(entries) - len(todo), time.perf_counter() - started, changed=True)

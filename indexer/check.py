@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from indexer.collisions import Collision, folding_collisions
 from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
+from indexer.outside import load_outside
 from indexer.synonyms import Synonyms
 from indexer.vntext import fold
 
@@ -66,6 +67,10 @@ def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: in
             report.collisions = folding_collisions(Synonyms.load(syn), entries)
     except (yaml.YAMLError, ValueError) as exc:
         report.problems.append(Problem(SYNONYMS_FILE, "(tệp)", f"không đọc được: {exc}"))
+    try:
+        load_outside(folder)
+    except KnowledgeError as exc:
+        report.problems += exc.problems
     report.per_topic = Counter(e.topic for e in entries)
     report.empty_topics = [t for t in catalog.topics if report.per_topic[t] == 0]
     report.stale = [e for e in entries if (today - e.reviewed).days > max_age_days]

@@ -24,6 +24,7 @@ MANIFEST = "manifest.json"
 DENSE = "dense.faiss"
 ROWS = "rows.json"
 ENTRIES = "entries.json"
+OUTSIDE = "outside.npy"
 LEXICAL = "lexical"
 
 
@@ -77,6 +78,7 @@ class IndexSnapshot:
     rows: list[Row]
     lexical: bm25s.BM25
     entries: list[KnowledgeEntry]
+    outside: np.ndarray | None = None  # vectors of example questions the knowledge base does not cover
 
     def vectors_of(self, entry_id: str) -> tuple[list[Row], np.ndarray]:
         """Stored vectors of one entry, reused when its content has not changed."""
@@ -124,9 +126,12 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def write_build(folder: Path, manifest: Manifest, vectors: np.ndarray, rows: list[Row],
-                lexical: bm25s.BM25, entries: list[KnowledgeEntry], catalog_files: list[Path] = ()) -> None:
+                lexical: bm25s.BM25, entries: list[KnowledgeEntry], catalog_files: list[Path] = (),
+                outside: np.ndarray | None = None) -> None:
     """`catalog_files` (topics, synonyms) travel inside the build, so one build is one knowledge version."""
     folder.mkdir(parents=True)
+    if outside is not None and len(outside):
+        np.save(folder / OUTSIDE, np.ascontiguousarray(outside, dtype=np.float32))
     for path in catalog_files:
         shutil.copyfile(path, folder / Path(path).name)
     dense = faiss.IndexFlatIP(manifest.dimension)
@@ -183,7 +188,8 @@ def load_snapshot(index_dir: Path, expected_model_id: str | None = None) -> Inde
         raise ModelMismatch(manifest.model_id, expected_model_id)
     rows = [Row(*r) for r in json.loads((folder / ROWS).read_text(encoding="utf-8"))]
     entries = [entry_from_json(d) for d in json.loads((folder / ENTRIES).read_text(encoding="utf-8"))]
+    outside = np.load(folder / OUTSIDE) if (folder / OUTSIDE).exists() else None
     return IndexSnapshot(
         folder=folder, manifest=manifest, dense=faiss.read_index(str(folder / DENSE)), rows=rows,
-        lexical=bm25s.BM25.load(str(folder / LEXICAL)), entries=entries,
+        lexical=bm25s.BM25.load(str(folder / LEXICAL)), entries=entries, outside=outside,
     )

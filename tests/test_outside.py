@@ -1,0 +1,73 @@
+"""knowledge/ngoai-pham-vi.yaml: examples of what we do not cover make the bot say "don't know" rather than answer
+with the nearest entry, and a bad file is reported like any knowledge problem."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.answerer import Answerer
+from indexer.build import build_index
+from indexer.check import check_knowledge
+from indexer.embedder import model_id_for
+from indexer.knowledge import KnowledgeError
+from indexer.outside import OUTSIDE_FILE, load_outside
+from indexer.store import load_snapshot
+from tests.conftest import FAKE_MODEL, FakeEmbedder
+
+EXAMPLES = """\
+chu_de:
+  ngân hàng:
+    - vay vốn ngân hàng cần mang theo giấy tờ gì
+    - mở thẻ ngân hàng ở đâu
+"""
+
+
+def answerer_for(kb, tmp_path) -> Answerer:
+    embedder, index = FakeEmbedder(), tmp_path / "index"
+    build_index(kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
+    answerer = Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder)
+    # the fake embedder's cosines are not e5's: answer from any confidence, so only the screens decide
+    answerer.decision = dataclasses.replace(answerer.decision, answer_at=0.0, clarify_at=0.0, rival_at=2.0,
+                                            outside_margin=0.0)
+    return answerer
+
+
+def test_a_question_nearer_an_example_than_any_entry_gets_dont_know(small_kb, tmp_path):
+    question = "đi vay vốn ngân hàng thì mang theo giấy tờ gì"
+    assert answerer_for(small_kb, tmp_path / "without").ask(question).kind == "answer"  # nearest entry, wrongly
+    (small_kb / OUTSIDE_FILE).write_text(EXAMPLES, encoding="utf-8")
+    answerer = answerer_for(small_kb, tmp_path / "with")
+    assert answerer.ask(question).kind == "dont_know"
+    covered = answerer.ask("quên mật khẩu VNeID thì làm sao")
+    assert covered.kind == "answer" and covered.entry.id == "quen-mat-khau"
+
+
+def test_examples_are_embedded_in_the_build_and_an_edit_rebuilds(small_kb, tmp_path):
+    index = tmp_path / "index"
+    embedder = FakeEmbedder()
+    build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
+    assert load_snapshot(index).outside is None
+    (small_kb / OUTSIDE_FILE).write_text(EXAMPLES, encoding="utf-8")
+    assert build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False).changed
+    assert load_snapshot(index).outside.shape == (2, FakeEmbedder.dimension)
+    assert embedder.embedded[-2:] == ["vay vốn ngân hàng cần mang theo giấy tờ gì", "mở thẻ ngân hàng ở đâu"]
+
+
+@pytest.mark.parametrize("text, field", [
+    ("chu_de: [a, b]\n", "chu_de"),
+    ("chu_de:\n  thuế: []\n", "chu_de.thuế"),
+    ("chu_de:\n  thuế:\n    - ''\n", "chu_de.thuế[1]"),
+    ("chu_de: {thuế: [\n", "(tệp)"),
+])
+def test_a_bad_file_is_named_with_its_field_and_fails_the_check(small_kb, text, field):
+    (small_kb / OUTSIDE_FILE).write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as raised:
+        load_outside(small_kb)
+    assert [p.field for p in raised.value.problems] == [field]
+    report, _ = check_knowledge(small_kb)
+    assert not report.ok and report.problems[0].file == OUTSIDE_FILE
+
+
+def test_the_shipped_examples_load(real_settings):
+    assert len(load_outside(real_settings.knowledge_dir)) >= 30
