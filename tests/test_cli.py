@@ -1,6 +1,7 @@
 """`dvcbot` as other tools call it: a real subprocess, a real index, the real bundled model."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,8 +101,6 @@ def test_check_command_passes_on_real_knowledge(env):
 
 
 def test_every_setting_is_documented():
-    import re
-
     code = (REPO / "bot" / "settings.py").read_text(encoding="utf-8")
     names = {f"DVCBOT_{n}" for n in re.findall(r'_env\("([A-Z_]+)"', code)}
     readme, example = (REPO / "README.md").read_text(encoding="utf-8"), (REPO / ".env.example").read_text(encoding="utf-8")
@@ -110,8 +109,10 @@ def test_every_setting_is_documented():
 
 @pytest.mark.slow
 def test_chat_channel_numbers_choices_and_accepts_numbers(env, tmp_path):
-    r = dvcbot({**env, "DVCBOT_DATABASE": str(tmp_path / "chat.db")}, "chat", stdin="thanh toan\n2\n1\n1\n")
+    asked = dvcbot({**env, "DVCBOT_DATABASE": str(tmp_path / "first.db")}, "chat", stdin="thanh toan\n")
+    shown = re.search(r"\[(\d)\] Thanh toán phí, lệ phí", asked.stdout)  # the options' order is the ranking's
+    assert "Ý bạn là" in asked.stdout and shown, asked.stdout
+    r = dvcbot({**env, "DVCBOT_DATABASE": str(tmp_path / "chat.db")}, "chat", stdin=f"thanh toan\n{shown[1]}\n1\n1\n")
     assert r.returncode == 0, r.stderr
-    assert "Ý bạn là" in r.stdout and "[2] Thanh toán phí, lệ phí" in r.stdout
     assert "Yêu cầu thanh toán" in r.stdout and "🔗" in r.stdout and "[1] Xem chi tiết" in r.stdout
     assert "Bước 1/" in r.stdout   # "1" opened the rest of the answer, the next "1" its first step
