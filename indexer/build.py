@@ -56,11 +56,17 @@ def embedded_hash(entry: KnowledgeEntry) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+_TRAVELLING = (CATALOG_FILE, SYNONYMS_FILE)  # copied into the build: one build is one knowledge version
+
+
+def _present(folder: Path, names: tuple[str, ...]) -> list[Path]:
+    return [folder / name for name in names if (folder / name).exists()]
+
+
 def knowledge_fingerprint(knowledge_dir: Path) -> str:
     """Hash of every file a build is made from, so any edit (a link, a date, a synonym) makes a new build."""
     folder = Path(knowledge_dir)
-    files = entry_files(folder) + [folder / name for name in (CATALOG_FILE, SYNONYMS_FILE, OUTSIDE_FILE)
-                                   if (folder / name).exists()]
+    files = entry_files(folder) + _present(folder, (*_TRAVELLING, OUTSIDE_FILE))
     digest = hashlib.sha256(f"text-rules-{TEXT_RULES}".encode())
     for path in sorted(files):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -131,7 +137,6 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     folder = builds / f"{stamp:%Y%m%dT%H%M%S%f}"
-    catalog_files = [Path(knowledge_dir) / n for n in (CATALOG_FILE, SYNONYMS_FILE) if (Path(knowledge_dir) / n).exists()]
-    write_build(folder, manifest, vectors, rows, lexical, entries, catalog_files, outside)
+    write_build(folder, manifest, vectors, rows, lexical, entries, _present(Path(knowledge_dir), _TRAVELLING), outside)
     publish(index_dir, folder)
     return BuildReport(len(entries), len(todo), len(entries) - len(todo), time.perf_counter() - started, changed=True)
