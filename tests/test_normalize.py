@@ -145,3 +145,9 @@ def test_normalisation_keeps_meaning(shipped, typed, keep, lose):
         assert f" {words} " in text, (typed, text)
     for words in lose:
         assert f" {words} " not in text, (typed, text)
+
+
+def test_redaction_placeholders_are_not_words_of_the_question(normalizer):
+    """A turn kept across a restart is stored redacted; "[số điện thoại]" must not look like a phone question."""
+    q = normalizer.normalize("số của tôi là [số điện thoại], gửi vào [email]")
+    assert q.terms == ["so", "cua", "toi", "la", "gui", "vao"] and "[" not in q.text
