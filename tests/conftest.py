@@ -14,6 +14,7 @@ from indexer.vntext import fold, syllables
 
 REPO = Path(__file__).resolve().parents[1]
 FAKE_MODEL = "fake-hash-model"
+FAKE_DECISION = REPO / "tests" / "fake_decision.yaml"
 
 
 class FakeEmbedder:
@@ -37,6 +38,14 @@ class FakeEmbedder:
         return np.vstack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
 
     embed_passages = embed_queries
+
+
+def fake_answerer(index: Path, embedder: "FakeEmbedder"):
+    """The answerer of a build made with the fake embedder, with the decision thresholds kept for it."""
+    from bot.answerer import Answerer
+    from indexer.store import load_snapshot
+
+    return Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder, FAKE_DECISION)
 
 
 ENTRY = """\

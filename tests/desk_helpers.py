@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answerer import Answerer
 from bot.dialogue import Dialogue
 from bot.library import KnowledgeLibrary
 from bot.settings import Settings
 from bot.sqlite_storage import SqliteStorage
 from handlers.app import Services
 from indexer.build import build_index
-from indexer.embedder import model_id_for
-from indexer.store import load_snapshot
-from tests.conftest import FAKE_MODEL, FakeEmbedder
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 
 
 def small_services(kb: Path, tmp_path: Path, **settings) -> Services:
@@ -20,7 +17,7 @@ def small_services(kb: Path, tmp_path: Path, **settings) -> Services:
     embedder = FakeEmbedder()
     index = tmp_path / "index"
     build_index(kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
-    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder))
+    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
     storage = SqliteStorage(tmp_path / "dvcbot.db")
     config = Settings(knowledge_dir=kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
                       embedding_model=FAKE_MODEL, reload_seconds=0.05, **settings)

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.answerer import Answerer
 from bot.dialogue import Dialogue
 from bot.library import KnowledgeLibrary
 from bot.ratelimit import MAX_KEYS, RateLimiter
@@ -16,9 +15,7 @@ from handlers.app import Services, make_server
 from handlers.security import HEADERS
 from handlers.webchat import STATIC, WebChat
 from indexer.build import build_index
-from indexer.embedder import model_id_for
-from indexer.store import load_snapshot
-from tests.conftest import FAKE_MODEL, FakeEmbedder
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 
 
 class Clock:
@@ -85,7 +82,7 @@ def test_buckets_that_refilled_are_forgotten_when_there_are_many():
 def make_services(small_kb, tmp_path):
     embedder, index = FakeEmbedder(), tmp_path / "index"
     build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
-    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder))
+    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
     storage = SqliteStorage(tmp_path / "dvcbot.db")
     base = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
                     embedding_model=FAKE_MODEL)

@@ -3,7 +3,6 @@ import asyncio
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.answerer import Answerer
 from bot.conversation import Reply
 from bot.delivery import DeliveryStatus
 from bot.dialogue import Dialogue
@@ -13,9 +12,7 @@ from bot.sqlite_storage import SqliteStorage
 from handlers.app import Services, make_server
 from handlers.webchat import WebChat
 from indexer.build import build_index
-from indexer.embedder import model_id_for
-from indexer.store import load_snapshot
-from tests.conftest import FAKE_MODEL, FakeEmbedder, write_entry
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
 
 NEW_QUESTIONS = ["Lệ phí trước bạ xe máy nộp ở đâu?", "nộp lệ phí trước bạ online", "trước bạ xe máy đóng tiền thế nào"]
 
@@ -26,7 +23,7 @@ def app_parts(small_kb, tmp_path):
     index = tmp_path / "index"
     build = lambda: build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)  # noqa: E731
     build()
-    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder))
+    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
     storage = SqliteStorage(tmp_path / "dvcbot.db")
     settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
                         embedding_model=FAKE_MODEL, reload_seconds=0.05)

@@ -26,7 +26,6 @@ from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answerer import Answerer
 from bot.conversation import Incoming, Reply
 from bot.dialogue import Dialogue
 from bot.library import KnowledgeLibrary
@@ -37,9 +36,7 @@ from handlers.telegram import SECRET_HEADER, Retries, TelegramChannel
 from handlers.webchat import WebChat
 from handlers.zalo import ZaloChannel
 from indexer.build import build_index
-from indexer.embedder import model_id_for
-from indexer.store import load_snapshot
-from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder
+from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, fake_answerer
 from tests.fake_telegram import TOKEN, FakeBotApi
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo
 
@@ -156,7 +153,7 @@ def live(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     embedder, index = FakeEmbedder(), folder / "index"
     build_index(REPO / "knowledge", index, FAKE_MODEL, lambda _: embedder, progress=False)
-    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder))
+    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
     storage = SqliteStorage(folder / "dvcbot.db")
     settings_ = Settings(knowledge_dir=REPO / "knowledge", data_dir=folder, index_dir=index,
                          database=folder / "dvcbot.db", embedding_model=FAKE_MODEL, reload_seconds=3600,

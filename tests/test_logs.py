@@ -6,7 +6,6 @@ import logging
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.answerer import Answerer
 from bot.dialogue import Dialogue
 from bot.library import KnowledgeLibrary
 from bot.settings import Settings
@@ -15,9 +14,7 @@ from handlers.app import Services, make_server
 from handlers.logs import REQUEST_ID, setup_logging
 from handlers.webchat import WebChat
 from indexer.build import build_index
-from indexer.embedder import model_id_for
-from indexer.store import load_snapshot
-from tests.conftest import FAKE_MODEL, FakeEmbedder
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 SECRETS = [TOKEN, "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "zalo-access-abc123", "refresh-xyz789", "s3cr3t-value",
@@ -91,7 +88,7 @@ def dialogue(small_kb, tmp_path):
     """The real engine on a three-entry knowledge base and the deterministic fake embedder."""
     index = tmp_path / "index"
     build_index(small_kb, index, FAKE_MODEL, FakeEmbedder, progress=False)
-    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), FakeEmbedder()))
+    library = KnowledgeLibrary(index, lambda: fake_answerer(index, FakeEmbedder()))
     return Dialogue(library, SqliteStorage(tmp_path / "dvcbot.db"), b"test")
 
 

@@ -9,11 +9,10 @@ import pytest
 from bot.answerer import Answerer
 from indexer.build import build_index
 from indexer.check import check_knowledge
-from indexer.embedder import model_id_for
 from indexer.knowledge import KnowledgeError
 from indexer.outside import OUTSIDE_FILE, load_outside
 from indexer.store import load_snapshot
-from tests.conftest import FAKE_MODEL, FakeEmbedder
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 
 EXAMPLES = """\
 chu_de:
@@ -26,7 +25,7 @@ chu_de:
 def answerer_for(kb, tmp_path) -> Answerer:
     embedder, index = FakeEmbedder(), tmp_path / "index"
     build_index(kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
-    answerer = Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder)
+    answerer = fake_answerer(index, embedder)
     # the fake embedder's cosines are not e5's: answer from any confidence, so only the screens decide
     answerer.decision = dataclasses.replace(answerer.decision, answer_at=0.0, clarify_at=0.0, rival_at=2.0,
                                             outside_margin=0.0)

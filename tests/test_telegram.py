@@ -19,7 +19,6 @@ import time
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.answerer import Answerer
 from bot.conversation import Button, Reply
 from bot.delivery import DeliveryStatus
 from bot.dialogue import Dialogue
@@ -31,9 +30,7 @@ from handlers.app import ChannelError, Services, make_server
 from handlers.telegram import SECRET_HEADER, TEXT_LIMIT, Retries, TelegramChannel, keyboard
 from handlers.webchat import WebChat
 from indexer.build import build_index
-from indexer.embedder import model_id_for
-from indexer.store import load_snapshot
-from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, write_entry
+from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, fake_answerer, write_entry
 from tests.fake_telegram import (BOT, CITIZEN, GROUP, TOKEN, Call, FakeBotApi, callback_update, message_update)
 
 FAST = Retries(network=2, backoff_s=0.05, flood=2, start_backoff_max_s=0.2)
@@ -56,7 +53,7 @@ def kb(small_kb, tmp_path):
     embedder, index = FakeEmbedder(), tmp_path / "index"
     build = lambda: build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)  # noqa: E731
     build()
-    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder))
+    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
     return library, SqliteStorage(tmp_path / "dvcbot.db"), build
 
 

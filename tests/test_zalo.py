@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.answerer import Answerer
 from bot.conversation import Button, Reply
 from bot.delivery import DeliveryResult, DeliveryStatus
 from bot.dialogue import Dialogue
@@ -26,9 +25,7 @@ from handlers.shutdown import CUT_OFF, ShutdownClock
 from handlers.zalo import MAX_BUTTONS, MAX_TITLE, TEXT_LIMIT, ZaloChannel, signature_ok, zalo_messages
 from handlers.zalo_api import TOKEN_FILE
 from indexer.build import build_index
-from indexer.embedder import model_id_for
-from indexer.store import load_snapshot
-from tests.conftest import FAKE_MODEL, FakeEmbedder, write_entry
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "zalo"
@@ -78,7 +75,7 @@ def kb_services(small_kb, tmp_path):
     embedder = FakeEmbedder()
     index = tmp_path / "index"
     build(small_kb, index)
-    library = KnowledgeLibrary(index, lambda: Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder))
+    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
     storage = SqliteStorage(tmp_path / "dvcbot.db")
     settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
                         embedding_model=FAKE_MODEL, reload_seconds=0.05)
