@@ -1,6 +1,9 @@
 """Calibrate the ranking priors and the answer / clarify / don't-know decision on labelled questions.
 
-Picks the fusion weights (dense vs lexical, title coverage, intent agreement and
+Fits the question adapter (bench/adapter_fit.py): the questions are split in
+FOLDS parts and each part is retrieved with an adapter fitted without it, so
+everything below is chosen on scores as fresh as a citizen's question gets;
+the adapter written is then fitted on all of them. Picks the fusion weights (dense vs lexical, title coverage, intent agreement and
 mismatch) for the best top-1, fits the logistic confidence over the top
 candidate's (dense cosine, lexical coverage, cosine above the median, lead over
 the runner-up) and sweeps the thresholds:
@@ -16,7 +19,7 @@ Uses bench/calibration.jsonl and the `tune` splits of bench/citizen_set.jsonl an
 bench/validation.jsonl only: their other splits and bench/holdout.jsonl are never
 read here.
 
-    python bench/calibrate.py [--write]
+    python bench/calibrate.py [--write] [--no-adapter]
 """
 from __future__ import annotations
 
@@ -32,9 +35,13 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 
 import labelled
+from adapter_fit import fit_adapter
+from bot.answerer import Answerer
 from bot.decision import DEFAULT_FILE, DecisionConfig, decide
+from bot.query_adapter import QueryAdapter
 from bot.settings import Settings
-from handlers.app import open_answerer
+from handlers.app import open_answerer, shared_embedder
+from indexer.store import load_snapshot, stored_vectors
 
 HERE = Path(__file__).parent
 # Utility of each outcome: a wrong answer sends a citizen the wrong way.
@@ -47,6 +54,8 @@ OOS_ANSWERED_AT_MOST = 0.05   # out-of-scope questions answered, share of them
 RIVAL_AT = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)   # 1.01: no rival check
 RIVAL_MARGIN = (0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 OUTSIDE_MARGIN = (2.0, 0.01, 0.0, -0.01)   # 2.0: out-of-scope examples not used
+FOLDS = 5
+ADAPTER_FILE = "query_adapter.npz"   # beside decision.yaml
 PRIORS = {"dense_weight": (0.4, 0.5, 0.6), "w_title": (0.0, 0.1, 0.2, 0.3), "w_agree": (0.0, 0.1, 0.2),
           "w_clash": (0.0, 0.1, 0.2, 0.3)}
 
@@ -67,16 +76,42 @@ def fit_confidence(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     return w, float(model.intercept_[0] - (model.coef_[0] * mean / std).sum())
 
 
+def fitted_adapters(answerer: Answerer, settings: Settings,
+                    items: list[labelled.Item]) -> tuple[list[QueryAdapter], QueryAdapter]:
+    """One adapter per fold, fitted without that fold's questions, and one fitted on all of them."""
+    snapshot = load_snapshot(settings.index_dir)
+    row_ids = [r.entry_id for r in snapshot.rows]
+    position = {e: i for i, e in enumerate(dict.fromkeys(row_ids))}
+    row_entry = np.array([position[e] for e in row_ids])
+    vectors = stored_vectors(snapshot.dense)
+    asked = shared_embedder(settings.embedding_model).embed_queries(
+        [answerer.normalizer.normalize(it.q).text for it in items])
+    answers = [[position[e] for e in it.entries if e in position] for it in items]
+
+    def fit(keep: Iterable[int]) -> QueryAdapter:
+        used = [k for k in keep if answers[k]]  # out-of-scope and vague questions have no entry to move towards
+        matrix = fit_adapter(asked[used], [answers[k] for k in used], vectors, row_entry, len(position))
+        return QueryAdapter(matrix, snapshot.manifest.model_id)
+    folds = [fit(k for k in range(len(items)) if k % FOLDS != f) for f in range(FOLDS)]
+    return folds, fit(range(len(items)))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help=f"write the result to {DEFAULT_FILE}")
+    ap.add_argument("--write", action="store_true", help=f"write the result to {DEFAULT_FILE} and {ADAPTER_FILE}")
+    ap.add_argument("--no-adapter", action="store_true", help="calibrate the dense retriever without an adapter")
     args = ap.parse_args()
     sets = {"calibration.jsonl": labelled.single_label(HERE / "calibration.jsonl"),
             "citizen_set.jsonl (tune)": labelled.citizen(HERE / "citizen_set.jsonl", "tune"),
             "validation.jsonl (tune)": labelled.citizen(HERE / "validation.jsonl", "tune")}
     items = [i for group in sets.values() for i in group]
-    answerer = open_answerer(Settings.from_env())
-    found = [answerer.retrieve(answerer.normalizer.normalize(it.q)) for it in items]
+    settings = Settings.from_env()
+    answerer = open_answerer(settings)
+    folds, adapter = fitted_adapters(answerer, settings, items) if not args.no_adapter else ([None], None)
+    found = []
+    for k, it in enumerate(items):
+        answerer.dense.adapter = folds[k % len(folds)]
+        found.append(answerer.retrieve(answerer.normalizer.normalize(it.q)))
     specific = [k for k, it in enumerate(items) if not it.vague]
     in_scope = [k for k in specific if not items[k].oos]
 
@@ -146,6 +181,9 @@ def main() -> int:
                                              "w_gap", "w_margin", "bias", "answer_at", "rival_at", "clarify_margin", "outside_margin", "clarify_at",
                                              "vague_min_covering", "province_boost", "max_options")}
         data = {k: float(v) if isinstance(v, (float, np.floating)) else v for k, v in data.items()}
+        data["query_adapter"] = ADAPTER_FILE if adapter else ""
+        if adapter:
+            adapter.save(DEFAULT_FILE.with_name(ADAPTER_FILE))
         data["calibration"] = {"sets": {name: len(group) for name, group in sets.items()},
                                "questions": len(items), "outcomes": counts, "utility": round(score, 2)}
         header = "# Decision thresholds, written by bench/calibrate.py --write. Re-run it after large knowledge changes.\n"

@@ -5,16 +5,18 @@ of a few milliseconds plus one query embedding.
 """
 from __future__ import annotations
 
+import logging
 import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.decision import Decision, DecisionConfig, Kind, Scored, decide
+from bot.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
 from bot.fusion import fuse
 from bot.intent import IntentCues
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
+from bot.query_adapter import QueryAdapter
 from bot.retrieval import DenseRetriever, Hit, LexicalRetriever
 from bot.uncovered import UncoveredSubjects, entry_text_words
 from indexer.build import plain
@@ -25,6 +27,7 @@ from indexer.synonyms import Synonyms
 from indexer.vntext import clean, fold
 
 _CANDIDATES = 10
+log = logging.getLogger(__name__)
 
 
 class InputKind:
@@ -80,13 +83,14 @@ def check_input(text: str) -> str | None:
 
 class Answerer:
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
-                 decision: DecisionConfig, province: str = "", topics: dict[str, str] | None = None) -> None:
+                 decision: DecisionConfig, province: str = "", topics: dict[str, str] | None = None,
+                 adapter: QueryAdapter | None = None) -> None:
         self.build_id = snapshot.folder.name
         self.entries = {e.id: e for e in snapshot.entries}
         self.topics = topics or {}
         self.decision = decision
         self._province = province
-        self.dense = DenseRetriever(snapshot, embedder)
+        self.dense = DenseRetriever(snapshot, embedder, adapter)
         self.lexical = LexicalRetriever(snapshot)
         self.normalizer = QueryNormalizer.for_entries(snapshot.entries, synonyms)
         self.cues = IntentCues.load()
@@ -97,11 +101,21 @@ class Answerer:
     @classmethod
     def load(cls, snapshot: IndexSnapshot, embedder: Embedder, decision_file: Path | None = None,
              province: str = "") -> "Answerer":
-        """Synonyms and topic names come from the build itself: one build is one knowledge version."""
+        """Synonyms and topic names come from the build itself: one build is one knowledge version. The question
+        adapter comes with the decision it was calibrated with, and only for the model it was fitted for."""
         synonyms_path = snapshot.folder / SYNONYMS_FILE
         synonyms = Synonyms.load(synonyms_path) if synonyms_path.exists() else Synonyms()
         topics = load_catalog(snapshot.folder).topics if (snapshot.folder / CATALOG_FILE).exists() else {}
-        return cls(snapshot, embedder, synonyms, DecisionConfig.load(decision_file), province, topics)
+        decision_file = Path(decision_file or DEFAULT_FILE)
+        decision = DecisionConfig.load(decision_file)
+        adapter = None
+        if decision.query_adapter:
+            adapter = QueryAdapter.load(decision_file.parent / decision.query_adapter)
+            if not adapter.fits(snapshot.manifest.model_id, snapshot.manifest.dimension):
+                log.warning("Bộ chuyển câu hỏi %s được khớp cho mô hình %s, không phải %s: không dùng.",
+                            decision.query_adapter, adapter.model_id, snapshot.manifest.model_id)
+                adapter = None
+        return cls(snapshot, embedder, synonyms, decision, province, topics, adapter)
 
     def retrieve(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> Retrieved:
         """Both retrievers' hits and the background cosine level: the costly half of ranking, done once."""

@@ -44,6 +44,7 @@ class DecisionConfig:
     vague_min_covering: int = 99  # this many candidates contain every word of the question → ask which one
     province_boost: float = 0.15  # fused-score bonus for an entry local to the configured province
     max_options: int = 3
+    query_adapter: str = ""  # file of the fitted question adapter, beside this YAML file; "": none
     calibration: dict = field(default_factory=dict)
 
     @classmethod

@@ -15,8 +15,8 @@ from tests.chat import Chat
 from tests.desk_helpers import admin_site, login, post_form, small_services
 
 PASSWORD = "mat-khau-du-dai-1"
-QUESTION = "Đổi thẻ bảo hiểm y tế bị mất ở đâu?"
-ANSWER = "1. Mở ứng dụng VssID.\n2. Chọn **Cấp lại thẻ BHYT** và làm theo hướng dẫn."
+QUESTION = "Xin cấp lại sổ bảo hiểm xã hội bị mất ở đâu?"
+ANSWER = "1. Mở ứng dụng VssID.\n2. Chọn **Cấp lại sổ BHXH** và làm theo hướng dẫn."
 
 
 async def ask(client, user, text):
@@ -46,7 +46,7 @@ async def desk(small_kb, tmp_path):
 async def test_an_approved_answer_becomes_live_knowledge_and_a_revert_takes_it_back(desk):
     services, client, kb = desk
     storage = services.storage
-    for user, text in (("c1", QUESTION), ("c2", "mất thẻ bảo hiểm y tế thì đổi ở đâu")):
+    for user, text in (("c1", QUESTION), ("c2", "mất sổ bảo hiểm xã hội thì xin lại ở đâu")):
         replies = await ask(client, user, text)
         assert "chưa có hướng dẫn" in replies[-1]["text"]
         button = next(b for b in replies[-1]["buttons"] if b.get("payload") == "ask_team")
@@ -62,10 +62,10 @@ async def test_an_approved_answer_becomes_live_knowledge_and_a_revert_takes_it_b
     r = await post_form(client, need_page, f"{need_page}/propose", {"topic": "thanh-toan"})
     draft_page = r.headers["Location"]
     draft = storage.drafts()[0]
-    assert draft.questions == (QUESTION, "mất thẻ bảo hiểm y tế thì đổi ở đâu") and draft.body == ANSWER.strip()
+    assert draft.questions == (QUESTION, "mất sổ bảo hiểm xã hội thì xin lại ở đâu") and draft.body == ANSWER.strip()
     await post_form(client, draft_page, draft_page, {
-        "entry_id": draft.entry_id, "title": "Cấp lại thẻ BHYT bị mất", "topic": "thanh-toan",
-        "questions": "\n".join(draft.questions + ("cấp lại thẻ bhyt",)), "body": draft.body,
+        "entry_id": draft.entry_id, "title": "Cấp lại sổ BHXH bị mất", "topic": "thanh-toan",
+        "questions": "\n".join(draft.questions + ("cấp lại sổ bhxh",)), "body": draft.body,
         "links": "", "sources": "Quyết định 1351/QĐ-BHXH"})
 
     await login(client, "admin1", PASSWORD)
@@ -74,8 +74,8 @@ async def test_an_approved_answer_becomes_live_knowledge_and_a_revert_takes_it_b
     r = await post_form(client, draft_page, draft_page + "/approve")
     assert r.status == 422 and not list(kb.rglob(f"{draft.entry_id}.md"))
     await post_form(client, draft_page, draft_page, {
-        "entry_id": draft.entry_id, "title": "Cấp lại thẻ BHYT bị mất", "topic": "thanh-toan",
-        "questions": "\n".join(draft.questions + ("cấp lại thẻ bhyt",)), "body": draft.body,
+        "entry_id": draft.entry_id, "title": "Cấp lại sổ BHXH bị mất", "topic": "thanh-toan",
+        "questions": "\n".join(draft.questions + ("cấp lại sổ bhxh",)), "body": draft.body,
         "links": "Ứng dụng VssID | https://baohiemxahoi.gov.vn", "sources": "Quyết định 1351/QĐ-BHXH"})
     r = await post_form(client, draft_page, draft_page + "/approve")
     assert r.status == 303, await r.text()
@@ -87,7 +87,7 @@ async def test_an_approved_answer_becomes_live_knowledge_and_a_revert_takes_it_b
     assert draft.entry_id in {e.id for e in entries}
     assert await wait_for(lambda: draft.entry_id in services.library().entries)  # no restart
     replies = await ask(client, "c3", QUESTION)
-    answer = next(r["text"] for r in replies if "Cấp lại thẻ BHYT bị mất" in r["text"])
+    answer = next(r["text"] for r in replies if "Cấp lại sổ BHXH bị mất" in r["text"])
     assert "VssID" in answer and "https://baohiemxahoi.gov.vn" in str(replies)
     actions = [a.action for a in storage.audit_log()]
     assert {"draft.create", "draft.edit", "knowledge.approve", "knowledge.rebuild"} <= set(actions)
@@ -95,7 +95,7 @@ async def test_an_approved_answer_becomes_live_knowledge_and_a_revert_takes_it_b
     r = await post_form(client, draft_page, draft_page + "/revert")
     assert r.status == 303 and not path.exists()
     assert await wait_for(lambda: draft.entry_id not in services.library().entries)
-    assert "Cấp lại thẻ BHYT" not in str(await ask(client, "c4", QUESTION))
+    assert "Cấp lại sổ BHXH" not in str(await ask(client, "c4", QUESTION))
     assert storage.drafts()[0].status == "reverted" and storage.audit_log()[0].action == "knowledge.rebuild"
     assert any(a.action == "knowledge.revert" for a in storage.audit_log())
 
