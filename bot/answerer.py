@@ -61,7 +61,6 @@ class Answer:
     query: NormalizedQuery | None
     truncated: bool
     latency_ms: float
-    search_keywords: str = ""           # the question's subject words, e.g. to prefill the portal's search
 
     @property
     def matched(self) -> bool:
@@ -199,5 +198,4 @@ class Answerer:
             entry=self.entries.get(decision.entry_id) if decision.entry_id else None,
             score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
             related=related, query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
-            search_keywords=self.cues.keywords(" ".join(c.said for c in query.clauses)) if query else "",
         )

@@ -1,8 +1,8 @@
 """What a question asks for (how, what, compared with, failed, cost, time…), from cue phrases.
 
 An entry's intent is read from its own title and questions the same way, so the
-ranking can prefer the entry whose intent matches the question's and the
-search keywords can leave the question words out. Cues live in question_intents.yaml.
+ranking can prefer the entry whose intent matches the question's. Cues live in
+question_intents.yaml.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.vntext import fold, folded_syllables, syllables
+from indexer.vntext import fold, folded_syllables
 
 DEFAULT_FILE = Path(__file__).with_name("question_intents.yaml")
 
@@ -21,13 +21,12 @@ DEFAULT_FILE = Path(__file__).with_name("question_intents.yaml")
 class IntentCues:
     cues: dict[str, tuple[str, ...]]   # intent → folded cue phrases
     specific: frozenset[str]           # intents an entry must be asked for
-    not_keywords: frozenset[str]       # folded words that never describe the subject
 
     @classmethod
     def load(cls, path: Path | None = None) -> "IntentCues":
         data = yaml.safe_load(Path(path or DEFAULT_FILE).read_text(encoding="utf-8"))
         cues = {k: tuple(" ".join(fold(str(c)).split()) for c in v) for k, v in data["intents"].items()}
-        return cls(cues, frozenset(data["specific"]), frozenset(fold(str(w)) for w in data["not_keywords"]))
+        return cls(cues, frozenset(data["specific"]))
 
     def of(self, terms: Sequence[str]) -> frozenset[str]:
         """Intents whose cue phrase occurs in these folded words."""
@@ -44,8 +43,3 @@ class IntentCues:
         agree = sum(profile.get(k, 0.0) for k in asked)
         clash = sum(profile.get(k, 0.0) for k in self.specific - asked)
         return agree, clash
-
-    def keywords(self, text: str, limit: int = 8) -> str:
-        """The subject words of a normalised question, for a search box: question words and politeness left out."""
-        words = [w for w in dict.fromkeys(syllables(text)) if fold(w) not in self.not_keywords]
-        return " ".join(words[:limit])

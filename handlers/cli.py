@@ -9,7 +9,7 @@ from functools import partial
 
 from bot.answerer import Answer
 from bot.conversation import Incoming
-from bot.render import answer_text, entry_text, plain_turn
+from bot.render import answer_text, entry_text, plain_turn, search_keywords
 from bot.settings import Settings
 from bot.wording import WORDING_FILE
 from handlers.app import ChannelError, open_answerer, open_services, shared_embedder
@@ -37,7 +37,7 @@ def answer_json(answer: Answer) -> dict:
         "links": [{"title": link.title, "url": link.url} for link in entry.links] if entry else [],
         "suggestions": [e.title for e in answer.options],
         "latency_ms": answer.latency_ms,
-        "search_keywords": answer.search_keywords,
+        "search_keywords": " ".join(search_keywords(answer.question)),  # as in the reply's portal search link
     }
 
 

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+from urllib.parse import quote
 
 import pytest
 
@@ -51,6 +52,13 @@ def test_json_reads_one_question_per_stdin_line(env):
     assert not rows[1]["matched"] and "gõ câu hỏi" in rows[1]["answer"]
     assert not rows[2]["matched"] and rows[2]["entry_id"] is None
     assert "Chưa có chỉ mục" not in r.stderr
+
+
+def test_json_search_keywords_are_the_redacted_words_of_the_replys_search_link(env):
+    r = dvcbot(env, "ask", "--json", "cho em hỏi nộp thuế đất ở đâu ạ, sđt em 0912345678")
+    row = json.loads(r.stdout)
+    assert not row["matched"] and row["search_keywords"] == "nộp thuế đất"
+    assert "keyword=" + quote(row["search_keywords"]) in row["answer"] and "0912345678" not in row["answer"]
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Intent cues: what a question asks for, entry intent profiles, and search keywords."""
+"""Intent cues: what a question asks for and entry intent profiles."""
 from bot.intent import IntentCues
 from indexer.vntext import fold, syllables
 
@@ -25,7 +25,3 @@ def test_entry_profile_and_match_penalise_an_unasked_specific_intent():
     assert CUES.match(asked, comparison)[1] > CUES.match(asked, how_to)[1] == 0
     assert CUES.match(CUES.of(terms("khác nhau gì")), comparison)[0] > 0
 
-
-def test_search_keywords_keep_the_subject_only():
-    assert CUES.keywords("cho em hỏi thuế thu nhập cá nhân nộp ở đâu ạ") == "thuế thu nhập cá nhân nộp"
-    assert CUES.keywords("") == ""
