@@ -22,6 +22,7 @@ from bot.uncovered import UncoveredSubjects, entry_text_words
 from indexer.build import plain
 from indexer.embedder import Embedder
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_catalog
+from indexer.outside import read_outside
 from indexer.store import IndexSnapshot
 from indexer.synonyms import Synonyms
 from indexer.vntext import clean, fold
@@ -83,7 +84,7 @@ def check_input(text: str) -> str | None:
 class Answerer:
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
                  decision: DecisionConfig, province: str = "", topics: dict[str, str] | None = None,
-                 adapter: QueryAdapter | None = None) -> None:
+                 adapter: QueryAdapter | None = None, uncovered: UncoveredSubjects | None = None) -> None:
         self.build_id = snapshot.folder.name
         self.entries = {e.id: e for e in snapshot.entries}
         self.topics = topics or {}
@@ -94,17 +95,19 @@ class Answerer:
         self.normalizer = QueryNormalizer.for_entries(snapshot.entries, synonyms)
         self.cues = IntentCues.load()
         self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
-        self.uncovered = UncoveredSubjects.load()
+        self.uncovered = uncovered or UncoveredSubjects(())
         self._words = {e.id: entry_text_words([e.title, *e.questions, plain(e.body)]) for e in snapshot.entries}
 
     @classmethod
     def load(cls, snapshot: IndexSnapshot, embedder: Embedder, decision_file: Path | None = None,
              province: str = "") -> "Answerer":
-        """Synonyms and topic names come from the build itself: one build is one knowledge version. The question
-        adapter comes with the decision it was calibrated with, and only for the model it was fitted for."""
+        """Synonyms, topic names and uncovered subjects come from the build itself: one build is one knowledge
+        version. The question adapter comes with the decision it was calibrated with, and only for the model it
+        was fitted for."""
         synonyms_path = snapshot.folder / SYNONYMS_FILE
         synonyms = Synonyms.load(synonyms_path) if synonyms_path.exists() else Synonyms()
         topics = load_catalog(snapshot.folder).topics if (snapshot.folder / CATALOG_FILE).exists() else {}
+        uncovered = UncoveredSubjects.of(read_outside(snapshot.folder).subjects)
         decision_file = Path(decision_file or DEFAULT_FILE)
         decision = DecisionConfig.load(decision_file)
         adapter = None
@@ -114,7 +117,7 @@ class Answerer:
                 log.warning("Bộ chuyển câu hỏi %s được khớp cho mô hình %s, không phải %s: không dùng.",
                             decision.query_adapter, adapter.model_id, snapshot.manifest.model_id)
                 adapter = None
-        return cls(snapshot, embedder, synonyms, decision, province, topics, adapter)
+        return cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered)
 
     def retrieve(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> Retrieved:
         """Both retrievers' hits and the background cosine level: the costly half of ranking, done once."""

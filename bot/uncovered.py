@@ -1,19 +1,15 @@
 """Subjects the knowledge base does not cover: a question naming one is not answered by an entry silent on it.
 
 Ranking always finds a nearest entry; "quên mật khẩu VssID" lands on the VNeID password steps with a
-high score because every other word matches. The subject list lives in uncovered.yaml.
+high score because every other word matches. Staff list the subjects under `tu_khoa` in
+knowledge/ngoai-pham-vi.yaml, which travels inside each build (indexer/outside.py reads it).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-
-import yaml
 
 from indexer.vntext import folded_syllables
-
-DEFAULT_FILE = Path(__file__).with_name("uncovered.yaml")
 
 
 def _words(text: str) -> str:
@@ -26,9 +22,8 @@ class UncoveredSubjects:
     phrases: tuple[str, ...]   # folded subject phrases
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "UncoveredSubjects":
-        data = yaml.safe_load(Path(path or DEFAULT_FILE).read_text(encoding="utf-8"))
-        return cls(tuple(_words(str(s)).strip() for s in data["subjects"]))
+    def of(cls, subjects: Iterable[str]) -> "UncoveredSubjects":
+        return cls(tuple(_words(s).strip() for s in subjects))
 
     def named(self, said: str) -> tuple[str, ...]:
         """The subjects a question names, in the citizen's own words (synonyms added for matching would

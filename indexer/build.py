@@ -20,11 +20,11 @@ from tqdm import tqdm
 
 from indexer.embedder import Embedder, model_id_for
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
-from indexer.outside import OUTSIDE_FILE, load_outside
+from indexer.outside import OUTSIDE_FILE, read_outside
 from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
 from indexer.vntext import folded_syllables, lexical_terms
 
-TEXT_RULES = 2  # bump when plain(), entry_terms() or dense_texts() change, so existing indexes are rebuilt
+TEXT_RULES = 3  # bump when plain(), entry_terms(), dense_texts() or the files a build carries change: indexes are rebuilt
 _MARKUP = re.compile(r"[*_`#>\[\]()]|https?://\S+")
 # "xem “Tiêu đề mục khác”" points the reader to another entry; its words describe that entry, so matching them
 # here made a signing entry outrank the registration entry it refers to
@@ -56,7 +56,7 @@ def embedded_hash(entry: KnowledgeEntry) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-_TRAVELLING = (CATALOG_FILE, SYNONYMS_FILE)  # copied into the build: one build is one knowledge version
+_TRAVELLING = (CATALOG_FILE, SYNONYMS_FILE, OUTSIDE_FILE)  # copied into the build: one build is one knowledge version
 
 
 def _present(folder: Path, names: tuple[str, ...]) -> list[Path]:
@@ -66,7 +66,7 @@ def _present(folder: Path, names: tuple[str, ...]) -> list[Path]:
 def knowledge_fingerprint(knowledge_dir: Path) -> str:
     """Hash of every file a build is made from, so any edit (a link, a date, a synonym) makes a new build."""
     folder = Path(knowledge_dir)
-    files = entry_files(folder) + _present(folder, (*_TRAVELLING, OUTSIDE_FILE))
+    files = entry_files(folder) + _present(folder, _TRAVELLING)
     digest = hashlib.sha256(f"text-rules-{TEXT_RULES}".encode())
     for path in sorted(files):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -94,7 +94,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     """Build (or incrementally update) the index; raises KnowledgeError on bad files."""
     started = time.perf_counter()
     entries, _ = load_knowledge(knowledge_dir)
-    outside_questions = load_outside(knowledge_dir)
+    outside_questions = read_outside(knowledge_dir).questions
     index_dir = Path(index_dir)
     model_id = model_id_for(model_name)
     prev = _previous(index_dir, model_id)

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from indexer.collisions import Collision, folding_collisions
 from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
-from indexer.outside import load_outside
+from indexer.outside import read_outside
 from indexer.synonyms import Synonyms
 from indexer.vntext import fold
 
@@ -68,7 +68,7 @@ def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: in
     except (yaml.YAMLError, ValueError) as exc:
         report.problems.append(Problem(SYNONYMS_FILE, "(tệp)", f"không đọc được: {exc}"))
     try:
-        load_outside(folder)
+        read_outside(folder)
     except KnowledgeError as exc:
         report.problems += exc.problems
     report.per_topic = Counter(e.topic for e in entries)

@@ -1,11 +1,14 @@
-"""Example questions about what the knowledge base does not cover (knowledge/ngoai-pham-vi.yaml).
+"""What the knowledge base does not cover (knowledge/ngoai-pham-vi.yaml): example questions and subject phrases.
 
 Ranking always finds a nearest entry; a citizen asking about a work permit is closer to an example of that than to
-the judicial-record entry the words also touch. The build embeds these examples next to the entries, and the answerer
-says "don't know" when an example is nearer than the entry it would answer with. Staff add examples by topic.
+the judicial-record entry the words also touch. The build embeds the examples (`chu_de`, by topic) next to the
+entries, and the answerer says "don't know" when an example is nearer than the entry it would answer with; a
+question naming a subject phrase (`tu_khoa`) is not answered by an entry that never mentions it. Staff edit both
+in one file, which travels inside each build.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -16,11 +19,17 @@ from indexer.vntext import canonical
 OUTSIDE_FILE = "ngoai-pham-vi.yaml"
 
 
-def load_outside(folder: Path) -> list[str]:
-    """The example questions, in file order; none when the file is absent. Raises KnowledgeError on a bad file."""
+@dataclass(frozen=True)
+class Outside:
+    questions: list[str]   # example questions, in file order
+    subjects: list[str]    # subject phrases, as written
+
+
+def read_outside(folder: Path) -> Outside:
+    """The file's examples and subjects; none when it is absent. Raises KnowledgeError listing every problem."""
     path = Path(folder) / OUTSIDE_FILE
     if not path.exists():
-        return []
+        return Outside([], [])
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -40,6 +49,13 @@ def load_outside(folder: Path) -> list[str]:
                 problems.append(Problem(OUTSIDE_FILE, f"chu_de.{topic}[{n}]", "câu hỏi mẫu phải là một câu chữ, không để trống"))
             else:
                 questions.append(canonical(" ".join(q.split())))
+    subjects = data.get("tu_khoa") or []
+    if not isinstance(subjects, list):
+        problems.append(Problem(OUTSIDE_FILE, "tu_khoa", "cần một danh sách cụm từ, mỗi cụm một dòng '- '"))
+        subjects = []
+    for n, phrase in enumerate(subjects, 1):
+        if not isinstance(phrase, str) or not phrase.strip():
+            problems.append(Problem(OUTSIDE_FILE, f"tu_khoa[{n}]", "cụm từ phải là chữ, không để trống"))
     if problems:
         raise KnowledgeError(problems)
-    return questions
+    return Outside(questions, [canonical(" ".join(p.split())) for p in subjects])

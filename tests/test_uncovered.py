@@ -1,7 +1,9 @@
 """Uncovered subjects: a question naming one is not answered by an entry that never mentions it."""
 from bot.uncovered import UncoveredSubjects, entry_text_words
+from indexer.outside import read_outside
+from tests.conftest import REPO
 
-SUBJECTS = UncoveredSubjects.load()
+SUBJECTS = UncoveredSubjects.of(read_outside(REPO / "knowledge").subjects)
 PASSWORD_ENTRY = entry_text_words(["Quên mật khẩu đăng nhập VNeID", "quen mk vneid", "Mở VNeID, bấm Quên mật khẩu."])
 CMND_ENTRY = entry_text_words(["Xác nhận số CMND 9 số cũ", "Hay cần khi ngân hàng, sổ đỏ, hợp đồng còn ghi số cũ."])
 
