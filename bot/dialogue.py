@@ -31,7 +31,7 @@ from bot.render import (answer_replies, dont_know_replies, entry_replies, handof
 from bot.routing import wants_place
 from bot.session import Pending, Session, Waiting
 from bot.steps import is_procedural, split_steps
-from bot.storage import NeedKind, Storage, UnmetNeed
+from bot.storage import NeedKind, UnmetNeed
 from bot.tickets import WAITING, Receipt, ResponseTimes, SameForEveryone, Tickets, masked, phone_number
 from bot.tone import address_form, language
 from bot.wording import say, speak_to

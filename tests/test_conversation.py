@@ -9,7 +9,7 @@ from bot.desk import CommunityDesk
 
 from bot.conversation import Incoming
 from bot.render import FIRST_BUBBLE_CHARS
-from bot.storage import NeedKind, NeedStatus
+from bot.storage import NeedKind
 from tests.chat import Chat
 
 pytestmark = pytest.mark.slow

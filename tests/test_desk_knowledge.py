@@ -11,7 +11,6 @@ from bot.lifecycle import Role
 from handlers.app import make_server
 from handlers.webchat import WebChat
 from indexer.knowledge import load_knowledge
-from tests.chat import Chat
 from tests.desk_helpers import admin_site, login, post_form, small_services
 
 PASSWORD = "mat-khau-du-dai-1"
