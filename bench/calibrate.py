@@ -3,8 +3,9 @@
 Fits the question adapter (bench/adapter_fit.py): the questions are split in
 FOLDS parts and each part is retrieved with an adapter fitted without it, so
 everything below is chosen on scores as fresh as a citizen's question gets;
-the adapter written is then fitted on all of them. Picks the fusion weights (dense vs lexical, title coverage, intent agreement and
-mismatch) for the best top-1, fits the logistic confidence over the top
+the adapter written is then fitted on all of them. Picks the fusion weights
+(dense vs lexical, title coverage, intent agreement and mismatch) for the
+best top-1, fits the logistic confidence over the top
 candidate's (dense cosine, lexical coverage, cosine above the median, lead over
 the runner-up) and sweeps the thresholds:
 - when to answer, when a close runner-up (a rival) means asking "Ý bạn là…?"
