@@ -26,7 +26,7 @@ from pathlib import Path
 import labelled
 from bot.answerer import Answerer
 from bot.settings import Settings
-from handlers.app import open_answerer, shared_embedder
+from handlers.app import building_embedder, open_answerer, shared_embedder
 from indexer.build import build_index
 from indexer.embedder import model_id_for
 from indexer.store import load_snapshot
@@ -95,7 +95,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        report = build_index(settings.knowledge_dir, Path(tmp) / "index", settings.embedding_model, shared_embedder,
+        report = build_index(settings.knowledge_dir, Path(tmp) / "index", settings.embedding_model, building_embedder,
                              progress=False)
         build_s = time.perf_counter() - t
         shared_embedder.cache_clear()

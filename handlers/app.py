@@ -31,7 +31,7 @@ from handlers.logs import request_context
 from handlers.security import security_headers
 from handlers.shutdown import ShutdownClock
 from indexer.build import build_index, knowledge_fingerprint
-from indexer.embedder import RememberedQueries, make_embedder, model_id_for
+from indexer.embedder import Embedder, RememberedQueries, make_embedder, model_id_for
 from indexer.knowledge import KnowledgeError
 from indexer.store import load_snapshot, read_manifest
 
@@ -49,6 +49,12 @@ def shared_embedder(name: str) -> RememberedQueries:
     return RememberedQueries(make_embedder(name))
 
 
+def building_embedder(name: str) -> Embedder:
+    """The same model for builds, past the question memory: titles and example questions are knowledge, not
+    citizens' questions, so they neither fill the memory nor count in the questions logged at stop."""
+    return shared_embedder(name).inner
+
+
 def ensure_index(settings: Settings) -> None:
     """Build the index on first use; bring it up to date when knowledge files changed."""
     manifest = read_manifest(settings.index_dir)
@@ -61,7 +67,7 @@ def ensure_index(settings: Settings) -> None:
     else:
         _err("Kiến thức đã thay đổi: đang cập nhật chỉ mục…")
     try:
-        build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, shared_embedder,
+        build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, building_embedder,
                     progress=sys.stderr.isatty())
     except KnowledgeError as exc:
         if manifest is None:
@@ -71,7 +77,7 @@ def ensure_index(settings: Settings) -> None:
 
 def rebuild_index(settings: Settings) -> None:
     """Rebuild after staff approved or reverted a knowledge entry (the server then switches to it)."""
-    build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, shared_embedder, progress=False)
+    build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, building_embedder, progress=False)
 
 
 def load_answerer(settings: Settings) -> Answerer:

@@ -12,7 +12,7 @@ from bot.conversation import Incoming
 from bot.render import answer_text, entry_text, plain_turn, search_keywords
 from bot.settings import Settings
 from bot.wording import WORDING_FILE
-from handlers.app import ChannelError, open_answerer, open_services, shared_embedder
+from handlers.app import ChannelError, building_embedder, open_answerer, open_services, shared_embedder
 from indexer.build import build_index
 from indexer.check import check_knowledge
 from indexer.knowledge import KnowledgeError, load_knowledge
@@ -42,7 +42,7 @@ def answer_json(answer: Answer) -> dict:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    report = build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, shared_embedder,
+    report = build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, building_embedder,
                          progress=not args.quiet)
     if report.changed:
         print(f"Đã tạo chỉ mục: {report.entries} mục ({report.embedded} nhúng mới, {report.reused} dùng lại) "

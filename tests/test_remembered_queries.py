@@ -86,3 +86,16 @@ def test_the_setting_can_turn_remembering_off(monkeypatch):
     remembered.embed_queries(["dk vneid muc 2"])
     remembered.embed_queries(["dk vneid muc 2"])
     assert inner.embedded == ["dk vneid muc 2"] * 3 and remembered.reused == 0
+
+
+@pytest.mark.slow
+def test_a_build_neither_fills_the_question_memory_nor_counts_as_questions(small_kb, tmp_path):
+    from handlers.app import ensure_index, load_answerer
+
+    settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=tmp_path / "index")
+    remembered = shared_embedder(settings.embedding_model)
+    before = (remembered.asked, remembered.reused, len(remembered._vectors))
+    ensure_index(settings)  # embeds 3 titles and 9 example questions with the bundled model
+    assert (remembered.asked, remembered.reused, len(remembered._vectors)) == before
+    load_answerer(settings).ask("Quên mật khẩu VNeID thì làm sao?")  # an entry's own question, asked by a citizen
+    assert remembered.asked == before[0] + 1 and remembered.reused == before[1]
