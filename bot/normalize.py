@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz import process
 
 from bot.diacritics import MIN_ACCENTED_SHARE, DiacriticRestorer
-from bot.redact import PLACEHOLDERS
+from bot.redact import without_placeholders
 from bot.shortforms import ShortForms
 from indexer.synonyms import Synonyms
 from indexer.build import entry_terms, plain
@@ -105,9 +105,7 @@ class QueryNormalizer:
                       " ".join(shown)), corrections
 
     def normalize(self, text: str) -> NormalizedQuery:
-        # A turn kept across a restart is stored redacted: "[số điện thoại]" stands for digits, not for words asked
-        for placeholder in PLACEHOLDERS.values():
-            text = text.replace(placeholder, " ")
+        text = without_placeholders(text)  # a turn kept across a restart is stored redacted
         parts = [[t for t in syllables(c) if len(t) <= MAX_TOKEN_CHARS] for c in clauses(text[:MAX_QUERY_CHARS])]
         typed = [t for part in parts if part for t in part]
         # Diacritics are added only to a question typed (mostly) without them: in a question typed with

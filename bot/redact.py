@@ -19,6 +19,12 @@ from indexer.vntext import INVISIBLE
 
 PLACEHOLDERS = {"email": "[email]", "bank": "[số tài khoản]", "phone": "[số điện thoại]",
                 "id": "[số giấy tờ]", "digits": "[dãy số]", "name": "[tên]", "address": "[địa chỉ]"}
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
+
+
+def without_placeholders(text: str) -> str:
+    """Redacted text with its placeholders blanked: "[số điện thoại]" stands for digits, not for words said."""
+    return _PLACEHOLDER.sub(" ", text)
 
 # ---- characters
 # Keycap and variation selectors (0️⃣), Hangul fillers and private-use characters (used below as markers).

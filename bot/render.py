@@ -6,7 +6,6 @@ bubble stops at about 400 characters, with "Xem chi tiết" for the rest.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from urllib.parse import quote
 
@@ -16,7 +15,7 @@ from bot.decision import Kind
 from bot.intents import load_intents
 from bot.markup import to_plain
 from bot.payloads import Act, encode
-from bot.redact import redact
+from bot.redact import redact, without_placeholders
 from bot.steps import is_procedural, summary
 from bot.wording import DEFAULT_YOU, say, speak_to
 from indexer.knowledge import KnowledgeEntry
@@ -26,7 +25,6 @@ MAX_LINK_BUTTONS = 3
 FIRST_BUBBLE_CHARS = 400
 _SLACK = 60                # a rest that fits in this much more is shown at once rather than behind "Xem chi tiết"
 _MAX_SEARCH_WORDS = 8
-_PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 
 
 def menu_button() -> Button:
@@ -131,7 +129,7 @@ def more_replies(entry: KnowledgeEntry, you: str = DEFAULT_YOU) -> list[Reply]:
 def search_keywords(question: str) -> list[str]:
     """The citizen's own key words for the portal's search box: no question words, fillers or personal data."""
     book = load_intents()
-    words = [w for w in syllables(_PLACEHOLDER.sub(" ", redact(question) or "").lower()) if not w.isdigit()]
+    words = [w for w in syllables(without_placeholders(redact(question) or "").lower()) if not w.isdigit()]
     keep: list[str] = []
     i = 0
     while i < len(words):
