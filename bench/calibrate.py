@@ -42,7 +42,7 @@ from bot.decision import DEFAULT_FILE, DecisionConfig, decide
 from bot.query_adapter import QueryAdapter
 from bot.settings import Settings
 from handlers.app import open_answerer, shared_embedder
-from indexer.store import load_snapshot, stored_vectors
+from indexer.embedder import model_id_for
 
 HERE = Path(__file__).parent
 # Utility of each outcome: a wrong answer sends a citizen the wrong way.
@@ -80,11 +80,8 @@ def fit_confidence(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
 def fitted_adapters(answerer: Answerer, settings: Settings,
                     items: list[labelled.Item]) -> tuple[list[QueryAdapter], QueryAdapter]:
     """One adapter per fold, fitted without that fold's questions, and one fitted on all of them."""
-    snapshot = load_snapshot(settings.index_dir)
-    row_ids = [r.entry_id for r in snapshot.rows]
-    position = {e: i for i, e in enumerate(dict.fromkeys(row_ids))}
-    row_entry = np.array([position[e] for e in row_ids])
-    vectors = stored_vectors(snapshot.dense)
+    vectors, row_entry, ids = answerer.dense.layout()
+    position = {e: i for i, e in enumerate(ids)}
     asked = shared_embedder(settings.embedding_model).embed_queries(
         [answerer.normalizer.normalize(it.q).text for it in items])
     answers = [[position[e] for e in it.entries if e in position] for it in items]
@@ -92,7 +89,7 @@ def fitted_adapters(answerer: Answerer, settings: Settings,
     def fit(keep: Iterable[int]) -> QueryAdapter:
         used = [k for k in keep if answers[k]]  # out-of-scope and vague questions have no entry to move towards
         matrix = fit_adapter(asked[used], [answers[k] for k in used], vectors, row_entry, len(position))
-        return QueryAdapter(matrix, snapshot.manifest.model_id)
+        return QueryAdapter(matrix, model_id_for(settings.embedding_model))
     folds = [fit(k for k in range(len(items)) if k % FOLDS != f) for f in range(FOLDS)]
     return folds, fit(range(len(items)))
 

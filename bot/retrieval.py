@@ -74,6 +74,10 @@ class DenseRetriever:
                                                                                       dtype=np.float32)
         self.adapter = adapter  # fitted to move questions towards the entries that answer them; None: as embedded
 
+    def layout(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Stored vectors, the entry position of each row and the entry ids by position: what an adapter fits to."""
+        return self._vectors, self._row_entry, self._ids
+
     def rank(self, query: NormalizedQuery) -> DenseRanking:
         best = np.full(len(self._ids), -np.inf, dtype=np.float32)
         outside = -1.0
