@@ -162,11 +162,12 @@ def main() -> int:
          for a, rival, margin, outside in itertools.product(np.arange(0.2, 0.96, 0.05), RIVAL_AT, RIVAL_MARGIN,
                                                              OUTSIDE_MARGIN)),
         key=lambda t: (t[0], t[1].get("right", 0)))
-    # What to offer in "Ý bạn là…?" and when a vague question needs it: utility within the targets.
+    # What to offer in "Ý bạn là…?" and when a vague question needs it: utility within the targets; on a tie, the
+    # vague rule that asks back fewer questions ("vneid ko gui ma otp" names its subject, all its words are common)
     score, counts, cfg = best_of(
         (replace(cfg, clarify_at=round(float(c), 2), vague_min_covering=covering)
          for c, covering in itertools.product(np.arange(0.05, cfg.answer_at, 0.05), [3, 4, 5, 6, 8, 99])),
-        key=lambda t: t[0])
+        key=lambda t: (t[0], t[2].vague_min_covering))
     print(f"fitted: w_dense={cfg.w_dense} w_coverage={cfg.w_coverage} w_gap={cfg.w_gap} w_margin={cfg.w_margin} "
           f"bias={cfg.bias}")
     print(f"thresholds: answer_at={cfg.answer_at} rival_at={cfg.rival_at} clarify_margin={cfg.clarify_margin} "
