@@ -16,10 +16,14 @@ from bot.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, d
 from bot.fusion import fuse
 from bot.intent import IntentCues
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
+from bot.procedure_card import asked_aspect, procedure_entry
+from bot.procedure_search import ProcedureDecision, ProcedureDecisionConfig, ProcedureSearch
 from bot.query_adapter import QueryAdapter
 from bot.retrieval import DenseRetriever, Hit, LexicalRetriever
 from bot.uncovered import UncoveredSubjects, entry_text_words
+from bot.wording import say
 from indexer.build import plain
+from indexer.catalogue.index import CatalogueIndex
 from indexer.embedder import Embedder
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_catalog
 from indexer.outside import read_outside
@@ -84,7 +88,8 @@ def check_input(text: str) -> str | None:
 class Answerer:
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
                  decision: DecisionConfig, province: str = "", topics: dict[str, str] | None = None,
-                 adapter: QueryAdapter | None = None, uncovered: UncoveredSubjects | None = None) -> None:
+                 adapter: QueryAdapter | None = None, uncovered: UncoveredSubjects | None = None,
+                 procedures: ProcedureSearch | None = None) -> None:
         self.build_id = snapshot.folder.name
         self.entries = {e.id: e for e in snapshot.entries}
         self.topics = topics or {}
@@ -97,6 +102,12 @@ class Answerer:
         self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
         self.uncovered = uncovered or UncoveredSubjects(())
         self._words = {e.id: entry_text_words([e.title, *e.questions, plain(e.body)]) for e in snapshot.entries}
+        self.procedures = procedures
+        # a curated entry about a procedure is answered instead of its bare catalogue record
+        self._declared = {code: e for e in snapshot.entries for code in e.procedures}
+        self.procedure_normalizer = QueryNormalizer.for_texts(
+            [t for e in snapshot.entries for t in (e.title, *e.questions, plain(e.body))] + procedures.texts,
+            synonyms) if procedures else None
 
     @classmethod
     def load(cls, snapshot: IndexSnapshot, embedder: Embedder, decision_file: Path | None = None,
@@ -117,7 +128,32 @@ class Answerer:
                 log.warning("Bộ chuyển câu hỏi %s được khớp cho mô hình %s, không phải %s: không dùng.",
                             decision.query_adapter, adapter.model_id, snapshot.manifest.model_id)
                 adapter = None
-        return cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered)
+        index = CatalogueIndex.load(snapshot.folder)
+        procedures = None
+        if index is not None:
+            config = ProcedureDecisionConfig.load(decision_file.parent / decision.procedure_decision)
+            procedures = ProcedureSearch(index, embedder, province, config)
+        return cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered, procedures)
+
+    def entry(self, entry_id: str, question: str = "") -> KnowledgeEntry | None:
+        """A curated entry, or the card of a catalogue record (`tthc:<code>`) with the part `question` asks first."""
+        if not entry_id.startswith("tthc:"):
+            return self.entries.get(entry_id)
+        code = entry_id.removeprefix("tthc:")
+        if not self.procedures or code not in self.procedures.procedures:
+            return None
+        search = self.procedures
+        return procedure_entry(search.procedures[code], search.month, say("search_url"), asked_aspect(question),
+                               search.notes.get(code, ""))
+
+    def procedure_answer(self, question: str, query: NormalizedQuery) -> ProcedureDecision:
+        """The catalogue tier's decision, read with a normaliser that knows the catalogue's words."""
+        assert self.procedures and self.procedure_normalizer
+        wider = self.procedure_normalizer.normalize(question)
+        return self.procedures.decide(self.procedures.rank(wider if wider.terms else query))
+
+    def _by_procedure(self, code: str, question: str) -> KnowledgeEntry:
+        return self._declared.get(code) or self.entry(f"tthc:{code}", question)
 
     def retrieve(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> Retrieved:
         """Both retrievers' hits and the background cosine level: the costly half of ranking, done once."""
@@ -196,6 +232,17 @@ class Answerer:
                 decision = self.screen(decide(ranked, self.decision), found)
                 if decision.kind == Kind.ANSWER:
                     related = self._related(decision.entry_id, ranked)
+                elif self.procedures:
+                    chosen = self.procedure_answer(question, query)
+                    if chosen.kind == Kind.ANSWER or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):
+                        picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
+                                                                             else chosen.options)]
+                        entries = list({e.id: e for e in picked}.values())
+                        return Answer(
+                            question=question, kind=chosen.kind.value,
+                            entry=entries[0] if chosen.kind == Kind.ANSWER else None, score=round(chosen.score, 4),
+                            options=tuple(entries) if chosen.kind == Kind.CLARIFY else (), related=(), query=query,
+                            truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1))
         return Answer(
             question=question, kind=problem or decision.kind.value,
             entry=self.entries.get(decision.entry_id) if decision.entry_id else None,

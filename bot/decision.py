@@ -45,6 +45,7 @@ class DecisionConfig:
     province_boost: float = 0.15  # fused-score bonus for an entry local to the configured province
     max_options: int = 3
     query_adapter: str = ""  # file of the fitted question adapter, beside this YAML file; "": none
+    procedure_decision: str = "procedure_decision.yaml"  # the catalogue tier's thresholds, beside this file
     calibration: dict = field(default_factory=dict)
 
     @classmethod

@@ -312,7 +312,7 @@ class Dialogue:
         rated = turn.session.rated
         if not rated:
             return None
-        return turn.answerer.entries.get(rated[max(rated, key=int)].entry_id)
+        return turn.answerer.entry(rated[max(rated, key=int)].entry_id)
 
     # ---- pending questions
     def _on_pending(self, turn: Turn, pending: Pending, text: str, match: IntentMatch | None) -> bool:
@@ -510,7 +510,7 @@ class Dialogue:
 
     @staticmethod
     def _entry(turn: Turn, entry_id: str) -> KnowledgeEntry:
-        entry = turn.answerer.entries.get(entry_id)
+        entry = turn.answerer.entry(entry_id)
         if entry is None:  # removed from the knowledge since the button was sent
             raise StaleButton(entry_id)
         return entry

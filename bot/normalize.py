@@ -19,7 +19,7 @@ from bot.shortforms import ShortForms
 from indexer.synonyms import Synonyms
 from indexer.build import entry_terms, plain
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import clauses, fold, has_diacritics, syllables
+from indexer.vntext import clauses, fold, folded_syllables, has_diacritics, syllables
 
 MAX_QUERY_CHARS = 500
 MAX_TOKEN_CHARS = 30  # longer "words" are pasted junk, not Vietnamese
@@ -71,6 +71,13 @@ class QueryNormalizer:
         restorer = DiacriticRestorer.trained_on(
             text for e in entries for text in (e.title, *e.questions, plain(e.body)))
         vocabulary = {t for e in entries for t in entry_terms(e) if "_" not in t} | synonyms.key_words
+        return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
+
+    @classmethod
+    def for_texts(cls, texts: list[str], synonyms: Synonyms) -> "QueryNormalizer":
+        """A normaliser that knows a wider vocabulary (the catalogue's names and everyday words as well)."""
+        restorer = DiacriticRestorer.trained_on(texts)
+        vocabulary = {t for text in texts for t in folded_syllables(text)} | synonyms.key_words
         return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
 
     def _correct(self, token: str) -> list[str]:

@@ -40,7 +40,9 @@ class Act(str, Enum):
     PLACE = "place"              # where the citizen lives: p <province> | t <team id> | o <province> | skip
 
 
-_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+# an entry id, or a catalogue card's: "tthc:1.004194" travels as "tthc.1.004194" (":" separates arguments)
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*|tthc\.\d+\.\d+"
+_CARD, _CARD_ARG = "tthc:", "tthc."
 _INT = r"-?\d{1,9}"
 # the arguments each act accepts, as regular expressions; one tuple per accepted shape
 _SHAPES: dict[Act, tuple[tuple[str, ...], ...]] = {
@@ -71,7 +73,8 @@ class Payload:
 
 
 def encode(act: Act, *args: object) -> str:
-    text = Payload(act, tuple(str(a) for a in args)).text
+    text = Payload(act, tuple(str(a).replace(_CARD, _CARD_ARG, 1) if str(a).startswith(_CARD) else str(a)
+                              for a in args)).text
     parse(text)  # a button the engine makes must be one it accepts back
     return text
 
@@ -87,4 +90,4 @@ def parse(text: str) -> Payload:
     if not any(len(shape) == len(args) and all(re.fullmatch(p, a) for p, a in zip(shape, args))
                for shape in _SHAPES[act]):
         raise StaleButton(text)
-    return Payload(act, tuple(args))
+    return Payload(act, tuple(a.replace(_CARD_ARG, _CARD, 1) if a.startswith(_CARD_ARG) else a for a in args))

@@ -50,6 +50,8 @@ def _split_body(head: str, body_lines: list[str]) -> tuple[list[str], list[str]]
 
 
 def _reviewed(entry: KnowledgeEntry) -> str:
+    if entry.from_catalogue:  # read from the portal on that day, not reviewed by our staff
+        return say("card_taken", date=entry.reviewed.strftime("%d/%m/%Y"))
     return say("reviewed", date=entry.reviewed.strftime("%d/%m/%Y"))
 
 

@@ -18,7 +18,7 @@ from indexer.check import check_knowledge
 from indexer.knowledge import KnowledgeError, load_knowledge
 from indexer.links import check_links, urls_in_text
 from indexer.store import IndexProblem
-from handlers import backup_commands
+from handlers import backup_commands, catalogue_commands
 
 
 def _err(message: str) -> None:
@@ -36,6 +36,8 @@ def answer_json(answer: Answer) -> dict:
         "answer": answer_text(answer),
         "links": [{"title": link.title, "url": link.url} for link in entry.links] if entry else [],
         "suggestions": [e.title for e in answer.options],
+        "procedures": list(entry.procedures) if entry else [],
+        "options": [{"title": e.title, "entry_id": e.id, "procedures": list(e.procedures)} for e in answer.options],
         "latency_ms": answer.latency_ms,
         "search_keywords": " ".join(search_keywords(answer.question)),  # as in the reply's portal search link
     }
@@ -249,6 +251,7 @@ def parser() -> argparse.ArgumentParser:
                    help="khôi phục cả khi máy chủ đang chạy; những gì ghi sau lúc sao lưu sẽ mất khỏi cơ sở dữ liệu "
                         "(vẫn còn trong bản cũ được giữ lại)")
     s.set_defaults(func=backup_commands.cmd_restore)
+    catalogue_commands.add_parser(sub)
     return p
 
 

@@ -18,13 +18,15 @@ import bm25s
 import numpy as np
 from tqdm import tqdm
 
+from indexer.catalogue.index import TRAVELLING as CATALOGUE_FILES, build_catalogue
+from indexer.catalogue.snapshot import FOLDER as CATALOGUE_FOLDER
 from indexer.embedder import Embedder, model_id_for
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
 from indexer.outside import OUTSIDE_FILE, read_outside
 from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
 from indexer.vntext import folded_syllables, lexical_terms
 
-TEXT_RULES = 3  # bump when plain(), entry_terms(), dense_texts() or the files a build carries change: indexes are rebuilt
+TEXT_RULES = 4  # bump when plain(), entry_terms(), dense_texts() or the files a build carries change: indexes are rebuilt
 _MARKUP = re.compile(r"[*_`#>\[\]()]|https?://\S+")
 # "xem “Tiêu đề mục khác”" points the reader to another entry; its words describe that entry, so matching them
 # here made a signing entry outrank the registration entry it refers to
@@ -66,7 +68,7 @@ def _present(folder: Path, names: tuple[str, ...]) -> list[Path]:
 def knowledge_fingerprint(knowledge_dir: Path) -> str:
     """Hash of every file a build is made from, so any edit (a link, a date, a synonym) makes a new build."""
     folder = Path(knowledge_dir)
-    files = entry_files(folder) + _present(folder, _TRAVELLING)
+    files = entry_files(folder) + _present(folder, _TRAVELLING) + _present(folder / CATALOGUE_FOLDER, CATALOGUE_FILES)
     digest = hashlib.sha256(f"text-rules-{TEXT_RULES}".encode())
     for path in sorted(files):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -80,6 +82,8 @@ class BuildReport:
     reused: int
     seconds: float
     changed: bool
+    procedures: int = 0           # catalogue records offered to citizens
+    procedure_texts_embedded: int = 0
 
 
 def _previous(index_dir: Path, model_id: str) -> IndexSnapshot | None:
@@ -102,7 +106,8 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     hashes = {e.id: embedded_hash(e) for e in entries}
     fingerprint = knowledge_fingerprint(knowledge_dir)
     if prev and prev.manifest.fingerprint == fingerprint:
-        return BuildReport(len(entries), 0, len(entries), time.perf_counter() - started, changed=False)
+        return BuildReport(len(entries), 0, len(entries), time.perf_counter() - started, changed=False,
+                           procedures=_offered_in(prev.folder))
 
     todo = [e for e in entries if prev_hashes.get(e.id) != hashes[e.id]]
     fresh: dict[str, tuple[list[Row], np.ndarray]] = {}
@@ -138,5 +143,14 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     builds.mkdir(parents=True, exist_ok=True)
     folder = builds / f"{stamp:%Y%m%dT%H%M%S%f}"
     write_build(folder, manifest, vectors, rows, lexical, entries, _present(Path(knowledge_dir), _TRAVELLING), outside)
+    catalogue = build_catalogue(knowledge_dir, folder, prev.folder if prev else None,
+                                lambda: embedder or embedder_factory(model_name), model_id, progress)
     publish(index_dir, folder)
-    return BuildReport(len(entries), len(todo), len(entries) - len(todo), time.perf_counter() - started, changed=True)
+    return BuildReport(len(entries), len(todo), len(entries) - len(todo), time.perf_counter() - started, changed=True,
+                       procedures=catalogue.records if catalogue else 0,
+                       procedure_texts_embedded=catalogue.embedded if catalogue else 0)
+
+
+def _offered_in(build: Path) -> int:
+    rows = build / CATALOGUE_FOLDER / "rows.json"
+    return len({code for code, _ in json.loads(rows.read_text(encoding="utf-8"))}) if rows.exists() else 0

@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from indexer.catalogue.index import read_phrases
+from indexer.catalogue.snapshot import check_catalogue, folder_of, load_catalogue
 from indexer.collisions import Collision, folding_collisions
 from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
 from indexer.outside import read_outside
@@ -71,9 +73,24 @@ def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: in
         read_outside(folder)
     except KnowledgeError as exc:
         report.problems += exc.problems
+    report.problems += catalogue_problems(folder, entries)
     report.per_topic = Counter(e.topic for e in entries)
     report.empty_topics = [t for t in catalog.topics if report.per_topic[t] == 0]
     report.stale = [e for e in entries if (today - e.reviewed).days > max_age_days]
     report.expired = [e for e in entries if e.expired(today)]
     report.duplicates = near_duplicates(entries)
     return report, catalog
+
+
+def catalogue_problems(folder: Path, entries: list[KnowledgeEntry]) -> list[Problem]:
+    """The snapshot, the overrides and everyday words, and every procedure code a curated entry declares."""
+    problems = check_catalogue(folder)
+    try:
+        read_phrases(folder_of(folder))
+    except KnowledgeError as exc:
+        problems += exc.problems
+    catalogue = load_catalogue(folder_of(folder))
+    known = catalogue.procedures if catalogue else {}
+    problems += [Problem(e.path, "procedures", f"không có thủ tục mã {code} trong danh mục")
+                 for e in entries for code in e.procedures if code not in known]
+    return problems

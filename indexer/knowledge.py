@@ -26,11 +26,12 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so an impossible day (2027-02-30) is reported on its field."""
+    """Safe YAML that leaves dates as text, so an impossible day (2027-02-30) is reported on its field, and
+    numbers with a dot too, so `procedures: [2.000720]` keeps the code as written."""
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -76,6 +77,8 @@ class FrontMatter(BaseModel):
     valid_until: dt.date | None = None
     links_checked: dt.date | None = None
     reviewer: NonEmpty | None = None   # who approved it (set when an answer from the community desk is approved)
+    # national procedure codes this entry is about: it is answered instead of their bare catalogue records
+    procedures: list[Annotated[str, StringConstraints(pattern=r"^\d+\.\d{6}$")]] = []
 
     @field_validator("reviewed")
     @classmethod
@@ -106,6 +109,12 @@ class KnowledgeEntry:
     path: str
     valid_until: dt.date | None = None
     links_checked: dt.date | None = None
+    procedures: tuple[str, ...] = ()    # national procedure codes the entry is about
+
+    @property
+    def from_catalogue(self) -> bool:
+        """A card made from a catalogue record rather than an entry staff wrote."""
+        return self.id.startswith("tthc:")
 
     def expired(self, today: dt.date | None = None) -> bool:
         """True after `valid_until`: the time-bound rule the entry relies on may have changed."""
@@ -158,6 +167,8 @@ def _explain(err: dict) -> str:
     kind = err["type"]
     if kind == "value_error":
         return str(err["ctx"]["error"])
+    if kind == "string_pattern_mismatch" and err["loc"][:1] == ("procedures",):
+        return "mã thủ tục viết như trên Cổng DVC, ví dụ 1.004194"
     template = _PYDANTIC_VI.get(kind)
     if template:
         return template.format(**{k: v for k, v in (err.get("ctx") or {}).items()})
@@ -222,6 +233,7 @@ def parse_entry(path: Path, root: Path, catalog: Catalog) -> tuple[KnowledgeEntr
         questions=tuple(canonical(q) for q in meta.questions), links=tuple(meta.links),
         sources=tuple(meta.sources), reviewed=meta.reviewed, provinces=tuple(meta.provinces),
         body=body, path=name, valid_until=meta.valid_until, links_checked=meta.links_checked,
+        procedures=tuple(meta.procedures),
     ), []
 
 

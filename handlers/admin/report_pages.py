@@ -62,7 +62,7 @@ def topic_namer(site):
     def topic_of(entry_id: str | None) -> str:
         if entry_id is None:
             return HUMAN_TOPIC
-        entry = answerer.entries.get(entry_id)
+        entry = answerer.entry(entry_id)
         return answerer.topics.get(entry.topic, entry.topic) if entry else "(mục đã gỡ)"
     return topic_of
 

@@ -1,0 +1,199 @@
+"""A catalogue record as an answer a citizen can act on, on a phone.
+
+The card is a knowledge entry made from the record (id `tthc:<code>`), so every channel,
+"Xem chi tiết", "Làm từng bước", ratings and tickets treat it like an entry staff wrote.
+When the question asks one thing (giấy tờ / lệ phí / thời hạn / nơi nộp / online / ai),
+that part comes first. Facts are the record's; nothing is added that it does not state.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.wording import say
+from indexer.catalogue.model import Channel, Procedure
+from indexer.knowledge import KnowledgeEntry, Link, Source
+from indexer.vntext import fold, syllables
+
+ASPECTS_FILE = Path(__file__).with_name("procedure_aspects.yaml")
+ASPECTS = ("documents", "fee", "time", "where", "online", "who")
+_SHOWN_DOCUMENTS = 3
+_STEP_HEAD = 160   # a step longer than this shows its first sentence; the rest waits for "Làm từng bước"
+
+
+@lru_cache(maxsize=2)
+def _cues(path: Path = ASPECTS_FILE) -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {aspect: tuple(" ".join(syllables(fold(c))) for c in data[aspect]) for aspect in ASPECTS}
+
+
+# "nộp online mất bao nhiêu tiền" asks the fee: "online" is most often how, not what, so it counts last
+_PRIORITY = ("fee", "time", "documents", "where", "who", "online")
+
+
+def asked_aspect(question: str) -> str | None:
+    """The one thing a question asks about a procedure, if it names one."""
+    text = " " + " ".join(syllables(fold(question))) + " "
+    asked = {aspect for aspect, cues in _cues().items() for cue in cues if f" {cue} " in text}
+    return next((a for a in _PRIORITY if a in asked), None)
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def _method(method: str) -> str:
+    return say(f"card_method_{method}")
+
+
+def _fees(p: Procedure) -> str | None:
+    parts = []
+    for c in p.channels:
+        amounts = [f.amount_vnd for f in c.fees if f.amount_vnd is not None]
+        if not amounts:
+            continue
+        shown = say("card_free") if all(a == 0 for a in amounts) else " hoặc ".join(
+            dict.fromkeys(_money(a) for a in amounts if a))
+        parts.append(f"{_method(c.method)} {shown}")
+    return "; ".join(dict.fromkeys(parts)) or None
+
+
+def _fee_texts(p: Procedure) -> list[str]:
+    """The record's own fee wording when no amount could be read (e.g. "do HĐND tỉnh quyết định")."""
+    texts = [f.text for c in p.channels for f in c.fees if f.amount_vnd is None and f.text]
+    return list(dict.fromkeys(t.strip() for t in texts))[:1]
+
+
+def _time(c: Channel) -> str:
+    return c.time_text.strip() or ("" if c.time_qty is None else f"{c.time_qty:g} {c.time_unit or ''}".strip())
+
+
+def _times(p: Procedure) -> str | None:
+    parts = [f"{_method(c.method)} {_time(c)}" for c in p.channels if _time(c)]
+    return "; ".join(dict.fromkeys(parts)) or None
+
+
+def _documents(p: Procedure, limit: int | None) -> list[str]:
+    docs = p.documents if limit is None else p.documents[:limit]
+    lines = [f"• {d.name}" + (f" ({d.copies})" if d.copies else "") for d in docs]
+    if limit is not None and len(p.documents) > limit:
+        lines.append(say("card_documents_more", n=str(len(p.documents) - limit)))
+    return lines
+
+
+def _online(p: Procedure) -> str:
+    if p.online:
+        return say("card_online_yes")
+    if p.online is False:
+        return say("card_online_no", methods=", ".join(_method(c.method) for c in p.channels) or _method("direct"))
+    return say("card_online_unknown")
+
+
+def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
+    if aspect == "where":
+        lines = [say("card_who", agencies=", ".join(p.agencies))] if p.agencies else []
+        lines += [say("card_level", levels=", ".join(say(f"card_level_{lv}") for lv in p.levels))] if p.levels else []
+        return lines + ([say("card_where", where=p.where)] if p.where else [])
+    if aspect == "online":
+        return [_online(p)]
+    if aspect == "fee":
+        fees = _fees(p)
+        if fees:
+            return [say("card_fee", fees=fees), say("card_fee_note", date=_day(p.taken))]
+        texts = _fee_texts(p)
+        return [say("card_fee", fees=texts[0][:300])] if texts else [say("card_fee_none")]
+    if aspect == "time":
+        times = _times(p)
+        return [say("card_time", times=times)] if times else [say("card_time_none")]
+    if aspect == "documents":
+        if not p.documents:
+            return [say("card_documents_none")]
+        return [say("card_documents"), *_documents(p, None if full else _SHOWN_DOCUMENTS)]
+    if aspect == "who":
+        groups = ", ".join(say(f"card_audience_{a}") for a in p.audience)
+        return [say("card_who_can", audience=groups)] if groups else []
+    raise ValueError(aspect)
+
+
+def _steps(p: Procedure) -> list[str]:
+    """Numbered steps; a long step's remainder is its detail (`>` lines), shown step by step."""
+    lines = []
+    for n, step in enumerate(p.steps, 1):
+        text = " ".join(step.split())
+        head, _, rest = text.partition(". ") if len(text) > _STEP_HEAD else (text, "", "")
+        lines.append(f"{n}. {head.rstrip('.')}.")
+        if rest:
+            lines.append(f"   > {rest}")
+    return lines
+
+
+def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "") -> str:
+    """The card's text: the asked part first, then what it is, where, online, fee, time, documents; the rest
+    (steps, conditions, results, legal basis) after a blank line, for "Xem chi tiết"."""
+    order = ["where", "online", "fee", "time", "documents"]
+    if aspect in order:
+        order.remove(aspect)
+    order = ([aspect] if aspect else []) + order
+    if aspect == "who":
+        order.insert(1, "who")
+    head = [say("card_source", month=month) if month else "", say("card_code", code=p.code)]
+    lines = [line for a in order for line in _section(p, a, full=False)]
+    if not p.detailed:
+        lines.append(say("card_listing_only"))
+    if note:
+        lines.append(say("card_note", note=note))
+    rest: list[str] = []
+    if len(p.documents) > _SHOWN_DOCUMENTS:
+        rest += ["", say("card_documents"), *_documents(p, None)]
+    if p.steps:
+        rest += ["", say("card_steps"), *_steps(p)]
+    if p.conditions:
+        rest += ["", say("card_conditions"), " ".join(p.conditions.split())[:600]]
+    if p.results:
+        rest += ["", say("card_results", results="; ".join(p.results))]
+    if p.legal_basis:
+        rest += ["", say("card_legal"), *(f"• {ref.code}" + (f": {ref.name}" if ref.name else "")
+                                         for ref in p.legal_basis[:8])]
+    return "\n".join([x for x in head if x] + [""] + lines + rest)
+
+
+def _day(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def _links(p: Procedure, search_url: str) -> tuple[Link, ...]:
+    links = []
+    if p.page_url:
+        links.append(Link.model_construct(title=say("card_link_page"), url=p.page_url))
+    if p.submit_url:
+        links.append(Link.model_construct(title=say("card_link_submit"), url=p.submit_url))
+    if not links:
+        links.append(Link.model_construct(title=say("card_link_page"), url=search_url))
+    return tuple(links)
+
+
+_CODE = re.compile(r"^\d+\.\d+$")
+
+
+def procedure_entry(p: Procedure, month: str, search_url: str, aspect: str | None = None,
+                    note: str = "") -> KnowledgeEntry:
+    """The record as an entry: title its name, body the card, links its portal pages, dated by its source."""
+    taken = p.taken[:10]
+    try:
+        day = dt.date.fromisoformat(taken)
+    except ValueError:
+        day = dt.date.today()
+    sources = tuple(Source.model_construct(title=f"Cổng DVC quốc gia ({s.name}, lấy ngày {_day(s.taken)})",
+                                           url=s.url or None) for s in p.sources)
+    return KnowledgeEntry(
+        id=p.entry_id, title=p.name, topic="thu-tuc", questions=(), links=_links(p, search_url), sources=sources,
+        reviewed=day, provinces=(p.province,) if p.province else (), body=card_body(p, month, aspect, note),
+        path=f"catalogue/{p.code}", procedures=(p.code,) if _CODE.match(p.code) else (),
+    )

@@ -1,0 +1,184 @@
+"""The catalogue tier: find the national procedure a question describes, or the few siblings to choose from.
+
+Dense (e5 vectors of each record's name and situation) and lexical (BM25 over folded
+syllables, with everyday words) scores are fused with priors a citizen's question
+implies: a personal question prefers what a private citizen does, and a province's own
+procedures are offered only in that province. The decision is separate from ranking,
+as for curated entries, with its thresholds in `procedure_decision.yaml` (calibrated by
+bench/catalogue_calibrate.py).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz
+
+from bot.decision import Kind
+from bot.normalize import NormalizedQuery
+from indexer.catalogue.index import CatalogueIndex, everyday_words, procedure_terms
+from indexer.catalogue.model import Procedure
+from indexer.embedder import Embedder
+from indexer.vntext import fold, folded_syllables, lexical_terms
+
+DEFAULT_FILE = Path(__file__).with_name("procedure_decision.yaml")
+_POOL = 40
+# Words that make a question about a business or an organisation rather than a private person.
+_BUSINESS = {"cong_ty", "doanh_nghiep", "hop_tac", "tnhh", "co_phan", "to_chuc", "co_so", "chi_nhanh", "van_phong"}
+
+
+@dataclass(frozen=True)
+class ProcedureDecisionConfig:
+    dense_weight: float = 0.6
+    w_title: float = 0.3        # fused bonus: share of the procedure's name the question says
+    w_citizen: float = 0.08     # fused bonus: a citizen may use it (the question is not about a business)
+    w_business: float = 0.15    # fused penalty: only businesses/organisations may use it, and the question is personal
+    bias: float = -9.0
+    w_dense: float = 8.0
+    w_coverage: float = 4.0
+    w_gap: float = 6.0
+    w_margin: float = 4.0
+    w_name: float = 2.0
+    answer_at: float = 0.6
+    clarify_at: float = 0.25
+    sibling_margin: float = 0.12   # candidates within this fused distance of the top one are too close to call
+    max_options: int = 4
+    calibration: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "ProcedureDecisionConfig":
+        path = Path(path or DEFAULT_FILE)
+        return cls(**(yaml.safe_load(path.read_text(encoding="utf-8")) or {})) if path.exists() else cls()
+
+    def confidence(self, dense: float, coverage: float, gap: float, margin: float, name: float) -> float:
+        z = (self.bias + self.w_dense * dense + self.w_coverage * coverage + self.w_gap * gap
+             + self.w_margin * margin + self.w_name * name)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class ScoredProcedure:
+    code: str
+    fused: float
+    confidence: float
+    dense: float
+    coverage: float
+    gap: float
+    margin: float
+    name: float        # share of the procedure's name the question says
+
+
+@dataclass(frozen=True)
+class ProcedureDecision:
+    kind: Kind
+    code: str | None
+    score: float
+    options: tuple[str, ...] = ()
+
+
+class ProcedureSearch:
+    def __init__(self, index: CatalogueIndex, embedder: Embedder, province: str = "",
+                 config: ProcedureDecisionConfig | None = None) -> None:
+        self.procedures: dict[str, Procedure] = index.catalogue.procedures
+        self.notes = index.catalogue.notes
+        self.month = index.catalogue.month
+        self.config = config or ProcedureDecisionConfig.load()
+        self._embedder = embedder
+        self._codes = index.codes
+        self._position = {c: i for i, c in enumerate(self._codes)}
+        self._rows = np.array([self._position[c] for c in index.row_codes], dtype=np.int64)
+        self._vectors = index.vectors
+        self._bm25 = index.lexical
+        self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
+        self._names = [set(folded_syllables(self.procedures[c].name)) for c in self._codes]
+        n = len(self._codes)
+        df: dict[str, int] = {}
+        for terms in self._terms:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self._unknown = math.log(1 + (n + 0.5) / 0.5)
+        local = [self.procedures[c].kind != "province" or self.procedures[c].province == province for c in self._codes]
+        self._allowed = np.array(local, dtype=bool)
+        citizen = [("cong-dan" in self.procedures[c].audience) or not self.procedures[c].audience for c in self._codes]
+        self._citizen = np.array(citizen, dtype=bool)
+        self.texts = [t for c in self._codes for t in (self.procedures[c].name,
+                                                       *everyday_words(self.procedures[c], index.phrases))]
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def _coverage(self, terms: list[str], i: int) -> float:
+        asked = {t for t in lexical_terms(terms)}
+        weight = {t: self._idf.get(t, self._unknown) for t in asked}
+        total = sum(weight.values())
+        return sum(w for t, w in weight.items() if t in self._terms[i]) / total if total else 0.0
+
+    def _name_share(self, terms: list[str], i: int) -> float:
+        name = self._names[i]
+        total = sum(self._idf.get(t, self._unknown) for t in name)
+        said = set(terms)
+        return sum(self._idf.get(t, self._unknown) for t in name if t in said) / total if total else 0.0
+
+    def rank(self, query: NormalizedQuery) -> list[ScoredProcedure]:
+        if not query.terms or not len(self._codes):
+            return []
+        cfg = self.config
+        vec = self._embedder.embed_queries([query.text]).astype(np.float32)[0]
+        best = np.full(len(self._codes), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._rows, self._vectors @ vec)
+        best[~self._allowed] = -1.0
+        lexical = np.asarray(self._bm25.get_scores(lexical_terms(query.terms)), dtype=np.float32)
+        lexical[~self._allowed] = 0.0
+        median = float(np.median(best[self._allowed]))
+        pool = dict.fromkeys(np.argsort(-best)[:_POOL].tolist() + np.argsort(-lexical)[:_POOL].tolist())
+        pool = [i for i in pool if self._allowed[i]]
+        d = best[pool]
+        lx = lexical[pool]
+        d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
+        l_norm = lx / lx.max() if lx.max() > 0 else np.zeros_like(lx)
+        business = bool(_BUSINESS & set(lexical_terms(query.terms)))
+        rows = []
+        for j, i in enumerate(pool):
+            name = self._name_share(query.terms, i)
+            prior = cfg.w_title * name
+            if not business:
+                prior += cfg.w_citizen if self._citizen[i] else -cfg.w_business
+            rows.append((i, cfg.dense_weight * d_norm[j] + (1 - cfg.dense_weight) * l_norm[j] + prior, name))
+        rows.sort(key=lambda r: -r[1])
+        scored = []
+        for k, (i, total, name) in enumerate(rows[:_POOL]):
+            margin = total - (rows[1][1] if k == 0 and len(rows) > 1 else rows[0][1])
+            cov = self._coverage(query.terms, i)
+            gap = float(best[i]) - median
+            conf = cfg.confidence(float(best[i]), cov, gap, margin, name)
+            scored.append(ScoredProcedure(self._codes[i], total, conf, float(best[i]), cov, gap, margin, name))
+        return scored
+
+    def siblings(self, top: str, ranked: list[ScoredProcedure]) -> list[str]:
+        """Candidates too close to the top one to call: near in score, or the same name at another level."""
+        cfg = self.config
+        first = ranked[0]
+        name = fold(self.procedures[top].name)
+        close = [s.code for s in ranked[1:12]
+                 if s.confidence >= cfg.clarify_at and (first.fused - s.fused < cfg.sibling_margin
+                                                        or fuzz.token_set_ratio(name, fold(self.procedures[s.code].name)) >= 95)]
+        return close[:cfg.max_options - 1]
+
+    def decide(self, ranked: list[ScoredProcedure]) -> ProcedureDecision:
+        cfg = self.config
+        if not ranked:
+            return ProcedureDecision(Kind.DONT_KNOW, None, 0.0)
+        top = ranked[0]
+        if top.confidence < cfg.clarify_at:
+            return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
+        close = self.siblings(top.code, ranked)
+        if top.confidence >= cfg.answer_at and not close:
+            return ProcedureDecision(Kind.ANSWER, top.code, top.confidence)
+        options = (top.code, *close)
+        if len(options) >= 2:
+            return ProcedureDecision(Kind.CLARIFY, None, top.confidence, options)
+        return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)

@@ -1,0 +1,145 @@
+"""The catalogue inside a build: its vectors reused, its records answered as cards, siblings offered."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from bot.decision import Kind
+from indexer.build import build_index
+from indexer.catalogue.index import cache_file
+from indexer.catalogue.snapshot import folder_of, load_catalogue, read_records
+from indexer.embedder import model_id_for
+from tests.catalogue_helpers import records, tam_tru, write_catalogue
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
+
+
+class Factory:
+    def __init__(self):
+        self.made: list[FakeEmbedder] = []
+
+    def __call__(self, name):
+        self.made.append(FakeEmbedder(name))
+        return self.made[-1]
+
+    @property
+    def texts(self):
+        return [t for e in self.made for t in e.embedded]
+
+
+@pytest.fixture
+def kb(small_kb):
+    write_catalogue(small_kb)
+    return small_kb
+
+
+def _build(kb, idx, factory=None):
+    return build_index(kb, idx, FAKE_MODEL, factory or Factory(), progress=False)
+
+
+def test_snapshot_is_deterministic_and_round_trips(kb):
+    path = folder_of(kb) / "procedures.jsonl.gz"
+    first = path.read_bytes()
+    write_catalogue(kb)
+    assert path.read_bytes() == first  # no timestamp inside the gzip: a re-import of the same data changes nothing
+    assert read_records(path) == sorted(records(), key=lambda p: p.code)
+    assert oct(path.stat().st_mode & 0o777) == "0o644"
+    lines = gzip.decompress(first).decode().splitlines()
+    assert [json.loads(line)["code"] for line in lines] == sorted(p.code for p in records())
+
+
+def test_internal_procedures_are_never_indexed(kb, tmp_path):
+    report = _build(kb, tmp_path / "index")
+    assert report.procedures == 5  # six records, one internal to the state
+    answerer = fake_answerer(tmp_path / "index", FakeEmbedder())
+    assert "1.009999" not in answerer.procedures._codes
+
+
+def test_catalogue_vectors_are_reused_and_shipped(kb, tmp_path):
+    f = Factory()
+    _build(kb, tmp_path / "index", f)
+    names = [p.name for p in records() if p.kind != "internal"]
+    assert all(any(n in t for t in f.texts) for n in names)
+    assert cache_file(kb, model_id_for(FAKE_MODEL)).exists()  # kept beside the snapshot for a fresh clone
+
+    (kb / "dang-ky-muc-2.md").write_text((kb / "dang-ky-muc-2.md").read_text().replace("thẻ căn cước", "căn cước"))
+    again = Factory()
+    report = _build(kb, tmp_path / "index", again)
+    assert report.changed and report.procedure_texts_embedded == 0
+    assert not any("tạm trú" in t for t in again.texts)
+
+    fresh = Factory()  # a fresh clone: no previous build, only the shipped cache
+    report = _build(kb, tmp_path / "other-index", fresh)
+    assert report.procedure_texts_embedded == 0 and not any("tạm trú" in t for t in fresh.texts)
+
+
+def test_a_changed_record_is_re_embedded_alone(kb, tmp_path):
+    _build(kb, tmp_path / "index")
+    changed = [p if p.code != "1.001193" else p.__class__(**{**p.__dict__, "name": "Đăng ký khai sinh cho trẻ em"})
+               for p in records()]
+    write_catalogue(kb, changed)
+    f = Factory()
+    report = _build(kb, tmp_path / "index", f)
+    assert report.procedure_texts_embedded == 2  # its name and its situation
+    assert all("khai sinh cho trẻ em" in t for t in f.texts if "khai sinh" in t)
+
+
+def test_fee_question_gets_the_card_with_the_fee_first(kb, tmp_path):
+    _build(kb, tmp_path / "index")
+    answerer = fake_answerer(tmp_path / "index", FakeEmbedder())
+    answer = answerer.ask("đăng ký tạm trú nộp online mất bao nhiêu tiền")
+    assert answer.kind == Kind.ANSWER.value and answer.entry.id == "tthc:1.004194"
+    assert answer.entry.procedures == ("1.004194",)
+    body = answer.entry.body.splitlines()
+    first = next(line for line in body if line.startswith(("💰", "🏛️", "💻", "⏱️", "📄")))
+    assert first.startswith("💰") and "7.000 đ" in first and "15.000 đ" in first
+    assert any("Thông tư 117/2026/TT-BTC" in line for line in body)
+    assert [link.url for link in answer.entry.links][:1] == [
+        "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bf7-770b-734d-b7fb-5e1995f194f4"]
+
+
+def test_siblings_are_offered_not_guessed(kb, tmp_path):
+    _build(kb, tmp_path / "index")
+    answerer = fake_answerer(tmp_path / "index", FakeEmbedder())
+    answer = answerer.ask("thủ tục đăng ký khai sinh")
+    assert answer.kind == Kind.CLARIFY.value
+    assert {e.id for e in answer.options} == {"tthc:1.001193", "tthc:1.001695"}
+
+
+def test_province_specific_procedures_only_in_their_province(kb, tmp_path):
+    _build(kb, tmp_path / "index")
+    from indexer.store import load_snapshot
+    from bot.answerer import Answerer
+    from tests.conftest import FAKE_DECISION
+
+    question = "hỗ trợ học phí cho học sinh vùng biển đảo"
+    snapshot = load_snapshot(tmp_path / "index", model_id_for(FAKE_MODEL))
+    elsewhere = Answerer.load(snapshot, FakeEmbedder(), FAKE_DECISION, province="ha-tinh").ask(question)
+    assert "3.000100" not in {p for e in (elsewhere.entry, *elsewhere.options) if e for p in e.procedures}
+    there = Answerer.load(snapshot, FakeEmbedder(), FAKE_DECISION, province="dak-lak").ask(question)
+    assert there.entry is not None and there.entry.id == "tthc:3.000100"
+
+
+def test_a_curated_entry_declaring_the_procedure_wins(kb, tmp_path):
+    path = write_entry(kb, "tam-tru", "Đăng ký tạm trú trên VNeID",
+                       ["đăng ký tạm trú online", "khai báo tạm trú trên mạng", "làm tạm trú qua VNeID"],
+                       "Mở VNeID, chọn Thủ tục hành chính, Khai báo tạm trú.")
+    path.write_text(path.read_text().replace("reviewed:", "procedures: [1.004194]\nreviewed:"))
+    _build(kb, tmp_path / "index")
+    answerer = fake_answerer(tmp_path / "index", FakeEmbedder())
+    answer = answerer.ask("đăng ký tạm trú nộp online mất bao nhiêu tiền")
+    assert answer.entry is not None and answer.entry.id == "tam-tru"
+    assert answer.entry.procedures == ("1.004194",)
+
+
+def test_overrides_hide_and_correct_records(kb):
+    (folder_of(kb) / "overrides.yaml").write_text(
+        "1.004194:\n  where: Công an phường Thành Sen\n  note: Nộp buổi sáng\n  reviewer: lan\n  reviewed: 2026-11-30\n"
+        "2.000720:\n  hidden: true\n  reviewer: lan\n  reviewed: 2026-11-30\n", encoding="utf-8")
+    catalogue = load_catalogue(folder_of(kb))
+    assert "2.000720" not in catalogue.procedures
+    assert catalogue.procedures["1.004194"].where == "Công an phường Thành Sen"
+    assert catalogue.notes == {"1.004194": "Nộp buổi sáng"}
+    assert catalogue.procedures["1.004194"].sources[-1].taken == "2026-11-30"
+    assert tam_tru().where == ""
