@@ -51,6 +51,7 @@ class Settings:
     public_url: str = ""             # how staff reach this server (links in Telegram announcements); optional
     retention_days: int = 365        # conversations and needs older than this are purged (daily, and `dvcbot purge`)
     admin_session_minutes: int = 30  # a staff session ends after this long without activity
+    portal_api_url: str = "https://dichvucong.gov.vn"  # the national portal's public API (`dvcbot catalogue sync`)
 
     @property
     def telegram_on(self) -> bool:
@@ -99,4 +100,5 @@ class Settings:
             public_url=_env("PUBLIC_URL", ""),
             retention_days=int(_env("RETENTION_DAYS", "365")),
             admin_session_minutes=int(_env("ADMIN_SESSION_MINUTES", "30")),
+            portal_api_url=_env("PORTAL_API_URL", "https://dichvucong.gov.vn"),
         )

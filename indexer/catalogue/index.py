@@ -60,9 +60,14 @@ def everyday_words(p: Procedure, phrases: dict[str, tuple[str, ...]]) -> list[st
     return [w for official, said in phrases.items() if f" {official} " in name for w in said]
 
 
+# Districts were abolished on 1/7/2025; a few listed records still name them and would send people nowhere.
+_DISTRICT = re.compile(r"thực hiện tại cấp huyện", re.I)
+
+
 def offered(p: Procedure) -> bool:
-    """Internal procedures of the state are kept in the snapshot but never offered to citizens."""
-    return p.kind != "internal"
+    """Internal procedures of the state are kept in the snapshot but never offered to citizens; neither are
+    records still done "at district level"."""
+    return p.kind != "internal" and not _DISTRICT.search(p.name)
 
 
 _LAW_REFS = re.compile(r"\(?(theo|quy định tại)[^()]*\)?", re.I)
