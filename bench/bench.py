@@ -57,7 +57,7 @@ def labelled_sets(dev: Path, skip_holdout: bool) -> dict[str, list[labelled.Item
 
 def decision_table(answerer: Answerer, groups: dict[str, list[labelled.Item]], show: str | None) -> None:
     print(f"\n{'decisions':16s} {'in-scope':>8s} {'right':>12s} {'offered':>8s} {'wrong':>11s} {'no answer':>9s}"
-          f" {'oos':>5s} {'oos answered':>13s}")
+          f" {'oos':>5s} {'oos answered':>13s} {'oos → procedure':>16s}")
     for name, items in groups.items():
         counts: dict[str, int] = {}
         for item in items:
@@ -76,7 +76,7 @@ def decision_table(answerer: Answerer, groups: dict[str, list[labelled.Item]], s
         extra = f"   vague: {counts.get('vague_clarified', 0)}/{vague} clarified" if vague else ""
         print(f"{name:16s} {n_in:8d} {pct('right', n_in):>12s} {counts.get('offered', 0):8d} {pct('wrong', n_in):>11s}"
               f" {counts.get('miss', 0) + counts.get('clarify_miss', 0):9d} {n_oos:5d} {pct('oos_answered', n_oos):>13s}"
-              + extra)
+              f" {counts.get('oos_procedure', 0):8d} ({counts.get('oos_procedure_offered', 0)} opt)" + extra)
 
 
 def main() -> int:

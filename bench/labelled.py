@@ -54,10 +54,17 @@ def citizen(path: Path, split: str) -> list[Item]:
 
 
 def outcome(item: Item, kind: str, entry: KnowledgeEntry | None, options: tuple[KnowledgeEntry, ...]) -> str:
-    """right | wrong | offered | clarify_miss | miss | oos_rejected | oos_answered | oos_clarified | vague_*."""
+    """right | wrong | offered | clarify_miss | miss | oos_rejected | oos_answered | oos_clarified | oos_procedure |
+    oos_procedure_offered | vague_*."""
     if item.vague:
         return {Kind.ANSWER.value: "vague_guessed", Kind.CLARIFY.value: "vague_clarified"}.get(kind, "vague_rejected")
     if item.oos:
+        # these sets were labelled before the catalogue existed: "out of scope" then meant "no entry covers it",
+        # and many such questions (land, construction, pensions) are now procedure look-ups
+        if kind == Kind.ANSWER.value and entry is not None and entry.from_catalogue:
+            return "oos_procedure"
+        if kind == Kind.CLARIFY.value and options and all(o.from_catalogue for o in options):
+            return "oos_procedure_offered"
         return {Kind.ANSWER.value: "oos_answered", Kind.CLARIFY.value: "oos_clarified"}.get(kind, "oos_rejected")
     if kind == Kind.ANSWER.value:
         return "right" if item.accepts(entry) else "wrong"

@@ -5,6 +5,7 @@ of a few milliseconds plus one query embedding.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import unicodedata
@@ -16,7 +17,7 @@ from bot.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, d
 from bot.fusion import fuse
 from bot.intent import IntentCues
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
-from bot.procedure_card import asked_aspect, procedure_entry
+from bot.procedure_card import asked_aspect, facts_block, procedure_entry
 from bot.procedure_search import ProcedureDecision, ProcedureDecisionConfig, ProcedureSearch
 from bot.query_adapter import QueryAdapter
 from bot.retrieval import DenseRetriever, Hit, LexicalRetriever
@@ -29,9 +30,10 @@ from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_
 from indexer.outside import read_outside
 from indexer.store import IndexSnapshot
 from indexer.synonyms import Synonyms
-from indexer.vntext import clean, fold
+from indexer.vntext import clean, fold, syllables
 
 _CANDIDATES = 10
+_FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
 log = logging.getLogger(__name__)
 
 
@@ -138,13 +140,39 @@ class Answerer:
     def entry(self, entry_id: str, question: str = "") -> KnowledgeEntry | None:
         """A curated entry, or the card of a catalogue record (`tthc:<code>`) with the part `question` asks first."""
         if not entry_id.startswith("tthc:"):
-            return self.entries.get(entry_id)
+            entry = self.entries.get(entry_id)
+            return self.with_facts(entry, question) if entry else None
         code = entry_id.removeprefix("tthc:")
         if not self.procedures or code not in self.procedures.procedures:
             return None
         search = self.procedures
         return procedure_entry(search.procedures[code], search.month, say("search_url"), asked_aspect(question),
                                search.notes.get(code, ""))
+
+    def with_facts(self, entry: KnowledgeEntry, question: str = "") -> KnowledgeEntry:
+        """A curated entry about a procedure, with the record's fee, time and place added: first when the question
+        asks one of them, else after the entry's own text."""
+        search = self.procedures
+        found = [search.procedures[c] for c in entry.procedures if search and c in search.procedures]
+        facts = facts_block(found[0], search.month) if found else []
+        if not facts:
+            return entry
+        if asked_aspect(question) in ("fee", "time", "where"):
+            return dataclasses.replace(entry, body="\n".join(facts) + "\n\n" + entry.body)
+        return dataclasses.replace(entry, body=entry.body + "\n\n" + "\n".join(facts))
+
+    def follow_up(self, focus_id: str, question: str, answer: "Answer") -> "Answer":
+        """"thế lệ phí bao nhiêu?" after a procedure's answer asks about that procedure: a short question that names
+        one part of a procedure (fee, time, documents…) is answered from the entry in focus, that part first; a
+        longer one only when nothing else answers it."""
+        aspect = asked_aspect(question)
+        short = len(syllables(question)) <= _FOLLOW_UP_WORDS
+        if aspect is None or (answer.matched and not short):
+            return answer
+        entry = self.entry(focus_id, question)
+        if entry is None or not entry.procedures:
+            return answer
+        return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
 
     def procedure_answer(self, question: str, query: NormalizedQuery) -> ProcedureDecision:
         """The catalogue tier's decision, read with a normaliser that knows the catalogue's words."""
@@ -153,7 +181,8 @@ class Answerer:
         return self.procedures.decide(self.procedures.rank(wider if wider.terms else query))
 
     def _by_procedure(self, code: str, question: str) -> KnowledgeEntry:
-        return self._declared.get(code) or self.entry(f"tthc:{code}", question)
+        declared = self._declared.get(code)
+        return self.with_facts(declared, question) if declared else self.entry(f"tthc:{code}", question)
 
     def retrieve(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> Retrieved:
         """Both retrievers' hits and the background cosine level: the costly half of ranking, done once."""
@@ -245,7 +274,7 @@ class Answerer:
                             truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1))
         return Answer(
             question=question, kind=problem or decision.kind.value,
-            entry=self.entries.get(decision.entry_id) if decision.entry_id else None,
+            entry=self.entry(decision.entry_id, question) if decision.entry_id else None,
             score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
             related=related, query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )

@@ -403,6 +403,9 @@ class Dialogue:
     def _on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
         answer = answer or turn.ask(text)
+        focus = self._last_entry(turn)
+        if focus is not None:
+            answer = turn.answerer.follow_up(focus.id, text, answer)
         self.storage.set_outcome(turn.in_id, answer.kind)
         question = redact(text)
         turn.session.last_question = question

@@ -22,6 +22,7 @@ from indexer.vntext import fold, syllables
 ASPECTS_FILE = Path(__file__).with_name("procedure_aspects.yaml")
 ASPECTS = ("documents", "fee", "time", "where", "online", "who")
 _SHOWN_DOCUMENTS = 3
+_DOCUMENT_CHARS = 140  # a document's name on the card; the whole list and names are behind "Xem chi tiết"
 _STEP_HEAD = 160   # a step longer than this shows its first sentence; the rest waits for "Làm từng bước"
 
 
@@ -50,26 +51,40 @@ def _method(method: str) -> str:
     return say(f"card_method_{method}")
 
 
+def _span(amounts: list[int]) -> str:
+    paid = sorted(set(a for a in amounts if a))
+    if not paid:
+        return say("card_free")
+    shown = _money(paid[0]) if len(paid) == 1 else f"{_money(paid[0])[:-2]}–{_money(paid[-1])}"
+    return shown + (say("card_some_free") if 0 in amounts else "")
+
+
 def _fees(p: Procedure) -> str | None:
+    """Per channel, the lowest to the highest amount the record states ("trực tuyến 5.000–7.000 đ")."""
     parts = []
     for c in p.channels:
         amounts = [f.amount_vnd for f in c.fees if f.amount_vnd is not None]
-        if not amounts:
-            continue
-        shown = say("card_free") if all(a == 0 for a in amounts) else " hoặc ".join(
-            dict.fromkeys(_money(a) for a in amounts if a))
-        parts.append(f"{_method(c.method)} {shown}")
+        if amounts:
+            parts.append(f"{_method(c.method)} {_span(amounts)}")
     return "; ".join(dict.fromkeys(parts)) or None
 
 
-def _fee_texts(p: Procedure) -> list[str]:
-    """The record's own fee wording when no amount could be read (e.g. "do HĐND tỉnh quyết định")."""
-    texts = [f.text for c in p.channels for f in c.fees if f.amount_vnd is None and f.text]
-    return list(dict.fromkeys(t.strip() for t in texts))[:1]
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split()).lstrip("-+ ")
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _fee_texts(p: Procedure, limit: int = 160) -> list[str]:
+    """The record's own fee wording, one line per distinct text: which case costs what, who is exempt."""
+    return list(dict.fromkeys(f"• {_short(f.text, limit)}" for c in p.channels for f in c.fees if f.text.strip()))
 
 
 def _time(c: Channel) -> str:
-    return c.time_text.strip() or ("" if c.time_qty is None else f"{c.time_qty:g} {c.time_unit or ''}".strip())
+    if c.time_text.strip():
+        return " ".join(c.time_text.split())
+    if c.time_qty is None or c.time_unit in (None, "other"):
+        return ""
+    return f"{c.time_qty:g} {say(f'card_unit_{c.time_unit}')}"
 
 
 def _times(p: Procedure) -> str | None:
@@ -77,12 +92,22 @@ def _times(p: Procedure) -> str | None:
     return "; ".join(dict.fromkeys(parts)) or None
 
 
-def _documents(p: Procedure, limit: int | None) -> list[str]:
-    docs = p.documents if limit is None else p.documents[:limit]
-    lines = [f"• {d.name}" + (f" ({d.copies})" if d.copies else "") for d in docs]
-    if limit is not None and len(p.documents) > limit:
-        lines.append(say("card_documents_more", n=str(len(p.documents) - limit)))
-    return lines
+_NOTE = re.compile(r"^\W*(ví dụ|lưu ý|ghi chú)", re.I)
+
+
+def _documents_only(p: Procedure) -> list:
+    """Documents to hand in, each once; the page's notes ("Ví dụ…", "*Lưu ý…") are not documents."""
+    seen: dict[str, object] = {}
+    for d in p.documents:
+        if not _NOTE.match(d.name):
+            seen.setdefault(fold(d.name), d)
+    return list(seen.values())
+
+
+def _documents(p: Procedure, stop: int | None, limit: int = 10_000) -> list[str]:
+    docs = _documents_only(p)[:stop]
+    return [f"• {_short(d.name, limit)}" + (f" ({d.copies})" if d.copies and not d.copies.startswith("0 ") else "")
+            for d in docs]
 
 
 def _online(p: Procedure) -> str:
@@ -95,24 +120,30 @@ def _online(p: Procedure) -> str:
 
 def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
     if aspect == "where":
-        lines = [say("card_who", agencies=", ".join(p.agencies))] if p.agencies else []
-        lines += [say("card_level", levels=", ".join(say(f"card_level_{lv}") for lv in p.levels))] if p.levels else []
-        return lines + ([say("card_where", where=p.where)] if p.where else [])
+        levels = ", ".join(say(f"card_level_{lv}") for lv in p.levels)
+        agencies = ", ".join(dict.fromkeys(a for a in p.agencies if a)) or levels
+        lines = [say("card_who", agencies=agencies + (f" ({levels})" if levels and agencies != levels else ""))] \
+            if agencies else []
+        if p.where and fold(p.where) not in fold(agencies):
+            lines.append(say("card_where", where=_short(p.where, 200)))
+        return lines
     if aspect == "online":
         return [_online(p)]
     if aspect == "fee":
         fees = _fees(p)
+        texts = _fee_texts(p) if full else []
         if fees:
-            return [say("card_fee", fees=fees), say("card_fee_note", date=_day(p.taken))]
-        texts = _fee_texts(p)
-        return [say("card_fee", fees=texts[0][:300])] if texts else [say("card_fee_none")]
+            return [say("card_fee", fees=fees), *texts, say("card_fee_note", date=_day(p.taken))]
+        return [say("card_fee", fees=""), *_fee_texts(p)[:2]] if _fee_texts(p) else [say("card_fee_none")]
     if aspect == "time":
         times = _times(p)
         return [say("card_time", times=times)] if times else [say("card_time_none")]
     if aspect == "documents":
-        if not p.documents:
+        docs = _documents_only(p)
+        if not docs:
             return [say("card_documents_none")]
-        return [say("card_documents"), *_documents(p, None if full else _SHOWN_DOCUMENTS)]
+        more = [say("card_documents_more", n=str(len(docs) - _SHOWN_DOCUMENTS))] if len(docs) > _SHOWN_DOCUMENTS else []
+        return [say("card_documents"), *_documents(p, _SHOWN_DOCUMENTS, _DOCUMENT_CHARS), *more]
     if aspect == "who":
         groups = ", ".join(say(f"card_audience_{a}") for a in p.audience)
         return [say("card_who_can", audience=groups)] if groups else []
@@ -141,14 +172,19 @@ def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "
     if aspect == "who":
         order.insert(1, "who")
     head = [say("card_source", month=month) if month else "", say("card_code", code=p.code)]
-    lines = [line for a in order for line in _section(p, a, full=False)]
+    lines = [line for a in order for line in _section(p, a, full=a == aspect)]
     if not p.detailed:
         lines.append(say("card_listing_only"))
     if note:
         lines.append(say("card_note", note=note))
     rest: list[str] = []
-    if len(p.documents) > _SHOWN_DOCUMENTS:
-        rest += ["", say("card_documents"), *_documents(p, None)]
+    if _documents(p, None) != _documents(p, _SHOWN_DOCUMENTS, _DOCUMENT_CHARS):
+        rest += ["", say("card_documents_all"), *_documents(p, None)]
+    notes = [f"• {_short(d.name, 400)}" for d in p.documents if _NOTE.match(d.name)]
+    if notes:
+        rest += ["", say("card_document_notes"), *dict.fromkeys(notes)]
+    if aspect != "fee" and _fee_texts(p):
+        rest += ["", say("card_fee_details"), *_fee_texts(p)]
     if p.steps:
         rest += ["", say("card_steps"), *_steps(p)]
     if p.conditions:
@@ -159,6 +195,14 @@ def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "
         rest += ["", say("card_legal"), *(f"• {ref.code}" + (f": {ref.name}" if ref.name else "")
                                          for ref in p.legal_basis[:8])]
     return "\n".join([x for x in head if x] + [""] + lines + rest)
+
+
+def facts_block(p: Procedure, month: str) -> list[str]:
+    """The record's fee, time limit and place, for a curated entry about the procedure ("theo Cổng DVC quốc gia")."""
+    if not p.detailed:
+        return []
+    lines = [line for a in ("fee", "time", "where") for line in _section(p, a, full=False)]
+    return [say("card_facts", month=month or _day(p.taken), code=p.code), *lines]
 
 
 def _day(iso: str) -> str:

@@ -1,0 +1,75 @@
+"""A citizen asks about procedures through the conversation engine (fake embedder, small catalogue)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.dialogue import Dialogue
+from bot.library import KnowledgeLibrary
+from bot.sqlite_storage import SqliteStorage
+from handlers.cli import answer_json
+from indexer.build import build_index
+from tests.catalogue_helpers import write_catalogue
+from tests.chat import Chat
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
+
+
+@pytest.fixture
+def answerer(small_kb, tmp_path):
+    write_catalogue(small_kb)
+    build_index(small_kb, tmp_path / "index", FAKE_MODEL, FakeEmbedder, progress=False)
+    return fake_answerer(tmp_path / "index", FakeEmbedder())
+
+
+@pytest.fixture
+def chat(answerer, tmp_path):
+    library = KnowledgeLibrary(tmp_path / "index", lambda: answerer)
+    return Chat(Dialogue(library, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret"))
+
+
+async def test_a_card_with_its_portal_link_details_and_rating(chat):
+    await chat("dang ky tam tru o dau")
+    text = chat.text()
+    assert "Đăng ký tạm trú" in text and "Công an cấp xã" in text
+    links = [b.url for r in chat.last for b in r.buttons if b.url]
+    assert "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bf7-770b-734d-b7fb-5e1995f194f4" in links
+    assert "https://dichvucong.gov.vn/nop-ho-so?formalityId=019d2bf7-770b-734d-b7fb-5e1995f194f4" in links
+    chat.button("Hài lòng")  # rated like any answer
+    await chat.press("Xem chi tiết")
+    assert "Các bước" in chat.text() and "68/2020/QH14" in chat.text()
+
+
+async def test_a_follow_up_is_answered_from_the_procedure_in_focus(chat):
+    await chat("đăng ký tạm trú ở đâu")
+    await chat("thế lệ phí bao nhiêu?")
+    assert "Đăng ký tạm trú" in chat.text()
+    assert first_fact(chat.text()).startswith("💰") and "7.000" in first_fact(chat.text())
+    await chat("mất mấy ngày?")
+    assert first_fact(chat.text()).startswith("⏱️") and "3 ngày làm việc" in first_fact(chat.text()).lower()
+
+
+def first_fact(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(("💰", "🏛️", "💻", "⏱️", "📄")))
+
+
+async def test_siblings_come_as_options_and_each_opens_its_card(chat):
+    await chat("thủ tục đăng ký khai sinh")
+    titles = [b.title for r in chat.last for b in r.buttons if b.payload]
+    assert "Thủ tục đăng ký khai sinh" in titles and "Thủ tục đăng ký khai sinh có yếu tố nước ngoài" in titles
+    await chat.press("có yếu tố nước ngoài")
+    assert "khai sinh có yếu tố nước ngoài" in chat.text() and "Mã thủ tục: 1.001695" in chat.text()
+
+
+def test_ask_json_names_the_procedures_and_the_options(answerer):
+    answered = answer_json(answerer.ask("đăng ký tạm trú nộp online mất bao nhiêu tiền"))
+    assert answered["entry_id"] == "tthc:1.004194" and answered["procedures"] == ["1.004194"]
+    assert answered["options"] == [] and answered["matched"] is True
+    assert "7.000 đ" in answered["answer"]
+    asked_back = answer_json(answerer.ask("thủ tục đăng ký khai sinh"))
+    assert asked_back["entry_id"] is None and asked_back["procedures"] == []
+    assert [o["entry_id"] for o in asked_back["options"]] == [f"tthc:{o['procedures'][0]}" for o in asked_back["options"]]
+    assert {o["procedures"][0] for o in asked_back["options"]} == {"1.001193", "1.001695"}
+    other = answer_json(answerer.ask("quên mật khẩu VNeID"))
+    assert other["procedures"] == [] and other["options"] == []
+    json.dumps(answered, ensure_ascii=False)
