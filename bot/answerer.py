@@ -149,6 +149,19 @@ class Answerer:
         return procedure_entry(search.procedures[code], search.month, say("search_url"), asked_aspect(question),
                                search.notes.get(code, ""))
 
+    def procedures_of(self, entry_id: str | None) -> tuple[str, ...]:
+        """The national procedure codes an answer was about (reports by procedure)."""
+        if not entry_id:
+            return ()
+        if entry_id.startswith("tthc:"):
+            return (entry_id.removeprefix("tthc:"),)
+        entry = self.entries.get(entry_id)
+        return entry.procedures if entry else ()
+
+    def procedure_name(self, code: str) -> str:
+        found = self.procedures.procedures.get(code) if self.procedures else None
+        return found.name if found else code
+
     def with_facts(self, entry: KnowledgeEntry, question: str = "") -> KnowledgeEntry:
         """A curated entry about a procedure, with the record's fee, time and place added: first when the question
         asks one of them, else after the entry's own text."""
@@ -259,11 +272,17 @@ class Answerer:
                 found = self.retrieve(query)
                 ranked = self.score(found)
                 decision = self.screen(decide(ranked, self.decision), found)
-                if decision.kind == Kind.ANSWER:
+                declared = self.entries[decision.entry_id].procedures if decision.kind == Kind.ANSWER else ()
+                if decision.kind == Kind.ANSWER and not declared:
                     related = self._related(decision.entry_id, ranked)
                 elif self.procedures:
                     chosen = self.procedure_answer(question, query)
-                    if chosen.kind == Kind.ANSWER or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):
+                    # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố
+                    # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
+                    other = chosen.kind == Kind.ANSWER and chosen.code not in declared
+                    if declared and not other:
+                        related = self._related(decision.entry_id, ranked)
+                    elif other or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):
                         picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
                                                                              else chosen.options)]
                         entries = list({e.id: e for e in picked}.values())

@@ -70,6 +70,7 @@ class QuestionRecord:
     channel: str
     created_at: str
     outcome: str
+    entry_id: str | None = None   # the entry (or catalogue card, tthc:<code>) that answered it
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ class DeskStorage(Protocol):
     def places(self) -> list[CitizenPlace]: ...
 
     # what the bot did with each question (dashboard: share answered from knowledge)
-    def set_outcome(self, message_id: int, outcome: str) -> None: ...
+    def set_outcome(self, message_id: int, outcome: str, entry_id: str | None = None) -> None: ...
 
     def questions(self) -> list[QuestionRecord]: ...
 

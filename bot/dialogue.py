@@ -406,7 +406,7 @@ class Dialogue:
         focus = self._last_entry(turn)
         if focus is not None:
             answer = turn.answerer.follow_up(focus.id, text, answer)
-        self.storage.set_outcome(turn.in_id, answer.kind)
+        self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
         question = redact(text)
         turn.session.last_question = question
         session = turn.session

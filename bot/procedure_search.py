@@ -9,6 +9,7 @@ bench/catalogue_calibrate.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,10 @@ from indexer.vntext import fold, folded_syllables, lexical_terms
 
 DEFAULT_FILE = Path(__file__).with_name("procedure_decision.yaml")
 _POOL = 40
+# What the learned ranking weighs for each candidate (bench/catalogue_calibrate.py fits the weights).
+RANK_FEATURES = ("dense_name", "dense_situation", "dense_gap", "lexical", "coverage", "name_share", "name_length",
+                 "citizen", "business_only", "level_xa", "level_tinh", "level_bo", "detailed", "online",
+                 "dense_rank", "lexical_rank", "case_match", "case_clash")
 # Words that make a question about a business or an organisation rather than a private person.
 _BUSINESS = {"cong_ty", "doanh_nghiep", "hop_tac", "tnhh", "co_phan", "to_chuc", "co_so", "chi_nhanh", "van_phong"}
 
@@ -45,7 +50,11 @@ class ProcedureDecisionConfig:
     answer_at: float = 0.6
     clarify_at: float = 0.25
     sibling_margin: float = 0.12   # candidates within this fused distance of the top one are too close to call
+    option_margin: float = 0.0     # when asking back, also offer candidates within this fused distance of the top one
     max_options: int = 4
+    w_fused: float = 0.0        # confidence weight of the ranking score itself
+    # a learned ranking: weights of RANK_FEATURES and a bias, fitted on tuning questions; empty: the hand fusion above
+    rank_weights: list = field(default_factory=list)
     calibration: dict = field(default_factory=dict)
 
     @classmethod
@@ -53,9 +62,10 @@ class ProcedureDecisionConfig:
         path = Path(path or DEFAULT_FILE)
         return cls(**(yaml.safe_load(path.read_text(encoding="utf-8")) or {})) if path.exists() else cls()
 
-    def confidence(self, dense: float, coverage: float, gap: float, margin: float, name: float) -> float:
+    def confidence(self, dense: float, coverage: float, gap: float, margin: float, name: float,
+                   fused: float = 0.0) -> float:
         z = (self.bias + self.w_dense * dense + self.w_coverage * coverage + self.w_gap * gap
-             + self.w_margin * margin + self.w_name * name)
+             + self.w_margin * margin + self.w_name * name + self.w_fused * fused)
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -69,6 +79,7 @@ class ScoredProcedure:
     gap: float
     margin: float
     name: float        # share of the procedure's name the question says
+    features: tuple[float, ...] = ()   # RANK_FEATURES, kept for calibration
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,10 @@ class ProcedureSearch:
         self._codes = index.codes
         self._position = {c: i for i, c in enumerate(self._codes)}
         self._rows = np.array([self._position[c] for c in index.row_codes], dtype=np.int64)
+        self._name_rows = np.array([kind == "name" for kind in index.row_kinds], dtype=bool)
+        self._cases = index.discriminators
+        self._case_of = [frozenset(k for k in self._cases if f" {k} " in f" {' '.join(folded_syllables(self.procedures[c].name))} ")
+                         for c in self._codes]
         self._vectors = index.vectors
         self._bm25 = index.lexical
         self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
@@ -123,40 +138,73 @@ class ProcedureSearch:
         said = set(terms)
         return sum(self._idf.get(t, self._unknown) for t in name if t in said) / total if total else 0.0
 
+    def _dense(self, vec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each record's cosine to the question through its name and through its situation passage."""
+        cosines = self._vectors @ vec
+        by_name = np.full(len(self._codes), -1.0, dtype=np.float32)
+        by_situation = np.full(len(self._codes), -1.0, dtype=np.float32)
+        np.maximum.at(by_name, self._rows[self._name_rows], cosines[self._name_rows])
+        np.maximum.at(by_situation, self._rows[~self._name_rows], cosines[~self._name_rows])
+        return by_name, by_situation
+
     def rank(self, query: NormalizedQuery) -> list[ScoredProcedure]:
         if not query.terms or not len(self._codes):
             return []
         cfg = self.config
         vec = self._embedder.embed_queries([query.text]).astype(np.float32)[0]
-        best = np.full(len(self._codes), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._rows, self._vectors @ vec)
+        by_name, by_situation = self._dense(vec)
+        best = np.maximum(by_name, by_situation)
         best[~self._allowed] = -1.0
         lexical = np.asarray(self._bm25.get_scores(lexical_terms(query.terms)), dtype=np.float32)
         lexical[~self._allowed] = 0.0
         median = float(np.median(best[self._allowed]))
-        pool = dict.fromkeys(np.argsort(-best)[:_POOL].tolist() + np.argsort(-lexical)[:_POOL].tolist())
-        pool = [i for i in pool if self._allowed[i]]
-        d = best[pool]
-        lx = lexical[pool]
+        dense_order = np.argsort(-best)[:_POOL].tolist()
+        lexical_order = [i for i in np.argsort(-lexical)[:_POOL].tolist() if lexical[i] > 0]
+        pool = [i for i in dict.fromkeys(dense_order + lexical_order) if self._allowed[i]]
+        if not pool:
+            return []
+        d, lx = best[pool], lexical[pool]
         d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
         l_norm = lx / lx.max() if lx.max() > 0 else np.zeros_like(lx)
         business = bool(_BUSINESS & set(lexical_terms(query.terms)))
+        said = f" {' '.join(query.terms)} "
+        cued = {k for k, cues in self._cases.items() if any(f" {c} " in said for c in cues)}
+        dense_rank = {i: r for r, i in enumerate(dense_order)}
+        lexical_rank = {i: r for r, i in enumerate(lexical_order)}
         rows = []
         for j, i in enumerate(pool):
             name = self._name_share(query.terms, i)
-            prior = cfg.w_title * name
-            if not business:
-                prior += cfg.w_citizen if self._citizen[i] else -cfg.w_business
-            rows.append((i, cfg.dense_weight * d_norm[j] + (1 - cfg.dense_weight) * l_norm[j] + prior, name))
+            p = self.procedures[self._codes[i]]
+            features = (float(by_name[i]), float(by_situation[i]), float(best[i]) - median, float(l_norm[j]),
+                        self._coverage(query.terms, i), name, math.log1p(len(self._names[i])),
+                        float(self._citizen[i] and not business), float(not self._citizen[i] and not business),
+                        float("xa" in p.levels), float("tinh" in p.levels), float("bo" in p.levels),
+                        float(p.detailed), float(bool(p.online)),
+                        1 / (1 + dense_rank.get(i, _POOL)), 1 / (1 + lexical_rank.get(i, _POOL)),
+                        float(bool(self._case_of[i] & cued)), float(len(self._case_of[i] - cued)))
+            if cfg.rank_weights:
+                total = float(np.dot(cfg.rank_weights[:-1], features) + cfg.rank_weights[-1])
+            else:
+                prior = cfg.w_title * name
+                if not business:
+                    prior += cfg.w_citizen if self._citizen[i] else -cfg.w_business
+                total = cfg.dense_weight * float(d_norm[j]) + (1 - cfg.dense_weight) * float(l_norm[j]) + prior
+            rows.append((i, total, features))
         rows.sort(key=lambda r: -r[1])
         scored = []
-        for k, (i, total, name) in enumerate(rows[:_POOL]):
+        for k, (i, total, features) in enumerate(rows):
             margin = total - (rows[1][1] if k == 0 and len(rows) > 1 else rows[0][1])
-            cov = self._coverage(query.terms, i)
-            gap = float(best[i]) - median
-            conf = cfg.confidence(float(best[i]), cov, gap, margin, name)
-            scored.append(ScoredProcedure(self._codes[i], total, conf, float(best[i]), cov, gap, margin, name))
+            cov, gap, name = features[4], features[2], features[5]
+            conf = cfg.confidence(float(best[i]), cov, gap, margin, name, total)
+            scored.append(ScoredProcedure(self._codes[i], total, conf, float(best[i]), cov, gap, margin, name,
+                                          features))
         return scored
+
+    def rescored(self, ranked: list[ScoredProcedure]) -> list[ScoredProcedure]:
+        """The same candidates with confidence from the current config (calibration tries many)."""
+        c = self.config
+        return [dataclasses.replace(s, confidence=c.confidence(s.dense, s.coverage, s.gap, s.margin, s.name, s.fused))
+                for s in ranked]
 
     def siblings(self, top: str, ranked: list[ScoredProcedure]) -> list[str]:
         """Candidates too close to the top one to call: near in score, or the same name at another level."""
@@ -178,7 +226,6 @@ class ProcedureSearch:
         close = self.siblings(top.code, ranked)
         if top.confidence >= cfg.answer_at and not close:
             return ProcedureDecision(Kind.ANSWER, top.code, top.confidence)
-        options = (top.code, *close)
-        if len(options) >= 2:
-            return ProcedureDecision(Kind.CLARIFY, None, top.confidence, options)
-        return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
+        near = [s.code for s in ranked[1:cfg.max_options] if top.fused - s.fused < cfg.option_margin]
+        options = tuple(dict.fromkeys((top.code, *close, *near)))[:cfg.max_options]
+        return ProcedureDecision(Kind.CLARIFY, None, top.confidence, options)  # one option: "Ý bạn là …?"

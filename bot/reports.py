@@ -164,13 +164,55 @@ def summary(period: str, ratings: list[Rating], questions: list[QuestionRecord],
     return rows
 
 
+@dataclass(frozen=True)
+class ProcedureRow:
+    """How often a national procedure was asked about and how its answers were rated, in one period."""
+    period: str
+    code: str
+    name: str
+    asked: int
+    ratings_up: int
+    ratings_down: int
+
+    @property
+    def satisfaction_percent(self) -> float | None:
+        return Satisfaction(self.ratings_up, self.ratings_down).percent
+
+
+PROCEDURE_COLUMNS = [("period", "Kỳ"), ("code", "Mã thủ tục"), ("name", "Tên thủ tục"),
+                     ("asked", "Số câu hỏi được trả lời"), ("ratings_up", "Hài lòng"),
+                     ("ratings_down", "Chưa hài lòng"), ("satisfaction_percent", "Tỷ lệ hài lòng (%)")]
+
+
+def procedure_figures(period: str | None, questions: list[QuestionRecord], ratings: list[Rating],
+                      procedures_of: Callable[[str | None], tuple[str, ...]],
+                      name_of: Callable[[str], str]) -> list[ProcedureRow]:
+    """Per procedure (and period, or over all time when None): questions answered about it, 👍 and 👎 — what a
+    province reports on for its essential services. Most asked first."""
+    period_of = PERIODS[period] if period else (lambda _: "")
+    asked: Counter = Counter()
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for q in questions:
+        if q.outcome == "answer":
+            for code in procedures_of(q.entry_id)[:1]:
+                asked[(period_of(q.created_at), code)] += 1
+    for r in ratings:
+        for code in procedures_of(r.entry_id)[:1]:
+            votes[(period_of(r.created_at), code)][r.value] += 1
+    keys = set(asked) | set(votes)
+    rows = [ProcedureRow(when, code, name_of(code), asked[(when, code)], votes[(when, code)]["up"],
+                         votes[(when, code)]["down"]) for when, code in keys]
+    return sorted(rows, key=lambda r: (r.period, -r.asked, -r.ratings_down, r.code))
+
+
 RATING_COLUMNS = [("id", "Mã"), ("created_at", "Thời điểm"), ("updated_at", "Cập nhật"), ("channel", "Kênh"),
-                  ("team", "Tổ"), ("topic", "Chủ đề"), ("entry_id", "Mục kiến thức"),
+                  ("team", "Tổ"), ("topic", "Chủ đề"), ("entry_id", "Mục kiến thức"), ("procedure", "Mã thủ tục"),
                   ("need_id", "Trả lời của tổ cho yêu cầu"), ("question", "Câu hỏi"), ("value", "Đánh giá"),
                   ("reason", "Lý do"), ("comment", "Góp ý")]
 
 UNMET_COLUMNS = [("id", "Mã"), ("created_at", "Thời điểm"), ("channel", "Kênh"), ("kind", "Loại"),
                  ("status", "Trạng thái"), ("team", "Tổ"), ("question", "Câu hỏi"), ("entry_id", "Mục kiến thức"),
+                 ("procedure", "Mã thủ tục"),
                  ("step", "Bước"), ("claimed_by", "Người nhận"), ("claimed_at", "Lúc nhận"),
                  ("answered_by", "Người trả lời"), ("answered_at", "Lúc trả lời"), ("answer", "Trả lời"),
                  ("delivery", "Gửi đến người dân"), ("closed_by", "Người đóng"), ("closed_at", "Lúc đóng")]

@@ -263,13 +263,14 @@ class SqliteDeskTables:
     def _place(row: dict) -> CitizenPlace:
         return CitizenPlace(row["user"], row["province"], row["team_id"], bool(row["skipped"]))
 
-    def set_outcome(self, message_id: int, outcome: str) -> None:
+    def set_outcome(self, message_id: int, outcome: str, entry_id: str | None = None) -> None:
+        """The question's own row keeps what the bot did and which entry answered it (reports by procedure)."""
         with self.transaction():
-            self.db.execute("UPDATE messages SET outcome = ? WHERE id = ?", [outcome, message_id])
+            self.db.execute("UPDATE messages SET outcome = ?, entry_id = ? WHERE id = ?", [outcome, entry_id, message_id])
 
     def questions(self) -> list[QuestionRecord]:
         with self._lock:
-            rows = self.db.execute("SELECT id, user, channel, created_at, outcome FROM messages "
+            rows = self.db.execute("SELECT id, user, channel, created_at, outcome, entry_id FROM messages "
                                    "WHERE outcome IS NOT NULL ORDER BY id").fetchall()
         return [QuestionRecord(*r) for r in rows]
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.desk_storage import StaffUser
-from bot.reports import (HUMAN_TOPIC, NO_TEAM, PERIODS, RATING_COLUMNS, SUMMARY_COLUMNS, TARGETS, UNMET_COLUMNS,
-                         VN_TIME, dashboard, summary)
+from bot.reports import (HUMAN_TOPIC, NO_TEAM, PERIODS, PROCEDURE_COLUMNS, RATING_COLUMNS, SUMMARY_COLUMNS, TARGETS,
+                         UNMET_COLUMNS, VN_TIME, ProcedureRow, dashboard, procedure_figures, summary)
 from bot.routing import team_for
 from bot.storage import Rating, UnmetNeed
 from handlers.admin.charts import bar_chart, satisfaction_bars, satisfaction_chart
@@ -76,13 +76,28 @@ async def home(request: web.Request) -> web.Response:
     site = request.config_dict[SITE]
     records = await asyncio.to_thread(load_records, site, me(request))
     board = dashboard(records.ratings, records.questions, records.needs, topic_namer(site))
+    by_procedure = _procedure_rows(site, records, None)
     groups = (await asyncio.to_thread(site.desk.queue, me(request)))[:5]
     undelivered = (await asyncio.to_thread(site.storage.deliveries, "undelivered"))[::-1][:20]
     return render(request, "dashboard.html", board=board, targets=TARGETS, groups=groups, undelivered=undelivered,
                   week_chart=satisfaction_chart(board.by_week), topic_chart=satisfaction_bars(board.by_topic),
                   channel_chart=satisfaction_bars(board.by_channel),
                   volume_chart=bar_chart({k: float(v) for k, v in board.questions_by_channel.items()}),
-                  open_needs=sum(n.status in ("moi", "da_nhan") for n in records.needs))
+                  open_needs=sum(n.status in ("moi", "da_nhan") for n in records.needs),
+                  asked_procedures=[r for r in by_procedure if r.asked][:10],
+                  disliked_procedures=sorted([r for r in by_procedure if r.ratings_down],
+                                             key=lambda r: (-r.ratings_down, -r.asked))[:10])
+
+
+def _procedure_rows(site, records: Records, period: str | None) -> list[ProcedureRow]:
+    answerer = site.library()
+    return procedure_figures(period, records.questions, records.ratings, answerer.procedures_of,
+                             answerer.procedure_name)
+
+
+def procedure_rows(site, staff: StaffUser, period: str) -> list[list]:
+    rows = _procedure_rows(site, load_records(site, staff), period)
+    return [[getattr(r, key) for key, _ in PROCEDURE_COLUMNS] for r in rows]
 
 
 def _day(value: str, end: bool = False) -> str | None:
@@ -158,21 +173,23 @@ async def reports(request: web.Request) -> web.Response:
 def rating_rows(site, staff: StaffUser) -> list[list]:
     records = load_records(site, staff)
     topic_of = topic_namer(site)
+    codes = site.library().procedures_of
     rows = []
     for r in records.ratings:
         team = records.team_of_rating(r)
         need = records.answer_need.get(r.answer_id)
         rows.append([r.id, r.created_at, r.updated_at, r.channel, records.team_names.get(team, NO_TEAM),
-                     topic_of(r.entry_id), r.entry_id, need.id if need else None, r.question, r.value, r.reason,
+                     topic_of(r.entry_id), r.entry_id, ", ".join(codes(r.entry_id)), need.id if need else None,
+                     r.question, r.value, r.reason,
                      r.comment])
     return rows
 
 
 def unmet_rows(site, staff: StaffUser) -> list[list]:
     records = load_records(site, staff)
-    person = records.staff_names.get
+    person, codes = records.staff_names.get, site.library().procedures_of
     return [[n.id, n.created_at, n.channel, n.kind, n.status, records.team_names.get(n.team_id, NO_TEAM),
-             n.question, n.entry_id, n.step, person(n.claimed_by), n.claimed_at, person(n.answered_by), n.answered_at,
+             n.question, n.entry_id, ", ".join(codes(n.entry_id)), n.step, person(n.claimed_by), n.claimed_at, person(n.answered_by), n.answered_at,
              n.answer, n.delivery, person(n.closed_by), n.closed_at] for n in records.needs]
 
 
@@ -211,7 +228,13 @@ def _exports():
 
         route("GET", f"/export/ratings.{fmt}", Access.STAFF)(ratings)
         route("GET", f"/export/unmet.{fmt}", Access.STAFF)(unmet)
+        async def procedures_file(request: web.Request, fmt=fmt) -> web.Response:
+            period = _period(request)
+            return await _export(request, f"procedures-{period}", PROCEDURE_COLUMNS,
+                                 lambda site, staff: procedure_rows(site, staff, period), fmt)
+
         route("GET", f"/export/summary.{fmt}", Access.STAFF)(summary_file)
+        route("GET", f"/export/procedures.{fmt}", Access.STAFF)(procedures_file)
 
 
 _exports()

@@ -30,8 +30,9 @@ from indexer.knowledge import KnowledgeError, Problem
 from indexer.vntext import canonical, fold, folded_syllables, lexical_terms
 
 PHRASES = "cach-goi.yaml"
+DISCRIMINATORS = "phan-biet.yaml"
 VECTOR_CACHE = "vectors"
-TRAVELLING = (RECORDS, MANIFEST, OVERRIDES, PHRASES)  # knowledge files a build copies: one build, one version
+TRAVELLING = (RECORDS, MANIFEST, OVERRIDES, PHRASES, DISCRIMINATORS)  # knowledge files a build copies: one build, one version
 _VECTORS, _KEYS, _ROWS, _LEXICAL = "vectors.npy", "keys.json", "rows.json", "lexical"
 _BATCH = 256
 
@@ -39,10 +40,18 @@ _BATCH = 256
 def read_phrases(folder: Path) -> dict[str, tuple[str, ...]]:
     """Official phrase (folded) → everyday phrases, from a catalogue folder. Raises KnowledgeError naming each bad
     line."""
-    path = Path(folder) / PHRASES
+    return _word_lists(Path(folder) / PHRASES)
+
+
+def read_discriminators(folder: Path) -> dict[str, tuple[str, ...]]:
+    """A phrase that tells sibling procedures apart (folded) → the words a question uses for that case (folded)."""
+    return {k: tuple(" ".join(folded_syllables(w)) for w in v) for k, v in _word_lists(Path(folder) / DISCRIMINATORS).items()}
+
+
+def _word_lists(path: Path) -> dict[str, tuple[str, ...]]:
     if not path.exists():
         return {}
-    name = f"{FOLDER}/{PHRASES}"
+    name = f"{FOLDER}/{path.name}"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -186,9 +195,11 @@ class CatalogueIndex:
     catalogue: Catalogue
     codes: list[str]              # offered records, in the lexical index's order
     row_codes: list[str]          # the code of each vector
+    row_kinds: list[str]          # what each vector embeds: name | situation
     vectors: np.ndarray           # float32, (rows, dimension)
     lexical: bm25s.BM25
     phrases: dict[str, tuple[str, ...]]
+    discriminators: dict[str, tuple[str, ...]]
 
     @classmethod
     def load(cls, build: Path) -> "CatalogueIndex | None":
@@ -199,6 +210,7 @@ class CatalogueIndex:
         rows = json.loads((folder / _ROWS).read_text(encoding="utf-8"))
         vectors = np.load(folder / _VECTORS).astype(np.float32)
         codes = [p.code for p in catalogue.procedures.values() if offered(p)]
-        return cls(catalogue, codes, [r[0] for r in rows], vectors, bm25s.BM25.load(str(folder / _LEXICAL)),
-                   read_phrases(folder))
+        return cls(catalogue, codes, [r[0] for r in rows], [r[1] for r in rows], vectors,
+                   bm25s.BM25.load(str(folder / _LEXICAL)),
+                   read_phrases(folder), read_discriminators(folder))
 

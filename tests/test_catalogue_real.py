@@ -1,0 +1,65 @@
+"""The shipped catalogue with the bundled model: what the issue promised a citizen, and what a fresh clone gets."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.decision import Kind
+from handlers.cli import answer_json
+from indexer.catalogue.index import cache_file, dense_texts, offered, read_phrases, _key
+from indexer.catalogue.snapshot import folder_of, load_catalogue, read_records
+from indexer.embedder import BUNDLED_ID
+
+REPO = Path(__file__).resolve().parents[1]
+KNOWLEDGE = REPO / "knowledge"
+SET = REPO / "bench" / "catalogue_set.jsonl"
+
+
+def test_the_snapshot_holds_the_listing_and_details():
+    records = read_records(folder_of(KNOWLEDGE) / "procedures.jsonl.gz")
+    assert len(records) >= 5000 and sum(p.detailed for p in records) >= 2500
+    assert all(p.sources and all(s.taken for s in p.sources) for p in records)
+    manifest = json.loads((folder_of(KNOWLEDGE) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["records"] == len(records)
+
+
+def test_the_shipped_vectors_cover_every_offered_record():
+    """A fresh clone's first start embeds the curated entries only, not ~11,000 catalogue texts."""
+    catalogue = load_catalogue(folder_of(KNOWLEDGE))
+    phrases = read_phrases(folder_of(KNOWLEDGE))
+    with __import__("numpy").load(cache_file(KNOWLEDGE, BUNDLED_ID)) as data:
+        shipped = set(data["keys"].tolist())
+    needed = {_key(BUNDLED_ID, kind, text, q) for p in catalogue.procedures.values() if offered(p)
+              for kind, text, q in dense_texts(p, phrases)}
+    assert needed <= shipped, f"{len(needed - shipped)} texts have no shipped vector: run 'dvcbot index'"
+
+
+def test_labelled_codes_exist_in_the_snapshot():
+    codes = {p.code for p in read_records(folder_of(KNOWLEDGE) / "procedures.jsonl.gz")}
+    items = [json.loads(line) for line in open(SET, encoding="utf-8")]
+    assert {c for i in items for c in i["codes"]} <= codes
+
+
+@pytest.mark.slow
+def test_fee_of_temporary_residence_online(real_answerer):
+    answer = answer_json(real_answerer.ask("đăng ký tạm trú nộp online mất bao nhiêu tiền"))
+    assert "1.004194" in answer["procedures"] and answer["matched"]
+    assert "7.000" in answer["answer"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, code", [("cấp lại thẻ ABTC", "2.000293"),
+                                            ("xin giấy phép xây dựng nhà ở riêng lẻ", "1.013225")])
+def test_named_procedures_are_found(real_answerer, question, code):
+    answer = answer_json(real_answerer.ask(question))
+    found = set(answer["procedures"]) | {c for o in answer["options"] for c in o["procedures"]}
+    assert code in found
+
+
+@pytest.mark.slow
+def test_siblings_get_options_not_a_guess(real_answerer):
+    answer = real_answerer.ask("trình báo mất thẻ ABTC")
+    assert answer.kind == Kind.CLARIFY.value
+    assert {c for e in answer.options for c in e.procedures} >= {"1.011726", "1.011728"}
