@@ -30,7 +30,7 @@ from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_
 from indexer.outside import read_outside
 from indexer.store import IndexSnapshot
 from indexer.synonyms import Synonyms
-from indexer.vntext import clean, fold, syllables
+from indexer.vntext import clean, fold, folded_syllables, syllables
 
 _CANDIDATES = 10
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
@@ -187,6 +187,13 @@ class Answerer:
             return answer
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
 
+    def _silent_on(self, entry_id: str, query: NormalizedQuery, code: str) -> bool:
+        """The question names something (a word of 3+ letters) the catalogue record's name has and the entry never
+        mentions: "trình báo mất thẻ ABTC" is not about the căn cước entry that matched "mất thẻ"."""
+        assert self.procedures
+        named = set(folded_syllables(self.procedures.procedures[code].name)) & set(query.terms)
+        return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] for t in named)
+
     def procedure_answer(self, question: str, query: NormalizedQuery) -> ProcedureDecision:
         """The catalogue tier's decision, read with a normaliser that knows the catalogue's words."""
         assert self.procedures and self.procedure_normalizer
@@ -279,7 +286,9 @@ class Answerer:
                     chosen = self.procedure_answer(question, query)
                     # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố
                     # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
-                    other = chosen.kind == Kind.ANSWER and chosen.code not in declared
+                    other = (chosen.kind == Kind.ANSWER and chosen.code not in declared) or (
+                        declared and chosen.kind == Kind.CLARIFY and
+                        self._silent_on(decision.entry_id, query, chosen.options[0]))
                     if declared and not other:
                         related = self._related(decision.entry_id, ranked)
                     elif other or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):
