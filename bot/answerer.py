@@ -33,6 +33,7 @@ from indexer.synonyms import Synonyms
 from indexer.vntext import clean, fold, folded_syllables, syllables
 
 _CANDIDATES = 10
+_RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
 log = logging.getLogger(__name__)
 
@@ -187,12 +188,14 @@ class Answerer:
             return answer
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
 
-    def _silent_on(self, entry_id: str, query: NormalizedQuery, code: str) -> bool:
-        """The question names something (a word of 3+ letters) the catalogue record's name has and the entry never
-        mentions: "trình báo mất thẻ ABTC" is not about the căn cước entry that matched "mất thẻ"."""
-        assert self.procedures
-        named = set(folded_syllables(self.procedures.procedures[code].name)) & set(query.terms)
-        return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] for t in named)
+    def _silent_on(self, entry_id: str, question: str, code: str) -> bool:
+        """The question names something the catalogue record's name has, this entry never mentions and at most two
+        entries do: "trình báo mất thẻ ABTC" is not about the căn cước entry that matched "mất thẻ"."""
+        assert self.procedures and self.procedure_normalizer
+        said = self.procedure_normalizer.normalize(question).terms  # knows the catalogue's words ("abtc")
+        named = set(folded_syllables(self.procedures.procedures[code].name)) & set(said)
+        return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] and self.lexical.entries_using(t) <= _RARE
+                   for t in named)
 
     def procedure_answer(self, question: str, query: NormalizedQuery) -> ProcedureDecision:
         """The catalogue tier's decision, read with a normaliser that knows the catalogue's words."""
@@ -288,7 +291,7 @@ class Answerer:
                     # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
                     other = (chosen.kind == Kind.ANSWER and chosen.code not in declared) or (
                         declared and chosen.kind == Kind.CLARIFY and
-                        self._silent_on(decision.entry_id, query, chosen.options[0]))
+                        self._silent_on(decision.entry_id, question, chosen.options[0]))
                     if declared and not other:
                         related = self._related(decision.entry_id, ranked)
                     elif other or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):

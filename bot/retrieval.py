@@ -108,8 +108,13 @@ class LexicalRetriever:
             for t in terms:
                 if "_" not in t:
                     df[t] = df.get(t, 0) + 1
+        self._df = df
         self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def entries_using(self, term: str) -> int:
+        """How many entries use this folded word."""
+        return self._df.get(term, 0)
 
     def search(self, query: NormalizedQuery, k: int) -> list[Hit]:
         if not query.terms:
