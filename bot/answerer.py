@@ -138,8 +138,11 @@ class Answerer:
             procedures = ProcedureSearch(index, embedder, province, config)
         return cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered, procedures)
 
-    def entry(self, entry_id: str, question: str = "") -> KnowledgeEntry | None:
-        """A curated entry, or the card of a catalogue record (`tthc:<code>`) with the part `question` asks first."""
+    def entry(self, entry_id: str | None, question: str = "") -> KnowledgeEntry | None:
+        """A curated entry, or the card of a catalogue record (`tthc:<code>`) with the part `question` asks first;
+        None for a team's answer (no entry) or an entry no longer in the knowledge."""
+        if not entry_id:
+            return None
         if not entry_id.startswith("tthc:"):
             entry = self.entries.get(entry_id)
             return self.with_facts(entry, question) if entry else None

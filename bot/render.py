@@ -175,7 +175,8 @@ def answer_replies(answer: Answer, you: str = DEFAULT_YOU) -> list[Reply]:
         return notes + entry_replies(answer.entry, restored_note(answer, you), answer.related, you)
     if answer.kind == Kind.CLARIFY.value:
         buttons = tuple(Button(e.title, encode(Act.ENTRY, e.id)) for e in answer.options)
-        return notes + [Reply("\n".join(restored_note(answer, you) + [say("clarify", you=you)]),
+        asked = "clarify_procedure" if all(e.from_catalogue for e in answer.options) else "clarify"
+        return notes + [Reply("\n".join(restored_note(answer, you) + [say(asked, you=you)]),
                               buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),))]
     if answer.kind == Kind.DONT_KNOW.value:
         return notes + dont_know_replies(answer.question, you)

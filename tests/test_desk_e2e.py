@@ -26,7 +26,8 @@ from tests.desk_helpers import csrf_of, login, post_form, small_services
 PASSWORD = "mat-khau-du-dai-1"
 # questions the bot cannot answer today; the test takes the first one that is still unanswered
 CANDIDATES = ["đăng ký hộ kinh doanh cá thể ở đâu", "xin giấy phép xây dựng nhà ở nông thôn",
-              "đăng ký khai thác cát sỏi", "xin cấp phép nuôi ong"]
+              "đăng ký khai thác cát sỏi", "xin cấp phép nuôi ong", "giá lúa hôm nay bao nhiêu",
+              "quán phở nào ngon ở Hà Tĩnh"]  # the first four are procedures the catalogue may now answer
 ANSWER = ("1. Chuẩn bị giấy tờ theo hướng dẫn của thủ tục trên Cổng Dịch vụ công quốc gia.\n"
           "2. Nộp hồ sơ trực tuyến hoặc tại bộ phận một cửa của xã, phường.")
 
@@ -63,7 +64,7 @@ async def test_web_leg(deployment):
     settings, env = deployment
     services = open_services(settings)
     storage = services.storage
-    question = next(q for q in CANDIDATES if not services.library().ask(q).matched)
+    question = next(q for q in CANDIDATES if services.library().ask(q).kind == "dont_know")
     home = storage.add_team("Tổ CNSCĐ xã Cẩm Xuyên", "ha-tinh", "Hà Tĩnh", "Xã Cẩm Xuyên")
     storage.add_team("Tổ CNSCĐ xã Thạch Hà", "ha-tinh", "Hà Tĩnh", "Xã Thạch Hà", is_default=True)
     for args in (("quantri", "--role", "admin"), ("lan", "--role", "member", "--team", str(home.id))):
