@@ -16,6 +16,8 @@ from bot.conversation import Button, Reply
 from bot.delivery import Deliverer, DeliveryResult, DeliveryStatus
 from bot.desk_storage import CommunityStorage, StaffUser, Team
 from bot.grouping import NeedGroup, group_needs
+from bot.redact import redact
+from bot.render import handoff_button, menu_button
 from bot.lifecycle import LifecycleError, NeedAction, Role, can_handle, step
 from bot.routing import ready_to_route, team_for
 from bot.storage import NeedStatus, UnmetNeed
@@ -141,6 +143,26 @@ class CommunityDesk:
 
     def close(self, actor: StaffUser, need_ids: Sequence[int]) -> list[UnmetNeed]:
         return [self._apply(actor, i, NeedAction.CLOSE) for i in need_ids]
+
+    async def close_and_tell(self, actor: StaffUser, need_ids: Sequence[int], note: str = "") -> list[UnmetNeed]:
+        """Close needs; a citizen whose need is closed without an answer is told so (with the team's note),
+        on their own channel, instead of waiting for an answer that will not come."""
+        before = {i: self.storage.need(i) for i in dict.fromkeys(need_ids)}
+        closed = await asyncio.to_thread(self.close, actor, list(before))
+        note = redact(" ".join(note.split()))[:500]
+        for need in closed:
+            was = before[need.id]
+            if was is None or was.status not in OPEN:
+                continue
+            team = self.storage.team(need.team_id) if need.team_id is not None else None
+            text = say("desk_closed_unanswered", need_id=str(need.id), question=need.question or "—",
+                       team=team.name if team else say("desk_team_generic"))
+            if note:
+                text += "\n" + say("desk_closed_note", note=note)
+            result = await self.deliverer.deliver(need.user, need.channel, [Reply(text, (handoff_button(),
+                                                                                        menu_button()))])
+            self.storage.add_need_event(need.id, "told_closed", actor.id, _iso(self._clock()), result.status.value)
+        return closed
 
     async def answer(self, actor: StaffUser, need_ids: Sequence[int], text: str) -> list[AnswerOutcome]:
         """One answer to a need or a whole group: each citizen gets it on their own channel, with rating buttons.

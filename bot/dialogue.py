@@ -382,7 +382,7 @@ class Dialogue:
     def _on_phone_answer(self, turn: Turn, pending: Pending, text: str, social: Intent | None) -> bool:
         phone = phone_number(text)
         if phone:
-            self._save_phone(turn, pending, phone)
+            self._save_phone(turn, pending, phone, text)
             return True
         yes = polarity(self._intents, text)
         if pending.waiting == Waiting.CALLBACK and yes is not None and social in (None, Intent.YES, Intent.NO):
@@ -668,14 +668,14 @@ class Dialogue:
     def _open_need(self, turn: Turn, need_id: int | None) -> UnmetNeed | None:
         return next((n for n in self.storage.user_needs(turn.user, WAITING) if n.id == need_id), None)
 
-    def _save_phone(self, turn: Turn, pending: Pending, phone: str) -> None:
+    def _save_phone(self, turn: Turn, pending: Pending, phone: str, typed: str) -> None:
         """Kept apart from the (redacted) conversation, for the team handling this ticket only."""
         turn.session.pending = None
         need = self._open_need(turn, pending.need_id)
         if need is None:
             self._send(turn, Reply(self._say(turn, "callback_closed"), (menu_button(),)))
             return
-        self.tickets.leave_phone(need, phone)
+        self.tickets.leave_phone(need, phone, typed)
         self._send(turn, Reply(self._say(turn, "phone_saved", masked=masked(phone), need_id=str(need.id)),
                                (menu_button(),)))
 

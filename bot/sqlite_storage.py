@@ -80,6 +80,12 @@ def m008_parked_turns(db: sqlite_utils.Database) -> None:
     db["parked_turns"].create_index(["channel", "id"])
 
 
+@migration
+def m009_callback_preferred_time(db: sqlite_utils.Database) -> None:
+    # "gọi buổi chiều": staff call when the citizen can answer
+    db["callbacks"].add_column("preferred_time", str)
+
+
 MIGRATIONS.extend(DESK_MIGRATIONS)  # m005 onwards (bot/sqlite_desk.py); migrate() applies them in name order
 _USER_TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "addresses", "outbox", "deliveries",
                 "callbacks", "citizen_places", "parked_turns")
@@ -225,15 +231,19 @@ class SqliteStorage(SqliteDeskTables):
             return [UnmetNeed(**{k: r[k] for k in UnmetNeed.__dataclass_fields__}) for r in rows]
 
     # call-back numbers, apart from the conversation
-    def save_callback(self, need_id: int, user: str, phone: str) -> None:
+    def save_callback(self, need_id: int, user: str, phone: str, preferred_time: str | None = None) -> None:
         with self.transaction():
-            self.db["callbacks"].upsert({"need_id": need_id, "user": user, "phone": phone, "created_at": _now()},
-                                        pk="need_id")
+            self.db["callbacks"].upsert({"need_id": need_id, "user": user, "phone": phone,
+                                         "preferred_time": preferred_time, "created_at": _now()}, pk="need_id")
 
     def callback(self, need_id: int) -> Callback | None:
         with self._lock:
             rows = list(self.db["callbacks"].rows_where("need_id = ?", [need_id]))
         return Callback(**{k: rows[0][k] for k in Callback.__dataclass_fields__}) if rows else None
+
+    def needs_with_callback(self) -> set[int]:
+        with self._lock:
+            return {r[0] for r in self.db.execute("SELECT need_id FROM callbacks").fetchall()}
 
     def delete_callback(self, need_id: int) -> bool:
         """Delete the number; secure_delete zeroes its page and the checkpoint clears it from the WAL file too."""

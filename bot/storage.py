@@ -76,6 +76,7 @@ class Callback:
     need_id: int
     user: str
     phone: str
+    preferred_time: str | None = None   # when the citizen would like the call, in their own (redacted) words
 
 
 class Storage(Protocol):
@@ -114,9 +115,13 @@ class Storage(Protocol):
 
     def user_needs(self, user: str, statuses: tuple[NeedStatus, ...]) -> list[UnmetNeed]: ...
 
-    def save_callback(self, need_id: int, user: str, phone: str) -> None: ...
+    def save_callback(self, need_id: int, user: str, phone: str, preferred_time: str | None = None) -> None: ...
 
     def callback(self, need_id: int) -> Callback | None: ...
+
+    def needs_with_callback(self) -> set[int]:
+        """Ids of tickets with a call-back number (the queue marks them 📞)."""
+        ...
 
     def delete_callback(self, need_id: int) -> bool: ...
 

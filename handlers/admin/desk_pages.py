@@ -35,7 +35,8 @@ async def queue(request: web.Request) -> web.Response:
     answered = [n for n in visible if n.status == "da_tra_loi"]
     unrouted = [n for n in visible if n.team_id is None] if is_admin(staff) else []
     teams, people = _names(site)
-    return render(request, "queue.html", groups=groups, answered=answered[-50:][::-1], unrouted=unrouted,
+    calls = await asyncio.to_thread(site.storage.needs_with_callback)
+    return render(request, "queue.html", groups=groups, calls=calls, answered=answered[-50:][::-1], unrouted=unrouted,
                   teams=teams, people=people, team_id=team_id, notice=NOTICES.get(request.query.get("ok", "")))
 
 
@@ -53,14 +54,20 @@ def _same_answer(site, staff, need: UnmetNeed) -> list[UnmetNeed]:
     return [n for n in site.desk.visible_needs(staff) if n.answer == need.answer and n.answered_by == need.answered_by]
 
 
+def sees_phone(staff, need: UnmetNeed) -> bool:
+    """A call-back number is for whoever handles the ticket: the member who claimed it, or an admin."""
+    return is_admin(staff) or need.claimed_by == staff.id
+
+
 async def _need_page(request: web.Request, need: UnmetNeed, status: int = 200, error: str | None = None,
                      answer: str = "") -> web.Response:
     site, staff = request.config_dict[SITE], me(request)
     group = await asyncio.to_thread(site.desk.group_of, staff, need)
     events = await asyncio.to_thread(site.storage.need_events, need.id)
     teams, people = _names(site)
+    callback = await asyncio.to_thread(site.storage.callback, need.id)
     return render(request, "need.html", status=status, need=need, group=group, events=events, teams=teams,
-                  people=people, topics=site.library().topics, error=error, answer=answer, is_open=need.status in OPEN,
+                  people=people, callback=callback, sees_phone=sees_phone(staff, need), topics=site.library().topics, error=error, answer=answer, is_open=need.status in OPEN,
                   notice=NOTICES.get(request.query.get("ok", "")))
 
 
@@ -111,7 +118,7 @@ async def close(request: web.Request) -> web.Response:
 
     async def act(need, form):
         ids = form_ids(form.getall("need_ids", [])) or [need.id]
-        await asyncio.to_thread(site.desk.close, me(request), ids)
+        await site.desk.close_and_tell(me(request), ids, str(form.get("note", ""))[:500])
         return "closed"
     return await _act(request, act)
 

@@ -1,0 +1,96 @@
+"""Handling a ticket to the end, as a commune volunteer does on the ticket page: the call-back number and when to
+call, the citizen's channel, one answer per ticket, claims respected, closing with word to the citizen."""
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.lifecycle import Role
+from handlers.app import make_server
+from handlers.webchat import WebChat
+from tests.chat import Chat
+from tests.desk_helpers import admin_site, login, post_form, small_services
+
+PASSWORD = "mat-khau-du-dai-1"
+
+
+@pytest.fixture
+def desk(small_kb, tmp_path):
+    services = small_services(small_kb, tmp_path)
+    site = admin_site(services)
+    storage = services.storage
+    a = storage.add_team("Tổ Cẩm Xuyên", "ha-tinh", "Hà Tĩnh", "Xã Cẩm Xuyên", is_default=True)
+    site.accounts.create_user("admin1", PASSWORD, Role.ADMIN.value, name="Quản trị")
+    site.accounts.create_user("lan", PASSWORD, Role.MEMBER.value, a.id, name="Chị Lan")
+    site.accounts.create_user("mai", PASSWORD, Role.MEMBER.value, a.id, name="Chị Mai")
+    return services, site, a
+
+
+@pytest.fixture
+async def client(desk):
+    services, site, _ = desk
+    async with TestClient(TestServer(make_server(services, [WebChat(services), site]), host="127.0.0.1")) as c:
+        yield c
+
+
+async def web_ticket(services, user: str, text: str = "giá vàng hôm nay bao nhiêu"):
+    chat = Chat(services.dialogue, user=user, channel="web")
+    await chat(text)
+    await chat.press("Gửi câu hỏi cho tổ hỗ trợ")
+    services.desk.route_pending()
+    return chat, services.storage.unmet_needs()[-1]
+
+
+async def call_back_ticket(services, user: str = "w1"):
+    chat = Chat(services.dialogue, user=user, channel="web")
+    await chat("gặp người hỗ trợ")
+    await chat.press("Có, để lại số")
+    await chat("0912 345 678, gọi em buổi chiều sau 3 giờ nhé")
+    services.desk.route_pending()
+    return chat, services.storage.unmet_needs()[-1]
+
+
+async def updates(client, user: str) -> str:
+    got = await (await client.get("/api/chat/updates", params={"user": user})).json()
+    return "\n".join(r["text"] for r in got["replies"])
+
+
+async def test_the_call_back_number_and_time_are_shown_to_whoever_handles_the_ticket(desk, client):
+    services, _, _ = desk
+    _, need = await call_back_ticket(services)
+    assert services.storage.callback(need.id).preferred_time == "gọi em buổi chiều sau 3 giờ nhé"
+    await login(client, "lan", PASSWORD)
+    queue = await (await client.get("/admin/queue")).text()
+    assert "📞" in queue
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert "Người dân muốn được gọi lại" in page and "buổi chiều sau 3 giờ" in page
+    assert "0912345678" not in page                       # not before the member takes the ticket
+    assert "trang web" in page                            # the channel the answer goes out on
+    r = await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/claim")
+    assert r.status == 303
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert 'href="tel:0912345678"' in page
+
+
+async def test_another_member_does_not_see_the_number_of_a_ticket_someone_else_took(desk, client):
+    services, _, _ = desk
+    _, need = await call_back_ticket(services)
+    await login(client, "lan", PASSWORD)
+    await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/claim")
+    client.session.cookie_jar.clear()
+    await login(client, "mai", PASSWORD)
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert "0912345678" not in page and "Người dân muốn được gọi lại" in page
+
+
+async def test_closing_without_an_answer_tells_the_citizen_and_deletes_the_number(desk, client):
+    services, _, _ = desk
+    _, need = await call_back_ticket(services)
+    await updates(client, "w1")
+    await login(client, "lan", PASSWORD)
+    r = await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/close",
+                        {"note": "Tổ đã gọi điện hướng dẫn, số của tôi 0987 654 321"})
+    assert r.status == 303
+    told = await updates(client, "w1")
+    assert f"Yêu cầu mã {need.id}" in told and "đóng mà chưa có câu trả lời" in told
+    assert "Tổ đã gọi điện hướng dẫn" in told
+    assert services.storage.callback(need.id) is None
+    assert "told_closed" in [e.action for e in services.storage.need_events(need.id)]
