@@ -112,6 +112,9 @@ class CommunityDesk:
     def announcement(self, need: UnmetNeed, team: Team) -> Reply:
         text = say("desk_announce", need_id=str(need.id), team=team.name, kind=say(f"kind_{need.kind}"),
                    question=need.question or say("desk_no_question"))
+        moved = [e for e in self.storage.need_events(need.id) if e.action == "reassigned"]
+        if moved:
+            text += "\n" + say("desk_reassigned_from", route=moved[-1].detail or "")
         if self._public_url:
             text += "\n" + say("desk_answer_at", url=f"{self._public_url}/admin/needs/{need.id}")
         return Reply(text, (Button(say("btn_desk_claim"), claim_payload(need.id)),))
@@ -140,6 +143,31 @@ class CommunityDesk:
 
     def claim(self, actor: StaffUser, need_id: int) -> UnmetNeed:
         return self._apply(actor, need_id, NeedAction.CLAIM)
+
+    def reassign(self, actor: StaffUser, need_id: int, team_id: int) -> UnmetNeed:
+        """Send an open need to the team it belongs to (a citizen of another province, a wrong guess): it is
+        new in that team's queue and announced in its group, saying where it came from. Audit-logged."""
+        need, team = self.storage.need(need_id), self.storage.team(team_id)
+        if need is None or not can_handle(actor, need):
+            raise LifecycleError(f"Yêu cầu #{need_id} không thuộc tổ của bạn.")
+        if team is None:
+            raise LifecycleError("Không có tổ này.")
+        if need.status not in OPEN:
+            raise LifecycleError(f"Yêu cầu #{need_id} đã được trả lời hoặc đã đóng, không chuyển được.")
+        if need.team_id == team.id:
+            return need
+        old = self.storage.team(need.team_id) if need.team_id is not None else None
+        moved = self.storage.reassign_need(need_id, team.id, _iso(self._clock()))
+        if moved is None:
+            raise LifecycleError(f"Yêu cầu #{need_id} vừa được người khác cập nhật; hãy tải lại trang.")
+        detail = f"{old.name if old else '—'} → {team.name}"
+        self.storage.add_need_event(need_id, "reassigned", actor.id, _iso(self._clock()), detail)
+        self.storage.add_audit(actor.id, actor.username, "need.reassign", f"need:{need_id}", detail)
+        return moved
+
+    def take_over(self, actor: StaffUser, need_id: int) -> UnmetNeed:
+        """An admin takes a ticket someone else claimed (they are away): audit-logged like every step."""
+        return self._apply(actor, need_id, NeedAction.TAKE_OVER)
 
     def close(self, actor: StaffUser, need_ids: Sequence[int]) -> list[UnmetNeed]:
         return [self._apply(actor, i, NeedAction.CLOSE) for i in need_ids]

@@ -24,7 +24,7 @@ from bot.flows import Flows, load_flows
 from bot.identity import user_key
 from bot.intents import Intent, IntentBook, IntentMatch, load_intents, polarity
 from bot.payloads import Act, Payload, StaleButton, encode, parse
-from bot.place_choice import on_place, place_question
+from bot.place_choice import on_place, place_question, typed_place
 from bot.redact import redact
 from bot.render import (answer_replies, dont_know_replies, entry_replies, handoff_button, menu_button, more_replies,
                         other_language_replies)
@@ -234,6 +234,10 @@ class Dialogue:
         command, match = turn.reading.command, turn.reading.match
         if command:
             self._on_command(turn, command)
+            return
+        place = typed_place(self.storage, turn.user, text)
+        if place is not None:  # "ha tinh a" in reply to "bạn ở tỉnh nào?" is a place, not a question
+            self._send(turn, place)
             return
         foreign = language(self._intents, text) if text and not match else None
         if foreign:

@@ -235,6 +235,15 @@ class SqliteDeskTables:
             return self.db.execute("UPDATE unmet_needs SET team_id = ?, routed_at = ? WHERE id = ? AND routed_at IS NULL",
                                    [team_id, at, need_id]).rowcount == 1
 
+    def reassign_need(self, need_id: int, team_id: int, at: str) -> UnmetNeed | None:
+        """Hand an open need to another team: new again there (unclaimed, to be announced); None if no longer open."""
+        with self.transaction():
+            cur = self.db.execute(
+                "UPDATE unmet_needs SET team_id = ?, routed_at = ?, announced_at = NULL, status = ?, claimed_by = NULL, "
+                "claimed_at = NULL, updated_at = ? WHERE id = ? AND status IN (?, ?)",
+                [team_id, at, NeedStatus.NEW.value, at, need_id, NeedStatus.NEW.value, NeedStatus.ACKNOWLEDGED.value])
+            return _need(self.db["unmet_needs"].get(need_id)) if cur.rowcount == 1 else None
+
     def add_need_event(self, need_id: int, action: str, staff_id: int | None, at: str,
                        detail: str | None = None) -> None:
         with self.transaction():

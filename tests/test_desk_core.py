@@ -43,8 +43,8 @@ def test_claim_answer_close_with_who_and_when():
                                                            "claimed_at": NOW}
     claimed = need(status=NeedStatus.ACKNOWLEDGED, claimed_by=7)
     assert step(claimed, NeedAction.CLAIM, staff(7), NOW).is_noop  # pressed twice
-    answered = step(claimed, NeedAction.ANSWER, staff(8), NOW, "Bạn ra công an xã.")
-    assert answered.changes["status"] == NeedStatus.ANSWERED and answered.changes["answered_by"] == 8
+    answered = step(claimed, NeedAction.ANSWER, staff(7), NOW, "Bạn ra công an xã.")
+    assert answered.changes["status"] == NeedStatus.ANSWERED and answered.changes["answered_by"] == 7
     assert "claimed_by" not in answered.changes
     closed = step(need(status=NeedStatus.ANSWERED), NeedAction.CLOSE, staff(7), NOW)
     assert closed.changes == {"status": NeedStatus.CLOSED, "closed_by": 7, "closed_at": NOW}

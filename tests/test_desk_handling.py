@@ -87,10 +87,67 @@ async def test_closing_without_an_answer_tells_the_citizen_and_deletes_the_numbe
     await updates(client, "w1")
     await login(client, "lan", PASSWORD)
     r = await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/close",
-                        {"note": "Tổ đã gọi điện hướng dẫn, số của tôi 0987 654 321"})
+                        {"note": "Tổ đã gọi điện hướng dẫn", "confirm": "1"})
     assert r.status == 303
     told = await updates(client, "w1")
     assert f"Yêu cầu mã {need.id}" in told and "đóng mà chưa có câu trả lời" in told
     assert "Tổ đã gọi điện hướng dẫn" in told
     assert services.storage.callback(need.id) is None
     assert "told_closed" in [e.action for e in services.storage.need_events(need.id)]
+
+
+async def test_the_answer_form_goes_away_after_sending_and_a_second_answer_is_refused(desk, client):
+    services, _, _ = desk
+    _, need = await web_ticket(services, "w2")
+    await login(client, "lan", PASSWORD)
+    r = await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/answer",
+                        {"answer": "Hạn nộp là 15/12.", "need_ids": str(need.id)})
+    assert r.status == 303
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert 'action="/admin/needs/%d/answer"' % need.id not in page and "Câu trả lời đã gửi" in page
+    # the same form sent again (a second tab, a double tap after a slow network)
+    r = await post_form(client, "/admin/queue", f"/admin/needs/{need.id}/answer",
+                        {"answer": "Hạn nộp là 20/12.", "need_ids": str(need.id)})
+    assert r.status == 409 and "đã được trả lời" in await r.text()
+    told = await updates(client, "w2")
+    assert "15/12" in told and "20/12" not in told
+    assert services.storage.need(need.id).answer == "Hạn nộp là 15/12."
+
+
+async def test_a_claim_is_respected_and_an_admin_takes_over_explicitly(desk, client):
+    services, _, _ = desk
+    _, need = await web_ticket(services, "w3")
+    await login(client, "lan", PASSWORD)
+    await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/claim")
+    client.session.cookie_jar.clear()
+    await login(client, "mai", PASSWORD)
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert "Chị Lan đang xử lý" in page and 'name="answer"' not in page
+    r = await post_form(client, "/admin/queue", f"/admin/needs/{need.id}/answer",
+                        {"answer": "20/12", "need_ids": str(need.id)})
+    assert r.status == 409 and "đang do người khác xử lý" in await r.text()
+    r = await post_form(client, "/admin/queue", f"/admin/needs/{need.id}/close", {"confirm": "1"})
+    assert r.status == 409
+    assert (await post_form(client, "/admin/queue", f"/admin/needs/{need.id}/take_over")).status == 403
+    client.session.cookie_jar.clear()
+    await login(client, "admin1", PASSWORD)
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert "Nhận thay" in page and 'name="answer"' not in page
+    assert (await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/take_over")).status == 303
+    r = await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/answer",
+                        {"answer": "Hạn là 15/12.", "need_ids": str(need.id)})
+    assert r.status == 303
+    admin = services.storage.staff_by_username("admin1")
+    assert services.storage.need(need.id).answered_by == admin.id
+    assert any(a.action == "need.take_over" for a in services.storage.audit_log())
+    assert "15/12" in await updates(client, "w3")
+
+
+async def test_closing_an_open_ticket_needs_a_confirmation(desk, client):
+    services, _, _ = desk
+    _, need = await web_ticket(services, "w4")
+    await login(client, "lan", PASSWORD)
+    r = await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/close")
+    assert r.status == 409 and services.storage.need(need.id).status == "moi"
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert '<details class="close-box">' in page and 'class="danger"' in page

@@ -8,11 +8,13 @@ from aiohttp import web
 
 from bot.desk import OPEN
 from bot.drafts import DraftError, DraftStatus, link_lines, parse_link_lines
+from bot.places import divisions
 from bot.lifecycle import LifecycleError, can_handle
 from bot.storage import UnmetNeed
 from handlers.admin.pages import SITE, Access, forbidden, form_ids, is_admin, me, redirect, render, route
 
-NOTICES = {"claimed": "Đã nhận xử lý.", "answered": "Đã gửi câu trả lời.", "closed": "Đã đóng.",
+NOTICES = {"claimed": "Đã nhận xử lý.", "taken": "Bạn đã nhận thay yêu cầu này.",
+           "moved": "Đã chuyển yêu cầu sang tổ khác; tổ đó đã được báo.", "answered": "Đã gửi câu trả lời.", "closed": "Đã đóng.",
            "saved": "Đã lưu bản nháp.", "approved": "Đã duyệt: mục đã vào kho kiến thức, chỉ mục đang được cập nhật.",
            "reverted": "Đã hoàn tác: tệp đã trở lại như trước, chỉ mục đang được cập nhật."}
 
@@ -54,21 +56,29 @@ def _same_answer(site, staff, need: UnmetNeed) -> list[UnmetNeed]:
     return [n for n in site.desk.visible_needs(staff) if n.answer == need.answer and n.answered_by == need.answered_by]
 
 
+def place_name(place) -> str:
+    """Where the citizen said they live, in words ("" when they did not say)."""
+    if place is None or not place.province:
+        return ""
+    return divisions().names.get(place.province, place.province)
+
+
 def sees_phone(staff, need: UnmetNeed) -> bool:
     """A call-back number is for whoever handles the ticket: the member who claimed it, or an admin."""
     return is_admin(staff) or need.claimed_by == staff.id
 
 
 async def _need_page(request: web.Request, need: UnmetNeed, status: int = 200, error: str | None = None,
-                     answer: str = "") -> web.Response:
+                     answer: str = "", notice: str | None = None) -> web.Response:
     site, staff = request.config_dict[SITE], me(request)
     group = await asyncio.to_thread(site.desk.group_of, staff, need)
     events = await asyncio.to_thread(site.storage.need_events, need.id)
     teams, people = _names(site)
     callback = await asyncio.to_thread(site.storage.callback, need.id)
+    place = await asyncio.to_thread(site.storage.place, need.user)
     return render(request, "need.html", status=status, need=need, group=group, events=events, teams=teams,
-                  people=people, callback=callback, sees_phone=sees_phone(staff, need), topics=site.library().topics, error=error, answer=answer, is_open=need.status in OPEN,
-                  notice=NOTICES.get(request.query.get("ok", "")))
+                  people=people, callback=callback, place=place_name(place), sees_phone=sees_phone(staff, need), topics=site.library().topics, error=error, answer=answer, is_open=need.status in OPEN,
+                  notice=notice or NOTICES.get(request.query.get("ok", "")))
 
 
 @route("GET", "/needs/{need_id}", Access.STAFF)
@@ -77,6 +87,16 @@ async def need_page(request: web.Request) -> web.Response:
     if need is None:
         return forbidden(request, "Không tìm thấy yêu cầu này trong hàng đợi của tổ bạn.")
     return await _need_page(request, need)
+
+
+async def need_page_with_answer(request: web.Request, need_id: int, answer: str) -> web.Response:
+    """The ticket page with an answer typed before the session ended, ready to send (login_pages)."""
+    site = request.config_dict[SITE]
+    need = await asyncio.to_thread(site.storage.need, need_id)
+    if need is None or not can_handle(me(request), need):
+        return redirect("/admin/queue")
+    notice = "Câu trả lời bạn gõ trước khi phiên hết hạn vẫn còn đây; kiểm tra rồi bấm “Gửi câu trả lời”."
+    return await _need_page(request, need, answer=answer, notice=notice)
 
 
 async def _act(request: web.Request, act) -> web.Response:
@@ -100,6 +120,29 @@ async def claim(request: web.Request) -> web.Response:
     return await _act(request, act)
 
 
+@route("POST", "/needs/{need_id}/take_over", Access.ADMIN)
+async def take_over(request: web.Request) -> web.Response:
+    site = request.config_dict[SITE]
+
+    async def act(need, _form):
+        await asyncio.to_thread(site.desk.take_over, me(request), need.id)
+        return "taken"
+    return await _act(request, act)
+
+
+@route("POST", "/needs/{need_id}/reassign", Access.STAFF)
+async def reassign(request: web.Request) -> web.Response:
+    site = request.config_dict[SITE]
+
+    async def act(need, form):
+        team = str(form.get("team_id", ""))
+        if not team.isdigit():
+            raise LifecycleError("Hãy chọn tổ nhận.")
+        await asyncio.to_thread(site.desk.reassign, me(request), need.id, int(team))
+        return "moved"
+    return await _act(request, act)
+
+
 @route("POST", "/needs/{need_id}/answer", Access.STAFF)
 async def answer(request: web.Request) -> web.Response:
     site = request.config_dict[SITE]
@@ -118,6 +161,8 @@ async def close(request: web.Request) -> web.Response:
 
     async def act(need, form):
         ids = form_ids(form.getall("need_ids", [])) or [need.id]
+        if need.status in OPEN and form.get("confirm") != "1":
+            raise LifecycleError("Hãy đánh dấu “Tôi muốn đóng yêu cầu này mà không trả lời” rồi bấm lại.")
         await site.desk.close_and_tell(me(request), ids, str(form.get("note", ""))[:500])
         return "closed"
     return await _act(request, act)
