@@ -21,9 +21,11 @@ from bot.lifecycle import Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD = 10
-FREE_ATTEMPTS = 5          # failed logins (per username or per address) before each try must wait
+FREE_ATTEMPTS = 5          # failed logins from one address before each try from it must wait
 FAILURE_WINDOW_S = 15 * 60
 MAX_WAIT_S = 5 * 60
+USER_FREE_ATTEMPTS = 10    # failed logins on one username from anywhere before its tries wait too...
+USER_MAX_WAIT_S = 30       # ...briefly: someone guessing elsewhere must not lock the person out of their account
 
 
 class AccountError(ValueError):
@@ -41,9 +43,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def throttle_wait(failures: list[float], now: float) -> int:
+def throttle_wait(failures: list[float], now: float, free: int = FREE_ATTEMPTS) -> int:
     """Seconds to wait before the next try: nothing for the first few failures, then doubling, capped."""
-    over = len(failures) - FREE_ATTEMPTS + 1
+    over = len(failures) - free + 1
     if over <= 0:
         return 0
     wait = min(2 ** over, MAX_WAIT_S)
@@ -84,12 +86,18 @@ class Accounts:
         """A new session on success (a fresh id every time); a wait time when there were too many failures."""
         now = self._clock()
         username = username.strip().lower()
-        wait = throttle_wait(self.storage.login_failures(username, address, now - FAILURE_WINDOW_S), now)
+
+        def wait_for(from_address: list[float], on_username: list[float]) -> int:
+            return max(throttle_wait(from_address, now),
+                       min(throttle_wait(on_username, now, USER_FREE_ATTEMPTS), USER_MAX_WAIT_S))
+
+        # the try is counted as a failure before the password is checked, in the same transaction as the count:
+        # thirty tries at once get five checks, not eleven
+        wait = self.storage.begin_login_attempt(username, address, now, now - FAILURE_WINDOW_S, wait_for)
         if wait:
             return LoginResult(retry_after=wait)
         staff = self.storage.staff_by_username(username)
         if not self._verify(staff, password):
-            self.storage.record_login_failure(username, address, now)
             return LoginResult()
         self.storage.clear_login_failures(username)
         if self._hasher.check_needs_rehash(staff.password_hash):
@@ -105,6 +113,13 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             return False
         return staff is not None and staff.active
+
+    def set_active(self, staff_id: int, active: bool) -> StaffUser:
+        """Deactivating an account ends its sessions at once: reactivating it later must not revive an old cookie."""
+        staff = self.storage.update_staff(staff_id, {"active": active})
+        if not active:
+            self.storage.delete_staff_sessions_of(staff_id)
+        return staff
 
     def session(self, token: str | None) -> tuple[StaffUser, StaffSession] | None:
         """The staff member behind a cookie, extending the session (it ends after `session_minutes` idle)."""

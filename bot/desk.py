@@ -203,7 +203,9 @@ class CommunityDesk:
             step(need, NeedAction.ANSWER, actor, now, text)
         outcomes = []
         for need in needs:
-            updated = await asyncio.to_thread(self._apply, actor, need.id, NeedAction.ANSWER, text)
+            # the citizen gets the answer as written; the stored copy (history, exports) is redacted
+            updated = await asyncio.to_thread(self._apply, actor, need.id, NeedAction.ANSWER,
+                                              redact(text, keep_addresses=True))
             team = self.storage.team(need.team_id) if need.team_id is not None else None
             body = say("team_answer", need_id=str(need.id), team=team.name if team else say("desk_team_generic"),
                        question=need.question or say("desk_no_question"), answer=text.strip())

@@ -5,7 +5,7 @@ bot.lifecycle, bot.accounts, bot.routing, bot.drafts, bot.retention).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
 
 from bot.storage import Storage, UnmetNeed
 
@@ -150,10 +150,12 @@ class DeskStorage(Protocol):
 
     def delete_expired_staff_sessions(self, now: float) -> int: ...
 
-    def record_login_failure(self, username: str, ip: str, at: float) -> None: ...
+    def delete_staff_sessions_of(self, staff_id: int) -> int: ...
 
-    def login_failures(self, username: str, ip: str, since: float) -> list[float]:
-        """Times of failed logins since `since` for this username or from this address."""
+    def begin_login_attempt(self, username: str, ip: str, at: float, since: float,
+                            wait_for: Callable[[list[float], list[float]], int]) -> int:
+        """Atomically: `wait_for(failures from this address, failures on this username)` since `since`; when it
+        is 0 the attempt is recorded as a failure (cleared on success) and 0 returned, else the wait."""
         ...
 
     def clear_login_failures(self, username: str) -> None: ...

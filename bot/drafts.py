@@ -113,11 +113,15 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+KNOWLEDGE_FILE_MODE = 0o644
+
+
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
+    os.chmod(tmp, KNOWLEDGE_FILE_MODE)  # mkstemp makes it 0600; knowledge is public and read by other tools
     os.replace(tmp, path)
 
 

@@ -14,9 +14,18 @@ import sqlite_utils
 
 from bot.desk_storage import (AuditEntry, CitizenPlace, DeletionRequest, KnowledgeDraft, NeedEvent, QuestionRecord,
                               StaffSession, StaffUser, Team)
+from bot.redact import redact
 from bot.storage import NeedStatus, UnmetNeed
 
 DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+# Every table holding a citizen's data (each has a `user` column), with the column that dates a row: the retention
+# purge and "xóa dữ liệu của tôi" both use this one list. deletion_requests stays: it is the proof a request was
+# carried out and holds only the salted hash. `sessions` is dated in epoch seconds.
+PERSONAL_TABLES: dict[str, str] = {
+    "messages": "created_at", "ratings": "updated_at", "unmet_needs": "created_at", "consent": "shown_at",
+    "sessions": "updated_at", "addresses": "updated_at", "outbox": "created_at", "deliveries": "created_at",
+    "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at"}
+EPOCH_DATED = {"sessions"}
 
 
 def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
@@ -64,6 +73,14 @@ def m007_drafts_audit_jobs_deletions(db: sqlite_utils.Database) -> None:
                             "detail": str}, pk="id")
     db["jobs"].create({"name": str, "last_run": float}, pk="name")
     db["deletion_requests"].add_column("requested_by", str)
+
+
+@_migration
+def m010_redact_stored_staff_answers(db: sqlite_utils.Database) -> None:
+    # answers stored before a team's answer was redacted like every other stored text
+    for row in list(db["unmet_needs"].rows_where("answer IS NOT NULL", select="id, answer")):
+        db.execute("UPDATE unmet_needs SET answer = ? WHERE id = ?", [redact(row["answer"], keep_addresses=True),
+                                                                      row["id"]])
 
 
 def _now() -> str:
@@ -181,19 +198,25 @@ class SqliteDeskTables:
         with self.transaction():
             self.db.execute("DELETE FROM staff_sessions WHERE token_hash = ?", [token_hash])
 
+    def delete_staff_sessions_of(self, staff_id: int) -> int:
+        with self.transaction():
+            return self.db.execute("DELETE FROM staff_sessions WHERE staff_id = ?", [staff_id]).rowcount
+
     def delete_expired_staff_sessions(self, now: float) -> int:
         with self.transaction():
             return self.db.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", [now]).rowcount
 
-    def record_login_failure(self, username: str, ip: str, at: float) -> None:
+    def begin_login_attempt(self, username: str, ip: str, at: float, since: float,
+                            wait_for: Callable[[list[float], list[float]], int]) -> int:
         with self.transaction():
-            self.db["login_failures"].insert({"username": username, "ip": ip, "at": at})
-
-    def login_failures(self, username: str, ip: str, since: float) -> list[float]:
-        with self._lock:
-            rows = self.db.execute("SELECT at FROM login_failures WHERE at >= ? AND (username = ? OR ip = ?) "
-                                   "ORDER BY at", [since, username, ip]).fetchall()
-        return [r[0] for r in rows]
+            by_ip = [r[0] for r in self.db.execute("SELECT at FROM login_failures WHERE at >= ? AND ip = ? ORDER BY at",
+                                                    [since, ip]).fetchall()]
+            by_user = [r[0] for r in self.db.execute(
+                "SELECT at FROM login_failures WHERE at >= ? AND username = ? ORDER BY at", [since, username]).fetchall()]
+            wait = wait_for(by_ip, by_user)
+            if not wait:
+                self.db["login_failures"].insert({"username": username, "ip": ip, "at": at})
+            return wait
 
     def clear_login_failures(self, username: str) -> None:
         with self.transaction():
@@ -334,23 +357,18 @@ class SqliteDeskTables:
 
     def purge_before(self, cutoff: str) -> dict[str, int]:
         epoch = dt.datetime.fromisoformat(cutoff).timestamp()
-        plan = [
-            ("need_events", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)", cutoff),
-            ("unmet_needs", "created_at < ?", cutoff),
-            ("ratings", "updated_at < ?", cutoff),
-            ("messages", "created_at < ?", cutoff),
-            ("outbox", "created_at < ?", cutoff),
-            ("deliveries", "created_at < ?", cutoff),
-            ("addresses", "updated_at < ?", cutoff),
-            ("citizen_places", "updated_at < ?", cutoff),
-            ("consent", "shown_at < ?", cutoff),
-            ("sessions", "updated_at < ?", epoch),
-            ("login_failures", "at < ?", epoch),
-        ]
-        counts = {}
+        plan = [("need_events", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)", cutoff),
+                # a call-back number never outlives its ticket, however old the number itself
+                ("callbacks", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)", cutoff)]
+        plan += [(table, f"[{column}] < ?", epoch if table in EPOCH_DATED else cutoff)
+                 for table, column in PERSONAL_TABLES.items()]
+        plan += [("login_failures", "at < ?", epoch), ("deletion_requests", "requested_at < ?", cutoff)]
+        counts: dict[str, int] = {}
         with self.transaction():
             for table, where, arg in plan:
-                counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE {where}", [arg]).rowcount
+                counts[table] = counts.get(table, 0) + self.db.execute(f"DELETE FROM [{table}] WHERE {where}",
+                                                                       [arg]).rowcount
+            self._checkpoint_due = True
         return counts
 
     def claim_job(self, name: str, now: float, every_s: float) -> bool:

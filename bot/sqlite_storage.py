@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import Callable, Iterator
 
 import sqlite_utils
 
-from bot.sqlite_desk import DESK_MIGRATIONS, SqliteDeskTables
+from bot.sqlite_desk import DESK_MIGRATIONS, PERSONAL_TABLES, SqliteDeskTables
 from bot.storage import Callback, NeedKind, NeedStatus, Rating, UnmetNeed
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
@@ -87,8 +88,7 @@ def m009_callback_preferred_time(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS.extend(DESK_MIGRATIONS)  # m005 onwards (bot/sqlite_desk.py); migrate() applies them in name order
-_USER_TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "addresses", "outbox", "deliveries",
-                "callbacks", "citizen_places", "parked_turns")
+DATA_FILE_MODE = 0o600  # the database holds citizens' data: its owner only, like secret.key
 
 
 def _now() -> str:
@@ -99,6 +99,8 @@ class SqliteStorage(SqliteDeskTables):
     def __init__(self, path: Path | str) -> None:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, DATA_FILE_MODE))
+            os.chmod(path, DATA_FILE_MODE)  # SQLite gives its -wal and -shm files the database file's mode
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA busy_timeout=10000")
@@ -325,7 +327,7 @@ class SqliteStorage(SqliteDeskTables):
         with self.transaction():
             self.db.execute("DELETE FROM need_events WHERE need_id IN (SELECT id FROM unmet_needs WHERE user = ?)",
                             [user])
-            for table in _USER_TABLES:
+            for table in PERSONAL_TABLES:
                 counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE user = ?", [user]).rowcount
             self.db["deletion_requests"].insert({"user": user, "requested_at": _now(),
                                                  "rows_deleted": json.dumps(counts), "requested_by": requested_by})

@@ -82,6 +82,7 @@ async def test_an_approved_answer_becomes_live_knowledge_and_a_revert_takes_it_b
     path = kb / "thanh-toan" / f"{draft.entry_id}.md"
     front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
     assert front["reviewer"] == "admin1" and front["reviewed"] and front["questions"][0] == QUESTION
+    assert path.stat().st_mode & 0o777 == 0o644  # knowledge is public: readable like the rest of the folder
     entries, _ = load_knowledge(kb)  # the folder still validates as a whole
     assert draft.entry_id in {e.id for e in entries}
     assert await wait_for(lambda: draft.entry_id in services.library().entries)  # no restart

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from handlers.webchat import client_address
+
 from handlers.admin.pages import (LOGIN_CSRF_COOKIE, SESSION, SESSION_COOKIE, SITE, STAFF, Access, me, redirect, render,
                                   route)
 
@@ -39,7 +41,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     username = str(form.get("username", ""))[:64]
     back = {"next": safe_next(str(form.get("next", ""))), "kept_answer": str(form.get("kept_answer", ""))[:4000]}
     result = await asyncio.to_thread(site.accounts.login, username, str(form.get("password", ""))[:1024],
-                                     request.remote or "?")
+                                     client_address(request, site.settings.behind_proxy))
     if result.staff is None:
         site.new_login_csrf(request)
         if result.retry_after:
@@ -55,7 +57,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if old:  # a session from before this login never survives it
         await asyncio.to_thread(site.accounts.logout, old)
     await asyncio.to_thread(site.storage.add_audit, result.staff.id, result.staff.username, "login",
-                            None, request.remote)
+                            None, client_address(request, site.settings.behind_proxy))
     response = await _back_to_work(request, result.token, back) or redirect(back["next"])
     site.set_session_cookie(request, response, result.token)
     response.del_cookie(LOGIN_CSRF_COOKIE, path="/admin")

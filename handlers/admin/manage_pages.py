@@ -91,7 +91,7 @@ async def toggle_staff(request: web.Request) -> web.Response:
     if not staff_id.isdigit() or int(staff_id) == staff.id or site.storage.staff_member(int(staff_id)) is None:
         return await _teams_page(request, 422, "Không thể đổi trạng thái tài khoản này.")
     active = form.get("active") == "1"
-    await asyncio.to_thread(site.storage.update_staff, int(staff_id), {"active": active})
+    await asyncio.to_thread(site.accounts.set_active, int(staff_id), active)
     await asyncio.to_thread(site.storage.add_audit, staff.id, staff.username,
                             "staff.enable" if active else "staff.disable", f"staff:{staff_id}")
     return redirect("/admin/teams?ok=1")

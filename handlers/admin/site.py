@@ -141,7 +141,10 @@ class AdminSite:
                             samesite="Strict", secure=self._secure(request))
 
     def _secure(self, request: web.Request) -> bool:
-        return request.secure or self.settings.public_url.startswith("https://")
+        """HTTPS to us, or to our proxy (which says so in X-Forwarded-Proto), or a public https address."""
+        proto = request.headers.get("X-Forwarded-Proto", "") if self.settings.behind_proxy else ""
+        return (request.secure or self.settings.public_url.startswith("https://")
+                or proto.rsplit(",", 1)[-1].strip().lower() == "https")
 
     # ---- knowledge rebuild after approve / revert
     def publish_in_background(self, actor_name: str) -> None:
