@@ -16,9 +16,9 @@ from bot.conversation import Button, Reply
 from bot.delivery import Deliverer, DeliveryResult, DeliveryStatus
 from bot.desk_storage import CommunityStorage, StaffUser, Team
 from bot.grouping import NeedGroup, group_needs
+from bot.lifecycle import LifecycleError, NeedAction, Role, can_handle, step
 from bot.redact import redact
 from bot.render import handoff_button, menu_button
-from bot.lifecycle import LifecycleError, NeedAction, Role, can_handle, step
 from bot.routing import ready_to_route, team_for
 from bot.storage import NeedStatus, UnmetNeed
 from bot.wording import say

@@ -92,6 +92,7 @@ class KnowledgeDraft:
     file_path: str | None         # relative to the knowledge folder, once approved
     previous_text: str | None     # what the file held before approval (None: it did not exist), for revert
     reverted_at: str | None
+    provinces: tuple[str, ...] = ()  # codes from topics.yaml where this answer holds; empty: everywhere
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ class DeskStorage(Protocol):
     # knowledge drafts
     def add_draft(self, need_ids: tuple[int, ...], entry_id: str, title: str, topic: str,
                   questions: tuple[str, ...], body: str, links: tuple[dict, ...], sources: tuple[dict, ...],
-                  created_by: int | None, status: str) -> KnowledgeDraft: ...
+                  created_by: int | None, status: str, provinces: tuple[str, ...] = ()) -> KnowledgeDraft: ...
 
     def draft(self, draft_id: int) -> KnowledgeDraft | None: ...
 

@@ -69,7 +69,10 @@ def link_lines(items: tuple[dict, ...]) -> str:
 
 
 def entry_file_text(draft: KnowledgeDraft, reviewer: str, today: dt.date) -> str:
-    meta = {"id": draft.entry_id, "title": draft.title, "topic": draft.topic, "questions": list(draft.questions),
+    meta = {"id": draft.entry_id, "title": draft.title, "topic": draft.topic}
+    if draft.provinces:
+        meta["provinces"] = list(draft.provinces)
+    meta |= {"questions": list(draft.questions),
             "links": [dict(x) for x in draft.links], "sources": [dict(x) for x in draft.sources],
             "reviewed": today, "reviewer": reviewer}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
@@ -141,12 +144,13 @@ class KnowledgePublisher:
         return {p.stem for p in entry_files(self.knowledge_dir)} | {d.entry_id for d in self.storage.drafts()}
 
     def propose(self, actor: StaffUser, need_ids: tuple[int, ...], wordings: tuple[str, ...], answer: str,
-                topic: str) -> KnowledgeDraft:
-        """"Đề xuất đưa vào kho kiến thức": the group's wordings as questions, the answer as the body."""
+                topic: str, provinces: tuple[str, ...] = ()) -> KnowledgeDraft:
+        """"Đề xuất đưa vào kho kiến thức": the group's wordings as questions, the answer as the body; `provinces`
+        (the answering team's) so a commune's answer is not published as if it held everywhere."""
         title = (wordings[0] if wordings else answer.splitlines()[0])[:120].strip().rstrip("?").strip()
         title = title[:1].upper() + title[1:]
         draft = self.storage.add_draft(need_ids, entry_id_for(title, self._taken_ids()), title, topic, wordings,
-                                       answer.strip(), (), (), actor.id, DraftStatus.DRAFT.value)
+                                       answer.strip(), (), (), actor.id, DraftStatus.DRAFT.value, provinces)
         self.storage.add_audit(actor.id, actor.username, "draft.create", f"draft:{draft.id}",
                                f"needs {','.join(map(str, need_ids))}")
         return draft

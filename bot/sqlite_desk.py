@@ -83,6 +83,12 @@ def m010_redact_stored_staff_answers(db: sqlite_utils.Database) -> None:
                                                                       row["id"]])
 
 
+@_migration
+def m011_draft_provinces(db: sqlite_utils.Database) -> None:
+    # a commune team's answer holds in its province: the draft says where
+    db["knowledge_drafts"].add_column("provinces", str)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -109,10 +115,11 @@ def _draft(row: dict) -> KnowledgeDraft:
         links=tuple(json.loads(row["links"] or "[]")), sources=tuple(json.loads(row["sources"] or "[]")),
         created_by=row["created_by"], created_at=row["created_at"], updated_at=row["updated_at"],
         reviewer_id=row["reviewer_id"], approved_at=row["approved_at"], file_path=row["file_path"],
-        previous_text=row["previous_text"], reverted_at=row["reverted_at"])
+        previous_text=row["previous_text"], reverted_at=row["reverted_at"],
+        provinces=tuple(json.loads(row["provinces"] or "[]")))
 
 
-_JSON_FIELDS = ("need_ids", "questions", "links", "sources")
+_JSON_FIELDS = ("need_ids", "questions", "links", "sources", "provinces")
 
 
 class SqliteDeskTables:
@@ -308,7 +315,7 @@ class SqliteDeskTables:
     # drafts
     def add_draft(self, need_ids: tuple[int, ...], entry_id: str, title: str, topic: str,
                   questions: tuple[str, ...], body: str, links: tuple[dict, ...], sources: tuple[dict, ...],
-                  created_by: int | None, status: str) -> KnowledgeDraft:
+                  created_by: int | None, status: str, provinces: tuple[str, ...] = ()) -> KnowledgeDraft:
         now = _now()
         with self.transaction():
             pk = self.db["knowledge_drafts"].insert({
@@ -316,7 +323,8 @@ class SqliteDeskTables:
                 "topic": topic, "questions": json.dumps(list(questions), ensure_ascii=False), "body": body,
                 "links": json.dumps(list(links), ensure_ascii=False),
                 "sources": json.dumps(list(sources), ensure_ascii=False),
-                "created_by": created_by, "created_at": now, "updated_at": now}).last_pk
+                "created_by": created_by, "created_at": now, "updated_at": now,
+                "provinces": json.dumps(list(provinces))}).last_pk
             return _draft(self.db["knowledge_drafts"].get(pk))
 
     def draft(self, draft_id: int) -> KnowledgeDraft | None:

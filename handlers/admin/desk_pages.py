@@ -8,10 +8,11 @@ from aiohttp import web
 
 from bot.desk import OPEN
 from bot.drafts import DraftError, DraftStatus, link_lines, parse_link_lines
-from bot.places import divisions
 from bot.lifecycle import LifecycleError, can_handle
+from bot.places import divisions
 from bot.storage import UnmetNeed
 from handlers.admin.pages import SITE, Access, forbidden, form_ids, is_admin, me, redirect, render, route
+from indexer.knowledge import load_catalog
 
 NOTICES = {"claimed": "Đã nhận xử lý.", "taken": "Bạn đã nhận thay yêu cầu này.",
            "moved": "Đã chuyển yêu cầu sang tổ khác; tổ đó đã được báo.", "answered": "Đã gửi câu trả lời.", "closed": "Đã đóng.",
@@ -182,12 +183,19 @@ async def propose(request: web.Request) -> web.Response:
     topic = str(form.get("topic", ""))
     siblings = await asyncio.to_thread(_same_answer, site, staff, need)
     wordings = tuple(dict.fromkeys(n.question.strip() for n in siblings if n.question and n.question.strip()))
+    team = site.storage.team(need.team_id) if need.team_id is not None else None
     draft = await asyncio.to_thread(site.publisher.propose, staff, tuple(n.id for n in siblings), wordings,
-                                    need.answer, topic if topic in topics else next(iter(topics), ""))
+                                    need.answer, topic if topic in topics else next(iter(topics), ""),
+                                    (team.province,) if team else ())
     return redirect(f"/admin/drafts/{draft.id}")
 
 
 # ---- knowledge drafts
+
+
+def _provinces(site) -> dict[str, str]:
+    """Province code → name from the knowledge catalog (knowledge/topics.yaml), as entries must use them."""
+    return load_catalog(site.settings.knowledge_dir).provinces
 
 
 def _draft_or_none(request: web.Request):
@@ -214,7 +222,7 @@ async def _draft_page(request: web.Request, draft, status: int = 200, problems: 
         preview, found = await asyncio.to_thread(site.publisher.check, draft, staff.username)
     _, people = _names(site)
     return render(request, "draft.html", status=status, draft=draft, problems=problems or [], check=found,
-                  preview=preview, topics=site.library().topics, people=people, links=link_lines(draft.links),
+                  preview=preview, topics=site.library().topics, provinces=_provinces(site), people=people, links=link_lines(draft.links),
                   sources=link_lines(draft.sources), notice=NOTICES.get(request.query.get("ok", "")))
 
 
@@ -239,7 +247,8 @@ async def save_draft(request: web.Request) -> web.Response:
     changes = {"entry_id": str(form.get("entry_id", "")).strip()[:80], "title": str(form.get("title", "")).strip()[:200],
                "topic": str(form.get("topic", "")), "body": str(form.get("body", ""))[:8000],
                "questions": tuple(q.strip() for q in str(form.get("questions", "")).splitlines() if q.strip())[:30],
-               "links": tuple(links), "sources": tuple(sources)}
+               "links": tuple(links), "sources": tuple(sources),
+               "provinces": tuple(p for p in form.getall("provinces", []) if p in _provinces(site))}
     try:
         saved = await asyncio.to_thread(site.publisher.save, me(request), draft.id, changes)
     except DraftError as exc:
