@@ -151,3 +151,22 @@ async def test_closing_an_open_ticket_needs_a_confirmation(desk, client):
     assert r.status == 409 and services.storage.need(need.id).status == "moi"
     page = await (await client.get(f"/admin/needs/{need.id}")).text()
     assert '<details class="close-box">' in page and 'class="danger"' in page
+
+
+async def test_a_thumbs_down_ticket_shows_the_rated_answer_the_reason_and_the_comment_in_words(desk, client):
+    services, _, _ = desk
+    chat = Chat(services.dialogue, user="w7", channel="web")
+    await chat("quên mật khẩu VNeID")
+    answer = chat.last[0].text
+    await chat.press("Chưa hài lòng")
+    await chat.press("Khó hiểu")
+    await chat("không thấy nút quên mật khẩu ở https://dichvucong.gov.vn/p/home/dvc-trang-chu.html đâu cả")
+    services.desk.route_pending()
+    need = next(n for n in services.storage.unmet_needs() if n.kind == "danh_gia_chua_hai_long")
+    await login(client, "lan", PASSWORD)
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert "Câu trả lời người dân chấm 👎" in page and answer.splitlines()[0][:40] in page
+    assert "Lý do: Khó hiểu" in page and "không thấy nút quên mật khẩu" in page
+    assert "(bấm Chưa hài lòng 👎)" in page
+    for raw in ("rate:", "why:", "ask_team", "entry:"):
+        assert raw not in page.split("Trao đổi gần nhất")[-1], raw

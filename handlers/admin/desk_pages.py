@@ -11,6 +11,7 @@ from bot.drafts import DraftError, DraftStatus, link_lines, parse_link_lines
 from bot.lifecycle import LifecycleError, can_handle
 from bot.places import divisions
 from bot.storage import UnmetNeed
+from bot.ticket_view import exchange, rated_answer
 from handlers.admin.pages import SITE, Access, forbidden, form_ids, is_admin, me, redirect, render, route
 from indexer.knowledge import load_catalog
 
@@ -77,8 +78,10 @@ async def _need_page(request: web.Request, need: UnmetNeed, status: int = 200, e
     teams, people = _names(site)
     callback = await asyncio.to_thread(site.storage.callback, need.id)
     place = await asyncio.to_thread(site.storage.place, need.user)
+    lines = await asyncio.to_thread(exchange, site.storage, need)
+    rated = await asyncio.to_thread(rated_answer, site.storage, need)
     return render(request, "need.html", status=status, need=need, group=group, events=events, teams=teams,
-                  people=people, callback=callback, place=place_name(place), sees_phone=sees_phone(staff, need), topics=site.library().topics, error=error, answer=answer, is_open=need.status in OPEN,
+                  people=people, callback=callback, place=place_name(place), lines=lines, rated=rated, sees_phone=sees_phone(staff, need), topics=site.library().topics, error=error, answer=answer, is_open=need.status in OPEN,
                   notice=notice or NOTICES.get(request.query.get("ok", "")))
 
 

@@ -6,6 +6,7 @@ separator (; , | tab, new line) gets an apostrophe, so Excel never runs it as a 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from typing import Sequence
@@ -14,10 +15,13 @@ from openpyxl import Workbook
 
 # = + - @ at the start of a cell, or after anything Excel may split a cell at (a vi-VN Excel splits at ";")
 _FORMULA = re.compile(r"(^|[;,|\t\r\n])([ \u00a0]*)([=+\-@])")
-Cell = str | int | float | None
+Cell = str | int | float | dt.datetime | None
+DATE_TIME = "%d/%m/%Y %H:%M"      # Vietnam time, as on the pages
 
 
 def safe_csv_cell(value: Cell) -> Cell:
+    if isinstance(value, dt.datetime):
+        return value.strftime(DATE_TIME)
     if not isinstance(value, str):
         return value
     if value.startswith(("\t", "\r")):
@@ -44,6 +48,8 @@ def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[Cell]], title: str
         for cell in line:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text, even "=…"
+            elif isinstance(cell.value, dt.datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm"  # a date Excel can sort and filter
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
