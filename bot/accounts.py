@@ -37,6 +37,7 @@ class LoginResult:
     staff: StaffUser | None = None
     token: str | None = None         # the cookie value; only its hash is stored
     retry_after: int = 0             # > 0: throttled, nothing was checked
+    locked: bool = False             # the right password for an account an admin has locked
 
 
 def _token_hash(token: str) -> str:
@@ -99,6 +100,8 @@ class Accounts:
         staff = self.storage.staff_by_username(username)
         if not self._verify(staff, password):
             return LoginResult()
+        if not staff.active:  # only someone who knows the password learns the account is locked
+            return LoginResult(locked=True)
         self.storage.clear_login_failures(username)
         if self._hasher.check_needs_rehash(staff.password_hash):
             self.storage.update_staff(staff.id, {"password_hash": self._hasher.hash(password)})
@@ -112,7 +115,40 @@ class Accounts:
             self._hasher.verify(staff.password_hash if staff else self._dummy, password)
         except (VerificationError, InvalidHashError):
             return False
-        return staff is not None and staff.active
+        return staff is not None
+
+    def change_password(self, staff: StaffUser, current: str, new: str, keep_token: str | None = None) -> None:
+        """Everyone changes their own password (knowing the current one); their other sessions end."""
+        if not self._verify(staff, current):
+            raise AccountError("Mật khẩu hiện tại chưa đúng.")
+        self._set_password(staff, new, keep=_token_hash(keep_token) if keep_token else None)
+
+    def reset_password(self, staff_id: int, new: str) -> StaffUser:
+        """An admin (or `dvcbot admin reset-password`) sets a new password for someone who forgot theirs:
+        their sessions end and the failed logins on their name are forgotten."""
+        staff = self.storage.staff_member(staff_id)
+        if staff is None:
+            raise AccountError("Không có tài khoản này.")
+        self._set_password(staff, new, keep=None)
+        self.storage.clear_login_failures(staff.username)
+        return staff
+
+    def _set_password(self, staff: StaffUser, new: str, keep: str | None) -> None:
+        if len(new) < MIN_PASSWORD:
+            raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+        self.storage.update_staff(staff.id, {"password_hash": self._hasher.hash(new)})
+        self.storage.delete_staff_sessions_of(staff.id, keep)
+
+    def move(self, staff_id: int, team_id: int | None) -> StaffUser:
+        """Move a member to another team (they then see that team's queue)."""
+        staff = self.storage.staff_member(staff_id)
+        if staff is None:
+            raise AccountError("Không có tài khoản này.")
+        if team_id is not None and self.storage.team(team_id) is None:
+            raise AccountError(f"Không có tổ số {team_id}.")
+        if staff.role == Role.MEMBER.value and team_id is None:
+            raise AccountError("Thành viên phải thuộc một tổ.")
+        return self.storage.update_staff(staff_id, {"team_id": team_id})
 
     def set_active(self, staff_id: int, active: bool) -> StaffUser:
         """Deactivating an account ends its sessions at once: reactivating it later must not revive an old cookie."""

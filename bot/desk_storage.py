@@ -151,7 +151,9 @@ class DeskStorage(Protocol):
 
     def delete_expired_staff_sessions(self, now: float) -> int: ...
 
-    def delete_staff_sessions_of(self, staff_id: int) -> int: ...
+    def delete_staff_sessions_of(self, staff_id: int, keep: str | None = None) -> int:
+        """End a staff member's sessions, except the one whose token hash is `keep`."""
+        ...
 
     def begin_login_attempt(self, username: str, ip: str, at: float, since: float,
                             wait_for: Callable[[list[float], list[float]], int]) -> int:

@@ -205,9 +205,10 @@ class SqliteDeskTables:
         with self.transaction():
             self.db.execute("DELETE FROM staff_sessions WHERE token_hash = ?", [token_hash])
 
-    def delete_staff_sessions_of(self, staff_id: int) -> int:
+    def delete_staff_sessions_of(self, staff_id: int, keep: str | None = None) -> int:
         with self.transaction():
-            return self.db.execute("DELETE FROM staff_sessions WHERE staff_id = ?", [staff_id]).rowcount
+            return self.db.execute("DELETE FROM staff_sessions WHERE staff_id = ? AND token_hash IS NOT ?",
+                                   [staff_id, keep]).rowcount
 
     def delete_expired_staff_sessions(self, now: float) -> int:
         with self.transaction():

@@ -44,7 +44,10 @@ async def login(request: web.Request) -> web.StreamResponse:
                                      client_address(request, site.settings.behind_proxy))
     if result.staff is None:
         site.new_login_csrf(request)
-        if result.retry_after:
+        if result.locked:
+            response = render(request, "login.html", status=403, username=username, **back,
+                              error="Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên của tỉnh để mở lại.")
+        elif result.retry_after:
             error = f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {result.retry_after} giây."
             response = render(request, "login.html", status=429, error=error, username=username, **back)
             response.headers["Retry-After"] = str(result.retry_after)
