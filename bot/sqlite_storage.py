@@ -243,6 +243,11 @@ class SqliteStorage(SqliteDeskTables):
             rows = list(self.db["callbacks"].rows_where("need_id = ?", [need_id]))
         return Callback(**{k: rows[0][k] for k in Callback.__dataclass_fields__}) if rows else None
 
+    def mark_answers_fetched(self, user: str, channel: str) -> int:
+        with self.transaction():
+            return self.db.execute("UPDATE unmet_needs SET delivery = 'fetched' WHERE user = ? AND channel = ? "
+                                   "AND delivery = 'queued'", [user, channel]).rowcount
+
     def needs_with_callback(self) -> set[int]:
         with self._lock:
             return {r[0] for r in self.db.execute("SELECT need_id FROM callbacks").fetchall()}

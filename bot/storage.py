@@ -119,6 +119,10 @@ class Storage(Protocol):
 
     def callback(self, need_id: int) -> Callback | None: ...
 
+    def mark_answers_fetched(self, user: str, channel: str) -> int:
+        """Team answers waiting for this citizen's page ("queued") are now fetched."""
+        ...
+
     def needs_with_callback(self) -> set[int]:
         """Ids of tickets with a call-back number (the queue marks them 📞)."""
         ...

@@ -190,7 +190,7 @@ async def test_one_answer_reaches_everyone_waiting_and_can_be_rated(services):
     answered = [storage.need(i) for i in group.need_ids]
     assert {n.status for n in answered} == {NeedStatus.ANSWERED.value}
     assert {n.answered_by for n in answered} == {member.id} and all(n.answered_at for n in answered)
-    assert [n.delivery for n in answered] == ["queued", "queued", "undelivered"]
+    assert [n.delivery for n in answered] == ["fetched", "fetched", "undelivered"]  # both pages fetched it
     [rating] = storage.ratings()
     assert rating.answer_id == answered[0].answer_message_id and rating.value == "up"
     assert rating.question == "làm thẻ bhyt cho trẻ em trên vneid thế nào" and rating.entry_id is None

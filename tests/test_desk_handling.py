@@ -170,3 +170,15 @@ async def test_a_thumbs_down_ticket_shows_the_rated_answer_the_reason_and_the_co
     assert "(bấm Chưa hài lòng 👎)" in page
     for raw in ("rate:", "why:", "ask_team", "entry:"):
         assert raw not in page.split("Trao đổi gần nhất")[-1], raw
+
+
+async def test_a_web_answer_shows_as_received_once_the_page_fetched_it(desk, client):
+    services, _, _ = desk
+    _, need = await web_ticket(services, "w8")
+    await login(client, "lan", PASSWORD)
+    await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/answer",
+                    {"answer": "Bạn xem giá vàng trên trang của ngân hàng.", "need_ids": str(need.id)})
+    assert "chờ trang web của người dân lấy" in await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert "giá vàng" in await updates(client, "w8")
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert "người dân đã nhận" in page and "chờ trang web" not in page
