@@ -112,7 +112,7 @@ async def test_reverting_an_edit_of_an_existing_file_restores_its_text(desk):
                                        ("a một", "b hai", "c ba"), "Nội dung mới.",
                                        ({"title": "VNeID", "url": "https://vneid.gov.vn"},), ({"title": "NĐ 69"},),
                                        admin.id, "draft")
-    publisher.approve(admin, draft.id)
+    publisher.approve(admin, draft.id, replace=True)   # the admin ticked "thay thế mục hiện có"
     assert "Nội dung mới." in existing.read_text(encoding="utf-8")
     publisher.revert(admin, draft.id)
     assert existing.read_text(encoding="utf-8") == original

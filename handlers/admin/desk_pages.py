@@ -7,7 +7,8 @@ import asyncio
 from aiohttp import web
 
 from bot.desk import OPEN
-from bot.drafts import DraftError, DraftStatus, link_lines, parse_link_lines
+from bot.drafts import (DraftError, DraftStatus, entry_id_for, link_lines, parse_link_lines, replaced_text,
+                        replacement_diff)
 from bot.lifecycle import LifecycleError, can_handle
 from bot.places import divisions
 from bot.storage import UnmetNeed
@@ -220,12 +221,14 @@ async def drafts(request: web.Request) -> web.Response:
 async def _draft_page(request: web.Request, draft, status: int = 200, problems: list[str] | None = None,
                       form=None) -> web.Response:
     site, staff = request.config_dict[SITE], me(request)
-    preview, found = "", []
+    preview, found, diff = "", [], []
     if draft.status == DraftStatus.DRAFT.value:
         preview, found = await asyncio.to_thread(site.publisher.check, draft, staff.username)
+        old = await asyncio.to_thread(replaced_text, draft, site.settings.knowledge_dir)
+        diff = replacement_diff(old, preview) if old is not None and preview else []
     _, people = _names(site)
     return render(request, "draft.html", status=status, draft=draft, problems=problems or [], check=found,
-                  preview=preview, topics=site.library().topics, provinces=_provinces(site), people=people, links=link_lines(draft.links),
+                  preview=preview, diff=diff, topics=site.library().topics, provinces=_provinces(site), people=people, links=link_lines(draft.links),
                   sources=link_lines(draft.sources), notice=NOTICES.get(request.query.get("ok", "")))
 
 
@@ -247,7 +250,12 @@ async def save_draft(request: web.Request) -> web.Response:
     links, link_problems = parse_link_lines(str(form.get("links", "")), url_required=True)
     sources, source_problems = parse_link_lines(str(form.get("sources", "")), url_required=False)
     problems = [f"[links] {p}" for p in link_problems] + [f"[sources] {p}" for p in source_problems]
-    changes = {"entry_id": str(form.get("entry_id", "")).strip()[:80], "title": str(form.get("title", "")).strip()[:200],
+    title = str(form.get("title", "")).strip()[:200]
+    entry_id = str(form.get("entry_id", "")).strip()[:80] if is_admin(me(request)) else ""
+    if not entry_id:  # members never type a file name: it follows the title
+        taken = await asyncio.to_thread(site.publisher.taken_ids)
+        entry_id = draft.entry_id if title == draft.title else entry_id_for(title, taken - {draft.entry_id})
+    changes = {"entry_id": entry_id, "title": title,
                "topic": str(form.get("topic", "")), "body": str(form.get("body", ""))[:8000],
                "questions": tuple(q.strip() for q in str(form.get("questions", "")).splitlines() if q.strip())[:30],
                "links": tuple(links), "sources": tuple(sources),
@@ -268,11 +276,24 @@ async def approve_draft(request: web.Request) -> web.Response:
     if draft is None:
         return forbidden(request, "Không tìm thấy bản nháp này.")
     try:
-        await asyncio.to_thread(site.publisher.approve, staff, draft.id)
+        await asyncio.to_thread(site.publisher.approve, staff, draft.id, (await request.post()).get("replace") == "1")
     except DraftError as exc:
         return await _draft_page(request, draft, status=422, problems=exc.problems)
     site.publish_in_background(staff.username)
     return redirect(f"/admin/drafts/{draft.id}?ok=approved")
+
+
+@route("POST", "/drafts/{draft_id}/reopen", Access.STAFF)
+async def reopen_draft(request: web.Request) -> web.Response:
+    site = request.config_dict[SITE]
+    draft = await asyncio.to_thread(_draft_or_none, request)
+    if draft is None:
+        return forbidden(request, "Không tìm thấy bản nháp này.")
+    try:
+        await asyncio.to_thread(site.publisher.reopen, me(request), draft.id)
+    except DraftError as exc:
+        return await _draft_page(request, draft, status=409, problems=exc.problems)
+    return redirect(f"/admin/drafts/{draft.id}?ok=saved")
 
 
 @route("POST", "/drafts/{draft_id}/revert", Access.ADMIN)
