@@ -165,6 +165,23 @@ class CommunityDesk:
         self.storage.add_audit(actor.id, actor.username, "need.reassign", f"need:{need_id}", detail)
         return moved
 
+    def regroup(self, actor: StaffUser, need_id: int, with_need: int | None) -> UnmetNeed:
+        """Merge an open need into another's group (`with_need`), or split it out (None): audit-logged."""
+        need = self.storage.need(need_id)
+        if need is None or not can_handle(actor, need) or need.status not in OPEN:
+            raise LifecycleError(f"Không gộp hoặc tách được yêu cầu #{need_id}.")
+        if with_need is not None:
+            other = self.storage.need(with_need)
+            if other is None or other.id == need.id or not can_handle(actor, other) or other.status not in OPEN \
+                    or other.team_id != need.team_id:
+                raise LifecycleError(f"Không gộp được với yêu cầu #{with_need}: cần một yêu cầu đang chờ của cùng tổ.")
+            with_need = other.group_with or other.id   # join the group, not a chain
+        updated = self.storage.set_need_group(need_id, with_need if with_need is not None else 0)
+        action = f"merge:{with_need}" if with_need is not None else "split"
+        self.storage.add_need_event(need_id, "regroup", actor.id, _iso(self._clock()), action)
+        self.storage.add_audit(actor.id, actor.username, "need.regroup", f"need:{need_id}", action)
+        return updated
+
     def take_over(self, actor: StaffUser, need_id: int) -> UnmetNeed:
         """An admin takes a ticket someone else claimed (they are away): audit-logged like every step."""
         return self._apply(actor, need_id, NeedAction.TAKE_OVER)

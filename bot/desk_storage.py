@@ -176,6 +176,10 @@ class DeskStorage(Protocol):
 
     def reassign_need(self, need_id: int, team_id: int, at: str) -> UnmetNeed | None: ...
 
+    def set_need_group(self, need_id: int, group_with: int) -> UnmetNeed:
+        """Staff's grouping: answered with `group_with`'s group, or 0 for alone."""
+        ...
+
     def add_need_event(self, need_id: int, action: str, staff_id: int | None, at: str,
                        detail: str | None = None) -> None: ...
 

@@ -89,6 +89,12 @@ def m011_draft_provinces(db: sqlite_utils.Database) -> None:
     db["knowledge_drafts"].add_column("provinces", str)
 
 
+@_migration
+def m012_need_manual_groups(db: sqlite_utils.Database) -> None:
+    # staff merge a paraphrase the automatic grouping missed, or split one it got wrong
+    db["unmet_needs"].add_column("group_with", int)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -265,6 +271,11 @@ class SqliteDeskTables:
         with self.transaction():
             return self.db.execute("UPDATE unmet_needs SET team_id = ?, routed_at = ? WHERE id = ? AND routed_at IS NULL",
                                    [team_id, at, need_id]).rowcount == 1
+
+    def set_need_group(self, need_id: int, group_with: int) -> UnmetNeed:
+        with self.transaction():
+            self.db.execute("UPDATE unmet_needs SET group_with = ? WHERE id = ?", [group_with, need_id])
+            return _need(self.db["unmet_needs"].get(need_id))
 
     def reassign_need(self, need_id: int, team_id: int, at: str) -> UnmetNeed | None:
         """Hand an open need to another team: new again there (unclaimed, to be announced); None if no longer open."""

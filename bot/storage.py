@@ -68,6 +68,7 @@ class UnmetNeed:
     delivery_error: str | None = None
     closed_by: int | None = None
     closed_at: str | None = None
+    group_with: int | None = None        # set by staff: answered with that need's group; 0: always alone
 
 
 @dataclass(frozen=True)

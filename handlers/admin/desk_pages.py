@@ -17,7 +17,8 @@ from handlers.admin.pages import SITE, Access, forbidden, form_ids, is_admin, me
 from indexer.knowledge import load_catalog
 
 NOTICES = {"claimed": "Đã nhận xử lý.", "taken": "Bạn đã nhận thay yêu cầu này.",
-           "moved": "Đã chuyển yêu cầu sang tổ khác; tổ đó đã được báo.", "answered": "Đã gửi câu trả lời.", "closed": "Đã đóng.",
+           "moved": "Đã chuyển yêu cầu sang tổ khác; tổ đó đã được báo.",
+           "regrouped": "Đã cập nhật nhóm.", "answered": "Đã gửi câu trả lời.", "closed": "Đã đóng.",
            "saved": "Đã lưu bản nháp.", "approved": "Đã duyệt: mục đã vào kho kiến thức, chỉ mục đang được cập nhật.",
            "reverted": "Đã hoàn tác: tệp đã trở lại như trước, chỉ mục đang được cập nhật."}
 
@@ -145,6 +146,21 @@ async def reassign(request: web.Request) -> web.Response:
             raise LifecycleError("Hãy chọn tổ nhận.")
         await asyncio.to_thread(site.desk.reassign, me(request), need.id, int(team))
         return "moved"
+    return await _act(request, act)
+
+
+@route("POST", "/needs/{need_id}/regroup", Access.STAFF)
+async def regroup(request: web.Request) -> web.Response:
+    """"Gộp với yêu cầu #…" (a paraphrase the grouping missed) or "Tách khỏi nhóm"."""
+    site = request.config_dict[SITE]
+
+    async def act(need, form):
+        target = str(form.get("with_need", "")).strip().lstrip("#")
+        if form.get("split") != "1" and not target.isdigit():
+            raise LifecycleError("Hãy gõ số của yêu cầu cần gộp cùng, ví dụ 12.")
+        await asyncio.to_thread(site.desk.regroup, me(request), need.id,
+                                None if form.get("split") == "1" else int(target))
+        return "regrouped"
     return await _act(request, act)
 
 
