@@ -21,9 +21,11 @@ from bot.lifecycle import Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD = 10
-FREE_ATTEMPTS = 5          # failed logins (per username or per address) before each try must wait
+FREE_ATTEMPTS = 5          # failed logins from one address before each try from it must wait
 FAILURE_WINDOW_S = 15 * 60
 MAX_WAIT_S = 5 * 60
+USER_FREE_ATTEMPTS = 10    # failed logins on one username from anywhere before its tries wait too...
+USER_MAX_WAIT_S = 30       # ...briefly: someone guessing elsewhere must not lock the person out of their account
 
 
 class AccountError(ValueError):
@@ -35,15 +37,16 @@ class LoginResult:
     staff: StaffUser | None = None
     token: str | None = None         # the cookie value; only its hash is stored
     retry_after: int = 0             # > 0: throttled, nothing was checked
+    locked: bool = False             # the right password for an account an admin has locked
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def throttle_wait(failures: list[float], now: float) -> int:
+def throttle_wait(failures: list[float], now: float, free: int = FREE_ATTEMPTS) -> int:
     """Seconds to wait before the next try: nothing for the first few failures, then doubling, capped."""
-    over = len(failures) - FREE_ATTEMPTS + 1
+    over = len(failures) - free + 1
     if over <= 0:
         return 0
     wait = min(2 ** over, MAX_WAIT_S)
@@ -84,13 +87,21 @@ class Accounts:
         """A new session on success (a fresh id every time); a wait time when there were too many failures."""
         now = self._clock()
         username = username.strip().lower()
-        wait = throttle_wait(self.storage.login_failures(username, address, now - FAILURE_WINDOW_S), now)
+
+        def wait_for(from_address: list[float], on_username: list[float]) -> int:
+            return max(throttle_wait(from_address, now),
+                       min(throttle_wait(on_username, now, USER_FREE_ATTEMPTS), USER_MAX_WAIT_S))
+
+        # the try is counted as a failure before the password is checked, in the same transaction as the count:
+        # thirty tries at once get five checks, not eleven
+        wait = self.storage.begin_login_attempt(username, address, now, now - FAILURE_WINDOW_S, wait_for)
         if wait:
             return LoginResult(retry_after=wait)
         staff = self.storage.staff_by_username(username)
         if not self._verify(staff, password):
-            self.storage.record_login_failure(username, address, now)
             return LoginResult()
+        if not staff.active:  # only someone who knows the password learns the account is locked
+            return LoginResult(locked=True)
         self.storage.clear_login_failures(username)
         if self._hasher.check_needs_rehash(staff.password_hash):
             self.storage.update_staff(staff.id, {"password_hash": self._hasher.hash(password)})
@@ -104,7 +115,47 @@ class Accounts:
             self._hasher.verify(staff.password_hash if staff else self._dummy, password)
         except (VerificationError, InvalidHashError):
             return False
-        return staff is not None and staff.active
+        return staff is not None
+
+    def change_password(self, staff: StaffUser, current: str, new: str, keep_token: str | None = None) -> None:
+        """Everyone changes their own password (knowing the current one); their other sessions end."""
+        if not self._verify(staff, current):
+            raise AccountError("Mật khẩu hiện tại chưa đúng.")
+        self._set_password(staff, new, keep=_token_hash(keep_token) if keep_token else None)
+
+    def reset_password(self, staff_id: int, new: str) -> StaffUser:
+        """An admin (or `dvcbot admin reset-password`) sets a new password for someone who forgot theirs:
+        their sessions end and the failed logins on their name are forgotten."""
+        staff = self.storage.staff_member(staff_id)
+        if staff is None:
+            raise AccountError("Không có tài khoản này.")
+        self._set_password(staff, new, keep=None)
+        self.storage.clear_login_failures(staff.username)
+        return staff
+
+    def _set_password(self, staff: StaffUser, new: str, keep: str | None) -> None:
+        if len(new) < MIN_PASSWORD:
+            raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+        self.storage.update_staff(staff.id, {"password_hash": self._hasher.hash(new)})
+        self.storage.delete_staff_sessions_of(staff.id, keep)
+
+    def move(self, staff_id: int, team_id: int | None) -> StaffUser:
+        """Move a member to another team (they then see that team's queue)."""
+        staff = self.storage.staff_member(staff_id)
+        if staff is None:
+            raise AccountError("Không có tài khoản này.")
+        if team_id is not None and self.storage.team(team_id) is None:
+            raise AccountError(f"Không có tổ số {team_id}.")
+        if staff.role == Role.MEMBER.value and team_id is None:
+            raise AccountError("Thành viên phải thuộc một tổ.")
+        return self.storage.update_staff(staff_id, {"team_id": team_id})
+
+    def set_active(self, staff_id: int, active: bool) -> StaffUser:
+        """Deactivating an account ends its sessions at once: reactivating it later must not revive an old cookie."""
+        staff = self.storage.update_staff(staff_id, {"active": active})
+        if not active:
+            self.storage.delete_staff_sessions_of(staff_id)
+        return staff
 
     def session(self, token: str | None) -> tuple[StaffUser, StaffSession] | None:
         """The staff member behind a cookie, extending the session (it ends after `session_minutes` idle)."""

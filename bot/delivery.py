@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 class DeliveryStatus(str, Enum):
     SENT = "sent"                 # the channel accepted it
     QUEUED = "queued"             # waiting for the citizen's page to fetch it
+    FETCHED = "fetched"           # the citizen's page fetched it
     UNDELIVERED = "undelivered"   # the channel refused (outside Zalo's reply window, blocked bot…): staff must see it
 
 
@@ -51,7 +52,11 @@ class QueueSender:
         return DeliveryResult(DeliveryStatus.QUEUED)
 
     def take(self, user: str) -> list[Reply]:
-        return [reply_from_dict(json.loads(r)) for r in self.storage.take_replies(user, self.channel)]
+        """The waiting replies; team answers among them are then marked fetched, so staff see they arrived."""
+        replies = [reply_from_dict(json.loads(r)) for r in self.storage.take_replies(user, self.channel)]
+        if replies:
+            self.storage.mark_answers_fetched(user, self.channel)
+        return replies
 
 
 class Deliverer:

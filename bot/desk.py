@@ -17,6 +17,8 @@ from bot.delivery import Deliverer, DeliveryResult, DeliveryStatus
 from bot.desk_storage import CommunityStorage, StaffUser, Team
 from bot.grouping import NeedGroup, group_needs
 from bot.lifecycle import LifecycleError, NeedAction, Role, can_handle, step
+from bot.redact import redact
+from bot.render import handoff_button, menu_button
 from bot.routing import ready_to_route, team_for
 from bot.storage import NeedStatus, UnmetNeed
 from bot.wording import say
@@ -110,6 +112,9 @@ class CommunityDesk:
     def announcement(self, need: UnmetNeed, team: Team) -> Reply:
         text = say("desk_announce", need_id=str(need.id), team=team.name, kind=say(f"kind_{need.kind}"),
                    question=need.question or say("desk_no_question"))
+        moved = [e for e in self.storage.need_events(need.id) if e.action == "reassigned"]
+        if moved:
+            text += "\n" + say("desk_reassigned_from", route=moved[-1].detail or "")
         if self._public_url:
             text += "\n" + say("desk_answer_at", url=f"{self._public_url}/admin/needs/{need.id}")
         return Reply(text, (Button(say("btn_desk_claim"), claim_payload(need.id)),))
@@ -139,8 +144,70 @@ class CommunityDesk:
     def claim(self, actor: StaffUser, need_id: int) -> UnmetNeed:
         return self._apply(actor, need_id, NeedAction.CLAIM)
 
+    def reassign(self, actor: StaffUser, need_id: int, team_id: int) -> UnmetNeed:
+        """Send an open need to the team it belongs to (a citizen of another province, a wrong guess): it is
+        new in that team's queue and announced in its group, saying where it came from. Audit-logged."""
+        need, team = self.storage.need(need_id), self.storage.team(team_id)
+        if need is None or not can_handle(actor, need):
+            raise LifecycleError(f"Yêu cầu #{need_id} không thuộc tổ của bạn.")
+        if team is None:
+            raise LifecycleError("Không có tổ này.")
+        if need.status not in OPEN:
+            raise LifecycleError(f"Yêu cầu #{need_id} đã được trả lời hoặc đã đóng, không chuyển được.")
+        if need.team_id == team.id:
+            return need
+        old = self.storage.team(need.team_id) if need.team_id is not None else None
+        moved = self.storage.reassign_need(need_id, team.id, _iso(self._clock()))
+        if moved is None:
+            raise LifecycleError(f"Yêu cầu #{need_id} vừa được người khác cập nhật; hãy tải lại trang.")
+        detail = f"{old.name if old else '—'} → {team.name}"
+        self.storage.add_need_event(need_id, "reassigned", actor.id, _iso(self._clock()), detail)
+        self.storage.add_audit(actor.id, actor.username, "need.reassign", f"need:{need_id}", detail)
+        return moved
+
+    def regroup(self, actor: StaffUser, need_id: int, with_need: int | None) -> UnmetNeed:
+        """Merge an open need into another's group (`with_need`), or split it out (None): audit-logged."""
+        need = self.storage.need(need_id)
+        if need is None or not can_handle(actor, need) or need.status not in OPEN:
+            raise LifecycleError(f"Không gộp hoặc tách được yêu cầu #{need_id}.")
+        if with_need is not None:
+            other = self.storage.need(with_need)
+            if other is None or other.id == need.id or not can_handle(actor, other) or other.status not in OPEN \
+                    or other.team_id != need.team_id:
+                raise LifecycleError(f"Không gộp được với yêu cầu #{with_need}: cần một yêu cầu đang chờ của cùng tổ.")
+            with_need = other.group_with or other.id   # join the group, not a chain
+        updated = self.storage.set_need_group(need_id, with_need if with_need is not None else 0)
+        action = f"merge:{with_need}" if with_need is not None else "split"
+        self.storage.add_need_event(need_id, "regroup", actor.id, _iso(self._clock()), action)
+        self.storage.add_audit(actor.id, actor.username, "need.regroup", f"need:{need_id}", action)
+        return updated
+
+    def take_over(self, actor: StaffUser, need_id: int) -> UnmetNeed:
+        """An admin takes a ticket someone else claimed (they are away): audit-logged like every step."""
+        return self._apply(actor, need_id, NeedAction.TAKE_OVER)
+
     def close(self, actor: StaffUser, need_ids: Sequence[int]) -> list[UnmetNeed]:
         return [self._apply(actor, i, NeedAction.CLOSE) for i in need_ids]
+
+    async def close_and_tell(self, actor: StaffUser, need_ids: Sequence[int], note: str = "") -> list[UnmetNeed]:
+        """Close needs; a citizen whose need is closed without an answer is told so (with the team's note),
+        on their own channel, instead of waiting for an answer that will not come."""
+        before = {i: self.storage.need(i) for i in dict.fromkeys(need_ids)}
+        closed = await asyncio.to_thread(self.close, actor, list(before))
+        note = redact(" ".join(note.split()))[:500]
+        for need in closed:
+            was = before[need.id]
+            if was is None or was.status not in OPEN:
+                continue
+            team = self.storage.team(need.team_id) if need.team_id is not None else None
+            text = say("desk_closed_unanswered", need_id=str(need.id), question=need.question or "—",
+                       team=team.name if team else say("desk_team_generic"))
+            if note:
+                text += "\n" + say("desk_closed_note", note=note)
+            result = await self.deliverer.deliver(need.user, need.channel, [Reply(text, (handoff_button(),
+                                                                                        menu_button()))])
+            self.storage.add_need_event(need.id, "told_closed", actor.id, _iso(self._clock()), result.status.value)
+        return closed
 
     async def answer(self, actor: StaffUser, need_ids: Sequence[int], text: str) -> list[AnswerOutcome]:
         """One answer to a need or a whole group: each citizen gets it on their own channel, with rating buttons.
@@ -153,7 +220,9 @@ class CommunityDesk:
             step(need, NeedAction.ANSWER, actor, now, text)
         outcomes = []
         for need in needs:
-            updated = await asyncio.to_thread(self._apply, actor, need.id, NeedAction.ANSWER, text)
+            # the citizen gets the answer as written; the stored copy (history, exports) is redacted
+            updated = await asyncio.to_thread(self._apply, actor, need.id, NeedAction.ANSWER,
+                                              redact(text, keep_addresses=True))
             team = self.storage.team(need.team_id) if need.team_id is not None else None
             body = say("team_answer", need_id=str(need.id), team=team.name if team else say("desk_team_generic"),
                        question=need.question or say("desk_no_question"), answer=text.strip())

@@ -5,7 +5,7 @@ bot.lifecycle, bot.accounts, bot.routing, bot.drafts, bot.retention).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
 
 from bot.storage import Storage, UnmetNeed
 
@@ -93,6 +93,7 @@ class KnowledgeDraft:
     file_path: str | None         # relative to the knowledge folder, once approved
     previous_text: str | None     # what the file held before approval (None: it did not exist), for revert
     reverted_at: str | None
+    provinces: tuple[str, ...] = ()  # codes from topics.yaml where this answer holds; empty: everywhere
 
 
 @dataclass(frozen=True)
@@ -151,10 +152,14 @@ class DeskStorage(Protocol):
 
     def delete_expired_staff_sessions(self, now: float) -> int: ...
 
-    def record_login_failure(self, username: str, ip: str, at: float) -> None: ...
+    def delete_staff_sessions_of(self, staff_id: int, keep: str | None = None) -> int:
+        """End a staff member's sessions, except the one whose token hash is `keep`."""
+        ...
 
-    def login_failures(self, username: str, ip: str, since: float) -> list[float]:
-        """Times of failed logins since `since` for this username or from this address."""
+    def begin_login_attempt(self, username: str, ip: str, at: float, since: float,
+                            wait_for: Callable[[list[float], list[float]], int]) -> int:
+        """Atomically: `wait_for(failures from this address, failures on this username)` since `since`; when it
+        is 0 the attempt is recorded as a failure (cleared on success) and 0 returned, else the wait."""
         ...
 
     def clear_login_failures(self, username: str) -> None: ...
@@ -169,6 +174,12 @@ class DeskStorage(Protocol):
         ...
 
     def route_need(self, need_id: int, team_id: int | None, at: str) -> bool: ...
+
+    def reassign_need(self, need_id: int, team_id: int, at: str) -> UnmetNeed | None: ...
+
+    def set_need_group(self, need_id: int, group_with: int) -> UnmetNeed:
+        """Staff's grouping: answered with `group_with`'s group, or 0 for alone."""
+        ...
 
     def add_need_event(self, need_id: int, action: str, staff_id: int | None, at: str,
                        detail: str | None = None) -> None: ...
@@ -189,7 +200,7 @@ class DeskStorage(Protocol):
     # knowledge drafts
     def add_draft(self, need_ids: tuple[int, ...], entry_id: str, title: str, topic: str,
                   questions: tuple[str, ...], body: str, links: tuple[dict, ...], sources: tuple[dict, ...],
-                  created_by: int | None, status: str) -> KnowledgeDraft: ...
+                  created_by: int | None, status: str, provinces: tuple[str, ...] = ()) -> KnowledgeDraft: ...
 
     def draft(self, draft_id: int) -> KnowledgeDraft | None: ...
 

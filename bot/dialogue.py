@@ -24,7 +24,7 @@ from bot.flows import Flows, load_flows
 from bot.identity import user_key
 from bot.intents import Intent, IntentBook, IntentMatch, load_intents, polarity
 from bot.payloads import Act, Payload, StaleButton, encode, parse
-from bot.place_choice import on_place, place_question
+from bot.place_choice import on_place, place_question, typed_place
 from bot.redact import redact
 from bot.render import (answer_replies, dont_know_replies, entry_replies, handoff_button, menu_button, more_replies,
                         other_language_replies)
@@ -235,6 +235,10 @@ class Dialogue:
         if command:
             self._on_command(turn, command)
             return
+        place = typed_place(self.storage, turn.user, text)
+        if place is not None:  # "ha tinh a" in reply to "bạn ở tỉnh nào?" is a place, not a question
+            self._send(turn, place)
+            return
         foreign = language(self._intents, text) if text and not match else None
         if foreign:
             for reply in other_language_replies(foreign):
@@ -382,7 +386,7 @@ class Dialogue:
     def _on_phone_answer(self, turn: Turn, pending: Pending, text: str, social: Intent | None) -> bool:
         phone = phone_number(text)
         if phone:
-            self._save_phone(turn, pending, phone)
+            self._save_phone(turn, pending, phone, text)
             return True
         yes = polarity(self._intents, text)
         if pending.waiting == Waiting.CALLBACK and yes is not None and social in (None, Intent.YES, Intent.NO):
@@ -671,14 +675,14 @@ class Dialogue:
     def _open_need(self, turn: Turn, need_id: int | None) -> UnmetNeed | None:
         return next((n for n in self.storage.user_needs(turn.user, WAITING) if n.id == need_id), None)
 
-    def _save_phone(self, turn: Turn, pending: Pending, phone: str) -> None:
+    def _save_phone(self, turn: Turn, pending: Pending, phone: str, typed: str) -> None:
         """Kept apart from the (redacted) conversation, for the team handling this ticket only."""
         turn.session.pending = None
         need = self._open_need(turn, pending.need_id)
         if need is None:
             self._send(turn, Reply(self._say(turn, "callback_closed"), (menu_button(),)))
             return
-        self.tickets.leave_phone(need, phone)
+        self.tickets.leave_phone(need, phone, typed)
         self._send(turn, Reply(self._say(turn, "phone_saved", masked=masked(phone), need_id=str(need.id)),
                                (menu_button(),)))
 

@@ -7,6 +7,7 @@ file back as it was and rebuilds again.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import datetime as dt
 import fcntl
 import os
@@ -20,11 +21,24 @@ import yaml
 
 from bot.desk_storage import DeskStorage, KnowledgeDraft, StaffUser
 from bot.lifecycle import Role
+from bot.redact import PLACEHOLDERS
 from indexer.knowledge import entry_files, load_catalog, parse_entry
 from indexer.vntext import fold
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 MAX_ID = 60
+
+
+# a greeting that fits one citizen ("Chào bác,", "Dạ thưa chị,") but not an entry every citizen reads
+_GREETING = re.compile(r"^\s*(?:(?:xin\s+|kính\s+)?chào|dạ(?:\s+thưa)?|thưa|kính\s+gửi)\s+(?:bác|cô|chú|anh|chị|em|bạn|"
+                       r"ông|bà|cháu|con|quý\s+vị)\b[^\n.!,:]{0,30}[.!,:]?\s*", re.IGNORECASE)
+
+
+def without_greeting(answer: str) -> str:
+    """The team's answer without the greeting to one citizen, for a knowledge entry."""
+    text = _GREETING.sub("", answer.strip(), count=1)
+    return text[:1].upper() + text[1:] if text else answer.strip()
 
 
 class DraftStatus(str, Enum):
@@ -42,8 +56,15 @@ class DraftError(Exception):
 
 
 def entry_id_for(title: str, taken: set[str]) -> str:
-    """A file-name-safe id from the title ("Làm thẻ BHYT cho trẻ" → "lam-the-bhyt-cho-tre"), unique."""
-    base = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:MAX_ID].strip("-") or "muc-moi"
+    """A file-name-safe id from the title ("Làm thẻ BHYT cho trẻ" → "lam-the-bhyt-cho-tre"), unique; a long
+    title is cut between words, never in the middle of one."""
+    words = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-").split("-")
+    base = ""
+    for word in words:
+        if len(base) + len(word) + 1 > MAX_ID - 3:  # room for "-2"
+            break
+        base = f"{base}-{word}" if base else word
+    base = base or "muc-moi"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -69,7 +90,10 @@ def link_lines(items: tuple[dict, ...]) -> str:
 
 
 def entry_file_text(draft: KnowledgeDraft, reviewer: str, today: dt.date) -> str:
-    meta = {"id": draft.entry_id, "title": draft.title, "topic": draft.topic, "questions": list(draft.questions),
+    meta = {"id": draft.entry_id, "title": draft.title, "topic": draft.topic}
+    if draft.provinces:
+        meta["provinces"] = list(draft.provinces)
+    meta |= {"questions": list(draft.questions),
             "links": [dict(x) for x in draft.links], "sources": [dict(x) for x in draft.sources],
             "reviewed": today, "reviewer": reviewer}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
@@ -79,6 +103,18 @@ def entry_file_text(draft: KnowledgeDraft, reviewer: str, today: dt.date) -> str
 def draft_path(draft: KnowledgeDraft) -> Path:
     """Where the entry goes, relative to the knowledge folder: one folder per topic, as staff keep it."""
     return Path(draft.topic) / f"{draft.entry_id}.md"
+
+
+def replaced_text(draft: KnowledgeDraft, knowledge_dir: Path) -> str | None:
+    """The reviewed entry this draft would overwrite (same topic folder and id), or None for a new entry."""
+    path = Path(knowledge_dir) / draft_path(draft)
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def replacement_diff(old: str, new: str) -> list[str]:
+    """Line by line what approval changes in an existing entry ("- " removed, "+ " added)."""
+    return [line for line in difflib.unified_diff(old.splitlines(), new.splitlines(), "hiện có", "bản nháp",
+                                                 lineterm="", n=1)][2:]
 
 
 def check_draft(draft: KnowledgeDraft, knowledge_dir: Path, reviewer: str, today: dt.date) -> tuple[str, list[str]]:
@@ -95,6 +131,10 @@ def check_draft(draft: KnowledgeDraft, knowledge_dir: Path, reviewer: str, today
         path.write_text(text, encoding="utf-8")
         _, problems = parse_entry(path, Path(tmp), catalog)
     messages = [f"[{p.field}] {p.message}" for p in problems]
+    hidden = sorted({m.group(0) for m in _PLACEHOLDER.finditer(draft.body)})
+    if hidden:  # "[số điện thoại]": personal data was removed from the answer; an entry must not carry the gap
+        messages.append(f"[body] câu trả lời còn chỗ đã che thông tin cá nhân ({', '.join(hidden)}): hãy xóa, hoặc "
+                        f"thay bằng thông tin công khai (tổng đài, địa chỉ cơ quan)")
     target = (Path(knowledge_dir) / draft_path(draft)).resolve()
     if any(p.stem == draft.entry_id and p.resolve() != target for p in entry_files(Path(knowledge_dir))):
         messages.append(f"[id] id '{draft.entry_id}' đã dùng cho một mục khác; hãy đặt id khác")
@@ -113,11 +153,15 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+KNOWLEDGE_FILE_MODE = 0o644
+
+
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
+    os.chmod(tmp, KNOWLEDGE_FILE_MODE)  # mkstemp makes it 0600; knowledge is public and read by other tools
     os.replace(tmp, path)
 
 
@@ -133,16 +177,17 @@ class KnowledgePublisher:
         """The file approval would write today, and what still stops it."""
         return check_draft(draft, self.knowledge_dir, reviewer, self._today())
 
-    def _taken_ids(self) -> set[str]:
+    def taken_ids(self) -> set[str]:
         return {p.stem for p in entry_files(self.knowledge_dir)} | {d.entry_id for d in self.storage.drafts()}
 
     def propose(self, actor: StaffUser, need_ids: tuple[int, ...], wordings: tuple[str, ...], answer: str,
-                topic: str) -> KnowledgeDraft:
-        """"Đề xuất đưa vào kho kiến thức": the group's wordings as questions, the answer as the body."""
+                topic: str, provinces: tuple[str, ...] = ()) -> KnowledgeDraft:
+        """"Đề xuất đưa vào kho kiến thức": the group's wordings as questions, the answer as the body; `provinces`
+        (the answering team's) so a commune's answer is not published as if it held everywhere."""
         title = (wordings[0] if wordings else answer.splitlines()[0])[:120].strip().rstrip("?").strip()
         title = title[:1].upper() + title[1:]
-        draft = self.storage.add_draft(need_ids, entry_id_for(title, self._taken_ids()), title, topic, wordings,
-                                       answer.strip(), (), (), actor.id, DraftStatus.DRAFT.value)
+        draft = self.storage.add_draft(need_ids, entry_id_for(title, self.taken_ids()), title, topic, wordings,
+                                       without_greeting(answer), (), (), actor.id, DraftStatus.DRAFT.value, provinces)
         self.storage.add_audit(actor.id, actor.username, "draft.create", f"draft:{draft.id}",
                                f"needs {','.join(map(str, need_ids))}")
         return draft
@@ -154,8 +199,9 @@ class KnowledgePublisher:
         self.storage.add_audit(actor.id, actor.username, "draft.edit", f"draft:{draft_id}")
         return saved
 
-    def approve(self, reviewer: StaffUser, draft_id: int) -> KnowledgeDraft:
-        """Write the entry into the knowledge folder (admins only); rebuild with `publish()` afterwards."""
+    def approve(self, reviewer: StaffUser, draft_id: int, replace: bool = False) -> KnowledgeDraft:
+        """Write the entry into the knowledge folder (admins only); rebuild with `publish()` afterwards.
+        Overwriting a reviewed entry with the same id needs `replace` (the admin ticked "thay thế mục hiện có")."""
         if reviewer.role != Role.ADMIN.value or not reviewer.active:
             raise DraftError(["Chỉ quản trị viên được duyệt đưa vào kho kiến thức."])
         draft = self.storage.draft(draft_id)
@@ -164,6 +210,9 @@ class KnowledgePublisher:
         text, problems = check_draft(draft, self.knowledge_dir, reviewer.username, self._today())
         if problems:
             raise DraftError(problems)
+        if replaced_text(draft, self.knowledge_dir) is not None and not replace:
+            raise DraftError([f"[id] bản nháp sẽ thay thế mục hiện có '{draft_path(draft)}': xem phần khác nhau, "
+                              f"đánh dấu “Thay thế mục hiện có” rồi duyệt, hoặc đổi tên tệp."])
         path = self.knowledge_dir / draft_path(draft)
         previous = path.read_text(encoding="utf-8") if path.exists() else None
         approved = self.storage.update_draft(draft_id, DraftStatus.DRAFT.value, {
@@ -196,6 +245,21 @@ class KnowledgePublisher:
             _write_atomic(path, draft.previous_text)
         self.storage.add_audit(actor.id, actor.username, "knowledge.revert", f"draft:{draft_id}", draft.file_path)
         return reverted
+
+    def reopen(self, actor: StaffUser, draft_id: int) -> KnowledgeDraft:
+        """A reverted draft becomes editable again (to fix what made it wrong and submit it anew)."""
+        draft = self.storage.draft(draft_id)
+        if draft is None or draft.status != DraftStatus.REVERTED.value:
+            raise DraftError(["Chỉ sửa lại được một bản nháp đã hoàn tác."])
+        if actor.role != Role.ADMIN.value and draft.created_by != actor.id:
+            raise DraftError(["Bạn không sửa được bản nháp này."])
+        reopened = self.storage.update_draft(draft_id, DraftStatus.REVERTED.value, {
+            "status": DraftStatus.DRAFT.value, "reviewer_id": None, "approved_at": None, "file_path": None,
+            "previous_text": None, "reverted_at": None})
+        if reopened is None:
+            raise DraftError(["Bản nháp vừa được người khác thay đổi; hãy tải lại trang."])
+        self.storage.add_audit(actor.id, actor.username, "draft.reopen", f"draft:{draft_id}")
+        return reopened
 
     def publish(self) -> bool:
         """Rebuild the index from the knowledge folder and switch the running bot to it (blocking: run it

@@ -50,10 +50,14 @@ def _key(question: str | None, normalize: Callable[[str], str] | None) -> str:
 
 def group_needs(needs: Iterable[UnmetNeed], normalize: Callable[[str], str] | None = None,
                 threshold: float = SAME_NEED_AT) -> list[NeedGroup]:
-    """Greedy single pass, oldest first: a need joins the group whose first question it matches best.
+    """Greedy single pass, oldest first: a need joins the group whose first question it matches best; staff's
+    own choice (`group_with`: merged into another need's group, or 0: kept alone) comes before any similarity.
     Groups come out largest first, then oldest first."""
+    needs = sorted(needs, key=lambda n: n.id)
     groups: list[tuple[str, list[UnmetNeed]]] = []
-    for need in sorted(needs, key=lambda n: n.id):
+    for need in needs:
+        if need.group_with is not None:
+            continue
         key = _key(need.question, normalize)
         best, best_score = None, threshold
         if len(key.split()) >= _MIN_TOKENS:
@@ -67,5 +71,15 @@ def group_needs(needs: Iterable[UnmetNeed], normalize: Callable[[str], str] | No
             groups.append((key, [need]))
         else:
             groups[best][1].append(need)
-    result = [NeedGroup(tuple(members)) for _, members in groups]
+    members_of = {m.id: members for _, members in groups for m in members}
+    for need in needs:
+        if need.group_with is None:
+            continue
+        if need.group_with and need.group_with in members_of:
+            members_of[need.group_with].append(need)
+            members_of[need.id] = members_of[need.group_with]
+        else:
+            groups.append(("", [need]))
+            members_of[need.id] = groups[-1][1]
+    result = [NeedGroup(tuple(sorted(members, key=lambda n: n.id))) for _, members in groups]
     return sorted(result, key=lambda g: (-g.count, g.id))

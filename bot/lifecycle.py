@@ -16,6 +16,7 @@ class NeedAction(str, Enum):
     CLAIM = "claim"      # "Nhận xử lý"
     ANSWER = "answer"
     CLOSE = "close"
+    TAKE_OVER = "take_over"  # "Nhận thay": an admin takes a ticket another member claimed
 
 
 class Role(str, Enum):
@@ -53,19 +54,34 @@ def step(need: UnmetNeed, action: NeedAction, actor: StaffUser, now: str, answer
     status = NeedStatus(need.status)
     if status == NeedStatus.CLOSED:
         raise LifecycleError(f"Yêu cầu #{need.id} đã đóng.")
+    held_by_other = status == NeedStatus.ACKNOWLEDGED and need.claimed_by not in (None, actor.id)
+    if action == NeedAction.TAKE_OVER:
+        if actor.role != Role.ADMIN.value:
+            raise LifecycleError("Chỉ quản trị viên được nhận thay yêu cầu người khác đang xử lý.")
+        if status not in (NeedStatus.NEW, NeedStatus.ACKNOWLEDGED):
+            raise LifecycleError(f"Yêu cầu #{need.id} đã được trả lời.")
+        if need.claimed_by == actor.id:
+            return Step(action, status, {})
+        return Step(action, status, {"status": NeedStatus.ACKNOWLEDGED, "claimed_by": actor.id, "claimed_at": now})
     if action == NeedAction.CLAIM:
         if status == NeedStatus.NEW:
             return Step(action, status, {"status": NeedStatus.ACKNOWLEDGED, "claimed_by": actor.id, "claimed_at": now})
         if status == NeedStatus.ACKNOWLEDGED and need.claimed_by == actor.id:
             return Step(action, status, {})  # pressed twice: nothing changes
         raise LifecycleError(f"Yêu cầu #{need.id} đã có người nhận xử lý.")
-    if action == NeedAction.ANSWER:
+    if action == NeedAction.ANSWER:  # one answer per ticket: two people must never send two different ones
+        if status == NeedStatus.ANSWERED:
+            raise LifecycleError(f"Yêu cầu #{need.id} đã được trả lời; người dân không nhận thêm câu trả lời thứ hai.")
+        if held_by_other:
+            raise LifecycleError(f"Yêu cầu #{need.id} đang do người khác xử lý. Quản trị viên có thể bấm “Nhận thay”.")
         if not (answer or "").strip():
             raise LifecycleError("Câu trả lời đang trống.")
         changes = {"status": NeedStatus.ANSWERED, "answered_by": actor.id, "answered_at": now, "answer": answer.strip()}
         if status == NeedStatus.NEW:  # answering an unclaimed need claims it too
             changes |= {"claimed_by": actor.id, "claimed_at": now}
-        return Step(action, status, changes)  # a second answer (a correction) is allowed and recorded too
+        return Step(action, status, changes)
     if action == NeedAction.CLOSE:
+        if held_by_other and actor.role != Role.ADMIN.value:
+            raise LifecycleError(f"Yêu cầu #{need.id} đang do người khác xử lý; người đó hoặc quản trị viên mới đóng được.")
         return Step(action, status, {"status": NeedStatus.CLOSED, "closed_by": actor.id, "closed_at": now})
     raise LifecycleError(f"Không rõ thao tác '{action}'.")

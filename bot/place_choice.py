@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from bot.conversation import Button, Reply
 from bot.payloads import Act, encode
-from bot.desk_storage import DeskStorage
+from bot.desk_storage import CommunityStorage, DeskStorage
+from bot.places import read_place
 from bot.routing import commune_teams, provinces_with_teams
+from bot.storage import NeedStatus
 from bot.wording import say
+from indexer.vntext import fold
 
 _MAX_BUTTONS = 10
 
@@ -45,3 +48,26 @@ def on_place(storage: DeskStorage, user: str, args: list[str]) -> Reply:
     only = communes[0] if kind == "p" and len(communes) == 1 else None
     storage.save_place(user, province, only.id if only else None, skipped=False)
     return Reply(say("place_saved", place=f"{only.commune}, {names[province]}" if only else names[province]))
+
+
+def typed_place(storage: CommunityStorage, user: str, text: str) -> Reply | None:
+    """A province or commune typed in reply to "bạn ở tỉnh nào?" (no button pressed): saved like a button
+    press, so the ticket waiting for it is routed there. None when no place is awaited or the text is not one."""
+    teams = storage.teams()
+    if len(teams) < 2 or storage.place(user) is not None:
+        return None
+    waiting = storage.user_needs(user, (NeedStatus.NEW, NeedStatus.ACKNOWLEDGED))
+    if not any(n.routed_at is None for n in waiting):
+        return None
+    communes: dict[str, list[str]] = {}
+    for t in teams:
+        if t.commune:
+            communes.setdefault(t.province, []).append(t.commune)
+    place = read_place(text, communes)
+    if place is None:
+        return None
+    local = [t for t in teams if t.province == place.province]
+    team = next((t for t in local if place.commune and fold(t.commune) == fold(place.commune)), None)
+    storage.save_place(user, place.province, team.id if team else None, skipped=False)
+    key = "place_saved" if local else "place_saved_no_team"
+    return Reply(say(key, place=place.describe()))

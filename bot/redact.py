@@ -81,8 +81,11 @@ def _is_date(m: re.Match) -> bool:
     return 1 <= int(day) <= 31 and 1 <= int(month) <= 12 and 1900 <= int(year) <= 2100
 
 
+_BUILD_ID = re.compile(r"(?<!\w)20\d{6}T\d{6,12}(?!\w)")  # our index builds (20261203T101112123456), in logs
+
+
 def _protected(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for rule in (_DOSSIER, _PROCEDURE, _HOTLINE) for m in rule.finditer(text)]
+    spans = [m.span() for rule in (_DOSSIER, _PROCEDURE, _HOTLINE, _BUILD_ID) for m in rule.finditer(text)]
     spans += [m.span() for m in _DATE.finditer(text) if _is_date(m)] + [m.span() for m in _MONEY.finditer(text)]
     chosen: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -216,8 +219,9 @@ def _replace(text: str, spans: list[tuple[int, int]], placeholder: str) -> str:
     return "".join(out) + text[pos:]
 
 
-def redact(text: str | None) -> str | None:
-    """Replace personal data with placeholders; safe to store and log."""
+def redact(text: str | None, keep_addresses: bool = False) -> str | None:
+    """Replace personal data with placeholders; safe to store and log. `keep_addresses`: for a team's own answer,
+    whose "địa chỉ: UBND xã …" is the public office a citizen is sent to (hotlines are always kept)."""
     if text is None:
         return None
     text = _EMAIL.sub(PLACEHOLDERS["email"], normalise(text))
@@ -226,7 +230,8 @@ def redact(text: str | None) -> str | None:
         kept.append(text[start:end])
         text = text[:start] + chr(_MARK + len(kept) - 1) + text[end:]
     folded = _fold(text)
-    text = _replace(text, _addresses(text, folded), PLACEHOLDERS["address"])
+    if not keep_addresses:
+        text = _replace(text, _addresses(text, folded), PLACEHOLDERS["address"])
     folded = _fold(text)
     text = _replace(text, _names(text, folded), PLACEHOLDERS["name"])
     text = _BANK_ACCOUNT.sub(lambda m: m.group(1) + PLACEHOLDERS["bank"], text)
@@ -242,6 +247,13 @@ class RedactingFilter(logging.Filter):
     """Last line of defence: redact every log record's final message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = ()
+        """Each text argument is redacted on its own: numbers a message carries (status, timings) are not text a
+        citizen typed, and joined to their neighbours they looked like an ID number."""
+        args = record.args if isinstance(record.args, tuple) else ()
+        try:
+            message = redact(str(record.msg)) % tuple(redact(a) if isinstance(a, str) else a for a in args) \
+                if args else redact(str(record.msg))
+        except (TypeError, ValueError):
+            message = redact(record.getMessage())
+        record.msg, record.args = message, ()
         return True

@@ -131,7 +131,7 @@ class SummaryRow:
 SUMMARY_COLUMNS = [("period", "Kỳ"), ("team", "Tổ"), ("questions", "Số câu hỏi"),
                    ("answered_from_knowledge", "Trả lời từ kho kiến thức"), ("ratings_up", "Hài lòng"),
                    ("ratings_down", "Chưa hài lòng"), ("satisfaction_percent", "Tỷ lệ hài lòng (%)"),
-                   ("needs_received", "Yêu cầu nhận"), ("needs_answered", "Yêu cầu đã trả lời"),
+                   ("needs_received", "Yêu cầu mới gửi đến"), ("needs_answered", "Yêu cầu đã trả lời"),
                    ("needs_closed", "Yêu cầu đã đóng"), ("median_answer_minutes", "Thời gian trả lời trung vị (phút)")]
 
 

@@ -14,9 +14,18 @@ import sqlite_utils
 
 from bot.desk_storage import (AuditEntry, CitizenPlace, DeletionRequest, KnowledgeDraft, NeedEvent, QuestionRecord,
                               StaffSession, StaffUser, Team)
+from bot.redact import redact
 from bot.storage import NeedStatus, UnmetNeed
 
 DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+# Every table holding a citizen's data (each has a `user` column), with the column that dates a row: the retention
+# purge and "xóa dữ liệu của tôi" both use this one list. deletion_requests stays: it is the proof a request was
+# carried out and holds only the salted hash. `sessions` is dated in epoch seconds.
+PERSONAL_TABLES: dict[str, str] = {
+    "messages": "created_at", "ratings": "updated_at", "unmet_needs": "created_at", "consent": "shown_at",
+    "sessions": "updated_at", "addresses": "updated_at", "outbox": "created_at", "deliveries": "created_at",
+    "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at"}
+EPOCH_DATED = {"sessions"}
 
 
 def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
@@ -66,6 +75,26 @@ def m007_drafts_audit_jobs_deletions(db: sqlite_utils.Database) -> None:
     db["deletion_requests"].add_column("requested_by", str)
 
 
+@_migration
+def m010_redact_stored_staff_answers(db: sqlite_utils.Database) -> None:
+    # answers stored before a team's answer was redacted like every other stored text
+    for row in list(db["unmet_needs"].rows_where("answer IS NOT NULL", select="id, answer")):
+        db.execute("UPDATE unmet_needs SET answer = ? WHERE id = ?", [redact(row["answer"], keep_addresses=True),
+                                                                      row["id"]])
+
+
+@_migration
+def m011_draft_provinces(db: sqlite_utils.Database) -> None:
+    # a commune team's answer holds in its province: the draft says where
+    db["knowledge_drafts"].add_column("provinces", str)
+
+
+@_migration
+def m012_need_manual_groups(db: sqlite_utils.Database) -> None:
+    # staff merge a paraphrase the automatic grouping missed, or split one it got wrong
+    db["unmet_needs"].add_column("group_with", int)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -92,10 +121,11 @@ def _draft(row: dict) -> KnowledgeDraft:
         links=tuple(json.loads(row["links"] or "[]")), sources=tuple(json.loads(row["sources"] or "[]")),
         created_by=row["created_by"], created_at=row["created_at"], updated_at=row["updated_at"],
         reviewer_id=row["reviewer_id"], approved_at=row["approved_at"], file_path=row["file_path"],
-        previous_text=row["previous_text"], reverted_at=row["reverted_at"])
+        previous_text=row["previous_text"], reverted_at=row["reverted_at"],
+        provinces=tuple(json.loads(row["provinces"] or "[]")))
 
 
-_JSON_FIELDS = ("need_ids", "questions", "links", "sources")
+_JSON_FIELDS = ("need_ids", "questions", "links", "sources", "provinces")
 
 
 class SqliteDeskTables:
@@ -181,19 +211,26 @@ class SqliteDeskTables:
         with self.transaction():
             self.db.execute("DELETE FROM staff_sessions WHERE token_hash = ?", [token_hash])
 
+    def delete_staff_sessions_of(self, staff_id: int, keep: str | None = None) -> int:
+        with self.transaction():
+            return self.db.execute("DELETE FROM staff_sessions WHERE staff_id = ? AND token_hash IS NOT ?",
+                                   [staff_id, keep]).rowcount
+
     def delete_expired_staff_sessions(self, now: float) -> int:
         with self.transaction():
             return self.db.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", [now]).rowcount
 
-    def record_login_failure(self, username: str, ip: str, at: float) -> None:
+    def begin_login_attempt(self, username: str, ip: str, at: float, since: float,
+                            wait_for: Callable[[list[float], list[float]], int]) -> int:
         with self.transaction():
-            self.db["login_failures"].insert({"username": username, "ip": ip, "at": at})
-
-    def login_failures(self, username: str, ip: str, since: float) -> list[float]:
-        with self._lock:
-            rows = self.db.execute("SELECT at FROM login_failures WHERE at >= ? AND (username = ? OR ip = ?) "
-                                   "ORDER BY at", [since, username, ip]).fetchall()
-        return [r[0] for r in rows]
+            by_ip = [r[0] for r in self.db.execute("SELECT at FROM login_failures WHERE at >= ? AND ip = ? ORDER BY at",
+                                                    [since, ip]).fetchall()]
+            by_user = [r[0] for r in self.db.execute(
+                "SELECT at FROM login_failures WHERE at >= ? AND username = ? ORDER BY at", [since, username]).fetchall()]
+            wait = wait_for(by_ip, by_user)
+            if not wait:
+                self.db["login_failures"].insert({"username": username, "ip": ip, "at": at})
+            return wait
 
     def clear_login_failures(self, username: str) -> None:
         with self.transaction():
@@ -234,6 +271,20 @@ class SqliteDeskTables:
         with self.transaction():
             return self.db.execute("UPDATE unmet_needs SET team_id = ?, routed_at = ? WHERE id = ? AND routed_at IS NULL",
                                    [team_id, at, need_id]).rowcount == 1
+
+    def set_need_group(self, need_id: int, group_with: int) -> UnmetNeed:
+        with self.transaction():
+            self.db.execute("UPDATE unmet_needs SET group_with = ? WHERE id = ?", [group_with, need_id])
+            return _need(self.db["unmet_needs"].get(need_id))
+
+    def reassign_need(self, need_id: int, team_id: int, at: str) -> UnmetNeed | None:
+        """Hand an open need to another team: new again there (unclaimed, to be announced); None if no longer open."""
+        with self.transaction():
+            cur = self.db.execute(
+                "UPDATE unmet_needs SET team_id = ?, routed_at = ?, announced_at = NULL, status = ?, claimed_by = NULL, "
+                "claimed_at = NULL, updated_at = ? WHERE id = ? AND status IN (?, ?)",
+                [team_id, at, NeedStatus.NEW.value, at, need_id, NeedStatus.NEW.value, NeedStatus.ACKNOWLEDGED.value])
+            return _need(self.db["unmet_needs"].get(need_id)) if cur.rowcount == 1 else None
 
     def add_need_event(self, need_id: int, action: str, staff_id: int | None, at: str,
                        detail: str | None = None) -> None:
@@ -277,7 +328,7 @@ class SqliteDeskTables:
     # drafts
     def add_draft(self, need_ids: tuple[int, ...], entry_id: str, title: str, topic: str,
                   questions: tuple[str, ...], body: str, links: tuple[dict, ...], sources: tuple[dict, ...],
-                  created_by: int | None, status: str) -> KnowledgeDraft:
+                  created_by: int | None, status: str, provinces: tuple[str, ...] = ()) -> KnowledgeDraft:
         now = _now()
         with self.transaction():
             pk = self.db["knowledge_drafts"].insert({
@@ -285,7 +336,8 @@ class SqliteDeskTables:
                 "topic": topic, "questions": json.dumps(list(questions), ensure_ascii=False), "body": body,
                 "links": json.dumps(list(links), ensure_ascii=False),
                 "sources": json.dumps(list(sources), ensure_ascii=False),
-                "created_by": created_by, "created_at": now, "updated_at": now}).last_pk
+                "created_by": created_by, "created_at": now, "updated_at": now,
+                "provinces": json.dumps(list(provinces))}).last_pk
             return _draft(self.db["knowledge_drafts"].get(pk))
 
     def draft(self, draft_id: int) -> KnowledgeDraft | None:
@@ -326,23 +378,18 @@ class SqliteDeskTables:
 
     def purge_before(self, cutoff: str) -> dict[str, int]:
         epoch = dt.datetime.fromisoformat(cutoff).timestamp()
-        plan = [
-            ("need_events", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)", cutoff),
-            ("unmet_needs", "created_at < ?", cutoff),
-            ("ratings", "updated_at < ?", cutoff),
-            ("messages", "created_at < ?", cutoff),
-            ("outbox", "created_at < ?", cutoff),
-            ("deliveries", "created_at < ?", cutoff),
-            ("addresses", "updated_at < ?", cutoff),
-            ("citizen_places", "updated_at < ?", cutoff),
-            ("consent", "shown_at < ?", cutoff),
-            ("sessions", "updated_at < ?", epoch),
-            ("login_failures", "at < ?", epoch),
-        ]
-        counts = {}
+        plan = [("need_events", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)", cutoff),
+                # a call-back number never outlives its ticket, however old the number itself
+                ("callbacks", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)", cutoff)]
+        plan += [(table, f"[{column}] < ?", epoch if table in EPOCH_DATED else cutoff)
+                 for table, column in PERSONAL_TABLES.items()]
+        plan += [("login_failures", "at < ?", epoch), ("deletion_requests", "requested_at < ?", cutoff)]
+        counts: dict[str, int] = {}
         with self.transaction():
             for table, where, arg in plan:
-                counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE {where}", [arg]).rowcount
+                counts[table] = counts.get(table, 0) + self.db.execute(f"DELETE FROM [{table}] WHERE {where}",
+                                                                       [arg]).rowcount
+            self._checkpoint_due = True
         return counts
 
     def claim_job(self, name: str, now: float, every_s: float) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import Callable, Iterator
 
 import sqlite_utils
 
-from bot.sqlite_desk import DESK_MIGRATIONS, SqliteDeskTables
+from bot.sqlite_desk import DESK_MIGRATIONS, PERSONAL_TABLES, SqliteDeskTables
 from bot.storage import Callback, NeedKind, NeedStatus, Rating, UnmetNeed
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
@@ -80,9 +81,14 @@ def m008_parked_turns(db: sqlite_utils.Database) -> None:
     db["parked_turns"].create_index(["channel", "id"])
 
 
+@migration
+def m009_callback_preferred_time(db: sqlite_utils.Database) -> None:
+    # "gọi buổi chiều": staff call when the citizen can answer
+    db["callbacks"].add_column("preferred_time", str)
+
+
 MIGRATIONS.extend(DESK_MIGRATIONS)  # m005 onwards (bot/sqlite_desk.py); migrate() applies them in name order
-_USER_TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "addresses", "outbox", "deliveries",
-                "callbacks", "citizen_places", "parked_turns")
+DATA_FILE_MODE = 0o600  # the database holds citizens' data: its owner only, like secret.key
 
 
 def _now() -> str:
@@ -93,6 +99,8 @@ class SqliteStorage(SqliteDeskTables):
     def __init__(self, path: Path | str) -> None:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, DATA_FILE_MODE))
+            os.chmod(path, DATA_FILE_MODE)  # SQLite gives its -wal and -shm files the database file's mode
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA busy_timeout=10000")
@@ -225,15 +233,24 @@ class SqliteStorage(SqliteDeskTables):
             return [UnmetNeed(**{k: r[k] for k in UnmetNeed.__dataclass_fields__}) for r in rows]
 
     # call-back numbers, apart from the conversation
-    def save_callback(self, need_id: int, user: str, phone: str) -> None:
+    def save_callback(self, need_id: int, user: str, phone: str, preferred_time: str | None = None) -> None:
         with self.transaction():
-            self.db["callbacks"].upsert({"need_id": need_id, "user": user, "phone": phone, "created_at": _now()},
-                                        pk="need_id")
+            self.db["callbacks"].upsert({"need_id": need_id, "user": user, "phone": phone,
+                                         "preferred_time": preferred_time, "created_at": _now()}, pk="need_id")
 
     def callback(self, need_id: int) -> Callback | None:
         with self._lock:
             rows = list(self.db["callbacks"].rows_where("need_id = ?", [need_id]))
         return Callback(**{k: rows[0][k] for k in Callback.__dataclass_fields__}) if rows else None
+
+    def mark_answers_fetched(self, user: str, channel: str) -> int:
+        with self.transaction():
+            return self.db.execute("UPDATE unmet_needs SET delivery = 'fetched' WHERE user = ? AND channel = ? "
+                                   "AND delivery = 'queued'", [user, channel]).rowcount
+
+    def needs_with_callback(self) -> set[int]:
+        with self._lock:
+            return {r[0] for r in self.db.execute("SELECT need_id FROM callbacks").fetchall()}
 
     def delete_callback(self, need_id: int) -> bool:
         """Delete the number; secure_delete zeroes its page and the checkpoint clears it from the WAL file too."""
@@ -315,7 +332,7 @@ class SqliteStorage(SqliteDeskTables):
         with self.transaction():
             self.db.execute("DELETE FROM need_events WHERE need_id IN (SELECT id FROM unmet_needs WHERE user = ?)",
                             [user])
-            for table in _USER_TABLES:
+            for table in PERSONAL_TABLES:
                 counts[table] = self.db.execute(f"DELETE FROM [{table}] WHERE user = ?", [user]).rowcount
             self.db["deletion_requests"].insert({"user": user, "requested_at": _now(),
                                                  "rows_deleted": json.dumps(counts), "requested_by": requested_by})

@@ -68,6 +68,7 @@ class UnmetNeed:
     delivery_error: str | None = None
     closed_by: int | None = None
     closed_at: str | None = None
+    group_with: int | None = None        # set by staff: answered with that need's group; 0: always alone
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Callback:
     need_id: int
     user: str
     phone: str
+    preferred_time: str | None = None   # when the citizen would like the call, in their own (redacted) words
 
 
 class Storage(Protocol):
@@ -114,9 +116,17 @@ class Storage(Protocol):
 
     def user_needs(self, user: str, statuses: tuple[NeedStatus, ...]) -> list[UnmetNeed]: ...
 
-    def save_callback(self, need_id: int, user: str, phone: str) -> None: ...
+    def save_callback(self, need_id: int, user: str, phone: str, preferred_time: str | None = None) -> None: ...
 
     def callback(self, need_id: int) -> Callback | None: ...
+
+    def mark_answers_fetched(self, user: str, channel: str) -> int:
+        """Team answers waiting for this citizen's page ("queued") are now fetched."""
+        ...
+
+    def needs_with_callback(self) -> set[int]:
+        """Ids of tickets with a call-back number (the queue marks them 📞)."""
+        ...
 
     def delete_callback(self, need_id: int) -> bool: ...
 

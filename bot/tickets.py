@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.redact import redact, without_placeholders
 from bot.storage import NeedKind, NeedStatus, Storage, UnmetNeed
 from bot.wording import say
 from indexer.vntext import fold
@@ -67,6 +68,12 @@ def phone_number(text: str) -> str | None:
     return "0" + digits[2:] if digits.startswith("84") else digits
 
 
+def preferred_time(text: str) -> str | None:
+    """What the citizen typed around their number ("0912 345 678, gọi buổi chiều"), redacted, for the caller."""
+    rest = " ".join(without_placeholders(redact(_PHONE.sub(" ", text))).split()).strip(" ,.;:-–")
+    return rest[:120] if any(c.isalpha() for c in rest) else None
+
+
 def masked(phone: str) -> str:
     return "•" * (len(phone) - 3) + phone[-3:]
 
@@ -91,7 +98,8 @@ class Tickets:
     def promise(self, need: UnmetNeed) -> Promise:
         return self.times.promise(need)
 
-    def leave_phone(self, need: UnmetNeed, phone: str) -> None:
+    def leave_phone(self, need: UnmetNeed, phone: str, typed: str = "") -> None:
+        """Keep the number (and when to call, if the citizen said) for the team handling this ticket."""
         if need.status not in {s.value for s in WAITING}:
             raise ValueError("ticket no longer open")
-        self.storage.save_callback(need.id, need.user, phone)
+        self.storage.save_callback(need.id, need.user, phone, preferred_time(typed))

@@ -147,6 +147,25 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_reset_password(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.accounts import AccountError, Accounts
+    from bot.sqlite_storage import SqliteStorage
+
+    storage = SqliteStorage(settings.database)
+    staff = storage.staff_by_username(args.username.strip().lower())
+    if staff is None:
+        _err(f"Không có tài khoản '{args.username}'.")
+        return 1
+    try:
+        Accounts(storage).reset_password(staff.id, read_password(args.password_stdin))
+    except (AccountError, ValueError) as exc:
+        _err(str(exc))
+        return 1
+    storage.add_audit(None, "dòng lệnh", "staff.reset_password", f"staff:{staff.id}", staff.username)
+    print(f"Đã đặt mật khẩu mới cho '{staff.username}'; các phiên đăng nhập cũ đã kết thúc.")
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.retention import purge
     from bot.sqlite_storage import SqliteStorage
@@ -226,6 +245,12 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--telegram-user-id", help="mã người dùng Telegram, để nhận xử lý ngay trong nhóm của tổ")
     a.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
     a.set_defaults(func=cmd_create_user)
+    a = admin.add_parser("reset-password", help="đặt mật khẩu mới cho một cán bộ quên mật khẩu",
+                         description="Đặt mật khẩu mới; mọi phiên đăng nhập của người đó kết thúc. Mật khẩu được hỏi "
+                                     "hai lần, hoặc đọc một dòng từ đầu vào chuẩn với --password-stdin.")
+    a.add_argument("username", help="tên đăng nhập của cán bộ")
+    a.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
+    a.set_defaults(func=cmd_reset_password)
     s = sub.add_parser("purge", help="xóa hội thoại và yêu cầu cũ hơn DVCBOT_RETENTION_DAYS ngày",
                        description="Xóa hội thoại, đánh giá và yêu cầu hỗ trợ cũ hơn DVCBOT_RETENTION_DAYS ngày "
                                    "(mặc định 365). Máy chủ cũng tự làm việc này mỗi ngày.")

@@ -8,6 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.lifecycle import Role
+from handlers.admin.pages import label
 from handlers.app import make_server
 from handlers.webchat import WebChat
 from tests.chat import Chat
@@ -103,7 +104,8 @@ async def test_exports_hold_exactly_the_rows_in_the_database(setup):
         assert sorted(int(x["Mã"]) for x in rows) == sorted(ratings)
         for row in rows:
             rating = ratings[int(row["Mã"])]
-            assert (row["Đánh giá"], row["Kênh"], row["Câu hỏi"]) == (rating.value, rating.channel, rating.question)
+            assert (row["Đánh giá"], row["Kênh"], row["Câu hỏi"]) == (
+                label(f"rating_{rating.value}"), label(f"channel_{rating.channel}"), rating.question)  # in words
             comment = row["Góp ý"] or None
             if fmt == "csv" and rating.comment == FORMULA:
                 assert comment == "'" + FORMULA  # Excel shows it as text instead of running it
@@ -114,7 +116,8 @@ async def test_exports_hold_exactly_the_rows_in_the_database(setup):
         assert sorted(int(x["Mã"]) for x in rows) == sorted(needs) and len(needs) == 4  # 2 bad ratings + 2 asked
         for row in rows:
             need = needs[int(row["Mã"])]
-            assert (row["Trạng thái"], row["Loại"], row["Câu hỏi"] or None) == (need.status, need.kind, need.question)
+            assert (row["Trạng thái"], row["Loại"], row["Câu hỏi"] or None) == (
+                label(f"status_{need.status}"), label(f"kind_{need.kind}"), need.question)
 
 
 async def test_the_monthly_and_quarterly_summary_per_team(setup):
@@ -128,7 +131,7 @@ async def test_the_monthly_and_quarterly_summary_per_team(setup):
         assert (by_team["Tổ Cẩm Xuyên"]["Hài lòng"], by_team["Tổ Cẩm Xuyên"]["Tỷ lệ hài lòng (%)"]) == ("1", "100.0")
         assert (by_team["Tổ Thạch Hà"]["Chưa hài lòng"], by_team["Tổ Thạch Hà"]["Tỷ lệ hài lòng (%)"]) == ("1", "0.0")
         assert by_team["(chưa rõ tổ)"]["Hài lòng"] == "2" and by_team["(chưa rõ tổ)"]["Chưa hài lòng"] == "1"
-        assert sum(int(r["Yêu cầu nhận"]) for r in rows) == 4
+        assert sum(int(r["Yêu cầu mới gửi đến"]) for r in rows) == 4
         assert by_team["Tổ Cẩm Xuyên"]["Số câu hỏi"] == "2"  # u1: the VNeID question and the one the bot did not know
         assert by_team["Tổ Cẩm Xuyên"]["Trả lời từ kho kiến thức"] == "1"
     sheet = read_xlsx(await (await client.get("/admin/export/summary.xlsx?period=quarter")).read())

@@ -82,6 +82,7 @@ async def test_an_approved_answer_becomes_live_knowledge_and_a_revert_takes_it_b
     path = kb / "thanh-toan" / f"{draft.entry_id}.md"
     front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
     assert front["reviewer"] == "admin1" and front["reviewed"] and front["questions"][0] == QUESTION
+    assert path.stat().st_mode & 0o777 == 0o644  # knowledge is public: readable like the rest of the folder
     entries, _ = load_knowledge(kb)  # the folder still validates as a whole
     assert draft.entry_id in {e.id for e in entries}
     assert await wait_for(lambda: draft.entry_id in services.library().entries)  # no restart
@@ -111,8 +112,33 @@ async def test_reverting_an_edit_of_an_existing_file_restores_its_text(desk):
                                        ("a một", "b hai", "c ba"), "Nội dung mới.",
                                        ({"title": "VNeID", "url": "https://vneid.gov.vn"},), ({"title": "NĐ 69"},),
                                        admin.id, "draft")
-    publisher.approve(admin, draft.id)
+    publisher.approve(admin, draft.id, replace=True)   # the admin ticked "thay thế mục hiện có"
     assert "Nội dung mới." in existing.read_text(encoding="utf-8")
     publisher.revert(admin, draft.id)
     assert existing.read_text(encoding="utf-8") == original
 
+
+
+async def test_a_teams_answer_is_proposed_for_its_province_and_published_as_local(desk):
+    services, client, kb = desk
+    storage = services.storage
+    await ask(client, "c9", QUESTION)
+    await client.post("/api/chat", json={"user": "c9", "payload": "ask_team"})
+    assert await wait_for(lambda: all(n.team_id for n in storage.unmet_needs()))
+    need = storage.unmet_needs()[0]
+    await login(client, "lan", PASSWORD)
+    page = f"/admin/needs/{need.id}"
+    await post_form(client, page, f"{page}/answer", {"answer": ANSWER, "need_ids": str(need.id)})
+    r = await post_form(client, page, f"{page}/propose", {"topic": "thanh-toan"})
+    draft = storage.drafts()[0]
+    assert draft.provinces == ("ha-tinh",)          # the Cẩm Xuyên team's answer holds in Hà Tĩnh
+    html = await (await client.get(r.headers["Location"])).text()
+    assert 'name="provinces" value="ha-tinh" checked' in html and "Áp dụng: Hà Tĩnh" in html
+    storage.update_draft(draft.id, "draft", {"links": ({"title": "VssID", "url": "https://vssid.vn"},),
+                                             "sources": ({"title": "Quyết định 1351/QĐ-BHXH"},),
+                                             "questions": draft.questions + ("mất sổ bhxh", "xin lại sổ bhxh")})
+    admin = storage.staff_by_username("admin1")
+    publisher = KnowledgePublisher(storage, kb, services.settings.index_dir, lambda: None, lambda: False)
+    approved = publisher.approve(admin, draft.id)
+    front = yaml.safe_load((kb / approved.file_path).read_text(encoding="utf-8").split("---")[1])
+    assert front["provinces"] == ["ha-tinh"]

@@ -189,13 +189,14 @@ def test_staff_sessions_and_login_failures(store):
     assert store.staff_session("hash1").expires_at == 300.0
     assert store.delete_expired_staff_sessions(250.0) == 0 and store.delete_expired_staff_sessions(300.0) == 1
     assert store.staff_session("hash1") is None
-    store.record_login_failure("an", "1.2.3.4", 10.0)
-    store.record_login_failure("x", "1.2.3.4", 20.0)
-    store.record_login_failure("an", "5.6.7.8", 30.0)
-    assert store.login_failures("an", "9.9.9.9", 0) == [10.0, 30.0]
-    assert store.login_failures("zz", "1.2.3.4", 15.0) == [20.0]
+    for username, ip, at in (("an", "1.2.3.4", 10.0), ("x", "1.2.3.4", 20.0), ("an", "5.6.7.8", 30.0)):
+        assert store.begin_login_attempt(username, ip, at, 0, lambda by_ip, by_user: 0) == 0
+    seen = []
+    assert store.begin_login_attempt("an", "1.2.3.4", 40.0, 15.0, lambda *found: seen.append(found) or 7) == 7
+    assert seen == [([20.0], [30.0])]                        # since 15.0: from that address, on that username
     store.clear_login_failures("an")
-    assert store.login_failures("an", "9.9.9.9", 0) == []
+    assert store.begin_login_attempt("an", "9.9.9.9", 50.0, 0, lambda *found: seen.append(found) or 1) == 1
+    assert seen[-1] == ([], [])                              # told to wait: nothing recorded
 
 
 def test_routing_and_announcing_happen_once(store):

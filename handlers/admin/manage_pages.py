@@ -6,7 +6,7 @@ import asyncio
 from aiohttp import web
 
 from bot.accounts import AccountError
-from handlers.admin.pages import SITE, Access, me, redirect, render, route
+from handlers.admin.pages import SESSION_COOKIE, SITE, Access, me, redirect, render, route
 from indexer.knowledge import load_catalog
 
 
@@ -61,6 +61,11 @@ async def update_team(request: web.Request) -> web.Response:
         changes = {"telegram_chat_id": _chat_id(str(form.get("telegram_chat_id", "")))}
     except ValueError as exc:
         return await _teams_page(request, 422, str(exc))
+    name, commune = str(form.get("name", "")).strip()[:120], str(form.get("commune", "")).strip()[:120]
+    if "name" in form and not name:
+        return await _teams_page(request, 422, "Tên tổ không được để trống.")
+    if name:
+        changes |= {"name": name, "commune": commune}
     if form.get("is_default") == "1":
         changes["is_default"] = True
     await asyncio.to_thread(site.storage.update_team, int(team_id), changes)
@@ -91,10 +96,60 @@ async def toggle_staff(request: web.Request) -> web.Response:
     if not staff_id.isdigit() or int(staff_id) == staff.id or site.storage.staff_member(int(staff_id)) is None:
         return await _teams_page(request, 422, "Không thể đổi trạng thái tài khoản này.")
     active = form.get("active") == "1"
-    await asyncio.to_thread(site.storage.update_staff, int(staff_id), {"active": active})
+    await asyncio.to_thread(site.accounts.set_active, int(staff_id), active)
     await asyncio.to_thread(site.storage.add_audit, staff.id, staff.username,
                             "staff.enable" if active else "staff.disable", f"staff:{staff_id}")
     return redirect("/admin/teams?ok=1")
+
+
+@route("POST", "/staff/{staff_id}/password", Access.ADMIN)
+async def reset_password(request: web.Request) -> web.Response:
+    site, staff, form = request.config_dict[SITE], me(request), await request.post()
+    staff_id = request.match_info["staff_id"]
+    try:
+        if not staff_id.isdigit():
+            raise AccountError("Không có tài khoản này.")
+        target = await asyncio.to_thread(site.accounts.reset_password, int(staff_id), str(form.get("password", "")))
+    except AccountError as exc:
+        return await _teams_page(request, 422, str(exc))
+    await asyncio.to_thread(site.storage.add_audit, staff.id, staff.username, "staff.reset_password",
+                            f"staff:{target.id}", target.username)
+    return redirect("/admin/teams?ok=1")
+
+
+@route("POST", "/staff/{staff_id}/team", Access.ADMIN)
+async def move_staff(request: web.Request) -> web.Response:
+    site, staff, form = request.config_dict[SITE], me(request), await request.post()
+    staff_id, team = request.match_info["staff_id"], str(form.get("team_id", ""))
+    try:
+        if not staff_id.isdigit():
+            raise AccountError("Không có tài khoản này.")
+        moved = await asyncio.to_thread(site.accounts.move, int(staff_id), int(team) if team.isdigit() else None)
+    except AccountError as exc:
+        return await _teams_page(request, 422, str(exc))
+    await asyncio.to_thread(site.storage.add_audit, staff.id, staff.username, "staff.move", f"staff:{moved.id}",
+                            f"{moved.username} → tổ {moved.team_id}")
+    return redirect("/admin/teams?ok=1")
+
+
+@route("GET", "/password", Access.STAFF)
+async def password_form(request: web.Request) -> web.Response:
+    return render(request, "password.html", error=None, notice=request.query.get("ok"))
+
+
+@route("POST", "/password", Access.STAFF)
+async def change_password(request: web.Request) -> web.Response:
+    site, staff, form = request.config_dict[SITE], me(request), await request.post()
+    new = str(form.get("new_password", ""))[:1024]
+    try:
+        if new != str(form.get("new_password_again", ""))[:1024]:
+            raise AccountError("Hai lần nhập mật khẩu mới không khớp.")
+        await asyncio.to_thread(site.accounts.change_password, staff, str(form.get("password", ""))[:1024], new,
+                                request.cookies.get(SESSION_COOKIE))
+    except AccountError as exc:
+        return render(request, "password.html", status=422, error=str(exc), notice=None)
+    await asyncio.to_thread(site.storage.add_audit, staff.id, staff.username, "staff.change_password")
+    return redirect("/admin/password?ok=1")
 
 
 @route("GET", "/audit", Access.ADMIN)

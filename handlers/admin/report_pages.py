@@ -16,7 +16,7 @@ from bot.reports import (HUMAN_TOPIC, NO_TEAM, PERIODS, PROCEDURE_COLUMNS, RATIN
 from bot.routing import team_for
 from bot.storage import Rating, UnmetNeed
 from handlers.admin.charts import bar_chart, satisfaction_bars, satisfaction_chart
-from handlers.admin.pages import SITE, Access, forbidden, is_admin, me, redirect, render, route
+from handlers.admin.pages import SITE, Access, forbidden, is_admin, label, me, redirect, render, route
 from handlers.admin.tabular import csv_bytes, xlsx_bytes
 
 
@@ -170,6 +170,16 @@ async def reports(request: web.Request) -> web.Response:
 # ---- exports
 
 
+def _when(iso: str | None) -> dt.datetime | None:
+    """A stored UTC time as Vietnam time (what the pages show), a real date-time cell in Excel."""
+    return dt.datetime.fromisoformat(iso).astimezone(VN_TIME).replace(tzinfo=None) if iso else None
+
+
+def _word(prefix: str, code: str | None) -> str | None:
+    """A stored code ("da_tra_loi", "down", "queued") in the words staff read on the pages."""
+    return label(f"{prefix}_{code}") if code else None
+
+
 def rating_rows(site, staff: StaffUser) -> list[list]:
     records = load_records(site, staff)
     topic_of = topic_namer(site)
@@ -178,9 +188,10 @@ def rating_rows(site, staff: StaffUser) -> list[list]:
     for r in records.ratings:
         team = records.team_of_rating(r)
         need = records.answer_need.get(r.answer_id)
-        rows.append([r.id, r.created_at, r.updated_at, r.channel, records.team_names.get(team, NO_TEAM),
-                     topic_of(r.entry_id), r.entry_id, ", ".join(codes(r.entry_id)), need.id if need else None,
-                     r.question, r.value, r.reason,
+        rows.append([r.id, _when(r.created_at), _when(r.updated_at), _word("channel", r.channel),
+                     records.team_names.get(team, NO_TEAM), topic_of(r.entry_id), r.entry_id,
+                     ", ".join(codes(r.entry_id)), need.id if need else None, r.question, _word("rating", r.value),
+                     _word("reason", r.reason),
                      r.comment])
     return rows
 
@@ -188,9 +199,10 @@ def rating_rows(site, staff: StaffUser) -> list[list]:
 def unmet_rows(site, staff: StaffUser) -> list[list]:
     records = load_records(site, staff)
     person, codes = records.staff_names.get, site.library().procedures_of
-    return [[n.id, n.created_at, n.channel, n.kind, n.status, records.team_names.get(n.team_id, NO_TEAM),
-             n.question, n.entry_id, ", ".join(codes(n.entry_id)), n.step, person(n.claimed_by), n.claimed_at, person(n.answered_by), n.answered_at,
-             n.answer, n.delivery, person(n.closed_by), n.closed_at] for n in records.needs]
+    return [[n.id, _when(n.created_at), _word("channel", n.channel), _word("kind", n.kind), _word("status", n.status),
+             records.team_names.get(n.team_id, NO_TEAM), n.question, n.entry_id, ", ".join(codes(n.entry_id)), n.step,
+             person(n.claimed_by), _when(n.claimed_at), person(n.answered_by), _when(n.answered_at), n.answer,
+             _word("delivery", n.delivery), person(n.closed_by), _when(n.closed_at)] for n in records.needs]
 
 
 def summary_rows(site, staff: StaffUser, period: str) -> list[list]:

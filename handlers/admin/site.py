@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import secrets
 from functools import partial
 from typing import AsyncIterator, Callable
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -24,6 +26,7 @@ from handlers.admin.pages import (LOGIN_CSRF, LOGIN_CSRF_COOKIE, ROUTES, SESSION
 
 log = logging.getLogger(__name__)
 MAX_FORM = 256 * 1024
+KEPT_FORMS = re.compile(r"^/admin/needs/(\d+)/answer$")  # forms whose typed text survives a session's end
 PURGE_CHECK_S = 3600
 SECURITY_HEADERS = {
     # no script at all on admin pages; styles and images from this server only; never framed
@@ -83,15 +86,33 @@ class AdminSite:
             raise web.HTTPNotFound()
         if access == Access.PUBLIC:
             return await handler(request)
-        found = await asyncio.to_thread(self.accounts.session, request.cookies.get(SESSION_COOKIE))
+        token = request.cookies.get(SESSION_COOKIE)
+        found = await asyncio.to_thread(self.accounts.session, token)
         if found is None:
             if request.method == "GET":
-                return redirect("/admin/login")
-            return forbidden(request, "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.")
+                return redirect(f"/admin/login?{urlencode({'next': request.path_qs})}")
+            return await self.login_again(request)
         request[STAFF], request[SESSION] = found
         if access == Access.ADMIN and found[0].role != "admin":
             return forbidden(request)
-        return await handler(request)
+        response = await handler(request)
+        if not response.prepared and SESSION_COOKIE not in response.cookies:
+            self.set_session_cookie(request, response, token)  # the cookie slides with the server-side session
+        return response
+
+    async def login_again(self, request: web.Request) -> web.Response:
+        """A form sent after the session ended: the login form, carrying the typed answer and where to go back,
+        so nothing typed is lost (handlers.admin.login_pages puts it back into the form after login)."""
+        form = await request.post()
+        kept = KEPT_FORMS.match(request.path)
+        self.new_login_csrf(request)
+        response = render(request, "login.html", status=401, username="",
+                          error="Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại" +
+                                ("; câu trả lời bạn đã gõ vẫn được giữ." if kept else "."),
+                          next=f"/admin/needs/{kept.group(1)}" if kept else "/admin",
+                          kept_answer=str(form.get("answer", ""))[:4000] if kept else "")
+        self.set_login_csrf_cookie(request, response)
+        return response
 
     @web.middleware
     async def check_csrf(self, request: web.Request, handler) -> web.StreamResponse:
@@ -120,7 +141,10 @@ class AdminSite:
                             samesite="Strict", secure=self._secure(request))
 
     def _secure(self, request: web.Request) -> bool:
-        return request.secure or self.settings.public_url.startswith("https://")
+        """HTTPS to us, or to our proxy (which says so in X-Forwarded-Proto), or a public https address."""
+        proto = request.headers.get("X-Forwarded-Proto", "") if self.settings.behind_proxy else ""
+        return (request.secure or self.settings.public_url.startswith("https://")
+                or proto.rsplit(",", 1)[-1].strip().lower() == "https")
 
     # ---- knowledge rebuild after approve / revert
     def publish_in_background(self, actor_name: str) -> None:
