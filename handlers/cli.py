@@ -45,10 +45,11 @@ def answer_json(answer: Answer) -> dict:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     report = build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, building_embedder,
-                         progress=not args.quiet)
+                         progress=not args.quiet, keep_vectors=True)
     if report.changed:
-        print(f"Đã tạo chỉ mục: {report.entries} mục ({report.embedded} nhúng mới, {report.reused} dùng lại) "
-              f"trong {report.seconds:.1f} giây → {settings.index_dir}")
+        print(f"Đã tạo chỉ mục: {report.entries} mục ({report.embedded} nhúng mới, {report.reused} dùng lại) và "
+              f"{report.procedures} thủ tục ({report.procedure_texts_embedded} câu nhúng mới) trong "
+              f"{report.seconds:.1f} giây → {settings.index_dir}")
     else:
         print(f"Chỉ mục đã mới nhất ({report.entries} mục), không cần nhúng lại.")
     return 0

@@ -94,7 +94,8 @@ def _previous(index_dir: Path, model_id: str) -> IndexSnapshot | None:
 
 
 def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
-                embedder_factory: Callable[[str], Embedder], progress: bool = True) -> BuildReport:
+                embedder_factory: Callable[[str], Embedder], progress: bool = True,
+                keep_vectors: bool = False) -> BuildReport:
     """Build (or incrementally update) the index; raises KnowledgeError on bad files."""
     started = time.perf_counter()
     entries, _ = load_knowledge(knowledge_dir)
@@ -144,7 +145,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     folder = builds / f"{stamp:%Y%m%dT%H%M%S%f}"
     write_build(folder, manifest, vectors, rows, lexical, entries, _present(Path(knowledge_dir), _TRAVELLING), outside)
     catalogue = build_catalogue(knowledge_dir, folder, prev.folder if prev else None,
-                                lambda: embedder or embedder_factory(model_name), model_id, progress)
+                                lambda: embedder or embedder_factory(model_name), model_id, progress, keep_vectors)
     publish(index_dir, folder)
     return BuildReport(len(entries), len(todo), len(entries) - len(todo), time.perf_counter() - started, changed=True,
                        procedures=catalogue.records if catalogue else 0,

@@ -34,8 +34,8 @@ def kb(small_kb):
     return small_kb
 
 
-def _build(kb, idx, factory=None):
-    return build_index(kb, idx, FAKE_MODEL, factory or Factory(), progress=False)
+def _build(kb, idx, factory=None, keep_vectors=False):
+    return build_index(kb, idx, FAKE_MODEL, factory or Factory(), progress=False, keep_vectors=keep_vectors)
 
 
 def test_snapshot_is_deterministic_and_round_trips(kb):
@@ -58,7 +58,7 @@ def test_internal_procedures_are_never_indexed(kb, tmp_path):
 
 def test_catalogue_vectors_are_reused_and_shipped(kb, tmp_path):
     f = Factory()
-    _build(kb, tmp_path / "index", f)
+    _build(kb, tmp_path / "index", f, keep_vectors=True)
     names = [p.name for p in records() if p.kind != "internal"]
     assert all(any(n in t for t in f.texts) for n in names)
     assert cache_file(kb, model_id_for(FAKE_MODEL)).exists()  # kept beside the snapshot for a fresh clone
@@ -72,6 +72,11 @@ def test_catalogue_vectors_are_reused_and_shipped(kb, tmp_path):
     fresh = Factory()  # a fresh clone: no previous build, only the shipped cache
     report = _build(kb, tmp_path / "other-index", fresh)
     assert report.procedure_texts_embedded == 0 and not any("tạm trú" in t for t in fresh.texts)
+
+
+def test_only_dvcbot_index_writes_vectors_into_the_knowledge_folder(kb, tmp_path):
+    _build(kb, tmp_path / "index")  # what `serve`, the desk's rebuilds and tests do
+    assert not cache_file(kb, model_id_for(FAKE_MODEL)).exists()
 
 
 def test_a_changed_record_is_re_embedded_alone(kb, tmp_path):

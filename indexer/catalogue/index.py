@@ -133,8 +133,9 @@ class CatalogueBuild:
 
 
 def build_catalogue(knowledge_dir: Path, build: Path, previous: Path | None, embedder_factory,
-                    model_id: str, progress: bool = True) -> CatalogueBuild | None:
-    """Write <build>/catalogue/ from knowledge/catalogue/; None when the knowledge folder has no catalogue."""
+                    model_id: str, progress: bool = True, keep_vectors: bool = False) -> CatalogueBuild | None:
+    """Write <build>/catalogue/ from knowledge/catalogue/; None when the knowledge folder has no catalogue.
+    `keep_vectors` (`dvcbot index`) also writes newly embedded vectors into knowledge/catalogue/vectors/."""
     source = Path(knowledge_dir) / FOLDER
     catalogue = load_catalogue(source)
     if catalogue is None:
@@ -171,7 +172,7 @@ def build_catalogue(knowledge_dir: Path, build: Path, previous: Path | None, emb
     lexical = bm25s.BM25()
     lexical.index([procedure_terms(p, phrases) for p in records], show_progress=False)
     lexical.save(str(out / _LEXICAL))
-    if todo:
+    if todo and keep_vectors:
         _store_cache(knowledge_dir, model_id, keys, known)
     return CatalogueBuild(len(records), len(todo), len(keys) - len(todo))
 
