@@ -134,7 +134,7 @@ def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
         texts = _fee_texts(p) if full else []
         if fees:
             return [say("card_fee", fees=fees), *texts, say("card_fee_note", date=_day(p.taken))]
-        return [say("card_fee", fees=""), *_fee_texts(p)[:2]] if _fee_texts(p) else [say("card_fee_none")]
+        return [say("card_fee_words"), *_fee_texts(p)[:2]] if _fee_texts(p) else [say("card_fee_none")]
     if aspect == "time":
         times = _times(p)
         return [say("card_time", times=times)] if times else [say("card_time_none")]

@@ -148,3 +148,15 @@ def test_overrides_hide_and_correct_records(kb):
     assert catalogue.notes == {"1.004194": "Nộp buổi sáng"}
     assert catalogue.procedures["1.004194"].sources[-1].taken == "2026-11-30"
     assert tam_tru().where == ""
+
+
+def test_a_fee_stated_only_in_words_is_shown_in_its_words():
+    from bot.procedure_card import card_body
+    from indexer.catalogue.model import Channel, Fee
+
+    record = tam_tru().__class__(**{**tam_tru().__dict__, "channels": (
+        Channel("direct", 12, "working_day", "", (Fee(None, "Do Hội đồng nhân dân tỉnh quy định"),)),)})
+    lines = card_body(record, "07/2026", "fee").splitlines()
+    fee = next(i for i, line in enumerate(lines) if line.startswith("💰"))
+    assert lines[fee].rstrip().endswith(":") and lines[fee + 1] == "• Do Hội đồng nhân dân tỉnh quy định"
+    assert not any("Thông tư 117/2026" in line for line in lines[:fee + 2])  # no amount, no note about amounts
