@@ -191,20 +191,22 @@ class Answerer:
             return answer
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
 
-    def _silent_on(self, entry_id: str, question: str, code: str) -> bool:
-        """The question names something the catalogue record's name has, this entry never mentions and at most two
-        entries do: "trình báo mất thẻ ABTC" is not about the căn cước entry that matched "mất thẻ"."""
-        assert self.procedures and self.procedure_normalizer
-        said = self.procedure_normalizer.normalize(question).terms  # knows the catalogue's words ("abtc")
+    def _silent_on(self, entry_id: str, said: list[str], code: str) -> bool:
+        """The question (its terms read with the catalogue's words, "abtc") names something the catalogue record's
+        name has, this entry never mentions and at most two entries do: "trình báo mất thẻ ABTC" is not about the
+        căn cước entry that matched "mất thẻ"."""
+        assert self.procedures
         named = set(folded_syllables(self.procedures.procedures[code].name)) & set(said)
         return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] and self.lexical.entries_using(t) <= _RARE
                    for t in named)
 
-    def procedure_answer(self, question: str, query: NormalizedQuery) -> ProcedureDecision:
-        """The catalogue tier's decision, read with a normaliser that knows the catalogue's words."""
+    def procedure_answer(self, question: str, query: NormalizedQuery) -> tuple[ProcedureDecision, NormalizedQuery]:
+        """The catalogue tier's decision, and the question as read with a normaliser that knows the catalogue's
+        words."""
         assert self.procedures and self.procedure_normalizer
         wider = self.procedure_normalizer.normalize(question)
-        return self.procedures.decide(self.procedures.rank(wider if wider.terms else query))
+        wider = wider if wider.terms else query
+        return self.procedures.decide(self.procedures.rank(wider)), wider
 
     def _by_procedure(self, code: str, question: str) -> KnowledgeEntry:
         declared = self._declared.get(code)
@@ -289,12 +291,12 @@ class Answerer:
                 if decision.kind == Kind.ANSWER and not declared:
                     related = self._related(decision.entry_id, ranked)
                 elif self.procedures:
-                    chosen = self.procedure_answer(question, query)
+                    chosen, wider = self.procedure_answer(question, query)
                     # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố
                     # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
                     other = (chosen.kind == Kind.ANSWER and chosen.code not in declared) or (
                         declared and chosen.kind == Kind.CLARIFY and
-                        self._silent_on(decision.entry_id, question, chosen.options[0]))
+                        self._silent_on(decision.entry_id, wider.terms, chosen.options[0]))
                     if declared and not other:
                         related = self._related(decision.entry_id, ranked)
                     elif other or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):

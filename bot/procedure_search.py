@@ -126,10 +126,13 @@ class ProcedureSearch:
     def __len__(self) -> int:
         return len(self._codes)
 
-    def _coverage(self, terms: list[str], i: int) -> float:
-        asked = {t for t in lexical_terms(terms)}
-        weight = {t: self._idf.get(t, self._unknown) for t in asked}
-        total = sum(weight.values())
+    def _asked_weights(self, terms: list[str]) -> tuple[dict[str, float], float]:
+        """The question's lexical terms with their IDF weights, once per question (coverage reads them per candidate)."""
+        weight = {t: self._idf.get(t, self._unknown) for t in set(lexical_terms(terms))}
+        return weight, sum(weight.values())
+
+    def _coverage(self, asked: tuple[dict[str, float], float], i: int) -> float:
+        weight, total = asked
         return sum(w for t, w in weight.items() if t in self._terms[i]) / total if total else 0.0
 
     def _name_share(self, terms: list[str], i: int) -> float:
@@ -166,7 +169,8 @@ class ProcedureSearch:
         d, lx = best[pool], lexical[pool]
         d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
         l_norm = lx / lx.max() if lx.max() > 0 else np.zeros_like(lx)
-        business = bool(_BUSINESS & set(lexical_terms(query.terms)))
+        asked = self._asked_weights(query.terms)
+        business = bool(_BUSINESS & set(asked[0]))
         said = f" {' '.join(query.terms)} "
         cued = {k for k, cues in self._cases.items() if any(f" {c} " in said for c in cues)}
         dense_rank = {i: r for r, i in enumerate(dense_order)}
@@ -176,7 +180,7 @@ class ProcedureSearch:
             name = self._name_share(query.terms, i)
             p = self.procedures[self._codes[i]]
             features = (float(by_name[i]), float(by_situation[i]), float(best[i]) - median, float(l_norm[j]),
-                        self._coverage(query.terms, i), name, math.log1p(len(self._names[i])),
+                        self._coverage(asked, i), name, math.log1p(len(self._names[i])),
                         float(self._citizen[i] and not business), float(not self._citizen[i] and not business),
                         float("xa" in p.levels), float("tinh" in p.levels), float("bo" in p.levels),
                         float(p.detailed), float(bool(p.online)),

@@ -18,7 +18,7 @@ import bm25s
 import numpy as np
 from tqdm import tqdm
 
-from indexer.catalogue.index import TRAVELLING as CATALOGUE_FILES, build_catalogue
+from indexer.catalogue.index import TRAVELLING as CATALOGUE_FILES, build_catalogue, offered_in
 from indexer.catalogue.snapshot import FOLDER as CATALOGUE_FOLDER
 from indexer.embedder import Embedder, model_id_for
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
@@ -108,7 +108,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     fingerprint = knowledge_fingerprint(knowledge_dir)
     if prev and prev.manifest.fingerprint == fingerprint:
         return BuildReport(len(entries), 0, len(entries), time.perf_counter() - started, changed=False,
-                           procedures=_offered_in(prev.folder))
+                           procedures=offered_in(prev.folder))
 
     todo = [e for e in entries if prev_hashes.get(e.id) != hashes[e.id]]
     fresh: dict[str, tuple[list[Row], np.ndarray]] = {}
@@ -150,8 +150,3 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     return BuildReport(len(entries), len(todo), len(entries) - len(todo), time.perf_counter() - started, changed=True,
                        procedures=catalogue.records if catalogue else 0,
                        procedure_texts_embedded=catalogue.embedded if catalogue else 0)
-
-
-def _offered_in(build: Path) -> int:
-    rows = build / CATALOGUE_FOLDER / "rows.json"
-    return len({code for code, _ in json.loads(rows.read_text(encoding="utf-8"))}) if rows.exists() else 0

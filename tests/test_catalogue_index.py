@@ -13,19 +13,7 @@ from indexer.catalogue.snapshot import folder_of, load_catalogue, read_records
 from indexer.embedder import model_id_for
 from tests.catalogue_helpers import records, tam_tru, write_catalogue
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
-
-
-class Factory:
-    def __init__(self):
-        self.made: list[FakeEmbedder] = []
-
-    def __call__(self, name):
-        self.made.append(FakeEmbedder(name))
-        return self.made[-1]
-
-    @property
-    def texts(self):
-        return [t for e in self.made for t in e.embedded]
+from tests.test_indexer import Factory
 
 
 @pytest.fixture

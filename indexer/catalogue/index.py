@@ -190,6 +190,12 @@ def _store_cache(knowledge_dir: Path, model_id: str, keys: list[str], known: dic
         pass
 
 
+def offered_in(build: Path) -> int:
+    """How many records a finished build offers (a build that changed nothing reports it without loading them)."""
+    rows = build / FOLDER / _ROWS
+    return len({code for code, _ in json.loads(rows.read_text(encoding="utf-8"))}) if rows.exists() else 0
+
+
 @dataclass
 class CatalogueIndex:
     """What the answerer searches: records offered to citizens, their vectors and their BM25 index."""
