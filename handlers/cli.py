@@ -10,7 +10,7 @@ from functools import partial
 from bot.answerer import Answer
 from bot.conversation import Incoming
 from bot.render import answer_text, entry_text, plain_turn, search_keywords
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.wording import WORDING_FILE
 from handlers.app import ChannelError, building_embedder, open_answerer, open_services, shared_embedder
 from indexer.build import build_index
@@ -283,7 +283,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        _err(str(exc))
+        return 2
     try:
         return args.func(args, settings)
     except KnowledgeError as exc:

@@ -27,7 +27,6 @@ from bot.settings import Settings
 from bot.wording import say
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
-FORMATS = ("text", "json")
 HIDDEN = "[bí mật]"
 _SECRETS = (
     re.compile(r"\d+:[A-Za-z0-9_-]{30,}"),   # a Telegram bot token, also inside …/bot<token>/sendMessage
@@ -98,17 +97,13 @@ def setup_logging(settings: Settings, stream: TextIO | None = None) -> logging.H
     handler = logging.StreamHandler(stream or sys.stderr)
     for f in (SecretFilter(), RedactingFilter(), RequestIdFilter()):
         handler.addFilter(f)
-    fmt = settings.log_format if settings.log_format in FORMATS else "text"
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     root = logging.getLogger()
     for old in root.handlers[:]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     logging.getLogger("httpx").setLevel(logging.WARNING)   # it logs request URLs, which carry the bot token
-    if fmt != settings.log_format:
-        logging.getLogger("dvcbot").warning("DVCBOT_LOG_FORMAT=%s is not one of %s: using text",
-                                            settings.log_format, ", ".join(FORMATS))
     return handler
 
 

@@ -133,15 +133,3 @@ async def test_an_unhandled_error_is_a_kind_500_with_its_request_id_in_the_log(l
     error = next(row for row in lines(logs) if row["level"] == "ERROR")
     assert error["request_id"] == r.headers["X-Request-ID"] and "OperationalError" in error["exc"]
     assert_clean(logs.getvalue())
-
-
-def test_unknown_format_falls_back_to_text_and_says_so():
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    try:
-        setup_logging(Settings(log_format="xml"), stream)
-    finally:
-        root.handlers[:], _ = saved
-        root.setLevel(saved[1])
-    assert "DVCBOT_LOG_FORMAT=xml is not one of text, json: using text" in stream.getvalue()

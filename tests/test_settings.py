@@ -1,0 +1,87 @@
+"""Settings are read and checked in one place; a bad value is one Vietnamese line, and the README's table is the code's."""
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, variable, variables
+from handlers.cli import main
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("DVCBOT_RATE_PER_MINUTE", "20/min", "số nguyên từ 0 trở lên"),
+    ("DVCBOT_PORT", "http", "số cổng từ 1 đến 65535"),
+    ("DVCBOT_PORT", "70000", "số cổng từ 1 đến 65535"),
+    ("DVCBOT_LOG_FORMAT", "xml", "text hoặc json"),
+    ("DVCBOT_LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+    ("DVCBOT_BEHIND_PROXY", "2", "1 (bật) hoặc 0 (tắt)"),
+    ("DVCBOT_RELOAD_SECONDS", "0", "lớn hơn 0"),
+    ("DVCBOT_PUBLIC_URL", "dvc.example.gov.vn", "http:// hoặc https://"),
+])
+def test_a_bad_value_stops_the_cli_with_one_vietnamese_line(monkeypatch, capsys, name, value, expected):
+    monkeypatch.setenv(name, value)
+    assert main(["show", "vneid-dang-ky-muc-2"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1, err
+    assert f"{name} = «{value}»" in err and expected in err and "Traceback" not in err
+
+
+def test_every_bad_variable_is_named_and_secrets_are_not_shown():
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DVCBOT_PORT": "80a", "DVCBOT_RETENTION_DAYS": "0", "DVCBOT_TELEGRAM_TOKEN": "123:abc"})
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2 and "DVCBOT_PORT" in lines[0] and "DVCBOT_RETENTION_DAYS" in lines[1]
+
+
+def test_values_are_read_as_people_write_them():
+    s = Settings.from_env({"DVCBOT_LOG_LEVEL": "debug", "DVCBOT_LOG_FORMAT": "JSON", "DVCBOT_BEHIND_PROXY": "yes",
+                           "DVCBOT_PORT": " 9000 ", "DVCBOT_DECISION_FILE": "", "DVCBOT_PROVINCE": "  "})
+    assert (s.log_level, s.log_format, s.behind_proxy, s.port) == ("DEBUG", "json", True, 9000)
+    assert s.decision_file is None and s.province == ""  # empty counts as unset
+
+
+def test_index_and_database_follow_the_data_folder_unless_set():
+    s = Settings.from_env({"DVCBOT_DATA_DIR": "/srv/dvc"})
+    assert (s.index_dir, s.database) == (Path("/srv/dvc/index"), Path("/srv/dvc/dvcbot.db"))
+    s = Settings.from_env({"DVCBOT_DATA_DIR": "/srv/dvc", "DVCBOT_INDEX_DIR": "/fast/index"})
+    assert (s.index_dir, s.database) == (Path("/fast/index"), Path("/srv/dvc/dvcbot.db"))
+    assert Settings(data_dir=Path("/d")).index_dir == Path("/d/index")
+
+
+def readme_table() -> dict[str, str]:
+    """Variable → the default column as written, from the README's settings table."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| `DVCBOT_")]
+    table = {}
+    for cells in rows:
+        names = re.findall(r"`(DVCBOT_[A-Z_]+)`", cells[0])
+        defaults = cells[1].split(" / ") if len(cells[1].split(" / ")) == len(names) else [cells[1]] * len(names)
+        table.update(zip(names, defaults))
+    return table
+
+
+def written(value: object) -> str:
+    """A default as the README writes it."""
+    if isinstance(value, bool):
+        return f"`{int(value)}`"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "(none)" if value in ("", None) else f"`{value}`".replace("`var/", "`$DVCBOT_DATA_DIR/")
+
+
+# unset, these fall back to something the README describes in words
+DESCRIBED = {"DVCBOT_DECISION_FILE": "`bot/decision.yaml`", "DVCBOT_SECRET": "random, kept in `$DVCBOT_DATA_DIR/secret.key`"}
+
+
+def test_the_readme_table_lists_every_setting_with_its_default():
+    table, defaults = readme_table(), Settings()
+    assert set(table) == {variable(n) for n in variables()}
+    for name in variables():
+        expected = DESCRIBED.get(variable(name), written(getattr(defaults, name)))
+        assert table[variable(name)] == expected, variable(name)
+
+
+def test_env_example_lists_every_setting():
+    example = (REPO / ".env.example").read_text(encoding="utf-8")
+    assert [n for n in variables() if f"{variable(n)}=" not in example] == []
