@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
+import socket
 import sys
 from functools import partial
 
@@ -19,6 +21,10 @@ from indexer.knowledge import KnowledgeError, load_knowledge
 from indexer.links import check_links, urls_in_text
 from indexer.store import IndexProblem
 from handlers import backup_commands, catalogue_commands
+
+
+class ServeError(Exception):
+    """`dvcbot serve` cannot start; the message says why in Vietnamese."""
 
 
 def _err(message: str) -> None:
@@ -180,6 +186,28 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before the index loads so that a taken port is said at once; the server
+    listens on it only when it is ready. Raises ServeError in Vietnamese."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise ServeError(f"Không dùng được địa chỉ DVCBOT_HOST={host} ({exc.strerror or exc}).") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(f"Cổng {port} trên {host} đang có chương trình khác dùng: hãy dừng chương trình đó, "
+                             f"hoặc chọn cổng khác bằng DVCBOT_PORT (ví dụ DVCBOT_PORT={port % 65535 + 1}).") from None
+        raise ServeError(f"Không mở được cổng {port} trên {host} ({exc.strerror}): kiểm tra DVCBOT_HOST và "
+                         f"DVCBOT_PORT.") from None
+    return sock
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
@@ -188,12 +216,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.logs import setup_logging
 
     setup_logging(settings)
+    sock = bind(settings.host, settings.port)
     services = open_services(settings)
     channels = channels_for(services)
     app = make_server(services, channels)
-    print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng). "
-          f"Kênh đang bật: {', '.join(c.name for c in channels)}.", flush=True)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+
+    def running(_: str) -> None:  # aiohttp calls it once the server listens
+        print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng). "
+              f"Kênh đang bật: {', '.join(c.name for c in channels)}.", flush=True)
+
+    web.run_app(app, sock=sock, print=running, access_log=None)
     remembered = shared_embedder(settings.embedding_model)
     logging.getLogger("handlers.app").info("Câu hỏi cần vectơ: %d, trong đó %d dùng lại vectơ đã nhớ",
                                            remembered.asked, remembered.reused)
@@ -294,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(exc))
     except IndexProblem as exc:
         _err(f"Lỗi chỉ mục: {exc}")
-    except ChannelError as exc:
+    except (ChannelError, ServeError) as exc:
         _err(str(exc))
     return 2
 

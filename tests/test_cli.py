@@ -3,6 +3,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from urllib.parse import quote
@@ -107,6 +108,17 @@ def test_check_command_passes_on_real_knowledge(env):
     r = dvcbot(env, "check")
     assert r.returncode == 0, r.stdout
     assert "Kiểm tra đạt." in r.stdout
+
+
+def test_serve_on_a_taken_port_names_it_and_dvcbot_port_in_one_line(env):
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        r = dvcbot({**env, "DVCBOT_HOST": "127.0.0.1", "DVCBOT_PORT": str(port)}, "serve")
+    assert r.returncode == 2
+    assert r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert f"Cổng {port} trên 127.0.0.1 đang có chương trình khác dùng" in r.stderr and "DVCBOT_PORT" in r.stderr
 
 
 @pytest.mark.slow
