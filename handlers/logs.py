@@ -104,6 +104,9 @@ def setup_logging(settings: Settings, stream: TextIO | None = None) -> logging.H
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     logging.getLogger("httpx").setLevel(logging.WARNING)   # it logs request URLs, which carry the bot token
+    import bm25s  # noqa: F401  (importing it sets its logger to DEBUG: "Building index from tokens" at every build)
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     return handler
 
 

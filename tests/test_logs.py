@@ -3,6 +3,7 @@ import io
 import json
 import logging
 
+import bm25s
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -133,3 +134,16 @@ async def test_an_unhandled_error_is_a_kind_500_with_its_request_id_in_the_log(l
     error = next(row for row in lines(logs) if row["level"] == "ERROR")
     assert error["request_id"] == r.headers["X-Request-ID"] and "OperationalError" in error["exc"]
     assert_clean(logs.getvalue())
+
+
+def test_building_an_index_logs_nothing_at_info():
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        setup_logging(Settings(), stream)
+        bm25s.BM25().index([["thủ", "tục"], ["căn", "cước"]], show_progress=False)
+    finally:
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])
+    assert stream.getvalue() == ""
