@@ -11,7 +11,8 @@ from functools import partial
 
 from bot.answerer import Answer
 from bot.conversation import Incoming
-from bot.render import answer_text, entry_text, plain_turn, search_keywords
+from bot.decision import Kind
+from bot.render import answer_replies, answer_text, entry_text, plain_turn, search_keywords
 from bot.settings import Settings, SettingsError
 from bot.wording import WORDING_FILE
 from handlers.app import ChannelError, building_embedder, open_answerer, open_services, shared_embedder
@@ -32,18 +33,22 @@ def _err(message: str) -> None:
 
 
 def answer_json(answer: Answer) -> dict:
+    """One `ask --json` line; `links` and `suggestions` are read off the replies `answer` prints, so they say
+    what the citizen is shown (at most 3 link buttons, the don't-know reply's portal search)."""
     entry = answer.entry
+    replies = answer_replies(answer)
+    offered = answer.options if answer.kind == Kind.CLARIFY.value else ()  # only "Ý bạn là…?" shows them
     return {
         "question": answer.question,
         "matched": answer.matched,
         "entry_id": entry.id if entry else None,
         "title": entry.title if entry else None,
         "score": answer.score,
-        "answer": answer_text(answer),
-        "links": [{"title": link.title, "url": link.url} for link in entry.links] if entry else [],
-        "suggestions": [e.title for e in answer.options],
+        "answer": plain_turn(replies),
+        "links": [{"title": b.title, "url": b.url} for reply in replies for b in reply.buttons if b.url],
+        "suggestions": [e.title for e in offered],
         "procedures": list(entry.procedures) if entry else [],
-        "options": [{"title": e.title, "entry_id": e.id, "procedures": list(e.procedures)} for e in answer.options],
+        "options": [{"title": e.title, "entry_id": e.id, "procedures": list(e.procedures)} for e in offered],
         "latency_ms": answer.latency_ms,
         "search_keywords": " ".join(search_keywords(answer.question)),  # as in the reply's portal search link
     }
