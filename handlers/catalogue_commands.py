@@ -98,7 +98,7 @@ def add_parser(sub) -> None:
                        description="Danh mục thủ tục của Cổng DVC quốc gia mà trợ lý tra cứu. Dữ liệu nằm ở "
                                    "knowledge/catalogue/ (do lệnh tạo, không sửa tay); hiệu chỉnh của cán bộ ghi vào "
                                    "knowledge/catalogue/overrides.yaml.")
-    cat = s.add_subparsers(dest="catalogue_command", required=True, help="việc cần làm")
+    cat = s.add_subparsers(dest="catalogue_command", required=True, metavar="VIỆC", help="việc cần làm")
     a = cat.add_parser("import", help="nhập danh mục từ tệp hoặc thư mục JSON/JSONL",
                        description="Đọc các tệp (hoặc thư mục) theo mọi dạng đã biết: danh sách thủ tục, bản ghi chi "
                                    "tiết, văn bản trang thủ tục, JSON của API Cổng; gộp theo mã thủ tục và ghi ảnh "

@@ -22,6 +22,7 @@ from indexer.knowledge import KnowledgeError, load_knowledge
 from indexer.links import check_links, urls_in_text
 from indexer.store import IndexProblem
 from handlers import backup_commands, catalogue_commands
+from handlers.vi_argparse import Parser
 
 
 class ServeError(Exception):
@@ -238,8 +239,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="dvcbot", description="Trợ lý DVC: hỗ trợ người dân dùng dịch vụ công trực tuyến.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = Parser(prog="dvcbot", description="Trợ lý DVC: hỗ trợ người dân dùng dịch vụ công trực tuyến.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH", help="một trong các lệnh dưới đây")
     s = sub.add_parser("index", help="tạo hoặc cập nhật chỉ mục từ thư mục kiến thức",
                        description="Đọc và kiểm tra mọi tệp trong thư mục kiến thức, nhúng các mục mới hoặc đã sửa, "
                                    "rồi thay chỉ mục cũ một cách an toàn.")
@@ -271,7 +272,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_show)
     s = sub.add_parser("admin", help="quản lý tài khoản cán bộ cho trang quản trị /admin",
                        description="Tạo tài khoản quản trị viên hoặc thành viên tổ hỗ trợ.")
-    admin = s.add_subparsers(dest="admin_command", required=True, help="việc cần làm")
+    admin = s.add_subparsers(dest="admin_command", required=True, metavar="VIỆC", help="việc cần làm")
     a = admin.add_parser("create-user", help="tạo tài khoản đăng nhập trang /admin",
                          description="Tạo tài khoản cán bộ. Mật khẩu được hỏi (không hiện trên màn hình), hoặc đọc "
                                      "một dòng từ đầu vào chuẩn khi có --password-stdin hay khi được chuyển qua ống.")

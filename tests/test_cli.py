@@ -104,6 +104,42 @@ def test_every_command_has_help_text():
         assert all(a.help for a in cmd._actions if a.dest != "help"), name
 
 
+ENGLISH = ("usage:", "positional arguments", "options:", "show this help message", "error:", "invalid", "expected",
+           "required", "unrecognized", "argument")
+
+
+def test_help_of_every_command_is_vietnamese():
+    def parsers(p):
+        yield p
+        for action in p._actions:
+            if isinstance(action.choices, dict):
+                for cmd in action.choices.values():
+                    yield from parsers(cmd)
+
+    for p in parsers(parser()):
+        text = p.format_help()
+        assert "Cách dùng: " in text and "hiện hướng dẫn này rồi thoát" in text, p.prog
+        assert not [w for w in ENGLISH if w in text], (p.prog, text)
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["askk"], "tham số LỆNH: không có lựa chọn 'askk' (chọn một trong 'index', 'ask'"),
+    ([], "thiếu tham số bắt buộc: LỆNH"),
+    (["admin"], "thiếu tham số bắt buộc: VIỆC"),
+    (["show"], "thiếu tham số bắt buộc: entry_id"),
+    (["show", "a", "b"], "không hiểu tham số: b"),
+    (["check", "--max-age-days", "x"], "tham số --max-age-days: 'x' không phải một số nguyên"),
+    (["check", "--max-age-days"], "tham số --max-age-days cần một giá trị"),
+    (["admin", "create-user", "lan", "--role", "boss"], "tham số --role: không có lựa chọn 'boss'"),
+])
+def test_command_line_mistakes_are_said_in_vietnamese(capsys, argv, said):
+    with pytest.raises(SystemExit) as stopped:
+        parser().parse_args(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "Cách dùng: dvcbot" in err and f": lỗi: {said}" in err, err
+    assert not [w for w in ENGLISH if w in err], err
+
+
 def test_check_command_passes_on_real_knowledge(env):
     r = dvcbot(env, "check")
     assert r.returncode == 0, r.stdout
