@@ -27,6 +27,7 @@ from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.sqlite_storage import SqliteStorage
 from bot.tickets import SameForEveryone
+from handlers.errors import vietnamese_errors
 from handlers.logs import request_context
 from handlers.security import security_headers
 from handlers.shutdown import ShutdownClock
@@ -183,7 +184,7 @@ async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
 
 def make_server(services: Services, channels: list[Channel] | None = None) -> web.Application:
     """One aiohttp app: every channel's routes, the knowledge watcher, and senders registered for delivery."""
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[request_context, security_headers])
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[request_context, security_headers, vietnamese_errors])
     app[SERVICES] = services
     services.shutdown.mount(app)
     for channel in channels if channels is not None else channels_for(services):

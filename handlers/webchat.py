@@ -81,6 +81,7 @@ class WebChat:
     def mount(self, app: web.Application) -> None:
         app.router.add_get("/", self.page)
         app.router.add_static("/static/", STATIC, name="static")
+        app.router.add_get("/favicon.ico", self.favicon)
         app.router.add_get("/healthz", self.healthz)
         app.router.add_post("/api/chat", self.chat)
         app.router.add_get("/api/chat/updates", self.updates)
@@ -124,3 +125,8 @@ class WebChat:
     @staticmethod
     async def page(_: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / "index.html")
+
+    @staticmethod
+    async def favicon(_: web.Request) -> web.FileResponse:
+        """Browsers ask for /favicon.ico on every page, the admin pages too: an SVG answers (image/svg+xml)."""
+        return web.FileResponse(STATIC / "favicon.svg", headers={"Cache-Control": "max-age=86400"})

@@ -116,3 +116,23 @@ async def test_a_body_over_the_server_limit_is_refused_before_it_is_read(app_par
         r = await client.post("/api/chat", data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
                               headers={"Content-Type": "application/json"})
     assert r.status == 413 and services.storage.db["messages"].count == 0
+
+
+async def test_aiohttps_own_error_pages_are_in_vietnamese(app_parts):
+    services, _ = app_parts
+    async with TestClient(TestServer(make_server(services, [WebChat(services)]), host="127.0.0.1")) as client:
+        r = await client.get("/khong-co")
+        text = await r.text()
+        assert r.status == 404 and "Không có trang này" in text and "Not Found" not in text
+        assert r.charset == "utf-8" and r.headers["X-Content-Type-Options"] == "nosniff"
+        r = await client.post("/healthz")
+        assert r.status == 405 and "không nhận kiểu yêu cầu" in await r.text() and r.headers["Allow"] == "GET,HEAD"
+        r = await client.post("/api/chat", json={"user": "u"})
+        assert r.status == 400 and "Not Found" not in await r.text()  # a route's own message is left alone
+
+
+async def test_the_favicon_is_served(app_parts):
+    services, _ = app_parts
+    async with TestClient(TestServer(make_server(services, [WebChat(services)]), host="127.0.0.1")) as client:
+        r = await client.get("/favicon.ico")
+        assert r.status == 200 and r.content_type == "image/svg+xml" and (await r.text()).startswith("<svg")
