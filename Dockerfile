@@ -17,7 +17,7 @@ RUN groupadd --system --gid 10001 dvcbot \
 WORKDIR /app
 
 # CPU-only torch first, so sentence-transformers does not pull GBs of CUDA packages.
-RUN pip install --index-url "$TORCH_INDEX_URL" "torch==$TORCH_VERSION"
+RUN pip install "torch==$TORCH_VERSION" --extra-index-url "$TORCH_INDEX_URL"
 COPY pyproject.toml README.md ./
 COPY bot bot
 COPY indexer indexer
