@@ -60,7 +60,7 @@ def ensure_index(settings: Settings) -> None:
     """Build the index on first use; bring it up to date when knowledge files changed."""
     manifest = read_manifest(settings.index_dir)
     if manifest is None:
-        _err(f"Chưa có chỉ mục: đang tạo lần đầu từ {settings.knowledge_dir} (mất khoảng một phút)…")
+        _err(f"Chưa có chỉ mục: đang tạo lần đầu từ {settings.knowledge_dir} (mất một đến hai phút)…")
     elif manifest.model_id != model_id_for(settings.embedding_model):
         return  # load_snapshot refuses it with a clear message
     elif manifest.fingerprint == knowledge_fingerprint(settings.knowledge_dir):
@@ -68,8 +68,7 @@ def ensure_index(settings: Settings) -> None:
     else:
         _err("Kiến thức đã thay đổi: đang cập nhật chỉ mục…")
     try:
-        build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, building_embedder,
-                    progress=sys.stderr.isatty())
+        build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, building_embedder)
     except KnowledgeError as exc:
         if manifest is None:
             raise

@@ -16,13 +16,13 @@ from typing import Callable
 
 import bm25s
 import numpy as np
-from tqdm import tqdm
 
 from indexer.catalogue.index import TRAVELLING as CATALOGUE_FILES, build_catalogue, offered_in
 from indexer.catalogue.snapshot import FOLDER as CATALOGUE_FOLDER
 from indexer.embedder import Embedder, model_id_for
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
 from indexer.outside import OUTSIDE_FILE, read_outside
+from indexer.progress import progress as progress_bar
 from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
 from indexer.vntext import folded_syllables, lexical_terms
 
@@ -116,7 +116,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, model_name: str,
     dimension = embedder.dimension if embedder else prev.manifest.dimension
     if embedder and embedder.model_id != model_id:
         raise ValueError(f"embedder reports model id {embedder.model_id}, expected {model_id}")
-    bar = tqdm(todo, desc="Nhúng mục kiến thức", unit="mục", disable=not progress or not todo)
+    bar = progress_bar(todo, desc="Nhúng mục kiến thức", unit="mục", shown=progress and bool(todo))
     for entry in bar:
         texts = dense_texts(entry)
         q_idx = [i for i, t in enumerate(texts) if t[2]]

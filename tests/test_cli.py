@@ -36,6 +36,7 @@ def test_first_ask_builds_index_and_says_so(env):
     r = dvcbot(env, "ask", "--json", "dk vneid muc 2 o dau")
     assert r.returncode == 0, r.stderr
     assert "Chưa có chỉ mục" in r.stderr
+    assert re.search(r"^Nhúng mục kiến thức: 100%.* (\d+)/\1 ", r.stderr, re.M), r.stderr  # progress, off a terminal
     row = json.loads(r.stdout)
     assert set(row) == FIELDS
     assert row["matched"] is True and row["entry_id"] == "vneid-dang-ky-muc-2"

@@ -21,12 +21,12 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import yaml
-from tqdm import tqdm
 
 from indexer.catalogue.model import Procedure
 from indexer.catalogue.snapshot import FOLDER, MANIFEST, OVERRIDES, RECORDS, Catalogue, load_catalogue
 from indexer.embedder import Embedder
 from indexer.knowledge import KnowledgeError, Problem
+from indexer.progress import progress as progress_bar
 from indexer.vntext import canonical, fold, folded_syllables, lexical_terms
 
 PHRASES = "cach-goi.yaml"
@@ -148,7 +148,7 @@ def build_catalogue(knowledge_dir: Path, build: Path, previous: Path | None, emb
     todo = [i for i, k in enumerate(keys) if k not in known]
     if todo:
         embedder: Embedder = embedder_factory()
-        bar = tqdm(total=len(todo), desc="Nhúng thủ tục trong danh mục", unit="câu", disable=not progress)
+        bar = progress_bar(total=len(todo), desc="Nhúng thủ tục trong danh mục", unit="câu", shown=progress)
         for role in (True, False):
             ids = [i for i in todo if texts[i][3] is role]
             for start in range(0, len(ids), _BATCH):
