@@ -94,9 +94,9 @@ class Settings:
     @classmethod
     def _in_data_dir(cls, value: Any, info: ValidationInfo) -> Any:
         """Unset, the index and the database live in the data folder, wherever that is."""
-        if value is not None:
+        if value is not None or "data_dir" not in info.data:  # set, or the data folder itself was refused
             return value
-        return Path(info.data.get("data_dir", "var")) / ("index" if info.field_name == "index_dir" else "dvcbot.db")
+        return info.data["data_dir"] / ("index" if info.field_name == "index_dir" else "dvcbot.db")
 
     @property
     def telegram_on(self) -> bool:

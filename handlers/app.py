@@ -183,7 +183,8 @@ async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
 
 def make_server(services: Services, channels: list[Channel] | None = None) -> web.Application:
     """One aiohttp app: every channel's routes, the knowledge watcher, and senders registered for delivery."""
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[request_context, security_headers, vietnamese_errors])
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES,
+                          middlewares=[request_context, security_headers, vietnamese_errors])
     app[SERVICES] = services
     services.shutdown.mount(app)
     for channel in channels if channels is not None else channels_for(services):

@@ -1,4 +1,4 @@
-"""Settings are read and checked in one place; a bad value is one Vietnamese line, and the README's table is the code's."""
+"""Settings are read and checked in one place; a bad value is one Vietnamese line; the README's table is the code's."""
 import re
 from pathlib import Path
 
@@ -71,7 +71,8 @@ def written(value: object) -> str:
 
 
 # unset, these fall back to something the README describes in words
-DESCRIBED = {"DVCBOT_DECISION_FILE": "`bot/decision.yaml`", "DVCBOT_SECRET": "random, kept in `$DVCBOT_DATA_DIR/secret.key`"}
+DESCRIBED = {"DVCBOT_DECISION_FILE": "`bot/decision.yaml`",
+             "DVCBOT_SECRET": "random, kept in `$DVCBOT_DATA_DIR/secret.key`"}
 
 
 def test_the_readme_table_lists_every_setting_with_its_default():
