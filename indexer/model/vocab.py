@@ -18,6 +18,17 @@ from indexer.vntext import fold
 META = "\u2581"
 
 
+_VIETNAMESE = frozenset("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
+
+
+def _vietnamese_word(piece: str) -> bool:
+    """A piece of Latin letters with at least one Vietnamese letter: any Vietnamese word with its marks reads
+    as the stock model reads it, even one the pruning corpus never used (8,600 pieces, 1.9 MB)."""
+    text = piece.lstrip(META).lower()
+    return bool(text) and all(c.isascii() and c.isalpha() or c in _VIETNAMESE for c in text) and \
+        any(c in _VIETNAMESE for c in text)
+
+
 def _script_char(piece: str) -> bool:
     """One character (with or without the space mark) of Latin or Vietnamese script, a digit or punctuation."""
     text = piece[1:] if piece.startswith(META) and len(piece) > 1 else piece
@@ -30,7 +41,7 @@ def _script_char(piece: str) -> bool:
 
 def keep_for(tok: PieceTokenizer, model: ModelFile, corpus: list[str], margin: int) -> set[int]:
     """Ids of the pieces `corpus` uses (as query and passage, with and without diacritics), the `margin`
-    highest-scoring ASCII pieces and every single script character."""
+    highest-scoring ASCII pieces, every piece of a Vietnamese word and every single script character."""
     keep: set[int] = set()
     texts = list(dict.fromkeys(corpus + [fold(t) for t in corpus]))
     for is_query in (True, False):
@@ -39,7 +50,7 @@ def keep_for(tok: PieceTokenizer, model: ModelFile, corpus: list[str], margin: i
     pieces = [p.decode("utf-8", "replace") for p in model.pieces]
     ascii_ids = [i for i, p in enumerate(pieces) if p.replace(META, " ").isascii()]
     keep.update(sorted(ascii_ids, key=lambda i: -model.scores[i])[:margin])
-    keep.update(i for i, p in enumerate(pieces) if _script_char(p))
+    keep.update(i for i, p in enumerate(pieces) if _script_char(p) or _vietnamese_word(p))
     return keep
 
 

