@@ -10,7 +10,8 @@ from bot.decision import Kind
 from handlers.cli import answer_json
 from indexer.catalogue.index import cache_file, dense_texts, offered, read_phrases, _key
 from indexer.catalogue.snapshot import folder_of, load_catalogue, read_records
-from indexer.embedder import BUNDLED_ID
+from bot.settings import Settings
+from indexer.embedder import model_id_for
 
 REPO = Path(__file__).resolve().parents[1]
 KNOWLEDGE = REPO / "knowledge"
@@ -27,11 +28,12 @@ def test_the_snapshot_holds_the_listing_and_details():
 
 def test_the_shipped_vectors_cover_every_offered_record():
     """A fresh clone's first start embeds the curated entries only, not ~11,000 catalogue texts."""
+    model_id = model_id_for(Settings().embedding_model)
     catalogue = load_catalogue(folder_of(KNOWLEDGE))
     phrases = read_phrases(folder_of(KNOWLEDGE))
-    with __import__("numpy").load(cache_file(KNOWLEDGE, BUNDLED_ID)) as data:
+    with __import__("numpy").load(cache_file(KNOWLEDGE, model_id)) as data:
         shipped = set(data["keys"].tolist())
-    needed = {_key(BUNDLED_ID, kind, text, q) for p in catalogue.procedures.values() if offered(p)
+    needed = {_key(model_id, kind, text, q) for p in catalogue.procedures.values() if offered(p)
               for kind, text, q in dense_texts(p, phrases)}
     assert needed <= shipped, f"{len(needed - shipped)} texts have no shipped vector: run 'dvcbot index'"
 
