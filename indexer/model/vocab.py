@@ -1,8 +1,8 @@
 """The pieces a pruned model file keeps, and the knowledge text a shipped file would read differently.
 
 The stock file has 250,002 pieces for a hundred languages; our text uses a few thousand. A file pruned to
-those (plus a margin of common ASCII pieces and every single character of Latin and Vietnamese script) is a
-fifth of the size. Text outside the pruning corpus still tokenises, only into smaller pieces; when staff add
+those (plus a margin of common ASCII pieces, every piece of a Vietnamese word and every single character of
+Latin and Vietnamese script) is a quarter of the size. Text outside the pruning corpus still tokenises, only into smaller pieces; when staff add
 knowledge whose words need pieces the shipped file lacks, `dvcbot check` says so and the tuning is re-run.
 """
 from __future__ import annotations
@@ -16,8 +16,6 @@ from indexer.model.tokenizer import PieceTokenizer
 from indexer.vntext import fold
 
 META = "\u2581"
-
-
 _VIETNAMESE = frozenset("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
 
 
