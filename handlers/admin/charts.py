@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.reports import TARGETS, Satisfaction
+from handlers.admin.numbers import vn_number
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 36
@@ -48,7 +49,7 @@ def satisfaction_chart(by_week: dict[str, Satisfaction]) -> LineChart:
         return TOP + inner_h * (100 - value) / (100 - low)
 
     step = inner_w / max(len(weeks) - 1, 1)
-    points = tuple(Point(LEFT + (i * step if len(weeks) > 1 else inner_w / 2), y(v), w, f"{v:g} %")
+    points = tuple(Point(LEFT + (i * step if len(weeks) > 1 else inner_w / 2), y(v), w, f"{vn_number(v)} %")
                    for i, (w, v) in enumerate(weeks))
     guides = tuple(Guide(y(v), f"{v} %") for v in (low, *TARGETS, 100))
     return LineChart(WIDTH, HEIGHT, points, guides, LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM)
@@ -78,7 +79,7 @@ _BAR, _GAP, _LABEL_W = 20, 8, 200
 def bar_chart(items: dict[str, float], unit: str = "", percent: bool = False) -> BarChart:
     inner = WIDTH - _LABEL_W - 70
     top = max(items.values(), default=0) if not percent else 100
-    bars = tuple(Bar(i * (_BAR + _GAP) + 4, inner * v / top if top else 0, k, f"{v:g}{unit}")
+    bars = tuple(Bar(i * (_BAR + _GAP) + 4, inner * v / top if top else 0, k, f"{vn_number(v)}{unit}")
                  for i, (k, v) in enumerate(items.items()))
     anchors = ("end", "start")  # 90 % and 95 % are close: labels go either side so they never overlap
     targets = tuple((_LABEL_W + inner * t / 100, f"{t} %", a) for t, a in zip(TARGETS, anchors)) if percent else ()

@@ -17,6 +17,7 @@ from bot.desk_storage import StaffSession, StaffUser
 from bot.lifecycle import Role
 from bot.reports import VN_TIME
 from bot.wording import say
+from handlers.admin.numbers import vn_number, week_label
 
 TEMPLATES = Path(__file__).with_name("templates")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -73,6 +74,8 @@ def make_templates() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["vntime"] = vn_time
+    env.filters["so"] = vn_number
+    env.filters["tuan"] = week_label
     env.globals["label"] = label
     return env
 
