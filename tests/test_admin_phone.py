@@ -73,6 +73,8 @@ def on_the_phone(base: str, profile: str) -> dict:
         driver.get(base + "/admin/reports")
         wait.until(ec.presence_of_element_located((By.TAG_NAME, "main")))
         page_width("reports")
+        seen["narrowest_header"] = driver.execute_script(
+            "return Math.min(...[...document.querySelectorAll('table.report th')].map(th => th.offsetWidth))")
         return seen
     finally:
         driver.quit()
@@ -103,6 +105,7 @@ async def test_a_volunteer_opens_a_ticket_from_the_queue_and_answers_it_on_a_pho
     assert x >= 0 and x + width <= WIDTH                 # the way into a ticket is on screen
     x, width = seen["send"]
     assert x >= 0 and x + width <= WIDTH and width > WIDTH / 2   # a big "send" button, inside the screen
+    assert seen["narrowest_header"] >= 100               # report headers readable, not one word per line
     assert seen["close_visible"] is False                # closing is folded away, apart from "send"
     assert seen["phone_shown"]                           # she took the ticket: the call-back number is hers
     assert "Đã gửi câu trả lời" in seen["after"] and seen["form_left"] == 0
