@@ -181,10 +181,11 @@ class Answerer:
     def follow_up(self, focus_id: str, question: str, answer: "Answer") -> "Answer":
         """"thế lệ phí bao nhiêu?" after a procedure's answer asks about that procedure: a short question that names
         one part of a procedure (fee, time, documents…) is answered from the entry in focus, that part first; a
-        longer one only when nothing else answers it."""
+        longer one only when nothing else answers it: options offered for it are its own subject, which a citizen
+        changing subject mid-chat ("trợ cấp người cao tuổi nộp ở đâu" after the khai sinh card) must get."""
         aspect = asked_aspect(question)
         short = len(syllables(question)) <= _FOLLOW_UP_WORDS
-        if aspect is None or (answer.matched and not short):
+        if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value):
             return answer
         entry = self.entry(focus_id, question)
         if entry is None or not entry.procedures:

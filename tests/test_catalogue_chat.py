@@ -49,6 +49,15 @@ async def test_a_follow_up_is_answered_from_the_procedure_in_focus(chat):
     assert first_fact(chat.text()).startswith("⏱️") and "3 ngày làm việc" in first_fact(chat.text()).lower()
 
 
+async def test_a_longer_question_on_another_subject_keeps_its_own_options(chat):
+    """Citizens change subject mid-chat: options offered for the new question are not replaced by the card
+    of the procedure in focus because the question also asks "giấy tờ gì"."""
+    await chat("đăng ký tạm trú ở đâu")
+    await chat("thủ tục đăng ký khai sinh cho cháu nội mới sinh thì cần giấy tờ gì vậy ạ")
+    titles = [b.title for r in chat.last for b in r.buttons if b.payload]
+    assert "Thủ tục đăng ký khai sinh" in titles and "Đăng ký tạm trú" not in chat.text()
+
+
 def first_fact(text: str) -> str:
     return next(line for line in text.splitlines() if line.startswith(("💰", "🏛️", "💻", "⏱️", "📄")))
 
