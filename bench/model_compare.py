@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import labelled  # noqa: E402
 from catalogue_bench import load as load_catalogue_set  # noqa: E402
+from tuning_data import best_per_target  # noqa: E402
 
 from bot.settings import Settings  # noqa: E402
 from handlers.app import open_answerer  # noqa: E402
@@ -36,12 +37,8 @@ SETS = {"calibration": ("calibration.jsonl", None), "citizen-tune": ("citizen_se
 
 
 def ranked(queries: np.ndarray, vectors: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-    """Targets by their best vector, best first, for each question."""
-    best = np.full((len(queries), n), -2.0, dtype=np.float32)
-    sims = queries @ vectors.T
-    for j in range(n):
-        best[:, j] = sims[:, owner == j].max(axis=1)
-    return np.argsort(-best, axis=1)[:, :3]
+    """The first three targets for each question."""
+    return np.argsort(-best_per_target(queries @ vectors.T, owner, n), axis=1)[:, :3]
 
 
 def main() -> int:

@@ -34,7 +34,7 @@ from tqdm import tqdm
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from tuning_data import TuningSet, build_tuning_set  # noqa: E402
+from tuning_data import TuningSet, best_per_target, build_tuning_set  # noqa: E402
 
 from bot.settings import Settings  # noqa: E402
 from handlers.app import open_answerer  # noqa: E402
@@ -84,12 +84,7 @@ class Ranker:
         self.vectors = embed_texts(bert, tok, [text for _, text in rows], label)
 
     def scores(self, queries: np.ndarray) -> np.ndarray:
-        best = np.full((len(queries), len(self.targets)), -2.0, dtype=np.float32)
-        sims = queries @ self.vectors.T
-        for j in range(len(self.targets)):
-            cols = self.owner == j
-            best[:, j] = sims[:, cols].max(axis=1)
-        return best
+        return best_per_target(queries @ self.vectors.T, self.owner, len(self.targets))
 
 
 def hard_negatives(bert, tok: Tokenizer, data: TuningSet, rng: random.Random, quick: bool) -> dict[int, str]:

@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 import labelled
 from catalogue_bench import load as load_catalogue_set
 
@@ -23,7 +25,7 @@ from indexer.build import dense_texts as entry_texts
 from indexer.catalogue.index import dense_texts as procedure_texts
 from indexer.catalogue.index import offered, read_phrases
 from indexer.catalogue.snapshot import folder_of, load_catalogue
-from indexer.knowledge import load_knowledge
+from indexer.knowledge import KnowledgeEntry, load_knowledge
 from indexer.vntext import fold
 
 HERE = Path(__file__).parent
@@ -55,8 +57,7 @@ class TuningSet:
         return texts + [p.anchor for p in self.pairs]
 
 
-def _documents(knowledge: Path) -> tuple[dict[str, list[Text]], dict[str, Text]]:
-    entries, _ = load_knowledge(knowledge)
+def _documents(knowledge: Path, entries: list[KnowledgeEntry]) -> tuple[dict[str, list[Text]], dict[str, Text]]:
     docs: dict[str, list[Text]] = {}
     positive: dict[str, Text] = {}
     for e in entries:
@@ -74,12 +75,20 @@ def _documents(knowledge: Path) -> tuple[dict[str, list[Text]], dict[str, Text]]
     return docs, positive
 
 
+def best_per_target(sims: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """questions × rows cosines → questions × targets, each target scored by its best row, as the retrievers do."""
+    best = np.full((len(sims), n), -2.0, dtype=np.float32)
+    for j in range(n):
+        best[:, j] = sims[:, owner == j].max(axis=1)
+    return best
+
+
 def build_tuning_set(answerer: Answerer, knowledge: Path, seed: int = 0, catalogue_names: int = CATALOGUE_NAMES,
                      limit: int | None = None) -> TuningSet:
     """All tuning pairs; `limit` keeps a small seeded sample of each kind (for a quick end-to-end test)."""
     rng = random.Random(seed)
-    docs, positive = _documents(knowledge)
     entries, _ = load_knowledge(knowledge)
+    docs, positive = _documents(knowledge, entries)
     pairs: list[Pair] = []
 
     def add(question: str, target: str, accepted: frozenset[str], origin: str, carved: bool, catalogue: bool) -> None:

@@ -21,7 +21,6 @@ from indexer.check import check_knowledge
 from indexer.knowledge import KnowledgeError, load_knowledge
 from indexer.links import check_links, urls_in_text
 from indexer.model.files import SHIPPED_FILE, TUNED, stock_file
-from indexer.model.vocab import knowledge_texts, missing_pieces
 from indexer.store import IndexProblem
 from handlers import backup_commands, catalogue_commands
 from handlers.vi_argparse import Parser
@@ -119,6 +118,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     for collision in report.collisions:
         print(f"CẢNH BÁO {collision}")
     if catalog and settings.embedding_model == TUNED:
+        from indexer.model.vocab import knowledge_texts, missing_pieces  # the tokenizers library: not for every command
+
         gaps = missing_pieces(knowledge_texts(settings.knowledge_dir), SHIPPED_FILE, stock_file())
         if gaps:
             sample = ", ".join(f"«{piece.replace(chr(0x2581), ' ').strip()}»" for piece, _ in gaps.most_common(8))
