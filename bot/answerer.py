@@ -18,7 +18,9 @@ from bot.fusion import fuse
 from bot.intent import IntentCues
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
 from bot.procedure_card import asked_aspect, facts_block, procedure_entry
-from bot.procedure_search import ProcedureDecision, ProcedureDecisionConfig, ProcedureSearch
+from bot.places import provinces_named
+from bot.procedure_search import (ProcedureDecision, ProcedureDecisionConfig, ProcedureSearch, ScoredProcedure,
+                                  cost_not_loss)
 from bot.query_adapter import QueryAdapter
 from bot.retrieval import DenseRetriever, Hit, LexicalRetriever
 from bot.uncovered import UncoveredSubjects, entry_text_words
@@ -201,13 +203,23 @@ class Answerer:
         return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] and self.lexical.entries_using(t) <= _RARE
                    for t in named)
 
-    def procedure_answer(self, question: str, query: NormalizedQuery) -> tuple[ProcedureDecision, NormalizedQuery]:
-        """The catalogue tier's decision, and the question as read with a normaliser that knows the catalogue's
-        words."""
+    def procedure_ranking(self, question: str, query: NormalizedQuery | None = None
+                          ) -> tuple[list[ScoredProcedure], NormalizedQuery]:
+        """The catalogue tier's candidates, and the question as read with a normaliser that knows the catalogue's
+        words (calibration ranks through here too, so it fits what citizens get)."""
         assert self.procedures and self.procedure_normalizer
-        wider = self.procedure_normalizer.normalize(question)
-        wider = wider if wider.terms else query
-        return self.procedures.decide(self.procedures.rank(wider)), wider
+        asked = cost_not_loss(question)
+        plain_reading = self.normalizer.normalize(asked)
+        wider = self.procedure_normalizer.normalize(asked)
+        if not wider.terms:
+            return self.procedures.rank(plain_reading, provinces_named(question)), plain_reading
+        return self.procedures.rank(wider, provinces_named(question), also=plain_reading.text), wider
+
+    def procedure_answer(self, question: str, query: NormalizedQuery) -> tuple[ProcedureDecision, NormalizedQuery]:
+        """The catalogue tier's decision, and the question as it read it."""
+        assert self.procedures
+        ranked, wider = self.procedure_ranking(question, query)
+        return self.procedures.decide(ranked), wider
 
     def _by_procedure(self, code: str, question: str) -> KnowledgeEntry:
         declared = self._declared.get(code)
@@ -295,7 +307,9 @@ class Answerer:
                     chosen, wider = self.procedure_answer(question, query)
                     # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố
                     # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
-                    other = (chosen.kind == Kind.ANSWER and chosen.code not in declared) or (
+                    # (an entry list the curated tier asks about is not overruled: its entries are not procedures)
+                    other = (chosen.kind == Kind.ANSWER and chosen.code not in declared
+                             and decision.kind != Kind.CLARIFY) or (
                         declared and chosen.kind == Kind.CLARIFY and
                         self._silent_on(decision.entry_id, wider.terms, chosen.options[0]))
                     if declared and not other:

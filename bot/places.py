@@ -117,3 +117,24 @@ def read_place(text: str, team_communes: dict[str, list[str]] | None = None) -> 
     if province is None or len(rest) > (1 if found else 0):
         return None
     return TypedPlace(province, d.names.get(province, province), commune, said_as)
+
+
+_WHERE = frozenset({"o", "tai", "tinh", "tp", "thanh", "pho", "ve", "que", "dia", "ban"})
+
+
+def provinces_named(text: str) -> frozenset[str]:
+    """Province codes a question of any length names ("Ở Đà Nẵng muốn tách thửa…", "o bac ninh ho tro…").
+    A one-word name (Huế) counts only after "ở/tại/tỉnh/tp", where it cannot be another word."""
+    words = _key(text).split()
+    keys = divisions().provinces
+    found: set[str] = set()
+    i = 0
+    while i < len(words):
+        hit = next(((" ".join(words[i:j]), j) for j in range(min(len(words), i + 5), i, -1)
+                    if " ".join(words[i:j]) in keys), None)
+        if hit and (hit[1] - i > 1 or len(hit[0]) > 4 or (i and words[i - 1] in _WHERE)):
+            found.add(keys[hit[0]][0])
+            i = hit[1]
+        else:
+            i += 1
+    return frozenset(found)

@@ -23,16 +23,31 @@ from bot.normalize import NormalizedQuery
 from indexer.catalogue.index import CatalogueIndex, everyday_words, procedure_terms
 from indexer.catalogue.model import Procedure
 from indexer.embedder import Embedder
-from indexer.vntext import fold, folded_syllables, lexical_terms
+from indexer.vntext import fold, folded_syllables, lexical_terms, syllables
 
 DEFAULT_FILE = Path(__file__).with_name("procedure_decision.yaml")
 _POOL = 40
 # What the learned ranking weighs for each candidate (bench/catalogue_calibrate.py fits the weights).
 RANK_FEATURES = ("dense_name", "dense_situation", "dense_gap", "lexical", "coverage", "name_share", "name_length",
                  "citizen", "business_only", "level_xa", "level_tinh", "level_bo", "detailed", "online",
-                 "dense_rank", "lexical_rank", "case_match", "case_clash")
+                 "dense_rank", "lexical_rank", "case_match", "case_clash", "province_named")
 # Words that make a question about a business or an organisation rather than a private person.
 _BUSINESS = {"cong_ty", "doanh_nghiep", "hop_tac", "tnhh", "co_phan", "to_chuc", "co_so", "chi_nhanh", "van_phong"}
+
+
+# "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
+# "cấp lại…"). The word after "mất" tells them apart.
+_COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh bnhieu it cong ngay tuan thang gio "
+                        "phut mat".split())
+
+
+def cost_not_loss(question: str) -> str:
+    """The question without a "mất" that speaks of time or money."""
+    words = question.split()
+    keep = [w for i, w in enumerate(words)
+            if not (fold(w).strip(".,?!:;") == "mat" and i + 1 < len(words)
+                    and (fold(words[i + 1]).strip(".,?!:;") in _COST_AFTER or words[i + 1][:1].isdigit()))]
+    return " ".join(keep)
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ class ProcedureDecisionConfig:
     sibling_margin: float = 0.12   # candidates within this fused distance of the top one are too close to call
     option_margin: float = 0.0     # when asking back, also offer candidates within this fused distance of the top one
     max_options: int = 4
+    everyday_margin: float = 1.0   # only offered when an everyday question is this much nearer than the top name
     w_fused: float = 0.0        # confidence weight of the ranking score itself
     # a learned ranking: weights of RANK_FEATURES and a bias, fitted on tuning questions; empty: the hand fusion above
     rank_weights: list = field(default_factory=list)
@@ -80,6 +96,7 @@ class ScoredProcedure:
     margin: float
     name: float        # share of the procedure's name the question says
     features: tuple[float, ...] = ()   # RANK_FEATURES, kept for calibration
+    everyday: float = -1.0   # how much nearer the question is to an everyday question than to this name
 
 
 @dataclass(frozen=True)
@@ -100,10 +117,12 @@ class ProcedureSearch:
         self._embedder = embedder
         self._codes = index.codes
         self._position = {c: i for i, c in enumerate(self._codes)}
-        self._rows = np.array([self._position[c] for c in index.row_codes], dtype=np.int64)
+        self._rows = np.array([self._position.get(c, -1) for c in index.row_codes], dtype=np.int64)
         self._name_rows = np.array([kind == "name" for kind in index.row_kinds], dtype=bool)
+        self._situation_rows = np.array([kind == "situation" for kind in index.row_kinds], dtype=bool)
+        self._everyday_rows = np.array([kind == "everyday" for kind in index.row_kinds], dtype=bool)
         self._cases = index.discriminators
-        self._case_of = [frozenset(k for k in self._cases if f" {k} " in f" {' '.join(folded_syllables(self.procedures[c].name))} ")
+        self._case_of = [frozenset(k for k in self._cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
                          for c in self._codes]
         self._vectors = index.vectors
         self._bm25 = index.lexical
@@ -118,6 +137,8 @@ class ProcedureSearch:
         self._unknown = math.log(1 + (n + 0.5) / 0.5)
         local = [self.procedures[c].kind != "province" or self.procedures[c].province == province for c in self._codes]
         self._allowed = np.array(local, dtype=bool)
+        self._province_of = np.array([self.procedures[c].province if self.procedures[c].kind == "province" else ""
+                                      for c in self._codes])
         citizen = [("cong-dan" in self.procedures[c].audience) or not self.procedures[c].audience for c in self._codes]
         self._citizen = np.array(citizen, dtype=bool)
         self.texts = [t for c in self._codes for t in (self.procedures[c].name,
@@ -147,23 +168,37 @@ class ProcedureSearch:
         by_name = np.full(len(self._codes), -1.0, dtype=np.float32)
         by_situation = np.full(len(self._codes), -1.0, dtype=np.float32)
         np.maximum.at(by_name, self._rows[self._name_rows], cosines[self._name_rows])
-        np.maximum.at(by_situation, self._rows[~self._name_rows], cosines[~self._name_rows])
+        np.maximum.at(by_situation, self._rows[self._situation_rows], cosines[self._situation_rows])
         return by_name, by_situation
 
-    def rank(self, query: NormalizedQuery) -> list[ScoredProcedure]:
+    def rank(self, query: NormalizedQuery, provinces: frozenset[str] = frozenset(), also: str = ""
+             ) -> list[ScoredProcedure]:
+        """Candidates best first. `provinces`: provinces the question names, whose own procedures are offered too
+        ("ở Đà Nẵng muốn tách thửa…" asked of another province's assistant). `also`: another reading of the
+        question; the dense match is to both readings, so neither reading's guessed diacritics ("thuoc tri dau dau"
+        as "thuộc trí đấu đầu") decides alone."""
         if not query.terms or not len(self._codes):
             return []
         cfg = self.config
-        vec = self._embedder.embed_queries([query.text]).astype(np.float32)[0]
+        named = np.isin(self._province_of, list(provinces)) if provinces else np.zeros(len(self._codes), bool)
+        allowed = self._allowed | named
+        readings = list(dict.fromkeys(filter(None, (query.text, also))))
+        vecs = self._embedder.embed_queries(readings).astype(np.float32)
+        vec = vecs.mean(axis=0)
+        vec /= max(float(np.linalg.norm(vec)), 1e-9)
         by_name, by_situation = self._dense(vec)
+        everyday = float((self._vectors[self._everyday_rows] @ vec).max()) if self._everyday_rows.any() else -1.0
         best = np.maximum(by_name, by_situation)
-        best[~self._allowed] = -1.0
+        best[~allowed] = -1.0
+        # confidence takes the reading that matches least: a guess of diacritics must not make it sure
+        surest = np.minimum.reduce([np.maximum(*self._dense(v)) for v in vecs]) if len(vecs) > 1 else best
+        surest_median = float(np.median(surest[self._allowed]))
         lexical = np.asarray(self._bm25.get_scores(lexical_terms(query.terms)), dtype=np.float32)
-        lexical[~self._allowed] = 0.0
+        lexical[~allowed] = 0.0
         median = float(np.median(best[self._allowed]))
         dense_order = np.argsort(-best)[:_POOL].tolist()
         lexical_order = [i for i in np.argsort(-lexical)[:_POOL].tolist() if lexical[i] > 0]
-        pool = [i for i in dict.fromkeys(dense_order + lexical_order) if self._allowed[i]]
+        pool = [i for i in dict.fromkeys(dense_order + lexical_order) if allowed[i]]
         if not pool:
             return []
         d, lx = best[pool], lexical[pool]
@@ -185,7 +220,7 @@ class ProcedureSearch:
                         float("xa" in p.levels), float("tinh" in p.levels), float("bo" in p.levels),
                         float(p.detailed), float(bool(p.online)),
                         1 / (1 + dense_rank.get(i, _POOL)), 1 / (1 + lexical_rank.get(i, _POOL)),
-                        float(bool(self._case_of[i] & cued)), float(len(self._case_of[i] - cued)))
+                        float(bool(self._case_of[i] & cued)), float(len(self._case_of[i] - cued)), float(named[i]))
             if cfg.rank_weights:
                 total = float(np.dot(cfg.rank_weights[:-1], features) + cfg.rank_weights[-1])
             else:
@@ -198,10 +233,11 @@ class ProcedureSearch:
         scored = []
         for k, (i, total, features) in enumerate(rows):
             margin = total - (rows[1][1] if k == 0 and len(rows) > 1 else rows[0][1])
-            cov, gap, name = features[4], features[2], features[5]
-            conf = cfg.confidence(float(best[i]), cov, gap, margin, name, total)
-            scored.append(ScoredProcedure(self._codes[i], total, conf, float(best[i]), cov, gap, margin, name,
-                                          features))
+            cov, name = features[4], features[5]
+            dense, gap = float(surest[i]), float(surest[i]) - surest_median
+            conf = cfg.confidence(dense, cov, gap, margin, name, total)
+            scored.append(ScoredProcedure(self._codes[i], total, conf, dense, cov, gap, margin, name, features,
+                                          everyday - float(by_name[i])))
         return scored
 
     def rescored(self, ranked: list[ScoredProcedure]) -> list[ScoredProcedure]:
@@ -228,7 +264,8 @@ class ProcedureSearch:
         if top.confidence < cfg.clarify_at:
             return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
         close = self.siblings(top.code, ranked)
-        if top.confidence >= cfg.answer_at and not close:
+        # as near to a question about everyday life ("thuoc tri ho") as to the name: asked, never answered outright
+        if top.confidence >= cfg.answer_at and not close and top.everyday < cfg.everyday_margin:
             return ProcedureDecision(Kind.ANSWER, top.code, top.confidence)
         near = [s.code for s in ranked[1:cfg.max_options] if top.fused - s.fused < cfg.option_margin]
         options = tuple(dict.fromkeys((top.code, *close, *near)))[:cfg.max_options]

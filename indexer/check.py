@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from indexer.catalogue.index import read_discriminators, read_phrases
+from indexer.catalogue.index import read_discriminators, read_everyday, read_phrases
 from indexer.catalogue.snapshot import check_catalogue, folder_of, load_catalogue
 from indexer.collisions import Collision, folding_collisions
 from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
@@ -88,6 +88,7 @@ def catalogue_problems(folder: Path, entries: list[KnowledgeEntry]) -> list[Prob
     try:
         read_phrases(folder_of(folder))
         read_discriminators(folder_of(folder))
+        read_everyday(folder_of(folder))
     except KnowledgeError as exc:
         problems += exc.problems
     catalogue = load_catalogue(folder_of(folder))

@@ -112,6 +112,9 @@ def test_province_specific_procedures_only_in_their_province(kb, tmp_path):
     assert "3.000100" not in {p for e in (elsewhere.entry, *elsewhere.options) if e for p in e.procedures}
     there = Answerer.load(snapshot, FakeEmbedder(), FAKE_DECISION, province="dak-lak").ask(question)
     assert there.entry is not None and there.entry.id == "tthc:3.000100"
+    # a citizen who names the province is offered its own procedure by another province's assistant too
+    named = Answerer.load(snapshot, FakeEmbedder(), FAKE_DECISION, province="ha-tinh").ask(f"o Dak Lak {question}")
+    assert "3.000100" in {p for e in (named.entry, *named.options) if e for p in e.procedures}
 
 
 def test_a_curated_entry_declaring_the_procedure_wins(kb, tmp_path):
@@ -148,3 +151,33 @@ def test_a_fee_stated_only_in_words_is_shown_in_its_words():
     fee = next(i for i, line in enumerate(lines) if line.startswith("💰"))
     assert lines[fee].rstrip().endswith(":") and lines[fee + 1] == "• Do Hội đồng nhân dân tỉnh quy định"
     assert not any("Thông tư 117/2026" in line for line in lines[:fee + 2])  # no amount, no note about amounts
+
+
+def test_a_question_about_everyday_life_gets_no_procedure_answer(kb, tmp_path):
+    """An everyday question listed by staff is embedded with the records; a question as near to it as to the top
+    procedure's name is at most asked about, never answered with the procedure."""
+    import dataclasses
+
+    everyday = folder_of(kb) / "khong-phai-thu-tuc.yaml"
+    everyday.write_text("sức khỏe:\n  - thủ tục đăng ký tạm trú thuốc ho\n", encoding="utf-8")
+    report = _build(kb, tmp_path / "index")
+    assert report.procedures == 5          # the everyday question is not counted as a procedure
+    answerer = fake_answerer(tmp_path / "index", FakeEmbedder())
+    search = answerer.procedures
+    ranked, _ = answerer.procedure_ranking("thủ tục đăng ký tạm trú thuốc ho")
+    assert ranked[0].everyday > 0          # the fake embedder puts the question on the everyday example itself
+    sure = dataclasses.replace(search.config, answer_at=0.0, clarify_at=0.0, sibling_margin=0.0)
+    search.config = dataclasses.replace(sure, everyday_margin=1.0)
+    assert search.decide(ranked).kind == Kind.ANSWER
+    search.config = dataclasses.replace(sure, everyday_margin=0.0)
+    assert search.decide(ranked).kind == Kind.CLARIFY
+
+
+def test_a_bad_everyday_list_is_reported_by_check(kb):
+    from indexer.catalogue.index import read_everyday
+    from indexer.knowledge import KnowledgeError
+
+    (folder_of(kb) / "khong-phai-thu-tuc.yaml").write_text("sức khỏe: uống thuốc gì\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as exc:
+        read_everyday(folder_of(kb))
+    assert "khong-phai-thu-tuc.yaml" in str(exc.value.problems[0])

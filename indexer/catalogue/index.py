@@ -27,25 +27,34 @@ from indexer.catalogue.snapshot import FOLDER, MANIFEST, OVERRIDES, RECORDS, Cat
 from indexer.embedder import Embedder
 from indexer.knowledge import KnowledgeError, Problem
 from indexer.progress import progress as progress_bar
-from indexer.vntext import canonical, fold, folded_syllables, lexical_terms
+from indexer.vntext import canonical, folded_syllables, lexical_terms, syllables
 
 PHRASES = "cach-goi.yaml"
 DISCRIMINATORS = "phan-biet.yaml"
+EVERYDAY = "khong-phai-thu-tuc.yaml"
 VECTOR_CACHE = "vectors"
-TRAVELLING = (RECORDS, MANIFEST, OVERRIDES, PHRASES, DISCRIMINATORS)  # knowledge files a build copies: one build, one version
+# knowledge files a build copies: one build, one version
+TRAVELLING = (RECORDS, MANIFEST, OVERRIDES, PHRASES, DISCRIMINATORS, EVERYDAY)
 _VECTORS, _KEYS, _ROWS, _LEXICAL = "vectors.npy", "keys.json", "rows.json", "lexical"
 _BATCH = 256
 
 
 def read_phrases(folder: Path) -> dict[str, tuple[str, ...]]:
-    """Official phrase (folded) → everyday phrases, from a catalogue folder. Raises KnowledgeError naming each bad
-    line."""
+    """Official phrase (lowercase syllables) → everyday phrases, from a catalogue folder. Raises KnowledgeError
+    naming each bad line."""
     return _word_lists(Path(folder) / PHRASES)
 
 
 def read_discriminators(folder: Path) -> dict[str, tuple[str, ...]]:
-    """A phrase that tells sibling procedures apart (folded) → the words a question uses for that case (folded)."""
+    """A phrase that tells sibling procedures apart (lowercase syllables) → the words a question uses for that
+    case (folded)."""
     return {k: tuple(" ".join(folded_syllables(w)) for w in v) for k, v in _word_lists(Path(folder) / DISCRIMINATORS).items()}
+
+
+def read_everyday(folder: Path) -> list[str]:
+    """Example questions about everyday life that no procedure answers (health, cooking, prices, chit-chat): a
+    question nearer one of them than to any procedure's name gets no procedure."""
+    return list(dict.fromkeys(q for qs in _word_lists(Path(folder) / EVERYDAY).values() for q in qs))
 
 
 def _word_lists(path: Path) -> dict[str, tuple[str, ...]]:
@@ -56,16 +65,17 @@ def _word_lists(path: Path) -> dict[str, tuple[str, ...]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise KnowledgeError([Problem(name, "(tệp)", f"YAML sai cú pháp: {getattr(exc, 'problem', exc)}")]) from exc
-    problems = [Problem(name, str(k), "cần một danh sách cách gọi thường ngày (mỗi cách một dòng '- ')")
+    problems = [Problem(name, str(k), "cần một danh sách (mỗi câu hoặc cách gọi một dòng '- ')")
                 for k, v in data.items() if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v)]
     if problems:
         raise KnowledgeError(problems)
-    return {" ".join(folded_syllables(k)): tuple(canonical(x) for x in v) for k, v in data.items()}
+    # keys keep their marks: folded, "đổi" would also match every "đối với" in the names
+    return {" ".join(syllables(k)): tuple(canonical(x) for x in v) for k, v in data.items()}
 
 
 def everyday_words(p: Procedure, phrases: dict[str, tuple[str, ...]]) -> list[str]:
     """What people call this procedure's subject, from the phrases its name contains."""
-    name = " " + " ".join(folded_syllables(p.name)) + " "
+    name = " " + " ".join(syllables(p.name)) + " "
     return [w for official, said in phrases.items() if f" {official} " in name for w in said]
 
 
@@ -143,6 +153,7 @@ def build_catalogue(knowledge_dir: Path, build: Path, previous: Path | None, emb
     phrases = read_phrases(source)
     records = [p for p in catalogue.procedures.values() if offered(p)]
     texts = [(p.code, *t) for p in records for t in dense_texts(p, phrases)]
+    texts += [("", "everyday", q, True) for q in read_everyday(source)]
     keys = [_key(model_id, kind, text, q) for _, kind, text, q in texts]
     known = _read_cache(cache_file(knowledge_dir, model_id)) | _read_build_vectors(previous)
     todo = [i for i, k in enumerate(keys) if k not in known]
@@ -193,7 +204,7 @@ def _store_cache(knowledge_dir: Path, model_id: str, keys: list[str], known: dic
 def offered_in(build: Path) -> int:
     """How many records a finished build offers (a build that changed nothing reports it without loading them)."""
     rows = build / FOLDER / _ROWS
-    return len({code for code, _ in json.loads(rows.read_text(encoding="utf-8"))}) if rows.exists() else 0
+    return len({code for code, _ in json.loads(rows.read_text(encoding="utf-8")) if code}) if rows.exists() else 0
 
 
 @dataclass
@@ -201,8 +212,8 @@ class CatalogueIndex:
     """What the answerer searches: records offered to citizens, their vectors and their BM25 index."""
     catalogue: Catalogue
     codes: list[str]              # offered records, in the lexical index's order
-    row_codes: list[str]          # the code of each vector
-    row_kinds: list[str]          # what each vector embeds: name | situation
+    row_codes: list[str]          # the code of each vector ("" for an everyday question)
+    row_kinds: list[str]          # what each vector embeds: name | situation | everyday
     vectors: np.ndarray           # float32, (rows, dimension)
     lexical: bm25s.BM25
     phrases: dict[str, tuple[str, ...]]
