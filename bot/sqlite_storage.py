@@ -123,7 +123,9 @@ class SqliteStorage(SqliteDeskTables):
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def migrate(self) -> list[str]:
-        """Apply migrations not yet applied; returns their names."""
+        """Apply migrations not yet applied; returns their names. Each runs in its own transaction with the
+        record of it (`with conn:` alone leaves DDL outside any transaction): one that fails half-way leaves
+        the database as it was, so the next start applies it again instead of failing on a half-made change."""
         with self._lock:
             table = self.db["_migrations"]
             if not table.exists():
@@ -132,7 +134,7 @@ class SqliteStorage(SqliteDeskTables):
             applied = []
             for name, fn in sorted(MIGRATIONS, key=lambda m: m[0]):
                 if name not in done:
-                    with self.db.conn:
+                    with self.db.atomic():
                         fn(self.db)
                         table.insert({"name": name, "applied_at": _now()})
                     applied.append(name)

@@ -274,3 +274,38 @@ def test_writes_in_a_transaction_commit_together_or_not_at_all(store, tmp_path):
             store.add_message("u2", "web", "in", "mất điện giữa chừng")
             raise RuntimeError("crash mid-turn")
     assert other.execute("SELECT count(*) FROM messages").fetchone()[0] == 2
+
+
+def _schema_and_rows(path) -> list[str]:
+    """Everything in the file, as SQL: two equal dumps are the same database."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_migration_that_fails_half_way_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "dvcbot.db"
+    SqliteStorage(path).add_message("u1", "web", "in", "trước khi nâng cấp")
+    before = _schema_and_rows(path)
+
+    def m999_half_done(db: sqlite_utils.Database) -> None:
+        db["messages"].add_column("extra", str)
+        db["later"].create({"id": int}, pk="id")
+        raise RuntimeError("fails after its first DDL")
+
+    monkeypatch.setattr("bot.sqlite_storage.MIGRATIONS", [*MIGRATIONS, ("m999_half_done", m999_half_done)])
+    with pytest.raises(RuntimeError):
+        SqliteStorage(path)
+    assert _schema_and_rows(path) == before       # no column, no table, no record of the migration
+
+    def m999_fixed(db: sqlite_utils.Database) -> None:
+        db["messages"].add_column("extra", str)
+        db["later"].create({"id": int}, pk="id")
+
+    monkeypatch.setattr("bot.sqlite_storage.MIGRATIONS", [*MIGRATIONS, ("m999_half_done", m999_fixed)])
+    store = SqliteStorage(path)                    # the next start applies the fixed migration
+    assert "extra" in store.db["messages"].columns_dict and store.db["later"].exists()
+    assert "m999_half_done" in {r["name"] for r in store.db["_migrations"].rows}
+    assert [m["text"] for m in store.recent_messages("u1", 5)] == ["trước khi nâng cấp"]
