@@ -295,12 +295,12 @@ class SqliteStorage(SqliteDeskTables):
             self.db["outbox"].insert({"user": user, "channel": channel, "reply": reply, "created_at": _now()})
 
     def take_replies(self, user: str, channel: str) -> list[str]:
-        """Queued replies, oldest first; taking them removes them."""
+        """Queued replies, oldest first; taking them removes them. One statement: two workers answering the same
+        page never both take a reply, nor does one fail on a snapshot the other's delete made stale."""
         with self.transaction():
-            rows = list(self.db["outbox"].rows_where("user = ? AND channel = ?", [user, channel], order_by="id"))
-            if rows:
-                self.db.execute(f"DELETE FROM outbox WHERE id IN ({','.join('?' * len(rows))})", [r["id"] for r in rows])
-        return [r["reply"] for r in rows]
+            rows = self.db.execute("DELETE FROM outbox WHERE user = ? AND channel = ? RETURNING id, reply",
+                                   [user, channel]).fetchall()
+        return [reply for _, reply in sorted(rows)]   # RETURNING gives no order
 
     def record_delivery(self, user: str, channel: str, status: str, error: str | None, text: str | None) -> int:
         with self.transaction():

@@ -1,5 +1,6 @@
 """Contract tests for Storage, run against every implementation (today: SQLite on a real file)."""
 import sqlite3
+import threading
 
 import pytest
 import sqlite_utils
@@ -309,3 +310,38 @@ def test_a_migration_that_fails_half_way_leaves_the_database_as_it_was(tmp_path,
     assert "extra" in store.db["messages"].columns_dict and store.db["later"].exists()
     assert "m999_half_done" in {r["name"] for r in store.db["_migrations"].rows}
     assert [m["text"] for m in store.recent_messages("u1", 5)] == ["trước khi nâng cấp"]
+
+
+def _paused_before(store: SqliteStorage, sql_start: str, reached: threading.Event, go_on: threading.Event) -> None:
+    """Hold this connection's thread just before it runs a statement starting with `sql_start`."""
+    def trace(sql: str) -> None:
+        if sql.lstrip().upper().startswith(sql_start) and not reached.is_set():
+            reached.set()
+            go_on.wait(5)
+    store.db.conn.set_trace_callback(trace)
+
+
+def test_two_workers_taking_the_same_replies_each_get_a_reply_once(tmp_path):
+    """Two `dvcbot serve` workers (two connections) answer one citizen's page at once: neither fails and no
+    reply is handed out twice. The first worker is held just before its delete while the second takes all."""
+    first, second = SqliteStorage(tmp_path / "dvcbot.db"), SqliteStorage(tmp_path / "dvcbot.db")
+    for reply in ("một", "hai", "ba"):
+        first.queue_reply("u1", "web", reply)
+    reached, go_on = threading.Event(), threading.Event()
+    _paused_before(first, "DELETE FROM OUTBOX", reached, go_on)
+    taken: dict[str, list[str] | Exception] = {}
+
+    def take(name: str, store: SqliteStorage) -> None:
+        try:
+            taken[name] = store.take_replies("u1", "web")
+        except Exception as exc:
+            taken[name] = exc
+
+    held = threading.Thread(target=take, args=("first", first))
+    held.start()
+    assert reached.wait(5)
+    take("second", second)
+    go_on.set()
+    held.join(10)
+    assert not held.is_alive()
+    assert taken == {"second": ["một", "hai", "ba"], "first": []}
