@@ -199,17 +199,20 @@ class SqliteStorage(SqliteDeskTables):
     def add_unmet_need(self, user: str, channel: str, kind: NeedKind, question: str | None = None,
                        entry_id: str | None = None, step: int | None = None, context: str | None = None,
                        rating_id: int | None = None, detail: str | None = None) -> UnmetNeed:
+        """A new need; for a bad rating that already has one, that one. The insert is the first statement, so
+        two workers adding the need of one rating at once both get the same row (no read before it to go stale)."""
         now = _now()
         with self.transaction():
-            if rating_id is not None:
-                existing = list(self.db["unmet_needs"].rows_where("rating_id = ?", [rating_id]))
-                if existing:
-                    return self._need(existing[0]["id"])
-            pk = self.db["unmet_needs"].insert({
-                "user": user, "channel": channel, "kind": NeedKind(kind).value, "status": NeedStatus.NEW.value,
-                "question": question, "entry_id": entry_id, "step": step, "context": context,
-                "rating_id": rating_id, "detail": detail, "created_at": now, "updated_at": now}).last_pk
-        return self._need(pk)
+            cur = self.db.execute(
+                "INSERT INTO unmet_needs (user, channel, kind, status, question, entry_id, step, context, rating_id, "
+                "detail, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (rating_id) WHERE rating_id IS NOT NULL DO NOTHING",
+                [user, channel, NeedKind(kind).value, NeedStatus.NEW.value, question, entry_id, step, context,
+                 rating_id, detail, now, now])
+            if cur.rowcount == 1:
+                return self._need(cur.lastrowid)
+            return self._need(self.db.execute("SELECT id FROM unmet_needs WHERE rating_id = ?",
+                                              [rating_id]).fetchone()[0])
 
     def _need(self, need_id: int) -> UnmetNeed:
         row = self.db["unmet_needs"].get(need_id)

@@ -345,3 +345,28 @@ def test_two_workers_taking_the_same_replies_each_get_a_reply_once(tmp_path):
     held.join(10)
     assert not held.is_alive()
     assert taken == {"second": ["một", "hai", "ba"], "first": []}
+
+
+def test_two_workers_adding_the_need_of_one_bad_rating_make_one_need(tmp_path):
+    """Idempotent and atomic: the worker held just before its insert gets the need the other one made."""
+    first, second = SqliteStorage(tmp_path / "dvcbot.db"), SqliteStorage(tmp_path / "dvcbot.db")
+    answer = first.add_message("u1", "web", "out", "x", entry_id="e1")
+    rating = first.rate(answer, "u1", "web", "hỏi gì", "e1", "down")
+    reached, go_on = threading.Event(), threading.Event()
+    _paused_before(first, "INSERT INTO", reached, go_on)
+    added: dict[str, object] = {}
+
+    def add(name: str, store: SqliteStorage) -> None:
+        try:
+            added[name] = store.add_unmet_need("u1", "web", NeedKind.BAD_RATING, question="hỏi gì", rating_id=rating.id)
+        except Exception as exc:
+            added[name] = exc
+
+    held = threading.Thread(target=add, args=("first", first))
+    held.start()
+    assert reached.wait(5)
+    add("second", second)
+    go_on.set()
+    held.join(10)
+    assert not held.is_alive()
+    assert added["first"] == added["second"] and first.db["unmet_needs"].count == 1
