@@ -139,13 +139,14 @@ class Dialogue:
             turn.session.you = address_form(self._intents, text) or turn.session.you
         payload = incoming.payload or self._numbered_choice(turn, text)
         try:
-            if payload:
-                self._on_payload(turn, payload)
-            else:
-                self._on_text(turn, text)
-            if turn.ask_place:
-                self._send(turn, place_question(self.storage))
-        except Exception:  # a citizen gets an apology, never a traceback; the message is already stored
+            with self.storage.transaction():   # a savepoint: a failure takes back what this part wrote
+                if payload:
+                    self._on_payload(turn, payload)
+                else:
+                    self._on_text(turn, text)
+                if turn.ask_place:
+                    self._send(turn, place_question(self.storage))
+        except Exception:  # a citizen gets an apology, never a traceback, nor half a turn; the message stays stored
             log.exception("dialogue failed on message %s", in_id)
             return [Reply(say("error"), (menu_button(),))]
         self._ensure_way_on(turn)
