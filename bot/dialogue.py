@@ -214,15 +214,18 @@ class Dialogue:
 
     def record_team_answer(self, user: str, channel: str, text: str, question: str | None) -> tuple[int, list[Reply]]:
         """A team member's answer, stored in the citizen's conversation with rating buttons like any answer;
-        the desk delivers the replies. `user` is the stored (hashed) user key."""
-        answer_id = self.storage.add_message(user, channel, "out", redact(text))
-        prompt = Reply(say("rate_prompt"), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
-                                             Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
-        self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
-        loaded = self.storage.load_session(user)
-        session = Session.from_dict(loaded[0]) if loaded else Session()
-        session.remember_answer(answer_id, question, None)
-        self.storage.save_session(user, session.to_dict(), loaded[1] if loaded else self._clock())
+        the desk delivers the replies. `user` is the stored (hashed) user key. Taken like a turn, in one
+        transaction (the storage lock, and the database's write lock from its first write): no turn of this citizen
+        saves its session between this read and write."""
+        with self.storage.transaction():
+            answer_id = self.storage.add_message(user, channel, "out", redact(text))
+            prompt = Reply(say("rate_prompt"), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
+                                                 Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
+            self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
+            loaded = self.storage.load_session(user)
+            session = Session.from_dict(loaded[0]) if loaded else Session()
+            session.remember_answer(answer_id, question, None)
+            self.storage.save_session(user, session.to_dict(), loaded[1] if loaded else self._clock())
         return answer_id, [Reply(text), prompt]
 
     def _context(self, user: str) -> str:
