@@ -370,3 +370,17 @@ def test_two_workers_adding_the_need_of_one_bad_rating_make_one_need(tmp_path):
     held.join(10)
     assert not held.is_alive()
     assert added["first"] == added["second"] and first.db["unmet_needs"].count == 1
+
+
+def test_each_port_is_declared_where_it_is_implemented():
+    """Storage is the conversation's tables (bot/sqlite_storage.py), DeskStorage the desk's (bot/sqlite_desk.py):
+    a method declared on one port but implemented with the other's tables misleads the next backend."""
+    from bot.desk_storage import DeskStorage
+    from bot.sqlite_desk import SqliteDeskTables
+    from bot.storage import Storage
+
+    def methods(cls: type) -> set[str]:
+        return {name for name, value in vars(cls).items() if callable(value) and not name.startswith("_")}
+
+    assert methods(Storage) == methods(SqliteStorage) - {"migrate"}   # migrating is SQLite's own business
+    assert methods(DeskStorage) == methods(SqliteDeskTables)
