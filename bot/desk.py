@@ -95,17 +95,19 @@ class CommunityDesk:
         sender = self.deliverer.senders.get("telegram")
         sent = 0
         for need in await asyncio.to_thread(self.storage.needs_to_announce):
-            team = self.storage.team(need.team_id) if need.team_id is not None else None
             if not await asyncio.to_thread(self.storage.mark_announced, need.id, _iso(self._clock())):
                 continue  # another worker has it
+            team = await asyncio.to_thread(self._team, need)
             if sender is None or team is None or not team.telegram_chat_id:
                 continue
+            announcement = await asyncio.to_thread(self.announcement, need, team)
             try:
-                result = await sender.send(f"team-{team.id}", team.telegram_chat_id, [self.announcement(need, team)])
+                result = await sender.send(f"team-{team.id}", team.telegram_chat_id, [announcement])
             except Exception as exc:  # the web queue still shows it; staff see why in the need's history
                 log.warning("announcing need %s failed: %s", need.id, type(exc).__name__)
                 result = DeliveryResult(DeliveryStatus.UNDELIVERED, type(exc).__name__)
-            self.storage.add_need_event(need.id, "announced", None, _iso(self._clock()), result.status.value)
+            await asyncio.to_thread(self.storage.add_need_event, need.id, "announced", None, _iso(self._clock()),
+                                    result.status.value)
             sent += result.status == DeliveryStatus.SENT
         return sent
 
@@ -120,8 +122,20 @@ class CommunityDesk:
         return Reply(text, (Button(say("btn_desk_claim"), claim_payload(need.id)),))
 
     async def tick(self) -> None:
+        """The background step (every few seconds on the server): the only place needs get routed."""
         await asyncio.to_thread(self.route_pending)
         await self.announce_pending()
+
+    # ---- storage reads for the async steps, run in a worker thread (never on the event loop)
+    def _needs(self, need_ids: Sequence[int]) -> dict[int, UnmetNeed | None]:
+        return {i: self.storage.need(i) for i in dict.fromkeys(need_ids)}
+
+    def _team(self, need: UnmetNeed) -> Team | None:
+        return self.storage.team(need.team_id) if need.team_id is not None else None
+
+    def _team_name(self, need: UnmetNeed) -> str:
+        team = self._team(need)
+        return team.name if team else say("desk_team_generic")
 
     # ---- staff actions
     def _apply(self, actor: StaffUser, need_id: int, action: NeedAction, answer: str | None = None) -> UnmetNeed:
@@ -192,49 +206,53 @@ class CommunityDesk:
     async def close_and_tell(self, actor: StaffUser, need_ids: Sequence[int], note: str = "") -> list[UnmetNeed]:
         """Close needs; a citizen whose need is closed without an answer is told so (with the team's note),
         on their own channel, instead of waiting for an answer that will not come."""
-        before = {i: self.storage.need(i) for i in dict.fromkeys(need_ids)}
+        before = await asyncio.to_thread(self._needs, need_ids)
         closed = await asyncio.to_thread(self.close, actor, list(before))
         note = redact(" ".join(note.split()))[:500]
         for need in closed:
             was = before[need.id]
             if was is None or was.status not in OPEN:
                 continue
-            team = self.storage.team(need.team_id) if need.team_id is not None else None
             text = say("desk_closed_unanswered", need_id=str(need.id), question=need.question or "—",
-                       team=team.name if team else say("desk_team_generic"))
+                       team=await asyncio.to_thread(self._team_name, need))
             if note:
                 text += "\n" + say("desk_closed_note", note=note)
             result = await self.deliverer.deliver(need.user, need.channel, [Reply(text, (handoff_button(),
                                                                                         menu_button()))])
-            self.storage.add_need_event(need.id, "told_closed", actor.id, _iso(self._clock()), result.status.value)
+            await asyncio.to_thread(self.storage.add_need_event, need.id, "told_closed", actor.id,
+                                    _iso(self._clock()), result.status.value)
         return closed
 
     async def answer(self, actor: StaffUser, need_ids: Sequence[int], text: str) -> list[AnswerOutcome]:
         """One answer to a need or a whole group: each citizen gets it on their own channel, with rating buttons.
         Every need is checked before anything is sent, so a refused one sends nothing."""
-        needs = [self.storage.need(i) for i in dict.fromkeys(need_ids)]
+        found = await asyncio.to_thread(self._needs, need_ids)
         now = _iso(self._clock())
-        for need_id, need in zip(dict.fromkeys(need_ids), needs):
+        for need_id, need in found.items():
             if need is None:
                 raise LifecycleError(f"Không tìm thấy yêu cầu #{need_id}.")
             step(need, NeedAction.ANSWER, actor, now, text)
         outcomes = []
-        for need in needs:
+        for need in found.values():
             # the citizen gets the answer as written; the stored copy (history, exports) is redacted
             updated = await asyncio.to_thread(self._apply, actor, need.id, NeedAction.ANSWER,
                                               redact(text, keep_addresses=True))
-            team = self.storage.team(need.team_id) if need.team_id is not None else None
-            body = say("team_answer", need_id=str(need.id), team=team.name if team else say("desk_team_generic"),
+            body = say("team_answer", need_id=str(need.id), team=await asyncio.to_thread(self._team_name, need),
                        question=need.question or say("desk_no_question"), answer=text.strip())
             message_id, replies = await asyncio.to_thread(self._record_answer, need.user, need.channel, body,
                                                           need.question)
             result = await self.deliverer.deliver(need.user, need.channel, replies, logged=True)
-            updated = self.storage.update_need(need.id, NeedStatus.ANSWERED, {
-                "answer_message_id": message_id, "delivery": result.status.value,
-                "delivery_error": result.error}) or updated
-            self.storage.add_need_event(need.id, "delivered", actor.id, _iso(self._clock()), result.status.value)
+            updated = await asyncio.to_thread(self._delivered, actor, need, message_id, result) or updated
             outcomes.append(AnswerOutcome(updated, result))
         return outcomes
+
+    def _delivered(self, actor: StaffUser, need: UnmetNeed, message_id: int,
+                   result: DeliveryResult) -> UnmetNeed | None:
+        """Note how the answer went (staff see "undelivered" on the need)."""
+        updated = self.storage.update_need(need.id, NeedStatus.ANSWERED, {
+            "answer_message_id": message_id, "delivery": result.status.value, "delivery_error": result.error})
+        self.storage.add_need_event(need.id, "delivered", actor.id, _iso(self._clock()), result.status.value)
+        return updated
 
     async def staff_action(self, channel: str, channel_user_id: str, payload: str) -> str:
         """A desk button pressed on a channel ("Nhận xử lý" in a team's Telegram group): the text to show."""
@@ -242,7 +260,8 @@ class CommunityDesk:
             action, need_id = parse_payload(payload)
         except StalePayload:
             return say("desk_stale_button")
-        actor = self.storage.staff_by_telegram(str(channel_user_id)) if channel == "telegram" else None
+        actor = (await asyncio.to_thread(self.storage.staff_by_telegram, str(channel_user_id))
+                 if channel == "telegram" else None)
         if actor is None:
             return say("desk_unknown_staff")
         if action != NeedAction.CLAIM:
@@ -265,8 +284,8 @@ class CommunityDesk:
         return needs
 
     def queue(self, actor: StaffUser, team_id: int | None = None) -> list[NeedGroup]:
-        """Open needs (mới, đã nhận) grouped by similar question, largest group first."""
-        self.route_pending()
+        """Open needs (mới, đã nhận) grouped by similar question, largest group first. Read-only (it backs GET
+        pages): routing is the tick's job."""
         return group_needs([n for n in self.visible_needs(actor, team_id) if n.status in OPEN], self._normalize)
 
     def group_of(self, actor: StaffUser, need: UnmetNeed) -> NeedGroup:

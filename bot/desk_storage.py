@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
-from bot.storage import Storage, UnmetNeed
+from bot.storage import NeedStatus, Storage, UnmetNeed
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,13 @@ class DeskStorage(Protocol):
     def clear_login_failures(self, username: str) -> None: ...
 
     # needs: routing, announcing, history
+    def need(self, need_id: int) -> UnmetNeed | None: ...
+
+    def update_need(self, need_id: int, expected_status: NeedStatus, changes: dict) -> UnmetNeed | None:
+        """Write `changes` only if the need still has `expected_status` (None otherwise): the lifecycle rules
+        are in bot.lifecycle; this compare-and-set keeps two workers from both claiming one need."""
+        ...
+
     def needs_to_route(self) -> list[UnmetNeed]: ...
 
     def needs_to_announce(self) -> list[UnmetNeed]: ...

@@ -139,13 +139,14 @@ class Dialogue:
             turn.session.you = address_form(self._intents, text) or turn.session.you
         payload = incoming.payload or self._numbered_choice(turn, text)
         try:
-            if payload:
-                self._on_payload(turn, payload)
-            else:
-                self._on_text(turn, text)
-            if turn.ask_place:
-                self._send(turn, place_question(self.storage))
-        except Exception:  # a citizen gets an apology, never a traceback; the message is already stored
+            with self.storage.transaction():   # a savepoint: a failure takes back what this part wrote
+                if payload:
+                    self._on_payload(turn, payload)
+                else:
+                    self._on_text(turn, text)
+                if turn.ask_place:
+                    self._send(turn, place_question(self.storage))
+        except Exception:  # a citizen gets an apology, never a traceback, nor half a turn; the message stays stored
             log.exception("dialogue failed on message %s", in_id)
             return [Reply(say("error"), (menu_button(),))]
         self._ensure_way_on(turn)
@@ -213,15 +214,18 @@ class Dialogue:
 
     def record_team_answer(self, user: str, channel: str, text: str, question: str | None) -> tuple[int, list[Reply]]:
         """A team member's answer, stored in the citizen's conversation with rating buttons like any answer;
-        the desk delivers the replies. `user` is the stored (hashed) user key."""
-        answer_id = self.storage.add_message(user, channel, "out", redact(text))
-        prompt = Reply(say("rate_prompt"), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
-                                             Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
-        self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
-        loaded = self.storage.load_session(user)
-        session = Session.from_dict(loaded[0]) if loaded else Session()
-        session.remember_answer(answer_id, question, None)
-        self.storage.save_session(user, session.to_dict(), loaded[1] if loaded else self._clock())
+        the desk delivers the replies. `user` is the stored (hashed) user key. Taken like a turn, in one
+        transaction (the storage lock, and the database's write lock from its first write): no turn of this citizen
+        saves its session between this read and write."""
+        with self.storage.transaction():
+            answer_id = self.storage.add_message(user, channel, "out", redact(text))
+            prompt = Reply(say("rate_prompt"), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
+                                                 Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
+            self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
+            loaded = self.storage.load_session(user)
+            session = Session.from_dict(loaded[0]) if loaded else Session()
+            session.remember_answer(answer_id, question, None)
+            self.storage.save_session(user, session.to_dict(), loaded[1] if loaded else self._clock())
         return answer_id, [Reply(text), prompt]
 
     def _context(self, user: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from contextlib import AbstractContextManager
 from typing import Callable
 
 import sqlite_utils
@@ -129,9 +130,12 @@ _JSON_FIELDS = ("need_ids", "questions", "links", "sources", "provinces")
 
 
 class SqliteDeskTables:
-    """Desk tables on the SqliteStorage connection (self.db, self.transaction(), self._lock for reads)."""
+    """Desk tables on the SqliteStorage connection, which provides the attributes declared here."""
 
     db: sqlite_utils.Database
+    transaction: Callable[[], AbstractContextManager[None]]   # writes: one transaction, under the lock
+    _lock: AbstractContextManager[bool]                       # reads: one thread at a time on the connection
+    _checkpoint_due: bool                                     # set after deleting personal data (see purge_before)
 
     # teams and staff
     def add_team(self, name: str, province: str, province_name: str, commune: str,

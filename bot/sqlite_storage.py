@@ -123,7 +123,9 @@ class SqliteStorage(SqliteDeskTables):
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def migrate(self) -> list[str]:
-        """Apply migrations not yet applied; returns their names."""
+        """Apply migrations not yet applied; returns their names. Each runs in its own transaction with the
+        record of it (`with conn:` alone leaves DDL outside any transaction): one that fails half-way leaves
+        the database as it was, so the next start applies it again instead of failing on a half-made change."""
         with self._lock:
             table = self.db["_migrations"]
             if not table.exists():
@@ -132,7 +134,7 @@ class SqliteStorage(SqliteDeskTables):
             applied = []
             for name, fn in sorted(MIGRATIONS, key=lambda m: m[0]):
                 if name not in done:
-                    with self.db.conn:
+                    with self.db.atomic():
                         fn(self.db)
                         table.insert({"name": name, "applied_at": _now()})
                     applied.append(name)
@@ -197,17 +199,20 @@ class SqliteStorage(SqliteDeskTables):
     def add_unmet_need(self, user: str, channel: str, kind: NeedKind, question: str | None = None,
                        entry_id: str | None = None, step: int | None = None, context: str | None = None,
                        rating_id: int | None = None, detail: str | None = None) -> UnmetNeed:
+        """A new need; for a bad rating that already has one, that one. The insert is the first statement, so
+        two workers adding the need of one rating at once both get the same row (no read before it to go stale)."""
         now = _now()
         with self.transaction():
-            if rating_id is not None:
-                existing = list(self.db["unmet_needs"].rows_where("rating_id = ?", [rating_id]))
-                if existing:
-                    return self._need(existing[0]["id"])
-            pk = self.db["unmet_needs"].insert({
-                "user": user, "channel": channel, "kind": NeedKind(kind).value, "status": NeedStatus.NEW.value,
-                "question": question, "entry_id": entry_id, "step": step, "context": context,
-                "rating_id": rating_id, "detail": detail, "created_at": now, "updated_at": now}).last_pk
-        return self._need(pk)
+            cur = self.db.execute(
+                "INSERT INTO unmet_needs (user, channel, kind, status, question, entry_id, step, context, rating_id, "
+                "detail, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (rating_id) WHERE rating_id IS NOT NULL DO NOTHING",
+                [user, channel, NeedKind(kind).value, NeedStatus.NEW.value, question, entry_id, step, context,
+                 rating_id, detail, now, now])
+            if cur.rowcount == 1:
+                return self._need(cur.lastrowid)
+            return self._need(self.db.execute("SELECT id FROM unmet_needs WHERE rating_id = ?",
+                                              [rating_id]).fetchone()[0])
 
     def _need(self, need_id: int) -> UnmetNeed:
         row = self.db["unmet_needs"].get(need_id)
@@ -293,12 +298,12 @@ class SqliteStorage(SqliteDeskTables):
             self.db["outbox"].insert({"user": user, "channel": channel, "reply": reply, "created_at": _now()})
 
     def take_replies(self, user: str, channel: str) -> list[str]:
-        """Queued replies, oldest first; taking them removes them."""
+        """Queued replies, oldest first; taking them removes them. One statement: two workers answering the same
+        page never both take a reply, nor does one fail on a snapshot the other's delete made stale."""
         with self.transaction():
-            rows = list(self.db["outbox"].rows_where("user = ? AND channel = ?", [user, channel], order_by="id"))
-            if rows:
-                self.db.execute(f"DELETE FROM outbox WHERE id IN ({','.join('?' * len(rows))})", [r["id"] for r in rows])
-        return [r["reply"] for r in rows]
+            rows = self.db.execute("DELETE FROM outbox WHERE user = ? AND channel = ? RETURNING id, reply",
+                                   [user, channel]).fetchall()
+        return [reply for _, reply in sorted(rows)]   # RETURNING gives no order
 
     def record_delivery(self, user: str, channel: str, status: str, error: str | None, text: str | None) -> int:
         with self.transaction():

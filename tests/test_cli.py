@@ -158,6 +158,13 @@ def test_serve_on_a_taken_port_names_it_and_dvcbot_port_in_one_line(env):
     assert f"Cổng {port} trên 127.0.0.1 đang có chương trình khác dùng" in r.stderr and "DVCBOT_PORT" in r.stderr
 
 
+
+def test_a_bad_setting_stops_the_process_with_one_vietnamese_line_and_exit_2(env):
+    """As a shell or systemd sees it (the in-process cases are in tests/test_settings.py)."""
+    r = dvcbot({**env, "DVCBOT_RATE_PER_MINUTE": "20/min"}, "check")
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "DVCBOT_RATE_PER_MINUTE = «20/min»" in r.stderr and "số nguyên từ 0 trở lên" in r.stderr
+
 @pytest.mark.slow
 def test_chat_channel_numbers_choices_and_accepts_numbers(env, tmp_path):
     asked = dvcbot({**env, "DVCBOT_DATABASE": str(tmp_path / "first.db")}, "chat", stdin="thanh toan\n")

@@ -1,5 +1,6 @@
 """Contract tests for Storage, run against every implementation (today: SQLite on a real file)."""
 import sqlite3
+import threading
 
 import pytest
 import sqlite_utils
@@ -274,3 +275,112 @@ def test_writes_in_a_transaction_commit_together_or_not_at_all(store, tmp_path):
             store.add_message("u2", "web", "in", "mất điện giữa chừng")
             raise RuntimeError("crash mid-turn")
     assert other.execute("SELECT count(*) FROM messages").fetchone()[0] == 2
+
+
+def _schema_and_rows(path) -> list[str]:
+    """Everything in the file, as SQL: two equal dumps are the same database."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_migration_that_fails_half_way_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "dvcbot.db"
+    SqliteStorage(path).add_message("u1", "web", "in", "trước khi nâng cấp")
+    before = _schema_and_rows(path)
+
+    def m999_half_done(db: sqlite_utils.Database) -> None:
+        db["messages"].add_column("extra", str)
+        db["later"].create({"id": int}, pk="id")
+        raise RuntimeError("fails after its first DDL")
+
+    monkeypatch.setattr("bot.sqlite_storage.MIGRATIONS", [*MIGRATIONS, ("m999_half_done", m999_half_done)])
+    with pytest.raises(RuntimeError):
+        SqliteStorage(path)
+    assert _schema_and_rows(path) == before       # no column, no table, no record of the migration
+
+    def m999_fixed(db: sqlite_utils.Database) -> None:
+        db["messages"].add_column("extra", str)
+        db["later"].create({"id": int}, pk="id")
+
+    monkeypatch.setattr("bot.sqlite_storage.MIGRATIONS", [*MIGRATIONS, ("m999_half_done", m999_fixed)])
+    store = SqliteStorage(path)                    # the next start applies the fixed migration
+    assert "extra" in store.db["messages"].columns_dict and store.db["later"].exists()
+    assert "m999_half_done" in {r["name"] for r in store.db["_migrations"].rows}
+    assert [m["text"] for m in store.recent_messages("u1", 5)] == ["trước khi nâng cấp"]
+
+
+def _paused_before(store: SqliteStorage, sql_start: str, reached: threading.Event, go_on: threading.Event) -> None:
+    """Hold this connection's thread just before it runs a statement starting with `sql_start`."""
+    def trace(sql: str) -> None:
+        if sql.lstrip().upper().startswith(sql_start) and not reached.is_set():
+            reached.set()
+            go_on.wait(5)
+    store.db.conn.set_trace_callback(trace)
+
+
+def test_two_workers_taking_the_same_replies_each_get_a_reply_once(tmp_path):
+    """Two `dvcbot serve` workers (two connections) answer one citizen's page at once: neither fails and no
+    reply is handed out twice. The first worker is held just before its delete while the second takes all."""
+    first, second = SqliteStorage(tmp_path / "dvcbot.db"), SqliteStorage(tmp_path / "dvcbot.db")
+    for reply in ("một", "hai", "ba"):
+        first.queue_reply("u1", "web", reply)
+    reached, go_on = threading.Event(), threading.Event()
+    _paused_before(first, "DELETE FROM OUTBOX", reached, go_on)
+    taken: dict[str, list[str] | Exception] = {}
+
+    def take(name: str, store: SqliteStorage) -> None:
+        try:
+            taken[name] = store.take_replies("u1", "web")
+        except Exception as exc:
+            taken[name] = exc
+
+    held = threading.Thread(target=take, args=("first", first))
+    held.start()
+    assert reached.wait(5)
+    take("second", second)
+    go_on.set()
+    held.join(10)
+    assert not held.is_alive()
+    assert taken == {"second": ["một", "hai", "ba"], "first": []}
+
+
+def test_two_workers_adding_the_need_of_one_bad_rating_make_one_need(tmp_path):
+    """Idempotent and atomic: the worker held just before its insert gets the need the other one made."""
+    first, second = SqliteStorage(tmp_path / "dvcbot.db"), SqliteStorage(tmp_path / "dvcbot.db")
+    answer = first.add_message("u1", "web", "out", "x", entry_id="e1")
+    rating = first.rate(answer, "u1", "web", "hỏi gì", "e1", "down")
+    reached, go_on = threading.Event(), threading.Event()
+    _paused_before(first, "INSERT INTO", reached, go_on)
+    added: dict[str, object] = {}
+
+    def add(name: str, store: SqliteStorage) -> None:
+        try:
+            added[name] = store.add_unmet_need("u1", "web", NeedKind.BAD_RATING, question="hỏi gì", rating_id=rating.id)
+        except Exception as exc:
+            added[name] = exc
+
+    held = threading.Thread(target=add, args=("first", first))
+    held.start()
+    assert reached.wait(5)
+    add("second", second)
+    go_on.set()
+    held.join(10)
+    assert not held.is_alive()
+    assert added["first"] == added["second"] and first.db["unmet_needs"].count == 1
+
+
+def test_each_port_is_declared_where_it_is_implemented():
+    """Storage is the conversation's tables (bot/sqlite_storage.py), DeskStorage the desk's (bot/sqlite_desk.py):
+    a method declared on one port but implemented with the other's tables misleads the next backend."""
+    from bot.desk_storage import DeskStorage
+    from bot.sqlite_desk import SqliteDeskTables
+    from bot.storage import Storage
+
+    def methods(cls: type) -> set[str]:
+        return {name for name, value in vars(cls).items() if callable(value) and not name.startswith("_")}
+
+    assert methods(Storage) == methods(SqliteStorage) - {"migrate"}   # migrating is SQLite's own business
+    assert methods(DeskStorage) == methods(SqliteDeskTables)
