@@ -21,7 +21,7 @@ from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
 from bot.desk_storage import CommunityStorage
 from bot.flows import Flows, load_flows
-from bot.identity import user_key
+from bot.identity import derived_key, user_key
 from bot.intents import Intent, IntentBook, IntentMatch, load_intents, polarity
 from bot.payloads import Act, Payload, StaleButton, encode, parse
 from bot.place_choice import on_place, place_question, typed_place
@@ -160,6 +160,10 @@ class Dialogue:
     def user_key(self, channel: str, user: str) -> str:
         """The pseudonymous key stored for a channel's user id."""
         return user_key(self._secret, channel, user)
+
+    def signing_key(self, purpose: str) -> bytes:
+        """A key derived from the same install secret, for a channel that signs what it hands out."""
+        return derived_key(self._secret, purpose)
 
     # ---- plumbing
     def _load_session(self, user: str) -> Session:
