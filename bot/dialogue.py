@@ -11,6 +11,7 @@ by a salted hash of the user id. No channel library here.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -41,6 +42,10 @@ log = logging.getLogger(__name__)
 NOTICE_VERSION = "2026-11"
 SESSION_TTL_S = 30 * 60
 DEFAULT_SUPPORT_HOURS = 8
+# social, identity and safety turns answered in one line: (wording key, offer a person)
+_ONE_LINE = {Intent.IDENTITY: ("identity_reply", True), Intent.INSULT: ("insult_reply", True),
+             Intent.CHITCHAT: ("chitchat_reply", False), Intent.INSTRUCTION: ("instruction_reply", False),
+             Intent.OTHERS_DATA: ("others_data_reply", False)}
 _CONTEXT_MESSAGES = 6
 TOPIC_PAGE = 6
 _REASONS = ("wrong", "unclear", "off_topic", "other")
@@ -305,6 +310,19 @@ class Dialogue:
             self._send(turn, Reply(self._say(turn, "thanks_reply"), (menu_button(),)))
         elif intent == Intent.BYE:
             self._send(turn, Reply(self._say(turn, "bye_reply"), (menu_button(),)))
+        elif intent in _ONE_LINE:   # never a ticket: a person is offered, not sent for
+            key, offer_person = _ONE_LINE[intent]
+            self._send(turn, Reply(self._say(turn, key), ((handoff_button(),) if offer_person else ()) + (menu_button(),)))
+        elif intent == Intent.CLOSING:
+            waiting = self.storage.user_needs(turn.user, WAITING)
+            self._send(turn, Reply(self._say(turn, "closing_reply" if waiting else "thanks_reply"), (menu_button(),)))
+        elif intent == Intent.CANCEL:
+            now = dt.datetime.fromtimestamp(self._clock(), dt.timezone.utc).isoformat(timespec="seconds")
+            withdrawn = self.tickets.withdraw_last(turn.user, now)
+            if withdrawn:
+                self.storage.add_need_event(withdrawn.id, "withdrawn", None, now)   # the team sees who closed it
+            text = self._say(turn, "cancel_done", need_id=str(withdrawn.id)) if withdrawn else self._say(turn, "ok_reply")
+            self._send(turn, Reply(text, (menu_button(),)))
         else:  # a lone yes/no with nothing pending
             self._send(turn, Reply(self._say(turn, "ok_reply"), (menu_button(),)))
 
@@ -396,7 +414,7 @@ class Dialogue:
         if pending.waiting == Waiting.CALLBACK and yes is not None and social in (None, Intent.YES, Intent.NO):
             self._on_callback_choice(turn, yes)
             return True
-        if yes is False and social in (None, Intent.NO):
+        if yes is False and social in (None, Intent.NO, Intent.CANCEL):
             self._on_callback_choice(turn, False)
             return True
         if pending.waiting == Waiting.PHONE and any(c.isdigit() for c in text) and pending.tries < 1:
