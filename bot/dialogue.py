@@ -11,6 +11,7 @@ by a salted hash of the user id. No channel library here.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
 from bot.desk_storage import CommunityStorage
 from bot.flows import Flows, load_flows
-from bot.identity import user_key
+from bot.identity import derived_key, user_key
 from bot.intents import Intent, IntentBook, IntentMatch, load_intents, polarity
 from bot.payloads import Act, Payload, StaleButton, encode, parse
 from bot.place_choice import on_place, place_question, typed_place
@@ -41,6 +42,10 @@ log = logging.getLogger(__name__)
 NOTICE_VERSION = "2026-11"
 SESSION_TTL_S = 30 * 60
 DEFAULT_SUPPORT_HOURS = 8
+# social, identity and safety turns answered in one line: (wording key, offer a person)
+_ONE_LINE = {Intent.IDENTITY: ("identity_reply", True), Intent.INSULT: ("insult_reply", True),
+             Intent.CHITCHAT: ("chitchat_reply", False), Intent.INSTRUCTION: ("instruction_reply", False),
+             Intent.OTHERS_DATA: ("others_data_reply", False)}
 _CONTEXT_MESSAGES = 6
 TOPIC_PAGE = 6
 _REASONS = ("wrong", "unclear", "off_topic", "other")
@@ -161,6 +166,10 @@ class Dialogue:
     def user_key(self, channel: str, user: str) -> str:
         """The pseudonymous key stored for a channel's user id."""
         return user_key(self._secret, channel, user)
+
+    def signing_key(self, purpose: str) -> bytes:
+        """A key derived from the same install secret, for a channel that signs what it hands out."""
+        return derived_key(self._secret, purpose)
 
     # ---- plumbing
     def _load_session(self, user: str) -> Session:
@@ -305,6 +314,19 @@ class Dialogue:
             self._send(turn, Reply(self._say(turn, "thanks_reply"), (menu_button(),)))
         elif intent == Intent.BYE:
             self._send(turn, Reply(self._say(turn, "bye_reply"), (menu_button(),)))
+        elif intent in _ONE_LINE:   # never a ticket: a person is offered, not sent for
+            key, offer_person = _ONE_LINE[intent]
+            self._send(turn, Reply(self._say(turn, key), ((handoff_button(),) if offer_person else ()) + (menu_button(),)))
+        elif intent == Intent.CLOSING:
+            waiting = self.storage.user_needs(turn.user, WAITING)
+            self._send(turn, Reply(self._say(turn, "closing_reply" if waiting else "thanks_reply"), (menu_button(),)))
+        elif intent == Intent.CANCEL:
+            now = dt.datetime.fromtimestamp(self._clock(), dt.timezone.utc).isoformat(timespec="seconds")
+            withdrawn = self.tickets.withdraw_last(turn.user, now)
+            if withdrawn:
+                self.storage.add_need_event(withdrawn.id, "withdrawn", None, now)   # the team sees who closed it
+            text = self._say(turn, "cancel_done", need_id=str(withdrawn.id)) if withdrawn else self._say(turn, "ok_reply")
+            self._send(turn, Reply(text, (menu_button(),)))
         else:  # a lone yes/no with nothing pending
             self._send(turn, Reply(self._say(turn, "ok_reply"), (menu_button(),)))
 
@@ -396,7 +418,7 @@ class Dialogue:
         if pending.waiting == Waiting.CALLBACK and yes is not None and social in (None, Intent.YES, Intent.NO):
             self._on_callback_choice(turn, yes)
             return True
-        if yes is False and social in (None, Intent.NO):
+        if yes is False and social in (None, Intent.NO, Intent.CANCEL):
             self._on_callback_choice(turn, False)
             return True
         if pending.waiting == Waiting.PHONE and any(c.isdigit() for c in text) and pending.tries < 1:

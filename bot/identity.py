@@ -18,6 +18,11 @@ def user_key(secret: bytes, channel: str, user: str) -> str:
     return hmac.new(secret, f"{channel}:{user}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def derived_key(secret: bytes, purpose: str) -> bytes:
+    """A key for one purpose (e.g. signing web chat cookies): the install secret itself is used for nothing else."""
+    return hmac.new(secret, f"key:{purpose}".encode(), hashlib.sha256).digest()
+
+
 def load_secret(configured: str, data_dir: Path) -> bytes:
     if configured:
         return configured.encode()

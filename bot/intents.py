@@ -8,6 +8,7 @@ chuyện với người thật được không?" is a hand-off, "cán bộ công
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -19,16 +20,24 @@ from bot.flows import message_key
 
 INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 _MAX_KEY_WORDS = 3
+_STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a letter three times
 
 
 class Intent(str, Enum):
+    OTHERS_DATA = "others_data"   # someone else's dossier or details: refused (found by a rule, not by cues)
+    CANCEL = "cancel"
+    INSTRUCTION = "instruction"
+    IDENTITY = "identity"
+    CLOSING = "closing"
     HANDOFF = "handoff"
     CALLBACK = "callback"
+    INSULT = "insult"
     COMPLAINT = "complaint"
     NOT_UNDERSTOOD = "not_understood"
     MENU = "menu"
     BYE = "bye"
     THANKS = "thanks"
+    CHITCHAT = "chitchat"
     GREETING = "greeting"
     NO = "no"
     YES = "yes"
@@ -38,6 +47,48 @@ class Intent(str, Enum):
 class IntentMatch:
     intent: Intent                 # the one to act on
     also: frozenset[Intent]        # every intent whose cue appears ("… người hỗ trợ đi, mệt quá" → also COMPLAINT)
+
+
+@dataclass(frozen=True)
+class _OthersData:
+    """Words that make "show me X's dossier" (intents.yaml, du_lieu_nguoi_khac)."""
+    look: frozenset[str]
+    data: frozenset[str]
+    self_words: frozenset[str]
+    titles: frozenset[str]
+    surnames: frozenset[str]
+    not_names: frozenset[str]
+    others: frozenset[str]
+
+    def asked(self, words: list[str], raw: str) -> bool:
+        """A look-up verb, a kind of data just after it, and right after that another person: named, or "của"
+        someone who is not the asker ("tra cứu hồ sơ của tôi" is a real question)."""
+        look, looked = _first(words, self.look, 0)
+        data, end = _first(words, self.data, looked) if look >= 0 else (-1, -1)
+        if data < 0 or data - looked > _NEAR:
+            return False
+        after = words[end:end + _NEAR + 2]
+        if _first(after, self.others, 0)[0] >= 0 or _NAMED.search(raw):
+            return True
+        whose = after[after.index("cua") + 1:] if "cua" in after[:_NEAR] else []
+        if len(whose) < 2 or _first(whose, self.data, 0)[0] == 0 or whose[1] in self.not_names:
+            return False
+        return ((whose[0] in self.self_words and whose[1] in self.self_words)   # "của con tôi"
+                or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
+
+
+_NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
+_NAMED = re.compile(r"\b(?:của|cua)\s+(?:\w+\s+)?[A-ZĐ]\w*\s+[A-ZĐ]\w*")   # "của (ông) Nguyễn Văn…"
+
+
+def _first(words: list[str], phrases: frozenset[str], start: int) -> tuple[int, int]:
+    """Where the first of the phrases (up to 3 words, longest first) begins and ends at or after start;
+    (-1, -1) when none does."""
+    for i in range(start, len(words)):
+        for n in (3, 2, 1):
+            if i + n <= len(words) and " ".join(words[i:i + n]) in phrases:
+                return i, i + n
+    return -1, -1
 
 
 @dataclass(frozen=True)
@@ -58,6 +109,7 @@ class IntentBook:
         self.english = english
         self.search_stopwords = search_stopwords   # left out of the portal search link
         self.question_words: frozenset[str] = frozenset()
+        self.others_data: _OthersData | None = None
 
     @classmethod
     def load(cls, path: Path = INTENTS_FILE) -> "IntentBook":
@@ -74,11 +126,15 @@ class IntentBook:
         loaded = cls(abbr, book._fillers, neutral, rules, frozenset(key(w) for w in data["tieng_anh"]),
                      frozenset(key(w) for w in data["bo_khi_tim"]))
         loaded.question_words = frozenset(" ".join(book.words(w, drop_fillers=False)) for w in data["tu_hoi"])
+        others = data["du_lieu_nguoi_khac"]
+        phrases = lambda name: frozenset(" ".join(book.words(w, drop_fillers=False)) for w in others[name])  # noqa: E731
+        loaded.others_data = _OthersData(phrases("xem"), phrases("du_lieu"), phrases("tu_xung"), phrases("danh_xung"),
+                                         phrases("ho"), phrases("khong_phai_ten"), phrases("nguoi_khac"))
         return loaded
 
     def words(self, text: str, drop_fillers: bool = True) -> list[str]:
         """Folded words with teencode expanded ("cho e gap nv" → cho em gap nhan vien)."""
-        tokens = message_key(text).split()
+        tokens = [_STRETCHED.sub(r"\1", t) for t in message_key(text).split()]   # "hiii", "aloooo"
         out: list[str] = []
         i = 0
         while i < len(tokens):
@@ -114,6 +170,8 @@ class IntentBook:
         words = self.words(text)
         if not words:
             return None
+        if self.others_data is not None and self.others_data.asked(words, text):
+            return IntentMatch(Intent.OTHERS_DATA, frozenset({Intent.OTHERS_DATA}))
         whole = " ".join(words)
         for intent, rule in self._rules.items():
             if whole in rule.examples:

@@ -98,6 +98,19 @@ class Tickets:
     def promise(self, need: UnmetNeed) -> Promise:
         return self.times.promise(need)
 
+    def withdraw_last(self, user: str, now: str) -> UnmetNeed | None:
+        """The person's newest open ticket closed at their word ("thôi không cần nữa"), its call-back number deleted;
+        None when nothing was open. A 👎 on an answer is not a ticket they asked for, so it stays."""
+        for need in reversed(self.storage.user_needs(user, WAITING)):
+            if need.kind == NeedKind.BAD_RATING.value:
+                continue
+            closed = self.storage.update_need(need.id, NeedStatus(need.status),
+                                              {"status": NeedStatus.CLOSED, "closed_at": now})
+            if closed is not None:
+                self.storage.delete_callback(need.id)
+                return closed
+        return None
+
     def leave_phone(self, need: UnmetNeed, phone: str, typed: str = "") -> None:
         """Keep the number (and when to call, if the citizen said) for the team handling this ticket."""
         if need.status not in {s.value for s in WAITING}:

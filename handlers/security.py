@@ -1,5 +1,7 @@
 """Security headers on every response the server sends (pages, JSON, static files, errors).
 
+Also the one rule for Secure cookies (staff login and web chat alike).
+
 The content security policy allows scripts and styles only from our own files, never inline: an
 injected `<script>` or `style=` cannot run even if something were ever rendered unescaped. No page of
 ours may be framed (clickjacking), and links to portals leave no referrer.
@@ -40,6 +42,14 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         raise
     _add(response.headers)
     return response
+
+
+def over_https(request: web.Request, behind_proxy: bool, public_url: str) -> bool:
+    """HTTPS to us, or to our proxy (which says so in X-Forwarded-Proto), or a public https address: then a
+    cookie is marked Secure."""
+    proto = request.headers.get("X-Forwarded-Proto", "") if behind_proxy else ""
+    return (request.secure or public_url.startswith("https://")
+            or proto.rsplit(",", 1)[-1].strip().lower() == "https")
 
 
 def _add(headers) -> None:

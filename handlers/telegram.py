@@ -56,8 +56,9 @@ COMMANDS: dict[str, dict[str, str]] = {
     "xoadulieu": {"text": "xóa dữ liệu của tôi"},
 }
 # what json.loads and Update.de_json raise on a body that is not a Telegram update (wrong types inside, e.g.
-# "entities": [null] or "date": 1e30)
-_NOT_AN_UPDATE = (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, IndexError, OverflowError)
+# "entities": [null] or "date": 1e30), and RecursionError for JSON nested thousands deep
+_NOT_AN_UPDATE = (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, IndexError, OverflowError,
+                  RecursionError)
 NON_TEXT = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL
 T = TypeVar("T")
 

@@ -3,28 +3,36 @@
 A thin adapter: it validates HTTP input, hands an Incoming to the dialogue and
 returns its replies as JSON. Bad input is refused before anything is stored, and
 so is a flood (429 with Retry-After, per client address and per citizen).
-Replies sent later (a team member's answer) wait in storage until the page
-polls /api/chat/updates.
+The conversation is the one named by the signed cookie (handlers.web_identity),
+not the page's `user` id, so replies sent later (a team member's answer) wait in
+storage until the cookie's holder polls /api/chat/updates.
 """
 from __future__ import annotations
 
 import asyncio
 import functools
 import json
+import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from aiohttp import web
 
 from bot.conversation import Incoming, reply_to_dict, well_formed
 from bot.delivery import QueueSender
-from bot.ratelimit import Verdict
+from bot.ratelimit import RateLimiter, Verdict
 from bot.wording import say
+from handlers.security import over_https
+from handlers.web_identity import COOKIE, Conversation, ConversationTokens
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 64 * 1024  # a 10,000-character Vietnamese message is up to ~30 KB of UTF-8
 MAX_TEXT = 10_000
 MAX_ID = 128
 CHANNEL = "web"
+POLLS_PER_MINUTE = 30  # the page asks for updates every 5 s (12 a minute)
+NOT_JSON = "Nội dung gửi lên không phải JSON hợp lệ."
 _json = functools.partial(web.json_response, dumps=functools.partial(json.dumps, ensure_ascii=False))
 
 
@@ -68,6 +76,12 @@ def parse_chat(body: object) -> Incoming | str:
     return Incoming(CHANNEL, user, text=text, payload=payload, message_id=message_id)
 
 
+def conversation_tokens(services, clock: Callable[[], float] = time.time) -> ConversationTokens:
+    """Signed with a key derived from the install secret; a conversation lasts the session timeout."""
+    return ConversationTokens(services.dialogue.signing_key("web-chat-cookie"), services.settings.session_minutes * 60,
+                              clock)
+
+
 class WebChat:
     """The web page and its JSON API on the shared server."""
     name = CHANNEL
@@ -76,7 +90,9 @@ class WebChat:
         self.dialogue = services.dialogue
         self.sender = QueueSender(services.storage, CHANNEL)
         self.citizen_limit, self.ip_limit = services.citizen_limit, services.ip_limit
-        self.behind_proxy = services.settings.behind_proxy
+        self.behind_proxy, self.public_url = services.settings.behind_proxy, services.settings.public_url
+        self.tokens = conversation_tokens(services)
+        self.poll_limit = RateLimiter(POLLS_PER_MINUTE)
 
     def mount(self, app: web.Application) -> None:
         app.router.add_get("/", self.page)
@@ -99,24 +115,46 @@ class WebChat:
             body = json.loads(raw)
         except web.HTTPRequestEntityTooLarge:
             return _bad("Tin nhắn quá dài.", 413)
-        except (ValueError, UnicodeDecodeError):
-            return _bad("Nội dung gửi lên không phải JSON hợp lệ.")
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[" nested thousands deep
+            return _bad(NOT_JSON)
         incoming = parse_chat(body)
         if isinstance(incoming, str):
             return _bad(incoming)
+        conversation = self._conversation(request, incoming.user)
+        incoming = replace(incoming, user=conversation.id)
         if not (verdict := self.citizen_limit.check(self.dialogue.user_key(CHANNEL, incoming.user))).allowed:
             return _too_fast(verdict)
         replies = await asyncio.to_thread(self.dialogue.handle, incoming)
-        return _json({"replies": [reply_to_dict(r) for r in replies]})
+        return self._with_cookie(request, _json({"replies": [reply_to_dict(r) for r in replies]}), conversation)
 
     async def updates(self, request: web.Request) -> web.Response:
-        """Replies that arrived for this citizen since the page last asked (e.g. from a team member)."""
-        user = _user_id(request.query.get("user"))
-        if user is None:
-            return _bad("Thiếu tham số 'user'.")
-        key = self.dialogue.user_key(CHANNEL, user)
-        replies = await asyncio.to_thread(self.sender.take, key)
-        return _json({"replies": [reply_to_dict(r) for r in replies]})
+        """Replies that arrived for the cookie's conversation since the page last asked (e.g. from a team
+        member); a `user` in the address is not looked at, and without a valid cookie there is nothing."""
+        conversation = self.tokens.read(request.cookies.get(COOKIE))
+        caller = (self.dialogue.user_key(CHANNEL, conversation.id) if conversation
+                  else self.dialogue.user_key("ip", client_address(request, self.behind_proxy)))
+        if not (verdict := self.poll_limit.check(caller)).allowed:
+            return _too_fast(verdict)
+        if conversation is None:
+            return _json({"replies": []})
+        replies = await asyncio.to_thread(self.sender.take, caller)
+        return self._with_cookie(request, _json({"replies": [reply_to_dict(r) for r in replies]}), conversation)
+
+    def _conversation(self, request: web.Request, page_user: str) -> Conversation:
+        """The cookie's conversation when this page started it; otherwise a new one, which sees nothing of any
+        other (a copied `user` id without its cookie, a cookie from another page id, an expired cookie)."""
+        found = self.tokens.read(request.cookies.get(COOKIE))
+        if found is not None and self.tokens.started_by(found, page_user):
+            return found
+        return self.tokens.start(page_user)
+
+    def _with_cookie(self, request: web.Request, response: web.Response, conversation: Conversation) -> web.Response:
+        """Issued again on every answer and poll: the conversation ends a session timeout after its page was
+        closed (or went quiet)."""
+        response.set_cookie(COOKIE, self.tokens.issue(conversation), max_age=int(self.tokens.ttl_s), path="/api/chat",
+                            httponly=True, samesite="Lax",
+                            secure=over_https(request, self.behind_proxy, self.public_url))
+        return response
 
     @staticmethod
     async def healthz(_: web.Request) -> web.Response:

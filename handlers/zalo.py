@@ -232,9 +232,9 @@ class ZaloChannel:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _json({"error": "Nội dung quá lớn."}, status=413)
-        try:
+        try:  # read before the signature check: the signed text includes the body's own timestamp
             body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[" nested thousands deep
             return _json({"error": "Nội dung không phải JSON hợp lệ."}, status=400)
         timestamp = event_timestamp(body)
         if timestamp is None or not signature_ok(raw, request.headers.get("X-ZEvent-Signature"),

@@ -56,7 +56,13 @@ def run_browser(url: str, profile: str, screenshot: str) -> list[str]:
         wait.until(ec.text_to_be_present_in_element((By.ID, "log"), "Tin nhắn dài quá"))
         covered = covered_by_input_bar()
         driver.save_screenshot(screenshot)
-        return links, covered
+        # a shared computer: "Cuộc trò chuyện mới" clears the screen and the server starts another conversation
+        page_id = driver.execute_script("return localStorage.dvcUser")
+        driver.find_element(By.ID, "new").click()
+        wait.until(ec.alert_is_present()).accept()
+        wait.until(lambda d: "Xin chào" in d.find_element(By.ID, "log").text)
+        fresh = (driver.find_element(By.ID, "log").text, driver.execute_script("return localStorage.dvcUser"))
+        return links, covered, page_id, fresh
     finally:
         driver.quit()
 
@@ -66,7 +72,8 @@ async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, we
     await server.start_server()
     try:
         url = str(server.make_url("/"))
-        links, covered = await asyncio.to_thread(run_browser, url, str(tmp_path / "profile"), str(tmp_path / "chat.png"))
+        links, covered, page_id, (fresh_log, fresh_id) = await asyncio.to_thread(
+            run_browser, url, str(tmp_path / "profile"), str(tmp_path / "chat.png"))
     finally:
         await server.close()
     assert links and all(link.startswith("https://") for link in links)
@@ -76,3 +83,6 @@ async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, we
     assert ratings[0]["channel"] == "web"
     assert (tmp_path / "chat.png").stat().st_size > 0
     assert all(len(m["text"] or "") <= 10_000 for m in dialogue.storage.db["messages"].rows)   # nothing refused was sent
+    assert "góp ý" not in fresh_log and "thanh toan" not in fresh_log and fresh_id != page_id
+    conversations = [row["user"] for row in dialogue.storage.db["messages"].rows_where("direction = 'in'")]
+    assert len(set(conversations)) == 2 and conversations[-1] != conversations[0]   # the last "start" began anew

@@ -16,6 +16,7 @@ from handlers.app import make_server
 from handlers.webchat import WebChat
 from tests.chat import Chat
 from tests.desk_helpers import small_services
+from tests.web_helpers import updates_for, use_conversation
 
 NOW = "2026-11-23T08:00:00+00:00"
 
@@ -179,13 +180,13 @@ async def test_one_answer_reaches_everyone_waiting_and_can_be_rated(services):
         outcomes = await desk.answer(member, group.need_ids, "Mở VNeID, chọn **Thủ tục hành chính** → Cấp thẻ BHYT.")
         assert [o.delivery.status for o in outcomes] == [DeliveryStatus.QUEUED, DeliveryStatus.QUEUED,
                                                          DeliveryStatus.UNDELIVERED]  # Zalo is not on here
-        got = {u: (await (await client.get("/api/chat/updates", params={"user": u})).json())["replies"]
-               for u in ("w1", "w2", "w3")}
+        got = {u: await updates_for(client, services, u) for u in ("w1", "w2", "w3")}
         assert got["w3"] == []
         for u in ("w1", "w2"):
             assert "Chị Lan" not in got[u][0]["text"] and "Tổ Cẩm Xuyên trả lời" in got[u][0]["text"]
             assert "Thủ tục hành chính" in got[u][0]["text"] and len(got[u]) == 2
         up = next(b["payload"] for b in got["w1"][1]["buttons"] if "Hài lòng" in b["title"])
+        use_conversation(client, services, "w1")
         r = await client.post("/api/chat", json={"user": "w1", "payload": up})
         assert "Cảm ơn bạn đã đánh giá" in (await r.json())["replies"][-1]["text"]
     answered = [storage.need(i) for i in group.need_ids]

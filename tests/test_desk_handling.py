@@ -8,6 +8,7 @@ from handlers.app import make_server
 from handlers.webchat import WebChat
 from tests.chat import Chat
 from tests.desk_helpers import admin_site, login, post_form, small_services
+from tests.web_helpers import updates_for
 
 PASSWORD = "mat-khau-du-dai-1"
 
@@ -48,9 +49,8 @@ async def call_back_ticket(services, user: str = "w1"):
     return chat, services.storage.unmet_needs()[-1]
 
 
-async def updates(client, user: str) -> str:
-    got = await (await client.get("/api/chat/updates", params={"user": user})).json()
-    return "\n".join(r["text"] for r in got["replies"])
+async def updates(client, services, user: str) -> str:
+    return "\n".join(r["text"] for r in await updates_for(client, services, user))
 
 
 async def test_the_call_back_number_and_time_are_shown_to_whoever_handles_the_ticket(desk, client):
@@ -84,12 +84,12 @@ async def test_another_member_does_not_see_the_number_of_a_ticket_someone_else_t
 async def test_closing_without_an_answer_tells_the_citizen_and_deletes_the_number(desk, client):
     services, _, _ = desk
     _, need = await call_back_ticket(services)
-    await updates(client, "w1")
+    await updates(client, services, "w1")
     await login(client, "lan", PASSWORD)
     r = await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/close",
                         {"note": "Tổ đã gọi điện hướng dẫn", "confirm": "1"})
     assert r.status == 303
-    told = await updates(client, "w1")
+    told = await updates(client, services, "w1")
     assert f"Yêu cầu mã {need.id}" in told and "đóng mà chưa có câu trả lời" in told
     assert "Tổ đã gọi điện hướng dẫn" in told
     assert services.storage.callback(need.id) is None
@@ -109,7 +109,7 @@ async def test_the_answer_form_goes_away_after_sending_and_a_second_answer_is_re
     r = await post_form(client, "/admin/queue", f"/admin/needs/{need.id}/answer",
                         {"answer": "Hạn nộp là 20/12.", "need_ids": str(need.id)})
     assert r.status == 409 and "đã được trả lời" in await r.text()
-    told = await updates(client, "w2")
+    told = await updates(client, services, "w2")
     assert "15/12" in told and "20/12" not in told
     assert services.storage.need(need.id).answer == "Hạn nộp là 15/12."
 
@@ -140,7 +140,7 @@ async def test_a_claim_is_respected_and_an_admin_takes_over_explicitly(desk, cli
     admin = services.storage.staff_by_username("admin1")
     assert services.storage.need(need.id).answered_by == admin.id
     assert any(a.action == "need.take_over" for a in services.storage.audit_log())
-    assert "15/12" in await updates(client, "w3")
+    assert "15/12" in await updates(client, services, "w3")
 
 
 async def test_closing_an_open_ticket_needs_a_confirmation(desk, client):
@@ -179,6 +179,6 @@ async def test_a_web_answer_shows_as_received_once_the_page_fetched_it(desk, cli
     await post_form(client, f"/admin/needs/{need.id}", f"/admin/needs/{need.id}/answer",
                     {"answer": "Bạn xem giá vàng trên trang của ngân hàng.", "need_ids": str(need.id)})
     assert "chờ trang web của người dân lấy" in await (await client.get(f"/admin/needs/{need.id}")).text()
-    assert "giá vàng" in await updates(client, "w8")
+    assert "giá vàng" in await updates(client, services, "w8")
     page = await (await client.get(f"/admin/needs/{need.id}")).text()
     assert "người dân đã nhận" in page and "chờ trang web" not in page

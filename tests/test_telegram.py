@@ -336,6 +336,7 @@ async def test_webhook_mode_sets_the_webhook_and_converses(kb, api, tmp_path):
     ({SECRET_HEADER: SECRET}, b"{not json", 400),
     ({SECRET_HEADER: SECRET}, b"\xff\xfe", 400),
     ({SECRET_HEADER: SECRET}, b"[]", 400),
+    ({SECRET_HEADER: SECRET}, b"[" * 2000, 400),
     ({SECRET_HEADER: SECRET}, b'{"message": {"text": "hi"}}', 400),
     ({SECRET_HEADER: SECRET}, b"{" + b" " * (2 * 1024 * 1024) + b"}", 413),
     ({SECRET_HEADER: "wrong"}, b"{" + b" " * (2 * 1024 * 1024) + b"}", 403),

@@ -51,6 +51,7 @@ async def test_scripted_conversation_over_http(client, dialogue):
 
 @pytest.mark.parametrize("body, status", [
     (b"{not json", 400), (b"\xff\xfe", 400), (b"[]", 400), (b'{"text": "a"}', 400),
+    (b"[" * 2000, 400), (b'{"user": "u", "text": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400),   # nested too deep
     (b'{"user": "", "text": "a"}', 400), (b'{"user": "u", "text": 5}', 400),
     (b'{"user": "u", "text": "a", "payload": "menu"}', 400), (b'{"user": "u"}', 400),
     (b'{"user": "u", "payload": "' + b"x" * 100 + b'"}', 400),

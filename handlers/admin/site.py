@@ -23,6 +23,7 @@ from bot.retention import purge_if_due
 from handlers.admin import desk_pages, login_pages, manage_pages, report_pages  # noqa: F401  (routes register on import)
 from handlers.admin.pages import (LOGIN_CSRF, LOGIN_CSRF_COOKIE, ROUTES, SESSION, SESSION_COOKIE, SITE, STAFF,
                                   TEMPLATE_ENV, Access, forbidden, make_templates, redirect, render)
+from handlers.security import over_https
 
 log = logging.getLogger(__name__)
 MAX_FORM = 256 * 1024
@@ -141,10 +142,7 @@ class AdminSite:
                             samesite="Strict", secure=self._secure(request))
 
     def _secure(self, request: web.Request) -> bool:
-        """HTTPS to us, or to our proxy (which says so in X-Forwarded-Proto), or a public https address."""
-        proto = request.headers.get("X-Forwarded-Proto", "") if self.settings.behind_proxy else ""
-        return (request.secure or self.settings.public_url.startswith("https://")
-                or proto.rsplit(",", 1)[-1].strip().lower() == "https")
+        return over_https(request, self.settings.behind_proxy, self.settings.public_url)
 
     # ---- knowledge rebuild after approve / revert
     def publish_in_background(self, actor_name: str) -> None:

@@ -1,5 +1,8 @@
 "use strict";
-const user = localStorage.dvcUser || (localStorage.dvcUser = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2)));
+// the page's own id only tells the server which page wrote; the conversation itself is the server's
+// HttpOnly cookie, so this id alone reaches nothing
+const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()).slice(2));
+let user = localStorage.dvcUser || (localStorage.dvcUser = newId());
 const log = document.getElementById("log");
 function bubble(text, who) {
   const div = document.createElement("div");
@@ -32,7 +35,6 @@ function show(reply) {
   div.appendChild(row);
   log.scrollTop = log.scrollHeight;
 }
-const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()).slice(2));
 const MAX_TEXT = 10000;  // the API refuses longer messages (handlers/webchat.py MAX_TEXT)
 const TOO_LONG = "Tin nhắn dài quá nên chưa gửi được (tối đa 10.000 ký tự). Bạn hãy gửi ngắn hơn, mỗi lần một câu hỏi.";
 const REFUSED = {413: TOO_LONG, 429: "Bạn gửi nhanh quá, đợi một chút rồi gửi lại nhé."};
@@ -64,9 +66,17 @@ document.getElementById("f").addEventListener("submit", (e) => {
 async function poll() {
   if (document.hidden) return;
   try {
-    const r = await fetch("/api/chat/updates?user=" + encodeURIComponent(user));
+    const r = await fetch("/api/chat/updates");
     if (r.ok) (await r.json()).replies.forEach(show);
   } catch (e) { /* offline for a moment: the next poll tries again */ }
 }
 setInterval(poll, 5000);
+// a shared computer (commune office): the next person starts afresh; a new page id makes the server start a
+// new conversation and replace the cookie, so nothing of the last one can be fetched from here any more
+document.getElementById("new").addEventListener("click", () => {
+  if (!confirm("Bắt đầu cuộc trò chuyện mới? Nội dung đang hiện sẽ được xoá khỏi màn hình.")) return;
+  user = localStorage.dvcUser = newId();
+  log.replaceChildren();
+  send({payload: "start"});
+});
 send({payload: "start"});
