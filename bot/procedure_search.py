@@ -68,6 +68,9 @@ class ProcedureDecisionConfig:
     option_margin: float = 0.0     # when asking back, also offer candidates within this fused distance of the top one
     max_options: int = 4
     everyday_margin: float = 1.0   # only offered when an everyday question is this much nearer than the top name
+    # not even offered when an everyday question is clearly nearer ("gia vang hom nay" is no "khai báo tạm vắng");
+    # on the tuning questions no look-up is that near one
+    everyday_stop: float = 0.02
     w_fused: float = 0.0        # confidence weight of the ranking score itself
     # a learned ranking: weights of RANK_FEATURES and a bias, fitted on tuning questions; empty: the hand fusion above
     rank_weights: list = field(default_factory=list)
@@ -261,7 +264,7 @@ class ProcedureSearch:
         if not ranked:
             return ProcedureDecision(Kind.DONT_KNOW, None, 0.0)
         top = ranked[0]
-        if top.confidence < cfg.clarify_at:
+        if top.confidence < cfg.clarify_at or top.everyday >= cfg.everyday_stop:
             return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
         close = self.siblings(top.code, ranked)
         # as near to a question about everyday life ("thuoc tri ho") as to the name: asked, never answered outright

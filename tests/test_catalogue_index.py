@@ -155,7 +155,7 @@ def test_a_fee_stated_only_in_words_is_shown_in_its_words():
 
 def test_a_question_about_everyday_life_gets_no_procedure_answer(kb, tmp_path):
     """An everyday question listed by staff is embedded with the records; a question as near to it as to the top
-    procedure's name is at most asked about, never answered with the procedure."""
+    procedure's name is at most asked about, never answered with the procedure, and clearly nearer not even that."""
     import dataclasses
 
     everyday = folder_of(kb) / "khong-phai-thu-tuc.yaml"
@@ -167,10 +167,12 @@ def test_a_question_about_everyday_life_gets_no_procedure_answer(kb, tmp_path):
     ranked, _ = answerer.procedure_ranking("thủ tục đăng ký tạm trú thuốc ho")
     assert ranked[0].everyday > 0          # the fake embedder puts the question on the everyday example itself
     sure = dataclasses.replace(search.config, answer_at=0.0, clarify_at=0.0, sibling_margin=0.0)
-    search.config = dataclasses.replace(sure, everyday_margin=1.0)
+    search.config = dataclasses.replace(sure, everyday_margin=1.0, everyday_stop=1.0)
     assert search.decide(ranked).kind == Kind.ANSWER
-    search.config = dataclasses.replace(sure, everyday_margin=0.0)
+    search.config = dataclasses.replace(sure, everyday_margin=0.0, everyday_stop=1.0)
     assert search.decide(ranked).kind == Kind.CLARIFY
+    search.config = dataclasses.replace(sure, everyday_margin=0.0, everyday_stop=ranked[0].everyday)
+    assert search.decide(ranked).kind == Kind.DONT_KNOW     # clearly an everyday question: not even offered
 
 
 def test_a_bad_everyday_list_is_reported_by_check(kb):
