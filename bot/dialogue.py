@@ -479,8 +479,8 @@ class Dialogue:
         elif answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             session.unanswered = f"{first_wording} / {question}" if first_wording else question
             session.misses += answer.kind == Kind.DONT_KNOW.value
-        if answer.kind == Kind.DONT_KNOW.value and self._referral(turn, text):
-            session.misses -= 1   # someone else's subject, not a miss of ours
+        if answer.kind in (Kind.DONT_KNOW.value, Kind.CLARIFY.value) and self._referral(turn, text):
+            session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
             return
         if first_wording and answer.kind == Kind.DONT_KNOW.value:
             self._send(turn, Reply(self._say(turn, "rephrase_still")))

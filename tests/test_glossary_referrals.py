@@ -176,7 +176,7 @@ async def test_what_is_otp_is_answered_from_the_glossary_with_its_entry(dialogue
     await chat("ma otp la cai gi vay con")
     assert chat.text().startswith("**OTP**:") and "chưa có hướng dẫn" not in chat.text()
     await chat.press("Không nhận được mã OTP")
-    assert "1900 0368" in chat.text()
+    assert chat.text().startswith("Không nhận được mã OTP")
     assert dialogue.storage.unmet_needs() == []
 
 
@@ -200,7 +200,7 @@ async def test_a_subject_we_do_not_cover_is_referred(dialogue):
 @pytest.mark.slow
 async def test_dont_know_shows_no_raw_link_in_its_text(dialogue):
     chat = await fresh(dialogue)
-    await chat("giá vàng hôm nay bao nhiêu")
+    await chat("Bitcoin có nên mua không")
     assert "chưa có hướng dẫn" in chat.text()
     assert "http" not in chat.text() and "%" not in chat.text()
     assert any(b.url and "keyword=" in b.url for r in chat.last for b in r.buttons)
