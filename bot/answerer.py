@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
 from bot.fusion import fuse
+from bot.glossary import Glossary
 from bot.intent import IntentCues
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
 from bot.procedure_card import asked_aspect, facts_block, procedure_entry
@@ -28,7 +29,7 @@ from bot.wording import say
 from indexer.build import plain
 from indexer.catalogue.index import CatalogueIndex
 from indexer.embedder import Embedder
-from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, load_catalog
+from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, KnowledgeError, load_catalog
 from indexer.outside import read_outside
 from indexer.store import IndexSnapshot
 from indexer.synonyms import Synonyms
@@ -106,6 +107,7 @@ class Answerer:
         self.cues = IntentCues.load()
         self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
         self.uncovered = uncovered or UncoveredSubjects(())
+        self.glossary = Glossary()   # terms and referrals, read by the dialogue (never by ask)
         self._words = {e.id: entry_text_words([e.title, *e.questions, plain(e.body)]) for e in snapshot.entries}
         self.procedures = procedures
         # a curated entry about a procedure is answered instead of its bare catalogue record
@@ -138,7 +140,12 @@ class Answerer:
         if index is not None:
             config = ProcedureDecisionConfig.load(decision_file.parent / decision.procedure_decision)
             procedures = ProcedureSearch(index, embedder, province, config)
-        return cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered, procedures)
+        answerer = cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered, procedures)
+        try:
+            answerer.glossary = Glossary.load(snapshot.folder)
+        except KnowledgeError as exc:   # `dvcbot check` reports it; a chat goes on without the tables
+            log.warning("Bảng thuật ngữ hoặc chuyển tiếp có lỗi, tạm không dùng: %s", exc)
+        return answerer
 
     def entry(self, entry_id: str | None, question: str = "") -> KnowledgeEntry | None:
         """A curated entry, or the card of a catalogue record (`tthc:<code>`) with the part `question` asks first;

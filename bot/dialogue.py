@@ -36,6 +36,7 @@ from bot.storage import NeedKind, UnmetNeed
 from bot.tickets import WAITING, Receipt, ResponseTimes, SameForEveryone, Tickets, masked, phone_number
 from bot.tone import address_form, language
 from bot.wording import say, speak_to
+from indexer.terms import Term
 from indexer.knowledge import KnowledgeEntry
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class Reading:
     """What typed text is, worked out once a turn: a command, a social phrase, or neither (maybe a question)."""
     command: str | None = None
     match: IntentMatch | None = None
+    terms: tuple[Term, ...] = ()   # "OTP là gì": answered from the glossary (knowledge/thuat-ngu.yaml)
 
 
 @dataclass
@@ -108,19 +110,22 @@ class Dialogue:
         user = self.user_key(incoming.channel, incoming.user)
         text = (incoming.text or "").strip()
         answerer = self.knowledge()   # one knowledge build for the whole turn
-        reading = self._read(text) if text and not incoming.payload else Reading()
+        reading = self._read(text, answerer) if text and not incoming.payload else Reading()
         prefetched = None if incoming.payload else self._prefetch(answerer, text, reading)
         with self.storage.transaction():
             return self._handle(incoming, user, text, answerer, reading, prefetched)
 
-    def _read(self, text: str) -> Reading:
+    def _read(self, text: str, answerer: Answerer) -> Reading:
         command = self._flows.command(text)
-        return Reading(command, None if command else self._intents.match(text))
+        if command:
+            return Reading(command)
+        terms = answerer.glossary.asked_term(text)
+        return Reading(terms=tuple(terms)) if terms else Reading(None, self._intents.match(text))
 
     @staticmethod
     def _prefetch(answerer: Answerer, text: str, reading: Reading) -> Answer | None:
         """The answer a typed question will need; nothing for commands and social phrases."""
-        if not text or reading.command or reading.match:
+        if not text or reading.command or reading.match or reading.terms:
             return None
         try:
             return answerer.ask(text)
@@ -252,7 +257,7 @@ class Dialogue:
         if place is not None:  # "ha tinh a" in reply to "bạn ở tỉnh nào?" is a place, not a question
             self._send(turn, place)
             return
-        foreign = language(self._intents, text) if text and not match else None
+        foreign = language(self._intents, text) if text and not match and not turn.reading.terms else None
         if foreign:
             for reply in other_language_replies(foreign):
                 self._send(turn, reply)
@@ -260,7 +265,9 @@ class Dialogue:
         pending = turn.session.pending
         if pending and self._on_pending(turn, pending, text, match):
             return
-        if match:
+        if turn.reading.terms:
+            self._on_terms(turn, text, turn.reading.terms)
+        elif match:
             self._on_intent(turn, match)
         else:
             self._on_question(turn, text)
@@ -430,6 +437,32 @@ class Dialogue:
         return False
 
     # ---- questions and answers
+    def _on_terms(self, turn: Turn, text: str, terms: tuple[Term, ...]) -> None:
+        """"X là gì": one or two sentences from the glossary, the related entry one press away. Not a search."""
+        turn.session.last_question = redact(text)
+        buttons: list[Button] = []
+        for term in terms:
+            self._send(turn, Reply(self._say(turn, "glossary_reply", term=term.name, text=speak_to(term.text, turn.you))))
+            entry = turn.answerer.entry(term.entry)
+            if entry is not None:
+                buttons.append(Button(entry.title, encode(Act.ENTRY, entry.id)))
+        last = turn.replies[-1]
+        turn.replies[-1] = replace(last, buttons=tuple(buttons) + (menu_button(),))
+        turn.unsaved[turn.unsaved.index(last)] = turn.replies[-1]
+
+    def _referral(self, turn: Turn, text: str) -> bool:
+        """A subject we do not cover: who handles it and where, instead of the generic don't-know."""
+        row = turn.answerer.glossary.referral(text)
+        if row is None:
+            return False
+        buttons = (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), menu_button())
+        entry = turn.answerer.entry(row.entry)
+        if entry is not None:
+            buttons = (Button(entry.title, encode(Act.ENTRY, entry.id)),) + buttons
+        self._send(turn, Reply(self._say(turn, "referral_reply", who=row.who, text=speak_to(row.text, turn.you)),
+                               buttons))
+        return True
+
     def _on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
         answer = answer or turn.ask(text)
@@ -446,6 +479,9 @@ class Dialogue:
         elif answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             session.unanswered = f"{first_wording} / {question}" if first_wording else question
             session.misses += answer.kind == Kind.DONT_KNOW.value
+        if answer.kind in (Kind.DONT_KNOW.value, Kind.CLARIFY.value) and self._referral(turn, text):
+            session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
+            return
         if first_wording and answer.kind == Kind.DONT_KNOW.value:
             self._send(turn, Reply(self._say(turn, "rephrase_still")))
             replies = dont_know_replies(text, turn.you)

@@ -154,7 +154,7 @@ def search_url(question: str | None) -> str:
 
 def dont_know_replies(question: str, you: str = DEFAULT_YOU) -> list[Reply]:
     url = search_url(question)
-    return [Reply(say("dont_know", you=you, search_link=url),
+    return [Reply(say("dont_know", you=you),   # the link is on the button only: a raw URL overflows a phone bubble
                   (Button(say("btn_portal_search"), url=url), Button(say("btn_ask_team"), encode(Act.ASK_TEAM)),
                    menu_button()))]
 

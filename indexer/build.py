@@ -22,6 +22,7 @@ from indexer.catalogue.snapshot import FOLDER as CATALOGUE_FOLDER
 from indexer.embedder import Embedder, model_id_for
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
 from indexer.outside import OUTSIDE_FILE, read_outside
+from indexer.terms import GLOSSARY_FILE, REFERRALS_FILE
 from indexer.progress import progress as progress_bar
 from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
 from indexer.vntext import folded_syllables, lexical_terms
@@ -58,7 +59,7 @@ def embedded_hash(entry: KnowledgeEntry) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-_TRAVELLING = (CATALOG_FILE, SYNONYMS_FILE, OUTSIDE_FILE)  # copied into the build: one build is one knowledge version
+_TRAVELLING = (CATALOG_FILE, SYNONYMS_FILE, OUTSIDE_FILE, GLOSSARY_FILE, REFERRALS_FILE)  # copied into the build: one build is one knowledge version
 
 
 def _present(folder: Path, names: tuple[str, ...]) -> list[Path]:

@@ -14,6 +14,7 @@ from indexer.catalogue.snapshot import check_catalogue, folder_of, load_catalogu
 from indexer.collisions import Collision, folding_collisions
 from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
 from indexer.outside import read_outside
+from indexer.terms import read_glossary, read_referrals
 from indexer.synonyms import Synonyms
 from indexer.vntext import fold
 
@@ -73,6 +74,12 @@ def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: in
         read_outside(folder)
     except KnowledgeError as exc:
         report.problems += exc.problems
+    ids = {e.id for e in entries}
+    for read in (read_glossary, read_referrals):   # every row has a source and a date, and its entry exists
+        try:
+            read(folder, ids)
+        except KnowledgeError as exc:
+            report.problems += exc.problems
     report.problems += catalogue_problems(folder, entries)
     report.per_topic = Counter(e.topic for e in entries)
     report.empty_topics = [t for t in catalog.topics if report.per_topic[t] == 0]

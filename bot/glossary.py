@@ -1,0 +1,95 @@
+"""What a term means, and who handles what we do not cover: the two staff tables of indexer.terms, read in a chat.
+
+A message asks what a term is when, besides the term, it has only a "what is" phrase ("là gì", "nghĩa là sao",
+"thế nào là") and polite or filler words: "ma otp la cai gi vay con" does, "vneid ko gui ma otp" and
+"đăng ký chữ ký số ở đâu" do not (they go to search). A referral is found by a subject phrase anywhere in the
+message; the dialogue uses it only when search has no confident answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.terms import Referral, Term, phrase_key, read_glossary, read_referrals
+
+# "what is" phrases, folded, after teencode is expanded
+ASKS_MEANING = frozenset({
+    "la gi", "la cai gi", "la con gi", "la thu gi", "nghia la gi", "co nghia la gi", "nghia la sao", "nghia gi",
+    "la sao", "la the nao", "la nhu the nao", "the nao la", "the nao goi la", "the nao duoc goi la", "la chi",
+    "la cai chi", "hieu la gi", "duoc hieu la gi", "hieu the nao", "hieu la sao", "giai thich", "khai niem",
+    "dinh nghia", "y nghia", "nghia la", "la cai j", "what is"})
+# words that change nothing in "… là gì": address, politeness, fillers
+NEUTRAL = frozenset({
+    "cho", "hoi", "xin", "em", "con", "chau", "toi", "tui", "minh", "bac", "chu", "co", "anh", "chi", "ban", "ong",
+    "ba", "oi", "a", "ah", "ak", "vay", "the", "nhi", "nhe", "nha", "ha", "ho", "dum", "gium", "giup", "voi",
+    "duoc", "khong", "cai", "nay", "do", "ay", "kia", "tu", "ro", "biet", "muon", "hieu", "can", "ad", "admin",
+    "bot", "tro ly", "da", "vang", "thua", "la", "vs", "va", "nguoi ta", "hay", "noi", "goi", "thi", "di", "nua",
+    "lam on", "ui", "u", "z", "rot cuoc", "that ra", "chinh xac", "mot chut", "chut", "giai thich giup",
+    "cu the", "don gian", "de hieu", "nghe", "thay", "ten", "cum tu", "chu", "thuat ngu", "dung", "o day",
+    "tren", "cong", "ung dung", "app", "sao"})
+TEENCODE = {"j": "gi", "ji": "gi", "gj": "gi", "ko": "khong", "k": "khong", "kh": "khong", "hok": "khong",
+            "dc": "duoc", "e": "em", "v": "vay", "z": "vay", "s": "sao", "ntn": "nhu the nao", "t": "toi",
+            "mik": "minh", "mk": "minh", "ad": "admin", "ng": "nguoi", "a": "a", "nghia": "nghia", "ak": "a"}
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...] = ()
+    referrals: tuple[Referral, ...] = ()
+
+    @classmethod
+    def load(cls, folder: Path) -> "Glossary":
+        return cls(tuple(read_glossary(folder)), tuple(read_referrals(folder)))
+
+    def asked_term(self, text: str) -> list[Term]:
+        """The terms a message asks the meaning of (at most two), or none when it asks anything else."""
+        if not self.terms:
+            return []
+        aliases = {a: t for t in self.terms for a in t.aliases}
+        words = phrase_key(text).split()
+        longest = max(len(a.split()) for a in aliases)
+        found: list[Term] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(words):   # terms first, on the words as typed: "e form" is not "em form"
+            for n in range(min(longest, len(words) - i), 0, -1):
+                term = aliases.get(" ".join(words[i:i + n]))
+                if term is not None:
+                    if term not in found:
+                        found.append(term)
+                    i += n
+                    break
+            else:
+                rest += TEENCODE.get(words[i], words[i]).split()
+                i += 1
+        if not found or len(found) > 2:
+            return []
+        if not _cover(rest, ASKS_MEANING):
+            return []
+        return [] if _uncovered(rest, ASKS_MEANING | NEUTRAL) else found
+
+    def referral(self, text: str) -> Referral | None:
+        """The first row whose subject phrase the message names (and none of its exceptions)."""
+        key = f" {phrase_key(text)} "
+        for row in self.referrals:
+            if any(f" {k} " in key for k in row.keywords) and not any(f" {u} " in key for u in row.unless):
+                return row
+        return None
+
+
+def _cover(words: list[str], phrases: frozenset[str]) -> bool:
+    return any(" ".join(words[i:i + n]) in phrases for n in range(1, 5) for i in range(len(words) - n + 1))
+
+
+def _uncovered(words: list[str], phrases: frozenset[str]) -> list[str]:
+    """Words not inside one of the phrases (longest first, up to 4 words)."""
+    left, i = [], 0
+    while i < len(words):
+        for n in range(min(4, len(words) - i), 0, -1):
+            if " ".join(words[i:i + n]) in phrases:
+                i += n
+                break
+        else:
+            left.append(words[i])
+            i += 1
+    return left

@@ -1,0 +1,206 @@
+"""Glossary and referrals (issue 18, items 4 and 5), as citizens type them. The table is read by the staff files
+themselves (knowledge/thuat-ngu.yaml, knowledge/chuyen-tiep.yaml); the conversations go through the `chat(...)`
+harness on the real knowledge and model; `dvcbot check` reports a row without a source or with a missing entry."""
+import itertools
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.glossary import Glossary
+from indexer.check import check_knowledge
+from indexer.terms import GLOSSARY_FILE, REFERRALS_FILE
+from tests.chat import Chat
+
+REPO = Path(__file__).resolve().parents[1]
+OTP, VNEID, LEVELS, SIGN, CERT = "OTP", "VNeID", "Định danh điện tử mức 1, mức 2", "Chữ ký số", "Chứng thư số"
+ONLINE, CODE, ID, STORE, FORM = ("Dịch vụ công trực tuyến toàn trình, một phần", "Mã hồ sơ", "Căn cước, CCCD",
+                                 "Kho dữ liệu cá nhân", "Biểu mẫu điện tử (e-form)")
+TERMS = [
+    ("OTP là gì", OTP), ("ma otp la cai gi vay con", OTP), ("otp la j z", OTP), ("Mã OTP nghĩa là gì ạ", OTP),
+    ("cho bác hỏi cái mã OTP là cái gì", OTP), ("otp là sao", OTP), ("thế nào là mã otp", OTP),
+    ("VNeID là gì", VNEID), ("vneid la cai gi vay", VNEID), ("app vneid là gì thế", VNEID),
+    ("định danh điện tử là gì", VNEID),
+    ("dinh danh muc 2 nghia la gi", LEVELS), ("mức 2 là gì", LEVELS), ("tài khoản mức 1 là sao", LEVELS),
+    ("vneid muc 2 la gi a", LEVELS), ("mức 1 mức 2 là gì vậy chị", LEVELS), ("định danh điện tử mức 2 là gì", LEVELS),
+    ("chữ ký số là sao", SIGN), ("chu ky so la gi", SIGN), ("ck so la j", SIGN), ("ký số là gì ạ", SIGN),
+    ("Chữ ký số nghĩa là gì vậy em", SIGN), ("giải thích giúp tôi chữ ký số", SIGN), ("cks là cái gì", SIGN),
+    ("chứng thư số là gì", CERT), ("chung thu chu ky so la gi", CERT), ("chứng thư là sao", CERT),
+    ("dvc toàn trình là gì", ONLINE), ("dich vu cong truc tuyen mot phan la gi", ONLINE),
+    ("thế nào là dịch vụ công toàn trình", ONLINE), ("toàn trình là sao", ONLINE),
+    ("mã hồ sơ là gì", CODE), ("ma ho so la cai gi", CODE), ("số hồ sơ là gì vậy", CODE),
+    ("CCCD là gì", ID), ("cccd la gi a", ID), ("thẻ căn cước là gì", ID), ("căn cước công dân nghĩa là gì", ID),
+    ("kho dữ liệu cá nhân là gì", STORE), ("kho du lieu la gi", STORE), ("Kho quản lý dữ liệu điện tử là gì", STORE),
+    ("e-form là cái gì", FORM), ("eform la gi", FORM), ("biểu mẫu điện tử là gì", FORM), ("E form nghĩa là sao", FORM),
+]
+REFERRALS = [
+    ("thi đại học năm nay đăng ký nguyện vọng thế nào", "Bộ Giáo dục"), ("xet tuyen dai hoc o dau", "Bộ Giáo dục"),
+    ("con em thi tốt nghiệp thpt đăng ký ở đâu", "Bộ Giáo dục"), ("điểm chuẩn vào đại học xem ở đâu", "Bộ Giáo dục"),
+    ("sinh viên vay vốn đi học ở đâu", "Chính sách xã hội"), ("vay von sinh vien can giay to gi", "Chính sách xã hội"),
+    ("con tôi muốn vay tiền đi học", "Chính sách xã hội"),
+    ("Tháng này tiền điện nhà em tăng gấp đôi, hỏi ai", "điện lực"), ("mat dien ca ngay bao ai", "điện lực"),
+    ("hóa đơn điện tháng này sai", "điện lực"), ("lắp điện mới cho nhà", "điện lực"), ("evn tính tiền sai", "điện lực"),
+    ("app vssid dang nhap khong duoc phai lam sao", "Bảo hiểm xã hội"), ("rút bhxh một lần", "Bảo hiểm xã hội"),
+    ("làm chế độ thai sản ở đâu", "Bảo hiểm xã hội"), ("lương hưu khi nào được nhận", "Bảo hiểm xã hội"),
+    ("bị lừa đảo qua mạng mất tiền", "công an"), ("có người giả danh công an gọi điện", "công an"),
+    ("bi lua chuyen tien roi", "công an"), ("tài khoản bị hack", "công an"),
+    ("quên mã pin thẻ atm thì làm lại ở đâu", "ngân hàng"), ("chuyển khoản nhầm thì lấy lại thế nào", "ngân hàng"),
+    ("the atm bi nuot", "ngân hàng"), ("lãi suất vay vốn ngân hàng bao nhiêu", "ngân hàng"),
+]
+SEARCHES = [   # a term used to ask something else, or a subject we cover: search, not the glossary nor a referral
+    "vneid ko gui ma otp", "đăng ký chữ ký số ở đâu", "chữ ký số là gì và đăng ký ở đâu", "OTP là gì mà không nhận được",
+    "vneid là gì, tải ở đâu", "mức 1 với mức 2 khác nhau thế nào", "làm vneid mức 2 ở đâu", "chờ mãi không có tin nhắn otp",
+    "mất điện thoại thì đăng nhập vneid thế nào", "tra cứu hồ sơ bằng mã hồ sơ", "cccd hết hạn thì làm sao",
+    "kho dữ liệu ở đâu trên cổng", "điền e-form bị lỗi", "chứng thư số hết hạn thì gia hạn ở đâu",
+    "hóa đơn điện tử lệ phí tải ở đâu", "quên mật khẩu vneid", "số điện thoại đổi rồi thì sao",
+    "ký số từ xa trên điện thoại", "nộp hồ sơ toàn trình xong bao lâu có kết quả", "OTP",
+]
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    return Glossary.load(REPO / "knowledge")
+
+
+def test_the_table_is_big_enough():
+    assert len(TERMS) + len(REFERRALS) + len(SEARCHES) >= 60
+
+
+@pytest.mark.parametrize("message,term", TERMS)
+def test_asking_what_a_term_is_finds_it(glossary, message, term):
+    assert [t.name for t in glossary.asked_term(message)] == [term]
+
+
+@pytest.mark.parametrize("message,who", REFERRALS)
+def test_a_subject_we_do_not_cover_names_who_handles_it(glossary, message, who):
+    row = glossary.referral(message)
+    assert row is not None and who.lower() in (row.who + " " + row.text).lower()
+
+
+@pytest.mark.parametrize("message", SEARCHES)
+def test_other_questions_stay_searches(glossary, message):
+    assert glossary.asked_term(message) == []
+
+
+@pytest.mark.parametrize("message", ["mất điện thoại thì sao", "hóa đơn điện tử", "đổi số điện thoại vneid",
+                                     "tiền điện thoại", "tuyển sinh lớp 1"])
+def test_phrases_that_only_look_like_a_subject_are_no_referral(glossary, message):
+    assert glossary.referral(message) is None
+
+
+def test_every_number_and_address_in_the_tables_is_in_our_sources():
+    """Phone numbers and web addresses only where domain.md or an existing entry has them."""
+    import re
+    sources = (REPO.parent / "shared" / "domain.md")
+    known = "".join(p.read_text(encoding="utf-8") for p in (REPO / "knowledge").rglob("*.md"))
+    known += sources.read_text(encoding="utf-8") if sources.exists() else ""
+    digits = re.sub(r"\s", "", known)
+    for name in (GLOSSARY_FILE, REFERRALS_FILE):
+        text = (REPO / "knowledge" / name).read_text(encoding="utf-8")
+        body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "nguon")))
+        for number in re.findall(r"\b1[89]00[\s.]?\d{3,4}\b|\b11[345]\b", body):
+            assert re.sub(r"\D", "", number) in digits, number
+        assert "http" not in body and ".vn" not in body
+
+
+# ---- dvcbot check
+def _glossary_file(kb: Path, row: str) -> None:
+    (kb / GLOSSARY_FILE).write_text("thuat_ngu:\n" + textwrap.indent(textwrap.dedent(row), "  "), encoding="utf-8")
+
+
+def test_check_accepts_the_real_tables():
+    report, _ = check_knowledge(REPO / "knowledge")
+    assert not [p for p in report.problems if p.file in (GLOSSARY_FILE, REFERRALS_FILE)]
+
+
+def test_check_reports_a_term_without_a_source(small_kb):
+    _glossary_file(small_kb, """\
+        - ten: OTP
+          giai_thich: Mã số gửi về điện thoại.
+          cach_goi: [otp, ma otp]
+          ngay: 2026-12-03
+        """)
+    report, _ = check_knowledge(small_kb)
+    assert not report.ok
+    [problem] = report.problems
+    assert problem.file == GLOSSARY_FILE and "OTP" in problem.field and "nguồn" in problem.message
+
+
+def test_check_reports_a_term_pointing_to_a_missing_entry(small_kb):
+    _glossary_file(small_kb, """\
+        - ten: OTP
+          giai_thich: Mã số gửi về điện thoại.
+          cach_goi: [otp]
+          muc: khong-co-muc-nay
+          nguon: thử
+          ngay: 2026-12-03
+        - ten: Mức 2
+          giai_thich: Đến công an xã.
+          cach_goi: [muc 2]
+          muc: dang-ky-muc-2
+          nguon: thử
+          ngay: 2026-12-03
+        """)
+    report, _ = check_knowledge(small_kb)
+    [problem] = report.problems
+    assert problem.file == GLOSSARY_FILE and "OTP" in problem.field and "khong-co-muc-nay" in problem.message
+
+
+def test_check_reports_a_referral_without_date_or_keywords(small_kb):
+    (small_kb / REFERRALS_FILE).write_text(textwrap.dedent("""\
+        chuyen_tiep:
+          - chu_de: tiền điện
+            ai: điện lực
+            tra_loi: hỏi điện lực.
+            nguon: thử
+        """), encoding="utf-8")
+    report, _ = check_knowledge(small_kb)
+    fields = sorted(p.field for p in report.problems)
+    assert all(p.file == REFERRALS_FILE for p in report.problems)
+    assert fields == ["1. tiền điện · ngay", "1. tiền điện · tu_khoa"]
+
+
+# ---- conversations
+_ids = itertools.count()
+
+
+async def fresh(dialogue) -> Chat:
+    chat = Chat(dialogue, user=f"glossary-{next(_ids)}")
+    await chat("xin chào")
+    return chat
+
+
+@pytest.mark.slow
+async def test_what_is_otp_is_answered_from_the_glossary_with_its_entry(dialogue):
+    chat = await fresh(dialogue)
+    await chat("ma otp la cai gi vay con")
+    assert chat.text().startswith("**OTP**:") and "chưa có hướng dẫn" not in chat.text()
+    await chat.press("Không nhận được mã OTP")
+    assert chat.text().startswith("Không nhận được mã OTP")
+    assert dialogue.storage.unmet_needs() == []
+
+
+@pytest.mark.slow
+async def test_a_term_used_in_another_question_is_searched(dialogue):
+    chat = await fresh(dialogue)
+    await chat("vneid ko gui ma otp")
+    assert not chat.text().startswith("**OTP**") and "OTP" in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_subject_we_do_not_cover_is_referred(dialogue):
+    chat = await fresh(dialogue)
+    await chat("Tháng này tiền điện nhà em tăng gấp đôi, hỏi ai")
+    assert "Việc này do ngành điện" in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()
+    await chat.press("Gửi câu hỏi cho tổ hỗ trợ")
+    [need] = dialogue.storage.unmet_needs()
+    assert "tiền điện" in need.question
+
+
+@pytest.mark.slow
+async def test_dont_know_shows_no_raw_link_in_its_text(dialogue):
+    chat = await fresh(dialogue)
+    await chat("Bitcoin có nên mua không")
+    assert "chưa có hướng dẫn" in chat.text()
+    assert "http" not in chat.text() and "%" not in chat.text()
+    assert any(b.url and "keyword=" in b.url for r in chat.last for b in r.buttons)
