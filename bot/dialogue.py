@@ -479,7 +479,10 @@ class Dialogue:
         elif answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             session.unanswered = f"{first_wording} / {question}" if first_wording else question
             session.misses += answer.kind == Kind.DONT_KNOW.value
-        if answer.kind in (Kind.DONT_KNOW.value, Kind.CLARIFY.value) and self._referral(turn, text):
+        # a referral replaces don't-know, or options that are only catalogue procedures: never our own entries
+        referable = answer.kind == Kind.DONT_KNOW.value or (
+            answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options))
+        if referable and self._referral(turn, text):
             session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
             return
         if first_wording and answer.kind == Kind.DONT_KNOW.value:
