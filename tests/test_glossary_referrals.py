@@ -1,12 +1,14 @@
 """Glossary and referrals (issue 18, items 4 and 5), as citizens type them. The table is read by the staff files
 themselves (knowledge/thuat-ngu.yaml, knowledge/chuyen-tiep.yaml); the conversations go through the `chat(...)`
 harness on the real knowledge and model; `dvcbot check` reports a row without a source or with a missing entry."""
+import dataclasses
 import itertools
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from bot.decision import Kind
 from bot.glossary import Glossary
 from indexer.check import check_knowledge
 from indexer.terms import GLOSSARY_FILE, REFERRALS_FILE
@@ -204,3 +206,24 @@ async def test_dont_know_shows_no_raw_link_in_its_text(dialogue):
     assert "chưa có hướng dẫn" in chat.text()
     assert "http" not in chat.text() and "%" not in chat.text()
     assert any(b.url and "keyword=" in b.url for r in chat.last for b in r.buttons)
+
+
+@pytest.mark.slow
+async def test_a_referral_never_replaces_our_own_entries_offered(dialogue, monkeypatch):
+    """"Ý bạn là…?" with our own entries stays: a referral replaces only don't-know or catalogue-only options."""
+    answerer = dialogue.knowledge()
+    question = "lương hưu của bố tôi xem trên VNeID ở đâu"
+    assert answerer.glossary.referral(question) is not None
+    ours = tuple(e for e in answerer.entries.values() if not e.from_catalogue)[:2]
+    real = answerer.ask
+
+    def ask(text: str):
+        found = real(text)
+        return dataclasses.replace(found, kind=Kind.CLARIFY.value, entry=None, options=ours) if text == question else found
+
+    monkeypatch.setattr(answerer, "ask", ask)
+    chat = await fresh(dialogue)
+    await chat(question)
+    assert "Việc này do" not in chat.text()
+    shown = " ".join(b.title for r in chat.last for b in r.buttons)
+    assert all(e.title[:20] in shown for e in ours)
