@@ -215,7 +215,7 @@ class Dialogue:
     def _numbered_choice(turn: Turn, text: str) -> str | None:
         """Channels without buttons answer "1", "2": map that back to the button's payload."""
         choices = turn.session.numbered
-        if text.isdigit() and 1 <= int(text) <= len(choices):
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(choices):  # "¹" is a digit int() refuses
             return choices[int(text) - 1]
         return None
 

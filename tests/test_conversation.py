@@ -248,7 +248,7 @@ async def test_frustration_inside_a_question_is_acknowledged(chat):
 
 
 async def test_dont_know_links_a_portal_search_with_the_citizens_words(chat):
-    await chat("thủ tục cấp phép xây dựng nhà ở nông thôn")
+    await chat("cách xây chuồng gà cho đẹp")   # no entry, and no procedure either (the catalogue offers those)
     urls = [b.url for r in chat.last for b in r.buttons if b.url]
     assert any(u.startswith("https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=") and "x%C3%A2y" in u
                for u in urls), urls

@@ -20,7 +20,7 @@ async def test_a_paraphrase_is_merged_by_hand_and_answered_with_its_group(desk, 
     assert "cho cả nhóm (2 người)" in page
     await post_form(client, f"/admin/needs/{first.id}", f"/admin/needs/{first.id}/answer",
                     {"answer": "Hạn là 31/12.", "need_ids": [str(first.id), str(second.id)]})
-    assert "31/12" in await updates(client, "w1") and "31/12" in await updates(client, "w2")
+    assert "31/12" in await updates(client, services, "w1") and "31/12" in await updates(client, services, "w2")
     assert any(a.action == "need.regroup" for a in services.storage.audit_log())
 
 
