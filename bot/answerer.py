@@ -180,10 +180,11 @@ class Answerer:
         asks one of them, else after the entry's own text."""
         search = self.procedures
         found = [search.procedures[c] for c in entry.procedures if search and c in search.procedures]
-        facts = facts_block(found[0], search.month) if found else []
+        asked = asked_aspect(question)
+        facts = facts_block(found[0], search.month, asked) if found else []
         if not facts:
             return entry
-        if asked_aspect(question) in ("fee", "time", "where"):
+        if asked in ("fee", "time", "where"):
             return dataclasses.replace(entry, body="\n".join(facts) + "\n\n" + entry.body)
         return dataclasses.replace(entry, body=entry.body + "\n\n" + "\n".join(facts))
 

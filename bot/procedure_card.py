@@ -197,11 +197,13 @@ def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "
     return "\n".join([x for x in head if x] + [""] + lines + rest)
 
 
-def facts_block(p: Procedure, month: str) -> list[str]:
-    """The record's fee, time limit and place, for a curated entry about the procedure ("theo Cổng DVC quốc gia")."""
+def facts_block(p: Procedure, month: str, first: str | None = None) -> list[str]:
+    """The record's fee, time limit and place, for a curated entry about the procedure ("theo Cổng DVC quốc gia");
+    the one the question asks (`first`) leads."""
     if not p.detailed:
         return []
-    lines = [line for a in ("fee", "time", "where") for line in _section(p, a, full=False)]
+    order = sorted(("fee", "time", "where"), key=lambda a: a != first)
+    lines = [line for a in order for line in _section(p, a, full=False)]
     return [say("card_facts", month=month or _day(p.taken), code=p.code), *lines]
 
 

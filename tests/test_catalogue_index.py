@@ -127,6 +127,11 @@ def test_a_curated_entry_declaring_the_procedure_wins(kb, tmp_path):
     answer = answerer.ask("đăng ký tạm trú nộp online mất bao nhiêu tiền")
     assert answer.entry is not None and answer.entry.id == "tam-tru"
     assert answer.entry.procedures == ("1.004194",)
+    # the record's facts lead with the part asked about: the time limit for "mất bao lâu", the fee for "bao nhiêu tiền"
+    for question, sign in (("đăng ký tạm trú online mất bao lâu", "⏱️"),
+                           ("đăng ký tạm trú online hết bao nhiêu tiền", "💰")):
+        body = answerer.with_facts(answerer.entries["tam-tru"], question).body.splitlines()
+        assert next(line for line in body if line.startswith(("💰", "⏱️", "🏛️"))).startswith(sign), question
 
 
 def test_overrides_hide_and_correct_records(kb):
