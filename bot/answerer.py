@@ -217,7 +217,8 @@ class Answerer:
         words (calibration ranks through here too, so it fits what citizens get)."""
         assert self.procedures and self.procedure_normalizer
         asked = cost_not_loss(question)
-        plain_reading = self.normalizer.normalize(asked)
+        # the curated tier's reading is reused when the question had no "mất" of time or money to drop
+        plain_reading = query if query is not None and asked == question else self.normalizer.normalize(asked)
         wider = self.procedure_normalizer.normalize(asked)
         if not wider.terms:
             return self.procedures.rank(plain_reading, provinces_named(question)), plain_reading

@@ -165,9 +165,9 @@ class ProcedureSearch:
         said = set(terms)
         return sum(self._idf.get(t, self._unknown) for t in name if t in said) / total if total else 0.0
 
-    def _dense(self, vec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each record's cosine to the question through its name and through its situation passage."""
-        cosines = self._vectors @ vec
+    def _dense(self, cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each record's cosine to the question through its name and through its situation passage, from the
+        question's cosine to every row."""
         by_name = np.full(len(self._codes), -1.0, dtype=np.float32)
         by_situation = np.full(len(self._codes), -1.0, dtype=np.float32)
         np.maximum.at(by_name, self._rows[self._name_rows], cosines[self._name_rows])
@@ -187,14 +187,16 @@ class ProcedureSearch:
         allowed = self._allowed | named
         readings = list(dict.fromkeys(filter(None, (query.text, also))))
         vecs = self._embedder.embed_queries(readings).astype(np.float32)
-        vec = vecs.mean(axis=0)
-        vec /= max(float(np.linalg.norm(vec)), 1e-9)
-        by_name, by_situation = self._dense(vec)
-        everyday = float((self._vectors[self._everyday_rows] @ vec).max()) if self._everyday_rows.any() else -1.0
+        each = self._vectors @ vecs.T                      # one product for every reading
+        # cosines to the readings' normalised mean vector, derived from each reading's cosines
+        cosines = each.mean(axis=1) / max(float(np.linalg.norm(vecs.mean(axis=0))), 1e-9)
+        by_name, by_situation = self._dense(cosines)
+        everyday = float(cosines[self._everyday_rows].max()) if self._everyday_rows.any() else -1.0
         best = np.maximum(by_name, by_situation)
         best[~allowed] = -1.0
         # confidence takes the reading that matches least: a guess of diacritics must not make it sure
-        surest = np.minimum.reduce([np.maximum(*self._dense(v)) for v in vecs]) if len(vecs) > 1 else best
+        surest = (np.minimum.reduce([np.maximum(*self._dense(each[:, k])) for k in range(len(vecs))])
+                  if len(vecs) > 1 else best)
         surest_median = float(np.median(surest[self._allowed]))
         lexical = np.asarray(self._bm25.get_scores(lexical_terms(query.terms)), dtype=np.float32)
         lexical[~allowed] = 0.0

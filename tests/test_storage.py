@@ -321,29 +321,36 @@ def _paused_before(store: SqliteStorage, sql_start: str, reached: threading.Even
     store.db.conn.set_trace_callback(trace)
 
 
+def _race(first: SqliteStorage, second: SqliteStorage, sql_start: str, call) -> dict[str, object]:
+    """`call(store)` on the first worker, held just before `sql_start`, while the second runs it to the end;
+    what each got (or the exception it raised)."""
+    reached, go_on = threading.Event(), threading.Event()
+    _paused_before(first, sql_start, reached, go_on)
+    got: dict[str, object] = {}
+
+    def run(name: str, store: SqliteStorage) -> None:
+        try:
+            got[name] = call(store)
+        except Exception as exc:
+            got[name] = exc
+
+    held = threading.Thread(target=run, args=("first", first))
+    held.start()
+    assert reached.wait(5)
+    run("second", second)
+    go_on.set()
+    held.join(10)
+    assert not held.is_alive()
+    return got
+
+
 def test_two_workers_taking_the_same_replies_each_get_a_reply_once(tmp_path):
     """Two `dvcbot serve` workers (two connections) answer one citizen's page at once: neither fails and no
     reply is handed out twice. The first worker is held just before its delete while the second takes all."""
     first, second = SqliteStorage(tmp_path / "dvcbot.db"), SqliteStorage(tmp_path / "dvcbot.db")
     for reply in ("một", "hai", "ba"):
         first.queue_reply("u1", "web", reply)
-    reached, go_on = threading.Event(), threading.Event()
-    _paused_before(first, "DELETE FROM OUTBOX", reached, go_on)
-    taken: dict[str, list[str] | Exception] = {}
-
-    def take(name: str, store: SqliteStorage) -> None:
-        try:
-            taken[name] = store.take_replies("u1", "web")
-        except Exception as exc:
-            taken[name] = exc
-
-    held = threading.Thread(target=take, args=("first", first))
-    held.start()
-    assert reached.wait(5)
-    take("second", second)
-    go_on.set()
-    held.join(10)
-    assert not held.is_alive()
+    taken = _race(first, second, "DELETE FROM OUTBOX", lambda store: store.take_replies("u1", "web"))
     assert taken == {"second": ["một", "hai", "ba"], "first": []}
 
 
@@ -352,23 +359,8 @@ def test_two_workers_adding_the_need_of_one_bad_rating_make_one_need(tmp_path):
     first, second = SqliteStorage(tmp_path / "dvcbot.db"), SqliteStorage(tmp_path / "dvcbot.db")
     answer = first.add_message("u1", "web", "out", "x", entry_id="e1")
     rating = first.rate(answer, "u1", "web", "hỏi gì", "e1", "down")
-    reached, go_on = threading.Event(), threading.Event()
-    _paused_before(first, "INSERT INTO", reached, go_on)
-    added: dict[str, object] = {}
-
-    def add(name: str, store: SqliteStorage) -> None:
-        try:
-            added[name] = store.add_unmet_need("u1", "web", NeedKind.BAD_RATING, question="hỏi gì", rating_id=rating.id)
-        except Exception as exc:
-            added[name] = exc
-
-    held = threading.Thread(target=add, args=("first", first))
-    held.start()
-    assert reached.wait(5)
-    add("second", second)
-    go_on.set()
-    held.join(10)
-    assert not held.is_alive()
+    added = _race(first, second, "INSERT INTO", lambda store: store.add_unmet_need(
+        "u1", "web", NeedKind.BAD_RATING, question="hỏi gì", rating_id=rating.id))
     assert added["first"] == added["second"] and first.db["unmet_needs"].count == 1
 
 
