@@ -66,8 +66,9 @@ def entries(replies: list[Reply]) -> list[str]:
             if b.payload and b.payload.startswith("entry:")]
 
 
-def titles(replies: list[Reply]) -> list[str]:
-    return [b.title.casefold() for r in replies for b in r.buttons]
+def titles(replies: list[Reply], pressable: bool = False) -> list[str]:
+    """Button titles; pressable: only buttons that send something back (not links such as the portal page)."""
+    return [b.title.casefold() for r in replies for b in r.buttons if b.payload or not pressable]
 
 
 def latest_need(dialogue: Dialogue, key: str, statuses: tuple[NeedStatus, ...] | None = None,
@@ -117,8 +118,8 @@ def check(expect: str, replies: list[Reply], dialogue: Dialogue, user: str,
         return arg in text
     if kind == "fresh":
         return text != "\n".join(r.text for r in previous or [])
-    if kind == "offers":
-        return any(arg.casefold() in t for t in titles(replies))
+    if kind == "offers":   # offers:A|B, either text in the title of some button to press (links aside)
+        return any(a.casefold() in t for a in arg.split("|") for t in titles(replies, pressable=True))
     if kind == "shares":
         return any("chia sẻ" in t for t in titles(replies))
     if kind == "reason":
@@ -127,9 +128,10 @@ def check(expect: str, replies: list[Reply], dialogue: Dialogue, user: str,
             return False
         latest = max(mine, key=lambda r: r.id)
         return bool((latest.comment or "").strip()) if arg == "comment" else latest.reason == arg
-    if kind == "callback":   # callback:saved
+    if kind == "callback":   # callback:saved, or callback:timed when a time to call is kept with the number
         need = latest_need(dialogue, key, WAITING)
-        return need is not None and dialogue.storage.callback(need.id) is not None
+        kept = dialogue.storage.callback(need.id) if need is not None else None
+        return kept is not None and (arg == "saved" or bool(kept.preferred_time))
     if kind == "cancelled":
         need = latest_need(dialogue, key, tickets_only=True)
         return need is not None and need.status == NeedStatus.CLOSED.value and need.closed_by is None
