@@ -142,6 +142,7 @@ def test_the_script_is_well_formed_and_half_held_out():
     assert sum(bool(c.get("holdout")) for c in conversations) * 2 == len(conversations)
     assert len({c["id"] for c in conversations}) == len(conversations)
     for conv in conversations:
+        assert 1 <= len(conv["turns"]) <= 6, conv["id"]
         for turn in conv["turns"]:
             assert ("say" in turn) != ("press" in turn), conv["id"]
             for expect in expectations(turn):
