@@ -4,7 +4,9 @@ Two questions are the same need when either measure clearly says so: rapidfuzz's
 (after the bot's own normalisation when given: teencode and abbreviations expanded), or the cosine of the
 embeddings of the normalised questions (same words said differently: "mất căn cước thì làm lại ở chỗ nào" /
 "lam lai cccd bi mat o dau"). The cosine threshold is chosen per model on bench/paraphrase_pairs.jsonl
-(bench/paraphrase_bench.py); a model without one (the tests' fake) groups by the string ratio alone.
+(bench/paraphrase_bench.py); a model without one (the tests' fake) groups by the string ratio alone. Neither
+measure may merge a sentence with one word swapped ("cấp lại" / "cấp đổi cccd"): a wrong merge sends a citizen
+someone else's answer.
 """
 from __future__ import annotations
 
@@ -112,6 +114,18 @@ def _key(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+# folded words a citizen adds or swaps without asking something else: particles, and the ways of saying "how"
+_FILLER = frozenset("a nhe nha nhi vay oi ha voi the nao nhu sao cach kieu".split())
+
+
+def one_word_swapped(a: str, b: str) -> bool:
+    """The same sentence with one word swapped ("cấp lại" / "cấp đổi cccd", "tạm trú" / "thường trú", "mức 1" /
+    "mức 2"): that word is what is asked, so neither measure may merge them (both score such pairs as high as
+    paraphrases: bench/paraphrase_bench.py)."""
+    ta, tb = set(a.split()) - _FILLER, set(b.split()) - _FILLER
+    return len(ta - tb) == 1 and len(tb - ta) == 1
+
+
 def same_need_strength(ratio: float, cosine: float | None, threshold: float = SAME_NEED_AT,
                        cosine_at: float | None = None) -> float | None:
     """How clearly two questions are one need (≥ 0: the same; None: not the same): the larger margin of the
@@ -143,7 +157,7 @@ def group_needs(needs: Iterable[UnmetNeed], normalize: Callable[[str], str] | No
         best, best_strength = None, 0.0
         if len(keys[i].split()) >= _MIN_TOKENS:
             for g, (head, _) in enumerate(groups):
-                if len(keys[head].split()) < _MIN_TOKENS:
+                if len(keys[head].split()) < _MIN_TOKENS or one_word_swapped(keys[i], keys[head]):
                     continue
                 cosine = float(unit[i] @ unit[head]) if unit else None
                 strength = same_need_strength(fuzz.token_set_ratio(keys[i], keys[head]), cosine, threshold, cosine_at)

@@ -107,3 +107,12 @@ async def test_the_queue_page_shows_a_paraphrase_as_one_group(services):
         assert "2 người" in pair and wordings[1] in pair and wordings[2] not in pair
         page = await (await client.get(f"/admin/needs/{needs[1].id}")).text()
         assert "cho cả nhóm (2 người)" in page
+
+
+def test_one_word_swapped_is_another_need_for_both_measures():
+    lost, worn = need(1, question="cap lai cccd o dau a"), need(2, question="cap doi cccd o dau a")
+    assert fuzz.token_set_ratio("cap lai cccd o dau a", "cap doi cccd o dau a") >= SAME_NEED_AT
+    assert [g.count for g in group_needs([lost, worn])] == [1, 1]
+    assert [g.count for g in group_needs([lost, worn], vectors=by_topic, cosine_at=0.9)] == [1, 1]
+    polite = need(3, question="cap lai cccd o dau nhe")                  # a particle swapped: the same need
+    assert [g.need_ids for g in group_needs([lost, worn, polite])] == [(1, 3), (2,)]
