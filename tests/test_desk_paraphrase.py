@@ -8,6 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from rapidfuzz import fuzz
 
+from bot.desk import CommunityDesk
 from bot.grouping import SAME_NEED_AT, QuestionVectors, cosine_for, group_needs
 from bot.lifecycle import Role
 from bot.storage import NeedKind
@@ -45,14 +46,27 @@ def test_staff_splitting_a_need_out_beats_the_cosine():
     assert [g.need_ids for g in group_needs(needs, vectors=by_topic, cosine_at=0.9)] == [(1,), (2,)]
 
 
-def test_each_question_is_embedded_once_however_often_the_queue_is_read():
-    embedder = FakeEmbedder(BUNDLED)
+def test_each_question_is_embedded_once_however_often_the_queue_is_read(small_kb, tmp_path):
+    embedder = FakeEmbedder(BUNDLED)                  # the fake, under the id of a model with a chosen threshold
     vectors = QuestionVectors(lambda: embedder)
     assert vectors.cosine_at == cosine_for(model_id_for(BUNDLED)) is not None
     first = vectors(["a b", "c d", "a b"])
     again = vectors(["c d", "a b", "e f"])
     assert embedder.embedded == ["a b", "c d", "e f"]
     assert np.allclose(first[0], again[1]) and np.allclose(np.linalg.norm(again, axis=1), 1.0)
+
+    services = small_services(small_kb, tmp_path)
+    desk = CommunityDesk(services.storage, services.deliverer, services.dialogue.record_team_answer,
+                         vectors=QuestionVectors(lambda: embedder))
+    team = services.storage.add_team("Tổ Cẩm Xuyên", "ha-tinh", "Hà Tĩnh", "", is_default=True)
+    for user, question in (("w1", LOST_CARD[0]), ("w2", LOST_CARD[1]), ("w3", LOST_CARD[1]), ("w4", OTHER)):
+        services.storage.add_unmet_need(user, "web", NeedKind.NO_ANSWER, question)
+    desk.route_pending()
+    embedder.embedded.clear()
+    admin = staff(1, role=Role.ADMIN.value, team_id=None)
+    for _ in range(3):
+        desk.queue(admin, team.id)
+    assert sorted(embedder.embedded) == sorted([LOST_CARD[0], LOST_CARD[1], OTHER])
 
 
 def test_a_model_without_a_chosen_threshold_groups_by_the_string_ratio_only(small_kb, tmp_path):
