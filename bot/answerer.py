@@ -101,6 +101,7 @@ class Answerer:
         self.topics = topics or {}
         self.decision = decision
         self._province = province
+        self.embedder = embedder   # the running model, shared with the desk's grouping (no second load)
         self.dense = DenseRetriever(snapshot, embedder, adapter)
         self.lexical = LexicalRetriever(snapshot)
         self.normalizer = QueryNormalizer.for_entries(snapshot.entries, synonyms)

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from bot.conversation import Button, Reply
 from bot.delivery import Deliverer, DeliveryResult, DeliveryStatus
 from bot.desk_storage import CommunityStorage, StaffUser, Team
-from bot.grouping import NeedGroup, group_needs
+from bot.grouping import NeedGroup, QuestionVectors, group_needs
 from bot.lifecycle import LifecycleError, NeedAction, Role, can_handle, step
 from bot.redact import redact
 from bot.render import handoff_button, menu_button
@@ -63,12 +63,14 @@ def _iso(moment: dt.datetime) -> str:
 class CommunityDesk:
     def __init__(self, storage: CommunityStorage, deliverer: Deliverer, record_answer: Callable[..., tuple[int, list[Reply]]],
                  normalize: Callable[[str], str] | None = None, public_url: str = "",
-                 clock: Callable[[], dt.datetime] = _now) -> None:
+                 clock: Callable[[], dt.datetime] = _now, vectors: QuestionVectors | None = None) -> None:
         """`record_answer(user, channel, text, question)` stores a team's answer in the citizen's conversation
-        (Dialogue.record_team_answer) and returns (the stored answer's id, the replies with rating buttons)."""
+        (Dialogue.record_team_answer) and returns (the stored answer's id, the replies with rating buttons).
+        `vectors` embeds questions so paraphrases are grouped too (None: grouped by string similarity only)."""
         self.storage, self.deliverer = storage, deliverer
         self._record_answer = record_answer
         self._normalize = normalize
+        self._vectors = vectors
         self._public_url = public_url.rstrip("/")
         self._clock = clock
 
@@ -286,7 +288,9 @@ class CommunityDesk:
     def queue(self, actor: StaffUser, team_id: int | None = None) -> list[NeedGroup]:
         """Open needs (mới, đã nhận) grouped by similar question, largest group first. Read-only (it backs GET
         pages): routing is the tick's job."""
-        return group_needs([n for n in self.visible_needs(actor, team_id) if n.status in OPEN], self._normalize)
+        open_needs = [n for n in self.visible_needs(actor, team_id) if n.status in OPEN]
+        cosine_at = self._vectors.cosine_at if self._vectors is not None else None
+        return group_needs(open_needs, self._normalize, vectors=self._vectors, cosine_at=cosine_at)
 
     def group_of(self, actor: StaffUser, need: UnmetNeed) -> NeedGroup:
         """The open group this need belongs to (itself alone when it is no longer open)."""

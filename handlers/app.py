@@ -21,6 +21,7 @@ from bot.answerer import Answerer
 from bot.delivery import Deliverer, Sender
 from bot.desk import CommunityDesk
 from bot.dialogue import Dialogue
+from bot.grouping import QuestionVectors
 from bot.identity import load_secret
 from bot.library import KnowledgeLibrary
 from bot.ratelimit import RateLimiter
@@ -119,7 +120,8 @@ class Services:
         self.deliverer = Deliverer(self.storage, {})
         self.desk = CommunityDesk(self.storage, self.deliverer, self.dialogue.record_team_answer,
                                   normalize=lambda text: self.library().normalizer.normalize(text).text,
-                                  public_url=self.settings.public_url)
+                                  public_url=self.settings.public_url,
+                                  vectors=QuestionVectors(lambda: self.library().embedder))
         self.desk_action = self.desk_action or self.desk.staff_action
         self.citizen_limit = RateLimiter(self.settings.rate_per_minute)
         self.ip_limit = RateLimiter(self.settings.rate_per_ip_per_minute)
