@@ -2,8 +2,10 @@
 
 Each conversation in bench/conversations.yaml is a list of turns (typed text or a pressed button) with the
 outcome class expected for that turn. A conversation reaches its goal when every turn gets its expected
-outcome. A dead end is a turn whose replies offer no button to go on (rating buttons aside). Figures are
-printed for the tuning half and the held-out half separately.
+outcome. A dead end is a turn whose replies offer no button to go on (rating buttons aside). Also counted: the
+generic don't-know reply on in-scope turns (not expecting dont_know, social or pending), the reply that tells a
+citizen nothing, and ask-backs ("Ý bạn là…?") whose first option was the entry the turn expects, where answering
+would have served the citizen. Figures are printed for the tuning half and the held-out half separately.
 
     python bench/conversations.py [--show-fail]
 """
@@ -17,12 +19,16 @@ from pathlib import Path
 
 import yaml
 
-from bot.conversation import Incoming, Reply
-from bot.dialogue import Dialogue
-from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from bot.wording import say
-from handlers.app import open_library
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's code, not an installed copy
+
+from bot.conversation import Incoming, Reply  # noqa: E402
+from bot.dialogue import Dialogue  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.sqlite_storage import SqliteStorage  # noqa: E402
+from bot.storage import NeedKind, NeedStatus, UnmetNeed  # noqa: E402
+from bot.tickets import WAITING  # noqa: E402
+from bot.wording import say  # noqa: E402
+from handlers.app import open_library  # noqa: E402
 
 HERE = Path(__file__).parent
 SOCIAL = {"thanks": "thanks_reply", "bye": "bye_reply", "complaint": "complaint_reply", "greeting": "greeting_again",
@@ -34,26 +40,66 @@ class TurnResult:
     ok: bool
     dead_end: bool
     got: str
+    generic: bool = False         # an in-scope turn got the generic don't-know reply
+    asked_back_right: bool = False  # "Ý bạn là…?" although the expected entry was offered first
+
+
+# the generic don't-know reply (wording key dont_know), recognised by its first line
+GENERIC_DONT_KNOW = say("dont_know").splitlines()[0]
+ASK_BACK = "Ý bạn là"
+OUT_OF_SCOPE = ("dont_know", "social", "pending")   # expectation kinds whose turns are not in-scope questions
 
 
 def onward(replies: list[Reply]) -> bool:
     return any(b.payload and not b.payload.startswith("rate:") for r in replies for b in r.buttons)
 
 
-def check(expect: str, replies: list[Reply], dialogue: Dialogue, user: str) -> bool:
+def expectations(turn: dict) -> list[str]:
+    """A turn expects one outcome or a list of them (all must hold)."""
+    expect = turn["expect"]
+    return [expect] if isinstance(expect, str) else list(expect)
+
+
+def entries(replies: list[Reply]) -> list[str]:
+    """The entries offered as buttons, in order."""
+    return [b.payload.removeprefix("entry:") for r in replies for b in r.buttons
+            if b.payload and b.payload.startswith("entry:")]
+
+
+def titles(replies: list[Reply], pressable: bool = False) -> list[str]:
+    """Button titles; pressable: only buttons that send something back (not links such as the portal page)."""
+    return [b.title.casefold() for r in replies for b in r.buttons if b.payload or not pressable]
+
+
+def latest_need(dialogue: Dialogue, key: str, statuses: tuple[NeedStatus, ...] | None = None,
+                tickets_only: bool = False) -> UnmetNeed | None:
+    """This user's newest need (a 👎 is not a ticket they asked for when tickets_only)."""
+    needs = [n for n in dialogue.storage.unmet_needs() if n.user == key
+             and (statuses is None or n.status in {s.value for s in statuses})
+             and not (tickets_only and n.kind == NeedKind.BAD_RATING.value)]
+    return needs[-1] if needs else None
+
+
+def check(expect: str, replies: list[Reply], dialogue: Dialogue, user: str,
+          previous: list[Reply] | None = None) -> bool:
     kind, _, arg = expect.partition(":")
     text = "\n".join(r.text for r in replies)
     answered = [r.entry_id for r in replies if r.entry_id]
-    offered = [b.payload for r in replies for b in r.buttons if b.payload and b.payload.startswith("entry:")]
+    offered = [f"entry:{e}" for e in entries(replies)]
+    ids = arg.split("|")   # answer:/clarify:/finds: accept alternatives, A|B
     key = dialogue.user_key("bench", user)
     loaded = dialogue.storage.load_session(key)
     session = loaded[0] if loaded else {}
     if kind == "answer":
-        return arg in answered
+        return any(i in answered for i in ids)
     if kind == "clarify":
-        return not answered and f"entry:{arg}" in offered and "Ý bạn là" in text
+        return not answered and any(f"entry:{i}" in offered for i in ids) and ASK_BACK in text
     if kind == "finds":
-        return arg in answered or (f"entry:{arg}" in offered and "Ý bạn là" in text)
+        return any(i in answered or (f"entry:{i}" in offered and ASK_BACK in text) for i in ids)
+    if kind == "picked":
+        options = entries(previous or [])
+        n = int(arg)
+        return len(options) >= n and options[n - 1] in answered
     if kind == "dont_know":
         return "chưa có hướng dẫn" in text
     if kind == "ticket":
@@ -70,7 +116,44 @@ def check(expect: str, replies: list[Reply], dialogue: Dialogue, user: str) -> b
         return say(SOCIAL[arg], you=session.get("you", "bạn")).split("!")[0].split(",")[0] in text
     if kind == "says":
         return arg in text
+    if kind == "fresh":
+        return text != "\n".join(r.text for r in previous or [])
+    if kind == "offers":   # offers:A|B, either text in the title of some button to press (links aside)
+        return any(a.casefold() in t for a in arg.split("|") for t in titles(replies, pressable=True))
+    if kind == "shares":
+        return any("chia sẻ" in t for t in titles(replies))
+    if kind == "reason":
+        mine = [r for r in dialogue.storage.ratings() if r.user == key]
+        if not mine:
+            return False
+        latest = max(mine, key=lambda r: r.id)
+        return bool((latest.comment or "").strip()) if arg == "comment" else latest.reason == arg
+    if kind == "callback":   # callback:saved, or callback:timed when a time to call is kept with the number
+        need = latest_need(dialogue, key, WAITING)
+        kept = dialogue.storage.callback(need.id) if need is not None else None
+        return kept is not None and (arg == "saved" or bool(kept.preferred_time))
+    if kind == "cancelled":
+        need = latest_need(dialogue, key, tickets_only=True)
+        return need is not None and need.status == NeedStatus.CLOSED.value and need.closed_by is None
+    if kind == "no_ticket":
+        return latest_need(dialogue, key) is None
+    if kind == "address":
+        return session.get("you") == arg
     raise ValueError(f"unknown expectation {expect}")
+
+
+def asked_back_right(expects: list[str], replies: list[Reply]) -> bool:
+    """An ask-back although the entry the turn expects was the first one offered: answering would have been right."""
+    text = "\n".join(r.text for r in replies)
+    options = entries(replies)
+    if ASK_BACK not in text or not options:
+        return False
+    return any(kind in ("answer", "finds") and options[0] in arg.split("|")
+               for kind, _, arg in (e.partition(":") for e in expects))
+
+
+def in_scope(expects: list[str]) -> bool:
+    return not any(e.partition(":")[0] in OUT_OF_SCOPE for e in expects)
 
 
 def run_conversation(dialogue: Dialogue, conv: dict) -> list[TurnResult]:
@@ -87,10 +170,12 @@ def run_conversation(dialogue: Dialogue, conv: dict) -> list[TurnResult]:
                 results.append(TurnResult(False, False, f"no button '{turn['press']}'"))
                 continue
             incoming = Incoming("bench", user, payload=button.payload)
-        last = dialogue.handle(incoming)
-        ok = check(turn["expect"], last, dialogue, user)
+        previous, last = last, dialogue.handle(incoming)
+        expects = expectations(turn)
+        ok = all(check(e, last, dialogue, user, previous) for e in expects)
         got = " | ".join(r.text.splitlines()[0][:60] for r in last if r.text)
-        results.append(TurnResult(ok, not onward(last), got))
+        generic = in_scope(expects) and any(GENERIC_DONT_KNOW in r.text for r in last)
+        results.append(TurnResult(ok, not onward(last), got, generic, asked_back_right(expects, last)))
     return results
 
 
@@ -105,13 +190,16 @@ def main() -> int:
         dialogue = Dialogue(library, SqliteStorage(Path(tmp) / "bench.db"), b"bench")
         for split, holdout in (("tuning", False), ("held-out", True)):
             convs = [c for c in conversations if bool(c.get("holdout")) == holdout]
-            goals = turns = right = dead = 0
+            goals = turns = right = dead = scoped = generic = asked_back = 0
             for conv in convs:
                 results = run_conversation(dialogue, conv)
                 goals += all(r.ok for r in results)
                 turns += len(results)
                 right += sum(r.ok for r in results)
                 dead += sum(r.dead_end for r in results)
+                scoped += sum(in_scope(expectations(t)) for t in conv["turns"])
+                generic += sum(r.generic for r in results)
+                asked_back += sum(r.asked_back_right for r in results)
                 if args.show_fail:
                     for t, r in zip(conv["turns"], results):
                         if not r.ok or r.dead_end:
@@ -119,7 +207,9 @@ def main() -> int:
                             flag = "FAIL" if not r.ok else "DEAD-END"
                             print(f"{flag} {conv['id']}: {what!r} expected {t['expect']} got: {r.got}")
             print(f"{split:9s} conversations reaching their goal {goals}/{len(convs)} = {goals / len(convs):.3f}; "
-                  f"turns right {right}/{turns}; dead-end replies {dead}", flush=True)
+                  f"turns right {right}/{turns}; dead-end replies {dead}; "
+                  f"generic don't-know on in-scope turns {generic}/{scoped} = {generic / max(scoped, 1):.3f}; "
+                  f"ask-backs when the top entry was right {asked_back}", flush=True)
     return 0
 
 
