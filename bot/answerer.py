@@ -245,8 +245,8 @@ class Answerer:
         cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie."""
         words = self._key_words(question, alone, drop)
         own = beyond_subject(words, focus)
-        if not own:
-            return True   # nothing but grammar and the focus's own subject: "thế thì sao?"
+        if not [w for w in own if fold(w) not in aspect_words()]:
+            return True   # nothing but grammar, a part of a procedure and the focus's subject: "vậy có mất tiền ko"
         if self._cover(focus, own) < at_least:
             return False
         found = (alone.entry,) if alone.entry is not None else alone.options[:1]
@@ -255,14 +255,15 @@ class Answerer:
         return mine > rival if alone.kind == Kind.ANSWER.value else mine >= rival
 
     def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool) -> "Answer | Focused":
-        """The part of the focus that answers; "it does not say" only for a clear follow-up; the plain answer when
-        the question adds nothing to the focus's own subject (the same question again)."""
+        """The part of the focus that answers, or "it does not say" for a clear follow-up or a part of a procedure
+        asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words."""
         words = beyond_subject(self._key_words(question, alone), focus)
-        if not words:
+        aspect = asked_aspect(question)
+        if not words and (alone.kind == Kind.ANSWER.value or aspect is None):
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
-        part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question)
-        return Focused(focus, part) if part or cue else alone
+        part = (passage(focus, words, self.lexical.idf) if words else None) or self._aspect_part(focus.id, question)
+        return Focused(focus, part) if part or cue or not words else alone
 
     def _aspect_part(self, entry_id: str, question: str) -> str | None:
         """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""

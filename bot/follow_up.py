@@ -12,17 +12,20 @@ from dataclasses import dataclass
 from typing import Callable
 
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import fold, folded_syllables, syllables
+from indexer.vntext import fold, folded_syllables, has_diacritics, syllables
 
 # how a message that goes on from the last answer starts (folded): "còn nếu…", "thế còn…", "vậy thì…", "nhưng mà…"
 _CUES = ("con neu", "the con", "con truong hop", "vay thi", "vay con", "vay neu", "vay co", "vay la", "nhung ma",
-         "nhung neu", "nhung", "the neu", "the thi", "the co", "neu vay", "neu the", "truong hop", "lo nhu", "con")
+         "nhung neu", "nhung", "the neu", "the thi", "the co", "neu vay", "neu the", "truong hop", "lo nhu", "con",
+         "the", "vay")
+# the first word as typed with marks, where its folded form is also another word ("thẻ căn cước", "con tôi")
+_MARKED = {"the": "thế", "con": "còn", "vay": "vậy", "nhung": "nhưng", "neu": "nếu"}
 _CUE = re.compile(r"^(?:" + "|".join(c.replace(" ", r"\s+") for c in sorted(_CUES, key=len, reverse=True)) + r")\b")
-_LEAD = re.compile(r"^(?:(?:da|vang|ok|oke|uh|um|a|ah|e|ui|ơ|o)\W+)+")   # "dạ, còn nếu…", "ok vậy…"
+_LEAD_WORD = re.compile(r"^(?:da|vang|ok|oke|uh|um|a|ah|e|ui|o)$")   # "dạ, còn nếu…", "ok vậy…"
 _ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*")
 # words that carry the follow-up's grammar, not its subject ("còn nếu … thì sao", "nó làm được không")
 _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong duoc phai hay sao nao roi cho can
-                        voi gi ai mot cac nay do kia nha nhe a oi""".split())
+                        voi gi ai mot cac nay do kia nha nhe a oi xong luon them nua ca""".split())
 _MIN_SHARE = 0.5   # of the follow-up's own words (IDF-weighted) a part must contain to answer it
 
 
@@ -35,8 +38,17 @@ class Focused:
 
 def has_cue(text: str) -> bool:
     """The message starts the way a follow-up does, so it is read with the last answer's subject."""
-    folded = " ".join(fold(text.lower()).split())
-    return bool(_CUE.match(_LEAD.sub("", folded)))
+    words = syllables(text)
+    folded = [fold(w) for w in words]
+    start = 0
+    while start < len(folded) and _LEAD_WORD.match(folded[start]):
+        start += 1
+    if not _CUE.match(" ".join(folded[start:])):
+        return False
+    if not has_diacritics(text):
+        return True   # "the le phi bao nhieu": read as a follow-up; the focus must still win over a sure answer
+    first = words[start]
+    return first == _MARKED.get(folded[start], first)
 
 
 def content_words(keywords: list[str]) -> list[str]:
