@@ -57,7 +57,7 @@ def labelled_sets(dev: Path, skip_holdout: bool) -> dict[str, list[labelled.Item
 
 
 def decision_table(answerer: Answerer, groups: dict[str, list[labelled.Item]], show: str | None) -> None:
-    print(f"\n{'decisions':16s} {'in-scope':>8s} {'right':>12s} {'offered':>8s} {'wrong':>11s} {'no answer':>9s}"
+    print(f"\n{'decisions':16s} {'in-scope':>8s} {'right':>12s} {'offered (1st right)':>19s} {'wrong':>11s} {'no answer':>9s}"
           f" {'oos':>5s} {'oos answered':>13s} {'oos → procedure':>16s}")
     for name, items in groups.items():
         counts: dict[str, int] = {}
@@ -65,6 +65,8 @@ def decision_table(answerer: Answerer, groups: dict[str, list[labelled.Item]], s
             a = answerer.ask(item.q)
             o = labelled.outcome(item, a.kind, a.entry, a.options)
             counts[o] = counts.get(o, 0) + 1
+            if o == "offered" and item.accepts(a.options[0]):   # asked back though its first guess was right
+                counts["offered_first"] = counts.get("offered_first", 0) + 1
             if name == show and o not in ("right", "oos_rejected", "vague_clarified"):
                 picked = a.entry.id if a.entry else ",".join(e.id for e in a.options)
                 print(f"  {o:13s} {item.q!r} → {picked or '-'} (want {','.join(sorted(item.entries)) or 'none'})")
@@ -75,7 +77,8 @@ def decision_table(answerer: Answerer, groups: dict[str, list[labelled.Item]], s
             return f"{counts.get(key, 0):3d} ({counts.get(key, 0) / n:5.1%})" if n else "  -"
         vague = sum(1 for i in items if i.vague)
         extra = f"   vague: {counts.get('vague_clarified', 0)}/{vague} clarified" if vague else ""
-        print(f"{name:16s} {n_in:8d} {pct('right', n_in):>12s} {counts.get('offered', 0):8d} {pct('wrong', n_in):>11s}"
+        offered = f"{counts.get('offered', 0)} ({counts.get('offered_first', 0)})"
+        print(f"{name:16s} {n_in:8d} {pct('right', n_in):>12s} {offered:>19s} {pct('wrong', n_in):>11s}"
               f" {counts.get('miss', 0) + counts.get('clarify_miss', 0):9d} {n_oos:5d} {pct('oos_answered', n_oos):>13s}"
               f" {counts.get('oos_procedure', 0):8d} ({counts.get('oos_procedure_offered', 0)} opt)" + extra)
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
+from bot.follow_up import Focused, beyond_subject, content_words, has_cue, passage, words_of
 from bot.fusion import fuse
 from bot.glossary import Glossary
 from bot.intent import IntentCues
+from bot.keywords import search_keywords
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
-from bot.procedure_card import asked_aspect, facts_block, procedure_entry
+from bot.procedure_card import asked_aspect, aspect_part, aspect_words, facts_block, procedure_entry
 from bot.places import provinces_named
 from bot.procedure_search import (ProcedureDecision, ProcedureDecisionConfig, ProcedureSearch, ScoredProcedure,
                                   cost_not_loss)
@@ -37,7 +39,8 @@ from indexer.vntext import clean, fold, folded_syllables, syllables
 
 _CANDIDATES = 10
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
-_FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
+_FOLLOW_UP_WORDS = 7
+_ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up  # a follow-up this short that names a part of a procedure is about the one in focus
 log = logging.getLogger(__name__)
 
 
@@ -199,9 +202,76 @@ class Answerer:
         if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value):
             return answer
         entry = self.entry(focus_id, question)
-        if entry is None or not entry.procedures:
-            return answer
+        if entry is None or not entry.procedures or not self._about(entry, question, answer, 0.0, aspect_words()):
+            return answer   # "tra cứu phạt nguội ở đâu" after the khai sinh card names its own subject
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
+
+    def in_context(self, focus_id: str, question: str, alone: "Answer") -> "Answer | Focused":
+        """A question read with the entry answered last (bot/follow_up.py). A new subject it names itself keeps its
+        own answer; one that lands on the entry in focus gets the part that answers it, or "the guide does not
+        say", never that answer again; one unclear alone whose words are the focus's ("ông nội làm được không")
+        or that starts as a follow-up does ("còn nếu…") is read as about the focus."""
+        alone = self.follow_up(focus_id, question, alone)
+        focus = self.entry(focus_id, question)
+        if focus is None:
+            return alone
+        cue = has_cue(question)
+        if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
+            # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
+            short = len(syllables(question)) <= _FOLLOW_UP_WORDS
+            return self._focused(focus, question, alone, cue or short)
+        if alone.kind == Kind.ANSWER.value and not cue:
+            return alone
+        if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
+            return alone
+        if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
+            return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
+        return self._focused(focus, question, alone, cue)
+
+    def _key_words(self, question: str, alone: "Answer", drop: frozenset[str] = frozenset()) -> list[str]:
+        reading = alone.query or self.normalizer.normalize(question)
+        return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
+
+    def _cover(self, entry: KnowledgeEntry, words: list[str]) -> float:
+        """IDF-weighted share of the words the entry's own text has."""
+        have = words_of(" ".join([entry.title, *entry.questions, entry.body]))
+        total = sum(self.lexical.idf(fold(w)) for w in words)
+        return sum(self.lexical.idf(fold(w)) for w in words if w in have) / total if total else 0.0
+
+    def _about(self, focus: KnowledgeEntry, question: str, alone: "Answer", at_least: float = _ABOUT_FOCUS,
+               drop: frozenset[str] = frozenset()) -> bool:
+        """The question is about the focus: at least `at_least` of what it says beyond the focus's subject (rare
+        words weigh more) is in the focus's text, and the focus has more of all it says than what the question
+        alone found ("ông nội làm được không hay phải cha mẹ" after the khai sinh answer; not "thủ tục khai sinh
+        cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie."""
+        words = self._key_words(question, alone, drop)
+        own = beyond_subject(words, focus)
+        if not [w for w in own if fold(w) not in aspect_words()]:
+            return True   # nothing but grammar, a part of a procedure and the focus's subject: "vậy có mất tiền ko"
+        if self._cover(focus, own) < at_least:
+            return False
+        found = (alone.entry,) if alone.entry is not None else alone.options[:1]
+        rival = max((self._cover(e, words) for e in found if e.id != focus.id), default=-1.0)
+        mine = self._cover(focus, words)
+        return mine > rival if alone.kind == Kind.ANSWER.value else mine >= rival
+
+    def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool) -> "Answer | Focused":
+        """The part of the focus that answers, or "it does not say" for a clear follow-up or a part of a procedure
+        asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words."""
+        words = beyond_subject(self._key_words(question, alone), focus)
+        aspect = asked_aspect(question)
+        if not words and (alone.kind == Kind.ANSWER.value or aspect is None):
+            return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
+                alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
+        part = (passage(focus, words, self.lexical.idf) if words else None) or self._aspect_part(focus.id, question)
+        return Focused(focus, part) if part or cue or not words else alone
+
+    def _aspect_part(self, entry_id: str, question: str) -> str | None:
+        """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""
+        aspect, codes = asked_aspect(question), self.procedures_of(entry_id)
+        if not aspect or not codes or not self.procedures or codes[0] not in self.procedures.procedures:
+            return None
+        return aspect_part(self.procedures.procedures[codes[0]], aspect, self.procedures.month)
 
     def _silent_on(self, entry_id: str, said: list[str], code: str) -> bool:
         """The question (its terms read with the catalogue's words, "abtc") names something the catalogue record's

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from bot.answerer import Answer, Answerer
+from bot.follow_up import Focused
 from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
 from bot.desk_storage import CommunityStorage
@@ -27,8 +28,8 @@ from bot.intents import Intent, IntentBook, IntentMatch, load_intents, polarity
 from bot.payloads import Act, Payload, StaleButton, encode, parse
 from bot.place_choice import on_place, place_question, typed_place
 from bot.redact import redact
-from bot.render import (answer_replies, dont_know_replies, entry_replies, handoff_button, menu_button, more_replies,
-                        other_language_replies)
+from bot.render import (answer_replies, dont_know_replies, entry_replies, focused_replies, handoff_button, menu_button,
+                        more_replies, other_language_replies)
 from bot.routing import wants_place
 from bot.session import Pending, Session, Waiting
 from bot.steps import is_procedural, split_steps
@@ -468,7 +469,11 @@ class Dialogue:
         answer = answer or turn.ask(text)
         focus = self._last_entry(turn)
         if focus is not None:
-            answer = turn.answerer.follow_up(focus.id, text, answer)
+            read = turn.answerer.in_context(focus.id, text, answer)
+            if isinstance(read, Focused):
+                self._on_focused(turn, text, read)
+                return
+            answer = read
         self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
         question = redact(text)
         turn.session.last_question = question
@@ -495,6 +500,19 @@ class Dialogue:
             self._send(turn, Reply(self._say(turn, "misses_offer"), (handoff_button(), menu_button())))
         elif answer.kind == Kind.ANSWER.value and Intent.COMPLAINT in self._intents.cues_in(text):
             self._send(turn, Reply(self._say(turn, "frustration_noted"), (handoff_button(),)))
+
+    def _on_focused(self, turn: Turn, text: str, focused: Focused) -> None:
+        """A follow-up about the entry just answered; a team gets it with that subject beside it."""
+        said = focused.passage is not None
+        if not said and self._referral(turn, text):   # "có phải lừa đảo không" after the fine: the police's job
+            return
+        question = redact(text)
+        turn.session.last_question = question
+        kind = Kind.ANSWER.value if said else Kind.DONT_KNOW.value
+        self.storage.set_outcome(turn.in_id, kind, focused.entry.id)
+        turn.session.misses = 0 if said else turn.session.misses
+        turn.session.unanswered = None if said else f"{focused.entry.title}: {question}"
+        self._send_all(turn, focused_replies(focused, turn.you), question)
 
     def _send_all(self, turn: Turn, replies: list[Reply], question: str | None) -> None:
         """Send in order; a bubble answering from an entry is stored with it and followed by the rating prompt."""

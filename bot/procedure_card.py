@@ -36,6 +36,11 @@ def _cues(path: Path = ASPECTS_FILE) -> dict[str, tuple[str, ...]]:
 _PRIORITY = ("fee", "time", "documents", "where", "who", "online")
 
 
+def aspect_words() -> frozenset[str]:
+    """Every folded word that asks for a part of a procedure ("lệ phí", "mấy ngày", "ở đâu")."""
+    return frozenset(w for cues in _cues().values() for cue in cues for w in cue.split())
+
+
 def asked_aspect(question: str) -> str | None:
     """The one thing a question asks about a procedure, if it names one."""
     text = " " + " ".join(syllables(fold(question))) + " "
@@ -205,6 +210,12 @@ def facts_block(p: Procedure, month: str, first: str | None = None) -> list[str]
     order = sorted(("fee", "time", "where"), key=lambda a: a != first)
     lines = [line for a in order for line in _section(p, a, full=False)]
     return [say("card_facts", month=month or _day(p.taken), code=p.code), *lines]
+
+
+def aspect_part(p: Procedure, aspect: str, month: str) -> str | None:
+    """What the record says about one part ("mất mấy ngày?" after its card), with where the figures come from."""
+    lines = _section(p, aspect, full=True) if p.detailed else []
+    return "\n".join([say("card_facts", month=month or _day(p.taken), code=p.code), *lines]) if lines else None
 
 
 def _day(iso: str) -> str:

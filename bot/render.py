@@ -10,12 +10,12 @@ import unicodedata
 from urllib.parse import quote
 
 from bot.answerer import Answer, InputKind
+from bot.follow_up import Focused
 from bot.conversation import Button, Reply, numbered_texts
 from bot.decision import Kind
-from bot.intents import load_intents
+from bot.keywords import search_keywords
 from bot.markup import to_plain
 from bot.payloads import Act, encode
-from bot.redact import redact, without_placeholders
 from bot.steps import is_procedural, summary
 from bot.wording import DEFAULT_YOU, say, speak_to
 from indexer.knowledge import KnowledgeEntry
@@ -24,7 +24,6 @@ from indexer.vntext import fold, has_diacritics, syllables
 MAX_LINK_BUTTONS = 3
 FIRST_BUBBLE_CHARS = 400
 _SLACK = 60                # a rest that fits in this much more is shown at once rather than behind "Xem chi tiết"
-_MAX_SEARCH_WORDS = 8
 
 
 def menu_button() -> Button:
@@ -119,6 +118,18 @@ def entry_replies(entry: KnowledgeEntry, notes: list[str], related: tuple[Knowle
     return replies
 
 
+def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
+    """A follow-up about the entry just answered: the part that answers it, or plainly that the guide does not
+    say; the whole guide and a person one press away either way."""
+    entry = focused.entry
+    whole = Button(say("btn_whole_guide"), encode(Act.ENTRY, entry.id))
+    if focused.passage is None:
+        return [Reply(say("follow_up_silent", you=you, title=entry.title),
+                      (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), whole, menu_button()))]
+    text = say("follow_up_part", you=you, title=entry.title) + "\n\n" + speak_to(focused.passage, you)
+    return [Reply(text, (whole,), entry_id=entry.id)]
+
+
 def more_replies(entry: KnowledgeEntry, you: str = DEFAULT_YOU) -> list[Reply]:
     """The rest of a long answer, after "Xem chi tiết"."""
     head = entry.title + "\n\n"
@@ -126,23 +137,6 @@ def more_replies(entry: KnowledgeEntry, you: str = DEFAULT_YOU) -> list[Reply]:
     text = "\n".join(rest + ["", _reviewed(entry)]).strip()
     buttons = (Button(say("btn_steps"), encode(Act.STEPS, entry.id, 1)),) if is_procedural(entry.body) else ()
     return [Reply(text, buttons + (menu_button(),))]
-
-
-def search_keywords(question: str) -> list[str]:
-    """The citizen's own key words for the portal's search box: no question words, fillers or personal data."""
-    book = load_intents()
-    words = [w for w in syllables(without_placeholders(redact(question) or "").lower()) if not w.isdigit()]
-    keep: list[str] = []
-    i = 0
-    while i < len(words):
-        for n in (3, 2, 1):
-            if fold(" ".join(words[i:i + n])) in book.search_stopwords:
-                i += n
-                break
-        else:
-            keep.append(words[i])
-            i += 1
-    return keep[:_MAX_SEARCH_WORDS]
 
 
 def search_url(question: str | None) -> str:

@@ -112,6 +112,10 @@ class LexicalRetriever:
         self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
 
+    def idf(self, term: str) -> float:
+        """How much a folded word says about which entry is meant (words no entry uses say the most)."""
+        return self._idf.get(term, self._unknown_idf)
+
     def entries_using(self, term: str) -> int:
         """How many entries use this folded word."""
         return self._df.get(term, 0)

@@ -12,7 +12,8 @@ from functools import partial
 from bot.answerer import Answer
 from bot.conversation import Incoming
 from bot.decision import Kind
-from bot.render import answer_replies, answer_text, entry_text, plain_turn, search_keywords
+from bot.keywords import search_keywords
+from bot.render import answer_replies, answer_text, entry_text, plain_turn
 from bot.settings import Settings, SettingsError
 from bot.wording import WORDING_FILE
 from handlers.app import ChannelError, building_embedder, open_answerer, open_services, shared_embedder

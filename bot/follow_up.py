@@ -1,0 +1,98 @@
+"""A follow-up read with the subject in focus: "còn nếu dùng USB token thì…" after the signature answer, "ông nội
+làm được không" after the birth-registration answer.
+
+The question is asked again with the focus entry's title beside it. When that lands on the entry just answered,
+the citizen gets the part of it that answers the follow-up (never the same answer again), or is told plainly that
+the guide does not say, with a person one press away.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from indexer.knowledge import KnowledgeEntry
+from indexer.vntext import fold, folded_syllables, has_diacritics, syllables
+
+# how a message that goes on from the last answer starts (folded): "còn nếu…", "thế còn…", "vậy thì…", "nhưng mà…"
+_CUES = ("con neu", "the con", "con truong hop", "vay thi", "vay con", "vay neu", "vay co", "vay la", "nhung ma",
+         "nhung neu", "nhung", "the neu", "the thi", "the co", "neu vay", "neu the", "truong hop", "lo nhu", "con",
+         "the", "vay")
+# the first word as typed with marks, where its folded form is also another word ("thẻ căn cước", "con tôi")
+_MARKED = {"the": "thế", "con": "còn", "vay": "vậy", "nhung": "nhưng", "neu": "nếu"}
+_CUE = re.compile(r"^(?:" + "|".join(c.replace(" ", r"\s+") for c in sorted(_CUES, key=len, reverse=True)) + r")\b")
+_LEAD_WORD = re.compile(r"^(?:da|vang|ok|oke|uh|um|a|ah|e|ui|o)$")   # "dạ, còn nếu…", "ok vậy…"
+_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*")
+# words that carry the follow-up's grammar, not its subject ("còn nếu … thì sao", "nó làm được không")
+_FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong duoc phai hay sao nao roi cho can
+                        voi gi ai mot cac nay do kia nha nhe a oi xong luon them nua ca""".split())
+_MIN_SHARE = 0.5   # of the follow-up's own words (IDF-weighted) a part must contain to answer it
+
+
+@dataclass(frozen=True)
+class Focused:
+    """The reply to a follow-up about the entry in focus: the part that answers it, or None when it is silent."""
+    entry: KnowledgeEntry
+    passage: str | None
+
+
+def has_cue(text: str) -> bool:
+    """The message starts the way a follow-up does, so it is read with the last answer's subject."""
+    words = syllables(text)
+    folded = [fold(w) for w in words]
+    start = 0
+    while start < len(folded) and _LEAD_WORD.match(folded[start]):
+        start += 1
+    if not _CUE.match(" ".join(folded[start:])):
+        return False
+    if not has_diacritics(text):
+        return True   # "the le phi bao nhieu": read as a follow-up; the focus must still win over a sure answer
+    first = words[start]
+    return first == _MARKED.get(folded[start], first)
+
+
+def content_words(keywords: list[str]) -> list[str]:
+    """A question's key words as read (marks kept: "trễ hạn" is not "trẻ"), its grammar left out."""
+    return [w for w in dict.fromkeys(k.lower() for k in keywords) if fold(w) not in _FUNCTION and len(w) > 1]
+
+
+def beyond_subject(words: list[str], entry: KnowledgeEntry) -> list[str]:
+    """The words that are not the entry's subject itself: "khai sinh" names every part of its entry."""
+    subject = set(folded_syllables(entry.title))
+    return [w for w in words if fold(w) not in subject]
+
+
+def words_of(text: str) -> set[str]:
+    """A text's words as a question's are looked up in it: with their marks, and folded for a word the citizen
+    typed without marks that the normaliser could not restore ("usb", or "tre" left as typed)."""
+    low = syllables(text.lower())
+    return set(low) | {fold(w) for w in low}
+
+
+def _parts(body: str) -> list[str]:
+    """Numbered steps, bullets and paragraphs of an entry body, each a part a follow-up may point to."""
+    parts: list[str] = []
+    for line in body.strip().splitlines():
+        if not line.strip():
+            continue
+        if parts and not _ITEM.match(line) and line.startswith((" ", "\t")):
+            parts[-1] += "\n" + line.strip()
+        else:
+            parts.append(line.strip())
+    return parts
+
+
+def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]) -> str | None:
+    """The part of the entry that shares most of the follow-up's own words (rare words weigh more); None when no
+    part shares enough of them to say it answers."""
+    if not words:
+        return None
+    weight = {w: idf(fold(w)) for w in words}
+    total = sum(weight.values())
+    best, best_share = None, _MIN_SHARE
+    for part in _parts(entry.body):
+        have = words_of(part)
+        share = sum(v for w, v in weight.items() if w in have) / total
+        if share >= best_share + 1e-9 or (best is None and share >= best_share):
+            best, best_share = part, share
+    return best

@@ -1,0 +1,100 @@
+"""Follow-ups read with the subject in focus (issue 18, item 1), as citizens type them after an answer."""
+import datetime as dt
+
+import pytest
+
+from bot.follow_up import has_cue, passage
+from indexer.knowledge import KnowledgeEntry
+from tests.chat import Chat
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("thế lệ phí bao nhiêu?", True),
+    ("the le phi bao nhieu", True),          # without marks "thế" and "thẻ" look alike: the focus must still win
+    ("Còn nếu dùng USB token thì máy tính có phải cài driver không?", True),
+    ("con neu nop tre han thi sao", True),
+    ("Dạ, vậy có mất tiền ko", True),
+    ("nhưng t chưa nhận đc giấy gì, có phải scam ko", True),
+    ("trường hợp mất giấy chứng sinh thì sao", True),
+    ("thẻ căn cước làm ở đâu", False),       # "thẻ", not "thế"
+    ("con tôi 5 tuổi làm căn cước được không", False),   # "con", not "còn"
+    ("làm hộ chiếu online", False),
+    ("", False),
+])
+def test_a_follow_up_is_told_by_how_it_starts(text, cue):
+    assert has_cue(text) is cue
+
+
+def test_the_part_that_shares_the_rare_words_is_the_passage(small_kb_entry):
+    part = passage(small_kb_entry, ["ông", "bà"], lambda w: 3.0)
+    assert part is not None and "ông hoặc bà" in part
+    assert passage(small_kb_entry, ["driver"], lambda w: 3.0) is None
+
+
+@pytest.fixture
+def small_kb_entry():
+    body = ("1. Cha hoặc mẹ đăng ký khai sinh cho con. Nếu cha, mẹ không đăng ký được thì ông hoặc bà đăng ký thay.\n"
+            "2. Làm trực tuyến trên Cổng DVC quốc gia.\n3. Đúng hạn thì không mất lệ phí.")
+    return KnowledgeEntry(id="x", title="Đăng ký khai sinh", topic="thu-tuc", questions=(), links=(), sources=(),
+                          reviewed=dt.date(2026, 12, 3), provinces=(), body=body, path="x.md")
+
+
+@pytest.fixture
+def chat(dialogue):
+    return Chat(dialogue)
+
+
+@pytest.mark.slow
+async def test_a_follow_up_gets_the_part_of_the_answer_that_answers_it(chat):
+    await chat("lam giay khai sinh cho con online the nao")
+    first = chat.text()
+    await chat("ong noi lam dc ko hay phai cha me no")
+    assert "ông hoặc bà" in chat.text() and chat.text() != first
+    assert "hướng dẫn “Đăng ký khai sinh trực tuyến”" in chat.text()
+    assert chat.button("Xem lại cả hướng dẫn") and chat.button("Hài lòng")   # the part is rated like an answer
+    await chat.press("Xem lại cả hướng dẫn")
+    assert "Trong **60 ngày**" in chat.text() or "60 ngày" in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_follow_up_the_guide_is_silent_on_is_said_so_and_goes_to_the_team_with_its_subject(chat, dialogue):
+    await chat("tra cuu phat nguoi o dau")
+    await chat("con neu nop phat tre han thi sao")
+    assert "chưa nói về điều bạn hỏi thêm" in chat.text() and "Nộp phạt vi phạm giao thông" in chat.text()
+    assert "khai sinh" not in chat.text().lower()        # "trễ hạn" is not "trẻ" (the khai sinh entry's word)
+    await chat.press("Gửi câu hỏi cho tổ hỗ trợ")
+    need = dialogue.storage.unmet_needs()[-1]
+    assert "Nộp phạt vi phạm giao thông" in need.question and "tre han" in need.question
+
+
+@pytest.mark.slow
+async def test_a_follow_up_naming_a_related_entry_gets_that_entry(chat):
+    await chat("ky so tu xa tren dien thoai the nao")
+    await chat("Còn nếu dùng USB token thì máy tính có phải cài driver không?")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["kyso-ky-to-khai"]
+
+
+@pytest.mark.slow
+async def test_a_new_subject_is_not_read_as_a_follow_up(chat):
+    await chat("lam giay khai sinh cho con online the nao")
+    await chat("tra cuu phat nguoi o dau")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["thutuc-nop-phat-giao-thong"]
+    await chat("còn làm hộ chiếu thì sao")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["thutuc-ho-chieu"]
+
+
+@pytest.mark.slow
+async def test_a_part_of_a_procedure_asked_after_an_entry_that_does_not_say_it_is_not_guessed(chat):
+    await chat("dk dinh danh muc 2 o dau vay")
+    await chat("lam xong bao lau thi dung dc")
+    assert "chưa nói về điều bạn hỏi thêm" in chat.text()
+    assert not [r.entry_id for r in chat.last if r.entry_id]
+
+
+@pytest.mark.slow
+async def test_the_same_question_again_gets_the_same_answer(chat):
+    await chat("dk dinh danh muc 2 o dau vay")
+    first = [r.entry_id for r in chat.last if r.entry_id]
+    await chat("dk dinh danh muc 2 o dau vay")
+    assert [r.entry_id for r in chat.last if r.entry_id] == first == ["vneid-dang-ky-muc-2"]
+    assert "chưa nói" not in chat.text()
