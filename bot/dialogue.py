@@ -233,9 +233,9 @@ class Dialogue:
         transaction (the storage lock, and the database's write lock from its first write): no turn of this citizen
         saves its session between this read and write."""
         with self.storage.transaction():
+            answer_id = self.storage.add_message(user, channel, "out", redact(text))   # the write lock, first
             loaded = self.storage.load_session(user)
             session = Session.from_dict(loaded[0]) if loaded else Session()
-            answer_id = self.storage.add_message(user, channel, "out", redact(text))
             you = session.you if loaded and self._clock() - loaded[1] <= self._ttl else Session().you
             prompt = Reply(say("rate_prompt", you=you), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
                                                           Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
