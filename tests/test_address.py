@@ -1,5 +1,6 @@
 """Forms of address (issue 18, item 8): read from how people name themselves and call the bot, kept for the
 whole conversation, changed when they correct it. Phrasings as citizens type them."""
+import re
 import string
 
 import pytest
@@ -154,3 +155,14 @@ def test_no_wording_says_ban_to_someone_we_call_otherwise(form):
             continue   # not Vietnamese, or read by staff
         text = say(key, you=form, **blanks)
         assert "bạn" not in text.lower(), (key, text)
+
+
+# sent by a channel or the desk, outside a turn, where the conversation's form is not at hand: no pronoun at all
+OUTSIDE_A_TURN = ("non_text", "rate_limited", "rate_limited_notice", "team_answer", "desk_closed_unanswered")
+
+
+@pytest.mark.parametrize("key", OUTSIDE_A_TURN)
+def test_wording_sent_outside_a_turn_calls_nobody_ban(key):
+    texts = _load(WORDING_FILE)
+    blanks = {name: "…" for _, name, _, _ in string.Formatter().parse(texts[key]) if name and name not in texts}
+    assert not re.search(r"\bbạn\b", say(key, **blanks), re.IGNORECASE)
