@@ -179,6 +179,10 @@ def address_form(book: IntentBook, text: str) -> str | None:
 
 _LA = {"la", "bang"}
 _TOLD_ENDS = (("thoi",), ("duoc", "roi"), ("la", "duoc"), ("cho", "than"))   # "gọi anh thôi", "gọi chú là được"
+# what may follow the form in a correction: "gọi em là chị nhé", "không phải chú, cô mà"; not "bác sĩ", "anh ấy",
+# nor "không phải, bác hỏi cái khác"
+_AFTER_FORM = {"ma", "dau", "nha", "nhe", "nhen", "nghe", "a", "ha", "nua", "roi", "duoc", "la", "thoi", "di", "the",
+               "vay", "cho", "than", "voi", "con", "chau", "em", "toi", "minh"}
 _SELF_CONFIRMS = {"khong", "phai", "dau", "chua"}   # "không phải / đâu phải / chưa phải": only of our current form
 _AGE_FILLERS = {"moi", "chi", "co", "nam", "nay", "da", "duoc", "vua", "tron", "gan", "hon", "con"}
 
@@ -201,6 +205,17 @@ def _after_self(rules: AddressRules, words: list[str], j: int) -> tuple[int, boo
     return j, False
 
 
+def _only_form_after(rules: AddressRules, words: list[str], j: int) -> bool:
+    """After the form at j, only particles and other forms up to the next call to us ("gọi …"): the message is
+    about how to address them."""
+    for w in words[j + 1:]:
+        if _phrase_at([w], 0, rules.call_as):
+            return True
+        if w not in _AFTER_FORM and w not in rules.told_forms:
+            return False
+    return True
+
+
 def _asked_form(rules: AddressRules, words: list[str]) -> str | None:
     """"gọi em là chị", "cứ gọi anh thôi", "xưng chú là được": the form asked for."""
     dont = {k + m for k in range(len(words)) for m in range(1, _phrase_at(words, k, rules.dont) + 1)}
@@ -209,7 +224,7 @@ def _asked_form(rules: AddressRules, words: list[str]) -> str | None:
         if not n or i in dont:
             continue
         j, said_la = _after_self(rules, words, i + n)
-        if j < len(words) and words[j] in rules.told_forms:
+        if j < len(words) and words[j] in rules.told_forms and _only_form_after(rules, words, j):
             rest = tuple(words[j + 1:])
             if said_la or any(rest[:len(end)] == end for end in _TOLD_ENDS):
                 return _told_as(words[j])
@@ -223,7 +238,7 @@ def _refused_form(rules: AddressRules, words: list[str], current: str) -> str | 
         if not n:
             continue
         j, _ = _after_self(rules, words, i + n)
-        if j >= len(words) or words[j] not in rules.told_forms:
+        if j >= len(words) or words[j] not in rules.told_forms or not _only_form_after(rules, words, j):
             continue
         refused = _told_as(words[j])
         if words[i] in _SELF_CONFIRMS and refused != current:

@@ -102,6 +102,11 @@ NOT_CORRECTIONS = [
     ("bác", "nhà tôi 60 tuổi rồi"),
     ("bạn", "đăng ký thường trú cho con 3 tuổi"),
     ("bác", "cho bác hỏi"),
+    ("bác", "không phải, bác hỏi cái khác"),
+    ("bác", "khong phai bac hoi cai khac"),
+    ("bạn", "đừng gọi anh ấy nữa"),
+    ("bạn", "đừng gọi cho bác nữa, bác tự làm được"),
+    ("bạn", "cái này gọi là bác sĩ gia đình à"),
 ]
 
 
