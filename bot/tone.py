@@ -24,11 +24,13 @@ from indexer.vntext import fold, has_diacritics
 
 ADDRESS_FILE = Path(__file__).with_name("address.yaml")
 # what a citizen may call themself; "em" is read but leaves "bạn" (the bot cannot call a stranger "em",
-# nor tell "anh" from "chị"); "ông"/"bà" only after "cho" ("cho ông hỏi"): alone they are usually a grandparent
+# nor tell "anh" from "chị"). "ông"/"bà" are forms because someone who writes "cho ông hỏi" expects "ông" back
+# ("bác" sounds a step down to him); read only after "cho": alone they are usually a grandparent ("ông nội…")
 FORMS = ("bác", "cô", "chú", "anh", "chị", "ông", "bà", "em")
 _KEEPS_DEFAULT = {"em"}
 _AFTER_CHO_ONLY = {"ông", "bà"}
-# folded forms that are also common words without diacritics (cô/có, chị/chỉ, bà/ba): trusted unaccented only after "cho"
+# folded forms that are also common words without diacritics (cô/có, chị/chỉ, bà/ba):
+# trusted unaccented only after "cho"
 _AMBIGUOUS = {"co", "chi", "ba"}
 _AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", "chut"}
 _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
@@ -179,8 +181,8 @@ def address_form(book: IntentBook, text: str) -> str | None:
 
 _LA = {"la", "bang"}
 _TOLD_ENDS = (("thoi",), ("duoc", "roi"), ("la", "duoc"), ("cho", "than"))   # "gọi anh thôi", "gọi chú là được"
-# what may follow the form in a correction: "gọi em là chị nhé", "không phải chú, cô mà"; not "bác sĩ", "anh ấy",
-# nor "không phải, bác hỏi cái khác"
+# what may follow the form in a correction: "gọi em là chị nhé", "không phải chú, cô mà";
+# not "bác sĩ", "anh ấy", nor "không phải, bác hỏi cái khác"
 _AFTER_FORM = {"ma", "dau", "nha", "nhe", "nhen", "nghe", "a", "ha", "nua", "roi", "duoc", "la", "thoi", "di", "the",
                "vay", "cho", "than", "voi", "con", "chau", "em", "toi", "minh"}
 _SELF_CONFIRMS = {"khong", "phai", "dau", "chua"}   # "không phải / đâu phải / chưa phải": only of our current form
