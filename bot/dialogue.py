@@ -461,7 +461,8 @@ class Dialogue:
         entry = turn.answerer.entry(row.entry)
         if entry is not None:
             buttons = (Button(entry.title, encode(Act.ENTRY, entry.id)),) + buttons
-        self._send(turn, Reply(self._say(turn, "referral_reply", who=row.who, text=speak_to(row.text, turn.you)),
+        self._send(turn, Reply(self._say(turn, "referral_reply", who=speak_to(row.who, turn.you),
+                                              text=speak_to(row.text, turn.you)),
                                buttons))
         return True
 

@@ -4,6 +4,7 @@ Small knowledge set and the fake embedder, real SQLite file, real aiohttp on loo
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -11,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from handlers.app import make_server
 from handlers.webchat import WebChat
 from tests.chat import Chat
+from tests.conftest import REPO
 from tests.desk_helpers import small_services
 
 BAN = re.compile(r"\bbạn\b", re.IGNORECASE)
@@ -121,3 +123,11 @@ async def test_the_team_answer_rating_prompt_uses_the_conversation_form(services
     await chat("cho chú hỏi quên mật khẩu vneid")
     _, replies = dialogue.record_team_answer(dialogue.user_key("test", chat.user), "test", "Tổ trả lời: …", None)
     assert "giúp được chú" in replies[-1].text
+
+
+async def test_a_referral_names_who_handles_it_in_the_conversations_form(small_kb, tmp_path):
+    shutil.copy(REPO / "knowledge" / "chuyen-tiep.yaml", small_kb / "chuyen-tiep.yaml")
+    chat = Chat(small_services(small_kb, tmp_path).dialogue)
+    await chat("mất điện cả ngày rồi, sao vậy con")
+    text = said(chat.last)
+    assert "công ty điện lực nơi bác ở" in text and not BAN.search(text)
