@@ -207,9 +207,14 @@ def _after_self(rules: AddressRules, words: list[str], j: int) -> tuple[int, boo
     return j, False
 
 
+def _form_ends(rules: AddressRules, words: list[str], j: int) -> bool:
+    """The form at j is a form, not the start of a longer name ("bác sĩ", "anh ấy")."""
+    return j + 1 >= len(words) or words[j + 1] in _AFTER_FORM | rules.told_forms | rules.selves
+
+
 def _only_form_after(rules: AddressRules, words: list[str], j: int) -> bool:
-    """After the form at j, only particles and other forms up to the next call to us ("gọi …"): the message is
-    about how to address them."""
+    """After the form at j, only particles and other forms up to the next call to us ("gọi …"): "không phải
+    bác" is about how we address them, "không phải, bác hỏi cái khác" is not."""
     for w in words[j + 1:]:
         if _phrase_at([w], 0, rules.call_as):
             return True
@@ -226,7 +231,7 @@ def _asked_form(rules: AddressRules, words: list[str]) -> str | None:
         if not n or i in dont:
             continue
         j, said_la = _after_self(rules, words, i + n)
-        if j < len(words) and words[j] in rules.told_forms and _only_form_after(rules, words, j):
+        if j < len(words) and words[j] in rules.told_forms and _form_ends(rules, words, j):
             rest = tuple(words[j + 1:])
             if said_la or any(rest[:len(end)] == end for end in _TOLD_ENDS):
                 return _told_as(words[j])
@@ -240,11 +245,11 @@ def _refused_form(rules: AddressRules, words: list[str], current: str) -> str | 
         if not n:
             continue
         j, _ = _after_self(rules, words, i + n)
-        if j >= len(words) or words[j] not in rules.told_forms or not _only_form_after(rules, words, j):
+        if j >= len(words) or words[j] not in rules.told_forms or not _form_ends(rules, words, j):
             continue
         refused = _told_as(words[j])
-        if words[i] in _SELF_CONFIRMS and refused != current:
-            continue   # "không phải chỉ là…" is not about us; "đừng gọi" always is
+        if words[i] in _SELF_CONFIRMS and (refused != current or not _only_form_after(rules, words, j)):
+            continue   # "không phải chỉ là…", "không phải, bác hỏi cái khác" are not about us; "đừng gọi" is
         return _COUNTERPART.get(refused, "bạn")
     return None
 

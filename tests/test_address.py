@@ -82,6 +82,9 @@ CORRECTIONS = [
     ("chú", "tui mới 30 tuổi à", "anh"),
     ("bạn", "tui 68 tuổi rồi", "bác"),
     ("bác", "dạ em còn trẻ mà", "bạn"),
+    ("bác", "đừng gọi tui là bác, tui mới có 45 tuổi à", "bạn"),
+    ("bạn", "gọi em là chị, em 30 tuổi rồi", "chị"),
+    ("bác", "ai là bác, con chưa già đâu", "bạn"),
 ]
 
 
