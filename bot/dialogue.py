@@ -35,7 +35,7 @@ from bot.session import Pending, Session, Waiting
 from bot.steps import is_procedural, split_steps
 from bot.storage import NeedKind, UnmetNeed
 from bot.tickets import WAITING, Receipt, ResponseTimes, SameForEveryone, Tickets, masked, phone_number
-from bot.tone import address_form, language
+from bot.tone import hear, language
 from bot.wording import say, speak_to
 from indexer.terms import Term
 from indexer.knowledge import KnowledgeEntry
@@ -146,20 +146,21 @@ class Dialogue:
                     prefetched=prefetched)
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
-        if text:
-            turn.session.you = address_form(self._intents, text) or turn.session.you
+        told = hear(self._intents, turn.session, text) if text and not incoming.payload else None
         payload = incoming.payload or self._numbered_choice(turn, text)
         try:
             with self.storage.transaction():   # a savepoint: a failure takes back what this part wrote
-                if payload:
+                if told:   # "đừng gọi tui là bác": one short line, no search, no ticket; a pending step waits
+                    self._send(turn, Reply(self._say(turn, told), (menu_button(),)))
+                elif payload:
                     self._on_payload(turn, payload)
                 else:
                     self._on_text(turn, text)
                 if turn.ask_place:
-                    self._send(turn, place_question(self.storage))
+                    self._send(turn, place_question(self.storage, turn.you))
         except Exception:  # a citizen gets an apology, never a traceback, nor half a turn; the message stays stored
             log.exception("dialogue failed on message %s", in_id)
-            return [Reply(say("error"), (menu_button(),))]
+            return [Reply(self._say(turn, "error"), (menu_button(),))]
         self._ensure_way_on(turn)
         if not turn.forget:
             self._store_replies(turn)
@@ -233,12 +234,13 @@ class Dialogue:
         transaction (the storage lock, and the database's write lock from its first write): no turn of this citizen
         saves its session between this read and write."""
         with self.storage.transaction():
-            answer_id = self.storage.add_message(user, channel, "out", redact(text))
-            prompt = Reply(say("rate_prompt"), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
-                                                 Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
-            self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
+            answer_id = self.storage.add_message(user, channel, "out", redact(text))   # the write lock, first
             loaded = self.storage.load_session(user)
             session = Session.from_dict(loaded[0]) if loaded else Session()
+            you = session.you if loaded and self._clock() - loaded[1] <= self._ttl else Session().you
+            prompt = Reply(say("rate_prompt", you=you), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
+                                                          Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
+            self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
             session.remember_answer(answer_id, question, None)
             self.storage.save_session(user, session.to_dict(), loaded[1] if loaded else self._clock())
         return answer_id, [Reply(text), prompt]
@@ -254,7 +256,7 @@ class Dialogue:
         if command:
             self._on_command(turn, command)
             return
-        place = typed_place(self.storage, turn.user, text)
+        place = typed_place(self.storage, turn.user, text, turn.you)
         if place is not None:  # "ha tinh a" in reply to "bạn ở tỉnh nào?" is a place, not a question
             self._send(turn, place)
             return
@@ -460,7 +462,8 @@ class Dialogue:
         entry = turn.answerer.entry(row.entry)
         if entry is not None:
             buttons = (Button(entry.title, encode(Act.ENTRY, entry.id)),) + buttons
-        self._send(turn, Reply(self._say(turn, "referral_reply", who=row.who, text=speak_to(row.text, turn.you)),
+        self._send(turn, Reply(self._say(turn, "referral_reply", who=speak_to(row.who, turn.you),
+                                              text=speak_to(row.text, turn.you)),
                                buttons))
         return True
 
@@ -589,7 +592,7 @@ class Dialogue:
             self._on_delete(turn, p.args[0] == "y")
         elif act == Act.PLACE:
             try:
-                self._send(turn, on_place(self.storage, turn.user, list(p.args)))
+                self._send(turn, on_place(self.storage, turn.user, list(p.args), turn.you))
             except (KeyError, ValueError) as exc:   # a team or province that no longer exists
                 raise StaleButton(p.text) from exc
         elif act == Act.CALLBACK:

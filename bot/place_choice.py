@@ -11,29 +11,29 @@ from bot.desk_storage import CommunityStorage, DeskStorage
 from bot.places import read_place
 from bot.routing import commune_teams, provinces_with_teams
 from bot.storage import NeedStatus
-from bot.wording import say
+from bot.wording import DEFAULT_YOU, say
 from indexer.vntext import fold
 
 _MAX_BUTTONS = 10
 
 
-def place_question(storage: DeskStorage) -> Reply:
+def place_question(storage: DeskStorage, you: str = DEFAULT_YOU) -> Reply:
     provinces = provinces_with_teams(storage.teams())
     buttons = tuple(Button(name, encode(Act.PLACE, "p", code)) for code, name in list(provinces.items())[:_MAX_BUTTONS])
-    return Reply(say("place_province"), buttons + (Button(say("btn_place_skip"), encode(Act.PLACE, "skip")),))
+    return Reply(say("place_province", you=you), buttons + (Button(say("btn_place_skip"), encode(Act.PLACE, "skip")),))
 
 
-def on_place(storage: DeskStorage, user: str, args: list[str]) -> Reply:
+def on_place(storage: DeskStorage, user: str, args: list[str], you: str = DEFAULT_YOU) -> Reply:
     """Record the citizen's choice (or ask for the commune next); KeyError/ValueError for a stale button."""
     teams = storage.teams()
     kind = args[0]
     if kind == "skip":
         storage.save_place(user, None, None, skipped=True)
-        return Reply(say("place_skipped"))
+        return Reply(say("place_skipped", you=you))
     if kind == "t":
         team = {t.id: t for t in teams}[int(args[1])]
         storage.save_place(user, team.province, team.id, skipped=False)
-        return Reply(say("place_saved", place=f"{team.commune}, {team.province_name}"))
+        return Reply(say("place_saved", you=you, place=f"{team.commune}, {team.province_name}"))
     province = args[1]
     names = provinces_with_teams(teams)
     if province not in names:
@@ -41,16 +41,16 @@ def on_place(storage: DeskStorage, user: str, args: list[str]) -> Reply:
     communes = commune_teams(teams, province)
     if kind == "p" and len(communes) > 1:
         buttons = tuple(Button(t.commune, encode(Act.PLACE, "t", t.id)) for t in communes[:_MAX_BUTTONS])
-        return Reply(say("place_commune", province=names[province]),
+        return Reply(say("place_commune", you=you, province=names[province]),
                      buttons + (Button(say("btn_place_other"), encode(Act.PLACE, "o", province)),))
     if kind not in ("p", "o"):
         raise ValueError(kind)
     only = communes[0] if kind == "p" and len(communes) == 1 else None
     storage.save_place(user, province, only.id if only else None, skipped=False)
-    return Reply(say("place_saved", place=f"{only.commune}, {names[province]}" if only else names[province]))
+    return Reply(say("place_saved", you=you, place=f"{only.commune}, {names[province]}" if only else names[province]))
 
 
-def typed_place(storage: CommunityStorage, user: str, text: str) -> Reply | None:
+def typed_place(storage: CommunityStorage, user: str, text: str, you: str = DEFAULT_YOU) -> Reply | None:
     """A province or commune typed in reply to "bạn ở tỉnh nào?" (no button pressed): saved like a button
     press, so the ticket waiting for it is routed there. None when no place is awaited or the text is not one."""
     teams = storage.teams()
@@ -70,4 +70,4 @@ def typed_place(storage: CommunityStorage, user: str, text: str) -> Reply | None
     team = next((t for t in local if place.commune and fold(t.commune) == fold(place.commune)), None)
     storage.save_place(user, place.province, team.id if team else None, skipped=False)
     key = "place_saved" if local else "place_saved_no_team"
-    return Reply(say(key, place=place.describe()))
+    return Reply(say(key, you=you, place=place.describe()))

@@ -51,7 +51,8 @@ class Session:
     numbered: list[str] = field(default_factory=list)   # payloads of the last turn, for "1", "2" answers
     offered: list[str] = field(default_factory=list)    # ticket payloads offered recently
     misses: int = 0                      # questions in a row the bot could not answer
-    you: str = "bạn"                     # how the citizen calls themself: bác, cô, chú, anh, chị, em
+    you: str = "bạn"                     # how we address the citizen: bạn, bác, cô, chú, anh… (bot.tone)
+    you_from: str = ""                   # where `you` came from: "", "call", "self", "told" (bot.tone.Source)
 
     def offer(self, payloads: list[str]) -> None:
         self.offered = (self.offered + [p for p in payloads if p not in self.offered])[-MAX_OFFERED:]
