@@ -588,7 +588,7 @@ async def test_dvcbot_serve_long_polls_answers_and_stores_one_rating(api, tmp_pa
 async def test_an_answer_is_shared_through_telegrams_own_share_page(kb, api, tmp_path, public_url):
     async with running(services_for(kb, api, tmp_path, public_url=public_url)):
         tg = Citizen(api)
-        await tg.say("quen mat khau vneid thi lam the nao")
+        await tg.say("quen mk vneid roi")
     answer = next(c for c in tg.last if "Quên mật khẩu VNeID" in c.params["text"])
     shared = [b for b in answer.buttons() if b["text"] == say("btn_share")]
     assert [b["url"] for b in shared] == [
@@ -600,6 +600,6 @@ async def test_an_answer_is_shared_through_telegrams_own_share_page(kb, api, tmp
 async def test_without_a_public_address_telegram_sends_no_share_button(kb, api, tmp_path):
     async with running(services_for(kb, api, tmp_path)):
         tg = Citizen(api)
-        await tg.say("quen mat khau vneid thi lam the nao")
+        await tg.say("quen mk vneid roi")
     assert "Quên mật khẩu VNeID" in tg.text()
     assert all(b["text"] != say("btn_share") and "/s/" not in b.get("url", "") for c in tg.last for b in c.buttons())

@@ -494,7 +494,7 @@ async def test_scripted_conversation_over_zalo(services, fake):
 async def test_an_answer_links_its_public_page_for_zalos_own_share(zalo_on, fake):
     zalo_on.settings = dataclasses.replace(zalo_on.settings, public_url="https://dvc.example.vn")
     async with Zalo(zalo_on, fake) as zalo:
-        got = await zalo.say("quen mat khau vneid thi lam the nao")
+        got = await zalo.say("quen mk vneid roi")
     assert "Quên mật khẩu VNeID" in texts(got)
     shared = [b for b in buttons(got) if b["title"] == say("btn_share")]
     assert shared == [{"title": say("btn_share"), "type": "oa.open.url",
@@ -503,7 +503,7 @@ async def test_an_answer_links_its_public_page_for_zalos_own_share(zalo_on, fake
 
 async def test_without_a_public_address_zalo_sends_no_share_button(zalo_on, fake):
     async with Zalo(zalo_on, fake) as zalo:
-        got = await zalo.say("quen mat khau vneid thi lam the nao")
+        got = await zalo.say("quen mk vneid roi")
     assert "Quên mật khẩu VNeID" in texts(got)
     assert say("btn_share") not in [b["title"] for b in buttons(got)] and "/s/" not in json.dumps(got)
 
