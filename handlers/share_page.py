@@ -34,9 +34,10 @@ _DETAIL = re.compile(r"^\s*>\s?")
 
 
 def _paragraphs(body: str) -> list[Markup]:
-    """Blank lines part paragraphs; a step's detail line (">" in the knowledge file) is shown under its step."""
+    """Blank lines part paragraphs; a step's detail line (">" in the knowledge file) is shown under its step. The
+    page shows the whole text, so the chat's "(bấm “Xem chi tiết”)" points below instead."""
     out = []
-    for block in re.split(r"\n\s*\n", body.strip()):
+    for block in re.split(r"\n\s*\n", body.strip().replace(say("pressed_more"), say("share_below"))):
         lines = [(f'<span class="detail">{to_html(_DETAIL.sub("", line).strip())}</span>' if is_detail(line)
                   else to_html(line.strip())) for line in block.splitlines() if line.strip()]
         if lines:

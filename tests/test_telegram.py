@@ -593,7 +593,7 @@ async def test_an_answer_is_shared_through_telegrams_own_share_page(kb, api, tmp
     shared = [b for b in answer.buttons() if b["text"] == say("btn_share")]
     assert [b["url"] for b in shared] == [
         "https://t.me/share/url?url=https%3A%2F%2Fdvc.example.vn%2Fs%2Fquen-mat-khau"
-        "&text=Qu%C3%AAn+m%E1%BA%ADt+kh%E1%BA%A9u+VNeID"]
+        "&text=Qu%C3%AAn%20m%E1%BA%ADt%20kh%E1%BA%A9u%20VNeID"]
     assert {"text": "VNeID", "url": "https://vneid.gov.vn"} in answer.buttons()
 
 
