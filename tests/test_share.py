@@ -2,6 +2,8 @@
 and the public page `/s/<ref>` it opens, on a real aiohttp server over loopback with the small knowledge folder."""
 from __future__ import annotations
 
+import asyncio
+import os
 import re
 
 import pytest
@@ -22,6 +24,8 @@ from indexer.build import build_index
 from tests.catalogue_helpers import write_catalogue
 from tests.chat import Chat
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
+
+CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 @pytest.fixture
@@ -152,3 +156,43 @@ async def test_an_unknown_or_crafted_ref_gets_a_vietnamese_404_with_the_chat_lin
         assert say("share_not_found") in page and 'href="/"' in page and 'name="viewport"' in page
     assert "Traceback" not in page
 
+
+
+def read_on_a_phone(url: str, profile: str, screenshot: str) -> dict:
+    """The page in headless Chromium 390 px wide (a common phone), no script of ours involved."""
+    os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager try to download a driver
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={profile}"):
+        opts.add_argument(flag)
+    # a phone's screen, its touch and its reading of <meta name="viewport"> (a desktop window cannot be this narrow)
+    opts.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3}})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    try:
+        driver.get(url)
+        found = driver.execute_script("""
+            const h1 = document.querySelector('h1'), ask = document.querySelector('a.button');
+            return {width: window.innerWidth, scroll: document.documentElement.scrollWidth,
+                    title: h1.textContent, titlePx: parseFloat(getComputedStyle(h1).fontSize),
+                    bodyPx: parseFloat(getComputedStyle(document.querySelector('article p')).fontSize),
+                    styled: getComputedStyle(document.querySelector('header')).backgroundColor,
+                    ask: ask.textContent, askHeight: ask.getBoundingClientRect().height};""")
+        driver.save_screenshot(screenshot)
+        return found
+    finally:
+        driver.quit()
+
+
+@pytest.mark.slow
+async def test_a_card_page_reads_on_a_390px_phone_without_sideways_scrolling(client, tmp_path):
+    url = str(client.make_url("/s/tthc.1.004194"))
+    page = await asyncio.to_thread(read_on_a_phone, url, str(tmp_path / "profile"), str(tmp_path / "share.png"))
+    assert page["title"] == "Đăng ký tạm trú" and page["ask"] == say("share_ask")
+    assert page["scroll"] <= page["width"] <= 400            # long portal links wrap instead of widening the page
+    assert page["bodyPx"] >= 16 and page["titlePx"] > page["bodyPx"] and page["askHeight"] >= 36   # a finger's size
+    assert page["styled"] != "rgba(0, 0, 0, 0)"              # the style sheet loaded under the security policy
+    assert (tmp_path / "share.png").stat().st_size > 0
