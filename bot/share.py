@@ -45,15 +45,11 @@ def shared_replies(replies: Sequence[Reply], link: Callable[[Reply, str], str | 
     """Each share button pointed where `link(reply, path)` says, or dropped when it says None."""
     out = []
     for reply in replies:
-        if not any(is_share(b) for b in reply.buttons):
-            out.append(reply)
-            continue
         buttons: list[Button] = []
         for b in reply.buttons:
-            url = link(reply, b.url) if is_share(b) else None
             if not is_share(b):
                 buttons.append(b)
-            elif url:
+            elif url := link(reply, b.url or ""):
                 buttons.append(Button(b.title, url=url))
         out.append(replace(reply, buttons=tuple(buttons)))
     return out
