@@ -91,6 +91,12 @@ def numbered_texts(replies: list[Reply]) -> list[str]:
             if b.payload:
                 n += 1
                 lines.append(f"[{n}] {b.title}")
-        lines += [f"🔗 {b.title}: {b.url}" for b in reply.buttons if b.url]
+        lines += [f"🔗 {b.title}: {b.url}" for b in readable_links(reply)]
         out.append("\n".join(lines))
     return out
+
+
+def readable_links(reply: Reply) -> list[Button]:
+    """The link buttons a reader of plain text can open: a relative path (the "Chia sẻ" page, /s/…) needs the
+    server's address, which only a channel that has one adds (see bot.share)."""
+    return [b for b in reply.buttons if b.url and not b.url.startswith("/")]

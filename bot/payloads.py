@@ -72,9 +72,20 @@ class Payload:
         return ":".join((self.act.value, *self.args))
 
 
+def id_arg(entry_id: str) -> str:
+    """An entry id as it travels in a payload or a link: a card's "tthc:1.004194" becomes "tthc.1.004194"."""
+    return entry_id.replace(_CARD, _CARD_ARG, 1) if entry_id.startswith(_CARD) else entry_id
+
+
+def id_of_arg(arg: str) -> str | None:
+    """The entry id an argument spells (the inverse of `id_arg`); None when it is not an id at all."""
+    if len(arg) > MAX_PAYLOAD_BYTES or not re.fullmatch(_ID, arg):
+        return None
+    return arg.replace(_CARD_ARG, _CARD, 1) if arg.startswith(_CARD_ARG) else arg
+
+
 def encode(act: Act, *args: object) -> str:
-    text = Payload(act, tuple(str(a).replace(_CARD, _CARD_ARG, 1) if str(a).startswith(_CARD) else str(a)
-                              for a in args)).text
+    text = Payload(act, tuple(id_arg(str(a)) for a in args)).text
     parse(text)  # a button the engine makes must be one it accepts back
     return text
 

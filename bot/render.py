@@ -10,12 +10,13 @@ import unicodedata
 from urllib.parse import quote
 
 from bot.answerer import Answer, InputKind
-from bot.follow_up import Focused
 from bot.conversation import Button, Reply, numbered_texts
 from bot.decision import Kind
+from bot.follow_up import Focused
 from bot.keywords import search_keywords
 from bot.markup import to_plain
 from bot.payloads import Act, encode
+from bot.share import share_button
 from bot.steps import is_procedural, summary
 from bot.wording import DEFAULT_YOU, say, speak_to
 from indexer.knowledge import KnowledgeEntry
@@ -52,6 +53,11 @@ def _reviewed(entry: KnowledgeEntry) -> str:
     if entry.from_catalogue:  # read from the portal on that day, not reviewed by our staff
         return say("card_taken", date=entry.reviewed.strftime("%d/%m/%Y"))
     return say("reviewed", date=entry.reviewed.strftime("%d/%m/%Y"))
+
+
+def reviewed_line(entry: KnowledgeEntry) -> str:
+    """The same date line outside the chat (the public page of a shared answer)."""
+    return _reviewed(entry)
 
 
 def entry_text(entry: KnowledgeEntry, with_links: bool = True, today: dt.date | None = None) -> str:
@@ -111,6 +117,8 @@ def entry_replies(entry: KnowledgeEntry, notes: list[str], related: tuple[Knowle
         buttons += (Button(say("btn_more"), encode(Act.MORE, entry.id)),)
     if is_procedural(entry.body):
         buttons += (Button(say("btn_steps"), encode(Act.STEPS, entry.id, 1)),)
+    # last, after what the answer itself needs: on Zalo (four buttons) a full card shares from a text line instead
+    buttons += (share_button(entry.id),)
     replies = [Reply(text, buttons, entry_id=entry.id)]
     if related:
         replies.append(Reply(say("related", you=you), tuple(Button(e.title, encode(Act.ENTRY, e.id))
@@ -127,7 +135,7 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
         return [Reply(say("follow_up_silent", you=you, title=entry.title),
                       (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), whole, menu_button()))]
     text = say("follow_up_part", you=you, title=entry.title) + "\n\n" + speak_to(focused.passage, you)
-    return [Reply(text, (whole,), entry_id=entry.id)]
+    return [Reply(text, (whole, share_button(entry.id)), entry_id=entry.id)]
 
 
 def more_replies(entry: KnowledgeEntry, you: str = DEFAULT_YOU) -> list[Reply]:

@@ -10,7 +10,7 @@ import sys
 from functools import partial
 
 from bot.answerer import Answer
-from bot.conversation import Incoming
+from bot.conversation import Incoming, readable_links
 from bot.decision import Kind
 from bot.keywords import search_keywords
 from bot.render import answer_replies, answer_text, entry_text, plain_turn
@@ -48,7 +48,7 @@ def answer_json(answer: Answer) -> dict:
         "title": entry.title if entry else None,
         "score": answer.score,
         "answer": plain_turn(replies),
-        "links": [{"title": b.title, "url": b.url} for reply in replies for b in reply.buttons if b.url],
+        "links": [{"title": b.title, "url": b.url} for reply in replies for b in readable_links(reply)],
         "suggestions": [e.title for e in offered],
         "procedures": list(entry.procedures) if entry else [],
         "options": [{"title": e.title, "entry_id": e.id, "procedures": list(e.procedures)} for e in offered],

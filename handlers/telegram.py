@@ -18,6 +18,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import AsyncIterator, Awaitable, Callable, Sequence, TypeVar
+from urllib.parse import quote, urlencode
 
 from aiohttp import web
 from telegram import (BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions,
@@ -31,6 +32,7 @@ from bot.conversation import Button, Incoming, Reply
 from bot.delivery import DeliveryResult, DeliveryStatus
 from bot.markup import split_text, to_html
 from bot.redact import redact
+from bot.share import public_link, shared_replies
 from bot.wording import say
 from handlers.app import ChannelError
 from handlers.shutdown import CUT_OFF
@@ -43,6 +45,7 @@ ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 DESK_PREFIX = "desk:"
 TEXT_LIMIT = 4000           # Telegram allows 4096; the margin covers emoji counted as two UTF-16 units
 SHORT_TITLE = 20            # buttons with titles this short sit two to a row; longer ones get a row each
+SHARE_URL = "https://t.me/share/url"   # Telegram's own share: the citizen picks the chats, the link goes there
 CONCURRENT_UPDATES = 16     # chats are answered in parallel; one chat's updates stay in order
 _SEEN_UPDATES = 10_000      # update ids remembered to drop redeliveries before they reach the dialogue
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -119,6 +122,22 @@ def messages(replies: Sequence[Reply]) -> list[tuple[str, InlineKeyboardMarkup |
     return out
 
 
+def share_link(public_url: str, title_of: Callable[[str], str]) -> Callable[[Reply, str], str | None]:
+    """A "Chia sẻ" button opens Telegram's share page with the answer's public page and title; without a public
+    address there is nothing to share (a localhost link would reach nobody), so the button is dropped."""
+    def link(reply: Reply, path: str) -> str | None:
+        page = public_link(public_url, path)
+        if page is None:
+            return None
+        title = title_of(reply.entry_id) if reply.entry_id else ""
+        return f"{SHARE_URL}?{urlencode({'url': page, **({'text': title} if title else {})}, quote_via=quote)}"
+    return link
+
+
+def no_share(_: Reply, __: str) -> None:
+    return None
+
+
 def addressed_to(message: Message, me: User) -> bool:
     """Private chats always; in a group only a mention of the bot or a reply to one of its messages."""
     if message.chat.type == ChatType.PRIVATE:
@@ -142,9 +161,11 @@ class TelegramSender:
     """Sends replies to a chat id, in a turn or later (a team member's answer, the desk's announcements)."""
     channel = CHANNEL
 
-    def __init__(self, application: Application, retries: Retries) -> None:
+    def __init__(self, application: Application, retries: Retries,
+                 share: Callable[[Reply, str], str | None] = no_share) -> None:
         self.bot = application.bot
         self.retries = retries
+        self.share = share
 
     async def send(self, user: str, address: str | None, replies: Sequence[Reply]) -> DeliveryResult:
         if not address:
@@ -153,7 +174,7 @@ class TelegramSender:
 
     async def send_to(self, chat_id: int, replies: Sequence[Reply], reply_to: int | None = None) -> DeliveryResult:
         try:
-            for i, (text, markup) in enumerate(messages(replies)):
+            for i, (text, markup) in enumerate(messages(shared_replies(replies, self.share))):
                 answering = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and not i else None
                 await self.with_retries(lambda: self.bot.send_message(
                     chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=answering,
@@ -207,13 +228,17 @@ class TelegramChannel:
         if self.webhook_url:
             builder = builder.updater(None)
         self.application = builder.build()
-        self.sender = TelegramSender(self.application, retries)
+        self.sender = TelegramSender(self.application, retries, share_link(settings.public_url, self._title))
         self._retries = retries
         self._poll_timeout = poll_timeout_s
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._starting: asyncio.Task | None = None
         self._add_handlers()
+
+    def _title(self, entry_id: str) -> str:
+        entry = self.services.library().entry(entry_id)
+        return entry.title if entry else ""
 
     # ---- wiring
     def mount(self, app: web.Application) -> None:

@@ -1,4 +1,5 @@
-"""Local web chat on aiohttp: GET / (page), /static/…, GET /healthz, POST /api/chat, GET /api/chat/updates.
+"""Local web chat on aiohttp: GET / (page), /static/…, GET /healthz, POST /api/chat, GET /api/chat/updates, and
+the public pages of shared answers, GET /s/{ref} (handlers.share_page).
 
 A thin adapter: it validates HTTP input, hands an Incoming to the dialogue and
 returns its replies as JSON. Bad input is refused before anything is stored, and
@@ -24,6 +25,7 @@ from bot.delivery import QueueSender
 from bot.ratelimit import RateLimiter, Verdict
 from bot.wording import say
 from handlers.security import over_https
+from handlers.share_page import SharePages
 from handlers.web_identity import COOKIE, Conversation, ConversationTokens
 
 STATIC = Path(__file__).with_name("static")
@@ -93,6 +95,7 @@ class WebChat:
         self.behind_proxy, self.public_url = services.settings.behind_proxy, services.settings.public_url
         self.tokens = conversation_tokens(services)
         self.poll_limit = RateLimiter(POLLS_PER_MINUTE)
+        self.shared = SharePages(services.library, services.settings.public_url)
 
     def mount(self, app: web.Application) -> None:
         app.router.add_get("/", self.page)
@@ -101,6 +104,7 @@ class WebChat:
         app.router.add_get("/healthz", self.healthz)
         app.router.add_post("/api/chat", self.chat)
         app.router.add_get("/api/chat/updates", self.updates)
+        self.shared.mount(app)
 
     async def chat(self, request: web.Request) -> web.Response:
         address = self.dialogue.user_key("ip", client_address(request, self.behind_proxy))

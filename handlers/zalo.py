@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import AsyncIterator, Coroutine, Sequence
 
 from aiohttp import web
@@ -26,6 +26,7 @@ from bot.conversation import Button, Incoming, Reply, well_formed
 from bot.delivery import DeliveryResult, DeliveryStatus
 from bot.markup import split_text, to_plain
 from bot.redact import redact
+from bot.share import is_share, public_link
 from bot.wording import say
 from handlers.app import MAX_REQUEST_BYTES, Services
 from handlers.shutdown import CUT_OFF
@@ -124,7 +125,24 @@ def _button(button: Button) -> dict:
     return {"title": _title(button.title), "type": "oa.query.hide", "payload": PAYLOAD_PREFIX + button.payload}
 
 
-def zalo_messages(replies: Sequence[Reply]) -> list[dict]:
+def _share_apart(reply: Reply, public_url: str) -> tuple[Reply, str | None]:
+    """The reply without its "Chia sẻ" button, and the line that shares it when the buttons are full: Zalo opens
+    the public page in its in-app browser, whose own menu shares it. A full answer bubble (two portal links,
+    "Xem chi tiết", "Làm từng bước") keeps its buttons and shares from a short text line instead. Without a
+    public address there is nothing to share (a localhost link reaches nobody)."""
+    share = next((b for b in reply.buttons if is_share(b)), None)
+    if share is None:
+        return reply, None
+    rest = tuple(b for b in reply.buttons if not is_share(b))
+    page = public_link(public_url, share.url or "")
+    if page is None:
+        return replace(reply, buttons=rest), None
+    if len(rest) < MAX_BUTTONS:
+        return replace(reply, buttons=rest + (Button(share.title, url=page),)), None
+    return replace(reply, buttons=rest), f"🔗 {share.title}: {page}"
+
+
+def zalo_messages(replies: Sequence[Reply], public_url: str = "") -> list[dict]:
     """One turn as Zalo messages: plain text split under the limit, buttons on each reply's last chunk.
 
     A reply with more buttons than Zalo shows lists its options as "[n] …", numbered across the whole turn
@@ -132,6 +150,7 @@ def zalo_messages(replies: Sequence[Reply]) -> list[dict]:
     """
     messages, numbered = [], 0
     for reply in replies:
+        reply, share_line = _share_apart(reply, public_url)
         options = [b for b in reply.buttons if b.payload]
         links = [b for b in reply.buttons if b.url]
         lines, buttons = [reply.text], list(reply.buttons)
@@ -140,6 +159,7 @@ def zalo_messages(replies: Sequence[Reply]) -> list[dict]:
             buttons = links if len(links) <= MAX_BUTTONS else []
             if not buttons:
                 lines += [f"🔗 {b.title}: {b.url}" for b in links]
+        lines += [share_line] if share_line else []
         numbered += len(options)
         chunks = split_text(to_plain("\n".join(lines)), TEXT_LIMIT)
         messages += [{"text": chunk} for chunk in chunks[:-1]]
@@ -155,14 +175,15 @@ class ZaloSender:
     """Delivers replies to a citizen's Zalo id (also outside a webhook, e.g. a team member's answer)."""
     channel = CHANNEL
 
-    def __init__(self, api: ZaloApi) -> None:
+    def __init__(self, api: ZaloApi, public_url: str = "") -> None:
         self.api = api
+        self.public_url = public_url
 
     async def send(self, user: str, address: str | None, replies: Sequence[Reply]) -> DeliveryResult:
         if not address:
             return DeliveryResult(DeliveryStatus.UNDELIVERED, "no-address")
         try:
-            for message in zalo_messages(replies):
+            for message in zalo_messages(replies, self.public_url):
                 await self.api.send_message(address, message)
         except ZaloError as exc:
             log.warning("Zalo message not delivered (%s)", exc.code)
@@ -190,7 +211,7 @@ class ZaloChannel:
         store = TokenStore(s.data_dir / TOKEN_FILE, Tokens(s.zalo_access_token, s.zalo_refresh_token))
         self.api = ZaloApi(s.zalo_api_url, s.zalo_oauth_url, s.zalo_app_id, s.zalo_app_secret, store,
                            retry_delays=retry_delays, timeout_s=timeout_s)
-        self.sender = ZaloSender(self.api)
+        self.sender = ZaloSender(self.api, s.public_url)
         self.shutdown = services.shutdown
         self._tasks: set[asyncio.Task] = set()
         self._seen: OrderedDict[str, None] = OrderedDict()

@@ -76,7 +76,9 @@ async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, we
             run_browser, url, str(tmp_path / "profile"), str(tmp_path / "chat.png"))
     finally:
         await server.close()
-    assert links and all(link.startswith("https://") for link in links)
+    # portal links, and the answer's "Chia sẻ" page on this server (relative on the web: it opens where the chat is)
+    assert links and all(link.startswith("https://") or link.startswith(url + "s/") for link in links)
+    assert any(link.startswith(url + "s/") for link in links)
     assert covered == 0  # the newest reply and its buttons stay visible above the input bar
     ratings = list(dialogue.storage.db["ratings"].rows)
     assert len(ratings) == 1 and ratings[0]["value"] == "down" and ratings[0]["reason"] == "unclear"

@@ -579,3 +579,27 @@ async def test_dvcbot_serve_long_polls_answers_and_stores_one_rating(api, tmp_pa
     assert "Traceback" not in stderr and "Task was destroyed" not in stderr
     with sqlite3.connect(tmp_path / "dvcbot.db") as db:
         assert db.execute("SELECT count(*), min(channel), min(value) FROM ratings").fetchone() == (1, "telegram", "up")
+
+
+# ---- sharing an answer
+
+
+@pytest.mark.parametrize("public_url", ["https://dvc.example.vn", "https://dvc.example.vn/"])
+async def test_an_answer_is_shared_through_telegrams_own_share_page(kb, api, tmp_path, public_url):
+    async with running(services_for(kb, api, tmp_path, public_url=public_url)):
+        tg = Citizen(api)
+        await tg.say("quen mk vneid roi")
+    answer = next(c for c in tg.last if "Quên mật khẩu VNeID" in c.params["text"])
+    shared = [b for b in answer.buttons() if b["text"] == say("btn_share")]
+    assert [b["url"] for b in shared] == [
+        "https://t.me/share/url?url=https%3A%2F%2Fdvc.example.vn%2Fs%2Fquen-mat-khau"
+        "&text=Qu%C3%AAn%20m%E1%BA%ADt%20kh%E1%BA%A9u%20VNeID"]
+    assert {"text": "VNeID", "url": "https://vneid.gov.vn"} in answer.buttons()
+
+
+async def test_without_a_public_address_telegram_sends_no_share_button(kb, api, tmp_path):
+    async with running(services_for(kb, api, tmp_path)):
+        tg = Citizen(api)
+        await tg.say("quen mk vneid roi")
+    assert "Quên mật khẩu VNeID" in tg.text()
+    assert all(b["text"] != say("btn_share") and "/s/" not in b.get("url", "") for c in tg.last for b in c.buttons())

@@ -486,3 +486,39 @@ async def test_scripted_conversation_over_zalo(services, fake):
     assert db["ratings"].count == 1 and db["unmet_needs"].count == 1
     rating = next(db["ratings"].rows)
     assert rating["reason"] == "off_topic" and rating["channel"] == "zalo"
+
+
+# ---- sharing an answer
+
+
+async def test_an_answer_links_its_public_page_for_zalos_own_share(zalo_on, fake):
+    zalo_on.settings = dataclasses.replace(zalo_on.settings, public_url="https://dvc.example.vn")
+    async with Zalo(zalo_on, fake) as zalo:
+        got = await zalo.say("quen mk vneid roi")
+    assert "Quên mật khẩu VNeID" in texts(got)
+    shared = [b for b in buttons(got) if b["title"] == say("btn_share")]
+    assert shared == [{"title": say("btn_share"), "type": "oa.open.url",
+                       "payload": {"url": "https://dvc.example.vn/s/quen-mat-khau"}}]
+
+
+async def test_without_a_public_address_zalo_sends_no_share_button(zalo_on, fake):
+    async with Zalo(zalo_on, fake) as zalo:
+        got = await zalo.say("quen mk vneid roi")
+    assert "Quên mật khẩu VNeID" in texts(got)
+    assert say("btn_share") not in [b["title"] for b in buttons(got)] and "/s/" not in json.dumps(got)
+
+
+def test_a_full_card_keeps_its_steps_button_and_shares_in_a_short_line():
+    """A card with two portal links, "Xem chi tiết" and "Làm từng bước" already fills Zalo's four buttons: the share
+    link moves into the text rather than pushing the steps button out into numbered lines."""
+    card = Reply("Đăng ký tạm trú\n\n🏛️ Công an cấp xã",
+                 (Button("Xem trên Cổng DVC", url="https://dichvucong.gov.vn/a"),
+                  Button("Nộp hồ sơ trực tuyến", url="https://dichvucong.gov.vn/b"),
+                  Button(say("btn_more"), "more:tthc.1.004194"), Button(say("btn_steps"), "steps:tthc.1.004194:1"),
+                  Button(say("btn_share"), url="/s/tthc.1.004194")), entry_id="tthc:1.004194")
+    [message] = zalo_messages([card], "https://dvc.example.vn")
+    assert [b["title"] for b in buttons([message])] == ["Xem trên Cổng DVC", "Nộp hồ sơ trực tuyến", say("btn_more"),
+                                                          say("btn_steps")]
+    assert message["text"].endswith("🔗 Chia sẻ: https://dvc.example.vn/s/tthc.1.004194") and "[1]" not in message["text"]
+    [bare] = zalo_messages([card])
+    assert "/s/" not in json.dumps(bare) and len(buttons([bare])) == MAX_BUTTONS
