@@ -32,6 +32,7 @@ from bot.render import (answer_replies, dont_know_replies, entry_replies, focuse
                         more_replies, other_language_replies)
 from bot.routing import wants_place
 from bot.session import Pending, Session, Waiting
+from bot.share import share_button
 from bot.steps import is_procedural, split_steps
 from bot.storage import NeedKind, UnmetNeed
 from bot.tickets import WAITING, Receipt, ResponseTimes, SameForEveryone, Tickets, masked, phone_number
@@ -327,6 +328,8 @@ class Dialogue:
         elif intent in _ONE_LINE:   # never a ticket: a person is offered, not sent for
             key, offer_person = _ONE_LINE[intent]
             self._send(turn, Reply(self._say(turn, key), ((handoff_button(),) if offer_person else ()) + (menu_button(),)))
+        elif intent == Intent.SHARE:
+            self._on_share(turn)
         elif intent == Intent.CLOSING:
             waiting = self.storage.user_needs(turn.user, WAITING)
             self._send(turn, Reply(self._say(turn, "closing_reply" if waiting else "thanks_reply"), (menu_button(),)))
@@ -339,6 +342,14 @@ class Dialogue:
             self._send(turn, Reply(text, (menu_button(),)))
         else:  # a lone yes/no with nothing pending
             self._send(turn, Reply(self._say(turn, "ok_reply"), (menu_button(),)))
+
+    def _on_share(self, turn: Turn) -> None:
+        """"gửi cái này vào nhóm zalo": the last answer's public page, one press away."""
+        last = self._last_entry(turn)
+        if last is None:
+            self._send(turn, Reply(self._say(turn, "share_nothing"), (menu_button(),)))
+            return
+        self._send(turn, Reply(self._say(turn, "share_offer", title=last.title), (share_button(last.id), menu_button())))
 
     def _on_not_understood(self, turn: Turn) -> None:
         """Offer what helps with the last answer: one step at a time, a person, the menu."""

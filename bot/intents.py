@@ -26,6 +26,7 @@ _STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a lette
 class Intent(str, Enum):
     OTHERS_DATA = "others_data"   # someone else's dossier or details: refused (found by a rule, not by cues)
     CANCEL = "cancel"
+    SHARE = "share"
     INSTRUCTION = "instruction"
     IDENTITY = "identity"
     CLOSING = "closing"

@@ -65,6 +65,10 @@ ROWS = [
     ("huỷ yêu cầu", I.CANCEL), ("không cần gặp người nữa", I.CANCEL), ("khỏi gọi nha", I.CANCEL),
     ("thoi k can nua", I.CANCEL), ("bấm nhầm", I.CANCEL), ("gửi nhầm rồi", I.CANCEL), ("ko cần hỗ trợ nữa", I.CANCEL),
     ("hủy câu hỏi", I.CANCEL), ("không cần gọi đâu", I.CANCEL),
+    # sharing the last answer with others
+    ("mình muốn gửi cái này vào nhóm zalo của thôn", I.SHARE), ("chia sẻ cho bà con với", I.SHARE),
+    ("gui link cho e", I.SHARE), ("làm sao gửi hướng dẫn này cho bà con", I.SHARE), ("share", I.SHARE),
+    ("em gui vao nhom zalo cho ba con doc dc ko", I.SHARE), ("chia se huong dan nay len nhom", I.SHARE),
     # the old ones stay what they were
     ("cho gặp nhân viên", I.HANDOFF), ("có ai là người thật không", I.HANDOFF), ("co nguoi that khong", I.HANDOFF),
     ("gặp người thật", I.HANDOFF), ("ngu thế", I.COMPLAINT), ("không cần", I.NO), ("gọi lại cho tôi", I.CALLBACK),
@@ -77,6 +81,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "người thật việc thật hay không thì đăng ký tạm trú ở đâu", "chờ mãi không có tin nhắn otp",
     "đang chờ duyệt hồ sơ khai sinh lâu quá thì hỏi ai", "làm căn cước cho con tôi ở đâu",
     "xin cấp lại căn cước bị mất", "cấu hình máy tính để ký số trên cổng dịch vụ công", "hủy hồ sơ đã nộp trên cổng thế nào",
+    "chia sẻ dữ liệu vneid cho ngân hàng được không", "tham gia nhom zalo cua xa the nao", "gửi hồ sơ qua zalo được không",
     "tôi không cần đi đến xã có làm được không", "ai được đăng ký khai sinh cho trẻ", "tên gì trên giấy khai sinh thì đổi thế nào",
 ]
 
@@ -186,3 +191,14 @@ async def test_a_greeting_that_carries_a_question_is_answered_as_a_question(dial
     chat = await fresh(dialogue)
     await chat("chào anh, cho em hỏi làm căn cước ở đâu")
     assert "Bạn cứ gõ câu hỏi" not in chat.text() and "căn cước" in chat.text().lower()
+
+
+@pytest.mark.slow
+async def test_asking_to_share_gives_the_last_answers_public_page(dialogue):
+    chat = await fresh(dialogue)
+    await chat("mình muốn gửi cái này vào nhóm zalo của thôn")
+    assert "hỏi một câu trước" in chat.text() and not [b for r in chat.last for b in r.buttons if b.url]
+    await chat("dk vneid muc 2 o dau")
+    await chat("mình muốn gửi cái này vào nhóm zalo của thôn")
+    assert [b.url for r in chat.last for b in r.buttons if b.title == "Chia sẻ"] == ["/s/vneid-dang-ky-muc-2"]
+    assert not tickets(dialogue)
