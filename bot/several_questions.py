@@ -1,0 +1,84 @@
+"""A message that carries several questions: each is asked, the clearest answered, the others offered as buttons.
+
+The pieces come from `bot.split_questions` and are searched with `search_words`
+(no dossier code, name or ID number). A button payload holds at most 64 bytes,
+so the other questions wait in the session and a button carries their index and
+a tag of their text: a button from an older list is a stale button.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from bot.answerer import Answer, Answerer
+from bot.conversation import Button, Reply
+from bot.decision import Kind
+from bot.payloads import Act, Payload, StaleButton, encode
+from bot.redact import search_words
+from bot.split_questions import Piece, split_questions
+from bot.wording import say
+from indexer.vntext import syllables
+
+MAX_TITLE = 60
+_SHORT_CONTEXT = 6   # a context this short is part of the title ("Bố em mất CCCD. Giờ làm lại ở đâu?")
+_RANK = {Kind.ANSWER.value: 2, Kind.CLARIFY.value: 1, Kind.DONT_KNOW.value: 0}
+
+
+@dataclass(frozen=True)
+class Asked:
+    text: str      # what was searched: the piece's words without anything identifying
+    title: str     # the piece as a button shows it
+    answer: Answer
+
+
+def pieces(text: str) -> list[tuple[str, str]]:
+    """(search words, title) of each question of a message that carries several; [] for one question."""
+    found = [(search_words(p.text), title(p)) for p in split_questions(text)]
+    found = [(words, shown) for words, shown in found if any(c.isalpha() for c in words)]
+    return found if len(found) >= 2 else []
+
+
+def ask_all(answerer: Answerer, text: str) -> tuple[Answer, ...]:
+    """What a typed message needs looked up, before the turn: each question when it carries several, and the whole
+    message when none of them is answered (it is then handled as one question)."""
+    answers = tuple(answerer.ask(words) for words, _ in pieces(text))
+    if any(a.kind == Kind.ANSWER.value for a in answers):
+        return answers
+    return answers + (answerer.ask(text),)
+
+
+def clearest(asked: list[Asked]) -> Asked | None:
+    """The piece to answer: an answer beats "Ý bạn là…?", which beats don't-know; then the more confident one.
+    None when no piece is answered: the message is handled whole."""
+    if not any(a.answer.kind == Kind.ANSWER.value for a in asked):
+        return None
+    return max(asked, key=lambda a: (_RANK.get(a.answer.kind, -1), a.answer.score))
+
+
+def title(piece: Piece) -> str:
+    """The question readably cut to MAX_TITLE characters at a word, identifying words left out."""
+    context = search_words(piece.context)
+    words = search_words(piece.text if len(syllables(context)) <= _SHORT_CONTEXT else piece.question)
+    words = words[:1].upper() + words[1:]
+    if len(words) <= MAX_TITLE:
+        return words
+    cut = words[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+    return cut + "…"
+
+
+def _tag(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+def offer(others: list[Asked], you: str) -> Reply:
+    """One bubble, one button per other question; pressing one asks it as if typed."""
+    return Reply(say("several_questions_offer", you=you),
+                 tuple(Button(a.title, encode(Act.QUESTION, i, _tag(a.text))) for i, a in enumerate(others)))
+
+
+def pressed(questions: list[str], payload: Payload) -> str:
+    """The question a button stands for; a button of an older list, or of none, is stale."""
+    i, tag = payload.int(0), payload.args[1]
+    if i >= len(questions) or _tag(questions[i]) != tag:
+        raise StaleButton(payload.text)
+    return questions[i]
