@@ -257,6 +257,7 @@ _PLACE_NAMES = {"ho chi minh", "lam dong", "cao bang", "phan thiet", "phan rang"
 _LABEL = re.compile(r"(?i)(?<!\w)(?:số\s+|so\s+)?(?:cccd|cmnd|căn cước|can cuoc|cc|sđt|sdt|đt|dt|điện thoại|"
                     r"dien thoai|stk|tài khoản|tai khoan)\s*[:.]?\s*(?=\[(?:số giấy tờ|số điện thoại|dãy số|"
                     r"số tài khoản)\])")
+_REPEATED_MARKS = re.compile(r"([,;:.])(?:\s*[,;:])+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
 
 
@@ -289,7 +290,7 @@ def search_words(text: str) -> str:
     text = _DOSSIER.sub(" ", normalise(text))
     text = without_placeholders(_LABEL.sub("", redact(text) or ""))
     text = _replace(text, _people(text), " ")
-    text = _EMPTY_BRACKETS.sub(" ", text)
+    text = _REPEATED_MARKS.sub(r"\1", _EMPTY_BRACKETS.sub(" ", text))   # "tên Trần Thị Lan, CCCD …," → "tên,"
     return re.sub(r"\s+([,.;:?!])", r"\1", " ".join(text.split())).strip(" ,;:")
 
 

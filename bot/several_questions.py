@@ -17,10 +17,8 @@ from bot.payloads import Act, Payload, StaleButton, encode
 from bot.redact import search_words
 from bot.split_questions import Piece, split_questions
 from bot.wording import say
-from indexer.vntext import syllables
 
 MAX_TITLE = 60
-_SHORT_CONTEXT = 6   # a context this short is part of the title ("Bố em mất CCCD. Giờ làm lại ở đâu?")
 _RANK = {Kind.ANSWER.value: 2, Kind.CLARIFY.value: 1, Kind.DONT_KNOW.value: 0}
 
 
@@ -56,14 +54,21 @@ def clearest(asked: list[Asked]) -> Asked | None:
 
 
 def title(piece: Piece) -> str:
-    """The question readably cut to MAX_TITLE characters at a word, identifying words left out."""
-    context = search_words(piece.context)
-    words = search_words(piece.text if len(syllables(context)) <= _SHORT_CONTEXT else piece.question)
+    """The question, with as much of its context before it as fits MAX_TITLE characters ("Bác mất thẻ căn cước. Làm
+    lại ở đâu?"); a longer question readably cut at a word. Identifying words left out."""
+    words = search_words(piece.question)
+    for before in reversed(piece.context):
+        longer = f"{search_words(before)} {words}".strip()
+        if len(longer) > MAX_TITLE:
+            break
+        words = longer
     words = words[:1].upper() + words[1:]
     if len(words) <= MAX_TITLE:
         return words
-    cut = words[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(" ,;:.-")
-    return cut + "…"
+    cut = words[:MAX_TITLE]
+    clause = max(cut.rfind(", "), cut.rfind("; "))
+    cut = cut[:clause] if clause >= MAX_TITLE // 2 else cut.rsplit(" ", 1)[0]   # at a clause end when one is near
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 def _tag(text: str) -> str:

@@ -19,20 +19,26 @@ from indexer.vntext import fold, syllables
 
 MAX_PIECES = 4          # retrieval cost: at most this many pieces are asked
 MIN_MESSAGE_WORDS = 12  # shorter messages are one question, whatever their punctuation
-MIN_PIECE_WORDS = 5     # a question shorter than this leans on its neighbour ("mất bao lâu?")
+MIN_PIECE_WORDS = 8     # a question sentence shorter than this asks about the one before ("mất bao lâu thì có?")
+MIN_CASE_WORDS = 3      # a numbered case, or one after "còn", "với lại", stands alone from this length
 
-# numbered or bulleted cases: "1." "2)" "- " at a line start, "1)" anywhere, "thứ nhất … thứ hai", "TH1", "trường hợp 2"
-_NUMBER = re.compile(r"(?:(?<=^)|(?<=\n)|(?<=[:;.?!,]\s))[ \t]*(\d)[.)/][ \t]+|(?<=\s)(\d)\)[ \t]+"
+# numbered or bulleted cases: "1." "2)" "- " at a line start, "1." "1)" anywhere, "thứ nhất … thứ hai", "TH1"
+_NUMBER = re.compile(r"(?:(?<=^)|(?<=\s))(\d)[.)/][ \t]+(?=[^\W\d_])"
                      r"|(?i:(?<![\w])(?:trường hợp|truong hop|th|câu|cau)[ \t]?(\d)\s*[:.)-]?[ \t]+)")
 _ORDINAL = re.compile(r"(?i)(?<!\w)(?:thứ|thu)[ \t]+(nhất|nhat|hai|ba|tư|tu)(?!\w)[ \t,:]*")
 _ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4}
 _BULLET = re.compile(r"(?m)^[ \t]*[-+•*–][ \t]+")
+# "mức 2. Làm sao…" is no case number: the word before it counts something
+_COUNTED = {"muc", "buoc", "lan", "so", "tang", "cap", "lop", "loai", "nam", "thang", "ngay", "tuoi", "con", "nguoi",
+            "dot", "ky", "quy", "phan", "khoan", "dieu", "chuong", "muc", "trang", "dong", "o"}
 # ends of sentences and lines; "?" and "!" need no space after them
 _SENTENCE = re.compile(r"\n+|(?<=[?!])\s*|(?<=[.…;])\s+")
 # words that join a second question to the first; unaccented "con" is also "child", so only after a pause
 _JOINER = re.compile(r"(?i)(?:(?<=[,;:])\s*|\s+)(?=(?:với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|"
                      r"cho (?:em|e|tôi|toi|mình|minh|cháu|chau|con) hỏi thêm|hỏi thêm|tiện hỏi|tien hoi)(?!\w))"
                      r"|(?<=[,;:])\s*(?=còn(?!\w))|(?<=[,;:])\s*(?=Còn(?!\w))")
+_MARKED = re.compile(r"(?i)^(?:còn|với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|hỏi thêm|tiện hỏi|"
+                     r"tien hoi)(?!\w)")
 _LEAD = re.compile(r"(?i)^(?:còn|con|với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|và|va|rồi|roi)(?!\w)[\s,:]*")
 # folded: words that make a piece ask something, besides "?"
 _ASKING = ("the nao", "nhu the nao", "lam sao", "ra sao", "o dau", "cho nao", "noi nao", "bao nhieu", "bao lau",
@@ -48,11 +54,11 @@ _NOT_ASKING = ("gi het", "gi ca", "gi dau", "ai cung", "ai biet", "khong ai", "c
 class Piece:
     """One question of a message: its own words (a button's title) and the context it needs to be looked up."""
     question: str
-    context: str = ""
+    context: tuple[str, ...] = ()   # the sentences before it that ask nothing ("Bố em mất CCCD.")
 
     @property
     def text(self) -> str:
-        return f"{self.context} {self.question}".strip()
+        return " ".join((*self.context, self.question))
 
 
 def _words(text: str) -> list[str]:
@@ -74,10 +80,20 @@ def asks(text: str) -> bool:
     return bool(words) and words[-1] in _ASK_AT_END
 
 
-def _cases(text: str) -> list[str]:
-    """Cut before numbered cases when they count from 1 (1, 2, …), and before bullets at line starts."""
+def _counted(text: str, start: int) -> bool:
+    before = _words(text[max(0, start - 12):start])
+    return bool(before) and before[-1] in _COUNTED and not text[:start].rstrip().endswith((":", ".", "?", "!", ","))
+
+
+_NUMBERED, _BULLETED = 2, 1
+
+
+def _cases(text: str) -> list[tuple[str, int]]:
+    """Cut before numbered cases when they count from 1 (1, 2, …), and before bullets at line starts; each part
+    with how the citizen marked it as a case of its own (numbered, bulleted, not at all)."""
     cuts: list[tuple[int, int]] = []
-    found = [(m.start(), m.end(), int(next(g for g in m.groups() if g))) for m in _NUMBER.finditer(text)]
+    found = [(m.start(), m.end(), int(next(g for g in m.groups() if g))) for m in _NUMBER.finditer(text)
+             if not _counted(text, m.start())]
     found += [(m.start(), m.end(), _ORDINALS[fold(m.group(1))]) for m in _ORDINAL.finditer(text)]
     found.sort()
     expected = 1
@@ -87,22 +103,28 @@ def _cases(text: str) -> list[str]:
             expected += 1
     if expected <= 2:   # a lone "1." or "thứ hai" (Monday) is no list
         cuts = []
-    cuts += [m.span() for m in _BULLET.finditer(text)]
-    parts, pos = [], 0
-    for start, end in sorted(cuts):
+    cuts = [(start, end, _NUMBERED) for start, end in cuts]
+    cuts += [(*m.span(), _BULLETED) for m in _BULLET.finditer(text)]
+    parts, pos, marked = [], 0, 0
+    for start, end, mark in sorted(cuts):
         if start < pos:
             continue
-        parts.append(text[pos:start])
-        pos = end
-    return parts + [text[pos:]]
+        parts.append((text[pos:start], marked))
+        pos, marked = end, mark
+    return parts + [(text[pos:], marked)]
 
 
-def _segments(text: str) -> list[str]:
+def _segments(text: str) -> list[tuple[str, int]]:
+    """Sentences and joined clauses, each with how it starts a case the citizen marked as one (0: it does not)."""
     out = []
-    for case in _cases(text):
+    for case, marked in _cases(text):
         for sentence in _SENTENCE.split(case):
-            out += [s.strip(" \t,;:-") for s in _JOINER.split(sentence or "")]
-    return [s for s in out if s and any(c.isalnum() for c in s)]
+            for clause in _JOINER.split(sentence or ""):
+                clause = clause.strip(" \t,;:-")
+                if clause and any(c.isalnum() for c in clause):
+                    out.append((clause, marked or int(bool(_MARKED.match(clause)))))
+                    marked = 0
+    return out
 
 
 def split_questions(text: str) -> list[Piece]:
@@ -111,16 +133,19 @@ def split_questions(text: str) -> list[Piece]:
         return []
     questions: list[list[str]] = []   # each: context segments…, then the question
     waiting: list[str] = []           # segments that ask nothing, for the next question
-    for segment in _segments(text):
-        if not asks(segment):
+    case = 0                          # a waiting segment starts a case the citizen marked
+    for segment, marked in _segments(text):
+        case = max(case, marked)
+        listed = marked == _NUMBERED and len(syllables(segment)) >= MIN_CASE_WORDS   # "2. quên passcode vneid"
+        if not (asks(segment) or listed):
             waiting.append(segment)
             continue
-        standalone = len(syllables(_LEAD.sub("", segment))) >= MIN_PIECE_WORDS
-        if questions and not standalone:
+        said = len(syllables(" ".join(waiting + [_LEAD.sub("", segment)])))
+        if questions and said < (MIN_CASE_WORDS if case else MIN_PIECE_WORDS):
             questions[-1] += waiting + [segment]   # "… mất bao lâu?" asks about the question before it
         else:
             questions.append(waiting + [segment])
-        waiting = []
+        waiting, case = [], 0
     if questions and waiting:
         questions[-1] += waiting
     if len(questions) < 2:
@@ -132,6 +157,6 @@ def split_questions(text: str) -> list[Piece]:
 
 def _piece(segments: list[str]) -> Piece:
     """The first asking segment is the question; what comes before it is its context, what follows is added."""
-    i = next(i for i, s in enumerate(segments) if asks(s))
+    i = next((i for i, s in enumerate(segments) if asks(s)), len(segments) - 1)
     question = " ".join([_LEAD.sub("", segments[i])] + segments[i + 1:])
-    return Piece(question, " ".join(segments[:i]))
+    return Piece(question, tuple(segments[:i]))

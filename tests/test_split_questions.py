@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.answerer import Answer
+from bot.payloads import Act, StaleButton, encode, parse
 from bot.redact import search_words
-from bot.split_questions import MAX_PIECES, asks, split_questions
+from bot.several_questions import MAX_TITLE, Asked, clearest, offer, pieces, pressed, title
+from bot.split_questions import MAX_PIECES, Piece, asks, split_questions
 
 REPO = Path(__file__).resolve().parents[1]
 VOLUNTEER = ("Em là cộng tác viên ở xã, em hỏi giúp 2 bác trong xóm. Bác Nguyễn Văn Tư 70 tuổi bị mất thẻ căn cước "
@@ -21,7 +24,7 @@ def questions(text: str) -> list[str]:
 
 def test_the_volunteers_two_villagers_are_two_questions_and_the_intro_is_context():
     first, second = split_questions(VOLUNTEER)
-    assert first.context.startswith("Em là cộng tác viên") and first.question.startswith("Bác Nguyễn Văn Tư")
+    assert first.context == ("Em là cộng tác viên ở xã, em hỏi giúp 2 bác trong xóm.",) and first.question.startswith("Bác Nguyễn Văn Tư")
     assert second.question.startswith("bác Lê Thị Hoa")   # "Còn" joined it; it is not a search word
 
 
@@ -38,6 +41,9 @@ def test_the_volunteers_two_villagers_are_two_questions_and_the_intro_is_context
      ["cho e hoi lam ho chieu online can giay to gi", "quen mat khau vneid thi lay lai the nao a"]),
     ("Làm căn cước cho con 10 tuổi ở đâu ạ? Thêm nữa là đăng ký tạm trú online có được không?",
      ["Làm căn cước cho con 10 tuổi ở đâu ạ?", "là đăng ký tạm trú online có được không?"]),
+    ("1. làm lại cccd bị mất ở đâu 2. đổi số điện thoại vneid thế nào 3. quên passcode vneid",   # a list of subjects
+     ["làm lại cccd bị mất ở đâu", "đổi số điện thoại vneid thế nào", "quên passcode vneid"]),
+    ("Làm hộ chiếu ở đâu ạ? Bà em mất rồi. Làm khai tử ở đâu?", ["Làm hộ chiếu ở đâu ạ?", "Làm khai tử ở đâu?"]),
 ])
 def test_cases_numbered_bulleted_or_joined_are_split(text, expected):
     assert questions(text) == expected
@@ -45,8 +51,8 @@ def test_cases_numbered_bulleted_or_joined_are_split(text, expected):
 
 def test_a_statement_is_the_context_of_the_question_after_it():
     first, second = split_questions("Bố em mất CCCD. Giờ làm lại ở đâu ạ? Còn mẹ em muốn làm hộ chiếu thì cần những gì?")
-    assert (first.context, first.question) == ("Bố em mất CCCD.", "Giờ làm lại ở đâu ạ?")
-    assert first.text == "Bố em mất CCCD. Giờ làm lại ở đâu ạ?" and second.context == ""
+    assert (first.context, first.question) == (("Bố em mất CCCD.",), "Giờ làm lại ở đâu ạ?")
+    assert first.text == "Bố em mất CCCD. Giờ làm lại ở đâu ạ?" and second.context == ()
 
 
 @pytest.mark.parametrize("text", [
@@ -56,6 +62,10 @@ def test_a_statement_is_the_context_of_the_question_after_it():
     "tu sang toi gio app vneid mo len cu bao he thong dang ban, thu lai sau. k vao duoc gi het, co ai bi giong e ko",
     "Thẻ căn cước của tôi còn hạn đến 2030, giờ đổi điện thoại mới thì đăng nhập VNeID thế nào ạ",
     "Tôi có mức 1. Cần lên mức 2. Làm thế nào để lên mức 2 ạ, thứ hai tuần sau tôi rảnh",
+    # a short question sentence after the first asks about the same subject: the whole message is one question
+    "Làm hộ chiếu cho con 5 tuổi cần giấy tờ gì? Con có phải đi cùng không?",
+    "cho em hỏi đăng ký khai sinh online cho con thế nào? Mất bao nhiêu ngày thì có giấy?",
+    "Tôi muốn đăng ký tạm trú cho người thuê trọ. Làm online được không? Chủ nhà có phải ký gì không?",
 ])
 def test_one_question_with_its_context_is_not_split(text):
     assert split_questions(text) == []
@@ -98,3 +108,44 @@ def test_labelled_single_questions_are_not_split():
 ])
 def test_dossier_codes_names_and_numbers_are_never_search_words(text, expected):
     assert search_words(text) == expected
+
+
+def test_a_numbered_case_keeps_its_own_sentences_together():
+    first, second = split_questions("em hoi 2 viec:\n1. bac Tu mat the can cuoc. Lam lai o dau?\n"
+                                    "2. bac Hoa khai tu cho chong. Can giay gi?")
+    assert second.text == "bac Hoa khai tu cho chong. Can giay gi?" and first.question == "Lam lai o dau?"
+
+
+# ---- asking the pieces and offering the others
+def answer(kind: str, score: float) -> Answer:
+    return Answer("q", kind, None, score, (), (), None, False, 0.0)
+
+
+def test_the_clearest_is_an_answer_before_a_question_back_before_dont_know_then_the_surest():
+    asked = [Asked("a", "A", answer("clarify", 0.99)), Asked("b", "B", answer("answer", 0.7)),
+             Asked("c", "C", answer("answer", 0.9)), Asked("d", "D", answer("dont_know", 1.0))]
+    assert clearest(asked).text == "c"
+    assert clearest([a for a in asked if a.answer.kind != "answer"]) is None   # none answered: the whole message
+
+
+def test_titles_are_readable_short_and_identify_nobody():
+    volunteer, other = pieces(VOLUNTEER)
+    assert volunteer[1] == "Bác 70 tuổi bị mất thẻ căn cước thì làm lại ở đâu?"
+    assert other == ("bác muốn đăng ký khai tử cho chồng thì cần giấy tờ gì, hồ sơ nộp rồi mà chưa thấy kết quả.",
+                     "Bác muốn đăng ký khai tử cho chồng thì cần giấy tờ gì…")
+    assert title(Piece("Giờ làm lại ở đâu ạ?", ("Bố em mất CCCD.",))) == "Bố em mất CCCD. Giờ làm lại ở đâu ạ?"
+    long = title(Piece("bac oi cho chau hoi lam the nao de dang ky tai khoan dinh danh dien tu muc hai tren dien thoai"))
+    assert len(long) <= MAX_TITLE + 1 and long.endswith("…") and " " not in long[-2:]
+
+
+def test_a_button_stands_for_its_question_while_that_list_lasts():
+    others = [Asked("bác muốn đăng ký khai tử", "Bác muốn đăng ký khai tử", answer("answer", 0.9))]
+    reply = offer(others, "bác")
+    assert reply.text == "Bác còn hỏi:"
+    payload = parse(reply.buttons[0].payload)
+    assert pressed(["bác muốn đăng ký khai tử"], payload) == "bác muốn đăng ký khai tử"
+    for questions in ([], ["quên mật khẩu vneid"]):   # no list any more, or a newer one
+        with pytest.raises(StaleButton):
+            pressed(questions, payload)
+    with pytest.raises(StaleButton):
+        pressed(["bác muốn đăng ký khai tử"], parse(encode(Act.QUESTION, 3, payload.args[1])))
