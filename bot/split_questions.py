@@ -85,7 +85,7 @@ def _counted(text: str, start: int) -> bool:
     return bool(before) and before[-1] in _COUNTED and not text[:start].rstrip().endswith((":", ".", "?", "!", ","))
 
 
-_NUMBERED, _BULLETED = 2, 1
+_BULLETED, _NUMBERED, _JOINED = 1, 2, 3
 
 
 def _cases(text: str) -> list[tuple[str, int]]:
@@ -122,7 +122,7 @@ def _segments(text: str) -> list[tuple[str, int]]:
             for clause in _JOINER.split(sentence or ""):
                 clause = clause.strip(" \t,;:-")
                 if clause and any(c.isalnum() for c in clause):
-                    out.append((clause, marked or int(bool(_MARKED.match(clause)))))
+                    out.append((clause, marked or (_JOINED if _MARKED.match(clause) else 0)))
                     marked = 0
     return out
 
@@ -140,6 +140,9 @@ def split_questions(text: str) -> list[Piece]:
         if not (asks(segment) or listed):
             waiting.append(segment)
             continue
+        if marked == _JOINED and len(syllables(" ".join(waiting))) >= MIN_PIECE_WORDS:
+            questions.append(waiting)   # "… không nhận được mã OTP, với lại …": a problem told is a question too
+            waiting = []
         said = len(syllables(" ".join(waiting + [_LEAD.sub("", segment)])))
         if questions and said < (MIN_CASE_WORDS if case else MIN_PIECE_WORDS):
             questions[-1] += waiting + [segment]   # "… mất bao lâu?" asks about the question before it

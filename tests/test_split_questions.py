@@ -44,6 +44,11 @@ def test_the_volunteers_two_villagers_are_two_questions_and_the_intro_is_context
     ("1. làm lại cccd bị mất ở đâu 2. đổi số điện thoại vneid thế nào 3. quên passcode vneid",   # a list of subjects
      ["làm lại cccd bị mất ở đâu", "đổi số điện thoại vneid thế nào", "quên passcode vneid"]),
     ("Làm hộ chiếu ở đâu ạ? Bà em mất rồi. Làm khai tử ở đâu?", ["Làm hộ chiếu ở đâu ạ?", "Làm khai tử ở đâu?"]),
+    # a problem told, then "với lại" another question: the problem is a question too
+    ("tui hoi giup ong hang xom, ong Pham Van Ba sdt 0912345678 khong nhan duoc ma otp vneid, voi lai ong muon doi "
+     "so dien thoai tai khoan vneid thi lam the nao",
+     ["tui hoi giup ong hang xom, ong Pham Van Ba sdt 0912345678 khong nhan duoc ma otp vneid",
+      "ong muon doi so dien thoai tai khoan vneid thi lam the nao"]),
 ])
 def test_cases_numbered_bulleted_or_joined_are_split(text, expected):
     assert questions(text) == expected
