@@ -47,6 +47,12 @@ _ASKING = ("the nao", "nhu the nao", "lam sao", "ra sao", "o dau", "cho nao", "n
 _ASK_AT_END = {"khong", "ko", "k", "hong", "kg", "chua", "sao", "dau", "nao", "ha", "hả", "nhi", "may", "gi"}
 _PARTICLES = {"a", "ah", "vay", "z", "v", "nhe", "nha", "ad", "ak", "ha", "nhi", "the", "day", "oi", "ban", "em",
               "e", "chi", "anh", "bac", "chau", "con", "voi", "giup", "ạ"}
+# folded: a sentence that introduces the asker or the asking, not the subject ("em là tình nguyện viên thôn 3",
+# "em hỏi giúp 2 bác trong xóm"); left out of what the pieces of a long message are searched with
+_INTRO = ("chao", "em la", "toi la", "minh la", "chau la", "tui la", "con la", "tinh nguyen vien", "cong tac vien",
+          "to cong nghe so", "hoi giup", "hoi ho", "hoi cho", "hoi chut", "hoi may", "hoi vai", "hoi 2", "hoi hai",
+          "hoi 3", "hoi ba", "2 viec", "hai viec", "3 viec", "ba viec", "may viec", "vai viec", "2 cau", "hai cau",
+          "may cau", "vai cau")
 _NOT_ASKING = ("gi het", "gi ca", "gi dau", "ai cung", "ai biet", "khong ai", "chua ai", "chang ai")
 
 
@@ -55,10 +61,11 @@ class Piece:
     """One question of a message: its own words (a button's title) and the context it needs to be looked up."""
     question: str
     context: tuple[str, ...] = ()   # the sentences before it that ask nothing ("Bố em mất CCCD.")
+    shared: str = ""                # a question said once for several cases ("Em hướng dẫn hai người thế nào?")
 
     @property
     def text(self) -> str:
-        return " ".join((*self.context, self.question))
+        return " ".join(s for s in (*self.context, self.question, self.shared) if s)
 
 
 def _words(text: str) -> list[str]:
@@ -131,35 +138,45 @@ def split_questions(text: str) -> list[Piece]:
     """The questions of a message, in order: two to MAX_PIECES pieces, or [] when it is one question."""
     if len(syllables(text)) < MIN_MESSAGE_WORDS:
         return []
-    questions: list[list[str]] = []   # each: context segments…, then the question
-    waiting: list[str] = []           # segments that ask nothing, for the next question
-    case = 0                          # a waiting segment starts a case the citizen marked
+    questions: list[tuple[list[str], list[str], str]] = []   # each: its context, its own words, a shared question
+    waiting: list[tuple[str, int]] = []                  # segments that ask nothing, for the next question
     for segment, marked in _segments(text):
-        case = max(case, marked)
         listed = marked == _NUMBERED and len(syllables(segment)) >= MIN_CASE_WORDS   # "2. quên passcode vneid"
         if not (asks(segment) or listed):
-            waiting.append(segment)
+            waiting.append((segment, marked))
             continue
-        if marked == _JOINED and len(syllables(" ".join(waiting))) >= MIN_PIECE_WORDS:
-            questions.append(waiting)   # "… không nhận được mã OTP, với lại …": a problem told is a question too
+        told = [s for s, _ in waiting]
+        cases = [i for i, (_, m) in enumerate(waiting) if m == _JOINED and i > 0]
+        if cases and len(syllables(" ".join(told[:cases[0]]))) >= MIN_PIECE_WORDS:
+            # "Bác Tư mất thẻ căn cước, còn cô Hoa quên mật khẩu. Em hướng dẫn thế nào?": each case, the question
+            bounds = [0, *cases, len(told)]
+            groups = [told[a:b] for a, b in zip(bounds, bounds[1:])]
+            questions.append((groups[0][:-1], groups[0][-1:], segment))
+            questions += [([], group, segment) for group in groups[1:]]
             waiting = []
-        said = len(syllables(" ".join(waiting + [_LEAD.sub("", segment)])))
+            continue
+        if marked == _JOINED and len(syllables(" ".join(told))) >= MIN_PIECE_WORDS:
+            questions.append((told[:-1], told[-1:], ""))   # "… không nhận được mã OTP, với lại …": a problem told
+            waiting, told = [], []
+        case = max([marked] + [m for _, m in waiting])
+        said = len(syllables(" ".join(told + [_LEAD.sub("", segment)])))
         if questions and said < (MIN_CASE_WORDS if case else MIN_PIECE_WORDS):
-            questions[-1] += waiting + [segment]   # "… mất bao lâu?" asks about the question before it
+            questions[-1][1].extend(told + [segment])   # "… mất bao lâu?" asks about the question before it
         else:
-            questions.append(waiting + [segment])
-        waiting, case = [], 0
+            questions.append((told, [segment], ""))
+        waiting = []
     if questions and waiting:
-        questions[-1] += waiting
+        questions[-1][1].extend(s for s, _ in waiting)
     if len(questions) < 2:
         return []
     if len(questions) > MAX_PIECES:   # the rest go with the last piece asked
-        questions = questions[:MAX_PIECES - 1] + [sum(questions[MAX_PIECES - 1:], [])]
-    return [_piece(q) for q in questions]
+        rest = questions[MAX_PIECES - 1:]
+        words = [w for context, own, shared in rest for w in (*context, *own, shared) if w]
+        questions = questions[:MAX_PIECES - 1] + [(rest[0][0], words[len(rest[0][0]):], "")]
+    return [Piece(" ".join([_LEAD.sub("", own[0]), *own[1:]]), tuple(c for c in context if not _introduces(c)), shared)
+            for context, own, shared in questions]
 
 
-def _piece(segments: list[str]) -> Piece:
-    """The first asking segment is the question; what comes before it is its context, what follows is added."""
-    i = next((i for i, s in enumerate(segments) if asks(s)), len(segments) - 1)
-    question = " ".join([_LEAD.sub("", segments[i])] + segments[i + 1:])
-    return Piece(question, tuple(segments[:i]))
+def _introduces(sentence: str) -> bool:
+    said = f" {' '.join(_words(sentence))} "
+    return any(f" {cue} " in said for cue in _INTRO)

@@ -22,9 +22,9 @@ def questions(text: str) -> list[str]:
     return [p.question for p in split_questions(text)]
 
 
-def test_the_volunteers_two_villagers_are_two_questions_and_the_intro_is_context():
+def test_the_volunteers_two_villagers_are_two_questions_and_the_intro_is_left_out():
     first, second = split_questions(VOLUNTEER)
-    assert first.context == ("Em là cộng tác viên ở xã, em hỏi giúp 2 bác trong xóm.",) and first.question.startswith("Bác Nguyễn Văn Tư")
+    assert first.context == ()   # "Em là cộng tác viên ở xã, em hỏi giúp 2 bác trong xóm." is about the asker and first.question.startswith("Bác Nguyễn Văn Tư")
     assert second.question.startswith("bác Lê Thị Hoa")   # "Còn" joined it; it is not a search word
 
 
@@ -118,7 +118,18 @@ def test_dossier_codes_names_and_numbers_are_never_search_words(text, expected):
 def test_a_numbered_case_keeps_its_own_sentences_together():
     first, second = split_questions("em hoi 2 viec:\n1. bac Tu mat the can cuoc. Lam lai o dau?\n"
                                     "2. bac Hoa khai tu cho chong. Can giay gi?")
-    assert second.text == "bac Hoa khai tu cho chong. Can giay gi?" and first.question == "Lam lai o dau?"
+    assert second.text == "bac Hoa khai tu cho chong. Can giay gi?"
+    assert (first.context, first.question) == ((), "bac Tu mat the can cuoc. Lam lai o dau?")
+
+
+def test_cases_told_then_one_question_for_all_are_one_question_each():
+    first, second = split_questions(
+        "Dạ em chào anh chị, em là tình nguyện viên tổ công nghệ số thôn 3. Bác Nguyễn Văn Tư mất thẻ căn cước muốn "
+        "làm lại, còn cô Lê Thị Hoa thì quên mật khẩu VNeID không đăng nhập được. Em hướng dẫn hai người thế nào ạ?")
+    assert first.question == "Bác Nguyễn Văn Tư mất thẻ căn cước muốn làm lại"
+    assert second.question == "cô Lê Thị Hoa thì quên mật khẩu VNeID không đăng nhập được."
+    assert first.shared == second.shared == "Em hướng dẫn hai người thế nào ạ?"
+    assert second.text.endswith("đăng nhập được. Em hướng dẫn hai người thế nào ạ?")
 
 
 # ---- asking the pieces and offering the others
