@@ -268,7 +268,10 @@ class Dialogue:
         pending = turn.session.pending
         if pending and self._on_pending(turn, pending, text, match):
             return
-        if turn.reading.terms:
+        other = several.asked_for(turn.session.questions, turn.session.last_question, text)
+        if other:   # "còn cái kia thì sao" after a message with several questions
+            self._on_question(turn, other)
+        elif turn.reading.terms:
             self._on_terms(turn, text, turn.reading.terms)
         elif match:
             self._on_intent(turn, match)

@@ -17,8 +17,15 @@ from bot.payloads import Act, Payload, StaleButton, encode
 from bot.redact import search_words
 from bot.split_questions import Piece, split_questions
 from bot.wording import say
+from indexer.vntext import fold, syllables
 
 MAX_TITLE = 60
+_OTHER_WORDS = 10    # "cảm ơn, còn cái kia thì sao" is short; a longer message is a question of its own
+# folded: how people point at the other question of their last message
+_THE_OTHER = ("cai kia", "cau kia", "viec kia", "vu kia", "ca kia", "nguoi kia", "bac kia", "truong hop kia",
+              "cai con lai", "cau con lai", "viec con lai", "may cai con lai", "cai sau", "cau sau", "viec sau",
+              "cai thu 2", "cau thu 2", "viec thu 2", "cai thu hai", "cau thu hai", "viec thu hai", "cau 2", "viec 2",
+              "truong hop 2", "truong hop thu 2", "cau tiep", "cai tiep", "viec tiep")
 _RANK = {Kind.ANSWER.value: 2, Kind.CLARIFY.value: 1, Kind.DONT_KNOW.value: 0}
 
 
@@ -87,3 +94,14 @@ def pressed(questions: list[str], payload: Payload) -> str:
     if i >= len(questions) or _tag(questions[i]) != tag:
         raise StaleButton(payload.text)
     return questions[i]
+
+
+def asked_for(questions: list[str], last: str | None, text: str) -> str | None:
+    """"còn cái kia thì sao", "còn việc thứ 2": the first other question of the last long message not yet answered
+    last; None when the message points at none."""
+    if not questions or len(syllables(text)) > _OTHER_WORDS:
+        return None
+    said = f" {' '.join(fold(s) for s in syllables(text))} "
+    if not any(f" {cue} " in said for cue in _THE_OTHER):
+        return None
+    return next((q for q in questions if q != last), None)

@@ -48,6 +48,17 @@ async def test_a_volunteer_asking_for_two_villagers_gets_one_answer_and_the_othe
     assert "Cấp đổi, cấp lại thẻ căn cước" in both and "khai tử" in both.lower(), both
 
 
+@pytest.mark.parametrize("follow_up", ["con cai kia thi sao", "cảm ơn, còn cái kia thì sao", "thế còn việc thứ 2"])
+async def test_asking_for_the_other_one_in_words_answers_it(dialogue, follow_up):
+    chat = await fresh(dialogue)
+    await chat(VOLUNTEER)
+    first, [title] = chat.text(), offered(chat)
+    await chat(follow_up)
+    assert chat.button("Hài lòng") and chat.text() != first, chat.text()
+    both = first + chat.text()
+    assert "Cấp đổi, cấp lại thẻ căn cước" in both and "khai tử" in both.lower(), both
+
+
 async def test_names_id_numbers_and_dossier_codes_are_never_searched_nor_kept(dialogue, monkeypatch):
     answerer = dialogue.knowledge()
     searched: list[str] = []
