@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from indexer.vntext import fold, syllables
 
 MAX_PIECES = 4          # retrieval cost: at most this many pieces are asked
+MAX_CHARS = 2000        # a message is read this far for its questions (pasted pages are not a list of questions)
 MIN_MESSAGE_WORDS = 12  # shorter messages are one question, whatever their punctuation
 MIN_PIECE_WORDS = 8     # a question sentence shorter than this asks about the one before ("mất bao lâu thì có?")
 MIN_CASE_WORDS = 3      # a numbered case, or one after "còn", "với lại", stands alone from this length
@@ -89,7 +90,8 @@ def asks(text: str) -> bool:
 
 def _counted(text: str, start: int) -> bool:
     before = _words(text[max(0, start - 12):start])
-    return bool(before) and before[-1] in _COUNTED and not text[:start].rstrip().endswith((":", ".", "?", "!", ","))
+    return bool(before) and before[-1] in _COUNTED and not text[max(0, start - 4):start].rstrip().endswith(
+        (":", ".", "?", "!", ","))
 
 
 _BULLETED, _NUMBERED, _JOINED = 1, 2, 3
@@ -136,6 +138,7 @@ def _segments(text: str) -> list[tuple[str, int]]:
 
 def split_questions(text: str) -> list[Piece]:
     """The questions of a message, in order: two to MAX_PIECES pieces, or [] when it is one question."""
+    text = text[:MAX_CHARS]
     if len(syllables(text)) < MIN_MESSAGE_WORDS:
         return []
     questions: list[tuple[list[str], list[str], str]] = []   # each: its context, its own words, a shared question
