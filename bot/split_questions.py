@@ -6,9 +6,12 @@ gets "don't know" as a whole while each case alone is answered. Cut points are
 generous (sentence ends, line breaks, numbered or bulleted cases, "còn",
 "với lại", "thêm nữa"); what makes a split is strict: at least two pieces that
 each ask something and are long enough to stand alone. A piece that asks
-nothing ("em hỏi giúp 2 bác", "sim chính chủ mà") is context for the question
-after it (or before it, at the end); a short question ("lệ phí bao nhiêu?")
-belongs to the one before. A short message is never split.
+nothing ("Bố em mất CCCD.") is context for the question after it (or before
+it, at the end), unless it only introduces the asker ("em là tình nguyện viên,
+em hỏi giúp 2 bác"); a short question ("lệ phí bao nhiêu?") belongs to the one
+before; cases told one after another and then one question for all ("bác Tư
+mất thẻ, còn cô Hoa quên mật khẩu. Em hướng dẫn thế nào?") are one question
+each. A short message is never split.
 """
 from __future__ import annotations
 
@@ -31,16 +34,18 @@ _ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4}
 _BULLET = re.compile(r"(?m)^[ \t]*[-+•*–][ \t]+")
 # "mức 2. Làm sao…" is no case number: the word before it counts something
 _COUNTED = {"muc", "buoc", "lan", "so", "tang", "cap", "lop", "loai", "nam", "thang", "ngay", "tuoi", "con", "nguoi",
-            "dot", "ky", "quy", "phan", "khoan", "dieu", "chuong", "muc", "trang", "dong", "o"}
+            "dot", "ky", "quy", "phan", "khoan", "dieu", "chuong", "trang", "dong", "o"}
 # ends of sentences and lines; "?" and "!" need no space after them
 _SENTENCE = re.compile(r"\n+|(?<=[?!])\s*|(?<=[.…;])\s+")
 # words that join a second question to the first; unaccented "con" is also "child", so only after a pause
 _JOINER = re.compile(r"(?i)(?:(?<=[,;:])\s*|\s+)(?=(?:với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|"
-                     r"cho (?:em|e|tôi|toi|mình|minh|cháu|chau|con) hỏi thêm|hỏi thêm|tiện hỏi|tien hoi)(?!\w))"
+                     r"cho (?:em|e|tôi|toi|mình|minh|cháu|chau|con|tui|t) (?:hỏi thêm|hoi them)|tiện hỏi|tien hoi)(?!\w))"
                      r"|(?<=[,;:])\s*(?=còn(?!\w))|(?<=[,;:])\s*(?=Còn(?!\w))")
-_MARKED = re.compile(r"(?i)^(?:còn|với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|hỏi thêm|tiện hỏi|"
-                     r"tien hoi)(?!\w)")
-_LEAD = re.compile(r"(?i)^(?:còn|con|với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|và|va|rồi|roi)(?!\w)[\s,:]*")
+_MARKED = re.compile(r"(?i)^(?:còn|với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|(?:cho\s+\w+\s+)?(?:hỏi thêm|hoi them)|"
+                     r"tiện hỏi|tien hoi)(?!\w)")
+# words that only join, left out of a piece ("Còn bác Hoa…"); never unaccented "con", which is also "child"
+_LEAD = re.compile(r"(?i)^(?:còn|với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|(?:cho\s+\w+\s+)?(?:hỏi thêm|hoi them)"
+                   r"|tiện hỏi|tien hoi|và|rồi)(?!\w)(?:\s+(?:là|la)(?!\w))?[\s,:]*")
 # folded: words that make a piece ask something, besides "?"
 _ASKING = ("the nao", "nhu the nao", "lam sao", "ra sao", "o dau", "cho nao", "noi nao", "bao nhieu", "bao lau",
            "khi nao", "bao gio", "tai sao", "vi sao", "duoc khong", "co phai", "phai khong", "nhu nao", "kieu gi",

@@ -40,7 +40,9 @@ def test_the_volunteers_two_villagers_are_two_questions_and_the_intro_is_left_ou
     ("cho e hoi lam ho chieu online can giay to gi, voi lai quen mat khau vneid thi lay lai the nao a",
      ["cho e hoi lam ho chieu online can giay to gi", "quen mat khau vneid thi lay lai the nao a"]),
     ("Làm căn cước cho con 10 tuổi ở đâu ạ? Thêm nữa là đăng ký tạm trú online có được không?",
-     ["Làm căn cước cho con 10 tuổi ở đâu ạ?", "là đăng ký tạm trú online có được không?"]),
+     ["Làm căn cước cho con 10 tuổi ở đâu ạ?", "đăng ký tạm trú online có được không?"]),
+    ("lam ho chieu cho con 5 tuoi can giay to gi vay ad, cho em hoi them dang ky tam tru online co duoc khong",
+     ["lam ho chieu cho con 5 tuoi can giay to gi vay ad", "dang ky tam tru online co duoc khong"]),
     ("1. làm lại cccd bị mất ở đâu 2. đổi số điện thoại vneid thế nào 3. quên passcode vneid",   # a list of subjects
      ["làm lại cccd bị mất ở đâu", "đổi số điện thoại vneid thế nào", "quên passcode vneid"]),
     ("Làm hộ chiếu ở đâu ạ? Bà em mất rồi. Làm khai tử ở đâu?", ["Làm hộ chiếu ở đâu ạ?", "Làm khai tử ở đâu?"]),
