@@ -38,14 +38,12 @@ _COUNTED = {"muc", "buoc", "lan", "so", "tang", "cap", "lop", "loai", "nam", "th
 # ends of sentences and lines; "?" and "!" need no space after them
 _SENTENCE = re.compile(r"\n+|(?<=[?!])\s*|(?<=[.…;])\s+")
 # words that join a second question to the first; unaccented "con" is also "child", so only after a pause
-_JOINER = re.compile(r"(?i)(?:(?<=[,;:])\s*|\s+)(?=(?:với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|"
-                     r"cho (?:em|e|tôi|toi|mình|minh|cháu|chau|con|tui|t) (?:hỏi thêm|hoi them)|tiện hỏi|tien hoi)(?!\w))"
-                     r"|(?<=[,;:])\s*(?=còn(?!\w))|(?<=[,;:])\s*(?=Còn(?!\w))")
-_MARKED = re.compile(r"(?i)^(?:còn|với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|(?:cho\s+\w+\s+)?(?:hỏi thêm|hoi them)|"
-                     r"tiện hỏi|tien hoi)(?!\w)")
+_JOINING = (r"với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|tiện hỏi|tien hoi"
+            r"|cho (?:em|e|tôi|toi|mình|minh|cháu|chau|con|tui|t) (?:hỏi thêm|hoi them)")
+_JOINER = re.compile(rf"(?i)(?:(?<=[,;:])\s*|\s+)(?=(?:{_JOINING})(?!\w))|(?<=[,;:])\s*(?=còn(?!\w))")
+_MARKED = re.compile(rf"(?i)^(?:còn|{_JOINING})(?!\w)")
 # words that only join, left out of a piece ("Còn bác Hoa…"); never unaccented "con", which is also "child"
-_LEAD = re.compile(r"(?i)^(?:còn|với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|(?:cho\s+\w+\s+)?(?:hỏi thêm|hoi them)"
-                   r"|tiện hỏi|tien hoi|và|rồi)(?!\w)(?:\s+(?:là|la)(?!\w))?[\s,:]*")
+_LEAD = re.compile(rf"(?i)^(?:còn|và|rồi|{_JOINING})(?!\w)(?:\s+(?:là|la)(?!\w))?[\s,:]*")
 # folded: words that make a piece ask something, besides "?"
 _ASKING = ("the nao", "nhu the nao", "lam sao", "ra sao", "o dau", "cho nao", "noi nao", "bao nhieu", "bao lau",
            "khi nao", "bao gio", "tai sao", "vi sao", "duoc khong", "co phai", "phai khong", "nhu nao", "kieu gi",
