@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from bot import several_questions as several
 from bot.answerer import Answer, Answerer
 from bot.follow_up import Focused
 from bot.conversation import Button, Incoming, Reply
@@ -78,7 +79,7 @@ class Turn:
     forget: bool = False
     ask_place: bool = False   # a need was recorded and the citizen's commune is not known yet
     reading: Reading = field(default_factory=Reading)   # what the typed text is, read once
-    prefetched: Answer | None = None   # retrieved before the turn's transaction (see Dialogue.handle)
+    prefetched: tuple[Answer, ...] = ()   # retrieved before the turn's transaction (see Dialogue.handle)
 
     @property
     def you(self) -> str:
@@ -86,9 +87,7 @@ class Turn:
 
     def ask(self, text: str) -> Answer:
         """The answer to `text`; retrieval already done for it before the transaction is not done twice."""
-        if self.prefetched is not None and self.prefetched.question == text:
-            return self.prefetched
-        return self.answerer.ask(text)
+        return next((a for a in self.prefetched if a.question == text), None) or self.answerer.ask(text)
 
 
 class Dialogue:
@@ -113,7 +112,7 @@ class Dialogue:
         text = (incoming.text or "").strip()
         answerer = self.knowledge()   # one knowledge build for the whole turn
         reading = self._read(text, answerer) if text and not incoming.payload else Reading()
-        prefetched = None if incoming.payload else self._prefetch(answerer, text, reading)
+        prefetched = () if incoming.payload else self._prefetch(answerer, text, reading)
         with self.storage.transaction():
             return self._handle(incoming, user, text, answerer, reading, prefetched)
 
@@ -125,17 +124,18 @@ class Dialogue:
         return Reading(terms=tuple(terms)) if terms else Reading(None, self._intents.match(text))
 
     @staticmethod
-    def _prefetch(answerer: Answerer, text: str, reading: Reading) -> Answer | None:
-        """The answer a typed question will need; nothing for commands and social phrases."""
+    def _prefetch(answerer: Answerer, text: str, reading: Reading) -> tuple[Answer, ...]:
+        """The answers a typed question will need (each of its questions when it carries several); nothing for
+        commands and social phrases."""
         if not text or reading.command or reading.match or reading.terms:
-            return None
+            return ()
         try:
-            return answerer.ask(text)
+            return several.ask_all(answerer, text)
         except Exception:  # asked again inside the turn, where a failure is logged and gets the apology
-            return None
+            return ()
 
     def _handle(self, incoming: Incoming, user: str, text: str, answerer: Answerer, reading: Reading,
-                prefetched: Answer | None) -> list[Reply]:
+                prefetched: tuple[Answer, ...]) -> list[Reply]:
         in_id = self.storage.add_message(user, incoming.channel, "in", redact(text) if text else None,
                                          payload=incoming.payload, message_id=incoming.message_id)
         if in_id is None:  # the channel delivered this message before: it was answered then
@@ -269,11 +269,14 @@ class Dialogue:
         pending = turn.session.pending
         if pending and self._on_pending(turn, pending, text, match):
             return
-        if turn.reading.terms:
+        other = several.asked_for(turn.session.questions, turn.session.last_question, text)
+        if other:   # "còn cái kia thì sao" after a message with several questions
+            self._on_question(turn, other)
+        elif turn.reading.terms:
             self._on_terms(turn, text, turn.reading.terms)
         elif match:
             self._on_intent(turn, match)
-        else:
+        elif not self._on_several(turn, text):
             self._on_question(turn, text)
         if turn.session.pending and turn.session.pending.waiting == Waiting.READY:
             self._resume_ready(turn)
@@ -528,6 +531,19 @@ class Dialogue:
         turn.session.unanswered = None if said else f"{focused.entry.title}: {question}"
         self._send_all(turn, focused_replies(focused, turn.you), question)
 
+    def _on_several(self, turn: Turn, text: str) -> bool:
+        """A message carrying several questions: the clearest answered as usual, the others one press away.
+        False when it is one question, or none of its questions is answered (then it is handled whole)."""
+        asked = [several.Asked(words, title, turn.ask(words)) for words, title in several.pieces(text)]
+        chosen = several.clearest(asked)
+        if chosen is None:
+            return False
+        self._on_question(turn, chosen.text, answer=chosen.answer)
+        others = [a for a in asked if a is not chosen]
+        turn.session.questions = [a.text for a in others]   # search words: nothing identifying left
+        self._send(turn, several.offer(others, turn.you))
+        return True
+
     def _send_all(self, turn: Turn, replies: list[Reply], question: str | None) -> None:
         """Send in order; a bubble answering from an entry is stored with it and followed by the rating prompt."""
         for reply in replies:
@@ -606,6 +622,8 @@ class Dialogue:
                 self._send(turn, on_place(self.storage, turn.user, list(p.args), turn.you))
             except (KeyError, ValueError) as exc:   # a team or province that no longer exists
                 raise StaleButton(p.text) from exc
+        elif act == Act.QUESTION:
+            self._on_question(turn, several.pressed(turn.session.questions, p))
         elif act == Act.CALLBACK:
             pending = turn.session.pending
             if not pending or pending.waiting not in (Waiting.CALLBACK, Waiting.PHONE):

@@ -38,6 +38,7 @@ class Act(str, Enum):
     CALLBACK = "callback"        # y|n: leave a phone number for the ticket in progress
     SEND_STUCK = "send_stuck"    # send the stuck ticket without saying more
     PLACE = "place"              # where the citizen lives: p <province> | t <team id> | o <province> | skip
+    QUESTION = "question"        # another question of a long message: its index in the session, a tag of its text
 
 
 # an entry id, or a catalogue card's: "tthc:1.004194" travels as "tthc.1.004194" (":" separates arguments)
@@ -56,6 +57,7 @@ _SHAPES: dict[Act, tuple[tuple[str, ...], ...]] = {
     Act.WHY: ((r"\d{1,12}", "wrong|unclear|off_topic|other"),),
     Act.DELETE: (("[yn]",),), Act.CALLBACK: (("[yn]",),),
     Act.PLACE: (("skip",), ("[po]", _ID), ("t", r"\d{1,9}")),
+    Act.QUESTION: ((r"\d", "[0-9a-f]{6}"),),
 }
 
 

@@ -243,6 +243,57 @@ def redact(text: str | None, keep_addresses: bool = False) -> str | None:
     return re.sub("[\ue000-\uf8ff]", lambda m: kept[ord(m.group(0)) - _MARK], text)
 
 
+# ---- words to search with
+# a full name without a cue ("bác Nguyễn Văn Tư", "Tran Thi Hoa"): a common family name and capitalised words, or
+# a kinship title and a capitalised word ("bác Tư", "chị Hoa"); only for search words, never for what is stored
+_FAMILY = (r"Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Trịnh|Đinh|Lâm|Mai|Đào|Cao|"
+           r"Nguyen|Tran|Le|Pham|Hoang|Huynh|Vu|Vo|Dang|Bui|Do|Ho|Ngo|Duong|Ly|Trinh|Dinh|Lam|Dao")
+_TITLE = (r"ông|bà|bác|cô|chú|anh|chị|cháu|cụ|dì|thím|mợ|cậu|dượng|ong|ba|bac|co|chu|chi|chau|cu|di|thim|mo|cau|"
+          r"duong")
+_HEAD = re.compile(rf"(?<!\w)(?:(?P<family>{_FAMILY})|(?P<title>{_TITLE}))(?=[ \t]+[^\W\d_])", re.I)
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+_PLACE_NAMES = {"ho chi minh", "lam dong", "cao bang", "phan thiet", "phan rang", "hoang mai", "vu ban", "ly son"}
+# a label whose number was removed: "CCCD" left alone would send the search to the căn cước entries
+_LABEL = re.compile(r"(?i)(?<!\w)(?:số\s+|so\s+)?(?:cccd|cmnd|căn cước|can cuoc|cc|sđt|sdt|đt|dt|điện thoại|"
+                    r"dien thoai|stk|tài khoản|tai khoan)\s*[:.]?\s*(?=\[(?:số giấy tờ|số điện thoại|dãy số|"
+                    r"số tài khoản)\])")
+_REPEATED_MARKS = re.compile(r"([,;:.])(?:\s*[,;:])+")
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+def _people(text: str) -> list[tuple[int, int]]:
+    """Names without a cue: a capitalised family name and capitalised words after it (all dropped), or a kinship
+    title and capitalised words after it (the title stays: "bác" says who the question is about)."""
+    spans: list[tuple[int, int]] = []
+    for m in _HEAD.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        end, words = m.end(), []
+        while len(words) < 4 and (w := _NEXT_WORD.match(text, end)) and _capitalised(w.group(1)):
+            end, words = w.end(), words + [w.group(1)]
+        family = m.group("family")
+        if not words or (family and not _capitalised(family)):
+            continue
+        if family and _fold(" ".join([family, *words])) in _PLACE_NAMES:
+            continue
+        spans.append((m.start() if family else m.end(), end))
+    return spans
+
+
+def search_words(text: str) -> str:
+    """The text with nothing that identifies a person or a dossier: no dossier code, name, ID, phone, e-mail,
+    account or address. A search on them finds nothing, and a portal link built from them would carry them."""
+    text = _DOSSIER.sub(" ", normalise(text))
+    text = without_placeholders(_LABEL.sub("", redact(text) or ""))
+    text = _replace(text, _people(text), " ")
+    text = _REPEATED_MARKS.sub(r"\1", _EMPTY_BRACKETS.sub(" ", text))   # "tên Trần Thị Lan, CCCD …," → "tên,"
+    return re.sub(r"\s+([,.;:?!])", r"\1", " ".join(text.split())).strip(" ,;:")
+
+
 class RedactingFilter(logging.Filter):
     """Last line of defence: redact every log record's final message."""
 

@@ -53,6 +53,7 @@ class Session:
     misses: int = 0                      # questions in a row the bot could not answer
     you: str = "bạn"                     # how we address the citizen: bạn, bác, cô, chú, anh… (bot.tone)
     you_from: str = ""                   # where `you` came from: "", "call", "self", "told" (bot.tone.Source)
+    questions: list[str] = field(default_factory=list)   # the other questions of a long message (search words)
 
     def offer(self, payloads: list[str]) -> None:
         self.offered = (self.offered + [p for p in payloads if p not in self.offered])[-MAX_OFFERED:]

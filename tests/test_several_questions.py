@@ -1,0 +1,138 @@
+"""Several questions in one message, through the chat harness (issue 18, item 2): the clearest is answered, the
+others are one press away, and dossier codes, names and ID numbers are never search words."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from bot.conversation import Incoming
+from bot.payloads import Act, encode
+from bot.several_questions import MAX_TITLE
+from tests.chat import Chat
+
+pytestmark = pytest.mark.slow
+
+VOLUNTEER = ("em la cong tac vien o xa, em hoi giup 2 bac trong xom:\n"
+             "1. bac Nguyen Van Tu (cccd 001203004567) bi mat the can cuoc, gio lam lai o dau\n"
+             "2. bac Le Thi Hoa muon dang ky khai tu cho chong thi can giay to gi, ho so G22.39-241203-0001 "
+             "nop hom truoc roi")
+TWO = "chau hoi giup ba noi: quen mat khau vneid thi lay lai the nao, voi lai nop phat nguoi giao thong online duoc khong a"
+_ids = itertools.count()
+
+
+async def fresh(dialogue) -> Chat:
+    chat = Chat(dialogue, user=f"several-{next(_ids)}")
+    await chat("xin chào")   # the privacy notice out of the way
+    return chat
+
+
+def offered(chat: Chat) -> list[str]:
+    """Titles of the "… còn hỏi:" bubble's buttons."""
+    bubble = [r for r in chat.last if "còn hỏi" in r.text]
+    assert len(bubble) == 1, chat.text()
+    return [b.title for b in bubble[0].buttons if b.payload and b.payload.startswith("question:")]
+
+
+async def test_a_volunteer_asking_for_two_villagers_gets_one_answer_and_the_other_case_one_press_away(dialogue):
+    chat = await fresh(dialogue)
+    await chat(VOLUNTEER)
+    first = chat.text()
+    assert "chưa có hướng dẫn" not in first and chat.button("Hài lòng")   # answered and rated as any answer
+    [title] = offered(chat)
+    assert len(title) <= MAX_TITLE + 1 and not any(s in title for s in ("Hoa", "Tu ", "G22", "001203004567"))
+    await chat.press(title)
+    second = chat.text()
+    assert chat.button("Hài lòng") and "còn hỏi" not in second
+    both = first + second
+    assert "Cấp đổi, cấp lại thẻ căn cước" in both and "khai tử" in both.lower(), both
+
+
+@pytest.mark.parametrize("follow_up", ["con cai kia thi sao", "cảm ơn, còn cái kia thì sao", "thế còn việc thứ 2"])
+async def test_asking_for_the_other_one_in_words_answers_it(dialogue, follow_up):
+    chat = await fresh(dialogue)
+    await chat(VOLUNTEER)
+    first, [title] = chat.text(), offered(chat)
+    await chat(follow_up)
+    assert chat.button("Hài lòng") and chat.text() != first, chat.text()
+    both = first + chat.text()
+    assert "Cấp đổi, cấp lại thẻ căn cước" in both and "khai tử" in both.lower(), both
+
+
+async def test_names_id_numbers_and_dossier_codes_are_never_searched_nor_kept(dialogue, monkeypatch):
+    answerer = dialogue.knowledge()
+    searched: list[str] = []
+    ask = answerer.ask
+    monkeypatch.setattr(answerer, "ask", lambda text: searched.append(text) or ask(text))
+    chat = await fresh(dialogue)
+    await chat(VOLUNTEER)
+    await chat.press(offered(chat)[0])
+    kept = " ".join(row["state"] for row in dialogue.storage.db["sessions"].rows)
+    kept += " ".join(r["text"] or "" for r in dialogue.storage.db["messages"].rows if r["direction"] == "out")
+    kept += " ".join(r["question"] or "" for r in dialogue.storage.db["ratings"].rows)
+    pieces = [q for q in searched if q != VOLUNTEER]
+    assert len(pieces) >= 2, searched
+    for secret in ("Nguyen Van Tu", "001203004567", "Le Thi Hoa", "G22.39-241203-0001"):
+        assert not any(secret in q for q in pieces), pieces
+    for secret in ("Nguyen Van Tu", "001203004567", "Le Thi Hoa"):
+        assert secret not in kept
+
+
+async def test_the_clearest_question_is_answered_first_in_any_order(dialogue):
+    chat = await fresh(dialogue)
+    await chat(TWO)
+    answered = "Quên mật khẩu" in chat.text() or "Nộp phạt" in chat.text()
+    assert answered and len(offered(chat)) == 1
+    await chat.press(offered(chat)[0][:15])
+    assert "Quên mật khẩu" in chat.text() or "Nộp phạt" in chat.text()
+
+
+async def test_the_offer_speaks_to_the_person_as_they_speak(dialogue):
+    chat = await fresh(dialogue)
+    await chat(TWO.replace("chau hoi giup ba noi:", "cho bác hỏi:"))
+    assert any(r.text.startswith("Bác còn hỏi") for r in chat.last), chat.text()
+
+
+async def test_a_button_of_an_older_list_or_out_of_range_is_a_stale_button(dialogue):
+    chat = await fresh(dialogue)
+    await chat(TWO)
+    old = chat.button(offered(chat)[0][:15]).payload
+    await chat(VOLUNTEER)                               # a new list replaces the old one
+    await chat._send(Incoming(chat.channel, chat.user, payload=old))
+    assert "Nút này đã cũ" in chat.text()
+    await chat._send(Incoming(chat.channel, chat.user, payload=encode(Act.QUESTION, 7, "abcdef")))
+    assert "Nút này đã cũ" in chat.text()
+
+
+async def test_channels_without_buttons_pick_the_other_question_by_its_number(dialogue):
+    chat = await fresh(dialogue)
+    await chat(TWO)
+    buttons = [b.payload for r in chat.last for b in r.buttons if b.payload]
+    n = next(i for i, p in enumerate(buttons, 1) if p.startswith("question:"))
+    await chat(str(n))
+    assert chat.button("Hài lòng") and "còn hỏi" not in chat.text()
+
+
+async def test_when_no_piece_is_answered_the_whole_message_is_handled_as_today(dialogue):
+    chat = await fresh(dialogue)
+    text = "hôm nay trời mưa to quá, đi chợ có mang áo mưa không nhỉ? còn chiều nay đá bóng ở sân nào vậy mọi người"
+    await chat(text)
+    assert not any("còn hỏi" in r.text for r in chat.last), chat.text()
+
+
+@pytest.mark.parametrize("question", [
+    "làm căn cước cho con ở đâu",
+    "quen mat khau vneid thi lam sao",
+    "Bố em già rồi đi lại khó, có cách nào đăng ký VNeID mức 2 mà không phải ra công an không ạ, hay bắt buộc "
+    "phải đến tận nơi?",
+    "Hôm qua em lên công an phường làm mức 2 rồi, cán bộ chụp ảnh lấy vân tay xong bảo về chờ. Cho em hỏi bao lâu "
+    "thì có tin nhắn ạ?",
+    "nop phat giao thong online dc ko? mat phi ko?",
+])
+async def test_a_single_question_is_answered_as_before_with_no_other_questions_offered(dialogue, question):
+    chat = await fresh(dialogue)
+    await chat(question)
+    whole = dialogue.knowledge().ask(question)
+    assert not any("còn hỏi" in r.text for r in chat.last), chat.text()
+    if whole.entry is not None:
+        assert whole.entry.title in chat.text()
