@@ -228,9 +228,14 @@ class Answerer:
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue)
 
-    def _key_words(self, question: str, alone: "Answer", drop: frozenset[str] = frozenset()) -> list[str]:
-        reading = alone.query or self.normalizer.normalize(question)
+    def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset()) -> list[str]:
+        reading = (alone.query if alone else None) or self.normalizer.normalize(question)
         return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
+
+    def only_aspect(self, question: str) -> str | None:
+        """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu")."""
+        aspect = asked_aspect(question)
+        return aspect if aspect and not self._key_words(question, None, aspect_words()) else None
 
     def _cover(self, entry: KnowledgeEntry, words: list[str]) -> float:
         """IDF-weighted share of the words the entry's own text has."""

@@ -80,6 +80,7 @@ class Turn:
     ask_place: bool = False   # a need was recorded and the citizen's commune is not known yet
     reading: Reading = field(default_factory=Reading)   # what the typed text is, read once
     prefetched: tuple[Answer, ...] = ()   # retrieved before the turn's transaction (see Dialogue.handle)
+    choices: list[str] = field(default_factory=list)   # what the previous turn's "Ý bạn là…?" offered
 
     @property
     def you(self) -> str:
@@ -145,6 +146,7 @@ class Dialogue:
             self.storage.save_address(user, incoming.channel, incoming.address)
         turn = Turn(user, incoming.channel, in_id, self._load_session(user), answerer, reading=reading,
                     prefetched=prefetched)
+        turn.choices, turn.session.choices = turn.session.choices, []   # offered for one turn only
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
         told = hear(self._intents, turn.session, text) if text and not incoming.payload else None
@@ -483,6 +485,9 @@ class Dialogue:
 
     def _on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
+        if len(turn.choices) >= 2 and turn.answerer.only_aspect(text):
+            self._which_one(turn, text)
+            return
         answer = answer or turn.ask(text)
         focus = self._last_entry(turn)
         if focus is not None:
@@ -500,6 +505,7 @@ class Dialogue:
             session.unanswered = None
         elif answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             session.unanswered = f"{first_wording} / {question}" if first_wording else question
+            session.choices = [o.id for o in answer.options]
             session.misses += answer.kind == Kind.DONT_KNOW.value
         # a referral replaces don't-know, or options that are only catalogue procedures: never our own entries
         referable = answer.kind == Kind.DONT_KNOW.value or (
@@ -517,6 +523,17 @@ class Dialogue:
             self._send(turn, Reply(self._say(turn, "misses_offer"), (handoff_button(), menu_button())))
         elif answer.kind == Kind.ANSWER.value and Intent.COMPLAINT in self._intents.cues_in(text):
             self._send(turn, Reply(self._say(turn, "frustration_noted"), (handoff_button(),)))
+
+    def _which_one(self, turn: Turn, text: str) -> None:
+        """"cần giấy tờ gì?" right after "Ý bạn là…?": the same choices again; the one picked shows that part first
+        (the ENTRY button reads the last question)."""
+        entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
+        turn.session.last_question = redact(text)
+        turn.session.choices = [e.id for e in entries]
+        self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
+        buttons = tuple(Button(e.title, encode(Act.ENTRY, e.id)) for e in entries)
+        self._send(turn, Reply(self._say(turn, "which_one"), buttons + (Button(say("btn_none_of_these"),
+                                                                               encode(Act.REPHRASE)),)))
 
     def _on_focused(self, turn: Turn, text: str, focused: Focused) -> None:
         """A follow-up about the entry just answered; a team gets it with that subject beside it."""
@@ -591,8 +608,8 @@ class Dialogue:
                 self._on_ready(turn, p.int(0), p.args[1] == "y")
         elif act == Act.TOPIC:
             self._on_topic(turn, p.args[0], p.int(1) if len(p.args) > 1 else 0)
-        elif act == Act.ENTRY:
-            self._on_entry(turn, self._entry(turn, p.args[0]))
+        elif act == Act.ENTRY:   # the part the last question asked comes first ("cần giấy tờ gì" → documents)
+            self._on_entry(turn, self._entry(turn, p.args[0], turn.session.last_question or ""))
         elif act == Act.MORE:
             for reply in more_replies(self._entry(turn, p.args[0]), turn.you):
                 self._send(turn, reply)
@@ -631,8 +648,8 @@ class Dialogue:
             self._on_callback_choice(turn, p.args[0] == "y")
 
     @staticmethod
-    def _entry(turn: Turn, entry_id: str) -> KnowledgeEntry:
-        entry = turn.answerer.entry(entry_id)
+    def _entry(turn: Turn, entry_id: str, question: str = "") -> KnowledgeEntry:
+        entry = turn.answerer.entry(entry_id, question)
         if entry is None:  # removed from the knowledge since the button was sent
             raise StaleButton(entry_id)
         return entry

@@ -26,7 +26,8 @@ _ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*")
 # words that carry the follow-up's grammar, not its subject ("còn nếu … thì sao", "nó làm được không")
 _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong duoc phai hay sao nao roi cho can
                         voi gi ai mot cac nay do kia nha nhe a oi xong luon them nua ca""".split())
-_MIN_SHARE = 0.5   # of the follow-up's own words (IDF-weighted) a part must contain to answer it
+_MIN_SHARE = 0.5    # of the follow-up's own words (IDF-weighted) a part must contain to answer it
+_RARE_WORD = 2.0    # IDF from which one shared word alone can point to a part (few entries use it)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,10 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
     best, best_share = None, _MIN_SHARE
     for part in _parts(entry.body):
         have = words_of(part)
-        share = sum(v for w, v in weight.items() if w in have) / total
+        hits = [w for w in weight if w in have]
+        if len(hits) < 2 and not any(weight[w] >= _RARE_WORD for w in hits):
+            continue   # one common word ("bằng" in "đăng nhập bằng VNeID" for "bằng mới") is no evidence
+        share = sum(weight[w] for w in hits) / total
         if share >= best_share + 1e-9 or (best is None and share >= best_share):
             best, best_share = part, share
     return best

@@ -49,6 +49,7 @@ class Session:
     unanswered: str | None = None        # redacted; what "Gửi câu hỏi cho tổ hỗ trợ" sends
     last_text: str | None = None         # redacted; the last free text (a comment taken for a question)
     numbered: list[str] = field(default_factory=list)   # payloads of the last turn, for "1", "2" answers
+    choices: list[str] = field(default_factory=list)    # entries the last "Ý bạn là…?" offered ("cần gì?" after it)
     offered: list[str] = field(default_factory=list)    # ticket payloads offered recently
     misses: int = 0                      # questions in a row the bot could not answer
     you: str = "bạn"                     # how we address the citizen: bạn, bác, cô, chú, anh… (bot.tone)

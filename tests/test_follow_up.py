@@ -98,3 +98,25 @@ async def test_the_same_question_again_gets_the_same_answer(chat):
     await chat("dk dinh danh muc 2 o dau vay")
     assert [r.entry_id for r in chat.last if r.entry_id] == first == ["vneid-dang-ky-muc-2"]
     assert "chưa nói" not in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_part_asked_right_after_a_choice_of_procedures_asks_which_and_leads_with_that_part(chat):
+    await chat("xin giay phep xay dung nha o rieng le o dau")
+    offered = [b.title for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:")]
+    assert len(offered) >= 2
+    await chat("can giay to gi")
+    assert "thủ tục nào" in chat.text()
+    assert [b.title for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:")] == offered
+    await chat.press(offered[-1])
+    facts = [line for line in chat.text().splitlines() if line.startswith(("💰", "🏛️", "💻", "⏱️", "📄"))]
+    assert facts and facts[0].startswith("📄")
+
+
+@pytest.mark.slow
+async def test_one_common_word_shared_with_a_step_is_not_taken_for_its_answer(chat):
+    """"bao lâu thì có bằng mới": "bằng" is also the "by" of "đăng nhập bằng VNeID"; the time limit answers it."""
+    await chat("doi bang lai xe online the nao")
+    await chat("bao lau thi co bang moi")
+    assert "Đăng nhập bằng VNeID" not in chat.text()
+    assert "⏱️" in chat.text() or "chưa nói về điều bạn hỏi thêm" in chat.text()
