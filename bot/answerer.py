@@ -20,7 +20,7 @@ from bot.glossary import Glossary
 from bot.intent import IntentCues
 from bot.keywords import search_keywords
 from bot.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
-from bot.procedure_card import asked_aspect, aspect_part, aspect_words, facts_block, procedure_entry
+from bot.procedure_card import asked_aspect, aspect_hints, aspect_part, aspect_words, facts_block, procedure_entry
 from bot.places import provinces_named
 from bot.procedure_search import (ProcedureDecision, ProcedureDecisionConfig, ProcedureSearch, ScoredProcedure,
                                   cost_not_loss)
@@ -211,6 +211,7 @@ class Answerer:
         own answer; one that lands on the entry in focus gets the part that answers it, or "the guide does not
         say", never that answer again; one unclear alone whose words are the focus's ("ông nội làm được không")
         or that starts as a follow-up does ("còn nếu…") is read as about the focus."""
+        same = alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id
         alone = self.follow_up(focus_id, question, alone)
         focus = self.entry(focus_id, question)
         if focus is None:
@@ -219,7 +220,7 @@ class Answerer:
         if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
             # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
             short = len(syllables(question)) <= _FOLLOW_UP_WORDS
-            return self._focused(focus, question, alone, cue or short)
+            return self._focused(focus, question, alone, cue or short, same)
         if alone.kind == Kind.ANSWER.value and not cue:
             return alone
         if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
@@ -260,15 +261,21 @@ class Answerer:
         mine = self._cover(focus, words)
         return mine > rival if alone.kind == Kind.ANSWER.value else mine >= rival
 
-    def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool) -> "Answer | Focused":
+    def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool,
+                 same: bool = False) -> "Answer | Focused":
         """The part of the focus that answers, or "it does not say" for a clear follow-up or a part of a procedure
-        asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words."""
+        asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words (`same`:
+        the question alone found the focus)."""
         words = beyond_subject(self._key_words(question, alone), focus)
         aspect = asked_aspect(question)
-        if not words and (alone.kind == Kind.ANSWER.value or aspect is None):
+        if not words and (same or aspect is None):
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
-        part = (passage(focus, words, self.lexical.idf) if words else None) or self._aspect_part(focus.id, question)
+        if words:
+            part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question)
+        else:   # only the part asked: the portal's figure for it, else the guide's line about it ("3 ngày làm việc")
+            part = self._aspect_part(focus.id, question) or (
+                passage(focus, aspect_hints(aspect), self.lexical.idf, 0.0, one_rare=False) if aspect else None)
         return Focused(focus, part) if part or cue or not words else alone
 
     def _aspect_part(self, entry_id: str, question: str) -> str | None:

@@ -83,18 +83,19 @@ def _parts(body: str) -> list[str]:
     return parts
 
 
-def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]) -> str | None:
+def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float],
+            min_share: float = _MIN_SHARE, one_rare: bool = True) -> str | None:
     """The part of the entry that shares most of the follow-up's own words (rare words weigh more); None when no
-    part shares enough of them to say it answers."""
+    part shares enough of them to say it answers. Two shared words are needed, or one rare one if `one_rare`."""
     if not words:
         return None
     weight = {w: idf(fold(w)) for w in words}
     total = sum(weight.values())
-    best, best_share = None, _MIN_SHARE
+    best, best_share = None, min_share
     for part in _parts(entry.body):
         have = words_of(part)
         hits = [w for w in weight if w in have]
-        if len(hits) < 2 and not any(weight[w] >= _RARE_WORD for w in hits):
+        if len(hits) < 2 and not (one_rare and any(weight[w] >= _RARE_WORD for w in hits)):
             continue   # one common word ("bằng" in "đăng nhập bằng VNeID" for "bằng mới") is no evidence
         share = sum(weight[w] for w in hits) / total
         if share >= best_share + 1e-9 or (best is None and share >= best_share):

@@ -41,6 +41,17 @@ def aspect_words() -> frozenset[str]:
     return frozenset(w for cues in _cues().values() for cue in cues for w in cue.split())
 
 
+# words of the cues that say nothing of the part itself ("bao nhiêu", "có … không", "ở")
+_CUE_GRAMMAR = frozenset("bao nhieu may khi nao co gi o dau cho lam di den len ra khong duoc the nhu hay het "
+                         "ai tai nha can mat bn xong gio".split())
+
+
+def aspect_hints(aspect: str) -> list[str]:
+    """Words a text about one part of a procedure uses ("ngày", "hạn" for the time limit; "phí", "tiền" for the
+    fee): what a guide's line answering "mất bao lâu?" shares with the question's cues."""
+    return sorted({w for cue in _cues()[aspect] for w in cue.split()} - _CUE_GRAMMAR)
+
+
 def asked_aspect(question: str) -> str | None:
     """The one thing a question asks about a procedure, if it names one."""
     text = " " + " ".join(syllables(fold(question))) + " "
