@@ -113,12 +113,25 @@ class SqliteStorage(SqliteDeskTables):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Every write inside commits together, once (or not at all): a citizen's turn costs one commit, and
-        one fsync, instead of one per row. Nested blocks become savepoints; other threads wait for the lock."""
+        one fsync, instead of one per row. Nested blocks become savepoints; other threads wait for the lock.
+
+        The outermost block takes the database's write lock at once (BEGIN IMMEDIATE), waiting the busy timeout for
+        another connection's: a deferred transaction that read first (sqlite-utils reads the schema before an insert;
+        a turn loads the session before saving it) fails at its first write with "database is locked" when another
+        connection wrote meanwhile, instead of waiting (tests/contract/test_concurrency.py)."""
         with self._lock:
-            outermost = not self.db.conn.in_transaction
-            with self.db.atomic():
+            if self.db.conn.in_transaction:
+                with self.db.atomic():   # a savepoint
+                    yield
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
                 yield
-            if outermost and self._checkpoint_due:  # a checkpoint cannot run inside a transaction
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.rollback()   # a no-op when the error already ended the transaction
+                raise
+            if self._checkpoint_due:  # a checkpoint cannot run inside a transaction
                 self._checkpoint_due = False
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

@@ -29,7 +29,7 @@ def second(backend, store):
 @pytest.fixture
 def race(backend):
     """`race(first, second, call)`: `call(first)` is held just before its first write while `call(second)` runs;
-    the first goes on when the second is done or has waited 0.5 s (a backend whose second must wait for the first
+    the first goes on when the second is done or has waited 0.3 s (a backend whose second must wait for the first
     makes it wait). Returns what each got, or the exception it raised: the rule is then asserted on both."""
 
     def run_race(first, second, call: Callable, call_second: Callable | None = None) -> dict[str, object]:
@@ -49,7 +49,7 @@ def race(backend):
             assert reached.wait(5), "the first worker never reached a write"
             other = threading.Thread(target=run, args=("second", second, call_second or call))
             other.start()
-            other.join(0.5)
+            other.join(0.3)
         finally:
             go_on.set()
         held.join(15)
