@@ -138,19 +138,24 @@ class SqliteStorage(SqliteDeskTables):
     def migrate(self) -> list[str]:
         """Apply migrations not yet applied; returns their names. Each runs in its own transaction with the
         record of it (`with conn:` alone leaves DDL outside any transaction): one that fails half-way leaves
-        the database as it was, so the next start applies it again instead of failing on a half-made change."""
+        the database as it was, so the next start applies it again instead of failing on a half-made change.
+        Each is looked up again under the write lock: of two processes opening a new file at once, one applies it
+        and the other, having waited, skips it."""
         with self._lock:
             table = self.db["_migrations"]
-            if not table.exists():
-                table.create({"name": str, "applied_at": str}, pk="name")
-            done = {r["name"] for r in table.rows}
+            done = {r["name"] for r in table.rows} if table.exists() else set()
             applied = []
             for name, fn in sorted(MIGRATIONS, key=lambda m: m[0]):
-                if name not in done:
-                    with self.db.atomic():
-                        fn(self.db)
-                        table.insert({"name": name, "applied_at": _now()})
-                    applied.append(name)
+                if name in done:
+                    continue
+                with self.transaction():
+                    if not table.exists():
+                        table.create({"name": str, "applied_at": str}, pk="name")
+                    if table.count_where("name = ?", [name]):
+                        continue
+                    fn(self.db)
+                    table.insert({"name": name, "applied_at": _now()})
+                applied.append(name)
             return applied
 
     # messages

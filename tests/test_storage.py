@@ -79,3 +79,16 @@ def test_each_port_is_declared_where_it_is_implemented():
 
     assert methods(Storage) == methods(SqliteStorage) - {"migrate"}   # migrating is SQLite's own business
     assert methods(DeskStorage) == methods(SqliteDeskTables)
+
+
+def test_workers_starting_at_once_on_a_new_database_migrate_it_once(tmp_path):
+    """The server and a `dvcbot` command (or two workers) opening a new or older file at the same moment: each
+    migration is applied once, by whichever comes first, and no one fails with "database is locked"."""
+    from tests.contract.threads import together
+
+    for attempt in range(3):
+        path = tmp_path / f"dvcbot-{attempt}.db"
+        opened = together([lambda: SqliteStorage(path) for _ in range(3)])
+        assert not [o for o in opened if isinstance(o, Exception)], opened
+        names = [r["name"] for r in opened[0].db["_migrations"].rows]
+        assert sorted(names) == sorted(n for n, _ in MIGRATIONS)
