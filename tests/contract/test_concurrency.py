@@ -3,6 +3,7 @@ at once. Each case runs twice: held (the first worker stopped just before its fi
 the interleaving most likely to lose an update) and together (threads released at once, many times)."""
 from __future__ import annotations
 
+from bot.lifecycle import NeedAction, step
 from bot.storage import NeedKind, NeedStatus
 from tests.contract.threads import together
 
@@ -86,6 +87,25 @@ class TestNeeds:
         _no_errors(got)
         won = [g for g in got.values() if g is not None]
         assert len(won) == 1 and store.need(need.id).claimed_by == won[0].claimed_by
+
+    def test_two_staff_answering_one_need_at_once_one_answer_reaches_the_citizen(self, store, second, race):
+        """Rule (bot.lifecycle): one answer per ticket. Both decide on the same read of the need; the
+        compare-and-set on its status lets one answer through and the other writes nothing."""
+        lan, an = store.add_staff("lan", "Chị Lan", "h", "admin"), store.add_staff("an", "Anh An", "h", "admin")
+        need = store.add_unmet_need("u1", "web", NeedKind.NO_ANSWER, question="lam lai cccd mat bao lau")
+        read = store.need(need.id)
+        actors = {id(store): lan, id(second): an}
+
+        def answer(s):
+            actor = actors[id(s)]
+            decided = step(read, NeedAction.ANSWER, actor, AT, f"{actor.name}: 7 ngày làm việc.")
+            return s.update_need(need.id, decided.expected, decided.changes)
+
+        got = race(store, second, answer)
+        _no_errors(got)
+        won = [g for g in got.values() if g is not None]
+        assert len(won) == 1 and store.need(need.id).answer == won[0].answer
+        assert store.need(need.id).answered_by == store.need(need.id).claimed_by == won[0].answered_by
 
     def test_two_changes_to_different_fields_of_one_need_are_both_kept(self, store, second, race):
         """Rule: update_need and set_need_detail write only the fields named, never the row read before; the

@@ -2,6 +2,7 @@
 import pytest
 
 from bot.desk_storage import StaffSession
+from bot.lifecycle import NeedAction, step
 from bot.storage import NeedKind, NeedStatus
 
 AT = "2026-11-23T08:00:00+00:00"
@@ -79,20 +80,21 @@ class TestNeedHandling:
         assert store.need(999) is None
 
     def test_the_lifecycle_new_acknowledged_answered_closed(self, store):
-        """Rule (bot.lifecycle, persisted here): mới → đã nhận → đã trả lời → đã đóng, each step from the one
-        before; a step from a status the need has left writes nothing."""
+        """Rule (bot.lifecycle decides, the port persists): mới → đã nhận → đã trả lời → đã đóng; each step is
+        written only from the status it was decided on, so a step decided on a stale read writes nothing."""
+        lan = store.add_staff("lan", "Chị Lan", "h", "admin")
         need = store.add_unmet_need("u1", "web", NeedKind.NO_ANSWER, question="le phi lam cccd bao nhieu")
-        steps = [(NeedStatus.NEW, {"status": NeedStatus.ACKNOWLEDGED, "claimed_by": 1, "claimed_at": AT}),
-                 (NeedStatus.ACKNOWLEDGED, {"status": NeedStatus.ANSWERED, "answered_by": 1, "answered_at": AT,
-                                            "answer": "Miễn phí lần đầu.", "answer_message_id": 42,
-                                            "delivery": "sent"}),
-                 (NeedStatus.ANSWERED, {"status": NeedStatus.CLOSED, "closed_by": 1, "closed_at": AT})]
-        for expected, changes in steps:
-            assert store.update_need(need.id, NeedStatus.CLOSED, changes) is None   # not from the wrong status
-            assert store.update_need(need.id, expected, changes).status == changes["status"].value
+        for action, answer in ((NeedAction.CLAIM, None), (NeedAction.ANSWER, "Miễn phí lần đầu."),
+                               (NeedAction.CLOSE, None)):
+            before = store.need(need.id)
+            decided = step(before, action, lan, AT, answer)
+            assert store.update_need(need.id, NeedStatus.CLOSED, decided.changes) is None   # not from another status
+            after = store.update_need(need.id, decided.expected, decided.changes)
+            assert after.status == decided.changes["status"].value
+            assert store.update_need(need.id, decided.expected, decided.changes) is None    # the same step again
         done = store.need(need.id)
-        assert (done.answer, done.answer_message_id, done.delivery, done.closed_by) == ("Miễn phí lần đầu.", 42,
-                                                                                          "sent", 1)
+        assert (done.status, done.claimed_by, done.answered_by, done.answer, done.closed_by) == (
+            NeedStatus.CLOSED.value, lan.id, lan.id, "Miễn phí lần đầu.", lan.id)
         assert [n.id for n in store.unmet_needs(NeedStatus.CLOSED)] == [need.id]
 
     def test_routing_and_announcing_happen_once(self, store):
