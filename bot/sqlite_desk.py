@@ -16,17 +16,9 @@ import sqlite_utils
 from bot.desk_storage import (AuditEntry, CitizenPlace, DeletionRequest, KnowledgeDraft, NeedEvent, QuestionRecord,
                               StaffSession, StaffUser, Team)
 from bot.redact import redact
-from bot.storage import NeedStatus, UnmetNeed
+from bot.storage import EPOCH_DATED, PERSONAL_TABLES, NeedStatus, UnmetNeed
 
 DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
-# Every table holding a citizen's data (each has a `user` column), with the column that dates a row: the retention
-# purge and "xóa dữ liệu của tôi" both use this one list. deletion_requests stays: it is the proof a request was
-# carried out and holds only the salted hash. `sessions` is dated in epoch seconds.
-PERSONAL_TABLES: dict[str, str] = {
-    "messages": "created_at", "ratings": "updated_at", "unmet_needs": "created_at", "consent": "shown_at",
-    "sessions": "updated_at", "addresses": "updated_at", "outbox": "created_at", "deliveries": "created_at",
-    "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at"}
-EPOCH_DATED = {"sessions"}
 
 
 def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:

@@ -113,31 +113,49 @@ class SqliteStorage(SqliteDeskTables):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Every write inside commits together, once (or not at all): a citizen's turn costs one commit, and
-        one fsync, instead of one per row. Nested blocks become savepoints; other threads wait for the lock."""
+        one fsync, instead of one per row. Nested blocks become savepoints; other threads wait for the lock.
+
+        The outermost block takes the database's write lock at once (BEGIN IMMEDIATE), waiting the busy timeout for
+        another connection's: a deferred transaction that read first (sqlite-utils reads the schema before an insert;
+        a turn loads the session before saving it) fails at its first write with "database is locked" when another
+        connection wrote meanwhile, instead of waiting (tests/contract/test_concurrency.py)."""
         with self._lock:
-            outermost = not self.db.conn.in_transaction
-            with self.db.atomic():
+            if self.db.conn.in_transaction:
+                with self.db.atomic():   # a savepoint
+                    yield
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
                 yield
-            if outermost and self._checkpoint_due:  # a checkpoint cannot run inside a transaction
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.rollback()   # a no-op when the error already ended the transaction
+                raise
+            if self._checkpoint_due:  # a checkpoint cannot run inside a transaction
                 self._checkpoint_due = False
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def migrate(self) -> list[str]:
         """Apply migrations not yet applied; returns their names. Each runs in its own transaction with the
         record of it (`with conn:` alone leaves DDL outside any transaction): one that fails half-way leaves
-        the database as it was, so the next start applies it again instead of failing on a half-made change."""
+        the database as it was, so the next start applies it again instead of failing on a half-made change.
+        Each is looked up again under the write lock: of two processes opening a new file at once, one applies it
+        and the other, having waited, skips it."""
         with self._lock:
             table = self.db["_migrations"]
-            if not table.exists():
-                table.create({"name": str, "applied_at": str}, pk="name")
-            done = {r["name"] for r in table.rows}
+            done = {r["name"] for r in table.rows} if table.exists() else set()
             applied = []
             for name, fn in sorted(MIGRATIONS, key=lambda m: m[0]):
-                if name not in done:
-                    with self.db.atomic():
-                        fn(self.db)
-                        table.insert({"name": name, "applied_at": _now()})
-                    applied.append(name)
+                if name in done:
+                    continue
+                with self.transaction():
+                    if not table.exists():
+                        table.create({"name": str, "applied_at": str}, pk="name")
+                    if table.count_where("name = ?", [name]):
+                        continue
+                    fn(self.db)
+                    table.insert({"name": name, "applied_at": _now()})
+                applied.append(name)
             return applied
 
     # messages

@@ -11,6 +11,16 @@ from enum import Enum
 from typing import Protocol
 
 
+# Every table holding a citizen's data (each has a `user` column), with the column that dates a row: the retention
+# purge and "xóa dữ liệu của tôi" both use this one list, on every backend (tests/contract). deletion_requests stays:
+# it is the proof a request was carried out and holds only the salted hash. `sessions` is dated in epoch seconds.
+PERSONAL_TABLES: dict[str, str] = {
+    "messages": "created_at", "ratings": "updated_at", "unmet_needs": "created_at", "consent": "shown_at",
+    "sessions": "updated_at", "addresses": "updated_at", "outbox": "created_at", "deliveries": "created_at",
+    "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at"}
+EPOCH_DATED = {"sessions"}
+
+
 class NeedStatus(str, Enum):
     """Life of an unmet need: mới → đã nhận → đã trả lời → đã đóng."""
     NEW = "moi"

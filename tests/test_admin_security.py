@@ -1,5 +1,5 @@
 """Probe findings on the staff side: the login throttle behind the proxy, Secure cookies, deactivated accounts,
-redacted staff answers, one list of personal tables for purge and deletion, file modes, CSV cells, log lines."""
+redacted staff answers, file modes, CSV cells, log lines."""
 import csv
 import io
 import logging
@@ -14,7 +14,6 @@ from argon2 import PasswordHasher
 from bot.accounts import Accounts
 from bot.lifecycle import Role
 from bot.redact import RedactingFilter
-from bot.sqlite_desk import PERSONAL_TABLES
 from bot.sqlite_storage import SqliteStorage
 from handlers.admin.pages import SESSION_COOKIE
 from handlers.admin.tabular import csv_bytes
@@ -131,18 +130,6 @@ async def test_a_staff_answer_is_stored_and_exported_redacted_but_delivered_whol
     assert "001203004567" not in export and "0912 345 678" not in export
     got = await updates_for(client, services, "w1")
     assert "0912 345 678" in got[0]["text"]   # the citizen reads what the team wrote
-
-
-def test_every_table_with_a_citizen_in_it_is_purged_and_deleted(tmp_path):
-    storage = SqliteStorage(tmp_path / "d.db")
-    with_user = {t.name for t in storage.db.tables if "user" in t.columns_dict}
-    assert with_user - set(PERSONAL_TABLES) == {"deletion_requests"}
-    need = storage.add_unmet_need("u1", "web", "gap_nguoi_ho_tro", question="q")
-    storage.save_callback(need.id, "u1", "0912345678")
-    storage.park_turn("u1", "zalo", "{}")
-    counts = storage.purge_before("2999-01-01T00:00:00+00:00")
-    assert counts["callbacks"] == 1 and counts["parked_turns"] == 1
-    assert storage.db["callbacks"].count == 0 and storage.db["parked_turns"].count == 0
 
 
 def test_the_database_is_for_its_owner_only(tmp_path):
