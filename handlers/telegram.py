@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import json
 import logging
-import functools
 import re
 from dataclasses import dataclass
 from typing import AsyncIterator, Awaitable, Callable, Sequence, TypeVar

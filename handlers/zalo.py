@@ -24,7 +24,6 @@ from bot.delivery import DeliveryResult, DeliveryStatus
 from bot.markup import split_text, to_plain
 from bot.redact import redact
 from bot.share import is_share, public_link
-from bot.wording import say
 from handlers.app import MAX_REQUEST_BYTES, Services
 from handlers.turns import Send, Turn, TurnRunner
 from handlers.zalo_api import RETRY_DELAYS, TOKEN_FILE, Tokens, TokenStore, ZaloApi, ZaloError
