@@ -90,7 +90,7 @@ class TurnRunner:
     def first_delivery(self, delivery_id: str) -> bool:
         """Platforms deliver again what they think was lost; storage also refuses a repeated message id."""
         if delivery_id in self._seen:
-            log.info("%s: lần gửi lại của %s bỏ qua", self.channel, delivery_id)
+            log.info("%s: một lần gửi lại bỏ qua", self.channel)   # the id may carry a user id: not logged
             return False
         self._seen[delivery_id] = None
         if len(self._seen) > REMEMBERED_DELIVERIES:
