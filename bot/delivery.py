@@ -33,6 +33,11 @@ class DeliveryResult:
     error: str | None = None
 
 
+def replies_text(replies: Sequence[Reply]) -> str:
+    """What a delivery record keeps of the replies: their text, redacted (it is stored and shown to staff)."""
+    return redact("\n\n".join(r.text for r in replies))
+
+
 class Sender(Protocol):
     channel: str
 
@@ -78,8 +83,8 @@ class Deliverer:
             except Exception as exc:  # a channel failure must be visible to staff, never lost
                 log.warning("delivery on %s failed: %s", channel, type(exc).__name__)
                 result = DeliveryResult(DeliveryStatus.UNDELIVERED, type(exc).__name__)
-        text = redact("\n\n".join(r.text for r in replies))
-        await asyncio.to_thread(self.storage.record_delivery, user, channel, result.status.value, result.error, text)
+        await asyncio.to_thread(self.storage.record_delivery, user, channel, result.status.value, result.error,
+                                replies_text(replies))
         if result.status != DeliveryStatus.UNDELIVERED and not logged:
             for reply in replies:
                 await asyncio.to_thread(self.storage.add_message, user, channel, "out", redact(reply.text))

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import json
 import logging
 import re
-import traceback
-import weakref
-from collections import OrderedDict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import AsyncIterator, Awaitable, Callable, Sequence, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -31,11 +29,11 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop, C
 from bot.conversation import Button, Incoming, Reply
 from bot.delivery import DeliveryResult, DeliveryStatus
 from bot.markup import split_text, to_html
-from bot.redact import redact
 from bot.share import public_link, shared_replies
 from bot.wording import say
 from handlers.app import ChannelError
-from handlers.shutdown import CUT_OFF
+from handlers.turns import Send, Turn, TurnRunner
+from handlers.turns import describe as describe_error
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -47,7 +45,6 @@ TEXT_LIMIT = 4000           # Telegram allows 4096; the margin covers emoji coun
 SHORT_TITLE = 20            # buttons with titles this short sit two to a row; longer ones get a row each
 SHARE_URL = "https://t.me/share/url"   # Telegram's own share: the citizen picks the chats, the link goes there
 CONCURRENT_UPDATES = 16     # chats are answered in parallel; one chat's updates stay in order
-_SEEN_UPDATES = 10_000      # update ids remembered to drop redeliveries before they reach the dialogue
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")  # a bot token wherever it hides in an error message
 # Commands → what the dialogue already understands: a button payload, or a keyword text from bot/flows.yaml.
@@ -75,21 +72,13 @@ class Retries:
     start_backoff_max_s: float = 60.0   # Telegram unreachable at start: keep trying in the background
 
 
-@dataclass(frozen=True)
-class CitizenTurn:
-    """What answering an update needs; kept (text redacted) when the server stops before beginning it."""
-    user: int
-    chat: int
-    private: bool
-    update_id: int
-    text: str | None = None
-    payload: str | None = None
-    reply_to: int | None = None   # in a group, the message the answer quotes
-
-    def incoming(self) -> Incoming:
-        # only private chat ids are kept: a later answer never lands in a group
-        return Incoming(CHANNEL, str(self.user), text=self.text, payload=self.payload,
-                        message_id=str(self.update_id), address=str(self.chat) if self.private else None)
+def citizen_turn(user: int | str, chat: int, private: bool, update_id: int, text: str | None = None,
+                 payload: str | None = None, reply_to: int | None = None, canned: str | None = None) -> Turn:
+    """An update as the runner's turn, one at a time per chat; `reply_to`: in a group, the message the answer
+    quotes. Only private chat ids are kept as the address: a later answer never lands in a group."""
+    return Turn(Incoming(CHANNEL, str(user), text=text, payload=payload, message_id=str(update_id),
+                         address=str(chat) if private else None),
+                order=str(chat), canned=canned, route={"chat": chat, "reply_to": reply_to})
 
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
@@ -231,8 +220,8 @@ class TelegramChannel:
         self.sender = TelegramSender(self.application, retries, share_link(settings.public_url, self._title))
         self._retries = retries
         self._poll_timeout = poll_timeout_s
-        self._seen: OrderedDict[int, None] = OrderedDict()
-        self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        # rows parked before the shared runner kept the turn's own fields
+        self.turns = TurnRunner(services, CHANNEL, self._send_for, legacy=lambda kept: citizen_turn(**kept))
         self._starting: asyncio.Task | None = None
         self._add_handlers()
 
@@ -284,7 +273,7 @@ class TelegramChannel:
                                                          error_callback=self._on_polling_error)
         await self.application.start()
         log.info("Telegram đã bật (%s)", "webhook" if self.webhook_url else "long polling")
-        await self._resume_parked()
+        await self.turns.resume_parked()
 
     async def _start_later(self) -> None:
         delay = self._retries.backoff_s
@@ -306,6 +295,7 @@ class TelegramChannel:
         updater = self.application.updater
         if updater and updater.running:
             await updater.stop()
+        await self.turns.drain(self.services.shutdown.seconds_left())   # resumed parked turns
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
@@ -336,11 +326,8 @@ class TelegramChannel:
     # ---- updates
     async def _first_delivery_only(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A redelivered update_id goes no further (the dialogue also ignores repeated message ids)."""
-        if update.update_id in self._seen:
+        if not self.turns.first_delivery(str(update.update_id)):
             raise ApplicationHandlerStop
-        self._seen[update.update_id] = None
-        if len(self._seen) > _SEEN_UPDATES:
-            self._seen.popitem(last=False)
 
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
@@ -354,10 +341,8 @@ class TelegramChannel:
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, stickers, voice, files, places, contacts: a kind word; nothing stored, nothing to the dialogue."""
-        message = update.message
-        if addressed_to(message, context.bot.bot) and await self._within_limit(update):
-            async with self._chat_lock(message.chat.id):
-                await self._send(message.chat.id, [Reply(say("non_text"))], self._reply_to(message))
+        if addressed_to(update.message, context.bot.bot):
+            await self._converse(update, canned="non_text")
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -374,70 +359,20 @@ class TelegramChannel:
         if data and query.message is not None:
             await self._converse(update, payload=data)
 
-    async def _converse(self, update: Update, *, text: str | None = None, payload: str | None = None) -> None:
+    async def _converse(self, update: Update, *, text: str | None = None, payload: str | None = None,
+                        canned: str | None = None) -> None:
+        """Hand the update to the turn runner (Telegram itself already got its 200)."""
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None or not await self._within_limit(update):
+        if chat is None or (user is None and canned is None):
             return
         private = chat.type == ChatType.PRIVATE
-        await self._take_turn(CitizenTurn(user.id, chat.id, private, update.update_id, text, payload,
-                                          None if private else self._reply_to(update.message)))
+        sender = user.id if user else f"chat:{chat.id}"
+        reply_to = None if private else self._reply_to(update.message)
+        await self.turns.deliver(citizen_turn(sender, chat.id, private, update.update_id, text, payload, reply_to,
+                                              canned))
 
-    async def _take_turn(self, turn: CitizenTurn, parked: int | None = None) -> None:
-        """One citizen turn; after the shutdown clock's start limit it is kept for the next start instead."""
-        async with self._chat_lock(turn.chat):
-            if self.services.shutdown.too_late_to_start():
-                if parked is None:
-                    await self._park(turn)
-                return
-            replies = await asyncio.to_thread(self.services.dialogue.handle, turn.incoming())
-            if parked is not None:
-                await asyncio.to_thread(self.services.storage.unpark_turn, parked)
-            if not replies:
-                return
-            result = await self._send(turn.chat, replies, turn.reply_to)
-        if result.status == DeliveryStatus.UNDELIVERED:
-            log.warning("Telegram: không gửi được trả lời cho cập nhật %s: %s", turn.update_id, result.error)
-            key = self.services.dialogue.user_key(CHANNEL, str(turn.user))
-            await asyncio.to_thread(self.services.storage.record_delivery, key, CHANNEL, result.status.value,
-                                    result.error, redact("\n\n".join(r.text for r in replies)))
-
-    async def _park(self, turn: CitizenTurn) -> None:
-        kept = json.dumps({**asdict(turn), "text": redact(turn.text) if turn.text else turn.text}, ensure_ascii=False)
-        key = self.services.dialogue.user_key(CHANNEL, str(turn.user))
-        await asyncio.to_thread(self.services.storage.park_turn, key, CHANNEL, kept)
-
-    async def _resume_parked(self) -> None:
-        """Turns acknowledged before the last shutdown but never begun, answered now."""
-        for turn_id, kept in await asyncio.to_thread(self.services.storage.parked_turns, CHANNEL):
-            self.application.create_task(self._take_turn(CitizenTurn(**json.loads(kept)), turn_id))
-
-    async def _send(self, chat_id: int, replies: Sequence[Reply], reply_to: int | None) -> DeliveryResult:
-        """A send the shutdown clock cuts off at its finish (then undelivered, for staff to see)."""
-        try:
-            async with self.services.shutdown.bounded():
-                return await self.sender.send_to(chat_id, replies, reply_to)
-        except TimeoutError:
-            return DeliveryResult(DeliveryStatus.UNDELIVERED, CUT_OFF)
-
-    async def _within_limit(self, update: Update) -> bool:
-        """A citizen sending faster than DVCBOT_RATE_PER_MINUTE: the update is dropped, with one polite notice per
-        burst (Telegram itself always got its 200: an error would only make it deliver the update again)."""
-        user, chat = update.effective_user, update.effective_chat
-        sender = str(user.id) if user else f"chat:{chat.id if chat else '-'}"
-        verdict = self.services.citizen_limit.check(self.services.dialogue.user_key(CHANNEL, sender))
-        if verdict.allowed:
-            return True
-        log.info("Telegram: cập nhật %s bỏ qua vì người dùng gửi quá nhanh", update.update_id)
-        if verdict.first_refusal and chat is not None:
-            async with self._chat_lock(chat.id):
-                await self._send(chat.id, [Reply(say("rate_limited_notice"))], self._reply_to(update.message))
-        return False
-
-    def _chat_lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self._chat_locks.get(chat_id)
-        if lock is None:
-            lock = self._chat_locks[chat_id] = asyncio.Lock()
-        return lock
+    def _send_for(self, turn: Turn) -> Send:
+        return functools.partial(self.sender.send_to, turn.route["chat"], reply_to=turn.route["reply_to"])
 
     @staticmethod
     def _reply_to(message: Message | None) -> int | None:
@@ -469,5 +404,4 @@ def describe(exc: BaseException | None) -> str:
         return "không rõ"
     if isinstance(exc, TelegramError):
         return _TOKEN.sub("***", f"{type(exc).__name__}: {exc.message}")
-    frames = traceback.extract_tb(exc.__traceback__)
-    return f"{type(exc).__name__} at {frames[-1].filename}:{frames[-1].lineno}" if frames else type(exc).__name__
+    return describe_error(exc)

@@ -1,8 +1,8 @@
 """Local web chat on aiohttp: GET / (page), /static/…, GET /healthz, POST /api/chat, GET /api/chat/updates, and
 the public pages of shared answers, GET /s/{ref} (handlers.share_page).
 
-A thin adapter: it validates HTTP input, hands an Incoming to the dialogue and
-returns its replies as JSON. Bad input is refused before anything is stored, and
+A thin adapter: it validates HTTP input, hands the message to the shared turn
+runner (handlers.turns) and returns its replies as JSON. Bad input is refused before anything is stored, and
 so is a flood (429 with Retry-After, per client address and per citizen).
 The conversation is the one named by the signed cookie (handlers.web_identity),
 not the page's `user` id, so replies sent later (a team member's answer) wait in
@@ -26,6 +26,7 @@ from bot.ratelimit import RateLimiter, Verdict
 from bot.wording import say
 from handlers.security import over_https
 from handlers.share_page import SharePages
+from handlers.turns import Turn, TurnRunner
 from handlers.web_identity import COOKIE, Conversation, ConversationTokens
 
 STATIC = Path(__file__).with_name("static")
@@ -91,7 +92,8 @@ class WebChat:
     def __init__(self, services) -> None:
         self.dialogue = services.dialogue
         self.sender = QueueSender(services.storage, CHANNEL)
-        self.citizen_limit, self.ip_limit = services.citizen_limit, services.ip_limit
+        self.turns = TurnRunner(services, CHANNEL)   # it answers in the HTTP response: no send, nothing parked
+        self.ip_limit = services.ip_limit
         self.behind_proxy, self.public_url = services.settings.behind_proxy, services.settings.public_url
         self.tokens = conversation_tokens(services)
         self.poll_limit = RateLimiter(POLLS_PER_MINUTE)
@@ -125,10 +127,10 @@ class WebChat:
         if isinstance(incoming, str):
             return _bad(incoming)
         conversation = self._conversation(request, incoming.user)
-        incoming = replace(incoming, user=conversation.id)
-        if not (verdict := self.citizen_limit.check(self.dialogue.user_key(CHANNEL, incoming.user))).allowed:
+        turn = Turn(replace(incoming, user=conversation.id))
+        if not (verdict := self.turns.admit(turn)).allowed:
             return _too_fast(verdict)
-        replies = await asyncio.to_thread(self.dialogue.handle, incoming)
+        replies = await self.turns.take(turn)
         return self._with_cookie(request, _json({"replies": [reply_to_dict(r) for r in replies]}), conversation)
 
     async def updates(self, request: web.Request) -> web.Response:

@@ -1,24 +1,21 @@
 """Zalo Official Account: POST /zalo/webhook in, customer-service messages out.
 
 A thin adapter. It checks Zalo's signature on the raw body, answers 200 at once (Zalo retries slow
-webhooks and may switch them off) and handles the event in the background, one event at a time per
-citizen; a citizen sending faster than the rate limit gets one notice and the rest is dropped. Button
+webhooks and may switch them off) and hands the event to the shared turn runner (handlers.turns) in the
+background: one event at a time per citizen, one notice to a citizen sending too fast. Button
 payloads travel as the citizen's text (`oa.query.hide`) behind a prefix nobody types, and are mapped
 back to `Incoming.payload` here; the dialogue treats a forged one as a stale button.
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import hashlib
 import hmac
 import json
 import logging
 import re
-from collections import OrderedDict
-from dataclasses import asdict, dataclass, field, replace
-from typing import AsyncIterator, Coroutine, Sequence
+from dataclasses import dataclass, replace
+from typing import AsyncIterator, Sequence
 
 from aiohttp import web
 
@@ -27,9 +24,8 @@ from bot.delivery import DeliveryResult, DeliveryStatus
 from bot.markup import split_text, to_plain
 from bot.redact import redact
 from bot.share import is_share, public_link
-from bot.wording import say
 from handlers.app import MAX_REQUEST_BYTES, Services
-from handlers.shutdown import CUT_OFF
+from handlers.turns import Send, Turn, TurnRunner
 from handlers.zalo_api import RETRY_DELAYS, TOKEN_FILE, Tokens, TokenStore, ZaloApi, ZaloError
 
 log = logging.getLogger(__name__)
@@ -40,7 +36,6 @@ MAX_BUTTONS = 4            # Zalo's exact limits are undocumented; stay well ins
 MAX_TITLE = 50
 TEXT_LIMIT = 2000
 MAX_ID = 64
-REMEMBERED_EVENTS = 10_000
 _PAYLOAD = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
 _json = functools.partial(web.json_response, dumps=functools.partial(json.dumps, ensure_ascii=False))
 
@@ -192,10 +187,12 @@ class ZaloSender:
 
 
 # ---- the channel
-@dataclass
-class _Turns:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    waiting: int = 0
+def turn_for(event: ZaloEvent) -> Turn:
+    """A citizen's event as a turn: text for the dialogue; a follow or an image, sticker… gets a kind word."""
+    canned = None if event.name == "user_send_text" else "followed" if event.name == "follow" else "non_text"
+    incoming = incoming_for(event) if canned is None else Incoming(CHANNEL, event.user or "", message_id=event.msg_id,
+                                                                   address=event.user)
+    return Turn(incoming, canned=canned)
 
 
 class ZaloChannel:
@@ -205,17 +202,18 @@ class ZaloChannel:
     def __init__(self, services: Services, *, retry_delays: Sequence[float] = RETRY_DELAYS,
                  timeout_s: float = 10.0) -> None:
         s = services.settings
-        self.dialogue, self.storage = services.dialogue, services.storage
-        self.citizen_limit = services.citizen_limit
         self._app_id, self._oa_secret = s.zalo_app_id, s.zalo_oa_secret
         store = TokenStore(s.data_dir / TOKEN_FILE, Tokens(s.zalo_access_token, s.zalo_refresh_token))
         self.api = ZaloApi(s.zalo_api_url, s.zalo_oauth_url, s.zalo_app_id, s.zalo_app_secret, store,
                            retry_delays=retry_delays, timeout_s=timeout_s)
         self.sender = ZaloSender(self.api, s.public_url)
-        self.shutdown = services.shutdown
-        self._tasks: set[asyncio.Task] = set()
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._turns: dict[str, _Turns] = {}
+        self.services = services
+        # rows parked before the shared runner kept the raw event
+        self.turns = TurnRunner(services, CHANNEL, self._send_for, legacy=lambda kept: turn_for(ZaloEvent(**kept)))
+
+    def _send_for(self, turn: Turn) -> Send:
+        key = self.services.dialogue.user_key(CHANNEL, turn.incoming.user)
+        return functools.partial(self.sender.send, key, turn.incoming.address)
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post("/zalo/webhook", self.webhook)
@@ -223,29 +221,19 @@ class ZaloChannel:
 
     async def _lifetime(self, _: web.Application) -> AsyncIterator[None]:
         async with self.api:
-            await self._resume_parked()
+            await self.turns.resume_parked()
             yield
-            await self.drain(self.shutdown.seconds_left())
+            await self.drain(self.services.shutdown.seconds_left())
 
     async def drain(self, timeout: float | None = None) -> None:
-        """Wait for events being handled; cancel what still runs after `timeout` (at shutdown the clock has
-        parked or cut off every turn by then, so nothing should be left)."""
-        deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
-        while self._tasks:
-            left = None if deadline is None else max(0.0, deadline - asyncio.get_running_loop().time())
-            _, pending = await asyncio.wait(set(self._tasks), timeout=left)
-            if pending:  # only after the timeout
-                log.warning("%d Zalo event(s) still running at shutdown were cancelled", len(pending))
-                for task in pending:
-                    task.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
-                return
+        """Wait for the events being handled (see TurnRunner.drain)."""
+        await self.turns.drain(timeout)
 
     # ---- webhook
     async def webhook(self, request: web.Request) -> web.Response:
         if not (self._app_id and self._oa_secret):
             return _json({"error": "Kênh Zalo chưa được cấu hình."}, status=403)
-        if self.shutdown.stopping:  # Zalo delivers it again once the server is back
+        if self.services.shutdown.stopping:  # Zalo delivers it again once the server is back
             return _json({"error": "Máy chủ đang khởi động lại."}, status=503)
         if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
             return _json({"error": "Nội dung quá lớn."}, status=413)
@@ -265,92 +253,9 @@ class ZaloChannel:
         event = parse_event(body, timestamp)
         if isinstance(event, str):
             return _json({"error": f"Thiếu hoặc sai trường '{event}'."}, status=400)
-        if event.user is not None and self._first_time(event):
-            verdict = self.citizen_limit.check(self.dialogue.user_key(CHANNEL, event.user))
-            if verdict.allowed:
-                self._background(self._handle(event, event.user))
-            else:  # still 200: an error would only make Zalo deliver the flood again
-                log.info("Zalo event %s dropped: the citizen is sending too fast", event.name)
-                if verdict.first_refusal:
-                    self._background(self._notify_too_fast(event.user))
+        # answered at once (Zalo retries slow webhooks); the turn runs in the background, after the citizen's
+        # earlier ones. A repeated delivery is known by its msg_id (follow events have none).
+        if event.user is not None and self.turns.first_delivery(
+                event.msg_id or f"{event.name}:{event.user}:{event.timestamp}"):
+            self.turns.background(self.turns.deliver(turn_for(event)))
         return _json({"status": "ok"})
-
-    def _background(self, work: Coroutine[None, None, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _first_time(self, event: ZaloEvent) -> bool:
-        """Zalo retries deliveries: remember recent events (storage also refuses a repeated msg_id)."""
-        key = event.msg_id or f"{event.name}:{event.user}:{event.timestamp}"
-        if key in self._seen:
-            log.info("repeated Zalo delivery of %s ignored", event.name)
-            return False
-        self._seen[key] = None
-        if len(self._seen) > REMEMBERED_EVENTS:
-            self._seen.popitem(last=False)
-        return True
-
-    # ---- background
-    @contextlib.asynccontextmanager
-    async def _one_turn_at_a_time(self, user: str) -> AsyncIterator[None]:
-        """A citizen's events are handled in the order they arrived, never two at once."""
-        turns = self._turns.setdefault(user, _Turns())
-        turns.waiting += 1
-        try:
-            async with turns.lock:
-                yield
-        finally:
-            turns.waiting -= 1
-            if not turns.waiting:
-                del self._turns[user]
-
-    async def _resume_parked(self) -> None:
-        """Turns acknowledged before the last shutdown but never begun: queued ahead of any new webhook."""
-        for turn_id, event in await asyncio.to_thread(self.storage.parked_turns, CHANNEL):
-            parked = ZaloEvent(**json.loads(event))
-            self._background(self._handle(parked, parked.user, turn_id))
-
-    async def _park(self, event: ZaloEvent, user: str) -> None:
-        kept = json.dumps({**asdict(event), "text": redact(event.text) if event.text else event.text},
-                          ensure_ascii=False)
-        await asyncio.to_thread(self.storage.park_turn, self.dialogue.user_key(CHANNEL, user), CHANNEL, kept)
-
-    async def _handle(self, event: ZaloEvent, user: str, parked: int | None = None) -> None:
-        try:
-            async with self._one_turn_at_a_time(user):
-                if self.shutdown.too_late_to_start():  # answered at the next start instead
-                    if parked is None:
-                        await self._park(event, user)
-                    return
-                if event.name == "user_send_text":
-                    replies = await asyncio.to_thread(self.dialogue.handle, incoming_for(event))
-                elif event.name == "follow":
-                    replies = [Reply(say("followed"))]
-                else:  # images, stickers, files, locations, links…: nothing of it is stored
-                    replies = [Reply(say("non_text"))]
-                if parked is not None:
-                    await asyncio.to_thread(self.storage.unpark_turn, parked)
-                if replies:
-                    await self._reply(user, replies)
-        except Exception:
-            log.exception("Zalo event %s failed", event.name)
-
-    async def _notify_too_fast(self, user: str) -> None:
-        """One polite notice per burst; what the citizen sent meanwhile is dropped, never stored."""
-        try:
-            async with self._one_turn_at_a_time(user):
-                await self._reply(user, [Reply(say("rate_limited_notice"))])
-        except Exception:
-            log.exception("Zalo flood notice failed")
-
-    async def _reply(self, address: str, replies: list[Reply]) -> None:
-        user = self.dialogue.user_key(CHANNEL, address)
-        try:
-            async with self.shutdown.bounded():
-                result = await self.sender.send(user, address, replies)
-        except TimeoutError:
-            result = DeliveryResult(DeliveryStatus.UNDELIVERED, CUT_OFF)
-        if result.status == DeliveryStatus.UNDELIVERED:  # e.g. -230: staff see it instead of a retry loop
-            await asyncio.to_thread(self.storage.record_delivery, user, CHANNEL, result.status.value, result.error,
-                                    redact("\n\n".join(r.text for r in replies)))

@@ -1,0 +1,227 @@
+"""The turn runner (handlers/turns.py) that every channel hands its messages to: the same tests through Telegram's
+and Zalo's runners against their fake APIs on 127.0.0.1, with the real dialogue on the small knowledge set, a real
+SQLite file and the channels' own translation of a message into a turn."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+
+import pytest
+
+from bot.conversation import Incoming, Reply
+from bot.delivery import replies_text
+from bot.dialogue import Dialogue
+from bot.settings import Settings
+from bot.wording import say
+from handlers.app import Services
+from handlers.shutdown import ShutdownClock
+from handlers.telegram import TelegramChannel, citizen_turn
+from handlers.turns import Turn, TurnRunner
+from handlers.webchat import WebChat
+from handlers.zalo import ZaloChannel, ZaloEvent, turn_for
+from tests.conftest import FAKE_MODEL
+from tests.test_telegram import FAST as TELEGRAM_FAST
+from tests.test_telegram import api, kb, services_for, visible  # noqa: F401
+from tests.test_zalo import FAST as ZALO_FAST
+from tests.test_zalo import fake, with_zalo  # noqa: F401
+
+LAN, MINH, HOA = "5550001", "5550002", "5550003"   # citizens' ids, the same shape on both platforms
+PHONE = "0912345678"
+_ids = itertools.count(1)
+
+
+class Platform:
+    """One channel's runner against its fake platform; `runner()` again is a restart (a new channel object)."""
+
+    def __init__(self, name: str, kb, api, fake, tmp_path) -> None:
+        self.name, self.kb, self.api, self.fake, self.tmp_path = name, kb, api, fake, tmp_path
+        self._open: list = []
+
+    def services(self, **settings) -> Services:
+        if self.name == "telegram":
+            return services_for(self.kb, self.api, self.tmp_path, **settings)
+        library, storage, _ = self.kb
+        base = Settings(data_dir=self.tmp_path, index_dir=self.tmp_path / "index",
+                        database=self.tmp_path / "dvcbot.db", embedding_model=FAKE_MODEL)
+        return Services(with_zalo(base, self.fake, **settings), library, storage, Dialogue(library, storage, b"s"))
+
+    async def runner(self, services: Services) -> TurnRunner:
+        if self.name == "telegram":
+            channel = TelegramChannel(services, TELEGRAM_FAST)
+            await channel.application.bot.initialize()
+            self._open.append(channel.application.bot.shutdown)
+        else:
+            channel = ZaloChannel(services, **ZALO_FAST)
+            await channel.api.__aenter__()
+            self._open.append(lambda api=channel.api: api.__aexit__(None, None, None))
+        return channel.turns
+
+    async def close(self) -> None:
+        for close in reversed(self._open):
+            await close()
+
+    def turn(self, text: str, user: str = LAN) -> Turn:
+        """A text message as the channel itself translates it, with a new delivery id."""
+        if self.name == "telegram":
+            return citizen_turn(int(user), int(user), True, next(_ids), text)
+        return turn_for(ZaloEvent("user_send_text", user, f"msg-{next(_ids)}", text, "1795000000000"))
+
+    def old_parked_row(self, text: str, user: str = LAN) -> dict:
+        """A turn as the channel parked it before the shared runner."""
+        if self.name == "telegram":
+            return {"user": int(user), "chat": int(user), "private": True, "update_id": next(_ids), "text": text,
+                    "payload": None, "reply_to": None}
+        return {"name": "user_send_text", "user": user, "msg_id": f"msg-{next(_ids)}", "text": text,
+                "timestamp": "1795000000000"}
+
+    def tried(self, user: str = LAN) -> list[tuple[float, str]]:
+        """(time, text) of every send the platform was asked for, accepted or not."""
+        if self.name == "telegram":
+            return [(c.at, visible(c)) for c in self.api.sent() if c.params["chat_id"] == user]
+        return [(a["at"], a["message"]["text"]) for a in self.fake.attempts if a["user"] == user]
+
+    def sent(self, user: str = LAN) -> list[str]:
+        if self.name == "telegram":
+            return [visible(c) for c in self.api.sent() if c.params["chat_id"] == user and c.fault is None]
+        return [m["text"] for m in self.fake.to(user)]
+
+    def slow(self, seconds: float) -> None:
+        self.api.delay = self.fake.delay = seconds
+
+    def refuse(self, user: str) -> None:
+        """The platform refuses every send to this citizen (Telegram: the bot is blocked; Zalo: -230)."""
+        self.api.chaos = lambda method, params: "blocked" if params.get("chat_id") == user else None
+        self.fake.outside_window.add(user)
+
+
+@pytest.fixture(params=["telegram", "zalo"])
+async def platform(request, kb, api, fake, tmp_path):  # noqa: F811
+    p = Platform(request.param, kb, api, fake, tmp_path)
+    yield p
+    await p.close()
+
+
+def stored_in(services: Services, channel: str, user: str = LAN) -> list[str]:
+    """The citizen's messages as the dialogue stored them, in the order it handled them."""
+    key = services.dialogue.user_key(channel, user)
+    return [r["text"] for r in services.storage.db["messages"].rows_where("direction = 'in' AND user = ?", [key],
+                                                                          order_by="id")]
+
+
+# ---- one citizen's turns in order, other citizens in parallel
+QUESTIONS = ["xin chao", "quen mat khau vneid", "khong nhan duoc ma otp"]
+
+
+async def test_a_citizens_concurrent_messages_are_answered_one_at_a_time_in_arrival_order(platform):
+    services = platform.services()
+    runner = await platform.runner(services)
+    for text in QUESTIONS:   # the same questions one after the other: what the concurrent ones must give
+        await runner.deliver(platform.turn(text, HOA))
+    one_by_one = [text for _, text in platform.tried(HOA)]
+    platform.slow(0.15)      # each send takes a while: a turn not waiting for the one before would overtake it
+    await asyncio.gather(*(runner.deliver(platform.turn(text, LAN)) for text in QUESTIONS),
+                         runner.deliver(platform.turn("cam on ban nhieu", MINH)))
+    assert [text for _, text in platform.tried(LAN)] == one_by_one
+    assert any("Quên mật khẩu VNeID" in t for t in one_by_one) and any("mã OTP" in t for t in one_by_one)
+    assert stored_in(services, platform.name) == QUESTIONS
+    # someone else is not held up behind Lan's turns
+    assert platform.tried(MINH)[0][0] < platform.tried(LAN)[-1][0]
+
+
+# ---- a delivery the platform repeats
+async def test_a_repeated_delivery_is_answered_once_also_after_a_restart(platform, caplog):
+    caplog.set_level(logging.INFO)
+    services = platform.services()
+    turn = platform.turn("quen mat khau vneid")
+
+    async def door(runner: TurnRunner) -> None:   # what a channel does with a delivery id
+        if runner.first_delivery(turn.incoming.message_id):
+            await runner.deliver(turn)
+
+    runner = await platform.runner(services)
+    await asyncio.gather(door(runner), door(runner), door(runner))
+    once = platform.sent()
+    await door(await platform.runner(services))   # a new runner remembers nothing: storage knows the message id
+    assert platform.sent() == once and sum("Quên mật khẩu VNeID" in t for t in once) == 1
+    assert stored_in(services, platform.name) == ["quen mat khau vneid"]
+    # the repeats never reached the dialogue; only the one after the restart is left for storage to refuse
+    assert caplog.text.count("repeated delivery") == 1 and LAN not in caplog.text
+
+
+# ---- the rate limit
+async def test_a_flooding_citizen_gets_one_notice_and_the_flood_is_neither_answered_nor_stored(platform):
+    services = platform.services(rate_per_minute=2)
+    runner = await platform.runner(services)
+    await runner.deliver(platform.turn("xin chao"))
+    await runner.deliver(platform.turn("quen mat khau vneid"))
+    before = len(platform.sent())
+    for i in range(4):
+        await runner.deliver(platform.turn(f"sao chua tra loi vay {i}"))
+    await runner.deliver(platform.turn("cam on", MINH))   # someone else is still served
+    assert platform.sent()[before:] == [say("rate_limited_notice")]
+    assert any("Rất vui" in t for t in platform.sent(MINH))
+    assert stored_in(services, platform.name) == ["xin chao", "quen mat khau vneid"]
+
+
+# ---- shutdown: kept, redacted, answered at the next start
+async def test_a_turn_not_begun_at_shutdown_is_kept_redacted_and_answered_at_the_next_start(platform):
+    services = platform.services()
+    services.shutdown = ShutdownClock(start_turns_s=0.0, finish_s=30)
+    runner = await platform.runner(services)
+    services.shutdown.begin()
+    await runner.deliver(platform.turn(f"quen mat khau vneid {PHONE}"))
+    kept = services.storage.parked_turns(platform.name)
+    assert platform.tried() == [] and len(kept) == 1 and PHONE not in kept[0][1]
+    assert json.loads(kept[0][1])["user"] == LAN
+
+    services.shutdown = ShutdownClock()   # the next start
+    runner = await platform.runner(services)
+    await runner.resume_parked()
+    await runner.drain()
+    assert any("Quên mật khẩu VNeID" in t for t in platform.sent())
+    assert services.storage.parked_turns(platform.name) == []
+    assert len(stored_in(services, platform.name)) == 1 and PHONE not in stored_in(services, platform.name)[0]
+
+
+async def test_turns_parked_in_the_channels_old_shape_are_answered_at_start(platform):
+    services = platform.services()
+    key = services.dialogue.user_key(platform.name, LAN)
+    services.storage.park_turn(key, platform.name, json.dumps(platform.old_parked_row("quen mat khau vneid")))
+    runner = await platform.runner(services)
+    await runner.resume_parked()
+    await runner.drain()
+    assert any("Quên mật khẩu VNeID" in t for t in platform.sent())
+    assert services.storage.parked_turns(platform.name) == []
+
+
+# ---- a reply that does not get through
+async def test_a_reply_the_platform_refuses_is_recorded_undelivered_and_the_next_turn_still_runs(platform):
+    services = platform.services()
+    runner = await platform.runner(services)
+    platform.refuse(LAN)
+    await runner.deliver(platform.turn("quen mat khau vneid"))
+    await runner.deliver(platform.turn("cam on", MINH))
+    [record] = services.storage.deliveries("undelivered")
+    assert record["channel"] == platform.name and record["error"] and "Quên mật khẩu VNeID" in record["text"]
+    assert LAN not in record["user"] and platform.sent() == []
+    assert any("Rất vui" in t for t in platform.sent(MINH))
+
+
+def test_what_an_undelivered_record_keeps_is_redacted():
+    text = replies_text([Reply("Tổ hỗ trợ sẽ gọi lại"), Reply(f"số của bạn: {PHONE}")])
+    assert text.startswith("Tổ hỗ trợ sẽ gọi lại\n\n") and PHONE not in text and "[số điện thoại]" in text
+
+
+# ---- the web chat: the same runner, answering in its HTTP response
+async def test_the_web_chats_runner_answers_in_its_response_and_parks_nothing_at_shutdown(kb, api, tmp_path):  # noqa: F811
+    services = services_for(kb, api, tmp_path, rate_per_minute=2)
+    runner = WebChat(services).turns
+    services.shutdown = ShutdownClock(start_turns_s=0.0, finish_s=30)
+    services.shutdown.begin()   # the HTTP request is still open: its answer goes back in the response
+    turn = Turn(Incoming("web", "conv-1", text="quen mat khau vneid"))
+    assert runner.admit(turn).allowed
+    assert any("Quên mật khẩu VNeID" in r.text for r in await runner.take(turn))
+    assert services.storage.parked_turns("web") == [] and api.calls == []
+    assert runner.admit(turn).allowed and not runner.admit(turn).allowed   # over the limit: a 429 from the page
