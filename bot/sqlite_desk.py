@@ -25,7 +25,8 @@ DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 PERSONAL_TABLES: dict[str, str] = {
     "messages": "created_at", "ratings": "updated_at", "unmet_needs": "created_at", "consent": "shown_at",
     "sessions": "updated_at", "addresses": "updated_at", "outbox": "created_at", "deliveries": "created_at",
-    "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at"}
+    "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at",
+    "offered_numbers": "created_at"}
 EPOCH_DATED = {"sessions"}
 
 
