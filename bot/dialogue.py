@@ -765,7 +765,8 @@ class Dialogue(HandoffSteps):
             return
         if not yes:
             turn.session.pending = None
-            self._send(turn, Reply(self._say(turn, "phone_skipped"), (menu_button(),)))
+            alone = pending is not None and pending.offered and pending.need_id is None   # no ticket was asked for
+            self._send(turn, Reply(self._say(turn, "number_not_kept" if alone else "phone_skipped"), (menu_button(),)))
             return
         turn.session.pending = Pending(Waiting.PHONE, need_id=pending.need_id if pending else None,
                                        when=pending.when if pending else None)

@@ -87,11 +87,14 @@ class HandoffSteps:
                                                 reason=read.code if set_code else None)
         if rating is not None and not set_code and rating.reason in (None, "other") and read.code != "other":
             rating = self.storage.set_rating_reason(pending.rating_id, turn.user, reason=read.code)
-        code = rating.reason if rating is not None and rating.reason else read.code
-        self._send(turn, Reply(self._say(turn, "typed_reason_noted", reason=say(f"reason_{code}"))))
+        if not set_code:   # the reason was a button: these words are its comment
+            self._send(turn, Reply(self._say(turn, "comment_thanks"), (menu_button(),)))
+        else:
+            self._send(turn, Reply(self._say(turn, "typed_reason_noted", reason=say(f"reason_{read.code}"))))
         if read.restated and self._answer_restated(turn, read.restated, pending.entry_id):
             return
-        self._send(turn, Reply(self._say(turn, "rephrase_invite"), (handoff_button(), menu_button())))
+        if set_code:
+            self._send(turn, Reply(self._say(turn, "rephrase_invite"), (handoff_button(), menu_button())))
 
     def _answer_restated(self, turn: Turn, question: str, rated_entry: str | None) -> bool:
         terms = turn.answerer.glossary.asked_term(question)
