@@ -6,7 +6,7 @@ import pytest
 import sqlite_utils
 
 from bot.sqlite_storage import MIGRATIONS, SqliteStorage
-from bot.storage import NeedKind, NeedStatus
+from bot.storage import NeedKind, NeedStatus, OfferedNumber
 
 
 @pytest.fixture(params=["sqlite-file"])
@@ -85,10 +85,12 @@ def test_delete_user_removes_every_row_and_keeps_a_record(store):
     store.add_message("u2", "web", "in", "y")
     store.save_place("u1", "ha-tinh", None, skipped=False)
     store.park_turn("u1", "zalo", "{}")
+    store.offer_number("u1", "0987654321", "buổi tối")
     counts = store.delete_user("u1")
     assert counts == {"messages": 1, "ratings": 1, "unmet_needs": 1, "consent": 1, "sessions": 1,
                       "addresses": 1, "outbox": 1, "deliveries": 1, "callbacks": 1, "citizen_places": 1,
-                      "parked_turns": 1}
+                      "parked_turns": 1, "offered_numbers": 1}
+    assert store.offered_number("u1") is None
     assert store.parked_turns("zalo") == []
     assert store.address("u1", "telegram") is None and store.callback(need.id) is None
     assert store.place("u1") is None
@@ -160,6 +162,15 @@ def test_callback_number_is_kept_per_ticket_and_deleted_alone(store):
 
 
 # ---- community desk tables
+
+
+def test_a_typed_number_waits_apart_one_per_person_until_dropped(store):
+    store.offer_number("u1", "0912345678")
+    store.offer_number("u1", "0938112457", "sau 5h")    # a newer number replaces the one waiting
+    store.offer_number("u2", "0911111111")
+    assert store.offered_number("u1") == OfferedNumber("u1", "0938112457", "sau 5h")
+    assert store.drop_offered_number("u1") and not store.drop_offered_number("u1")
+    assert store.offered_number("u1") is None and store.offered_number("u2").phone == "0911111111"
 
 
 def test_teams_and_one_default(store):
