@@ -276,6 +276,7 @@ class Dialogue(HandoffSteps):
             self._on_terms(turn, text, turn.reading.terms)
         elif match:
             self._on_intent(turn, match)
+            self._remember_time(turn, text)   # "gọi lại cho e buổi tối": kept for the number to come
         else:
             self._on_question(turn, text)
         if turn.session.pending and turn.session.pending.waiting == Waiting.READY:

@@ -44,7 +44,7 @@ class HandoffSteps:
                 return True
             if self._new_question(turn, pending, text):
                 return True
-            read = TypedReason("other", True, None)
+            read = TypedReason("other", None)
         self._keep_reason(turn, pending, text, read, set_code=True)
         return True
 
@@ -53,7 +53,7 @@ class HandoffSteps:
         read = load_handoff_words().reason(text)
         if read is None:
             return False
-        self._keep_reason(turn, pending, text, TypedReason(read.code, True, read.restated), set_code=False)
+        self._keep_reason(turn, pending, text, read, set_code=False)
         return True
 
     def _new_question(self, turn: Turn, pending: Pending, text: str) -> bool:
@@ -76,13 +76,13 @@ class HandoffSteps:
         return True
 
     def _keep_reason(self, turn: Turn, pending: Pending, text: str, read: TypedReason, set_code: bool) -> None:
-        """Store the reason (and the words, redacted, when they say more), thank, and answer a restated question.
+        """Store the reason and the words (redacted), thank, and answer a restated question.
 
         "ko dung cau hoi, tui hoi otp la cai gi thoi" is off_topic with its comment, and the restated "otp la cai
         gi" is answered too when the glossary or an entry other than the rated one answers it cleanly: the person
         said what they wanted, so asking them to type it again would be one more dead end."""
         turn.session.pending = None
-        comment = redact(text)[:1000] if read.more else None
+        comment = redact(text)[:1000]   # the person's own words, for the team, even when a button code matched
         rating = self.storage.set_rating_reason(pending.rating_id, turn.user, comment=comment,
                                                 reason=read.code if set_code else None)
         if rating is not None and not set_code and rating.reason in (None, "other") and read.code != "other":
@@ -128,6 +128,8 @@ class HandoffSteps:
                 self._send(turn, Reply(self._say(turn, "phone_already_saved", masked=masked(phone),
                                                  need_id=str(need.id)), (menu_button(),)))
             return True
+        problem = load_handoff_words().problem(redact(text))   # "bị trừ tiền 2 lần…, gọi cho e đi 0912…"
+        turn.session.problem = problem or turn.session.problem
         if need is None and asked:   # they asked for a call: the ticket first, then the number's question
             self._handoff(turn, callback=True, phone=phone, when=when)
             return True
@@ -147,6 +149,12 @@ class HandoffSteps:
         self._send(turn, Reply(self._say(turn, "call_time_noted", need_id=str(need.id), when=when), (menu_button(),)))
         return True
 
+    @staticmethod
+    def _remember_time(turn: Turn, text: str) -> None:
+        pending = turn.session.pending
+        if pending and pending.waiting in (Waiting.CALLBACK, Waiting.PHONE) and not pending.when:
+            pending.when = call_time(text)
+
     def _ask_callback(self, turn: Turn, need_id: int | None, phone: str | None = None, when: str | None = None) -> None:
         """The call-back consent question; a typed number is held until the answer and named (masked)."""
         text = self._say(turn, "callback_question")
@@ -165,6 +173,9 @@ class HandoffSteps:
         self.storage.drop_offered_number(turn.user)
         turn.session.pending = None
         need = self._open_need(turn, pending.need_id) if pending.need_id else None
+        if pending.need_id and need is None:   # answered or closed meanwhile
+            self._send(turn, Reply(self._say(turn, "callback_closed"), (menu_button(),)))
+            return True
         if need is None:
             receipt = self._callback_ticket(turn)
             self._send(turn, Reply(self._ticket_text(turn, receipt, say("what_callback", question=receipt.need.question

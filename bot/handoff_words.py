@@ -50,9 +50,8 @@ _TIME_MARKED = re.compile(r"(?<!\w)(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
 
 @dataclass(frozen=True)
 class TypedReason:
-    """A reason typed after 👎: its button code, whether it says more than the cue, and a restated question."""
+    """A reason typed after 👎: its button code and the question restated in it, if any."""
     code: str
-    more: bool                 # words beyond the cue: worth keeping as the comment
     restated: str | None       # "tui hỏi OTP là cái gì thôi" → "OTP là cái gì"
 
 
@@ -94,16 +93,14 @@ class HandoffWords:
     def reason(self, text: str) -> TypedReason | None:
         """The button a typed reason stands for, or None when no reason cue is in it."""
         read = self._read(text)
-        best: tuple[int, int, str, int, int] | None = None   # (length, -priority, code, start, end)
+        best: tuple[int, int, str] | None = None   # (length, -priority, code)
         for code in _PRIORITY:
             for start, end in _spans(read.words, self.reasons[code]):
-                key = (end - start, -_PRIORITY.index(code), code, start, end)
+                key = (end - start, -_PRIORITY.index(code), code)
                 best = max(best, key) if best else key
         if best is None:
             return None
-        _, _, code, start, end = best
-        rest = [w for i, w in enumerate(read.words) if not start <= i < end and w not in self.not_content]
-        return TypedReason(code, bool(rest), self.restated(text))
+        return TypedReason(best[2], self.restated(text))
 
     def restated(self, text: str) -> str | None:
         """The question restated after "tui hỏi…", "ý em là…", as typed (at least two words)."""

@@ -57,8 +57,7 @@ def test_words_that_are_no_reason_are_not_read_as_one(message):
 
 def test_a_restated_question_is_taken_from_the_reason():
     read = words.reason("ko dung cau hoi, tui hoi otp la cai gi thoi")
-    assert read.more and read.restated == "otp la cai gi"
-    assert not words.reason("sai rồi").more   # nothing beyond the cue: no comment to keep
+    assert read.restated == "otp la cai gi" and words.reason("sai rồi").restated is None
 
 
 @pytest.mark.parametrize("message,index", CHOICES)
@@ -133,7 +132,7 @@ async def test_short_typed_reasons_after_thumbs_down(dialogue, message, code):
     await chat("quên passcode vneid")
     await chat.press("Chưa hài lòng")
     await chat(message)
-    assert rating(dialogue)["reason"] == code
+    assert rating(dialogue)["reason"] == code and rating(dialogue)["comment"] == message   # their words, for the team
     assert "Quên passcode" not in chat.text() and "chưa có hướng dẫn" not in chat.text()
     assert [n["kind"] for n in rows(dialogue, "unmet_needs")] == [NeedKind.BAD_RATING.value]   # no ticket for an insult
 
@@ -265,6 +264,16 @@ async def test_an_evening_call_is_stored_and_not_promised_in_office_hours(dialog
 
 
 @pytest.mark.slow
+async def test_a_time_said_with_the_request_waits_for_the_number(dialogue):
+    chat = await fresh(dialogue)
+    await chat("gọi lại cho e buổi tối nha")
+    await chat.press("Có, để lại số")
+    await chat("0938112457")
+    [need] = rows(dialogue, "unmet_needs")
+    assert dialogue.storage.callback(need["id"]).preferred_time == "buổi tối" and "hành chính" not in chat.text()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("when", ["buổi tối", "sáng mai", "giờ trưa", "sau 5h"])
 async def test_a_time_typed_after_the_number_is_kept_with_it(dialogue, when):
     chat = await fresh(dialogue)
@@ -325,3 +334,14 @@ async def test_no_internal_note_reaches_the_citizen(dialogue):
                     "thanh toan"):
         seen.append("\n".join(r.text for r in await chat(message)))
     assert not [t for t in seen if "Chưa lưu số" in t], seen
+
+
+@pytest.mark.slow
+async def test_the_problem_and_the_number_in_one_angry_message(dialogue):
+    chat = await fresh(dialogue)
+    await chat("t bị trừ tiền 2 lần mà hồ sơ vẫn chưa thanh toán, bot ngu vl, gọi cho e đi 0938112457")
+    [need] = rows(dialogue, "unmet_needs")
+    assert need["question"] == "t bị trừ tiền 2 lần mà hồ sơ vẫn chưa thanh toán"
+    assert "•••••••457" in chat.text()
+    await chat("có")
+    assert dialogue.storage.callback(need["id"]).phone == PHONE
