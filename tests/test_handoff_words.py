@@ -218,11 +218,13 @@ async def test_the_request_and_the_number_in_two_messages_either_order(dialogue)
 
 
 @pytest.mark.slow
-async def test_no_to_the_offered_number_keeps_nothing(dialogue):
+async def test_no_to_the_offered_number_keeps_nothing(dialogue, tmp_path):
     chat = await fresh(dialogue)
     await chat("gọi cho e đi 0938112457")
     await chat("không cần")
     assert rows(dialogue, "callbacks") == [] and rows(dialogue, "offered_numbers") == []
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("dvcbot.db*"))
+    assert PHONE.encode() not in raw                    # not left in the database file or its WAL either
     await fresh(dialogue)
     other = await fresh(dialogue)
     await other("0938112457")
