@@ -452,7 +452,7 @@ class Dialogue(HandoffSteps):
             self._send(turn, Reply(self._say(turn, "phone_invalid"),
                                    (Button(say("btn_callback_no"), encode(Act.CALLBACK, "n")),)))
             return True
-        self._drop_pending(turn, None)   # no note: "(Chưa lưu số điện thoại nào.)" is nothing the citizen asked
+        self._drop_pending(turn, None)   # no "(Chưa lưu số điện thoại nào.)": nothing the citizen asked about
         return False
 
     # ---- questions and answers

@@ -30,7 +30,7 @@ _NOT_PROBLEM = {Intent.HANDOFF, Intent.CALLBACK, Intent.INSULT, Intent.COMPLAINT
                 Intent.BYE, Intent.CLOSING, Intent.CHITCHAT, Intent.IDENTITY, Intent.YES, Intent.NO, Intent.CANCEL,
                 Intent.MENU, Intent.NOT_UNDERSTOOD}
 
-# When to call, on folded text: "buổi tối", "sau 5h", "sáng mai", "giờ trưa", "8h-9h", "thứ 7", "cuối tuần".
+# When to call, on folded text: "buổi tối", "sau 5h", "sáng mai", "giờ trưa", "8h-9h", "thứ 7".
 _PART = r"(?:sang|trua|chieu|toi|dem)"
 _CLOCK = r"\d{1,2}\s*(?:h|g|gio|:)\s*(?:\d{1,2}(?:p|phut)?)?"
 _TIME_FOLDED = re.compile(

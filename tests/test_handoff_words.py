@@ -33,7 +33,8 @@ CHOICES = [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai"
 NOT_CHOICES = ["thứ hai", "số 9", "số 1900 9068", "lam cai 1", "cai nay la gi", "số điện thoại", "2 lần bị trừ tiền"]
 TIMES = [("gọi buổi tối nha", "buổi tối"), ("sau 5h", "sau 5h"), ("sáng mai", "sáng mai"), ("giờ trưa", "giờ trưa"),
          ("0938112457 goi buoi toi nhe", "buoi toi"), ("tối nay sau 8h gọi", "tối nay sau 8h"),
-         ("gọi e tầm 7 giờ tối", "tầm 7 giờ tối"), ("chieu mai", "chieu mai"), ("ngoài giờ hành chính", "ngoài giờ hành chính"),
+         ("gọi e tầm 7 giờ tối", "tầm 7 giờ tối"), ("chieu mai", "chieu mai"),
+         ("ngoài giờ hành chính", "ngoài giờ hành chính"),
          ("gọi tối nha", "tối"), ("cuối tuần", "cuối tuần")]
 NO_TIMES = ["gọi cho tôi", "goi cho toi nhe", "0938112457", "gọi lại giúp e", "tôi bị trừ tiền 2 lần"]
 PROBLEMS = [   # (redacted message, what the ticket says it is about)
