@@ -540,6 +540,9 @@ class Dialogue(HandoffSteps):
             payload = parse(text)
             if payload.act in _OFFERED_ONLY and text not in turn.session.offered:
                 raise StaleButton(text)   # forged, or from a conversation that has moved on
+            pending = turn.session.pending
+            if pending and pending.waiting == Waiting.REASON and payload.act not in (Act.WHY, Act.RATE):
+                turn.session.pending = None   # pressed on: the next words are not the 👎's reason
             self._dispatch(turn, payload)
         except StaleButton:
             log.info("stale button %r", text[:64])

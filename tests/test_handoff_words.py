@@ -149,6 +149,17 @@ async def test_other_words_after_thumbs_down_are_kept_as_the_comment(dialogue):
 
 
 @pytest.mark.slow
+async def test_pressing_on_after_thumbs_down_leaves_the_reason_step(dialogue):
+    chat = await fresh(dialogue)
+    await chat("quên passcode vneid")
+    related = chat.button("Quên mật khẩu")               # "Có thể bạn cũng cần"
+    await chat.press("Chưa hài lòng")
+    await chat._send(Incoming(chat.channel, chat.user, payload=related.payload))   # pressed on instead of a reason
+    await chat("dang ky vneid muc 2")                   # no question word, but not a reason either: a question
+    assert rating(dialogue)["comment"] is None and "Cảm ơn bạn, tôi đã ghi lại" not in chat.text()
+
+
+@pytest.mark.slow
 async def test_a_clear_new_question_after_thumbs_down_is_answered_as_a_question(dialogue):
     chat = await fresh(dialogue)
     await chat("quên passcode vneid")
