@@ -431,6 +431,9 @@ class Dialogue(HandoffSteps):
 
     def _on_phone_answer(self, turn: Turn, pending: Pending, text: str, social: Intent | None) -> bool:
         phone = phone_number(text)
+        if phone and pending.offered:   # another number typed at the question about the first: this one
+            self.storage.offer_number(turn.user, phone, call_time(text) or pending.when)
+            return self._take_offered(turn, pending)
         if phone:
             self._save_phone(turn, pending, phone, text)
             return True

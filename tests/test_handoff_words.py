@@ -230,6 +230,16 @@ async def test_the_request_and_the_number_in_two_messages_either_order(dialogue)
 
 
 @pytest.mark.slow
+async def test_another_number_typed_at_the_question_is_the_one_kept(dialogue):
+    chat = await fresh(dialogue)
+    await chat("0912345678")
+    await chat("nhầm, số e là 0938112457 nha")
+    assert "Đã lưu số •••••••457" in chat.text() and "đã đóng" not in chat.text()
+    [need] = rows(dialogue, "unmet_needs")
+    assert dialogue.storage.callback(need["id"]).phone == PHONE and rows(dialogue, "offered_numbers") == []
+
+
+@pytest.mark.slow
 async def test_no_to_the_offered_number_keeps_nothing(dialogue, tmp_path):
     chat = await fresh(dialogue)
     await chat("gọi cho e đi 0938112457")
