@@ -148,11 +148,12 @@ class HandoffWords:
         return ", ".join(kept) if kept else None
 
     def _substantive(self, clause: str) -> bool:
-        """Says something beyond social words: not a greeting, insult or request to talk, and a content word."""
+        """Says something beyond social words: not a greeting, insult or request to talk, and two content words
+        ("tiền bị trừ", "vneid lỗi"; not "t hỏi cái khác chứ có phải cái này đâu")."""
         match = self.book.match(clause)
         if match is not None and match.intent in _NOT_PROBLEM:
             return False
-        return bool(_uncovered(self._read(without_placeholders(clause)).words, self.not_content))
+        return len(_uncovered(self._read(without_placeholders(clause)).words, self.not_content)) >= 2
 
     # ---- a phone number, with a call-back request or alone
     def asks_call_back(self, text: str) -> bool:

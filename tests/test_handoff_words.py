@@ -39,6 +39,7 @@ TIMES = [("gọi buổi tối nha", "buổi tối"), ("sau 5h", "sau 5h"), ("sá
 NO_TIMES = ["gọi cho tôi", "goi cho toi nhe", "0938112457", "gọi lại giúp e", "tôi bị trừ tiền 2 lần"]
 PROBLEMS = [   # (redacted message, what the ticket says it is about)
     ("mày ngu vậy, t hỏi cái khác mà", None), ("đm bot ngu vl, trả lời như hạch", None), ("cho gặp người", None),
+    ("t hỏi cái khác chứ có phải cái này đâu", None), ("vneid lỗi", "vneid lỗi"),
     ("gọi cho e đi [số điện thoại]", None), ("hiii bot oi", None), ("[số điện thoại]", None),
     ("bot ngu vl, tiền bị trừ 2 lần ai trả", "tiền bị trừ 2 lần ai trả"),
     ("tài khoản vneid bị khóa, sđt [số điện thoại]", "tài khoản vneid bị khóa"),
@@ -316,11 +317,11 @@ async def test_the_ticket_is_about_the_double_payment_not_the_insult(dialogue):
     chat = await fresh(dialogue)
     await chat("t nộp lệ phí bị trừ tiền 2 lần rồi mà hồ sơ vẫn chưa thanh toán")
     await chat("mày ngu vậy, t hỏi cái khác mà")
-    await chat("dm bot ngu vl")
+    await chat("bot ngu vl, tiền bị trừ 2 lần thì ai trả lại cho t")   # the insult and the problem in one
     await chat("gọi cho e đi 0938112457")
     [need] = rows(dialogue, "unmet_needs")
-    assert "trừ tiền 2 lần" in need["question"] and "ngu" not in need["question"]
-    assert "trừ tiền 2 lần" in chat.text()              # the receipt repeats the problem
+    assert need["question"] == "tiền bị trừ 2 lần thì ai trả lại cho t"
+    assert "tiền bị trừ 2 lần" in chat.text() and "ngu" not in chat.text()   # the receipt repeats the problem
 
 
 @pytest.mark.slow
