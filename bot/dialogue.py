@@ -24,6 +24,8 @@ from bot.conversation import Button, Incoming, Reply
 from bot.decision import Kind
 from bot.desk_storage import CommunityStorage
 from bot.flows import Flows, load_flows
+from bot.handoff_steps import HandoffSteps
+from bot.handoff_words import call_time, load_handoff_words
 from bot.identity import derived_key, user_key
 from bot.intents import Intent, IntentBook, IntentMatch, load_intents, polarity
 from bot.payloads import Act, Payload, StaleButton, encode, parse
@@ -36,7 +38,7 @@ from bot.session import Pending, Session, Waiting
 from bot.share import share_button
 from bot.steps import is_procedural, split_steps
 from bot.storage import NeedKind, UnmetNeed
-from bot.tickets import WAITING, Receipt, ResponseTimes, SameForEveryone, Tickets, masked, phone_number
+from bot.tickets import WAITING, Receipt, ResponseTimes, SameForEveryone, Tickets, phone_number
 from bot.tone import hear, language
 from bot.wording import say, speak_to
 from indexer.terms import Term
@@ -91,7 +93,7 @@ class Turn:
         return next((a for a in self.prefetched if a.question == text), None) or self.answerer.ask(text)
 
 
-class Dialogue:
+class Dialogue(HandoffSteps):
     def __init__(self, knowledge: Callable[[], Answerer], storage: CommunityStorage, secret: bytes,
                  flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time,
                  response_times: ResponseTimes | None = None, intents: IntentBook | None = None) -> None:
@@ -170,6 +172,8 @@ class Dialogue:
             offered = [b.payload for r in turn.replies for b in r.buttons if b.payload]
             turn.session.numbered = offered
             turn.session.offer(offered)
+            if not (turn.session.pending and turn.session.pending.offered):
+                self.storage.drop_offered_number(user)   # a typed number never outlives its question
             self.storage.save_session(user, turn.session.to_dict(), self._clock())
         return turn.replies
 
@@ -222,7 +226,8 @@ class Dialogue:
         choices = turn.session.numbered
         if text.isascii() and text.isdigit() and 1 <= int(text) <= len(choices):  # "¹" is a digit int() refuses
             return choices[int(text) - 1]
-        return None
+        picked = load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None
+        return choices[picked] if picked is not None else None   # "cái 1 đó", "số 2", "cái đầu"
 
     def _record_need(self, turn: Turn, kind: NeedKind, **details) -> UnmetNeed:
         """Record an unmet need; the community desk routes it to a team (bot.desk). The citizen is asked
@@ -271,6 +276,8 @@ class Dialogue:
         pending = turn.session.pending
         if pending and self._on_pending(turn, pending, text, match):
             return
+        if self._on_typed_number(turn, text) or self._on_typed_time(turn, text):
+            return
         other = several.asked_for(turn.session.questions, turn.session.last_question, text)
         if other:   # "còn cái kia thì sao" after a message with several questions
             self._on_question(turn, other)
@@ -278,6 +285,7 @@ class Dialogue:
             self._on_terms(turn, text, turn.reading.terms)
         elif match:
             self._on_intent(turn, match)
+            self._remember_time(turn, text)   # "gọi lại cho e buổi tối": kept for the number to come
         elif not self._on_several(turn, text):
             self._on_question(turn, text)
         if turn.session.pending and turn.session.pending.waiting == Waiting.READY:
@@ -384,6 +392,8 @@ class Dialogue:
             return False
         if pending.waiting == Waiting.COMMENT:
             return self._on_comment(turn, pending, text, social)
+        if pending.waiting == Waiting.REASON:
+            return self._on_typed_reason(turn, pending, text, match)
         if pending.waiting == Waiting.DELETE:
             yes = polarity(self._intents, text)
             if yes is not None and social in (None, Intent.YES, Intent.NO):
@@ -413,7 +423,8 @@ class Dialogue:
             turn.session.pending = None
             rating = self.storage.set_rating_reason(pending.rating_id, turn.user, comment=redact(text)[:1000])
             self._send(turn, Reply(self._say(turn, "comment_to_handoff")))
-            self._handoff(turn, callback=True, question=rating.question if rating else None, detail=redact(text))
+            self._handoff(turn, callback=True, question=rating.question if rating else None, detail=redact(text),
+                          phone=phone_number(text), when=call_time(text))
             return True
         if social == Intent.NO:
             self._on_skip(turn)
@@ -421,6 +432,8 @@ class Dialogue:
         if social in (Intent.MENU, Intent.GREETING, Intent.THANKS, Intent.BYE):
             self._drop_pending(turn, "comment_dropped")
             return False
+        if self._typed_reason_in_comment(turn, pending, text):
+            return True
         if self._intents.is_question(text):
             answer = turn.ask(text)
             if answer.kind == Kind.ANSWER.value:
@@ -437,10 +450,19 @@ class Dialogue:
 
     def _on_phone_answer(self, turn: Turn, pending: Pending, text: str, social: Intent | None) -> bool:
         phone = phone_number(text)
+        if phone and pending.offered:   # another number typed at the question about the first: this one
+            self.storage.offer_number(turn.user, phone, call_time(text) or pending.when)
+            return self._take_offered(turn, pending)
         if phone:
             self._save_phone(turn, pending, phone, text)
             return True
         yes = polarity(self._intents, text)
+        when = call_time(text)
+        if pending.offered and (yes or social in (Intent.CALLBACK, Intent.HANDOFF)
+                                or (when and load_handoff_words().only_contact(text))):
+            return self._take_offered(turn, pending, when)   # "có", "gọi lại giúp e", "buổi tối nha"
+        if when and not pending.when:
+            pending.when = when
         if pending.waiting == Waiting.CALLBACK and yes is not None and social in (None, Intent.YES, Intent.NO):
             self._on_callback_choice(turn, yes)
             return True
@@ -452,13 +474,14 @@ class Dialogue:
             self._send(turn, Reply(self._say(turn, "phone_invalid"),
                                    (Button(say("btn_callback_no"), encode(Act.CALLBACK, "n")),)))
             return True
-        self._drop_pending(turn, "phone_dropped")
+        self._drop_pending(turn, None)   # no "(Chưa lưu số điện thoại nào.)": nothing the citizen asked about
         return False
 
     # ---- questions and answers
     def _on_terms(self, turn: Turn, text: str, terms: tuple[Term, ...]) -> None:
         """"X là gì": one or two sentences from the glossary, the related entry one press away. Not a search."""
         turn.session.last_question = redact(text)
+        turn.session.problem = load_handoff_words().problem(turn.session.last_question) or turn.session.problem
         buttons: list[Button] = []
         for term in terms:
             self._send(turn, Reply(self._say(turn, "glossary_reply", term=term.name, text=speak_to(term.text, turn.you))))
@@ -499,6 +522,7 @@ class Dialogue:
         self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
         question = redact(text)
         turn.session.last_question = question
+        turn.session.problem = load_handoff_words().problem(question) or turn.session.problem
         session = turn.session
         if answer.kind == Kind.ANSWER.value:
             session.misses = 0
@@ -584,6 +608,9 @@ class Dialogue:
             payload = parse(text)
             if payload.act in _OFFERED_ONLY and text not in turn.session.offered:
                 raise StaleButton(text)   # forged, or from a conversation that has moved on
+            pending = turn.session.pending
+            if pending and pending.waiting == Waiting.REASON and payload.act not in (Act.WHY, Act.RATE):
+                turn.session.pending = None   # pressed on: the next words are not the 👎's reason
             self._dispatch(turn, payload)
         except StaleButton:
             log.info("stale button %r", text[:64])
@@ -644,7 +671,9 @@ class Dialogue:
         elif act == Act.CALLBACK:
             pending = turn.session.pending
             if not pending or pending.waiting not in (Waiting.CALLBACK, Waiting.PHONE):
-                raise StaleButton("callback")
+                if not self._stale_callback(turn, p.args[0] == "y"):
+                    raise StaleButton("callback")
+                return
             self._on_callback_choice(turn, p.args[0] == "y")
 
     @staticmethod
@@ -728,12 +757,14 @@ class Dialogue:
         self._record_need(turn, NeedKind.BAD_RATING, question=rating.question,
                                     entry_id=rating.entry_id, context=self._context(turn.user), rating_id=rating.id)
         buttons = tuple(Button(say(f"reason_{code}"), encode(Act.WHY, rating.id, code)) for code in _REASONS)
+        turn.session.pending = Pending(Waiting.REASON, rating_id=rating.id, entry_id=rating.entry_id)
         self._send(turn, Reply(self._say(turn, "rated_down"), buttons))
 
     def _on_reason(self, turn: Turn, rating_id: int, code: str) -> None:
-        if not self.storage.set_rating_reason(rating_id, turn.user, reason=code):
+        rating = self.storage.set_rating_reason(rating_id, turn.user, reason=code)
+        if not rating:
             raise StaleButton(f"why {rating_id}")
-        turn.session.pending = Pending(Waiting.COMMENT, rating_id=rating_id)
+        turn.session.pending = Pending(Waiting.COMMENT, rating_id=rating_id, entry_id=rating.entry_id)
         self._send(turn, Reply(self._say(turn, "ask_comment"), (Button(say("btn_skip"), encode(Act.SKIP)),)))
 
     def _on_skip(self, turn: Turn) -> None:
@@ -766,41 +797,53 @@ class Dialogue:
                                     context=self._context(turn.user))
         self._ticket_replies(turn, receipt, say("what_question", question=question), offer_callback=False)
 
-    def _handoff(self, turn: Turn, callback: bool = False, question: str | None = None,
-                 detail: str | None = None) -> None:
-        question = question or turn.session.last_question
-        receipt = self.tickets.open(turn.user, turn.channel, NeedKind.HANDOFF, question=question,
-                                    context=self._context(turn.user), detail=detail)
-        if callback:
+    def _handoff(self, turn: Turn, callback: bool = False, question: str | None = None, detail: str | None = None,
+                 phone: str | None = None, when: str | None = None) -> None:
+        """A person asked for: the summary is the person's problem, not the request; a second request while a
+        ticket is open joins it (bot.tickets.Tickets.join_open)."""
+        question = question or turn.session.problem
+        receipt = self.tickets.join_open(turn.user, question, detail) or self.tickets.open(
+            turn.user, turn.channel, NeedKind.HANDOFF, question=question, context=self._context(turn.user),
+            detail=detail)
+        if receipt.already_sent:
+            about = receipt.added or receipt.need.question
+            what = say("what_question", question=about) if about else say("what_handoff")
+        elif callback:
             what = say("what_callback", question=question or "—")
         else:
             what = say("what_handoff_about", question=question) if question else say("what_handoff")
-        self._ticket_replies(turn, receipt, what, offer_callback=True)
+        self._ticket_replies(turn, receipt, what, offer_callback=True, phone=phone, when=when)
 
-    def _ticket_replies(self, turn: Turn, receipt: Receipt, what: str, offer_callback: bool) -> None:
-        """Repeat what was sent, who answers and when, what to do meanwhile; then, once, offer a call back."""
+    def _ticket_text(self, turn: Turn, receipt: Receipt, what: str) -> str:
         promise = self.tickets.promise(receipt.need)
         if not receipt.already_sent:
             turn.ask_place = wants_place(self.storage.teams(), self.storage.place(turn.user), receipt.need.kind)
-        key = "ticket_already" if receipt.already_sent else "ticket_sent"
-        text = self._say(turn, key, need_id=str(receipt.need.id), what=what, team=promise.team, when=promise.when())
+        key = "ticket_added" if receipt.added else "ticket_already" if receipt.already_sent else "ticket_sent"
+        return self._say(turn, key, need_id=str(receipt.need.id), what=what, team=promise.team, when=promise.when())
+
+    def _ticket_replies(self, turn: Turn, receipt: Receipt, what: str, offer_callback: bool,
+                        phone: str | None = None, when: str | None = None) -> None:
+        """Repeat what was sent, who answers and when, what to do meanwhile; then, once, offer a call back
+        (naming the number the citizen typed, if they did)."""
+        text = self._ticket_text(turn, receipt, what)
         has_phone = self.storage.callback(receipt.need.id) is not None
-        if not offer_callback or has_phone:
+        if not offer_callback or (has_phone and not phone):
             self._send(turn, Reply(text, (menu_button(),)))
             return
         self._send(turn, Reply(text))
-        turn.session.pending = Pending(Waiting.CALLBACK, need_id=receipt.need.id)
-        self._send(turn, Reply(self._say(turn, "callback_question"),
-                               (Button(say("btn_callback_yes"), encode(Act.CALLBACK, "y")),
-                                Button(say("btn_callback_no"), encode(Act.CALLBACK, "n")), menu_button())))
+        self._ask_callback(turn, receipt.need.id, phone, when)
 
     def _on_callback_choice(self, turn: Turn, yes: bool) -> None:
         pending = turn.session.pending
+        if yes and pending and self._take_offered(turn, pending):
+            return
         if not yes:
             turn.session.pending = None
-            self._send(turn, Reply(self._say(turn, "phone_skipped"), (menu_button(),)))
+            alone = pending is not None and pending.offered and pending.need_id is None   # no ticket was asked for
+            self._send(turn, Reply(self._say(turn, "number_not_kept" if alone else "phone_skipped"), (menu_button(),)))
             return
-        turn.session.pending = Pending(Waiting.PHONE, need_id=pending.need_id if pending else None)
+        turn.session.pending = Pending(Waiting.PHONE, need_id=pending.need_id if pending else None,
+                                       when=pending.when if pending else None)
         self._send(turn, Reply(self._say(turn, "ask_phone"),
                                (Button(say("btn_callback_no"), encode(Act.CALLBACK, "n")),)))
 
@@ -814,9 +857,7 @@ class Dialogue:
         if need is None:
             self._send(turn, Reply(self._say(turn, "callback_closed"), (menu_button(),)))
             return
-        self.tickets.leave_phone(need, phone, typed)
-        self._send(turn, Reply(self._say(turn, "phone_saved", masked=masked(phone), need_id=str(need.id)),
-                               (menu_button(),)))
+        self._phone_saved(turn, need, phone, call_time(typed) or pending.when)
 
     # ---- readiness check
     def _start_ready(self, turn: Turn) -> None:

@@ -21,18 +21,21 @@ class Waiting(str, Enum):
     CALLBACK = "callback"    # "để lại số điện thoại không?" (yes/no)
     PHONE = "phone"          # the phone number itself
     REPHRASE = "rephrase"    # "Không phải các ý trên": the citizen tries other words
+    REASON = "reason"        # "Vì sao bạn chưa hài lòng?" after 👎: a typed reason counts as the button
 
 
 @dataclass
 class Pending:
     waiting: Waiting
     answers: list[bool] = field(default_factory=list)   # READY
-    rating_id: int | None = None                        # COMMENT
-    entry_id: str | None = None                         # STUCK
+    rating_id: int | None = None                        # COMMENT, REASON
+    entry_id: str | None = None                         # STUCK; COMMENT, REASON: the entry rated 👎
     step: int | None = None                             # STUCK
     need_id: int | None = None                          # CALLBACK, PHONE
     question: str | None = None                         # REPHRASE: the first wording (redacted)
     tries: int = 0                                      # PHONE: numbers that did not parse
+    offered: bool = False                               # CALLBACK: a typed number waits for "có" (storage)
+    when: str | None = None                             # CALLBACK, PHONE: when to call, said with the request
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Session:
     pending: Pending | None = None
     rated: dict[str, RatedAnswer] = field(default_factory=dict)   # answer message id → what it answered
     last_question: str | None = None     # redacted
+    problem: str | None = None           # redacted; the last message that said what the problem is (ticket summary)
     unanswered: str | None = None        # redacted; what "Gửi câu hỏi cho tổ hỗ trợ" sends
     last_text: str | None = None         # redacted; the last free text (a comment taken for a question)
     numbered: list[str] = field(default_factory=list)   # payloads of the last turn, for "1", "2" answers

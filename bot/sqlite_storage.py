@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 from bot.sqlite_desk import DESK_MIGRATIONS, PERSONAL_TABLES, SqliteDeskTables
-from bot.storage import Callback, NeedKind, NeedStatus, Rating, UnmetNeed
+from bot.storage import Callback, NeedKind, NeedStatus, OfferedNumber, Rating, UnmetNeed
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
@@ -85,6 +85,12 @@ def m008_parked_turns(db: sqlite_utils.Database) -> None:
 def m009_callback_preferred_time(db: sqlite_utils.Database) -> None:
     # "gọi buổi chiều": staff call when the citizen can answer
     db["callbacks"].add_column("preferred_time", str)
+
+
+@migration
+def m013_offered_numbers(db: sqlite_utils.Database) -> None:
+    # "gọi cho e đi 0938112457": the number waits here, not in the conversation, until the citizen says "có"
+    db["offered_numbers"].create({"user": str, "phone": str, "preferred_time": str, "created_at": str}, pk="user")
 
 
 MIGRATIONS.extend(DESK_MIGRATIONS)  # m005 onwards (bot/sqlite_desk.py); migrate() applies them in name order
@@ -265,6 +271,22 @@ class SqliteStorage(SqliteDeskTables):
         with self._lock:
             rows = list(self.db["callbacks"].rows_where("need_id = ?", [need_id]))
         return Callback(**{k: rows[0][k] for k in Callback.__dataclass_fields__}) if rows else None
+
+    def offer_number(self, user: str, phone: str, preferred_time: str | None = None) -> None:
+        with self.transaction():
+            self.db["offered_numbers"].upsert({"user": user, "phone": phone, "preferred_time": preferred_time,
+                                               "created_at": _now()}, pk="user")
+
+    def offered_number(self, user: str) -> OfferedNumber | None:
+        with self._lock:
+            rows = list(self.db["offered_numbers"].rows_where("user = ?", [user]))
+        return OfferedNumber(**{k: rows[0][k] for k in OfferedNumber.__dataclass_fields__}) if rows else None
+
+    def drop_offered_number(self, user: str) -> bool:
+        with self.transaction():
+            deleted = self.db.execute("DELETE FROM offered_numbers WHERE user = ?", [user]).rowcount > 0
+            self._checkpoint_due |= deleted
+        return deleted
 
     def mark_answers_fetched(self, user: str, channel: str) -> int:
         with self.transaction():

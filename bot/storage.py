@@ -17,7 +17,8 @@ from typing import Protocol
 PERSONAL_TABLES: dict[str, str] = {
     "messages": "created_at", "ratings": "updated_at", "unmet_needs": "created_at", "consent": "shown_at",
     "sessions": "updated_at", "addresses": "updated_at", "outbox": "created_at", "deliveries": "created_at",
-    "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at"}
+    "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at",
+    "offered_numbers": "created_at"}
 EPOCH_DATED = {"sessions"}
 
 
@@ -90,6 +91,15 @@ class Callback:
     preferred_time: str | None = None   # when the citizen would like the call, in their own (redacted) words
 
 
+@dataclass(frozen=True)
+class OfferedNumber:
+    """A phone number typed with a call-back request, held (apart from the conversation) only until the citizen
+    answers the consent question: kept as a Callback on "có", deleted otherwise."""
+    user: str
+    phone: str
+    preferred_time: str | None = None
+
+
 class Storage(Protocol):
     def transaction(self) -> AbstractContextManager[None]:
         """Writes inside commit together or not at all (a citizen's turn is one transaction)."""
@@ -122,6 +132,16 @@ class Storage(Protocol):
     def save_callback(self, need_id: int, user: str, phone: str, preferred_time: str | None = None) -> None: ...
 
     def callback(self, need_id: int) -> Callback | None: ...
+
+    def offer_number(self, user: str, phone: str, preferred_time: str | None = None) -> None:
+        """Hold a number the citizen typed unasked until they say whether to leave it (one per person)."""
+        ...
+
+    def offered_number(self, user: str) -> OfferedNumber | None: ...
+
+    def drop_offered_number(self, user: str) -> bool:
+        """Delete the held number (answered, declined or dropped), leaving no copy in the database files."""
+        ...
 
     def mark_answers_fetched(self, user: str, channel: str) -> int:
         """Team answers waiting for this citizen's page ("queued") are now fetched."""

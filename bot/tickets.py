@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.redact import redact, without_placeholders
 from bot.storage import NeedKind, NeedStatus, Storage, UnmetNeed
 from bot.wording import say
 from indexer.vntext import fold
@@ -50,6 +49,7 @@ class SameForEveryone:
 class Receipt:
     need: UnmetNeed
     already_sent: bool   # an open ticket on the same question existed: nothing new was created
+    added: str | None = None   # what a repeated request added to the open ticket
 
 
 def subject(kind: str, question: str | None, entry_id: str | None) -> str:
@@ -66,12 +66,6 @@ def phone_number(text: str) -> str | None:
         return None
     digits = re.sub(r"\D", "", m.group(0))
     return "0" + digits[2:] if digits.startswith("84") else digits
-
-
-def preferred_time(text: str) -> str | None:
-    """What the citizen typed around their number ("0912 345 678, gọi buổi chiều"), redacted, for the caller."""
-    rest = " ".join(without_placeholders(redact(_PHONE.sub(" ", text))).split()).strip(" ,.;:-–")
-    return rest[:120] if any(c.isalpha() for c in rest) else None
 
 
 def masked(phone: str) -> str:
@@ -111,8 +105,23 @@ class Tickets:
                 return closed
         return None
 
-    def leave_phone(self, need: UnmetNeed, phone: str, typed: str = "") -> None:
+    def join_open(self, user: str, question: str | None, detail: str | None = None) -> Receipt | None:
+        """A hand-off or call-back asked for while the person has a ticket open: that ticket, with the new
+        question or detail added to it, never a second empty one; None when nothing is open."""
+        waiting = [n for n in self.storage.user_needs(user, WAITING) if n.kind != NeedKind.BAD_RATING.value]
+        if not waiting:
+            return None
+        need = waiting[-1]
+        known = f"{need.question or ''}\n{need.detail or ''}"
+        new = [part for part in dict.fromkeys((question, detail)) if part and part not in known]
+        if not new:
+            return Receipt(need, True)
+        added = "\n".join(new)
+        need = self.storage.set_need_detail(need.id, "\n".join(filter(None, (need.detail, added)))[-2000:])
+        return Receipt(need, True, added)
+
+    def leave_phone(self, need: UnmetNeed, phone: str, when: str | None = None) -> None:
         """Keep the number (and when to call, if the citizen said) for the team handling this ticket."""
         if need.status not in {s.value for s in WAITING}:
             raise ValueError("ticket no longer open")
-        self.storage.save_callback(need.id, need.user, phone, preferred_time(typed))
+        self.storage.save_callback(need.id, need.user, phone, when)

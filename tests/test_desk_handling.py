@@ -53,10 +53,21 @@ async def updates(client, services, user: str) -> str:
     return "\n".join(r["text"] for r in await updates_for(client, services, user))
 
 
+async def test_what_a_second_request_added_to_the_open_ticket_is_on_its_page(desk, client):
+    services, _, _ = desk
+    chat, need = await call_back_ticket(services)
+    await chat("lệ phí đổi căn cước bao nhiêu vậy")
+    await chat("cho gặp người hỗ trợ")   # asked again, about more: the same ticket
+    assert [n.id for n in services.storage.unmet_needs()] == [need.id]
+    await login(client, "lan", PASSWORD)
+    page = await (await client.get(f"/admin/needs/{need.id}")).text()
+    assert "Người dân nói thêm" in page and "lệ phí đổi căn cước" in page
+
+
 async def test_the_call_back_number_and_time_are_shown_to_whoever_handles_the_ticket(desk, client):
     services, _, _ = desk
     _, need = await call_back_ticket(services)
-    assert services.storage.callback(need.id).preferred_time == "gọi em buổi chiều sau 3 giờ nhé"
+    assert services.storage.callback(need.id).preferred_time == "buổi chiều sau 3 giờ"   # when, without the chat around it
     await login(client, "lan", PASSWORD)
     queue = await (await client.get("/admin/queue")).text()
     assert "📞" in queue

@@ -1,7 +1,7 @@
 """Contract of bot.storage.Storage (what the conversation remembers), through the port only, on every backend."""
 import pytest
 
-from bot.storage import NeedKind, NeedStatus
+from bot.storage import NeedKind, NeedStatus, OfferedNumber
 
 
 class TestMessages:
@@ -174,6 +174,14 @@ class TestReachingCitizens:
         assert a != b
         assert [(d["id"], d["error"]) for d in store.deliveries("undelivered")] == [(a, "-230")]
         assert [d["id"] for d in store.deliveries()] == [a, b]
+
+    def test_a_typed_number_waits_apart_one_per_person_until_dropped(self, store):
+        store.offer_number("u1", "0912345678")
+        store.offer_number("u1", "0938112457", "sau 5h")    # a newer number replaces the one waiting
+        store.offer_number("u2", "0911111111")
+        assert store.offered_number("u1") == OfferedNumber("u1", "0938112457", "sau 5h")
+        assert store.drop_offered_number("u1") and not store.drop_offered_number("u1")
+        assert store.offered_number("u1") is None and store.offered_number("u2").phone == "0911111111"
 
     def test_parked_turns_wait_per_channel_oldest_first(self, store):
         store.park_turn("u1", "zalo", '{"n": 1}')

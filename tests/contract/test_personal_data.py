@@ -37,8 +37,9 @@ class Citizen:
         s.record_delivery(u, "zalo", "undelivered", "-230", "x")
         s.save_place(u, "ha-tinh", None, skipped=False)
         s.park_turn(u, "zalo", f"event-{u}")
+        s.offer_number(u, "0987654321", "buổi tối")
         return {"messages", "ratings", "unmet_needs", "callbacks", "consent", "sessions", "addresses", "outbox",
-                "deliveries", "citizen_places", "parked_turns"}
+                "deliveries", "citizen_places", "parked_turns", "offered_numbers"}
 
     def present(self) -> dict[str, bool]:
         """Per table: is a row of this citizen still there (read through the ports; taking replies is last)."""
@@ -53,6 +54,7 @@ class Citizen:
                 "deliveries": any(d["user"] == u for d in s.deliveries()),
                 "citizen_places": s.place(u) is not None,
                 "parked_turns": any(e == f"event-{u}" for _, e in s.parked_turns("zalo")),
+                "offered_numbers": s.offered_number(u) is not None,
                 "outbox": bool(s.take_replies(u, "web")),
                 "consent": not s.record_consent(u, "web", "v1")}
 

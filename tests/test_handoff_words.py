@@ -1,0 +1,372 @@
+"""Hand-offs keep what people say (issue 18, item 6), as citizens type it: a reason typed after 👎, "cái 1 đó",
+a phone number typed with "gọi cho e đi" (one message or two, either order), "buổi tối", a ticket summary that is
+the problem and not the insult, one ticket per person, and no internal notes in a citizen's replies.
+
+The tables read the rules alone (bot.handoff_words); the conversations go through the `chat(...)` harness on the
+real knowledge and model, with a real SQLite file."""
+import itertools
+
+import pytest
+
+from bot.conversation import Incoming
+from bot.handoff_words import call_time, load_handoff_words
+from bot.storage import NeedKind
+from tests.chat import Chat
+
+words = load_handoff_words()
+
+REASONS = [
+    ("sai rồi", "wrong"), ("sai r", "wrong"), ("thong tin sai bet", "wrong"), ("không đúng", "wrong"),
+    ("ko chinh xac", "wrong"), ("thông tin cũ rồi, giờ lệ phí 0 đồng", "wrong"), ("sai thông tin ạ", "wrong"),
+    ("ko dung cau hoi", "off_topic"), ("ko dung cau hoi, tui hoi otp la cai gi thoi", "off_topic"),
+    ("không liên quan gì hết", "off_topic"), ("hỏi một đằng trả lời một nẻo", "off_topic"),
+    ("k phai cai e hoi", "off_topic"), ("trả lời linh tinh", "off_topic"), ("lạc đề rồi", "off_topic"),
+    ("khó hiểu quá", "unclear"), ("trả lời như hạch", "unclear"), ("kho hieu qua bot oi", "unclear"),
+    ("đọc không hiểu gì", "unclear"), ("dài quá", "unclear"), ("chả hiểu j", "unclear"), ("rối quá", "unclear"),
+    ("noi ko ro rang", "unclear"),
+]
+NOT_REASONS = ["bước 3 không có nút đó, app của tôi khác", "cảm ơn", "đổi số điện thoại vneid thế nào?",
+               "cho gặp người", "làm căn cước ở đâu"]
+CHOICES = [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai", 1), ("lựa chọn 3", 2), ("cai 1 do", 0),
+           ("so 3 nha", 2), ("chọn cái cuối", 2), ("cái đầu tiên ạ", 0), ("lua chon 2 nhe", 1), ("1 đó", 0),
+           ("em chọn số 2", 1), ("cái thứ 3", 2)]
+NOT_CHOICES = ["thứ hai", "số 9", "số 1900 9068", "lam cai 1", "cai nay la gi", "số điện thoại", "2 lần bị trừ tiền"]
+TIMES = [("gọi buổi tối nha", "buổi tối"), ("sau 5h", "sau 5h"), ("sáng mai", "sáng mai"), ("giờ trưa", "giờ trưa"),
+         ("0938112457 goi buoi toi nhe", "buoi toi"), ("tối nay sau 8h gọi", "tối nay sau 8h"),
+         ("gọi e tầm 7 giờ tối", "tầm 7 giờ tối"), ("chieu mai", "chieu mai"),
+         ("ngoài giờ hành chính", "ngoài giờ hành chính"),
+         ("gọi tối nha", "tối"), ("cuối tuần", "cuối tuần")]
+NO_TIMES = ["gọi cho tôi", "goi cho toi nhe", "0938112457", "gọi lại giúp e", "tôi bị trừ tiền 2 lần"]
+PROBLEMS = [   # (redacted message, what the ticket says it is about)
+    ("mày ngu vậy, t hỏi cái khác mà", None), ("đm bot ngu vl, trả lời như hạch", None), ("cho gặp người", None),
+    ("t hỏi cái khác chứ có phải cái này đâu", None), ("vneid lỗi", "vneid lỗi"),
+    ("gọi cho e đi [số điện thoại]", None), ("hiii bot oi", None), ("[số điện thoại]", None),
+    ("bot ngu vl, tiền bị trừ 2 lần ai trả", "tiền bị trừ 2 lần ai trả"),
+    ("tài khoản vneid bị khóa, sđt [số điện thoại]", "tài khoản vneid bị khóa"),
+    ("nop le phi bi tru tien 2 lan", "nop le phi bi tru tien 2 lan"),
+]
+
+
+@pytest.mark.parametrize("message,code", REASONS)
+def test_a_typed_reason_is_its_button(message, code):
+    assert words.reason(message).code == code
+
+
+@pytest.mark.parametrize("message", NOT_REASONS)
+def test_words_that_are_no_reason_are_not_read_as_one(message):
+    assert words.reason(message) is None
+
+
+def test_a_restated_question_is_taken_from_the_reason():
+    read = words.reason("ko dung cau hoi, tui hoi otp la cai gi thoi")
+    assert read.restated == "otp la cai gi" and words.reason("sai rồi").restated is None
+
+
+@pytest.mark.parametrize("message,index", CHOICES)
+def test_ordinal_words_pick_numbered_options(message, index):
+    assert words.choice(message, 3) == index
+
+
+@pytest.mark.parametrize("message", NOT_CHOICES)
+def test_a_message_that_only_mentions_a_number_picks_nothing(message):
+    assert words.choice(message, 3) is None
+
+
+@pytest.mark.parametrize("message,when", TIMES)
+def test_when_to_call_is_read_as_typed(message, when):
+    assert call_time(message) == when
+
+
+@pytest.mark.parametrize("message", NO_TIMES)
+def test_tôi_is_not_the_evening(message):
+    assert call_time(message) is None
+
+
+@pytest.mark.parametrize("message,problem", PROBLEMS)
+def test_the_problem_is_what_the_person_needs_not_how_they_said_it(message, problem):
+    assert words.problem(message) == problem
+
+
+# ---- through the chat harness
+_ids = itertools.count()
+PHONE = "0938112457"
+
+
+async def fresh(dialogue) -> Chat:
+    chat = Chat(dialogue, user=f"handoff-{next(_ids)}")
+    await chat("xin chào")   # the privacy notice out of the way
+    return chat
+
+
+def rows(dialogue, name):
+    return list(dialogue.storage.db[name].rows)
+
+
+def rating(dialogue):
+    [r] = rows(dialogue, "ratings")
+    return r
+
+
+def number_nowhere_but_callbacks(dialogue):
+    for table in ("messages", "sessions", "unmet_needs", "offered_numbers"):
+        assert all(PHONE not in str(r) for r in rows(dialogue, table)), table
+
+
+@pytest.mark.slow
+async def test_a_reason_typed_after_thumbs_down_is_the_reason_and_the_restated_question_is_answered(dialogue):
+    chat = await fresh(dialogue)
+    await chat("khong nhan duoc ma otp")
+    await chat.press("Chưa hài lòng")
+    await chat("ko dung cau hoi, tui hoi otp la cai gi thoi")
+    r = rating(dialogue)
+    assert r["reason"] == "off_topic" and "tui hoi otp" in r["comment"]
+    text = chat.text()
+    assert "Không đúng câu hỏi" in text                      # says what was noted
+    assert "OTP là mã số" in text                             # and answers what they meant, from the glossary
+    assert "Kiểm tra bạn đang nhập đúng" not in text          # not the same wrong entry again
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("message,code", [("trả lời như hạch", "unclear"), ("khó hiểu quá", "unclear"),
+                                          ("sai rồi", "wrong"), ("k lien quan j het", "off_topic")])
+async def test_short_typed_reasons_after_thumbs_down(dialogue, message, code):
+    chat = await fresh(dialogue)
+    await chat("quên passcode vneid")
+    await chat.press("Chưa hài lòng")
+    await chat(message)
+    assert rating(dialogue)["reason"] == code and rating(dialogue)["comment"] == message   # their words, for the team
+    assert "Quên passcode" not in chat.text() and "chưa có hướng dẫn" not in chat.text()
+    assert [n["kind"] for n in rows(dialogue, "unmet_needs")] == [NeedKind.BAD_RATING.value]   # no ticket for an insult
+
+
+@pytest.mark.slow
+async def test_other_words_after_thumbs_down_are_kept_as_the_comment(dialogue):
+    chat = await fresh(dialogue)
+    await chat("quên passcode vneid")
+    await chat.press("Chưa hài lòng")
+    await chat("app của tôi không có nút đó, email tôi a.b@gmail.com")
+    r = rating(dialogue)
+    assert r["reason"] == "other" and "không có nút đó" in r["comment"] and "gmail" not in r["comment"]
+
+
+@pytest.mark.slow
+async def test_pressing_on_after_thumbs_down_leaves_the_reason_step(dialogue):
+    chat = await fresh(dialogue)
+    await chat("quên passcode vneid")
+    related = chat.button("Quên mật khẩu")               # "Có thể bạn cũng cần"
+    await chat.press("Chưa hài lòng")
+    await chat._send(Incoming(chat.channel, chat.user, payload=related.payload))   # pressed on instead of a reason
+    await chat("dang ky vneid muc 2")                   # no question word, but not a reason either: a question
+    assert rating(dialogue)["comment"] is None and "Cảm ơn bạn, tôi đã ghi lại" not in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_clear_new_question_after_thumbs_down_is_answered_as_a_question(dialogue):
+    chat = await fresh(dialogue)
+    await chat("quên passcode vneid")
+    await chat.press("Chưa hài lòng")
+    await chat("đổi số điện thoại vneid thế nào?")
+    assert "Đổi số điện thoại" in chat.text() and chat.button("Lưu làm góp ý")
+    assert rating(dialogue)["reason"] is None and rating(dialogue)["comment"] is None
+
+
+@pytest.mark.slow
+async def test_a_complaint_typed_as_the_comment_stays_a_comment_and_sharpens_the_reason(dialogue):
+    chat = await fresh(dialogue)
+    await chat("khong nhan duoc ma otp")
+    await chat.press("Chưa hài lòng")
+    await chat.press("Lý do khác")
+    await chat("ko dung cau hoi, tui hoi otp la cai gi thoi")
+    r = rating(dialogue)
+    assert r["reason"] == "off_topic" and "otp la cai gi" in r["comment"]
+    assert "Cảm ơn góp ý" in chat.text() and "OTP là mã số" in chat.text()
+    assert "Lưu làm góp ý" not in str([b.title for rep in chat.last for b in rep.buttons])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("message,index", [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai", 1),
+                                           ("lựa chọn 3", 2)])
+async def test_ordinal_words_pick_the_option(dialogue, message, index):
+    chat = await fresh(dialogue)
+    await chat("thanh toan")
+    options = [b.title for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:")]
+    assert len(options) >= 3, options
+    await chat(message)
+    assert options[index] in chat.text() and "Ý bạn là" not in chat.text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("message", ["gọi cho e đi 0938112457", "0938112457 goi lai giup e",
+                                     "gọi lại cho em số 0938 112 457 nhé"])
+async def test_a_number_typed_with_a_call_back_request_is_offered_then_saved_on_yes(dialogue, message):
+    chat = await fresh(dialogue)
+    await chat("nop le phi bi tru tien 2 lan")
+    await chat(message)
+    text = chat.text()
+    assert "để lại số điện thoại" in text and "•••••••457" in text   # the call-back button's consent question
+    assert rows(dialogue, "callbacks") == []                          # nothing kept for the team before "có"
+    [need] = rows(dialogue, "unmet_needs")
+    assert need["kind"] == NeedKind.HANDOFF.value and "tru tien" in need["question"]
+    await chat("có")
+    assert "Đã lưu số •••••••457" in chat.text()
+    assert dialogue.storage.callback(need["id"]).phone == PHONE
+    number_nowhere_but_callbacks(dialogue)
+
+
+@pytest.mark.slow
+async def test_the_request_and_the_number_in_two_messages_either_order(dialogue):
+    chat = await fresh(dialogue)
+    await chat("gọi cho e đi")
+    assert "để lại số điện thoại" in chat.text()
+    await chat(PHONE)                                   # the answer to the consent question just asked
+    assert "Đã lưu số •••••••457" in chat.text()
+    other = await fresh(dialogue)
+    await other(PHONE)                                  # the number first: asked, not yet a ticket
+    assert "•••••••457" in other.text() and "Tôi chưa hiểu" not in other.text()
+    assert len(rows(dialogue, "unmet_needs")) == 1
+    await other("goi lai giup e")                       # then the request: that is a yes
+    assert "Đã gửi cho" in other.text() and "Đã lưu số •••••••457" in other.text()
+    assert len(rows(dialogue, "callbacks")) == 2
+    number_nowhere_but_callbacks(dialogue)
+
+
+@pytest.mark.slow
+async def test_another_number_typed_at_the_question_is_the_one_kept(dialogue):
+    chat = await fresh(dialogue)
+    await chat("0912345678")
+    await chat("nhầm, số e là 0938112457 nha")
+    assert "Đã lưu số •••••••457" in chat.text() and "đã đóng" not in chat.text()
+    [need] = rows(dialogue, "unmet_needs")
+    assert dialogue.storage.callback(need["id"]).phone == PHONE and rows(dialogue, "offered_numbers") == []
+
+
+@pytest.mark.slow
+async def test_no_to_the_offered_number_keeps_nothing(dialogue, tmp_path):
+    chat = await fresh(dialogue)
+    await chat("gọi cho e đi 0938112457")
+    await chat("không cần")
+    assert rows(dialogue, "callbacks") == [] and rows(dialogue, "offered_numbers") == []
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("dvcbot.db*"))
+    assert PHONE.encode() not in raw                    # not left in the database file or its WAL either
+    await fresh(dialogue)
+    other = await fresh(dialogue)
+    await other("0938112457")
+    await other("làm căn cước ở đâu")                   # moving on drops the number too
+    assert rows(dialogue, "offered_numbers") == []
+    number_nowhere_but_callbacks(dialogue)
+
+
+@pytest.mark.slow
+async def test_a_number_typed_after_a_stale_call_back_button_still_works(dialogue):
+    chat = await fresh(dialogue)
+    await chat("gặp người hỗ trợ")
+    yes = chat.button("Có, để lại số")
+    await chat("làm căn cước ở đâu")                   # the conversation moves on
+    await chat._send(Incoming(chat.channel, chat.user, payload=yes.payload))   # the old button, pressed late
+    assert "Nút này đã cũ" not in chat.text() and "gõ số điện thoại" in chat.text()
+    await chat(PHONE)
+    assert "Đã lưu số •••••••457" in chat.text()
+    later = await fresh(dialogue)
+    await later("gặp người hỗ trợ")
+    await later("làm căn cước ở đâu")
+    await later("0912345678")                           # typed without pressing anything
+    assert "Tôi chưa hiểu" not in later.text() and "chưa có hướng dẫn" not in later.text()
+    await later("có")
+    [need] = [n for n in rows(dialogue, "unmet_needs") if n["user"] == dialogue.user_key("test", later.user)]
+    assert dialogue.storage.callback(need["id"]).phone == "0912345678"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("first,then,when", [("gọi cho e đi 0938112457 buổi tối nha", "có", "buổi tối"),
+                                             ("gọi cho e đi 0938112457", "có, gọi sau 5h nhé", "sau 5h")])
+async def test_an_evening_call_is_stored_and_not_promised_in_office_hours(dialogue, first, then, when):
+    chat = await fresh(dialogue)
+    await chat(first)
+    await chat(then)
+    [need] = rows(dialogue, "unmet_needs")
+    assert dialogue.storage.callback(need["id"]).preferred_time == when
+    assert "hành chính" not in chat.text() and f"cố gọi vào lúc bạn hẹn ({when})" in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_time_said_with_the_request_waits_for_the_number(dialogue):
+    chat = await fresh(dialogue)
+    await chat("gọi lại cho e buổi tối nha")
+    await chat.press("Có, để lại số")
+    await chat("0938112457")
+    [need] = rows(dialogue, "unmet_needs")
+    assert dialogue.storage.callback(need["id"]).preferred_time == "buổi tối" and "hành chính" not in chat.text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("when", ["buổi tối", "sáng mai", "giờ trưa", "sau 5h"])
+async def test_a_time_typed_after_the_number_is_kept_with_it(dialogue, when):
+    chat = await fresh(dialogue)
+    await chat("gặp người hỗ trợ")
+    await chat.press("Có, để lại số")
+    await chat("0938 112 457")
+    await chat(f"gọi {when} nha")
+    [need] = rows(dialogue, "unmet_needs")
+    assert dialogue.storage.callback(need["id"]).preferred_time == when
+    assert when in chat.text() and "hành chính" not in chat.text()
+    assert len(rows(dialogue, "unmet_needs")) == 1
+
+
+@pytest.mark.slow
+async def test_the_ticket_is_about_the_double_payment_not_the_insult(dialogue):
+    chat = await fresh(dialogue)
+    await chat("t nộp lệ phí bị trừ tiền 2 lần rồi mà hồ sơ vẫn chưa thanh toán")
+    await chat("mày ngu vậy, t hỏi cái khác mà")
+    await chat("bot ngu vl, tiền bị trừ 2 lần thì ai trả lại cho t")   # the insult and the problem in one
+    await chat("gọi cho e đi 0938112457")
+    [need] = rows(dialogue, "unmet_needs")
+    assert need["question"] == "tiền bị trừ 2 lần thì ai trả lại cho t"
+    assert "tiền bị trừ 2 lần" in chat.text() and "ngu" not in chat.text()   # the receipt repeats the problem
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("request_", ["cho gặp người", "gọi cho e đi", "cho e gặp nhân viên đi"])
+async def test_a_request_to_talk_is_never_the_summary(dialogue, request_):
+    chat = await fresh(dialogue)
+    await chat("tài khoản vneid bị khóa, làm sao mở")
+    await chat(request_)
+    [need] = rows(dialogue, "unmet_needs")
+    assert "bị khóa" in need["question"]
+
+
+@pytest.mark.slow
+async def test_a_second_request_adds_to_the_open_ticket(dialogue):
+    chat = await fresh(dialogue)
+    await chat("nop le phi bi tru tien 2 lan")
+    await chat("cho gặp người hỗ trợ")
+    await chat.press("Không cần")
+    await chat("gọi lại cho e 0938112457")
+    await chat("có")
+    await chat("giấy khai sinh online làm sao")
+    await chat("gọi lại cho e")
+    needs = [n for n in rows(dialogue, "unmet_needs") if n["kind"] != NeedKind.BAD_RATING.value]
+    assert len(needs) == 1, needs
+    assert "khai sinh" in (needs[0]["detail"] or "")    # the new question is added to the open ticket
+    assert "[số điện thoại]" not in (needs[0]["question"] or "") and "Xin được gọi lại" not in chat.text()
+    assert f"mã {needs[0]['id']}" in chat.text()
+
+
+@pytest.mark.slow
+async def test_no_internal_note_reaches_the_citizen(dialogue):
+    chat = await fresh(dialogue)
+    seen = []
+    for message in ("gặp người hỗ trợ", "làm căn cước ở đâu", "gọi lại cho tôi", "cảm ơn", "gọi lại cho tôi",
+                    "thanh toan"):
+        seen.append("\n".join(r.text for r in await chat(message)))
+    assert not [t for t in seen if "Chưa lưu số" in t], seen
+
+
+@pytest.mark.slow
+async def test_the_problem_and_the_number_in_one_angry_message(dialogue):
+    chat = await fresh(dialogue)
+    await chat("t bị trừ tiền 2 lần mà hồ sơ vẫn chưa thanh toán, bot ngu vl, gọi cho e đi 0938112457")
+    [need] = rows(dialogue, "unmet_needs")
+    assert need["question"] == "t bị trừ tiền 2 lần mà hồ sơ vẫn chưa thanh toán"
+    assert "•••••••457" in chat.text()
+    await chat("có")
+    assert dialogue.storage.callback(need["id"]).phone == PHONE
