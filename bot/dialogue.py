@@ -897,8 +897,7 @@ class Dialogue(HandoffSteps):
                                    (Button(say("btn_portal_search"), url=say("search_url")), menu_button())))
             return
         lines = [self._say(turn, "ready_todo")] + [f"{n}. {e.title} — {e.links[0].url}" for n, e in enumerate(todo, 1)]
-        if not answers[2]:
-            lines.append(self._say(turn, "ready_signature_note"))
+        lines += [self._say(turn, q.note) for q, ok in zip(self._flows.readiness, answers) if not ok and q.note]
         self._send(turn, Reply("\n".join(lines), tuple(Button(e.title, encode(Act.ENTRY, e.id)) for e in todo)
                                + (menu_button(),)))
 

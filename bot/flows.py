@@ -18,6 +18,7 @@ _PUNCT = re.compile(r"[^\w/ ]+")
 class ReadinessQuestion:
     question: str   # wording key
     entry: str      # knowledge entry to follow when the answer is "not yet"
+    note: str | None = None   # wording key added after the to-do list when the answer is "not yet"
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,29 @@ async def test_readiness_check_builds_a_personal_list(chat):
     assert chat.button("Đăng ký tài khoản định danh")
 
 
+async def test_readiness_signature_note_follows_the_signature_question_not_its_place(real_library, tmp_path):
+    """The note about digital signatures belongs to the question that asks about them, wherever flows.yaml puts it."""
+    import dataclasses
+
+    from bot.dialogue import Dialogue
+    from bot.flows import load_flows
+    from bot.sqlite_storage import SqliteStorage
+
+    flows = load_flows()
+    signature = next(q for q in flows.readiness if q.note == "ready_signature_note")
+    others = [q for q in flows.readiness if q is not signature]
+    moved = dataclasses.replace(flows, readiness=(signature, *others))   # the signature question asked first
+    chat = Chat(Dialogue(real_library, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret", flows=moved))
+    await chat("kiem tra san sang")
+    for answer in ("co", "co", "chua", "co"):   # "chưa" at position 3 is no longer the signature question
+        await chat(answer)
+    assert "Việc bạn nên làm trước" in chat.text() and "Chữ ký số chỉ cần" not in chat.text()
+    await chat("kiem tra san sang")
+    for answer in ("chua", "co", "co", "co"):
+        await chat(answer)
+    assert "Chữ ký số chỉ cần" in chat.text()
+
+
 async def test_readiness_accepts_typed_answers(chat):
     await chat("kiểm tra sẵn sàng")
     for answer in ("có", "co", "rồi", "có"):
