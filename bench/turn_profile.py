@@ -29,7 +29,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import bot.dialogue  # noqa: E402
+import bot.dialogue.asking  # noqa: E402
+import bot.dialogue.browse  # noqa: E402
 from bot.conversation import Incoming, Reply  # noqa: E402
 from bot.dialogue import Dialogue  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -77,9 +78,13 @@ def instrument(dialogue: Dialogue, embedder: object, clocks: Clocks) -> None:
     for name in dir(type(storage)):
         if not name.startswith("_") and callable(getattr(storage, name)) and name not in ("migrate",):
             clocks.wrap(storage, name, "storage reads" if name in READS else "storage writes")
-    for name in ("answer_replies", "entry_replies"):
-        clocks.wrap(bot.dialogue, name, "rendering")
-    clocks.wrap(bot.dialogue, "redact", "redaction")
+    for module in (bot.dialogue.asking, bot.dialogue.browse):   # the parts that render answers and entries
+        for name in ("answer_replies", "entry_replies"):
+            if hasattr(module, name):
+                clocks.wrap(module, name, "rendering")
+    for module in list(sys.modules.values()):   # every part of the dialogue that redacts
+        if module and module.__name__.startswith("bot.dialogue.") and hasattr(module, "redact"):
+            clocks.wrap(module, "redact", "redaction")
 
 
 def payload(replies: list[Reply], prefix: str, suffix: str) -> str | None:

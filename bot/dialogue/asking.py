@@ -1,0 +1,149 @@
+"""Questions and answers: retrieval's answer, follow-ups about the entry just answered, several
+questions in one message, glossary terms and referrals; answers from an entry are stored and get rating buttons."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot import several_questions as several
+from bot.answerer import Answer
+from bot.conversation import Button, Reply
+from bot.decision import Kind
+from bot.dialogue.part import Part
+from bot.dialogue.turn import Turn
+from bot.follow_up import Focused
+from bot.handoff_words import load_handoff_words
+from bot.intents import Intent
+from bot.payloads import Act, encode
+from bot.redact import redact
+from bot.render import answer_replies, dont_know_replies, focused_replies, handoff_button, menu_button
+from bot.wording import say, speak_to
+from indexer.knowledge import KnowledgeEntry
+from indexer.terms import Term
+
+_MISSES_BEFORE_OFFER = 2
+
+
+class Asking(Part):
+    def on_terms(self, turn: Turn, text: str, terms: tuple[Term, ...]) -> None:
+        """"X là gì": one or two sentences from the glossary, the related entry one press away. Not a search."""
+        turn.session.last_question = redact(text)
+        turn.session.problem = load_handoff_words().problem(turn.session.last_question) or turn.session.problem
+        buttons: list[Button] = []
+        for term in terms:
+            self._send(turn, Reply(self._say(turn, "glossary_reply", term=term.name, text=speak_to(term.text, turn.you))))
+            entry = turn.answerer.entry(term.entry)
+            if entry is not None:
+                buttons.append(Button(entry.title, encode(Act.ENTRY, entry.id)))
+        last = turn.replies[-1]
+        turn.replies[-1] = replace(last, buttons=tuple(buttons) + (menu_button(),))
+        turn.unsaved[turn.unsaved.index(last)] = turn.replies[-1]
+
+    def referral(self, turn: Turn, text: str) -> bool:
+        """A subject we do not cover: who handles it and where, instead of the generic don't-know."""
+        row = turn.answerer.glossary.referral(text)
+        if row is None:
+            return False
+        buttons = (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), menu_button())
+        entry = turn.answerer.entry(row.entry)
+        if entry is not None:
+            buttons = (Button(entry.title, encode(Act.ENTRY, entry.id)),) + buttons
+        self._send(turn, Reply(self._say(turn, "referral_reply", who=speak_to(row.who, turn.you),
+                                              text=speak_to(row.text, turn.you)),
+                               buttons))
+        return True
+
+    def on_question(self, turn: Turn, text: str, answer: Answer | None = None,
+                     first_wording: str | None = None) -> None:
+        if len(turn.choices) >= 2 and turn.answerer.only_aspect(text):
+            self.which_one(turn, text)
+            return
+        answer = answer or turn.ask(text)
+        focus = self.parts.talk.last_entry(turn)
+        if focus is not None:
+            read = turn.answerer.in_context(focus.id, text, answer)
+            if isinstance(read, Focused):
+                self.on_focused(turn, text, read)
+                return
+            answer = read
+        self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
+        question = redact(text)
+        turn.session.last_question = question
+        turn.session.problem = load_handoff_words().problem(question) or turn.session.problem
+        session = turn.session
+        if answer.kind == Kind.ANSWER.value:
+            session.misses = 0
+            session.unanswered = None
+        elif answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
+            session.unanswered = f"{first_wording} / {question}" if first_wording else question
+            session.choices = [o.id for o in answer.options]
+            session.misses += answer.kind == Kind.DONT_KNOW.value
+        # a referral replaces don't-know, or options that are only catalogue procedures: never our own entries
+        referable = answer.kind == Kind.DONT_KNOW.value or (
+            answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options))
+        if referable and self.referral(turn, text):
+            session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
+            return
+        if first_wording and answer.kind == Kind.DONT_KNOW.value:
+            self._send(turn, Reply(self._say(turn, "rephrase_still")))
+            replies = dont_know_replies(text, turn.you)
+        else:
+            replies = answer_replies(answer, turn.you)
+        self.send_all(turn, replies, question)
+        if answer.kind == Kind.DONT_KNOW.value and session.misses >= _MISSES_BEFORE_OFFER:
+            self._send(turn, Reply(self._say(turn, "misses_offer"), (handoff_button(), menu_button())))
+        elif answer.kind == Kind.ANSWER.value and Intent.COMPLAINT in self.intents.cues_in(text):
+            self._send(turn, Reply(self._say(turn, "frustration_noted"), (handoff_button(),)))
+
+    def which_one(self, turn: Turn, text: str) -> None:
+        """"cần giấy tờ gì?" right after "Ý bạn là…?": the same choices again; the one picked shows that part first
+        (the ENTRY button reads the last question)."""
+        entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
+        turn.session.last_question = redact(text)
+        turn.session.choices = [e.id for e in entries]
+        self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
+        buttons = tuple(Button(e.title, encode(Act.ENTRY, e.id)) for e in entries)
+        self._send(turn, Reply(self._say(turn, "which_one"), buttons + (Button(say("btn_none_of_these"),
+                                                                               encode(Act.REPHRASE)),)))
+
+    def on_focused(self, turn: Turn, text: str, focused: Focused) -> None:
+        """A follow-up about the entry just answered; a team gets it with that subject beside it."""
+        said = focused.passage is not None
+        if not said and self.referral(turn, text):   # "có phải lừa đảo không" after the fine: the police's job
+            return
+        question = redact(text)
+        turn.session.last_question = question
+        kind = Kind.ANSWER.value if said else Kind.DONT_KNOW.value
+        self.storage.set_outcome(turn.in_id, kind, focused.entry.id)
+        turn.session.misses = 0 if said else turn.session.misses
+        turn.session.unanswered = None if said else f"{focused.entry.title}: {question}"
+        self.send_all(turn, focused_replies(focused, turn.you), question)
+
+    def on_several(self, turn: Turn, text: str) -> bool:
+        """A message carrying several questions: the clearest answered as usual, the others one press away.
+        False when it is one question, or none of its questions is answered (then it is handled whole)."""
+        asked = [several.Asked(words, title, turn.ask(words)) for words, title in several.pieces(text)]
+        chosen = several.clearest(asked)
+        if chosen is None:
+            return False
+        self.on_question(turn, chosen.text, answer=chosen.answer)
+        others = [a for a in asked if a is not chosen]
+        turn.session.questions = [a.text for a in others]   # search words: nothing identifying left
+        self._send(turn, several.offer(others, turn.you))
+        return True
+
+    def send_all(self, turn: Turn, replies: list[Reply], question: str | None) -> None:
+        """Send in order; a bubble answering from an entry is stored with it and followed by the rating prompt."""
+        for reply in replies:
+            if reply.entry_id:
+                self.rate_prompt(turn, self._send(turn, reply, entry_id=reply.entry_id), reply.entry_id, question)
+            else:
+                self._send(turn, reply)
+
+    def same_topic(self, turn: Turn, entry: KnowledgeEntry) -> tuple[KnowledgeEntry, ...]:
+        return tuple(e for e in turn.answerer.entries.values() if e.topic == entry.topic and e.id != entry.id)[:2]
+
+    def rate_prompt(self, turn: Turn, answer_id: int, entry_id: str, question: str | None) -> None:
+        turn.session.remember_answer(answer_id, question, entry_id)
+        self._send(turn, Reply(self._say(turn, "rate_prompt"),
+                               (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
+                                Button(say("btn_down"), encode(Act.RATE, answer_id, "down")))))

@@ -1,0 +1,246 @@
+"""The conversation engine: Incoming → list[Reply], for every channel.
+
+Order for a typed message: a command ("hủy", "chủ đề"), a language we do not
+answer in, the pending question if one is open (readiness, comment, stuck,
+call-back number, delete confirmation, rephrase) when the message answers it,
+a social or meta turn (thanks, asking for a person, frustration…), and only
+then retrieval. A pending step never traps anyone: a message that is clearly
+something else is handled as such and the step is resumed or dropped with a
+word. Every turn ends with a way on. Everything stored is redacted and keyed
+by a salted hash of the user id. No channel library here.
+
+This module is the turn's plumbing; each job is a part (bot.dialogue.part): talk, pending, asking, browse,
+feedback, handoffs, callbacks, readiness, deletion, and buttons (the table from a pressed button to its part).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from typing import Callable
+
+from bot import several_questions as several
+from bot.answerer import Answer, Answerer
+from bot.conversation import Button, Incoming, Reply
+from bot.desk_storage import CommunityStorage
+from bot.dialogue.asking import Asking
+from bot.dialogue.browse import Browse
+from bot.dialogue.buttons import Buttons
+from bot.dialogue.callbacks import Callbacks
+from bot.dialogue.deletion import Deletion
+from bot.dialogue.feedback import Feedback
+from bot.dialogue.handoffs import Handoffs
+from bot.dialogue.part import Parts
+from bot.dialogue.pending import PendingSteps
+from bot.dialogue.readiness import Readiness
+from bot.dialogue.talk import Talk
+from bot.dialogue.turn import Reading, Turn, send, speak
+from bot.flows import Flows, load_flows
+from bot.handoff_words import load_handoff_words
+from bot.identity import derived_key, user_key
+from bot.intents import IntentBook, load_intents
+from bot.payloads import Act, encode
+from bot.place_choice import place_question, typed_place
+from bot.redact import redact
+from bot.render import menu_button, other_language_replies
+from bot.session import Session, Waiting
+from bot.tickets import ResponseTimes, SameForEveryone, Tickets
+from bot.tone import hear, language
+from bot.wording import say
+
+log = logging.getLogger("bot.dialogue")   # the name operators filter on (docs/operations.md)
+NOTICE_VERSION = "2026-11"
+SESSION_TTL_S = 30 * 60
+DEFAULT_SUPPORT_HOURS = 8
+
+
+class Dialogue:
+    def __init__(self, knowledge: Callable[[], Answerer], storage: CommunityStorage, secret: bytes,
+                 flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time,
+                 response_times: ResponseTimes | None = None, intents: IntentBook | None = None) -> None:
+        self.knowledge = knowledge   # returns the answerer of the live build (bot.library.KnowledgeLibrary)
+        self.storage = storage
+        self.tickets = Tickets(storage, response_times or SameForEveryone(DEFAULT_SUPPORT_HOURS))
+        self._secret = secret
+        self._flows = flows or load_flows()
+        self._intents = intents or load_intents()
+        self._ttl = session_ttl_s
+        self._clock = clock
+        self.parts = Parts(talk=Talk(self), pending=PendingSteps(self), asking=Asking(self), browse=Browse(self),
+                           feedback=Feedback(self), handoffs=Handoffs(self), callbacks=Callbacks(self),
+                           readiness=Readiness(self), deletion=Deletion(self), buttons=Buttons(self))
+
+    @property
+    def flows(self) -> Flows:
+        return self._flows
+
+    @property
+    def intents(self) -> IntentBook:
+        return self._intents
+
+    def now(self) -> float:
+        """The engine's clock (a test may set `_clock` after construction)."""
+        return self._clock()
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """One citizen message in, the replies out; every write of the turn commits together, once.
+
+        Retrieval, the slow part, runs before the transaction so it never holds up other citizens' turns."""
+        user = self.user_key(incoming.channel, incoming.user)
+        text = (incoming.text or "").strip()
+        answerer = self.knowledge()   # one knowledge build for the whole turn
+        reading = self._read(text, answerer) if text and not incoming.payload else Reading()
+        prefetched = () if incoming.payload else self._prefetch(answerer, text, reading)
+        with self.storage.transaction():
+            return self._handle(incoming, user, text, answerer, reading, prefetched)
+
+    def _read(self, text: str, answerer: Answerer) -> Reading:
+        command = self._flows.command(text)
+        if command:
+            return Reading(command)
+        terms = answerer.glossary.asked_term(text)
+        return Reading(terms=tuple(terms)) if terms else Reading(None, self._intents.match(text))
+
+    @staticmethod
+    def _prefetch(answerer: Answerer, text: str, reading: Reading) -> tuple[Answer, ...]:
+        """The answers a typed question will need (each of its questions when it carries several); nothing for
+        commands and social phrases."""
+        if not text or reading.command or reading.match or reading.terms:
+            return ()
+        try:
+            return several.ask_all(answerer, text)
+        except Exception:  # asked again inside the turn, where a failure is logged and gets the apology
+            return ()
+
+    def _handle(self, incoming: Incoming, user: str, text: str, answerer: Answerer, reading: Reading,
+                prefetched: tuple[Answer, ...]) -> list[Reply]:
+        in_id = self.storage.add_message(user, incoming.channel, "in", redact(text) if text else None,
+                                         payload=incoming.payload, message_id=incoming.message_id)
+        if in_id is None:  # the channel delivered this message before: it was answered then
+            log.info("repeated delivery %s on %s ignored", incoming.message_id, incoming.channel)
+            return []
+        if incoming.address:
+            self.storage.save_address(user, incoming.channel, incoming.address)
+        turn = Turn(user, incoming.channel, in_id, self._load_session(user), answerer, reading=reading,
+                    prefetched=prefetched)
+        turn.choices, turn.session.choices = turn.session.choices, []   # offered for one turn only
+        if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
+            self._send(turn, Reply(say("privacy_notice")))
+        told = hear(self._intents, turn.session, text) if text and not incoming.payload else None
+        payload = incoming.payload or self._numbered_choice(turn, text)
+        try:
+            with self.storage.transaction():   # a savepoint: a failure takes back what this part wrote
+                if told:   # "đừng gọi tui là bác": one short line, no search, no ticket; a pending step waits
+                    self._send(turn, Reply(self._say(turn, told), (menu_button(),)))
+                elif payload:
+                    self.parts.buttons.on_payload(turn, payload)
+                else:
+                    self._on_text(turn, text)
+                if turn.ask_place:
+                    self._send(turn, place_question(self.storage, turn.you))
+        except Exception:  # a citizen gets an apology, never a traceback, nor half a turn; the message stays stored
+            log.exception("dialogue failed on message %s", in_id)
+            return [Reply(self._say(turn, "error"), (menu_button(),))]
+        self._ensure_way_on(turn)
+        if not turn.forget:
+            self._store_replies(turn)
+            offered = [b.payload for r in turn.replies for b in r.buttons if b.payload]
+            turn.session.numbered = offered
+            turn.session.offer(offered)
+            if not (turn.session.pending and turn.session.pending.offered):
+                self.storage.drop_offered_number(user)   # a typed number never outlives its question
+            self.storage.save_session(user, turn.session.to_dict(), self._clock())
+        return turn.replies
+
+    def user_key(self, channel: str, user: str) -> str:
+        """The pseudonymous key stored for a channel's user id."""
+        return user_key(self._secret, channel, user)
+
+    def signing_key(self, purpose: str) -> bytes:
+        """A key derived from the same install secret, for a channel that signs what it hands out."""
+        return derived_key(self._secret, purpose)
+
+    def _load_session(self, user: str) -> Session:
+        loaded = self.storage.load_session(user)
+        if loaded is None or self._clock() - loaded[1] > self._ttl:
+            return Session()
+        return Session.from_dict(loaded[0])
+
+    def record_team_answer(self, user: str, channel: str, text: str, question: str | None) -> tuple[int, list[Reply]]:
+        """A team member's answer, stored in the citizen's conversation with rating buttons like any answer;
+        the desk delivers the replies. `user` is the stored (hashed) user key. Taken like a turn, in one
+        transaction (the storage lock, and the database's write lock from its first write): no turn of this citizen
+        saves its session between this read and write."""
+        with self.storage.transaction():
+            answer_id = self.storage.add_message(user, channel, "out", redact(text))   # the write lock, first
+            loaded = self.storage.load_session(user)
+            session = Session.from_dict(loaded[0]) if loaded else Session()
+            you = session.you if loaded and self._clock() - loaded[1] <= self._ttl else Session().you
+            prompt = Reply(say("rate_prompt", you=you), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
+                                                          Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
+            self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
+            session.remember_answer(answer_id, question, None)
+            self.storage.save_session(user, session.to_dict(), loaded[1] if loaded else self._clock())
+        return answer_id, [Reply(text), prompt]
+
+    def _on_text(self, turn: Turn, text: str) -> None:
+        command, match = turn.reading.command, turn.reading.match
+        if command:
+            self.parts.talk.on_command(turn, command)
+            return
+        place = typed_place(self.storage, turn.user, text, turn.you)
+        if place is not None:  # "ha tinh a" in reply to "bạn ở tỉnh nào?" is a place, not a question
+            self._send(turn, place)
+            return
+        foreign = language(self._intents, text) if text and not match and not turn.reading.terms else None
+        if foreign:
+            for reply in other_language_replies(foreign):
+                self._send(turn, reply)
+            return
+        pending = turn.session.pending
+        if pending and self.parts.pending.on_pending(turn, pending, text, match):
+            return
+        if self.parts.callbacks.on_typed_number(turn, text) or self.parts.callbacks.on_typed_time(turn, text):
+            return
+        other = several.asked_for(turn.session.questions, turn.session.last_question, text)
+        if other:   # "còn cái kia thì sao" after a message with several questions
+            self.parts.asking.on_question(turn, other)
+        elif turn.reading.terms:
+            self.parts.asking.on_terms(turn, text, turn.reading.terms)
+        elif match:
+            self.parts.talk.on_intent(turn, match)
+            self.parts.callbacks.remember_time(turn, text)   # "gọi lại cho e buổi tối": kept for the number to come
+        elif not self.parts.asking.on_several(turn, text):
+            self.parts.asking.on_question(turn, text)
+        if turn.session.pending and turn.session.pending.waiting == Waiting.READY:
+            self.parts.readiness.resume_ready(turn)
+
+    @staticmethod
+    def _ensure_way_on(turn: Turn) -> None:
+        """No dead ends: a turn without a button to go on (rating buttons aside) gets the menu button."""
+        onward = [b for r in turn.replies for b in r.buttons if b.payload and not b.payload.startswith("rate:")]
+        if turn.replies and not onward:
+            last = turn.replies[-1]
+            turn.replies[-1] = replace(last, buttons=last.buttons + (menu_button(),))
+            if last in turn.unsaved:
+                turn.unsaved[turn.unsaved.index(last)] = turn.replies[-1]
+
+    @staticmethod
+    def _numbered_choice(turn: Turn, text: str) -> str | None:
+        """Channels without buttons answer "1", "2": map that back to the button's payload."""
+        choices = turn.session.numbered
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(choices):  # "¹" is a digit int() refuses
+            return choices[int(text) - 1]
+        picked = load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None
+        return choices[picked] if picked is not None else None   # "cái 1 đó", "số 2", "cái đầu"
+
+    def _store_replies(self, turn: Turn) -> None:
+        for reply in turn.unsaved:
+            self.storage.add_message(turn.user, turn.channel, "out", redact(reply.text), reply_to=turn.in_id)
+
+    @staticmethod
+    def _say(turn: Turn, key: str, **values: str) -> str:
+        return speak(turn, key, **values)
+
+    def _send(self, turn: Turn, reply: Reply, entry_id: str | None = None) -> int:
+        return send(self.storage, turn, reply, entry_id)

@@ -1,0 +1,111 @@
+"""Commands ("hủy", "chủ đề"), the menu, and social turns (thanks, a person asked for, frustration…)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.conversation import Button, Reply
+from bot.dialogue.part import Part
+from bot.dialogue.turn import Turn
+from bot.intents import Intent, IntentMatch
+from bot.payloads import Act, encode
+from bot.render import handoff_button, menu_button
+from bot.session import Pending, Waiting
+from bot.share import share_button
+from bot.steps import is_procedural
+from bot.tickets import WAITING
+from bot.wording import say
+from indexer.knowledge import KnowledgeEntry
+
+# social, identity and safety turns answered in one line: (wording key, offer a person)
+_ONE_LINE = {Intent.IDENTITY: ("identity_reply", True), Intent.INSULT: ("insult_reply", True),
+             Intent.CHITCHAT: ("chitchat_reply", False), Intent.INSTRUCTION: ("instruction_reply", False),
+             Intent.OTHERS_DATA: ("others_data_reply", False)}
+
+
+class Talk(Part):
+    def on_command(self, turn: Turn, command: str) -> None:
+        turn.session.pending = None
+        if command == "start":
+            self._send(turn, Reply(self._say(turn, "greeting"), self.menu_buttons()))
+        elif command == "menu":
+            self._send(turn, Reply(self._say(turn, "menu"), self.menu_buttons()))
+        elif command == "help":
+            self._send(turn, Reply(self._say(turn, "help"), self.menu_buttons()))
+        elif command == "cancel":
+            self._send(turn, Reply(self._say(turn, "cancelled"), (menu_button(),)))
+        elif command == "handoff":
+            self.parts.handoffs.handoff(turn)
+        elif command == "readiness":
+            self.parts.readiness.start_ready(turn)
+        elif command == "delete":
+            turn.session.pending = Pending(Waiting.DELETE)
+            self._send(turn, Reply(self._say(turn, "delete_confirm"),
+                                   (Button(say("btn_delete_yes"), encode(Act.DELETE, "y")),
+                                    Button(say("btn_delete_no"), encode(Act.DELETE, "n")))))
+
+    def menu_buttons(self) -> tuple[Button, ...]:
+        topics = tuple(Button(title, encode(Act.TOPIC, t)) for t, title in self.flows.menu_topics.items())
+        return topics + (Button(say("menu_readiness"), encode(Act.READY)), handoff_button())
+
+    def on_intent(self, turn: Turn, match: IntentMatch) -> None:
+        intent = match.intent
+        if intent in (Intent.HANDOFF, Intent.CALLBACK):
+            if Intent.COMPLAINT in match.also:
+                self._send(turn, Reply(self._say(turn, "complaint_sorry")))
+            self.parts.handoffs.handoff(turn, callback=intent == Intent.CALLBACK)
+        elif intent == Intent.COMPLAINT:
+            self._send(turn, Reply(self._say(turn, "complaint_reply"), (handoff_button(), menu_button())))
+        elif intent == Intent.NOT_UNDERSTOOD:
+            self.on_not_understood(turn)
+        elif intent == Intent.MENU:
+            self.on_command(turn, "menu")
+        elif intent == Intent.GREETING:
+            self._send(turn, Reply(self._say(turn, "greeting_again"), self.menu_buttons()))
+        elif intent == Intent.THANKS:
+            self._send(turn, Reply(self._say(turn, "thanks_reply"), (menu_button(),)))
+        elif intent == Intent.BYE:
+            self._send(turn, Reply(self._say(turn, "bye_reply"), (menu_button(),)))
+        elif intent in _ONE_LINE:   # never a ticket: a person is offered, not sent for
+            key, offer_person = _ONE_LINE[intent]
+            self._send(turn, Reply(self._say(turn, key), ((handoff_button(),) if offer_person else ()) + (menu_button(),)))
+        elif intent == Intent.SHARE:
+            self.on_share(turn)
+        elif intent == Intent.CLOSING:
+            waiting = self.storage.user_needs(turn.user, WAITING)
+            self._send(turn, Reply(self._say(turn, "closing_reply" if waiting else "thanks_reply"), (menu_button(),)))
+        elif intent == Intent.CANCEL:
+            now = dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc).isoformat(timespec="seconds")
+            withdrawn = self.tickets.withdraw_last(turn.user, now)
+            if withdrawn:
+                self.storage.add_need_event(withdrawn.id, "withdrawn", None, now)   # the team sees who closed it
+            text = self._say(turn, "cancel_done", need_id=str(withdrawn.id)) if withdrawn else self._say(turn, "ok_reply")
+            self._send(turn, Reply(text, (menu_button(),)))
+        else:  # a lone yes/no with nothing pending
+            self._send(turn, Reply(self._say(turn, "ok_reply"), (menu_button(),)))
+
+    def on_share(self, turn: Turn) -> None:
+        """"gửi cái này vào nhóm zalo": the last answer's public page, one press away."""
+        last = self.last_entry(turn)
+        if last is None:
+            self._send(turn, Reply(self._say(turn, "share_nothing"), (menu_button(),)))
+            return
+        self._send(turn, Reply(self._say(turn, "share_offer", title=last.title), (share_button(last.id), menu_button())))
+
+    def on_not_understood(self, turn: Turn) -> None:
+        """Offer what helps with the last answer: one step at a time, a person, the menu."""
+        buttons: tuple[Button, ...] = ()
+        last = self.last_entry(turn)
+        if last and is_procedural(last.body):
+            buttons += (Button(say("btn_steps"), encode(Act.STEPS, last.id, 1)),)
+        self._send(turn, Reply(self._say(turn, "not_understood_reply"), buttons + (handoff_button(), menu_button())))
+
+    def last_entry(self, turn: Turn) -> KnowledgeEntry | None:
+        rated = turn.session.rated
+        if not rated:
+            return None
+        return turn.answerer.entry(rated[max(rated, key=int)].entry_id)
+
+    def drop_pending(self, turn: Turn, word: str | None) -> None:
+        turn.session.pending = None
+        if word:
+            self._send(turn, Reply(self._say(turn, word)))
