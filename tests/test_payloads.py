@@ -38,3 +38,13 @@ def test_session_round_trip_and_old_shapes_start_afresh():
     assert back == s and back.pending.waiting == Waiting.READY
     assert Session.from_dict({"pending": {"type": "ready", "answers": [True]}}) == Session()
     assert Session.from_dict({"pending": {"waiting": "nonsense"}}) == Session()
+
+
+def test_every_button_act_has_a_part_to_go_to(tmp_path):
+    """The button table (bot.dialogue.buttons) knows every act a payload can carry: a new act without a handler
+    would be pressed and silently do nothing but show the menu."""
+    from bot.dialogue import Dialogue
+    from bot.sqlite_storage import SqliteStorage
+
+    dialogue = Dialogue(lambda: None, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret")
+    assert set(dialogue.parts.buttons._table) == set(Act)
