@@ -130,3 +130,11 @@ async def test_one_common_word_shared_with_a_step_is_not_taken_for_its_answer(ch
     await chat("bao lau thi co bang moi")
     assert "Đăng nhập bằng VNeID" not in chat.text()
     assert "⏱️" in chat.text() or "chưa nói về điều bạn hỏi thêm" in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_follow_up_right_after_a_choice_is_read_with_the_first_option_when_a_part_of_it_answers(chat):
+    await chat("con oi tui muon dang ky khai sinh cho chau noi")
+    assert "Ý bác là" in chat.text()
+    await chat("ong noi lam dc ko")
+    assert "ông hoặc bà" in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()

@@ -58,6 +58,12 @@ class Asking(Part):
             self.which_one(turn, text)
             return
         answer = answer or turn.ask(text)
+        if turn.choices and answer.kind != Kind.ANSWER.value:
+            # "ông nội làm được không" right after "Ý bạn là…?": the first option, if a part of it answers
+            read = turn.answerer.in_context(turn.choices[0], text, answer)
+            if isinstance(read, Focused) and read.passage:
+                self.on_focused(turn, text, read)
+                return
         focus = self.parts.talk.last_entry(turn)
         if focus is not None:
             read = turn.answerer.in_context(focus.id, text, answer)
