@@ -376,7 +376,14 @@ class Answerer:
         picks += [s.entry_id for s in ranked if s.entry_id != chosen and self.entries[s.entry_id].topic == topic]
         return tuple(self.entries[e] for e in dict.fromkeys(picks))[:limit]
 
-    def ask(self, question: str) -> Answer:
+    def offered_in(self, entry_id: str, province: str | None) -> bool:
+        """A team's local answer (`local: true`) is offered only in its provinces: the citizen's, else this
+        deployment's; nowhere when neither is known."""
+        entry = self.entries[entry_id]
+        return not entry.local or (province or self._province) in entry.provinces
+
+    def ask(self, question: str, province: str | None = None) -> Answer:
+        """`province`: where the citizen said they live (None: not said)."""
         started = time.perf_counter()
         text = clean(question)
         truncated = len(text) > MAX_QUERY_CHARS
@@ -390,7 +397,7 @@ class Answerer:
                 problem = InputKind.NO_WORDS
             else:
                 found = self.retrieve(query)
-                ranked = self.score(found)
+                ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 decision = self.screen(decide(ranked, self.decision), found)
                 declared = self.entries[decision.entry_id].procedures if decision.kind == Kind.ANSWER else ()
                 if decision.kind == Kind.ANSWER and not declared:

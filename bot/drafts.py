@@ -91,8 +91,9 @@ def link_lines(items: tuple[dict, ...]) -> str:
 
 def entry_file_text(draft: KnowledgeDraft, reviewer: str, today: dt.date) -> str:
     meta = {"id": draft.entry_id, "title": draft.title, "topic": draft.topic}
-    if draft.provinces:
+    if draft.provinces:   # a team's answer is about its own place: offered only there
         meta["provinces"] = list(draft.provinces)
+        meta["local"] = True
     meta |= {"questions": list(draft.questions),
             "links": [dict(x) for x in draft.links], "sources": [dict(x) for x in draft.sources],
             "reviewed": today, "reviewer": reviewer}

@@ -43,13 +43,13 @@ def pieces(text: str) -> list[tuple[str, str]]:
     return found if len(found) >= 2 else []
 
 
-def ask_all(answerer: Answerer, text: str) -> tuple[Answer, ...]:
+def ask_all(answerer: Answerer, text: str, province: str | None = None) -> tuple[Answer, ...]:
     """What a typed message needs looked up, before the turn: each question when it carries several, and the whole
     message when none of them is answered (it is then handled as one question)."""
-    answers = tuple(answerer.ask(words) for words, _ in pieces(text))
+    answers = tuple(answerer.ask(words, province) for words, _ in pieces(text))
     if any(a.kind == Kind.ANSWER.value for a in answers):
         return answers
-    return answers + (answerer.ask(text),)
+    return answers + (answerer.ask(text, province),)
 
 
 def clearest(asked: list[Asked]) -> Asked | None:

@@ -74,6 +74,7 @@ class FrontMatter(BaseModel):
     sources: Annotated[list[Source], Field(min_length=1)]
     reviewed: dt.date
     provinces: list[NonEmpty] = []
+    local: bool = False   # true only in `provinces` (a team's answer about its own commune): never offered elsewhere
     valid_until: dt.date | None = None
     links_checked: dt.date | None = None
     reviewer: NonEmpty | None = None   # who approved it (set when an answer from the community desk is approved)
@@ -110,6 +111,7 @@ class KnowledgeEntry:
     valid_until: dt.date | None = None
     links_checked: dt.date | None = None
     procedures: tuple[str, ...] = ()    # national procedure codes the entry is about
+    local: bool = False                 # holds only in `provinces`: offered to no one elsewhere
 
     @property
     def from_catalogue(self) -> bool:
@@ -224,6 +226,9 @@ def parse_entry(path: Path, root: Path, catalog: Catalog) -> tuple[KnowledgeEntr
         for p in meta.provinces:
             if p not in catalog.provinces:
                 problems.append(Problem(name, "provinces", f"tỉnh '{p}' không có trong {CATALOG_FILE}"))
+        if meta.local and not meta.provinces:
+            problems.append(Problem(name, "local", "câu trả lời chỉ đúng ở địa phương (local: true) cần ghi tỉnh ở "
+                                                   "provinces"))
         if meta.id != path.stem:
             problems.append(Problem(name, "id", f"id '{meta.id}' phải trùng tên tệp '{path.stem}'"))
     if problems or meta is None:
@@ -233,7 +238,7 @@ def parse_entry(path: Path, root: Path, catalog: Catalog) -> tuple[KnowledgeEntr
         questions=tuple(canonical(q) for q in meta.questions), links=tuple(meta.links),
         sources=tuple(meta.sources), reviewed=meta.reviewed, provinces=tuple(meta.provinces),
         body=body, path=name, valid_until=meta.valid_until, links_checked=meta.links_checked,
-        procedures=tuple(meta.procedures),
+        procedures=tuple(meta.procedures), local=meta.local,
     ), []
 
 

@@ -118,7 +118,7 @@ def entry_from_json(d: dict) -> KnowledgeEntry:
         sources=tuple(Source.model_construct(**x) for x in d["sources"]),
         reviewed=dt.date.fromisoformat(d["reviewed"]), provinces=tuple(d["provinces"]),
         body=d["body"], path=d["path"], valid_until=_day(d.get("valid_until")), links_checked=_day(d.get("links_checked")),
-        procedures=tuple(d.get("procedures", ())),
+        procedures=tuple(d.get("procedures", ())), local=bool(d.get("local", False)),
     )
 
 

@@ -90,9 +90,11 @@ class Dialogue:
         text = (incoming.text or "").strip()
         answerer = self.knowledge()   # one knowledge build for the whole turn
         reading = self._read(text, answerer) if text and not incoming.payload else Reading()
-        prefetched = () if incoming.payload else self._prefetch(answerer, text, reading)
+        place = self.storage.place(user)   # a team's local answers are offered only where the citizen lives
+        province = place.province if place else None
+        prefetched = () if incoming.payload else self._prefetch(answerer, text, reading, province)
         with self.storage.transaction():
-            return self._handle(incoming, user, text, answerer, reading, prefetched)
+            return self._handle(incoming, user, text, answerer, reading, prefetched, province)
 
     def _read(self, text: str, answerer: Answerer) -> Reading:
         command = self._flows.command(text)
@@ -102,18 +104,18 @@ class Dialogue:
         return Reading(terms=tuple(terms)) if terms else Reading(None, self._intents.match(text))
 
     @staticmethod
-    def _prefetch(answerer: Answerer, text: str, reading: Reading) -> tuple[Answer, ...]:
+    def _prefetch(answerer: Answerer, text: str, reading: Reading, province: str | None) -> tuple[Answer, ...]:
         """The answers a typed question will need (each of its questions when it carries several); nothing for
         commands and social phrases."""
         if not text or reading.command or reading.match or reading.terms:
             return ()
         try:
-            return several.ask_all(answerer, text)
+            return several.ask_all(answerer, text, province)
         except Exception:  # asked again inside the turn, where a failure is logged and gets the apology
             return ()
 
     def _handle(self, incoming: Incoming, user: str, text: str, answerer: Answerer, reading: Reading,
-                prefetched: tuple[Answer, ...]) -> list[Reply]:
+                prefetched: tuple[Answer, ...], province: str | None = None) -> list[Reply]:
         in_id = self.storage.add_message(user, incoming.channel, "in", redact(text) if text else None,
                                          payload=incoming.payload, message_id=incoming.message_id)
         if in_id is None:  # the channel delivered this message before: it was answered then
@@ -122,7 +124,7 @@ class Dialogue:
         if incoming.address:
             self.storage.save_address(user, incoming.channel, incoming.address)
         turn = Turn(user, incoming.channel, in_id, self._load_session(user), answerer, reading=reading,
-                    prefetched=prefetched)
+                    prefetched=prefetched, province=province)
         turn.choices, turn.session.choices = turn.session.choices, []   # offered for one turn only
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))

@@ -36,6 +36,7 @@ class Turn:
     ask_place: bool = False   # a need was recorded and the citizen's commune is not known yet
     reading: Reading = field(default_factory=Reading)   # what the typed text is, read once
     prefetched: tuple[Answer, ...] = ()   # retrieved before the turn's transaction (see Dialogue.handle)
+    province: str | None = None   # where the citizen said they live: a team's local answers are offered only there
     choices: list[str] = field(default_factory=list)   # what the previous turn's "Ý bạn là…?" offered
 
     @property
@@ -44,7 +45,7 @@ class Turn:
 
     def ask(self, text: str) -> Answer:
         """The answer to `text`; retrieval already done for it before the transaction is not done twice."""
-        return next((a for a in self.prefetched if a.question == text), None) or self.answerer.ask(text)
+        return next((a for a in self.prefetched if a.question == text), None) or self.answerer.ask(text, self.province)
 
 
 def speak(turn: Turn, key: str, **values: str) -> str:
