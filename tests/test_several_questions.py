@@ -63,7 +63,7 @@ async def test_names_id_numbers_and_dossier_codes_are_never_searched_nor_kept(di
     answerer = dialogue.knowledge()
     searched: list[str] = []
     ask = answerer.ask
-    monkeypatch.setattr(answerer, "ask", lambda text: searched.append(text) or ask(text))
+    monkeypatch.setattr(answerer, "ask", lambda text, province=None: searched.append(text) or ask(text, province))
     chat = await fresh(dialogue)
     await chat(VOLUNTEER)
     await chat.press(offered(chat)[0])
