@@ -230,7 +230,7 @@ async def test_bad_input_never_crashes(chat):
 
 
 async def test_internal_failure_gets_an_apology_and_keeps_the_message(chat, dialogue, real_answerer, monkeypatch):
-    def broken(_):
+    def broken(*_):
         raise RuntimeError("index file vanished")
 
     monkeypatch.setattr(real_answerer, "ask", broken)

@@ -219,8 +219,8 @@ async def test_a_referral_never_replaces_our_own_entries_offered(dialogue, monke
     ours = tuple(e for e in answerer.entries.values() if not e.from_catalogue)[:2]
     real = answerer.ask
 
-    def ask(text: str):
-        found = real(text)
+    def ask(text: str, province: str | None = None):
+        found = real(text, province)
         return dataclasses.replace(found, kind=Kind.CLARIFY.value, entry=None, options=ours) if text == question else found
 
     monkeypatch.setattr(answerer, "ask", ask)
