@@ -101,6 +101,8 @@ class Answerer:
                  procedures: ProcedureSearch | None = None) -> None:
         self.build_id = snapshot.folder.name
         self.entries = {e.id: e for e in snapshot.entries}
+        # some entry holds only in its provinces: then where the citizen lives matters to `ask`
+        self.has_local = any(e.local for e in snapshot.entries)
         self.topics = topics or {}
         self.decision = decision
         self._province = province
@@ -275,7 +277,7 @@ class Answerer:
             part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question)
         else:   # only the part asked: the portal's figure for it, else the guide's line about it ("3 ngày làm việc")
             part = self._aspect_part(focus.id, question) or (
-                passage(focus, aspect_hints(aspect), self.lexical.idf, 0.0, one_rare=False) if aspect else None)
+                passage(focus, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) if aspect else None)
         return Focused(focus, part) if part or cue or not words else alone
 
     def _aspect_part(self, entry_id: str, question: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.terms import Referral, Term, phrase_key, read_glossary, read_referrals
+from indexer.terms import Referral, Term, outside_phrases, phrase_key, read_glossary, read_referrals
 
 # "what is" phrases, folded, after teencode is expanded
 ASKS_MEANING = frozenset({
@@ -66,7 +66,7 @@ class Glossary:
             return []
         if not _cover(rest, ASKS_MEANING):
             return []
-        return [] if _uncovered(rest, ASKS_MEANING | NEUTRAL) else found
+        return [] if outside_phrases(rest, ASKS_MEANING | NEUTRAL) else found
 
     def referral(self, text: str) -> Referral | None:
         """The first row whose subject phrase the message names (and none of its exceptions)."""
@@ -79,17 +79,3 @@ class Glossary:
 
 def _cover(words: list[str], phrases: frozenset[str]) -> bool:
     return any(" ".join(words[i:i + n]) in phrases for n in range(1, 5) for i in range(len(words) - n + 1))
-
-
-def _uncovered(words: list[str], phrases: frozenset[str]) -> list[str]:
-    """Words not inside one of the phrases (longest first, up to 4 words)."""
-    left, i = [], 0
-    while i < len(words):
-        for n in range(min(4, len(words) - i), 0, -1):
-            if " ".join(words[i:i + n]) in phrases:
-                i += n
-                break
-        else:
-            left.append(words[i])
-            i += 1
-    return left

@@ -18,6 +18,7 @@ import yaml
 from bot.intents import Intent, IntentBook, load_intents
 from bot.redact import without_placeholders
 from bot.tickets import _PHONE
+from indexer.terms import outside_phrases
 from indexer.vntext import fold
 
 WORDS_FILE = Path(__file__).with_name("handoff_words.yaml")
@@ -153,7 +154,8 @@ class HandoffWords:
         match = self.book.match(clause)
         if match is not None and match.intent in _NOT_PROBLEM:
             return False
-        return len(_uncovered(self._read(without_placeholders(clause)).words, self.not_content)) >= 2
+        words = self._read(without_placeholders(clause)).words
+        return len(outside_phrases(words, self.not_content, longest=3)) >= 2
 
     # ---- a phone number, with a call-back request or alone
     def asks_call_back(self, text: str) -> bool:
@@ -163,7 +165,8 @@ class HandoffWords:
     def only_contact(self, text: str) -> bool:
         """Nothing but a phone number, when to call and call-back words: "0938112457", "sdt e 0938 112 457 nha",
         "0938112457 goi lai giup e buổi tối"."""
-        return not _uncovered(self._read(_PHONE.sub(" ", _time_removed(text))).words, self.not_content)
+        words = self._read(_PHONE.sub(" ", _time_removed(text))).words
+        return not outside_phrases(words, self.not_content, longest=3)
 
 
 def call_time(text: str) -> str | None:
@@ -216,20 +219,6 @@ def _prefix(words: list[str], phrases: frozenset[str]) -> int:
                 break
         else:
             return i
-
-
-def _uncovered(words, phrases: frozenset[str]) -> list[str]:
-    """Words not part of any of the phrases (up to 3 words each)."""
-    left, i = [], 0
-    while i < len(words):
-        for n in (3, 2, 1):
-            if i + n <= len(words) and " ".join(words[i:i + n]) in phrases:
-                i += n
-                break
-        else:
-            left.append(words[i])
-            i += 1
-    return left
 
 
 @lru_cache(maxsize=2)

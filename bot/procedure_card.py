@@ -36,6 +36,7 @@ def _cues(path: Path = ASPECTS_FILE) -> dict[str, tuple[str, ...]]:
 _PRIORITY = ("fee", "time", "documents", "where", "who", "online")
 
 
+@lru_cache(maxsize=1)
 def aspect_words() -> frozenset[str]:
     """Every folded word that asks for a part of a procedure ("lệ phí", "mấy ngày", "ở đâu")."""
     return frozenset(w for cues in _cues().values() for cue in cues for w in cue.split())
@@ -46,10 +47,11 @@ _CUE_GRAMMAR = frozenset("bao nhieu may khi nao co gi o dau cho lam di den len r
                          "ai tai nha can mat bn xong gio".split())
 
 
-def aspect_hints(aspect: str) -> list[str]:
+@lru_cache(maxsize=8)
+def aspect_hints(aspect: str) -> tuple[str, ...]:
     """Words a text about one part of a procedure uses ("ngày", "hạn" for the time limit; "phí", "tiền" for the
     fee): what a guide's line answering "mất bao lâu?" shares with the question's cues."""
-    return sorted({w for cue in _cues()[aspect] for w in cue.split()} - _CUE_GRAMMAR)
+    return tuple(sorted({w for cue in _cues()[aspect] for w in cue.split()} - _CUE_GRAMMAR))
 
 
 def asked_aspect(question: str) -> str | None:

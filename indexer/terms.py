@@ -50,6 +50,20 @@ class Referral:
     date: dt.date
 
 
+def outside_phrases(words: list[str], phrases: frozenset[str], longest: int = 4) -> list[str]:
+    """The words not inside one of the phrases, matched longest first (up to `longest` words)."""
+    left, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            if " ".join(words[i:i + n]) in phrases:
+                i += n
+                break
+        else:
+            left.append(words[i])
+            i += 1
+    return left
+
+
 def _load(folder: Path, name: str, key: str) -> list | None:
     path = Path(folder) / name
     if not path.exists():

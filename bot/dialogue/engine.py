@@ -90,7 +90,8 @@ class Dialogue:
         text = (incoming.text or "").strip()
         answerer = self.knowledge()   # one knowledge build for the whole turn
         reading = self._read(text, answerer) if text and not incoming.payload else Reading()
-        place = self.storage.place(user)   # a team's local answers are offered only where the citizen lives
+        # a team's local answers are offered only where the citizen lives (read only when the build has some)
+        place = self.storage.place(user) if answerer.has_local else None
         province = place.province if place else None
         prefetched = () if incoming.payload else self._prefetch(answerer, text, reading, province)
         with self.storage.transaction():
