@@ -1,4 +1,4 @@
-"""Fit the question adapter (bot/query_adapter.py) on labelled questions.
+"""Fit the question adapter (bot/retrieval/query_adapter.py) on labelled questions.
 
 The matrix starts at the identity and is trained, full batch, so that each
 question's best-matching entry vector is one of the entries that answer it

@@ -25,9 +25,10 @@ from pathlib import Path
 
 import labelled
 from catalogue_bench import load as load_catalogue_set
-from bot.answerer import Answerer
-from bot.settings import Settings
-from handlers.app import building_embedder, open_answerer, shared_embedder
+
+from bot.retrieval.answerer import Answerer
+from handlers.runtime.services import building_embedder, open_answerer, shared_embedder
+from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from indexer.embedder import model_id_for
 from indexer.store import load_snapshot
@@ -112,7 +113,7 @@ def main() -> int:
         answerer = Answerer.load(snapshot, embedder)
         index_s = time.perf_counter() - t
 
-    cold = [sys.executable, "-m", "handlers.cli", "ask", "--json", "vneid mức 2"]
+    cold = [sys.executable, "-m", "handlers.app.cli", "ask", "--json", "vneid mức 2"]
     subprocess.run(cold, capture_output=True, check=True)  # builds the live index if it is missing
     t = time.perf_counter()
     subprocess.run(cold, capture_output=True, check=True)

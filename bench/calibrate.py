@@ -31,17 +31,17 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+import labelled
 import numpy as np
 import yaml
+from adapter_fit import fit_adapter
 from sklearn.linear_model import LogisticRegression
 
-import labelled
-from adapter_fit import fit_adapter
-from bot.answerer import Answerer
-from bot.decision import DEFAULT_FILE, DecisionConfig, decide
-from bot.query_adapter import QueryAdapter
-from bot.settings import Settings
-from handlers.app import open_answerer, shared_embedder
+from bot.retrieval.answerer import Answerer
+from bot.retrieval.decision import DEFAULT_FILE, DecisionConfig, decide
+from bot.retrieval.query_adapter import QueryAdapter
+from handlers.runtime.services import open_answerer, shared_embedder
+from handlers.runtime.settings import Settings
 from indexer.embedder import model_id_for
 
 HERE = Path(__file__).parent

@@ -19,8 +19,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from bot.answerer import Answer, Answerer  # noqa: E402
-from bot.decision import Kind  # noqa: E402
+from bot.retrieval.answerer import Answer, Answerer  # noqa: E402
+from bot.retrieval.decision import Kind  # noqa: E402
 
 SET = HERE / "catalogue_set.jsonl"
 OUTCOMES = ("right", "offered", "wrong", "no_answer")
@@ -84,8 +84,8 @@ def main() -> int:
     ap.add_argument("--split", default="all", choices=["tune", "holdout", "all"])
     ap.add_argument("--show", choices=["tune"], help="list what went wrong on the tuning split")
     args = ap.parse_args()
-    from bot.settings import Settings
-    from handlers.app import open_answerer
+    from handlers.runtime.services import open_answerer
+    from handlers.runtime.settings import Settings
 
     answerer = open_answerer(Settings.from_env())
     items = load()

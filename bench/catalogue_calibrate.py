@@ -29,8 +29,8 @@ sys.path.insert(0, str(HERE.parent))
 import labelled  # noqa: E402
 from catalogue_bench import load  # noqa: E402
 
-from bot.decision import Kind  # noqa: E402
-from bot.procedure_search import DEFAULT_FILE, RANK_FEATURES, ProcedureSearch  # noqa: E402
+from bot.retrieval.decision import Kind  # noqa: E402
+from bot.retrieval.procedure_search import DEFAULT_FILE, RANK_FEATURES, ProcedureSearch  # noqa: E402
 
 FEATURES = ("dense", "coverage", "gap", "margin", "name", "fused")
 # Limits on the tuning data, under the 3 % and 5 %: a question that is no look-up ("thuoc tri dau dau")
@@ -89,8 +89,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    from bot.settings import Settings
-    from handlers.app import open_answerer
+    from handlers.runtime.services import open_answerer
+    from handlers.runtime.settings import Settings
 
     answerer = open_answerer(Settings.from_env())
     search: ProcedureSearch = answerer.procedures

@@ -21,14 +21,14 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's code, not an installed copy
 
-from bot.conversation import Incoming, Reply  # noqa: E402
+from bot.core.messages import Incoming, Reply  # noqa: E402
+from bot.core.wording import say  # noqa: E402
 from bot.dialogue import Dialogue  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.sqlite_storage import SqliteStorage  # noqa: E402
-from bot.storage import NeedKind, NeedStatus, UnmetNeed  # noqa: E402
-from bot.tickets import WAITING  # noqa: E402
-from bot.wording import say  # noqa: E402
-from handlers.app import open_library  # noqa: E402
+from bot.domain.chat_port import NeedKind, NeedStatus, UnmetNeed  # noqa: E402
+from bot.domain.tickets import WAITING  # noqa: E402
+from bot.storage.sqlite import SqliteStorage  # noqa: E402
+from handlers.runtime.services import open_library  # noqa: E402
+from handlers.runtime.settings import Settings  # noqa: E402
 
 HERE = Path(__file__).parent
 SOCIAL = {"thanks": "thanks_reply", "bye": "bye_reply", "complaint": "complaint_reply", "greeting": "greeting_again",

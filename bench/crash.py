@@ -36,8 +36,8 @@ sys.path.insert(0, str(REPO))  # this checkout's code, not an installed copy
 
 import aiohttp  # noqa: E402
 
-from bot.identity import user_key  # noqa: E402
-from bot.wording import say  # noqa: E402
+from bot.core.wording import say  # noqa: E402
+from bot.privacy.identity import user_key  # noqa: E402
 
 QUESTIONS = ["dk vneid muc 2 o dau", "quên mật khẩu vneid", "ko nhan dc otp", "nộp lệ phí trực tuyến thế nào",
              "đăng ký chữ ký số", "cách khóa tài khoản vneid", "làm hộ chiếu online", "đăng ký tạm trú ở đâu"]
@@ -111,7 +111,7 @@ async def traffic(url: str, users: int, round_no: int, rng: random.Random, tally
 
 
 def start_server(env: dict, log) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "handlers.cli", "serve"], cwd=REPO, env=env,
+    return subprocess.Popen([sys.executable, "-m", "handlers.app.cli", "serve"], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=log)
 
 
@@ -161,7 +161,7 @@ async def run(args: argparse.Namespace) -> int:
         env["DVCBOT_INDEX_DIR"] = str(args.index_dir)
     database = data / "dvcbot.db"
     print(f"data folder {data}, server {base}; bringing the index up to date once…", flush=True)
-    subprocess.run([sys.executable, "-m", "handlers.cli", "index", "--quiet"], cwd=REPO, env=env, check=True,
+    subprocess.run([sys.executable, "-m", "handlers.app.cli", "index", "--quiet"], cwd=REPO, env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
     all_acked: dict[str, tuple[str, str | None]] = {}

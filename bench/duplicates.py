@@ -19,10 +19,20 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from harness import (CHANNELS, DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, machine_note, session,
-                     telegram_update, zalo_event)
+from harness import (
+    CHANNELS,
+    DEFAULT_INDEX,
+    SECRET,
+    Fakes,
+    Platforms,
+    Server,
+    machine_note,
+    session,
+    telegram_update,
+    zalo_event,
+)
 
-from bot.identity import user_key
+from bot.privacy.identity import user_key
 
 # (text, payload): each gets exactly one reply from the engine
 MESSAGES = [("xin chào", None), ("cảm ơn", None), (None, "help"), ("chủ đề", None)]

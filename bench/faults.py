@@ -1,7 +1,7 @@
 """Channel faults: the platforms refuse 20% of sends as "too many requests" and drop 10% of connections.
 
 The fake Telegram Bot API answers 20% of sendMessage calls with 429 and `retry_after`, and closes the
-connection on 10%. Zalo has no retry_after: the OA client (handlers/zalo_api.py) retries network errors and
+connection on 10%. Zalo has no retry_after: the OA client (handlers/channels/zalo_api.py) retries network errors and
 HTTP 5xx after growing delays and treats every other refusal as final, so the fake Zalo answers 20% of sends
 with 503 and drops 10%. A few citizens are unreachable (every send to them fails). The real server must
 get every reply through, never retry a 429 before its retry_after, retry a bounded number of times, and
@@ -23,16 +23,15 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from harness import (DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, machine_note, session, telegram_update,
-                     zalo_event)
+from harness import DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, machine_note, session, telegram_update, zalo_event
 
-from bot.identity import user_key
-from bot.markup import to_plain
-from handlers.zalo_api import RETRY_DELAYS
+from bot.core.markup import to_plain
+from bot.privacy.identity import user_key
+from handlers.channels.zalo_api import RETRY_DELAYS
 
 TEXTS = ["xin chào", "cảm ơn", "chủ đề"]   # each answered with exactly one reply
 RETRY_AFTER = 1                            # seconds, an integer as Telegram sends it
-TELEGRAM_MAX_ATTEMPTS = (1 + 3) * (1 + 3)  # handlers/telegram.py Retries: 3 network retries × 3 flood retries
+TELEGRAM_MAX_ATTEMPTS = (1 + 3) * (1 + 3)  # handlers/channels/telegram.py Retries: 3 network retries × 3 flood retries
 ZALO_MAX_ATTEMPTS = 1 + len(RETRY_DELAYS)
 QUIET_S = 2 * max(RETRY_DELAYS) + 3        # no send attempt for this long: the server has given up or finished
 _update_ids = itertools.count(9_000_000)

@@ -1,7 +1,7 @@
 """What the evidence scripts share: `dvcbot serve` as a child process, the fake Telegram and Zalo APIs, and
 clients that talk to the server as a browser, Telegram and Zalo would. Everything runs on 127.0.0.1.
 
-The server is the real one (`python -m handlers.cli serve` from this checkout, its own data folder and SQLite
+The server is the real one (`python -m handlers.app.cli serve` from this checkout, its own data folder and SQLite
 file), so memory and shutdown are measured on the process citizens would talk to. The fakes are the test
 suite's (`tests/fake_telegram.py`, `tests/fake_zalo.py`); every message they accept lands in an `Inbox` that
 wakes whoever waits for it.
@@ -30,10 +30,12 @@ from aiohttp import web
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.conversation import Reply, reply_from_dict  # noqa: E402
-from handlers.telegram import SECRET_HEADER  # noqa: E402
-from handlers.telegram import messages as telegram_messages  # noqa: E402
-from handlers.zalo import PAYLOAD_PREFIX, zalo_messages  # noqa: E402
+from bot.core.messages import Reply, reply_from_dict  # noqa: E402
+from handlers.channels.telegram import (
+    SECRET_HEADER,  # noqa: E402
+    messages as telegram_messages,  # noqa: E402
+)
+from handlers.channels.zalo import PAYLOAD_PREFIX, zalo_messages  # noqa: E402
 from tests.fake_telegram import TOKEN, Call, FakeBotApi  # noqa: E402
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo  # noqa: E402
 
@@ -157,7 +159,7 @@ def free_port() -> int:
 
 
 class Server:
-    """`python -m handlers.cli serve` from this checkout, with every channel on and pointed at the fakes."""
+    """`python -m handlers.app.cli serve` from this checkout, with every channel on and pointed at the fakes."""
 
     def __init__(self, workdir: Path, fakes: Fakes, index_dir: Path, **settings: str) -> None:
         self.workdir, self.port = workdir, free_port()
@@ -182,7 +184,7 @@ class Server:
     async def start(self, timeout: float = 900) -> None:
         """Start and wait for /healthz (the first start builds the index: minutes on a busy machine)."""
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "handlers.cli", "serve"], cwd=REPO, env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "handlers.app.cli", "serve"], cwd=REPO, env=self.env,
                                      stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         async with aiohttp.ClientSession() as session:

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.decision import Kind
-from bot.render import entry_text
+from bot.dialogue.render import entry_text
+from bot.retrieval.decision import Kind
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold
 

@@ -33,13 +33,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import (
+    CHANNELS,
+    DEFAULT_INDEX,
+    REPO,
+    SECRET,
+    Fakes,
+    Platforms,
+    Server,
+    expected_messages,
+    machine_note,
+    percentile,
+    replies_from_json,
+    session,
+    telegram_update,
+    zalo_event,
+)
 from tqdm import tqdm
 
-from harness import (CHANNELS, DEFAULT_INDEX, REPO, SECRET, Fakes, Platforms, Server, expected_messages,
-                     machine_note, percentile, replies_from_json, session, telegram_update, zalo_event)
-
-from bot.conversation import Reply
-from bot.identity import user_key
+from bot.core.messages import Reply
+from bot.privacy.identity import user_key
 
 QUESTION_FILE = REPO / "bench" / "citizen_set.jsonl"
 _update_ids = itertools.count(1_000_000)

@@ -22,8 +22,8 @@ import labelled  # noqa: E402
 from catalogue_bench import load as load_catalogue_set  # noqa: E402
 from tuning_data import best_per_target  # noqa: E402
 
-from bot.settings import Settings  # noqa: E402
-from handlers.app import open_answerer  # noqa: E402
+from handlers.runtime.services import open_answerer  # noqa: E402
+from handlers.runtime.settings import Settings  # noqa: E402
 from indexer.build import dense_texts as entry_texts  # noqa: E402
 from indexer.catalogue.index import _key, _read_cache, cache_file, dense_texts, offered, read_phrases  # noqa: E402
 from indexer.catalogue.snapshot import folder_of, load_catalogue  # noqa: E402

@@ -36,13 +36,18 @@ sys.path.insert(0, str(HERE.parent))
 
 from tuning_data import TuningSet, best_per_target, build_tuning_set  # noqa: E402
 
-from bot.settings import Settings  # noqa: E402
-from handlers.app import open_answerer  # noqa: E402
+from handlers.runtime.services import open_answerer  # noqa: E402
+from handlers.runtime.settings import Settings  # noqa: E402
 from indexer.model.files import BUNDLED, SHIPPED_FILE, stock_file  # noqa: E402
 from indexer.model.q4file import prune_vocabulary, read_model, write_model  # noqa: E402
-from indexer.model.torch_e5 import Tokenizer  # noqa: E402
-from indexer.model.torch_e5 import embed as embed_torch  # noqa: E402
-from indexer.model.torch_e5 import f32_parameter_names, f32_parameters, from_torch, to_torch  # noqa: E402
+from indexer.model.torch_e5 import (  # noqa: E402
+    Tokenizer,  # noqa: E402
+    embed as embed_torch,  # noqa: E402
+    f32_parameter_names,
+    f32_parameters,
+    from_torch,
+    to_torch,
+)
 from indexer.model.vocab import keep_for  # noqa: E402
 
 SEED = 0

@@ -2,7 +2,7 @@
 
 Reads bench/paraphrase_pairs.jsonl (pairs of questions as citizens type them to the desk: `same` need or not,
 `split` tune / holdout), groups each pair with the running model and normaliser exactly as the desk does
-(bot.grouping.group_needs), and prints precision and recall of "grouped" against "same need". With --sweep it
+(bot.desk.grouping.group_needs), and prints precision and recall of "grouped" against "same need". With --sweep it
 prints the cosine thresholds on the tuning half and the lowest one that adds no wrong merge there (how
 SAME_NEED_COSINE was chosen); the held-out half is only ever reported, never tuned on. --model embeds with another
 model than the configured one (the normaliser is the index's either way: it depends on the knowledge, not the model).
@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.grouping import QuestionVectors, group_needs  # noqa: E402
-from bot.storage import NeedKind, NeedStatus, UnmetNeed  # noqa: E402
+from bot.desk.grouping import QuestionVectors, group_needs  # noqa: E402
+from bot.domain.chat_port import NeedKind, NeedStatus, UnmetNeed  # noqa: E402
 
 PAIRS = Path(__file__).parent / "paraphrase_pairs.jsonl"
 
@@ -48,12 +48,12 @@ def main() -> None:
     ap.add_argument("--sweep", action="store_true", help="print cosine thresholds on the tuning half")
     ap.add_argument("--model", help="embed with this model (DVCBOT_EMBEDDING_MODEL's values) instead")
     args = ap.parse_args()
-    from bot.settings import Settings
-    from handlers.app import open_answerer
+    from handlers.runtime.services import open_answerer
+    from handlers.runtime.settings import Settings
     from indexer.embedder import make_embedder
 
     answerer = open_answerer(Settings.from_env())
-    normalize = lambda text: answerer.normalizer.normalize(text).text  # noqa: E731  (as handlers.app wires it)
+    normalize = lambda text: answerer.normalizer.normalize(text).text  # noqa: E731  (as handlers.app.server wires it)
     embedder = make_embedder(args.model) if args.model else answerer.embedder
     vectors = QuestionVectors(lambda: embedder)
     pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,4 +1,4 @@
-"""Recall of bot.redact on the labelled privacy corpus, and what it wrongly removes.
+"""Recall of bot.privacy.redact on the labelled privacy corpus, and what it wrongly removes.
 
 For each category of personal data: how many labelled pieces disappeared. For each kind of useful text
 (dates, money, dossier and procedure codes, …): how many survived untouched; the rest are false
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's code, not an installed copy
 
-from bot.redact import redact  # noqa: E402
+from bot.privacy.redact import redact  # noqa: E402
 from tests.privacy_corpus import CORPUS, kept, leaked, load_corpus  # noqa: E402
 
 

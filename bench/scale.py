@@ -31,8 +31,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.answerer import Answerer  # noqa: E402
-from handlers.app import shared_embedder  # noqa: E402
+from bot.retrieval.answerer import Answerer  # noqa: E402
+from handlers.runtime.services import shared_embedder  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.embedder import BUNDLED, model_id_for  # noqa: E402
 from indexer.knowledge import entry_files  # noqa: E402

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duplicates import MESSAGES
-from harness import (DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, machine_note, session, telegram_update,
-                     zalo_event)
+from harness import DEFAULT_INDEX, SECRET, Fakes, Platforms, Server, machine_note, session, telegram_update, zalo_event
 
-from bot.identity import user_key
-from handlers.zalo import PAYLOAD_PREFIX
+from bot.privacy.identity import user_key
+from handlers.channels.zalo import PAYLOAD_PREFIX
 
 EXIT_LIMIT_S = 10.0
 CHANNELS = ("telegram", "zalo")

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.split_questions import split_questions
+from bot.reading.split_questions import split_questions
 
 SET = Path(__file__).with_name("citizen_set.jsonl")
 

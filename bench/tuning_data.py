@@ -15,15 +15,13 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 import labelled
+import numpy as np
 from catalogue_bench import load as load_catalogue_set
 
-from bot.answerer import Answerer
+from bot.retrieval.answerer import Answerer
 from indexer.build import dense_texts as entry_texts
-from indexer.catalogue.index import dense_texts as procedure_texts
-from indexer.catalogue.index import offered, read_phrases
+from indexer.catalogue.index import dense_texts as procedure_texts, offered, read_phrases
 from indexer.catalogue.snapshot import folder_of, load_catalogue
 from indexer.knowledge import KnowledgeEntry, load_knowledge
 from indexer.vntext import fold

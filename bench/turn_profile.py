@@ -31,10 +31,13 @@ sys.path.insert(0, str(REPO))
 
 import bot.dialogue.asking  # noqa: E402
 import bot.dialogue.browse  # noqa: E402
-from bot.conversation import Incoming, Reply  # noqa: E402
+from bot.core.messages import Incoming, Reply  # noqa: E402
 from bot.dialogue import Dialogue  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from handlers.app import open_services, shared_embedder  # noqa: E402
+from handlers.runtime.services import (
+    open_services,
+    shared_embedder,  # noqa: E402
+)
+from handlers.runtime.settings import Settings  # noqa: E402
 
 QUESTION_FILE = REPO / "bench" / "citizen_set.jsonl"
 READS = {"recent_messages", "message", "load_session", "address", "ratings", "unmet_needs", "deliveries"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,29 +19,23 @@ import numpy as np
 from indexer.catalogue.index import TRAVELLING as CATALOGUE_FILES, build_catalogue, offered_in
 from indexer.catalogue.snapshot import FOLDER as CATALOGUE_FOLDER
 from indexer.embedder import Embedder, model_id_for
+from indexer.entry_text import entry_terms, plain
 from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, entry_files, load_knowledge
 from indexer.outside import OUTSIDE_FILE, read_outside
-from indexer.terms import GLOSSARY_FILE, REFERRALS_FILE
 from indexer.progress import progress as progress_bar
-from indexer.store import FORMAT_VERSION, IndexSnapshot, Manifest, Row, load_snapshot, publish, write_build, IndexProblem
-from indexer.vntext import folded_syllables, lexical_terms
+from indexer.store import (
+    FORMAT_VERSION,
+    IndexProblem,
+    IndexSnapshot,
+    Manifest,
+    Row,
+    load_snapshot,
+    publish,
+    write_build,
+)
+from indexer.terms import GLOSSARY_FILE, REFERRALS_FILE
 
 TEXT_RULES = 4  # bump when plain(), entry_terms(), dense_texts() or the files a build carries change: indexes are rebuilt
-_MARKUP = re.compile(r"[*_`#>\[\]()]|https?://\S+")
-# "xem “Tiêu đề mục khác”" points the reader to another entry; its words describe that entry, so matching them
-# here made a signing entry outrank the registration entry it refers to
-_CROSS_REFERENCE = re.compile(r"\bxem\s+“[^”\n]*”", re.IGNORECASE)
-
-
-def plain(markdown: str) -> str:
-    """Body text without Markdown markup, URLs or cross-references, for embedding and matching."""
-    return " ".join(_MARKUP.sub(" ", _CROSS_REFERENCE.sub(" ", markdown)).split())
-
-
-def entry_terms(entry: KnowledgeEntry) -> list[str]:
-    """Lexical document of an entry; title and questions count twice (they say what it answers)."""
-    head = " ".join([entry.title, *entry.questions])
-    return lexical_terms(folded_syllables(head)) * 2 + lexical_terms(folded_syllables(plain(entry.body)))
 
 
 def dense_texts(entry: KnowledgeEntry) -> list[tuple[str, str, bool]]:

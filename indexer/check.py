@@ -14,8 +14,8 @@ from indexer.catalogue.snapshot import check_catalogue, folder_of, load_catalogu
 from indexer.collisions import Collision, folding_collisions
 from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
 from indexer.outside import read_outside
-from indexer.terms import read_glossary, read_referrals
 from indexer.synonyms import Synonyms
+from indexer.terms import read_glossary, read_referrals
 from indexer.vntext import fold
 
 NEAR_DUPLICATE = 92  # token-sort similarity (0-100) of two folded questions

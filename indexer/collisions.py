@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from indexer.build import plain
+from indexer.entry_text import plain
 from indexer.knowledge import KnowledgeEntry
 from indexer.synonyms import Synonyms, typed_form, typed_match
 from indexer.vntext import fold, has_diacritics, syllables

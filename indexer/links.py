@@ -1,7 +1,7 @@
 """Check that every link a citizen may tap still opens a real page (`dvcbot check --links`).
 
 This module judges pages and keeps the books (which entry shows which link, `links_checked`);
-the caller fetches over HTTP (handlers/linkcheck.py), so indexer stays free of network libraries.
+the caller fetches over HTTP (handlers/app/linkcheck.py), so indexer stays free of network libraries.
 A status code alone is not enough: the national portal's retired pages answer HTTP 200 with
 "trang không tồn tại". So a page is dead when it fails to load, ends on an error status after
 redirects, says it does not exist, or has no text at all. A page whose text is drawn only by
@@ -126,7 +126,7 @@ class LinkReport:
 
 
 def urls_in_text(text: str) -> list[str]:
-    """Web addresses written in a data file (e.g. bot/wording.yaml)."""
+    """Web addresses written in a data file (e.g. bot/core/wording.yaml)."""
     return [u.rstrip(".,;") for u in _URL.findall(text)]
 
 

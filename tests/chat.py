@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.conversation import Button, Incoming, Reply
+from bot.core.messages import Button, Incoming, Reply
 from bot.dialogue import Dialogue
 
 

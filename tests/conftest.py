@@ -42,7 +42,7 @@ class FakeEmbedder:
 
 def fake_answerer(index: Path, embedder: "FakeEmbedder"):
     """The answerer of a build made with the fake embedder, with the decision thresholds kept for it."""
-    from bot.answerer import Answerer
+    from bot.retrieval.answerer import Answerer
     from indexer.store import load_snapshot
 
     return Answerer.load(load_snapshot(index, model_id_for(FAKE_MODEL)), embedder, FAKE_DECISION)
@@ -101,7 +101,7 @@ def small_kb(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory):
-    from bot.settings import Settings
+    from handlers.runtime.settings import Settings
 
     data = tmp_path_factory.mktemp("var")
     return Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index")
@@ -110,7 +110,7 @@ def real_settings(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_library(real_settings):
     """The real knowledge base and bundled model, indexed once per test session."""
-    from handlers.app import open_library
+    from handlers.runtime.services import open_library
 
     return open_library(real_settings)
 
@@ -123,7 +123,7 @@ def real_answerer(real_library):
 @pytest.fixture
 def dialogue(real_library, tmp_path):
     from bot.dialogue import Dialogue
-    from bot.sqlite_storage import SqliteStorage
+    from bot.storage.sqlite import SqliteStorage
 
     return Dialogue(real_library, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret")
 
@@ -133,7 +133,7 @@ def services(real_settings, real_library, dialogue, tmp_path):
     """The app's services on the real index and a fresh SQLite file (what `dvcbot serve` builds)."""
     import dataclasses
 
-    from handlers.app import Services
+    from handlers.runtime.services import Services
 
     # the tests drive one citizen faster than anyone types; the rate limits have tests of their own (test_abuse.py)
     settings = dataclasses.replace(real_settings, database=tmp_path / "dvcbot.db", data_dir=tmp_path,
@@ -144,7 +144,7 @@ def services(real_settings, real_library, dialogue, tmp_path):
 @pytest.fixture
 def web_server(services):
     """The assembled server (web chat only) as `make_server` mounts it."""
-    from handlers.app import make_server
-    from handlers.webchat import WebChat
+    from handlers.app.server import make_server
+    from handlers.channels.webchat import WebChat
 
     return make_server(services, [WebChat(services)])

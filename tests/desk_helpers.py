@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from handlers.app import Services
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.runtime.services import Services
+from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 
@@ -31,7 +31,7 @@ def admin_site(services, **kwargs):
     """The /admin component with a fast argon2id hasher and a fake-embedder rebuild."""
     from argon2 import PasswordHasher
 
-    from bot.accounts import Accounts
+    from bot.desk.accounts import Accounts
     from handlers.admin.site import AdminSite
     from indexer.build import build_index
     from tests.conftest import FakeEmbedder

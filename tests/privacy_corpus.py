@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.redact import PLACEHOLDERS, normalise
+from bot.privacy.redact import PLACEHOLDERS, normalise
 
 CORPUS = Path(__file__).with_name("data") / "privacy_corpus.jsonl"
 _TOKEN = re.compile(r"\w+")

@@ -7,13 +7,14 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.ratelimit import MAX_KEYS, RateLimiter
-from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from handlers.app import Services, make_server
-from handlers.security import HEADERS
-from handlers.webchat import STATIC, WebChat
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.app.server import make_server
+from handlers.channels.webchat import STATIC, WebChat
+from handlers.runtime.ratelimit import MAX_KEYS, RateLimiter
+from handlers.runtime.security import HEADERS
+from handlers.runtime.services import Services
+from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 

@@ -5,10 +5,11 @@ import string
 
 import pytest
 
-from bot.intents import load_intents
-from bot.session import Session
-from bot.tone import correction, hear, read_address
-from bot.wording import WORDING_FILE, _load, say
+from bot.core.wording import WORDING_FILE, _load, say
+from bot.dialogue.address_reading import read_address
+from bot.dialogue.session import Session
+from bot.dialogue.tone import correction, hear
+from bot.reading.intents import load_intents
 
 BOOK = load_intents()
 

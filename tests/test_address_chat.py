@@ -9,8 +9,8 @@ import shutil
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.chat import Chat
 from tests.conftest import REPO
 from tests.desk_helpers import small_services

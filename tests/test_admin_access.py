@@ -2,10 +2,10 @@
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.lifecycle import Role
+from bot.domain.lifecycle import Role
 from handlers.admin.pages import ROUTES, Access
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.chat import Chat
 from tests.desk_helpers import admin_site, login, post_form, small_services
 
@@ -156,9 +156,10 @@ async def test_admin_pages_send_security_headers(client):
 
 
 async def test_sessions_end_after_the_idle_time(desk):
-    from bot.accounts import Accounts
-    from tests.desk_helpers import CHEAP_HASHER_ARGS
     from argon2 import PasswordHasher
+
+    from bot.desk.accounts import Accounts
+    from tests.desk_helpers import CHEAP_HASHER_ARGS
 
     services = desk[0]
     now = [1000.0]

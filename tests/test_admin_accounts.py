@@ -6,9 +6,9 @@ import sys
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.lifecycle import Role
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from bot.domain.lifecycle import Role
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.conftest import REPO
 from tests.desk_helpers import admin_site, login, post_form, small_services
 
@@ -75,7 +75,7 @@ def test_reset_password_from_the_command_line(small_kb, tmp_path):
     services = small_services(small_kb, tmp_path)
     admin_site(services).accounts.create_user("lan", PASSWORD, Role.ADMIN.value)
     env = {"DVCBOT_DATABASE": str(tmp_path / "dvcbot.db"), "DVCBOT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    r = subprocess.run([sys.executable, "-m", "handlers.cli", "admin", "reset-password", "lan", "--password-stdin"],
+    r = subprocess.run([sys.executable, "-m", "handlers.app.cli", "admin", "reset-password", "lan", "--password-stdin"],
                        input=NEW + "\n", capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "Đã đặt mật khẩu mới cho 'lan'" in r.stdout

@@ -6,9 +6,9 @@ import os
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.lifecycle import Role
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from bot.domain.lifecycle import Role
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.chat import Chat
 from tests.conftest import REPO
 from tests.desk_helpers import admin_site, small_services

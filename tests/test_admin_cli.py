@@ -3,14 +3,14 @@ import os
 import subprocess
 import sys
 
-from bot.sqlite_storage import SqliteStorage
-from bot.storage import NeedKind
+from bot.domain.chat_port import NeedKind
+from bot.storage.sqlite import SqliteStorage
 from tests.conftest import REPO
 
 
 def dvcbot(tmp_path, *args, stdin="", **env):
     e = {**os.environ, "DVCBOT_DATA_DIR": str(tmp_path), "DVCBOT_DATABASE": str(tmp_path / "dvcbot.db"), **env}
-    return subprocess.run([sys.executable, "-m", "handlers.cli", *args], input=stdin, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "handlers.app.cli", *args], input=stdin, capture_output=True, text=True,
                           env=e, cwd=REPO, timeout=120)
 
 

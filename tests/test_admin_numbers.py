@@ -20,7 +20,7 @@ def test_weeks_are_named_in_vietnamese() -> None:
 
 
 def test_charts_and_report_cells_show_the_same_figures() -> None:
-    from bot.reports import Satisfaction
+    from bot.desk.reports import Satisfaction
 
     chart = satisfaction_chart({"2026-W48": Satisfaction(1, 1), "2026-W49": Satisfaction(3, 1)})
     assert [p.value for p in chart.points] == ["50 %", "75 %"]

@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.lifecycle import Role
+from bot.domain.lifecycle import Role
 from handlers.admin.pages import label
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.chat import Chat
 from tests.desk_helpers import admin_site, login, small_services
 

@@ -11,14 +11,14 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
-from bot.accounts import Accounts
-from bot.lifecycle import Role
-from bot.redact import RedactingFilter
-from bot.sqlite_storage import SqliteStorage
+from bot.desk.accounts import Accounts
+from bot.domain.lifecycle import Role
+from bot.privacy.redact import RedactingFilter
+from bot.storage.sqlite import SqliteStorage
 from handlers.admin.pages import SESSION_COOKIE
 from handlers.admin.tabular import csv_bytes
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.chat import Chat
 from tests.desk_helpers import CHEAP_HASHER_ARGS, admin_site, csrf_of, login, post_form, small_services
 from tests.web_helpers import updates_for

@@ -1,16 +1,18 @@
 """The assembled server: live knowledge swap, repeated deliveries, replies sent later (web updates)."""
 import asyncio
+
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.conversation import Reply
-from bot.delivery import DeliveryStatus
+from bot.core.messages import Reply
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from handlers.app import Services, make_server
-from handlers.webchat import WebChat
+from bot.domain.delivery import DeliveryStatus
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
+from handlers.runtime.services import Services
+from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
 from tests.web_helpers import conversation_of

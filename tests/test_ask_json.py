@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from handlers.cli import answer_json
+from handlers.app.cli import answer_json
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, fake_answerer
 

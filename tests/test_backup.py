@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.backup import BackupError, backup, restore
-from bot.sqlite_storage import SqliteStorage
+from bot.storage.backup import BackupError, backup, restore
+from bot.storage.sqlite import SqliteStorage
 from tests.conftest import REPO
 
 WRITER_SECONDS = 60   # upper bound; the test stops the writer long before
@@ -133,7 +133,7 @@ def test_cli_backup_then_restore(db, tmp_path):
     env = {**os.environ, "DVCBOT_DATABASE": str(db), "DVCBOT_DATA_DIR": str(tmp_path / "var")}
 
     def dvcbot(*args):
-        return subprocess.run([sys.executable, "-m", "handlers.cli", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "handlers.app.cli", *args], capture_output=True, text=True,
                               env=env, cwd=REPO, timeout=120)
 
     r = dvcbot("backup", str(tmp_path))

@@ -5,7 +5,6 @@ import os
 import pytest
 from aiohttp.test_utils import TestServer
 
-
 pytestmark = pytest.mark.slow
 CHROMEDRIVER = "/usr/bin/chromedriver"
 

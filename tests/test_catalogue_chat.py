@@ -6,9 +6,9 @@ import json
 import pytest
 
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.sqlite_storage import SqliteStorage
-from handlers.cli import answer_json
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.app.cli import answer_json
 from indexer.build import build_index
 from tests.catalogue_helpers import write_catalogue
 from tests.chat import Chat

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from handlers.cli import main
+from handlers.app.cli import main
 from indexer.catalogue.snapshot import folder_of, load_catalogue, read_records
 from tests.catalogue_helpers import write_catalogue
 
@@ -132,8 +132,8 @@ def portal():
 
 def test_sync_reads_every_page_and_detail_from_the_portal(kb, portal, monkeypatch, capsys):
     fake, url = portal
-    monkeypatch.setattr("handlers.portal_sync._PAUSE", 0)
-    monkeypatch.setattr("handlers.portal_sync._TRIES", 1)
+    monkeypatch.setattr("handlers.app.portal_sync._PAUSE", 0)
+    monkeypatch.setattr("handlers.app.portal_sync._TRIES", 1)
     monkeypatch.setenv("DVCBOT_PORTAL_API_URL", url)
     assert main(["catalogue", "sync"]) == 0
     out = capsys.readouterr().out
@@ -148,7 +148,7 @@ def test_sync_reads_every_page_and_detail_from_the_portal(kb, portal, monkeypatc
 def test_sync_keeps_the_snapshot_when_the_portal_cannot_be_reached(kb, monkeypatch, capsys):
     write_catalogue(kb)
     before = (folder_of(kb) / "procedures.jsonl.gz").read_bytes()
-    monkeypatch.setattr("handlers.portal_sync._TRIES", 1)
+    monkeypatch.setattr("handlers.app.portal_sync._TRIES", 1)
     monkeypatch.setenv("DVCBOT_PORTAL_API_URL", "http://127.0.0.1:9")
     assert main(["catalogue", "sync"]) == 1
     assert "Không đọc được danh sách thủ tục" in capsys.readouterr().err

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.decision import Kind
+from bot.retrieval.decision import Kind
 from indexer.build import build_index
 from indexer.catalogue.index import cache_file
 from indexer.catalogue.snapshot import folder_of, load_catalogue, read_records
@@ -102,8 +102,8 @@ def test_siblings_are_offered_not_guessed(kb, tmp_path):
 
 def test_province_specific_procedures_only_in_their_province(kb, tmp_path):
     _build(kb, tmp_path / "index")
+    from bot.retrieval.answerer import Answerer
     from indexer.store import load_snapshot
-    from bot.answerer import Answerer
     from tests.conftest import FAKE_DECISION
 
     question = "hỗ trợ học phí cho học sinh vùng biển đảo"
@@ -147,7 +147,7 @@ def test_overrides_hide_and_correct_records(kb):
 
 
 def test_a_fee_stated_only_in_words_is_shown_in_its_words():
-    from bot.procedure_card import card_body
+    from bot.retrieval.procedure_card import card_body
     from indexer.catalogue.model import Channel, Fee
 
     record = tam_tru().__class__(**{**tam_tru().__dict__, "channels": (

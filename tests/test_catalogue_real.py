@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.decision import Kind
-from handlers.cli import answer_json
-from indexer.catalogue.index import cache_file, dense_texts, offered, read_phrases, _key
+from bot.retrieval.decision import Kind
+from handlers.app.cli import answer_json
+from handlers.runtime.settings import Settings
+from indexer.catalogue.index import _key, cache_file, dense_texts, offered, read_phrases
 from indexer.catalogue.snapshot import folder_of, load_catalogue, read_records
-from bot.settings import Settings
 from indexer.embedder import model_id_for
 
 REPO = Path(__file__).resolve().parents[1]

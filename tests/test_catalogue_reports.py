@@ -7,12 +7,12 @@ import io
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.lifecycle import Role
-from bot.reports import procedure_figures
-from bot.desk_storage import QuestionRecord
-from bot.storage import Rating
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from bot.desk.reports import procedure_figures
+from bot.domain.chat_port import Rating
+from bot.domain.desk_port import QuestionRecord
+from bot.domain.lifecycle import Role
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.catalogue_helpers import write_catalogue
 from tests.chat import Chat
 from tests.desk_helpers import admin_site, login, small_services

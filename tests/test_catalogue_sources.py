@@ -12,8 +12,16 @@ import pytest
 
 from indexer.catalogue import pagetext
 from indexer.catalogue.model import Channel, Document, Fee, LegalRef
-from indexer.catalogue.sources import (detect_shape, from_portal_listing_item, from_portal_record, iter_file,
-                                       province_code, read_listing_line, read_opengov_detail, read_tthc_raw)
+from indexer.catalogue.sources import (
+    detect_shape,
+    from_portal_listing_item,
+    from_portal_record,
+    iter_file,
+    province_code,
+    read_listing_line,
+    read_opengov_detail,
+    read_tthc_raw,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
 

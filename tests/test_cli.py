@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from handlers.cli import parser
+from handlers.app.cli import parser
 from tests.conftest import REPO
 
 FIELDS = {"question", "matched", "entry_id", "title", "score", "answer", "links", "suggestions", "latency_ms",
@@ -27,7 +27,7 @@ def env(tmp_path_factory):
 
 
 def dvcbot(env, *args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "handlers.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "handlers.app.cli", *args], input=stdin, capture_output=True,
                           text=True, env=env, cwd=REPO, timeout=600)
 
 

@@ -1,8 +1,8 @@
 """`dvcbot check` warns when a synonyms key, typed without marks, also spells another word of the knowledge."""
 import argparse
 
-from bot.settings import Settings
-from handlers.cli import cmd_check
+from handlers.app.cli import cmd_check
+from handlers.runtime.settings import Settings
 from indexer.collisions import folding_collisions
 from indexer.knowledge import load_knowledge
 from indexer.synonyms import Synonyms

@@ -4,12 +4,11 @@ Through the chat harness, as citizens type, against a real SQLite file and the r
 """
 import pytest
 
-from bot.delivery import Deliverer
-from bot.desk import CommunityDesk
-
-from bot.conversation import Incoming
-from bot.render import FIRST_BUBBLE_CHARS
-from bot.storage import NeedKind
+from bot.core.messages import Incoming
+from bot.desk.service import CommunityDesk
+from bot.dialogue.render import FIRST_BUBBLE_CHARS
+from bot.domain.chat_port import NeedKind
+from bot.domain.delivery import Deliverer
 from tests.chat import Chat
 
 pytestmark = pytest.mark.slow
@@ -115,8 +114,8 @@ async def test_handoff_says_what_was_sent_who_answers_when_and_what_meanwhile(ch
 
 async def test_expected_time_comes_from_the_setting(real_library, tmp_path):
     from bot.dialogue import Dialogue
-    from bot.sqlite_storage import SqliteStorage
-    from bot.tickets import SameForEveryone
+    from bot.domain.tickets import SameForEveryone
+    from bot.storage.sqlite import SqliteStorage
 
     d = Dialogue(real_library, SqliteStorage(tmp_path / "x.db"), b"s", response_times=SameForEveryone(4))
     c = Chat(d)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bench.conversations import (GENERIC_DONT_KNOW, asked_back_right, check, expectations, in_scope)
-from bot.conversation import Button, Reply
+from bench.conversations import GENERIC_DONT_KNOW, asked_back_right, check, expectations, in_scope
+from bot.core.messages import Button, Reply
+from bot.core.wording import say
 from bot.dialogue import Dialogue
-from bot.sqlite_storage import SqliteStorage
-from bot.storage import NeedKind
-from bot.wording import say
+from bot.domain.chat_port import NeedKind
+from bot.storage.sqlite import SqliteStorage
 from indexer.knowledge import load_knowledge
 from tests.conftest import REPO
 

@@ -1,8 +1,8 @@
 """The dense retriever scores every entry by its best vector, with arrays rather than a loop over rows."""
 import numpy as np
 
-from bot.normalize import NormalizedQuery
-from bot.retrieval import DenseRetriever
+from bot.retrieval.hybrid import DenseRetriever
+from bot.retrieval.normalize import NormalizedQuery
 from indexer.build import build_index
 from indexer.embedder import model_id_for
 from indexer.store import load_snapshot

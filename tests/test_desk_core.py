@@ -4,16 +4,16 @@ import datetime as dt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.conversation import Incoming
-from bot.delivery import DeliveryResult, DeliveryStatus
-from bot.desk import claim_payload
-from bot.desk_storage import CitizenPlace, StaffUser, Team
-from bot.grouping import group_needs
-from bot.lifecycle import LifecycleError, NeedAction, step
-from bot.routing import ready_to_route, team_for, wants_place
-from bot.storage import NeedKind, NeedStatus, UnmetNeed
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from bot.core.messages import Incoming
+from bot.desk.grouping import group_needs
+from bot.desk.service import claim_payload
+from bot.domain.chat_port import NeedKind, NeedStatus, UnmetNeed
+from bot.domain.delivery import DeliveryResult, DeliveryStatus
+from bot.domain.desk_port import CitizenPlace, StaffUser, Team
+from bot.domain.lifecycle import LifecycleError, NeedAction, step
+from bot.domain.routing import ready_to_route, team_for, wants_place
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.chat import Chat
 from tests.desk_helpers import small_services
 from tests.web_helpers import updates_for, use_conversation
@@ -265,9 +265,8 @@ async def test_new_needs_are_announced_once_in_the_team_group_and_claimed_from_t
 
 
 def test_the_daily_purge_runs_once_a_day_across_workers(tmp_path):
-    from bot.retention import purge_if_due
-    from bot.sqlite_storage import SqliteStorage
-
+    from bot.domain.retention import purge_if_due
+    from bot.storage.sqlite import SqliteStorage
     from tests.contract.threads import together
 
     worker_a, worker_b = SqliteStorage(tmp_path / "shared.db"), SqliteStorage(tmp_path / "shared.db")
@@ -278,7 +277,7 @@ def test_the_daily_purge_runs_once_a_day_across_workers(tmp_path):
 
 
 def test_failed_logins_wait_longer_and_longer():
-    from bot.accounts import FREE_ATTEMPTS, MAX_WAIT_S, throttle_wait
+    from bot.desk.accounts import FREE_ATTEMPTS, MAX_WAIT_S, throttle_wait
 
     now = 10_000.0
     assert throttle_wait([now - 1] * (FREE_ATTEMPTS - 1), now) == 0

@@ -3,7 +3,7 @@ the citizen gets the answer and rates it, the answer becomes knowledge, and both
 fresh `dvcbot ask --json` process now answer that question.
 
 `test_web_leg` runs the web chat with the real model and knowledge. `test_telegram_leg` runs the same
-loop on Telegram (python-telegram-bot against a fake Bot API on 127.0.0.1): it needs `handlers/telegram.py`
+loop on Telegram (python-telegram-bot against a fake Bot API on 127.0.0.1): it needs `handlers/channels/telegram.py`
 from the `telegram` branch.
 """
 import asyncio
@@ -19,7 +19,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from handlers.app import channels_for, make_server, open_services
+from handlers.app.server import channels_for, make_server
+from handlers.runtime.services import open_services
 from tests.conftest import REPO
 from tests.desk_helpers import csrf_of, login, post_form, small_services
 
@@ -41,7 +42,7 @@ async def wait_for(predicate, seconds=120.0):
 
 
 def dvcbot(env: dict, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "handlers.cli", *args], input=stdin, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "handlers.app.cli", *args], input=stdin, capture_output=True, text=True,
                           env={**os.environ, **env}, cwd=REPO, timeout=600)
 
 
@@ -176,9 +177,9 @@ def update(update_id: int, chat_id: int, user_id: int, text: str | None = None, 
 
 
 async def test_telegram_leg(small_kb, tmp_path):
-    """Needs handlers/telegram.py (branch `telegram`): announced in the team's group, claimed there with
+    """Needs handlers/channels/telegram.py (branch `telegram`): announced in the team's group, claimed there with
     "Nhận xử lý", answered on the web, delivered to the citizen with sendMessage."""
-    from handlers.telegram import TelegramChannel  # noqa: F401  (the channel channels_for mounts)
+    from handlers.channels.telegram import TelegramChannel  # noqa: F401  (the channel channels_for mounts)
 
     api = FakeBotApi()
     async with TestServer(api.app, host="127.0.0.1") as fake:

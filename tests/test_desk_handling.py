@@ -3,9 +3,9 @@ call, the citizen's channel, one answer per ticket, claims respected, closing wi
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.lifecycle import Role
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from bot.domain.lifecycle import Role
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.chat import Chat
 from tests.desk_helpers import admin_site, login, post_form, small_services
 from tests.web_helpers import updates_for

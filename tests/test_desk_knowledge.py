@@ -6,10 +6,10 @@ import pytest
 import yaml
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.drafts import KnowledgePublisher
-from bot.lifecycle import Role
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from bot.desk.drafts import KnowledgePublisher
+from bot.domain.lifecycle import Role
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from indexer.knowledge import load_knowledge
 from tests.desk_helpers import admin_site, login, post_form, small_services
 

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from bot.delivery import DeliveryResult, DeliveryStatus
-from bot.desk import CommunityDesk, claim_payload
-from bot.storage import NeedStatus
+from bot.desk.service import CommunityDesk, claim_payload
+from bot.domain.chat_port import NeedStatus
+from bot.domain.delivery import DeliveryResult, DeliveryStatus
 from tests.chat import Chat
 from tests.desk_helpers import small_services
 

@@ -8,12 +8,12 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from rapidfuzz import fuzz
 
-from bot.desk import CommunityDesk
-from bot.grouping import SAME_NEED_AT, QuestionVectors, cosine_for, group_needs
-from bot.lifecycle import Role
-from bot.storage import NeedKind
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from bot.desk.grouping import SAME_NEED_AT, QuestionVectors, cosine_for, group_needs
+from bot.desk.service import CommunityDesk
+from bot.domain.chat_port import NeedKind
+from bot.domain.lifecycle import Role
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from indexer.embedder import BUNDLED, model_id_for
 from indexer.vntext import fold
 from tests.conftest import FAKE_MODEL, FakeEmbedder

@@ -3,11 +3,11 @@ can hand a ticket to another team, audit-logged, with a notice to the team recei
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.delivery import DeliveryResult, DeliveryStatus
-from bot.lifecycle import Role
-from bot.places import read_place
-from handlers.app import make_server
-from handlers.webchat import WebChat
+from bot.domain.delivery import DeliveryResult, DeliveryStatus
+from bot.domain.lifecycle import Role
+from bot.retrieval.places import read_place
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
 from tests.chat import Chat
 from tests.desk_helpers import admin_site, login, post_form, small_services
 

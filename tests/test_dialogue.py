@@ -1,8 +1,8 @@
 """The conversation engine, through a test channel, against a real SQLite file and the real model."""
 import pytest
 
-from bot.conversation import Incoming, numbered_texts
-from bot.storage import NeedKind
+from bot.core.messages import Incoming, numbered_texts
+from bot.domain.chat_port import NeedKind
 from tests.chat import Chat
 
 pytestmark = pytest.mark.slow
@@ -120,8 +120,8 @@ async def test_readiness_signature_note_follows_the_signature_question_not_its_p
     import dataclasses
 
     from bot.dialogue import Dialogue
-    from bot.flows import load_flows
-    from bot.sqlite_storage import SqliteStorage
+    from bot.reading.flows import load_flows
+    from bot.storage.sqlite import SqliteStorage
 
     flows = load_flows()
     signature = next(q for q in flows.readiness if q.note == "ready_signature_note")

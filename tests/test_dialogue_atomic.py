@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from bot.conversation import Incoming
+from bot.core.messages import Incoming
 from bot.dialogue import Dialogue
-from bot.sqlite_storage import SqliteStorage
+from bot.storage.sqlite import SqliteStorage
 from tests.chat import Chat
 from tests.desk_helpers import small_services
 

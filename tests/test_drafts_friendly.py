@@ -2,7 +2,7 @@
 carried into an entry; replacing a reviewed entry is explicit, with what changes; a reverted draft can be fixed."""
 import pytest
 
-from bot.drafts import DraftError, KnowledgePublisher, MAX_ID, entry_id_for
+from bot.desk.drafts import MAX_ID, DraftError, KnowledgePublisher, entry_id_for
 from tests.desk_helpers import login, post_form
 from tests.test_desk_knowledge import PASSWORD, desk  # noqa: F401  (fixture)
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from bot.follow_up import has_cue, passage
+from bot.retrieval.follow_up import has_cue, passage
 from indexer.knowledge import KnowledgeEntry
 from tests.chat import Chat
 

@@ -1,8 +1,8 @@
 import pytest
 
-from bot.decision import DecisionConfig, Kind, Scored, decide
-from bot.fusion import fuse
-from bot.retrieval import Hit
+from bot.retrieval.decision import DecisionConfig, Kind, Scored, decide
+from bot.retrieval.fusion import fuse
+from bot.retrieval.hybrid import Hit
 
 CFG = DecisionConfig(dense_weight=0.5, w_dense=4.0, w_coverage=7.0, bias=-7.0,
                      answer_at=0.65, clarify_at=0.4, clarify_margin=0.02)

@@ -23,18 +23,18 @@ import time
 
 import pytest
 from aiohttp import web
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from bot.conversation import Incoming, Reply
+from bot.core.messages import Incoming, Reply
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from handlers.app import Services, make_server
-from handlers.telegram import SECRET_HEADER, Retries, TelegramChannel
-from handlers.webchat import WebChat
-from handlers.zalo import ZaloChannel
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.app.server import make_server
+from handlers.channels.telegram import SECRET_HEADER, Retries, TelegramChannel
+from handlers.channels.webchat import WebChat
+from handlers.channels.zalo import ZaloChannel
+from handlers.runtime.services import Services
+from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, fake_answerer
 from tests.fake_telegram import TOKEN, FakeBotApi

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.decision import Kind
-from bot.glossary import Glossary
+from bot.retrieval.decision import Kind
+from bot.retrieval.glossary import Glossary
 from indexer.check import check_knowledge
 from indexer.terms import GLOSSARY_FILE, REFERRALS_FILE
 from tests.chat import Chat

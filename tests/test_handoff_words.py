@@ -2,15 +2,15 @@
 a phone number typed with "gọi cho e đi" (one message or two, either order), "buổi tối", a ticket summary that is
 the problem and not the insult, one ticket per person, and no internal notes in a citizen's replies.
 
-The tables read the rules alone (bot.handoff_words); the conversations go through the `chat(...)` harness on the
+The tables read the rules alone (bot.dialogue.handoff_words); the conversations go through the `chat(...)` harness on the
 real knowledge and model, with a real SQLite file."""
 import itertools
 
 import pytest
 
-from bot.conversation import Incoming
-from bot.handoff_words import call_time, load_handoff_words
-from bot.storage import NeedKind
+from bot.core.messages import Incoming
+from bot.dialogue.handoff_words import call_time, load_handoff_words
+from bot.domain.chat_port import NeedKind
 from tests.chat import Chat
 
 words = load_handoff_words()

@@ -1,26 +1,36 @@
-"""Imports point one way: handlers → bot → indexer; dialogue code never touches channel libraries."""
-import ast
-
-import pytest
+"""Imports point one way and read one way: the layers in pyproject.toml ([tool.importlinter]) hold, and every
+module's imports are sorted and used (ruff's isort and unused-import rules)."""
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.conftest import REPO
 
-FORBIDDEN = {
-    "bot": {"telegram", "aiohttp", "faiss", "handlers", "sentence_transformers", "torch"},
-    "indexer": {"bot", "handlers", "telegram", "aiohttp"},
-}
+BIN = Path(sys.executable).parent
 
 
-def imported(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from (a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            yield node.module.split(".")[0]
+def run(tool: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / tool), *args], cwd=REPO, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_import_direction(package):
-    bad = [(p.name, m) for p in (REPO / package).glob("*.py") for m in imported(p) if m in FORBIDDEN[package]]
-    assert bad == []
+def test_layers_and_forbidden_imports_hold():
+    done = run("lint-imports")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "0 broken" in done.stdout
+
+
+def test_a_layer_break_is_caught(tmp_path):
+    """The contract is live: a retrieval module importing a channel module breaks it."""
+    sneaky = REPO / "bot" / "retrieval" / "_sneaky_import_probe.py"
+    sneaky.write_text("from handlers.channels import turns  # noqa: F401\n")
+    try:
+        done = run("lint-imports", "--no-cache")
+    finally:
+        sneaky.unlink()
+    assert done.returncode != 0
+    assert "bot.retrieval._sneaky_import_probe -> handlers.channels.turns" in done.stdout
+
+
+def test_imports_are_sorted_and_used():
+    done = run("ruff", "check", "--select", "I,F401", "bot", "handlers", "indexer", "tests", "bench")
+    assert done.returncode == 0, done.stdout[-3000:]

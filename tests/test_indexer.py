@@ -3,8 +3,8 @@ import os
 import pytest
 
 from indexer.build import build_index
-from indexer.store import IndexMissing, ModelMismatch, current_path, load_snapshot
 from indexer.embedder import model_id_for
+from indexer.store import IndexMissing, ModelMismatch, current_path, load_snapshot
 from tests.conftest import FAKE_MODEL, FakeEmbedder, write_entry
 
 
@@ -112,7 +112,7 @@ def test_bad_knowledge_leaves_live_index_untouched(small_kb, tmp_path):
 
 
 def test_a_cross_reference_to_another_entry_is_not_indexed_as_this_entrys_words():
-    from indexer.build import plain
+    from indexer.entry_text import plain
 
     body = "1. Đăng nhập bằng tài khoản **mức 2**.\n   > Chưa có mức 2: xem “Đăng ký tài khoản VNeID mức 2”."
     text = plain(body)

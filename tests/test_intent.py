@@ -1,5 +1,5 @@
 """Intent cues: what a question asks for and entry intent profiles."""
-from bot.intent import IntentCues
+from bot.retrieval.question_intent import IntentCues
 from indexer.vntext import fold, syllables
 
 

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.normalize import Synonyms
-from bot.wording import WORDING_FILE
+from bot.core.wording import WORDING_FILE
+from bot.retrieval.normalize import Synonyms
 from indexer.check import check_knowledge, near_duplicates
 from indexer.knowledge import RETIRED_PORTAL_PAGE, SYNONYMS_FILE, load_knowledge
 from indexer.links import urls_in_text

@@ -10,9 +10,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from handlers.cli import main
+from handlers.app.cli import main
+from handlers.app.linkcheck import check_urls, fetch_pages
 from indexer.knowledge import Link, load_knowledge
-from handlers.linkcheck import check_urls, fetch_pages
 from indexer.links import Verdict, check_links, judge_page, stamp_links_checked
 from tests.conftest import write_entry
 
@@ -139,10 +139,10 @@ def linked_kb(small_kb, server, monkeypatch):
 
 @pytest.fixture
 def loopback_wording(server, tmp_path, monkeypatch):
-    """The CLI also checks the URLs in bot/wording.yaml: point it at a copy that links the loopback server."""
+    """The CLI also checks the URLs in bot/core/wording.yaml: point it at a copy that links the loopback server."""
     wording = tmp_path / "wording.yaml"
     wording.write_text(f'search_url: "{url(server, "/long")}"\n', encoding="utf-8")
-    monkeypatch.setattr("handlers.cli.WORDING_FILE", wording)
+    monkeypatch.setattr("handlers.app.cli.WORDING_FILE", wording)
 
 
 async def test_cli_reports_dead_pages_and_exits_1(linked_kb, server, loopback_wording, monkeypatch, capsys):

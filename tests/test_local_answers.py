@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from bot.desk_storage import KnowledgeDraft
+from bot.desk.drafts import entry_file_text
 from bot.dialogue import Dialogue
-from bot.drafts import entry_file_text
-from bot.library import KnowledgeLibrary
-from bot.sqlite_storage import SqliteStorage
+from bot.domain.desk_port import KnowledgeDraft
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
 from indexer.build import build_index
 from indexer.knowledge import load_catalog, parse_entry
 from tests.chat import Chat

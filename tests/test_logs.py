@@ -8,12 +8,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from handlers.app import Services, make_server
-from handlers.logs import REQUEST_ID, setup_logging
-from handlers.webchat import WebChat
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
+from handlers.runtime.logs import REQUEST_ID, setup_logging
+from handlers.runtime.services import Services
+from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 

@@ -1,7 +1,7 @@
 """The markup contract of Reply.text, rendered per channel, and splitting under channel limits."""
 import pytest
 
-from bot.markup import split_text, to_html, to_plain
+from bot.core.markup import split_text, to_html, to_plain
 
 
 def test_html_escapes_everything_and_keeps_only_bold():

@@ -15,7 +15,16 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from indexer.model.q4file import (  # noqa: E402
-    BLOCK, F32, Q4_0, QK, dequantize_q4, prune_vocabulary, quantize_q4, read_model, write_model)
+    BLOCK,
+    F32,
+    Q4_0,
+    QK,
+    dequantize_q4,
+    prune_vocabulary,
+    quantize_q4,
+    read_model,
+    write_model,
+)
 from indexer.model.torch_e5 import Tokenizer, embed, f32_parameter_names, from_torch, to_torch  # noqa: E402
 
 pytestmark = pytest.mark.slow  # the real bundled model and engine

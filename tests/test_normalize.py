@@ -1,9 +1,9 @@
 import pytest
 
-from bot.diacritics import DiacriticRestorer
-from bot.normalize import QueryNormalizer, is_syllable
-from indexer.synonyms import Synonyms
+from bot.retrieval.diacritics import DiacriticRestorer
+from bot.retrieval.normalize import QueryNormalizer, is_syllable
 from indexer.knowledge import SYNONYMS_FILE, load_knowledge
+from indexer.synonyms import Synonyms
 from indexer.vntext import fold, syllables
 from tests.conftest import REPO
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.answerer import Answerer
+from bot.retrieval.answerer import Answerer
 from indexer.build import build_index
 from indexer.check import check_knowledge
 from indexer.knowledge import KnowledgeError

@@ -1,8 +1,8 @@
 """The payload codec: what the engine makes it accepts back; anything else is a stale button."""
 import pytest
 
-from bot.payloads import Act, StaleButton, encode, parse
-from bot.session import Pending, Session, Waiting
+from bot.core.payloads import Act, StaleButton, encode, parse
+from bot.dialogue.session import Pending, Session, Waiting
 
 
 @pytest.mark.parametrize("act, args", [
@@ -44,7 +44,7 @@ def test_every_button_act_has_a_part_to_go_to(tmp_path):
     """The button table (bot.dialogue.buttons) knows every act a payload can carry: a new act without a handler
     would be pressed and silently do nothing but show the menu."""
     from bot.dialogue import Dialogue
-    from bot.sqlite_storage import SqliteStorage
+    from bot.storage.sqlite import SqliteStorage
 
     dialogue = Dialogue(lambda: None, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret")
     assert set(dialogue.parts.buttons._table) == set(Act)

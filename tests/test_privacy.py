@@ -4,9 +4,9 @@ import logging
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.delivery import Deliverer
-from bot.desk import CommunityDesk
-from bot.redact import RedactingFilter
+from bot.desk.service import CommunityDesk
+from bot.domain.delivery import Deliverer
+from bot.privacy.redact import RedactingFilter
 
 pytestmark = pytest.mark.slow
 

@@ -1,9 +1,9 @@
-"""bot.redact on the labelled privacy corpus: every piece of personal data disappears; useful numbers stay."""
+"""bot.privacy.redact on the labelled privacy corpus: every piece of personal data disappears; useful numbers stay."""
 from collections import Counter
 
 import pytest
 
-from bot.redact import redact
+from bot.privacy.redact import redact
 from tests.privacy_corpus import kept, leaked, load_corpus
 
 CORPUS = load_corpus()

@@ -5,9 +5,9 @@ import sys
 import numpy as np
 import yaml
 
-from bot.answerer import Answerer
-from bot.decision import DEFAULT_FILE
-from bot.query_adapter import QueryAdapter
+from bot.retrieval.answerer import Answerer
+from bot.retrieval.decision import DEFAULT_FILE
+from bot.retrieval.query_adapter import QueryAdapter
 from indexer.build import build_index
 from indexer.embedder import model_id_for
 from indexer.store import load_snapshot

@@ -2,7 +2,7 @@ import logging
 
 import pytest
 
-from bot.redact import RedactingFilter, redact
+from bot.privacy.redact import RedactingFilter, redact
 
 
 @pytest.mark.parametrize("text, secret", [

@@ -4,8 +4,8 @@ import threading
 import numpy as np
 import pytest
 
-from handlers.app import shared_embedder
-from bot.settings import Settings
+from handlers.runtime.services import shared_embedder
+from handlers.runtime.settings import Settings
 from indexer.embedder import BUNDLED, RememberedQueries
 from tests.conftest import FakeEmbedder
 
@@ -90,7 +90,7 @@ def test_the_setting_can_turn_remembering_off(monkeypatch):
 
 @pytest.mark.slow
 def test_a_build_neither_fills_the_question_memory_nor_counts_as_questions(small_kb, tmp_path):
-    from handlers.app import ensure_index, load_answerer
+    from handlers.runtime.services import ensure_index, load_answerer
 
     settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=tmp_path / "index")
     remembered = shared_embedder(settings.embedding_model)

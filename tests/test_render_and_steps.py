@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot.render import FIRST_BUBBLE_CHARS, entry_replies, more_replies, restoration_is_attested, search_url
-from bot.steps import is_procedural, split_steps, summary
+from bot.dialogue.render import FIRST_BUBBLE_CHARS, entry_replies, more_replies, restoration_is_attested, search_url
+from bot.dialogue.steps import is_procedural, split_steps, summary
 from indexer.knowledge import load_knowledge
 from tests.conftest import REPO
 
@@ -71,7 +71,7 @@ def test_search_link_carries_the_citizens_key_words_and_no_personal_data():
 
 
 def test_intent_examples_never_collide_once_fillers_are_dropped():
-    from bot.intents import load_intents
+    from bot.reading.intents import load_intents
 
     book = load_intents()
     seen = {}
@@ -87,6 +87,6 @@ def test_intent_examples_never_collide_once_fillers_are_dropped():
     ("không cần đâu", False), ("sao phải có ngân hàng?", None), ("đổi số điện thoại vneid thế nào?", None), ("chữ ký số là gì", None),
 ])
 def test_natural_yes_and_no(text, yes):
-    from bot.intents import load_intents, polarity
+    from bot.reading.intents import load_intents, polarity
 
     assert polarity(load_intents(), text) is yes

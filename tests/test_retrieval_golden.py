@@ -1,9 +1,9 @@
 """Golden retrieval with the real bundled model: how citizens type, and what we must refuse."""
 import pytest
 
-from bot.answerer import Answerer
-from bot.settings import Settings
-from handlers.app import open_answerer
+from bot.retrieval.answerer import Answerer
+from handlers.runtime.services import open_answerer
+from handlers.runtime.settings import Settings
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -63,7 +63,7 @@ def test_bad_input_gets_a_kind_reply_not_a_crash(answerer, text, kind):
 
 
 def test_very_long_input_is_read_in_part_and_flagged(answerer):
-    from bot.render import answer_text
+    from bot.dialogue.render import answer_text
 
     a = answerer.ask("quên mật khẩu vneid " + "x" * 10_000)
     assert a.truncated
@@ -84,7 +84,7 @@ def test_uncovered_subject_gets_dont_know_not_the_nearest_entry(answerer, monkey
     enough under a lower answer threshold (the screen must not depend on where the threshold sits)."""
     import dataclasses
 
-    from bot.decision import Kind, decide
+    from bot.retrieval.decision import Kind, decide
 
     monkeypatch.setattr(answerer, "decision", dataclasses.replace(answerer.decision, answer_at=0.5))
     question = "bố em quên mật khẩu ứng dụng VssID, giờ lấy lại thế nào"

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from bot.answerer import Answerer
+from bot.retrieval.answerer import Answerer
 from indexer.build import build_index
 from indexer.embedder import SentenceTransformerEmbedder, make_embedder, model_id_for
 from indexer.store import load_snapshot

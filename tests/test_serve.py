@@ -51,7 +51,7 @@ def served(small_kb, tmp_path):
     for name in ("DVCBOT_INDEX_DIR", "DVCBOT_EMBEDDING_MODEL", "DVCBOT_DATABASE", "DVCBOT_TELEGRAM_TOKEN",
                  "DVCBOT_ZALO_OA_SECRET"):
         env.pop(name, None)
-    proc = subprocess.Popen([sys.executable, "-m", "handlers.cli", "serve"], cwd=REPO, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "handlers.app.cli", "serve"], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_healthy(port, proc)
@@ -79,7 +79,7 @@ def test_index_published_while_serving_changes_answers_without_restart(served, s
     question = "le phi truoc ba xe may nop o dau"
     assert NEW[1] not in answer_text(port, question)
     write_entry(small_kb, NEW[0], NEW[1], NEW[2], "Nộp trên Cổng Dịch vụ công quốc gia.")
-    built = subprocess.run([sys.executable, "-m", "handlers.cli", "index", "--quiet"], cwd=REPO, env=env,
+    built = subprocess.run([sys.executable, "-m", "handlers.app.cli", "index", "--quiet"], cwd=REPO, env=env,
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     deadline = time.monotonic() + 30

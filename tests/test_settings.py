@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, variable, variables
-from handlers.cli import main
+from handlers.app.cli import main
+from handlers.runtime.settings import Settings, SettingsError, variable, variables
 from tests.conftest import REPO
 
 
@@ -71,7 +71,7 @@ def written(value: object) -> str:
 
 
 # unset, these fall back to something the README describes in words
-DESCRIBED = {"DVCBOT_DECISION_FILE": "`bot/decision.yaml`",
+DESCRIBED = {"DVCBOT_DECISION_FILE": "`bot/retrieval/decision.yaml`",
              "DVCBOT_SECRET": "random, kept in `$DVCBOT_DATA_DIR/secret.key`"}
 
 

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from bot.conversation import Incoming
-from bot.payloads import Act, encode
-from bot.several_questions import MAX_TITLE
+from bot.core.messages import Incoming
+from bot.core.payloads import Act, encode
+from bot.dialogue.several_questions import MAX_TITLE
 from tests.chat import Chat
 
 pytestmark = pytest.mark.slow

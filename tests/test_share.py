@@ -9,17 +9,18 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.conversation import Button, Reply, numbered_texts
+from bot.core.messages import Button, Reply, numbered_texts
+from bot.core.wording import say
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.render import plain_turn
-from bot.settings import Settings
-from bot.share import share_path
-from bot.sqlite_storage import SqliteStorage
-from bot.wording import say
-from handlers.app import Services, make_server
-from handlers.cli import answer_json
-from handlers.webchat import WebChat
+from bot.dialogue.render import plain_turn
+from bot.dialogue.share import share_path
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.app.cli import answer_json
+from handlers.app.server import make_server
+from handlers.channels.webchat import WebChat
+from handlers.runtime.services import Services
+from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from tests.catalogue_helpers import write_catalogue
 from tests.chat import Chat

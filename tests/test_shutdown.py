@@ -3,7 +3,7 @@ start, or recorded undelivered; never lost. The real server and python-telegram-
 import asyncio
 import json
 
-from handlers.shutdown import ShutdownClock
+from handlers.runtime.shutdown import ShutdownClock
 from tests.fake_telegram import message_update
 from tests.test_telegram import SECRET, SECRET_HEADER, _update_ids, api, hook_services, kb, post_to, running  # noqa: F401
 from tests.test_zalo import USER, Zalo, fake, kb_services, text_event, zalo_on  # noqa: F401

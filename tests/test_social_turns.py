@@ -5,8 +5,8 @@ import itertools
 
 import pytest
 
-from bot.intents import Intent, load_intents
-from bot.storage import NeedStatus
+from bot.domain.chat_port import NeedStatus
+from bot.reading.intents import Intent, load_intents
 from tests.chat import Chat
 
 I = Intent

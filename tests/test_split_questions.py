@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answerer import Answer
-from bot.payloads import Act, StaleButton, encode, parse
-from bot.redact import search_words
-from bot.several_questions import MAX_TITLE, Asked, clearest, offer, pieces, pressed, title
-from bot.split_questions import MAX_PIECES, Piece, asks, split_questions
+from bot.core.payloads import Act, StaleButton, encode, parse
+from bot.dialogue.several_questions import MAX_TITLE, Asked, clearest, offer, pieces, pressed, title
+from bot.privacy.redact import search_words
+from bot.reading.split_questions import MAX_PIECES, Piece, asks, split_questions
+from bot.retrieval.answerer import Answer
 
 REPO = Path(__file__).resolve().parents[1]
 VOLUNTEER = ("Em là cộng tác viên ở xã, em hỏi giúp 2 bác trong xóm. Bác Nguyễn Văn Tư 70 tuổi bị mất thẻ căn cước "

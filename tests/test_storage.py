@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from bot.sqlite_storage import MIGRATIONS, SqliteStorage
+from bot.storage.sqlite import MIGRATIONS, SqliteStorage
 
 
 def test_wal_mode_and_busy_timeout(tmp_path):
@@ -51,7 +51,7 @@ def test_a_migration_that_fails_half_way_leaves_the_database_as_it_was(tmp_path,
         db["later"].create({"id": int}, pk="id")
         raise RuntimeError("fails after its first DDL")
 
-    monkeypatch.setattr("bot.sqlite_storage.MIGRATIONS", [*MIGRATIONS, ("m999_half_done", m999_half_done)])
+    monkeypatch.setattr("bot.storage.sqlite.MIGRATIONS", [*MIGRATIONS, ("m999_half_done", m999_half_done)])
     with pytest.raises(RuntimeError):
         SqliteStorage(path)
     assert _schema_and_rows(path) == before       # no column, no table, no record of the migration
@@ -60,7 +60,7 @@ def test_a_migration_that_fails_half_way_leaves_the_database_as_it_was(tmp_path,
         db["messages"].add_column("extra", str)
         db["later"].create({"id": int}, pk="id")
 
-    monkeypatch.setattr("bot.sqlite_storage.MIGRATIONS", [*MIGRATIONS, ("m999_half_done", m999_fixed)])
+    monkeypatch.setattr("bot.storage.sqlite.MIGRATIONS", [*MIGRATIONS, ("m999_half_done", m999_fixed)])
     store = SqliteStorage(path)                    # the next start applies the fixed migration
     assert "extra" in store.db["messages"].columns_dict and store.db["later"].exists()
     assert "m999_half_done" in {r["name"] for r in store.db["_migrations"].rows}
@@ -68,11 +68,11 @@ def test_a_migration_that_fails_half_way_leaves_the_database_as_it_was(tmp_path,
 
 
 def test_each_port_is_declared_where_it_is_implemented():
-    """Storage is the conversation's tables (bot/sqlite_storage.py), DeskStorage the desk's (bot/sqlite_desk.py):
+    """Storage is the conversation's tables (bot/storage/sqlite.py), DeskStorage the desk's (bot/storage/sqlite_desk.py):
     a method declared on one port but implemented with the other's tables misleads the next backend."""
-    from bot.desk_storage import DeskStorage
-    from bot.sqlite_desk import SqliteDeskTables
-    from bot.storage import Storage
+    from bot.domain.chat_port import Storage
+    from bot.domain.desk_port import DeskStorage
+    from bot.storage.sqlite_desk import SqliteDeskTables
 
     def methods(cls: type) -> set[str]:
         return {name for name, value in vars(cls).items() if callable(value) and not name.startswith("_")}

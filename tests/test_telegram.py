@@ -19,19 +19,20 @@ import time
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.conversation import Button, Reply
-from bot.delivery import DeliveryStatus
+from bot.core.messages import Button, Reply
+from bot.core.wording import say
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from bot.wording import say
-from handlers.app import ChannelError, Services, make_server
-from handlers.telegram import SECRET_HEADER, TEXT_LIMIT, Retries, TelegramChannel, keyboard
-from handlers.webchat import WebChat
+from bot.domain.delivery import DeliveryStatus
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.app.server import make_server
+from handlers.channels.telegram import SECRET_HEADER, TEXT_LIMIT, Retries, TelegramChannel, keyboard
+from handlers.channels.webchat import WebChat
+from handlers.runtime.services import ChannelError, Services
+from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, fake_answerer, write_entry
-from tests.fake_telegram import (BOT, CITIZEN, GROUP, TOKEN, Call, FakeBotApi, callback_update, message_update)
+from tests.fake_telegram import BOT, CITIZEN, GROUP, TOKEN, Call, FakeBotApi, callback_update, message_update
 
 FAST = Retries(network=2, backoff_s=0.05, flood=2, start_backoff_max_s=0.2)
 SECRET = "s3cret_Token-for-tests"
@@ -560,7 +561,7 @@ async def test_dvcbot_serve_long_polls_answers_and_stores_one_rating(api, tmp_pa
            "DVCBOT_INDEX_DIR": str(real_settings.index_dir), "DVCBOT_PORT": str(free_port())}
     for name in ("DVCBOT_EMBEDDING_MODEL", "DVCBOT_DATABASE", "DVCBOT_TELEGRAM_WEBHOOK_URL"):
         env.pop(name, None)
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "handlers.cli", "serve", cwd=REPO, env=env,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "handlers.app.cli", "serve", cwd=REPO, env=env,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await api.wait_for("getUpdates", timeout=120)

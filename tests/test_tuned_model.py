@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.settings import Settings
+from handlers.runtime.settings import Settings
 from indexer.embedder import BUNDLED_ID, make_embedder, model_id_for
 from indexer.model.files import BUNDLED, SHIPPED_FILE, TUNED, file_digest, stock_file
 from indexer.model.vocab import knowledge_texts, missing_pieces

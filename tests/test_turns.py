@@ -1,4 +1,4 @@
-"""The turn runner (handlers/turns.py) that every channel hands its messages to: the same tests through Telegram's
+"""The turn runner (handlers/channels/turns.py) that every channel hands its messages to: the same tests through Telegram's
 and Zalo's runners against their fake APIs on 127.0.0.1, with the real dialogue on the small knowledge set, a real
 SQLite file and the channels' own translation of a message into a turn."""
 from __future__ import annotations
@@ -10,22 +10,20 @@ import logging
 
 import pytest
 
-from bot.conversation import Incoming, Reply
-from bot.delivery import replies_text
+from bot.core.messages import Incoming, Reply
+from bot.core.wording import say
 from bot.dialogue import Dialogue
-from bot.settings import Settings
-from bot.wording import say
-from handlers.app import Services
-from handlers.shutdown import ShutdownClock
-from handlers.telegram import TelegramChannel, citizen_turn
-from handlers.turns import Turn, TurnRunner
-from handlers.webchat import WebChat
-from handlers.zalo import ZaloChannel, ZaloEvent, turn_for
+from bot.domain.delivery import replies_text
+from handlers.channels.telegram import TelegramChannel, citizen_turn
+from handlers.channels.turns import Turn, TurnRunner
+from handlers.channels.webchat import WebChat
+from handlers.channels.zalo import ZaloChannel, ZaloEvent, turn_for
+from handlers.runtime.services import Services
+from handlers.runtime.settings import Settings
+from handlers.runtime.shutdown import ShutdownClock
 from tests.conftest import FAKE_MODEL
-from tests.test_telegram import FAST as TELEGRAM_FAST
-from tests.test_telegram import api, kb, services_for, visible  # noqa: F401
-from tests.test_zalo import FAST as ZALO_FAST
-from tests.test_zalo import fake, with_zalo  # noqa: F401
+from tests.test_telegram import FAST as TELEGRAM_FAST, api, kb, services_for, visible  # noqa: F401
+from tests.test_zalo import FAST as ZALO_FAST, fake, with_zalo  # noqa: F401
 
 LAN, MINH, HOA = "5550001", "5550002", "5550003"   # citizens' ids, the same shape on both platforms
 PHONE = "0912345678"

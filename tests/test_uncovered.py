@@ -1,5 +1,5 @@
 """Uncovered subjects: a question naming one is not answered by an entry that never mentions it."""
-from bot.uncovered import UncoveredSubjects, entry_text_words
+from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
 from indexer.outside import read_outside
 from tests.conftest import REPO
 

@@ -3,9 +3,9 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from bot.render import entry_text
-from bot.wording import say
-from handlers.cli import main
+from bot.core.wording import say
+from bot.dialogue.render import entry_text
+from handlers.app.cli import main
 from indexer.check import check_knowledge
 from indexer.knowledge import load_knowledge
 from indexer.store import entry_from_json, entry_to_json

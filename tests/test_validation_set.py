@@ -6,8 +6,7 @@ import json
 
 from indexer.knowledge import load_knowledge
 from tests.conftest import REPO
-from tests.test_citizen_set import (INTENTS, IN_SCOPE_FIELDS, OOS_FIELDS, REGISTER_TAGS, has_diacritics,
-                                    words)
+from tests.test_citizen_set import IN_SCOPE_FIELDS, INTENTS, OOS_FIELDS, REGISTER_TAGS, has_diacritics, words
 
 SET_FILE = REPO / "bench" / "validation.jsonl"
 

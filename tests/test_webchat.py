@@ -2,7 +2,6 @@
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-
 pytestmark = pytest.mark.slow
 
 

@@ -7,10 +7,10 @@ import time
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.conversation import Reply
-from handlers.app import make_server
-from handlers.web_identity import COOKIE, Conversation, ConversationTokens
-from handlers.webchat import POLLS_PER_MINUTE, WebChat, conversation_tokens
+from bot.core.messages import Reply
+from handlers.app.server import make_server
+from handlers.channels.web_identity import COOKIE, Conversation, ConversationTokens
+from handlers.channels.webchat import POLLS_PER_MINUTE, WebChat, conversation_tokens
 from tests.desk_helpers import small_services
 from tests.web_helpers import conversation_of, hold_token
 

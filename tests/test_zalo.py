@@ -13,17 +13,18 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.conversation import Button, Reply
-from bot.delivery import DeliveryResult, DeliveryStatus
+from bot.core.messages import Button, Reply
+from bot.core.wording import say
 from bot.dialogue import Dialogue
-from bot.library import KnowledgeLibrary
-from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from bot.wording import say
-from handlers.app import Services, channels_for, make_server
-from handlers.shutdown import CUT_OFF, ShutdownClock
-from handlers.zalo import MAX_BUTTONS, MAX_TITLE, TEXT_LIMIT, ZaloChannel, signature_ok, zalo_messages
-from handlers.zalo_api import TOKEN_FILE
+from bot.domain.delivery import DeliveryResult, DeliveryStatus
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.app.server import channels_for, make_server
+from handlers.channels.zalo import MAX_BUTTONS, MAX_TITLE, TEXT_LIMIT, ZaloChannel, signature_ok, zalo_messages
+from handlers.channels.zalo_api import TOKEN_FILE
+from handlers.runtime.services import Services
+from handlers.runtime.settings import Settings
+from handlers.runtime.shutdown import CUT_OFF, ShutdownClock
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo

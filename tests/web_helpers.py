@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
-from handlers.web_identity import COOKIE, Conversation
-from handlers.webchat import conversation_tokens
+from handlers.channels.web_identity import COOKIE, Conversation
+from handlers.channels.webchat import conversation_tokens
 
 
 def conversation_of(client, services) -> str:

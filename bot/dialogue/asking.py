@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import several_questions as several
-from bot.answerer import Answer
-from bot.conversation import Button, Reply
-from bot.decision import Kind
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, encode
+from bot.core.wording import say, speak_to
+from bot.dialogue import several_questions as several
+from bot.dialogue.handoff_words import load_handoff_words
 from bot.dialogue.part import Part
+from bot.dialogue.render import answer_replies, dont_know_replies, focused_replies, handoff_button, menu_button
 from bot.dialogue.turn import Turn
-from bot.follow_up import Focused
-from bot.handoff_words import load_handoff_words
-from bot.intents import Intent
-from bot.payloads import Act, encode
-from bot.redact import redact
-from bot.render import answer_replies, dont_know_replies, focused_replies, handoff_button, menu_button
-from bot.wording import say, speak_to
+from bot.privacy.redact import redact
+from bot.reading.intents import Intent
+from bot.retrieval.answerer import Answer
+from bot.retrieval.decision import Kind
+from bot.retrieval.follow_up import Focused
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Term
 

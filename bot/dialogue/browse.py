@@ -1,14 +1,14 @@
 """Browsing without typing: a topic's entries, one entry, and one step at a time ("Làm từng bước")."""
 from __future__ import annotations
 
-from bot.conversation import Button, Reply
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, StaleButton, encode, menu_button
+from bot.core.wording import say, speak_to
 from bot.dialogue.part import Part
+from bot.dialogue.render import entry_replies
+from bot.dialogue.session import Pending, Waiting
+from bot.dialogue.steps import is_procedural, split_steps
 from bot.dialogue.turn import Turn
-from bot.payloads import Act, StaleButton, encode
-from bot.render import entry_replies, menu_button
-from bot.session import Pending, Waiting
-from bot.steps import is_procedural, split_steps
-from bot.wording import say, speak_to
 from indexer.knowledge import KnowledgeEntry
 
 TOPIC_PAGE = 6

@@ -6,14 +6,14 @@ import logging
 from functools import cached_property
 from typing import Callable
 
-from bot import several_questions as several
-from bot.conversation import Reply
+from bot.core.messages import Reply
+from bot.core.payloads import Act, Payload, StaleButton, parse
+from bot.dialogue import several_questions as several
 from bot.dialogue.part import Part
+from bot.dialogue.place_choice import on_place
+from bot.dialogue.render import more_replies
+from bot.dialogue.session import Waiting
 from bot.dialogue.turn import Turn
-from bot.payloads import Act, Payload, StaleButton, parse
-from bot.place_choice import on_place
-from bot.render import more_replies
-from bot.session import Waiting
 
 log = logging.getLogger("bot.dialogue")
 # buttons that file a ticket or act on one: valid only when the engine offered them to this citizen

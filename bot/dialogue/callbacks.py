@@ -2,18 +2,16 @@
 the preferred time, and a call-back button pressed after the conversation moved on."""
 from __future__ import annotations
 
-
-from bot.conversation import Button, Reply
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, encode, menu_button
+from bot.core.wording import say
+from bot.dialogue.handoff_words import call_time, load_handoff_words
 from bot.dialogue.part import Part
+from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
-from bot.handoff_words import call_time, load_handoff_words
-from bot.payloads import Act, encode
-from bot.redact import redact
-from bot.render import menu_button
-from bot.session import Pending, Waiting
-from bot.storage import UnmetNeed
-from bot.tickets import masked, phone_number
-from bot.wording import say
+from bot.domain.chat_port import UnmetNeed
+from bot.domain.tickets import masked, phone_number
+from bot.privacy.redact import redact
 
 
 class Callbacks(Part):

@@ -1,10 +1,10 @@
 """"Xóa dữ liệu của tôi": after a confirmation, everything stored about the citizen is deleted."""
 from __future__ import annotations
 
-from bot.conversation import Reply
+from bot.core.messages import Reply
+from bot.core.payloads import menu_button
 from bot.dialogue.part import Part
 from bot.dialogue.turn import Turn
-from bot.render import menu_button
 
 
 class Deletion(Part):

@@ -19,34 +19,34 @@ import time
 from dataclasses import replace
 from typing import Callable
 
-from bot import several_questions as several
-from bot.answerer import Answer, Answerer
-from bot.conversation import Button, Incoming, Reply
-from bot.desk_storage import CommunityStorage
+from bot.core.messages import Button, Incoming, Reply
+from bot.core.payloads import Act, encode, menu_button
+from bot.core.wording import say
+from bot.dialogue import several_questions as several
 from bot.dialogue.asking import Asking
 from bot.dialogue.browse import Browse
 from bot.dialogue.buttons import Buttons
 from bot.dialogue.callbacks import Callbacks
 from bot.dialogue.deletion import Deletion
 from bot.dialogue.feedback import Feedback
+from bot.dialogue.handoff_words import load_handoff_words
 from bot.dialogue.handoffs import Handoffs
 from bot.dialogue.part import Parts
 from bot.dialogue.pending import PendingSteps
+from bot.dialogue.place_choice import place_question, typed_place
 from bot.dialogue.readiness import Readiness
+from bot.dialogue.render import other_language_replies
+from bot.dialogue.session import Session, Waiting
 from bot.dialogue.talk import Talk
+from bot.dialogue.tone import hear, language
 from bot.dialogue.turn import Reading, Turn, send, speak
-from bot.flows import Flows, load_flows
-from bot.handoff_words import load_handoff_words
-from bot.identity import derived_key, user_key
-from bot.intents import IntentBook, load_intents
-from bot.payloads import Act, encode
-from bot.place_choice import place_question, typed_place
-from bot.redact import redact
-from bot.render import menu_button, other_language_replies
-from bot.session import Session, Waiting
-from bot.tickets import ResponseTimes, SameForEveryone, Tickets
-from bot.tone import hear, language
-from bot.wording import say
+from bot.domain.desk_port import CommunityStorage
+from bot.domain.tickets import ResponseTimes, SameForEveryone, Tickets
+from bot.privacy.identity import derived_key, user_key
+from bot.privacy.redact import redact
+from bot.reading.flows import Flows, load_flows
+from bot.reading.intents import IntentBook, load_intents
+from bot.retrieval.answerer import Answer, Answerer
 
 log = logging.getLogger("bot.dialogue")   # the name operators filter on (docs/operations.md)
 NOTICE_VERSION = "2026-11"
@@ -58,7 +58,7 @@ class Dialogue:
     def __init__(self, knowledge: Callable[[], Answerer], storage: CommunityStorage, secret: bytes,
                  flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time,
                  response_times: ResponseTimes | None = None, intents: IntentBook | None = None) -> None:
-        self.knowledge = knowledge   # returns the answerer of the live build (bot.library.KnowledgeLibrary)
+        self.knowledge = knowledge   # returns the answerer of the live build (bot.retrieval.library.KnowledgeLibrary)
         self.storage = storage
         self.tickets = Tickets(storage, response_times or SameForEveryone(DEFAULT_SUPPORT_HOURS))
         self._secret = secret

@@ -1,19 +1,18 @@
 """Ratings, the reason for a 👎 (pressed or typed) and the comment after it."""
 from __future__ import annotations
 
-from bot.conversation import Button, Reply
-from bot.decision import Kind
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, StaleButton, encode, handoff_button, menu_button
+from bot.core.wording import say
+from bot.dialogue.handoff_words import TypedReason, load_handoff_words
 from bot.dialogue.part import Part
+from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
-from bot.handoff_words import TypedReason, load_handoff_words
-from bot.intents import Intent, IntentMatch
-from bot.payloads import Act, StaleButton, encode
-from bot.redact import redact
-from bot.render import handoff_button, menu_button
-from bot.routing import wants_place
-from bot.session import Pending, Waiting
-from bot.storage import NeedKind, UnmetNeed
-from bot.wording import say
+from bot.domain.chat_port import NeedKind, UnmetNeed
+from bot.domain.routing import wants_place
+from bot.privacy.redact import redact
+from bot.reading.intents import Intent, IntentMatch
+from bot.retrieval.decision import Kind
 
 _REASONS = ("wrong", "unclear", "off_topic", "other")
 # words that leave the reason step and are handled as usual
@@ -40,7 +39,7 @@ class Feedback(Part):
         self._send(turn, Reply(self._say(turn, "rated_down"), buttons))
 
     def record_need(self, turn: Turn, kind: NeedKind, **details) -> UnmetNeed:
-        """Record an unmet need; the community desk routes it to a team (bot.desk). The citizen is asked
+        """Record an unmet need; the community desk routes it to a team (bot.desk.service). The citizen is asked
         once where they live when that decides which team gets it."""
         need = self.storage.add_unmet_need(turn.user, turn.channel, kind, **details)
         turn.ask_place = wants_place(self.storage.teams(), self.storage.place(turn.user), need.kind)

@@ -2,18 +2,17 @@
 open ticket per citizen (a second request joins it), with what was sent, who answers and when."""
 from __future__ import annotations
 
-from bot.conversation import Button, Reply
-from bot.decision import Kind
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, encode, menu_button
+from bot.core.wording import say
 from bot.dialogue.part import Part
+from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
-from bot.payloads import Act, encode
-from bot.redact import redact
-from bot.render import menu_button
-from bot.routing import wants_place
-from bot.session import Pending, Waiting
-from bot.storage import NeedKind, UnmetNeed
-from bot.tickets import WAITING, Receipt
-from bot.wording import say
+from bot.domain.chat_port import NeedKind, UnmetNeed
+from bot.domain.routing import wants_place
+from bot.domain.tickets import WAITING, Receipt
+from bot.privacy.redact import redact
+from bot.retrieval.decision import Kind
 
 
 class Handoffs(Part):
@@ -53,7 +52,7 @@ class Handoffs(Part):
     def handoff(self, turn: Turn, callback: bool = False, question: str | None = None, detail: str | None = None,
                  phone: str | None = None, when: str | None = None) -> None:
         """A person asked for: the summary is the person's problem, not the request; a second request while a
-        ticket is open joins it (bot.tickets.Tickets.join_open)."""
+        ticket is open joins it (bot.domain.tickets.Tickets.join_open)."""
         question = question or turn.session.problem
         receipt = self.tickets.join_open(turn.user, question, detail) or self.tickets.open(
             turn.user, turn.channel, NeedKind.HANDOFF, question=question, context=self._context(turn.user),

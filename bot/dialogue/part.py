@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.conversation import Reply
+from bot.core.messages import Reply
+from bot.core.wording import say
 from bot.dialogue.turn import Turn, send, speak
-from bot.wording import say
 
 if TYPE_CHECKING:
-    from bot.desk_storage import CommunityStorage
     from bot.dialogue.asking import Asking
     from bot.dialogue.browse import Browse
     from bot.dialogue.buttons import Buttons
@@ -25,9 +24,10 @@ if TYPE_CHECKING:
     from bot.dialogue.pending import PendingSteps
     from bot.dialogue.readiness import Readiness
     from bot.dialogue.talk import Talk
-    from bot.flows import Flows
-    from bot.intents import IntentBook
-    from bot.tickets import Tickets
+    from bot.domain.desk_port import CommunityStorage
+    from bot.domain.tickets import Tickets
+    from bot.reading.flows import Flows
+    from bot.reading.intents import IntentBook
 
 _CONTEXT_MESSAGES = 6
 

@@ -2,18 +2,17 @@
 confirmation, rephrase): answered when it answers it; a message that is clearly something else leaves the step."""
 from __future__ import annotations
 
-from bot.conversation import Button, Reply
-from bot.decision import Kind
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, encode, menu_button
+from bot.core.wording import say
+from bot.dialogue.handoff_words import call_time, load_handoff_words
 from bot.dialogue.part import Part
+from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
-from bot.handoff_words import call_time, load_handoff_words
-from bot.intents import Intent, IntentMatch, polarity
-from bot.payloads import Act, encode
-from bot.redact import redact
-from bot.render import menu_button
-from bot.session import Pending, Waiting
-from bot.tickets import phone_number
-from bot.wording import say
+from bot.domain.tickets import phone_number
+from bot.privacy.redact import redact
+from bot.reading.intents import Intent, IntentMatch, polarity
+from bot.retrieval.decision import Kind
 
 
 class PendingSteps(Part):

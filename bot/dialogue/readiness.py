@@ -1,13 +1,12 @@
-"""The readiness check: four yes/no questions (bot/flows.yaml), then a personal to-do list."""
+"""The readiness check: four yes/no questions (bot/reading/flows.yaml), then a personal to-do list."""
 from __future__ import annotations
 
-from bot.conversation import Button, Reply
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, StaleButton, encode, menu_button
+from bot.core.wording import say
 from bot.dialogue.part import Part
+from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
-from bot.payloads import Act, StaleButton, encode
-from bot.render import menu_button
-from bot.session import Pending, Waiting
-from bot.wording import say
 
 
 class Readiness(Part):

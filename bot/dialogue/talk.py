@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.conversation import Button, Reply
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, encode, handoff_button, menu_button
+from bot.core.wording import say
 from bot.dialogue.part import Part
+from bot.dialogue.session import Pending, Waiting
+from bot.dialogue.share import share_button
+from bot.dialogue.steps import is_procedural
 from bot.dialogue.turn import Turn
-from bot.intents import Intent, IntentMatch
-from bot.payloads import Act, encode
-from bot.render import handoff_button, menu_button
-from bot.session import Pending, Waiting
-from bot.share import share_button
-from bot.steps import is_procedural
-from bot.tickets import WAITING
-from bot.wording import say
+from bot.domain.tickets import WAITING
+from bot.reading.intents import Intent, IntentMatch
 from indexer.knowledge import KnowledgeEntry
 
 # social, identity and safety turns answered in one line: (wording key, offer a person)

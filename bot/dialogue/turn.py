@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.answerer import Answer, Answerer
-from bot.conversation import Reply
-from bot.intents import IntentMatch
-from bot.redact import redact
-from bot.session import Session
-from bot.storage import Storage
-from bot.wording import say
+from bot.core.messages import Reply
+from bot.core.wording import say
+from bot.dialogue.session import Session
+from bot.domain.chat_port import Storage
+from bot.privacy.redact import redact
+from bot.reading.intents import IntentMatch
+from bot.retrieval.answerer import Answer, Answerer
 from indexer.terms import Term
 
 

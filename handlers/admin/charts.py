@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.reports import TARGETS, Satisfaction
+from bot.desk.reports import TARGETS, Satisfaction
 from handlers.admin.numbers import vn_number
 
 WIDTH, HEIGHT = 640, 220

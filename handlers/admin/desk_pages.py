@@ -6,13 +6,20 @@ import asyncio
 
 from aiohttp import web
 
-from bot.desk import OPEN
-from bot.drafts import (DraftError, DraftStatus, entry_id_for, link_lines, parse_link_lines, replaced_text,
-                        replacement_diff)
-from bot.lifecycle import LifecycleError, can_handle
-from bot.places import divisions
-from bot.storage import UnmetNeed
-from bot.ticket_view import exchange, rated_answer
+from bot.desk.drafts import (
+    DraftError,
+    DraftStatus,
+    entry_id_for,
+    link_lines,
+    parse_link_lines,
+    replaced_text,
+    replacement_diff,
+)
+from bot.desk.service import OPEN
+from bot.desk.ticket_view import exchange, rated_answer
+from bot.domain.chat_port import UnmetNeed
+from bot.domain.lifecycle import LifecycleError, can_handle
+from bot.retrieval.places import divisions
 from handlers.admin.pages import SITE, Access, forbidden, form_ids, is_admin, me, redirect, render, route
 from indexer.knowledge import load_catalog
 

@@ -1,4 +1,4 @@
-"""Log in and out. A new session id at every login; failed logins are slowed down (bot.accounts)."""
+"""Log in and out. A new session id at every login; failed logins are slowed down (bot.desk.accounts)."""
 from __future__ import annotations
 
 import asyncio
@@ -7,10 +7,19 @@ from pathlib import Path
 
 from aiohttp import web
 
-from handlers.webchat import client_address
-
-from handlers.admin.pages import (LOGIN_CSRF_COOKIE, SESSION, SESSION_COOKIE, SITE, STAFF, Access, me, redirect, render,
-                                  route)
+from handlers.admin.pages import (
+    LOGIN_CSRF_COOKIE,
+    SESSION,
+    SESSION_COOKIE,
+    SITE,
+    STAFF,
+    Access,
+    me,
+    redirect,
+    render,
+    route,
+)
+from handlers.runtime.security import client_address
 
 STYLE = (Path(__file__).with_name("static") / "admin.css").read_bytes()
 

@@ -5,7 +5,7 @@ import asyncio
 
 from aiohttp import web
 
-from bot.accounts import AccountError
+from bot.desk.accounts import AccountError
 from handlers.admin.pages import SESSION_COOKIE, SITE, Access, me, redirect, render, route
 from indexer.knowledge import load_catalog
 

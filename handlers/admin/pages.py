@@ -13,10 +13,10 @@ from typing import Awaitable, Callable
 import jinja2
 from aiohttp import web
 
-from bot.desk_storage import StaffSession, StaffUser
-from bot.lifecycle import Role
-from bot.reports import VN_TIME
-from bot.wording import say
+from bot.core.wording import say
+from bot.desk.reports import VN_TIME
+from bot.domain.desk_port import StaffSession, StaffUser
+from bot.domain.lifecycle import Role
 from handlers.admin.numbers import vn_number, week_label
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -63,7 +63,7 @@ def vn_time(iso: str | None) -> str:
 
 
 def label(key: str, fallback: str | None = None) -> str:
-    """Labels for kinds and statuses come from bot/wording.yaml, the same words citizens and staff see."""
+    """Labels for kinds and statuses come from bot/core/wording.yaml, the same words citizens and staff see."""
     try:
         return say(key)
     except KeyError:

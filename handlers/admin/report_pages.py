@@ -10,11 +10,24 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.desk_storage import StaffUser
-from bot.reports import (HUMAN_TOPIC, NO_TEAM, PERIODS, PROCEDURE_COLUMNS, RATING_COLUMNS, SUMMARY_COLUMNS, TARGETS,
-                         UNMET_COLUMNS, VN_TIME, ProcedureRow, dashboard, procedure_figures, summary)
-from bot.routing import team_for
-from bot.storage import Rating, UnmetNeed
+from bot.desk.reports import (
+    HUMAN_TOPIC,
+    NO_TEAM,
+    PERIODS,
+    PROCEDURE_COLUMNS,
+    RATING_COLUMNS,
+    SUMMARY_COLUMNS,
+    TARGETS,
+    UNMET_COLUMNS,
+    VN_TIME,
+    ProcedureRow,
+    dashboard,
+    procedure_figures,
+    summary,
+)
+from bot.domain.chat_port import Rating, UnmetNeed
+from bot.domain.desk_port import StaffUser
+from bot.domain.routing import team_for
 from handlers.admin.charts import bar_chart, satisfaction_bars, satisfaction_chart
 from handlers.admin.pages import SITE, Access, forbidden, is_admin, label, me, redirect, render, route
 from handlers.admin.tabular import csv_bytes, xlsx_bytes

@@ -17,13 +17,26 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.accounts import Accounts, csrf_ok
-from bot.drafts import KnowledgePublisher
-from bot.retention import purge_if_due
+from bot.desk.accounts import Accounts, csrf_ok
+from bot.desk.drafts import KnowledgePublisher
+from bot.domain.retention import purge_if_due
 from handlers.admin import desk_pages, login_pages, manage_pages, report_pages  # noqa: F401  (routes register on import)
-from handlers.admin.pages import (LOGIN_CSRF, LOGIN_CSRF_COOKIE, ROUTES, SESSION, SESSION_COOKIE, SITE, STAFF,
-                                  TEMPLATE_ENV, Access, forbidden, make_templates, redirect, render)
-from handlers.security import over_https
+from handlers.admin.pages import (
+    LOGIN_CSRF,
+    LOGIN_CSRF_COOKIE,
+    ROUTES,
+    SESSION,
+    SESSION_COOKIE,
+    SITE,
+    STAFF,
+    TEMPLATE_ENV,
+    Access,
+    forbidden,
+    make_templates,
+    redirect,
+    render,
+)
+from handlers.runtime.security import over_https
 
 log = logging.getLogger(__name__)
 MAX_FORM = 256 * 1024
@@ -58,7 +71,7 @@ class AdminSite:
 
     def __init__(self, services, accounts: Accounts | None = None, rebuild: Callable[[], object] | None = None,
                  tick_seconds: float = 2.0) -> None:
-        from handlers.app import rebuild_index
+        from handlers.runtime.services import rebuild_index
 
         settings = services.settings
         self.services, self.settings = services, settings

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.catalogue import fields as f
-from indexer.catalogue import pagetext
+from indexer.catalogue import fields as f, pagetext
 from indexer.catalogue.model import PORTAL_PAGE, Channel, Document, Fee, LegalRef, Procedure, SourceRef
 
 PORTAL_SOURCE = "portal API"

@@ -13,8 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from indexer.catalogue import fields as f
-from indexer.catalogue import pagetext
+from indexer.catalogue import fields as f, pagetext
 from indexer.catalogue.fields import province_code
 from indexer.catalogue.model import Channel, Fee, LegalRef, Procedure, SourceRef
 from indexer.catalogue.portal import from_portal_listing_item, from_portal_record, listing_procedure

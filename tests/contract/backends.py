@@ -1,7 +1,7 @@
 """The backends the storage contract suite runs on, and the few test-only hooks each must provide.
 
-The suite (tests/contract/test_*.py) talks to a store only through the ports (bot.storage.Storage,
-bot.desk_storage.DeskStorage). What the ports cannot do a backend provides here, once:
+The suite (tests/contract/test_*.py) talks to a store only through the ports (bot.domain.chat_port.Storage,
+bot.domain.desk_port.DeskStorage). What the ports cannot do a backend provides here, once:
 
 - `open(folder)`: a fresh, migrated, empty store;
 - `again(store)`: a second connection to the same store (another `dvcbot serve` worker);
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Iterator
 from unittest import mock
 
-from bot.desk_storage import CommunityStorage
-from bot.sqlite_storage import SqliteStorage
+from bot.domain.desk_port import CommunityStorage
+from bot.storage.sqlite import SqliteStorage
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
@@ -56,7 +56,7 @@ class SqliteBackend:
 
     @contextmanager
     def dated(self, iso: str) -> Iterator[None]:
-        with mock.patch("bot.sqlite_storage._now", lambda: iso), mock.patch("bot.sqlite_desk._now", lambda: iso):
+        with mock.patch("bot.storage.sqlite._now", lambda: iso), mock.patch("bot.storage.sqlite_desk._now", lambda: iso):
             yield
 
     def hold_before_write(self, store: SqliteStorage, reached: threading.Event, go_on: threading.Event) -> None:

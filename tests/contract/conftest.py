@@ -16,7 +16,7 @@ def backend(request):
 
 @pytest.fixture
 def store(backend, tmp_path):
-    """A fresh store: what the dialogue and the desk are given (bot.desk_storage.CommunityStorage)."""
+    """A fresh store: what the dialogue and the desk are given (bot.domain.desk_port.CommunityStorage)."""
     return backend.open(tmp_path)
 
 

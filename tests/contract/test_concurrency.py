@@ -3,8 +3,8 @@ at once. Each case runs twice: held (the first worker stopped just before its fi
 the interleaving most likely to lose an update) and together (threads released at once, many times)."""
 from __future__ import annotations
 
-from bot.lifecycle import NeedAction, step
-from bot.storage import NeedKind, NeedStatus
+from bot.domain.chat_port import NeedKind, NeedStatus
+from bot.domain.lifecycle import NeedAction, step
 from tests.contract.threads import together
 
 AT = "2026-11-23T08:00:00+00:00"
@@ -89,7 +89,7 @@ class TestNeeds:
         assert len(won) == 1 and store.need(need.id).claimed_by == won[0].claimed_by
 
     def test_two_staff_answering_one_need_at_once_one_answer_reaches_the_citizen(self, store, second, race):
-        """Rule (bot.lifecycle): one answer per ticket. Both decide on the same read of the need; the
+        """Rule (bot.domain.lifecycle): one answer per ticket. Both decide on the same read of the need; the
         compare-and-set on its status lets one answer through and the other writes nothing."""
         lan, an = store.add_staff("lan", "Chị Lan", "h", "admin"), store.add_staff("an", "Anh An", "h", "admin")
         need = store.add_unmet_need("u1", "web", NeedKind.NO_ANSWER, question="lam lai cccd mat bao lau")

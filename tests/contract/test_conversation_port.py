@@ -1,7 +1,7 @@
-"""Contract of bot.storage.Storage (what the conversation remembers), through the port only, on every backend."""
+"""Contract of bot.domain.chat_port.Storage (what the conversation remembers), through the port only, on every backend."""
 import pytest
 
-from bot.storage import NeedKind, NeedStatus, OfferedNumber
+from bot.domain.chat_port import NeedKind, NeedStatus, OfferedNumber
 
 
 class TestMessages:

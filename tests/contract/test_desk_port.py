@@ -1,9 +1,9 @@
-"""Contract of bot.desk_storage.DeskStorage (teams, staff, need handling, drafts, audit), through the port only."""
+"""Contract of bot.domain.desk_port.DeskStorage (teams, staff, need handling, drafts, audit), through the port only."""
 import pytest
 
-from bot.desk_storage import StaffSession
-from bot.lifecycle import NeedAction, step
-from bot.storage import NeedKind, NeedStatus
+from bot.domain.chat_port import NeedKind, NeedStatus
+from bot.domain.desk_port import StaffSession
+from bot.domain.lifecycle import NeedAction, step
 
 AT = "2026-11-23T08:00:00+00:00"
 
@@ -69,7 +69,7 @@ class TestTeamsAndStaff:
 
 class TestNeedHandling:
     def test_need_updates_are_compare_and_set(self, store):
-        """Storage only persists; bot.lifecycle decides. A stale expected status writes nothing."""
+        """Storage only persists; bot.domain.lifecycle decides. A stale expected status writes nothing."""
         need = store.add_unmet_need("u1", "web", NeedKind.STUCK, question="q", entry_id="e1", step=3, context="ctx")
         claimed = store.update_need(need.id, NeedStatus.NEW, {"status": NeedStatus.ACKNOWLEDGED, "claimed_by": 7,
                                                               "claimed_at": AT})
@@ -80,7 +80,7 @@ class TestNeedHandling:
         assert store.need(999) is None
 
     def test_the_lifecycle_new_acknowledged_answered_closed(self, store):
-        """Rule (bot.lifecycle decides, the port persists): mới → đã nhận → đã trả lời → đã đóng; each step is
+        """Rule (bot.domain.lifecycle decides, the port persists): mới → đã nhận → đã trả lời → đã đóng; each step is
         written only from the status it was decided on, so a step decided on a stale read writes nothing."""
         lan = store.add_staff("lan", "Chị Lan", "h", "admin")
         need = store.add_unmet_need("u1", "web", NeedKind.NO_ANSWER, question="le phi lam cccd bao nhieu")

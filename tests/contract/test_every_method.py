@@ -2,8 +2,8 @@
 import re
 from pathlib import Path
 
-from bot.desk_storage import DeskStorage
-from bot.storage import Storage
+from bot.domain.chat_port import Storage
+from bot.domain.desk_port import DeskStorage
 
 HERE = Path(__file__).parent
 

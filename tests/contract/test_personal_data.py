@@ -1,12 +1,12 @@
 """Contract: "xóa dữ liệu của tôi" and the retention purge reach every personal-data table, and only the rows they
-should (bot.storage.PERSONAL_TABLES is the one list; each backend's schema must not hold a citizen anywhere else)."""
+should (bot.domain.chat_port.PERSONAL_TABLES is the one list; each backend's schema must not hold a citizen anywhere else)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from bot import retention
-from bot.desk_storage import StaffSession
-from bot.storage import PERSONAL_TABLES, NeedKind, NeedStatus
+from bot.domain import retention
+from bot.domain.chat_port import PERSONAL_TABLES, NeedKind, NeedStatus
+from bot.domain.desk_port import StaffSession
 
 OLD, CUTOFF, NEW = "2025-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00", "2026-11-20T00:00:00+00:00"
 ALL_STATUSES = tuple(NeedStatus)
@@ -147,7 +147,7 @@ def test_purge_also_forgets_old_login_failures_and_requests_but_keeps_the_desk(b
 
 
 def test_the_retention_purge_through_the_port(backend, store):
-    """bot.retention on the port: `days` before now, and expired staff sessions end with it."""
+    """bot.domain.retention on the port: `days` before now, and expired staff sessions end with it."""
     now = dt.datetime.fromisoformat(NEW)
     staff = store.add_staff("an", "An", "h", "admin")
     store.add_staff_session(StaffSession("expired", staff.id, "c", 0.0, now.timestamp() - 1))

@@ -1,0 +1,171 @@
+"""Reading the form of address a citizen uses for themself, or calls the bot by ("cho bác hỏi", "… vậy con"), from
+the word lists of address.yaml. What is kept in the session, and corrections, are in bot.dialogue.tone."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.reading.intents import IntentBook
+from indexer.vntext import fold, has_diacritics
+
+ADDRESS_FILE = Path(__file__).with_name("address.yaml")
+# what a citizen may call themself; "em" is read but leaves "bạn" (the bot cannot call a stranger "em",
+# nor tell "anh" from "chị"). "ông"/"bà" are forms because someone who writes "cho ông hỏi" expects "ông" back
+# ("bác" sounds a step down to him); read only after "cho": alone they are usually a grandparent ("ông nội…")
+FORMS = ("bác", "cô", "chú", "anh", "chị", "ông", "bà", "em")
+_KEEPS_DEFAULT = {"em"}
+_AFTER_CHO_ONLY = {"ông", "bà"}
+# folded forms that are also common words without diacritics (cô/có, chị/chỉ, bà/ba):
+# trusted unaccented only after "cho"
+_AMBIGUOUS = {"co", "chi", "ba"}
+_AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", "chut"}
+_VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
+          "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop"}
+_OPENERS = {"da", "vang", "thua", "alo", "a", "xin", "chao"}   # before the clause: "dạ", "alo", "xin chào"
+_TRAILING = {"a", "ah", "ha", "nhe", "nha", "nhen", "ne"}        # after a final call: "… vậy con à"
+COUNTERPART = {"cô": "chú", "chú": "cô", "chị": "anh", "anh": "chị", "bà": "ông", "ông": "bà"}
+FEMALE = {"cô", "chị", "bà"}
+YOUNGER = {"bác": "bạn", "ông": "anh", "bà": "chị", "chú": "anh", "cô": "chị"}
+WORD = re.compile(r"\w+", re.UNICODE)
+_FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
+
+
+class Source(str, Enum):
+    """Where the session's form came from; a reading replaces the form only when it ranks higher."""
+    NONE = ""
+    CALL = "call"    # inferred from how they call the bot ("… vậy con" → bác)
+    SELF = "self"    # they named themself ("cho chú hỏi")
+    TOLD = "told"    # they corrected us ("gọi em là chị"): only another correction changes it
+
+
+RANK = {Source.NONE.value: 0, Source.CALL.value: 1, Source.SELF.value: 2, Source.TOLD.value: 3}
+
+
+@dataclass(frozen=True)
+class Heard:
+    form: str
+    source: Source
+
+
+def _phrases(values: list) -> frozenset[str]:
+    return frozenset(" ".join(fold(str(v)).split()) for v in values)
+
+
+@dataclass(frozen=True)
+class AddressRules:
+    """The word lists of address.yaml, folded."""
+    elder_calls: frozenset[str]
+    elder_calls_with_toi: frozenset[str]
+    before_final_call: frozenset[str]
+    max_words: int
+    dont: frozenset[str]
+    call_as: frozenset[str]
+    told_forms: frozenset[str]
+    selves: frozenset[str]
+    male: frozenset[str]
+    female: frozenset[str]
+    young: frozenset[str]
+    old: frozenset[str]
+    young_below: int
+    old_from: int
+
+    @classmethod
+    def load(cls, path: Path = ADDRESS_FILE) -> "AddressRules":
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        fix = data["sua_xung_ho"]
+        return cls(_phrases(data["goi_tro_ly_lon_tuoi"]), _phrases(data["goi_tro_ly_lon_tuoi_neu_xung_toi"]),
+                   _phrases(data["truoc_tieng_goi_cuoi_cau"]), int(fix["toi_da_so_tu"]), _phrases(fix["dung_goi"]),
+                   _phrases(fix["goi_la"]), _phrases(fix["cach_goi"]), _phrases(fix["tu_xung"]), _phrases(fix["nam"]),
+                   _phrases(fix["nu"]), _phrases(fix["con_tre"]), _phrases(fix["lon_tuoi"]), int(fix["tre_duoi"]),
+                   int(fix["lon_tuoi_tu"]))
+
+
+@lru_cache(maxsize=2)
+def load_address(path: Path = ADDRESS_FILE) -> AddressRules:
+    return AddressRules.load(path)
+
+
+def words_of(book: IntentBook, text: str) -> tuple[list[str], list[str]]:
+    """Folded words with teencode expanded, and the words as typed (the folded ones when expansion moved them)."""
+    typed = [w.lower() for w in WORD.findall(unicodedata.normalize("NFC", text))]
+    words = book.words(" ".join(typed), drop_fillers=False)
+    return words, typed if len(words) == len(typed) else words
+
+
+def form_of(folded: str) -> str | None:
+    return next((f for f in FORMS if fold(f) == folded), None)
+
+
+def clause_start(words: list[str]) -> int:
+    """Where the message proper begins, after "dạ", "alo", "xin chào" and a call ("em ơi", "con ơi")."""
+    i = 0
+    while i < len(words):
+        if words[i] in _OPENERS:
+            i += 1
+        elif i + 1 < len(words) and words[i + 1] == "oi":
+            i += 2
+        else:
+            break
+    return i
+
+
+def _self_form(words: list[str], typed: list[str]) -> str | None:
+    """The form the citizen uses for themself ("cho bác hỏi", "chú muốn hỏi"), or None."""
+    start = clause_start(words)
+    for i, (w, raw) in enumerate(zip(words, typed)):
+        form = form_of(w)
+        if form is None or (has_diacritics(raw) and raw != form):
+            continue  # "chỉ", "có", "ảnh" typed with their own marks are not forms of address
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if nxt == "oi":
+            continue  # "anh ơi": the citizen is calling the bot, not naming themself
+        after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO
+        at_start = i == start and nxt in _VERBS and (w not in _AMBIGUOUS or has_diacritics(raw))
+        if form in _AFTER_CHO_ONLY:
+            at_start = False
+            after_cho = after_cho and (form != "bà" or raw == "bà")   # "cho ba hỏi" may be a father
+        if after_cho or at_start:
+            return form
+    return None
+
+
+def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
+    """How the citizen calls the bot: "con ơi", "… là gì vậy con", "Cháu, …"; None when they do not."""
+    calls = rules.elder_calls | rules.elder_calls_with_toi
+    for w, nxt in zip(words, words[1:]):
+        if nxt == "oi" and w in calls:
+            return w
+    tail = words[:-1] if len(words) > 2 and words[-1] in _TRAILING else words
+    if len(tail) >= 2 and tail[-1] in calls and tail[-2] in rules.before_final_call:
+        return tail[-1]   # not after "cho", "của", "giúp": "làm căn cước cho con" speaks of a child
+    first = _FIRST_CALLED.match(unicodedata.normalize("NFC", text).lower())
+    if first and fold(first.group(1)) in calls:
+        return fold(first.group(1))
+    return None
+
+
+def read_address(book: IntentBook, text: str, rules: AddressRules | None = None) -> Heard | None:
+    """What one message says about how to address its writer; None when it does not say."""
+    rules = rules or load_address()
+    words, typed = words_of(book, text)
+    form = _self_form(words, typed)
+    if form is not None:
+        return None if form in _KEEPS_DEFAULT else Heard(form, Source.SELF)
+    call = _bot_call(rules, words, text)
+    if call in rules.elder_calls:
+        return Heard("bác", Source.CALL)
+    if call in rules.elder_calls_with_toi and ({"tui", "tôi", "toi"} & set(typed)):
+        return Heard("bác", Source.CALL)
+    return None
+
+
+def address_form(book: IntentBook, text: str) -> str | None:
+    """The form one message alone asks for, or None (see `hear` for the conversation's rule)."""
+    heard = read_address(book, text)
+    return heard.form if heard else None

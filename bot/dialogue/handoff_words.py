@@ -1,0 +1,226 @@
+"""What people type at a hand-off step, read by rule: a reason after 👎, a pick among numbered options, a phone
+number with a call-back request, when to call, and which part of a message is their problem.
+
+Rules, not retrieval: these are short, formulaic phrases whose meaning depends on the step the engine is at, so
+a wrong search answer ("the same wrong entry again") is worse than a plain reading. Word lists live in
+handoff_words.yaml for staff to extend; teencode is expanded with intents.yaml's abbreviations first.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.domain.tickets import _PHONE
+from bot.privacy.redact import without_placeholders
+from bot.reading.intents import Intent, IntentBook, load_intents
+from indexer.terms import outside_phrases
+from indexer.vntext import fold
+
+WORDS_FILE = Path(__file__).with_name("handoff_words.yaml")
+REASON_CODES = ("wrong", "unclear", "off_topic", "other")
+_PRIORITY = ("off_topic", "unclear", "wrong")   # on a tie in cue length
+_TOKEN = re.compile(r"\w+")
+_CLAUSE = re.compile(r"[,.;!?\n]+")
+# intents whose cue words are never the citizen's problem ("gọi cho e đi", "cho gặp người", "bot ngu")
+_NOT_PROBLEM = {Intent.HANDOFF, Intent.CALLBACK, Intent.INSULT, Intent.COMPLAINT, Intent.GREETING, Intent.THANKS,
+                Intent.BYE, Intent.CLOSING, Intent.CHITCHAT, Intent.IDENTITY, Intent.YES, Intent.NO, Intent.CANCEL,
+                Intent.MENU, Intent.NOT_UNDERSTOOD}
+
+# When to call, on folded text: "buổi tối", "sau 5h", "sáng mai", "giờ trưa", "8h-9h", "thứ 7".
+_PART = r"(?:sang|trua|chieu|toi|dem)"
+_CLOCK = r"\d{1,2}\s*(?:h|g|gio|:)\s*(?:\d{1,2}(?:p|phut)?)?"
+_TIME_FOLDED = re.compile(
+    r"(?<!\w)(?:"
+    rf"(?:(?:sau|truoc|tu|khoang|tam|luc|vao|den|toi)\s+)?{_CLOCK}(?:\s*(?:-|den|toi)\s*{_CLOCK})?(?:\s+{_PART})?"
+    rf"|(?:vao\s+)?buoi\s+{_PART}(?:\s+(?:nay|mai|mot))?"
+    rf"|{_PART}\s+(?:nay|mai|mot|thu\s+\w+|chu\s+nhat)"
+    r"|gio\s+(?:trua|nghi\s+trua|an\s+trua|hanh\s+chinh|lam\s+viec|tan\s+ca|nghi)"
+    r"|(?:ngoai|sau|trong)\s+gio\s+(?:hanh\s+chinh|lam\s+viec|lam|hc)"
+    r"|sau\s+(?:khi\s+)?(?:tan\s+ca|tan\s+lam|di\s+lam\s+ve|gio\s+lam)"
+    r"|cuoi\s+tuan|chu\s+nhat|thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])"
+    r"|ngay\s+mai|hom\s+nay|lat\s+nua|luc\s+nao\s+cung\s+duoc|bat\s+ky\s+luc\s+nao"
+    r")(?!\w)")
+# a part of the day alone only with its marks: "tối" (evening) folds to "toi", which is also "tôi" (I)
+_TIME_MARKED = re.compile(r"(?<!\w)(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
+
+
+@dataclass(frozen=True)
+class TypedReason:
+    """A reason typed after 👎: its button code and the question restated in it, if any."""
+    code: str
+    restated: str | None       # "tui hỏi OTP là cái gì thôi" → "OTP là cái gì"
+
+
+@dataclass(frozen=True)
+class _Words:
+    words: tuple[str, ...]     # folded, teencode expanded
+    ends: tuple[int, ...]      # for each word, where its token ends in the typed text
+
+
+class HandoffWords:
+    def __init__(self, data: dict, book: IntentBook) -> None:
+        self.book = book
+        phrases = lambda items: frozenset(" ".join(book.words(str(w), drop_fillers=False)) for w in items)  # noqa: E731
+        self.reasons = {code: phrases(cues) for code, cues in data["ly_do"].items()}
+        self.restate = phrases(data["hoi_lai"])
+        self.restate_tail = phrases(data["duoi_hoi_lai"])
+        choice = data["lua_chon"]
+        self.choice_lead = phrases(choice["loi_chon"])
+        self.choice_numbers = {" ".join(book.words(str(k), drop_fillers=False)): int(v)
+                               for k, v in choice["so"].items()}
+        self.choice_last = phrases(choice["cuoi"])
+        self.choice_tail = phrases(choice["duoi"])
+        self.not_content = phrases(data["khong_noi_dung"])
+
+    @classmethod
+    def load(cls, path: Path = WORDS_FILE, book: IntentBook | None = None) -> "HandoffWords":
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")), book or load_intents())
+
+    def _read(self, text: str) -> _Words:
+        words: list[str] = []
+        ends: list[int] = []
+        for m in _TOKEN.finditer(text):
+            for w in self.book.words(m.group(0), drop_fillers=False):
+                words.append(w)
+                ends.append(m.end())
+        return _Words(tuple(words), tuple(ends))
+
+    # ---- a reason typed after 👎
+    def reason(self, text: str) -> TypedReason | None:
+        """The button a typed reason stands for, or None when no reason cue is in it."""
+        read = self._read(text)
+        best: tuple[int, int, str] | None = None   # (length, -priority, code)
+        for code in _PRIORITY:
+            for start, end in _spans(read.words, self.reasons[code]):
+                key = (end - start, -_PRIORITY.index(code), code)
+                best = max(best, key) if best else key
+        if best is None:
+            return None
+        return TypedReason(best[2], self.restated(text))
+
+    def restated(self, text: str) -> str | None:
+        """The question restated after "tui hỏi…", "ý em là…", as typed (at least two words)."""
+        read = self._read(text)
+        spans = _spans(read.words, self.restate)
+        if not spans:
+            return None
+        end = read.ends[spans[-1][1] - 1]
+        part = text[end:].strip(" ,.:;-–—\"'“”")
+        words = part.split()
+        while words and " ".join(self.book.words(words[-1].strip("?!.,"), drop_fillers=False)) in self.restate_tail:
+            words.pop()
+        if words and words[-1][-1:] not in "?":
+            words[-1] = words[-1].rstrip("!.,")
+        return " ".join(words) if len(words) >= 2 else None
+
+    # ---- "cái 1 đó", "số 2", "cái đầu", "cai thu hai", "lựa chọn 3"
+    def choice(self, text: str, count: int) -> int | None:
+        """The option picked (0-based) when the whole message names one of `count` numbered options."""
+        words = list(self._read(text).words)
+        if not words or count < 1:
+            return None
+        lead = _prefix(words, self.choice_lead)
+        rest = words[lead:]
+        pick, used = None, 0
+        for n in (2, 1):
+            key = " ".join(rest[:n])
+            if len(rest) >= n and key.isdigit() and n == 1:
+                pick, used = int(key), 1
+            elif len(rest) >= n and key in self.choice_numbers and (lead or n == 2):
+                pick, used = self.choice_numbers[key], n
+            elif len(rest) >= n and key in self.choice_last and lead:
+                pick, used = count, n
+            if pick is not None:
+                break
+        if pick is None or not rest[used:] == [w for w in rest[used:] if w in self.choice_tail]:
+            return None
+        return pick - 1 if 1 <= pick <= count else None
+
+    # ---- the person's problem, for a ticket's summary
+    def problem(self, redacted: str) -> str | None:
+        """The parts of a (redacted) message that say what the problem is: not an insult, a greeting, or a
+        request to talk or be called; None when no part does."""
+        kept = [c.strip() for c in _CLAUSE.split(redacted) if c.strip() and self._substantive(c)]
+        return ", ".join(kept) if kept else None
+
+    def _substantive(self, clause: str) -> bool:
+        """Says something beyond social words: not a greeting, insult or request to talk, and two content words
+        ("tiền bị trừ", "vneid lỗi"; not "t hỏi cái khác chứ có phải cái này đâu")."""
+        match = self.book.match(clause)
+        if match is not None and match.intent in _NOT_PROBLEM:
+            return False
+        words = self._read(without_placeholders(clause)).words
+        return len(outside_phrases(words, self.not_content, longest=3)) >= 2
+
+    # ---- a phone number, with a call-back request or alone
+    def asks_call_back(self, text: str) -> bool:
+        """ "gọi cho e đi", "gọi lại giúp e", "cho gặp người": the person wants to be contacted."""
+        return bool(self.book.cues_in(text) & {Intent.CALLBACK, Intent.HANDOFF})
+
+    def only_contact(self, text: str) -> bool:
+        """Nothing but a phone number, when to call and call-back words: "0938112457", "sdt e 0938 112 457 nha",
+        "0938112457 goi lai giup e buổi tối"."""
+        words = self._read(_PHONE.sub(" ", _time_removed(text))).words
+        return not outside_phrases(words, self.not_content, longest=3)
+
+
+def call_time(text: str) -> str | None:
+    """When the citizen would like the call, as they typed it ("buổi tối", "sau 5h", "sáng mai"), or None."""
+    text = unicodedata.normalize("NFC", _PHONE.sub(lambda m: " " * len(m.group(0)), text))
+    folded = fold(text)
+    spans = [m.span() for m in _TIME_FOLDED.finditer(folded)]
+    spans += [m.span() for m in _TIME_MARKED.finditer(text.lower())
+              if not any(s <= m.start() < e for s, e in spans)]
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):   # "buổi chiều sau 3 giờ" is one time, "thứ 7 hoặc chủ nhật" two
+        if merged and not text[merged[-1][1]:s].strip():
+            merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    parts = [" ".join(text[s:e].split()) for s, e in merged]
+    return ", ".join(parts)[:120] if parts else None
+
+
+def _time_removed(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    folded = fold(text)
+    for s, e in reversed([m.span() for m in _TIME_FOLDED.finditer(folded)]):
+        text = text[:s] + " " + text[e:]
+    return _TIME_MARKED.sub(" ", text)
+
+
+def _spans(words: tuple[str, ...] | list[str], phrases: frozenset[str]) -> list[tuple[int, int]]:
+    """Where the phrases occur (start, end), longest first at each position, left to right."""
+    longest = max((len(p.split()) for p in phrases), default=0)
+    found, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            if " ".join(words[i:i + n]) in phrases:
+                found.append((i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def _prefix(words: list[str], phrases: frozenset[str]) -> int:
+    """How many leading words form lead phrases ("toi chon cai thu" → 4)."""
+    i = 0
+    while True:
+        for n in (3, 2, 1):
+            if i + n <= len(words) and " ".join(words[i:i + n]) in phrases:
+                i += n
+                break
+        else:
+            return i
+
+
+@lru_cache(maxsize=2)
+def load_handoff_words(path: Path = WORDS_FILE) -> HandoffWords:
+    return HandoffWords.load(path)

@@ -1,0 +1,255 @@
+"""Social and meta turns, recognised before retrieval from labelled phrasings in intents.yaml.
+
+Messages are folded (no diacritics, lowercase), teencode is expanded and filler
+words dropped — the same treatment keywords get. A message is an intent when it
+equals an example, or when it contains a cue and little else: "cho mình nói
+chuyện với người thật được không?" is a hand-off, "cán bộ công an xã làm VNeID ở
+đâu" is a question.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.reading.flows import message_key
+
+INTENTS_FILE = Path(__file__).with_name("intents.yaml")
+_MAX_KEY_WORDS = 3
+_STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a letter three times
+
+
+class Intent(str, Enum):
+    OTHERS_DATA = "others_data"   # someone else's dossier or details: refused (found by a rule, not by cues)
+    CANCEL = "cancel"
+    SHARE = "share"
+    INSTRUCTION = "instruction"
+    IDENTITY = "identity"
+    CLOSING = "closing"
+    HANDOFF = "handoff"
+    CALLBACK = "callback"
+    INSULT = "insult"
+    COMPLAINT = "complaint"
+    NOT_UNDERSTOOD = "not_understood"
+    MENU = "menu"
+    BYE = "bye"
+    THANKS = "thanks"
+    CHITCHAT = "chitchat"
+    GREETING = "greeting"
+    NO = "no"
+    YES = "yes"
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    intent: Intent                 # the one to act on
+    also: frozenset[Intent]        # every intent whose cue appears ("… người hỗ trợ đi, mệt quá" → also COMPLAINT)
+
+
+@dataclass(frozen=True)
+class _OthersData:
+    """Words that make "show me X's dossier" (intents.yaml, du_lieu_nguoi_khac)."""
+    look: frozenset[str]
+    data: frozenset[str]
+    self_words: frozenset[str]
+    titles: frozenset[str]
+    surnames: frozenset[str]
+    not_names: frozenset[str]
+    others: frozenset[str]
+
+    def asked(self, words: list[str], raw: str) -> bool:
+        """A look-up verb, a kind of data just after it, and right after that another person: named, or "của"
+        someone who is not the asker ("tra cứu hồ sơ của tôi" is a real question)."""
+        look, looked = _first(words, self.look, 0)
+        data, end = _first(words, self.data, looked) if look >= 0 else (-1, -1)
+        if data < 0 or data - looked > _NEAR:
+            return False
+        after = words[end:end + _NEAR + 2]
+        if _first(after, self.others, 0)[0] >= 0 or _NAMED.search(raw):
+            return True
+        whose = after[after.index("cua") + 1:] if "cua" in after[:_NEAR] else []
+        if len(whose) < 2 or _first(whose, self.data, 0)[0] == 0 or whose[1] in self.not_names:
+            return False
+        return ((whose[0] in self.self_words and whose[1] in self.self_words)   # "của con tôi"
+                or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
+
+
+_NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
+_NAMED = re.compile(r"\b(?:của|cua)\s+(?:\w+\s+)?[A-ZĐ]\w*\s+[A-ZĐ]\w*")   # "của (ông) Nguyễn Văn…"
+
+
+def _first(words: list[str], phrases: frozenset[str], start: int) -> tuple[int, int]:
+    """Where the first of the phrases (up to 3 words, longest first) begins and ends at or after start;
+    (-1, -1) when none does."""
+    for i in range(start, len(words)):
+        for n in (3, 2, 1):
+            if i + n <= len(words) and " ".join(words[i:i + n]) in phrases:
+                return i, i + n
+    return -1, -1
+
+
+@dataclass(frozen=True)
+class _Rule:
+    examples: frozenset[str]
+    cues: tuple[tuple[str, ...], ...]   # longest first
+    max_left: int
+
+
+class IntentBook:
+    def __init__(self, abbreviations: dict[str, str], fillers: frozenset[str], neutral: frozenset[str],
+                 rules: dict[Intent, _Rule], english: frozenset[str],
+                 search_stopwords: frozenset[str] = frozenset()) -> None:
+        self._abbr = abbreviations
+        self._fillers = fillers
+        self._neutral = neutral
+        self._rules = rules      # in priority order
+        self.english = english
+        self.search_stopwords = search_stopwords   # left out of the portal search link
+        self.question_words: frozenset[str] = frozenset()
+        self.others_data: _OthersData | None = None
+
+    @classmethod
+    def load(cls, path: Path = INTENTS_FILE) -> "IntentBook":
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        key = lambda s: " ".join(message_key(str(s)).split())  # noqa: E731
+        abbr = {key(k): key(v) for k, v in data["viet_tat"].items()}
+        book = cls(abbr, frozenset(key(f) for f in data["bo_qua"]), frozenset(), {}, frozenset())
+        rules = {}
+        for name, spec in data["intents"].items():
+            cues = {tuple(book.words(c, drop_fillers=False)) for c in spec["dau_hieu"]}
+            rules[Intent(name)] = _Rule(frozenset(" ".join(book.words(e)) for e in spec["cau_mau"]),
+                                        tuple(sorted(cues, key=len, reverse=True)), int(spec["con_lai_toi_da"]))
+        neutral = frozenset(" ".join(book.words(n, drop_fillers=False)) for n in data["trung_tinh"])
+        loaded = cls(abbr, book._fillers, neutral, rules, frozenset(key(w) for w in data["tieng_anh"]),
+                     frozenset(key(w) for w in data["bo_khi_tim"]))
+        loaded.question_words = frozenset(" ".join(book.words(w, drop_fillers=False)) for w in data["tu_hoi"])
+        others = data["du_lieu_nguoi_khac"]
+        phrases = lambda name: frozenset(" ".join(book.words(w, drop_fillers=False)) for w in others[name])  # noqa: E731
+        loaded.others_data = _OthersData(phrases("xem"), phrases("du_lieu"), phrases("tu_xung"), phrases("danh_xung"),
+                                         phrases("ho"), phrases("khong_phai_ten"), phrases("nguoi_khac"))
+        return loaded
+
+    def words(self, text: str, drop_fillers: bool = True) -> list[str]:
+        """Folded words with teencode expanded ("cho e gap nv" → cho em gap nhan vien)."""
+        tokens = [_STRETCHED.sub(r"\1", t) for t in message_key(text).split()]   # "hiii", "aloooo"
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(_MAX_KEY_WORDS, len(tokens) - i), 0, -1):
+                phrase = " ".join(tokens[i:i + n])
+                if drop_fillers and phrase in self._fillers and len(tokens) > n:
+                    i += n
+                    break
+                if phrase in self._abbr:
+                    out += self._abbr[phrase].split()
+                    i += n
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def cues_in(self, text: str) -> frozenset[Intent]:
+        """Intents whose cue appears anywhere, however long the message ("…, chán quá, làm sao …")."""
+        words = self.words(text)
+        covered = [False] * len(words)
+        return frozenset(i for i, rule in self._rules.items() if any(_cover(words, covered, c) for c in rule.cues))
+
+    def is_question(self, text: str) -> bool:
+        """Asks something: a question mark or a question word ("thế nào", "ở đâu", "… không?")."""
+        if "?" in text:
+            return True
+        words = self.words(text)
+        return any(" ".join(words[i:i + n]) in self.question_words
+                   for n in (1, 2, 3) for i in range(len(words) - n + 1))
+
+    def match(self, text: str) -> IntentMatch | None:
+        words = self.words(text)
+        if not words:
+            return None
+        if self.others_data is not None and self.others_data.asked(words, text):
+            return IntentMatch(Intent.OTHERS_DATA, frozenset({Intent.OTHERS_DATA}))
+        whole = " ".join(words)
+        for intent, rule in self._rules.items():
+            if whole in rule.examples:
+                return IntentMatch(intent, frozenset({intent}))
+        covered = [False] * len(words)
+        found: list[Intent] = []
+        for intent, rule in self._rules.items():
+            for cue in rule.cues:
+                if _cover(words, covered, cue) and intent not in found:
+                    found.append(intent)
+        if not found:
+            return None
+        left = _uncovered(words, covered, self._neutral)
+        for intent in found:  # found is in priority order
+            if left <= self._rules[intent].max_left:
+                return IntentMatch(intent, frozenset(found))
+        return None
+
+
+def _cover(words: list[str], covered: list[bool], cue: tuple[str, ...]) -> bool:
+    """Mark every uncovered occurrence of cue; True when there was one."""
+    hit = False
+    n = len(cue)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i:i + n]) == cue and not any(covered[i:i + n]):
+            covered[i:i + n] = [True] * n
+            hit = True
+    return hit
+
+
+def _uncovered(words: list[str], covered: list[bool], neutral: frozenset[str]) -> int:
+    """Words left that carry meaning: not part of a cue and not a neutral word (phrases up to 3 words)."""
+    left, i = 0, 0
+    while i < len(words):
+        if covered[i]:
+            i += 1
+            continue
+        for n in range(min(_MAX_KEY_WORDS, len(words) - i), 0, -1):
+            if " ".join(words[i:i + n]) in neutral and not any(covered[i:i + n]):
+                i += n
+                break
+        else:
+            left += 1
+            i += 1
+    return left
+
+
+_NEGATIVE = {"khong", "chua", "chang", "cha", "khoi", "no", "sai"}
+_POSITIVE = {"co", "roi", "vang", "u", "ok", "dung", "yes", "dong", "duoc", "phai", "chuan"}
+_POLITE = {"da", "thua", "em", "anh", "chi", "bac", "chu", "co", "chau", "toi", "minh", "con", "ong", "ba", "a"}
+MAX_ANSWER_WORDS = 8
+
+
+def polarity(book: IntentBook, text: str) -> bool | None:
+    """A short natural yes/no: "chưa có ạ", "bác ko có thẻ ngân hàng" → False; "có rồi", "dạ rồi" → True.
+
+    The first yes/no word decides ("không có" is no, "có nhưng chưa dùng" is yes);
+    a leading "dạ", "bác"… is politeness, and "có"/"cô" only count as "có" after it.
+    """
+    words = book.words(text)
+    if not words or len(words) > MAX_ANSWER_WORDS:
+        return None
+    if len(words) > 2 and book.is_question(text):
+        return None   # "sao phải có ngân hàng?" asks something; it does not answer
+    if words in (["da"], ["da", "vang"]):
+        return True
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in _POLITE and words[lead] not in ("co",):
+        lead += 1
+    for w in words[lead:lead + 3]:
+        if w in _NEGATIVE:
+            return False
+        if w in _POSITIVE:
+            return True
+    return None
+
+
+@lru_cache(maxsize=2)
+def load_intents(path: Path = INTENTS_FILE) -> IntentBook:
+    return IntentBook.load(path)

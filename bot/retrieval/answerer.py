@@ -1,0 +1,444 @@
+"""The retrieval pipeline: check input → normalise → retrieve → fuse → decide → screen uncovered subjects.
+
+Loaded once per process (model, index, vocabulary); `ask` is then pure CPU work
+of a few milliseconds plus one query embedding.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.wording import say
+from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
+from bot.retrieval.follow_up import Focused, beyond_subject, content_words, has_cue, passage, words_of
+from bot.retrieval.fusion import fuse
+from bot.retrieval.glossary import Glossary
+from bot.retrieval.hybrid import DenseRetriever, Hit, LexicalRetriever
+from bot.retrieval.keywords import search_keywords
+from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
+from bot.retrieval.places import provinces_named
+from bot.retrieval.procedure_card import (
+    asked_aspect,
+    aspect_hints,
+    aspect_part,
+    aspect_words,
+    facts_block,
+    procedure_entry,
+)
+from bot.retrieval.procedure_search import (
+    ProcedureDecision,
+    ProcedureDecisionConfig,
+    ProcedureSearch,
+    ScoredProcedure,
+    cost_not_loss,
+)
+from bot.retrieval.query_adapter import QueryAdapter
+from bot.retrieval.question_intent import IntentCues
+from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
+from indexer.catalogue.index import CatalogueIndex
+from indexer.embedder import Embedder
+from indexer.entry_text import plain
+from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, KnowledgeError, load_catalog
+from indexer.outside import read_outside
+from indexer.store import IndexSnapshot
+from indexer.synonyms import Synonyms
+from indexer.vntext import clean, fold, folded_syllables, syllables
+
+_CANDIDATES = 10
+_RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
+_FOLLOW_UP_WORDS = 7
+_ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up  # a follow-up this short that names a part of a procedure is about the one in focus
+log = logging.getLogger(__name__)
+
+
+class InputKind:
+    """Reasons a message is not a question we can look up."""
+    EMPTY = "empty"
+    NO_WORDS = "no_words"
+    OTHER_LANGUAGE = "other_language"
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What the retrievers found for one question, before fusion and decision."""
+    query: NormalizedQuery
+    asked: frozenset[str]       # intents the question asks for
+    dense: list[Hit]
+    lexical: list[Hit]
+    cosine: Mapping[str, float]  # dense cosine of every entry
+    median: float               # median cosine: the background level
+    weight: float | None        # fixed dense weight (one retriever only), None: the configured one
+    outside: float = -1.0       # best cosine to an example of what we do not cover (knowledge/ngoai-pham-vi.yaml)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    kind: str                           # a decision Kind value or an InputKind value
+    entry: KnowledgeEntry | None
+    score: float
+    options: tuple[KnowledgeEntry, ...]
+    related: tuple[KnowledgeEntry, ...]    # follow-ups worth offering next to an answer
+    query: NormalizedQuery | None
+    truncated: bool
+    latency_ms: float
+
+    @property
+    def matched(self) -> bool:
+        return self.kind == Kind.ANSWER.value
+
+
+def check_input(text: str) -> str | None:
+    """Why this message cannot be looked up, or None when it can."""
+    if not text:
+        return InputKind.EMPTY
+    letters = [c for c in text if c.isalpha()]
+    if not letters and not any(c.isdigit() for c in text):
+        return InputKind.NO_WORDS
+    foreign = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
+    if letters and foreign / len(letters) > 0.5:
+        return InputKind.OTHER_LANGUAGE
+    return None
+
+
+class Answerer:
+    def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
+                 decision: DecisionConfig, province: str = "", topics: dict[str, str] | None = None,
+                 adapter: QueryAdapter | None = None, uncovered: UncoveredSubjects | None = None,
+                 procedures: ProcedureSearch | None = None) -> None:
+        self.build_id = snapshot.folder.name
+        self.entries = {e.id: e for e in snapshot.entries}
+        # some entry holds only in its provinces: then where the citizen lives matters to `ask`
+        self.has_local = any(e.local for e in snapshot.entries)
+        self.topics = topics or {}
+        self.decision = decision
+        self._province = province
+        self.embedder = embedder   # the running model, shared with the desk's grouping (no second load)
+        self.dense = DenseRetriever(snapshot, embedder, adapter)
+        self.lexical = LexicalRetriever(snapshot)
+        self.normalizer = QueryNormalizer.for_entries(snapshot.entries, synonyms)
+        self.cues = IntentCues.load()
+        self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
+        self.uncovered = uncovered or UncoveredSubjects(())
+        self.glossary = Glossary()   # terms and referrals, read by the dialogue (never by ask)
+        self._words = {e.id: entry_text_words([e.title, *e.questions, plain(e.body)]) for e in snapshot.entries}
+        self.procedures = procedures
+        # a curated entry about a procedure is answered instead of its bare catalogue record
+        self._declared = {code: e for e in snapshot.entries for code in e.procedures}
+        self.procedure_normalizer = QueryNormalizer.for_texts(
+            [t for e in snapshot.entries for t in (e.title, *e.questions, plain(e.body))] + procedures.texts,
+            synonyms) if procedures else None
+
+    @classmethod
+    def load(cls, snapshot: IndexSnapshot, embedder: Embedder, decision_file: Path | None = None,
+             province: str = "") -> "Answerer":
+        """Synonyms, topic names and uncovered subjects come from the build itself: one build is one knowledge
+        version. The question adapter comes with the decision it was calibrated with, and only for the model it
+        was fitted for."""
+        synonyms_path = snapshot.folder / SYNONYMS_FILE
+        synonyms = Synonyms.load(synonyms_path) if synonyms_path.exists() else Synonyms()
+        topics = load_catalog(snapshot.folder).topics if (snapshot.folder / CATALOG_FILE).exists() else {}
+        uncovered = UncoveredSubjects.of(read_outside(snapshot.folder).subjects)
+        decision_file = Path(decision_file or DEFAULT_FILE)
+        decision = DecisionConfig.load(decision_file)
+        adapter = None
+        if decision.query_adapter:
+            adapter = QueryAdapter.load(decision_file.parent / decision.query_adapter)
+            if not adapter.fits(snapshot.manifest.model_id, snapshot.manifest.dimension):
+                log.warning("Bộ chuyển câu hỏi %s được khớp cho mô hình %s, không phải %s: không dùng.",
+                            decision.query_adapter, adapter.model_id, snapshot.manifest.model_id)
+                adapter = None
+        index = CatalogueIndex.load(snapshot.folder)
+        procedures = None
+        if index is not None:
+            config = ProcedureDecisionConfig.load(decision_file.parent / decision.procedure_decision)
+            procedures = ProcedureSearch(index, embedder, province, config)
+        answerer = cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered, procedures)
+        try:
+            answerer.glossary = Glossary.load(snapshot.folder)
+        except KnowledgeError as exc:   # `dvcbot check` reports it; a chat goes on without the tables
+            log.warning("Bảng thuật ngữ hoặc chuyển tiếp có lỗi, tạm không dùng: %s", exc)
+        return answerer
+
+    def entry(self, entry_id: str | None, question: str = "") -> KnowledgeEntry | None:
+        """A curated entry, or the card of a catalogue record (`tthc:<code>`) with the part `question` asks first;
+        None for a team's answer (no entry) or an entry no longer in the knowledge."""
+        if not entry_id:
+            return None
+        if not entry_id.startswith("tthc:"):
+            entry = self.entries.get(entry_id)
+            return self.with_facts(entry, question) if entry else None
+        code = entry_id.removeprefix("tthc:")
+        if not self.procedures or code not in self.procedures.procedures:
+            return None
+        search = self.procedures
+        return procedure_entry(search.procedures[code], search.month, say("search_url"), asked_aspect(question),
+                               search.notes.get(code, ""))
+
+    def procedures_of(self, entry_id: str | None) -> tuple[str, ...]:
+        """The national procedure codes an answer was about (reports by procedure)."""
+        if not entry_id:
+            return ()
+        if entry_id.startswith("tthc:"):
+            return (entry_id.removeprefix("tthc:"),)
+        entry = self.entries.get(entry_id)
+        return entry.procedures if entry else ()
+
+    def procedure_name(self, code: str) -> str:
+        found = self.procedures.procedures.get(code) if self.procedures else None
+        return found.name if found else code
+
+    def with_facts(self, entry: KnowledgeEntry, question: str = "") -> KnowledgeEntry:
+        """A curated entry about a procedure, with the record's fee, time and place added: first when the question
+        asks one of them, else after the entry's own text."""
+        search = self.procedures
+        found = [search.procedures[c] for c in entry.procedures if search and c in search.procedures]
+        asked = asked_aspect(question)
+        facts = facts_block(found[0], search.month, asked) if found else []
+        if not facts:
+            return entry
+        if asked in ("fee", "time", "where"):
+            return dataclasses.replace(entry, body="\n".join(facts) + "\n\n" + entry.body)
+        return dataclasses.replace(entry, body=entry.body + "\n\n" + "\n".join(facts))
+
+    def follow_up(self, focus_id: str, question: str, answer: "Answer") -> "Answer":
+        """"thế lệ phí bao nhiêu?" after a procedure's answer asks about that procedure: a short question that names
+        one part of a procedure (fee, time, documents…) is answered from the entry in focus, that part first; a
+        longer one only when nothing else answers it: options offered for it are its own subject, which a citizen
+        changing subject mid-chat ("trợ cấp người cao tuổi nộp ở đâu" after the khai sinh card) must get."""
+        aspect = asked_aspect(question)
+        short = len(syllables(question)) <= _FOLLOW_UP_WORDS
+        if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value):
+            return answer
+        entry = self.entry(focus_id, question)
+        if entry is None or not entry.procedures or not self._about(entry, question, answer, 0.0, aspect_words()):
+            return answer   # "tra cứu phạt nguội ở đâu" after the khai sinh card names its own subject
+        return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
+
+    def in_context(self, focus_id: str, question: str, alone: "Answer") -> "Answer | Focused":
+        """A question read with the entry answered last (bot/retrieval/follow_up.py). A new subject it names itself keeps its
+        own answer; one that lands on the entry in focus gets the part that answers it, or "the guide does not
+        say", never that answer again; one unclear alone whose words are the focus's ("ông nội làm được không")
+        or that starts as a follow-up does ("còn nếu…") is read as about the focus."""
+        same = alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id
+        alone = self.follow_up(focus_id, question, alone)
+        focus = self.entry(focus_id, question)
+        if focus is None:
+            return alone
+        cue = has_cue(question)
+        if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
+            # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
+            short = len(syllables(question)) <= _FOLLOW_UP_WORDS
+            return self._focused(focus, question, alone, cue or short, same)
+        if alone.kind == Kind.ANSWER.value and not cue:
+            return alone
+        if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
+            return alone
+        if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
+            return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
+        return self._focused(focus, question, alone, cue)
+
+    def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset()) -> list[str]:
+        reading = (alone.query if alone else None) or self.normalizer.normalize(question)
+        return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
+
+    def only_aspect(self, question: str) -> str | None:
+        """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu")."""
+        aspect = asked_aspect(question)
+        return aspect if aspect and not self._key_words(question, None, aspect_words()) else None
+
+    def _cover(self, entry: KnowledgeEntry, words: list[str]) -> float:
+        """IDF-weighted share of the words the entry's own text has."""
+        have = words_of(" ".join([entry.title, *entry.questions, entry.body]))
+        total = sum(self.lexical.idf(fold(w)) for w in words)
+        return sum(self.lexical.idf(fold(w)) for w in words if w in have) / total if total else 0.0
+
+    def _about(self, focus: KnowledgeEntry, question: str, alone: "Answer", at_least: float = _ABOUT_FOCUS,
+               drop: frozenset[str] = frozenset()) -> bool:
+        """The question is about the focus: at least `at_least` of what it says beyond the focus's subject (rare
+        words weigh more) is in the focus's text, and the focus has more of all it says than what the question
+        alone found ("ông nội làm được không hay phải cha mẹ" after the khai sinh answer; not "thủ tục khai sinh
+        cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie."""
+        words = self._key_words(question, alone, drop)
+        own = beyond_subject(words, focus)
+        if not [w for w in own if fold(w) not in aspect_words()]:
+            return True   # nothing but grammar, a part of a procedure and the focus's subject: "vậy có mất tiền ko"
+        if self._cover(focus, own) < at_least:
+            return False
+        found = (alone.entry,) if alone.entry is not None else alone.options[:1]
+        rival = max((self._cover(e, words) for e in found if e.id != focus.id), default=-1.0)
+        mine = self._cover(focus, words)
+        return mine > rival if alone.kind == Kind.ANSWER.value else mine >= rival
+
+    def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool,
+                 same: bool = False) -> "Answer | Focused":
+        """The part of the focus that answers, or "it does not say" for a clear follow-up or a part of a procedure
+        asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words (`same`:
+        the question alone found the focus)."""
+        words = beyond_subject(self._key_words(question, alone), focus)
+        aspect = asked_aspect(question)
+        if not words and (same or aspect is None):
+            return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
+                alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
+        if words:
+            part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question)
+        else:   # only the part asked: the portal's figure for it, else the guide's line about it ("3 ngày làm việc")
+            part = self._aspect_part(focus.id, question) or (
+                passage(focus, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) if aspect else None)
+        return Focused(focus, part) if part or cue or not words else alone
+
+    def _aspect_part(self, entry_id: str, question: str) -> str | None:
+        """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""
+        aspect, codes = asked_aspect(question), self.procedures_of(entry_id)
+        if not aspect or not codes or not self.procedures or codes[0] not in self.procedures.procedures:
+            return None
+        return aspect_part(self.procedures.procedures[codes[0]], aspect, self.procedures.month)
+
+    def _silent_on(self, entry_id: str, said: list[str], code: str) -> bool:
+        """The question (its terms read with the catalogue's words, "abtc") names something the catalogue record's
+        name has, this entry never mentions and at most two entries do: "trình báo mất thẻ ABTC" is not about the
+        căn cước entry that matched "mất thẻ"."""
+        assert self.procedures
+        named = set(folded_syllables(self.procedures.procedures[code].name)) & set(said)
+        return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] and self.lexical.entries_using(t) <= _RARE
+                   for t in named)
+
+    def procedure_ranking(self, question: str, query: NormalizedQuery | None = None
+                          ) -> tuple[list[ScoredProcedure], NormalizedQuery]:
+        """The catalogue tier's candidates, and the question as read with a normaliser that knows the catalogue's
+        words (calibration ranks through here too, so it fits what citizens get)."""
+        assert self.procedures and self.procedure_normalizer
+        asked = cost_not_loss(question)
+        # the curated tier's reading is reused when the question had no "mất" of time or money to drop
+        plain_reading = query if query is not None and asked == question else self.normalizer.normalize(asked)
+        wider = self.procedure_normalizer.normalize(asked)
+        if not wider.terms:
+            return self.procedures.rank(plain_reading, provinces_named(question)), plain_reading
+        return self.procedures.rank(wider, provinces_named(question), also=plain_reading.text), wider
+
+    def procedure_answer(self, question: str, query: NormalizedQuery) -> tuple[ProcedureDecision, NormalizedQuery]:
+        """The catalogue tier's decision, and the question as it read it."""
+        assert self.procedures
+        ranked, wider = self.procedure_ranking(question, query)
+        return self.procedures.decide(ranked), wider
+
+    def _by_procedure(self, code: str, question: str) -> KnowledgeEntry:
+        declared = self._declared.get(code)
+        return self.with_facts(declared, question) if declared else self.entry(f"tthc:{code}", question)
+
+    def retrieve(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> Retrieved:
+        """Both retrievers' hits and the background cosine level: the costly half of ranking, done once."""
+        every = self.dense.rank(query)  # all entries: the median is the background level
+        return Retrieved(
+            query=query, asked=self.cues.of(query.terms),
+            dense=every.top(_CANDIDATES * 3) if use_dense else [],
+            lexical=self.lexical.search(query, _CANDIDATES * 3) if use_lexical else [],
+            cosine=every, median=every.median(), outside=every.outside,
+            weight=None if use_dense and use_lexical else float(use_dense))
+
+    def score(self, r: Retrieved, cfg: DecisionConfig | None = None) -> list[Scored]:
+        """Fused candidates with calibrated confidence, best first.
+
+        The fused score adds the entry's title coverage and whether its intent matches the question's to
+        the two retrievers; confidence always uses the dense signals, also when ranking lexical-only
+        (the bench compares rankings).
+        """
+        cfg = cfg or self.decision
+        fused = fuse(r.dense, r.lexical, cfg.dense_weight if r.weight is None else r.weight)[:_CANDIDATES]
+        rows = []
+        for c in fused:
+            entry = self.entries[c.entry_id]
+            agree, clash = self.cues.match(r.asked, self._profiles[c.entry_id])
+            prior = cfg.w_title * self.lexical.title_coverage(r.query, c.entry_id) + cfg.w_agree * agree \
+                - cfg.w_clash * clash
+            if self._province and self._province in entry.provinces:
+                prior += cfg.province_boost
+            rows.append((c.entry_id, c.fused + prior))
+        scored = []
+        for entry_id, total in rows:
+            margin = total - max((t for e, t in rows if e != entry_id), default=0.0)
+            coverage = self.lexical.coverage(r.query, entry_id)
+            cos = r.cosine.get(entry_id, r.median)
+            conf = cfg.confidence(cos, coverage, cos - r.median, margin)
+            scored.append(Scored(entry_id, total, conf, cos, coverage, cos - r.median, margin))
+        return sorted(scored, key=lambda s: -s.fused)
+
+    def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
+        return self.score(self.retrieve(query, use_dense, use_lexical))
+
+    def screen(self, decision: Decision, r: Retrieved, cfg: DecisionConfig | None = None) -> Decision:
+        """Say "don't know" rather than offer only entries silent on an uncovered subject asked about (VssID, tiền
+        điện…), or entries farther from the question than an example of what we do not cover."""
+        cfg = cfg or self.decision
+        said = " ".join(c.said for c in r.query.clauses)
+        chosen = [decision.entry_id] if decision.kind == Kind.ANSWER else list(decision.options)
+        if chosen and all(self.uncovered.blocks(said, self._words[e]) for e in chosen):
+            return Decision(Kind.DONT_KNOW, None, decision.score)
+        if chosen and r.outside >= max(r.cosine.get(e, r.median) for e in chosen) + cfg.outside_margin:
+            return Decision(Kind.DONT_KNOW, None, decision.score)
+        return decision
+
+    def _related(self, chosen: str, ranked: list[Scored], limit: int = 3) -> tuple[KnowledgeEntry, ...]:
+        """Plausible runners-up first, then nearby entries of the same topic."""
+        topic = self.entries[chosen].topic
+        picks = [s.entry_id for s in ranked if s.entry_id != chosen and s.confidence >= self.decision.clarify_at]
+        picks += [s.entry_id for s in ranked if s.entry_id != chosen and self.entries[s.entry_id].topic == topic]
+        return tuple(self.entries[e] for e in dict.fromkeys(picks))[:limit]
+
+    def offered_in(self, entry_id: str, province: str | None) -> bool:
+        """A team's local answer (`local: true`) is offered only in its provinces: the citizen's, else this
+        deployment's; nowhere when neither is known."""
+        entry = self.entries[entry_id]
+        return not entry.local or (province or self._province) in entry.provinces
+
+    def ask(self, question: str, province: str | None = None) -> Answer:
+        """`province`: where the citizen said they live (None: not said)."""
+        started = time.perf_counter()
+        text = clean(question)
+        truncated = len(text) > MAX_QUERY_CHARS
+        problem = check_input(text)
+        query = None
+        decision = Decision(Kind.DONT_KNOW, None, 0.0)
+        related: tuple[KnowledgeEntry, ...] = ()
+        if problem is None:
+            query = self.normalizer.normalize(question)  # raw: line breaks end sentences
+            if not any(t.isalpha() for t in fold(query.text)):
+                problem = InputKind.NO_WORDS
+            else:
+                found = self.retrieve(query)
+                ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
+                decision = self.screen(decide(ranked, self.decision), found)
+                declared = self.entries[decision.entry_id].procedures if decision.kind == Kind.ANSWER else ()
+                if decision.kind == Kind.ANSWER and not declared:
+                    related = self._related(decision.entry_id, ranked)
+                elif self.procedures:
+                    chosen, wider = self.procedure_answer(question, query)
+                    # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố
+                    # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
+                    # (an entry list the curated tier asks about is not overruled: its entries are not procedures)
+                    other = (chosen.kind == Kind.ANSWER and chosen.code not in declared
+                             and decision.kind != Kind.CLARIFY) or (
+                        declared and chosen.kind == Kind.CLARIFY and
+                        self._silent_on(decision.entry_id, wider.terms, chosen.options[0]))
+                    if declared and not other:
+                        related = self._related(decision.entry_id, ranked)
+                    elif other or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):
+                        picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
+                                                                             else chosen.options)]
+                        entries = list({e.id: e for e in picked}.values())
+                        return Answer(
+                            question=question, kind=chosen.kind.value,
+                            entry=entries[0] if chosen.kind == Kind.ANSWER else None, score=round(chosen.score, 4),
+                            options=tuple(entries) if chosen.kind == Kind.CLARIFY else (), related=(), query=query,
+                            truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1))
+        return Answer(
+            question=question, kind=problem or decision.kind.value,
+            entry=self.entry(decision.entry_id, question) if decision.entry_id else None,
+            score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
+            related=related, query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        )

@@ -1,0 +1,132 @@
+"""Query normalisation: clean → canonical tones → abbreviations → typo fixes → diacritics.
+
+Citizens type on phones, often without diacritics, with teencode ("ko nhan dc
+otp") and typos. Matching uses folded syllables; the dense retriever and any
+confirmation shown to the citizen get the restored Vietnamese text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.privacy.redact import without_placeholders
+from bot.retrieval.diacritics import MIN_ACCENTED_SHARE, DiacriticRestorer
+from bot.retrieval.shortforms import ShortForms
+from indexer.entry_text import entry_terms, plain
+from indexer.knowledge import KnowledgeEntry
+from indexer.synonyms import Synonyms
+from indexer.vntext import clauses, fold, folded_syllables, has_diacritics, syllables
+
+MAX_QUERY_CHARS = 500
+MAX_TOKEN_CHARS = 30  # longer "words" are pasted junk, not Vietnamese
+# A well-formed Vietnamese syllable (folded). Anything else unknown is a typo candidate.
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(a|e|i|o|u|y|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye|"
+    r"oai|oay|oeo|uay|uoi|uou|uya|uye|uyu|ieu|yeu)"
+    r"(ch|ng|nh|[cmnpt])?$"
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of the message (split at sentence ends and commas), normalised."""
+    text: str
+    terms: tuple[str, ...]
+    restored: bool
+    said: str = ""           # the citizen's own words, normalised, without the synonyms added for matching
+
+
+@dataclass(frozen=True)
+class NormalizedQuery:
+    original: str            # cleaned text as typed (display)
+    text: str                # canonical Vietnamese for the dense retriever and confirmations
+    terms: list[str]         # folded syllables for lexical matching
+    restored: bool           # diacritics were added to the citizen's words
+    corrections: tuple[tuple[str, str], ...] = ()
+    clauses: tuple[Clause, ...] = ()
+
+
+def is_syllable(token: str) -> bool:
+    return bool(_SYLLABLE.match(token))
+
+
+class QueryNormalizer:
+    def __init__(self, synonyms: Synonyms, vocabulary: set[str], bigrams: set[tuple[str, str]],
+                 restorer: DiacriticRestorer) -> None:
+        self._shortforms = ShortForms(synonyms)
+        self._vocab = vocabulary
+        self._vocab_list = sorted(vocabulary)
+        self._bigrams = bigrams
+        self._restorer = restorer
+
+    @classmethod
+    def for_entries(cls, entries: Iterable[KnowledgeEntry], synonyms: Synonyms) -> "QueryNormalizer":
+        """A normaliser whose vocabulary and diacritics model come from the knowledge entries."""
+        entries = list(entries)
+        restorer = DiacriticRestorer.trained_on(
+            text for e in entries for text in (e.title, *e.questions, plain(e.body)))
+        vocabulary = {t for e in entries for t in entry_terms(e) if "_" not in t} | synonyms.key_words
+        return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
+
+    @classmethod
+    def for_texts(cls, texts: list[str], synonyms: Synonyms) -> "QueryNormalizer":
+        """A normaliser that knows a wider vocabulary (the catalogue's names and everyday words as well)."""
+        restorer = DiacriticRestorer.trained_on(texts)
+        vocabulary = {t for text in texts for t in folded_syllables(text)} | synonyms.key_words
+        return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
+
+    def _correct(self, token: str) -> list[str]:
+        """Typo-tolerant mapping of one unknown folded token onto the KB vocabulary."""
+        if token in self._vocab or token.isdigit() or len(token) < 3:
+            return [token]
+        for cut in range(1, len(token)):  # "dangky" -> "dang ky"
+            a, b = token[:cut], token[cut:]
+            if (a, b) in self._bigrams:
+                return [a, b]
+        if is_syllable(token) and len(token) <= 7:
+            return [token]  # a real word we do not know, not a typo
+        limit = 1 if len(token) <= 6 else 2
+        best = process.extractOne(token, self._vocab_list, scorer=OSA.distance, score_cutoff=limit)
+        return [best[0]] if best else [token]
+
+    def _clause(self, typed: list[str], restore: bool) -> tuple[Clause, list[tuple[str, str]]]:
+        """One clause: short forms, typo fixes, then diacritics (the language model never crosses clauses)."""
+        e = self._shortforms.expand(typed)
+        words: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        for pos, tok in enumerate(e.words):
+            if pos in e.fixed or has_diacritics(tok):
+                words.append(tok)
+                continue
+            fixed_tok = self._correct(tok)
+            if fixed_tok != [tok]:
+                corrections.append((tok, " ".join(fixed_tok)))
+            words += fixed_tok
+        shown = self._restorer.restore(words) if restore else words
+        return Clause(" ".join(shown + e.added), tuple(fold(w) for w in words + e.added), shown != words,
+                      " ".join(shown)), corrections
+
+    def normalize(self, text: str) -> NormalizedQuery:
+        text = without_placeholders(text)  # a turn kept across a restart is stored redacted
+        parts = [[t for t in syllables(c) if len(t) <= MAX_TOKEN_CHARS] for c in clauses(text[:MAX_QUERY_CHARS])]
+        typed = [t for part in parts if part for t in part]
+        # Diacritics are added only to a question typed (mostly) without them: in a question typed with
+        # diacritics an unmarked word is meant that way ("tối nay" must not become "tối này").
+        restore = bool(typed) and sum(map(has_diacritics, typed)) / len(typed) < MIN_ACCENTED_SHARE
+        done = [self._clause(part, restore) for part in parts if part]
+        kept = tuple(c for c, _ in done if c.terms)
+        if not kept and typed:  # only fillers ("ạ"): keep what was typed rather than nothing
+            kept = (Clause(" ".join(typed), tuple(fold(t) for t in typed), False, " ".join(typed)),)
+        return NormalizedQuery(
+            original=" ".join(typed),
+            text=" ".join(c.text for c in kept),
+            terms=[t for c in kept for t in c.terms],
+            restored=any(c.restored for c in kept),
+            corrections=tuple(fix for _, fixes in done for fix in fixes),
+            clauses=kept,
+        )

@@ -1,0 +1,269 @@
+"""A catalogue record as an answer a citizen can act on, on a phone.
+
+The card is a knowledge entry made from the record (id `tthc:<code>`), so every channel,
+"Xem chi tiết", "Làm từng bước", ratings and tickets treat it like an entry staff wrote.
+When the question asks one thing (giấy tờ / lệ phí / thời hạn / nơi nộp / online / ai),
+that part comes first. Facts are the record's; nothing is added that it does not state.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.core.wording import say
+from indexer.catalogue.model import Channel, Procedure
+from indexer.knowledge import KnowledgeEntry, Link, Source
+from indexer.vntext import fold, syllables
+
+ASPECTS_FILE = Path(__file__).with_name("procedure_aspects.yaml")
+ASPECTS = ("documents", "fee", "time", "where", "online", "who")
+_SHOWN_DOCUMENTS = 3
+_DOCUMENT_CHARS = 140  # a document's name on the card; the whole list and names are behind "Xem chi tiết"
+_STEP_HEAD = 160   # a step longer than this shows its first sentence; the rest waits for "Làm từng bước"
+
+
+@lru_cache(maxsize=2)
+def _cues(path: Path = ASPECTS_FILE) -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {aspect: tuple(" ".join(syllables(fold(c))) for c in data[aspect]) for aspect in ASPECTS}
+
+
+# "nộp online mất bao nhiêu tiền" asks the fee: "online" is most often how, not what, so it counts last
+_PRIORITY = ("fee", "time", "documents", "where", "who", "online")
+
+
+@lru_cache(maxsize=1)
+def aspect_words() -> frozenset[str]:
+    """Every folded word that asks for a part of a procedure ("lệ phí", "mấy ngày", "ở đâu")."""
+    return frozenset(w for cues in _cues().values() for cue in cues for w in cue.split())
+
+
+# words of the cues that say nothing of the part itself ("bao nhiêu", "có … không", "ở")
+_CUE_GRAMMAR = frozenset("bao nhieu may khi nao co gi o dau cho lam di den len ra khong duoc the nhu hay het "
+                         "ai tai nha can mat bn xong gio".split())
+
+
+@lru_cache(maxsize=8)
+def aspect_hints(aspect: str) -> tuple[str, ...]:
+    """Words a text about one part of a procedure uses ("ngày", "hạn" for the time limit; "phí", "tiền" for the
+    fee): what a guide's line answering "mất bao lâu?" shares with the question's cues."""
+    return tuple(sorted({w for cue in _cues()[aspect] for w in cue.split()} - _CUE_GRAMMAR))
+
+
+def asked_aspect(question: str) -> str | None:
+    """The one thing a question asks about a procedure, if it names one."""
+    text = " " + " ".join(syllables(fold(question))) + " "
+    asked = {aspect for aspect, cues in _cues().items() for cue in cues if f" {cue} " in text}
+    return next((a for a in _PRIORITY if a in asked), None)
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def _method(method: str) -> str:
+    return say(f"card_method_{method}")
+
+
+def _span(amounts: list[int]) -> str:
+    paid = sorted(set(a for a in amounts if a))
+    if not paid:
+        return say("card_free")
+    shown = _money(paid[0]) if len(paid) == 1 else f"{_money(paid[0])[:-2]}–{_money(paid[-1])}"
+    return shown + (say("card_some_free") if 0 in amounts else "")
+
+
+def _fees(p: Procedure) -> str | None:
+    """Per channel, the lowest to the highest amount the record states ("trực tuyến 5.000–7.000 đ")."""
+    parts = []
+    for c in p.channels:
+        amounts = [f.amount_vnd for f in c.fees if f.amount_vnd is not None]
+        if amounts:
+            parts.append(f"{_method(c.method)} {_span(amounts)}")
+    return "; ".join(dict.fromkeys(parts)) or None
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split()).lstrip("-+ ")
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _fee_texts(p: Procedure, limit: int = 160) -> list[str]:
+    """The record's own fee wording, one line per distinct text: which case costs what, who is exempt."""
+    return list(dict.fromkeys(f"• {_short(f.text, limit)}" for c in p.channels for f in c.fees if f.text.strip()))
+
+
+def _time(c: Channel) -> str:
+    if c.time_text.strip():
+        return " ".join(c.time_text.split())
+    if c.time_qty is None or c.time_unit in (None, "other"):
+        return ""
+    return f"{c.time_qty:g} {say(f'card_unit_{c.time_unit}')}"
+
+
+def _times(p: Procedure) -> str | None:
+    parts = [f"{_method(c.method)} {_time(c)}" for c in p.channels if _time(c)]
+    return "; ".join(dict.fromkeys(parts)) or None
+
+
+_NOTE = re.compile(r"^\W*(ví dụ|lưu ý|ghi chú)", re.I)
+
+
+def _documents_only(p: Procedure) -> list:
+    """Documents to hand in, each once; the page's notes ("Ví dụ…", "*Lưu ý…") are not documents."""
+    seen: dict[str, object] = {}
+    for d in p.documents:
+        if not _NOTE.match(d.name):
+            seen.setdefault(fold(d.name), d)
+    return list(seen.values())
+
+
+def _documents(p: Procedure, stop: int | None, limit: int = 10_000) -> list[str]:
+    docs = _documents_only(p)[:stop]
+    return [f"• {_short(d.name, limit)}" + (f" ({d.copies})" if d.copies and not d.copies.startswith("0 ") else "")
+            for d in docs]
+
+
+def _online(p: Procedure) -> str:
+    if p.online:
+        return say("card_online_yes")
+    if p.online is False:
+        return say("card_online_no", methods=", ".join(_method(c.method) for c in p.channels) or _method("direct"))
+    return say("card_online_unknown")
+
+
+def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
+    if aspect == "where":
+        levels = ", ".join(say(f"card_level_{lv}") for lv in p.levels)
+        agencies = ", ".join(dict.fromkeys(a for a in p.agencies if a)) or levels
+        lines = [say("card_who", agencies=agencies + (f" ({levels})" if levels and agencies != levels else ""))] \
+            if agencies else []
+        if p.where and fold(p.where) not in fold(agencies):
+            lines.append(say("card_where", where=_short(p.where, 200)))
+        return lines
+    if aspect == "online":
+        return [_online(p)]
+    if aspect == "fee":
+        fees = _fees(p)
+        texts = _fee_texts(p) if full else []
+        if fees:
+            return [say("card_fee", fees=fees), *texts, say("card_fee_note", date=_day(p.taken))]
+        return [say("card_fee_words"), *_fee_texts(p)[:2]] if _fee_texts(p) else [say("card_fee_none")]
+    if aspect == "time":
+        times = _times(p)
+        return [say("card_time", times=times)] if times else [say("card_time_none")]
+    if aspect == "documents":
+        docs = _documents_only(p)
+        if not docs:
+            return [say("card_documents_none")]
+        more = [say("card_documents_more", n=str(len(docs) - _SHOWN_DOCUMENTS))] if len(docs) > _SHOWN_DOCUMENTS else []
+        return [say("card_documents"), *_documents(p, _SHOWN_DOCUMENTS, _DOCUMENT_CHARS), *more]
+    if aspect == "who":
+        groups = ", ".join(say(f"card_audience_{a}") for a in p.audience)
+        return [say("card_who_can", audience=groups)] if groups else []
+    raise ValueError(aspect)
+
+
+def _steps(p: Procedure) -> list[str]:
+    """Numbered steps; a long step's remainder is its detail (`>` lines), shown step by step."""
+    lines = []
+    for n, step in enumerate(p.steps, 1):
+        text = " ".join(step.split())
+        head, _, rest = text.partition(". ") if len(text) > _STEP_HEAD else (text, "", "")
+        lines.append(f"{n}. {head.rstrip('.')}.")
+        if rest:
+            lines.append(f"   > {rest}")
+    return lines
+
+
+def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "") -> str:
+    """The card's text: the asked part first, then what it is, where, online, fee, time, documents; the rest
+    (steps, conditions, results, legal basis) after a blank line, for "Xem chi tiết"."""
+    order = ["where", "online", "fee", "time", "documents"]
+    if aspect in order:
+        order.remove(aspect)
+    order = ([aspect] if aspect else []) + order
+    if aspect == "who":
+        order.insert(1, "who")
+    head = [say("card_source", month=month) if month else "", say("card_code", code=p.code)]
+    lines = [line for a in order for line in _section(p, a, full=a == aspect)]
+    if not p.detailed:
+        lines.append(say("card_listing_only"))
+    if note:
+        lines.append(say("card_note", note=note))
+    rest: list[str] = []
+    if _documents(p, None) != _documents(p, _SHOWN_DOCUMENTS, _DOCUMENT_CHARS):
+        rest += ["", say("card_documents_all"), *_documents(p, None)]
+    notes = [f"• {_short(d.name, 400)}" for d in p.documents if _NOTE.match(d.name)]
+    if notes:
+        rest += ["", say("card_document_notes"), *dict.fromkeys(notes)]
+    if aspect != "fee" and _fee_texts(p):
+        rest += ["", say("card_fee_details"), *_fee_texts(p)]
+    if p.steps:
+        rest += ["", say("card_steps"), *_steps(p)]
+    if p.conditions:
+        rest += ["", say("card_conditions"), " ".join(p.conditions.split())[:600]]
+    if p.results:
+        rest += ["", say("card_results", results="; ".join(p.results))]
+    if p.legal_basis:
+        rest += ["", say("card_legal"), *(f"• {ref.code}" + (f": {ref.name}" if ref.name else "")
+                                         for ref in p.legal_basis[:8])]
+    return "\n".join([x for x in head if x] + [""] + lines + rest)
+
+
+def facts_block(p: Procedure, month: str, first: str | None = None) -> list[str]:
+    """The record's fee, time limit and place, for a curated entry about the procedure ("theo Cổng DVC quốc gia");
+    the one the question asks (`first`) leads."""
+    if not p.detailed:
+        return []
+    order = sorted(("fee", "time", "where"), key=lambda a: a != first)
+    lines = [line for a in order for line in _section(p, a, full=False)]
+    return [say("card_facts", month=month or _day(p.taken), code=p.code), *lines]
+
+
+def aspect_part(p: Procedure, aspect: str, month: str) -> str | None:
+    """What the record says about one part ("mất mấy ngày?" after its card), with where the figures come from."""
+    lines = _section(p, aspect, full=True) if p.detailed else []
+    return "\n".join([say("card_facts", month=month or _day(p.taken), code=p.code), *lines]) if lines else None
+
+
+def _day(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def _links(p: Procedure, search_url: str) -> tuple[Link, ...]:
+    links = []
+    if p.page_url:
+        links.append(Link.model_construct(title=say("card_link_page"), url=p.page_url))
+    if p.submit_url:
+        links.append(Link.model_construct(title=say("card_link_submit"), url=p.submit_url))
+    if not links:
+        links.append(Link.model_construct(title=say("card_link_page"), url=search_url))
+    return tuple(links)
+
+
+_CODE = re.compile(r"^\d+\.\d+$")
+
+
+def procedure_entry(p: Procedure, month: str, search_url: str, aspect: str | None = None,
+                    note: str = "") -> KnowledgeEntry:
+    """The record as an entry: title its name, body the card, links its portal pages, dated by its source."""
+    taken = p.taken[:10]
+    try:
+        day = dt.date.fromisoformat(taken)
+    except ValueError:
+        day = dt.date.today()
+    sources = tuple(Source.model_construct(title=f"Cổng DVC quốc gia ({s.name}, lấy ngày {_day(s.taken)})",
+                                           url=s.url or None) for s in p.sources)
+    return KnowledgeEntry(
+        id=p.entry_id, title=p.name, topic="thu-tuc", questions=(), links=_links(p, search_url), sources=sources,
+        reviewed=day, provinces=(p.province,) if p.province else (), body=card_body(p, month, aspect, note),
+        path=f"catalogue/{p.code}", procedures=(p.code,) if _CODE.match(p.code) else (),
+    )

@@ -1,0 +1,277 @@
+"""The catalogue tier: find the national procedure a question describes, or the few siblings to choose from.
+
+Dense (e5 vectors of each record's name and situation) and lexical (BM25 over folded
+syllables, with everyday words) scores are fused with priors a citizen's question
+implies: a personal question prefers what a private citizen does, and a province's own
+procedures are offered only in that province. The decision is separate from ranking,
+as for curated entries, with its thresholds in `procedure_decision.yaml` (calibrated by
+bench/catalogue_calibrate.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz
+
+from bot.retrieval.decision import Kind
+from bot.retrieval.normalize import NormalizedQuery
+from indexer.catalogue.index import CatalogueIndex, everyday_words, procedure_terms
+from indexer.catalogue.model import Procedure
+from indexer.embedder import Embedder
+from indexer.vntext import fold, folded_syllables, lexical_terms, syllables
+
+DEFAULT_FILE = Path(__file__).with_name("procedure_decision.yaml")
+_POOL = 40
+# What the learned ranking weighs for each candidate (bench/catalogue_calibrate.py fits the weights).
+RANK_FEATURES = ("dense_name", "dense_situation", "dense_gap", "lexical", "coverage", "name_share", "name_length",
+                 "citizen", "business_only", "level_xa", "level_tinh", "level_bo", "detailed", "online",
+                 "dense_rank", "lexical_rank", "case_match", "case_clash", "province_named")
+# Words that make a question about a business or an organisation rather than a private person.
+_BUSINESS = {"cong_ty", "doanh_nghiep", "hop_tac", "tnhh", "co_phan", "to_chuc", "co_so", "chi_nhanh", "van_phong"}
+
+
+# "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
+# "cấp lại…"). The word after "mất" tells them apart.
+_COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh bnhieu it cong ngay tuan thang gio "
+                        "phut mat".split())
+
+
+def cost_not_loss(question: str) -> str:
+    """The question without a "mất" that speaks of time or money."""
+    words = question.split()
+    keep = [w for i, w in enumerate(words)
+            if not (fold(w).strip(".,?!:;") == "mat" and i + 1 < len(words)
+                    and (fold(words[i + 1]).strip(".,?!:;") in _COST_AFTER or words[i + 1][:1].isdigit()))]
+    return " ".join(keep)
+
+
+@dataclass(frozen=True)
+class ProcedureDecisionConfig:
+    dense_weight: float = 0.6
+    w_title: float = 0.3        # fused bonus: share of the procedure's name the question says
+    w_citizen: float = 0.08     # fused bonus: a citizen may use it (the question is not about a business)
+    w_business: float = 0.15    # fused penalty: only businesses/organisations may use it, and the question is personal
+    bias: float = -9.0
+    w_dense: float = 8.0
+    w_coverage: float = 4.0
+    w_gap: float = 6.0
+    w_margin: float = 4.0
+    w_name: float = 2.0
+    answer_at: float = 0.6
+    clarify_at: float = 0.25
+    sibling_margin: float = 0.12   # candidates within this fused distance of the top one are too close to call
+    option_margin: float = 0.0     # when asking back, also offer candidates within this fused distance of the top one
+    max_options: int = 4
+    everyday_margin: float = 1.0   # only offered when an everyday question is this much nearer than the top name
+    # not even offered when an everyday question is clearly nearer ("gia vang hom nay" is no "khai báo tạm vắng");
+    # on the tuning questions no look-up is that near one
+    everyday_stop: float = 0.02
+    w_fused: float = 0.0        # confidence weight of the ranking score itself
+    # a learned ranking: weights of RANK_FEATURES and a bias, fitted on tuning questions; empty: the hand fusion above
+    rank_weights: list = field(default_factory=list)
+    calibration: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "ProcedureDecisionConfig":
+        path = Path(path or DEFAULT_FILE)
+        return cls(**(yaml.safe_load(path.read_text(encoding="utf-8")) or {})) if path.exists() else cls()
+
+    def confidence(self, dense: float, coverage: float, gap: float, margin: float, name: float,
+                   fused: float = 0.0) -> float:
+        z = (self.bias + self.w_dense * dense + self.w_coverage * coverage + self.w_gap * gap
+             + self.w_margin * margin + self.w_name * name + self.w_fused * fused)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class ScoredProcedure:
+    code: str
+    fused: float
+    confidence: float
+    dense: float
+    coverage: float
+    gap: float
+    margin: float
+    name: float        # share of the procedure's name the question says
+    features: tuple[float, ...] = ()   # RANK_FEATURES, kept for calibration
+    everyday: float = -1.0   # how much nearer the question is to an everyday question than to this name
+
+
+@dataclass(frozen=True)
+class ProcedureDecision:
+    kind: Kind
+    code: str | None
+    score: float
+    options: tuple[str, ...] = ()
+
+
+class ProcedureSearch:
+    def __init__(self, index: CatalogueIndex, embedder: Embedder, province: str = "",
+                 config: ProcedureDecisionConfig | None = None) -> None:
+        self.procedures: dict[str, Procedure] = index.catalogue.procedures
+        self.notes = index.catalogue.notes
+        self.month = index.catalogue.month
+        self.config = config or ProcedureDecisionConfig.load()
+        self._embedder = embedder
+        self._codes = index.codes
+        self._position = {c: i for i, c in enumerate(self._codes)}
+        self._rows = np.array([self._position.get(c, -1) for c in index.row_codes], dtype=np.int64)
+        self._name_rows = np.array([kind == "name" for kind in index.row_kinds], dtype=bool)
+        self._situation_rows = np.array([kind == "situation" for kind in index.row_kinds], dtype=bool)
+        self._everyday_rows = np.array([kind == "everyday" for kind in index.row_kinds], dtype=bool)
+        self._cases = index.discriminators
+        self._case_of = [frozenset(k for k in self._cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
+                         for c in self._codes]
+        self._vectors = index.vectors
+        self._bm25 = index.lexical
+        self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
+        self._names = [set(folded_syllables(self.procedures[c].name)) for c in self._codes]
+        n = len(self._codes)
+        df: dict[str, int] = {}
+        for terms in self._terms:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self._unknown = math.log(1 + (n + 0.5) / 0.5)
+        local = [self.procedures[c].kind != "province" or self.procedures[c].province == province for c in self._codes]
+        self._allowed = np.array(local, dtype=bool)
+        self._province_of = np.array([self.procedures[c].province if self.procedures[c].kind == "province" else ""
+                                      for c in self._codes])
+        citizen = [("cong-dan" in self.procedures[c].audience) or not self.procedures[c].audience for c in self._codes]
+        self._citizen = np.array(citizen, dtype=bool)
+        self.texts = [t for c in self._codes for t in (self.procedures[c].name,
+                                                       *everyday_words(self.procedures[c], index.phrases))]
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def _asked_weights(self, terms: list[str]) -> tuple[dict[str, float], float]:
+        """The question's lexical terms with their IDF weights, once per question (coverage reads them per candidate)."""
+        weight = {t: self._idf.get(t, self._unknown) for t in set(lexical_terms(terms))}
+        return weight, sum(weight.values())
+
+    def _coverage(self, asked: tuple[dict[str, float], float], i: int) -> float:
+        weight, total = asked
+        return sum(w for t, w in weight.items() if t in self._terms[i]) / total if total else 0.0
+
+    def _name_share(self, terms: list[str], i: int) -> float:
+        name = self._names[i]
+        total = sum(self._idf.get(t, self._unknown) for t in name)
+        said = set(terms)
+        return sum(self._idf.get(t, self._unknown) for t in name if t in said) / total if total else 0.0
+
+    def _dense(self, cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each record's cosine to the question through its name and through its situation passage, from the
+        question's cosine to every row."""
+        by_name = np.full(len(self._codes), -1.0, dtype=np.float32)
+        by_situation = np.full(len(self._codes), -1.0, dtype=np.float32)
+        np.maximum.at(by_name, self._rows[self._name_rows], cosines[self._name_rows])
+        np.maximum.at(by_situation, self._rows[self._situation_rows], cosines[self._situation_rows])
+        return by_name, by_situation
+
+    def rank(self, query: NormalizedQuery, provinces: frozenset[str] = frozenset(), also: str = ""
+             ) -> list[ScoredProcedure]:
+        """Candidates best first. `provinces`: provinces the question names, whose own procedures are offered too
+        ("ở Đà Nẵng muốn tách thửa…" asked of another province's assistant). `also`: another reading of the
+        question; the dense match is to both readings, so neither reading's guessed diacritics ("thuoc tri dau dau"
+        as "thuộc trí đấu đầu") decides alone."""
+        if not query.terms or not len(self._codes):
+            return []
+        cfg = self.config
+        named = np.isin(self._province_of, list(provinces)) if provinces else np.zeros(len(self._codes), bool)
+        allowed = self._allowed | named
+        readings = list(dict.fromkeys(filter(None, (query.text, also))))
+        vecs = self._embedder.embed_queries(readings).astype(np.float32)
+        each = self._vectors @ vecs.T                      # one product for every reading
+        # cosines to the readings' normalised mean vector, derived from each reading's cosines
+        cosines = each.mean(axis=1) / max(float(np.linalg.norm(vecs.mean(axis=0))), 1e-9)
+        by_name, by_situation = self._dense(cosines)
+        everyday = float(cosines[self._everyday_rows].max()) if self._everyday_rows.any() else -1.0
+        best = np.maximum(by_name, by_situation)
+        best[~allowed] = -1.0
+        # confidence takes the reading that matches least: a guess of diacritics must not make it sure
+        surest = (np.minimum.reduce([np.maximum(*self._dense(each[:, k])) for k in range(len(vecs))])
+                  if len(vecs) > 1 else best)
+        surest_median = float(np.median(surest[self._allowed]))
+        lexical = np.asarray(self._bm25.get_scores(lexical_terms(query.terms)), dtype=np.float32)
+        lexical[~allowed] = 0.0
+        median = float(np.median(best[self._allowed]))
+        dense_order = np.argsort(-best)[:_POOL].tolist()
+        lexical_order = [i for i in np.argsort(-lexical)[:_POOL].tolist() if lexical[i] > 0]
+        pool = [i for i in dict.fromkeys(dense_order + lexical_order) if allowed[i]]
+        if not pool:
+            return []
+        d, lx = best[pool], lexical[pool]
+        d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
+        l_norm = lx / lx.max() if lx.max() > 0 else np.zeros_like(lx)
+        asked = self._asked_weights(query.terms)
+        business = bool(_BUSINESS & set(asked[0]))
+        said = f" {' '.join(query.terms)} "
+        cued = {k for k, cues in self._cases.items() if any(f" {c} " in said for c in cues)}
+        dense_rank = {i: r for r, i in enumerate(dense_order)}
+        lexical_rank = {i: r for r, i in enumerate(lexical_order)}
+        rows = []
+        for j, i in enumerate(pool):
+            name = self._name_share(query.terms, i)
+            p = self.procedures[self._codes[i]]
+            features = (float(by_name[i]), float(by_situation[i]), float(best[i]) - median, float(l_norm[j]),
+                        self._coverage(asked, i), name, math.log1p(len(self._names[i])),
+                        float(self._citizen[i] and not business), float(not self._citizen[i] and not business),
+                        float("xa" in p.levels), float("tinh" in p.levels), float("bo" in p.levels),
+                        float(p.detailed), float(bool(p.online)),
+                        1 / (1 + dense_rank.get(i, _POOL)), 1 / (1 + lexical_rank.get(i, _POOL)),
+                        float(bool(self._case_of[i] & cued)), float(len(self._case_of[i] - cued)), float(named[i]))
+            if cfg.rank_weights:
+                total = float(np.dot(cfg.rank_weights[:-1], features) + cfg.rank_weights[-1])
+            else:
+                prior = cfg.w_title * name
+                if not business:
+                    prior += cfg.w_citizen if self._citizen[i] else -cfg.w_business
+                total = cfg.dense_weight * float(d_norm[j]) + (1 - cfg.dense_weight) * float(l_norm[j]) + prior
+            rows.append((i, total, features))
+        rows.sort(key=lambda r: -r[1])
+        scored = []
+        for k, (i, total, features) in enumerate(rows):
+            margin = total - (rows[1][1] if k == 0 and len(rows) > 1 else rows[0][1])
+            cov, name = features[4], features[5]
+            dense, gap = float(surest[i]), float(surest[i]) - surest_median
+            conf = cfg.confidence(dense, cov, gap, margin, name, total)
+            scored.append(ScoredProcedure(self._codes[i], total, conf, dense, cov, gap, margin, name, features,
+                                          everyday - float(by_name[i])))
+        return scored
+
+    def rescored(self, ranked: list[ScoredProcedure]) -> list[ScoredProcedure]:
+        """The same candidates with confidence from the current config (calibration tries many)."""
+        c = self.config
+        return [dataclasses.replace(s, confidence=c.confidence(s.dense, s.coverage, s.gap, s.margin, s.name, s.fused))
+                for s in ranked]
+
+    def siblings(self, top: str, ranked: list[ScoredProcedure]) -> list[str]:
+        """Candidates too close to the top one to call: near in score, or the same name at another level."""
+        cfg = self.config
+        first = ranked[0]
+        name = fold(self.procedures[top].name)
+        close = [s.code for s in ranked[1:12]
+                 if s.confidence >= cfg.clarify_at and (first.fused - s.fused < cfg.sibling_margin
+                                                        or fuzz.token_set_ratio(name, fold(self.procedures[s.code].name)) >= 95)]
+        return close[:cfg.max_options - 1]
+
+    def decide(self, ranked: list[ScoredProcedure]) -> ProcedureDecision:
+        cfg = self.config
+        if not ranked:
+            return ProcedureDecision(Kind.DONT_KNOW, None, 0.0)
+        top = ranked[0]
+        if top.confidence < cfg.clarify_at or top.everyday >= cfg.everyday_stop:
+            return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
+        close = self.siblings(top.code, ranked)
+        # as near to a question about everyday life ("thuoc tri ho") as to the name: asked, never answered outright
+        if top.confidence >= cfg.answer_at and not close and top.everyday < cfg.everyday_margin:
+            return ProcedureDecision(Kind.ANSWER, top.code, top.confidence)
+        near = [s.code for s in ranked[1:cfg.max_options] if top.fused - s.fused < cfg.option_margin]
+        options = tuple(dict.fromkeys((top.code, *close, *near)))[:cfg.max_options]
+        return ProcedureDecision(Kind.CLARIFY, None, top.confidence, options)  # one option: "Ý bạn là …?"
