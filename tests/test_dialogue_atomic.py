@@ -69,6 +69,6 @@ def test_a_team_answer_during_a_turn_keeps_the_turns_pending_step(services, tmp_
     team.join(15)
     citizen.join(15)
     assert read.is_set() and not team.is_alive() and not citizen.is_alive()
-    session, _ = real_load(key)
+    session = real_load(key).state
     assert (session["pending"] or {}).get("waiting") == "ready"   # the turn's step is not overwritten
     assert str(answered["id"]) in session["rated"]             # and the team's answer can be rated
