@@ -16,7 +16,8 @@ from bot.desk_storage import (AuditEntry, CitizenPlace, DeletionRequest, Knowled
                               StaffSession, StaffUser, Team)
 from bot.clock import epoch, iso
 from bot.redact import redact
-from bot.storage import PERSON_COLUMN, PERSONAL_TABLES, NeedStatus, UnmetNeed
+from bot.sqlite_citizen import record
+from bot.storage import PERSONAL_TABLES, NeedStatus, UnmetNeed
 
 DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
@@ -86,17 +87,6 @@ def m011_draft_provinces(db: sqlite_utils.Database) -> None:
 def m012_need_manual_groups(db: sqlite_utils.Database) -> None:
     # staff merge a paraphrase the automatic grouping missed, or split one it got wrong
     db["unmet_needs"].add_column("group_with", int)
-
-
-def port_row(row: dict) -> dict:
-    """A row as the ports name it: the `citizen` column is the port's `user`."""
-    return {("user" if k == PERSON_COLUMN else k): v for k, v in row.items()}
-
-
-def record(cls: type, row: dict):
-    """A port record (frozen dataclass) from a row: its fields by name, `user` from the `citizen` column."""
-    row = port_row(row)
-    return cls(**{k: row[k] for k in cls.__dataclass_fields__})
 
 
 def _staff_session(row: dict) -> StaffSession:

@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -16,8 +17,8 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 from bot.clock import SYSTEM_CLOCK, Clock, epoch, iso
-from bot.sqlite_citizen import CITIZEN_MIGRATIONS
-from bot.sqlite_desk import DESK_MIGRATIONS, PERSONAL_TABLES, SqliteDeskTables, port_row, record
+from bot.sqlite_citizen import CITIZEN_MIGRATIONS, port_row, record
+from bot.sqlite_desk import DESK_MIGRATIONS, PERSONAL_TABLES, SqliteDeskTables
 from bot.storage import (Callback, NeedKind, NeedStatus, OfferedNumber, Rating, StaleSession, StoredSession,
                          UnmetNeed)
 
@@ -100,6 +101,19 @@ MIGRATIONS.extend(CITIZEN_MIGRATIONS)  # m014 (bot/sqlite_citizen.py): the citiz
 DATA_FILE_MODE = 0o600  # the database holds citizens' data: its owner only, like secret.key
 
 
+def _wal(conn: sqlite3.Connection) -> None:
+    """WAL mode; switching a new file to it takes a lock SQLite does not wait for (no busy handler), so a worker
+    opening the file while another switches it tries again briefly instead of failing with "database is locked"."""
+    for attempt in range(50):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.05)
+
+
 class SqliteStorage(SqliteDeskTables):
     def __init__(self, path: Path | str, clock: Clock = SYSTEM_CLOCK) -> None:
         """`clock` dates every row this store writes itself (bot.clock: one clock, injected; fixed in tests)."""
@@ -109,7 +123,7 @@ class SqliteStorage(SqliteDeskTables):
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, DATA_FILE_MODE))
             os.chmod(path, DATA_FILE_MODE)  # SQLite gives its -wal and -shm files the database file's mode
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _wal(conn)
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
         self.db = sqlite_utils.Database(conn)
