@@ -15,12 +15,12 @@ feedback, handoffs, callbacks, readiness, deletion, and buttons (the table from 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import replace
 from typing import Callable, TypeVar
 
 from bot import several_questions as several
 from bot.answerer import Answer, Answerer
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.conversation import Button, Incoming, Reply
 from bot.desk_storage import CommunityStorage
 from bot.dialogue.asking import Asking
@@ -59,7 +59,7 @@ T = TypeVar("T")
 
 class Dialogue:
     def __init__(self, knowledge: Callable[[], Answerer], storage: CommunityStorage, secret: bytes,
-                 flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock=time.time,
+                 flows: Flows | None = None, session_ttl_s: float = SESSION_TTL_S, clock: Clock = SYSTEM_CLOCK,
                  response_times: ResponseTimes | None = None, intents: IntentBook | None = None) -> None:
         self.knowledge = knowledge   # returns the answerer of the live build (bot.library.KnowledgeLibrary)
         self.storage = storage
