@@ -156,6 +156,26 @@ async def test_skipping_the_place_routes_to_the_default_team(services):
     assert services.storage.need(routed.id).team_id == default.id
 
 
+async def test_one_clock_dates_the_question_the_need_and_its_routing(services):
+    """bot.core.clock: the store, the dialogue and the desk read one injected clock (a fixed one here)."""
+    from bot.core.clock import epoch
+    from bot.desk.service import CommunityDesk
+
+    fixed = "2026-12-01T09:30:00+00:00"
+    services.storage.clock = services.dialogue._clock = lambda: epoch(fixed)
+    desk = CommunityDesk(services.storage, services.deliverer, services.dialogue.record_team_answer,
+                         clock=services.storage.clock)
+    default = services.storage.add_team("Tổ 2", "dak-lak", "Đắk Lắk", "Xã 2", is_default=True)
+    await ask_team(services, "c3", "cho e hoi gia vang hom nay bao nhieu a")   # one team: no place question
+    [routed] = desk.route_pending()
+    need = services.storage.need(routed.id)
+    key = services.dialogue.user_key("web", "c3")
+    assert need.team_id == default.id and need.created_at == need.routed_at == fixed
+    assert {m["created_at"] for m in services.storage.recent_messages(key, 20)} == {fixed}
+    assert services.storage.load_session(key).updated_at == epoch(fixed)
+    assert [e.at for e in services.storage.need_events(need.id)] == [fixed]
+
+
 async def test_stale_place_buttons_get_the_kind_reply(services):
     services.storage.add_team("Tổ 1", "ha-tinh", "Hà Tĩnh", "Xã 1")
     chat = Chat(services.dialogue)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.messages import Button, Reply
-from bot.core.payloads import Act, encode
+from bot.core.payloads import Act, encode, handoff_button, menu_button
 from bot.core.wording import say, speak_to
 from bot.dialogue import several_questions as several
 from bot.dialogue.handoff_words import load_handoff_words
 from bot.dialogue.part import Part
-from bot.dialogue.render import answer_replies, dont_know_replies, focused_replies, handoff_button, menu_button
+from bot.dialogue.render import answer_replies, dont_know_replies, focused_replies
 from bot.dialogue.turn import Turn
 from bot.privacy.redact import redact
 from bot.reading.intents import Intent

@@ -8,7 +8,14 @@ bot.domain.desk_port.DeskStorage). What the ports cannot do a backend provides h
 - `dated(iso)`: rows written inside the block are dated `iso` (the retention cases);
 - `hold_before_write(store, reached, go_on)`: the store's thread stops just before its next INSERT, UPDATE or
   DELETE statement, sets `reached` and waits for `go_on` (the deterministic races); `release(store)` ends it;
-- `tables_with_user(store)`: every table with a `user` column (the personal-data list must cover them).
+- `tables_with_user(store)`: every table with a citizen column (`citizen`; the personal-data list must cover them);
+- `columns(store)`: {table: its column names}; `stored_rows(store, table)`: the rows as they are at rest, times as
+  the stored text (a backend with a timestamp type gives them as ISO-8601 text);
+- `schema(store)`: everything a migration may change plus the record of applied migrations, comparable with ==;
+  `failing_migration()`: inside the block, the next open runs one more migration that changes the schema half-way
+  and then fails;
+- `open_previous(folder)` (optional): a store written by the schema before the `citizen` column, ISO times and
+  session versions (m014), with one row per table, for the upgrade case; a new backend has no such past.
 
 A backend joins by adding an object with these methods to BACKENDS (issue 21: PostgreSQL).
 """
@@ -16,14 +23,20 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import sqlite3
 import tempfile
 import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
-from unittest import mock
 
+import sqlite_utils
+
+from bot.core.clock import SYSTEM_CLOCK, epoch
+from bot.domain.chat_port import PERSON_COLUMN
 from bot.domain.desk_port import CommunityStorage
+from bot.storage import sqlite as sqlite_storage
 from bot.storage.sqlite import SqliteStorage
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -37,6 +50,7 @@ class SqliteBackend:
     def __init__(self) -> None:
         self._template: Path | None = None
         self._template_lock = threading.Lock()
+        self._opened: weakref.WeakSet[SqliteStorage] = weakref.WeakSet()   # their clocks, for dated()
 
     def open(self, folder: Path) -> CommunityStorage:
         path = folder / "dvcbot.db"
@@ -48,16 +62,29 @@ class SqliteBackend:
                 SqliteStorage(template).db.conn.close()   # migrations run once per test session
                 self._template = template
         shutil.copyfile(self._template, path)
-        return SqliteStorage(path)
+        return self._keep(SqliteStorage(path))
+
+    def _keep(self, store: SqliteStorage) -> SqliteStorage:
+        self._opened.add(store)
+        return store
 
     def again(self, store: SqliteStorage) -> CommunityStorage:
-        path = next(r[2] for r in store.db.execute("PRAGMA database_list").fetchall() if r[1] == "main")
-        return SqliteStorage(path)
+        return self._keep(SqliteStorage(self._path(store), clock=store.clock))
+
+    @staticmethod
+    def _path(store: SqliteStorage) -> str:
+        return next(r[2] for r in store.db.execute("PRAGMA database_list").fetchall() if r[1] == "main")
 
     @contextmanager
     def dated(self, iso: str) -> Iterator[None]:
-        with mock.patch("bot.storage.sqlite._now", lambda: iso), mock.patch("bot.storage.sqlite_desk._now", lambda: iso):
+        stores = list(self._opened)
+        for store in stores:
+            store.clock = lambda: epoch(iso)
+        try:
             yield
+        finally:
+            for store in stores:
+                store.clock = SYSTEM_CLOCK
 
     def hold_before_write(self, store: SqliteStorage, reached: threading.Event, go_on: threading.Event) -> None:
         def trace(sql: str) -> None:
@@ -70,7 +97,43 @@ class SqliteBackend:
         store.db.conn.set_trace_callback(None)
 
     def tables_with_user(self, store: SqliteStorage) -> set[str]:
-        return {t.name for t in store.db.tables if "user" in t.columns_dict}
+        return {t.name for t in store.db.tables if PERSON_COLUMN in t.columns_dict}
+
+    def columns(self, store: SqliteStorage) -> dict[str, set[str]]:
+        return {t.name: set(t.columns_dict) for t in store.db.tables}
+
+    def stored_rows(self, store: SqliteStorage, table: str) -> list[dict]:
+        return list(store.db[table].rows)
+
+    def schema(self, store: SqliteStorage) -> object:
+        conn = sqlite3.connect(self._path(store))
+        try:
+            return (sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=str),
+                    sorted(conn.execute("SELECT name FROM _migrations").fetchall()))
+        finally:
+            conn.close()
+
+    @contextmanager
+    def failing_migration(self) -> Iterator[None]:
+        def m999_fails_half_way(db: sqlite_utils.Database) -> None:
+            db["messages"].add_column("half_way", str)
+            db["half_way"].create({"id": int, "note": str}, pk="id")
+            db.execute("CREATE INDEX idx_half_way ON messages(half_way)")
+            db.execute("UPDATE messages SET text = 'đổi nửa chừng'")
+            raise sqlite3.OperationalError("disk I/O error")
+
+        entry = (m999_fails_half_way.__name__, m999_fails_half_way)
+        sqlite_storage.MIGRATIONS.append(entry)
+        try:
+            yield
+        finally:
+            sqlite_storage.MIGRATIONS.remove(entry)
+
+    def open_previous(self, folder: Path) -> CommunityStorage:
+        from tests.contract.previous_schema import write_previous
+        path = folder / "dvcbot.db"
+        write_previous(path)
+        return self._keep(SqliteStorage(path))
 
 
 BACKENDS = [SqliteBackend()]
