@@ -10,11 +10,14 @@ bot.desk_storage.DeskStorage). What the ports cannot do a backend provides here,
   DELETE statement, sets `reached` and waits for `go_on` (the deterministic races); `release(store)` ends it;
 - `tables_with_user(store)`: every table with a `user` column (the personal-data list must cover them).
 
-A backend joins by adding an object with these methods to BACKENDS (issue 21: PostgreSQL).
+A backend joins by adding an object with these methods to BACKENDS. PostgreSQL runs on the server named by
+DVCBOT_TEST_DATABASE_URL (`bench/pg_test_server.sh start` makes a throwaway one; `.ci/run` always gives one);
+without it, its cases are skipped with the reason.
 """
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 import threading
@@ -22,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 from unittest import mock
+
+import pytest
 
 from bot.desk_storage import CommunityStorage
 from bot.sqlite_storage import SqliteStorage
@@ -73,4 +78,95 @@ class SqliteBackend:
         return {t.name for t in store.db.tables if "user" in t.columns_dict}
 
 
-BACKENDS = [SqliteBackend()]
+class PostgresBackend:
+    """PostgresStorage on a real server, in a new schema per test (migrated by the store itself, as a worker
+    starting on an empty database does); the stores of the test before are closed and their schema dropped."""
+
+    name = "postgres"
+    URL_VARIABLE = "DVCBOT_TEST_DATABASE_URL"
+
+    def __init__(self) -> None:
+        self._stores: list = []
+        self._schemas: list[str] = []
+        atexit.register(self._forget)
+
+    def _url(self) -> str:
+        url = os.environ.get(self.URL_VARIABLE, "")
+        if not url:
+            pytest.skip(f"{self.URL_VARIABLE} is not set: no PostgreSQL server to test on "
+                        f"(bench/pg_test_server.sh start prints one)")
+        return url
+
+    def open(self, folder: Path) -> CommunityStorage:
+        import psycopg
+
+        from bot.postgres_storage import PostgresStorage
+
+        url = self._url()
+        self._forget()
+        schema = f"contract_{os.getpid()}_{len(self._schemas) + 1}_{folder.name[-12:]}".lower()
+        schema = "".join(c if c.isalnum() else "_" for c in schema)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        self._schemas.append(schema)
+        sep = "&" if "?" in url else "?"
+        return self._keep(PostgresStorage(f"{url}{sep}options=-csearch_path%3D{schema}", pool_size=4))
+
+    def again(self, store) -> CommunityStorage:
+        from bot.postgres_storage import PostgresStorage
+
+        return self._keep(PostgresStorage(store.url, pool_size=4))
+
+    def _keep(self, store):
+        self._stores.append(store)
+        return store
+
+    def _forget(self) -> None:
+        """Close the stores left open by the test before (the suite's fixtures do not close them), drop its schema."""
+        import psycopg
+
+        for store in self._stores:
+            store.close()
+        self._stores.clear()
+        url = os.environ.get(self.URL_VARIABLE, "")
+        if url and self._schemas:
+            with psycopg.connect(url, autocommit=True) as conn:
+                for schema in self._schemas:
+                    conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        self._schemas.clear()
+
+    @contextmanager
+    def dated(self, iso: str) -> Iterator[None]:
+        import datetime as dt
+
+        at = dt.datetime.fromisoformat(iso).timestamp()
+        clocks = [(store, store.clock) for store in self._stores]
+        for store, _ in clocks:
+            store.clock = lambda: at
+        try:
+            yield
+        finally:
+            for store, clock in clocks:
+                store.clock = clock
+
+    def hold_before_write(self, store, reached: threading.Event, go_on: threading.Event) -> None:
+        run = type(store)._run
+
+        def held(query, args=()):
+            text = query if isinstance(query, str) else query.as_string(None)
+            if text.lstrip().upper().startswith(_WRITES) and not reached.is_set():
+                reached.set()
+                go_on.wait(5)
+            return run(store, query, args)
+        store._run = held
+
+    def release(self, store) -> None:
+        del store._run
+
+    def tables_with_user(self, store) -> set[str]:
+        return {r["table_name"] for r in store._run(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND column_name = 'citizen'").rows}
+
+
+BACKENDS = [SqliteBackend(), PostgresBackend()]
