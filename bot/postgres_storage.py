@@ -22,13 +22,10 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.postgres_desk import Clock, PostgresDeskTables, Result, epoch, iso, need_of, person
 from bot.postgres_schema import MIGRATIONS
+from bot.stores import DatabaseUnavailable
 from bot.storage import PERSONAL_TABLES, Callback, NeedKind, NeedStatus, OfferedNumber, Rating, UnmetNeed
 
 SCHEMES = ("postgresql://", "postgres://")
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database named by DVCBOT_DATABASE_URL cannot be reached; the message says where (never the password)."""
 
 
 def where(url: str) -> str:

@@ -26,7 +26,8 @@ from bot.identity import load_secret
 from bot.library import KnowledgeLibrary
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
+from bot.desk_storage import CommunityStorage
+from bot.stores import open_storage
 from bot.tickets import SameForEveryone
 from handlers.errors import vietnamese_errors
 from handlers.logs import request_context
@@ -105,7 +106,7 @@ class Services:
     """Everything a channel needs; built once per process."""
     settings: Settings
     library: KnowledgeLibrary
-    storage: SqliteStorage
+    storage: CommunityStorage
     dialogue: Dialogue
     deliverer: Deliverer = field(init=False)
     desk: CommunityDesk = field(init=False)
@@ -129,7 +130,7 @@ class Services:
 
 def open_services(settings: Settings) -> Services:
     library = open_library(settings)
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     dialogue = Dialogue(library, storage, load_secret(settings.secret, settings.data_dir),
                         session_ttl_s=settings.session_minutes * 60,
                         response_times=SameForEveryone(settings.support_hours))

@@ -15,6 +15,7 @@ from bot.decision import Kind
 from bot.keywords import search_keywords
 from bot.render import answer_replies, answer_text, entry_text, plain_turn
 from bot.settings import Settings, SettingsError
+from bot.stores import DatabaseUnavailable
 from bot.wording import WORDING_FILE
 from handlers.app import ChannelError, building_embedder, open_answerer, open_services, shared_embedder
 from indexer.build import build_index
@@ -154,9 +155,9 @@ def read_password(from_stdin: bool) -> str:
 
 def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     from bot.accounts import AccountError, Accounts
-    from bot.sqlite_storage import SqliteStorage
+    from bot.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     try:
         password = read_password(args.password_stdin)
         staff = Accounts(storage).create_user(args.username, password, args.role, args.team, args.name or "",
@@ -172,9 +173,9 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reset_password(args: argparse.Namespace, settings: Settings) -> int:
     from bot.accounts import AccountError, Accounts
-    from bot.sqlite_storage import SqliteStorage
+    from bot.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     staff = storage.staff_by_username(args.username.strip().lower())
     if staff is None:
         _err(f"Không có tài khoản '{args.username}'.")
@@ -191,9 +192,9 @@ def cmd_reset_password(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.retention import purge
-    from bot.sqlite_storage import SqliteStorage
+    from bot.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     counts = purge(storage, settings.retention_days)
     storage.add_audit(None, "dòng lệnh", "purge", None,
                       f"{settings.retention_days} ngày: {sum(counts.values())} bản ghi")
@@ -338,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args, settings)
+    except (SettingsError, DatabaseUnavailable) as exc:
+        _err(str(exc))
     except KnowledgeError as exc:
         _err(str(exc))
     except IndexProblem as exc:

@@ -78,6 +78,22 @@ class SqliteBackend:
         return {t.name for t in store.db.tables if "user" in t.columns_dict}
 
 
+def postgres_schema(url: str, name: str) -> str:
+    """A new, empty schema on the server at `url`; the URL of a connection that works in it."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
+
+
+def drop_postgres_schema(url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
 class PostgresBackend:
     """PostgresStorage on a real server, in a new schema per test (migrated by the store itself, as a worker
     starting on an empty database does); the stores of the test before are closed and their schema dropped."""
@@ -98,19 +114,15 @@ class PostgresBackend:
         return url
 
     def open(self, folder: Path) -> CommunityStorage:
-        import psycopg
-
         from bot.postgres_storage import PostgresStorage
 
         url = self._url()
         self._forget()
-        schema = f"contract_{os.getpid()}_{len(self._schemas) + 1}_{folder.name[-12:]}".lower()
+        schema = f"contract_{os.getpid()}_{folder.name[-12:]}".lower()
         schema = "".join(c if c.isalnum() else "_" for c in schema)
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
+        in_schema = postgres_schema(url, schema)
         self._schemas.append(schema)
-        sep = "&" if "?" in url else "?"
-        return self._keep(PostgresStorage(f"{url}{sep}options=-csearch_path%3D{schema}", pool_size=4))
+        return self._keep(PostgresStorage(in_schema, pool_size=4))
 
     def again(self, store) -> CommunityStorage:
         from bot.postgres_storage import PostgresStorage
@@ -123,16 +135,12 @@ class PostgresBackend:
 
     def _forget(self) -> None:
         """Close the stores left open by the test before (the suite's fixtures do not close them), drop its schema."""
-        import psycopg
-
         for store in self._stores:
             store.close()
         self._stores.clear()
         url = os.environ.get(self.URL_VARIABLE, "")
-        if url and self._schemas:
-            with psycopg.connect(url, autocommit=True) as conn:
-                for schema in self._schemas:
-                    conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        for schema in self._schemas if url else ():
+            drop_postgres_schema(url, schema)
         self._schemas.clear()
 
     @contextmanager

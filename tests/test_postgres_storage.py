@@ -1,0 +1,146 @@
+"""The PostgreSQL backend beyond the ports (tests/contract runs the ports): its migrations, how a process chooses
+it (DVCBOT_DATABASE_URL), and what it says when the database cannot be reached. Skipped without a test server
+(DVCBOT_TEST_DATABASE_URL; `bench/pg_test_server.sh start` prints one, `.ci/run` always gives one)."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from tests.contract.backends import drop_postgres_schema, postgres_schema
+from tests.contract.threads import together
+
+SERVER = os.environ.get("DVCBOT_TEST_DATABASE_URL", "")
+pytestmark = pytest.mark.skipif(not SERVER, reason="DVCBOT_TEST_DATABASE_URL is not set: no PostgreSQL server")
+
+
+@pytest.fixture
+def schema_url():
+    """The URL of a connection working in a new, empty schema (dropped afterwards)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    yield postgres_schema(SERVER, name)
+    drop_postgres_schema(SERVER, name)
+
+
+def _open(url: str, **kwargs):
+    from bot.postgres_storage import PostgresStorage
+    return PostgresStorage(url, **kwargs)
+
+
+def test_workers_starting_together_on_an_empty_database_migrate_it_once(schema_url):
+    from bot.postgres_schema import MIGRATIONS
+
+    stores = together([lambda: _open(schema_url, pool_size=2) for _ in range(4)])
+    assert not [s for s in stores if isinstance(s, Exception)], stores
+    try:
+        names = [r["name"] for r in stores[0]._run("SELECT name FROM _migrations ORDER BY name").rows]
+        assert names == [name for name, _ in MIGRATIONS]
+        assert stores[1].migrate() == []            # a later start finds everything applied
+        stores[2].add_message("u1", "web", "in", "cho em hoi lam cccd")
+        assert len(stores[3].recent_messages("u1", 5)) == 1
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(schema_url, monkeypatch):
+    """DDL is transactional: the half-made change and its record both roll back; the next start applies it."""
+    import bot.postgres_storage as pg
+
+    broken = ("m999_broken", "CREATE TABLE half_made (a INTEGER); ALTER TABLE messages ADD COLUMN x TEXT; "
+                             "SELECT 1 / 0")
+    monkeypatch.setattr(pg, "MIGRATIONS", [*pg.MIGRATIONS, broken])
+    with pytest.raises(Exception):
+        _open(schema_url, pool_size=2)
+    monkeypatch.setattr(pg, "MIGRATIONS", [*pg.MIGRATIONS[:-1]])
+    store = _open(schema_url, pool_size=2)
+    try:
+        tables = {r["table_name"] for r in store._run("SELECT table_name FROM information_schema.tables "
+                                                      "WHERE table_schema = current_schema()").rows}
+        columns = {r["column_name"] for r in store._run("SELECT column_name FROM information_schema.columns WHERE "
+                                                        "table_schema = current_schema() AND table_name = 'messages'"
+                                                        ).rows}
+        recorded = {r["name"] for r in store._run("SELECT name FROM _migrations").rows}
+        assert "half_made" not in tables and "x" not in columns and "m999_broken" not in recorded
+        assert "messages" in tables   # the good migrations before it stayed applied
+    finally:
+        store.close()
+
+
+def test_what_postgresql_cannot_hold_is_dropped_not_refused(schema_url):
+    """A NUL character (PostgreSQL text cannot hold one) in what a citizen typed: the turn still stores it."""
+    store = _open(schema_url, pool_size=2)
+    try:
+        store.add_message("u1", "zalo", "in", "lam lai cccd\x00 o dau vay")
+        assert store.recent_messages("u1", 1)[0]["text"] == "lam lai cccd o dau vay"
+    finally:
+        store.close()
+
+
+def test_times_are_iso_text_at_rest_and_epoch_seconds_at_the_port(schema_url):
+    store = _open(schema_url, pool_size=2, clock=lambda: 1795507200.0)
+    try:
+        store.save_session("u1", {"you": "bác"}, 1795507200.25)
+        assert store.load_session("u1") == ({"you": "bác"}, 1795507200.25)
+        row = store._run("SELECT updated_at FROM sessions").rows[0]
+        assert row["updated_at"] == "2026-11-24T08:00:00.250000+00:00"
+        assert store.add_audit(None, "an", "login").at == "2026-11-24T08:00:00+00:00"
+    finally:
+        store.close()
+
+
+def test_a_database_that_cannot_be_reached_is_named_in_vietnamese_without_its_password():
+    from bot.stores import DatabaseUnavailable
+
+    with pytest.raises(DatabaseUnavailable) as caught:
+        _open("postgresql://dvcbot:mat-khau@127.0.0.1:1/dvcbot", connect_timeout_s=1)
+    assert "127.0.0.1:1/dvcbot" in str(caught.value) and "mat-khau" not in str(caught.value)
+    assert "Không kết nối được" in str(caught.value)
+
+
+def test_the_database_url_setting_opens_postgresql_for_the_server_and_the_cli(schema_url, monkeypatch, capsys):
+    from bot.postgres_storage import PostgresStorage
+    from bot.settings import Settings
+    from bot.stores import open_storage
+    from handlers.cli import main
+
+    monkeypatch.setenv("DVCBOT_DATABASE_URL", schema_url)
+    monkeypatch.setenv("DVCBOT_SECRET", "bi-mat-chung-cua-moi-may-chu-" + "x" * 20)
+    store = open_storage(Settings.from_env())
+    try:
+        assert isinstance(store, PostgresStorage)
+        monkeypatch.setattr("sys.stdin", __import__("io").StringIO("mat-khau-that-dai-123\n"))
+        assert main(["admin", "create-user", "lan", "--role", "admin", "--password-stdin"]) == 0
+        assert store.staff_by_username("lan").role == "admin"
+        assert [a.action for a in store.audit_log()] == ["staff.create"]
+        assert main(["purge"]) == 0 and "Đã xóa" in capsys.readouterr().out
+        assert main(["backup", "/tmp/khong-dung"]) == 2 and "pg_dump" in capsys.readouterr().err
+    finally:
+        store.close()
+
+
+def test_the_test_server_script_starts_a_throwaway_postgresql_and_removes_it():
+    """What .ci/run does before the suite (as root too: the script runs the cluster as a non-root user)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import psycopg
+
+    from tests.conftest import REPO
+
+    if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))):
+        pytest.skip("PostgreSQL's initdb is not installed")
+    # in /tmp, as .ci/run does: as root, the cluster's owner must reach its folder (pytest's tmp_path is 0700)
+    script, folder = str(REPO / "bench" / "pg_test_server.sh"), Path(f"/tmp/dvcbot-pg-test-{uuid.uuid4().hex[:8]}")
+    url = subprocess.run([script, "start", str(folder)], capture_output=True, text=True, check=True).stdout.strip()
+    try:
+        assert url.startswith("postgresql://dvcbot@127.0.0.1:")
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert conn.execute("SELECT 1 + 1").fetchone() == (2,)
+    finally:
+        subprocess.run([script, "stop", str(folder)], check=True)
+    assert not folder.exists()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(url, connect_timeout=2)
