@@ -24,7 +24,7 @@ from indexer.knowledge import KnowledgeError, load_knowledge
 from indexer.links import check_links, urls_in_text
 from indexer.model.files import SHIPPED_FILE, TUNED, stock_file
 from indexer.store import IndexProblem
-from handlers import backup_commands, catalogue_commands
+from handlers import backup_commands, catalogue_commands, migrate_command
 from handlers.vi_argparse import Parser
 
 
@@ -327,6 +327,7 @@ def parser() -> argparse.ArgumentParser:
                         "(vẫn còn trong bản cũ được giữ lại)")
     s.set_defaults(func=backup_commands.cmd_restore)
     catalogue_commands.add_parser(sub)
+    migrate_command.add_parser(sub)
     return p
 
 

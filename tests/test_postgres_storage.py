@@ -144,3 +144,57 @@ def test_the_test_server_script_starts_a_throwaway_postgresql_and_removes_it():
     assert not folder.exists()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(url, connect_timeout=2)
+
+
+def _populate(store) -> None:
+    """A deployment's file with rows in every table: two citizens' conversations and the desk around them."""
+    from bot.desk_storage import StaffSession
+    from tests.contract.test_personal_data import Citizen
+
+    for user in ("u1", "u2"):
+        Citizen(store, user).write_everything("2026-11-20T00:00:00+00:00")
+    team = store.add_team("Tổ CNS xã Cẩm Xuyên", "ha-tinh", "Hà Tĩnh", "Xã Cẩm Xuyên", "-100123", is_default=True)
+    lan = store.add_staff("lan", "Chị Lan", "$argon2id$x", "member", team.id, telegram_user_id="4242")
+    store.add_staff_session(StaffSession("hash1", lan.id, "csrf", 1795507200.0, 1795509000.5))
+    store.begin_login_attempt("an", "1.2.3.4", 1795507100.0, 0, lambda *_: 0)
+    store.add_draft((1,), "le-phi-cccd", "Lệ phí làm CCCD", "thu-tuc", ("le phi lam cccd bao nhieu",), "Miễn phí.",
+                    (), (), lan.id, "draft", provinces=("ha-tinh",))
+    store.add_audit(lan.id, "lan", "login")
+    store.claim_job("purge", 1795507200.0, 86400)
+    store.set_outcome(store.recent_messages("u1", 1)[0]["id"], "dont_know")
+    store.delete_user("u-da-xoa")
+
+
+def test_migrate_to_moves_a_populated_sqlite_database_with_every_row_count_equal(schema_url, tmp_path, monkeypatch,
+                                                                                   capsys):
+    from bot.postgres_storage import PostgresStorage
+    from bot.sqlite_storage import SqliteStorage
+    from handlers.cli import main
+
+    sqlite = SqliteStorage(tmp_path / "dvcbot.db")
+    _populate(sqlite)
+    monkeypatch.setenv("DVCBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DVCBOT_DATABASE_URL", raising=False)
+    assert main(["migrate-to", "--database-url", schema_url]) == 0
+    out = capsys.readouterr().out
+    assert "số dòng mỗi bảng khớp" in out and "secret.key" in out
+    target = PostgresStorage(schema_url, pool_size=2)
+    try:
+        tables = [t for t in sqlite.db.table_names() if t != "_migrations"]
+        before = {t: sqlite.db[t].count for t in tables}
+        after = {t: target._run(f"SELECT count(*) AS n FROM {t}").rows[0]["n"] for t in tables}
+        assert after == before and all(before.values()), before   # every table had rows, and all of them came
+        # what the ports give back is the same on both sides
+        assert target.ratings() == sqlite.ratings() and target.unmet_needs() == sqlite.unmet_needs()
+        assert target.recent_messages("u1", 50) == sqlite.recent_messages("u1", 50)
+        assert target.load_session("u2") == sqlite.load_session("u2")
+        assert target.staff_session("hash1") == sqlite.staff_session("hash1")
+        assert target.questions() == sqlite.questions() and target.drafts() == sqlite.drafts()
+        assert target.teams() == sqlite.teams() and target.staff() == sqlite.staff()
+        assert target.claim_job("purge", 1795507300.0, 86400) is False   # its last run came along
+        # new rows get new ids after the copied ones
+        assert target.add_message("u3", "web", "in", "xin chao") > max(m["id"] for m in sqlite.recent_messages("u1", 50))
+    finally:
+        target.close()
+    assert main(["migrate-to", "--database-url", schema_url]) == 1   # only into an empty database
+    assert "đã có dữ liệu" in capsys.readouterr().err
