@@ -198,3 +198,36 @@ def test_migrate_to_moves_a_populated_sqlite_database_with_every_row_count_equal
         target.close()
     assert main(["migrate-to", "--database-url", schema_url]) == 1   # only into an empty database
     assert "đã có dữ liệu" in capsys.readouterr().err
+
+
+async def test_a_citizens_conversation_across_two_workers_on_one_postgresql(schema_url, small_kb, tmp_path):
+    """Two `dvcbot serve` workers (each its own pool) on one database: the session and the rating follow the
+    citizen from one worker to the other, and a webhook delivery sent to both at once is answered once."""
+    import asyncio
+    import dataclasses
+
+    from bot.conversation import Incoming
+    from bot.dialogue import Dialogue
+    from bot.postgres_storage import PostgresStorage
+    from tests.chat import Chat
+    from tests.desk_helpers import small_services
+
+    on_sqlite = small_services(small_kb, tmp_path)
+    workers = [PostgresStorage(schema_url, pool_size=3) for _ in range(2)]
+    try:
+        a, b = (Dialogue(on_sqlite.library, store, b"s") for store in workers)
+        first = Chat(a, user="zalo-user-7", channel="zalo")
+        assert "Quên mật khẩu" in "".join(r.text for r in await first("khong nho mat khau dang nhap"))
+        second = Chat(b, user="zalo-user-7", channel="zalo")
+        second.last = first.last
+        await second.press("Chưa hài lòng")          # the other worker knows which answer this rates
+        assert [r.value for r in workers[0].ratings()] == ["down"]
+        delivery = Incoming("zalo", "zalo-user-8", text="di dau de lam dinh danh muc 2 vay", message_id="msg-42")
+        answered = await asyncio.gather(asyncio.to_thread(a.handle, delivery),
+                                        asyncio.to_thread(b.handle, dataclasses.replace(delivery)))
+        assert sorted(bool(replies) for replies in answered) == [False, True]
+        user = a.user_key("zalo", "zalo-user-8")
+        assert [m["direction"] for m in workers[1].recent_messages(user, 10)].count("in") == 1
+    finally:
+        for store in workers:
+            store.close()
