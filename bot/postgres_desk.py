@@ -94,7 +94,7 @@ class PostgresDeskTables:
     _lock: Callable[[str], None]                              # a transaction-scoped advisory lock on a name
 
     def _now(self) -> str:
-        return iso(self.clock())
+        return iso(int(self.clock()))   # rows are dated to the second, as on SQLite
 
     def _one(self, query: str | sql.Composable, args: Sequence = ()) -> dict | None:
         rows = self._run(query, args).rows
