@@ -89,7 +89,7 @@ def check(expect: str, replies: list[Reply], dialogue: Dialogue, user: str,
     ids = arg.split("|")   # answer:/clarify:/finds: accept alternatives, A|B
     key = dialogue.user_key("bench", user)
     loaded = dialogue.storage.load_session(key)
-    session = loaded[0] if loaded else {}
+    session = loaded.state if loaded else {}
     if kind == "answer":
         return any(i in answered for i in ids)
     if kind == "clarify":

@@ -7,11 +7,11 @@ everyone waiting in a group of similar needs). Background steps are safe to run 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from bot.clock import SYSTEM_CLOCK, Clock, now_dt, now_iso
 from bot.conversation import Button, Reply
 from bot.delivery import Deliverer, DeliveryResult, DeliveryStatus
 from bot.desk_storage import CommunityStorage, StaffUser, Team
@@ -52,18 +52,10 @@ class AnswerOutcome:
     delivery: DeliveryResult
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
 class CommunityDesk:
     def __init__(self, storage: CommunityStorage, deliverer: Deliverer, record_answer: Callable[..., tuple[int, list[Reply]]],
                  normalize: Callable[[str], str] | None = None, public_url: str = "",
-                 clock: Callable[[], dt.datetime] = _now, vectors: QuestionVectors | None = None) -> None:
+                 clock: Clock = SYSTEM_CLOCK, vectors: QuestionVectors | None = None) -> None:
         """`record_answer(user, channel, text, question)` stores a team's answer in the citizen's conversation
         (Dialogue.record_team_answer) and returns (the stored answer's id, the replies with rating buttons).
         `vectors` embeds questions so paraphrases are grouped too (None: grouped by string similarity only)."""
@@ -79,15 +71,15 @@ class CommunityDesk:
         teams = self.storage.teams()
         if not teams:
             return []  # kept unrouted until a team exists
-        now = self._clock()
+        now = now_dt(self._clock)
         routed = []
         for need in self.storage.needs_to_route():
             place = self.storage.place(need.user)
             if not ready_to_route(need, teams, place, now):
                 continue
             team = team_for(teams, place)
-            if self.storage.route_need(need.id, team.id, _iso(now)):
-                self.storage.add_need_event(need.id, "routed", None, _iso(now), team.name)
+            if self.storage.route_need(need.id, team.id, now.isoformat(timespec="seconds")):
+                self.storage.add_need_event(need.id, "routed", None, now.isoformat(timespec="seconds"), team.name)
                 routed.append(need)
         return routed
 
@@ -97,7 +89,7 @@ class CommunityDesk:
         sender = self.deliverer.senders.get("telegram")
         sent = 0
         for need in await asyncio.to_thread(self.storage.needs_to_announce):
-            if not await asyncio.to_thread(self.storage.mark_announced, need.id, _iso(self._clock())):
+            if not await asyncio.to_thread(self.storage.mark_announced, need.id, now_iso(self._clock)):
                 continue  # another worker has it
             team = await asyncio.to_thread(self._team, need)
             if sender is None or team is None or not team.telegram_chat_id:
@@ -108,7 +100,7 @@ class CommunityDesk:
             except Exception as exc:  # the web queue still shows it; staff see why in the need's history
                 log.warning("announcing need %s failed: %s", need.id, type(exc).__name__)
                 result = DeliveryResult(DeliveryStatus.UNDELIVERED, type(exc).__name__)
-            await asyncio.to_thread(self.storage.add_need_event, need.id, "announced", None, _iso(self._clock()),
+            await asyncio.to_thread(self.storage.add_need_event, need.id, "announced", None, now_iso(self._clock),
                                     result.status.value)
             sent += result.status == DeliveryStatus.SENT
         return sent
@@ -144,7 +136,7 @@ class CommunityDesk:
         need = self.storage.need(need_id)
         if need is None:
             raise LifecycleError(f"Không tìm thấy yêu cầu #{need_id}.")
-        now = _iso(self._clock())
+        now = now_iso(self._clock)
         change = step(need, action, actor, now, answer)
         if change.is_noop:
             return need
@@ -173,11 +165,11 @@ class CommunityDesk:
         if need.team_id == team.id:
             return need
         old = self.storage.team(need.team_id) if need.team_id is not None else None
-        moved = self.storage.reassign_need(need_id, team.id, _iso(self._clock()))
+        moved = self.storage.reassign_need(need_id, team.id, now_iso(self._clock))
         if moved is None:
             raise LifecycleError(f"Yêu cầu #{need_id} vừa được người khác cập nhật; hãy tải lại trang.")
         detail = f"{old.name if old else '—'} → {team.name}"
-        self.storage.add_need_event(need_id, "reassigned", actor.id, _iso(self._clock()), detail)
+        self.storage.add_need_event(need_id, "reassigned", actor.id, now_iso(self._clock), detail)
         self.storage.add_audit(actor.id, actor.username, "need.reassign", f"need:{need_id}", detail)
         return moved
 
@@ -194,7 +186,7 @@ class CommunityDesk:
             with_need = other.group_with or other.id   # join the group, not a chain
         updated = self.storage.set_need_group(need_id, with_need if with_need is not None else 0)
         action = f"merge:{with_need}" if with_need is not None else "split"
-        self.storage.add_need_event(need_id, "regroup", actor.id, _iso(self._clock()), action)
+        self.storage.add_need_event(need_id, "regroup", actor.id, now_iso(self._clock), action)
         self.storage.add_audit(actor.id, actor.username, "need.regroup", f"need:{need_id}", action)
         return updated
 
@@ -222,14 +214,14 @@ class CommunityDesk:
             result = await self.deliverer.deliver(need.user, need.channel, [Reply(text, (handoff_button(),
                                                                                         menu_button()))])
             await asyncio.to_thread(self.storage.add_need_event, need.id, "told_closed", actor.id,
-                                    _iso(self._clock()), result.status.value)
+                                    now_iso(self._clock), result.status.value)
         return closed
 
     async def answer(self, actor: StaffUser, need_ids: Sequence[int], text: str) -> list[AnswerOutcome]:
         """One answer to a need or a whole group: each citizen gets it on their own channel, with rating buttons.
         Every need is checked before anything is sent, so a refused one sends nothing."""
         found = await asyncio.to_thread(self._needs, need_ids)
-        now = _iso(self._clock())
+        now = now_iso(self._clock)
         for need_id, need in found.items():
             if need is None:
                 raise LifecycleError(f"Không tìm thấy yêu cầu #{need_id}.")
@@ -253,7 +245,7 @@ class CommunityDesk:
         """Note how the answer went (staff see "undelivered" on the need)."""
         updated = self.storage.update_need(need.id, NeedStatus.ANSWERED, {
             "answer_message_id": message_id, "delivery": result.status.value, "delivery_error": result.error})
-        self.storage.add_need_event(need.id, "delivered", actor.id, _iso(self._clock()), result.status.value)
+        self.storage.add_need_event(need.id, "delivered", actor.id, now_iso(self._clock), result.status.value)
         return updated
 
     async def staff_action(self, channel: str, channel_user_id: str, payload: str) -> str:

@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 import yaml
 
+from bot.clock import SYSTEM_CLOCK, Clock, now_iso
 from bot.desk_storage import DeskStorage, KnowledgeDraft, StaffUser
 from bot.lifecycle import Role
 from bot.redact import PLACEHOLDERS
@@ -170,9 +171,11 @@ class KnowledgePublisher:
     """Drafts through review into the knowledge folder, and back out again."""
 
     def __init__(self, storage: DeskStorage, knowledge_dir: Path, index_dir: Path, rebuild: Callable[[], object],
-                 refresh: Callable[[], bool], today: Callable[[], dt.date] = dt.date.today) -> None:
+                 refresh: Callable[[], bool], today: Callable[[], dt.date] = dt.date.today,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
+        """`today` is the reviewer's local date written into the entry; `clock` dates approvals and reverts."""
         self.storage, self.knowledge_dir, self.index_dir = storage, Path(knowledge_dir), Path(index_dir)
-        self._rebuild, self._refresh, self._today = rebuild, refresh, today
+        self._rebuild, self._refresh, self._today, self._clock = rebuild, refresh, today, clock
 
     def check(self, draft: KnowledgeDraft, reviewer: str) -> tuple[str, list[str]]:
         """The file approval would write today, and what still stops it."""
@@ -218,7 +221,7 @@ class KnowledgePublisher:
         previous = path.read_text(encoding="utf-8") if path.exists() else None
         approved = self.storage.update_draft(draft_id, DraftStatus.DRAFT.value, {
             "status": DraftStatus.APPROVED.value, "reviewer_id": reviewer.id,
-            "approved_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "approved_at": now_iso(self._clock),
             "file_path": str(draft_path(draft)), "previous_text": previous})
         if approved is None:
             raise DraftError(["Bản nháp này vừa được người khác duyệt."])
@@ -236,7 +239,7 @@ class KnowledgePublisher:
             raise DraftError(["Chỉ hoàn tác được một mục đã duyệt."])
         reverted = self.storage.update_draft(draft_id, DraftStatus.APPROVED.value, {
             "status": DraftStatus.REVERTED.value,
-            "reverted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
+            "reverted_at": now_iso(self._clock)})
         if reverted is None:
             raise DraftError(["Mục này vừa được người khác hoàn tác."])
         path = self.knowledge_dir / draft.file_path

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from psycopg import sql
 
-from bot.postgres_desk import iso
+from bot.clock import iso
 from bot.postgres_storage import PostgresStorage
 from bot.sqlite_storage import SqliteStorage
 

@@ -7,7 +7,6 @@ same thing.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from contextlib import AbstractContextManager
 from typing import Callable, NamedTuple, Sequence
@@ -15,22 +14,10 @@ from typing import Callable, NamedTuple, Sequence
 import psycopg
 from psycopg import sql
 
+from bot.clock import Clock, epoch, iso
 from bot.desk_storage import (AuditEntry, CitizenPlace, DeletionRequest, KnowledgeDraft, NeedEvent, QuestionRecord,
                               StaffSession, StaffUser, Team)
 from bot.storage import PERSONAL_TABLES, NeedStatus, UnmetNeed
-
-Clock = Callable[[], float]   # epoch seconds, time.time compatible
-
-
-def iso(epoch: float) -> str:
-    """Epoch seconds as the ISO-8601 UTC text stored for every time (microseconds only when there are some)."""
-    at = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
-    return at.isoformat(timespec="microseconds" if at.microsecond else "seconds")
-
-
-def epoch(text: str) -> float:
-    return dt.datetime.fromisoformat(text).timestamp()
-
 
 class Result(NamedTuple):
     rowcount: int

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
@@ -20,10 +19,12 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from bot.postgres_desk import Clock, PostgresDeskTables, Result, epoch, iso, need_of, person
+from bot.clock import SYSTEM_CLOCK, Clock, epoch, iso
+from bot.postgres_desk import PostgresDeskTables, Result, need_of, person
 from bot.postgres_schema import MIGRATIONS
 from bot.stores import DatabaseUnavailable
-from bot.storage import PERSONAL_TABLES, Callback, NeedKind, NeedStatus, OfferedNumber, Rating, UnmetNeed
+from bot.storage import (PERSONAL_TABLES, Callback, NeedKind, NeedStatus, OfferedNumber, Rating, StaleSession,
+                         StoredSession, UnmetNeed)
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -35,7 +36,7 @@ def where(url: str) -> str:
 
 
 class PostgresStorage(PostgresDeskTables):
-    def __init__(self, url: str, clock: Clock = time.time, pool_size: int = 10, connect_timeout_s: float = 15) -> None:
+    def __init__(self, url: str, clock: Clock = SYSTEM_CLOCK, pool_size: int = 10, connect_timeout_s: float = 15) -> None:
         self.url = url
         self.clock = clock
         self._local = threading.local()   # the thread's transaction connection, per store
@@ -239,21 +240,31 @@ class PostgresStorage(PostgresDeskTables):
                              "VALUES (%s, %s, %s, %s) ON CONFLICT (citizen) DO NOTHING",
                              [user, channel, notice_version, self._now()]).rowcount == 1
 
-    def load_session(self, user: str) -> tuple[dict, float] | None:
+    def load_session(self, user: str) -> StoredSession | None:
         """Inside a transaction, the citizen's session lock is taken first and held to its end: a second turn of
-        this citizen loads only after the first one saved (or gave up), so neither change is lost."""
+        this citizen loads only after the first one saved (or gave up), so it is not refused for a stale load."""
         if getattr(self._local, "conn", None) is not None:
             self._lock(f"session:{user}")
-        row = self._one("SELECT state, updated_at FROM sessions WHERE citizen = %s", [user])
-        return (json.loads(row["state"]), epoch(row["updated_at"])) if row else None
+        row = self._one("SELECT state, updated_at, version FROM sessions WHERE citizen = %s", [user])
+        return StoredSession(json.loads(row["state"]), epoch(row["updated_at"]), row["version"]) if row else None
 
-    def save_session(self, user: str, state: dict, updated_at: float) -> None:
+    def save_session(self, user: str, state: dict, updated_at: float, expected_version: int | None) -> int:
+        """Compare-and-set on the version (a load outside a transaction may be stale): an insert a stored session
+        refuses, or an update a newer version refuses; StaleSession then, nothing written."""
+        text = json.dumps(state, ensure_ascii=False)
         with self.transaction():
             self._lock(f"session:{user}")
-            self._run("INSERT INTO sessions (citizen, state, updated_at) VALUES (%s, %s, %s) "
-                      "ON CONFLICT (citizen) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, "
-                      "version = sessions.version + 1",
-                      [user, json.dumps(state, ensure_ascii=False), iso(updated_at)])
+            if expected_version is None:
+                rows = self._run("INSERT INTO sessions (citizen, state, updated_at, version) VALUES (%s, %s, %s, 1) "
+                                 "ON CONFLICT (citizen) DO NOTHING RETURNING version",
+                                 [user, text, iso(updated_at)]).rows
+            else:
+                rows = self._run("UPDATE sessions SET state = %s, updated_at = %s, version = version + 1 "
+                                 "WHERE citizen = %s AND version = %s RETURNING version",
+                                 [text, iso(updated_at), user, expected_version]).rows
+            if not rows:
+                raise StaleSession(user)
+        return rows[0]["version"]
 
     # reaching citizens outside the request that asked
     def save_address(self, user: str, channel: str, address: str) -> None:

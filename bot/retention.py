@@ -3,8 +3,8 @@ that are deleted daily by the server (one worker a day) and on demand by `dvcbot
 from __future__ import annotations
 
 import datetime as dt
-import time
 
+from bot.clock import SYSTEM_CLOCK, Clock, now_dt
 from bot.desk_storage import DeskStorage
 
 JOB = "purge"
@@ -17,18 +17,19 @@ def cutoff(days: int, now: dt.datetime) -> str:
     return (now - dt.timedelta(days=days)).isoformat(timespec="seconds")
 
 
-def purge(storage: DeskStorage, days: int, now: dt.datetime | None = None) -> dict[str, int]:
-    """Delete what is older than `days`; returns rows deleted per table."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+def purge(storage: DeskStorage, days: int, now: dt.datetime | None = None,
+          clock: Clock = SYSTEM_CLOCK) -> dict[str, int]:
+    """Delete what is older than `days` before `now` (by default the clock's now); returns rows deleted per table."""
+    now = now or now_dt(clock)
     counts = storage.purge_before(cutoff(days, now))
     counts["staff_sessions"] = storage.delete_expired_staff_sessions(now.timestamp())
     return counts
 
 
-def purge_if_due(storage: DeskStorage, days: int) -> dict[str, int] | None:
+def purge_if_due(storage: DeskStorage, days: int, clock: Clock = SYSTEM_CLOCK) -> dict[str, int] | None:
     """Run the daily purge unless another worker already ran it in the last day."""
-    if not storage.claim_job(JOB, time.time(), EVERY_S):
+    if not storage.claim_job(JOB, clock(), EVERY_S):
         return None
-    counts = purge(storage, days)
+    counts = purge(storage, days, clock=clock)
     storage.add_audit(None, "hệ thống", "purge", None, f"{days} ngày: {sum(counts.values())} bản ghi")
     return counts

@@ -6,7 +6,6 @@ without two of them claiming, announcing or approving the same thing.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from contextlib import AbstractContextManager
 from typing import Callable
@@ -15,8 +14,10 @@ import sqlite_utils
 
 from bot.desk_storage import (AuditEntry, CitizenPlace, DeletionRequest, KnowledgeDraft, NeedEvent, QuestionRecord,
                               StaffSession, StaffUser, Team)
+from bot.clock import epoch, iso
 from bot.redact import redact
-from bot.storage import EPOCH_DATED, PERSONAL_TABLES, NeedStatus, UnmetNeed
+from bot.sqlite_citizen import record
+from bot.storage import PERSONAL_TABLES, NeedStatus, UnmetNeed
 
 DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
@@ -88,8 +89,9 @@ def m012_need_manual_groups(db: sqlite_utils.Database) -> None:
     db["unmet_needs"].add_column("group_with", int)
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+def _staff_session(row: dict) -> StaffSession:
+    return StaffSession(row["token_hash"], row["staff_id"], row["csrf_token"], epoch(row["created_at"]),
+                        epoch(row["expires_at"]))
 
 
 def _team(row: dict) -> Team:
@@ -103,7 +105,7 @@ def _staff(row: dict) -> StaffUser:
 
 
 def _need(row: dict) -> UnmetNeed:
-    return UnmetNeed(**{k: row[k] for k in UnmetNeed.__dataclass_fields__})
+    return record(UnmetNeed, row)
 
 
 def _draft(row: dict) -> KnowledgeDraft:
@@ -127,6 +129,7 @@ class SqliteDeskTables:
     db: sqlite_utils.Database
     transaction: Callable[[], AbstractContextManager[None]]   # writes: one transaction, under the lock
     _lock: AbstractContextManager[bool]                       # reads: one thread at a time on the connection
+    _stamp: Callable[[], str]                                 # now, as stored (ISO text), from the store's clock
     _checkpoint_due: bool                                     # set after deleting personal data (see purge_before)
 
     # teams and staff
@@ -137,7 +140,7 @@ class SqliteDeskTables:
                 self.db.execute("UPDATE teams SET is_default = 0")
             pk = self.db["teams"].insert({"name": name, "province": province, "province_name": province_name,
                                           "commune": commune, "telegram_chat_id": telegram_chat_id,
-                                          "is_default": int(is_default), "created_at": _now()}).last_pk
+                                          "is_default": int(is_default), "created_at": self._stamp()}).last_pk
             return _team(self.db["teams"].get(pk))
 
     def update_team(self, team_id: int, changes: dict) -> Team:
@@ -163,7 +166,7 @@ class SqliteDeskTables:
                 raise ValueError(f"tên đăng nhập '{username}' đã có")
             pk = self.db["staff"].insert({"username": username, "name": name, "password_hash": password_hash,
                                           "role": role, "team_id": team_id, "telegram_user_id": telegram_user_id,
-                                          "active": 1, "created_at": _now()}).last_pk
+                                          "active": 1, "created_at": self._stamp()}).last_pk
             return _staff(self.db["staff"].get(pk))
 
     def update_staff(self, staff_id: int, changes: dict) -> StaffUser:
@@ -192,16 +195,18 @@ class SqliteDeskTables:
     # staff sessions and login throttling
     def add_staff_session(self, session: StaffSession) -> None:
         with self.transaction():
-            self.db["staff_sessions"].insert(dataclasses.asdict(session))
+            self.db["staff_sessions"].insert({**dataclasses.asdict(session), "created_at": iso(session.created_at),
+                                              "expires_at": iso(session.expires_at)})
 
     def staff_session(self, token_hash: str) -> StaffSession | None:
         with self._lock:
             rows = list(self.db["staff_sessions"].rows_where("token_hash = ?", [token_hash]))
-        return StaffSession(**rows[0]) if rows else None
+        return _staff_session(rows[0]) if rows else None
 
     def extend_staff_session(self, token_hash: str, expires_at: float) -> None:
         with self.transaction():
-            self.db.execute("UPDATE staff_sessions SET expires_at = ? WHERE token_hash = ?", [expires_at, token_hash])
+            self.db.execute("UPDATE staff_sessions SET expires_at = ? WHERE token_hash = ?", [iso(expires_at),
+                                                                                          token_hash])
 
     def delete_staff_session(self, token_hash: str) -> None:
         with self.transaction():
@@ -214,18 +219,19 @@ class SqliteDeskTables:
 
     def delete_expired_staff_sessions(self, now: float) -> int:
         with self.transaction():
-            return self.db.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", [now]).rowcount
+            return self.db.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", [iso(now)]).rowcount
 
     def begin_login_attempt(self, username: str, ip: str, at: float, since: float,
                             wait_for: Callable[[list[float], list[float]], int]) -> int:
         with self.transaction():
-            by_ip = [r[0] for r in self.db.execute("SELECT at FROM login_failures WHERE at >= ? AND ip = ? ORDER BY at",
-                                                    [since, ip]).fetchall()]
-            by_user = [r[0] for r in self.db.execute(
-                "SELECT at FROM login_failures WHERE at >= ? AND username = ? ORDER BY at", [since, username]).fetchall()]
+            by_ip = [epoch(r[0]) for r in self.db.execute(
+                "SELECT at FROM login_failures WHERE at >= ? AND ip = ? ORDER BY at", [iso(since), ip]).fetchall()]
+            by_user = [epoch(r[0]) for r in self.db.execute(
+                "SELECT at FROM login_failures WHERE at >= ? AND username = ? ORDER BY at",
+                [iso(since), username]).fetchall()]
             wait = wait_for(by_ip, by_user)
             if not wait:
-                self.db["login_failures"].insert({"username": username, "ip": ip, "at": at})
+                self.db["login_failures"].insert({"username": username, "ip": ip, "at": iso(at)})
             return wait
 
     def clear_login_failures(self, username: str) -> None:
@@ -243,7 +249,7 @@ class SqliteDeskTables:
         sets = ", ".join(f"[{k}] = ?" for k in changes)
         with self.transaction():
             cur = self.db.execute(f"UPDATE unmet_needs SET {sets}, updated_at = ? WHERE id = ? AND status = ?",
-                                  [*changes.values(), _now(), need_id, NeedStatus(expected_status).value])
+                                  [*changes.values(), self._stamp(), need_id, NeedStatus(expected_status).value])
             if cur.rowcount != 1:
                 return None
             return _need(self.db["unmet_needs"].get(need_id))
@@ -294,12 +300,12 @@ class SqliteDeskTables:
 
     def save_place(self, user: str, province: str | None, team_id: int | None, skipped: bool) -> None:
         with self.transaction():
-            self.db["citizen_places"].upsert({"user": user, "province": province, "team_id": team_id,
-                                              "skipped": int(skipped), "updated_at": _now()}, pk="user")
+            self.db["citizen_places"].upsert({"citizen": user, "province": province, "team_id": team_id,
+                                              "skipped": int(skipped), "updated_at": self._stamp()}, pk="citizen")
 
     def place(self, user: str) -> CitizenPlace | None:
         with self._lock:
-            rows = list(self.db["citizen_places"].rows_where("user = ?", [user]))
+            rows = list(self.db["citizen_places"].rows_where("citizen = ?", [user]))
         return self._place(rows[0]) if rows else None
 
     def places(self) -> list[CitizenPlace]:
@@ -308,7 +314,7 @@ class SqliteDeskTables:
 
     @staticmethod
     def _place(row: dict) -> CitizenPlace:
-        return CitizenPlace(row["user"], row["province"], row["team_id"], bool(row["skipped"]))
+        return CitizenPlace(row["citizen"], row["province"], row["team_id"], bool(row["skipped"]))
 
     def set_outcome(self, message_id: int, outcome: str, entry_id: str | None = None) -> None:
         """The question's own row keeps what the bot did and which entry answered it (reports by procedure)."""
@@ -317,7 +323,7 @@ class SqliteDeskTables:
 
     def questions(self) -> list[QuestionRecord]:
         with self._lock:
-            rows = self.db.execute("SELECT id, user, channel, created_at, outcome, entry_id FROM messages "
+            rows = self.db.execute("SELECT id, citizen, channel, created_at, outcome, entry_id FROM messages "
                                    "WHERE outcome IS NOT NULL ORDER BY id").fetchall()
         return [QuestionRecord(*r) for r in rows]
 
@@ -325,7 +331,7 @@ class SqliteDeskTables:
     def add_draft(self, need_ids: tuple[int, ...], entry_id: str, title: str, topic: str,
                   questions: tuple[str, ...], body: str, links: tuple[dict, ...], sources: tuple[dict, ...],
                   created_by: int | None, status: str, provinces: tuple[str, ...] = ()) -> KnowledgeDraft:
-        now = _now()
+        now = self._stamp()
         with self.transaction():
             pk = self.db["knowledge_drafts"].insert({
                 "status": status, "need_ids": json.dumps(list(need_ids)), "entry_id": entry_id, "title": title,
@@ -350,7 +356,7 @@ class SqliteDeskTables:
         sets = ", ".join(f"[{k}] = ?" for k in changes)
         with self.transaction():
             cur = self.db.execute(f"UPDATE knowledge_drafts SET {sets}, updated_at = ? WHERE id = ? AND status = ?",
-                                  [*changes.values(), _now(), draft_id, expected_status])
+                                  [*changes.values(), self._stamp(), draft_id, expected_status])
             if cur.rowcount != 1:
                 return None
             return _draft(self.db["knowledge_drafts"].get(draft_id))
@@ -359,7 +365,7 @@ class SqliteDeskTables:
     def add_audit(self, staff_id: int | None, username: str, action: str, target: str | None = None,
                   detail: str | None = None) -> AuditEntry:
         with self.transaction():
-            pk = self.db["audit_log"].insert({"at": _now(), "staff_id": staff_id, "username": username,
+            pk = self.db["audit_log"].insert({"at": self._stamp(), "staff_id": staff_id, "username": username,
                                               "action": action, "target": target, "detail": detail}).last_pk
             return AuditEntry(**self.db["audit_log"].get(pk))
 
@@ -373,18 +379,17 @@ class SqliteDeskTables:
                     for r in self.db["deletion_requests"].rows_where(order_by="id desc")]
 
     def purge_before(self, cutoff: str) -> dict[str, int]:
-        epoch = dt.datetime.fromisoformat(cutoff).timestamp()
-        plan = [("need_events", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)", cutoff),
+        plan = [("need_events", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)"),
                 # a call-back number never outlives its ticket, however old the number itself
-                ("callbacks", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)", cutoff)]
-        plan += [(table, f"[{column}] < ?", epoch if table in EPOCH_DATED else cutoff)
-                 for table, column in PERSONAL_TABLES.items()]
-        plan += [("login_failures", "at < ?", epoch), ("deletion_requests", "requested_at < ?", cutoff)]
+                ("callbacks", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)")]
+        plan += [(table, f"[{column}] < ?") for table, column in PERSONAL_TABLES.items()]
+        plan += [("login_failures", "at < ?"), ("deletion_requests", "requested_at < ?")]
+        cutoff = iso(epoch(cutoff))   # one form of the time, as stored, whatever offset the caller wrote
         counts: dict[str, int] = {}
         with self.transaction():
-            for table, where, arg in plan:
+            for table, where in plan:
                 counts[table] = counts.get(table, 0) + self.db.execute(f"DELETE FROM [{table}] WHERE {where}",
-                                                                       [arg]).rowcount
+                                                                       [cutoff]).rowcount
             self._checkpoint_due = True
         return counts
 
@@ -392,4 +397,4 @@ class SqliteDeskTables:
         with self.transaction():
             self.db.execute("INSERT OR IGNORE INTO jobs (name, last_run) VALUES (?, NULL)", [name])
             return self.db.execute("UPDATE jobs SET last_run = ? WHERE name = ? AND (last_run IS NULL OR last_run <= ?)",
-                                   [now, name, now - every_s]).rowcount == 1
+                                   [iso(now), name, iso(now - every_s)]).rowcount == 1

@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
+from bot.clock import Clock
 
-# Every table holding a citizen's data (each has a `user` column), with the column that dates a row: the retention
-# purge and "xóa dữ liệu của tôi" both use this one list, on every backend (tests/contract). deletion_requests stays:
-# it is the proof a request was carried out and holds only the salted hash. `sessions` is dated in epoch seconds.
+
+# Every table holding a citizen's data (each has a `citizen` column: `user` is reserved in PostgreSQL), with the
+# column that dates a row (ISO-8601 UTC text, bot.clock): the retention purge and "xóa dữ liệu của tôi" both use this
+# one list, on every backend (tests/contract). deletion_requests stays: it is the proof a request was carried out
+# and holds only the salted hash. The ports keep the word `user` (parameters, record fields, row dicts).
+PERSON_COLUMN = "citizen"
 PERSONAL_TABLES: dict[str, str] = {
     "messages": "created_at", "ratings": "updated_at", "unmet_needs": "created_at", "consent": "shown_at",
     "sessions": "updated_at", "addresses": "updated_at", "outbox": "created_at", "deliveries": "created_at",
     "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at",
     "offered_numbers": "created_at"}
-EPOCH_DATED = {"sessions"}
 
 
 class NeedStatus(str, Enum):
@@ -100,7 +103,21 @@ class OfferedNumber:
     preferred_time: str | None = None
 
 
+@dataclass(frozen=True)
+class StoredSession:
+    """A citizen's saved conversation state, with the version a save must name (optimistic concurrency)."""
+    state: dict
+    updated_at: float     # epoch seconds, on the dialogue's clock
+    version: int          # 1 after the first save, one more on every save
+
+
+class StaleSession(Exception):
+    """Another turn saved this citizen's session since it was loaded: nothing was written; load and try again."""
+
+
 class Storage(Protocol):
+    clock: Clock   # dates every row the store writes itself; the dialogue, desk and accounts are given the same one
+
     def transaction(self) -> AbstractContextManager[None]:
         """Writes inside commit together or not at all (a citizen's turn is one transaction)."""
         ...
@@ -157,9 +174,13 @@ class Storage(Protocol):
 
     def record_consent(self, user: str, channel: str, notice_version: str) -> bool: ...
 
-    def load_session(self, user: str) -> tuple[dict, float] | None: ...
+    def load_session(self, user: str) -> StoredSession | None: ...
 
-    def save_session(self, user: str, state: dict, updated_at: float) -> None: ...
+    def save_session(self, user: str, state: dict, updated_at: float, expected_version: int | None) -> int:
+        """Compare-and-set: written only if the stored version is still `expected_version` (None: no session
+        stored yet); returns the new version. Raises StaleSession otherwise, writing nothing, so two turns of one
+        citizen never lose an update whatever the backend's isolation."""
+        ...
 
     def save_address(self, user: str, channel: str, address: str) -> None: ...
 

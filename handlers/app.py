@@ -121,7 +121,7 @@ class Services:
         self.deliverer = Deliverer(self.storage, {})
         self.desk = CommunityDesk(self.storage, self.deliverer, self.dialogue.record_team_answer,
                                   normalize=lambda text: self.library().normalizer.normalize(text).text,
-                                  public_url=self.settings.public_url,
+                                  public_url=self.settings.public_url, clock=self.storage.clock,
                                   vectors=QuestionVectors(lambda: self.library().embedder))
         self.desk_action = self.desk_action or self.desk.staff_action
         self.citizen_limit = RateLimiter(self.settings.rate_per_minute)
@@ -132,7 +132,7 @@ def open_services(settings: Settings) -> Services:
     library = open_library(settings)
     storage = open_storage(settings)
     dialogue = Dialogue(library, storage, load_secret(settings.secret, settings.data_dir),
-                        session_ttl_s=settings.session_minutes * 60,
+                        session_ttl_s=settings.session_minutes * 60, clock=storage.clock,   # one clock (bot.clock)
                         response_times=SameForEveryone(settings.support_hours))
     return Services(settings, library, storage, dialogue)
 

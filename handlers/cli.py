@@ -195,7 +195,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.stores import open_storage
 
     storage = open_storage(settings)
-    counts = purge(storage, settings.retention_days)
+    counts = purge(storage, settings.retention_days, clock=storage.clock)
     storage.add_audit(None, "dòng lệnh", "purge", None,
                       f"{settings.retention_days} ngày: {sum(counts.values())} bản ghi")
     print(f"Đã xóa {sum(counts.values())} bản ghi cũ hơn {settings.retention_days} ngày "

@@ -48,12 +48,12 @@ def test_purge_removes_only_what_is_older_than_the_retention(tmp_path):
         storage.add_message(user, "web", "in", "câu hỏi")
         storage.add_unmet_need(user, "web", NeedKind.HANDOFF)
         if when:
-            storage.db.execute("UPDATE messages SET created_at = ? WHERE user = ?", [when, user])
-            storage.db.execute("UPDATE unmet_needs SET created_at = ? WHERE user = ?", [when, user])
+            storage.db.execute("UPDATE messages SET created_at = ? WHERE citizen = ?", [when, user])
+            storage.db.execute("UPDATE unmet_needs SET created_at = ? WHERE citizen = ?", [when, user])
     storage.db.conn.commit()
     r = dvcbot(tmp_path, "purge", DVCBOT_RETENTION_DAYS="90")
     assert r.returncode == 0, r.stderr
     assert "90 ngày" in r.stdout
-    assert {m["user"] for m in storage.db["messages"].rows} == {"recent"}
+    assert {m["citizen"] for m in storage.db["messages"].rows} == {"recent"}
     assert [n.user for n in storage.unmet_needs()] == ["recent"]
     assert storage.audit_log()[0].action == "purge"

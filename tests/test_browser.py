@@ -86,5 +86,5 @@ async def test_type_question_pick_option_and_rate_in_a_real_browser(dialogue, we
     assert (tmp_path / "chat.png").stat().st_size > 0
     assert all(len(m["text"] or "") <= 10_000 for m in dialogue.storage.db["messages"].rows)   # nothing refused was sent
     assert "góp ý" not in fresh_log and "thanh toan" not in fresh_log and fresh_id != page_id
-    conversations = [row["user"] for row in dialogue.storage.db["messages"].rows_where("direction = 'in'")]
+    conversations = [row["citizen"] for row in dialogue.storage.db["messages"].rows_where("direction = 'in'")]
     assert len(set(conversations)) == 2 and conversations[-1] != conversations[0]   # the last "start" began anew

@@ -98,7 +98,7 @@ def test_cancelled_and_no_ticket(dialogue):
 
 
 def test_address_is_the_form_kept_in_the_session(dialogue):
-    dialogue.storage.save_session(key(dialogue), {"you": "bác"}, 0.0)
+    dialogue.storage.save_session(key(dialogue), {"you": "bác"}, 0.0, None)
     assert check("address:bác", [], dialogue, USER)
     assert not check("address:bạn", [], dialogue, USER)
 

@@ -219,7 +219,7 @@ async def test_session_expires(dialogue):
 
 async def test_user_ids_are_stored_hashed(chat, dialogue):
     await chat("xin chào")
-    users = {r["user"] for r in table(dialogue, "messages")}
+    users = {r["citizen"] for r in table(dialogue, "messages")}
     assert users and chat.user not in users and all(len(u) == 32 for u in users)
 
 

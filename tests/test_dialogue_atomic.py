@@ -69,6 +69,56 @@ def test_a_team_answer_during_a_turn_keeps_the_turns_pending_step(services, tmp_
     team.join(15)
     citizen.join(15)
     assert read.is_set() and not team.is_alive() and not citizen.is_alive()
-    session, _ = real_load(key)
+    session = real_load(key).state
     assert (session["pending"] or {}).get("waiting") == "ready"   # the turn's step is not overwritten
     assert str(answered["id"]) in session["rated"]             # and the team's answer can be rated
+
+
+def test_a_team_answer_that_read_the_session_before_a_turn_saved_does_not_overwrite_it(services, monkeypatch):
+    """What a backend without one write lock per transaction allows (PostgreSQL at READ COMMITTED): the team's
+    answer reads the session, a turn of the citizen saves its pending step, then the answer saves. Its save names
+    the version it read, is refused, and the answer is taken again on the session the turn left."""
+    dialogue, storage = services.dialogue, services.storage
+    key = dialogue.user_key("web", "c1")
+    dialogue.handle(Incoming("web", "c1", text="chao ad, cho e hoi chut"))
+    before_the_turn = storage.load_session(key)
+    dialogue.handle(Incoming("web", "c1", text="kiem tra san sang"))
+    assert (storage.load_session(key).state["pending"] or {}).get("waiting") == "ready"
+    real_load, reads = storage.load_session, []
+
+    def first_read_is_from_before_the_turn(user: str):
+        reads.append(user)
+        return before_the_turn if len(reads) == 1 else real_load(user)
+
+    monkeypatch.setattr(storage, "load_session", first_read_is_from_before_the_turn)
+    answer_id, replies = dialogue.record_team_answer(key, "web", "Tổ trả lời: mang căn cước đến công an xã.", "hỏi gì")
+    monkeypatch.undo()
+    stored = storage.load_session(key)
+    assert len(reads) == 2                                              # taken again once
+    assert (stored.state["pending"] or {}).get("waiting") == "ready"    # the turn's step is kept
+    assert str(answer_id) in stored.state["rated"] and "Tổ trả lời" in replies[0].text
+    team_rows = [m for m in storage.recent_messages(key, 50) if m["text"] and "Tổ trả lời" in m["text"]]
+    assert [m["id"] for m in team_rows] == [answer_id]                  # the first try left nothing behind
+
+
+def test_a_turn_that_read_the_session_before_a_team_answer_saved_is_taken_again(services, monkeypatch):
+    """The other order: the turn reads the session, the team's answer is saved, then the turn saves. The turn is
+    refused and taken again from the start: the answer stays rateable, the turn's step is there, its message once."""
+    dialogue, storage = services.dialogue, services.storage
+    key = dialogue.user_key("web", "c1")
+    dialogue.handle(Incoming("web", "c1", text="chao ad"))
+    before_the_answer = storage.load_session(key)
+    answer_id, _ = dialogue.record_team_answer(key, "web", "Tổ trả lời: làm tại công an xã.", "hỏi gì")
+    real_load, reads = storage.load_session, []
+
+    def first_read_is_from_before_the_answer(user: str):
+        reads.append(user)
+        return before_the_answer if len(reads) == 1 else real_load(user)
+
+    monkeypatch.setattr(storage, "load_session", first_read_is_from_before_the_answer)
+    dialogue.handle(Incoming("web", "c1", text="kiem tra san sang", message_id="d-1"))
+    monkeypatch.undo()
+    stored = storage.load_session(key)
+    assert len(reads) == 2
+    assert (stored.state["pending"] or {}).get("waiting") == "ready" and str(answer_id) in stored.state["rated"]
+    assert [m["text"] for m in storage.recent_messages(key, 50)].count("kiem tra san sang") == 1

@@ -272,7 +272,7 @@ async def test_a_number_typed_after_a_stale_call_back_button_still_works(dialogu
     await later("0912345678")                           # typed without pressing anything
     assert "Tôi chưa hiểu" not in later.text() and "chưa có hướng dẫn" not in later.text()
     await later("có")
-    [need] = [n for n in rows(dialogue, "unmet_needs") if n["user"] == dialogue.user_key("test", later.user)]
+    [need] = [n for n in rows(dialogue, "unmet_needs") if n["citizen"] == dialogue.user_key("test", later.user)]
     assert dialogue.storage.callback(need["id"]).phone == "0912345678"
 
 

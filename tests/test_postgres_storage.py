@@ -81,8 +81,10 @@ def test_what_postgresql_cannot_hold_is_dropped_not_refused(schema_url):
 def test_times_are_iso_text_at_rest_and_epoch_seconds_at_the_port(schema_url):
     store = _open(schema_url, pool_size=2, clock=lambda: 1795507200.0)
     try:
-        store.save_session("u1", {"you": "bác"}, 1795507200.25)
-        assert store.load_session("u1") == ({"you": "bác"}, 1795507200.25)
+        from bot.storage import StoredSession
+
+        store.save_session("u1", {"you": "bác"}, 1795507200.25, None)
+        assert store.load_session("u1") == StoredSession({"you": "bác"}, 1795507200.25, 1)
         row = store._run("SELECT updated_at FROM sessions").rows[0]
         assert row["updated_at"] == "2026-11-24T08:00:00.250000+00:00"
         assert store.add_audit(None, "an", "login").at == "2026-11-24T08:00:00+00:00"

@@ -106,7 +106,7 @@ async def platform(request, kb, api, fake, tmp_path):  # noqa: F811
 def stored_in(services: Services, channel: str, user: str = LAN) -> list[str]:
     """The citizen's messages as the dialogue stored them, in the order it handled them."""
     key = services.dialogue.user_key(channel, user)
-    return [r["text"] for r in services.storage.db["messages"].rows_where("direction = 'in' AND user = ?", [key],
+    return [r["text"] for r in services.storage.db["messages"].rows_where("direction = 'in' AND citizen = ?", [key],
                                                                           order_by="id")]
 
 

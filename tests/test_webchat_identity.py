@@ -79,7 +79,7 @@ async def test_a_copied_user_id_without_the_cookie_starts_a_new_conversation_and
     assert conversation_of(stranger, services) != theirs
     assert await updates(stranger, {"user": "may-xa-1"}) == []   # their own new conversation has nothing yet
     assert [r["text"] for r in await updates(citizen)] == [TEAM_ANSWER]   # still waiting for its holder
-    users = {row["user"] for row in services.storage.db["messages"].rows_where("direction = 'in'")}
+    users = {row["citizen"] for row in services.storage.db["messages"].rows_where("direction = 'in'")}
     assert len(users) == 2
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, TypeVar
 
 from bot import several_questions as several
 from bot.answerer import Answer, Answerer
@@ -44,6 +44,7 @@ from bot.place_choice import place_question, typed_place
 from bot.redact import redact
 from bot.render import menu_button, other_language_replies
 from bot.session import Session, Waiting
+from bot.storage import StaleSession
 from bot.tickets import ResponseTimes, SameForEveryone, Tickets
 from bot.tone import hear, language
 from bot.wording import say
@@ -52,6 +53,8 @@ log = logging.getLogger("bot.dialogue")   # the name operators filter on (docs/o
 NOTICE_VERSION = "2026-11"
 SESSION_TTL_S = 30 * 60
 DEFAULT_SUPPORT_HOURS = 8
+SAVE_ATTEMPTS = 5   # a turn taken again after another turn of the same citizen saved first (bot.storage)
+T = TypeVar("T")
 
 
 class Dialogue:
@@ -94,8 +97,21 @@ class Dialogue:
         place = self.storage.place(user) if answerer.has_local else None
         province = place.province if place else None
         prefetched = () if incoming.payload else self._prefetch(answerer, text, reading, province)
-        with self.storage.transaction():
-            return self._handle(incoming, user, text, answerer, reading, prefetched, province)
+        return self._again_if_stale(lambda: self._handle(incoming, user, text, answerer, reading, prefetched,
+                                                         province))
+
+    def _again_if_stale(self, run: Callable[[], T]) -> T:
+        """`run` in one transaction; taken again from the start when its session save finds another turn of this
+        citizen (another worker, or the team's answer) saved first: no update is lost, on any backend."""
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with self.storage.transaction():
+                    return run()
+            except StaleSession:
+                if attempt == SAVE_ATTEMPTS - 1:
+                    raise
+                log.info("session saved by another turn meanwhile: taking this one again")
+        raise AssertionError("unreachable")
 
     def _read(self, text: str, answerer: Answerer) -> Reading:
         command = self._flows.command(text)
@@ -124,7 +140,8 @@ class Dialogue:
             return []
         if incoming.address:
             self.storage.save_address(user, incoming.channel, incoming.address)
-        turn = Turn(user, incoming.channel, in_id, self._load_session(user), answerer, reading=reading,
+        session, version = self._load(user)
+        turn = Turn(user, incoming.channel, in_id, session, answerer, session_version=version, reading=reading,
                     prefetched=prefetched, province=province)
         turn.choices, turn.session.choices = turn.session.choices, []   # offered for one turn only
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
@@ -152,7 +169,7 @@ class Dialogue:
             turn.session.offer(offered)
             if not (turn.session.pending and turn.session.pending.offered):
                 self.storage.drop_offered_number(user)   # a typed number never outlives its question
-            self.storage.save_session(user, turn.session.to_dict(), self._clock())
+            self.storage.save_session(user, turn.session.to_dict(), self._clock(), turn.session_version)
         return turn.replies
 
     def user_key(self, channel: str, user: str) -> str:
@@ -164,26 +181,35 @@ class Dialogue:
         return derived_key(self._secret, purpose)
 
     def _load_session(self, user: str) -> Session:
+        return self._load(user)[0]
+
+    def _load(self, user: str) -> tuple[Session, int | None]:
+        """The citizen's session (a fresh one once it is older than the TTL) and the stored version a save names."""
         loaded = self.storage.load_session(user)
-        if loaded is None or self._clock() - loaded[1] > self._ttl:
-            return Session()
-        return Session.from_dict(loaded[0])
+        if loaded is None:
+            return Session(), None
+        if self._clock() - loaded.updated_at > self._ttl:
+            return Session(), loaded.version
+        return Session.from_dict(loaded.state), loaded.version
 
     def record_team_answer(self, user: str, channel: str, text: str, question: str | None) -> tuple[int, list[Reply]]:
         """A team member's answer, stored in the citizen's conversation with rating buttons like any answer;
         the desk delivers the replies. `user` is the stored (hashed) user key. Taken like a turn, in one
-        transaction (the storage lock, and the database's write lock from its first write): no turn of this citizen
-        saves its session between this read and write."""
-        with self.storage.transaction():
-            answer_id = self.storage.add_message(user, channel, "out", redact(text))   # the write lock, first
-            loaded = self.storage.load_session(user)
-            session = Session.from_dict(loaded[0]) if loaded else Session()
-            you = session.you if loaded and self._clock() - loaded[1] <= self._ttl else Session().you
-            prompt = Reply(say("rate_prompt", you=you), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
-                                                          Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
-            self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
-            session.remember_answer(answer_id, question, None)
-            self.storage.save_session(user, session.to_dict(), loaded[1] if loaded else self._clock())
+        transaction, its session save naming the version it loaded: a turn of this citizen that saved meanwhile
+        (on any worker) makes it start again from the start instead of being overwritten."""
+        return self._again_if_stale(lambda: self._team_answer(user, channel, text, question))
+
+    def _team_answer(self, user: str, channel: str, text: str, question: str | None) -> tuple[int, list[Reply]]:
+        answer_id = self.storage.add_message(user, channel, "out", redact(text))   # the write lock, first
+        loaded = self.storage.load_session(user)
+        session = Session.from_dict(loaded.state) if loaded else Session()
+        you = session.you if loaded and self._clock() - loaded.updated_at <= self._ttl else Session().you
+        prompt = Reply(say("rate_prompt", you=you), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
+                                                      Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
+        self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
+        session.remember_answer(answer_id, question, None)
+        self.storage.save_session(user, session.to_dict(), loaded.updated_at if loaded else self._clock(),
+                                  loaded.version if loaded else None)
         return answer_id, [Reply(text), prompt]
 
     def _on_text(self, turn: Turn, text: str) -> None:

@@ -30,6 +30,7 @@ class Turn:
     in_id: int
     session: Session
     answerer: Answerer     # one knowledge build for the whole turn, even if a new one is published meanwhile
+    session_version: int | None = None   # the stored version loaded (None: none stored); the save names it
     replies: list[Reply] = field(default_factory=list)
     unsaved: list[Reply] = field(default_factory=list)   # replies not yet written to storage
     forget: bool = False

@@ -63,9 +63,11 @@ class AdminSite:
         settings = services.settings
         self.services, self.settings = services, settings
         self.storage, self.desk, self.library = services.storage, services.desk, services.library
-        self.accounts = accounts or Accounts(services.storage, settings.admin_session_minutes)
+        self.accounts = accounts or Accounts(services.storage, settings.admin_session_minutes,
+                                             clock=services.storage.clock)
         self.publisher = KnowledgePublisher(services.storage, settings.knowledge_dir, settings.index_dir,
-                                            rebuild or partial(rebuild_index, settings), services.library.refresh)
+                                            rebuild or partial(rebuild_index, settings), services.library.refresh,
+                                            clock=services.storage.clock)
         self.tick_seconds = tick_seconds
         self.publishing: set[asyncio.Task] = set()
 
@@ -172,7 +174,8 @@ class AdminSite:
         async def purge_loop() -> None:
             while True:
                 try:
-                    counts = await asyncio.to_thread(purge_if_due, self.storage, self.settings.retention_days)
+                    counts = await asyncio.to_thread(purge_if_due, self.storage, self.settings.retention_days,
+                                                     self.storage.clock)
                     if counts is not None:
                         log.info("retention purge: %d rows older than %d days", sum(counts.values()),
                                  self.settings.retention_days)

@@ -8,7 +8,14 @@ bot.desk_storage.DeskStorage). What the ports cannot do a backend provides here,
 - `dated(iso)`: rows written inside the block are dated `iso` (the retention cases);
 - `hold_before_write(store, reached, go_on)`: the store's thread stops just before its next INSERT, UPDATE or
   DELETE statement, sets `reached` and waits for `go_on` (the deterministic races); `release(store)` ends it;
-- `tables_with_user(store)`: every table with a `user` column (the personal-data list must cover them).
+- `tables_with_user(store)`: every table with a citizen column (`citizen`; the personal-data list must cover them);
+- `columns(store)`: {table: its column names}; `stored_rows(store, table)`: the rows as they are at rest, times as
+  the stored text (a backend with a timestamp type gives them as ISO-8601 text);
+- `schema(store)`: everything a migration may change plus the record of applied migrations, comparable with ==;
+  `failing_migration()`: inside the block, the next open runs one more migration that changes the schema half-way
+  and then fails;
+- `open_previous(folder)` (optional): a store written by the schema before the `citizen` column, ISO times and
+  session versions (m014), with one row per table, for the upgrade case; a new backend has no such past.
 
 A backend joins by adding an object with these methods to BACKENDS. PostgreSQL runs on the server named by
 DVCBOT_TEST_DATABASE_URL (`bench/pg_test_server.sh start` makes a throwaway one; `.ci/run` always gives one);
@@ -19,17 +26,22 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
-from unittest import mock
 
 import pytest
+import sqlite_utils
 
+from bot import sqlite_storage
+from bot.clock import SYSTEM_CLOCK, epoch
 from bot.desk_storage import CommunityStorage
 from bot.sqlite_storage import SqliteStorage
+from bot.storage import PERSON_COLUMN
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
@@ -42,6 +54,7 @@ class SqliteBackend:
     def __init__(self) -> None:
         self._template: Path | None = None
         self._template_lock = threading.Lock()
+        self._opened: weakref.WeakSet[SqliteStorage] = weakref.WeakSet()   # their clocks, for dated()
 
     def open(self, folder: Path) -> CommunityStorage:
         path = folder / "dvcbot.db"
@@ -53,16 +66,29 @@ class SqliteBackend:
                 SqliteStorage(template).db.conn.close()   # migrations run once per test session
                 self._template = template
         shutil.copyfile(self._template, path)
-        return SqliteStorage(path)
+        return self._keep(SqliteStorage(path))
+
+    def _keep(self, store: SqliteStorage) -> SqliteStorage:
+        self._opened.add(store)
+        return store
 
     def again(self, store: SqliteStorage) -> CommunityStorage:
-        path = next(r[2] for r in store.db.execute("PRAGMA database_list").fetchall() if r[1] == "main")
-        return SqliteStorage(path)
+        return self._keep(SqliteStorage(self._path(store), clock=store.clock))
+
+    @staticmethod
+    def _path(store: SqliteStorage) -> str:
+        return next(r[2] for r in store.db.execute("PRAGMA database_list").fetchall() if r[1] == "main")
 
     @contextmanager
     def dated(self, iso: str) -> Iterator[None]:
-        with mock.patch("bot.sqlite_storage._now", lambda: iso), mock.patch("bot.sqlite_desk._now", lambda: iso):
+        stores = list(self._opened)
+        for store in stores:
+            store.clock = lambda: epoch(iso)
+        try:
             yield
+        finally:
+            for store in stores:
+                store.clock = SYSTEM_CLOCK
 
     def hold_before_write(self, store: SqliteStorage, reached: threading.Event, go_on: threading.Event) -> None:
         def trace(sql: str) -> None:
@@ -75,7 +101,43 @@ class SqliteBackend:
         store.db.conn.set_trace_callback(None)
 
     def tables_with_user(self, store: SqliteStorage) -> set[str]:
-        return {t.name for t in store.db.tables if "user" in t.columns_dict}
+        return {t.name for t in store.db.tables if PERSON_COLUMN in t.columns_dict}
+
+    def columns(self, store: SqliteStorage) -> dict[str, set[str]]:
+        return {t.name: set(t.columns_dict) for t in store.db.tables}
+
+    def stored_rows(self, store: SqliteStorage, table: str) -> list[dict]:
+        return list(store.db[table].rows)
+
+    def schema(self, store: SqliteStorage) -> object:
+        conn = sqlite3.connect(self._path(store))
+        try:
+            return (sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=str),
+                    sorted(conn.execute("SELECT name FROM _migrations").fetchall()))
+        finally:
+            conn.close()
+
+    @contextmanager
+    def failing_migration(self) -> Iterator[None]:
+        def m999_fails_half_way(db: sqlite_utils.Database) -> None:
+            db["messages"].add_column("half_way", str)
+            db["half_way"].create({"id": int, "note": str}, pk="id")
+            db.execute("CREATE INDEX idx_half_way ON messages(half_way)")
+            db.execute("UPDATE messages SET text = 'đổi nửa chừng'")
+            raise sqlite3.OperationalError("disk I/O error")
+
+        entry = (m999_fails_half_way.__name__, m999_fails_half_way)
+        sqlite_storage.MIGRATIONS.append(entry)
+        try:
+            yield
+        finally:
+            sqlite_storage.MIGRATIONS.remove(entry)
+
+    def open_previous(self, folder: Path) -> CommunityStorage:
+        from tests.contract.previous_schema import write_previous
+        path = folder / "dvcbot.db"
+        write_previous(path)
+        return self._keep(SqliteStorage(path))
 
 
 def postgres_schema(url: str, name: str) -> str:
@@ -145,9 +207,7 @@ class PostgresBackend:
 
     @contextmanager
     def dated(self, iso: str) -> Iterator[None]:
-        import datetime as dt
-
-        at = dt.datetime.fromisoformat(iso).timestamp()
+        at = epoch(iso)
         clocks = [(store, store.clock) for store in self._stores]
         for store, _ in clocks:
             store.clock = lambda: at
@@ -172,9 +232,40 @@ class PostgresBackend:
         del store._run
 
     def tables_with_user(self, store) -> set[str]:
-        return {r["table_name"] for r in store._run(
-            "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND column_name = 'citizen'").rows}
+        return {t for t, names in self.columns(store).items() if PERSON_COLUMN in names}
+
+    def columns(self, store) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for r in store._run("SELECT table_name, column_name FROM information_schema.columns "
+                            "WHERE table_schema = current_schema()").rows:
+            found.setdefault(r["table_name"], set()).add(r["column_name"])
+        return found
+
+    def stored_rows(self, store, table: str) -> list[dict]:
+        return store._run(f'SELECT * FROM "{table}"').rows
+
+    def schema(self, store) -> object:
+        """Columns with their types, indexes, and the record of applied migrations."""
+        def rows(query: str) -> list:
+            return sorted(tuple(r.values()) for r in store._run(query).rows)
+        return (rows("SELECT table_name, column_name, data_type, is_nullable, column_default "
+                     "FROM information_schema.columns WHERE table_schema = current_schema()"),
+                rows("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"),
+                rows("SELECT name FROM _migrations"))
+
+    @contextmanager
+    def failing_migration(self) -> Iterator[None]:
+        import bot.postgres_storage as pg
+
+        entry = ("m999_fails_half_way", "ALTER TABLE messages ADD COLUMN half_way TEXT; "
+                 "CREATE TABLE half_way (id BIGINT PRIMARY KEY, note TEXT); "
+                 "CREATE INDEX half_way_index ON messages (half_way); "
+                 "UPDATE messages SET text = 'đổi nửa chừng'; SELECT 1 / 0")
+        pg.MIGRATIONS.append(entry)
+        try:
+            yield
+        finally:
+            pg.MIGRATIONS.remove(entry)
 
 
 BACKENDS = [SqliteBackend(), PostgresBackend()]

@@ -4,7 +4,7 @@ the interleaving most likely to lose an update) and together (threads released a
 from __future__ import annotations
 
 from bot.lifecycle import NeedAction, step
-from bot.storage import NeedKind, NeedStatus
+from bot.storage import NeedKind, NeedStatus, StaleSession, StoredSession
 from tests.contract.threads import together
 
 AT = "2026-11-23T08:00:00+00:00"
@@ -135,29 +135,52 @@ class TestNeeds:
 class TestSessions:
     @staticmethod
     def _add_to_session(store, key: str, value: str) -> None:
-        """A turn's read-modify-write of the session, in one transaction as the dialogue does it."""
-        with store.transaction():
-            loaded = store.load_session("u1")
-            state = loaded[0] if loaded else {}
-            state[key] = value
-            store.save_session("u1", state, 100.0)
+        """A turn's read-modify-write of the session, in one transaction as the dialogue does it, taken again when
+        the save finds another turn saved first."""
+        for _ in range(20):
+            try:
+                with store.transaction():
+                    loaded = store.load_session("u1")
+                    state = loaded.state if loaded else {}
+                    state[key] = value
+                    store.save_session("u1", state, 100.0, loaded.version if loaded else None)
+                return
+            except StaleSession:
+                continue
+        raise AssertionError("never saved")
 
     def test_two_turns_changing_one_session_at_once_lose_nothing(self, store, second, race):
         """Rule: two transactions that each load a citizen's session and save it changed never lose either change:
-        the later one sees the earlier one's save. (A backend may make the later one wait; it may not overwrite.)"""
-        store.save_session("u1", {"you": "bác"}, 1.0)
+        the later one sees the earlier one's save, or its save is refused (StaleSession) and it runs again. (A
+        backend may make the later one wait; it may not overwrite.)"""
+        store.save_session("u1", {"you": "bác"}, 1.0, None)
         got = race(store, second, lambda s: self._add_to_session(s, "first", "pending: ready"),
                    lambda s: self._add_to_session(s, "second", "answer 42 can be rated"))
         _no_errors(got)
-        assert store.load_session("u1")[0] == {"you": "bác", "first": "pending: ready",
-                                              "second": "answer 42 can be rated"}
+        assert store.load_session("u1").state == {"you": "bác", "first": "pending: ready",
+                                                  "second": "answer 42 can be rated"}
+
+    def test_two_workers_saving_from_the_same_load_one_is_refused(self, store, second, race):
+        """Loads outside a transaction (a team's answer and a turn, each on its own worker): both read version 1;
+        the held one saves last and is refused, so the other's pending step is not overwritten."""
+        store.save_session("u1", {"you": "bác"}, 1.0, None)
+        loaded = {id(store): store.load_session("u1"), id(second): second.load_session("u1")}
+
+        def save(s):
+            seen = loaded[id(s)]
+            return s.save_session("u1", {**seen.state, "by": id(s)}, 2.0, seen.version)
+
+        got = race(store, second, save)
+        assert sorted(type(g).__name__ for g in got.values()) == ["StaleSession", "int"]
+        winner = store if isinstance(got["first"], int) else second
+        assert store.load_session("u1") == StoredSession({"you": "bác", "by": id(winner)}, 2.0, 2)
 
     def test_many_turns_at_once_lose_nothing(self, backend, store):
         workers = [store] + [backend.again(store) for _ in range(3)]
         got = together([lambda w=w, i=i: [self._add_to_session(w, f"w{i}-{n}", "x") for n in range(5)]
                         for i, w in enumerate(workers)])
         _no_errors(got)
-        assert len(store.load_session("u1")[0]) == 20
+        assert len(store.load_session("u1").state) == 20 and store.load_session("u1").version == 20
 
 
 class TestLogins:

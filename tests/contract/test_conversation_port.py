@@ -1,7 +1,7 @@
 """Contract of bot.storage.Storage (what the conversation remembers), through the port only, on every backend."""
 import pytest
 
-from bot.storage import NeedKind, NeedStatus, OfferedNumber
+from bot.storage import NeedKind, NeedStatus, OfferedNumber, StaleSession, StoredSession
 
 
 class TestMessages:
@@ -140,14 +140,26 @@ class TestConsentAndSessions:
         assert store.record_consent("u1", "web", "v1") is False
         assert store.record_consent("u2", "web", "v1") is True
 
-    def test_session_round_trip_and_the_last_save_wins(self, store):
-        """Rule: save_session is a blind write (the last save wins); a change that depends on what was loaded is
-        made inside transaction() (see test_concurrency.py)."""
+    def test_session_round_trip_with_a_version_per_save(self, store):
+        """Rule: a save names the version it loaded (None: none stored yet) and gets the next one."""
         assert store.load_session("u1") is None
-        store.save_session("u1", {"pending": {"type": "ready", "answers": [True]}, "you": "bác"}, 100.0)
-        assert store.load_session("u1") == ({"pending": {"type": "ready", "answers": [True]}, "you": "bác"}, 100.0)
-        store.save_session("u1", {"pending": None}, 200.5)
-        assert store.load_session("u1") == ({"pending": None}, 200.5) and store.load_session("u2") is None
+        state = {"pending": {"type": "ready", "answers": [True]}, "you": "bác"}
+        assert store.save_session("u1", state, 100.0, None) == 1
+        assert store.load_session("u1") == StoredSession(state, 100.0, 1)
+        assert store.save_session("u1", {"pending": None}, 200.5, 1) == 2
+        assert store.load_session("u1") == StoredSession({"pending": None}, 200.5, 2)
+        assert store.load_session("u2") is None
+
+    def test_a_save_from_a_stale_load_writes_nothing(self, store):
+        """Rule: a save naming a version that is no longer the stored one (another turn saved in between, or a
+        session appeared) raises StaleSession and leaves the stored session as it was."""
+        store.save_session("u1", {"you": "em"}, 100.0, None)
+        with pytest.raises(StaleSession):
+            store.save_session("u1", {"you": "bác"}, 150.0, None)     # one was saved meanwhile
+        store.save_session("u1", {"you": "chị"}, 200.0, 1)
+        with pytest.raises(StaleSession):
+            store.save_session("u1", {"you": "anh"}, 300.0, 1)        # loaded before the save above
+        assert store.load_session("u1") == StoredSession({"you": "chị"}, 200.0, 2)
 
 
 class TestReachingCitizens:
