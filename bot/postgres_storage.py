@@ -35,6 +35,15 @@ def where(url: str) -> str:
     return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
 
 
+def _why(url: str) -> str:
+    """What the server or the network said to one direct attempt (libpq's words: never the password)."""
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        return ": " + " ".join(line.strip() for line in str(exc).splitlines() if line.strip()).rstrip(".")
+    return ""
+
+
 class PostgresStorage(PostgresDeskTables):
     def __init__(self, url: str, clock: Clock = SYSTEM_CLOCK, pool_size: int = 10, connect_timeout_s: float = 15) -> None:
         self.url = url
@@ -46,11 +55,14 @@ class PostgresStorage(PostgresDeskTables):
         self.pool.open()
         try:
             self.pool.wait(timeout=connect_timeout_s)
+            self.migrate()
         except PoolTimeout:
             self.pool.close()
             raise DatabaseUnavailable(f"Không kết nối được cơ sở dữ liệu PostgreSQL {where(url)} "
-                                      f"(DVCBOT_DATABASE_URL) sau {connect_timeout_s:g} giây.") from None
-        self.migrate()
+                                      f"(DVCBOT_DATABASE_URL) sau {connect_timeout_s:g} giây{_why(url)}.") from None
+        except BaseException:
+            self.pool.close()   # a failed migration: no connections left behind
+            raise
 
     def close(self) -> None:
         self.pool.close()

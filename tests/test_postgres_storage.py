@@ -98,7 +98,17 @@ def test_a_database_that_cannot_be_reached_is_named_in_vietnamese_without_its_pa
     with pytest.raises(DatabaseUnavailable) as caught:
         _open("postgresql://dvcbot:mat-khau@127.0.0.1:1/dvcbot", connect_timeout_s=1)
     assert "127.0.0.1:1/dvcbot" in str(caught.value) and "mat-khau" not in str(caught.value)
-    assert "Không kết nối được" in str(caught.value)
+    assert "Không kết nối được" in str(caught.value) and "refused" in str(caught.value)   # libpq's reason too
+
+
+def test_a_wrong_password_is_said_with_the_servers_reason(schema_url):
+    """What an operator most often gets wrong: the server's own words, never the password typed."""
+    from bot.stores import DatabaseUnavailable
+
+    wrong = schema_url.replace("postgresql://dvcbot@", "postgresql://khong_co_ai:mat-khau-sai@")
+    with pytest.raises(DatabaseUnavailable) as caught:
+        _open(wrong, connect_timeout_s=1)
+    assert "khong_co_ai" in str(caught.value) and "mat-khau-sai" not in str(caught.value)
 
 
 def test_the_database_url_setting_opens_postgresql_for_the_server_and_the_cli(schema_url, monkeypatch, capsys):

@@ -29,6 +29,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import uuid
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
@@ -180,8 +181,7 @@ class PostgresBackend:
 
         url = self._url()
         self._forget()
-        schema = f"contract_{os.getpid()}_{folder.name[-12:]}".lower()
-        schema = "".join(c if c.isalnum() else "_" for c in schema)
+        schema = f"contract_{uuid.uuid4().hex[:16]}"
         in_schema = postgres_schema(url, schema)
         self._schemas.append(schema)
         return self._keep(PostgresStorage(in_schema, pool_size=4))
