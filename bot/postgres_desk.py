@@ -236,7 +236,8 @@ class PostgresDeskTables:
         with self.transaction():
             rows = self._run(
                 "UPDATE unmet_needs SET team_id = %s, routed_at = %s, announced_at = NULL, status = %s, "
-                "claimed_by = NULL, claimed_at = NULL, updated_at = %s WHERE id = %s AND status IN (%s, %s) RETURNING *",
+                "claimed_by = NULL, claimed_at = NULL, updated_at = %s WHERE id = %s AND status IN (%s, %s) "
+                "RETURNING *",
                 [team_id, at, NeedStatus.NEW.value, at, need_id, NeedStatus.NEW.value,
                  NeedStatus.ACKNOWLEDGED.value]).rows
         return need_of(rows[0]) if rows else None

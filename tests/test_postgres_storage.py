@@ -205,7 +205,8 @@ def test_migrate_to_moves_a_populated_sqlite_database_with_every_row_count_equal
         assert target.teams() == sqlite.teams() and target.staff() == sqlite.staff()
         assert target.claim_job("purge", 1795507300.0, 86400) is False   # its last run came along
         # new rows get new ids after the copied ones
-        assert target.add_message("u3", "web", "in", "xin chao") > max(m["id"] for m in sqlite.recent_messages("u1", 50))
+        newest = max(m["id"] for m in sqlite.recent_messages("u1", 50))
+        assert target.add_message("u3", "web", "in", "xin chao") > newest
     finally:
         target.close()
     assert main(["migrate-to", "--database-url", schema_url]) == 1   # only into an empty database
