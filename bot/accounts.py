@@ -9,13 +9,12 @@ import hashlib
 import hmac
 import re
 import secrets
-import time
 from dataclasses import dataclass
-from typing import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.desk_storage import DeskStorage, StaffSession, StaffUser
 from bot.lifecycle import Role
 
@@ -55,7 +54,7 @@ def throttle_wait(failures: list[float], now: float, free: int = FREE_ATTEMPTS) 
 
 class Accounts:
     def __init__(self, storage: DeskStorage, session_minutes: int = 30, hasher: PasswordHasher | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Clock = SYSTEM_CLOCK) -> None:
         self.storage = storage
         self._ttl = session_minutes * 60
         self._hasher = hasher or PasswordHasher()  # argon2id, RFC 9106 low-memory parameters

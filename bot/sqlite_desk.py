@@ -17,7 +17,7 @@ from bot.desk_storage import (AuditEntry, CitizenPlace, DeletionRequest, Knowled
 from bot.clock import epoch, iso
 from bot.redact import redact
 from bot.sqlite_citizen import record
-from bot.storage import PERSONAL_TABLES, NeedStatus, UnmetNeed
+from bot.storage import ALSO_DATED, GO_WITH_THEIR_NEED, PERSONAL_TABLES, NeedStatus, UnmetNeed
 
 DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
@@ -379,11 +379,10 @@ class SqliteDeskTables:
                     for r in self.db["deletion_requests"].rows_where(order_by="id desc")]
 
     def purge_before(self, cutoff: str) -> dict[str, int]:
-        plan = [("need_events", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)"),
-                # a call-back number never outlives its ticket, however old the number itself
-                ("callbacks", "need_id IN (SELECT id FROM unmet_needs WHERE created_at < ?)")]
-        plan += [(table, f"[{column}] < ?") for table, column in PERSONAL_TABLES.items()]
-        plan += [("login_failures", "at < ?"), ("deletion_requests", "requested_at < ?")]
+        """The rules are bot.storage's (GO_WITH_THEIR_NEED, PERSONAL_TABLES, ALSO_DATED); this only deletes."""
+        need_dated = f"need_id IN (SELECT id FROM unmet_needs WHERE [{PERSONAL_TABLES['unmet_needs']}] < ?)"
+        plan = [(table, need_dated) for table in GO_WITH_THEIR_NEED]
+        plan += [(table, f"[{column}] < ?") for table, column in {**PERSONAL_TABLES, **ALSO_DATED}.items()]
         cutoff = iso(epoch(cutoff))   # one form of the time, as stored, whatever offset the caller wrote
         counts: dict[str, int] = {}
         with self.transaction():

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 import sqlite_utils
 
-from bot.clock import SYSTEM_CLOCK, Clock, epoch, iso
+from bot.clock import SYSTEM_CLOCK, Clock, epoch, iso, now_iso
 from bot.sqlite_citizen import CITIZEN_MIGRATIONS, port_row, record
 from bot.sqlite_desk import DESK_MIGRATIONS, PERSONAL_TABLES, SqliteDeskTables
 from bot.storage import (Callback, NeedKind, NeedStatus, OfferedNumber, Rating, StaleSession, StoredSession,
@@ -132,7 +132,7 @@ class SqliteStorage(SqliteDeskTables):
         self.migrate()
 
     def _stamp(self) -> str:
-        return iso(int(self.clock()))   # rows are dated to the second, as they always were
+        return now_iso(self.clock)   # rows are dated to the second, as they always were
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

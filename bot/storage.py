@@ -23,6 +23,11 @@ PERSONAL_TABLES: dict[str, str] = {
     "sessions": "updated_at", "addresses": "updated_at", "outbox": "created_at", "deliveries": "created_at",
     "callbacks": "created_at", "citizen_places": "updated_at", "parked_turns": "created_at",
     "offered_numbers": "created_at"}
+# What "older than the retention" means beyond PERSONAL_TABLES (bot.retention, every backend): these rows go with
+# their need when it is older, however new they are (a call-back number never outlives its ticket) ...
+GO_WITH_THEIR_NEED = ("need_events", "callbacks")
+# ... and these are dated by their own column (the desk's teams, staff, drafts and audit log are kept).
+ALSO_DATED: dict[str, str] = {"login_failures": "at", "deletion_requests": "requested_at"}
 
 
 class NeedStatus(str, Enum):

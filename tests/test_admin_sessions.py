@@ -2,6 +2,7 @@
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.clock import iso
 from bot.lifecycle import Role
 from handlers.admin.pages import SESSION_COOKIE
 from handlers.app import make_server
@@ -38,7 +39,7 @@ async def test_an_answer_typed_when_the_session_ended_comes_back_after_login(set
     services, site, client, need = setup
     await login(client, "lan", PASSWORD)
     page = await (await client.get(f"/admin/needs/{need.id}")).text()
-    services.storage.db.execute("UPDATE staff_sessions SET expires_at = 0")  # 30 minutes on the phone pass
+    services.storage.db.execute("UPDATE staff_sessions SET expires_at = ?", [iso(0)])  # 30 minutes on the phone pass
     services.storage.db.conn.commit()
     r = await client.post(f"/admin/needs/{need.id}/answer", data={
         "csrf_token": csrf_of(page), "need_ids": str(need.id), "answer": "Bạn mang CCCD ra bưu điện xã nhé."},
