@@ -22,7 +22,7 @@ COPY pyproject.toml README.md ./
 COPY bot bot
 COPY indexer indexer
 COPY handlers handlers
-RUN pip install .
+RUN pip install ".[postgres]"
 
 # Knowledge last: editing an entry rebuilds only these layers. The index lives in the image, not the volume.
 COPY knowledge knowledge

@@ -86,3 +86,19 @@ def test_the_readme_table_lists_every_setting_with_its_default():
 def test_env_example_lists_every_setting():
     example = (REPO / ".env.example").read_text(encoding="utf-8")
     assert [n for n in variables() if f"{variable(n)}=" not in example] == []
+
+
+def test_a_database_url_needs_a_postgresql_address_and_the_shared_secret():
+    """Workers sharing a database must hash citizens alike: without DVCBOT_SECRET each would make its own key."""
+    url = "postgresql://dvcbot:mat-khau-bi-mat@db.tinh.gov.vn:5432/dvcbot"
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DVCBOT_DATABASE_URL": url})
+    message = str(caught.value)
+    assert len(message.splitlines()) == 1 and "DVCBOT_DATABASE_URL cần DVCBOT_SECRET" in message
+    assert "mat-khau-bi-mat" not in message
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DVCBOT_DATABASE_URL": "mysql://db/dvcbot", "DVCBOT_SECRET": "s" * 40})
+    assert "postgresql://" in str(caught.value) and "mysql" not in str(caught.value)   # a password may be in it
+    s = Settings.from_env({"DVCBOT_DATABASE_URL": url, "DVCBOT_SECRET": "s" * 40})
+    assert s.database_url == url and "mat-khau" not in repr(s)
+    assert Settings.from_env({}).database_url == ""   # SQLite stays the default

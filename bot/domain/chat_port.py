@@ -115,6 +115,10 @@ class StoredSession:
     version: int          # 1 after the first save, one more on every save
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database named by the settings cannot be reached; the message says where (never the password)."""
+
+
 class StaleSession(Exception):
     """Another turn saved this citizen's session since it was loaded: nothing was written; load and try again."""
 

@@ -12,10 +12,11 @@ from functools import partial
 from bot.core.messages import Incoming, readable_links
 from bot.core.wording import WORDING_FILE
 from bot.dialogue.render import answer_replies, answer_text, entry_text, plain_turn
+from bot.domain.chat_port import DatabaseUnavailable
 from bot.retrieval.answerer import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.keywords import search_keywords
-from handlers.app import backup_commands, catalogue_commands
+from handlers.app import backup_commands, catalogue_commands, migrate_command
 from handlers.app.vi_argparse import Parser
 from handlers.runtime.services import ChannelError, building_embedder, open_answerer, open_services, shared_embedder
 from handlers.runtime.settings import Settings, SettingsError
@@ -154,9 +155,9 @@ def read_password(from_stdin: bool) -> str:
 
 def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     from bot.desk.accounts import AccountError, Accounts
-    from bot.storage.sqlite import SqliteStorage
+    from handlers.runtime.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     try:
         password = read_password(args.password_stdin)
         staff = Accounts(storage).create_user(args.username, password, args.role, args.team, args.name or "",
@@ -172,9 +173,9 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reset_password(args: argparse.Namespace, settings: Settings) -> int:
     from bot.desk.accounts import AccountError, Accounts
-    from bot.storage.sqlite import SqliteStorage
+    from handlers.runtime.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     staff = storage.staff_by_username(args.username.strip().lower())
     if staff is None:
         _err(f"Không có tài khoản '{args.username}'.")
@@ -191,9 +192,9 @@ def cmd_reset_password(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.retention import purge
-    from bot.storage.sqlite import SqliteStorage
+    from handlers.runtime.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     counts = purge(storage, settings.retention_days, clock=storage.clock)
     storage.add_audit(None, "dòng lệnh", "purge", None,
                       f"{settings.retention_days} ngày: {sum(counts.values())} bản ghi")
@@ -325,6 +326,7 @@ def parser() -> argparse.ArgumentParser:
                         "(vẫn còn trong bản cũ được giữ lại)")
     s.set_defaults(func=backup_commands.cmd_restore)
     catalogue_commands.add_parser(sub)
+    migrate_command.add_parser(sub)
     return p
 
 
@@ -337,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args, settings)
+    except (SettingsError, DatabaseUnavailable) as exc:
+        _err(str(exc))
     except KnowledgeError as exc:
         _err(str(exc))
     except IndexProblem as exc:

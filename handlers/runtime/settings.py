@@ -23,6 +23,10 @@ class SettingsError(ValueError):
     """A DVCBOT_* variable holds a value the bot cannot use; the message has one line per such variable."""
 
 
+class Needs(ValueError):
+    """A value good alone that needs another setting too; the message says which and why, in Vietnamese."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Expect:
     """What a good value looks like, in Vietnamese: the error message says it."""
@@ -32,6 +36,12 @@ class Expect:
 def _url(value: str) -> str:
     if value and not value.startswith(("http://", "https://")):
         raise ValueError("not an http(s) URL")
+    return value
+
+
+def _database_url(value: str) -> str:
+    if value and not value.startswith(("postgresql://", "postgres://")):
+        raise ValueError("not a PostgreSQL URL")
     return value
 
 
@@ -45,6 +55,8 @@ Port = Annotated[int, Field(ge=1, le=65535), Expect("một số cổng từ 1 đ
 Seconds = Annotated[float, Field(gt=0), Expect("một số giây lớn hơn 0, ví dụ 5 hoặc 0.5")]
 Switch = Annotated[bool, Expect("1 (bật) hoặc 0 (tắt)")]
 Url = Annotated[str, AfterValidator(_url), Expect("một địa chỉ bắt đầu bằng http:// hoặc https://")]
+DatabaseUrl = Annotated[str, AfterValidator(_database_url),
+                        Expect("một địa chỉ dạng postgresql://người_dùng:mật_khẩu@máy_chủ:5432/tên_cơ_sở_dữ_liệu")]
 LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _cased(str.upper),
                      Expect("một trong DEBUG, INFO, WARNING, ERROR, CRITICAL")]
 LogFormat = Annotated[Literal["text", "json"], _cased(str.lower), Expect("text hoặc json")]
@@ -67,6 +79,8 @@ class Settings:
     session_minutes: Positive = 30
     support_hours: Positive = 8     # working hours within which the support team usually answers a ticket
     secret: str = dataclasses.field(default="", repr=False)  # salt for user-id hashing; never printed
+    # PostgreSQL shared by several workers instead of the SQLite file (needs the `postgres` extra); holds a password
+    database_url: DatabaseUrl = dataclasses.field(default="", repr=False)
     reload_seconds: Seconds = 5.0   # how often `serve` looks for a newly published index build
     rate_per_minute: Count = 20     # messages a minute per citizen and channel (0: no limit)
     rate_per_ip_per_minute: Count = 120  # web chat requests a minute per IP address (0: no limit)
@@ -97,6 +111,16 @@ class Settings:
         if value is not None or "data_dir" not in info.data:  # set, or the data folder itself was refused
             return value
         return info.data["data_dir"] / ("index" if info.field_name == "index_dir" else "dvcbot.db")
+
+    @field_validator("database_url")
+    @classmethod
+    def _shared_secret(cls, value: str, info: ValidationInfo) -> str:
+        """Workers sharing a database must hash citizens alike: each worker's own random secret.key would not."""
+        if value and not info.data.get("secret"):
+            raise Needs(f"{variable('secret')}: mọi máy chủ dùng chung cơ sở dữ liệu phải mã hóa mã người dân bằng "
+                        f"cùng một khóa bí mật; đặt {variable('secret')} (một chuỗi ngẫu nhiên dài, giống nhau ở mọi "
+                        "máy chủ)")
+        return value
 
     @property
     def telegram_on(self) -> bool:
@@ -131,6 +155,8 @@ def variable(name: str) -> str:
 
 def _explain(error: Any, given: Mapping[str, str]) -> str:
     name = str(error["loc"][0])
+    if isinstance(needs := error.get("ctx", {}).get("error"), Needs):
+        return f"Thiết lập {variable(name)} cần {needs}."
     info = Settings.__pydantic_fields__[name]
     expect = next((m.text for m in info.metadata if isinstance(m, Expect)), "một giá trị hợp lệ")
     secret = not next(f for f in dataclasses.fields(Settings) if f.name == name).repr
