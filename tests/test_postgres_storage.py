@@ -171,6 +171,11 @@ def _populate(store) -> None:
     store.begin_login_attempt("an", "1.2.3.4", 1795507100.0, 0, lambda *_: 0)
     store.add_draft((1,), "le-phi-cccd", "Lệ phí làm CCCD", "thu-tuc", ("le phi lam cccd bao nhieu",), "Miễn phí.",
                     (), (), lan.id, "draft", provinces=("ha-tinh",))
+    approved = store.add_draft((), "cap-lai-so-bhxh", "Cấp lại sổ BHXH", "thanh-toan", ("mat so bhxh",), "VssID.",
+                               (), (), lan.id, "draft")
+    store.update_draft_and_file(approved.id, "draft", {"status": "approved"}, "thanh-toan/cap-lai-so-bhxh.md",
+                                "---\nid: cap-lai-so-bhxh\n---\nVssID.\n")
+    store.claim_lease("knowledge.build", "worker-1", 1795507200.0, 600)
     store.add_audit(lan.id, "lan", "login")
     store.claim_job("purge", 1795507200.0, 86400)
     store.set_outcome(store.recent_messages("u1", 1)[0]["id"], "dont_know")
@@ -204,6 +209,8 @@ def test_migrate_to_moves_a_populated_sqlite_database_with_every_row_count_equal
         assert target.questions() == sqlite.questions() and target.drafts() == sqlite.drafts()
         assert target.teams() == sqlite.teams() and target.staff() == sqlite.staff()
         assert target.claim_job("purge", 1795507300.0, 86400) is False   # its last run came along
+        assert target.knowledge_files() == sqlite.knowledge_files() != []
+        assert target.claim_lease("knowledge.build", "worker-2", 1795507300.0, 600) is False
         # new rows get new ids after the copied ones
         newest = max(m["id"] for m in sqlite.recent_messages("u1", 50))
         assert target.add_message("u3", "web", "in", "xin chao") > newest
