@@ -251,3 +251,42 @@ async def test_a_citizens_conversation_across_two_workers_on_one_postgresql(sche
     finally:
         for store in workers:
             store.close()
+
+
+def test_knowledge_approved_on_one_host_is_written_and_built_on_another_and_undone_there(schema_url, small_kb,
+                                                                                          tmp_path):
+    """Two hosts, each with its own knowledge and index folders, on one database: the approval's file reaches the
+    other host's folder and index from the database; the undo made there reaches the first."""
+    import shutil
+
+    from bot.desk.drafts import KnowledgePublisher
+    from indexer.build import build_index
+    from indexer.store import load_snapshot
+    from tests.conftest import FAKE_MODEL, FakeEmbedder
+
+    hosts = []
+    for name in ("a", "b"):
+        kb, index = tmp_path / name / "knowledge", tmp_path / name / "index"
+        shutil.copytree(small_kb, kb)
+        build = lambda kb=kb, index=index: build_index(kb, index, FAKE_MODEL, lambda _: FakeEmbedder(),  # noqa: E731
+                                                       progress=False)
+        build()
+        store = _open(schema_url, pool_size=2)
+        hosts.append((store, kb, index, KnowledgePublisher(store, kb, index, build, lambda: False)))
+    try:
+        (store_a, kb_a, _, on_a), (store_b, kb_b, index_b, on_b) = hosts
+        admin = store_a.add_staff("an", "Anh An", "h", "admin")
+        draft = store_a.add_draft((), "cap-lai-so-bhxh", "Cấp lại sổ BHXH bị mất", "thanh-toan",
+                                  ("mat so bhxh xin lai o dau", "xin lại sổ bảo hiểm xã hội", "sổ bhxh bị mất"),
+                                  "Mở ứng dụng VssID.", ({"title": "VssID", "url": "https://baohiemxahoi.gov.vn"},),
+                                  ({"title": "Quyết định 1351/QĐ-BHXH"},), admin.id, "draft")
+        path = on_a.approve(admin, draft.id).file_path
+        on_b.publish(retry_failed=False)            # host b's tick
+        assert (kb_b / path).read_text(encoding="utf-8") == (kb_a / path).read_text(encoding="utf-8")
+        assert "cap-lai-so-bhxh" in {e.id for e in load_snapshot(index_b).entries}
+        on_b.revert(admin, draft.id)
+        on_a.publish(retry_failed=False)            # host a's tick
+        assert not (kb_a / path).exists() and not (kb_b / path).exists()
+    finally:
+        for store, *_ in hosts:
+            store.close()
