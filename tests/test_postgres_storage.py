@@ -171,6 +171,11 @@ def _populate(store) -> None:
     store.begin_login_attempt("an", "1.2.3.4", 1795507100.0, 0, lambda *_: 0)
     store.add_draft((1,), "le-phi-cccd", "Lệ phí làm CCCD", "thu-tuc", ("le phi lam cccd bao nhieu",), "Miễn phí.",
                     (), (), lan.id, "draft", provinces=("ha-tinh",))
+    approved = store.add_draft((), "cap-lai-so-bhxh", "Cấp lại sổ BHXH", "thanh-toan", ("mat so bhxh",), "VssID.",
+                               (), (), lan.id, "draft")
+    store.update_draft_and_file(approved.id, "draft", {"status": "approved"}, "thanh-toan/cap-lai-so-bhxh.md",
+                                "---\nid: cap-lai-so-bhxh\n---\nVssID.\n")
+    store.claim_lease("knowledge.build", "worker-1", 1795507200.0, 600)
     store.add_audit(lan.id, "lan", "login")
     store.claim_job("purge", 1795507200.0, 86400)
     store.set_outcome(store.recent_messages("u1", 1)[0]["id"], "dont_know")
@@ -204,6 +209,8 @@ def test_migrate_to_moves_a_populated_sqlite_database_with_every_row_count_equal
         assert target.questions() == sqlite.questions() and target.drafts() == sqlite.drafts()
         assert target.teams() == sqlite.teams() and target.staff() == sqlite.staff()
         assert target.claim_job("purge", 1795507300.0, 86400) is False   # its last run came along
+        assert target.knowledge_files() == sqlite.knowledge_files() != []
+        assert target.claim_lease("knowledge.build", "worker-2", 1795507300.0, 600) is False
         # new rows get new ids after the copied ones
         newest = max(m["id"] for m in sqlite.recent_messages("u1", 50))
         assert target.add_message("u3", "web", "in", "xin chao") > newest
@@ -243,4 +250,43 @@ async def test_a_citizens_conversation_across_two_workers_on_one_postgresql(sche
         assert [m["direction"] for m in workers[1].recent_messages(user, 10)].count("in") == 1
     finally:
         for store in workers:
+            store.close()
+
+
+def test_knowledge_approved_on_one_host_is_written_and_built_on_another_and_undone_there(schema_url, small_kb,
+                                                                                          tmp_path):
+    """Two hosts, each with its own knowledge and index folders, on one database: the approval's file reaches the
+    other host's folder and index from the database; the undo made there reaches the first."""
+    import shutil
+
+    from bot.desk.drafts import KnowledgePublisher
+    from indexer.build import build_index
+    from indexer.store import load_snapshot
+    from tests.conftest import FAKE_MODEL, FakeEmbedder
+
+    hosts = []
+    for name in ("a", "b"):
+        kb, index = tmp_path / name / "knowledge", tmp_path / name / "index"
+        shutil.copytree(small_kb, kb)
+        build = lambda kb=kb, index=index: build_index(kb, index, FAKE_MODEL, lambda _: FakeEmbedder(),  # noqa: E731
+                                                       progress=False)
+        build()
+        store = _open(schema_url, pool_size=2)
+        hosts.append((store, kb, index, KnowledgePublisher(store, kb, index, build, lambda: False)))
+    try:
+        (store_a, kb_a, _, on_a), (store_b, kb_b, index_b, on_b) = hosts
+        admin = store_a.add_staff("an", "Anh An", "h", "admin")
+        draft = store_a.add_draft((), "cap-lai-so-bhxh", "Cấp lại sổ BHXH bị mất", "thanh-toan",
+                                  ("mat so bhxh xin lai o dau", "xin lại sổ bảo hiểm xã hội", "sổ bhxh bị mất"),
+                                  "Mở ứng dụng VssID.", ({"title": "VssID", "url": "https://baohiemxahoi.gov.vn"},),
+                                  ({"title": "Quyết định 1351/QĐ-BHXH"},), admin.id, "draft")
+        path = on_a.approve(admin, draft.id).file_path
+        on_b.publish(retry_failed=False)            # host b's tick
+        assert (kb_b / path).read_text(encoding="utf-8") == (kb_a / path).read_text(encoding="utf-8")
+        assert "cap-lai-so-bhxh" in {e.id for e in load_snapshot(index_b).entries}
+        on_b.revert(admin, draft.id)
+        on_a.publish(retry_failed=False)            # host a's tick
+        assert not (kb_a / path).exists() and not (kb_b / path).exists()
+    finally:
+        for store, *_ in hosts:
             store.close()

@@ -97,6 +97,18 @@ class KnowledgeDraft:
 
 
 @dataclass(frozen=True)
+class KnowledgeFile:
+    """One version of a knowledge file, written by approving or reverting a draft. The database holds it (with the
+    approval, in one transaction) so that every worker can write it into its own knowledge folder: nothing approved
+    is lost to a crash between the commit and the file, or to a worker on another host."""
+    version: int                  # 1, 2, …: one count for the whole folder, in the order the changes committed
+    path: str                     # relative to the knowledge folder ("thanh-toan/cap-lai-so-bhxh.md")
+    text: str | None              # None: the file is removed (the undo of a new entry)
+    draft_id: int | None
+    at: str
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: int
     at: str
@@ -215,6 +227,30 @@ class DeskStorage(Protocol):
 
     def update_draft(self, draft_id: int, expected_status: str, changes: dict) -> KnowledgeDraft | None:
         """Compare-and-set like update_need: one approval wins."""
+        ...
+
+    # knowledge files published through the database (bot.desk.publishing; issue 21)
+    def update_draft_and_file(self, draft_id: int, expected_status: str, changes: dict, path: str,
+                              text: str | None) -> tuple[KnowledgeDraft, KnowledgeFile] | None:
+        """update_draft and, in the same transaction, the next version of the knowledge file at `path` (`text` None:
+        removed): both or neither. Versions are numbered in commit order (a later commit has a higher version)."""
+        ...
+
+    def knowledge_files(self) -> list[KnowledgeFile]:
+        """The newest version of every stored knowledge file, by version."""
+        ...
+
+    def knowledge_file(self, path: str) -> KnowledgeFile | None:
+        """The newest stored version of the file at `path`, or None when approval never wrote it."""
+        ...
+
+    def claim_lease(self, name: str, holder: str, now: float, seconds: float) -> bool:
+        """True when `holder` now holds the lease `name` until now + `seconds`: it was free, expired or already
+        its own. One worker at a time does the work (building the index); a crashed holder's lease runs out."""
+        ...
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Free the lease if `holder` still holds it."""
         ...
 
     # privacy duties

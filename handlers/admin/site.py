@@ -2,7 +2,8 @@
 Sender), with its own middlewares: security headers, login sessions, roles on every route, CSRF tokens.
 
 Also runs the desk's background work on the server: routing and announcing new needs every few seconds,
-and the daily retention purge.
+the daily retention purge, and knowledge publishing (bot.desk.publishing: this worker's knowledge folder follows
+what was approved in the database, at start and every `reload_seconds`; one worker at a time rebuilds the index).
 """
 from __future__ import annotations
 
@@ -196,7 +197,16 @@ class AdminSite:
                     log.exception("retention purge failed; trying again later")
                 await asyncio.sleep(PURGE_CHECK_S)
 
-        tasks = [asyncio.create_task(desk_loop()), asyncio.create_task(purge_loop())]
+        async def knowledge_loop() -> None:
+            while True:   # at start too: an approval whose file a crash left unwritten is written now
+                try:
+                    await asyncio.to_thread(self.publisher.publish, False)
+                except Exception:
+                    log.exception("publishing approved knowledge failed; trying again")
+                await asyncio.sleep(self.settings.reload_seconds)
+
+        tasks = [asyncio.create_task(desk_loop()), asyncio.create_task(purge_loop()),
+                 asyncio.create_task(knowledge_loop())]
         yield
         for task in tasks + list(self.publishing):
             task.cancel()
