@@ -9,15 +9,17 @@ upstreams the workers' loopback ports instead of the compose service's replicas.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import aiohttp
-from harness import REPO, Fakes, Server, free_port
+from harness import REPO, Fakes, Platforms, Server, free_port
 
 PG_SERVER = REPO / "bench" / "pg_test_server.sh"
 INSTALL_CADDY = "apt-get install -y caddy   (Debian/Ubuntu; or https://caddyserver.com/docs/install)"
@@ -67,8 +69,10 @@ def caddy_binary() -> str:
 class Postgres:
     """A throwaway PostgreSQL cluster in a folder of its own (bench/pg_test_server.sh)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.url = folder, ""
+    def __init__(self) -> None:
+        # a folder of its own, not inside the bench's private one: as root, the script runs PostgreSQL as the
+        # `postgres` user, who must be able to reach it
+        self.folder, self.url = Path(tempfile.mkdtemp(prefix="dvcbot-pg-")), ""
 
     def start(self) -> str:
         done = subprocess.run(["bash", str(PG_SERVER), "start", str(self.folder)], check=False, capture_output=True,
@@ -142,7 +146,7 @@ class Cluster:
     def __init__(self, workdir: Path, fakes: Fakes, index_dir: Path, workers: int, env: dict[str, str] | None = None,
                  **settings: str) -> None:
         self.workdir = workdir
-        self.postgres = Postgres(workdir / "pg")
+        self.postgres = Postgres()
         self.servers = [Server(workdir / f"worker-{i}", fakes, index_dir, behind_proxy="1", **settings)
                         for i in range(workers)]
         for server in self.servers:
@@ -152,13 +156,18 @@ class Cluster:
 
     async def start(self) -> None:
         url = self.postgres.start()
-        for server in self.servers:
-            server.workdir.mkdir(parents=True, exist_ok=True)
-            server.env["DVCBOT_DATABASE_URL"] = url
-        # together, as a deployment's workers start: the schema is created once, under PostgreSQL's advisory lock
-        await asyncio.gather(*(server.start() for server in self.servers))
-        self.proxy = Proxy(self.workdir / "proxy", [server.url.removeprefix("http://") for server in self.servers])
-        await self.proxy.start()
+        try:
+            for server in self.servers:
+                server.workdir.mkdir(parents=True, exist_ok=True)
+                server.env["DVCBOT_DATABASE_URL"] = url
+            # together, as a deployment's workers start: the schema is created once, under an advisory lock
+            await asyncio.gather(*(server.start() for server in self.servers))
+            self.proxy = Proxy(self.workdir / "proxy", [s.url.removeprefix("http://") for s in self.servers])
+            await self.proxy.start()
+        except BaseException:
+            self.stop()
+            self.close()
+            raise
         self.url = self.proxy.url
 
     def memory_mib(self) -> tuple[float, float]:
@@ -170,14 +179,18 @@ class Cluster:
         return sum(s.cpu_seconds() for s in self.servers if s.proc and s.proc.poll() is None)
 
     def stop(self, timeout: float = 30) -> tuple[int | None, float]:
-        """SIGTERM to every worker; (the worst exit code, the longest stop)."""
+        """Caddy stopped, SIGTERM to every worker; (the worst exit code, the longest stop). PostgreSQL stays
+        up for the checks until close()."""
         if self.proxy:
             self.proxy.stop()
         stops = [s.stop(timeout) for s in self.servers if s.proc and s.proc.poll() is None]
-        self.postgres.stop()
         codes = [code for code, _ in stops]
         worst = None if None in codes else max(codes, key=abs, default=0)
         return worst, max((seconds for _, seconds in stops), default=0.0)
+
+    def close(self) -> None:
+        """Stop and remove the throwaway PostgreSQL (after stop(), once its rows have been read)."""
+        self.postgres.stop()
 
     def logs(self) -> list[str]:
         return [s.log() for s in self.servers]
@@ -191,3 +204,26 @@ class Cluster:
     def integrity(self) -> str:
         return "n/a (PostgreSQL)"
 
+
+
+class TwinDeliveries(Platforms):
+    """The web chat through the proxy; every Telegram update and Zalo event delivered twice at once, straight to
+    two different workers, as a platform retrying while the first delivery is still running could. Each must
+    be answered once (issue 21: a duplicate delivery sent to two workers is answered once)."""
+
+    def __init__(self, cluster: Cluster, session: aiohttp.ClientSession) -> None:
+        super().__init__(cluster, session)
+        self.workers = [Platforms(server, session) for server in cluster.servers]
+        self._turn = itertools.count()
+
+    async def _twice(self, send) -> int:
+        k = next(self._turn)
+        first, second = self.workers[k % len(self.workers)], self.workers[(k + 1) % len(self.workers)]
+        statuses = await asyncio.gather(send(first), send(second))
+        return next((status for status in statuses if status != 200), 200)
+
+    async def telegram(self, update: dict) -> int:
+        return await self._twice(lambda platform: platform.telegram(update))
+
+    async def zalo(self, event: dict) -> int:
+        return await self._twice(lambda platform: platform.zalo(event))
