@@ -77,6 +77,7 @@ class Script:
     again: dict[str, list[Reply]] = field(default_factory=dict)   # question → replies later on
     rated: dict[str, list[Reply]] = field(default_factory=dict)   # "up" / "down" → replies to the press
     reason: list[Reply] = field(default_factory=list)             # replies to a 👎 reason
+    after: dict[tuple[str, str], list[Reply]] = field(default_factory=dict)  # (first, second) → second's replies
 
     @property
     def questions(self) -> list[str]:
@@ -118,7 +119,19 @@ async def learn_script(platforms: Platforms, wanted: int, seed: int) -> Script:
             script.reason = replies_from_json(reason)
     if len(script.first) < wanted:
         raise SystemExit(f"only {len(script.first)} questions of the citizen set get a direct answer")
+    # a second question after a different first one is answered in the light of it: learn each pair asked
+    for c in range(wanted):
+        first, second = pair(script.questions, c)
+        user = f"pair-{seed}-{c}"
+        await platforms.web(user, f"{user}-1", first)
+        _, after = await platforms.web(user, f"{user}-2", second)
+        script.after[first, second] = replies_from_json(after)
     return script
+
+
+def pair(questions: list[str], c: int) -> tuple[str, str]:
+    """The first and second question of conversation c."""
+    return questions[c % len(questions)], questions[(7 * c + 3) % len(questions)]
 
 
 @dataclass
@@ -163,7 +176,7 @@ class Citizen:
                 raise TurnFailed(f"http-{status}")
             replies = replies_from_json(data)
             if len(replies) != len(expect):
-                raise TurnFailed("wrong-reply-count")
+                raise TurnFailed(f"wrong-reply-count-turn-{self.turns}")
             self.results.latencies["web"].append(time.monotonic() - start)
             self.results.messages += len(replies)
             return payloads_of(replies)
@@ -184,11 +197,10 @@ class Citizen:
         return [p for m in got for p in m.payloads]
 
     async def converse(self, script: Script, c: int) -> None:
-        questions = script.questions
-        first, second = questions[c % len(questions)], questions[(7 * c + 3) % len(questions)]
+        first, second = pair(script.questions, c)
         value = "up" if c % 2 == 0 else "down"
         await self.turn(script.first[first], text=first)
-        rate = rate_payload(await self.turn(script.again[second], text=second), value)
+        rate = rate_payload(await self.turn(script.after[first, second], text=second), value)
         if rate is None:
             raise TurnFailed("no-rating-button")
         shown = await self.turn(script.rated[value], payload=rate)
