@@ -5,8 +5,6 @@ import hashlib
 import itertools
 import json
 import logging
-import os
-import stat
 import time
 from pathlib import Path
 
@@ -21,12 +19,13 @@ from bot.retrieval.library import KnowledgeLibrary
 from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import channels_for, make_server
 from handlers.channels.zalo import MAX_BUTTONS, MAX_TITLE, TEXT_LIMIT, ZaloChannel, signature_ok, zalo_messages
-from handlers.channels.zalo_api import TOKEN_FILE
+from handlers.channels.zalo_api import TOKEN_FILE, Tokens, TokenStore, ZaloApi
 from handlers.runtime.services import Services
 from handlers.runtime.settings import Settings
 from handlers.runtime.shutdown import CUT_OFF, ShutdownClock
 from indexer.build import build_index
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
+from tests.contract.backends import BACKENDS
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "zalo"
@@ -357,15 +356,13 @@ async def test_an_expired_token_is_refreshed_persisted_and_the_send_retried(zalo
     assert [a["token"] for a in fake.attempts][:2] == ["tok-access-1", "tok-access-2"]
     assert fake.refreshes == [{"secret_key": APP_SECRET, "refresh_token": "tok-refresh-1", "app_id": APP_ID,
                                "grant_type": "refresh_token"}]
-    path = tmp_path / TOKEN_FILE
-    stored = json.loads(path.read_text())
-    assert (stored["access_token"], stored["refresh_token"]) == ("tok-access-2", "tok-refresh-2")
-    assert stored["expires_at"] > time.time() + 80_000
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    stored = zalo_on.storage.channel_tokens("zalo")   # in the database every worker shares, not a file of this host
+    assert (stored.access_token, stored.refresh_token) == ("tok-access-2", "tok-refresh-2")
+    assert stored.expires_at > time.time() + 80_000 and not (tmp_path / TOKEN_FILE).exists()
     logged = caplog.text
     secrets = ("tok-access-1", "tok-access-2", "tok-refresh-1", "tok-refresh-2", APP_SECRET, OA_SECRET)
     assert "refreshed" in logged and all(secret not in logged for secret in secrets)
-    async with Zalo(zalo_on, fake) as zalo:  # after a restart the file wins over the settings' old tokens
+    async with Zalo(zalo_on, fake) as zalo:  # after a restart the database wins over the settings' old tokens
         await zalo.say("khong nhan duoc otp")
     assert fake.attempts[-1]["token"] == "tok-access-2" and len(fake.refreshes) == 1
 
@@ -379,12 +376,32 @@ async def test_concurrent_sends_share_one_refresh(zalo_on, fake):
     assert len(fake.refreshes) == 1 and len(fake.sent) == 5
 
 
-async def test_a_token_past_its_stored_expiry_is_refreshed_before_sending(zalo_on, fake, tmp_path):
+async def test_a_token_file_of_an_older_version_is_imported_once_and_removed(zalo_on, fake, tmp_path):
     (tmp_path / TOKEN_FILE).write_text(json.dumps({"access_token": "tok-access-1", "refresh_token": "tok-refresh-1",
-                                                   "expires_at": 1000.0}))
+                                                   "expires_at": 1000.0}))   # long past: refreshed before sending
     async with Zalo(zalo_on, fake) as zalo:
         await zalo.say("quen mat khau")
     assert len(fake.refreshes) == 1 and {a["token"] for a in fake.attempts} == {"tok-access-2"}
+    assert not (tmp_path / TOKEN_FILE).exists()
+    assert zalo_on.storage.channel_tokens("zalo").refresh_token == "tok-refresh-2"
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+async def test_two_workers_on_one_database_refresh_once_and_both_send(backend, fake, tmp_path):
+    """Zalo's refresh token works once: worker B must not spend it after worker A did (issue 21)."""
+    first = backend.open(tmp_path)
+    workers = [first, backend.again(first)]
+    fake.access_tokens = set()   # the settings' access token has expired for both
+    apis = [ZaloApi(fake.url, fake.url, APP_ID, APP_SECRET,
+                    TokenStore(w, Tokens("tok-access-1", "tok-refresh-1"), tmp_path / TOKEN_FILE), **FAST)
+            for w in workers]
+    async with apis[0], apis[1]:
+        await asyncio.gather(*(api.send_message(f"user-{i}", {"text": f"tin {i}"})
+                               for i, api in enumerate(apis) for _ in range(3)))
+        await apis[1].send_message("user-1", {"text": "sau đó"})
+    assert len(fake.refreshes) == 1 and len(fake.sent) == 7
+    assert {a["token"] for a in fake.attempts if a["outcome"] == "sent"} == {"tok-access-2"}
+    assert all(w.channel_tokens("zalo").refresh_token == "tok-refresh-2" for w in workers)
 
 
 async def test_a_refused_refresh_leaves_the_reply_undelivered_for_staff(zalo_on, fake):

@@ -203,7 +203,7 @@ class ZaloChannel:
                  timeout_s: float = 10.0) -> None:
         s = services.settings
         self._app_id, self._oa_secret = s.zalo_app_id, s.zalo_oa_secret
-        store = TokenStore(s.data_dir / TOKEN_FILE, Tokens(s.zalo_access_token, s.zalo_refresh_token))
+        store = TokenStore(services.storage, Tokens(s.zalo_access_token, s.zalo_refresh_token), s.data_dir / TOKEN_FILE)
         self.api = ZaloApi(s.zalo_api_url, s.zalo_oauth_url, s.zalo_app_id, s.zalo_app_secret, store,
                            retry_delays=retry_delays, timeout_s=timeout_s)
         self.sender = ZaloSender(self.api, s.public_url)
