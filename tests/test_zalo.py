@@ -35,16 +35,18 @@ FAST = {"retry_delays": (0.01, 0.02), "timeout_s": 2.0}
 _ids = itertools.count(1)
 
 
-def fixture(name: str) -> dict:
-    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+def fixture(name: str, sent_s_ago: float = 1.0) -> dict:
+    """A captured event as Zalo sends it now (events older than DVCBOT_ZALO_MAX_EVENT_AGE_S are not handled)."""
+    event = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return {**event, "timestamp": str(int((time.time() - sent_s_ago) * 1000))}
 
 
 def sign(raw: bytes, timestamp: str, secret: str = OA_SECRET, prefix: str = "mac=") -> str:
     return prefix + hashlib.sha256(APP_ID.encode() + raw + timestamp.encode() + secret.encode()).hexdigest()
 
 
-def text_event(text: str, user: str = USER, msg_id: str | None = None) -> dict:
-    event = fixture("user_send_text")
+def text_event(text: str, user: str = USER, msg_id: str | None = None, sent_s_ago: float = 1.0) -> dict:
+    event = fixture("user_send_text", sent_s_ago)
     event["sender"]["id"] = user
     event["message"] = {"msg_id": msg_id or f"msg-{next(_ids)}", "text": text}
     return event
@@ -245,6 +247,25 @@ async def test_a_replayed_delivery_gets_one_reply_only(zalo_on, fake):
     assert zalo.db["messages"].count_where("direction = 'in'") == 2
 
 
+async def test_an_event_older_than_the_window_is_acknowledged_but_not_handled(zalo_on, fake, caplog):
+    """A signed event captured and replayed later (its msg_id long forgotten) or held up for long: 200, nothing
+    stored or sent, and the log says so without the citizen's words."""
+    caplog.set_level(logging.DEBUG)
+    zalo_on.settings = dataclasses.replace(zalo_on.settings, zalo_max_event_age_s=600)
+    stale = text_event("cho e hoi so cccd 079912345678 bi khoa sao a", sent_s_ago=601)
+    future = text_event("lam lai cccd o dau", sent_s_ago=-3600)   # Zalo's clock is not an hour ahead of ours
+    follow_replayed = fixture("follow", sent_s_ago=86_400)
+    async with Zalo(zalo_on, fake) as zalo:
+        statuses = [(await zalo.post(e)).status for e in (stale, future, follow_replayed)]
+        await zalo.channel.drain()
+        assert statuses == [200, 200, 200] and fake.attempts == []
+        assert zalo.db["messages"].count == 0
+        fresh = await zalo.say("quen mat khau", user=USER)   # within the window: handled as usual
+    assert "Quên mật khẩu VNeID" in texts(fresh)
+    assert caplog.text.count("not handled") == 3 and "DVCBOT_ZALO_MAX_EVENT_AGE_S" in caplog.text
+    assert "079912345678" not in caplog.text and "cccd" not in caplog.text
+
+
 async def test_a_flooding_citizen_is_dropped_with_one_notice_while_zalo_always_gets_200(zalo_on, fake):
     zalo_on.settings = dataclasses.replace(zalo_on.settings, rate_per_minute=2)
     services = Services(zalo_on.settings, zalo_on.library, zalo_on.storage, zalo_on.dialogue)
@@ -292,8 +313,9 @@ async def test_a_non_text_message_gets_a_polite_reply_and_nothing_is_stored(zalo
 
 async def test_a_new_follower_is_welcomed(zalo_on, fake):
     async with Zalo(zalo_on, fake) as zalo:
-        await zalo.post(fixture("follow"))
-        await zalo.post(fixture("follow"))  # Zalo's retry of the same event
+        follow = fixture("follow")
+        await zalo.post(follow)
+        await zalo.post(follow)  # Zalo's retry of the same event
         await zalo.channel.drain()
     assert [m["text"] for m in fake.to(USER)] == [say("followed")]
 
