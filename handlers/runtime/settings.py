@@ -85,6 +85,7 @@ class Settings:
     reload_seconds: Seconds = 5.0   # how often `serve` looks for a newly published index build
     rate_per_minute: Count = 20     # messages a minute per citizen and channel (0: no limit)
     rate_per_ip_per_minute: Count = 120  # web chat requests a minute per IP address (0: no limit)
+    client_timeout_s: Seconds = 25.0  # a connection without a whole request (or idle) after this long is closed
     behind_proxy: Switch = False    # take the client address from X-Forwarded-For (set by our proxy)
     # Telegram: on when the token is set; long polling unless a webhook URL is set
     telegram_token: str = dataclasses.field(default="", repr=False)
