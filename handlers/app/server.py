@@ -50,7 +50,8 @@ def channels_for(services: Services) -> list[Channel]:
 
 
 async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
-    """Switch to a newly published index build while serving (no restart)."""
+    """Switch to a newly published index build while serving (no restart). Per worker by design and never claimed:
+    each worker must load the new build itself, and the loop writes nothing."""
     services = app[SERVICES]
 
     async def loop() -> None:
