@@ -408,6 +408,20 @@ async def test_a_token_file_of_an_older_version_is_imported_once_and_removed(zal
     assert zalo_on.storage.channel_tokens("zalo").refresh_token == "tok-refresh-2"
 
 
+async def test_new_tokens_put_in_the_settings_replace_the_stored_pair(zalo_on, fake):
+    """Zalo revoked the pair (or the refresh token expired): the operator's new tokens are used after a restart."""
+    fake.access_tokens = set()
+    async with Zalo(zalo_on, fake) as zalo:
+        await zalo.say("quen mat khau")   # refreshed: tok-access-2 stored
+    fake.access_tokens, fake.refresh_token = {"tok-access-console"}, "tok-refresh-console"
+    zalo_on.settings = with_zalo(zalo_on.settings, fake, zalo_access_token="tok-access-console",
+                                 zalo_refresh_token="tok-refresh-console")
+    async with Zalo(zalo_on, fake) as zalo:
+        await zalo.say("khong nhan duoc otp")
+    assert fake.attempts[-1]["token"] == "tok-access-console" and fake.attempts[-1]["outcome"] == "sent"
+    assert len(fake.refreshes) == 1
+
+
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
 async def test_two_workers_on_one_database_refresh_once_and_both_send(backend, fake, tmp_path):
     """Zalo's refresh token works once: worker B must not spend it after worker A did (issue 21)."""

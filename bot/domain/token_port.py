@@ -43,8 +43,10 @@ def usable(tokens: Tokens, refused: str, fresh_after: float) -> bool:
 class TokenStorage(Protocol):
     def channel_tokens(self, channel: str) -> Tokens | None: ...
 
-    def seed_channel_tokens(self, channel: str, tokens: Tokens) -> Tokens:
-        """Store `tokens` unless the channel has some already (the first worker to start wins); the stored pair."""
+    def seed_channel_tokens(self, channel: str, tokens: Tokens, source: str) -> Tokens:
+        """The pair to use at start. `source` names where `tokens` come from (a digest of the settings' pair): the
+        first worker to start stores them; later seeds from the same source change nothing (the stored pair may
+        have been refreshed since), while a new source (an operator put new tokens in the settings) replaces it."""
         ...
 
     def claim_token_refresh(self, channel: str, refused: str, now: float, fresh_after: float,

@@ -12,10 +12,11 @@ from bot.core.clock import epoch, iso
 from bot.domain.token_port import RefreshClaim, RefreshTurn, Tokens, usable
 from bot.storage.postgres_desk import Result
 
-# one row per channel; refreshing_since: the lease of the worker refreshing now (NULL: nobody)
+# one row per channel; refreshing_since: the lease of the worker refreshing now (NULL: nobody); source: where the
+# first pair came from (bot.domain.token_port.TokenStorage.seed_channel_tokens)
 M015_CHANNEL_TOKENS = """
 CREATE TABLE channel_tokens (channel TEXT PRIMARY KEY, access_token TEXT NOT NULL, refresh_token TEXT NOT NULL,
-                             expires_at TEXT, refreshing_since TEXT, updated_at TEXT NOT NULL);
+                             expires_at TEXT, refreshing_since TEXT, source TEXT, updated_at TEXT NOT NULL);
 """
 
 
@@ -43,11 +44,14 @@ class PostgresTokenTables:
     def channel_tokens(self, channel: str) -> Tokens | None:
         return _tokens(self._token_row(channel))
 
-    def seed_channel_tokens(self, channel: str, tokens: Tokens) -> Tokens:
+    def seed_channel_tokens(self, channel: str, tokens: Tokens, source: str) -> Tokens:
         with self.transaction():
-            self._run("INSERT INTO channel_tokens (channel, access_token, refresh_token, expires_at, updated_at) "
-                      "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (channel) DO NOTHING",
-                      [channel, tokens.access_token, tokens.refresh_token, _when(tokens), self._now()])
+            self._run("INSERT INTO channel_tokens (channel, access_token, refresh_token, expires_at, source, updated_at) "
+                      "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (channel) DO UPDATE SET "
+                      "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
+                      "expires_at = excluded.expires_at, refreshing_since = NULL, source = excluded.source, "
+                      "updated_at = excluded.updated_at WHERE channel_tokens.source IS DISTINCT FROM excluded.source",
+                      [channel, tokens.access_token, tokens.refresh_token, _when(tokens), source, self._now()])
             stored = _tokens(self._token_row(channel))
         assert stored is not None
         return stored

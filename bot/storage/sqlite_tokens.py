@@ -23,9 +23,10 @@ def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_
 
 @_migration
 def m015_channel_tokens(db: sqlite_utils.Database) -> None:
-    # one row per channel; refreshing_since: the lease of the worker refreshing now (NULL: nobody)
+    # one row per channel; refreshing_since: the lease of the worker refreshing now (NULL: nobody); source: where the
+    # first pair came from (bot.domain.token_port.TokenStorage.seed_channel_tokens)
     db.execute("CREATE TABLE channel_tokens (channel TEXT PRIMARY KEY, access_token TEXT NOT NULL, "
-               "refresh_token TEXT NOT NULL, expires_at TEXT, refreshing_since TEXT, updated_at TEXT NOT NULL)")
+               "refresh_token TEXT NOT NULL, expires_at TEXT, refreshing_since TEXT, source TEXT, updated_at TEXT NOT NULL)")
 
 
 def _tokens(row: tuple | None) -> Tokens | None:
@@ -48,12 +49,16 @@ class SqliteTokenTables:
         with self._lock:
             return _tokens(self._token_row(channel))
 
-    def seed_channel_tokens(self, channel: str, tokens: Tokens) -> Tokens:
+    def seed_channel_tokens(self, channel: str, tokens: Tokens, source: str) -> Tokens:
         with self.transaction():
-            self.db.execute("INSERT OR IGNORE INTO channel_tokens (channel, access_token, refresh_token, expires_at, "
-                            "updated_at) VALUES (?, ?, ?, ?, ?)",
-                            [channel, tokens.access_token, tokens.refresh_token,
-                             iso(tokens.expires_at) if tokens.expires_at is not None else None, self._stamp()])
+            self.db.execute(
+                "INSERT INTO channel_tokens (channel, access_token, refresh_token, expires_at, source, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel) DO UPDATE SET access_token = excluded.access_token, "
+                "refresh_token = excluded.refresh_token, expires_at = excluded.expires_at, refreshing_since = NULL, "
+                "source = excluded.source, updated_at = excluded.updated_at "
+                "WHERE channel_tokens.source IS NOT excluded.source",
+                [channel, tokens.access_token, tokens.refresh_token,
+                 iso(tokens.expires_at) if tokens.expires_at is not None else None, source, self._stamp()])
             stored = _tokens(self._token_row(channel))
         assert stored is not None
         return stored

@@ -10,6 +10,7 @@ pair is saved in the database before it is used. Tokens never reach the logs.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -43,22 +44,26 @@ class ZaloError(Exception):
 class TokenStore:
     """The OA's current tokens, kept in the shared database (bot.domain.token_port) so every worker uses one pair.
 
-    When the database has none yet, a token file left by an older version (TOKEN_FILE in the data folder) is imported
-    once and removed, else the settings' tokens are stored: the first worker to start seeds them, the rest read them.
-    `tokens` is this worker's copy; ZaloApi asks the database again whenever Zalo refuses it or it expires.
+    The settings' pair is stored by the first worker to start and then only read back, since refreshes replace it;
+    new tokens put in the settings by an operator (after Zalo revoked the old ones) replace the stored pair at the
+    next start. When the database has none yet, a token file left by an older version (TOKEN_FILE in the data
+    folder) is imported once and removed. `tokens` is this worker's copy; ZaloApi asks the database again whenever
+    Zalo refuses it or it expires.
     """
 
     def __init__(self, storage: TokenStorage, initial: Tokens, legacy_file: Path | None = None,
                  channel: str = "zalo") -> None:
         self.storage, self.channel = storage, channel
-        stored = storage.channel_tokens(channel)
-        if stored is None:
-            imported = _read_file(legacy_file) if legacy_file is not None else None
-            stored = storage.seed_channel_tokens(channel, imported or initial)
-            if imported is not None and legacy_file is not None:
-                legacy_file.unlink(missing_ok=True)   # the database holds them now; no second copy of a secret
-                log.info("Zalo tokens moved from %s into the database", legacy_file.name)
-        self.tokens = stored
+        before = storage.channel_tokens(channel)
+        imported = _read_file(legacy_file) if before is None and legacy_file is not None else None
+        # the source is the settings' pair (a digest: no third copy of a token), also when the file's pair is used
+        source = hashlib.sha256(f"{initial.access_token}\n{initial.refresh_token}".encode()).hexdigest()
+        self.tokens = storage.seed_channel_tokens(channel, imported or initial, source)
+        if imported is not None and legacy_file is not None:
+            legacy_file.unlink(missing_ok=True)   # the database holds them now; no second copy of a secret
+            log.info("Zalo tokens moved from %s into the database", legacy_file.name)
+        elif before is not None and self.tokens != before:
+            log.info("Zalo tokens from the settings are new: they replace the stored ones")
 
 
 def _read_file(path: Path) -> Tokens | None:
