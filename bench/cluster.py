@@ -52,6 +52,7 @@ http://127.0.0.1:{port} {{
 		transport http {{
 			dial_timeout 2s
 			response_header_timeout 60s
+			keepalive 20s
 		}}
 		header_up X-Request-ID {{http.request.uuid}}
 	}}

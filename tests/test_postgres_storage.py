@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from bot.domain.token_port import Tokens
 from tests.contract.backends import drop_postgres_schema, postgres_schema
 from tests.contract.threads import together
 
@@ -176,6 +177,7 @@ def _populate(store) -> None:
     store.update_draft_and_file(approved.id, "draft", {"status": "approved"}, "thanh-toan/cap-lai-so-bhxh.md",
                                 "---\nid: cap-lai-so-bhxh\n---\nVssID.\n")
     store.claim_lease("knowledge.build", "worker-1", 1795507200.0, 600)
+    store.seed_channel_tokens("zalo", Tokens("access-zalo", "refresh-zalo", 1795510800.0), "settings")
     store.add_audit(lan.id, "lan", "login")
     store.claim_job("purge", 1795507200.0, 86400)
     store.set_outcome(store.recent_messages("u1", 1)[0]["id"], "dont_know")
@@ -211,6 +213,7 @@ def test_migrate_to_moves_a_populated_sqlite_database_with_every_row_count_equal
         assert target.claim_job("purge", 1795507300.0, 86400) is False   # its last run came along
         assert target.knowledge_files() == sqlite.knowledge_files() != []
         assert target.claim_lease("knowledge.build", "worker-2", 1795507300.0, 600) is False
+        assert target.channel_tokens("zalo") == sqlite.channel_tokens("zalo") is not None
         # new rows get new ids after the copied ones
         newest = max(m["id"] for m in sqlite.recent_messages("u1", 50))
         assert target.add_message("u3", "web", "in", "xin chao") > newest

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from bot.domain.chat_port import NeedStatus, Storage, UnmetNeed
+from bot.domain.token_port import TokenStorage
 
 
 @dataclass(frozen=True)
@@ -270,5 +271,5 @@ class DeskStorage(Protocol):
         ...
 
 
-class CommunityStorage(Storage, DeskStorage, Protocol):
+class CommunityStorage(Storage, DeskStorage, TokenStorage, Protocol):
     """What the dialogue and the desk use: conversations plus the desk's tables (SqliteStorage is one)."""

@@ -35,6 +35,7 @@ from bot.domain.chat_port import (
 from bot.storage.postgres_desk import PostgresDeskTables, Result, need_of, person
 from bot.storage.postgres_knowledge import PostgresKnowledgeTables
 from bot.storage.postgres_schema import MIGRATIONS
+from bot.storage.postgres_tokens import PostgresTokenTables
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -54,7 +55,7 @@ def _why(url: str) -> str:
     return ""
 
 
-class PostgresStorage(PostgresDeskTables, PostgresKnowledgeTables):
+class PostgresStorage(PostgresTokenTables, PostgresDeskTables, PostgresKnowledgeTables):
     def __init__(self, url: str, clock: Clock = SYSTEM_CLOCK, pool_size: int = 10, connect_timeout_s: float = 15) -> None:
         self.url = url
         self.clock = clock

@@ -177,6 +177,13 @@ class AdminSite:
 
     # ---- background work on the server
     async def _background(self, app: web.Application) -> AsyncIterator[None]:
+        """Every worker runs these loops; each is safe with several workers sharing the database (issue 21):
+        - desk_loop is idempotent, not claimed: a need is routed by a compare-and-set (`route_need`) and announced
+          only by the worker whose `mark_announced` wins, so running it everywhere every few seconds routes and
+          announces each need once (claiming it would cost every worker a write every tick for nothing);
+        - purge_loop is claimed: `purge_if_due` runs the purge only for the worker whose `claim_job("purge")` wins,
+          once a day across workers.
+        (The knowledge watcher in handlers.app.server is per worker by design: it only reads the published index.)"""
         async def desk_loop() -> None:
             while True:
                 try:

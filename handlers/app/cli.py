@@ -228,7 +228,7 @@ def bind(host: str, port: int) -> socket.socket:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from handlers.app.server import channels_for, make_server
+    from handlers.app.server import channels_for, make_server, server_options
     from handlers.runtime.logs import setup_logging
 
     setup_logging(settings)
@@ -241,7 +241,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng). "
               f"Kênh đang bật: {', '.join(c.name for c in channels)}.", flush=True)
 
-    web.run_app(app, sock=sock, print=running, access_log=None)
+    web.run_app(app, sock=sock, print=running, access_log=None, **server_options(settings))
     remembered = shared_embedder(settings.embedding_model)
     logging.getLogger("handlers.app.server").info("Câu hỏi cần vectơ: %d, trong đó %d dùng lại vectơ đã nhớ",
                                            remembered.asked, remembered.reused)

@@ -81,13 +81,15 @@ class Settings:
     secret: str = dataclasses.field(default="", repr=False)  # salt for user-id hashing; never printed
     # PostgreSQL shared by several workers instead of the SQLite file (needs the `postgres` extra); holds a password
     database_url: DatabaseUrl = dataclasses.field(default="", repr=False)
+    workers: Positive = 1           # `dvcbot serve` processes sharing the database (Telegram then needs a webhook)
     reload_seconds: Seconds = 5.0   # how often `serve` looks for a newly published index build
     rate_per_minute: Count = 20     # messages a minute per citizen and channel (0: no limit)
     rate_per_ip_per_minute: Count = 120  # web chat requests a minute per IP address (0: no limit)
+    client_timeout_s: Seconds = 25.0  # a connection without a whole request (or idle) after this long is closed
     behind_proxy: Switch = False    # take the client address from X-Forwarded-For (set by our proxy)
     # Telegram: on when the token is set; long polling unless a webhook URL is set
     telegram_token: str = dataclasses.field(default="", repr=False)
-    telegram_webhook_url: Url = ""
+    telegram_webhook_url: Url = Field(default="", validate_default=True)
     telegram_webhook_secret: str = dataclasses.field(default="", repr=False)
     telegram_api_url: Url = "https://api.telegram.org/bot"
     # Zalo Official Account: on when the OA secret key and the tokens are set
@@ -98,6 +100,7 @@ class Settings:
     zalo_refresh_token: str = dataclasses.field(default="", repr=False)
     zalo_api_url: Url = "https://openapi.zalo.me"
     zalo_oauth_url: Url = "https://oauth.zaloapp.com"
+    zalo_max_event_age_s: Seconds = 600.0  # older Zalo events (their `timestamp`) are acknowledged, not handled
     # community desk and admin pages
     public_url: Url = ""             # how staff reach this server (links in Telegram announcements); optional
     retention_days: Positive = 365   # conversations and needs older than this are purged (daily, and `dvcbot purge`)
@@ -120,6 +123,18 @@ class Settings:
             raise Needs(f"{variable('secret')}: mọi máy chủ dùng chung cơ sở dữ liệu phải mã hóa mã người dân bằng "
                         f"cùng một khóa bí mật; đặt {variable('secret')} (một chuỗi ngẫu nhiên dài, giống nhau ở mọi "
                         "máy chủ)")
+        return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _one_poller(cls, value: str, info: ValidationInfo) -> str:
+        """Telegram lets one client long-poll a bot: a second worker's getUpdates gets 409 Conflict."""
+        shared = info.data.get("workers", 1) > 1 or info.data.get("database_url")
+        if info.data.get("telegram_token") and shared and not value:
+            raise Needs(f"địa chỉ HTTPS công khai của /telegram/webhook khi chạy nhiều máy chủ ({variable('workers')} "
+                        f"lớn hơn 1 hoặc có {variable('database_url')}): Telegram chỉ cho một máy chủ nhận tin bằng "
+                        f"long polling, máy thứ hai bị từ chối (409 Conflict); hãy đặt {variable('telegram_webhook_url')}"
+                        f" và {variable('telegram_webhook_secret')}")
         return value
 
     @property
