@@ -34,6 +34,7 @@ from bot.domain.chat_port import (
 )
 from bot.storage.postgres_desk import PostgresDeskTables, Result, need_of, person
 from bot.storage.postgres_schema import MIGRATIONS
+from bot.storage.postgres_turns import PostgresSharedTurns
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -53,7 +54,7 @@ def _why(url: str) -> str:
     return ""
 
 
-class PostgresStorage(PostgresDeskTables):
+class PostgresStorage(PostgresSharedTurns, PostgresDeskTables):
     def __init__(self, url: str, clock: Clock = SYSTEM_CLOCK, pool_size: int = 10, connect_timeout_s: float = 15) -> None:
         self.url = url
         self.clock = clock

@@ -29,6 +29,7 @@ from bot.domain.chat_port import (
 )
 from bot.storage.sqlite_citizen import CITIZEN_MIGRATIONS, port_row, record
 from bot.storage.sqlite_desk import DESK_MIGRATIONS, PERSONAL_TABLES, SqliteDeskTables
+from bot.storage.sqlite_turns import SHARED_TURN_MIGRATIONS, SqliteSharedTurns
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
@@ -106,6 +107,7 @@ def m013_offered_numbers(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS.extend(DESK_MIGRATIONS)  # m005 onwards (bot/storage/sqlite_desk.py); migrate() applies them in name order
 MIGRATIONS.extend(CITIZEN_MIGRATIONS)  # m014 (bot/storage/sqlite_citizen.py): the citizen column, ISO times, versions
+MIGRATIONS.extend(SHARED_TURN_MIGRATIONS)  # m015 (bot/storage/sqlite_turns.py): buckets, delivery ids, turn claims
 DATA_FILE_MODE = 0o600  # the database holds citizens' data: its owner only, like secret.key
 
 
@@ -122,7 +124,7 @@ def _wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-class SqliteStorage(SqliteDeskTables):
+class SqliteStorage(SqliteSharedTurns, SqliteDeskTables):
     def __init__(self, path: Path | str, clock: Clock = SYSTEM_CLOCK) -> None:
         """`clock` dates every row this store writes itself (bot.core.clock: one clock, injected; fixed in tests)."""
         self.clock = clock
