@@ -75,7 +75,7 @@ class TestDeliveries:
     def test_many_redeliveries_at_once_one_is_first(self, backend, store):
         workers = [store] + [backend.again(store) for _ in range(3)]
         for n in range(5):
-            got = together([lambda w=w: w.first_delivery("telegram", f"update-{n}") for w in workers])
+            got = together([lambda w=w, n=n: w.first_delivery("telegram", f"update-{n}") for w in workers])
             _no_errors(got)
             assert got.count(True) == 1, (n, got)
 
