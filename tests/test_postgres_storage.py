@@ -173,6 +173,9 @@ def _populate(store) -> None:
                     (), (), lan.id, "draft", provinces=("ha-tinh",))
     store.add_audit(lan.id, "lan", "login")
     store.claim_job("purge", 1795507200.0, 86400)
+    store.take_token("citizen:3f1c0a9e", 20, 1795507200.25)   # a rate bucket, a delivery id seen, a claimed turn
+    store.first_delivery("telegram", "9a8b7c6d")
+    store.claim_parked_turns("zalo", 1795507200.0, 300)
     store.set_outcome(store.recent_messages("u1", 1)[0]["id"], "dont_know")
     store.delete_user("u-da-xoa")
 

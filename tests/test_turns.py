@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import json
 import logging
+import time
 
 import pytest
 
@@ -132,6 +133,24 @@ async def test_a_citizens_concurrent_messages_are_answered_one_at_a_time_in_arri
     assert stored_in(services, platform.name) == QUESTIONS
     # someone else is not held up behind Lan's turns
     assert platform.tried(MINH)[0][0] < platform.tried(LAN)[-1][0]
+
+
+async def test_messages_arriving_together_keep_their_order_through_the_door(platform, monkeypatch):
+    """The delivery-id look-up waits on storage: deliveries must still leave it, and reach the lane, in order,
+    even when the first look-up is the slow one (a busy database)."""
+    services = platform.services()
+    runner = await platform.runner(services)
+    seen, waits = services.storage.first_delivery, iter([0.2])
+    monkeypatch.setattr(services.storage, "first_delivery",
+                        lambda *args: time.sleep(next(waits, 0.0)) or seen(*args))
+    turns = [platform.turn(text) for text in QUESTIONS]
+
+    async def door(turn: Turn) -> None:
+        if await runner.first_delivery(turn.incoming.message_id):
+            await runner.deliver(turn)
+
+    await asyncio.gather(*(door(t) for t in turns))
+    assert stored_in(services, platform.name) == QUESTIONS
 
 
 # ---- a delivery the platform repeats

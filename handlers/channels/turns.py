@@ -85,6 +85,7 @@ class TurnRunner:
         self.send_for = send_for
         self._legacy = legacy   # reads a turn parked before this runner existed (the channel's old format)
         self._forget_after: float | None = None
+        self._door = asyncio.Lock()   # delivery ids are looked up one at a time, in arrival order
         self._lanes: dict[str, _Lane] = {}
         self._tasks: set[asyncio.Task] = set()
 
@@ -95,15 +96,17 @@ class TurnRunner:
     # ---- at the door
     async def first_delivery(self, delivery_id: str) -> bool:
         """Platforms deliver again what they think was lost, possibly to another worker: the id (hashed, it may
-        carry a user id) is looked up in storage, which also refuses a repeated message id."""
-        first = await asyncio.to_thread(self.storage.first_delivery, self.channel,
-                                        self.dialogue.user_key(self.channel, f"delivery:{delivery_id}"))
+        carry a user id) is looked up in storage, which also refuses a repeated message id. One look-up at a time,
+        first come first served: deliveries leave the door in the order they came (the lane then keeps it)."""
+        async with self._door:
+            first = await asyncio.to_thread(self.storage.first_delivery, self.channel,
+                                            self.dialogue.user_key(self.channel, f"delivery:{delivery_id}"))
         if not first:
             log.info("%s: một lần gửi lại bỏ qua", self.channel)   # the id may carry a user id: not logged
         now = self.storage.clock()
         if self._forget_after is None or now >= self._forget_after:
             self._forget_after = now + FORGET_EVERY_S
-            await asyncio.to_thread(self.storage.forget_deliveries, iso(now - REMEMBERED_FOR_S))
+            self.background(asyncio.to_thread(self.storage.forget_deliveries, iso(now - REMEMBERED_FOR_S)))
         return first
 
     async def admit(self, turn: Turn) -> Verdict:
@@ -115,14 +118,15 @@ class TurnRunner:
 
     async def deliver(self, turn: Turn, parked: int | None = None) -> None:
         """A message the platform was already told is received: over the limit it is dropped, with one polite
-        notice per burst (an error would only make the platform deliver the flood again); failures are logged."""
+        notice per burst (an error would only make the platform deliver the flood again); failures are logged.
+        The lane is taken before anything waits, so the citizen's turns keep their arrival order."""
         try:
-            if parked is None and not (verdict := await self.admit(turn)).allowed:
-                if verdict.first_refusal:
-                    async with self._lane(turn.lane):
+            async with self._lane(turn.lane):
+                if parked is None and not (verdict := await self.admit(turn)).allowed:
+                    if verdict.first_refusal:
                         await self._send(turn, [Reply(say("rate_limited_notice"))])
-                return
-            await self.take(turn, parked)
+                    return
+                await self._turn(turn, parked)
         except Exception as exc:
             log.error("%s: lỗi khi xử lý tin %s: %s", self.channel, turn.incoming.message_id, describe(exc))
 
@@ -131,15 +135,18 @@ class TurnRunner:
         """One turn, after the citizen's earlier ones; once the shutdown clock says it is too late to begin, it
         is kept for the next start instead (channels that answer later only)."""
         async with self._lane(turn.lane):
-            if self.send_for is not None and self.shutdown.too_late_to_start():
-                if parked is None:
-                    key = self.dialogue.user_key(self.channel, turn.incoming.user)
-                    await asyncio.to_thread(self.storage.park_turn, key, self.channel, turn.kept())
-                return []
-            replies = await asyncio.to_thread(self._alone, turn, parked)
-            if replies and self.send_for is not None:
-                await self._send(turn, replies)
-            return replies
+            return await self._turn(turn, parked)
+
+    async def _turn(self, turn: Turn, parked: int | None) -> list[Reply]:
+        if self.send_for is not None and self.shutdown.too_late_to_start():
+            if parked is None:
+                key = self.dialogue.user_key(self.channel, turn.incoming.user)
+                await asyncio.to_thread(self.storage.park_turn, key, self.channel, turn.kept())
+            return []
+        replies = await asyncio.to_thread(self._alone, turn, parked)
+        if replies and self.send_for is not None:
+            await self._send(turn, replies)
+        return replies
 
     def _alone(self, turn: Turn, parked: int | None) -> list[Reply]:
         """The dialogue under the citizen's lock in storage: a turn of this lane on another worker waits for it (on
@@ -193,7 +200,7 @@ class TurnRunner:
             turn = Turn.from_kept(data) if "channel" in data or self._legacy is None else self._legacy(data)
             self.background(self.deliver(turn, turn_id))
 
-    def background(self, work: Coroutine[None, None, None]) -> None:
+    def background(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
