@@ -55,7 +55,9 @@ class SqliteSharedTurns:
 
     db: sqlite_utils.Database
     transaction: Callable[[], AbstractContextManager[None]]
+    _lock: AbstractContextManager[bool]
     _stamp: Callable[[], str]
+    _lock_file: str | None = None
 
     def take_token(self, key: str, per_minute: int, now: float) -> TokenTaken:
         with self.transaction():
@@ -92,8 +94,12 @@ class SqliteSharedTurns:
                     del _CITIZEN_LOCKS[name]
 
     def _file(self) -> str:
-        path = next(r[2] for r in self.db.execute("PRAGMA database_list").fetchall() if r[1] == "main")
-        return path or f"memory:{id(self.db)}"
+        """The database file this store is on (looked up once, under the connection's lock)."""
+        if self._lock_file is None:
+            with self._lock:
+                path = next(r[2] for r in self.db.execute("PRAGMA database_list").fetchall() if r[1] == "main")
+                self._lock_file = path or f"memory:{id(self.db)}"
+        return self._lock_file
 
     def claim_parked_turns(self, channel: str, now: float, lease_s: float) -> list[tuple[int, str]]:
         """One UPDATE … RETURNING under the write lock: a second worker claiming at once finds them claimed."""
