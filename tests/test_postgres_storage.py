@@ -247,3 +247,54 @@ async def test_a_citizens_conversation_across_two_workers_on_one_postgresql(sche
     finally:
         for store in workers:
             store.close()
+
+
+async def test_one_citizens_turns_on_two_workers_never_interleave(schema_url, small_kb, tmp_path):
+    """The turn runners of two workers on one database: a citizen's messages sent to both at once are handled one
+    after the other (storage.citizen_lock around the dialogue), and the session keeps every step."""
+    import asyncio
+    import threading
+    import time
+
+    from bot.core.messages import Incoming
+    from bot.dialogue import Dialogue
+    from bot.storage.postgres import PostgresStorage
+    from handlers.channels.turns import Turn
+    from handlers.channels.webchat import WebChat
+    from handlers.runtime.services import Services
+    from tests.desk_helpers import small_services
+
+    on_sqlite = small_services(small_kb, tmp_path, rate_per_minute=0, rate_per_ip_per_minute=0)
+    stores = [PostgresStorage(schema_url, pool_size=4) for _ in range(2)]
+    spans: list[tuple[float, float]] = []
+    guard = threading.Lock()
+
+    def timed(handle):
+        def run(incoming):
+            begun = time.monotonic()
+            try:
+                time.sleep(0.05)   # a slow turn: another worker's turn would begin meanwhile without the lock
+                return handle(incoming)
+            finally:
+                with guard:
+                    spans.append((begun, time.monotonic()))
+        return run
+
+    try:
+        runners = []
+        for store in stores:
+            dialogue = Dialogue(on_sqlite.library, store, b"s")
+            dialogue.handle = timed(dialogue.handle)
+            runners.append(WebChat(Services(on_sqlite.settings, on_sqlite.library, store, dialogue)).turns)
+        texts = ["xin chao", "quen mat khau vneid", "khong nhan duoc ma otp", "cam on ban", "lam cccd o dau",
+                 "le phi bao nhieu"]
+        replies = await asyncio.gather(*(runners[i % 2].take(Turn(Incoming("web", "conv-7", text=text)))
+                                         for i, text in enumerate(texts)))
+        assert all(replies)
+        spans.sort()
+        assert len(spans) == 6 and all(end <= next_begin for (_, end), (next_begin, _) in zip(spans, spans[1:]))
+        user = runners[0].dialogue.user_key("web", "conv-7")
+        assert sorted(m["text"] for m in stores[1].recent_messages(user, 50) if m["direction"] == "in") == sorted(texts)
+    finally:
+        for store in stores:
+            store.close()
