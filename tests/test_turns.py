@@ -236,6 +236,25 @@ async def test_a_turn_not_begun_at_shutdown_is_kept_redacted_and_answered_at_the
     assert len(stored_in(services, platform.name)) == 1 and PHONE not in stored_in(services, platform.name)[0]
 
 
+async def test_a_parked_turn_resumed_while_the_server_stops_again_is_answered_at_the_start_after(platform):
+    """Two restarts in a row (a deploy): the turn claimed at the first is given back, not held for the claim's time."""
+    services = platform.services()
+    services.shutdown = ShutdownClock(start_turns_s=0.0, finish_s=30)
+    runner = await platform.runner(services)
+    services.shutdown.begin()
+    await runner.deliver(platform.turn("quen mat khau vneid"))
+    runner = await platform.runner(services)   # starts, but is told to stop before the resumed turn begins
+    await runner.resume_parked()
+    await runner.drain()
+    assert platform.tried() == [] and len(services.storage.parked_turns(platform.name)) == 1
+    services.shutdown = ShutdownClock()        # the next start, a moment later
+    runner = await platform.runner(services)
+    await runner.resume_parked()
+    await runner.drain()
+    assert any("Quên mật khẩu VNeID" in t for t in platform.sent())
+    assert services.storage.parked_turns(platform.name) == []
+
+
 async def test_turns_parked_in_the_channels_old_shape_are_answered_at_start(platform):
     services = platform.services()
     key = services.dialogue.user_key(platform.name, LAN)

@@ -249,3 +249,7 @@ class Storage(Protocol):
         oldest first, now claimed by the caller (one claim per turn, atomically); `unpark_turn` ends one. A claim
         whose worker died runs out after the lease, and the turn is resumed at a later start."""
         ...
+
+    def release_parked_turn(self, turn_id: int) -> None:
+        """Give back a claimed turn not begun (the server stopping again): the next start resumes it at once."""
+        ...

@@ -62,3 +62,6 @@ class PostgresSharedTurns:
                          "WHERE channel = %s AND (claimed_at IS NULL OR claimed_at <= %s) FOR UPDATE SKIP LOCKED) "
                          "RETURNING id, event", [iso(int(now)), channel, iso(int(now - lease_s))]).rows
         return sorted((r["id"], r["event"]) for r in rows)
+
+    def release_parked_turn(self, turn_id: int) -> None:
+        self._run("UPDATE parked_turns SET claimed_at = NULL WHERE id = %s", [turn_id])

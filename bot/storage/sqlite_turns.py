@@ -108,3 +108,7 @@ class SqliteSharedTurns:
                                    "AND (claimed_at IS NULL OR claimed_at <= ?) RETURNING id, event",
                                    [iso(int(now)), channel, iso(int(now - lease_s))]).fetchall()
         return sorted((turn_id, event) for turn_id, event in rows)   # RETURNING gives no order
+
+    def release_parked_turn(self, turn_id: int) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE parked_turns SET claimed_at = NULL WHERE id = ?", [turn_id])

@@ -142,6 +142,8 @@ class TurnRunner:
             if parked is None:
                 key = self.dialogue.user_key(self.channel, turn.incoming.user)
                 await asyncio.to_thread(self.storage.park_turn, key, self.channel, turn.kept())
+            else:   # resumed, then stopped again before it began: the next start takes it at once
+                await asyncio.to_thread(self.storage.release_parked_turn, parked)
             return []
         replies = await asyncio.to_thread(self._alone, turn, parked)
         if replies and self.send_for is not None:

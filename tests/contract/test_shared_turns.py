@@ -165,6 +165,12 @@ class TestParkedTurns:
         assert store.claim_parked_turns("zalo", 1400.0, 300) == claimed[1:]   # its worker died: claimed again
         assert [event for _, event in store.parked_turns("zalo")] == ["su kien 1", "su kien 2"]
 
+    def test_a_claimed_turn_given_back_is_claimed_again_at_once(self, store, second):
+        store.park_turn("u1", "zalo", "su kien")
+        [(turn_id, _)] = store.claim_parked_turns("zalo", 1000.0, 300)
+        store.release_parked_turn(turn_id)
+        assert second.claim_parked_turns("zalo", 1001.0, 300) == [(turn_id, "su kien")]
+
     def test_two_workers_starting_together_resume_each_turn_once(self, store, second, race):
         for n in range(4):
             store.park_turn(f"u{n}", "telegram", f"su kien {n}")
