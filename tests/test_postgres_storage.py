@@ -180,6 +180,9 @@ def _populate(store) -> None:
     store.seed_channel_tokens("zalo", Tokens("access-zalo", "refresh-zalo", 1795510800.0), "settings")
     store.add_audit(lan.id, "lan", "login")
     store.claim_job("purge", 1795507200.0, 86400)
+    store.take_token("citizen:3f1c0a9e", 20, 1795507200.25)   # a rate bucket, a delivery id seen, a claimed turn
+    store.first_delivery("telegram", "9a8b7c6d")
+    store.claim_parked_turns("zalo", 1795507200.0, 300)
     store.set_outcome(store.recent_messages("u1", 1)[0]["id"], "dont_know")
     store.delete_user("u-da-xoa")
 
@@ -292,4 +295,55 @@ def test_knowledge_approved_on_one_host_is_written_and_built_on_another_and_undo
         assert not (kb_a / path).exists() and not (kb_b / path).exists()
     finally:
         for store, *_ in hosts:
+            store.close()
+
+
+async def test_one_citizens_turns_on_two_workers_never_interleave(schema_url, small_kb, tmp_path):
+    """The turn runners of two workers on one database: a citizen's messages sent to both at once are handled one
+    after the other (storage.citizen_lock around the dialogue), and the session keeps every step."""
+    import asyncio
+    import threading
+    import time
+
+    from bot.core.messages import Incoming
+    from bot.dialogue import Dialogue
+    from bot.storage.postgres import PostgresStorage
+    from handlers.channels.turns import Turn
+    from handlers.channels.webchat import WebChat
+    from handlers.runtime.services import Services
+    from tests.desk_helpers import small_services
+
+    on_sqlite = small_services(small_kb, tmp_path, rate_per_minute=0, rate_per_ip_per_minute=0)
+    stores = [PostgresStorage(schema_url, pool_size=4) for _ in range(2)]
+    spans: list[tuple[float, float]] = []
+    guard = threading.Lock()
+
+    def timed(handle):
+        def run(incoming):
+            begun = time.monotonic()
+            try:
+                time.sleep(0.05)   # a slow turn: another worker's turn would begin meanwhile without the lock
+                return handle(incoming)
+            finally:
+                with guard:
+                    spans.append((begun, time.monotonic()))
+        return run
+
+    try:
+        runners = []
+        for store in stores:
+            dialogue = Dialogue(on_sqlite.library, store, b"s")
+            dialogue.handle = timed(dialogue.handle)
+            runners.append(WebChat(Services(on_sqlite.settings, on_sqlite.library, store, dialogue)).turns)
+        texts = ["xin chao", "quen mat khau vneid", "khong nhan duoc ma otp", "cam on ban", "lam cccd o dau",
+                 "le phi bao nhieu"]
+        replies = await asyncio.gather(*(runners[i % 2].take(Turn(Incoming("web", "conv-7", text=text)))
+                                         for i, text in enumerate(texts)))
+        assert all(replies)
+        spans.sort()
+        assert len(spans) == 6 and all(end <= next_begin for (_, end), (next_begin, _) in zip(spans, spans[1:]))
+        user = runners[0].dialogue.user_key("web", "conv-7")
+        assert sorted(m["text"] for m in stores[1].recent_messages(user, 50) if m["direction"] == "in") == sorted(texts)
+    finally:
+        for store in stores:
             store.close()

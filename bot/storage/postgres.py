@@ -36,6 +36,7 @@ from bot.storage.postgres_desk import PostgresDeskTables, Result, need_of, perso
 from bot.storage.postgres_knowledge import PostgresKnowledgeTables
 from bot.storage.postgres_schema import MIGRATIONS
 from bot.storage.postgres_tokens import PostgresTokenTables
+from bot.storage.postgres_turns import PostgresSharedTurns
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -55,7 +56,7 @@ def _why(url: str) -> str:
     return ""
 
 
-class PostgresStorage(PostgresTokenTables, PostgresDeskTables, PostgresKnowledgeTables):
+class PostgresStorage(PostgresSharedTurns, PostgresDeskTables, PostgresTokenTables, PostgresKnowledgeTables):
     def __init__(self, url: str, clock: Clock = SYSTEM_CLOCK, pool_size: int = 10, connect_timeout_s: float = 15) -> None:
         self.url = url
         self.clock = clock

@@ -90,10 +90,25 @@ CREATE TABLE audit_log ({ID}, at TEXT NOT NULL, staff_id BIGINT, username TEXT, 
 CREATE TABLE jobs (name TEXT PRIMARY KEY, last_run TEXT);
 """
 
+# what every worker must share about turns (bot.storage.postgres_turns); refilled_s is epoch seconds, not a date:
+# the refill is computed in the statement that takes the token
+M005_SHARED_TURNS = """
+CREATE TABLE rate_buckets (bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL,
+                           refilled_s DOUBLE PRECISION NOT NULL, refusals INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX rate_buckets_refilled ON rate_buckets (refilled_s);
+-- platform delivery ids already answered (hashed with the install secret): a redelivery to any worker is dropped
+CREATE TABLE received_deliveries (channel TEXT NOT NULL, delivery TEXT NOT NULL, received_at TEXT NOT NULL,
+                                  PRIMARY KEY (channel, delivery));
+CREATE INDEX received_deliveries_at ON received_deliveries (received_at);
+-- a parked turn is resumed by the worker that claimed it (a claim runs out when its worker died)
+ALTER TABLE parked_turns ADD COLUMN claimed_at TEXT;
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_conversations", M001_CONVERSATIONS),
     ("m002_desk", M002_DESK),
     ("m003_knowledge_files_leases", M003_KNOWLEDGE_FILES_LEASES),   # bot/storage/postgres_knowledge.py
     # channel tokens (issue 21: Zalo's single-use refresh token shared by every worker; bot/storage/postgres_tokens.py)
     ("m004_channel_tokens", M004_CHANNEL_TOKENS),
+    ("m005_shared_turns", M005_SHARED_TURNS),
 ]

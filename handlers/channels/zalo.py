@@ -271,7 +271,7 @@ class ZaloChannel:
             return _json({"status": "ok"})
         # answered at once (Zalo retries slow webhooks); the turn runs in the background, after the citizen's
         # earlier ones. A repeated delivery is known by its msg_id (follow events have none).
-        if event.user is not None and self.turns.first_delivery(
+        if event.user is not None and await self.turns.first_delivery(
                 event.msg_id or f"{event.name}:{event.user}:{event.timestamp}"):
             self.turns.background(self.turns.deliver(turn_for(event)))
         return _json({"status": "ok"})

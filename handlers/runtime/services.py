@@ -112,8 +112,9 @@ class Services:
                                   public_url=self.settings.public_url, clock=self.storage.clock,
                                   vectors=QuestionVectors(lambda: self.library().embedder))
         self.desk_action = self.desk_action or self.desk.staff_action
-        self.citizen_limit = RateLimiter(self.settings.rate_per_minute)
-        self.ip_limit = RateLimiter(self.settings.rate_per_ip_per_minute)
+        # counted in the database: one limit for every worker
+        self.citizen_limit = RateLimiter(self.settings.rate_per_minute, self.storage, "citizen")
+        self.ip_limit = RateLimiter(self.settings.rate_per_ip_per_minute, self.storage, "ip")
 
 
 def open_services(settings: Settings) -> Services:
