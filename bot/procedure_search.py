@@ -83,6 +83,7 @@ class ProcedureDecisionConfig:
     # level sibling, nor one adding words the citizen did not say) by this much of the ranking score
     lead_answer_at: float = 99.0
     lead_confidence_at: float = 1.0
+    lead_said_at: float = 0.2      # … and the question says this share of the words its name adds to that rival's
     lead_coverage_at: float = 0.0   # … and says this share of the question's words: "ông nội làm được không hay phải
     # cha mẹ" leads with "nhận cha, mẹ, con" on two words of nine, and is no question about it
     # a learned ranking: weights of RANK_FEATURES and a bias, fitted on tuning questions; empty: the hand fusion above
@@ -115,6 +116,9 @@ class ScoredProcedure:
     everyday: float = -1.0   # how much nearer the question is to an everyday question than to this name
     cases: frozenset[str] = frozenset()   # the cases its name names that the question cues (phan-biet.yaml)
     rival: bool = True       # a real alternative to the top candidate, not the same procedure at another level
+    # (top one only) the words its name adds to its first real rival's are said, or it adds none: "… cho Dân quân"
+    # over "thanh toán trực tiếp chi phí khám bệnh" is not, when a citizen asks about being paid back by BHYT
+    distinct_said: bool = True
     # or the top one plus words the citizen did not say ("… lưu động" when "khai sinh" was asked)
 
 
@@ -254,6 +258,9 @@ class ProcedureSearch:
         said = set(query.terms) | {w for k in cued for w in folded_syllables(k)}
         rivals = [k == 0 or self._rival(rows[0][0], i, said, cued) for k, (i, _, _) in enumerate(rows)]
         lead = next((t for (_, t, _), r in zip(rows[1:], rivals[1:]) if r), rows[-1][1] if len(rows) > 1 else 0.0)
+        rival = next((i for (i, _, _), r in zip(rows[1:], rivals[1:]) if r), None)
+        adds, said_them = (self._adds(rows[0][0], rival, said, cfg.lead_said_at) if rival is not None
+                           else (False, False))
         scored = []
         for k, (i, total, features) in enumerate(rows):
             # the top one's lead is over its first real rival: a level sibling behind it does not make it less sure
@@ -262,16 +269,18 @@ class ProcedureSearch:
             dense, gap = float(surest[i]), float(surest[i]) - surest_median
             conf = cfg.confidence(dense, cov, gap, margin, name, total)
             scored.append(ScoredProcedure(self._codes[i], total, conf, dense, cov, gap, margin, name, features,
-                                          everyday - float(by_name[i]), self._case_of[i] & cued, rivals[k]))
+                                          everyday - float(by_name[i]), self._case_of[i] & cued, rivals[k],
+                                          k > 0 or not adds or said_them))
         return scored
 
-    def _adds(self, more: int, less: int, said: set[str]) -> tuple[bool, bool]:
-        """Whether `more`'s name adds words to `less`'s beyond the level, and whether the question says them."""
+    def _adds(self, more: int, less: int, said: set[str], enough: float = _SAID_ENOUGH) -> tuple[bool, bool]:
+        """Whether `more`'s name adds words to `less`'s beyond the level, and whether the question says `enough`
+        of them (IDF-weighted)."""
         added = self._names[more] - self._names[less] - _LEVEL_WORDS - aspect_words()
         if not added:
             return False, False
         total = sum(self._idf.get(t, self._unknown) for t in added)
-        return True, sum(self._idf.get(t, self._unknown) for t in added if t in said) >= _SAID_ENOUGH * total
+        return True, sum(self._idf.get(t, self._unknown) for t in added if t in said) >= enough * total
 
     def _rival(self, top: int, other: int, said: set[str], cued: set[str]) -> bool:
         """`other` is a real alternative to `top`: not the same name at another level, nor a sibling whose name only
@@ -335,7 +344,7 @@ class ProcedureSearch:
         # as near to a question about everyday life ("thuoc tri ho") as to the name: asked, never answered outright
         sure = top.confidence >= cfg.answer_at or (top.confidence >= cfg.lead_confidence_at
                                                    and top.margin >= cfg.lead_answer_at
-                                                   and top.coverage >= cfg.lead_coverage_at)
+                                                   and top.coverage >= cfg.lead_coverage_at and top.distinct_said)
         if sure and not close and top.everyday < cfg.everyday_margin:
             return ProcedureDecision(Kind.ANSWER, top.code, top.confidence)
         near = [s.code for s in ranked[1:cfg.max_options] if top.fused - s.fused < cfg.option_margin]

@@ -27,6 +27,8 @@ RECORDS = [
     _record("2.000528", "Thủ tục đăng ký khai sinh có yếu tố nước ngoài"),
     _record("1.002755", "Gia hạn tạm trú"),
     _record("1.001146", "Gia hạn tạm trú cho người nước ngoài tại Việt Nam (thực hiện tại cấp tỉnh)", "tinh"),
+    _record("1.013513", "Thủ tục thanh toán chi phí khám bệnh, chữa bệnh cho Dân quân"),
+    _record("1.001656", "Thanh toán trực tiếp chi phí khám bệnh, chữa bệnh bảo hiểm y tế"),
 ]
 
 
@@ -96,3 +98,16 @@ def test_a_clear_lead_over_the_first_real_rival_answers_below_answer_at(search):
     search.procedures.config = dataclasses.replace(cfg, answer_at=1.01, lead_answer_at=ranked[0].margin,
                                                    lead_confidence_at=0.0)
     assert search.procedures.decide(ranked).kind == Kind.ANSWER
+
+
+def test_a_lead_does_not_answer_with_words_the_citizen_did_not_say(search):
+    """Two procedures for different people: the one ahead adds "cho Dân quân" (or "bảo hiểm y tế") to what they
+    share, and the citizen said neither: its lead is no reason to answer it."""
+    cfg = search.procedures.config
+    search.procedures.config = dataclasses.replace(cfg, answer_at=1.01, lead_answer_at=0.0, lead_confidence_at=0.0)
+    ranked = _ranked(search, "e tu tra tien kham chua benh roi, xin thanh toan lai chi phi duoc ko")
+    assert ranked[0].code in ("1.013513", "1.001656") and not ranked[0].distinct_said
+    assert search.procedures.decide(ranked).kind != Kind.ANSWER
+    said = _ranked(search, "thanh toan chi phi kham chua benh cho dan quan o dau")
+    assert said[0].code == "1.013513" and said[0].distinct_said
+    assert search.procedures.decide(said).kind == Kind.ANSWER
