@@ -84,6 +84,9 @@ class ProcedureDecisionConfig:
     lead_answer_at: float = 99.0
     lead_confidence_at: float = 1.0
     lead_said_at: float = 0.2      # … and the question says this share of the words its name adds to that rival's
+    # … and the question is nearer the top one's name than any everyday question (khong-phai-thu-tuc.yaml) by this
+    # much: a lead among procedures says nothing about a question that is no look-up at all
+    lead_everyday_at: float = 0.0
     lead_coverage_at: float = 0.0   # … and says this share of the question's words: "ông nội làm được không hay phải
     # cha mẹ" leads with "nhận cha, mẹ, con" on two words of nine, and is no question about it
     # a learned ranking: weights of RANK_FEATURES and a bias, fitted on tuning questions; empty: the hand fusion above
@@ -344,7 +347,8 @@ class ProcedureSearch:
         # as near to a question about everyday life ("thuoc tri ho") as to the name: asked, never answered outright
         sure = top.confidence >= cfg.answer_at or (top.confidence >= cfg.lead_confidence_at
                                                    and top.margin >= cfg.lead_answer_at
-                                                   and top.coverage >= cfg.lead_coverage_at and top.distinct_said)
+                                                   and top.coverage >= cfg.lead_coverage_at and top.distinct_said
+                                                   and top.everyday < cfg.lead_everyday_at)
         if sure and not close and top.everyday < cfg.everyday_margin:
             return ProcedureDecision(Kind.ANSWER, top.code, top.confidence)
         near = [s.code for s in ranked[1:cfg.max_options] if top.fused - s.fused < cfg.option_margin]

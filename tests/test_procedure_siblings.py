@@ -39,6 +39,8 @@ def search(small_kb, tmp_path):
         "có yếu tố nước ngoài: [hàn quốc, người hàn, đài loan, nước ngoài]\n"
         "người nước ngoài: [hàn quốc, người hàn, đài loan, nước ngoài]\n"
         "lưu động: [lưu động, tận nhà]\n", encoding="utf-8")
+    (small_kb / "catalogue" / "khong-phai-thu-tuc.yaml").write_text(
+        "ngân hàng:\n  - gia hạn thẻ ngân hàng ở đâu\n", encoding="utf-8")
     build_index(small_kb, tmp_path / "index", FAKE_MODEL, Factory(), progress=False)
     answerer = fake_answerer(tmp_path / "index", FakeEmbedder())
     # sure of any top candidate: only the sibling rules below can make it ask back
@@ -111,3 +113,16 @@ def test_a_lead_does_not_answer_with_words_the_citizen_did_not_say(search):
     said = _ranked(search, "thanh toan chi phi kham chua benh cho dan quan o dau")
     assert said[0].code == "1.013513" and said[0].distinct_said
     assert search.procedures.decide(said).kind == Kind.ANSWER
+
+
+def test_a_lead_does_not_answer_a_question_nearer_an_everyday_one(search):
+    """"gia han the ngan hang o dau" leads with "Gia hạn tạm trú" among procedures, but it is an everyday
+    question the staff listed: the lead answers nothing."""
+    cfg = dataclasses.replace(search.procedures.config, answer_at=1.01, lead_answer_at=0.0, lead_confidence_at=0.0,
+                              lead_said_at=0.0, everyday_stop=1.0, everyday_margin=1.0)   # only the lead's own check
+    search.procedures.config = cfg
+    ranked = _ranked(search, "gia han the ngan hang o dau")
+    assert ranked[0].code == "1.002755" and ranked[0].everyday >= 0
+    assert search.procedures.decide(ranked).kind != Kind.ANSWER
+    search.procedures.config = dataclasses.replace(cfg, lead_everyday_at=2.0)
+    assert search.procedures.decide(ranked).kind == Kind.ANSWER
