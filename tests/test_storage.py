@@ -68,17 +68,25 @@ def test_a_migration_that_fails_half_way_leaves_the_database_as_it_was(tmp_path,
 
 
 def test_each_port_is_declared_where_it_is_implemented():
-    """Storage is the conversation's tables (bot/storage/sqlite.py), DeskStorage the desk's (bot/storage/sqlite_desk.py):
-    a method declared on one port but implemented with the other's tables misleads the next backend."""
+    """Each port is implemented by its own SQLite tables: the conversation's (bot/storage/sqlite.py, and the turn
+    state every worker shares in sqlite_turns.py), the desk's (sqlite_desk.py, and the published knowledge in
+    sqlite_knowledge.py), the channel tokens' (sqlite_tokens.py). A method declared on one port but implemented
+    with another's tables misleads the next backend."""
     from bot.domain.chat_port import Storage
     from bot.domain.desk_port import DeskStorage
+    from bot.domain.token_port import TokenStorage
     from bot.storage.sqlite_desk import SqliteDeskTables
+    from bot.storage.sqlite_knowledge import SqliteKnowledgeTables
+    from bot.storage.sqlite_tokens import SqliteTokenTables
+    from bot.storage.sqlite_turns import SqliteSharedTurns
 
-    def methods(cls: type) -> set[str]:
-        return {name for name, value in vars(cls).items() if callable(value) and not name.startswith("_")}
+    def methods(*classes: type) -> set[str]:
+        return {name for cls in classes for name, value in vars(cls).items()
+                if callable(value) and not name.startswith("_")}
 
-    assert methods(Storage) == methods(SqliteStorage) - {"migrate"}   # migrating is SQLite's own business
-    assert methods(DeskStorage) == methods(SqliteDeskTables)
+    assert methods(Storage) == methods(SqliteStorage, SqliteSharedTurns) - {"migrate"}   # SQLite's own business
+    assert methods(DeskStorage) == methods(SqliteDeskTables, SqliteKnowledgeTables)
+    assert methods(TokenStorage) == methods(SqliteTokenTables)
 
 
 def test_workers_starting_at_once_on_a_new_database_migrate_it_once(tmp_path):

@@ -32,11 +32,12 @@ from bot.domain.chat_port import (
     StoredSession,
     UnmetNeed,
 )
-from bot.storage.postgres_desk import PostgresDeskTables, Result, need_of, person
+from bot.storage.postgres_desk import PostgresDeskTables, Result
 from bot.storage.postgres_knowledge import PostgresKnowledgeTables
 from bot.storage.postgres_schema import MIGRATIONS
 from bot.storage.postgres_tokens import PostgresTokenTables
 from bot.storage.postgres_turns import PostgresSharedTurns
+from bot.storage.rows import need_of, port_row
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -151,11 +152,11 @@ class PostgresStorage(PostgresSharedTurns, PostgresDeskTables, PostgresTokenTabl
 
     def recent_messages(self, user: str, limit: int) -> list[dict]:
         rows = self._run("SELECT * FROM messages WHERE citizen = %s ORDER BY id DESC LIMIT %s", [user, limit]).rows
-        return [person(r) for r in reversed(rows)]
+        return [port_row(r) for r in reversed(rows)]
 
     def message(self, message_id: int) -> dict | None:
         row = self._one("SELECT * FROM messages WHERE id = %s", [message_id])
-        return person(row) if row else None
+        return port_row(row) if row else None
 
     # ratings
     def rate(self, answer_id: int, user: str, channel: str, question: str | None, entry_id: str | None,
@@ -325,7 +326,7 @@ class PostgresStorage(PostgresSharedTurns, PostgresDeskTables, PostgresTokenTabl
             rows = self._run("SELECT * FROM deliveries WHERE status = %s ORDER BY id", [status]).rows
         else:
             rows = self._run("SELECT * FROM deliveries ORDER BY id").rows
-        return [person(r) for r in rows]
+        return [port_row(r) for r in rows]
 
     # turns acknowledged but not begun at shutdown, answered at the next start
     def park_turn(self, user: str, channel: str, event: str) -> None:
@@ -357,5 +358,5 @@ class PostgresStorage(PostgresSharedTurns, PostgresDeskTables, PostgresTokenTabl
 
 
 def _rating(row: dict) -> Rating:
-    row = person(row)
+    row = port_row(row)
     return Rating(**{k: row[k] for k in Rating.__dataclass_fields__})

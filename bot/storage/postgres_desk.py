@@ -7,7 +7,6 @@ same thing.
 """
 from __future__ import annotations
 
-import json
 from contextlib import AbstractContextManager
 from typing import Callable, NamedTuple, Sequence
 
@@ -27,16 +26,12 @@ from bot.domain.desk_port import (
     StaffUser,
     Team,
 )
+from bot.storage.rows import JSON_FIELDS, draft_of, json_list, need_of, staff_of, team_of
 
 
 class Result(NamedTuple):
     rowcount: int
     rows: list[dict]
-
-
-def person(row: dict) -> dict:
-    """A row as the ports give it: the `citizen` column is the `user` key (the ports kept the name)."""
-    return {("user" if k == "citizen" else k): v for k, v in row.items()}
 
 
 def column(name: str) -> sql.Identifier:
@@ -46,40 +41,6 @@ def column(name: str) -> sql.Identifier:
 def sets(changes: dict) -> sql.Composed:
     """`a = %s, b = %s` for the given changes, names quoted (they come from code, never from a citizen)."""
     return sql.SQL(", ").join(sql.SQL("{} = %s").format(column(k)) for k in changes)
-
-
-def _team(row: dict) -> Team:
-    return Team(row["id"], row["name"], row["province"], row["province_name"] or row["province"],
-                row["commune"] or "", row["telegram_chat_id"] or None, bool(row["is_default"]))
-
-
-def _staff(row: dict) -> StaffUser:
-    return StaffUser(row["id"], row["username"], row["name"] or row["username"], row["role"], row["team_id"],
-                     row["telegram_user_id"] or None, bool(row["active"]), row["password_hash"])
-
-
-def need_of(row: dict) -> UnmetNeed:
-    row = person(row)
-    return UnmetNeed(**{k: row[k] for k in UnmetNeed.__dataclass_fields__})
-
-
-def _draft(row: dict) -> KnowledgeDraft:
-    return KnowledgeDraft(
-        id=row["id"], status=row["status"], need_ids=tuple(json.loads(row["need_ids"] or "[]")),
-        entry_id=row["entry_id"] or "", title=row["title"] or "", topic=row["topic"] or "",
-        questions=tuple(json.loads(row["questions"] or "[]")), body=row["body"] or "",
-        links=tuple(json.loads(row["links"] or "[]")), sources=tuple(json.loads(row["sources"] or "[]")),
-        created_by=row["created_by"], created_at=row["created_at"], updated_at=row["updated_at"],
-        reviewer_id=row["reviewer_id"], approved_at=row["approved_at"], file_path=row["file_path"],
-        previous_text=row["previous_text"], reverted_at=row["reverted_at"],
-        provinces=tuple(json.loads(row["provinces"] or "[]")))
-
-
-_JSON_FIELDS = ("need_ids", "questions", "links", "sources", "provinces")
-
-
-def _json(values: Sequence) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
 
 
 class PostgresDeskTables:
@@ -104,7 +65,7 @@ class PostgresDeskTables:
             if is_default:
                 self._lock("teams.default")   # two admins making two defaults at once: one default stays
                 self._run("UPDATE teams SET is_default = FALSE WHERE is_default")
-            return _team(self._run(
+            return team_of(self._run(
                 "INSERT INTO teams (name, province, province_name, commune, telegram_chat_id, is_default, created_at) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
                 [name, province, province_name, commune, telegram_chat_id, bool(is_default), self._now()]).rows[0])
@@ -116,20 +77,20 @@ class PostgresDeskTables:
                 self._lock("teams.default")
                 self._run("UPDATE teams SET is_default = FALSE WHERE is_default AND id <> %s", [team_id])
             query = sql.SQL("UPDATE teams SET {} WHERE id = %s RETURNING *").format(sets(changes))
-            return _team(self._run(query, [*changes.values(), team_id]).rows[0])
+            return team_of(self._run(query, [*changes.values(), team_id]).rows[0])
 
     def teams(self) -> list[Team]:
-        return [_team(r) for r in self._run("SELECT * FROM teams ORDER BY id").rows]
+        return [team_of(r) for r in self._run("SELECT * FROM teams ORDER BY id").rows]
 
     def team(self, team_id: int) -> Team | None:
         row = self._one("SELECT * FROM teams WHERE id = %s", [team_id])
-        return _team(row) if row else None
+        return team_of(row) if row else None
 
     def add_staff(self, username: str, name: str, password_hash: str, role: str, team_id: int | None = None,
                   telegram_user_id: str | None = None) -> StaffUser:
         try:
             with self.transaction():   # a savepoint when nested: the refused insert takes back nothing else
-                return _staff(self._run(
+                return staff_of(self._run(
                     "INSERT INTO staff (username, name, password_hash, role, team_id, telegram_user_id, active, "
                     "created_at) VALUES (%s, %s, %s, %s, %s, %s, TRUE, %s) RETURNING *",
                     [username, name, password_hash, role, team_id, telegram_user_id, self._now()]).rows[0])
@@ -140,14 +101,14 @@ class PostgresDeskTables:
         changes = {k: bool(v) if k == "active" else v for k, v in changes.items()}
         with self.transaction():
             query = sql.SQL("UPDATE staff SET {} WHERE id = %s RETURNING *").format(sets(changes))
-            return _staff(self._run(query, [*changes.values(), staff_id]).rows[0])
+            return staff_of(self._run(query, [*changes.values(), staff_id]).rows[0])
 
     def staff(self) -> list[StaffUser]:
-        return [_staff(r) for r in self._run("SELECT * FROM staff ORDER BY id").rows]
+        return [staff_of(r) for r in self._run("SELECT * FROM staff ORDER BY id").rows]
 
     def _one_staff(self, where: str, args: list) -> StaffUser | None:
         row = self._one(f"SELECT * FROM staff WHERE {where} ORDER BY id LIMIT 1", args)
-        return _staff(row) if row else None
+        return staff_of(row) if row else None
 
     def staff_member(self, staff_id: int) -> StaffUser | None:
         return self._one_staff("id = %s", [staff_id])
@@ -296,27 +257,27 @@ class PostgresDeskTables:
                   created_by: int | None, status: str, provinces: tuple[str, ...] = ()) -> KnowledgeDraft:
         now = self._now()
         with self.transaction():
-            return _draft(self._run(
+            return draft_of(self._run(
                 "INSERT INTO knowledge_drafts (status, need_ids, entry_id, title, topic, questions, body, links, "
                 "sources, created_by, created_at, updated_at, provinces) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
-                [status, _json(need_ids), entry_id, title, topic, _json(questions), body, _json(links),
-                 _json(sources), created_by, now, now, _json(provinces)]).rows[0])
+                [status, json_list(need_ids), entry_id, title, topic, json_list(questions), body, json_list(links),
+                 json_list(sources), created_by, now, now, json_list(provinces)]).rows[0])
 
     def draft(self, draft_id: int) -> KnowledgeDraft | None:
         row = self._one("SELECT * FROM knowledge_drafts WHERE id = %s", [draft_id])
-        return _draft(row) if row else None
+        return draft_of(row) if row else None
 
     def drafts(self) -> list[KnowledgeDraft]:
-        return [_draft(r) for r in self._run("SELECT * FROM knowledge_drafts ORDER BY id DESC").rows]
+        return [draft_of(r) for r in self._run("SELECT * FROM knowledge_drafts ORDER BY id DESC").rows]
 
     def update_draft(self, draft_id: int, expected_status: str, changes: dict) -> KnowledgeDraft | None:
-        changes = {k: _json(v) if k in _JSON_FIELDS else v for k, v in changes.items()}
+        changes = {k: json_list(v) if k in JSON_FIELDS else v for k, v in changes.items()}
         query = sql.SQL("UPDATE knowledge_drafts SET {}, updated_at = %s WHERE id = %s AND status = %s "
                         "RETURNING *").format(sets(changes))
         with self.transaction():
             rows = self._run(query, [*changes.values(), self._now(), draft_id, expected_status]).rows
-        return _draft(rows[0]) if rows else None
+        return draft_of(rows[0]) if rows else None
 
     # privacy duties
     def add_audit(self, staff_id: int | None, username: str, action: str, target: str | None = None,

@@ -27,7 +27,8 @@ from bot.domain.chat_port import (
     StoredSession,
     UnmetNeed,
 )
-from bot.storage.sqlite_citizen import CITIZEN_MIGRATIONS, port_row, record
+from bot.storage.rows import port_row, record
+from bot.storage.sqlite_citizen import CITIZEN_MIGRATIONS
 from bot.storage.sqlite_desk import DESK_MIGRATIONS, PERSONAL_TABLES, SqliteDeskTables
 from bot.storage.sqlite_knowledge import KNOWLEDGE_MIGRATIONS, SqliteKnowledgeTables
 from bot.storage.sqlite_tokens import TOKEN_MIGRATIONS, SqliteTokenTables

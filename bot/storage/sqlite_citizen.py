@@ -1,5 +1,4 @@
-"""SQLite migration m014: the `citizen` column, ISO times at rest everywhere, a version per saved session; and
-how a row with a `citizen` column reads as the ports' `user`.
+"""SQLite migration m014: the `citizen` column, ISO times at rest everywhere, a version per saved session.
 
 Kept apart from the first thirteen migrations (bot/storage/sqlite.py, bot/storage/sqlite_desk.py), which stay as they were
 written: a deployed database replays none of them, a new one runs them all and then this.
@@ -32,17 +31,6 @@ def m014_citizen_column_iso_times_session_version(db: sqlite_utils.Database) -> 
                 db.execute(f"UPDATE [{name}] SET [{column}] = ? WHERE rowid = ?", [iso(float(value)), rowid])
     # optimistic concurrency for a citizen's session: a save names the version it loaded (bot.domain.chat_port)
     db["sessions"].add_column("version", int, not_null_default=1)
-
-
-def port_row(row: dict) -> dict:
-    """A row as the ports name it: the `citizen` column is the port's `user`."""
-    return {("user" if k == PERSON_COLUMN else k): v for k, v in row.items()}
-
-
-def record(cls: type, row: dict):
-    """A port record (frozen dataclass) from a row: its fields by name, `user` from the `citizen` column."""
-    row = port_row(row)
-    return cls(**{k: row[k] for k in cls.__dataclass_fields__})
 
 
 CITIZEN_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [

@@ -26,7 +26,7 @@ from bot.domain.desk_port import (
     Team,
 )
 from bot.privacy.redact import redact
-from bot.storage.sqlite_citizen import record
+from bot.storage.rows import JSON_FIELDS, draft_of, json_list, need_of, staff_of, team_of
 
 DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
@@ -103,35 +103,6 @@ def _staff_session(row: dict) -> StaffSession:
                         epoch(row["expires_at"]))
 
 
-def _team(row: dict) -> Team:
-    return Team(row["id"], row["name"], row["province"], row["province_name"] or row["province"],
-                row["commune"] or "", row["telegram_chat_id"] or None, bool(row["is_default"]))
-
-
-def _staff(row: dict) -> StaffUser:
-    return StaffUser(row["id"], row["username"], row["name"] or row["username"], row["role"], row["team_id"],
-                     row["telegram_user_id"] or None, bool(row["active"]), row["password_hash"])
-
-
-def _need(row: dict) -> UnmetNeed:
-    return record(UnmetNeed, row)
-
-
-def _draft(row: dict) -> KnowledgeDraft:
-    return KnowledgeDraft(
-        id=row["id"], status=row["status"], need_ids=tuple(json.loads(row["need_ids"] or "[]")),
-        entry_id=row["entry_id"] or "", title=row["title"] or "", topic=row["topic"] or "",
-        questions=tuple(json.loads(row["questions"] or "[]")), body=row["body"] or "",
-        links=tuple(json.loads(row["links"] or "[]")), sources=tuple(json.loads(row["sources"] or "[]")),
-        created_by=row["created_by"], created_at=row["created_at"], updated_at=row["updated_at"],
-        reviewer_id=row["reviewer_id"], approved_at=row["approved_at"], file_path=row["file_path"],
-        previous_text=row["previous_text"], reverted_at=row["reverted_at"],
-        provinces=tuple(json.loads(row["provinces"] or "[]")))
-
-
-_JSON_FIELDS = ("need_ids", "questions", "links", "sources", "provinces")
-
-
 class SqliteDeskTables:
     """Desk tables on the SqliteStorage connection, which provides the attributes declared here."""
 
@@ -150,23 +121,23 @@ class SqliteDeskTables:
             pk = self.db["teams"].insert({"name": name, "province": province, "province_name": province_name,
                                           "commune": commune, "telegram_chat_id": telegram_chat_id,
                                           "is_default": int(is_default), "created_at": self._stamp()}).last_pk
-            return _team(self.db["teams"].get(pk))
+            return team_of(self.db["teams"].get(pk))
 
     def update_team(self, team_id: int, changes: dict) -> Team:
         with self.transaction():
             if changes.get("is_default"):
                 self.db.execute("UPDATE teams SET is_default = 0")
             changes = {k: int(v) if k == "is_default" else v for k, v in changes.items()}
-            return _team(self.db["teams"].update(team_id, changes).get(team_id))
+            return team_of(self.db["teams"].update(team_id, changes).get(team_id))
 
     def teams(self) -> list[Team]:
         with self._lock:
-            return [_team(r) for r in self.db["teams"].rows_where(order_by="id")]
+            return [team_of(r) for r in self.db["teams"].rows_where(order_by="id")]
 
     def team(self, team_id: int) -> Team | None:
         with self._lock:
             rows = list(self.db["teams"].rows_where("id = ?", [team_id]))
-        return _team(rows[0]) if rows else None
+        return team_of(rows[0]) if rows else None
 
     def add_staff(self, username: str, name: str, password_hash: str, role: str, team_id: int | None = None,
                   telegram_user_id: str | None = None) -> StaffUser:
@@ -176,21 +147,21 @@ class SqliteDeskTables:
             pk = self.db["staff"].insert({"username": username, "name": name, "password_hash": password_hash,
                                           "role": role, "team_id": team_id, "telegram_user_id": telegram_user_id,
                                           "active": 1, "created_at": self._stamp()}).last_pk
-            return _staff(self.db["staff"].get(pk))
+            return staff_of(self.db["staff"].get(pk))
 
     def update_staff(self, staff_id: int, changes: dict) -> StaffUser:
         with self.transaction():
             changes = {k: int(v) if k == "active" else v for k, v in changes.items()}
-            return _staff(self.db["staff"].update(staff_id, changes).get(staff_id))
+            return staff_of(self.db["staff"].update(staff_id, changes).get(staff_id))
 
     def staff(self) -> list[StaffUser]:
         with self._lock:
-            return [_staff(r) for r in self.db["staff"].rows_where(order_by="id")]
+            return [staff_of(r) for r in self.db["staff"].rows_where(order_by="id")]
 
     def _one_staff(self, where: str, args: list) -> StaffUser | None:
         with self._lock:
             rows = list(self.db["staff"].rows_where(where, args, limit=1))
-        return _staff(rows[0]) if rows else None
+        return staff_of(rows[0]) if rows else None
 
     def staff_member(self, staff_id: int) -> StaffUser | None:
         return self._one_staff("id = ?", [staff_id])
@@ -251,7 +222,7 @@ class SqliteDeskTables:
     def need(self, need_id: int) -> UnmetNeed | None:
         with self._lock:
             rows = list(self.db["unmet_needs"].rows_where("id = ?", [need_id]))
-        return _need(rows[0]) if rows else None
+        return need_of(rows[0]) if rows else None
 
     def update_need(self, need_id: int, expected_status: NeedStatus, changes: dict) -> UnmetNeed | None:
         changes = {k: v.value if isinstance(v, NeedStatus) else v for k, v in changes.items()}
@@ -261,15 +232,15 @@ class SqliteDeskTables:
                                   [*changes.values(), self._stamp(), need_id, NeedStatus(expected_status).value])
             if cur.rowcount != 1:
                 return None
-            return _need(self.db["unmet_needs"].get(need_id))
+            return need_of(self.db["unmet_needs"].get(need_id))
 
     def needs_to_route(self) -> list[UnmetNeed]:
         with self._lock:
-            return [_need(r) for r in self.db["unmet_needs"].rows_where("routed_at IS NULL", order_by="id")]
+            return [need_of(r) for r in self.db["unmet_needs"].rows_where("routed_at IS NULL", order_by="id")]
 
     def needs_to_announce(self) -> list[UnmetNeed]:
         with self._lock:
-            return [_need(r) for r in self.db["unmet_needs"].rows_where(
+            return [need_of(r) for r in self.db["unmet_needs"].rows_where(
                 "routed_at IS NOT NULL AND announced_at IS NULL AND status = ?", [NeedStatus.NEW.value],
                 order_by="id")]
 
@@ -286,7 +257,7 @@ class SqliteDeskTables:
     def set_need_group(self, need_id: int, group_with: int) -> UnmetNeed:
         with self.transaction():
             self.db.execute("UPDATE unmet_needs SET group_with = ? WHERE id = ?", [group_with, need_id])
-            return _need(self.db["unmet_needs"].get(need_id))
+            return need_of(self.db["unmet_needs"].get(need_id))
 
     def reassign_need(self, need_id: int, team_id: int, at: str) -> UnmetNeed | None:
         """Hand an open need to another team: new again there (unclaimed, to be announced); None if no longer open."""
@@ -295,7 +266,7 @@ class SqliteDeskTables:
                 "UPDATE unmet_needs SET team_id = ?, routed_at = ?, announced_at = NULL, status = ?, claimed_by = NULL, "
                 "claimed_at = NULL, updated_at = ? WHERE id = ? AND status IN (?, ?)",
                 [team_id, at, NeedStatus.NEW.value, at, need_id, NeedStatus.NEW.value, NeedStatus.ACKNOWLEDGED.value])
-            return _need(self.db["unmet_needs"].get(need_id)) if cur.rowcount == 1 else None
+            return need_of(self.db["unmet_needs"].get(need_id)) if cur.rowcount == 1 else None
 
     def add_need_event(self, need_id: int, action: str, staff_id: int | None, at: str,
                        detail: str | None = None) -> None:
@@ -349,26 +320,26 @@ class SqliteDeskTables:
                 "sources": json.dumps(list(sources), ensure_ascii=False),
                 "created_by": created_by, "created_at": now, "updated_at": now,
                 "provinces": json.dumps(list(provinces))}).last_pk
-            return _draft(self.db["knowledge_drafts"].get(pk))
+            return draft_of(self.db["knowledge_drafts"].get(pk))
 
     def draft(self, draft_id: int) -> KnowledgeDraft | None:
         with self._lock:
             rows = list(self.db["knowledge_drafts"].rows_where("id = ?", [draft_id]))
-        return _draft(rows[0]) if rows else None
+        return draft_of(rows[0]) if rows else None
 
     def drafts(self) -> list[KnowledgeDraft]:
         with self._lock:
-            return [_draft(r) for r in self.db["knowledge_drafts"].rows_where(order_by="id desc")]
+            return [draft_of(r) for r in self.db["knowledge_drafts"].rows_where(order_by="id desc")]
 
     def update_draft(self, draft_id: int, expected_status: str, changes: dict) -> KnowledgeDraft | None:
-        changes = {k: json.dumps(list(v), ensure_ascii=False) if k in _JSON_FIELDS else v for k, v in changes.items()}
+        changes = {k: json_list(v) if k in JSON_FIELDS else v for k, v in changes.items()}
         sets = ", ".join(f"[{k}] = ?" for k in changes)
         with self.transaction():
             cur = self.db.execute(f"UPDATE knowledge_drafts SET {sets}, updated_at = ? WHERE id = ? AND status = ?",
                                   [*changes.values(), self._stamp(), draft_id, expected_status])
             if cur.rowcount != 1:
                 return None
-            return _draft(self.db["knowledge_drafts"].get(draft_id))
+            return draft_of(self.db["knowledge_drafts"].get(draft_id))
 
     # privacy duties
     def add_audit(self, staff_id: int | None, username: str, action: str, target: str | None = None,
