@@ -123,9 +123,9 @@ def real_answerer(real_library):
 @pytest.fixture
 def dialogue(real_library, tmp_path):
     from bot.dialogue import Dialogue
-    from bot.storage.sqlite import SqliteStorage
+    from tests.builders import open_storage
 
-    return Dialogue(real_library, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret")
+    return Dialogue(real_library, open_storage(tmp_path / "dvcbot.db"), b"test-secret")
 
 
 @pytest.fixture

@@ -1,22 +1,16 @@
 """Abuse: rate limits on the web chat (per citizen, per address) and security headers on every response."""
-import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.dialogue import Dialogue
-from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import make_server
 from handlers.channels.webchat import STATIC, WebChat
 from handlers.runtime.ratelimit import MAX_KEYS, RateLimiter
 from handlers.runtime.security import HEADERS
 from handlers.runtime.services import Services
-from handlers.runtime.settings import Settings
-from indexer.build import build_index
-from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
+from tests.builders import open_storage, services_on, small_library
 
 
 class Clock:
@@ -81,15 +75,10 @@ def test_buckets_that_refilled_are_forgotten_when_there_are_many():
 
 @pytest.fixture
 def make_services(small_kb, tmp_path):
-    embedder, index = FakeEmbedder(), tmp_path / "index"
-    build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
-    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
-    base = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
-                    embedding_model=FAKE_MODEL)
+    library, storage = small_library(small_kb, tmp_path).library, open_storage(tmp_path / "dvcbot.db")
 
-    def make(**settings) -> Services:
-        return Services(dataclasses.replace(base, **settings), library, storage, Dialogue(library, storage, b"s"))
+    def make(**settings) -> Services:   # the default reload interval, as before
+        return services_on(library, storage, tmp_path, knowledge_dir=small_kb, reload_seconds=5.0, **settings)
     return make
 
 

@@ -15,13 +15,13 @@ from bot.dialogue import Dialogue
 from bot.dialogue.render import plain_turn
 from bot.dialogue.share import share_path
 from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.app.cli import answer_json
 from handlers.app.server import make_server
 from handlers.channels.webchat import WebChat
 from handlers.runtime.services import Services
 from handlers.runtime.settings import Settings
 from indexer.build import build_index
+from tests.builders import open_storage
 from tests.catalogue_helpers import write_catalogue
 from tests.chat import Chat
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
@@ -37,7 +37,7 @@ def parts(small_kb, tmp_path):
     build = lambda: build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)  # noqa: E731
     build()
     library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
+    storage = open_storage(tmp_path / "dvcbot.db")
     settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
                         embedding_model=FAKE_MODEL, reload_seconds=0.05)
     return Services(settings, library, storage, Dialogue(library, storage, b"s")), build
