@@ -22,14 +22,15 @@ COPY pyproject.toml README.md ./
 COPY bot bot
 COPY indexer indexer
 COPY handlers handlers
-RUN pip install .
+RUN pip install ".[postgres]"
 
-# Knowledge last: editing an entry rebuilds only these layers. The index lives in the image, not the volume.
+# Knowledge last: editing an entry rebuilds only these layers. The index lives in the image (docker-compose.yml
+# copies both into volumes the workers share, owned by the service user so approved drafts can be written).
 COPY knowledge knowledge
 RUN dvcbot check \
  && dvcbot index --quiet \
  && mkdir -p /data \
- && chown -R dvcbot:dvcbot /app/index /data
+ && chown -R dvcbot:dvcbot /app/knowledge /app/index /data
 
 USER 10001:10001
 # The SQLite database (WAL), its backups and secret.key: keep this volume, back it up with `dvcbot backup`.

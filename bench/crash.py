@@ -9,6 +9,12 @@ begins, and at the end every acknowledged rating of every round is checked once 
 
     python bench/crash.py [--rounds 50] [--users 4] [--max-seconds 900] [--seed 1] [--index-dir DIR]
 
+With `--postgres --workers N` the citizens talk to one Caddy in front of N workers sharing a throwaway
+PostgreSQL (bench/cluster.py); each round one worker, chosen at random, is killed with SIGKILL mid-load while
+the others carry on, every rating acknowledged so far must be in the database, and the worker is started again.
+
+    python bench/crash.py --postgres --workers 2 --rounds 10
+
 Exit code 1 when anything acknowledged is missing or an integrity check fails. Traffic goes to 127.0.0.1
 only; rounds and time are bounded.
 """
@@ -38,6 +44,7 @@ import aiohttp  # noqa: E402
 
 from bot.core.wording import say  # noqa: E402
 from bot.privacy.identity import user_key  # noqa: E402
+from handlers.channels.web_identity import COOKIE  # noqa: E402
 
 QUESTIONS = ["dk vneid muc 2 o dau", "quên mật khẩu vneid", "ko nhan dc otp", "nộp lệ phí trực tuyến thế nào",
              "đăng ký chữ ký số", "cách khóa tài khoản vneid", "làm hộ chiếu online", "đăng ký tạm trú ở đâu"]
@@ -50,7 +57,7 @@ CHANNEL = "web"
 class Tally:
     sent: int = 0
     failed: int = 0                                   # no 2xx: connection cut by the kill, refused, …
-    acked: dict[str, tuple[str, str | None]] = field(default_factory=dict)   # user → (value, reason)
+    acked: dict[str, tuple[str, str | None]] = field(default_factory=dict)   # conversation → (value, reason)
 
 
 def free_port() -> int:
@@ -69,11 +76,17 @@ def button(replies: list[dict], titles: dict[str, str]) -> tuple[str, str] | Non
 
 
 async def citizen(session: aiohttp.ClientSession, url: str, name: str, rng: random.Random, tally: Tally) -> None:
-    """One conversation that ends in a rating; what the server acknowledged is recorded."""
+    """One conversation that ends in a rating; what the server acknowledged is recorded under the conversation's
+    id (the web chat stores a citizen under the id its cookie names, not the page's `user`)."""
+    cookie: list[str] = []
+
     async def post(body: dict) -> list[dict] | None:
         tally.sent += 1
         try:
-            async with session.post(url, json={"user": name, **body}) as r:
+            headers = {"Cookie": f"{COOKIE}={cookie[-1]}"} if cookie else {}
+            async with session.post(url, json={"user": name, **body}, headers=headers) as r:
+                if COOKIE in r.cookies:
+                    cookie.append(r.cookies[COOKIE].value)
                 if 200 <= r.status < 300:
                     return (await r.json())["replies"]
         except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -93,15 +106,16 @@ async def citizen(session: aiohttp.ClientSession, url: str, name: str, rng: rand
     replies = await post({"payload": payload})
     if replies is None:
         return
-    tally.acked[name] = (value, None)
+    conversation = cookie[-1].rsplit(".", 3)[0]
+    tally.acked[conversation] = (value, None)
     if value == "down" and (reason := button(replies, REASONS)):
         if await post({"payload": reason[0]}) is not None:
-            tally.acked[name] = (value, reason[1])
+            tally.acked[conversation] = (value, reason[1])
 
 
 async def traffic(url: str, users: int, round_no: int, rng: random.Random, tally: Tally, stop: asyncio.Event) -> None:
     timeout = aiohttp.ClientTimeout(total=10)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
+    async with aiohttp.ClientSession(timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as session:
         async def loop(k: int) -> None:
             n = 0
             while not stop.is_set():
@@ -135,7 +149,7 @@ def stored(database: Path) -> tuple[str, dict[str, tuple[str, str | None]]]:
     """Integrity verdict and user → (value, reason) of every rating, read only: recovery is the server's job."""
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
         verdict = "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check"))
-        rows = conn.execute("SELECT user, value, reason FROM ratings").fetchall()
+        rows = conn.execute("SELECT citizen, value, reason FROM ratings").fetchall()
     return verdict, {user: (value, reason) for user, value, reason in rows}
 
 
@@ -205,20 +219,79 @@ async def run(args: argparse.Namespace) -> int:
             proc.wait(30)
     verdict, in_db = stored(database)
     missing = lost(all_acked, in_db, secret.encode())
-    reasons = sum(1 for _, reason in all_acked.values() if reason)
-    print(f"\nrounds (kill -9 each): {rounds_done}")
-    print(f"requests sent: {sent}, cut by a kill or refused: {failed}")
-    print(f"ratings acknowledged (2xx): {len(all_acked)} (of which 👎 with an acknowledged reason: {reasons})")
-    found = len(all_acked) - len(missing)
-    print(f"found in the database: {found}, lost: {len(missing)}")
-    print(f"ratings stored but never acknowledged (the kill came before the reply): {len(in_db) - found}")
-    print(f"integrity_check after every kill: {'ok' if problems == 0 else 'PROBLEMS'}; final: {verdict}")
-    print(f"server start to healthy: median {statistics.median(starts):.1f} s, max {max(starts):.1f} s")
-    print(f"total time {time.perf_counter() - began:.0f} s")
+    print_summary(rounds_done, sent, failed, all_acked, missing, in_db, problems, verdict, starts, began)
     if problems == 0 and not missing and verdict == "ok":
         shutil.rmtree(data)
         return 0
     print(f"kept for inspection: {data}")
+    return 1
+
+
+def print_summary(rounds: int, sent: int, failed: int, all_acked: dict, missing: list[str], in_db: dict,
+                  problems: int, verdict: str, starts: list[float], began: float) -> None:
+    reasons = sum(1 for _, reason in all_acked.values() if reason)
+    print(f"\nrounds (kill -9 each): {rounds}")
+    print(f"requests sent: {sent}, cut by a kill or refused: {failed}")
+    print(f"ratings acknowledged (2xx): {len(all_acked)} (of which 👎 with an acknowledged reason: {reasons})")
+    found = len(all_acked) - len(missing)
+    print(f"found in the database: {found}, lost (acknowledged but not stored): {len(missing)}")
+    print(f"ratings stored but never acknowledged (the kill came before the reply): {len(in_db) - found}")
+    print(f"integrity after every kill: {'ok' if problems == 0 else 'PROBLEMS'}; final: {verdict}")
+    if starts:
+        print(f"server start to healthy: median {statistics.median(starts):.1f} s, max {max(starts):.1f} s")
+    print(f"total time {time.perf_counter() - began:.0f} s")
+
+
+async def run_cluster(args: argparse.Namespace) -> int:
+    """kill -9 one of several workers on PostgreSQL behind Caddy, while the others keep serving."""
+    from cluster import Cluster, caddy_binary
+    from harness import DEFAULT_INDEX, SECRET, Fakes
+    caddy_binary()
+    rng = random.Random(args.seed)
+    workdir = Path(tempfile.mkdtemp(prefix="dvcbot-crash-pg-"))
+    all_acked: dict[str, tuple[str, str | None]] = {}
+    starts, problems, sent, failed, rounds_done = [], 0, 0, 0, 0
+    ratings = "SELECT citizen, value, reason FROM ratings"
+    began = time.perf_counter()
+    async with Fakes() as fakes:
+        cluster = Cluster(workdir, fakes, args.index_dir or DEFAULT_INDEX, args.workers,
+                          rate_per_ip_per_minute="0", log_level="WARNING")
+        print(f"working folder {workdir}; starting PostgreSQL, {args.workers} workers and Caddy…", flush=True)
+        try:
+            await cluster.start()
+            for round_no in range(1, args.rounds + 1):
+                if time.perf_counter() - began > args.max_seconds:
+                    print(f"time limit of {args.max_seconds} s reached", flush=True)
+                    break
+                tally, stop = Tally(), asyncio.Event()
+                load = asyncio.create_task(traffic(cluster.url + "/api/chat", args.users, round_no, rng, tally, stop))
+                await asyncio.sleep(rng.uniform(0.5, 2.5))
+                victim = rng.randrange(len(cluster.servers))
+                cluster.servers[victim].kill()
+                await asyncio.sleep(rng.uniform(0.5, 1.5))   # the other workers carry the load meanwhile
+                stop.set()
+                await load
+                in_db = {user: (value, reason) for user, value, reason in cluster.rows(ratings)}
+                missing = lost(tally.acked, in_db, SECRET.encode())
+                all_acked.update(tally.acked)
+                sent, failed, rounds_done = sent + tally.sent, failed + tally.failed, round_no
+                problems += len(missing)
+                t = time.perf_counter()
+                await cluster.servers[victim].start()
+                starts.append(time.perf_counter() - t)
+                print(f"round {round_no:3d}: worker {victim} killed, {tally.sent:4d} requests, "
+                      f"{len(tally.acked):3d} ratings acked, {tally.failed} cut, lost {len(missing)}, "
+                      f"restarted in {starts[-1]:.1f} s", flush=True)
+            in_db = {user: (value, reason) for user, value, reason in cluster.rows(ratings)}
+        finally:
+            cluster.stop()
+            cluster.close()
+    missing = lost(all_acked, in_db, SECRET.encode())
+    print_summary(rounds_done, sent, failed, all_acked, missing, in_db, problems, "n/a (PostgreSQL)", starts, began)
+    if problems == 0 and not missing:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return 0
+    print(f"kept for inspection: {workdir}")
     return 1
 
 
@@ -230,7 +303,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--index-dir", type=Path, help="reuse this index folder (updated if knowledge changed) "
                                                     "instead of building one in the temporary data folder")
-    return asyncio.run(run(ap.parse_args()))
+    ap.add_argument("--postgres", action="store_true",
+                    help="several workers on a throwaway PostgreSQL behind Caddy; one is killed each round")
+    ap.add_argument("--workers", type=int, default=2, help="with --postgres: how many workers (default 2)")
+    args = ap.parse_args()
+    return asyncio.run(run_cluster(args) if args.postgres else run(args))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from handlers.channels.telegram import (
     SECRET_HEADER,  # noqa: E402
     messages as telegram_messages,  # noqa: E402
 )
+from handlers.channels.web_identity import COOKIE as WEB_COOKIE  # noqa: E402
 from handlers.channels.zalo import PAYLOAD_PREFIX, zalo_messages  # noqa: E402
 from tests.fake_telegram import TOKEN, Call, FakeBotApi  # noqa: E402
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo  # noqa: E402
@@ -183,7 +185,7 @@ class Server:
 
     async def start(self, timeout: float = 900) -> None:
         """Start and wait for /healthz (the first start builds the index: minutes on a busy machine)."""
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "ab")   # a restarted server (crash bench) keeps its earlier log
         self.proc = subprocess.Popen([sys.executable, "-m", "handlers.app.cli", "serve"], cwd=REPO, env=self.env,
                                      stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -227,6 +229,18 @@ class Server:
         self._log.close()
         return code, time.monotonic() - t
 
+    def close(self) -> None:
+        """Nothing to release beyond the process (a Cluster stops its PostgreSQL here)."""
+
+    def kill(self) -> None:
+        """SIGKILL: no warning, no cleanup, as a power cut is for the process."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+        self._log.close()
+
+    def logs(self) -> list[str]:
+        return [self.log()]
+
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
@@ -237,6 +251,14 @@ class Server:
 
     def db(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
+
+    def rows(self, sql: str) -> list[tuple]:
+        """The rows of a read-only query on the server's database."""
+        with closing(self.db()) as db:
+            return db.execute(sql).fetchall()
+
+    def integrity(self) -> str:
+        return self.rows("PRAGMA integrity_check")[0][0]
 
 
 def sign_zalo(raw: bytes, timestamp: str) -> str:
@@ -267,16 +289,25 @@ def zalo_event(user_id: str, msg_id: str, text: str) -> dict:
 
 
 class Platforms:
-    """Talks to the server the way a browser, Telegram and Zalo do; one HTTP session for all."""
+    """Talks to the server the way a browser, Telegram and Zalo do; one HTTP session for all, and each web
+    citizen's conversation cookie kept apart, as each browser keeps its own."""
 
     def __init__(self, server: Server, session: aiohttp.ClientSession) -> None:
         self.server, self.session = server, session
+        self.cookies: dict[str, str] = {}   # page user → its conversation cookie
 
     async def web(self, user: str, message_id: str, text: str | None = None,
                   payload: str | None = None) -> tuple[int, dict]:
         body = {"user": user, "message_id": message_id, **({"text": text} if payload is None else {"payload": payload})}
-        async with self.session.post(self.server.url + "/api/chat", json=body) as r:
+        headers = {"Cookie": f"{WEB_COOKIE}={self.cookies[user]}"} if user in self.cookies else {}
+        async with self.session.post(self.server.url + "/api/chat", json=body, headers=headers) as r:
+            if WEB_COOKIE in r.cookies:
+                self.cookies[user] = r.cookies[WEB_COOKIE].value
             return r.status, await r.json(content_type=None)
+
+    def web_conversation(self, user: str) -> str:
+        """The id the server stores this web citizen under (the cookie names it in clear, signed)."""
+        return conversation_id(self.cookies.get(user, ""))
 
     async def telegram(self, update: dict) -> int:
         async with self.session.post(self.server.url + "/telegram/webhook", json=update,
@@ -293,10 +324,16 @@ class Platforms:
             return r.status
 
 
+def conversation_id(cookie: str) -> str:
+    """The conversation id at the head of a web chat cookie (handlers.channels.web_identity)."""
+    return cookie.rsplit(".", 3)[0] if cookie.count(".") >= 3 else ""
+
+
 def session(citizens: int) -> aiohttp.ClientSession:
-    """A client session that lets every simulated citizen have a connection of its own."""
+    """A client session that lets every simulated citizen have a connection of its own; no shared cookie jar
+    (Platforms keeps each citizen's)."""
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=max(100, citizens * 2)),
-                                 timeout=aiohttp.ClientTimeout(total=120))
+                                 timeout=aiohttp.ClientTimeout(total=120), cookie_jar=aiohttp.DummyCookieJar())
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -16,6 +16,13 @@ one starts with nothing remembered, and the report says how many questions it em
 sets how many distinct questions the citizens ask.
 
     python bench/load.py --citizens 8 32 200 --conversations 200
+
+With `--postgres --workers 1,2,4` each run starts a throwaway PostgreSQL (bench/pg_test_server.sh), that many
+real workers sharing it and one Caddy in front (bench/cluster.py, the settings of deploy/Caddyfile); citizens
+talk to Caddy only. Before measuring, every worker is asked each question once (the vectors are remembered,
+DVCBOT_REMEMBERED_QUESTIONS), so the figures are about sharing the database, not about the embedding model.
+
+    python bench/load.py --postgres --workers 1,2,4 --citizens 16 --conversations 200
 """
 from __future__ import annotations
 
@@ -33,6 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cluster import Cluster, TwinDeliveries, caddy_binary
 from harness import (
     CHANNELS,
     DEFAULT_INDEX,
@@ -69,6 +77,7 @@ class Script:
     again: dict[str, list[Reply]] = field(default_factory=dict)   # question → replies later on
     rated: dict[str, list[Reply]] = field(default_factory=dict)   # "up" / "down" → replies to the press
     reason: list[Reply] = field(default_factory=list)             # replies to a 👎 reason
+    after: dict[tuple[str, str], list[Reply]] = field(default_factory=dict)  # (first, second) → second's replies
 
     @property
     def questions(self) -> list[str]:
@@ -110,7 +119,19 @@ async def learn_script(platforms: Platforms, wanted: int, seed: int) -> Script:
             script.reason = replies_from_json(reason)
     if len(script.first) < wanted:
         raise SystemExit(f"only {len(script.first)} questions of the citizen set get a direct answer")
+    # a second question after a different first one is answered in the light of it: learn each pair asked
+    for c in range(wanted):
+        first, second = pair(script.questions, c)
+        user = f"pair-{seed}-{c}"
+        await platforms.web(user, f"{user}-1", first)
+        _, after = await platforms.web(user, f"{user}-2", second)
+        script.after[first, second] = replies_from_json(after)
     return script
+
+
+def pair(questions: list[str], c: int) -> tuple[str, str]:
+    """The first and second question of conversation c."""
+    return questions[c % len(questions)], questions[(7 * c + 3) % len(questions)]
 
 
 @dataclass
@@ -139,8 +160,10 @@ class Citizen:
 
     @property
     def key(self) -> str:
-        """The user key the server stores for this citizen (the bench knows DVCBOT_SECRET)."""
-        return user_key(SECRET.encode(), self.channel, self.user)
+        """The user key the server stores for this citizen (the bench knows DVCBOT_SECRET); on the web the
+        conversation's id from its cookie, not the page's `user`."""
+        user = self.platforms.web_conversation(self.user) if self.channel == "web" else self.user
+        return user_key(SECRET.encode(), self.channel, user)
 
     async def turn(self, expect: list[Reply], text: str | None = None, payload: str | None = None) -> list[str]:
         """The payloads of the buttons the citizen now sees."""
@@ -153,7 +176,7 @@ class Citizen:
                 raise TurnFailed(f"http-{status}")
             replies = replies_from_json(data)
             if len(replies) != len(expect):
-                raise TurnFailed("wrong-reply-count")
+                raise TurnFailed(f"wrong-reply-count-turn-{self.turns}")
             self.results.latencies["web"].append(time.monotonic() - start)
             self.results.messages += len(replies)
             return payloads_of(replies)
@@ -174,11 +197,10 @@ class Citizen:
         return [p for m in got for p in m.payloads]
 
     async def converse(self, script: Script, c: int) -> None:
-        questions = script.questions
-        first, second = questions[c % len(questions)], questions[(7 * c + 3) % len(questions)]
+        first, second = pair(script.questions, c)
         value = "up" if c % 2 == 0 else "down"
         await self.turn(script.first[first], text=first)
-        rate = rate_payload(await self.turn(script.again[second], text=second), value)
+        rate = rate_payload(await self.turn(script.after[first, second], text=second), value)
         if rate is None:
             raise TurnFailed("no-rating-button")
         shown = await self.turn(script.rated[value], payload=rate)
@@ -223,12 +245,11 @@ class Stored:
     integrity: str = ""
 
 
-def stored(server: Server, results: Results) -> Stored:
-    with server.db() as db:
-        ratings = dict(db.execute("SELECT user, count(*) FROM ratings GROUP BY user").fetchall())
-        incoming = dict(db.execute("SELECT user, count(*) FROM messages WHERE direction = 'in' GROUP BY user"))
-        out = Stored(undelivered=db.execute("SELECT count(*) FROM deliveries WHERE status = 'undelivered'").fetchone()[0],
-                     integrity=db.execute("PRAGMA integrity_check").fetchone()[0])
+def stored(server: Server | Cluster, results: Results) -> Stored:
+    ratings = dict(server.rows("SELECT citizen, count(*) FROM ratings GROUP BY citizen"))
+    incoming = dict(server.rows("SELECT citizen, count(*) FROM messages WHERE direction = 'in' GROUP BY citizen"))
+    out = Stored(undelivered=server.rows("SELECT count(*) FROM deliveries WHERE status = 'undelivered'")[0][0],
+                 integrity=server.integrity())
     for person in results.people:
         n = ratings.get(person.key, 0)
         out.lost += n == 0
@@ -271,15 +292,28 @@ def report(citizens: int, results: Results, wall: float, memory: dict, cpu: tupl
     code, seconds = stop
     print(f"shutdown: SIGTERM → exit {code} in {seconds:.1f} s")
     return (not errors and not problems and not db.lost and not db.duplicated and db.incoming == turns
-            and not db.undelivered and db.integrity == "ok" and code == 0)
+            and not db.undelivered and db.integrity in ("ok", "n/a (PostgreSQL)") and code == 0)
 
 
-async def started_server(workdir: Path, fakes: Fakes, args: argparse.Namespace) -> Server:
+async def started_server(workdir: Path, fakes: Fakes, args: argparse.Namespace, workers: int = 0) -> Server | Cluster:
+    """One server on its own SQLite file, or (workers ≥ 1) that many on PostgreSQL behind Caddy."""
     # the bench's citizens all come from 127.0.0.1: the per-address limit would stop them, not the server
-    server = Server(workdir, fakes, args.index_dir, rate_per_ip_per_minute="0")
-    server.env.update(args.server_env)
+    if workers:
+        server = Cluster(workdir, fakes, args.index_dir, workers, env=args.server_env, rate_per_ip_per_minute="0")
+    else:
+        server = Server(workdir, fakes, args.index_dir, rate_per_ip_per_minute="0")
+        server.env.update(args.server_env)
     await server.start()
     return server
+
+
+async def remember_questions(server: Cluster, script: Script, http) -> None:
+    """Every worker asked every question once, straight to its port: the measured turns then reuse the vectors
+    (DVCBOT_REMEMBERED_QUESTIONS) and measure the workers' sharing of the database, not the embedding model."""
+    for n, worker in enumerate(server.servers):
+        platforms = Platforms(worker, http)
+        for i, question in enumerate(script.questions):
+            await platforms.web(f"warm-{n}-{i}", f"warm-{n}-{i}-1", question)
 
 
 async def learned_script(args: argparse.Namespace, workdir: Path) -> Script:
@@ -295,23 +329,33 @@ async def learned_script(args: argparse.Namespace, workdir: Path) -> Script:
             server.stop()
 
 
-def reuse(server: Server) -> str:
-    """What the server's log says about question vectors it remembered instead of embedding again."""
-    found = [line for line in server.log().splitlines() if "Câu hỏi cần vectơ" in line]
-    if not found:
+def reuse(server: Server | Cluster) -> str:
+    """What the servers' logs say about question vectors remembered instead of embedded again (summed)."""
+    asked = reused = reported = 0
+    for log in server.logs():
+        found = [line for line in log.splitlines() if "Câu hỏi cần vectơ" in line]
+        if found:
+            a, r = (int(n) for n in re.findall(r"\d+", found[-1].split("Câu hỏi cần vectơ", 1)[1])[:2])
+            asked, reused, reported = asked + a, reused + r, reported + 1
+    if not reported:
         return "question vectors reused: not reported"
-    asked, reused = (int(n) for n in re.findall(r"\d+", found[-1].split("Câu hỏi cần vectơ", 1)[1])[:2])
     return (f"question vectors: {asked} questions, {reused} answered from remembered vectors "
             f"({reused / max(asked, 1):.0%}), {asked - reused} embedded")
 
 
-async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> bool:
+async def one_run(citizens: int, args: argparse.Namespace, workdir: Path, workers: int = 0) -> tuple[bool, float]:
+    """(nothing lost, duplicated or failed; replies/s) of one run."""
     script = await learned_script(args, workdir / "learn")
+    if workers:
+        print(f"\n## {workers} worker(s) on PostgreSQL behind Caddy")
     async with Fakes() as fakes:
-        server = await started_server(workdir, fakes, args)
+        server = await started_server(workdir, fakes, args, workers)
         try:
             async with session(citizens) as http:
-                platforms = Platforms(server, http)
+                if workers and args.remember:
+                    await remember_questions(server, script, http)
+                twice = workers > 1 and args.duplicates
+                platforms = TwinDeliveries(server, http) if twice else Platforms(server, http)
                 # one conversation per channel first: first-request costs are not what is measured
                 await run_load(len(CHANNELS), len(CHANNELS), list(CHANNELS), script, platforms, fakes,
                                args.turn_timeout, 10**6)
@@ -334,12 +378,18 @@ async def one_run(citizens: int, args: argparse.Namespace, workdir: Path) -> boo
                 extra = sum(len(p.inbox.got[p.user]) - p.expected_messages for p in results.people if p.inbox)
                 if extra:
                     results.errors["messages-not-expected"] += extra
+        except BaseException:
+            server.stop()
+            server.close()
+            raise
+        stop = server.stop()
+        try:  # the database is read after the servers stopped, before a throwaway PostgreSQL goes
+            memory = {"before": before, "after": after, "peak": max(peak, *samples)}
+            ok = report(citizens, results, wall, memory, cpu, stored(server, results), stop, server.log_problems())
+            print(reuse(server))
         finally:
-            stop = server.stop()
-        memory = {"before": before, "after": after, "peak": max(peak, *samples)}
-        ok = report(citizens, results, wall, memory, cpu, stored(server, results), stop, server.log_problems())
-        print(reuse(server))
-        return ok
+            server.close()
+        return ok, sum(results.turns.values()) / wall
 
 
 def main() -> int:
@@ -357,15 +407,37 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment for the server, e.g. OMP_WAIT_POLICY=passive (repeatable)")
+    ap.add_argument("--postgres", action="store_true",
+                    help="several workers on a throwaway PostgreSQL behind Caddy instead of one server on SQLite "
+                         "(needs the postgresql and caddy packages)")
+    ap.add_argument("--workers", type=lambda v: [int(n) for n in v.split(",")], default=[1, 2, 4],
+                    help="with --postgres: worker counts to run, e.g. 1,2,4 (one run each)")
+    ap.add_argument("--duplicates", action="store_true",
+                    help="with --postgres and 2 or more workers: send every Telegram update and Zalo event to two "
+                         "workers at once, straight to their ports (each must be answered once)")
+    ap.add_argument("--no-remember", dest="remember", action="store_false",
+                    help="with --postgres: do not ask every worker each question before measuring (then the "
+                         "embedding of first askings is measured too)")
     args = ap.parse_args()
     print(machine_note())
     args.server_env = dict(item.split("=", 1) for item in args.server_env)
     if args.server_env:
         print(f"server environment: {args.server_env}")
-    ok = True
-    for citizens in args.citizens:
-        with tempfile.TemporaryDirectory(prefix="dvcbot-load-") as tmp:
-            ok &= asyncio.run(one_run(citizens, args, Path(tmp)))
+    if args.postgres:
+        caddy_binary()
+    ok, rates = True, {}
+    for workers in args.workers if args.postgres else [0]:
+        for citizens in args.citizens:
+            with tempfile.TemporaryDirectory(prefix="dvcbot-load-") as tmp:
+                passed, rates[workers, citizens] = asyncio.run(one_run(citizens, args, Path(tmp), workers))
+                ok &= passed
+    if args.postgres and len(args.workers) > 1:
+        print("\nreplies/s by workers (PostgreSQL, Caddy):")
+        for citizens in args.citizens:
+            one = rates.get((args.workers[0], citizens))
+            print(f"  {citizens} citizens: " + " · ".join(
+                f"{w} → {rates[w, citizens]:.1f}" + (f" ({rates[w, citizens] / one:.2f}×)" if one else "")
+                for w in args.workers))
     print("\nOK: nothing lost, nothing duplicated, no errors" if ok else "\nFAILED: see the figures above")
     return 0 if ok else 1
 

@@ -53,3 +53,5 @@ def write_catalogue(knowledge: Path, items: list[Procedure] | None = None) -> No
     (knowledge / "catalogue" / "cach-goi.yaml").write_text(
         "đăng ký khai sinh: [làm giấy khai sinh, khai sinh cho con]\n"
         "đăng ký tạm trú: [khai báo tạm trú, ở trọ]\n", encoding="utf-8")
+    (knowledge / "catalogue" / "phan-biet.yaml").write_text(
+        "có yếu tố nước ngoài: [nước ngoài, việt kiều, người hàn]\n", encoding="utf-8")

@@ -1,8 +1,36 @@
 """Shared setup for community desk tests: the app on a small knowledge set and the fake embedder."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from bot.dialogue import Dialogue
+from bot.retrieval.library import KnowledgeLibrary
+from bot.storage.sqlite import SqliteStorage
+from handlers.runtime.services import Services
+from indexer.build import build_index
 from tests.builders import small_services  # noqa: F401  (the one builder; desk tests import it from here)
-from tests.conftest import FAKE_MODEL
+from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
+
+
+def another_worker(services: Services, own_folders: Path | None = None) -> Services:
+    """A second `dvcbot serve` worker on the same database (its own connection): on the same knowledge and index
+    folders (a shared volume), or, given `own_folders`, on its own copy of the knowledge folder as it is now (call it
+    before approving) and its own index built from it, like a worker on another host."""
+    import dataclasses
+    import shutil
+
+    first = services.settings
+    kb, index = first.knowledge_dir, first.index_dir
+    if own_folders is not None:
+        kb, index = own_folders / "knowledge", own_folders / "index"
+        shutil.copytree(first.knowledge_dir, kb, ignore=shutil.ignore_patterns(".*"))
+        build_index(kb, index, FAKE_MODEL, lambda _: FakeEmbedder(), progress=False)
+    embedder = FakeEmbedder()
+    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
+    storage = SqliteStorage(first.database, clock=services.storage.clock)
+    config = dataclasses.replace(first, knowledge_dir=kb, index_dir=index)
+    return Services(config, library, storage, Dialogue(library, storage, b"s"))
+
 
 CHEAP_HASHER_ARGS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}  # still argon2id, fast for tests
 

@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.dialogue import Dialogue
+from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import make_server
 from handlers.channels.webchat import STATIC, WebChat
-from handlers.runtime.ratelimit import MAX_KEYS, RateLimiter
+from handlers.runtime.ratelimit import RateLimiter
 from handlers.runtime.security import HEADERS
 from handlers.runtime.services import Services
 from tests.builders import open_storage, services_on, small_library
@@ -21,12 +23,17 @@ class Clock:
         return self.now
 
 
-# ---- the token bucket
+# ---- the token bucket (in the database: every worker counts in it)
 
 
-def test_a_burst_up_to_the_limit_then_one_message_per_share_of_a_minute():
+@pytest.fixture
+def buckets(tmp_path):
+    return open_storage(tmp_path / "buckets.db")
+
+
+def test_a_burst_up_to_the_limit_then_one_message_per_share_of_a_minute(buckets):
     clock = Clock()
-    limit = RateLimiter(6, clock)  # 6 a minute: one token back every 10 s
+    limit = RateLimiter(6, buckets, "test", clock)  # 6 a minute: one token back every 10 s
     assert all(limit.check("a").allowed for _ in range(6))
     refused = limit.check("a")
     assert not refused.allowed and refused.first_refusal and refused.retry_after_s == pytest.approx(10)
@@ -43,31 +50,38 @@ def test_a_burst_up_to_the_limit_then_one_message_per_share_of_a_minute():
     assert limit.check("a").first_refusal  # a new burst gets a new notice
 
 
-def test_a_long_pause_refills_only_up_to_the_burst():
+def test_a_long_pause_refills_only_up_to_the_burst(buckets):
     clock = Clock()
-    limit = RateLimiter(3, clock)
+    limit = RateLimiter(3, buckets, "test", clock)
     clock.now += 3600
     assert [limit.check("a").allowed for _ in range(4)] == [True, True, True, False]
 
 
-def test_zero_turns_the_limit_off():
-    limit = RateLimiter(0)
+def test_zero_turns_the_limit_off(buckets):
+    limit = RateLimiter(0, buckets, "test")
     assert not limit.on and all(limit.check("a").allowed for _ in range(1000))
+    assert buckets.db["rate_buckets"].count == 0
 
 
-def test_buckets_that_refilled_are_forgotten_when_there_are_many():
+def test_buckets_untouched_for_a_minute_are_forgotten(buckets):
     clock = Clock()
-    limit = RateLimiter(60, clock)
-    for i in range(MAX_KEYS):
+    limit = RateLimiter(60, buckets, "test", clock)
+    for i in range(50):
         limit.check(f"k{i}")
+    clock.now += 30
     limit.check("busy")
-    limit.check("busy")
-    clock.now += 0.5  # nobody has refilled yet: nothing can be forgotten
-    limit.check("new-1")
-    assert len(limit._buckets) == MAX_KEYS + 2
-    clock.now += 60
-    limit.check("new-2")
-    assert len(limit._buckets) == 1  # every bucket was full again, so it carried no state
+    assert buckets.db["rate_buckets"].count == 51
+    clock.now += 31   # the 50 have refilled completely: they carry no state
+    limit.check("new")
+    assert sorted(r["bucket"] for r in buckets.db["rate_buckets"].rows) == ["test:busy", "test:new"]
+
+
+def test_two_workers_on_one_database_count_one_limit(buckets, tmp_path):
+    clock = Clock()
+    workers = [RateLimiter(4, buckets, "ip", clock), RateLimiter(4, SqliteStorage(tmp_path / "buckets.db"), "ip", clock)]
+    verdicts = [workers[i % 2].check("dia-chi-1") for i in range(6)]
+    assert [v.allowed for v in verdicts] == [True] * 4 + [False] * 2
+    assert [v.first_refusal for v in verdicts[4:]] == [True, False]   # one notice per burst, whichever worker
 
 
 # ---- the web chat
@@ -107,6 +121,16 @@ async def test_one_address_over_its_limit_gets_429_whatever_user_ids_it_invents(
         bad = await client.post("/api/chat", data=b"{not json")  # refused before the body is even read
     assert statuses == [200, 200, 200, 200, 429, 429] and bad.status == 429
     assert services.storage.db["messages"].count_where("direction = 'in'") == 4
+
+
+async def test_an_address_spreading_its_requests_over_two_workers_meets_one_limit(make_services, tmp_path):
+    one = make_services(rate_per_minute=0, rate_per_ip_per_minute=3)
+    storage = SqliteStorage(tmp_path / "dvcbot.db")   # a second `dvcbot serve` on the same database
+    two = Services(one.settings, one.library, storage, Dialogue(one.library, storage, b"s"))
+    async with client_for(one) as a, client_for(two) as b:
+        statuses = [(await (a, b)[i % 2].post("/api/chat", json={"user": f"u{i}", "text": "xin chao"})).status
+                    for i in range(6)]
+    assert statuses == [200, 200, 200, 429, 429, 429]
 
 
 @pytest.mark.parametrize("behind_proxy, expected", [(True, [200, 200, 200, 429]), (False, [200, 200, 429, 429])])

@@ -53,7 +53,7 @@ async def test_a_longer_question_on_another_subject_keeps_its_own_options(chat):
     """Citizens change subject mid-chat: options offered for the new question are not replaced by the card
     of the procedure in focus because the question also asks "giấy tờ gì"."""
     await chat("đăng ký tạm trú ở đâu")
-    await chat("thủ tục đăng ký khai sinh cho cháu nội mới sinh thì cần giấy tờ gì vậy ạ")
+    await chat("thủ tục đăng ký khai sinh cho cháu nội mới sinh, bố cháu là việt kiều, thì cần giấy tờ gì vậy ạ")
     titles = [b.title for r in chat.last for b in r.buttons if b.payload]
     assert "Thủ tục đăng ký khai sinh" in titles and "Đăng ký tạm trú" not in chat.text()
 
@@ -63,7 +63,8 @@ def first_fact(text: str) -> str:
 
 
 async def test_siblings_come_as_options_and_each_opens_its_card(chat):
-    await chat("thủ tục đăng ký khai sinh")
+    """"việt kiều" cues the foreign sibling: both are offered, never the plain one guessed."""
+    await chat("dang ky khai sinh cho be, bo be la viet kieu")
     titles = [b.title for r in chat.last for b in r.buttons if b.payload]
     assert "Thủ tục đăng ký khai sinh" in titles and "Thủ tục đăng ký khai sinh có yếu tố nước ngoài" in titles
     await chat.press("có yếu tố nước ngoài")
@@ -75,7 +76,7 @@ def test_ask_json_names_the_procedures_and_the_options(answerer):
     assert answered["entry_id"] == "tthc:1.004194" and answered["procedures"] == ["1.004194"]
     assert answered["options"] == [] and answered["matched"] is True
     assert "7.000 đ" in answered["answer"]
-    asked_back = answer_json(answerer.ask("thủ tục đăng ký khai sinh"))
+    asked_back = answer_json(answerer.ask("dang ky khai sinh cho be, bo be la viet kieu"))
     assert asked_back["entry_id"] is None and asked_back["procedures"] == []
     assert [o["entry_id"] for o in asked_back["options"]] == [f"tthc:{o['procedures'][0]}" for o in asked_back["options"]]
     assert {o["procedures"][0] for o in asked_back["options"]} == {"1.001193", "1.001695"}

@@ -15,6 +15,7 @@ from bot.domain.routing import ready_to_route, team_for, wants_place
 from handlers.app.server import make_server
 from handlers.channels.webchat import WebChat
 from tests.chat import Chat
+from tests.contract.backends import BACKENDS
 from tests.desk_helpers import small_services
 from tests.web_helpers import updates_for, use_conversation
 
@@ -304,3 +305,35 @@ def test_failed_logins_wait_longer_and_longer():
     waits = [throttle_wait([now] * n, now) for n in range(FREE_ATTEMPTS, FREE_ATTEMPTS + 12)]
     assert waits[0] == 2 and waits == sorted(waits) and waits[-1] == MAX_WAIT_S
     assert throttle_wait([now - 3] * FREE_ATTEMPTS, now) == 0  # waited long enough
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+async def test_the_desk_tick_in_two_workers_routes_and_announces_each_need_once(backend, tmp_path):
+    """Every worker runs the desk loop (handlers.admin.site): it is idempotent rather than claimed."""
+    import asyncio
+
+    from bot.desk.service import CommunityDesk
+    from bot.domain.delivery import Deliverer
+
+    class Group:   # the team's Telegram group, as the Telegram sender would reach it
+        def __init__(self):
+            self.sent: list[str] = []
+
+        async def send(self, user, address, replies):
+            await asyncio.sleep(0.01)
+            self.sent += [r.text for r in replies]
+            return DeliveryResult(DeliveryStatus.SENT)
+
+    first = backend.open(tmp_path)
+    workers = [first, backend.again(first)]
+    first.add_team("Tổ Thạch Hà", "ha-tinh", "Hà Tĩnh", "", telegram_chat_id="-100123", is_default=True)
+    needs = [first.add_unmet_need(f"u{i}", "web", NeedKind.NO_ANSWER, question=f"lam cccd cho con lan {i} o dau a")
+             for i in range(6)]
+    group = Group()
+    desks = [CommunityDesk(w, Deliverer(w, {"telegram": group}), lambda *a: (0, [])) for w in workers]
+    for _ in range(3):
+        await asyncio.gather(*(d.tick() for d in desks))
+    for n in needs:
+        events = [e.action for e in first.need_events(n.id)]
+        assert events.count("routed") == 1 and events.count("announced") == 1, (n.id, events)
+    assert len(group.sent) == len(needs) and len(set(group.sent)) == len(needs)

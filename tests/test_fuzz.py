@@ -356,7 +356,7 @@ def zalo(live: LiveServer, raw: bytes, timestamp: str | None) -> int:
 
 
 def zalo_event(text: object, user: object, msg_id: object, name: object = "user_send_text") -> dict:
-    return {"app_id": APP_ID, "event_name": name, "timestamp": "1700000000000", "sender": {"id": user},
+    return {"app_id": APP_ID, "event_name": name, "timestamp": str(int(time.time() * 1000)), "sender": {"id": user},
             "recipient": {"id": "oa"}, "message": {"msg_id": msg_id, "text": text}}
 
 

@@ -86,3 +86,45 @@ def test_the_readme_table_lists_every_setting_with_its_default():
 def test_env_example_lists_every_setting():
     example = (REPO / ".env.example").read_text(encoding="utf-8")
     assert [n for n in variables() if f"{variable(n)}=" not in example] == []
+
+
+def test_a_database_url_needs_a_postgresql_address_and_the_shared_secret():
+    """Workers sharing a database must hash citizens alike: without DVCBOT_SECRET each would make its own key."""
+    url = "postgresql://dvcbot:mat-khau-bi-mat@db.tinh.gov.vn:5432/dvcbot"
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DVCBOT_DATABASE_URL": url})
+    message = str(caught.value)
+    assert len(message.splitlines()) == 1 and "DVCBOT_DATABASE_URL cần DVCBOT_SECRET" in message
+    assert "mat-khau-bi-mat" not in message
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DVCBOT_DATABASE_URL": "mysql://db/dvcbot", "DVCBOT_SECRET": "s" * 40})
+    assert "postgresql://" in str(caught.value) and "mysql" not in str(caught.value)   # a password may be in it
+    s = Settings.from_env({"DVCBOT_DATABASE_URL": url, "DVCBOT_SECRET": "s" * 40})
+    assert s.database_url == url and "mat-khau" not in repr(s)
+    assert Settings.from_env({}).database_url == ""   # SQLite stays the default
+
+
+@pytest.mark.parametrize("shared", [{"DVCBOT_WORKERS": "2"},
+                                    {"DVCBOT_DATABASE_URL": "postgresql://dvcbot@db:5432/dvcbot",
+                                     "DVCBOT_SECRET": "s" * 40}])
+def test_telegram_long_polling_is_refused_when_several_workers_share_the_database(monkeypatch, capsys, shared):
+    """Two workers long-polling one bot get 409 Conflict from Telegram: `serve` stops at start, naming the fix."""
+    for name, value in {**shared, "DVCBOT_TELEGRAM_TOKEN": "123:abc"}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["show", "vneid-dang-ky-muc-2"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1, err
+    assert "DVCBOT_TELEGRAM_WEBHOOK_URL" in err and "409" in err and "123:abc" not in err
+    webhook = {"DVCBOT_TELEGRAM_WEBHOOK_URL": "https://dvc.tinh.gov.vn/telegram/webhook",
+               "DVCBOT_TELEGRAM_WEBHOOK_SECRET": "bi-mat"}
+    assert Settings.from_env({**shared, "DVCBOT_TELEGRAM_TOKEN": "123:abc", **webhook}).telegram_on
+    assert Settings.from_env({**shared}).workers >= 1                         # no Telegram: nothing to refuse
+    assert Settings.from_env({"DVCBOT_TELEGRAM_TOKEN": "123:abc"}).workers == 1   # one worker long-polls as before
+
+
+def test_workers_and_the_zalo_event_age_are_checked():
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DVCBOT_WORKERS": "0", "DVCBOT_ZALO_MAX_EVENT_AGE_S": "-5"})
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2 and "DVCBOT_WORKERS" in lines[0] and "DVCBOT_ZALO_MAX_EVENT_AGE_S" in lines[1]
+    assert Settings.from_env({}).zalo_max_event_age_s == 600

@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import json
 import logging
+import time
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.core.messages import Incoming, Reply
 from bot.core.wording import say
 from bot.dialogue import Dialogue
 from bot.domain.delivery import replies_text
+from bot.storage.sqlite import SqliteStorage
 from handlers.channels.telegram import TelegramChannel, citizen_turn
 from handlers.channels.turns import Turn, TurnRunner
 from handlers.channels.webchat import WebChat
@@ -44,6 +46,11 @@ class Platform:
         base = Settings(data_dir=self.tmp_path, index_dir=self.tmp_path / "index",
                         database=self.tmp_path / "dvcbot.db", embedding_model=FAKE_MODEL)
         return Services(with_zalo(base, self.fake, **settings), library, storage, Dialogue(library, storage, b"s"))
+
+    def worker(self, services: Services) -> Services:
+        """A second `dvcbot serve` on the same database file: its own store connection, dialogue and limits."""
+        storage = SqliteStorage(services.settings.database)
+        return Services(services.settings, services.library, storage, Dialogue(services.library, storage, b"s"))
 
     async def runner(self, services: Services) -> TurnRunner:
         if self.name == "telegram":
@@ -128,6 +135,24 @@ async def test_a_citizens_concurrent_messages_are_answered_one_at_a_time_in_arri
     assert platform.tried(MINH)[0][0] < platform.tried(LAN)[-1][0]
 
 
+async def test_messages_arriving_together_keep_their_order_through_the_door(platform, monkeypatch):
+    """The delivery-id look-up waits on storage: deliveries must still leave it, and reach the lane, in order,
+    even when the first look-up is the slow one (a busy database)."""
+    services = platform.services()
+    runner = await platform.runner(services)
+    seen, waits = services.storage.first_delivery, iter([0.2])
+    monkeypatch.setattr(services.storage, "first_delivery",
+                        lambda *args: time.sleep(next(waits, 0.0)) or seen(*args))
+    turns = [platform.turn(text) for text in QUESTIONS]
+
+    async def door(turn: Turn) -> None:
+        if await runner.first_delivery(turn.incoming.message_id):
+            await runner.deliver(turn)
+
+    await asyncio.gather(*(door(t) for t in turns))
+    assert stored_in(services, platform.name) == QUESTIONS
+
+
 # ---- a delivery the platform repeats
 async def test_a_repeated_delivery_is_answered_once_also_after_a_restart(platform, caplog):
     caplog.set_level(logging.INFO)
@@ -135,17 +160,35 @@ async def test_a_repeated_delivery_is_answered_once_also_after_a_restart(platfor
     turn = platform.turn("quen mat khau vneid")
 
     async def door(runner: TurnRunner) -> None:   # what a channel does with a delivery id
-        if runner.first_delivery(turn.incoming.message_id):
+        if await runner.first_delivery(turn.incoming.message_id):
             await runner.deliver(turn)
 
     runner = await platform.runner(services)
     await asyncio.gather(door(runner), door(runner), door(runner))
     once = platform.sent()
-    await door(await platform.runner(services))   # a new runner remembers nothing: storage knows the message id
+    await door(await platform.runner(services))   # a new runner: storage remembers the delivery id
     assert platform.sent() == once and sum("Quên mật khẩu VNeID" in t for t in once) == 1
     assert stored_in(services, platform.name) == ["quen mat khau vneid"]
-    # the repeats never reached the dialogue; only the one after the restart is left for storage to refuse
-    assert caplog.text.count("repeated delivery") == 1 and LAN not in caplog.text
+    # the repeats never reached the dialogue, nor is the delivery id (it may hold a user id) written anywhere
+    assert "repeated delivery" not in caplog.text and LAN not in caplog.text
+    assert turn.incoming.message_id not in str(services.storage.db["received_deliveries"].rows_where())
+
+
+async def test_a_delivery_sent_to_two_workers_at_once_is_answered_once(platform, caplog):
+    """Two workers behind one proxy, one database: the platform's retry reaches the other worker."""
+    caplog.set_level(logging.INFO)
+    one = platform.services()
+    two = platform.worker(one)
+    runners = [await platform.runner(one), await platform.runner(two)]
+    turn = platform.turn("quen mat khau vneid")
+
+    async def door(runner: TurnRunner) -> None:
+        if await runner.first_delivery(turn.incoming.message_id):
+            await runner.deliver(turn)
+
+    await asyncio.gather(*(door(r) for r in runners + runners))
+    assert sum("Quên mật khẩu VNeID" in t for t in platform.sent()) == 1
+    assert stored_in(one, platform.name) == ["quen mat khau vneid"] and "repeated delivery" not in caplog.text
 
 
 # ---- the rate limit
@@ -161,6 +204,16 @@ async def test_a_flooding_citizen_gets_one_notice_and_the_flood_is_neither_answe
     assert platform.sent()[before:] == [say("rate_limited_notice")]
     assert any("Rất vui" in t for t in platform.sent(MINH))
     assert stored_in(services, platform.name) == ["xin chao", "quen mat khau vneid"]
+
+
+async def test_a_flood_spread_over_two_workers_meets_one_limit(platform):
+    one = platform.services(rate_per_minute=3)
+    two = platform.worker(one)
+    runners = [await platform.runner(one), await platform.runner(two)]
+    for i in range(8):
+        await runners[i % 2].deliver(platform.turn(f"sao chua tra loi vay {i}"))
+    assert len(stored_in(one, platform.name)) == 3
+    assert platform.sent().count(say("rate_limited_notice")) == 1   # one notice for the burst, from either worker
 
 
 # ---- shutdown: kept, redacted, answered at the next start
@@ -183,6 +236,25 @@ async def test_a_turn_not_begun_at_shutdown_is_kept_redacted_and_answered_at_the
     assert len(stored_in(services, platform.name)) == 1 and PHONE not in stored_in(services, platform.name)[0]
 
 
+async def test_a_parked_turn_resumed_while_the_server_stops_again_is_answered_at_the_start_after(platform):
+    """Two restarts in a row (a deploy): the turn claimed at the first is given back, not held for the claim's time."""
+    services = platform.services()
+    services.shutdown = ShutdownClock(start_turns_s=0.0, finish_s=30)
+    runner = await platform.runner(services)
+    services.shutdown.begin()
+    await runner.deliver(platform.turn("quen mat khau vneid"))
+    runner = await platform.runner(services)   # starts, but is told to stop before the resumed turn begins
+    await runner.resume_parked()
+    await runner.drain()
+    assert platform.tried() == [] and len(services.storage.parked_turns(platform.name)) == 1
+    services.shutdown = ShutdownClock()        # the next start, a moment later
+    runner = await platform.runner(services)
+    await runner.resume_parked()
+    await runner.drain()
+    assert any("Quên mật khẩu VNeID" in t for t in platform.sent())
+    assert services.storage.parked_turns(platform.name) == []
+
+
 async def test_turns_parked_in_the_channels_old_shape_are_answered_at_start(platform):
     services = platform.services()
     key = services.dialogue.user_key(platform.name, LAN)
@@ -192,6 +264,22 @@ async def test_turns_parked_in_the_channels_old_shape_are_answered_at_start(plat
     await runner.drain()
     assert any("Quên mật khẩu VNeID" in t for t in platform.sent())
     assert services.storage.parked_turns(platform.name) == []
+
+
+async def test_two_workers_starting_together_answer_each_parked_turn_once(platform, caplog):
+    """Each worker claims what it resumes: none is begun twice (the dialogue would see a repeated message)."""
+    caplog.set_level(logging.INFO)
+    one = platform.services()
+    two = platform.worker(one)
+    texts = ["quen mat khau vneid", "khong nhan duoc ma otp", "xin chao"]
+    for user, text in zip((LAN, MINH, HOA), texts):
+        one.storage.park_turn(one.dialogue.user_key(platform.name, user), platform.name,
+                              platform.turn(text, user).kept())
+    runners = [await platform.runner(one), await platform.runner(two)]
+    await asyncio.gather(*(r.resume_parked() for r in runners))
+    await asyncio.gather(*(r.drain() for r in runners))
+    assert all(platform.sent(user) for user in (LAN, MINH, HOA)) and "repeated delivery" not in caplog.text
+    assert one.storage.parked_turns(platform.name) == []
 
 
 # ---- a reply that does not get through
@@ -219,7 +307,7 @@ async def test_the_web_chats_runner_answers_in_its_response_and_parks_nothing_at
     services.shutdown = ShutdownClock(start_turns_s=0.0, finish_s=30)
     services.shutdown.begin()   # the HTTP request is still open: its answer goes back in the response
     turn = Turn(Incoming("web", "conv-1", text="quen mat khau vneid"))
-    assert runner.admit(turn).allowed
+    assert (await runner.admit(turn)).allowed
     assert any("Quên mật khẩu VNeID" in r.text for r in await runner.take(turn))
     assert services.storage.parked_turns("web") == [] and api.calls == []
-    assert runner.admit(turn).allowed and not runner.admit(turn).allowed   # over the limit: a 429 from the page
+    assert (await runner.admit(turn)).allowed and not (await runner.admit(turn)).allowed   # a 429 from the page

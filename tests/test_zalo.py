@@ -5,8 +5,6 @@ import hashlib
 import itertools
 import json
 import logging
-import os
-import stat
 import time
 from pathlib import Path
 
@@ -18,13 +16,14 @@ from bot.core.wording import say
 from bot.domain.delivery import DeliveryResult, DeliveryStatus
 from handlers.app.server import channels_for, make_server
 from handlers.channels.zalo import MAX_BUTTONS, MAX_TITLE, TEXT_LIMIT, ZaloChannel, signature_ok, zalo_messages
-from handlers.channels.zalo_api import TOKEN_FILE
+from handlers.channels.zalo_api import TOKEN_FILE, Tokens, TokenStore, ZaloApi
 from handlers.runtime.services import Services
 from handlers.runtime.settings import Settings
 from handlers.runtime.shutdown import CUT_OFF, ShutdownClock
 from indexer.build import build_index
 from tests.builders import small_services
 from tests.conftest import FAKE_MODEL, FakeEmbedder, write_entry
+from tests.contract.backends import BACKENDS
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "zalo"
@@ -34,16 +33,18 @@ FAST = {"retry_delays": (0.01, 0.02), "timeout_s": 2.0}
 _ids = itertools.count(1)
 
 
-def fixture(name: str) -> dict:
-    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+def fixture(name: str, sent_s_ago: float = 1.0) -> dict:
+    """A captured event as Zalo sends it now (events older than DVCBOT_ZALO_MAX_EVENT_AGE_S are not handled)."""
+    event = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return {**event, "timestamp": str(int((time.time() - sent_s_ago) * 1000))}
 
 
 def sign(raw: bytes, timestamp: str, secret: str = OA_SECRET, prefix: str = "mac=") -> str:
     return prefix + hashlib.sha256(APP_ID.encode() + raw + timestamp.encode() + secret.encode()).hexdigest()
 
 
-def text_event(text: str, user: str = USER, msg_id: str | None = None) -> dict:
-    event = fixture("user_send_text")
+def text_event(text: str, user: str = USER, msg_id: str | None = None, sent_s_ago: float = 1.0) -> dict:
+    event = fixture("user_send_text", sent_s_ago)
     event["sender"]["id"] = user
     event["message"] = {"msg_id": msg_id or f"msg-{next(_ids)}", "text": text}
     return event
@@ -149,7 +150,8 @@ def test_the_signature_matches_a_value_computed_independently():
 # ---- done when: signed text → 200 and a customer-service message with the answer
 @pytest.mark.parametrize("prefix", ["mac=", ""])
 async def test_a_signed_text_gets_200_and_the_answer_as_a_customer_service_message(zalo_on, fake, prefix):
-    raw = (FIXTURES / "user_send_text.json").read_bytes()
+    raw = (FIXTURES / "user_send_text.json").read_bytes()   # the captured bytes, sent now (it is weeks old)
+    raw = raw.replace(b'"timestamp": "1795000000000"', f'"timestamp": "{int(time.time() * 1000)}"'.encode())
     async with Zalo(zalo_on, fake) as zalo:
         r = await zalo.post(raw, signature=prefix)
         assert r.status == 200
@@ -237,6 +239,25 @@ async def test_a_replayed_delivery_gets_one_reply_only(zalo_on, fake):
     assert zalo.db["messages"].count_where("direction = 'in'") == 2
 
 
+async def test_an_event_older_than_the_window_is_acknowledged_but_not_handled(zalo_on, fake, caplog):
+    """A signed event captured and replayed later (its msg_id long forgotten) or held up for long: 200, nothing
+    stored or sent, and the log says so without the citizen's words."""
+    caplog.set_level(logging.DEBUG)
+    zalo_on.settings = dataclasses.replace(zalo_on.settings, zalo_max_event_age_s=600)
+    stale = text_event("cho e hoi so cccd 079912345678 bi khoa sao a", sent_s_ago=601)
+    future = text_event("lam lai cccd o dau", sent_s_ago=-3600)   # Zalo's clock is not an hour ahead of ours
+    follow_replayed = fixture("follow", sent_s_ago=86_400)
+    async with Zalo(zalo_on, fake) as zalo:
+        statuses = [(await zalo.post(e)).status for e in (stale, future, follow_replayed)]
+        await zalo.channel.drain()
+        assert statuses == [200, 200, 200] and fake.attempts == []
+        assert zalo.db["messages"].count == 0
+        fresh = await zalo.say("quen mat khau", user=USER)   # within the window: handled as usual
+    assert "Quên mật khẩu VNeID" in texts(fresh)
+    assert caplog.text.count("not handled") == 3 and "DVCBOT_ZALO_MAX_EVENT_AGE_S" in caplog.text
+    assert "079912345678" not in caplog.text and "cccd" not in caplog.text
+
+
 async def test_a_flooding_citizen_is_dropped_with_one_notice_while_zalo_always_gets_200(zalo_on, fake):
     zalo_on.settings = dataclasses.replace(zalo_on.settings, rate_per_minute=2)
     services = Services(zalo_on.settings, zalo_on.library, zalo_on.storage, zalo_on.dialogue)
@@ -284,8 +305,9 @@ async def test_a_non_text_message_gets_a_polite_reply_and_nothing_is_stored(zalo
 
 async def test_a_new_follower_is_welcomed(zalo_on, fake):
     async with Zalo(zalo_on, fake) as zalo:
-        await zalo.post(fixture("follow"))
-        await zalo.post(fixture("follow"))  # Zalo's retry of the same event
+        follow = fixture("follow")
+        await zalo.post(follow)
+        await zalo.post(follow)  # Zalo's retry of the same event
         await zalo.channel.drain()
     assert [m["text"] for m in fake.to(USER)] == [say("followed")]
 
@@ -348,15 +370,13 @@ async def test_an_expired_token_is_refreshed_persisted_and_the_send_retried(zalo
     assert [a["token"] for a in fake.attempts][:2] == ["tok-access-1", "tok-access-2"]
     assert fake.refreshes == [{"secret_key": APP_SECRET, "refresh_token": "tok-refresh-1", "app_id": APP_ID,
                                "grant_type": "refresh_token"}]
-    path = tmp_path / TOKEN_FILE
-    stored = json.loads(path.read_text())
-    assert (stored["access_token"], stored["refresh_token"]) == ("tok-access-2", "tok-refresh-2")
-    assert stored["expires_at"] > time.time() + 80_000
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    stored = zalo_on.storage.channel_tokens("zalo")   # in the database every worker shares, not a file of this host
+    assert (stored.access_token, stored.refresh_token) == ("tok-access-2", "tok-refresh-2")
+    assert stored.expires_at > time.time() + 80_000 and not (tmp_path / TOKEN_FILE).exists()
     logged = caplog.text
     secrets = ("tok-access-1", "tok-access-2", "tok-refresh-1", "tok-refresh-2", APP_SECRET, OA_SECRET)
     assert "refreshed" in logged and all(secret not in logged for secret in secrets)
-    async with Zalo(zalo_on, fake) as zalo:  # after a restart the file wins over the settings' old tokens
+    async with Zalo(zalo_on, fake) as zalo:  # after a restart the database wins over the settings' old tokens
         await zalo.say("khong nhan duoc otp")
     assert fake.attempts[-1]["token"] == "tok-access-2" and len(fake.refreshes) == 1
 
@@ -370,12 +390,46 @@ async def test_concurrent_sends_share_one_refresh(zalo_on, fake):
     assert len(fake.refreshes) == 1 and len(fake.sent) == 5
 
 
-async def test_a_token_past_its_stored_expiry_is_refreshed_before_sending(zalo_on, fake, tmp_path):
+async def test_a_token_file_of_an_older_version_is_imported_once_and_removed(zalo_on, fake, tmp_path):
     (tmp_path / TOKEN_FILE).write_text(json.dumps({"access_token": "tok-access-1", "refresh_token": "tok-refresh-1",
-                                                   "expires_at": 1000.0}))
+                                                   "expires_at": 1000.0}))   # long past: refreshed before sending
     async with Zalo(zalo_on, fake) as zalo:
         await zalo.say("quen mat khau")
     assert len(fake.refreshes) == 1 and {a["token"] for a in fake.attempts} == {"tok-access-2"}
+    assert not (tmp_path / TOKEN_FILE).exists()
+    assert zalo_on.storage.channel_tokens("zalo").refresh_token == "tok-refresh-2"
+
+
+async def test_new_tokens_put_in_the_settings_replace_the_stored_pair(zalo_on, fake):
+    """Zalo revoked the pair (or the refresh token expired): the operator's new tokens are used after a restart."""
+    fake.access_tokens = set()
+    async with Zalo(zalo_on, fake) as zalo:
+        await zalo.say("quen mat khau")   # refreshed: tok-access-2 stored
+    fake.access_tokens, fake.refresh_token = {"tok-access-console"}, "tok-refresh-console"
+    zalo_on.settings = with_zalo(zalo_on.settings, fake, zalo_access_token="tok-access-console",
+                                 zalo_refresh_token="tok-refresh-console")
+    async with Zalo(zalo_on, fake) as zalo:
+        await zalo.say("khong nhan duoc otp")
+    assert fake.attempts[-1]["token"] == "tok-access-console" and fake.attempts[-1]["outcome"] == "sent"
+    assert len(fake.refreshes) == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+async def test_two_workers_on_one_database_refresh_once_and_both_send(backend, fake, tmp_path):
+    """Zalo's refresh token works once: worker B must not spend it after worker A did (issue 21)."""
+    first = backend.open(tmp_path)
+    workers = [first, backend.again(first)]
+    fake.access_tokens = set()   # the settings' access token has expired for both
+    apis = [ZaloApi(fake.url, fake.url, APP_ID, APP_SECRET,
+                    TokenStore(w, Tokens("tok-access-1", "tok-refresh-1"), tmp_path / TOKEN_FILE), **FAST)
+            for w in workers]
+    async with apis[0], apis[1]:
+        await asyncio.gather(*(api.send_message(f"user-{i}", {"text": f"tin {i}"})
+                               for i, api in enumerate(apis) for _ in range(3)))
+        await apis[1].send_message("user-1", {"text": "sau đó"})
+    assert len(fake.refreshes) == 1 and len(fake.sent) == 7
+    assert {a["token"] for a in fake.attempts if a["outcome"] == "sent"} == {"tok-access-2"}
+    assert all(w.channel_tokens("zalo").refresh_token == "tok-refresh-2" for w in workers)
 
 
 async def test_a_refused_refresh_leaves_the_reply_undelivered_for_staff(zalo_on, fake):

@@ -1,31 +1,32 @@
 """From a team's answer to a knowledge entry: draft, review, approve into `knowledge/`, revert.
 
-An approved draft becomes a file checked with exactly the indexer's rules (indexer.knowledge.parse_entry)
-before it is written; the index is then rebuilt and the running bot switches to it. Reverting puts the
-file back as it was and rebuilds again.
+An approved draft becomes a file checked with exactly the indexer's rules (indexer.knowledge.parse_entry); the
+file's text is stored in the database with the approval, then written into the knowledge folder, and the index is
+rebuilt so the running bot switches to it (bot.desk.publishing: every worker, on any host, follows the database).
+Reverting stores and writes the file as it was and rebuilds again.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import fcntl
-import os
+import logging
 import re
 import tempfile
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import yaml
 
 from bot.core.clock import SYSTEM_CLOCK, Clock, now_iso
+from bot.desk.publishing import build_if_behind, sync_folder
 from bot.domain.desk_port import DeskStorage, KnowledgeDraft, StaffUser
 from bot.domain.lifecycle import Role
 from bot.privacy.redact import PLACEHOLDERS
 from indexer.knowledge import entry_files, load_catalog, parse_entry
 from indexer.vntext import fold
 
+log = logging.getLogger(__name__)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 MAX_ID = 60
@@ -143,30 +144,6 @@ def check_draft(draft: KnowledgeDraft, knowledge_dir: Path, reviewer: str, today
     return text, messages
 
 
-@contextlib.contextmanager
-def build_lock(index_dir: Path) -> Iterator[None]:
-    """One rebuild at a time, across processes (several workers may approve at once)."""
-    Path(index_dir).mkdir(parents=True, exist_ok=True)
-    with open(Path(index_dir) / ".rebuild.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-KNOWLEDGE_FILE_MODE = 0o644
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(tmp, KNOWLEDGE_FILE_MODE)  # mkstemp makes it 0600; knowledge is public and read by other tools
-    os.replace(tmp, path)
-
-
 class KnowledgePublisher:
     """Drafts through review into the knowledge folder, and back out again."""
 
@@ -176,6 +153,7 @@ class KnowledgePublisher:
         """`today` is the reviewer's local date written into the entry; `clock` dates approvals and reverts."""
         self.storage, self.knowledge_dir, self.index_dir = storage, Path(knowledge_dir), Path(index_dir)
         self._rebuild, self._refresh, self._today, self._clock = rebuild, refresh, today, clock
+        self._failed = 0   # the stored version whose build last failed here
 
     def check(self, draft: KnowledgeDraft, reviewer: str) -> tuple[str, list[str]]:
         """The file approval would write today, and what still stops it."""
@@ -204,10 +182,12 @@ class KnowledgePublisher:
         return saved
 
     def approve(self, reviewer: StaffUser, draft_id: int, replace: bool = False) -> KnowledgeDraft:
-        """Write the entry into the knowledge folder (admins only); rebuild with `publish()` afterwards.
-        Overwriting a reviewed entry with the same id needs `replace` (the admin ticked "thay thế mục hiện có")."""
+        """Store the entry with the approval and write it into the knowledge folder (admins only); rebuild with
+        `publish()` afterwards. Overwriting a reviewed entry with the same id needs `replace` (the admin ticked
+        "thay thế mục hiện có")."""
         if reviewer.role != Role.ADMIN.value or not reviewer.active:
             raise DraftError(["Chỉ quản trị viên được duyệt đưa vào kho kiến thức."])
+        sync_folder(self.storage, self.knowledge_dir)   # checked against what other workers approved too
         draft = self.storage.draft(draft_id)
         if draft is None or draft.status != DraftStatus.DRAFT.value:
             raise DraftError(["Bản nháp này đã được duyệt hoặc không còn; hãy tải lại trang."])
@@ -219,16 +199,16 @@ class KnowledgePublisher:
                               f"đánh dấu “Thay thế mục hiện có” rồi duyệt, hoặc đổi tên tệp."])
         path = self.knowledge_dir / draft_path(draft)
         previous = path.read_text(encoding="utf-8") if path.exists() else None
-        approved = self.storage.update_draft(draft_id, DraftStatus.DRAFT.value, {
+        done = self.storage.update_draft_and_file(draft_id, DraftStatus.DRAFT.value, {
             "status": DraftStatus.APPROVED.value, "reviewer_id": reviewer.id,
             "approved_at": now_iso(self._clock),
-            "file_path": str(draft_path(draft)), "previous_text": previous})
-        if approved is None:
+            "file_path": str(draft_path(draft)), "previous_text": previous}, str(draft_path(draft)), text)
+        if done is None:
             raise DraftError(["Bản nháp này vừa được người khác duyệt."])
-        _write_atomic(path, text)
         self.storage.add_audit(reviewer.id, reviewer.username, "knowledge.approve", f"draft:{draft_id}",
                                f"{draft_path(draft)}")
-        return approved
+        self._write_committed()
+        return done[0]
 
     def revert(self, actor: StaffUser, draft_id: int) -> KnowledgeDraft:
         """Put the file back as it was before approval (remove it if it was new); rebuild with `publish()`."""
@@ -237,18 +217,22 @@ class KnowledgePublisher:
         draft = self.storage.draft(draft_id)
         if draft is None or draft.status != DraftStatus.APPROVED.value or not draft.file_path:
             raise DraftError(["Chỉ hoàn tác được một mục đã duyệt."])
-        reverted = self.storage.update_draft(draft_id, DraftStatus.APPROVED.value, {
+        done = self.storage.update_draft_and_file(draft_id, DraftStatus.APPROVED.value, {
             "status": DraftStatus.REVERTED.value,
-            "reverted_at": now_iso(self._clock)})
-        if reverted is None:
+            "reverted_at": now_iso(self._clock)}, draft.file_path, draft.previous_text)
+        if done is None:
             raise DraftError(["Mục này vừa được người khác hoàn tác."])
-        path = self.knowledge_dir / draft.file_path
-        if draft.previous_text is None:
-            path.unlink(missing_ok=True)
-        else:
-            _write_atomic(path, draft.previous_text)
         self.storage.add_audit(actor.id, actor.username, "knowledge.revert", f"draft:{draft_id}", draft.file_path)
-        return reverted
+        self._write_committed()
+        return done[0]
+
+    def _write_committed(self) -> None:
+        """The file of a committed approval or undo: one not written now (a full disk, the database gone a moment)
+        is written on the next tick of any worker (publish), so this never fails the committed change."""
+        try:
+            sync_folder(self.storage, self.knowledge_dir)
+        except Exception:
+            log.exception("could not write the knowledge folder after a committed change; the next tick will")
 
     def reopen(self, actor: StaffUser, draft_id: int) -> KnowledgeDraft:
         """A reverted draft becomes editable again (to fix what made it wrong and submit it anew)."""
@@ -265,9 +249,17 @@ class KnowledgePublisher:
         self.storage.add_audit(actor.id, actor.username, "draft.reopen", f"draft:{draft_id}")
         return reopened
 
-    def publish(self) -> bool:
-        """Rebuild the index from the knowledge folder and switch the running bot to it (blocking: run it
-        in a worker thread). True when the bot now answers from a new build."""
-        with build_lock(self.index_dir):
-            self._rebuild()
+    def publish(self, retry_failed: bool = True) -> bool:
+        """Bring this worker's knowledge folder up to the database, build the index when the stored knowledge is
+        newer than the build (one worker at a time), and switch the running bot to the newest build (blocking: run
+        it in a worker thread). True when the bot now answers from a new build. The server's tick calls it with
+        `retry_failed` False: a version whose build failed here is built again only after a newer approval or an
+        explicit publish, not every few seconds."""
+        version, _ = sync_folder(self.storage, self.knowledge_dir)
+        if retry_failed or version != self._failed:
+            try:
+                build_if_behind(self.storage, self.index_dir, version, self._rebuild, self._clock())
+            except Exception:
+                self._failed = version
+                raise
         return self._refresh()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.domain.tickets import _PHONE
+from bot.domain.tickets import PHONE_NUMBER
 from bot.privacy.redact import without_placeholders
 from bot.reading.intents import Intent, IntentBook, load_intents
 from indexer.terms import outside_phrases
@@ -165,13 +165,13 @@ class HandoffWords:
     def only_contact(self, text: str) -> bool:
         """Nothing but a phone number, when to call and call-back words: "0938112457", "sdt e 0938 112 457 nha",
         "0938112457 goi lai giup e buổi tối"."""
-        words = self._read(_PHONE.sub(" ", _time_removed(text))).words
+        words = self._read(PHONE_NUMBER.sub(" ", _time_removed(text))).words
         return not outside_phrases(words, self.not_content, longest=3)
 
 
 def call_time(text: str) -> str | None:
     """When the citizen would like the call, as they typed it ("buổi tối", "sau 5h", "sáng mai"), or None."""
-    text = unicodedata.normalize("NFC", _PHONE.sub(lambda m: " " * len(m.group(0)), text))
+    text = unicodedata.normalize("NFC", PHONE_NUMBER.sub(lambda m: " " * len(m.group(0)), text))
     folded = fold(text)
     spans = [m.span() for m in _TIME_FOLDED.finditer(folded)]
     spans += [m.span() for m in _TIME_MARKED.finditer(text.lower())

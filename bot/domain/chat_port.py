@@ -115,6 +115,18 @@ class StoredSession:
     version: int          # 1 after the first save, one more on every save
 
 
+@dataclass(frozen=True)
+class TokenTaken:
+    """What `take_token` found in a shared bucket: the token taken or not, what is left, refusals in a row."""
+    allowed: bool
+    tokens: float         # after the refill (and after the token taken, when allowed)
+    refusals: int         # 0 when allowed; 1 on the first refusal since the key was last allowed
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database named by the settings cannot be reached; the message says where (never the password)."""
+
+
 class StaleSession(Exception):
     """Another turn saved this citizen's session since it was loaded: nothing was written; load and try again."""
 
@@ -205,3 +217,39 @@ class Storage(Protocol):
     def unpark_turn(self, turn_id: int) -> None: ...
 
     def delete_user(self, user: str, requested_by: str = "citizen") -> dict[str, int]: ...
+
+    # ---- shared by every worker on one database (issue 21): nothing a second `dvcbot serve` must see stays in memory
+    def take_token(self, key: str, per_minute: int, now: float) -> TokenTaken:
+        """One token from the pseudonymous key's bucket (up to `per_minute` tokens, refilled at `per_minute` a
+        minute; `now` in epoch seconds), atomically: workers taking from one bucket at once never both spend its
+        last token."""
+        ...
+
+    def forget_rate_buckets(self, before: float) -> int:
+        """Delete buckets untouched since `before` (a bucket untouched for a minute is full: it carries nothing)."""
+        ...
+
+    def first_delivery(self, channel: str, delivery_id: str) -> bool:
+        """True the first time this channel's delivery id (pseudonymous) is seen, on any worker; False for a
+        platform's redelivery, so it is answered once."""
+        ...
+
+    def forget_deliveries(self, before: str) -> int:
+        """Delete delivery ids first seen before `before` (ISO time): platforms stop redelivering long before."""
+        ...
+
+    def citizen_lock(self, key: str) -> AbstractContextManager[None]:
+        """One turn of a citizen at a time: another `citizen_lock(key)` on any connection to this database waits
+        for this block to end. A backend may hold it as a transaction around the block (its writes then commit at
+        the block's end)."""
+        ...
+
+    def claim_parked_turns(self, channel: str, now: float, lease_s: float) -> list[tuple[int, str]]:
+        """(id, event) of the channel's parked turns not claimed by another worker in the last `lease_s` seconds,
+        oldest first, now claimed by the caller (one claim per turn, atomically); `unpark_turn` ends one. A claim
+        whose worker died runs out after the lease, and the turn is resumed at a later start."""
+        ...
+
+    def release_parked_turn(self, turn_id: int) -> None:
+        """Give back a claimed turn not begun (the server stopping again): the next start resumes it at once."""
+        ...

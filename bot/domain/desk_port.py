@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from bot.domain.chat_port import NeedStatus, Storage, UnmetNeed
+from bot.domain.token_port import TokenStorage
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,18 @@ class KnowledgeDraft:
     previous_text: str | None     # what the file held before approval (None: it did not exist), for revert
     reverted_at: str | None
     provinces: tuple[str, ...] = ()  # codes from topics.yaml where this answer holds; empty: everywhere
+
+
+@dataclass(frozen=True)
+class KnowledgeFile:
+    """One version of a knowledge file, written by approving or reverting a draft. The database holds it (with the
+    approval, in one transaction) so that every worker can write it into its own knowledge folder: nothing approved
+    is lost to a crash between the commit and the file, or to a worker on another host."""
+    version: int                  # 1, 2, …: one count for the whole folder, in the order the changes committed
+    path: str                     # relative to the knowledge folder ("thanh-toan/cap-lai-so-bhxh.md")
+    text: str | None              # None: the file is removed (the undo of a new entry)
+    draft_id: int | None
+    at: str
 
 
 @dataclass(frozen=True)
@@ -217,6 +230,30 @@ class DeskStorage(Protocol):
         """Compare-and-set like update_need: one approval wins."""
         ...
 
+    # knowledge files published through the database (bot.desk.publishing; issue 21)
+    def update_draft_and_file(self, draft_id: int, expected_status: str, changes: dict, path: str,
+                              text: str | None) -> tuple[KnowledgeDraft, KnowledgeFile] | None:
+        """update_draft and, in the same transaction, the next version of the knowledge file at `path` (`text` None:
+        removed): both or neither. Versions are numbered in commit order (a later commit has a higher version)."""
+        ...
+
+    def knowledge_files(self) -> list[KnowledgeFile]:
+        """The newest version of every stored knowledge file, by version."""
+        ...
+
+    def knowledge_file(self, path: str) -> KnowledgeFile | None:
+        """The newest stored version of the file at `path`, or None when approval never wrote it."""
+        ...
+
+    def claim_lease(self, name: str, holder: str, now: float, seconds: float) -> bool:
+        """True when `holder` now holds the lease `name` until now + `seconds`: it was free, expired or already
+        its own. One worker at a time does the work (building the index); a crashed holder's lease runs out."""
+        ...
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Free the lease if `holder` still holds it."""
+        ...
+
     # privacy duties
     def add_audit(self, staff_id: int | None, username: str, action: str, target: str | None = None,
                   detail: str | None = None) -> AuditEntry: ...
@@ -234,5 +271,5 @@ class DeskStorage(Protocol):
         ...
 
 
-class CommunityStorage(Storage, DeskStorage, Protocol):
+class CommunityStorage(Storage, DeskStorage, TokenStorage, Protocol):
     """What the dialogue and the desk use: conversations plus the desk's tables (SqliteStorage is one)."""

@@ -17,7 +17,8 @@ from bot.domain.chat_port import NeedKind, NeedStatus, Storage, UnmetNeed
 from indexer.vntext import fold
 
 WAITING = (NeedStatus.NEW, NeedStatus.ACKNOWLEDGED)   # sent and not yet answered: "open"
-_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)")
+# a call-back number as typed ("0912 345 678", "+84912345678"); read here and by the hand-off words
+PHONE_NUMBER = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def subject(kind: str, question: str | None, entry_id: str | None) -> str:
 
 def phone_number(text: str) -> str | None:
     """A Vietnamese phone number typed by the citizen, digits only (0xxxxxxxxx), or None."""
-    m = _PHONE.search(text)
+    m = PHONE_NUMBER.search(text)
     if not m:
         return None
     digits = re.sub(r"\D", "", m.group(0))

@@ -235,13 +235,21 @@ class Answerer:
             # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
             short = len(syllables(question)) <= _FOLLOW_UP_WORDS
             return self._focused(focus, question, alone, cue or short, same)
-        if alone.kind == Kind.ANSWER.value and not cue:
+        # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
+        # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
+        if alone.kind == Kind.ANSWER.value and not cue and not (
+                self._by_lead(alone) and self._about(focus, question, alone)):
             return alone
         if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             return alone
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue)
+
+    def _by_lead(self, answer: "Answer") -> bool:
+        """A catalogue card answered below the catalogue's `answer_at`, by its lead over the other candidates."""
+        return bool(self.procedures and answer.entry is not None and answer.entry.id.startswith("tthc:")
+                    and answer.score < self.procedures.config.answer_at)
 
     def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset()) -> list[str]:
         reading = (alone.query if alone else None) or self.normalizer.normalize(question)
@@ -417,14 +425,16 @@ class Answerer:
                 if decision.kind == Kind.ANSWER and not declared:
                     related = self._related(decision.entry_id, ranked)
                 elif self.procedures:
-                    chosen, wider = self.procedure_answer(question, query)
+                    ranking, wider = self.procedure_ranking(question, query)
+                    chosen = self.procedures.decide(ranking)
                     # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố
                     # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
                     # (an entry list the curated tier asks about is not overruled: its entries are not procedures)
                     other = (chosen.kind == Kind.ANSWER and chosen.code not in declared
                              and decision.kind != Kind.CLARIFY) or (
                         declared and chosen.kind == Kind.CLARIFY and
-                        self._silent_on(decision.entry_id, wider.terms, chosen.options[0]))
+                        self._silent_on(decision.entry_id, wider.terms, chosen.options[0])) or (
+                        declared and chosen.kind != Kind.DONT_KNOW and self.procedures.sibling_asked(declared, ranking))
                     if declared and not other:
                         related = self._related(decision.entry_id, ranked)
                     elif other or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from bot.retrieval.decision import Kind
 from bot.retrieval.normalize import NormalizedQuery
+from bot.retrieval.procedure_card import aspect_words
 from indexer.catalogue.index import CatalogueIndex, everyday_words, procedure_terms
 from indexer.catalogue.model import Procedure
 from indexer.embedder import Embedder
@@ -37,6 +38,12 @@ _BUSINESS = {"cong_ty", "doanh_nghiep", "hop_tac", "tnhh", "co_phan", "to_chuc",
 
 # "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
 # "cấp lại…"). The word after "mất" tells them apart.
+# Words of a name that say at which level a procedure is done ("(thực hiện tại cấp tỉnh)"): siblings that differ
+# only in them are one procedure at several levels, not a choice for the citizen.
+_LEVEL_WORDS = frozenset("thu tuc thuc hien tai cap tinh xa huyen trung uong bo".split())
+# Share (IDF-weighted) of the words a sibling's name adds that the question must say for it to be a rival.
+_SAID_ENOUGH = 0.5
+
 _COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh bnhieu it cong ngay tuan thang gio "
                         "phut mat".split())
 
@@ -72,6 +79,16 @@ class ProcedureDecisionConfig:
     # on the tuning questions no look-up is that near one
     everyday_stop: float = 0.02
     w_fused: float = 0.0        # confidence weight of the ranking score itself
+    # also answered, below answer_at, when the top candidate is this sure and leads its first real rival (not a
+    # level sibling, nor one adding words the citizen did not say) by this much of the ranking score
+    lead_answer_at: float = 99.0
+    lead_confidence_at: float = 1.0
+    lead_said_at: float = 0.2      # … and the question says this share of the words its name adds to that rival's
+    # … and the question is nearer the top one's name than any everyday question (khong-phai-thu-tuc.yaml) by this
+    # much: a lead among procedures says nothing about a question that is no look-up at all
+    lead_everyday_at: float = 0.0
+    lead_coverage_at: float = 0.0   # … and says this share of the question's words: "ông nội làm được không hay phải
+    # cha mẹ" leads with "nhận cha, mẹ, con" on two words of nine, and is no question about it
     # a learned ranking: weights of RANK_FEATURES and a bias, fitted on tuning questions; empty: the hand fusion above
     rank_weights: list = field(default_factory=list)
     calibration: dict = field(default_factory=dict)
@@ -100,6 +117,12 @@ class ScoredProcedure:
     name: float        # share of the procedure's name the question says
     features: tuple[float, ...] = ()   # RANK_FEATURES, kept for calibration
     everyday: float = -1.0   # how much nearer the question is to an everyday question than to this name
+    cases: frozenset[str] = frozenset()   # the cases its name names that the question cues (phan-biet.yaml)
+    rival: bool = True       # a real alternative to the top candidate, not the same procedure at another level
+    # (top one only) the words its name adds to its first real rival's are said, or it adds none: "… cho Dân quân"
+    # over "thanh toán trực tiếp chi phí khám bệnh" is not, when a citizen asks about being paid back by BHYT
+    distinct_said: bool = True
+    # or the top one plus words the citizen did not say ("… lưu động" when "khai sinh" was asked)
 
 
 @dataclass(frozen=True)
@@ -235,15 +258,49 @@ class ProcedureSearch:
                 total = cfg.dense_weight * float(d_norm[j]) + (1 - cfg.dense_weight) * float(l_norm[j]) + prior
             rows.append((i, total, features))
         rows.sort(key=lambda r: -r[1])
+        said = set(query.terms) | {w for k in cued for w in folded_syllables(k)}
+        rivals = [k == 0 or self._rival(rows[0][0], i, said, cued) for k, (i, _, _) in enumerate(rows)]
+        lead = next((t for (_, t, _), r in zip(rows[1:], rivals[1:]) if r), rows[-1][1] if len(rows) > 1 else 0.0)
+        rival = next((i for (i, _, _), r in zip(rows[1:], rivals[1:]) if r), None)
+        adds, said_them = (self._adds(rows[0][0], rival, said, cfg.lead_said_at) if rival is not None
+                           else (False, False))
         scored = []
         for k, (i, total, features) in enumerate(rows):
-            margin = total - (rows[1][1] if k == 0 and len(rows) > 1 else rows[0][1])
+            # the top one's lead is over its first real rival: a level sibling behind it does not make it less sure
+            margin = total - (lead if k == 0 else rows[0][1])
             cov, name = features[4], features[5]
             dense, gap = float(surest[i]), float(surest[i]) - surest_median
             conf = cfg.confidence(dense, cov, gap, margin, name, total)
             scored.append(ScoredProcedure(self._codes[i], total, conf, dense, cov, gap, margin, name, features,
-                                          everyday - float(by_name[i])))
+                                          everyday - float(by_name[i]), self._case_of[i] & cued, rivals[k],
+                                          k > 0 or not adds or said_them))
         return scored
+
+    def _adds(self, more: int, less: int, said: set[str], enough: float = _SAID_ENOUGH) -> tuple[bool, bool]:
+        """Whether `more`'s name adds words to `less`'s beyond the level, and whether the question says `enough`
+        of them (IDF-weighted)."""
+        added = self._names[more] - self._names[less] - _LEVEL_WORDS - aspect_words()
+        if not added:
+            return False, False
+        total = sum(self._idf.get(t, self._unknown) for t in added)
+        return True, sum(self._idf.get(t, self._unknown) for t in added if t in said) >= enough * total
+
+    def _rival(self, top: int, other: int, said: set[str], cued: set[str]) -> bool:
+        """`other` is a real alternative to `top`: not the same name at another level, nor a sibling whose name only
+        adds words the citizen did not say to a top name that adds none of its own unsaid. A sibling naming a case
+        the question cues and the top one lacks ("… cho người nước ngoài" to "bạn tôi người Hàn") always is."""
+        mine, theirs = self._names[top] - _LEVEL_WORDS, self._names[other] - _LEVEL_WORDS
+        if not (mine <= theirs or theirs <= mine) or (self._case_of[other] & cued) - self._case_of[top]:
+            return True
+        other_adds, other_said = self._adds(other, top, said)
+        top_adds, top_said = self._adds(top, other, said)
+        if not other_adds and not top_adds:
+            return False          # one procedure at several levels
+        if other_adds and not other_said and (not top_adds or top_said):
+            return False          # "khai sinh lưu động" when "khai sinh" was asked
+        if top_adds and top_said and not other_adds:
+            return False          # plain "khai sinh" when "khai sinh … chồng người nước ngoài" was asked
+        return True
 
     def rescored(self, ranked: list[ScoredProcedure]) -> list[ScoredProcedure]:
         """The same candidates with confidence from the current config (calibration tries many)."""
@@ -257,9 +314,21 @@ class ProcedureSearch:
         first = ranked[0]
         name = fold(self.procedures[top].name)
         close = [s.code for s in ranked[1:12]
-                 if s.confidence >= cfg.clarify_at and (first.fused - s.fused < cfg.sibling_margin
+                 if s.rival and s.confidence >= cfg.clarify_at and (first.fused - s.fused < cfg.sibling_margin
                                                         or fuzz.token_set_ratio(name, fold(self.procedures[s.code].name)) >= 95)]
         return close[:cfg.max_options - 1]
+
+    def sibling_asked(self, codes: tuple[str, ...], ranked: list[ScoredProcedure]) -> bool:
+        """A near candidate is one of `codes` plus a case the question cues and none of them has ("khai sinh có yếu
+        tố nước ngoài" when "chồng tôi là người Hàn" asks about khai sinh): a curated entry about `codes` is then
+        not the answer."""
+        known = [self._position[c] for c in codes if c in self._position]
+        for s in ranked[:self.config.max_options + 2]:
+            i = self._position[s.code]
+            if s.code not in codes and any(s.cases - self._case_of[k] and self._names[k] - _LEVEL_WORDS <= self._names[i]
+                                           for k in known):
+                return True
+        return False
 
     def decide(self, ranked: list[ScoredProcedure]) -> ProcedureDecision:
         cfg = self.config
@@ -269,8 +338,18 @@ class ProcedureSearch:
         if top.confidence < cfg.clarify_at or top.everyday >= cfg.everyday_stop:
             return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
         close = self.siblings(top.code, ranked)
+        # a sibling whose name is the top one's plus a case the question cues ("Gia hạn tạm trú cho người nước ngoài"
+        # when "bạn tôi người Hàn" asks about "gia hạn tạm trú"): it may be the one meant, so both are offered
+        mine = self._names[self._position[top.code]] - _LEVEL_WORDS
+        close += [s.code for s in ranked[1:cfg.max_options + 2]
+                  if s.rival and s.cases > top.cases and mine <= self._names[self._position[s.code]]
+                  and s.code not in close][:max(0, cfg.max_options - 1 - len(close))]
         # as near to a question about everyday life ("thuoc tri ho") as to the name: asked, never answered outright
-        if top.confidence >= cfg.answer_at and not close and top.everyday < cfg.everyday_margin:
+        sure = top.confidence >= cfg.answer_at or (top.confidence >= cfg.lead_confidence_at
+                                                   and top.margin >= cfg.lead_answer_at
+                                                   and top.coverage >= cfg.lead_coverage_at and top.distinct_said
+                                                   and top.everyday < cfg.lead_everyday_at)
+        if sure and not close and top.everyday < cfg.everyday_margin:
             return ProcedureDecision(Kind.ANSWER, top.code, top.confidence)
         near = [s.code for s in ranked[1:cfg.max_options] if top.fused - s.fused < cfg.option_margin]
         options = tuple(dict.fromkeys((top.code, *close, *near)))[:cfg.max_options]

@@ -2,7 +2,8 @@
 Sender), with its own middlewares: security headers, login sessions, roles on every route, CSRF tokens.
 
 Also runs the desk's background work on the server: routing and announcing new needs every few seconds,
-and the daily retention purge.
+the daily retention purge, and knowledge publishing (bot.desk.publishing: this worker's knowledge folder follows
+what was approved in the database, at start and every `reload_seconds`; one worker at a time rebuilds the index).
 """
 from __future__ import annotations
 
@@ -176,6 +177,13 @@ class AdminSite:
 
     # ---- background work on the server
     async def _background(self, app: web.Application) -> AsyncIterator[None]:
+        """Every worker runs these loops; each is safe with several workers sharing the database (issue 21):
+        - desk_loop is idempotent, not claimed: a need is routed by a compare-and-set (`route_need`) and announced
+          only by the worker whose `mark_announced` wins, so running it everywhere every few seconds routes and
+          announces each need once (claiming it would cost every worker a write every tick for nothing);
+        - purge_loop is claimed: `purge_if_due` runs the purge only for the worker whose `claim_job("purge")` wins,
+          once a day across workers.
+        (The knowledge watcher in handlers.app.server is per worker by design: it only reads the published index.)"""
         async def desk_loop() -> None:
             while True:
                 try:
@@ -196,7 +204,16 @@ class AdminSite:
                     log.exception("retention purge failed; trying again later")
                 await asyncio.sleep(PURGE_CHECK_S)
 
-        tasks = [asyncio.create_task(desk_loop()), asyncio.create_task(purge_loop())]
+        async def knowledge_loop() -> None:
+            while True:   # at start too: an approval whose file a crash left unwritten is written now
+                try:
+                    await asyncio.to_thread(self.publisher.publish, False)
+                except Exception:
+                    log.exception("publishing approved knowledge failed; trying again")
+                await asyncio.sleep(self.settings.reload_seconds)
+
+        tasks = [asyncio.create_task(desk_loop()), asyncio.create_task(purge_loop()),
+                 asyncio.create_task(knowledge_loop())]
         yield
         for task in tasks + list(self.publishing):
             task.cancel()

@@ -13,7 +13,17 @@ def _summary(report: BackupReport) -> str:
     return f"{report.path} ({report.bytes / 1024:.0f} KB, {report.seconds:.1f} giây; số dòng: {rows})"
 
 
+def _on_postgres(settings: Settings) -> bool:
+    """These commands copy the SQLite file; a PostgreSQL database is backed up with its own tools."""
+    if settings.database_url:
+        print("Cơ sở dữ liệu đang là PostgreSQL (DVCBOT_DATABASE_URL): sao lưu bằng pg_dump và khôi phục bằng "
+              "pg_restore (xem docs/operations.md); dvcbot backup/restore chỉ dùng cho tệp SQLite.", file=sys.stderr)
+    return bool(settings.database_url)
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    if _on_postgres(settings):
+        return 2
     try:
         report = backup(settings.database, args.path)
     except BackupError as exc:
@@ -25,6 +35,8 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    if _on_postgres(settings):
+        return 2
     try:
         report = restore(args.path, settings.database, force=args.force)
     except BackupError as exc:

@@ -12,10 +12,11 @@ from functools import partial
 from bot.core.messages import Incoming, readable_links
 from bot.core.wording import WORDING_FILE
 from bot.dialogue.render import answer_replies, answer_text, entry_text, plain_turn
+from bot.domain.chat_port import DatabaseUnavailable
 from bot.retrieval.answerer import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.keywords import search_keywords
-from handlers.app import backup_commands, catalogue_commands
+from handlers.app import backup_commands, catalogue_commands, migrate_command
 from handlers.app.vi_argparse import Parser
 from handlers.runtime.services import ChannelError, building_embedder, open_answerer, open_services, shared_embedder
 from handlers.runtime.settings import Settings, SettingsError
@@ -154,9 +155,9 @@ def read_password(from_stdin: bool) -> str:
 
 def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     from bot.desk.accounts import AccountError, Accounts
-    from bot.storage.sqlite import SqliteStorage
+    from handlers.runtime.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     try:
         password = read_password(args.password_stdin)
         staff = Accounts(storage).create_user(args.username, password, args.role, args.team, args.name or "",
@@ -172,9 +173,9 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reset_password(args: argparse.Namespace, settings: Settings) -> int:
     from bot.desk.accounts import AccountError, Accounts
-    from bot.storage.sqlite import SqliteStorage
+    from handlers.runtime.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     staff = storage.staff_by_username(args.username.strip().lower())
     if staff is None:
         _err(f"Không có tài khoản '{args.username}'.")
@@ -191,9 +192,9 @@ def cmd_reset_password(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.retention import purge
-    from bot.storage.sqlite import SqliteStorage
+    from handlers.runtime.stores import open_storage
 
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     counts = purge(storage, settings.retention_days, clock=storage.clock)
     storage.add_audit(None, "dòng lệnh", "purge", None,
                       f"{settings.retention_days} ngày: {sum(counts.values())} bản ghi")
@@ -227,7 +228,7 @@ def bind(host: str, port: int) -> socket.socket:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from handlers.app.server import channels_for, make_server
+    from handlers.app.server import channels_for, make_server, server_options
     from handlers.runtime.logs import setup_logging
 
     setup_logging(settings)
@@ -240,7 +241,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Trợ lý DVC đang chạy: http://{settings.host}:{settings.port}/ (Ctrl+C để dừng). "
               f"Kênh đang bật: {', '.join(c.name for c in channels)}.", flush=True)
 
-    web.run_app(app, sock=sock, print=running, access_log=None)
+    web.run_app(app, sock=sock, print=running, access_log=None, **server_options(settings))
     remembered = shared_embedder(settings.embedding_model)
     logging.getLogger("handlers.app.server").info("Câu hỏi cần vectơ: %d, trong đó %d dùng lại vectơ đã nhớ",
                                            remembered.asked, remembered.reused)
@@ -325,6 +326,7 @@ def parser() -> argparse.ArgumentParser:
                         "(vẫn còn trong bản cũ được giữ lại)")
     s.set_defaults(func=backup_commands.cmd_restore)
     catalogue_commands.add_parser(sub)
+    migrate_command.add_parser(sub)
     return p
 
 
@@ -337,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args, settings)
+    except (SettingsError, DatabaseUnavailable) as exc:
+        _err(str(exc))
     except KnowledgeError as exc:
         _err(str(exc))
     except IndexProblem as exc:

@@ -4,6 +4,7 @@ The portal lists procedures with a cursor (`lastId`) and serves one record by it
 id; both answer POSTed JSON with any 2xx status. Details are fetched two at a time with
 a pause between requests, retried on network errors and 5xx, and a record whose detail
 could not be fetched keeps the details of the shipped snapshot rather than losing them.
+Not a server loop, so not claimed: an operator runs it on one host and publishes the result with `dvcbot index`.
 """
 from __future__ import annotations
 

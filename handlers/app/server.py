@@ -19,6 +19,7 @@ from handlers.runtime.errors import vietnamese_errors
 from handlers.runtime.logs import request_context
 from handlers.runtime.security import security_headers
 from handlers.runtime.services import MAX_REQUEST_BYTES, Services
+from handlers.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
 class Channel(Protocol):
@@ -49,7 +50,8 @@ def channels_for(services: Services) -> list[Channel]:
 
 
 async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
-    """Switch to a newly published index build while serving (no restart)."""
+    """Switch to a newly published index build while serving (no restart). Per worker by design and never claimed:
+    each worker must load the new build itself, and the loop writes nothing."""
     services = app[SERVICES]
 
     async def loop() -> None:
@@ -62,6 +64,14 @@ async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+def server_options(settings: Settings) -> dict:
+    """Options for aiohttp's runner (`web.run_app`, `web.AppRunner`). aiohttp's keep-alive timer also runs from the
+    moment a connection opens and closes it if no whole request has arrived by then, so a client sending its headers
+    a line at a time (200 sockets, one line every 10 s) holds each socket at most DVCBOT_CLIENT_TIMEOUT_S seconds
+    instead of the default 75 s; an idle keep-alive connection is closed as soon."""
+    return {"keepalive_timeout": settings.client_timeout_s}
 
 
 def make_server(services: Services, channels: list[Channel] | None = None) -> web.Application:

@@ -344,7 +344,7 @@ class TelegramChannel:
     # ---- updates
     async def _first_delivery_only(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A redelivered update_id goes no further (the dialogue also ignores repeated message ids)."""
-        if not self.turns.first_delivery(str(update.update_id)):
+        if not await self.turns.first_delivery(str(update.update_id)):
             raise ApplicationHandlerStop
 
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

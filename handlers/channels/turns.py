@@ -5,6 +5,10 @@ Telegram and Zalo: dropping a delivery seen before, the rate limit (one notice p
 per citizen in arrival order, the shutdown clock (a turn not begun in time is kept, redacted, and answered at
 the next start), the dialogue off the event loop, and a reply the channel could not send recorded for staff.
 The channel's own `Send` turns replies into its API calls.
+
+Nothing here is per process that several workers on one database must share: delivery ids seen, rate buckets,
+the citizen's turn lock (around the dialogue, on top of this process's lane, which also keeps the sends in
+order) and the claim on a parked turn are all in storage.
 """
 from __future__ import annotations
 
@@ -13,10 +17,10 @@ import contextlib
 import json
 import logging
 import traceback
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 
+from bot.core.clock import iso
 from bot.core.messages import Incoming, Reply
 from bot.core.wording import say
 from bot.domain.delivery import DeliveryResult, DeliveryStatus, replies_text
@@ -25,7 +29,9 @@ from handlers.runtime.ratelimit import Verdict
 from handlers.runtime.shutdown import CUT_OFF
 
 log = logging.getLogger(__name__)
-REMEMBERED_DELIVERIES = 10_000   # delivery ids remembered to drop redeliveries before they reach the dialogue
+REMEMBERED_FOR_S = 2 * 86400   # delivery ids remembered to drop redeliveries (Telegram keeps an update for a day)
+FORGET_EVERY_S = 3600          # how often a runner deletes the ids older than that
+PARK_CLAIM_S = 300             # a parked turn claimed by a worker that died is resumed at a start after this
 
 Send = Callable[[Sequence[Reply]], Awaitable[DeliveryResult]]
 
@@ -78,7 +84,8 @@ class TurnRunner:
         self.limit, self.services = services.citizen_limit, services
         self.send_for = send_for
         self._legacy = legacy   # reads a turn parked before this runner existed (the channel's old format)
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._forget_after: float | None = None
+        self._door = asyncio.Lock()   # delivery ids are looked up one at a time, in arrival order
         self._lanes: dict[str, _Lane] = {}
         self._tasks: set[asyncio.Task] = set()
 
@@ -87,33 +94,39 @@ class TurnRunner:
         return self.services.shutdown
 
     # ---- at the door
-    def first_delivery(self, delivery_id: str) -> bool:
-        """Platforms deliver again what they think was lost; storage also refuses a repeated message id."""
-        if delivery_id in self._seen:
+    async def first_delivery(self, delivery_id: str) -> bool:
+        """Platforms deliver again what they think was lost, possibly to another worker: the id (hashed, it may
+        carry a user id) is looked up in storage, which also refuses a repeated message id. One look-up at a time,
+        first come first served: deliveries leave the door in the order they came (the lane then keeps it)."""
+        async with self._door:
+            first = await asyncio.to_thread(self.storage.first_delivery, self.channel,
+                                            self.dialogue.user_key(self.channel, f"delivery:{delivery_id}"))
+        if not first:
             log.info("%s: một lần gửi lại bỏ qua", self.channel)   # the id may carry a user id: not logged
-            return False
-        self._seen[delivery_id] = None
-        if len(self._seen) > REMEMBERED_DELIVERIES:
-            self._seen.popitem(last=False)
-        return True
+        now = self.storage.clock()
+        if self._forget_after is None or now >= self._forget_after:
+            self._forget_after = now + FORGET_EVERY_S
+            self.background(asyncio.to_thread(self.storage.forget_deliveries, iso(now - REMEMBERED_FOR_S)))
+        return first
 
-    def admit(self, turn: Turn) -> Verdict:
-        """DVCBOT_RATE_PER_MINUTE per citizen and channel."""
-        verdict = self.limit.check(self.dialogue.user_key(self.channel, turn.incoming.user))
+    async def admit(self, turn: Turn) -> Verdict:
+        """DVCBOT_RATE_PER_MINUTE per citizen and channel, counted by every worker together."""
+        verdict = await self.limit.take(self.dialogue.user_key(self.channel, turn.incoming.user))
         if not verdict.allowed:
             log.info("%s: tin %s bỏ qua vì người dùng gửi quá nhanh", self.channel, turn.incoming.message_id)
         return verdict
 
     async def deliver(self, turn: Turn, parked: int | None = None) -> None:
         """A message the platform was already told is received: over the limit it is dropped, with one polite
-        notice per burst (an error would only make the platform deliver the flood again); failures are logged."""
+        notice per burst (an error would only make the platform deliver the flood again); failures are logged.
+        The lane is taken before anything waits, so the citizen's turns keep their arrival order."""
         try:
-            if parked is None and not (verdict := self.admit(turn)).allowed:
-                if verdict.first_refusal:
-                    async with self._lane(turn.lane):
+            async with self._lane(turn.lane):
+                if parked is None and not (verdict := await self.admit(turn)).allowed:
+                    if verdict.first_refusal:
                         await self._send(turn, [Reply(say("rate_limited_notice"))])
-                return
-            await self.take(turn, parked)
+                    return
+                await self._turn(turn, parked)
         except Exception as exc:
             log.error("%s: lỗi khi xử lý tin %s: %s", self.channel, turn.incoming.message_id, describe(exc))
 
@@ -122,20 +135,32 @@ class TurnRunner:
         """One turn, after the citizen's earlier ones; once the shutdown clock says it is too late to begin, it
         is kept for the next start instead (channels that answer later only)."""
         async with self._lane(turn.lane):
-            if self.send_for is not None and self.shutdown.too_late_to_start():
-                if parked is None:
-                    key = self.dialogue.user_key(self.channel, turn.incoming.user)
-                    await asyncio.to_thread(self.storage.park_turn, key, self.channel, turn.kept())
-                return []
+            return await self._turn(turn, parked)
+
+    async def _turn(self, turn: Turn, parked: int | None) -> list[Reply]:
+        if self.send_for is not None and self.shutdown.too_late_to_start():
+            if parked is None:
+                key = self.dialogue.user_key(self.channel, turn.incoming.user)
+                await asyncio.to_thread(self.storage.park_turn, key, self.channel, turn.kept())
+            else:   # resumed, then stopped again before it began: the next start takes it at once
+                await asyncio.to_thread(self.storage.release_parked_turn, parked)
+            return []
+        replies = await asyncio.to_thread(self._alone, turn, parked)
+        if replies and self.send_for is not None:
+            await self._send(turn, replies)
+        return replies
+
+    def _alone(self, turn: Turn, parked: int | None) -> list[Reply]:
+        """The dialogue under the citizen's lock in storage: a turn of this lane on another worker waits for it (on
+        PostgreSQL the lock is the turn's transaction, so a parked turn's unparking commits with its answer)."""
+        with self.storage.citizen_lock(self.dialogue.user_key(self.channel, f"lane:{turn.lane}")):
             if turn.canned:   # nothing of a photo, sticker or place is stored
                 replies = [Reply(say(turn.canned))]
             else:
-                replies = await asyncio.to_thread(self.dialogue.handle, turn.incoming)
+                replies = self.dialogue.handle(turn.incoming)
             if parked is not None:
-                await asyncio.to_thread(self.storage.unpark_turn, parked)
-            if replies and self.send_for is not None:
-                await self._send(turn, replies)
-            return replies
+                self.storage.unpark_turn(parked)
+        return replies
 
     @contextlib.asynccontextmanager
     async def _lane(self, key: str) -> AsyncIterator[None]:
@@ -168,13 +193,16 @@ class TurnRunner:
 
     # ---- parked turns and background work
     async def resume_parked(self) -> None:
-        """Turns acknowledged before the last shutdown but never begun: queued ahead of any new message."""
-        for turn_id, kept in await asyncio.to_thread(self.storage.parked_turns, self.channel):
+        """Turns acknowledged before the last shutdown but never begun: queued ahead of any new message. Each is
+        claimed first, so of several workers starting together one resumes it."""
+        claimed = await asyncio.to_thread(self.storage.claim_parked_turns, self.channel, self.storage.clock(),
+                                          PARK_CLAIM_S)
+        for turn_id, kept in claimed:
             data = json.loads(kept)
             turn = Turn.from_kept(data) if "channel" in data or self._legacy is None else self._legacy(data)
             self.background(self.deliver(turn, turn_id))
 
-    def background(self, work: Coroutine[None, None, None]) -> None:
+    def background(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

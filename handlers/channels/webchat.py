@@ -89,7 +89,7 @@ class WebChat:
         self.ip_limit = services.ip_limit
         self.behind_proxy, self.public_url = services.settings.behind_proxy, services.settings.public_url
         self.tokens = conversation_tokens(services)
-        self.poll_limit = RateLimiter(POLLS_PER_MINUTE)
+        self.poll_limit = RateLimiter(POLLS_PER_MINUTE, services.storage, "poll")
         self.shared = SharePages(services.library, services.settings.public_url)
 
     def mount(self, app: web.Application) -> None:
@@ -103,7 +103,7 @@ class WebChat:
 
     async def chat(self, request: web.Request) -> web.Response:
         address = self.dialogue.user_key("ip", client_address(request, self.behind_proxy))
-        if not (verdict := self.ip_limit.check(address)).allowed:
+        if not (verdict := await self.ip_limit.take(address)).allowed:
             return _too_fast(verdict)
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _bad("Tin nhắn quá dài.", 413)
@@ -121,7 +121,7 @@ class WebChat:
             return _bad(incoming)
         conversation = self._conversation(request, incoming.user)
         turn = Turn(replace(incoming, user=conversation.id))
-        if not (verdict := self.turns.admit(turn)).allowed:
+        if not (verdict := await self.turns.admit(turn)).allowed:
             return _too_fast(verdict)
         replies = await self.turns.take(turn)
         return self._with_cookie(request, _json({"replies": [reply_to_dict(r) for r in replies]}), conversation)
@@ -132,7 +132,7 @@ class WebChat:
         conversation = self.tokens.read(request.cookies.get(COOKIE))
         caller = (self.dialogue.user_key(CHANNEL, conversation.id) if conversation
                   else self.dialogue.user_key("ip", client_address(request, self.behind_proxy)))
-        if not (verdict := self.poll_limit.check(caller)).allowed:
+        if not (verdict := await self.poll_limit.take(caller)).allowed:
             return _too_fast(verdict)
         if conversation is None:
             return _json({"replies": []})

@@ -72,6 +72,14 @@ def event_timestamp(body: object) -> str | None:
     return _id(body.get("timestamp")) if isinstance(body, dict) else None
 
 
+def event_age_s(timestamp: str, now: float) -> float | None:
+    """Seconds since Zalo sent the event (its `timestamp` is epoch milliseconds); None when it is not a number."""
+    try:
+        return now - int(timestamp) / 1000
+    except ValueError:
+        return None
+
+
 def parse_event(body: dict, timestamp: str) -> ZaloEvent | str:
     """The event, or why the body is refused."""
     name = body.get("event_name")
@@ -203,7 +211,8 @@ class ZaloChannel:
                  timeout_s: float = 10.0) -> None:
         s = services.settings
         self._app_id, self._oa_secret = s.zalo_app_id, s.zalo_oa_secret
-        store = TokenStore(s.data_dir / TOKEN_FILE, Tokens(s.zalo_access_token, s.zalo_refresh_token))
+        self._max_age_s = s.zalo_max_event_age_s
+        store = TokenStore(services.storage, Tokens(s.zalo_access_token, s.zalo_refresh_token), s.data_dir / TOKEN_FILE)
         self.api = ZaloApi(s.zalo_api_url, s.zalo_oauth_url, s.zalo_app_id, s.zalo_app_secret, store,
                            retry_delays=retry_delays, timeout_s=timeout_s)
         self.sender = ZaloSender(self.api, s.public_url)
@@ -253,9 +262,16 @@ class ZaloChannel:
         event = parse_event(body, timestamp)
         if isinstance(event, str):
             return _json({"error": f"Thiếu hoặc sai trường '{event}'."}, status=400)
+        # a signed event replayed later, or held up somewhere for long: acknowledged (Zalo would send it again) but
+        # not handled; a replay within the window is stopped by its msg_id instead
+        age = event_age_s(event.timestamp, self.services.storage.clock())
+        if age is None or abs(age) > self._max_age_s:
+            log.warning("Zalo event %s not handled: sent %s s ago (the limit is %g s, %s)", event.name,
+                        "?" if age is None else f"{age:.0f}", self._max_age_s, "DVCBOT_ZALO_MAX_EVENT_AGE_S")
+            return _json({"status": "ok"})
         # answered at once (Zalo retries slow webhooks); the turn runs in the background, after the citizen's
         # earlier ones. A repeated delivery is known by its msg_id (follow events have none).
-        if event.user is not None and self.turns.first_delivery(
+        if event.user is not None and await self.turns.first_delivery(
                 event.msg_id or f"{event.name}:{event.user}:{event.timestamp}"):
             self.turns.background(self.turns.deliver(turn_for(event)))
         return _json({"status": "ok"})

@@ -3,21 +3,23 @@
 Zalo answers HTTP 200 with an error code in the body. -216 (access token invalid or expired) gets one
 token refresh and one retry; -230 (the citizen is outside the reply window) is final, so the reply is left
 for staff instead of retried forever. Network errors and 5xx get a few retries with growing delays.
-The refresh token is single-use: refreshes run one at a time and every new pair is written to a 0600
-file in the data folder before it is used. Tokens never reach the logs.
+The refresh token is single-use: one refresh at a time across every worker sharing the database (a lease
+taken under the database's lock, bot.domain.token_port; the others wait and read the new pair), and every new
+pair is saved in the database before it is used. Tokens never reach the logs.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
-import os
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 import aiohttp
+
+from bot.domain.token_port import RefreshTurn, Tokens, TokenStorage, usable
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ TOKEN_REJECTED = -216
 OUTSIDE_WINDOW = -230
 EXPIRY_MARGIN_S = 60.0  # refresh a little before Zalo's stated expiry
 RETRY_DELAYS = (1.0, 3.0, 9.0)  # seconds before each retry of a network error or 5xx
+WAIT_POLL_S = 0.2  # how often a worker waiting for another's refresh looks again
 
 
 class ZaloError(Exception):
@@ -38,46 +41,42 @@ class ZaloError(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
-class Tokens:
-    access_token: str
-    refresh_token: str
-    expires_at: float | None = None  # epoch seconds; None: unknown (tokens from the settings), trusted until refused
-
-    def __repr__(self) -> str:  # never print a token
-        return f"Tokens(expires_at={self.expires_at!r})"
-
-
 class TokenStore:
-    """The OA's current tokens: the file in the data folder once it exists, else the ones from the settings."""
+    """The OA's current tokens, kept in the shared database (bot.domain.token_port) so every worker uses one pair.
 
-    def __init__(self, path: Path, initial: Tokens) -> None:
-        self.path = Path(path)
-        self.tokens = self._read() or initial
+    The settings' pair is stored by the first worker to start and then only read back, since refreshes replace it;
+    new tokens put in the settings by an operator (after Zalo revoked the old ones) replace the stored pair at the
+    next start. When the database has none yet, a token file left by an older version (TOKEN_FILE in the data
+    folder) is imported once and removed. `tokens` is this worker's copy; ZaloApi asks the database again whenever
+    Zalo refuses it or it expires.
+    """
 
-    def _read(self) -> Tokens | None:
-        if not self.path.exists():
-            return None
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return Tokens(str(data["access_token"]), str(data["refresh_token"]),
-                          float(data["expires_at"]) if data.get("expires_at") is not None else None)
-        except (OSError, ValueError, KeyError, TypeError):
-            log.error("Zalo token file %s is unreadable; using the tokens from the settings", self.path)
-            return None
+    def __init__(self, storage: TokenStorage, initial: Tokens, legacy_file: Path | None = None,
+                 channel: str = "zalo") -> None:
+        self.storage, self.channel = storage, channel
+        before = storage.channel_tokens(channel)
+        imported = _read_file(legacy_file) if before is None and legacy_file is not None else None
+        # the source is the settings' pair (a digest: no third copy of a token), also when the file's pair is used
+        source = hashlib.sha256(f"{initial.access_token}\n{initial.refresh_token}".encode()).hexdigest()
+        self.tokens = storage.seed_channel_tokens(channel, imported or initial, source)
+        if imported is not None and legacy_file is not None:
+            legacy_file.unlink(missing_ok=True)   # the database holds them now; no second copy of a secret
+            log.info("Zalo tokens moved from %s into the database", legacy_file.name)
+        elif before is not None and self.tokens != before:
+            log.info("Zalo tokens from the settings are new: they replace the stored ones")
 
-    def save(self, tokens: Tokens) -> None:
-        """Write atomically with mode 0600, then use the new tokens."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(asdict(tokens), f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
-        self.tokens = tokens
+
+def _read_file(path: Path) -> Tokens | None:
+    """The token file older versions wrote (mode 0600, JSON), or None when there is none or it cannot be read."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Tokens(str(data["access_token"]), str(data["refresh_token"]),
+                      float(data["expires_at"]) if data.get("expires_at") is not None else None)
+    except (OSError, ValueError, KeyError, TypeError):
+        log.error("Zalo token file %s is unreadable; using the tokens from the settings", path)
+        return None
 
 
 def _seconds(value: object) -> float | None:
@@ -103,6 +102,8 @@ class ZaloApi:
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._clock = clock
         self._refresh_lock = asyncio.Lock()
+        # longest a refresh can take (every try timing out, every retry delay): another worker's lease lasts that long
+        self._lease_s = timeout_s * (len(self.retry_delays) + 1) + sum(self.retry_delays) + 5.0
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> "ZaloApi":
@@ -137,25 +138,48 @@ class ZaloApi:
         return await self._refresh(rejected=tokens.access_token)
 
     async def _refresh(self, rejected: str) -> str:
-        """New tokens from the OAuth endpoint, unless another send already got them while this one waited."""
-        async with self._refresh_lock:
-            current = self.store.tokens
-            if current.access_token not in ("", rejected) and not self._expired(current):
-                return current.access_token
-            if not current.refresh_token:
-                raise ZaloError("token")
-            answer = await self._post(self.refresh_url, headers={"secret_key": self._app_secret},
-                                      data={"refresh_token": current.refresh_token, "app_id": self._app_id,
-                                            "grant_type": "refresh_token"})
-            access, refresh = answer.get("access_token"), answer.get("refresh_token")
-            if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
-                log.error("Zalo refused the token refresh (error %s)", answer.get("error"))
-                raise ZaloError("token")
-            expires_in = _seconds(answer.get("expires_in"))
-            fresh = Tokens(access, refresh, self._clock() + expires_in if expires_in else None)
-            await asyncio.to_thread(self.store.save, fresh)
+        """New tokens from the OAuth endpoint, unless another send or worker got them while this one waited."""
+        async with self._refresh_lock:   # one refresh at a time in this worker; the lease does it across workers
+            fresh_after = self._clock() + EXPIRY_MARGIN_S
+            if usable(self.store.tokens, rejected, fresh_after):
+                return self.store.tokens.access_token
+            storage, channel = self.store.storage, self.store.channel
+            waited_until = time.monotonic() + self._lease_s
+            while True:
+                claim = await asyncio.to_thread(storage.claim_token_refresh, channel, rejected, self._clock(),
+                                                self._clock() + EXPIRY_MARGIN_S, self._lease_s)
+                if claim.turn == RefreshTurn.USE and claim.tokens is not None:
+                    self.store.tokens = claim.tokens
+                    return claim.tokens.access_token
+                if claim.turn == RefreshTurn.REFRESH:
+                    break
+                if time.monotonic() > waited_until:
+                    log.error("Another worker's Zalo token refresh did not finish in time")
+                    raise ZaloError("token")
+                await asyncio.sleep(WAIT_POLL_S)
+            try:
+                fresh = await self._new_tokens(claim.tokens or self.store.tokens)
+            except BaseException:
+                await asyncio.to_thread(storage.release_token_refresh, channel)
+                raise
+            await asyncio.to_thread(storage.save_channel_tokens, channel, fresh)
+            self.store.tokens = fresh
             log.info("Zalo access token refreshed")
-            return access
+            return fresh.access_token
+
+    async def _new_tokens(self, current: Tokens) -> Tokens:
+        """One call to the OAuth endpoint with the (single-use) refresh token."""
+        if not current.refresh_token:
+            raise ZaloError("token")
+        answer = await self._post(self.refresh_url, headers={"secret_key": self._app_secret},
+                                  data={"refresh_token": current.refresh_token, "app_id": self._app_id,
+                                        "grant_type": "refresh_token"})
+        access, refresh = answer.get("access_token"), answer.get("refresh_token")
+        if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
+            log.error("Zalo refused the token refresh (error %s)", answer.get("error"))
+            raise ZaloError("token")
+        expires_in = _seconds(answer.get("expires_in"))
+        return Tokens(access, refresh, self._clock() + expires_in if expires_in else None)
 
     # ---- HTTP
     async def _post(self, url: str, **kwargs: object) -> dict:

@@ -12,14 +12,15 @@ from bot.desk.grouping import QuestionVectors
 from bot.desk.service import CommunityDesk
 from bot.dialogue import Dialogue
 from bot.domain.delivery import Deliverer
+from bot.domain.desk_port import CommunityStorage
 from bot.domain.tickets import SameForEveryone
 from bot.privacy.identity import load_secret
 from bot.retrieval.answerer import Answerer
 from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.runtime.ratelimit import RateLimiter
 from handlers.runtime.settings import Settings
 from handlers.runtime.shutdown import ShutdownClock
+from handlers.runtime.stores import open_storage
 from indexer.build import build_index, knowledge_fingerprint
 from indexer.embedder import Embedder, RememberedQueries, make_embedder, model_id_for
 from indexer.knowledge import KnowledgeError
@@ -93,7 +94,7 @@ class Services:
     """Everything a channel needs; built once per process."""
     settings: Settings
     library: KnowledgeLibrary
-    storage: SqliteStorage
+    storage: CommunityStorage
     dialogue: Dialogue
     deliverer: Deliverer = field(init=False)
     desk: CommunityDesk = field(init=False)
@@ -111,13 +112,14 @@ class Services:
                                   public_url=self.settings.public_url, clock=self.storage.clock,
                                   vectors=QuestionVectors(lambda: self.library().embedder))
         self.desk_action = self.desk_action or self.desk.staff_action
-        self.citizen_limit = RateLimiter(self.settings.rate_per_minute)
-        self.ip_limit = RateLimiter(self.settings.rate_per_ip_per_minute)
+        # counted in the database: one limit for every worker
+        self.citizen_limit = RateLimiter(self.settings.rate_per_minute, self.storage, "citizen")
+        self.ip_limit = RateLimiter(self.settings.rate_per_ip_per_minute, self.storage, "ip")
 
 
 def open_services(settings: Settings) -> Services:
     library = open_library(settings)
-    storage = SqliteStorage(settings.database)
+    storage = open_storage(settings)
     dialogue = Dialogue(library, storage, load_secret(settings.secret, settings.data_dir),
                         session_ttl_s=settings.session_minutes * 60, clock=storage.clock,   # one clock (bot.core.clock)
                         response_times=SameForEveryone(settings.support_hours))
