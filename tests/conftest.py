@@ -2,17 +2,33 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from indexer.embedder import model_id_for
 from indexer.vntext import fold, syllables
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Hypothesis: the default profile is a fixed, quick regression set (the same examples every run, so a failure
+# on a developer's machine is a failure in the code, not in the draw); `HYPOTHESIS_PROFILE=ci` (.ci/run) fuzzes
+# for real: ten times the examples, drawn afresh each run, the failing example printed so it can be replayed.
+DEFAULT_EXAMPLES = 40
+hypothesis_settings.register_profile("default", max_examples=DEFAULT_EXAMPLES, derandomize=True, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=10 * DEFAULT_EXAMPLES, derandomize=False, deadline=None,
+                                     print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def examples(at_default: int) -> int:
+    """A test's own example budget, given for the default profile, scaled to the profile in use (×10 in ci)."""
+    return max(1, at_default * hypothesis_settings.default.max_examples // DEFAULT_EXAMPLES)
 FAKE_MODEL = "fake-hash-model"
 FAKE_DECISION = REPO / "tests" / "fake_decision.yaml"
 
@@ -123,9 +139,9 @@ def real_answerer(real_library):
 @pytest.fixture
 def dialogue(real_library, tmp_path):
     from bot.dialogue import Dialogue
-    from bot.storage.sqlite import SqliteStorage
+    from tests.builders import open_storage
 
-    return Dialogue(real_library, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret")
+    return Dialogue(real_library, open_storage(tmp_path / "dvcbot.db"), b"test-secret")
 
 
 @pytest.fixture

@@ -7,21 +7,9 @@ from bot.dialogue import Dialogue
 from bot.retrieval.library import KnowledgeLibrary
 from bot.storage.sqlite import SqliteStorage
 from handlers.runtime.services import Services
-from handlers.runtime.settings import Settings
 from indexer.build import build_index
+from tests.builders import small_services  # noqa: F401  (the one builder; desk tests import it from here)
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
-
-
-def small_services(kb: Path, tmp_path: Path, **settings) -> Services:
-    """Services as `dvcbot serve` builds them, on a small knowledge folder and the deterministic fake embedder."""
-    embedder = FakeEmbedder()
-    index = tmp_path / "index"
-    build_index(kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
-    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
-    config = Settings(knowledge_dir=kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
-                      embedding_model=FAKE_MODEL, reload_seconds=0.05, **settings)
-    return Services(config, library, storage, Dialogue(library, storage, b"s"))
 
 
 def another_worker(services: Services, own_folders: Path | None = None) -> Services:

@@ -1,5 +1,4 @@
 """Abuse: rate limits on the web chat (per citizen, per address) and security headers on every response."""
-import dataclasses
 import re
 from pathlib import Path
 
@@ -7,16 +6,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.dialogue import Dialogue
-from bot.retrieval.library import KnowledgeLibrary
 from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import make_server
 from handlers.channels.webchat import STATIC, WebChat
 from handlers.runtime.ratelimit import RateLimiter
 from handlers.runtime.security import HEADERS
 from handlers.runtime.services import Services
-from handlers.runtime.settings import Settings
-from indexer.build import build_index
-from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
+from tests.builders import open_storage, services_on, small_library
 
 
 class Clock:
@@ -32,7 +28,7 @@ class Clock:
 
 @pytest.fixture
 def buckets(tmp_path):
-    return SqliteStorage(tmp_path / "buckets.db")
+    return open_storage(tmp_path / "buckets.db")
 
 
 def test_a_burst_up_to_the_limit_then_one_message_per_share_of_a_minute(buckets):
@@ -93,15 +89,10 @@ def test_two_workers_on_one_database_count_one_limit(buckets, tmp_path):
 
 @pytest.fixture
 def make_services(small_kb, tmp_path):
-    embedder, index = FakeEmbedder(), tmp_path / "index"
-    build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)
-    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
-    base = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
-                    embedding_model=FAKE_MODEL)
+    library, storage = small_library(small_kb, tmp_path).library, open_storage(tmp_path / "dvcbot.db")
 
-    def make(**settings) -> Services:
-        return Services(dataclasses.replace(base, **settings), library, storage, Dialogue(library, storage, b"s"))
+    def make(**settings) -> Services:   # the default reload interval, as before
+        return services_on(library, storage, tmp_path, knowledge_dir=small_kb, reload_seconds=5.0, **settings)
     return make
 
 

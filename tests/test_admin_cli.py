@@ -5,6 +5,7 @@ import sys
 
 from bot.domain.chat_port import NeedKind
 from bot.storage.sqlite import SqliteStorage
+from tests.builders import open_storage
 from tests.conftest import REPO
 
 
@@ -43,7 +44,7 @@ def test_create_user_refuses_bad_input_in_plain_words(tmp_path):
 
 
 def test_purge_removes_only_what_is_older_than_the_retention(tmp_path):
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
+    storage = open_storage(tmp_path / "dvcbot.db")
     for user, when in (("old", "2025-06-01T00:00:00+00:00"), ("recent", None)):
         storage.add_message(user, "web", "in", "câu hỏi")
         storage.add_unmet_need(user, "web", NeedKind.HANDOFF)

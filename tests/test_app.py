@@ -5,16 +5,11 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.messages import Reply
-from bot.dialogue import Dialogue
 from bot.domain.delivery import DeliveryStatus
-from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import make_server
 from handlers.channels.webchat import WebChat
-from handlers.runtime.services import Services
-from handlers.runtime.settings import Settings
-from indexer.build import build_index
-from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
+from tests.builders import open_storage, services_on, small_library
+from tests.conftest import write_entry
 from tests.web_helpers import conversation_of
 
 NEW_QUESTIONS = ["Lệ phí trước bạ xe máy nộp ở đâu?", "nộp lệ phí trước bạ online", "trước bạ xe máy đóng tiền thế nào"]
@@ -22,16 +17,8 @@ NEW_QUESTIONS = ["Lệ phí trước bạ xe máy nộp ở đâu?", "nộp lệ
 
 @pytest.fixture
 def app_parts(small_kb, tmp_path):
-    embedder = FakeEmbedder()
-    index = tmp_path / "index"
-    build = lambda: build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)  # noqa: E731
-    build()
-    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
-    settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
-                        embedding_model=FAKE_MODEL, reload_seconds=0.05)
-    services = Services(settings, library, storage, Dialogue(library, storage, b"s"))
-    return services, build
+    small = small_library(small_kb, tmp_path)
+    return services_on(small.library, open_storage(tmp_path / "dvcbot.db"), tmp_path, knowledge_dir=small_kb), small.rebuild
 
 
 def test_a_new_build_is_picked_up_and_turns_in_flight_keep_the_old_one(app_parts, small_kb):

@@ -7,9 +7,9 @@ import pytest
 
 from bot.dialogue import Dialogue
 from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.app.cli import answer_json
 from indexer.build import build_index
+from tests.builders import open_storage
 from tests.catalogue_helpers import write_catalogue
 from tests.chat import Chat
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
@@ -25,7 +25,7 @@ def answerer(small_kb, tmp_path):
 @pytest.fixture
 def chat(answerer, tmp_path):
     library = KnowledgeLibrary(tmp_path / "index", lambda: answerer)
-    return Chat(Dialogue(library, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret"))
+    return Chat(Dialogue(library, open_storage(tmp_path / "dvcbot.db"), b"test-secret"))
 
 
 async def test_a_card_with_its_portal_link_details_and_rating(chat):

@@ -56,6 +56,7 @@ def test_json_reads_one_question_per_stdin_line(env):
     assert "Chưa có chỉ mục" not in r.stderr
 
 
+@pytest.mark.slow   # `ask` answers with the real bundled model: on its own (-m "not slow") it built the index, 165 s
 def test_json_search_keywords_are_the_redacted_words_of_the_replys_search_link(env):
     # land tax is a procedure now (the catalogue offers it); the price of rice is nobody's procedure
     r = dvcbot(env, "ask", "--json", "cho em hỏi giá lúa hôm nay ạ, sđt em 0912345678")

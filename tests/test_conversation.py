@@ -115,9 +115,9 @@ async def test_handoff_says_what_was_sent_who_answers_when_and_what_meanwhile(ch
 async def test_expected_time_comes_from_the_setting(real_library, tmp_path):
     from bot.dialogue import Dialogue
     from bot.domain.tickets import SameForEveryone
-    from bot.storage.sqlite import SqliteStorage
+    from tests.builders import open_storage
 
-    d = Dialogue(real_library, SqliteStorage(tmp_path / "x.db"), b"s", response_times=SameForEveryone(4))
+    d = Dialogue(real_library, open_storage(tmp_path / "x.db"), b"s", response_times=SameForEveryone(4))
     c = Chat(d)
     await c("gặp người hỗ trợ")
     assert "4 giờ làm việc" in c.text()

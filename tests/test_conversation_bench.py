@@ -10,8 +10,8 @@ from bot.core.messages import Button, Reply
 from bot.core.wording import say
 from bot.dialogue import Dialogue
 from bot.domain.chat_port import NeedKind
-from bot.storage.sqlite import SqliteStorage
 from indexer.knowledge import load_knowledge
+from tests.builders import open_storage
 from tests.conftest import REPO
 
 USER = "bench-citizen"
@@ -23,7 +23,7 @@ ENTRY_KINDS = {"answer", "clarify", "finds"}
 @pytest.fixture
 def dialogue(tmp_path) -> Dialogue:
     """Checks read only storage and sessions: no knowledge build is needed."""
-    return Dialogue(lambda: None, SqliteStorage(tmp_path / "bench.db"), b"bench")
+    return Dialogue(lambda: None, open_storage(tmp_path / "bench.db"), b"bench")
 
 
 def key(dialogue: Dialogue) -> str:

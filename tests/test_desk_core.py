@@ -287,10 +287,10 @@ async def test_new_needs_are_announced_once_in_the_team_group_and_claimed_from_t
 
 def test_the_daily_purge_runs_once_a_day_across_workers(tmp_path):
     from bot.domain.retention import purge_if_due
-    from bot.storage.sqlite import SqliteStorage
+    from tests.builders import open_storage
     from tests.contract.threads import together
 
-    worker_a, worker_b = SqliteStorage(tmp_path / "shared.db"), SqliteStorage(tmp_path / "shared.db")
+    worker_a, worker_b = open_storage(tmp_path / "shared.db"), open_storage(tmp_path / "shared.db")
     ran = together([lambda: purge_if_due(worker_a, 365), lambda: purge_if_due(worker_b, 365)])
     assert sorted(r is None for r in ran) == [False, True]   # at once: one worker runs it, the other sees it ran
     assert purge_if_due(worker_a, 365) is None               # and later today neither runs it again

@@ -121,13 +121,13 @@ async def test_readiness_signature_note_follows_the_signature_question_not_its_p
 
     from bot.dialogue import Dialogue
     from bot.reading.flows import load_flows
-    from bot.storage.sqlite import SqliteStorage
+    from tests.builders import open_storage
 
     flows = load_flows()
     signature = next(q for q in flows.readiness if q.note == "ready_signature_note")
     others = [q for q in flows.readiness if q is not signature]
     moved = dataclasses.replace(flows, readiness=(signature, *others))   # the signature question asked first
-    chat = Chat(Dialogue(real_library, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret", flows=moved))
+    chat = Chat(Dialogue(real_library, open_storage(tmp_path / "dvcbot.db"), b"test-secret", flows=moved))
     await chat("kiem tra san sang")
     for answer in ("co", "co", "chua", "co"):   # "chưa" at position 3 is no longer the signature question
         await chat(answer)

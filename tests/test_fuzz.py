@@ -36,13 +36,14 @@ from handlers.channels.zalo import ZaloChannel
 from handlers.runtime.services import Services
 from handlers.runtime.settings import Settings
 from indexer.build import build_index
-from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, fake_answerer
+from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, examples, fake_answerer
 from tests.fake_telegram import TOKEN, FakeBotApi
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo
 
 SECRET = "fuzz_secret"
 OA_SECRET = "fuzz-oa-secret"
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
+# the example budget and whether the draw is fixed come from the Hypothesis profile (tests/conftest.py)
+FUZZ = settings(parent=settings.default, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 EDGE = [
@@ -395,8 +396,7 @@ def test_two_megabyte_bodies_are_refused_on_every_route(live, problems):
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(FUZZ, max_examples=examples(150))
 @given(text=citizen_text)
 def test_many_more_citizen_texts_on_every_channel(live, problems, text):
     handler = fresh(problems)
@@ -407,3 +407,12 @@ def test_many_more_citizen_texts_on_every_channel(live, problems, text):
     zalo(live, raw, "1700000000000")
     live.settle()
     assert not handler.records, handler.describe()
+
+
+def test_ci_fuzzes_for_real_with_ten_times_the_examples_and_every_fuzz_test_follows_the_profile():
+    default, ci = settings.get_profile("default"), settings.get_profile("ci")
+    assert default.derandomize and not ci.derandomize
+    assert ci.max_examples >= 10 * default.max_examples
+    assert FUZZ.max_examples == settings.default.max_examples and FUZZ.derandomize == settings.default.derandomize
+    many = test_many_more_citizen_texts_on_every_channel._hypothesis_internal_use_settings
+    assert many.max_examples == examples(150) >= 150 * settings.default.max_examples // default.max_examples

@@ -8,9 +8,9 @@ from bot.desk.drafts import entry_file_text
 from bot.dialogue import Dialogue
 from bot.domain.desk_port import KnowledgeDraft
 from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from indexer.build import build_index
 from indexer.knowledge import load_catalog, parse_entry
+from tests.builders import open_storage
 from tests.chat import Chat
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 
@@ -66,7 +66,7 @@ def test_a_local_answer_is_offered_only_in_its_province(answerer):
 
 
 async def test_a_citizen_is_offered_the_local_answer_of_the_province_they_live_in(answerer, tmp_path):
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
+    storage = open_storage(tmp_path / "dvcbot.db")
     dialogue = Dialogue(KnowledgeLibrary(tmp_path / "index", lambda: answerer), storage, b"test-secret")
     far, near = Chat(dialogue, user="o-dak-lak"), Chat(dialogue, user="o-ha-tinh")
     storage.save_place(dialogue.user_key("test", "o-dak-lak"), "dak-lak", None, skipped=False)

@@ -9,13 +9,13 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.dialogue import Dialogue
 from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import make_server
 from handlers.channels.webchat import WebChat
 from handlers.runtime.logs import REQUEST_ID, setup_logging
 from handlers.runtime.services import Services
 from handlers.runtime.settings import Settings
 from indexer.build import build_index
+from tests.builders import open_storage
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -91,7 +91,7 @@ def dialogue(small_kb, tmp_path):
     index = tmp_path / "index"
     build_index(small_kb, index, FAKE_MODEL, FakeEmbedder, progress=False)
     library = KnowledgeLibrary(index, lambda: fake_answerer(index, FakeEmbedder()))
-    return Dialogue(library, SqliteStorage(tmp_path / "dvcbot.db"), b"test")
+    return Dialogue(library, open_storage(tmp_path / "dvcbot.db"), b"test")
 
 
 @pytest.fixture

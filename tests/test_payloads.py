@@ -44,7 +44,7 @@ def test_every_button_act_has_a_part_to_go_to(tmp_path):
     """The button table (bot.dialogue.buttons) knows every act a payload can carry: a new act without a handler
     would be pressed and silently do nothing but show the menu."""
     from bot.dialogue import Dialogue
-    from bot.storage.sqlite import SqliteStorage
+    from tests.builders import open_storage
 
-    dialogue = Dialogue(lambda: None, SqliteStorage(tmp_path / "dvcbot.db"), b"test-secret")
+    dialogue = Dialogue(lambda: None, open_storage(tmp_path / "dvcbot.db"), b"test-secret")
     assert set(dialogue.parts.buttons._table) == set(Act)

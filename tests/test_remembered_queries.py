@@ -49,8 +49,10 @@ def test_concurrent_citizens_get_their_own_question_vectors():
     remembered = RememberedQueries(inner, size=16)
     questions = [f"câu hỏi số {i % 24}" for i in range(240)]
     wrong: list[str] = []
+    at_once = threading.Barrier(4)   # the four citizens' threads start asking together, not one after another
 
     def ask(chunk: list[str]) -> None:
+        at_once.wait(5)
         for q in chunk:
             if not np.array_equal(remembered.embed_queries([q])[0], inner._vec(q)):
                 wrong.append(q)

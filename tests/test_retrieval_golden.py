@@ -1,18 +1,19 @@
 """Golden retrieval with the real bundled model: how citizens type, and what we must refuse."""
+import dataclasses
+
 import pytest
 
 from bot.retrieval.answerer import Answerer
 from handlers.runtime.services import open_answerer
-from handlers.runtime.settings import Settings
-from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def answerer(tmp_path_factory) -> Answerer:
-    data = tmp_path_factory.mktemp("var")
-    return open_answerer(Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index"))
+@pytest.fixture
+def answerer(real_answerer) -> Answerer:
+    """The session's answerer on the real knowledge and bundled model (tests/conftest.py): this module built the
+    same index again with the same settings, about three minutes of the suite."""
+    return real_answerer
 
 
 @pytest.mark.parametrize("question, entry_id", [
@@ -71,9 +72,9 @@ def test_very_long_input_is_read_in_part_and_flagged(answerer):
     assert "chỉ đọc phần đầu" in answer_text(a)
 
 
-def test_configured_province_prefers_its_local_entry(tmp_path):
-    data = tmp_path / "var"
-    s = Settings(knowledge_dir=REPO / "knowledge", data_dir=data, index_dir=data / "index", province="ha-tinh")
+def test_configured_province_prefers_its_local_entry(real_settings, real_library):
+    # the province is read when the answerer loads, not when the index is built: the session's index serves
+    s = dataclasses.replace(real_settings, province="ha-tinh")
     a = open_answerer(s).ask("nộp hồ sơ trực tuyến ở tỉnh mình vào trang nào")
     ranked_ids = [o.id for o in a.options] if not a.matched else [a.entry.id]
     assert "tinh-ha-tinh" in ranked_ids

@@ -11,20 +11,15 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.messages import Button, Reply, numbered_texts
 from bot.core.wording import say
-from bot.dialogue import Dialogue
 from bot.dialogue.render import plain_turn
 from bot.dialogue.share import share_path
-from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.app.cli import answer_json
 from handlers.app.server import make_server
 from handlers.channels.webchat import WebChat
-from handlers.runtime.services import Services
-from handlers.runtime.settings import Settings
-from indexer.build import build_index
+from tests.builders import open_storage, services_on, small_library
 from tests.catalogue_helpers import write_catalogue
 from tests.chat import Chat
-from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
+from tests.conftest import write_entry
 
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
@@ -33,14 +28,9 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 def parts(small_kb, tmp_path):
     """The small knowledge folder with the small catalogue, on the fake embedder: (services, rebuild)."""
     write_catalogue(small_kb)
-    embedder, index = FakeEmbedder(), tmp_path / "index"
-    build = lambda: build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)  # noqa: E731
-    build()
-    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
-    settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
-                        embedding_model=FAKE_MODEL, reload_seconds=0.05)
-    return Services(settings, library, storage, Dialogue(library, storage, b"s")), build
+    small = small_library(small_kb, tmp_path)
+    return services_on(small.library, open_storage(tmp_path / "dvcbot.db"), tmp_path, knowledge_dir=small_kb), \
+        small.rebuild
 
 
 @pytest.fixture

@@ -21,17 +21,13 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.messages import Button, Reply
 from bot.core.wording import say
-from bot.dialogue import Dialogue
 from bot.domain.delivery import DeliveryStatus
-from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import make_server
 from handlers.channels.telegram import SECRET_HEADER, TEXT_LIMIT, Retries, TelegramChannel, keyboard
 from handlers.channels.webchat import WebChat
 from handlers.runtime.services import ChannelError, Services
-from handlers.runtime.settings import Settings
-from indexer.build import build_index
-from tests.conftest import FAKE_MODEL, REPO, FakeEmbedder, fake_answerer, write_entry
+from tests.builders import open_storage, services_on, small_library
+from tests.conftest import REPO, write_entry
 from tests.fake_telegram import BOT, CITIZEN, GROUP, TOKEN, Call, FakeBotApi, callback_update, message_update
 
 FAST = Retries(network=2, backoff_s=0.05, flood=2, start_backoff_max_s=0.2)
@@ -51,19 +47,13 @@ async def api():
 @pytest.fixture
 def kb(small_kb, tmp_path):
     """The small knowledge folder on the fake embedder: (library, storage, rebuild)."""
-    embedder, index = FakeEmbedder(), tmp_path / "index"
-    build = lambda: build_index(small_kb, index, FAKE_MODEL, lambda _: embedder, progress=False)  # noqa: E731
-    build()
-    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
-    return library, SqliteStorage(tmp_path / "dvcbot.db"), build
+    small = small_library(small_kb, tmp_path)
+    return small.library, open_storage(tmp_path / "dvcbot.db"), small.rebuild
 
 
 def services_for(kb, api: FakeBotApi, tmp_path, **telegram) -> Services:
     library, storage, _ = kb
-    settings = Settings(data_dir=tmp_path, index_dir=tmp_path / "index", database=tmp_path / "dvcbot.db",
-                        embedding_model=FAKE_MODEL, reload_seconds=0.05, telegram_token=TOKEN,
-                        telegram_api_url=api.base_url, **telegram)
-    return Services(settings, library, storage, Dialogue(library, storage, b"s"))
+    return services_on(library, storage, tmp_path, telegram_token=TOKEN, telegram_api_url=api.base_url, **telegram)
 
 
 @contextlib.asynccontextmanager

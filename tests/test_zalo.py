@@ -13,10 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.messages import Button, Reply
 from bot.core.wording import say
-from bot.dialogue import Dialogue
 from bot.domain.delivery import DeliveryResult, DeliveryStatus
-from bot.retrieval.library import KnowledgeLibrary
-from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import channels_for, make_server
 from handlers.channels.zalo import MAX_BUTTONS, MAX_TITLE, TEXT_LIMIT, ZaloChannel, signature_ok, zalo_messages
 from handlers.channels.zalo_api import TOKEN_FILE, Tokens, TokenStore, ZaloApi
@@ -24,7 +21,8 @@ from handlers.runtime.services import Services
 from handlers.runtime.settings import Settings
 from handlers.runtime.shutdown import CUT_OFF, ShutdownClock
 from indexer.build import build_index
-from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
+from tests.builders import small_services
+from tests.conftest import FAKE_MODEL, FakeEmbedder, write_entry
 from tests.contract.backends import BACKENDS
 from tests.fake_zalo import APP_ID, APP_SECRET, FakeZalo
 
@@ -74,14 +72,7 @@ def build(kb: Path, index: Path) -> None:
 @pytest.fixture
 def kb_services(small_kb, tmp_path):
     """Fast services: the small knowledge base on the fake embedder, a real SQLite file."""
-    embedder = FakeEmbedder()
-    index = tmp_path / "index"
-    build(small_kb, index)
-    library = KnowledgeLibrary(index, lambda: fake_answerer(index, embedder))
-    storage = SqliteStorage(tmp_path / "dvcbot.db")
-    settings = Settings(knowledge_dir=small_kb, data_dir=tmp_path, index_dir=index, database=tmp_path / "dvcbot.db",
-                        embedding_model=FAKE_MODEL, reload_seconds=0.05)
-    return Services(settings, library, storage, Dialogue(library, storage, b"s"))
+    return small_services(small_kb, tmp_path)
 
 
 @pytest.fixture
