@@ -59,6 +59,12 @@ class Rating:
     updated_at: str | None = None
 
 
+def rating_keeps_reason(value: str) -> bool:
+    """Rating an answer again: a 👎 keeps the reason given with an earlier 👎; a 👍 takes it back (the answer was
+    fine after all, so the reason no longer describes it). Backends apply this inside their one upsert."""
+    return value != "up"
+
+
 @dataclass(frozen=True)
 class UnmetNeed:
     id: int

@@ -31,6 +31,7 @@ from bot.domain.chat_port import (
     StaleSession,
     StoredSession,
     UnmetNeed,
+    rating_keeps_reason,
 )
 from bot.storage.postgres_desk import PostgresDeskTables, Result
 from bot.storage.postgres_knowledge import PostgresKnowledgeTables
@@ -168,8 +169,8 @@ class PostgresStorage(PostgresSharedTurns, PostgresDeskTables, PostgresTokenTabl
                 "INSERT INTO ratings (answer_id, citizen, channel, question, entry_id, value, created_at, updated_at) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (answer_id, citizen) DO UPDATE SET "
                 "value = excluded.value, updated_at = excluded.updated_at, "
-                "reason = CASE WHEN excluded.value = 'up' THEN NULL ELSE ratings.reason END RETURNING *",
-                [answer_id, user, channel, question, entry_id, value, now, now]).rows[0]
+                "reason = CASE WHEN %s THEN ratings.reason END RETURNING *",
+                [answer_id, user, channel, question, entry_id, value, now, now, rating_keeps_reason(value)]).rows[0]
         return _rating(row)
 
     def set_rating_reason(self, rating_id: int, user: str, reason: str | None = None,

@@ -26,6 +26,7 @@ from bot.domain.chat_port import (
     StaleSession,
     StoredSession,
     UnmetNeed,
+    rating_keeps_reason,
 )
 from bot.storage.rows import port_row, record
 from bot.storage.sqlite_citizen import CITIZEN_MIGRATIONS
@@ -229,8 +230,8 @@ class SqliteStorage(SqliteSharedTurns, SqliteDeskTables, SqliteTokenTables, Sqli
                 "INSERT INTO ratings (answer_id, citizen, channel, question, entry_id, value, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, citizen) DO UPDATE SET "
                 "value = excluded.value, updated_at = excluded.updated_at, "
-                "reason = CASE WHEN excluded.value = 'up' THEN NULL ELSE reason END",
-                [answer_id, user, channel, question, entry_id, value, now, now])
+                "reason = CASE WHEN ? THEN reason END",
+                [answer_id, user, channel, question, entry_id, value, now, now, rating_keeps_reason(value)])
             row = next(self.db["ratings"].rows_where("answer_id = ? AND citizen = ?", [answer_id, user]))
         return record(Rating, row)
 
