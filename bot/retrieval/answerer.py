@@ -125,7 +125,7 @@ class Answerer:
         self.cues = IntentCues.load()
         self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
         self.uncovered = uncovered or UncoveredSubjects(())
-        self.glossary = Glossary()   # terms and referrals, read by the dialogue (never by ask)
+        self.glossary = Glossary()   # terms and referrals: the dialogue answers from them; ask only checks referrals
         self._words = {e.id: entry_text_words([e.title, *e.questions, plain(e.body)]) for e in snapshot.entries}
         self.procedures = procedures
         # a curated entry about a procedure is answered instead of its bare catalogue record
@@ -391,6 +391,14 @@ class Answerer:
             return Decision(Kind.DONT_KNOW, None, decision.score)
         return decision
 
+    def _only_noise_for_referral(self, question: str, query: NormalizedQuery, entries: list[KnowledgeEntry]) -> bool:
+        """Choices that only look alike ("quên mật khẩu VssID" offered lost-card procedures for "mất", "cấp lại")
+        for a subject another body handles (knowledge/chuyen-tiep.yaml): the referral is the better reply, so the
+        catalogue offers nothing when none of its choices mentions the subject named."""
+        said = " ".join(c.said for c in query.clauses)
+        return self.glossary.referral(question) is not None and all(
+            self.uncovered.blocks(said, entry_text_words([e.title, *e.questions, e.body])) for e in entries)
+
     def _related(self, chosen: str, ranked: list[Scored], limit: int = 3) -> tuple[KnowledgeEntry, ...]:
         """Plausible runners-up first, then nearby entries of the same topic."""
         topic = self.entries[chosen].topic
@@ -441,11 +449,14 @@ class Answerer:
                         picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
                                                                              else chosen.options)]
                         entries = list({e.id: e for e in picked}.values())
-                        return Answer(
-                            question=question, kind=chosen.kind.value,
-                            entry=entries[0] if chosen.kind == Kind.ANSWER else None, score=round(chosen.score, 4),
-                            options=tuple(entries) if chosen.kind == Kind.CLARIFY else (), related=(), query=query,
-                            truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1))
+                        # what the curated tier said stands when every card is silent on an uncovered subject named
+                        if chosen.kind == Kind.ANSWER or not self._only_noise_for_referral(question, query, entries):
+                            answered = chosen.kind == Kind.ANSWER
+                            return Answer(
+                                question=question, kind=chosen.kind.value, entry=entries[0] if answered else None,
+                                score=round(chosen.score, 4), options=() if answered else tuple(entries),
+                                related=(), query=query, truncated=truncated,
+                                latency_ms=round((time.perf_counter() - started) * 1000, 1))
         return Answer(
             question=question, kind=problem or decision.kind.value,
             entry=self.entry(decision.entry_id, question) if decision.entry_id else None,
