@@ -53,13 +53,15 @@ def _ranked(answerer, question: str):
     return answerer.procedure_ranking(question)[0]
 
 
-def test_the_same_procedure_at_another_level_is_not_a_choice(search):
+def test_the_same_procedure_at_another_level_is_a_choice(search):
+    """Issue 17: a question with sibling procedures gets options, not a guess; the same name at two levels sends
+    the citizen to two different offices, so both are offered."""
     ranked = _ranked(search, "lam can cuoc cho be nha e duoi 14 tuoi o dau vay a")
     assert ranked[0].code in ("1.014062", "1.012549")
     sibling = next(s for s in ranked if s.code in ("1.014062", "1.012549") and s.code != ranked[0].code)
-    assert not sibling.rival
+    assert sibling.rival
     decision = search.procedures.decide(ranked)
-    assert decision.kind == Kind.ANSWER and decision.code == ranked[0].code
+    assert decision.kind == Kind.CLARIFY and {"1.014062", "1.012549"} <= set(decision.options)
 
 
 def test_a_sibling_adding_words_the_citizen_did_not_say_is_not_a_choice(search):

@@ -39,7 +39,8 @@ _BUSINESS = {"cong_ty", "doanh_nghiep", "hop_tac", "tnhh", "co_phan", "to_chuc",
 # "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
 # "cấp lại…"). The word after "mất" tells them apart.
 # Words of a name that say at which level a procedure is done ("(thực hiện tại cấp tỉnh)"): siblings that differ
-# only in them are one procedure at several levels, not a choice for the citizen.
+# only in them are one procedure at several levels, still the citizen's choice (the office differs), and no sibling
+# adds words the citizen did not say because of them.
 _LEVEL_WORDS = frozenset("thu tuc thuc hien tai cap tinh xa huyen trung uong bo".split())
 # Share (IDF-weighted) of the words a sibling's name adds that the question must say for it to be a rival.
 _SAID_ENOUGH = 0.5
@@ -118,7 +119,7 @@ class ScoredProcedure:
     features: tuple[float, ...] = ()   # RANK_FEATURES, kept for calibration
     everyday: float = -1.0   # how much nearer the question is to an everyday question than to this name
     cases: frozenset[str] = frozenset()   # the cases its name names that the question cues (phan-biet.yaml)
-    rival: bool = True       # a real alternative to the top candidate, not the same procedure at another level
+    rival: bool = True       # a real alternative to the top candidate (see ProcedureSearch._rival)
     # (top one only) the words its name adds to its first real rival's are said, or it adds none: "… cho Dân quân"
     # over "thanh toán trực tiếp chi phí khám bệnh" is not, when a citizen asks about being paid back by BHYT
     distinct_said: bool = True
@@ -266,7 +267,7 @@ class ProcedureSearch:
                            else (False, False))
         scored = []
         for k, (i, total, features) in enumerate(rows):
-            # the top one's lead is over its first real rival: a level sibling behind it does not make it less sure
+            # the top one's lead is over its first real rival: a sibling only adding unsaid words does not count
             margin = total - (lead if k == 0 else rows[0][1])
             cov, name = features[4], features[5]
             dense, gap = float(surest[i]), float(surest[i]) - surest_median
@@ -286,7 +287,7 @@ class ProcedureSearch:
         return True, sum(self._idf.get(t, self._unknown) for t in added if t in said) >= enough * total
 
     def _rival(self, top: int, other: int, said: set[str], cued: set[str]) -> bool:
-        """`other` is a real alternative to `top`: not the same name at another level, nor a sibling whose name only
+        """`other` is a real alternative to `top` (the same name at another level is: the office differs), unless its name only
         adds words the citizen did not say to a top name that adds none of its own unsaid. A sibling naming a case
         the question cues and the top one lacks ("… cho người nước ngoài" to "bạn tôi người Hàn") always is."""
         mine, theirs = self._names[top] - _LEVEL_WORDS, self._names[other] - _LEVEL_WORDS
@@ -295,7 +296,7 @@ class ProcedureSearch:
         other_adds, other_said = self._adds(other, top, said)
         top_adds, top_said = self._adds(top, other, said)
         if not other_adds and not top_adds:
-            return False          # one procedure at several levels
+            return True           # one procedure at several levels: where to go differs, so the citizen chooses
         if other_adds and not other_said and (not top_adds or top_said):
             return False          # "khai sinh lưu động" when "khai sinh" was asked
         if top_adds and top_said and not other_adds:
