@@ -44,7 +44,7 @@ def entry(**over) -> str:
     ("moi.md", entry(valid_until="28/2/2027"), "[valid_until] ngày phải viết dạng NĂM-THÁNG-NGÀY"),
     ("moi.md", entry(valid_until="2027-02-30"), "[valid_until] ngày phải viết dạng NĂM-THÁNG-NGÀY"),
     ("moi.md", entry(links_checked="hôm qua"), "[links_checked] ngày phải viết dạng NĂM-THÁNG-NGÀY"),
-    ("moi.md", entry(links_checked=(dt.date.today() + dt.timedelta(days=1)).isoformat()),
+    ("moi.md", entry(links_checked=(dt.date.today() + dt.timedelta(days=2)).isoformat()),   # future after midnight too
      "[links_checked] ngày kiểm tra đường dẫn nằm ở tương lai"),
     ("moi.md", entry(links="\n  - title: Cũ\n    url: https://dichvucong.gov.vn/p/home/dvc-trang-chu.html"),
      "[links[1].url] trang cũ của Cổng DVC quốc gia (dichvucong.gov.vn/p/...) không còn mở được"),
