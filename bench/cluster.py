@@ -15,11 +15,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import aiohttp
-from harness import REPO, Fakes, Platforms, Server, free_port
+from harness import REPO, Fakes, Platforms, Server, free_port, wait_healthy
 
 PG_SERVER = REPO / "bench" / "pg_test_server.sh"
 INSTALL_CADDY = "apt-get install -y caddy   (Debian/Ubuntu; or https://caddyserver.com/docs/install)"
@@ -108,19 +107,7 @@ class Proxy:
         self._log = open(self.folder / "caddy.log", "ab")
         self.proc = subprocess.Popen([caddy_binary(), "run", "--config", str(self.config), "--adapter", "caddyfile"],
                                      env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        async with aiohttp.ClientSession() as session:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"caddy exited ({self.proc.returncode}): see {self.folder / 'caddy.log'}")
-                try:
-                    async with session.get(self.url + "/healthz") as r:
-                        if r.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.2)
-        raise RuntimeError("caddy did not pass /healthz through in time")
+        await wait_healthy(self.proc, self.url, timeout, lambda: f"caddy (see {self.folder / 'caddy.log'})")
 
     def cpu_seconds(self) -> float:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()

@@ -24,6 +24,7 @@ from collections import defaultdict
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import aiohttp
 from aiohttp import web
@@ -160,6 +161,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+async def wait_healthy(proc: subprocess.Popen, url: str, timeout: float, what: Callable[[], str]) -> None:
+    """Until `url`/healthz answers 200; an error naming `what()` if the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"exited ({proc.returncode}): {what()}")
+            try:
+                async with session.get(url + "/healthz") as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"no answer on /healthz in {timeout:.0f} s: {what()}")
+
+
 class Server:
     """`python -m handlers.app.cli serve` from this checkout, with every channel on and pointed at the fakes."""
 
@@ -188,19 +206,7 @@ class Server:
         self._log = open(self.log_path, "ab")   # a restarted server (crash bench) keeps its earlier log
         self.proc = subprocess.Popen([sys.executable, "-m", "handlers.app.cli", "serve"], cwd=REPO, env=self.env,
                                      stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        async with aiohttp.ClientSession() as session:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"dvcbot serve exited ({self.proc.returncode}):\n{self.log()[-3000:]}")
-                try:
-                    async with session.get(self.url + "/healthz") as r:
-                        if r.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.2)
-        raise RuntimeError(f"dvcbot serve did not answer /healthz in {timeout:.0f} s:\n{self.log()[-3000:]}")
+        await wait_healthy(self.proc, self.url, timeout, lambda: f"dvcbot serve (log:\n{self.log()[-3000:]})")
 
     def memory_mib(self) -> tuple[float, float]:
         """(resident now, peak resident) of the server process, from /proc."""
