@@ -40,6 +40,17 @@ def usable(tokens: Tokens, refused: str, fresh_after: float) -> bool:
     return tokens.access_token not in ("", refused) and (tokens.expires_at is None or tokens.expires_at > fresh_after)
 
 
+def refresh_turn(stored: Tokens | None, refreshing_since: float | None, refused: str, now: float,
+                 fresh_after: float, lease_s: float) -> RefreshTurn:
+    """The rule every backend applies under its row lock: use a pair another worker already refreshed, wait while
+    a live lease is held, else take the lease (a lease older than `lease_s` was left by a crashed worker)."""
+    if stored is not None and usable(stored, refused, fresh_after):
+        return RefreshTurn.USE
+    if refreshing_since is not None and refreshing_since > now - lease_s:
+        return RefreshTurn.WAIT
+    return RefreshTurn.REFRESH
+
+
 class TokenStorage(Protocol):
     def channel_tokens(self, channel: str) -> Tokens | None: ...
 

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from typing import Callable
 
 from bot.core.clock import epoch, iso
-from bot.domain.token_port import RefreshClaim, RefreshTurn, Tokens, usable
+from bot.domain.token_port import RefreshClaim, RefreshTurn, Tokens, refresh_turn
 from bot.storage.postgres_desk import Result
 
 # one row per channel; refreshing_since: the lease of the worker refreshing now (NULL: nobody); source: where the
@@ -61,13 +61,11 @@ class PostgresTokenTables:
         with self.transaction():
             row = self._token_row(channel, lock=True)
             stored = _tokens(row)
-            if stored is not None and usable(stored, refused, fresh_after):
-                return RefreshClaim(RefreshTurn.USE, stored)
-            if row is not None and row["refreshing_since"] is not None \
-                    and epoch(row["refreshing_since"]) > now - lease_s:
-                return RefreshClaim(RefreshTurn.WAIT, stored)
-            self._run("UPDATE channel_tokens SET refreshing_since = %s WHERE channel = %s", [iso(now), channel])
-            return RefreshClaim(RefreshTurn.REFRESH, stored)
+            since = epoch(row["refreshing_since"]) if row is not None and row["refreshing_since"] else None
+            turn = refresh_turn(stored, since, refused, now, fresh_after, lease_s)
+            if turn == RefreshTurn.REFRESH:
+                self._run("UPDATE channel_tokens SET refreshing_since = %s WHERE channel = %s", [iso(now), channel])
+            return RefreshClaim(turn, stored)
 
     def save_channel_tokens(self, channel: str, tokens: Tokens) -> None:
         self._run("INSERT INTO channel_tokens (channel, access_token, refresh_token, expires_at, refreshing_since, "

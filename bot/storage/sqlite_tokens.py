@@ -11,7 +11,7 @@ from typing import Callable
 import sqlite_utils
 
 from bot.core.clock import epoch, iso
-from bot.domain.token_port import RefreshClaim, RefreshTurn, Tokens, usable
+from bot.domain.token_port import RefreshClaim, RefreshTurn, Tokens, refresh_turn
 
 TOKEN_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
@@ -68,12 +68,11 @@ class SqliteTokenTables:
         with self.transaction():
             row = self._token_row(channel)
             stored = _tokens(row)
-            if stored is not None and usable(stored, refused, fresh_after):
-                return RefreshClaim(RefreshTurn.USE, stored)
-            if row is not None and row[3] is not None and epoch(row[3]) > now - lease_s:
-                return RefreshClaim(RefreshTurn.WAIT, stored)
-            self.db.execute("UPDATE channel_tokens SET refreshing_since = ? WHERE channel = ?", [iso(now), channel])
-            return RefreshClaim(RefreshTurn.REFRESH, stored)
+            since = epoch(row[3]) if row is not None and row[3] is not None else None
+            turn = refresh_turn(stored, since, refused, now, fresh_after, lease_s)
+            if turn == RefreshTurn.REFRESH:
+                self.db.execute("UPDATE channel_tokens SET refreshing_since = ? WHERE channel = ?", [iso(now), channel])
+            return RefreshClaim(turn, stored)
 
     def save_channel_tokens(self, channel: str, tokens: Tokens) -> None:
         with self.transaction():
