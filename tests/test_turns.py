@@ -171,7 +171,7 @@ async def test_a_repeated_delivery_is_answered_once_also_after_a_restart(platfor
     assert stored_in(services, platform.name) == ["quen mat khau vneid"]
     # the repeats never reached the dialogue, nor is the delivery id (it may hold a user id) written anywhere
     assert "repeated delivery" not in caplog.text and LAN not in caplog.text
-    assert turn.incoming.message_id not in str(services.storage.db["received_deliveries"].rows_where())
+    assert turn.incoming.message_id not in str(list(services.storage.db["received_deliveries"].rows))
 
 
 async def test_a_delivery_sent_to_two_workers_at_once_is_answered_once(platform, caplog):

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.core.clock import SYSTEM_CLOCK, Clock
+from bot.core.numbers import is_number
 from bot.domain.desk_port import DeskStorage, StaffSession, StaffUser
 from bot.domain.lifecycle import Role
 
@@ -74,7 +75,7 @@ class Accounts:
             raise AccountError("Thành viên phải thuộc một tổ (--team).")
         if team_id is not None and self.storage.team(team_id) is None:
             raise AccountError(f"Không có tổ số {team_id}.")
-        if telegram_user_id and not str(telegram_user_id).strip().isdigit():
+        if telegram_user_id and not is_number(str(telegram_user_id).strip()):
             raise AccountError("Mã Telegram là một dãy số.")
         try:
             return self.storage.add_staff(username, name.strip() or username, self._hasher.hash(password), role,

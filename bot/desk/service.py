@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 
 from bot.core.clock import SYSTEM_CLOCK, Clock, now_dt, now_iso
 from bot.core.messages import Button, Reply
+from bot.core.numbers import is_number
 from bot.core.payloads import handoff_button, menu_button
 from bot.core.wording import say
 from bot.desk.grouping import NeedGroup, QuestionVectors, group_needs
@@ -38,7 +39,7 @@ def claim_payload(need_id: int) -> str:
 
 def parse_payload(payload: str) -> tuple[NeedAction, int]:
     parts = payload.split(":")
-    if len(parts) != 3 or parts[0] != DESK_PREFIX or not parts[2].isdigit():
+    if len(parts) != 3 or parts[0] != DESK_PREFIX or not is_number(parts[2]):
         raise StalePayload(payload)
     try:
         return NeedAction(parts[1]), int(parts[2])

@@ -20,6 +20,7 @@ from typing import Callable, TypeVar
 
 from bot.core.clock import SYSTEM_CLOCK, Clock
 from bot.core.messages import Button, Incoming, Reply
+from bot.core.numbers import is_number
 from bot.core.payloads import Act, encode, menu_button
 from bot.core.wording import say
 from bot.dialogue import several_questions as several
@@ -258,7 +259,7 @@ class Dialogue:
     def _numbered_choice(turn: Turn, text: str) -> str | None:
         """Channels without buttons answer "1", "2": map that back to the button's payload."""
         choices = turn.session.numbered
-        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(choices):  # "¹" is a digit int() refuses
+        if is_number(text) and 1 <= int(text) <= len(choices):
             return choices[int(text) - 1]
         picked = load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None
         return choices[picked] if picked is not None else None   # "cái 1 đó", "số 2", "cái đầu"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.numbers import is_number
 from bot.domain.tickets import PHONE_NUMBER
 from bot.privacy.redact import without_placeholders
 from bot.reading.intents import Intent, IntentBook, load_intents
@@ -129,7 +130,7 @@ class HandoffWords:
         pick, used = None, 0
         for n in (2, 1):
             key = " ".join(rest[:n])
-            if len(rest) >= n and key.isdigit() and n == 1:
+            if len(rest) >= n and is_number(key) and n == 1:
                 pick, used = int(key), 1
             elif len(rest) >= n and key in self.choice_numbers and (lead or n == 2):
                 pick, used = self.choice_numbers[key], n

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.core.numbers import is_number
 from bot.dialogue.address_reading import (
     COUNTERPART,
     FEMALE,
@@ -117,13 +118,13 @@ def _said_of_self(rules: AddressRules, words: list[str]) -> tuple[str | None, in
         j = start + 1
         while j < len(words) and words[j] in _AGE_FILLERS:
             j += 1
-        if j + 1 < len(words) and words[j].isdigit() and words[j + 1] == "tuoi":
+        if j + 1 < len(words) and is_number(words[j]) and words[j + 1] == "tuoi":
             return "age", int(words[j])
         if any(_phrase_at(words, k, rules.young) for k in range(start + 1, len(words))):
             return "young", None
         if any(_phrase_at(words, k, rules.old) for k in range(start + 1, len(words))):
             return "old", None
-    elif start < len(words) - 1 and words[start].isdigit() and words[start + 1] == "tuoi":
+    elif start < len(words) - 1 and is_number(words[start]) and words[start + 1] == "tuoi":
         return "age", int(words[start])
     return None, None
 

@@ -6,6 +6,7 @@ import asyncio
 
 from aiohttp import web
 
+from bot.core.numbers import is_number
 from bot.desk.drafts import (
     DraftError,
     DraftStatus,
@@ -32,7 +33,7 @@ NOTICES = {"claimed": "Đã nhận xử lý.", "taken": "Bạn đã nhận thay 
 
 def _team_filter(request: web.Request) -> int | None:
     value = request.query.get("team", "")
-    return int(value) if value.isdigit() and is_admin(me(request)) else None
+    return int(value) if is_number(value) and is_admin(me(request)) else None
 
 
 def _names(site) -> tuple[dict[int, str], dict[int, str]]:
@@ -56,7 +57,7 @@ async def queue(request: web.Request) -> web.Response:
 def _need_or_none(request: web.Request) -> UnmetNeed | None:
     site = request.config_dict[SITE]
     need_id = request.match_info["need_id"]
-    need = site.storage.need(int(need_id)) if need_id.isdigit() else None
+    need = site.storage.need(int(need_id)) if is_number(need_id) else None
     return need if need is not None and can_handle(me(request), need) else None
 
 
@@ -149,7 +150,7 @@ async def reassign(request: web.Request) -> web.Response:
 
     async def act(need, form):
         team = str(form.get("team_id", ""))
-        if not team.isdigit():
+        if not is_number(team):
             raise LifecycleError("Hãy chọn tổ nhận.")
         await asyncio.to_thread(site.desk.reassign, me(request), need.id, int(team))
         return "moved"
@@ -163,7 +164,7 @@ async def regroup(request: web.Request) -> web.Response:
 
     async def act(need, form):
         target = str(form.get("with_need", "")).strip().lstrip("#")
-        if form.get("split") != "1" and not target.isdigit():
+        if form.get("split") != "1" and not is_number(target):
             raise LifecycleError("Hãy gõ số của yêu cầu cần gộp cùng, ví dụ 12.")
         await asyncio.to_thread(site.desk.regroup, me(request), need.id,
                                 None if form.get("split") == "1" else int(target))
@@ -228,7 +229,7 @@ def _provinces(site) -> dict[str, str]:
 def _draft_or_none(request: web.Request):
     site, staff = request.config_dict[SITE], me(request)
     draft_id = request.match_info["draft_id"]
-    draft = site.storage.draft(int(draft_id)) if draft_id.isdigit() else None
+    draft = site.storage.draft(int(draft_id)) if is_number(draft_id) else None
     return draft if draft is not None and (is_admin(staff) or draft.created_by == staff.id) else None
 
 

@@ -5,6 +5,7 @@ import asyncio
 
 from aiohttp import web
 
+from bot.core.numbers import is_number
 from bot.desk.accounts import AccountError
 from handlers.admin.pages import SESSION_COOKIE, SITE, Access, me, redirect, render, route
 from indexer.knowledge import load_catalog
@@ -29,7 +30,7 @@ async def teams(request: web.Request) -> web.Response:
 
 def _chat_id(value: str) -> str | None:
     value = value.strip()
-    if value and not value.lstrip("-").isdigit():
+    if value and not is_number(value.lstrip("-")):
         raise ValueError("Mã nhóm Telegram là một số (nhóm thường bắt đầu bằng -100…).")
     return value or None
 
@@ -55,7 +56,7 @@ async def add_team(request: web.Request) -> web.Response:
 async def update_team(request: web.Request) -> web.Response:
     site, staff, form = request.config_dict[SITE], me(request), await request.post()
     team_id = request.match_info["team_id"]
-    if not team_id.isdigit() or site.storage.team(int(team_id)) is None:
+    if not is_number(team_id) or site.storage.team(int(team_id)) is None:
         return await _teams_page(request, 404, "Không có tổ này.")
     try:
         changes = {"telegram_chat_id": _chat_id(str(form.get("telegram_chat_id", "")))}
@@ -80,7 +81,7 @@ async def add_staff(request: web.Request) -> web.Response:
     try:
         created = await asyncio.to_thread(
             site.accounts.create_user, str(form.get("username", "")), str(form.get("password", "")),
-            str(form.get("role", "")), int(team) if team.isdigit() else None, str(form.get("name", ""))[:120],
+            str(form.get("role", "")), int(team) if is_number(team) else None, str(form.get("name", ""))[:120],
             str(form.get("telegram_user_id", "")).strip() or None)
     except AccountError as exc:
         return await _teams_page(request, 422, str(exc))
@@ -93,7 +94,7 @@ async def add_staff(request: web.Request) -> web.Response:
 async def toggle_staff(request: web.Request) -> web.Response:
     site, staff, form = request.config_dict[SITE], me(request), await request.post()
     staff_id = request.match_info["staff_id"]
-    if not staff_id.isdigit() or int(staff_id) == staff.id or site.storage.staff_member(int(staff_id)) is None:
+    if not is_number(staff_id) or int(staff_id) == staff.id or site.storage.staff_member(int(staff_id)) is None:
         return await _teams_page(request, 422, "Không thể đổi trạng thái tài khoản này.")
     active = form.get("active") == "1"
     await asyncio.to_thread(site.accounts.set_active, int(staff_id), active)
@@ -107,7 +108,7 @@ async def reset_password(request: web.Request) -> web.Response:
     site, staff, form = request.config_dict[SITE], me(request), await request.post()
     staff_id = request.match_info["staff_id"]
     try:
-        if not staff_id.isdigit():
+        if not is_number(staff_id):
             raise AccountError("Không có tài khoản này.")
         target = await asyncio.to_thread(site.accounts.reset_password, int(staff_id), str(form.get("password", "")))
     except AccountError as exc:
@@ -122,9 +123,9 @@ async def move_staff(request: web.Request) -> web.Response:
     site, staff, form = request.config_dict[SITE], me(request), await request.post()
     staff_id, team = request.match_info["staff_id"], str(form.get("team_id", ""))
     try:
-        if not staff_id.isdigit():
+        if not is_number(staff_id):
             raise AccountError("Không có tài khoản này.")
-        moved = await asyncio.to_thread(site.accounts.move, int(staff_id), int(team) if team.isdigit() else None)
+        moved = await asyncio.to_thread(site.accounts.move, int(staff_id), int(team) if is_number(team) else None)
     except AccountError as exc:
         return await _teams_page(request, 422, str(exc))
     await asyncio.to_thread(site.storage.add_audit, staff.id, staff.username, "staff.move", f"staff:{moved.id}",

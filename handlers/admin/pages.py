@@ -13,6 +13,7 @@ from typing import Awaitable, Callable
 import jinja2
 from aiohttp import web
 
+from bot.core.numbers import is_number
 from bot.core.wording import say
 from bot.desk.reports import VN_TIME
 from bot.domain.desk_port import StaffSession, StaffUser
@@ -107,4 +108,4 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
 
 
 def form_ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+    return [int(v) for v in values if is_number(str(v))]

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from bot.core.numbers import is_number
+
 COOKIE = "dvc_chat"
 _SIGNED = "token:"
 _PAGE = "page:"
@@ -44,7 +46,7 @@ class ConversationTokens:
     def read(self, token: str | None) -> Conversation | None:
         """The conversation a token names; None when it is missing, altered, forged or past its time."""
         parts = (token or "").rsplit(".", 3)
-        if len(parts) != 4 or not parts[2].isdigit():
+        if len(parts) != 4 or not is_number(parts[2]):
             return None
         conversation_id, page_tag, expires, mac = parts
         if not hmac.compare_digest(mac, self._mac(f"{_SIGNED}{conversation_id}.{page_tag}.{expires}")):
