@@ -146,7 +146,11 @@ def no_share(_: Reply, __: str) -> None:
 
 
 def addressed_to(message: Message, me: User) -> bool:
-    """Private chats always; in a group only a mention of the bot or a reply to one of its messages."""
+    """Private chats always; in a group only a mention of the bot or a reply to one of its messages.
+
+    A forged update may carry `"chat": null`: nobody to answer, so it is not addressed to us."""
+    if getattr(message, "chat", None) is None:
+        return False
     if message.chat.type == ChatType.PRIVATE:
         return True
     replied = message.reply_to_message
