@@ -51,6 +51,12 @@ READINGS = [
     ("dang ky khai sinh cho con", None),
     ("làm giấy khai sinh cho cháu được không", None),
     ("con toi 5 tuoi lam cccd duoc ko", None),
+    # a greeting before the call: "chào con" is said to the bot, "chào con tôi" speaks of a child
+    ("chao con", "bác"),
+    ("xin chào cháu", "bác"),
+    ("alo chau oi", "bác"),
+    ("chào con tôi 5 tuổi làm căn cước được không", None),
+    ("chào, con tôi bị ốm", None),
     ("ông nội làm giấy khai sinh cho cháu được không", None),
     ("ong noi lam dc ko hay phai cha me no", None),
     ("cho ba hoi", None),

@@ -151,3 +151,24 @@ def test_redaction_placeholders_are_not_words_of_the_question(normalizer):
     """A turn kept across a restart is stored redacted; "[số điện thoại]" must not look like a phone question."""
     q = normalizer.normalize("số của tôi là [số điện thoại], gửi vào [email]")
     assert q.terms == ["so", "cua", "toi", "la", "gui", "vao"] and "[" not in q.text
+
+
+# Typos among equally near words: (typed, fixed, vocabulary) — the first letter, a real syllable, the same length
+NEAR_TIES = [("opt", "otp", ["fpt", "otp"]), ("kys", "ky", ["ks", "ky"]), ("hna", "han", ["ha", "han"])]
+
+
+@pytest.mark.parametrize("typed, fixed, vocabulary", NEAR_TIES)
+def test_a_typo_between_equally_near_words_keeps_its_first_letter_and_shape(typed, fixed, vocabulary):
+    restorer = DiacriticRestorer.trained_on(vocabulary)
+    q = QueryNormalizer(Synonyms(), set(vocabulary), restorer.folded_bigrams(), restorer).normalize(typed)
+    assert q.terms == [fixed]
+
+
+def test_acronyms_of_procedure_names_are_not_typos(shipped):
+    """"abtc" is one edit from "btc" (a circular's number in the knowledge); the catalogue names the card."""
+    entries, _ = load_knowledge(REPO / "knowledge")
+    synonyms = Synonyms.load(REPO / "knowledge" / SYNONYMS_FILE)
+    named = QueryNormalizer.for_entries(entries, synonyms, ["Cấp lại thẻ đi lại của doanh nhân APEC (thẻ ABTC)"])
+    assert "btc" in shipped.normalize("mat the abtc").terms   # what the names change
+    assert named.normalize("mat the abtc thi bao o dau").terms[:3] == ["mat", "the", "abtc"]
+    assert named.normalize("vnied loi").terms[0] == "vneid"   # typos are still fixed

@@ -34,6 +34,8 @@ FEMALE = {"cô", "chị", "bà"}
 YOUNGER = {"bác": "bạn", "ông": "anh", "bà": "chị", "chú": "anh", "cô": "chị"}
 WORD = re.compile(r"\w+", re.UNICODE)
 _FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
+_GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
+_POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào con tôi": the writer's child
 
 
 class Source(str, Enum):
@@ -63,6 +65,7 @@ class AddressRules:
     elder_calls: frozenset[str]
     elder_calls_with_toi: frozenset[str]
     before_final_call: frozenset[str]
+    greetings: frozenset[str]
     max_words: int
     dont: frozenset[str]
     call_as: frozenset[str]
@@ -80,7 +83,8 @@ class AddressRules:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         fix = data["sua_xung_ho"]
         return cls(_phrases(data["goi_tro_ly_lon_tuoi"]), _phrases(data["goi_tro_ly_lon_tuoi_neu_xung_toi"]),
-                   _phrases(data["truoc_tieng_goi_cuoi_cau"]), int(fix["toi_da_so_tu"]), _phrases(fix["dung_goi"]),
+                   _phrases(data["truoc_tieng_goi_cuoi_cau"]), _phrases(data["chao_truoc_tieng_goi"]),
+                   int(fix["toi_da_so_tu"]), _phrases(fix["dung_goi"]),
                    _phrases(fix["goi_la"]), _phrases(fix["cach_goi"]), _phrases(fix["tu_xung"]), _phrases(fix["nam"]),
                    _phrases(fix["nu"]), _phrases(fix["con_tre"]), _phrases(fix["lon_tuoi"]), int(fix["tre_duoi"]),
                    int(fix["lon_tuoi_tu"]))
@@ -136,7 +140,7 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
 
 
 def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
-    """How the citizen calls the bot: "con ơi", "… là gì vậy con", "Cháu, …"; None when they do not."""
+    """How the citizen calls the bot: "con ơi", "chào con", "… là gì vậy con", "Cháu, …"; None when they do not."""
     calls = rules.elder_calls | rules.elder_calls_with_toi
     for w, nxt in zip(words, words[1:]):
         if nxt == "oi" and w in calls:
@@ -144,9 +148,14 @@ def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
     tail = words[:-1] if len(words) > 2 and words[-1] in _TRAILING else words
     if len(tail) >= 2 and tail[-1] in calls and tail[-2] in rules.before_final_call:
         return tail[-1]   # not after "cho", "của", "giúp": "làm căn cước cho con" speaks of a child
-    first = _FIRST_CALLED.match(unicodedata.normalize("NFC", text).lower())
+    said = unicodedata.normalize("NFC", text).lower()
+    first = _FIRST_CALLED.match(said)
     if first and fold(first.group(1)) in calls:
         return fold(first.group(1))
+    greeted = _GREETED.match(said)   # "chào con", "alo cháu ơi"; not "chào, con tôi …" nor "chào con tôi …"
+    if greeted and fold(greeted.group(1)) in rules.greetings and fold(greeted.group(2)) in calls \
+            and fold(greeted.group(3) or "") not in _POSSESSORS:
+        return fold(greeted.group(2))
     return None
 
 

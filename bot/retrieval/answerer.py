@@ -121,7 +121,8 @@ class Answerer:
         self.embedder = embedder   # the running model, shared with the desk's grouping (no second load)
         self.dense = DenseRetriever(snapshot, embedder, adapter)
         self.lexical = LexicalRetriever(snapshot)
-        self.normalizer = QueryNormalizer.for_entries(snapshot.entries, synonyms)
+        self.normalizer = QueryNormalizer.for_entries(
+            snapshot.entries, synonyms, [p.name for p in procedures.procedures.values()] if procedures else ())
         self.cues = IntentCues.load()
         self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
         self.uncovered = uncovered or UncoveredSubjects(())

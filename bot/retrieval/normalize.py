@@ -57,21 +57,27 @@ def is_syllable(token: str) -> bool:
 
 class QueryNormalizer:
     def __init__(self, synonyms: Synonyms, vocabulary: set[str], bigrams: set[tuple[str, str]],
-                 restorer: DiacriticRestorer) -> None:
+                 restorer: DiacriticRestorer, known: frozenset[str] = frozenset()) -> None:
         self._shortforms = ShortForms(synonyms)
         self._vocab = vocabulary
+        self._known = known   # words kept as typed but never offered as corrections
         self._vocab_list = sorted(vocabulary)
         self._bigrams = bigrams
         self._restorer = restorer
 
     @classmethod
-    def for_entries(cls, entries: Iterable[KnowledgeEntry], synonyms: Synonyms) -> "QueryNormalizer":
-        """A normaliser whose vocabulary and diacritics model come from the knowledge entries."""
+    def for_entries(cls, entries: Iterable[KnowledgeEntry], synonyms: Synonyms,
+                    names: Iterable[str] = ()) -> "QueryNormalizer":
+        """A normaliser whose vocabulary and diacritics model come from the knowledge entries.
+
+        `names` (the catalogue's procedure names) only protect their acronyms and foreign words: "abtc" is a
+        card the state issues, not a typo of "btc" from a circular's number."""
         entries = list(entries)
         restorer = DiacriticRestorer.trained_on(
             text for e in entries for text in (e.title, *e.questions, plain(e.body)))
         vocabulary = {t for e in entries for t in entry_terms(e) if "_" not in t} | synonyms.key_words
-        return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
+        known = frozenset(t for name in names for t in folded_syllables(name) if not is_syllable(t) and len(t) > 2)
+        return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer, known)
 
     @classmethod
     def for_texts(cls, texts: list[str], synonyms: Synonyms) -> "QueryNormalizer":
@@ -82,7 +88,7 @@ class QueryNormalizer:
 
     def _correct(self, token: str) -> list[str]:
         """Typo-tolerant mapping of one unknown folded token onto the KB vocabulary."""
-        if token in self._vocab or token.isdigit() or len(token) < 3:
+        if token in self._vocab or token in self._known or token.isdigit() or len(token) < 3:
             return [token]
         for cut in range(1, len(token)):  # "dangky" -> "dang ky"
             a, b = token[:cut], token[cut:]
@@ -91,8 +97,13 @@ class QueryNormalizer:
         if is_syllable(token) and len(token) <= 7:
             return [token]  # a real word we do not know, not a typo
         limit = 1 if len(token) <= 6 else 2
-        best = process.extractOne(token, self._vocab_list, scorer=OSA.distance, score_cutoff=limit)
-        return [best[0]] if best else [token]
+        near = process.extract(token, self._vocab_list, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        if not near:
+            return [token]
+        # among equally near words: one that keeps the first letter (people slip inside a word: "opt" is "otp",
+        # not "fpt"), then a real syllable ("kys" is "ky", not "ks"), then one of the same length ("hna" is "han")
+        return [min(near, key=lambda m: (m[1], m[0][0] != token[0], not is_syllable(m[0]),
+                                         abs(len(m[0]) - len(token)), m[0]))[0]]
 
     def _clause(self, typed: list[str], restore: bool) -> tuple[Clause, list[tuple[str, str]]]:
         """One clause: short forms, typo fixes, then diacritics (the language model never crosses clauses)."""
