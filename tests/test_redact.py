@@ -41,3 +41,31 @@ def test_log_filter_redacts_formatted_message():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "user said %s", ("0912345678",), None)
     RedactingFilter().filter(record)
     assert "0912345678" not in record.getMessage()
+
+
+# ---- full names typed without a cue (bot/privacy/people.py)
+@pytest.mark.parametrize("text, stored", [
+    ("cho tao xem hồ sơ của Nguyễn Văn Bình", "cho tao xem hồ sơ của [tên]"),
+    ("bac Nguyen Van Tu o thon 3 chua co vneid", "bac [tên] o thon 3 chua co vneid"),
+    ("hỏi giùm bà Lê Thị Tư ở Lâm Đồng", "hỏi giùm bà [tên] ở Lâm Đồng"),   # the title and the province stay
+    ("Nguyễn Thị Thu Hà", "[tên]"),
+    ("con tôi 5 tuổi Trần Minh Khoa làm căn cước được không", "con tôi 5 tuổi [tên] làm căn cước được không"),
+])
+def test_a_full_name_is_removed_without_a_cue(text, stored):
+    assert redact(text) == stored
+
+
+@pytest.mark.parametrize("text", [
+    "làm căn cước ở TP Hồ Chí Minh", "tôi ở Cao Bằng", "xã Lê Lợi", "nhà ở đường Trần Hưng Đạo",
+    "nộp ở 119 Nguyễn Sơn, phường Bồ Đề", "chị Hoa nhà bên", "ông Hồ ở xóm trên", "Mai tôi đi làm căn cước",
+    "Dang Ky Tam Tru O Dau",   # Title Case: capitals say nothing
+    "Cấp Phiếu Lý lịch tư pháp",
+])
+def test_places_streets_given_names_and_title_case_are_not_full_names(text):
+    assert redact(text) == text
+
+
+def test_a_teams_answer_keeps_the_officer_it_sends_people_to():
+    answer = "Bác ra UBND xã gặp chị Nguyễn Thị Hoa (tư pháp) nhé"
+    assert redact(answer, keep_addresses=True) == answer
+    assert "Nguyễn Thị Hoa" not in redact(answer)

@@ -5,9 +5,10 @@ and their address into chats. Text is NFKC-normalised first (full-width
 digits, look-alike forms) and invisible characters are removed, so
 "０９１２ ３４５ ６７８" cannot slip through. Numbers that help staff and are not
 personal (dates, money amounts, dossier and procedure codes) are set aside
-before the number rules run, so they survive. Names and addresses are only
-recognised after an explicit cue ("tên tôi là", "địa chỉ:"), with or without
-diacritics. When unsure, more is removed rather than less.
+before the number rules run, so they survive. Addresses, and names written in
+lower case, are only recognised after an explicit cue ("tên tôi là", "địa chỉ:"),
+with or without diacritics; a capitalised full name is removed anywhere
+(bot/privacy/people.py). When unsure, more is removed rather than less.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import logging
 import re
 import unicodedata
 
+from bot.privacy.people import full_names, people
 from indexer.vntext import INVISIBLE
 
 PLACEHOLDERS = {"email": "[email]", "bank": "[số tài khoản]", "phone": "[số điện thoại]",
@@ -221,7 +223,8 @@ def _replace(text: str, spans: list[tuple[int, int]], placeholder: str) -> str:
 
 def redact(text: str | None, keep_addresses: bool = False) -> str | None:
     """Replace personal data with placeholders; safe to store and log. `keep_addresses`: for a team's own answer,
-    whose "địa chỉ: UBND xã …" is the public office a citizen is sent to (hotlines are always kept)."""
+    whose "địa chỉ: UBND xã …" and "gặp chị Nguyễn Thị Hoa (tư pháp)" are the public office and officer a citizen
+    is sent to (hotlines are always kept)."""
     if text is None:
         return None
     text = _EMAIL.sub(PLACEHOLDERS["email"], normalise(text))
@@ -234,6 +237,8 @@ def redact(text: str | None, keep_addresses: bool = False) -> str | None:
         text = _replace(text, _addresses(text, folded), PLACEHOLDERS["address"])
     folded = _fold(text)
     text = _replace(text, _names(text, folded), PLACEHOLDERS["name"])
+    if not keep_addresses:
+        text = _replace(text, full_names(text), PLACEHOLDERS["name"])
     text = _BANK_ACCOUNT.sub(lambda m: m.group(1) + PLACEHOLDERS["bank"], text)
     text = _PHONE.sub(PLACEHOLDERS["phone"], text)
     text = _ID12.sub(PLACEHOLDERS["id"], text)
@@ -244,15 +249,6 @@ def redact(text: str | None, keep_addresses: bool = False) -> str | None:
 
 
 # ---- words to search with
-# a full name without a cue ("bác Nguyễn Văn Tư", "Tran Thi Hoa"): a common family name and capitalised words, or
-# a kinship title and a capitalised word ("bác Tư", "chị Hoa"); only for search words, never for what is stored
-_FAMILY = (r"Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Trịnh|Đinh|Lâm|Mai|Đào|Cao|"
-           r"Nguyen|Tran|Le|Pham|Hoang|Huynh|Vu|Vo|Dang|Bui|Do|Ho|Ngo|Duong|Ly|Trinh|Dinh|Lam|Dao")
-_TITLE = (r"ông|bà|bác|cô|chú|anh|chị|cháu|cụ|dì|thím|mợ|cậu|dượng|ong|ba|bac|co|chu|chi|chau|cu|di|thim|mo|cau|"
-          r"duong")
-_HEAD = re.compile(rf"(?<!\w)(?:(?P<family>{_FAMILY})|(?P<title>{_TITLE}))(?=[ \t]+[^\W\d_])", re.I)
-_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
-_PLACE_NAMES = {"ho chi minh", "lam dong", "cao bang", "phan thiet", "phan rang", "hoang mai", "vu ban", "ly son"}
 # a label whose number was removed: "CCCD" left alone would send the search to the căn cước entries
 _LABEL = re.compile(r"(?i)(?<!\w)(?:số\s+|so\s+)?(?:cccd|cmnd|căn cước|can cuoc|cc|sđt|sdt|đt|dt|điện thoại|"
                     r"dien thoai|stk|tài khoản|tai khoan)\s*[:.]?\s*(?=\[(?:số giấy tờ|số điện thoại|dãy số|"
@@ -261,35 +257,12 @@ _REPEATED_MARKS = re.compile(r"([,;:.])(?:\s*[,;:])+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
 
 
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
-
-
-def _people(text: str) -> list[tuple[int, int]]:
-    """Names without a cue: a capitalised family name and capitalised words after it (all dropped), or a kinship
-    title and capitalised words after it (the title stays: "bác" says who the question is about)."""
-    spans: list[tuple[int, int]] = []
-    for m in _HEAD.finditer(text):
-        if spans and m.start() < spans[-1][1]:
-            continue
-        end, words = m.end(), []
-        while len(words) < 4 and (w := _NEXT_WORD.match(text, end)) and _capitalised(w.group(1)):
-            end, words = w.end(), words + [w.group(1)]
-        family = m.group("family")
-        if not words or (family and not _capitalised(family)):
-            continue
-        if family and _fold(" ".join([family, *words])) in _PLACE_NAMES:
-            continue
-        spans.append((m.start() if family else m.end(), end))
-    return spans
-
-
 def search_words(text: str) -> str:
     """The text with nothing that identifies a person or a dossier: no dossier code, name, ID, phone, e-mail,
     account or address. A search on them finds nothing, and a portal link built from them would carry them."""
     text = _DOSSIER.sub(" ", normalise(text))
     text = without_placeholders(_LABEL.sub("", redact(text) or ""))
-    text = _replace(text, _people(text), " ")
+    text = _replace(text, people(text), " ")
     text = _REPEATED_MARKS.sub(r"\1", _EMPTY_BRACKETS.sub(" ", text))   # "tên Trần Thị Lan, CCCD …," → "tên,"
     return re.sub(r"\s+([,.;:?!])", r"\1", " ".join(text.split())).strip(" ,;:")
 
