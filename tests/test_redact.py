@@ -69,3 +69,8 @@ def test_a_teams_answer_keeps_the_officer_it_sends_people_to():
     answer = "Bác ra UBND xã gặp chị Nguyễn Thị Hoa (tư pháp) nhé"
     assert redact(answer, keep_addresses=True) == answer
     assert "Nguyễn Thị Hoa" not in redact(answer)
+
+
+@pytest.mark.parametrize("text", ["làm cho Nguyễn Văn An", "bạn Trần Thị Mai hỏi", "cậu Lê Văn Tám", "thì Phạm Văn Hùng"])
+def test_words_that_fold_to_place_words_do_not_hide_a_name(text):
+    assert redact(text).endswith(("[tên]", "[tên] hỏi"))

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
+
+from bot.privacy.folding import fold
 
 _FAMILY = (r"Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Trịnh|Đinh|Lâm|Mai|Đào|Cao|"
            r"Nguyen|Tran|Le|Pham|Hoang|Huynh|Vu|Vo|Dang|Bui|Do|Ho|Ngo|Duong|Ly|Trinh|Dinh|Lam|Dao")
@@ -28,21 +29,12 @@ _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 _MAX_GIVEN = 3   # "Nguyễn Thị Thu Hà": a family name and at most three more words
 _WORD = re.compile(r"[^\W\d_]+")
 # words after which a capitalised run names a place, a street or an institution, not a person
-_PLACE_WORDS = frozenset(
-    "duong pho ngo hem kiet tp tinh phuong xa quan huyen thon ap ban lang khu to truong thpt thcs bv vien cho cau "
-    "chua dinh den lang ben cang cty hcm thanh thi tran dac sb".split())
+_PLACE_WORDS = frozenset(   # not "cho", "bạn", "thì", "cậu": they fold to "chợ", "bản", "thị", "cầu"
+    "duong pho ngo hem kiet tp tinh phuong xa quan huyen thon ap lang khu truong thpt thcs bv vien cang cty hcm "
+    "sb".split())
 _HOUSE_NUMBER = re.compile(r"\d[\w/]*\s*$")
 _KNOWN_PLACES = frozenset({"ho chi minh", "phan thiet", "phan rang", "hoang mai", "vu ban", "ly son"})
 _TITLE_CASE_SHARE = 0.6   # of the words outside a run: more capitalised than this, and capitals say nothing
-
-
-def fold(text: str) -> str:
-    """Lowercase without diacritics, one character for one."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0].lower()[:1] or ch
-        out.append("d" if base == "đ" else base)
-    return "".join(out)
 
 
 def _capitalised(word: str) -> bool:

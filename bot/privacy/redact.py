@@ -16,6 +16,7 @@ import logging
 import re
 import unicodedata
 
+from bot.privacy.folding import fold as _fold
 from bot.privacy.people import full_names, people
 from indexer.vntext import INVISIBLE
 
@@ -38,15 +39,6 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width, bidi, soft hyphen, tags
     return _IGNORABLE.sub("", INVISIBLE.sub("", text))
-
-
-def _fold(text: str) -> str:
-    """Lowercase without diacritics, one character for one, so match positions map back to the text."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0].lower()[:1] or ch
-        out.append("d" if base == "đ" else base)
-    return "".join(out)
 
 
 # ---- numbers
