@@ -1,8 +1,9 @@
 """How well the bot finds the national procedure a citizen describes (bench/catalogue_set.jsonl).
 
 Per split it prints: right procedure answered, right procedure among the options, wrong procedure
-answered, no answer; and for the questions that are not procedure look-ups, how many were answered
-with a procedure. The diacritics pairs (the same question with and without marks) are compared.
+answered, no answer — and of the no answers, how many got one of our guides that is not about the
+procedure asked (a guide that declares no procedure: the citizen read an answer, but not theirs);
+and for the questions that are not procedure look-ups, how many were answered with a procedure. The diacritics pairs (the same question with and without marks) are compared.
 The holdout third is never for tuning: `--show` refuses to list its misses.
 
     .venv/bin/python bench/catalogue_bench.py [--split tune|holdout|all] [--show tune]
@@ -58,9 +59,11 @@ def report(rows: list[tuple[dict, str, Answer]], name: str) -> dict:
     other = [r for r in rows if r[0]["kind"] != "procedure"]
     c = Counter(o for _, o, _ in proc)
     n = max(len(proc), 1)
+    guides = sum(o == "no_answer" and a.kind == Kind.ANSWER.value and a.entry is not None for _, o, a in proc)
     line = (f"{name:10s} procedures {len(proc):4d}: right {c['right']:4d} ({c['right'] / n:6.1%})  "
             f"right or offered {c['right'] + c['offered']:4d} ({(c['right'] + c['offered']) / n:6.1%})  "
-            f"wrong {c['wrong']:3d} ({c['wrong'] / n:5.1%})  no answer {c['no_answer']:3d}")
+            f"wrong {c['wrong']:3d} ({c['wrong'] / n:5.1%})  no answer {c['no_answer']:3d} (a guide not about it "
+            f"{guides})")
     o = Counter(x for _, x, _ in other)
     line += f" | not procedures {len(other):3d}: answered {o['answered']:2d} ({o['answered'] / max(len(other), 1):5.1%})" \
             f", offered {o['offered']:2d}"
@@ -76,6 +79,7 @@ def report(rows: list[tuple[dict, str, Answer]], name: str) -> dict:
         u = sum(p["nodiac"] == "right" for p in both) / len(both)
         print(f"{'':10s} diacritics pairs {len(both)}: right with marks {d:.1%}, without {u:.1%} (gap {d - u:+.1%})")
     return {"right": c["right"] / n, "offered": (c["right"] + c["offered"]) / n, "wrong": c["wrong"] / n,
+            "guide_instead": guides / n,
             "other_answered": o["answered"] / max(len(other), 1)}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.labels import short_label
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Act, encode, handoff_button, menu_button
 from bot.core.wording import say, speak_to
@@ -107,7 +108,7 @@ class Asking(Part):
         turn.session.last_question = redact(text)
         turn.session.choices = [e.id for e in entries]
         self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
-        buttons = tuple(Button(e.title, encode(Act.ENTRY, e.id)) for e in entries)
+        buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in entries)
         self._send(turn, Reply(self._say(turn, "which_one"), buttons + (Button(say("btn_none_of_these"),
                                                                                encode(Act.REPHRASE)),)))
 

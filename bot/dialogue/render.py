@@ -9,6 +9,7 @@ import datetime as dt
 import unicodedata
 from urllib.parse import quote
 
+from bot.core.labels import short_label
 from bot.core.markup import to_plain
 from bot.core.messages import Button, Reply, numbered_texts
 from bot.core.payloads import Act, encode, handoff_button, menu_button
@@ -113,7 +114,7 @@ def entry_replies(entry: KnowledgeEntry, notes: list[str], related: tuple[Knowle
     buttons += (share_button(entry.id),)
     replies = [Reply(text, buttons, entry_id=entry.id)]
     if related:
-        replies.append(Reply(say("related", you=you), tuple(Button(e.title, encode(Act.ENTRY, e.id))
+        replies.append(Reply(say("related", you=you), tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id))
                                                              for e in related)))
     return replies
 
@@ -168,7 +169,7 @@ def answer_replies(answer: Answer, you: str = DEFAULT_YOU) -> list[Reply]:
     if answer.kind == Kind.ANSWER.value and answer.entry:
         return notes + entry_replies(answer.entry, restored_note(answer, you), answer.related, you)
     if answer.kind == Kind.CLARIFY.value:
-        buttons = tuple(Button(e.title, encode(Act.ENTRY, e.id)) for e in answer.options)
+        buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in answer.options)
         asked = "clarify_procedure" if all(e.from_catalogue for e in answer.options) else "clarify"
         return notes + [Reply("\n".join(restored_note(answer, you) + [say(asked, you=you)]),
                               buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),))]

@@ -19,6 +19,7 @@ from typing import AsyncIterator, Sequence
 
 from aiohttp import web
 
+from bot.core.labels import short_label
 from bot.core.markup import split_text, to_plain
 from bot.core.messages import Button, Incoming, Reply, well_formed
 from bot.dialogue.share import is_share, public_link
@@ -119,7 +120,7 @@ def incoming_for(event: ZaloEvent) -> Incoming:
 
 # ---- outbound
 def _title(title: str) -> str:
-    return title if len(title) <= MAX_TITLE else title[:MAX_TITLE - 1].rstrip() + "…"
+    return short_label(title, MAX_TITLE)
 
 
 def _button(button: Button) -> dict:

@@ -1,0 +1,41 @@
+"""Long official names as button labels: short on a phone, and siblings still told apart."""
+import pytest
+
+from bot.core.labels import LABEL_CHARS, short_label
+
+# four options the catalogue offers for "xin giấy phép xây dựng nhà ở riêng lẻ" (names as the portal writes them)
+PERMITS = [
+    "Thủ tục lấy ý kiến đối với việc sửa chữa, cải tạo, xây dựng nhà ở riêng lẻ nằm trong khu vực bảo vệ di tích, "
+    "di sản thế giới (trường hợp không cấp giấy phép xây dựng)",
+    "Thủ tục lấy ý kiến đối với việc xây dựng nhà ở riêng lẻ nằm ngoài khu vực bảo vệ di tích, nằm ngoài vùng đệm "
+    "của khu vực di sản thế giới có khả năng tác động tiêu cực đến yếu tố gốc cấu thành di tích, cảnh quan văn hóa "
+    "của di tích, di sản thế giới (trường hợp không cấp giấy phép xây dựng)",
+    "Cấp giấy phép xây dựng sửa chữa, cải tạo đối với công trình cấp III, cấp IV (công trình Không theo tuyến/Theo "
+    "tuyến trong đô thị/Tín ngưỡng, tôn giáo/Tượng đài, tranh hoành tráng/Theo giai đoạn cho công trình không theo "
+    "tuyến/Theo giai đoạn cho công trình theo tuyến trong đô thị/Dự án) và nhà ở riêng lẻ:",
+    "Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV (Công trình không theo tuyến/Theo tuyến trong đô "
+    "thị/Tín ngưỡng, tôn giáo/Tượng đài, tranh hoành tráng/Theo giai đoạn cho công trình không theo tuyến/Theo giai "
+    "đoạn cho công trình theo tuyến trong đô thị/Dự án) và nhà ở riêng lẻ",
+]
+LEVELS = ["Cấp lại chứng nhận đăng ký xe, biển số xe thực hiện bằng dịch vụ công trực tuyến toàn trình",
+          "Cấp lại chứng nhận đăng ký xe, biển số xe thực hiện bằng dịch vụ công trực tuyến một phần hoặc trực tiếp "
+          "thực hiện tại cấp trung ương, cấp tỉnh, cấp xã"]
+
+
+@pytest.mark.parametrize("limit", [LABEL_CHARS, 50])
+def test_long_names_fit_and_siblings_stay_apart(limit):
+    for names in (PERMITS, LEVELS):
+        labels = [short_label(n, limit) for n in names]
+        assert all(len(label) <= limit for label in labels), labels
+        assert len(set(labels)) == len(labels), labels
+
+
+def test_the_difference_at_the_end_is_kept():
+    label = short_label(PERMITS[0])
+    assert label.startswith("Lấy ý kiến") and label.endswith("(trường hợp không cấp giấy phép xây dựng)")
+    assert short_label(PERMITS[3]) == "Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV và nhà ở riêng lẻ"
+
+
+@pytest.mark.parametrize("title", ["Quên mật khẩu VNeID", "Trình báo mất thẻ ABTC (thực hiện tại cấp tỉnh)"])
+def test_short_titles_are_unchanged(title):
+    assert short_label(title) == title
