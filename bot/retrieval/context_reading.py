@@ -1,0 +1,141 @@
+"""Reading a question with the entry answered last: "thế lệ phí bao nhiêu?" after a procedure's card, "ông nội
+làm được không" after the birth-registration guide, "còn nếu…" after any answer.
+
+The answerer looks a question up alone; this reader then decides whether it is about the entry in focus and,
+if so, which part of that entry answers it (bot/retrieval/follow_up.py finds the part).
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.retrieval.decision import Kind
+from bot.retrieval.follow_up import Focused, beyond_subject, content_words, has_cue, passage, words_of
+from bot.retrieval.hybrid import LexicalRetriever
+from bot.retrieval.keywords import search_keywords
+from bot.retrieval.normalize import QueryNormalizer
+from bot.retrieval.procedure_card import asked_aspect, aspect_hints, aspect_part, aspect_words
+from bot.retrieval.procedure_search import ProcedureSearch
+from indexer.knowledge import KnowledgeEntry
+from indexer.vntext import fold, syllables
+
+if TYPE_CHECKING:
+    from bot.retrieval.answerer import Answer
+
+_FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
+_ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
+
+
+class ContextReader:
+    """The answerer's reading of follow-ups, over its entries, normaliser, word weights and catalogue."""
+
+    def __init__(self, entry: Callable[[str | None, str], KnowledgeEntry | None], normalizer: QueryNormalizer,
+                 lexical: LexicalRetriever, procedures: ProcedureSearch | None,
+                 procedures_of: Callable[[str | None], tuple[str, ...]]) -> None:
+        self.entry = entry
+        self.normalizer = normalizer
+        self.lexical = lexical
+        self.procedures = procedures
+        self.procedures_of = procedures_of
+
+    def follow_up(self, focus_id: str, question: str, answer: "Answer") -> "Answer":
+        """"thế lệ phí bao nhiêu?" after a procedure's answer asks about that procedure: a short question that names
+        one part of a procedure (fee, time, documents…) is answered from the entry in focus, that part first; a
+        longer one only when nothing else answers it: options offered for it are its own subject, which a citizen
+        changing subject mid-chat ("trợ cấp người cao tuổi nộp ở đâu" after the khai sinh card) must get."""
+        aspect = asked_aspect(question)
+        short = len(syllables(question)) <= _FOLLOW_UP_WORDS
+        if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value):
+            return answer
+        entry = self.entry(focus_id, question)
+        if entry is None or not entry.procedures or not self._about(entry, question, answer, 0.0, aspect_words()):
+            return answer   # "tra cứu phạt nguội ở đâu" after the khai sinh card names its own subject
+        return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
+
+    def in_context(self, focus_id: str, question: str, alone: "Answer") -> "Answer | Focused":
+        """A question read with the entry answered last (bot/retrieval/follow_up.py). A new subject it names itself keeps its
+        own answer; one that lands on the entry in focus gets the part that answers it, or "the guide does not
+        say", never that answer again; one unclear alone whose words are the focus's ("ông nội làm được không")
+        or that starts as a follow-up does ("còn nếu…") is read as about the focus."""
+        same = alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id
+        alone = self.follow_up(focus_id, question, alone)
+        focus = self.entry(focus_id, question)
+        if focus is None:
+            return alone
+        cue = has_cue(question)
+        if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
+            # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
+            short = len(syllables(question)) <= _FOLLOW_UP_WORDS
+            return self._focused(focus, question, alone, cue or short, same)
+        # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
+        # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
+        if alone.kind == Kind.ANSWER.value and not cue and not (
+                self._by_lead(alone) and self._about(focus, question, alone)):
+            return alone
+        if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
+            return alone
+        if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
+            return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
+        return self._focused(focus, question, alone, cue)
+
+    def _by_lead(self, answer: "Answer") -> bool:
+        """A catalogue card answered below the catalogue's `answer_at`, by its lead over the other candidates."""
+        return bool(self.procedures and answer.entry is not None and answer.entry.id.startswith("tthc:")
+                    and answer.score < self.procedures.config.answer_at)
+
+    def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset()) -> list[str]:
+        reading = (alone.query if alone else None) or self.normalizer.normalize(question)
+        return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
+
+    def only_aspect(self, question: str) -> str | None:
+        """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu")."""
+        aspect = asked_aspect(question)
+        return aspect if aspect and not self._key_words(question, None, aspect_words()) else None
+
+    def _cover(self, entry: KnowledgeEntry, words: list[str]) -> float:
+        """IDF-weighted share of the words the entry's own text has."""
+        have = words_of(" ".join([entry.title, *entry.questions, entry.body]))
+        total = sum(self.lexical.idf(fold(w)) for w in words)
+        return sum(self.lexical.idf(fold(w)) for w in words if w in have) / total if total else 0.0
+
+    def _about(self, focus: KnowledgeEntry, question: str, alone: "Answer", at_least: float = _ABOUT_FOCUS,
+               drop: frozenset[str] = frozenset()) -> bool:
+        """The question is about the focus: at least `at_least` of what it says beyond the focus's subject (rare
+        words weigh more) is in the focus's text, and the focus has more of all it says than what the question
+        alone found ("ông nội làm được không hay phải cha mẹ" after the khai sinh answer; not "thủ tục khai sinh
+        cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie."""
+        words = self._key_words(question, alone, drop)
+        own = beyond_subject(words, focus)
+        if not [w for w in own if fold(w) not in aspect_words()]:
+            return True   # nothing but grammar, a part of a procedure and the focus's subject: "vậy có mất tiền ko"
+        if self._cover(focus, own) < at_least:
+            return False
+        found = (alone.entry,) if alone.entry is not None else alone.options[:1]
+        rival = max((self._cover(e, words) for e in found if e.id != focus.id), default=-1.0)
+        mine = self._cover(focus, words)
+        return mine > rival if alone.kind == Kind.ANSWER.value else mine >= rival
+
+    def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool,
+                 same: bool = False) -> "Answer | Focused":
+        """The part of the focus that answers, or "it does not say" for a clear follow-up or a part of a procedure
+        asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words (`same`:
+        the question alone found the focus)."""
+        words = beyond_subject(self._key_words(question, alone), focus)
+        aspect = asked_aspect(question)
+        if not words and (same or aspect is None):
+            return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
+                alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
+        if words:
+            part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question)
+        else:   # only the part asked: the portal's figure for it, else the guide's line about it ("3 ngày làm việc")
+            part = self._aspect_part(focus.id, question) or (
+                passage(focus, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) if aspect else None)
+        return Focused(focus, part) if part or cue or not words else alone
+
+    def _aspect_part(self, entry_id: str, question: str) -> str | None:
+        """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""
+        aspect, codes = asked_aspect(question), self.procedures_of(entry_id)
+        if not aspect or not codes or not self.procedures or codes[0] not in self.procedures.procedures:
+            return None
+        return aspect_part(self.procedures.procedures[codes[0]], aspect, self.procedures.month)
