@@ -4,7 +4,7 @@ from bot.retrieval.diacritics import DiacriticRestorer
 from bot.retrieval.normalize import QueryNormalizer, is_syllable
 from indexer.knowledge import SYNONYMS_FILE, load_knowledge
 from indexer.synonyms import Synonyms
-from indexer.vntext import fold, syllables
+from indexer.vntext import fold, folded_syllables, syllables
 from tests.conftest import REPO
 
 KB_TEXT = [
@@ -168,7 +168,8 @@ def test_acronyms_of_procedure_names_are_not_typos(shipped):
     """"abtc" is one edit from "btc" (a circular's number in the knowledge); the catalogue names the card."""
     entries, _ = load_knowledge(REPO / "knowledge")
     synonyms = Synonyms.load(REPO / "knowledge" / SYNONYMS_FILE)
-    named = QueryNormalizer.for_entries(entries, synonyms, ["Cấp lại thẻ đi lại của doanh nhân APEC (thẻ ABTC)"])
+    named = QueryNormalizer.for_entries(entries, synonyms,
+                                        folded_syllables("Cấp lại thẻ đi lại của doanh nhân APEC (thẻ ABTC)"))
     assert "btc" in shipped.normalize("mat the abtc").terms   # what the names change
     assert named.normalize("mat the abtc thi bao o dau").terms[:3] == ["mat", "the", "abtc"]
     assert named.normalize("vnied loi").terms[0] == "vneid"   # typos are still fixed

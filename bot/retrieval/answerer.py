@@ -113,7 +113,7 @@ class Answerer:
         self.dense = DenseRetriever(snapshot, embedder, adapter)
         self.lexical = LexicalRetriever(snapshot)
         self.normalizer = QueryNormalizer.for_entries(
-            snapshot.entries, synonyms, [p.name for p in procedures.procedures.values()] if procedures else ())
+            snapshot.entries, synonyms, procedures.name_words if procedures else ())
         self.cues = IntentCues.load()
         self._profiles = {e.id: self.cues.profile([e.title, *e.questions]) for e in snapshot.entries}
         self.uncovered = uncovered or UncoveredSubjects(())

@@ -67,16 +67,16 @@ class QueryNormalizer:
 
     @classmethod
     def for_entries(cls, entries: Iterable[KnowledgeEntry], synonyms: Synonyms,
-                    names: Iterable[str] = ()) -> "QueryNormalizer":
+                    name_words: Iterable[str] = ()) -> "QueryNormalizer":
         """A normaliser whose vocabulary and diacritics model come from the knowledge entries.
 
-        `names` (the catalogue's procedure names) only protect their acronyms and foreign words: "abtc" is a
-        card the state issues, not a typo of "btc" from a circular's number."""
+        `name_words` (the folded words of the catalogue's procedure names) only protect their acronyms and foreign
+        words: "abtc" is a card the state issues, not a typo of "btc" from a circular's number."""
         entries = list(entries)
         restorer = DiacriticRestorer.trained_on(
             text for e in entries for text in (e.title, *e.questions, plain(e.body)))
         vocabulary = {t for e in entries for t in entry_terms(e) if "_" not in t} | synonyms.key_words
-        known = frozenset(t for name in names for t in folded_syllables(name) if not is_syllable(t) and len(t) > 2)
+        known = frozenset(t for t in name_words if not is_syllable(t) and len(t) > 2)
         return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer, known)
 
     @classmethod

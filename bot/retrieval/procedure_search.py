@@ -155,6 +155,7 @@ class ProcedureSearch:
         self._bm25 = index.lexical
         self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
         self._names = [set(folded_syllables(self.procedures[c].name)) for c in self._codes]
+        self.name_words: frozenset[str] = frozenset().union(*self._names)   # every word the names use, folded
         n = len(self._codes)
         df: dict[str, int] = {}
         for terms in self._terms:
