@@ -10,14 +10,10 @@ Case ("Dang Ky Tam Tru O Dau") says nothing about which words are names, so it i
 """
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
-
-from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
 
 from bot.privacy.folding import fold
+from indexer.divisions import division_names
 
 _FAMILY = (r"Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Trịnh|Đinh|Lâm|Mai|Đào|Cao|"
            r"Nguyen|Tran|Le|Pham|Hoang|Huynh|Vu|Vo|Dang|Bui|Do|Ho|Ngo|Duong|Ly|Trinh|Dinh|Lam|Dao")
@@ -41,14 +37,9 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
 
 
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    """Province and commune names (without "Xã", "Phường"…), folded: "Cao Bằng", "Lê Lợi" the ward."""
-    data = json.loads(Path(NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8"))
-    kinds = re.compile(r"^(?:thanh pho|tinh|xa|phuong|dac khu|thi tran)\s+")
-    names = {kinds.sub("", fold(p["name"])) for p in data}
-    names |= {kinds.sub("", fold(w["name"])) for p in data for w in p["wards"]}
-    return frozenset(names) | _KNOWN_PLACES
+def _is_place(key: str) -> bool:
+    """A province or commune ("Cao Bằng", the ward "Lê Lợi"), or a well-known place named after a person."""
+    return key in _KNOWN_PLACES or key in division_names()
 
 
 def _runs(text: str) -> list[tuple[int, int, bool]]:
@@ -64,7 +55,7 @@ def _runs(text: str) -> list[tuple[int, int, bool]]:
         end, words = _capitalised_after(text, m.end())
         if not words or (family and (not _capitalised(family) or len(words) > _MAX_GIVEN)):
             continue   # a fifth capitalised word: Title Case, not a name
-        if family and (fold(" ".join([family, *words])) in _places() or _after_place_word(text, m.start())):
+        if family and (_is_place(fold(" ".join([family, *words]))) or _after_place_word(text, m.start())):
             continue
         runs.append((m.start("family") if family else m.end(), end, bool(family)))
     return runs

@@ -7,19 +7,16 @@ A message is read as a place only when nothing but a place and a few filler word
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
 
-from indexer.vntext import fold
+from indexer.divisions import bare_name, name_key, nested_divisions
 
 OLD_PROVINCES = Path(__file__).with_name("old_provinces.yaml")
-_PREFIX = re.compile(r"^(thanh pho|tinh|xa|phuong|dac khu|thi tran)\s+")
 _FILLERS = frozenset(
     "em toi minh chau con anh chi co chu bac ong ba o tai thuoc song la que nha dang sinh vang da a ah ak "
     "nhe nhen oi tinh thanh pho tp xa phuong dac khu thi tran huyen quan cu moi truoc day nay ben va tren "
@@ -38,15 +35,6 @@ class TypedPlace:
         return f"{where} ({self.said_as} cũ)" if self.said_as else where
 
 
-def _key(name: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(name)).split())
-
-
-def _bare(name: str) -> str:
-    """A division's name without its kind: "Thành phố Hà Nội" → "ha noi", "Xã Cẩm Xuyên" → "cam xuyen"."""
-    return _PREFIX.sub("", _key(name))
-
-
 @dataclass(frozen=True)
 class _Divisions:
     names: dict[str, str]                      # code → display name
@@ -56,18 +44,17 @@ class _Divisions:
 
 @lru_cache(maxsize=1)
 def divisions() -> _Divisions:
-    data = json.loads(Path(NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8"))
     names, provinces, communes = {}, {}, {}
-    for p in data:
+    for p in nested_divisions():
         code = p["codename"].replace("_", "-")
         names[code] = re.sub(r"^Thành phố ", "", p["name"])
-        provinces[_bare(p["name"])] = (code, None)
-        communes[code] = {_bare(w["name"]): w["name"] for w in p["wards"]}
+        provinces[bare_name(p["name"])] = (code, None)
+        communes[code] = {bare_name(w["name"]): w["name"] for w in p["wards"]}
     extra = yaml.safe_load(OLD_PROVINCES.read_text(encoding="utf-8"))
     for old, code in (extra.get("merged") or {}).items():
-        provinces[_key(old)] = (code, old)
+        provinces[name_key(old)] = (code, old)
     for alias, code in (extra.get("aliases") or {}).items():
-        provinces[_key(alias)] = (code, None)
+        provinces[name_key(alias)] = (code, None)
     return _Divisions(names, provinces, communes)
 
 
@@ -91,7 +78,7 @@ def _find(words: list[str], keys: dict[str, object]) -> tuple[str, int, int] | N
 def read_place(text: str, team_communes: dict[str, list[str]] | None = None) -> TypedPlace | None:
     """The province (and commune) a short message names, or None when it says anything else.
     `team_communes`: province code → commune names of our teams, so a team's own spelling is understood too."""
-    words = _key(text).split()
+    words = name_key(text).split()
     if not words or len(words) > 12:
         return None
     d = divisions()
@@ -105,7 +92,7 @@ def read_place(text: str, team_communes: dict[str, list[str]] | None = None) -> 
     candidates: dict[str, dict[str, str]] = {}
     for code in ([province] if province else list(d.communes)):
         own = dict(d.communes.get(code, {}))
-        own.update({_bare(c): c for c in (team_communes or {}).get(code, [])})
+        own.update({bare_name(c): c for c in (team_communes or {}).get(code, [])})
         candidates[code] = own
     rest = [w for w in words if w not in _FILLERS]
     if rest:
@@ -125,7 +112,7 @@ _WHERE = frozenset({"o", "tai", "tinh", "tp", "thanh", "pho", "ve", "que", "dia"
 def provinces_named(text: str) -> frozenset[str]:
     """Province codes a question of any length names ("Ở Đà Nẵng muốn tách thửa…", "o bac ninh ho tro…").
     A one-word name (Huế) counts only after "ở/tại/tỉnh/tp", where it cannot be another word."""
-    words = _key(text).split()
+    words = name_key(text).split()
     keys = divisions().provinces
     found: set[str] = set()
     i = 0
