@@ -99,3 +99,14 @@ def test_a_subject_an_entry_mentions_is_still_answered(answerer):
     """"sổ đỏ" expands to "quyền sử dụng đất" for matching; the screen reads the citizen's own words."""
     a = answerer.ask("sổ đỏ nhà mình còn ghi số cmnd 9 số, xin giấy xác nhận số cũ ở đâu")
     assert a.matched and a.entry.id == "thutuc-xac-nhan-so-cmnd"
+
+
+@pytest.mark.parametrize("named, plain", [
+    ("cho bac hoi ho so cua bac Nguyen Van Tu nop roi ma chua thay", "cho bac hoi ho so cua bac nop roi ma chua thay"),
+    ("làm căn cước cho cháu Trần Minh Khoa ở đâu", "làm căn cước cho cháu ở đâu"),
+])
+def test_a_persons_name_does_not_change_what_is_found(answerer, named, plain):
+    """A volunteer asks for a villager by name: the name is never the subject, so it is not searched with."""
+    with_name, without = answerer.ask(named), answerer.ask(plain)
+    assert (with_name.kind, with_name.entry and with_name.entry.id, [o.id for o in with_name.options]) == \
+        (without.kind, without.entry and without.entry.id, [o.id for o in without.options])

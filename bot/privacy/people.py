@@ -55,8 +55,8 @@ def _runs(text: str) -> list[tuple[int, int, bool]]:
         end, words = _capitalised_after(text, m.end())
         if not words or (family and (not _capitalised(family) or len(words) > _MAX_GIVEN)):
             continue   # a fifth capitalised word: Title Case, not a name
-        if family and (_is_place(fold(" ".join([family, *words]))) or _after_place_word(text, m.start())):
-            continue
+        if _is_place(fold(" ".join([m.group(0).strip(), *words]))) or (family and _after_place_word(text, m.start())):
+            continue   # "Cao Bằng", "Bà Rịa", "đường Lê Lợi"
         runs.append((m.start("family") if family else m.end(), end, bool(family)))
     return runs
 
@@ -95,3 +95,11 @@ def people(text: str) -> list[tuple[int, int]]:
     about); for the words a search is built from."""
     runs = _runs(text)
     return [] if not runs or _title_cased(text, runs) else [(s, e) for s, e, _ in runs]
+
+
+def without_people(text: str) -> str:
+    """`text` with the people it names left out (`people`): what a question is about is never a person's name, and
+    "hồ sơ của bác Nguyễn Văn Tư nộp rồi mà chưa thấy" is searched as "hồ sơ của bác nộp rồi mà chưa thấy"."""
+    for start, end in reversed(people(text)):
+        text = text[:start] + " " + text[end:]
+    return text

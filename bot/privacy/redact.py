@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from bot.privacy.folding import fold as _fold
-from bot.privacy.people import full_names, people
+from bot.privacy.people import full_names, without_people
 from indexer.vntext import INVISIBLE
 
 PLACEHOLDERS = {"email": "[email]", "bank": "[số tài khoản]", "phone": "[số điện thoại]",
@@ -254,7 +254,7 @@ def search_words(text: str) -> str:
     account or address. A search on them finds nothing, and a portal link built from them would carry them."""
     text = _DOSSIER.sub(" ", normalise(text))
     text = without_placeholders(_LABEL.sub("", redact(text) or ""))
-    text = _replace(text, people(text), " ")
+    text = without_people(text)
     text = _REPEATED_MARKS.sub(r"\1", _EMPTY_BRACKETS.sub(" ", text))   # "tên Trần Thị Lan, CCCD …," → "tên,"
     return re.sub(r"\s+([,.;:?!])", r"\1", " ".join(text.split())).strip(" ,;:")
 

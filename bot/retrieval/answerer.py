@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.wording import say
+from bot.privacy.people import without_people
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
 from bot.retrieval.follow_up import Focused
@@ -322,7 +323,8 @@ class Answerer:
         decision = Decision(Kind.DONT_KNOW, None, 0.0)
         related: tuple[KnowledgeEntry, ...] = ()
         if problem is None:
-            query = self.normalizer.normalize(question)  # raw: line breaks end sentences
+            searched = without_people(question)   # "hồ sơ của bác Nguyễn Văn Tư…": a name is never the subject
+            query = self.normalizer.normalize(searched)  # raw: line breaks end sentences
             if not any(t.isalpha() for t in fold(query.text)):
                 problem = InputKind.NO_WORDS
             else:
@@ -333,7 +335,7 @@ class Answerer:
                 if decision.kind == Kind.ANSWER and not declared:
                     related = self._related(decision.entry_id, ranked)
                 elif self.procedures:
-                    ranking, wider = self.procedure_ranking(question, query)
+                    ranking, wider = self.procedure_ranking(searched, query)
                     chosen = self.procedures.decide(ranking)
                     # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố
                     # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
