@@ -65,3 +65,18 @@ def test_siblings_get_options_not_a_guess(real_answerer):
     answer = real_answerer.ask("trình báo mất thẻ ABTC")
     assert answer.kind == Kind.CLARIFY.value
     assert {c for e in answer.options for c in e.procedures} >= {"1.011726", "1.011728"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, code, own_question, guide", [
+    # the digital-signature guide matched "hết hạn, gia hạn" and says nothing of tạm trú
+    ("tam tru het han roi gia han o dau", "1.002755", "chu ky so het han roi gia han o dau", "kyso-het-han"),
+    # the căn cước entry matched "bị hỏng, làm lại" and never says ABTC
+    ("the ABTC bi hong, lam lai the nao", "2.000293", "the can cuoc bi hong, lam lai the nao",
+     "thutuc-can-cuoc-cap-doi-cap-lai"),
+])
+def test_a_guide_gives_way_to_the_procedure_named(real_answerer, question, code, own_question, guide):
+    answer = real_answerer.ask(question)
+    assert answer.entry is not None and answer.entry.id == f"tthc:{code}"
+    own = real_answerer.ask(own_question)   # … and the guide still answers its own subject
+    assert guide in {e.id for e in (own.entry, *own.options) if e is not None}

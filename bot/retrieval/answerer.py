@@ -98,6 +98,11 @@ def check_input(text: str) -> str | None:
     return None
 
 
+def said_words(query: NormalizedQuery) -> list[str]:
+    """The folded words the citizen typed, without the synonyms added for matching ("sổ đỏ" is not "quyền")."""
+    return folded_syllables(" ".join(c.said for c in query.clauses))
+
+
 class Answerer:
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
                  decision: DecisionConfig, province: str = "", topics: dict[str, str] | None = None,
@@ -217,6 +222,34 @@ class Answerer:
         return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] and self.lexical.entries_using(t) <= _RARE
                    for t in named)
 
+    def _guide_not_about(self, entry_id: str, code: str, said: list[str]) -> bool:
+        """A guide about no procedure is not the answer when the citizen says every word of the name of the
+        procedure the catalogue is sure of and the guide misses one: "tạm trú sắp hết hạn, gia hạn như nào" found
+        the guide on renewing a digital signature through "hết hạn, gia hạn"; it never says "tạm trú"."""
+        assert self.procedures
+        name = set(folded_syllables(self.procedures.procedures[code].name))
+        return name <= set(said) and any(f" {t} " not in self._words[entry_id] for t in name)
+
+    def _catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
+                             wider: NormalizedQuery) -> bool:
+        """The catalogue's reply stands instead of the curated tier's answer (or don't-know)."""
+        assert self.procedures
+        declared = self.entries[decision.entry_id].procedures if decision.kind == Kind.ANSWER else ()
+        said = said_words(wider)
+        if decision.kind == Kind.ANSWER and not declared:
+            return chosen.kind == Kind.ANSWER and self._guide_not_about(decision.entry_id, chosen.code, said)
+        # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố nước ngoài"
+        # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
+        # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
+        # tier asks about is not overruled: its entries are not procedures.
+        if chosen.kind == Kind.ANSWER and chosen.code not in declared and decision.kind != Kind.CLARIFY:
+            return True
+        if declared and chosen.kind != Kind.DONT_KNOW:
+            codes = (chosen.code,) if chosen.code else chosen.options
+            return (any(self._silent_on(decision.entry_id, said, c) for c in codes)
+                    or self.procedures.sibling_asked(declared, ranking))
+        return chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW
+
     def procedure_ranking(self, question: str, query: NormalizedQuery | None = None
                           ) -> tuple[list[ScoredProcedure], NormalizedQuery]:
         """The catalogue tier's candidates, and the question as read with a normaliser that knows the catalogue's
@@ -331,34 +364,24 @@ class Answerer:
                 found = self.retrieve(query)
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 decision = self.screen(decide(ranked, self.decision), found)
-                declared = self.entries[decision.entry_id].procedures if decision.kind == Kind.ANSWER else ()
-                if decision.kind == Kind.ANSWER and not declared:
-                    related = self._related(decision.entry_id, ranked)
-                elif self.procedures:
+                chosen = None
+                if self.procedures:
                     ranking, wider = self.procedure_ranking(searched, query)
                     chosen = self.procedures.decide(ranking)
-                    # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố
-                    # nước ngoài" asked, the general entry found); otherwise it answers, with the record's facts
-                    # (an entry list the curated tier asks about is not overruled: its entries are not procedures)
-                    other = (chosen.kind == Kind.ANSWER and chosen.code not in declared
-                             and decision.kind != Kind.CLARIFY) or (
-                        declared and chosen.kind == Kind.CLARIFY and
-                        self._silent_on(decision.entry_id, wider.terms, chosen.options[0])) or (
-                        declared and chosen.kind != Kind.DONT_KNOW and self.procedures.sibling_asked(declared, ranking))
-                    if declared and not other:
-                        related = self._related(decision.entry_id, ranked)
-                    elif other or (chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW):
-                        picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
-                                                                             else chosen.options)]
-                        entries = list({e.id: e for e in picked}.values())
-                        # what the curated tier said stands when every card is silent on an uncovered subject named
-                        if chosen.kind == Kind.ANSWER or not self._only_noise_for_referral(question, query, entries):
-                            answered = chosen.kind == Kind.ANSWER
-                            return Answer(
-                                question=question, kind=chosen.kind.value, entry=entries[0] if answered else None,
-                                score=round(chosen.score, 4), options=() if answered else tuple(entries),
-                                related=(), query=query, truncated=truncated,
-                                latency_ms=round((time.perf_counter() - started) * 1000, 1))
+                if chosen is not None and self._catalogue_overrules(decision, chosen, ranking, wider):
+                    picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
+                                                                         else chosen.options)]
+                    entries = list({e.id: e for e in picked}.values())
+                    # what the curated tier said stands when every card is silent on an uncovered subject named
+                    if chosen.kind == Kind.ANSWER or not self._only_noise_for_referral(question, query, entries):
+                        answered = chosen.kind == Kind.ANSWER
+                        return Answer(
+                            question=question, kind=chosen.kind.value, entry=entries[0] if answered else None,
+                            score=round(chosen.score, 4), options=() if answered else tuple(entries),
+                            related=(), query=query, truncated=truncated,
+                            latency_ms=round((time.perf_counter() - started) * 1000, 1))
+                if decision.kind == Kind.ANSWER:
+                    related = self._related(decision.entry_id, ranked)
         return Answer(
             question=question, kind=problem or decision.kind.value,
             entry=self.entry(decision.entry_id, question) if decision.entry_id else None,
