@@ -163,6 +163,23 @@ def test_a_fee_stated_only_in_words_is_shown_in_its_words():
     assert not any("Thông tư 117/2026" in line for line in lines[:fee + 2])  # no amount, no note about amounts
 
 
+@pytest.mark.parametrize("text, amount, shown", [
+    # the portal's "free" cell whose note names what sets the fee: no "Miễn phí" for a fee that exists
+    ("Miễn phí (Thông tư số 60/2023/TT-BTC quy định mức thu lệ phí đăng ký)", None,
+     "• Cổng chưa ghi số tiền, ghi chú: Thông tư số 60/2023/TT-BTC quy định mức thu lệ phí đăng ký"),
+    ("Miễn phí", 0, "• Miễn phí"),
+    ("Miễn phí (Không có)", 0, "• Miễn phí (Không có)"),
+])
+def test_a_free_cell_is_free_only_when_its_note_says_nothing_else(text, amount, shown):
+    from bot.retrieval.procedure_card import card_body
+    from indexer.catalogue.model import Channel, Fee
+
+    record = tam_tru().__class__(**{**tam_tru().__dict__, "channels": (
+        Channel("online", 2, "working_day", "", (Fee(amount, text),)),)})
+    lines = card_body(record, "07/2026", "fee").splitlines()
+    assert shown in lines
+
+
 def test_a_question_about_everyday_life_gets_no_procedure_answer(kb, tmp_path):
     """An everyday question listed by staff is embedded with the records; a question as near to it as to the top
     procedure's name is at most asked about, never answered with the procedure, and clearly nearer not even that."""

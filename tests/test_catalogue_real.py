@@ -80,3 +80,12 @@ def test_a_guide_gives_way_to_the_procedure_named(real_answerer, question, code,
     assert answer.entry is not None and answer.entry.id == f"tthc:{code}"
     own = real_answerer.ask(own_question)   # … and the guide still answers its own subject
     assert guide in {e.id for e in (own.entry, *own.options) if e is not None}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, code", [("sang tên xe máy cũ lệ phí bao nhiêu", "1.013076"),
+                                            ("đăng ký xe máy mới mua online mất bao lâu", "1.012575")])
+def test_a_guide_about_several_procedures_shows_the_facts_of_the_one_asked(real_answerer, question, code):
+    answer = answer_json(real_answerer.ask(question))
+    assert answer["entry_id"] == "thutuc-dang-ky-xe"
+    assert f"mã thủ tục {code}" in answer["answer"]

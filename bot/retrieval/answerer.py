@@ -196,7 +196,7 @@ class Answerer:
         """A curated entry about a procedure, with the record's fee, time and place added: first when the question
         asks one of them, else after the entry's own text."""
         search = self.procedures
-        found = [search.procedures[c] for c in entry.procedures if search and c in search.procedures]
+        found = [search.procedures[c] for c in search.most_named(list(entry.procedures), question)] if search else []
         asked = asked_aspect(question)
         facts = facts_block(found[0], search.month, asked) if found else []
         if not facts:

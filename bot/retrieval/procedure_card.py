@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.wording import say
-from indexer.catalogue.model import Channel, Procedure
+from indexer.catalogue.model import Channel, Fee, Procedure
 from indexer.knowledge import KnowledgeEntry, Link, Source
 from indexer.vntext import fold, syllables
 
@@ -92,9 +92,21 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
+# The portal's fee cell says "Miễn phí" (its 0) while the note names what sets the fee ("Thông tư 60/2023 … quy
+# định mức thu lệ phí đăng ký… biển số"): 832 fee lines of the snapshot. The note is shown, not "Miễn phí".
+_FREE_CELL_WITH_NOTE = re.compile(r"^\s*Miễn phí\s*\((?P<note>.+)\)\s*$", re.S)
+
+
+def _fee_text(fee: Fee) -> str:
+    """One fee line in the record's words; a "free" cell whose note is no amount is shown by its note only."""
+    found = _FREE_CELL_WITH_NOTE.match(fee.text)
+    return say("card_fee_unstated", note=found["note"]) if found and fee.amount_vnd is None else fee.text
+
+
 def _fee_texts(p: Procedure, limit: int = 160) -> list[str]:
     """The record's own fee wording, one line per distinct text: which case costs what, who is exempt."""
-    return list(dict.fromkeys(f"• {_short(f.text, limit)}" for c in p.channels for f in c.fees if f.text.strip()))
+    return list(dict.fromkeys(f"• {_short(_fee_text(f), limit)}" for c in p.channels for f in c.fees
+                              if f.text.strip()))
 
 
 def _time(c: Channel) -> str:

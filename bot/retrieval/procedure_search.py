@@ -190,6 +190,17 @@ class ProcedureSearch:
         said = set(terms)
         return sum(self._idf.get(t, self._unknown) for t in name if t in said) / total if total else 0.0
 
+    def most_named(self, codes: list[str], question: str) -> list[str]:
+        """Known `codes`, the one whose name the question says most first (ties keep their order): a guide about
+        first registration and transfer of a vehicle shows the transfer's fee when "sang tên" is asked."""
+        said = set(folded_syllables(question))
+
+        def share(code: str) -> float:
+            name = set(folded_syllables(self.procedures[code].name))
+            total = sum(self._idf.get(t, self._unknown) for t in name)
+            return sum(self._idf.get(t, self._unknown) for t in name & said) / total if total else 0.0
+        return sorted((c for c in codes if c in self.procedures), key=lambda c: -share(c))
+
     def _dense(self, cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each record's cosine to the question through its name and through its situation passage, from the
         question's cosine to every row."""
