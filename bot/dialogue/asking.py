@@ -58,6 +58,10 @@ class Asking(Part):
         if len(turn.choices) >= 2 and turn.answerer.only_aspect(text):
             self.which_one(turn, text)
             return
+        kept = turn.answerer.narrow_choices(turn.choices, text) if len(turn.choices) >= 2 else []
+        if kept:
+            self.narrowed(turn, kept)
+            return
         answer = answer or turn.ask(text)
         if turn.choices and answer.kind != Kind.ANSWER.value:
             # "ông nội làm được không" right after "Ý bạn là…?": the first option, if a part of it answers
@@ -111,6 +115,20 @@ class Asking(Part):
         buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in entries)
         self._send(turn, Reply(self._say(turn, "which_one"), buttons + (Button(say("btn_none_of_these"),
                                                                                encode(Act.REPHRASE)),)))
+
+    def narrowed(self, turn: Turn, kept: list[str]) -> None:
+        """"nó 15 tuổi rồi" after "Ý bạn là…?": the one option that fits is opened, the part first asked first;
+        several that fit are offered again, only they. The question first asked stays the one remembered."""
+        self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value if len(kept) > 1 else Kind.ANSWER.value,
+                                 kept[0] if len(kept) == 1 else None)
+        if len(kept) == 1:
+            self.parts.browse.on_entry(turn, self.parts.browse.entry(turn, kept[0], turn.session.last_question or ""))
+            return
+        entries = [e for e in (turn.answerer.entry(i) for i in kept) if e is not None]
+        turn.session.choices = [e.id for e in entries]
+        buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in entries)
+        self._send(turn, Reply(self._say(turn, "fits_these"), buttons + (Button(say("btn_none_of_these"),
+                                                                                 encode(Act.REPHRASE)),)))
 
     def on_focused(self, turn: Turn, text: str, focused: Focused) -> None:
         """A follow-up about the entry just answered; a team gets it with that subject beside it."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.core.wording import say
 from bot.privacy.people import without_people
+from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
 from bot.retrieval.follow_up import Focused
@@ -209,6 +210,12 @@ class Answerer:
         """A question read with the entry answered last (bot/retrieval/context_reading.py)."""
         return self.context.in_context(focus_id, question, alone)
 
+    def narrow_choices(self, choices: list[str], reply: str) -> list[str]:
+        """The options of an ask-back a short reply picks by age or case ("nó 15 tuổi rồi"); [] when none or all."""
+        entries = [e for e in (self.entry(i) for i in choices) if e is not None]
+        cases = self.procedures.cases if self.procedures else {}
+        return [entries[i].id for i in fitting([e.title for e in entries], reply, cases)]
+
     def only_aspect(self, question: str) -> str | None:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì")."""
         return self.context.only_aspect(question)
@@ -221,6 +228,19 @@ class Answerer:
         named = set(folded_syllables(self.procedures.procedures[code].name)) & set(said)
         return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] and self.lexical.entries_using(t) <= _RARE
                    for t in named)
+
+    def _of_age(self, decision: Decision, age: int | None) -> Decision:
+        """An entry for other ages than the question states is no answer (bot/retrieval/choice_reading.py)."""
+        kept = for_age(age, decision.entry_id, decision.options, lambda i: self.entries[i].title)
+        return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
+            decision, options=kept)
+
+    def _procedure_of_age(self, chosen: ProcedureDecision, age: int | None) -> ProcedureDecision:
+        assert self.procedures
+        names = self.procedures.procedures
+        kept = for_age(age, chosen.code, chosen.options, lambda c: names[c].name, nearest_decides=False)
+        return ProcedureDecision(Kind.DONT_KNOW, None, 0.0) if kept is None else dataclasses.replace(
+            chosen, options=kept)
 
     def _guide_not_about(self, entry_id: str, code: str, said: list[str]) -> bool:
         """A guide about no procedure is not the answer when the citizen says every word of the name of the
@@ -363,11 +383,12 @@ class Answerer:
             else:
                 found = self.retrieve(query)
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
-                decision = self.screen(decide(ranked, self.decision), found)
+                age = stated_age(searched)
+                decision = self._of_age(self.screen(decide(ranked, self.decision), found), age)
                 chosen = None
                 if self.procedures:
                     ranking, wider = self.procedure_ranking(searched, query)
-                    chosen = self.procedures.decide(ranking)
+                    chosen = self._procedure_of_age(self.procedures.decide(ranking), age)
                 if chosen is not None and self._catalogue_overrules(decision, chosen, ranking, wider):
                     picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
                                                                          else chosen.options)]

@@ -149,6 +149,7 @@ class ProcedureSearch:
         self._situation_rows = np.array([kind == "situation" for kind in index.row_kinds], dtype=bool)
         self._everyday_rows = np.array([kind == "everyday" for kind in index.row_kinds], dtype=bool)
         self._cases = index.discriminators
+        self.cases: dict[str, tuple[str, ...]] = dict(index.discriminators)   # case words of names, and their cues
         self._case_of = [frozenset(k for k in self._cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
                          for c in self._codes]
         self._vectors = index.vectors

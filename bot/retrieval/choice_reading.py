@@ -1,0 +1,82 @@
+"""Reading a typed reply to "Ý bạn là…?": "nó 15 tuổi rồi" after the căn cước options picks the ones for people
+from 14 up; "chồng em người Hàn" after the khai sinh options picks the one "có yếu tố nước ngoài".
+
+Options that differ by age or by a case (knowledge/catalogue/phan-biet.yaml) say so in their titles; a short reply
+that states an age or cues a case keeps only the options it fits. Pure functions over titles: the dialogue decides
+what to do with the options kept.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from indexer.vntext import fold, folded_syllables
+
+REPLY_WORDS = 8   # a reply longer than this is a question of its own, read as usual
+_AGE = re.compile(r"(?:\b(?P<side>chua du|chua toi|chua den|duoi|tren|hon|ngoai)\s+)?(?<!\d)(\d{1,3})\s*"
+                  r"(thang tuoi|tuoi|t\b)")
+_BELOW = frozenset({"chua du", "chua toi", "chua den", "duoi"})
+_NEWBORN = re.compile(r"\b(so sinh|moi sinh|moi de|vua sinh|vua de|con do)\b")
+# an age range in an official title: "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "từ đủ 75 tuổi đến 80 tuổi"
+_UNDER = re.compile(r"duoi (\d{1,3}) tuoi")
+_FROM = re.compile(r"tu (?:du )?(\d{1,3}) tuoi(?: (?:den|toi) (?:duoi )?(\d{1,3}) tuoi| tro len)?")
+
+
+def _words(text: str) -> str:
+    return f" {' '.join(folded_syllables(text))} "
+
+
+def stated_age(text: str) -> int | None:
+    """The age a message states in years ("15 tuổi", "bé mới sinh" 0, "8 tháng tuổi" 0); None when it states none,
+    or several ("tôi 65 tuổi, làm cho cháu 10 tuổi": whose is asked about is not for a pattern to say)."""
+    folded = fold(text)
+    ages = {0 if m[3] == "thang tuoi" else int(m[2]) - 1 if m["side"] in _BELOW else int(m[2]) + 1 if m["side"]
+            else int(m[2]) for m in _AGE.finditer(folded)}   # "chưa đủ 14 tuổi" is 13 at most, "trên 60" 61
+    if _NEWBORN.search(folded):
+        ages.add(0)
+    return ages.pop() if len(ages) == 1 else None
+
+
+def fits_age(title: str, age: int | None) -> bool:
+    """A title naming no age fits every age; one naming a range fits the ages in it."""
+    span = age_range(title)
+    return age is None or span is None or span[0] <= age < span[1]
+
+
+def age_range(title: str) -> tuple[int, int] | None:
+    """[from, to) years a title is for, or None when it names no age."""
+    folded = fold(title)
+    found = _FROM.search(folded)
+    if found:
+        return int(found[1]), int(found[2]) + 1 if found[2] else 200
+    found = _UNDER.search(folded)
+    return (0, int(found[1])) if found else None
+
+
+def fitting(titles: Sequence[str], reply: str, cases: Mapping[str, Sequence[str]]) -> list[int]:
+    """Positions of the options a short reply picks by age or by case; [] when it picks none or all."""
+    if len(reply.split()) > REPLY_WORDS:
+        return []
+    kept: list[int] = []
+    age = stated_age(reply)
+    if age is not None:
+        kept = [i for i, t in enumerate(titles) if age_range(t) is not None and fits_age(t, age)]
+    if not kept:
+        said = _words(reply)
+        cued = {_words(k).strip() for k, cues in cases.items() if any(_words(c) in said for c in cues)}
+        kept = [i for i, t in enumerate(titles) if any(f" {k} " in _words(t) for k in cued)]
+    return kept if 0 < len(kept) < len(titles) else []
+
+
+def for_age(age: int | None, answer: str | None, options: tuple[str, ...], title_of: Callable[[str], str],
+            nearest_decides: bool = True) -> tuple[str, ...] | None:
+    """What stands of a reply (an answer, or options nearest first) for a question stating `age`: the options whose
+    titles fit it; None when the answer is for other ages ("con 15 tuổi làm căn cước lần đầu" is not about VNeID
+    for children under 14), or none fits, or (`nearest_decides`: the curated tier, whose later options are far)
+    the nearest does not."""
+    if age is None:
+        return options
+    if answer is not None:
+        return options if fits_age(title_of(answer), age) else None
+    kept = tuple(o for o in options if fits_age(title_of(o), age))
+    return kept if kept and (kept[0] == options[0] or not nearest_decides) else None
