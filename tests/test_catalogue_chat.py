@@ -49,6 +49,14 @@ async def test_a_follow_up_is_answered_from_the_procedure_in_focus(chat):
     assert first_fact(chat.text()).startswith("⏱️") and "3 ngày làm việc" in first_fact(chat.text()).lower()
 
 
+async def test_follow_ups_in_citizens_words_are_read_with_the_procedure(chat):
+    await chat("đăng ký tạm trú ở đâu")
+    await chat("bao lâu thì có kết quả")        # "kết quả" asks the time, it is not a word to look for
+    assert first_fact(chat.text()).startswith("⏱️")
+    await chat("thế có phải mang giấy khai sinh không")   # a paper to bring: the procedure's own list
+    assert "Đăng ký tạm trú" in chat.text() and "📄" in chat.text()
+
+
 async def test_a_longer_question_on_another_subject_keeps_its_own_options(chat):
     """Citizens change subject mid-chat: options offered for the new question are not replaced by the card
     of the procedure in focus because the question also asks "giấy tờ gì"."""

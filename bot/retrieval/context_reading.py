@@ -7,6 +7,7 @@ if so, which part of that entry answers it (bot/retrieval/follow_up.py finds the
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from bot.retrieval.answerer import Answer
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
+_BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
+_BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
 
 
@@ -64,6 +67,9 @@ class ContextReader:
         if focus is None:
             return alone
         cue = has_cue(question)
+        if focus.procedures and _BRING.search(fold(question)) and len(syllables(question)) <= _BRING_WORDS:
+            # "thế có phải mang giấy khai sinh không" after the căn cước card: a paper to bring, not a new subject
+            return self._focused(focus, question, alone, True)
         if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
             # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
             short = len(syllables(question)) <= _FOLLOW_UP_WORDS
@@ -121,8 +127,9 @@ class ContextReader:
         """The part of the focus that answers, or "it does not say" for a clear follow-up or a part of a procedure
         asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words (`same`:
         the question alone found the focus)."""
-        words = beyond_subject(self._key_words(question, alone), focus)
         aspect = asked_aspect(question)
+        # the words that ask the part ("bao lâu thì có kết quả") are not what to look for in it
+        words = beyond_subject(self._key_words(question, alone, aspect_words() if aspect else frozenset()), focus)
         if not words and (same or aspect is None):
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
