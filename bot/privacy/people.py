@@ -97,9 +97,16 @@ def people(text: str) -> list[tuple[int, int]]:
     return [] if not runs or _title_cased(text, runs) else [(s, e) for s, e, _ in runs]
 
 
+# A hamlet or a street group in an address ("ở thôn 3", "xóm Bến", "tổ 12", "ấp 5"): where someone lives, never
+# what the question is about.
+_HAMLET = re.compile(r"(?:\b(?:ở|o|tại|tai)\s+)?(?:\b(?:thôn|thon|xóm|xom|ấp|ap|tổ dân phố|to dan pho|khu phố|khu pho|"
+                     r"khóm|khom|tổ|to)\s+\d+[a-z]?\b|\b(?:thôn|thon|xóm|xom|ấp|khóm)\s+[A-ZĐ]\w*\b)")
+
+
 def without_people(text: str) -> str:
-    """`text` with the people it names left out (`people`): what a question is about is never a person's name, and
-    "hồ sơ của bác Nguyễn Văn Tư nộp rồi mà chưa thấy" is searched as "hồ sơ của bác nộp rồi mà chưa thấy"."""
+    """`text` with the people it names and the hamlet of an address left out (`people`): what a question is about
+    is never a person's name, and "hồ sơ của bác Nguyễn Văn Tư ở thôn 3 nộp rồi mà chưa thấy" is searched as "hồ sơ
+    của bác nộp rồi mà chưa thấy"."""
     for start, end in reversed(people(text)):
         text = text[:start] + " " + text[end:]
-    return text
+    return _HAMLET.sub(" ", text)

@@ -1,0 +1,25 @@
+"""What a question is searched with: never the people it names or the hamlet of an address."""
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.people import without_people
+
+
+@pytest.mark.parametrize("text, left", [
+    ("hồ sơ của bác Nguyễn Văn Tư nộp rồi mà chưa thấy", "hồ sơ của bác nộp rồi mà chưa thấy"),
+    ("cho bac hoi ho so cua bac o thon 3 nop roi ma chua thay", "cho bac hoi ho so cua bac nop roi ma chua thay"),
+    ("nhà em ở xóm Bến, muốn tách thửa", "nhà em , muốn tách thửa"),
+    ("tổ 12 phường Hòa Khánh", "phường Hòa Khánh"),
+    # the same words that are no address stay
+    ("Tổ công nghệ số ở đâu", "Tổ công nghệ số ở đâu"), ("áp dụng cho ai", "áp dụng cho ai"),
+    ("ap dung cho ai", "ap dung cho ai"), ("tờ khai điền sao", "tờ khai điền sao"),
+])
+def test_people_and_hamlets_are_not_search_words(text, left):
+    assert " ".join(without_people(text).split()) == left
+
+
+@pytest.mark.slow
+def test_a_hamlet_does_not_turn_a_question_into_dont_know(real_answerer):
+    answer = real_answerer.ask("cho bac hoi ho so cua bac o thon 3 nop roi ma chua thay")
+    assert answer.entry is not None and answer.entry.id == "hoso-tra-cuu"
