@@ -80,3 +80,19 @@ def test_a_question_stating_an_age_gets_no_entry_for_other_ages(real_answerer, q
     shown = [e for e in (answer.entry, *answer.options) if e is not None]
     assert shown and all(fits_age(e.title, stated_age(question)) for e in shown)
     assert "1.014061" in {c for e in shown for c in e.procedures}
+
+
+@pytest.mark.parametrize("codes, asked", [(["1.001776"], "Ý bạn là"), (["1.014061", "2.000200"], "gần giống nhau")])
+def test_one_procedure_left_is_asked_as_one(codes, asked):
+    """Options narrowed to one procedure ("mẹ em 81 tuổi" drops the 75-to-80 sibling) are not "several alike"."""
+    import datetime as dt
+
+    from bot.dialogue.render import answer_replies
+    from bot.retrieval.answerer import Answer
+    from indexer.knowledge import KnowledgeEntry
+
+    options = tuple(KnowledgeEntry(id=f"tthc:{c}", title=f"Thủ tục {c}", topic="thu-tuc", questions=(), links=(),
+                                   sources=(), reviewed=dt.date(2026, 12, 4), provinces=(), body="", path="")
+                    for c in codes)
+    answer = Answer("q", "clarify", None, 0.5, options, (), None, False, 1.0)
+    assert asked in answer_replies(answer)[0].text

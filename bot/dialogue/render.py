@@ -170,7 +170,9 @@ def answer_replies(answer: Answer, you: str = DEFAULT_YOU) -> list[Reply]:
         return notes + entry_replies(answer.entry, restored_note(answer, you), answer.related, you)
     if answer.kind == Kind.CLARIFY.value:
         buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in answer.options)
-        asked = "clarify_procedure" if all(e.from_catalogue for e in answer.options) else "clarify"
+        # "several near-identical procedures" only when there are several
+        several = len(answer.options) > 1 and all(e.from_catalogue for e in answer.options)
+        asked = "clarify_procedure" if several else "clarify"
         return notes + [Reply("\n".join(restored_note(answer, you) + [say(asked, you=you)]),
                               buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),))]
     if answer.kind == Kind.DONT_KNOW.value:
