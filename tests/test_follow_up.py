@@ -138,3 +138,11 @@ async def test_a_follow_up_right_after_a_choice_is_read_with_the_first_option_wh
     assert "Ý bác là" in chat.text()
     await chat("ong noi lam dc ko")
     assert "ông hoặc bà" in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_bare_fee_question_is_about_the_last_procedure_not_the_province_guide(chat):
+    await chat("xin chao, toi can lam giay xac nhan tinh trang hon nhan de vay ngan hang")
+    await chat("toi o Ha Tinh")   # answered with the province's guide, which is about no procedure
+    await chat("le phi bn")
+    assert "1.004873" in chat.text() and "căn cước" not in chat.text()

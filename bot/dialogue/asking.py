@@ -70,6 +70,10 @@ class Asking(Part):
                 self.on_focused(turn, text, read)
                 return
         focus = self.parts.talk.last_entry(turn)
+        if focus is not None and not focus.procedures and turn.answerer.only_aspect(text):
+            # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide: the fee asked is the
+            # procedure's before it
+            focus = self.parts.talk.last_entry(turn, procedure=True) or focus
         if focus is not None:
             read = turn.answerer.in_context(focus.id, text, answer)
             if isinstance(read, Focused):

@@ -98,11 +98,15 @@ class Talk(Part):
             buttons += (Button(say("btn_steps"), encode(Act.STEPS, last.id, 1)),)
         self._send(turn, Reply(self._say(turn, "not_understood_reply"), buttons + (handoff_button(), menu_button())))
 
-    def last_entry(self, turn: Turn) -> KnowledgeEntry | None:
-        rated = turn.session.rated
-        if not rated:
-            return None
-        return turn.answerer.entry(rated[max(rated, key=int)].entry_id)
+    def last_entry(self, turn: Turn, procedure: bool = False) -> KnowledgeEntry | None:
+        """The entry answered last; with `procedure`, the last one about a procedure."""
+        for answer_id in sorted(turn.session.rated, key=int, reverse=True):
+            entry = turn.answerer.entry(turn.session.rated[answer_id].entry_id)
+            if entry is not None and (entry.procedures or not procedure):
+                return entry
+            if not procedure:
+                return None
+        return None
 
     def drop_pending(self, turn: Turn, word: str | None) -> None:
         turn.session.pending = None
