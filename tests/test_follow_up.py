@@ -146,3 +146,12 @@ async def test_a_bare_fee_question_is_about_the_last_procedure_not_the_province_
     await chat("toi o Ha Tinh")   # answered with the province's guide, which is about no procedure
     await chat("le phi bn")
     assert "1.004873" in chat.text() and "căn cước" not in chat.text()
+
+
+@pytest.mark.slow
+async def test_follow_ups_keep_the_procedure_of_a_guide_the_question_named(chat):
+    """The vehicle guide is about first registration and transfer: "sang tên" asked first decides the facts."""
+    await chat("nha e moi mua xe may cu, sang ten lam o dau a")
+    for follow_up in ("can mang giay to gi", "mat bao lau"):
+        await chat(follow_up)
+        assert "mã thủ tục 1.013076" in chat.text() and "1.012575" not in chat.text()

@@ -75,7 +75,7 @@ class Asking(Part):
             # procedure's before it
             focus = self.parts.talk.last_entry(turn, procedure=True) or focus
         if focus is not None:
-            read = turn.answerer.in_context(focus.id, text, answer)
+            read = turn.answerer.in_context(focus.id, text, answer, self.parts.talk.asked_about(turn, focus.id))
             if isinstance(read, Focused):
                 self.on_focused(turn, text, read)
                 return

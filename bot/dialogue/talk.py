@@ -108,6 +108,11 @@ class Talk(Part):
                 return None
         return None
 
+    @staticmethod
+    def asked_about(turn: Turn, entry_id: str) -> str:
+        """The questions lately answered with this entry, which say which of its procedures is meant."""
+        return " ".join(r.question or "" for r in turn.session.rated.values() if r.entry_id == entry_id)
+
     def drop_pending(self, turn: Turn, word: str | None) -> None:
         turn.session.pending = None
         if word:

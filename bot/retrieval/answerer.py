@@ -165,14 +165,14 @@ class Answerer:
             log.warning("Bảng thuật ngữ hoặc chuyển tiếp có lỗi, tạm không dùng: %s", exc)
         return answerer
 
-    def entry(self, entry_id: str | None, question: str = "") -> KnowledgeEntry | None:
+    def entry(self, entry_id: str | None, question: str = "", earlier: str = "") -> KnowledgeEntry | None:
         """A curated entry, or the card of a catalogue record (`tthc:<code>`) with the part `question` asks first;
         None for a team's answer (no entry) or an entry no longer in the knowledge."""
         if not entry_id:
             return None
         if not entry_id.startswith("tthc:"):
             entry = self.entries.get(entry_id)
-            return self.with_facts(entry, question) if entry else None
+            return self.with_facts(entry, question, earlier) if entry else None
         code = entry_id.removeprefix("tthc:")
         if not self.procedures or code not in self.procedures.procedures:
             return None
@@ -193,11 +193,12 @@ class Answerer:
         found = self.procedures.procedures.get(code) if self.procedures else None
         return found.name if found else code
 
-    def with_facts(self, entry: KnowledgeEntry, question: str = "") -> KnowledgeEntry:
+    def with_facts(self, entry: KnowledgeEntry, question: str = "", earlier: str = "") -> KnowledgeEntry:
         """A curated entry about a procedure, with the record's fee, time and place added: first when the question
         asks one of them, else after the entry's own text."""
         search = self.procedures
-        found = [search.procedures[c] for c in search.most_named(list(entry.procedures), question)] if search else []
+        found = [search.procedures[c] for c in search.most_named(list(entry.procedures), f"{question} {earlier}")
+                 ] if search else []
         asked = asked_aspect(question)
         facts = facts_block(found[0], search.month, asked) if found else []
         if not facts:
@@ -206,9 +207,10 @@ class Answerer:
             return dataclasses.replace(entry, body="\n".join(facts) + "\n\n" + entry.body)
         return dataclasses.replace(entry, body=entry.body + "\n\n" + "\n".join(facts))
 
-    def in_context(self, focus_id: str, question: str, alone: "Answer") -> "Answer | Focused":
-        """A question read with the entry answered last (bot/retrieval/context_reading.py)."""
-        return self.context.in_context(focus_id, question, alone)
+    def in_context(self, focus_id: str, question: str, alone: "Answer", earlier: str = "") -> "Answer | Focused":
+        """A question read with the entry answered last (bot/retrieval/context_reading.py); `earlier`: the question
+        it answered, which says which of a guide's procedures is meant."""
+        return self.context.in_context(focus_id, question, alone, earlier)
 
     def narrow_choices(self, choices: list[str], reply: str) -> list[str]:
         """The options of an ask-back a short reply picks by age or case ("nó 15 tuổi rồi"); [] when none or all."""

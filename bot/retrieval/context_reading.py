@@ -33,7 +33,7 @@ _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus
 class ContextReader:
     """The answerer's reading of follow-ups, over its entries, normaliser, word weights and catalogue."""
 
-    def __init__(self, entry: Callable[[str | None, str], KnowledgeEntry | None], normalizer: QueryNormalizer,
+    def __init__(self, entry: Callable[[str | None, str, str], KnowledgeEntry | None], normalizer: QueryNormalizer,
                  lexical: LexicalRetriever, procedures: ProcedureSearch | None,
                  procedures_of: Callable[[str | None], tuple[str, ...]]) -> None:
         self.entry = entry
@@ -42,7 +42,7 @@ class ContextReader:
         self.procedures = procedures
         self.procedures_of = procedures_of
 
-    def follow_up(self, focus_id: str, question: str, answer: "Answer") -> "Answer":
+    def follow_up(self, focus_id: str, question: str, answer: "Answer", earlier: str = "") -> "Answer":
         """"thế lệ phí bao nhiêu?" after a procedure's answer asks about that procedure: a short question that names
         one part of a procedure (fee, time, documents…) is answered from the entry in focus, that part first; a
         longer one only when nothing else answers it: options offered for it are its own subject, which a citizen
@@ -51,29 +51,29 @@ class ContextReader:
         short = len(syllables(question)) <= _FOLLOW_UP_WORDS
         if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value):
             return answer
-        entry = self.entry(focus_id, question)
+        entry = self.entry(focus_id, question, earlier)
         if entry is None or not entry.procedures or not self._about(entry, question, answer, 0.0, aspect_words()):
             return answer   # "tra cứu phạt nguội ở đâu" after the khai sinh card names its own subject
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
 
-    def in_context(self, focus_id: str, question: str, alone: "Answer") -> "Answer | Focused":
+    def in_context(self, focus_id: str, question: str, alone: "Answer", earlier: str = "") -> "Answer | Focused":
         """A question read with the entry answered last (bot/retrieval/follow_up.py). A new subject it names itself keeps its
         own answer; one that lands on the entry in focus gets the part that answers it, or "the guide does not
         say", never that answer again; one unclear alone whose words are the focus's ("ông nội làm được không")
         or that starts as a follow-up does ("còn nếu…") is read as about the focus."""
         same = alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id
-        alone = self.follow_up(focus_id, question, alone)
-        focus = self.entry(focus_id, question)
+        alone = self.follow_up(focus_id, question, alone, earlier)
+        focus = self.entry(focus_id, question, earlier)
         if focus is None:
             return alone
         cue = has_cue(question)
         if focus.procedures and _BRING.search(fold(question)) and len(syllables(question)) <= _BRING_WORDS:
             # "thế có phải mang giấy khai sinh không" after the căn cước card: a paper to bring, not a new subject
-            return self._focused(focus, question, alone, True)
+            return self._focused(focus, question, alone, True, earlier=earlier)
         if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
             # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
             short = len(syllables(question)) <= _FOLLOW_UP_WORDS
-            return self._focused(focus, question, alone, cue or short, same)
+            return self._focused(focus, question, alone, cue or short, same, earlier)
         # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
         # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
         if alone.kind == Kind.ANSWER.value and not cue and not (
@@ -83,7 +83,7 @@ class ContextReader:
             return alone
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
-        return self._focused(focus, question, alone, cue)
+        return self._focused(focus, question, alone, cue, earlier=earlier)
 
     def _by_lead(self, answer: "Answer") -> bool:
         """A catalogue card answered below the catalogue's `answer_at`, by its lead over the other candidates."""
@@ -123,7 +123,7 @@ class ContextReader:
         return mine > rival if alone.kind == Kind.ANSWER.value else mine >= rival
 
     def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool,
-                 same: bool = False) -> "Answer | Focused":
+                 same: bool = False, earlier: str = "") -> "Answer | Focused":
         """The part of the focus that answers, or "it does not say" for a clear follow-up or a part of a procedure
         asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words (`same`:
         the question alone found the focus)."""
@@ -134,15 +134,19 @@ class ContextReader:
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         if words:
-            part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question)
+            part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question, earlier)
         else:   # only the part asked: the portal's figure for it, else the guide's line about it ("3 ngày làm việc")
-            part = self._aspect_part(focus.id, question) or (
+            part = self._aspect_part(focus.id, question, earlier) or (
                 passage(focus, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) if aspect else None)
         return Focused(focus, part) if part or cue or not words else alone
 
-    def _aspect_part(self, entry_id: str, question: str) -> str | None:
-        """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""
-        aspect, codes = asked_aspect(question), self.procedures_of(entry_id)
-        if not aspect or not codes or not self.procedures or codes[0] not in self.procedures.procedures:
+    def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:
+        """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none:
+        of the guide's procedure the follow-up or the question `earlier` names most ("sang tên xe" asked, then
+        "cần giấy tờ gì": the transfer's documents, not first registration's)."""
+        aspect = asked_aspect(question)
+        codes = self.procedures.most_named(list(self.procedures_of(entry_id)), f"{question} {earlier}") \
+            if self.procedures else []
+        if not aspect or not codes:
             return None
         return aspect_part(self.procedures.procedures[codes[0]], aspect, self.procedures.month)
