@@ -55,6 +55,8 @@ async def test_follow_ups_in_citizens_words_are_read_with_the_procedure(chat):
     assert first_fact(chat.text()).startswith("⏱️")
     await chat("thế có phải mang giấy khai sinh không")   # a paper to bring: the procedure's own list
     assert "Đăng ký tạm trú" in chat.text() and "📄" in chat.text()
+    await chat("lam o xa duoc ko")              # where, in the citizen's words
+    assert first_fact(chat.text()).startswith("🏛️")
 
 
 async def test_a_longer_question_on_another_subject_keeps_its_own_options(chat):
