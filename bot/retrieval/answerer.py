@@ -34,6 +34,7 @@ from bot.retrieval.procedure_search import (
 )
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
+from bot.retrieval.tier_arbitration import TierArbiter
 from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
 from indexer.catalogue.index import CatalogueIndex
 from indexer.embedder import Embedder
@@ -42,10 +43,9 @@ from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, Knowl
 from indexer.outside import read_outside
 from indexer.store import IndexSnapshot
 from indexer.synonyms import Synonyms
-from indexer.vntext import clean, fold, folded_syllables
+from indexer.vntext import clean, fold
 
 _CANDIDATES = 10
-_RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
 log = logging.getLogger(__name__)
 
 
@@ -99,11 +99,6 @@ def check_input(text: str) -> str | None:
     return None
 
 
-def said_words(query: NormalizedQuery) -> list[str]:
-    """The folded words the citizen typed, without the synonyms added for matching ("sổ đỏ" is not "quyền")."""
-    return folded_syllables(" ".join(c.said for c in query.clauses))
-
-
 class Answerer:
     def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, synonyms: Synonyms,
                  decision: DecisionConfig, province: str = "", topics: dict[str, str] | None = None,
@@ -129,6 +124,7 @@ class Answerer:
         self.procedures = procedures
         # a curated entry about a procedure is answered instead of its bare catalogue record
         self._declared = {code: e for e in snapshot.entries for code in e.procedures}
+        self.tiers = TierArbiter(self.entries, self._words, self.lexical, procedures) if procedures else None
         self.context = ContextReader(self.entry, self.normalizer, self.lexical, procedures, self.procedures_of)
         self.procedure_normalizer = QueryNormalizer.for_texts(
             [t for e in snapshot.entries for t in (e.title, *e.questions, plain(e.body))] + procedures.texts,
@@ -222,15 +218,6 @@ class Answerer:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì")."""
         return self.context.only_aspect(question)
 
-    def _silent_on(self, entry_id: str, said: list[str], code: str) -> bool:
-        """The question (its terms read with the catalogue's words, "abtc") names something the catalogue record's
-        name has, this entry never mentions and at most two entries do: "trình báo mất thẻ ABTC" is not about the
-        căn cước entry that matched "mất thẻ"."""
-        assert self.procedures
-        named = set(folded_syllables(self.procedures.procedures[code].name)) & set(said)
-        return any(len(t) >= 3 and f" {t} " not in self._words[entry_id] and self.lexical.entries_using(t) <= _RARE
-                   for t in named)
-
     def _of_age(self, decision: Decision, age: int | None) -> Decision:
         """An entry for other ages than the question states is no answer (bot/retrieval/choice_reading.py)."""
         kept = for_age(age, decision.entry_id, decision.options, lambda i: self.entries[i].title)
@@ -243,34 +230,6 @@ class Answerer:
         kept = for_age(age, chosen.code, chosen.options, lambda c: names[c].name, nearest_decides=False)
         return ProcedureDecision(Kind.DONT_KNOW, None, 0.0) if kept is None else dataclasses.replace(
             chosen, options=kept)
-
-    def _guide_not_about(self, entry_id: str, code: str, said: list[str]) -> bool:
-        """A guide about no procedure is not the answer when the citizen says every word of the name of the
-        procedure the catalogue is sure of and the guide misses one: "tạm trú sắp hết hạn, gia hạn như nào" found
-        the guide on renewing a digital signature through "hết hạn, gia hạn"; it never says "tạm trú"."""
-        assert self.procedures
-        name = set(folded_syllables(self.procedures.procedures[code].name))
-        return name <= set(said) and any(f" {t} " not in self._words[entry_id] for t in name)
-
-    def _catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
-                             wider: NormalizedQuery) -> bool:
-        """The catalogue's reply stands instead of the curated tier's answer (or don't-know)."""
-        assert self.procedures
-        declared = self.entries[decision.entry_id].procedures if decision.kind == Kind.ANSWER else ()
-        said = said_words(wider)
-        if decision.kind == Kind.ANSWER and not declared:
-            return chosen.kind == Kind.ANSWER and self._guide_not_about(decision.entry_id, chosen.code, said)
-        # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố nước ngoài"
-        # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
-        # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
-        # tier asks about is not overruled: its entries are not procedures.
-        if chosen.kind == Kind.ANSWER and chosen.code not in declared and decision.kind != Kind.CLARIFY:
-            return True
-        if declared and chosen.kind != Kind.DONT_KNOW:
-            codes = (chosen.code,) if chosen.code else chosen.options
-            return (any(self._silent_on(decision.entry_id, said, c) for c in codes)
-                    or self.procedures.sibling_asked(declared, ranking))
-        return chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW
 
     def procedure_ranking(self, question: str, query: NormalizedQuery | None = None
                           ) -> tuple[list[ScoredProcedure], NormalizedQuery]:
@@ -391,7 +350,8 @@ class Answerer:
                 if self.procedures:
                     ranking, wider = self.procedure_ranking(searched, query)
                     chosen = self._procedure_of_age(self.procedures.decide(ranking), age)
-                if chosen is not None and self._catalogue_overrules(decision, chosen, ranking, wider):
+                if chosen is not None and self.tiers and self.tiers.catalogue_overrules(decision, chosen, ranking,
+                                                                                       wider):
                     picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
                                                                          else chosen.options)]
                     entries = list({e.id: e for e in picked}.values())

@@ -1,0 +1,66 @@
+"""Which tier's reply a citizen gets when the curated guides and the catalogue both have one.
+
+A guide staff wrote reads better than a bare record, so it answers when it is about what was asked; it gives way
+when the catalogue finds what the citizen named and the guide is silent on it ("tạm trú … gia hạn" is not the
+digital-signature renewal guide; "thẻ ABTC" is not the căn cước entry), or when the catalogue is sure of a sibling
+of the guide's procedure.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.retrieval.decision import Decision, Kind
+from bot.retrieval.hybrid import LexicalRetriever
+from bot.retrieval.normalize import NormalizedQuery
+from bot.retrieval.procedure_search import ProcedureDecision, ProcedureSearch, ScoredProcedure
+from indexer.knowledge import KnowledgeEntry
+from indexer.vntext import folded_syllables
+
+_RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
+
+
+def said_words(query: NormalizedQuery) -> list[str]:
+    """The folded words the citizen typed, without the synonyms added for matching ("sổ đỏ" is not "quyền")."""
+    return folded_syllables(" ".join(c.said for c in query.clauses))
+
+
+class TierArbiter:
+    def __init__(self, entries: Mapping[str, KnowledgeEntry], words: Mapping[str, str], lexical: LexicalRetriever,
+                 procedures: ProcedureSearch) -> None:
+        self.entries = entries
+        self.words = words            # each entry's padded folded words (uncovered.entry_text_words)
+        self.lexical = lexical
+        self.procedures = procedures
+
+    def silent_on(self, entry_id: str, said: list[str], code: str) -> bool:
+        """The question names something the catalogue record's name has, this entry never mentions and at most two
+        entries do: "trình báo mất thẻ ABTC" is not about the căn cước entry that matched "mất thẻ"."""
+        named = set(folded_syllables(self.procedures.procedures[code].name)) & set(said)
+        return any(len(t) >= 3 and f" {t} " not in self.words[entry_id] and self.lexical.entries_using(t) <= _RARE
+                   for t in named)
+
+    def guide_not_about(self, entry_id: str, code: str, said: list[str]) -> bool:
+        """A guide about no procedure is not the answer when the citizen says every word of the name of the
+        procedure the catalogue is sure of and the guide misses one: "tạm trú sắp hết hạn, gia hạn như nào" found
+        the guide on renewing a digital signature through "hết hạn, gia hạn"; it never says "tạm trú"."""
+        name = set(folded_syllables(self.procedures.procedures[code].name))
+        return name <= set(said) and any(f" {t} " not in self.words[entry_id] for t in name)
+
+    def catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
+                            wider: NormalizedQuery) -> bool:
+        """The catalogue's reply stands instead of the curated tier's answer (or don't-know)."""
+        declared = self.entries[decision.entry_id].procedures if decision.kind == Kind.ANSWER else ()
+        said = said_words(wider)
+        if decision.kind == Kind.ANSWER and not declared:
+            return chosen.kind == Kind.ANSWER and self.guide_not_about(decision.entry_id, chosen.code, said)
+        # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố nước ngoài"
+        # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
+        # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
+        # tier asks about is not overruled: its entries are not procedures.
+        if chosen.kind == Kind.ANSWER and chosen.code not in declared and decision.kind != Kind.CLARIFY:
+            return True
+        if declared and chosen.kind != Kind.DONT_KNOW:
+            codes = (chosen.code,) if chosen.code else chosen.options
+            return (any(self.silent_on(decision.entry_id, said, c) for c in codes)
+                    or self.procedures.sibling_asked(declared, ranking))
+        return chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW
