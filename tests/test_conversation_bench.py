@@ -134,12 +134,14 @@ def test_generic_dont_know_is_the_wording_reply_and_scope_leaves_social_turns_ou
     assert not in_scope(["dont_know"]) and not in_scope(["social:thanks"]) and not in_scope(["pending:phone"])
 
 
-def test_the_script_is_well_formed_and_half_held_out():
+def test_the_script_is_well_formed_and_a_large_part_held_out():
+    """Tuning conversations are added after live use; the held-out ones stay (at least 40, and 40 % of all)."""
     conversations = yaml.safe_load((REPO / "bench" / "conversations.yaml").read_text(encoding="utf-8"))
     entries, _ = load_knowledge(REPO / "knowledge")
     known = {e.id for e in entries}
     assert len(conversations) >= 80
-    assert sum(bool(c.get("holdout")) for c in conversations) * 2 == len(conversations)
+    held_out = sum(bool(c.get("holdout")) for c in conversations)
+    assert held_out >= 40 and held_out >= 0.4 * len(conversations)
     assert len({c["id"] for c in conversations}) == len(conversations)
     for conv in conversations:
         assert 1 <= len(conv["turns"]) <= 6, conv["id"]
