@@ -34,7 +34,7 @@ from bot.retrieval.procedure_search import (
 )
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
-from bot.retrieval.tier_arbitration import TierArbiter
+from bot.retrieval.tier_arbitration import TierArbiter, said_words
 from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
 from indexer.catalogue.index import CatalogueIndex
 from indexer.embedder import Embedder
@@ -346,12 +346,12 @@ class Answerer:
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 age = stated_age(searched)
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age)
+                guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
-                if self.procedures:
+                if self.tiers and not (guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
                     ranking, wider = self.procedure_ranking(searched, query)
                     chosen = self._procedure_of_age(self.procedures.decide(ranking), age)
-                if chosen is not None and self.tiers and self.tiers.catalogue_overrules(decision, chosen, ranking,
-                                                                                       wider):
+                if chosen is not None and self.tiers.catalogue_overrules(decision, chosen, ranking, wider):
                     picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
                                                                          else chosen.options)]
                     entries = list({e.id: e for e in picked}.values())

@@ -148,15 +148,18 @@ class ProcedureSearch:
         self._name_rows = np.array([kind == "name" for kind in index.row_kinds], dtype=bool)
         self._situation_rows = np.array([kind == "situation" for kind in index.row_kinds], dtype=bool)
         self._everyday_rows = np.array([kind == "everyday" for kind in index.row_kinds], dtype=bool)
-        self._cases = index.discriminators
-        self.cases: dict[str, tuple[str, ...]] = dict(index.discriminators)   # case words of names, and their cues
-        self._case_of = [frozenset(k for k in self._cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
+        self.cases: dict[str, tuple[str, ...]] = index.discriminators   # case words of names, and their cues
+        self._case_of = [frozenset(k for k in self.cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
                          for c in self._codes]
         self._vectors = index.vectors
         self._bm25 = index.lexical
         self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
         self._names = [set(folded_syllables(self.procedures[c].name)) for c in self._codes]
         self.name_words: frozenset[str] = frozenset().union(*self._names)   # every word the names use, folded
+        self._named_with: dict[str, list[int]] = {}    # a name word → the names that use it
+        for i, name in enumerate(self._names):
+            for t in name:
+                self._named_with.setdefault(t, []).append(i)
         n = len(self._codes)
         df: dict[str, int] = {}
         for terms in self._terms:
@@ -186,21 +189,24 @@ class ProcedureSearch:
         return sum(w for t, w in weight.items() if t in self._terms[i]) / total if total else 0.0
 
     def _name_share(self, terms: list[str], i: int) -> float:
-        name = self._names[i]
-        total = sum(self._idf.get(t, self._unknown) for t in name)
+        return self._share(self._names[i], terms)
+
+    def _share(self, words: set[str], terms: list[str]) -> float:
+        """IDF-weighted share of `words` (a name's) the question's `terms` say."""
+        total = sum(self._idf.get(t, self._unknown) for t in words)
         said = set(terms)
-        return sum(self._idf.get(t, self._unknown) for t in name if t in said) / total if total else 0.0
+        return sum(self._idf.get(t, self._unknown) for t in words if t in said) / total if total else 0.0
+
+    def some_name_said(self, said: set[str], using: set[str]) -> bool:
+        """Some procedure's name is all in `said` and uses a word of `using` (without ranking anything)."""
+        return any(self._names[i] <= said for t in using for i in self._named_with.get(t, ()))
 
     def most_named(self, codes: list[str], question: str) -> list[str]:
         """Known `codes`, the one whose name the question says most first (ties keep their order): a guide about
         first registration and transfer of a vehicle shows the transfer's fee when "sang tên" is asked."""
-        said = set(folded_syllables(question))
-
-        def share(code: str) -> float:
-            name = set(folded_syllables(self.procedures[code].name))
-            total = sum(self._idf.get(t, self._unknown) for t in name)
-            return sum(self._idf.get(t, self._unknown) for t in name & said) / total if total else 0.0
-        return sorted((c for c in codes if c in self.procedures), key=lambda c: -share(c))
+        said = folded_syllables(question)
+        return sorted((c for c in codes if c in self.procedures),
+                      key=lambda c: -self._share(set(folded_syllables(self.procedures[c].name)), said))
 
     def _dense(self, cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each record's cosine to the question through its name and through its situation passage, from the
@@ -249,7 +255,7 @@ class ProcedureSearch:
         asked = self._asked_weights(query.terms)
         business = bool(_BUSINESS & set(asked[0]))
         said = f" {' '.join(query.terms)} "
-        cued = {k for k, cues in self._cases.items() if any(f" {c} " in said for c in cues)}
+        cued = {k for k, cues in self.cases.items() if any(f" {c} " in said for c in cues)}
         dense_rank = {i: r for r, i in enumerate(dense_order)}
         lexical_rank = {i: r for r, i in enumerate(lexical_order)}
         rows = []

@@ -46,6 +46,11 @@ class TierArbiter:
         name = set(folded_syllables(self.procedures.procedures[code].name))
         return name <= set(said) and any(f" {t} " not in self.words[entry_id] for t in name)
 
+    def guide_may_yield(self, entry_id: str, said: list[str]) -> bool:
+        """Cheap, before the catalogue is ranked: a guide about no procedure can only give way when the citizen
+        says all of some procedure's name and the guide misses a word of it (`guide_not_about`)."""
+        return self.procedures.some_name_said(set(said), {t for t in said if f" {t} " not in self.words[entry_id]})
+
     def catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
                             wider: NormalizedQuery) -> bool:
         """The catalogue's reply stands instead of the curated tier's answer (or don't-know)."""
