@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.labels import short_label
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Act, encode, handoff_button, menu_button
 from bot.core.wording import say, speak_to
 from bot.dialogue import several_questions as several
 from bot.dialogue.handoff_words import load_handoff_words
 from bot.dialogue.part import Part
-from bot.dialogue.render import answer_replies, dont_know_replies, focused_replies
+from bot.dialogue.render import answer_replies, choices_reply, dont_know_replies, focused_replies
 from bot.dialogue.turn import Turn
 from bot.privacy.redact import redact
 from bot.reading.intents import Intent
@@ -116,9 +115,7 @@ class Asking(Part):
         turn.session.last_question = redact(text)
         turn.session.choices = [e.id for e in entries]
         self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
-        buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in entries)
-        self._send(turn, Reply(self._say(turn, "which_one"), buttons + (Button(say("btn_none_of_these"),
-                                                                               encode(Act.REPHRASE)),)))
+        self._send(turn, choices_reply(self._say(turn, "which_one"), entries))
 
     def narrowed(self, turn: Turn, kept: list[str]) -> None:
         """"nó 15 tuổi rồi" after "Ý bạn là…?": the one option that fits is opened, the part first asked first;
@@ -130,9 +127,7 @@ class Asking(Part):
             return
         entries = [e for e in (turn.answerer.entry(i) for i in kept) if e is not None]
         turn.session.choices = [e.id for e in entries]
-        buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in entries)
-        self._send(turn, Reply(self._say(turn, "fits_these"), buttons + (Button(say("btn_none_of_these"),
-                                                                                 encode(Act.REPHRASE)),)))
+        self._send(turn, choices_reply(self._say(turn, "fits_these"), entries))
 
     def on_focused(self, turn: Turn, text: str, focused: Focused) -> None:
         """A follow-up about the entry just answered; a team gets it with that subject beside it."""

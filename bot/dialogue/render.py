@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from bot.core.labels import short_label
@@ -163,18 +164,22 @@ def language_of(answer: Answer) -> str:
     return "zh" if any("CJK" in unicodedata.name(c, "") for c in answer.question) else "other"
 
 
+def choices_reply(text: str, entries: Sequence[KnowledgeEntry]) -> Reply:
+    """"Ý bạn là…?" and its kin: one button per entry to open it, and "none of these"."""
+    buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in entries)
+    return Reply(text, buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),))
+
+
 def answer_replies(answer: Answer, you: str = DEFAULT_YOU) -> list[Reply]:
     """Everything a citizen sees for one looked-up question (the dialogue adds the rating prompt)."""
     notes = [Reply(say("truncated", you=you))] if answer.truncated else []
     if answer.kind == Kind.ANSWER.value and answer.entry:
         return notes + entry_replies(answer.entry, restored_note(answer, you), answer.related, you)
     if answer.kind == Kind.CLARIFY.value:
-        buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in answer.options)
         # "several near-identical procedures" only when there are several
         several = len(answer.options) > 1 and all(e.from_catalogue for e in answer.options)
         asked = "clarify_procedure" if several else "clarify"
-        return notes + [Reply("\n".join(restored_note(answer, you) + [say(asked, you=you)]),
-                              buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),))]
+        return notes + [choices_reply("\n".join(restored_note(answer, you) + [say(asked, you=you)]), answer.options)]
     if answer.kind == Kind.DONT_KNOW.value:
         return notes + dont_know_replies(answer.question, you)
     if answer.kind == InputKind.OTHER_LANGUAGE:

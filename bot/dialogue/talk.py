@@ -100,13 +100,11 @@ class Talk(Part):
 
     def last_entry(self, turn: Turn, procedure: bool = False) -> KnowledgeEntry | None:
         """The entry answered last; with `procedure`, the last one about a procedure."""
-        for answer_id in sorted(turn.session.rated, key=int, reverse=True):
-            entry = turn.answerer.entry(turn.session.rated[answer_id].entry_id)
-            if entry is not None and (entry.procedures or not procedure):
-                return entry
-            if not procedure:
-                return None
-        return None
+        rated = turn.session.rated
+        latest = (turn.answerer.entry(rated[i].entry_id) for i in sorted(rated, key=int, reverse=True))
+        if not procedure:
+            return next(latest, None)
+        return next((e for e in latest if e is not None and e.procedures), None)
 
     @staticmethod
     def asked_about(turn: Turn, entry_id: str) -> str:
