@@ -96,3 +96,20 @@ def test_one_procedure_left_is_asked_as_one(codes, asked):
                     for c in codes)
     answer = Answer("q", "clarify", None, 0.5, options, (), None, False, 1.0)
     assert asked in answer_replies(answer)[0].text
+
+
+@pytest.mark.slow
+async def test_a_vocative_an_age_and_a_paper_to_bring_in_one_chat(dialogue):
+    """"cháu ơi" is a call, not a search word; after the age keeps two options, "phải mang giấy khai sinh ko"
+    asks which of them, and the one picked shows its documents first."""
+    chat = Chat(dialogue)
+    await chat("chau oi bac muon lam can cuoc cho chau gai")
+    assert any("dưới 14 tuổi" in b.title for r in chat.last for b in r.buttons if b.payload)
+    await chat("con be moi 8 tuoi")
+    kept = [b.title for r in chat.last for b in r.buttons if b.payload]
+    assert kept and all("dưới 14 tuổi" in t for t in kept if "Không phải" not in t)
+    await chat("phai mang giay khai sinh ko chau")
+    assert [b.title for r in chat.last for b in r.buttons if b.payload] == kept
+    await chat.press("dưới 14 tuổi")
+    facts = [line for line in chat.text().splitlines() if line.startswith(("🏛️", "💻", "💰", "⏱️", "📄"))]
+    assert "1.014062" in chat.text() and facts[0].startswith("📄")

@@ -215,8 +215,9 @@ class Answerer:
         return [entries[i].id for i in fitting([e.title for e in entries], reply, cases)]
 
     def only_aspect(self, question: str) -> str | None:
-        """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì")."""
-        return self.context.only_aspect(question)
+        """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì"), or "documents"
+        for a paper to bring ("có phải mang giấy khai sinh không")."""
+        return self.context.only_aspect(question) or ("documents" if self.context.asks_to_bring(question) else None)
 
     def _of_age(self, decision: Decision, age: int | None) -> Decision:
         """An entry for other ages than the question states is no answer (bot/retrieval/choice_reading.py)."""

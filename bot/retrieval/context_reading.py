@@ -67,7 +67,7 @@ class ContextReader:
         if focus is None:
             return alone
         cue = has_cue(question)
-        if focus.procedures and _BRING.search(fold(question)) and len(syllables(question)) <= _BRING_WORDS:
+        if focus.procedures and self.asks_to_bring(question):
             # "thế có phải mang giấy khai sinh không" after the căn cước card: a paper to bring, not a new subject
             return self._focused(focus, question, alone, True, earlier=earlier)
         if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
@@ -93,6 +93,11 @@ class ContextReader:
     def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset()) -> list[str]:
         reading = (alone.query if alone else None) or self.normalizer.normalize(question)
         return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
+
+    @staticmethod
+    def asks_to_bring(question: str) -> bool:
+        """"có phải mang giấy khai sinh không": a short question about a paper to bring for the procedure in hand."""
+        return bool(_BRING.search(fold(question))) and len(syllables(question)) <= _BRING_WORDS
 
     def only_aspect(self, question: str) -> str | None:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu")."""
