@@ -89,3 +89,25 @@ def test_a_guide_about_several_procedures_shows_the_facts_of_the_one_asked(real_
     answer = answer_json(real_answerer.ask(question))
     assert answer["entry_id"] == "thutuc-dang-ky-xe"
     assert f"mã thủ tục {code}" in answer["answer"]
+
+
+@pytest.mark.slow
+def test_a_guide_gives_way_when_nothing_of_its_title_is_said(real_answerer):
+    """"làm thẻ bhyt" says all of "Thủ tục cấp thẻ bảo hiểm y tế" (level words aside) and nothing of "Tích hợp
+    giấy tờ … vào VNeID", whose body mentions the card: the card procedures, not the integration guide."""
+    answer = real_answerer.ask("toi 70 tuoi, muon lam the bhyt cho vo thi lam sao")
+    found = {c for e in (answer.entry, *answer.options) if e is not None for c in e.procedures}
+    assert "1.014137" in found
+    assert all(e.id != "vneid-tich-hop-giay-to" for e in (answer.entry, *answer.options) if e is not None)
+    own = real_answerer.ask("Đưa thẻ bảo hiểm y tế vào VNeID")   # the guide's own subject keeps it
+    assert own.entry is not None and own.entry.id == "vneid-tich-hop-giay-to"
+
+
+@pytest.mark.slow
+def test_procedures_for_other_ages_are_no_candidates(real_answerer):
+    """The asker's age rules out "… cho trẻ em dưới 6 tuổi" before the lead and the siblings are read."""
+    ranked, _ = real_answerer.procedure_ranking("toi 70 tuoi, muon lam the bhyt cho vo thi lam sao")
+    names = [real_answerer.procedure_name(s.code) for s in ranked]
+    assert names and not any("dưới 6 tuổi" in n or "dưới 14 tuổi" in n for n in names)
+    unstated, _ = real_answerer.procedure_ranking("muon lam the bhyt cho con thi lam sao")
+    assert any("dưới 6 tuổi" in real_answerer.procedure_name(s.code) for s in unstated)

@@ -225,25 +225,20 @@ class Answerer:
         return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
             decision, options=kept)
 
-    def _procedure_of_age(self, chosen: ProcedureDecision, age: int | None) -> ProcedureDecision:
-        assert self.procedures
-        names = self.procedures.procedures
-        kept = for_age(age, chosen.code, chosen.options, lambda c: names[c].name, nearest_decides=False)
-        return ProcedureDecision(Kind.DONT_KNOW, None, 0.0) if kept is None else dataclasses.replace(
-            chosen, options=kept)
-
     def procedure_ranking(self, question: str, query: NormalizedQuery | None = None
                           ) -> tuple[list[ScoredProcedure], NormalizedQuery]:
-        """The catalogue tier's candidates, and the question as read with a normaliser that knows the catalogue's
-        words (calibration ranks through here too, so it fits what citizens get)."""
+        """The catalogue tier's candidates (for the age the question states, if any), and the question as read
+        with a normaliser that knows the catalogue's words (calibration ranks through here too, so it fits what
+        citizens get)."""
         assert self.procedures and self.procedure_normalizer
         asked = cost_not_loss(question)
+        age = stated_age(question)
         # the curated tier's reading is reused when the question had no "mất" of time or money to drop
         plain_reading = query if query is not None and asked == question else self.normalizer.normalize(asked)
         wider = self.procedure_normalizer.normalize(asked)
         if not wider.terms:
-            return self.procedures.rank(plain_reading, provinces_named(question)), plain_reading
-        return self.procedures.rank(wider, provinces_named(question), also=plain_reading.text), wider
+            return self.procedures.rank(plain_reading, provinces_named(question), age=age), plain_reading
+        return self.procedures.rank(wider, provinces_named(question), also=plain_reading.text, age=age), wider
 
     def procedure_answer(self, question: str, query: NormalizedQuery) -> tuple[ProcedureDecision, NormalizedQuery]:
         """The catalogue tier's decision, and the question as it read it."""
@@ -351,7 +346,7 @@ class Answerer:
                 chosen = None
                 if self.tiers and not (guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
                     ranking, wider = self.procedure_ranking(searched, query)
-                    chosen = self._procedure_of_age(self.procedures.decide(ranking), age)
+                    chosen = self.procedures.decide(ranking)
                 if chosen is not None and self.tiers.catalogue_overrules(decision, chosen, ranking, wider):
                     picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
                                                                          else chosen.options)]

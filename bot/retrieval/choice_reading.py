@@ -39,7 +39,11 @@ def stated_age(text: str) -> int | None:
 
 def fits_age(title: str, age: int | None) -> bool:
     """A title naming no age fits every age; one naming a range fits the ages in it."""
-    span = age_range(title)
+    return within(age_range(title), age)
+
+
+def within(span: tuple[int, int] | None, age: int | None) -> bool:
+    """An age (None: not stated) is in a title's range (None: it names none)."""
     return age is None or span is None or span[0] <= age < span[1]
 
 

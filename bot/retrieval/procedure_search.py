@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz
 
+from bot.retrieval.choice_reading import age_range, within
 from bot.retrieval.decision import Kind
 from bot.retrieval.normalize import NormalizedQuery
 from bot.retrieval.procedure_card import aspect_words
@@ -156,9 +157,9 @@ class ProcedureSearch:
         self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
         self._names = [set(folded_syllables(self.procedures[c].name)) for c in self._codes]
         self.name_words: frozenset[str] = frozenset().union(*self._names)   # every word the names use, folded
-        self._named_with: dict[str, list[int]] = {}    # a name word → the names that use it
+        self._named_with: dict[str, list[int]] = {}    # a name word → the names that use it (level words aside)
         for i, name in enumerate(self._names):
-            for t in name:
+            for t in name - _LEVEL_WORDS:
                 self._named_with.setdefault(t, []).append(i)
         n = len(self._codes)
         df: dict[str, int] = {}
@@ -167,6 +168,7 @@ class ProcedureSearch:
                 df[t] = df.get(t, 0) + 1
         self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._unknown = math.log(1 + (n + 0.5) / 0.5)
+        self._ages = [age_range(self.procedures[c].name) for c in self._codes]   # [from, to) years, or None
         local = [self.procedures[c].kind != "province" or self.procedures[c].province == province for c in self._codes]
         self._allowed = np.array(local, dtype=bool)
         self._province_of = np.array([self.procedures[c].province if self.procedures[c].kind == "province" else ""
@@ -198,8 +200,13 @@ class ProcedureSearch:
         return sum(self._idf.get(t, self._unknown) for t in words if t in said) / total if total else 0.0
 
     def some_name_said(self, said: set[str], using: set[str]) -> bool:
-        """Some procedure's name is all in `said` and uses a word of `using` (without ranking anything)."""
-        return any(self._names[i] <= said for t in using for i in self._named_with.get(t, ()))
+        """Some procedure's name (`name_core`) is all in `said` and uses a word of `using` (without ranking anything)."""
+        return any(self._names[i] - _LEVEL_WORDS <= said for t in using for i in self._named_with.get(t, ()))
+
+    def name_core(self, code: str) -> set[str]:
+        """The folded words of a procedure's name that say what it is: not "thủ tục", "cấp", "thực hiện tại cấp
+        tỉnh" ("làm thẻ bhyt" says all of "Thủ tục cấp thẻ bảo hiểm y tế")."""
+        return self._names[self._position[code]] - _LEVEL_WORDS
 
     def most_named(self, codes: list[str], question: str) -> list[str]:
         """Known `codes`, the one whose name the question says most first (ties keep their order): a guide about
@@ -217,12 +224,14 @@ class ProcedureSearch:
         np.maximum.at(by_situation, self._rows[self._situation_rows], cosines[self._situation_rows])
         return by_name, by_situation
 
-    def rank(self, query: NormalizedQuery, provinces: frozenset[str] = frozenset(), also: str = ""
-             ) -> list[ScoredProcedure]:
+    def rank(self, query: NormalizedQuery, provinces: frozenset[str] = frozenset(), also: str = "",
+             age: int | None = None) -> list[ScoredProcedure]:
         """Candidates best first. `provinces`: provinces the question names, whose own procedures are offered too
         ("ở Đà Nẵng muốn tách thửa…" asked of another province's assistant). `also`: another reading of the
         question; the dense match is to both readings, so neither reading's guessed diacritics ("thuoc tri dau dau"
-        as "thuộc trí đấu đầu") decides alone."""
+        as "thuộc trí đấu đầu") decides alone. `age`: the age the question states; procedures for other ages are
+        no candidates ("tôi 70 tuổi, làm thẻ bhyt" is not "… thẻ BHYT cho trẻ em dưới 6 tuổi"), so the lead and
+        the siblings are read among those that remain."""
         if not query.terms or not len(self._codes):
             return []
         cfg = self.config
@@ -246,7 +255,7 @@ class ProcedureSearch:
         median = float(np.median(best[self._allowed]))
         dense_order = np.argsort(-best)[:_POOL].tolist()
         lexical_order = [i for i in np.argsort(-lexical)[:_POOL].tolist() if lexical[i] > 0]
-        pool = [i for i in dict.fromkeys(dense_order + lexical_order) if allowed[i]]
+        pool = [i for i in dict.fromkeys(dense_order + lexical_order) if allowed[i] and within(self._ages[i], age)]
         if not pool:
             return []
         d, lx = best[pool], lexical[pool]

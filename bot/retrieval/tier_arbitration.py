@@ -41,23 +41,38 @@ class TierArbiter:
 
     def guide_not_about(self, entry_id: str, code: str, said: list[str]) -> bool:
         """A guide about no procedure is not the answer when the citizen says every word of the name of the
-        procedure the catalogue is sure of and the guide misses one: "tạm trú sắp hết hạn, gia hạn như nào" found
-        the guide on renewing a digital signature through "hết hạn, gia hạn"; it never says "tạm trú"."""
+        procedure the catalogue is sure of and the guide misses one ("tạm trú sắp hết hạn, gia hạn như nào" found
+        the guide on renewing a digital signature through "hết hạn, gia hạn"; it never says "tạm trú"), or says
+        what the name is about (level words aside) and no other word of the guide's title ("làm thẻ bhyt cho vợ"
+        found "Tích hợp giấy tờ (… thẻ bảo hiểm y tế…) vào VNeID")."""
+        words = set(said)
         name = set(folded_syllables(self.procedures.procedures[code].name))
-        return name <= set(said) and any(f" {t} " not in self.words[entry_id] for t in name)
+        if name <= words and any(f" {t} " not in self.words[entry_id] for t in name):
+            return True
+        core = self.procedures.name_core(code)
+        return core <= words and not (self._title_words(entry_id) - core) & words
 
     def guide_may_yield(self, entry_id: str, said: list[str]) -> bool:
         """Cheap, before the catalogue is ranked: a guide about no procedure can only give way when the citizen
-        says all of some procedure's name and the guide misses a word of it (`guide_not_about`)."""
-        return self.procedures.some_name_said(set(said), {t for t in said if f" {t} " not in self.words[entry_id]})
+        says all of some procedure's name (level words aside), using a word the guide misses or one of its
+        title (`guide_not_about`)."""
+        words = set(said)
+        using = {t for t in said if f" {t} " not in self.words[entry_id]} | (self._title_words(entry_id) & words)
+        return self.procedures.some_name_said(words, using)
+
+    def _title_words(self, entry_id: str) -> set[str]:
+        """The title's words: beyond the subject it shares with a procedure, what this guide is about ("tích hợp …
+        vào VNeID")."""
+        return set(folded_syllables(self.entries[entry_id].title))
 
     def catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
                             wider: NormalizedQuery) -> bool:
         """The catalogue's reply stands instead of the curated tier's answer (or don't-know)."""
         declared = self.entries[decision.entry_id].procedures if decision.kind == Kind.ANSWER else ()
         said = said_words(wider)
-        if decision.kind == Kind.ANSWER and not declared:
-            return chosen.kind == Kind.ANSWER and self.guide_not_about(decision.entry_id, chosen.code, said)
+        if decision.kind == Kind.ANSWER and not declared:   # a guide: its nearest procedure is named, not it
+            nearest = chosen.code or (chosen.options[0] if chosen.options else None)
+            return nearest is not None and self.guide_not_about(decision.entry_id, nearest, said)
         # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố nước ngoài"
         # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
         # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
