@@ -113,6 +113,18 @@ async def test_channels_without_buttons_pick_the_other_question_by_its_number(di
     assert chat.button("Hài lòng") and "còn hỏi" not in chat.text()
 
 
+async def test_two_questions_that_each_need_a_choice_keep_both(dialogue):
+    """Neither villager's question is sure, but each has its choices: the first is asked back, the other one press
+    away (the whole message had kept only the disability options)."""
+    chat = await fresh(dialogue)
+    await chat("Chào trợ lý, tôi là tổ công nghệ số thôn 5. Bà Lan nhờ hỏi làm lại sổ hộ nghèo, còn ông Tám muốn "
+               "hỏi trợ cấp cho người khuyết tật")
+    [other] = offered(chat)
+    options = " ".join(b.title for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:"))
+    assert "nghèo" in options + other and "khuyết tật" in options + other, chat.text()
+    assert "Lan" not in other and "Tám" not in other
+
+
 async def test_when_no_piece_is_answered_the_whole_message_is_handled_as_today(dialogue):
     chat = await fresh(dialogue)
     text = "hôm nay trời mưa to quá, đi chợ có mang áo mưa không nhỉ? còn chiều nay đá bóng ở sân nào vậy mọi người"

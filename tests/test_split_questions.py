@@ -86,7 +86,10 @@ def test_at_most_four_pieces_are_asked():
 
 @pytest.mark.parametrize("text, asking", [("cần giấy tờ gì", True), ("nop phat online dc ko a", True),
                                           ("k vao duoc gi het", False), ("giờ không ai nhớ", False),
-                                          ("em hỏi giúp 2 bác trong xóm", False), ("sim chinh chu ma", False)])
+                                          ("em hỏi giúp 2 bác trong xóm", False), ("sim chinh chu ma", False),
+                                          ("Bà Lan nhờ hỏi làm lại sổ hộ nghèo", True),
+                                          ("e muon hoi ve tro cap that nghiep", True),
+                                          ("em muốn hỏi giúp 2 bác trong xóm", False)])
 def test_what_asks_something(text, asking):
     assert asks(text) is asking
 

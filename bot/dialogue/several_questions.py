@@ -47,15 +47,23 @@ def ask_all(answerer: Answerer, text: str, province: str | None = None) -> tuple
     """What a typed message needs looked up, before the turn: each question when it carries several, and the whole
     message when none of them is answered (it is then handled as one question)."""
     answers = tuple(answerer.ask(words, province) for words, _ in pieces(text))
-    if any(a.kind == Kind.ANSWER.value for a in answers):
+    if apart(answers):
         return answers
     return answers + (answerer.ask(text, province),)
 
 
+def apart(answers: tuple[Answer, ...] | list[Answer]) -> bool:
+    """The pieces are handled one by one when one is answered, or when two or more get "Ý bạn là…?": a volunteer
+    asking about "sổ hộ nghèo" for one villager and "người khuyết tật" for another has two questions, each with
+    its choices, and the whole message would keep only one of them."""
+    kinds = [a.kind for a in answers]
+    return Kind.ANSWER.value in kinds or kinds.count(Kind.CLARIFY.value) >= 2
+
+
 def clearest(asked: list[Asked]) -> Asked | None:
-    """The piece to answer: an answer beats "Ý bạn là…?", which beats don't-know; then the more confident one.
-    None when no piece is answered: the message is handled whole."""
-    if not any(a.answer.kind == Kind.ANSWER.value for a in asked):
+    """The piece to take first: an answer beats "Ý bạn là…?", which beats don't-know; then the more confident one.
+    None when the pieces are not handled apart (`apart`): the message is then handled whole."""
+    if not apart([a.answer for a in asked]):
         return None
     return max(asked, key=lambda a: (_RANK.get(a.answer.kind, -1), a.answer.score))
 

@@ -48,6 +48,9 @@ _LEAD = re.compile(rf"(?i)^(?:còn|và|rồi|{_JOINING})(?!\w)(?:\s+(?:là|la)(?
 _ASKING = ("the nao", "nhu the nao", "lam sao", "ra sao", "o dau", "cho nao", "noi nao", "bao nhieu", "bao lau",
            "khi nao", "bao gio", "tai sao", "vi sao", "duoc khong", "co phai", "phai khong", "nhu nao", "kieu gi",
            "la gi", "nhung gi", "giay to gi", "gi", "ai", "ntn", "lam gi", "co duoc", "dc ko", "dc k", "duoc ko")
+# folded: a request to ask about something is a question too ("bà Lan nhờ hỏi làm lại sổ hộ nghèo"), unless
+# the sentence only introduces the asking ("em muốn hỏi giúp 2 bác")
+_REQUEST = ("muon hoi", "nho hoi", "can hoi", "xin hoi", "hoi ve", "muon biet", "can biet")
 _ASK_AT_END = {"khong", "ko", "k", "hong", "kg", "chua", "sao", "dau", "nao", "ha", "hả", "nhi", "may", "gi"}
 _PARTICLES = {"a", "ah", "vay", "z", "v", "nhe", "nha", "ad", "ak", "ha", "nhi", "the", "day", "oi", "ban", "em",
               "e", "chi", "anh", "bac", "chau", "con", "voi", "giup", "ạ"}
@@ -85,6 +88,8 @@ def asks(text: str) -> bool:
     if any(f" {n} " in joined for n in _NOT_ASKING):
         joined = re.sub("|".join(rf" {n} " for n in _NOT_ASKING), " ", joined)
     if any(f" {a} " in joined for a in _ASKING):
+        return True
+    if any(f" {r} " in joined for r in _REQUEST) and not _introduces(text):
         return True
     while words and words[-1] in _PARTICLES:
         words = words[:-1]
