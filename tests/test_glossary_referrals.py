@@ -229,3 +229,16 @@ async def test_a_referral_never_replaces_our_own_entries_offered(dialogue, monke
     assert "Việc này do" not in chat.text()
     shown = " ".join(b.title for r in chat.last for b in r.buttons)
     assert all(e.title[:20] in shown for e in ours)
+
+
+@pytest.mark.slow
+async def test_catalogue_options_that_name_the_subject_are_kept(dialogue):
+    """BHXH issues the card, but "Thủ tục cấp thẻ bảo hiểm y tế" is the portal's own procedure for it: offered,
+    not replaced by the referral; options that only look alike still give way to it."""
+    chat = await fresh(dialogue)
+    await chat("toi 70 tuoi, muon lam the bhyt cho vo thi lam sao")
+    shown = " ".join(b.title for r in chat.last for b in r.buttons)
+    assert "Việc này do" not in chat.text() and "cấp thẻ bảo hiểm y tế" in shown, chat.text()
+    glossary = dialogue.knowledge().glossary
+    row = glossary.referral("quên mật khẩu VssID")
+    assert row is not None and not glossary.names_subject(row, "Cấp lại thẻ căn cước")

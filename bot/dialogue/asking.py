@@ -18,7 +18,7 @@ from bot.retrieval.answerer import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused
 from indexer.knowledge import KnowledgeEntry
-from indexer.terms import Term
+from indexer.terms import Referral, Term
 
 _MISSES_BEFORE_OFFER = 2
 
@@ -38,9 +38,10 @@ class Asking(Part):
         turn.replies[-1] = replace(last, buttons=tuple(buttons) + (menu_button(),))
         turn.unsaved[turn.unsaved.index(last)] = turn.replies[-1]
 
-    def referral(self, turn: Turn, text: str) -> bool:
-        """A subject we do not cover: who handles it and where, instead of the generic don't-know."""
-        row = turn.answerer.glossary.referral(text)
+    def referral(self, turn: Turn, text: str, row: Referral | None = None) -> bool:
+        """A subject we do not cover: who handles it and where, instead of the generic don't-know. `row`: the
+        referral already found for `text`."""
+        row = row or turn.answerer.glossary.referral(text)
         if row is None:
             return False
         buttons = (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), menu_button())
@@ -91,10 +92,13 @@ class Asking(Part):
             session.unanswered = f"{first_wording} / {question}" if first_wording else question
             session.choices = [o.id for o in answer.options]
             session.misses += answer.kind == Kind.DONT_KNOW.value
-        # a referral replaces don't-know, or options that are only catalogue procedures: never our own entries
-        referable = answer.kind == Kind.DONT_KNOW.value or (
-            answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options))
-        if referable and self.referral(turn, text):
+        # a referral replaces don't-know, or options that are only catalogue procedures none of which names the
+        # subject referred ("làm thẻ bhyt" keeps "Thủ tục cấp thẻ bảo hiểm y tế"): never our own entries
+        row = turn.answerer.glossary.referral(text)
+        referable = row is not None and (answer.kind == Kind.DONT_KNOW.value or (
+            answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options)
+            and not any(turn.answerer.glossary.names_subject(row, o.title) for o in answer.options)))
+        if referable and self.referral(turn, text, row):
             session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
             return
         if first_wording and answer.kind == Kind.DONT_KNOW.value:
@@ -144,7 +148,7 @@ class Asking(Part):
 
     def on_several(self, turn: Turn, text: str) -> bool:
         """A message carrying several questions: the clearest answered as usual, the others one press away.
-        False when it is one question, or none of its questions is answered (then it is handled whole)."""
+        False when it is one question, or its questions are not handled apart (then it is handled whole)."""
         asked = [several.Asked(words, title, turn.ask(words)) for words, title in several.pieces(text)]
         chosen = several.clearest(asked)
         if chosen is None:

@@ -76,6 +76,13 @@ class Glossary:
                 return row
         return None
 
+    @staticmethod
+    def names_subject(row: Referral, title: str) -> bool:
+        """A title (a catalogue procedure's) names the subject the row refers elsewhere: "Thủ tục cấp thẻ bảo hiểm
+        y tế" is the portal's own procedure for a card BHXH issues, not a look-alike."""
+        key = f" {phrase_key(title)} "
+        return any(f" {k} " in key for k in row.keywords)
+
 
 def _cover(words: list[str], phrases: frozenset[str]) -> bool:
     return any(" ".join(words[i:i + n]) in phrases for n in range(1, 5) for i in range(len(words) - n + 1))
