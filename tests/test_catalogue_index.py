@@ -210,3 +210,35 @@ def test_a_bad_everyday_list_is_reported_by_check(kb):
     with pytest.raises(KnowledgeError) as exc:
         read_everyday(folder_of(kb))
     assert "khong-phai-thu-tuc.yaml" in str(exc.value.problems[0])
+
+
+@pytest.mark.parametrize("text, shown", [
+    # the reduced online fee ended on 31/12/2025: history, not a fee to quote; the note states the amount
+    ("Miễn phí (Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần. Trường hợp nộp hồ sơ trực tuyến: Kể từ ngày "
+     "01/12/2023 đến hết ngày 31/12/2025, áp dụng mức thu lệ phí là 115.000 đồng/lần cấp.)",
+     "• Theo ghi chú của Cổng: Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần."),
+    ("7,000 Việt Nam Đồng (Kể từ ngày 01/01/2024 đến hết ngày 31/12/2025 giảm 50%)", "• 7,000 Việt Nam Đồng"),
+    ("7,000 Việt Nam Đồng (Kể từ ngày 01/01/2026 đến hết ngày 31/12/2099 giảm 50%)",
+     "• 7,000 Việt Nam Đồng (Kể từ ngày 01/01/2026 đến hết ngày 31/12/2099 giảm 50%)"),
+])
+def test_fee_rules_that_ended_are_left_out(text, shown):
+    from bot.retrieval.procedure_card import card_body
+    from indexer.catalogue.model import Channel, Fee
+
+    record = tam_tru().__class__(**{**tam_tru().__dict__, "channels": (
+        Channel("online", 2, "working_day", "", (Fee(None, text),)),)})
+    lines = card_body(record, "07/2026", "fee").splitlines()
+    assert shown in lines and not any("115.000" in line or "31/12/2025" in line for line in lines), lines
+    fee = next(i for i, line in enumerate(lines) if line.startswith("💰"))
+    assert "Thông tư 117/2026" in lines[fee + 2]   # an amount in words: dated, and the VNeID reduction noted
+
+
+def test_a_fee_whose_only_rule_ended_is_not_shown_as_free():
+    from bot.retrieval.procedure_card import card_body
+    from indexer.catalogue.model import Channel, Fee
+
+    record = tam_tru().__class__(**{**tam_tru().__dict__, "channels": (
+        Channel("online", 2, "working_day", "", (Fee(None, "Miễn phí (Kể từ ngày 01/12/2023 đến hết ngày 31/12/2025, "
+                                                       "miễn lệ phí.)"),)),)})
+    text = card_body(record, "07/2026", "fee")
+    assert "Miễn phí" not in text and "Cổng chưa ghi mức cụ thể" in text

@@ -97,16 +97,55 @@ def _short(text: str, limit: int) -> str:
 _FREE_CELL_WITH_NOTE = re.compile(r"^\s*Miễn phí\s*\((?P<note>.+)\)\s*$", re.S)
 
 
+# a rule for a while: "Kể từ ngày 01/12/2023 đến hết ngày 31/12/2025, áp dụng mức thu lệ phí là 115.000 đồng"
+_UNTIL = re.compile(r"đến (?:hết )?ngày (\d{1,2})/(\d{1,2})/(\d{4})", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:việt nam đồng|đồng|đ\b|vnđ|vnd|usd)", re.I)
+
+
+def _ended(sentence: str, today: dt.date) -> bool:
+    """The sentence sets a rule that ended before `today`."""
+    ends = []
+    for d, m, y in _UNTIL.findall(sentence):
+        try:
+            ends.append(dt.date(int(y), int(m), int(d)))
+        except ValueError:
+            continue
+    return bool(ends) and max(ends) < today
+
+
+def current_rules(text: str, today: dt.date | None = None) -> str:
+    """A fee text without the sentences of its note whose rule ended before today (the snapshot keeps the portal's
+    words, and a reduced fee "đến hết ngày 31/12/2025" is history in 2026); "" when only the portal's "Miễn phí"
+    or nothing would be left, which would read as free."""
+    today = today or dt.date.today()
+    head, paren, note = text.partition("(")
+    if not paren:
+        head, note = "", text
+    sentences = _SENTENCE_END.split(note.strip().removesuffix(")").strip())
+    kept = [s for s in sentences if not _ended(s, today)]
+    if len(kept) == len(sentences):
+        return text
+    if kept:
+        return f"{head}({' '.join(kept)})" if paren else " ".join(kept)
+    return "" if fold(head).strip() in ("", "mien phi") else head.strip()
+
+
 def _fee_text(fee: Fee) -> str:
-    """One fee line in the record's words; a "free" cell whose note is no amount is shown by its note only."""
-    found = _FREE_CELL_WITH_NOTE.match(fee.text)
-    return say("card_fee_unstated", note=found["note"]) if found and fee.amount_vnd is None else fee.text
+    """One fee line in the record's words, its expired rules left out; a "free" cell whose note names what sets
+    the fee is shown by its note: "theo ghi chú" when the note states an amount, else "no amount stated"."""
+    text = current_rules(fee.text)
+    found = _FREE_CELL_WITH_NOTE.match(text)
+    if found and fee.amount_vnd is None:
+        note = found["note"].strip()
+        return say("card_fee_in_note" if _AMOUNT.search(note) else "card_fee_unstated", note=note)
+    return text
 
 
 def _fee_texts(p: Procedure, limit: int = 160) -> list[str]:
     """The record's own fee wording, one line per distinct text: which case costs what, who is exempt."""
-    return list(dict.fromkeys(f"• {_short(_fee_text(f), limit)}" for c in p.channels for f in c.fees
-                              if f.text.strip()))
+    return list(dict.fromkeys(f"• {_short(t, limit)}" for c in p.channels for f in c.fees
+                              if f.text.strip() for t in [_fee_text(f)] if t))
 
 
 def _time(c: Channel) -> str:
@@ -164,7 +203,12 @@ def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
         texts = _fee_texts(p) if full else []
         if fees:
             return [say("card_fee", fees=fees), *texts, say("card_fee_note", date=_day(p.taken))]
-        return [say("card_fee_words"), *_fee_texts(p)[:2]] if _fee_texts(p) else [say("card_fee_none")]
+        words = _fee_texts(p)[:2]
+        if not words:
+            return [say("card_fee_none")]
+        # an amount stated in words ("135.000 đồng/lần") gets the note on its date and on reductions
+        dated = [say("card_fee_note", date=_day(p.taken))] if any(_AMOUNT.search(w) for w in words) else []
+        return [say("card_fee_words"), *words, *dated]
     if aspect == "time":
         times = _times(p)
         return [say("card_time", times=times)] if times else [say("card_time_none")]
