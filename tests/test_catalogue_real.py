@@ -111,3 +111,13 @@ def test_procedures_for_other_ages_are_no_candidates(real_answerer):
     assert names and not any("dưới 6 tuổi" in n or "dưới 14 tuổi" in n for n in names)
     unstated, _ = real_answerer.procedure_ranking("muon lam the bhyt cho con thi lam sao")
     assert any("dưới 6 tuổi" in real_answerer.procedure_name(s.code) for s in unstated)
+
+
+@pytest.mark.slow
+def test_the_guides_own_line_about_the_part_asked_leads(real_answerer):
+    """"… ở đâu" of a guide about a procedure: staff's "UBND xã nơi cư trú của một trong hai người" comes before the
+    portal's agency field (which says only "UBND xã")."""
+    answer = real_answerer.ask("hai đứa ở hai tỉnh khác nhau thì đăng ký kết hôn ở đâu")
+    assert answer.entry is not None and answer.entry.id == "thutuc-ket-hon"
+    body = answer.entry.body
+    assert body.index("một trong hai người") < body.index("Theo dữ liệu Cổng DVC quốc gia"), body

@@ -83,6 +83,11 @@ def _parts(body: str) -> list[str]:
     return parts
 
 
+def unnumbered(part: str) -> str:
+    """A part's first line without its step number or bullet, to quote it on its own."""
+    return _ITEM.sub("", part.splitlines()[0]).strip()
+
+
 def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float],
             min_share: float = _MIN_SHARE, one_rare: bool = True) -> str | None:
     """The part of the entry that shares most of the follow-up's own words (rare words weigh more); None when no
