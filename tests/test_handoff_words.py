@@ -44,6 +44,8 @@ PROBLEMS = [   # (redacted message, what the ticket says it is about)
     ("bot ngu vl, tiền bị trừ 2 lần ai trả", "tiền bị trừ 2 lần ai trả"),
     ("tài khoản vneid bị khóa, sđt [số điện thoại]", "tài khoản vneid bị khóa"),
     ("nop le phi bi tru tien 2 lan", "nop le phi bi tru tien 2 lan"),
+    ("so toi [số điện thoại] goi lai cho toi sau 6h chieu", None),   # a number and when to call: no problem
+    ("bi tru tien 2 lan, so toi [số điện thoại] goi lai cho toi", "bi tru tien 2 lan"),
 ]
 
 

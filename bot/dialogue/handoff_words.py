@@ -155,6 +155,8 @@ class HandoffWords:
         match = self.book.match(clause)
         if match is not None and match.intent in _NOT_PROBLEM:
             return False
+        if self.only_contact(clause):   # "số tôi [số điện thoại] gọi lại cho tôi sau 6h chiều"
+            return False
         words = self._read(without_placeholders(clause)).words
         return len(outside_phrases(words, self.not_content, longest=3)) >= 2
 
