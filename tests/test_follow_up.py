@@ -155,3 +155,14 @@ async def test_follow_ups_keep_the_procedure_of_a_guide_the_question_named(chat)
     for follow_up in ("can mang giay to gi", "mat bao lau"):
         await chat(follow_up)
         assert "mã thủ tục 1.013076" in chat.text() and "1.012575" not in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_polite_short_follow_up_gets_the_guides_own_line_and_the_portals_figure(chat):
+    """"em làm trên điện thoại được không ạ" is short once "em … ạ" is set aside: the tạm trú guide's "Làm trên
+    VNeID" line and the portal's online fact, not the guide on signing remotely on a phone."""
+    await chat("em đang ở trọ ở Hà Nội thì có phải đăng ký tạm trú không ạ")
+    await chat("em làm trên điện thoại được không ạ")
+    text = chat.text()
+    assert "Làm trên **VNeID**" in text and "💻" in text and "Ký số" not in text, text
+    assert text.index("Làm trên **VNeID**") < text.index("💻")

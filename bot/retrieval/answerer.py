@@ -125,7 +125,8 @@ class Answerer:
         # a curated entry about a procedure is answered instead of its bare catalogue record
         self._declared = {code: e for e in snapshot.entries for code in e.procedures}
         self.tiers = TierArbiter(self.entries, self._words, self.lexical, procedures) if procedures else None
-        self.context = ContextReader(self.entry, self.normalizer, self.lexical, procedures, self.procedures_of)
+        self.context = ContextReader(self.entry, self.normalizer, self.lexical, procedures, self.procedures_of,
+                                     self.entries)
         self.procedure_normalizer = QueryNormalizer.for_texts(
             [t for e in snapshot.entries for t in (e.title, *e.questions, plain(e.body))] + procedures.texts,
             synonyms) if procedures else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.retrieval.decision import Kind
@@ -27,7 +27,15 @@ if TYPE_CHECKING:
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
+# words that make a message polite, not longer: "em làm trên điện thoại được không ạ" is as short as "làm trên
+# điện thoại được không" (folded)
+_POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi tui t cho hoi xin".split())
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
+
+
+def _length(question: str) -> int:
+    """How many words a question says, politeness aside."""
+    return sum(fold(s) not in _POLITE for s in syllables(question))
 
 
 class ContextReader:
@@ -35,8 +43,10 @@ class ContextReader:
 
     def __init__(self, entry: Callable[[str | None, str, str], KnowledgeEntry | None], normalizer: QueryNormalizer,
                  lexical: LexicalRetriever, procedures: ProcedureSearch | None,
-                 procedures_of: Callable[[str | None], tuple[str, ...]]) -> None:
+                 procedures_of: Callable[[str | None], tuple[str, ...]],
+                 written: Mapping[str, KnowledgeEntry] | None = None) -> None:
         self.entry = entry
+        self.written = written or {}   # curated entries as staff wrote them, without the portal's facts added
         self.normalizer = normalizer
         self.lexical = lexical
         self.procedures = procedures
@@ -48,7 +58,7 @@ class ContextReader:
         longer one only when nothing else answers it: options offered for it are its own subject, which a citizen
         changing subject mid-chat ("trợ cấp người cao tuổi nộp ở đâu" after the khai sinh card) must get."""
         aspect = asked_aspect(question)
-        short = len(syllables(question)) <= _FOLLOW_UP_WORDS
+        short = _length(question) <= _FOLLOW_UP_WORDS
         if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value):
             return answer
         entry = self.entry(focus_id, question, earlier)
@@ -72,7 +82,7 @@ class ContextReader:
             return self._focused(focus, question, alone, True, earlier=earlier)
         if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
             # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
-            short = len(syllables(question)) <= _FOLLOW_UP_WORDS
+            short = _length(question) <= _FOLLOW_UP_WORDS
             return self._focused(focus, question, alone, cue or short, same, earlier)
         # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
         # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
@@ -97,7 +107,7 @@ class ContextReader:
     @staticmethod
     def asks_to_bring(question: str) -> bool:
         """"có phải mang giấy khai sinh không": a short question about a paper to bring for the procedure in hand."""
-        return bool(_BRING.search(fold(question))) and len(syllables(question)) <= _BRING_WORDS
+        return bool(_BRING.search(fold(question))) and _length(question) <= _BRING_WORDS
 
     def only_aspect(self, question: str) -> str | None:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu")."""
@@ -140,9 +150,11 @@ class ContextReader:
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         if words:
             part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question, earlier)
-        else:   # only the part asked: the portal's figure for it, else the guide's line about it ("3 ngày làm việc")
-            part = self._aspect_part(focus.id, question, earlier) or (
-                passage(focus, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) if aspect else None)
+        else:   # only the part asked: a guide's own line about it ("Làm trên VNeID…"), then the portal's figures
+            written = self.written.get(focus.id)
+            own = passage(written, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) \
+                if aspect and written is not None else None
+            part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
         return Focused(focus, part) if part or cue or not words else alone
 
     def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:

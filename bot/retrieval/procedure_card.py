@@ -43,8 +43,9 @@ def aspect_words() -> frozenset[str]:
 
 
 # words of the cues that say nothing of the part itself ("bao nhiêu", "có … không", "ở")
+# "cong" and "qua" too: folded, "trên cổng" and "qua mạng" would find every "công an" and "kết quả"
 _CUE_GRAMMAR = frozenset("bao nhieu may khi nao co gi o dau cho lam di den len ra khong duoc the nhu hay het "
-                         "ai tai nha can mat bn xong gio".split())
+                         "ai tai nha can mat bn xong gio cong qua phai khoi".split())
 
 
 @lru_cache(maxsize=8)
