@@ -23,3 +23,11 @@ def test_people_and_hamlets_are_not_search_words(text, left):
 def test_a_hamlet_does_not_turn_a_question_into_dont_know(real_answerer):
     answer = real_answerer.ask("cho bac hoi ho so cua bac o thon 3 nop roi ma chua thay")
     assert answer.entry is not None and answer.entry.id == "hoso-tra-cuu"
+
+
+@pytest.mark.slow
+def test_a_dossier_code_is_not_searched(real_answerer):
+    """The code says whose dossier, not what it is about: with it the question had fallen to don't-know."""
+    answer = real_answerer.ask("cho minh hoi ho so G22.39-241203-0001 cua minh den dau roi")
+    assert answer.entry is not None and answer.entry.id == "hoso-tra-cuu"
+    assert "G22" not in " ".join(answer.query.terms)

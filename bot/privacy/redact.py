@@ -249,10 +249,15 @@ _REPEATED_MARKS = re.compile(r"([,;:.])(?:\s*[,;:])+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
 
 
+def without_dossier_codes(text: str) -> str:
+    """The text without dossier codes ("G22.39-241203-0001"): a code says whose dossier, never what it is about."""
+    return _DOSSIER.sub(" ", text)
+
+
 def search_words(text: str) -> str:
     """The text with nothing that identifies a person or a dossier: no dossier code, name, ID, phone, e-mail,
     account or address. A search on them finds nothing, and a portal link built from them would carry them."""
-    text = _DOSSIER.sub(" ", normalise(text))
+    text = without_dossier_codes(normalise(text))
     text = without_placeholders(_LABEL.sub("", redact(text) or ""))
     text = without_people(text)
     text = _REPEATED_MARKS.sub(r"\1", _EMPTY_BRACKETS.sub(" ", text))   # "tên Trần Thị Lan, CCCD …," → "tên,"
