@@ -56,7 +56,8 @@ ROWS = [
     ("cho xem chủ đề khác", "menu"), ("hỏi cái khác", "menu"), ("làm lại từ đầu", "menu"), ("quay lai di", "menu"),
     # goodbye
     ("tạm biệt", "bye"), ("bye", "bye"), ("thôi không hỏi nữa", "bye"), ("hẹn gặp lại", "bye"),
-    ("vậy thôi nhé", "bye"), ("bai bai", "bye"),
+    ("vậy thôi nhé", "bye"), ("bai bai", "bye"), ("thoi bac ra cong an xa vay", "bye"),
+    ("thôi để mai em ra phường", "bye"), ("vậy để tôi ra xã hỏi vậy", "bye"), ("ok mai ra công an nhé", "bye"),
     # thanks
     ("ok cảm ơn bạn nhé", "thanks"), ("cảm ơn", "thanks"), ("cam on nhiu", "thanks"), ("thanks", "thanks"),
     ("tks ad", "thanks"), ("cảm ơn cháu", "thanks"), ("hiểu rồi", "thanks"), ("ok rồi cảm ơn", "thanks"),

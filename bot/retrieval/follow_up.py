@@ -57,10 +57,20 @@ def content_words(keywords: list[str]) -> list[str]:
     return [w for w in dict.fromkeys(k.lower() for k in keywords) if fold(w) not in _FUNCTION and len(w) > 1]
 
 
+# how people name themselves and the person they talk to: in "bác không nhớ số điện thoại" "bác" is the speaker
+_ADDRESS = frozenset("bac chau chu co anh chi em toi tui minh ong ba".split())
+
+
 def beyond_subject(words: list[str], entry: KnowledgeEntry) -> list[str]:
-    """The words that are not the entry's subject itself: "khai sinh" names every part of its entry."""
+    """The words that are not the entry's subject itself ("khai sinh" names every part of its entry), nor a way of
+    addressing someone the entry never uses (the speaker, not a subject: "ông" stays for a guide saying "ông hoặc
+    bà")."""
     subject = set(folded_syllables(entry.title))
-    return [w for w in words if fold(w) not in subject]
+    kept = [w for w in words if fold(w) not in subject]
+    if not any(fold(w) in _ADDRESS for w in kept):
+        return kept
+    said = {fold(w) for w in words_of(" ".join([entry.title, *entry.questions, entry.body]))}
+    return [w for w in kept if fold(w) not in _ADDRESS or fold(w) in said]
 
 
 def words_of(text: str) -> set[str]:
