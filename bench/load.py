@@ -30,13 +30,11 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import random
 import re
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,12 +49,12 @@ from harness import (
     Server,
     expected_messages,
     machine_note,
-    percentile,
     replies_from_json,
     session,
     telegram_update,
     zalo_event,
 )
+from load_report import Results, report, stored
 from tqdm import tqdm
 
 from bot.core.messages import Reply
@@ -132,18 +130,6 @@ async def learn_script(platforms: Platforms, wanted: int, seed: int) -> Script:
 def pair(questions: list[str], c: int) -> tuple[str, str]:
     """The first and second question of conversation c."""
     return questions[c % len(questions)], questions[(7 * c + 3) % len(questions)]
-
-
-@dataclass
-class Results:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    turns: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    people: list["Citizen"] = field(default_factory=list)
-    messages: int = 0
-
-    def conversations(self, channel: str) -> int:
-        return sum(p.channel == channel for p in self.people)
 
 
 class Citizen:
@@ -232,67 +218,6 @@ async def run_load(citizens: int, conversations: int, channels: list[str], scrip
     await asyncio.gather(*(citizen() for _ in range(citizens)))
     bar.close()
     return results, time.monotonic() - start
-
-
-@dataclass
-class Stored:
-    """What the database holds for the measured citizens."""
-    lost: int = 0              # conversations without their rating
-    duplicated: int = 0        # ratings beyond one per conversation
-    ratings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    incoming: int = 0          # stored incoming messages (one per turn expected)
-    undelivered: int = 0
-    integrity: str = ""
-
-
-def stored(server: Server | Cluster, results: Results) -> Stored:
-    ratings = dict(server.rows("SELECT citizen, count(*) FROM ratings GROUP BY citizen"))
-    incoming = dict(server.rows("SELECT citizen, count(*) FROM messages WHERE direction = 'in' GROUP BY citizen"))
-    out = Stored(undelivered=server.rows("SELECT count(*) FROM deliveries WHERE status = 'undelivered'")[0][0],
-                 integrity=server.integrity())
-    for person in results.people:
-        n = ratings.get(person.key, 0)
-        out.lost += n == 0
-        out.duplicated += max(0, n - 1)
-        out.ratings[person.channel] += n
-        out.incoming += incoming.get(person.key, 0)
-    return out
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.0f}"
-
-
-def report(citizens: int, results: Results, wall: float, memory: dict, cpu: tuple[float, float], db: Stored,
-           stop: tuple, problems: list[str]) -> bool:
-    turns = sum(results.turns.values())
-    print(f"\n== {citizens} citizens · {len(results.people)} conversations "
-          f"({', '.join(f'{results.conversations(c)} {c}' for c in CHANNELS)}) · {turns} turns in {wall:.1f} s")
-    print(f"throughput: {turns / wall:.1f} replies/s (turns answered) · {results.messages / wall:.1f} messages/s "
-          f"received by citizens")
-    print(f"{'latency ms':<12}{'turns':>7}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
-    everything = [x for c in CHANNELS for x in results.latencies[c]]
-    for name, values in [*((c, results.latencies[c]) for c in CHANNELS), ("all", everything)]:
-        if values:
-            print(f"{name:<12}{len(values):>7}{ms(percentile(values, 50))}{ms(percentile(values, 95))}"
-                  f"{ms(percentile(values, 99))}{ms(max(values))}")
-    errors = sum(results.errors.values())
-    print(f"errors: {errors}" + (f" {dict(results.errors)}" if errors else "") + f" · server log errors: {len(problems)}")
-    for line in problems[:5]:
-        print("   ", line[:200])
-    print(f"CPU during the run: server {cpu[0]:.1f} s ({cpu[0] / wall:.2f} cores, {cpu[0] / turns * 1000:.0f} ms a turn), this script with the fake APIs "
-          f"{cpu[1]:.1f} s ({cpu[1] / wall:.2f} cores), {len(os.sched_getaffinity(0))} cores in all")
-    print(f"server memory: {memory['before']:.0f} MiB resident after warm-up → {memory['after']:.0f} MiB after the run "
-          f"({memory['after'] - memory['before']:+.0f} MiB), peak {memory['peak']:.0f} MiB")
-    print(f"ratings: expected {len(results.people)}, found {sum(db.ratings.values())} "
-          f"({' · '.join(f'{c} {db.ratings[c]}/{results.conversations(c)}' for c in CHANNELS)}); "
-          f"lost {db.lost}, duplicated {db.duplicated}")
-    print(f"stored incoming messages: expected {turns}, found {db.incoming} · undelivered replies {db.undelivered} · "
-          f"integrity_check {db.integrity}")
-    code, seconds = stop
-    print(f"shutdown: SIGTERM → exit {code} in {seconds:.1f} s")
-    return (not errors and not problems and not db.lost and not db.duplicated and db.incoming == turns
-            and not db.undelivered and db.integrity in ("ok", "n/a (PostgreSQL)") and code == 0)
 
 
 async def started_server(workdir: Path, fakes: Fakes, args: argparse.Namespace, workers: int = 0) -> Server | Cluster:
