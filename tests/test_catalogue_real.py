@@ -121,3 +121,11 @@ def test_the_guides_own_line_about_the_part_asked_leads(real_answerer):
     assert answer.entry is not None and answer.entry.id == "thutuc-ket-hon"
     body = answer.entry.body
     assert body.index("một trong hai người") < body.index("Theo dữ liệu Cổng DVC quốc gia"), body
+
+
+@pytest.mark.slow
+def test_telling_about_a_dossier_sent_gets_no_procedures(real_answerer):
+    """"mình nộp từ tuần trước" named no procedure; the catalogue had offered registration-fee declarations for
+    "nộp … trước" (khong-phai-thu-tuc.yaml now has such sentences)."""
+    answer = real_answerer.ask("minh nop tu tuan truoc")
+    assert not any(e.from_catalogue for e in (answer.entry, *answer.options) if e is not None), answer
