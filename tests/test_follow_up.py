@@ -166,3 +166,14 @@ async def test_a_polite_short_follow_up_gets_the_guides_own_line_and_the_portals
     text = chat.text()
     assert "Làm trên **VNeID**" in text and "💻" in text and "Ký số" not in text, text
     assert text.index("Làm trên **VNeID**") < text.index("💻")
+
+
+@pytest.mark.slow
+async def test_a_part_asked_with_no_subject_takes_the_subject_in_focus(chat):
+    """"mua ở đâu, giá bao nhiêu" after "chữ ký số là gì" names no subject and no entry answers it alone: asked with
+    "Chữ ký số cá nhân", the price guide of the same topic answers. "tỷ số bóng đá" asks no part: never given one."""
+    await chat("chữ ký số là gì vậy, tôi cần nó để làm gì")
+    await chat("mua ở đâu, giá bao nhiêu")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["kyso-chi-phi"], chat.text()
+    await chat("tỷ số bóng đá")
+    assert not [r.entry_id for r in chat.last if r.entry_id], chat.text()

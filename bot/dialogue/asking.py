@@ -2,6 +2,8 @@
 questions in one message, glossary terms and referrals; answers from an entry are stored and get rating buttons."""
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import replace
 
 from bot.core.messages import Button, Reply
@@ -17,11 +19,23 @@ from bot.reading.intents import Intent
 from bot.retrieval.answerer import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused
+from bot.retrieval.procedure_card import asked_aspect
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
+from indexer.vntext import syllables
 
 _MISSES_BEFORE_OFFER = 2
+_SUBJECTLESS_WORDS = 10   # a question this short that no entry answers alone may lack only its subject
 
+
+
+# where a guide's title stops naming its subject and starts asking about it
+_TITLE_ASKS = re.compile(r"\s+(?:là|thì|khác nhau|thế nào|như thế nào|ở đâu|bao nhiêu|giá)\b|[,?:(]", re.I)
+
+
+def _subject(title: str) -> str:
+    """The subject a guide's title names: "Chữ ký số cá nhân" of "Chữ ký số cá nhân là gì, dùng để làm gì?"."""
+    return _TITLE_ASKS.split(title, maxsplit=1)[0].strip() or title
 
 class Asking(Part):
     def on_terms(self, turn: Turn, text: str, terms: tuple[Term, ...]) -> None:
@@ -79,7 +93,7 @@ class Asking(Part):
             if isinstance(read, Focused):
                 self.on_focused(turn, text, read)
                 return
-            answer = read
+            answer = self._with_subject(turn, focus, text, read)
         self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
         question = redact(text)
         turn.session.last_question = question
@@ -132,6 +146,22 @@ class Asking(Part):
         entries = [e for e in (turn.answerer.entry(i) for i in kept) if e is not None]
         turn.session.choices = [e.id for e in entries]
         self._send(turn, choices_reply(self._say(turn, "fits_these"), entries))
+
+    @staticmethod
+    def _with_subject(turn: Turn, focus: KnowledgeEntry, text: str, answer: Answer) -> Answer:
+        """A short question about a part (where, cost, time…) that no entry answers alone, asked again with the
+        subject in focus: "mua ở đâu, giá bao nhiêu" after "chữ ký số là gì" is about buying a signature, which
+        another entry of the same topic answers. Kept only when it finds entries of the focus's topic other than
+        the focus (which had no part for it); "tỷ số bóng đá" asks no part and is never given a subject."""
+        if (answer.kind != Kind.DONT_KNOW.value or len(syllables(text)) > _SUBJECTLESS_WORDS
+                or asked_aspect(text) is None):
+            return answer
+        carried = turn.ask(f"{_subject(focus.title)} {text}")
+        found = [carried.entry] if carried.entry is not None else list(carried.options)
+        if (carried.kind == Kind.DONT_KNOW.value or not found
+                or any(e.id == focus.id or e.topic != focus.topic for e in found)):
+            return answer
+        return dataclasses.replace(carried, question=text)
 
     def on_focused(self, turn: Turn, text: str, focused: Focused) -> None:
         """A follow-up about the entry just answered; a team gets it with that subject beside it."""
