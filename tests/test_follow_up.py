@@ -177,3 +177,12 @@ async def test_a_part_asked_with_no_subject_takes_the_subject_in_focus(chat):
     assert [r.entry_id for r in chat.last if r.entry_id] == ["kyso-chi-phi"], chat.text()
     await chat("tỷ số bóng đá")
     assert not [r.entry_id for r in chat.last if r.entry_id], chat.text()
+
+
+@pytest.mark.slow
+async def test_a_small_number_says_which_one(chat):
+    """"số 2 là gì" after the criminal-record guide: the step that says what form no. 2 is (the "2" was dropped
+    as a number, leaving only "số")."""
+    await chat("toi muon lam ly lich tu phap de di xuat khau lao dong Nhat")
+    await chat("so 2 la gi")
+    assert "ghi đầy đủ án tích" in chat.text() and "chưa nói về" not in chat.text(), chat.text()

@@ -53,8 +53,10 @@ def has_cue(text: str) -> bool:
 
 
 def content_words(keywords: list[str]) -> list[str]:
-    """A question's key words as read (marks kept: "trễ hạn" is not "trẻ"), its grammar left out."""
-    return [w for w in dict.fromkeys(k.lower() for k in keywords) if fold(w) not in _FUNCTION and len(w) > 1]
+    """A question's key words as read (marks kept: "trễ hạn" is not "trẻ"), its grammar left out; a number stays
+    ("phiếu số 2 là gì")."""
+    return [w for w in dict.fromkeys(k.lower() for k in keywords)
+            if fold(w) not in _FUNCTION and (len(w) > 1 or w.isdigit())]
 
 
 # how people name themselves and the person they talk to: in "bác không nhớ số điện thoại" "bác" is the speaker

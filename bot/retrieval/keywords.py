@@ -12,7 +12,9 @@ _MAX_SEARCH_WORDS = 8
 def search_keywords(question: str, limit: int = _MAX_SEARCH_WORDS) -> list[str]:
     """The citizen's own key words for the portal's search box: no question words, fillers or personal data."""
     book = load_intents()
-    words = [w for w in syllables(without_placeholders(redact(question) or "").lower()) if not w.isdigit()]
+    # a small number says which one ("mức 2", "phiếu số 2"); a longer one is a year, an amount or a code
+    words = [w for w in syllables(without_placeholders(redact(question) or "").lower())
+             if not (w.isdigit() and len(w) > 2)]
     keep: list[str] = []
     i = 0
     while i < len(words):
