@@ -50,7 +50,7 @@ class TierArbiter:
         if name <= words and any(f" {t} " not in self.words[entry_id] for t in name):
             return True
         core = self.procedures.name_core(code)
-        return core <= words and not (self._title_words(entry_id) - core) & words
+        return bool(core) and core <= words and not (self._title_words(entry_id) - core) & words
 
     def guide_may_yield(self, entry_id: str, said: list[str]) -> bool:
         """Cheap, before the catalogue is ranked: a guide about no procedure can only give way when the citizen
