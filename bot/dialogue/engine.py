@@ -215,6 +215,10 @@ class Dialogue:
 
     def _on_text(self, turn: Turn, text: str) -> None:
         command, match = turn.reading.command, turn.reading.match
+        refused, turn.session.refused = turn.session.refused, False
+        if refused and not command and self._intents.claims_role(text):
+            self.parts.talk.on_role_claimed(turn)   # "tôi là trưởng thôn mà" right after the refusal
+            return
         if command:
             self.parts.talk.on_command(turn, command)
             return

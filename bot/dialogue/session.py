@@ -59,6 +59,7 @@ class Session:
     you: str = "bạn"                     # how we address the citizen: bạn, bác, cô, chú, anh… (bot.dialogue.tone)
     you_from: str = ""                   # where `you` came from: "", "call", "self", "told" (bot.dialogue.tone.Source)
     questions: list[str] = field(default_factory=list)   # the other questions of a long message (search words)
+    refused: bool = False                # the last turn refused someone else's data ("tôi là trưởng thôn mà" insists)
 
     def offer(self, payloads: list[str]) -> None:
         self.offered = (self.offered + [p for p in payloads if p not in self.offered])[-MAX_OFFERED:]

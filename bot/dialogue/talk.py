@@ -42,6 +42,12 @@ class Talk(Part):
                                    (Button(say("btn_delete_yes"), encode(Act.DELETE, "y")),
                                     Button(say("btn_delete_no"), encode(Act.DELETE, "n")))))
 
+    def on_role_claimed(self, turn: Turn) -> None:
+        """Someone refused another person's data names their role: still refused, with why (this assistant reads
+        no case files) and who can look a dossier up; asking again gets the same answer."""
+        turn.session.refused = True
+        self._send(turn, Reply(self._say(turn, "others_data_role_reply"), (menu_button(),)))
+
     def menu_buttons(self) -> tuple[Button, ...]:
         topics = tuple(Button(title, encode(Act.TOPIC, t)) for t, title in self.flows.menu_topics.items())
         return topics + (Button(say("menu_readiness"), encode(Act.READY)), handoff_button())
@@ -65,6 +71,7 @@ class Talk(Part):
         elif intent == Intent.BYE:
             self._send(turn, Reply(self._say(turn, "bye_reply"), (menu_button(),)))
         elif intent in _ONE_LINE:   # never a ticket: a person is offered, not sent for
+            turn.session.refused = intent == Intent.OTHERS_DATA
             key, offer_person = _ONE_LINE[intent]
             self._send(turn, Reply(self._say(turn, key), ((handoff_button(),) if offer_person else ()) + (menu_button(),)))
         elif intent == Intent.SHARE:

@@ -60,6 +60,15 @@ class _OthersData:
     surnames: frozenset[str]
     not_names: frozenset[str]
     others: frozenset[str]
+    roles: frozenset[str] = frozenset()
+
+    def claims_role(self, words: list[str]) -> bool:
+        """"tôi là trưởng thôn mà", "em là người nhà": a short message naming the asker's role, said to be let
+        see someone's data."""
+        if len(words) > _ROLE_WORDS or "la" not in words[:3]:
+            return False
+        i = words.index("la")
+        return any(w in self.self_words for w in words[:i]) and _first(words, self.roles, i + 1)[0] == i + 1
 
     def asked(self, words: list[str], raw: str) -> bool:
         """A look-up verb, a kind of data just after it, and right after that another person: named, or "của"
@@ -78,6 +87,7 @@ class _OthersData:
                 or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
 
 
+_ROLE_WORDS = 9   # "dạ tôi là trưởng thôn ở đây mà": longer, it is a message of its own
 _NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
 _NAMED = re.compile(r"\b(?:của|cua)\s+(?:\w+\s+)?[A-ZĐ]\w*\s+[A-ZĐ]\w*")   # "của (ông) Nguyễn Văn…"
 
@@ -130,7 +140,8 @@ class IntentBook:
         others = data["du_lieu_nguoi_khac"]
         phrases = lambda name: frozenset(" ".join(book.words(w, drop_fillers=False)) for w in others[name])  # noqa: E731
         loaded.others_data = _OthersData(phrases("xem"), phrases("du_lieu"), phrases("tu_xung"), phrases("danh_xung"),
-                                         phrases("ho"), phrases("khong_phai_ten"), phrases("nguoi_khac"))
+                                         phrases("ho"), phrases("khong_phai_ten"), phrases("nguoi_khac"),
+                                         phrases("vai_tro"))
         return loaded
 
     def words(self, text: str, drop_fillers: bool = True) -> list[str]:
@@ -158,6 +169,10 @@ class IntentBook:
         words = self.words(text)
         covered = [False] * len(words)
         return frozenset(i for i, rule in self._rules.items() if any(_cover(words, covered, c) for c in rule.cues))
+
+    def claims_role(self, text: str) -> bool:
+        """A short "tôi là <vai trò> (mà)" (see `_OthersData.claims_role`)."""
+        return self.others_data is not None and self.others_data.claims_role(self.words(text, drop_fillers=False))
 
     def is_question(self, text: str) -> bool:
         """Asks something: a question mark or a question word ("thế nào", "ở đâu", "… không?")."""
