@@ -129,3 +129,14 @@ def test_telling_about_a_dossier_sent_gets_no_procedures(real_answerer):
     "nộp … trước" (khong-phai-thu-tuc.yaml now has such sentences)."""
     answer = real_answerer.ask("minh nop tu tuan truoc")
     assert not any(e.from_catalogue for e in (answer.entry, *answer.options) if e is not None), answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["photo cong chung bang dai hoc o phuong dc ko", "sao y bằng tốt nghiệp ở đâu"])
+def test_certified_copies_are_answered_from_their_guide(real_answerer, question):
+    """The most common request at a commune's counter: it had got don't-know or the e-copy guide. (A copy of a
+    birth certificate is another procedure, "cấp bản sao trích lục", and is not asked here.)"""
+    found = real_answerer.ask(question)
+    answer = answer_json(found)
+    assert answer["entry_id"] == "thutuc-chung-thuc-ban-sao" and answer["procedures"] == ["2.000815"]
+    assert "2.000 đồng/trang" in found.entry.body
