@@ -19,13 +19,13 @@ from bot.privacy.redact import without_dossier_codes
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
-from bot.retrieval.follow_up import Focused, passage, unnumbered
+from bot.retrieval.follow_up import Focused, unnumbered
 from bot.retrieval.fusion import fuse
 from bot.retrieval.glossary import Glossary
 from bot.retrieval.hybrid import DenseRetriever, Hit, LexicalRetriever
 from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import provinces_named
-from bot.retrieval.procedure_card import asked_aspect, aspect_hints, facts_block, procedure_entry
+from bot.retrieval.procedure_card import asked_aspect, facts_block, procedure_entry
 from bot.retrieval.procedure_search import (
     ProcedureDecision,
     ProcedureDecisionConfig,
@@ -204,7 +204,7 @@ class Answerer:
         if asked in ("fee", "time", "where"):
             # the guide's own line about it leads ("… tới UBND xã nơi cư trú của một trong hai người"): staff's
             # words say more than the portal's agency field
-            own = passage(entry, list(aspect_hints(asked)), self.lexical.idf, 0.0, one_rare=False)
+            own = self.context.own_line(entry.id, asked)
             lead = [unnumbered(own)] if own else []
             return dataclasses.replace(entry, body="\n".join(lead + facts) + "\n\n" + entry.body)
         return dataclasses.replace(entry, body=entry.body + "\n\n" + "\n".join(facts))

@@ -151,11 +151,17 @@ class ContextReader:
         if words:
             part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question, earlier)
         else:   # only the part asked: a guide's own line about it ("Làm trên VNeID…"), then the portal's figures
-            written = self.written.get(focus.id)
-            own = passage(written, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) \
-                if aspect and written is not None else None
+            own = self.own_line(focus.id, aspect) if aspect else None
             part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
         return Focused(focus, part) if part or cue or not words else alone
+
+    def own_line(self, entry_id: str, aspect: str) -> str | None:
+        """The part of a curated entry, as staff wrote it (not the portal's facts added to it), about one part of
+        its procedure ("… tới UBND xã nơi cư trú của một trong hai người" for "ở đâu"); None for a card or when
+        no part says it."""
+        written = self.written.get(entry_id)
+        return passage(written, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) \
+            if written is not None else None
 
     def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:
         """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none:

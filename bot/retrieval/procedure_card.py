@@ -258,8 +258,9 @@ def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "
     notes = [f"• {_short(d.name, 400)}" for d in p.documents if _NOTE.match(d.name)]
     if notes:
         rest += ["", say("card_document_notes"), *dict.fromkeys(notes)]
-    if aspect != "fee" and _fee_texts(p):
-        rest += ["", say("card_fee_details"), *_fee_texts(p)]
+    fee_texts = _fee_texts(p) if aspect != "fee" else []
+    if fee_texts:
+        rest += ["", say("card_fee_details"), *fee_texts]
     if p.steps:
         rest += ["", say("card_steps"), *_steps(p)]
     if p.conditions:

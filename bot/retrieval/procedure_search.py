@@ -203,10 +203,14 @@ class ProcedureSearch:
         """Some procedure's name (`name_core`) is all in `said` and uses a word of `using` (without ranking anything)."""
         return any(self._names[i] - _LEVEL_WORDS <= said for t in using for i in self._named_with.get(t, ()))
 
+    def name_of(self, code: str) -> set[str]:
+        """The folded words of a procedure's name."""
+        return self._names[self._position[code]]
+
     def name_core(self, code: str) -> set[str]:
         """The folded words of a procedure's name that say what it is: not "thủ tục", "cấp", "thực hiện tại cấp
         tỉnh" ("làm thẻ bhyt" says all of "Thủ tục cấp thẻ bảo hiểm y tế")."""
-        return self._names[self._position[code]] - _LEVEL_WORDS
+        return self.name_of(code) - _LEVEL_WORDS
 
     def most_named(self, codes: list[str], question: str) -> list[str]:
         """Known `codes`, the one whose name the question says most first (ties keep their order): a guide about

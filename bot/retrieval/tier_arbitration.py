@@ -35,7 +35,7 @@ class TierArbiter:
     def silent_on(self, entry_id: str, said: list[str], code: str) -> bool:
         """The question names something the catalogue record's name has, this entry never mentions and at most two
         entries do: "trình báo mất thẻ ABTC" is not about the căn cước entry that matched "mất thẻ"."""
-        named = set(folded_syllables(self.procedures.procedures[code].name)) & set(said)
+        named = self.procedures.name_of(code) & set(said)
         return any(len(t) >= 3 and f" {t} " not in self.words[entry_id] and self.lexical.entries_using(t) <= _RARE
                    for t in named)
 
@@ -46,7 +46,7 @@ class TierArbiter:
         what the name is about (level words aside) and no other word of the guide's title ("làm thẻ bhyt cho vợ"
         found "Tích hợp giấy tờ (… thẻ bảo hiểm y tế…) vào VNeID")."""
         words = set(said)
-        name = set(folded_syllables(self.procedures.procedures[code].name))
+        name = self.procedures.name_of(code)
         if name <= words and any(f" {t} " not in self.words[entry_id] for t in name):
             return True
         core = self.procedures.name_core(code)
