@@ -186,3 +186,14 @@ async def test_a_small_number_says_which_one(chat):
     await chat("toi muon lam ly lich tu phap de di xuat khau lao dong Nhat")
     await chat("so 2 la gi")
     assert "ghi đầy đủ án tích" in chat.text() and "chưa nói về" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat):
+    """"bằng gốc em bị mất rồi thì sao" after the certified-copies guide: the catalogue's lead picked the lost
+    land certificate; the guide's own step (copy from the master register) answers, and its time line too."""
+    await chat("e can photo cong chung bang dai hoc voi hoc ba de nop ho so xin viec, ra phuong lam dc ko a")
+    await chat("mat bao lau vay")
+    assert "trong ngày" in chat.text(), chat.text()
+    await chat("bang goc e bi mat roi thi sao")
+    assert "sổ gốc" in chat.text() and "Giấy chứng nhận do bị mất" not in chat.text(), chat.text()

@@ -135,7 +135,8 @@ class ContextReader:
         found = (alone.entry,) if alone.entry is not None else alone.options[:1]
         rival = max((self._cover(e, words) for e in found if e.id != focus.id), default=-1.0)
         mine = self._cover(focus, words)
-        return mine > rival if alone.kind == Kind.ANSWER.value else mine >= rival
+        sure = alone.kind == Kind.ANSWER.value and not self._by_lead(alone)   # a card chosen by its lead is not
+        return mine > rival if sure else mine >= rival
 
     def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool,
                  same: bool = False, earlier: str = "") -> "Answer | Focused":
