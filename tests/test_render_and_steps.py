@@ -90,3 +90,11 @@ def test_natural_yes_and_no(text, yes):
     from bot.reading.intents import load_intents, polarity
 
     assert polarity(load_intents(), text) is yes
+
+
+def test_a_heading_is_never_the_last_line_of_the_first_bubble():
+    """"Theo dữ liệu Cổng DVC quốc gia (…):" had ended the first bubble, its figures behind "Xem chi tiết"."""
+    from bot.dialogue.render import _split_body
+
+    shown, rest = _split_body("Tiêu đề\n\n", ["a" * 200, "Theo dữ liệu Cổng DVC quốc gia:", "b" * 300, "c" * 100])
+    assert shown == ["a" * 200] and rest[0] == "Theo dữ liệu Cổng DVC quốc gia:"
