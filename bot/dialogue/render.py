@@ -37,8 +37,8 @@ def _split_body(head: str, body_lines: list[str]) -> tuple[list[str], list[str]]
             rest = body_lines[i:]
             if size + sum(len(r) + 1 for r in rest) <= FIRST_BUBBLE_CHARS + _SLACK:
                 return body_lines, []
-            while len(shown) > 1 and shown[-1].rstrip().endswith(":"):   # a heading goes with what it heads
-                rest.insert(0, shown.pop())
+            if shown[-1].rstrip().endswith(":"):   # a heading is shown with the line it heads
+                shown, rest = shown + rest[:1], rest[1:]
             return shown, rest
         shown.append(line)
         size += len(line) + 1
