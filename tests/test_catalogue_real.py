@@ -140,3 +140,13 @@ def test_certified_copies_are_answered_from_their_guide(real_answerer, question)
     answer = answer_json(found)
     assert answer["entry_id"] == "thutuc-chung-thuc-ban-sao" and answer["procedures"] == ["2.000815"]
     assert "2.000 đồng/trang" in found.entry.body
+
+
+@pytest.mark.slow
+def test_the_catalogue_settles_a_choice_between_procedure_guides(real_answerer):
+    """"lam giay khai tu cho ba" matched the death and the birth guides by "khai"; the catalogue is sure of khai tử,
+    which one of them is about. Beside a guide that is no procedure (paying a fee), the choice stays."""
+    answer = real_answerer.ask("lam giay khai tu cho ba")
+    assert answer.kind == Kind.ANSWER.value and answer.entry.id == "thutuc-khai-tu", answer
+    paying = real_answerer.ask("toi nop ho so doi bang lai roi, gio no bao nop le phi, nop o dau tren cong")
+    assert paying.kind == Kind.CLARIFY.value and "thanhtoan-le-phi-cong-dvc" in [o.id for o in paying.options]

@@ -354,6 +354,7 @@ class Answerer:
                 if self.tiers and not (guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
                     ranking, wider = self.procedure_ranking(searched, query)
                     chosen = self.procedures.decide(ranking)
+                    decision = self.tiers.narrowed(decision, chosen)
                 if chosen is not None and self.tiers.catalogue_overrules(decision, chosen, ranking, wider):
                     picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
                                                                          else chosen.options)]

@@ -65,6 +65,17 @@ class TierArbiter:
         vào VNeID")."""
         return set(folded_syllables(self.entries[entry_id].title))
 
+    def narrowed(self, decision: Decision, chosen: ProcedureDecision | None) -> Decision:
+        """A choice between guides settles when the catalogue is sure of the procedure one of them is about: "lam
+        giay khai tu cho ba" matched the death and the birth guides by "khai", and the catalogue is sure of khai tử.
+        Only a choice between procedures: beside a guide about paying, a procedure named is context, not the
+        question ("nộp hồ sơ đổi bằng lái rồi, nộp lệ phí ở đâu")."""
+        if decision.kind != Kind.CLARIFY or chosen is None or chosen.kind != Kind.ANSWER or not all(
+                self.entries[e].procedures for e in decision.options):
+            return decision
+        about = [e for e in decision.options if chosen.code in self.entries[e].procedures]
+        return Decision(Kind.ANSWER, about[0], decision.score) if len(about) == 1 else decision
+
     def catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
                             wider: NormalizedQuery) -> bool:
         """The catalogue's reply stands instead of the curated tier's answer (or don't-know)."""
