@@ -31,6 +31,16 @@ def test_the_part_that_shares_the_rare_words_is_the_passage(small_kb_entry):
     assert passage(small_kb_entry, ["driver"], lambda w: 3.0) is None
 
 
+def test_parts_sharing_as_much_are_told_apart_by_the_words_said_together():
+    """"phải đi cả hai người hả": both steps say "hai người"; the one where both come says "cả hai người"."""
+    body = ("1. Nộp hồ sơ tới UBND xã nơi cư trú của một trong hai người.\n"
+            "2. Khi được hẹn, cả hai người cùng có mặt để ký.")
+    entry = KnowledgeEntry(id="x", title="Đăng ký kết hôn", topic="thu-tuc", questions=(), links=(), sources=(),
+                           reviewed=dt.date(2026, 12, 3), provinces=(), body=body, path="x.md")
+    assert "một trong" in passage(entry, ["hai", "người"], lambda w: 3.0)
+    assert "cả hai" in passage(entry, ["hai", "người"], lambda w: 3.0, said="phai di ca hai nguoi ha co")
+
+
 @pytest.fixture
 def small_kb_entry():
     body = ("1. Cha hoặc mẹ đăng ký khai sinh cho con. Nếu cha, mẹ không đăng ký được thì ông hoặc bà đăng ký thay.\n"
@@ -133,11 +143,20 @@ async def test_one_common_word_shared_with_a_step_is_not_taken_for_its_answer(ch
 
 
 @pytest.mark.slow
-async def test_a_follow_up_right_after_a_choice_is_read_with_the_first_option_when_a_part_of_it_answers(chat):
-    await chat("con oi tui muon dang ky khai sinh cho chau noi")
+async def test_a_follow_up_right_after_a_choice_is_read_with_the_first_option_a_part_of_which_answers(chat):
+    """The liên thông guide is offered first, the birth guide (which says "ông hoặc bà") after it."""
+    await chat("con oi tui muon lam giay cho chau noi moi de")
     assert "Ý bác là" in chat.text()
+    offered = [b.title for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:")]
+    assert offered.index("Đăng ký khai sinh trực tuyến") > 0
     await chat("ong noi lam dc ko")
     assert "ông hoặc bà" in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_newborn_said_the_everyday_way_is_a_birth(chat):
+    await chat("chau noi moi de lam giay to gi")
+    assert "Đăng ký khai sinh" in chat.text(), chat.text()
 
 
 @pytest.mark.slow

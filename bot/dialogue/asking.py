@@ -78,11 +78,13 @@ class Asking(Part):
             return
         answer = answer or turn.ask(text)
         if turn.choices and answer.kind != Kind.ANSWER.value:
-            # "ông nội làm được không" right after "Ý bạn là…?": the first option, if a part of it answers
-            read = turn.answerer.in_context(turn.choices[0], text, answer)
-            if isinstance(read, Focused) and read.passage:
-                self.on_focused(turn, text, read)
-                return
+            # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
+            # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
+            for choice in turn.choices:
+                read = turn.answerer.in_context(choice, text, answer)
+                if isinstance(read, Focused) and read.passage:
+                    self.on_focused(turn, text, read)
+                    return
         focus = self.parts.talk.last_entry(turn)
         if focus is not None and not focus.procedures and turn.answerer.only_aspect(text):
             # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide: the fee asked is the

@@ -150,7 +150,7 @@ class ContextReader:
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         if words:
-            part = passage(focus, words, self.lexical.idf) or self._aspect_part(focus.id, question, earlier)
+            part = passage(focus, words, self.lexical.idf, said=question) or self._aspect_part(focus.id, question, earlier)
         else:   # only the part asked: a guide's own line about it ("Làm trên VNeID…"), then the portal's figures
             own = self.own_line(focus.id, aspect) if aspect else None
             part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None

@@ -100,21 +100,31 @@ def unnumbered(part: str) -> str:
     return _ITEM.sub("", part.splitlines()[0]).strip()
 
 
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Adjacent folded words: "cả hai người" is told from "một trong hai người" by its pairs."""
+    words = folded_syllables(text)
+    return set(zip(words, words[1:]))
+
+
 def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float],
-            min_share: float = _MIN_SHARE, one_rare: bool = True) -> str | None:
+            min_share: float = _MIN_SHARE, one_rare: bool = True, said: str = "") -> str | None:
     """The part of the entry that shares most of the follow-up's own words (rare words weigh more); None when no
-    part shares enough of them to say it answers. Two shared words are needed, or one rare one if `one_rare`."""
+    part shares enough of them to say it answers. Two shared words are needed, or one rare one if `one_rare`.
+    Parts sharing as much are told apart by the word pairs they share with what was `said` ("phải đi cả hai người
+    hả" is the step where both come, not the one naming "một trong hai người")."""
     if not words:
         return None
     weight = {w: idf(fold(w)) for w in words}
     total = sum(weight.values())
-    best, best_share = None, min_share
+    asked = _pairs(said)
+    best, best_key = None, (min_share, 0)
     for part in _parts(entry.body):
         have = words_of(part)
         hits = [w for w in weight if w in have]
         if len(hits) < 2 and not (one_rare and any(weight[w] >= _RARE_WORD for w in hits)):
             continue   # one common word ("bằng" in "đăng nhập bằng VNeID" for "bằng mới") is no evidence
-        share = sum(weight[w] for w in hits) / total
-        if share >= best_share + 1e-9 or (best is None and share >= best_share):
-            best, best_share = part, share
+        share = round(sum(weight[w] for w in hits) / total, 9)
+        key = (share, len(asked & _pairs(part)))
+        if key > best_key or (best is None and key >= best_key):
+            best, best_key = part, key
     return best
