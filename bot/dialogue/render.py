@@ -126,11 +126,13 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     """A follow-up about the entry just answered: the part that answers it, or plainly that the guide does not
     say; the whole guide and a person one press away either way."""
     entry = focused.entry
-    whole = Button(say("btn_whole_guide"), encode(Act.ENTRY, entry.id))
+    card = "_card" if entry.from_catalogue else ""
+    title = entry.title.rstrip(". ")      # the portal's names often end with a full stop
+    whole = Button(say(f"btn_whole_{'card' if card else 'guide'}"), encode(Act.ENTRY, entry.id))
     if focused.passage is None:
-        return [Reply(say("follow_up_silent", you=you, title=entry.title),
+        return [Reply(say(f"follow_up_silent{card}", you=you, title=title),
                       (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), whole, menu_button()))]
-    text = say("follow_up_part", you=you, title=entry.title) + "\n\n" + speak_to(focused.passage, you)
+    text = say(f"follow_up_part{card}", you=you, title=title) + "\n\n" + speak_to(focused.passage, you)
     return [Reply(text, (whole, share_button(entry.id)), entry_id=entry.id)]
 
 
