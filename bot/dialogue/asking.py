@@ -200,6 +200,10 @@ class Asking(Part):
                 self._send(turn, reply)
 
     def same_topic(self, turn: Turn, entry: KnowledgeEntry) -> tuple[KnowledgeEntry, ...]:
+        """Guides of the same topic; none beside a portal card, whose "topic" is every procedure (a card on
+        BHXH had the essential-services list and the căn cước guide under it)."""
+        if entry.from_catalogue:
+            return ()
         return tuple(e for e in turn.answerer.entries.values() if e.topic == entry.topic and e.id != entry.id)[:2]
 
     def rate_prompt(self, turn: Turn, answer_id: int, entry_id: str, question: str | None) -> None:

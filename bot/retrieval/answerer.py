@@ -176,7 +176,7 @@ class Answerer:
             return None
         search = self.procedures
         return procedure_entry(search.procedures[code], search.month, say("search_url"), asked_aspect(question),
-                               search.notes.get(code, ""))
+                               search.notes.get(code, ""), search.display_name(code))
 
     def procedures_of(self, entry_id: str | None) -> tuple[str, ...]:
         """The national procedure codes an answer was about (reports by procedure)."""
@@ -188,8 +188,8 @@ class Answerer:
         return entry.procedures if entry else ()
 
     def procedure_name(self, code: str) -> str:
-        found = self.procedures.procedures.get(code) if self.procedures else None
-        return found.name if found else code
+        found = self.procedures and code in self.procedures.procedures
+        return self.procedures.display_name(code) if found else code
 
     def with_facts(self, entry: KnowledgeEntry, question: str = "", earlier: str = "") -> KnowledgeEntry:
         """A curated entry about a procedure, with the record's fee, time and place added: first when the question
@@ -314,7 +314,8 @@ class Answerer:
         catalogue offers nothing when none of its choices mentions the subject named."""
         said = " ".join(c.said for c in query.clauses)
         return self.glossary.referral(question) is not None and all(
-            self.uncovered.blocks(said, entry_text_words([e.title, *e.questions, e.body])) for e in entries)
+            self.uncovered.blocks(said, entry_text_words([e.title, *e.questions, e.body, *(
+                w for c in e.procedures for w in self.procedures.everyday_of(c))])) for e in entries)
 
     def _related(self, chosen: str, ranked: list[Scored], limit: int = 3) -> tuple[KnowledgeEntry, ...]:
         """Plausible runners-up first, then nearby entries of the same topic."""

@@ -311,8 +311,9 @@ _CODE = re.compile(r"^\d+\.\d+$")
 
 
 def procedure_entry(p: Procedure, month: str, search_url: str, aspect: str | None = None,
-                    note: str = "") -> KnowledgeEntry:
-    """The record as an entry: title its name, body the card, links its portal pages, dated by its source."""
+                    note: str = "", title: str = "") -> KnowledgeEntry:
+    """The record as an entry: title its name (or `title`, how it is shown), body the card, links its portal
+    pages, dated by its source."""
     taken = p.taken[:10]
     try:
         day = dt.date.fromisoformat(taken)
@@ -321,7 +322,7 @@ def procedure_entry(p: Procedure, month: str, search_url: str, aspect: str | Non
     sources = tuple(Source.model_construct(title=f"Cổng DVC quốc gia ({s.name}, lấy ngày {_day(s.taken)})",
                                            url=s.url or None) for s in p.sources)
     return KnowledgeEntry(
-        id=p.entry_id, title=p.name, topic="thu-tuc", questions=(), links=_links(p, search_url), sources=sources,
+        id=p.entry_id, title=title or p.name, topic="thu-tuc", questions=(), links=_links(p, search_url), sources=sources,
         reviewed=day, provinces=(p.province,) if p.province else (), body=card_body(p, month, aspect, note),
         path=f"catalogue/{p.code}", procedures=(p.code,) if _CODE.match(p.code) else (),
     )

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from bot.retrieval.choice_reading import age_range, within
 from bot.retrieval.decision import Kind
+from bot.retrieval.name_casing import NameCasing
 from bot.retrieval.normalize import NormalizedQuery
 from bot.retrieval.procedure_card import aspect_words
 from indexer.catalogue.index import CatalogueIndex, everyday_words, procedure_terms
@@ -149,6 +150,8 @@ class ProcedureSearch:
         self._name_rows = np.array([kind == "name" for kind in index.row_kinds], dtype=bool)
         self._situation_rows = np.array([kind == "situation" for kind in index.row_kinds], dtype=bool)
         self._everyday_rows = np.array([kind == "everyday" for kind in index.row_kinds], dtype=bool)
+        self._phrases = index.phrases
+        self.casing = NameCasing.of(p.name for p in self.procedures.values())
         self.cases: dict[str, tuple[str, ...]] = index.discriminators   # case words of names, and their cues
         self._case_of = [frozenset(k for k in self.cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
                          for c in self._codes]
@@ -177,6 +180,14 @@ class ProcedureSearch:
         self._citizen = np.array(citizen, dtype=bool)
         self.texts = [t for c in self._codes for t in (self.procedures[c].name,
                                                        *everyday_words(self.procedures[c], index.phrases))]
+
+    def display_name(self, code: str) -> str:
+        """The name as a citizen sees it (a name the portal wrote in capitals in sentence case)."""
+        return self.casing.display(self.procedures[code].name)
+
+    def everyday_of(self, code: str) -> list[str]:
+        """What people call this procedure (knowledge/catalogue/cach-goi.yaml): "rút bhxh một lần"."""
+        return everyday_words(self.procedures[code], self._phrases)
 
     def __len__(self) -> int:
         return len(self._codes)

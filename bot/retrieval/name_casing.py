@@ -1,0 +1,65 @@
+"""A procedure name the portal wrote in capitals ("HƯỞNG BẢO HIỂM XÃ HỘI MỘT LẦN.") shown as the others are.
+
+Shouting reads badly on a phone and looks like a different kind of thing beside ordinary names in a list of
+options. Which words keep capitals (BHXH, ABTC, Việt Nam) is learnt from the names the portal wrote normally.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_WORD = re.compile(r"\w+")
+_SHOUTING = 0.9     # share of capital letters from which a name is read as written in capitals
+
+
+def _shouting(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= _SHOUTING * len(letters)
+
+
+class NameCasing:
+    def __init__(self, acronyms: frozenset[str], proper: frozenset[str], always: frozenset[str]) -> None:
+        self.acronyms = acronyms    # lowercase words the normal names write in capitals ("bhxh")
+        self.proper = proper        # lowercase words they mostly write capitalised inside a name ("việt", "nam")
+        self.always = always        # of those, the ones never written in lowercase ("lào")
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> "NameCasing":
+        upper, capital, lower = Counter(), Counter(), Counter()
+        for name in names:
+            if _shouting(name):
+                continue
+            for k, m in enumerate(_WORD.finditer(name)):
+                w = m.group()
+                key = w.lower()
+                if len(w) >= 2 and w.isupper() and any(c.isalpha() for c in w):
+                    upper[key] += 1
+                elif w[:1].isupper() and k > 0:
+                    capital[key] += 1
+                elif w.islower():
+                    lower[key] += 1
+        everyday = capital + lower
+        proper = frozenset(w for w, n in capital.items() if n > lower[w] + upper[w])
+        return cls(frozenset(w for w, n in upper.items() if n > everyday[w]), proper,
+                   frozenset(w for w in proper if not lower[w] and not upper[w]))
+
+    def display(self, name: str) -> str:
+        """The name as shown: unchanged unless written in capitals, then in sentence case without a final stop."""
+        if not _shouting(name):
+            return name
+
+        words = [m.group().lower() for m in _WORD.finditer(name)]
+        # a name of two words is capitalised together ("Việt Nam"); "nam" alone is also "male" ("lao động nam")
+        capital = {i for i, w in enumerate(words) if w in self.always or w in self.proper and any(
+            0 <= j < len(words) and words[j] in self.proper for j in (i - 1, i + 1))}
+        count = iter(range(len(words)))
+
+        def word(m: re.Match[str]) -> str:
+            i, key = next(count), m.group().lower()
+            if key in self.acronyms:
+                return key.upper()
+            return key.capitalize() if i in capital else key
+
+        shown = _WORD.sub(word, name).strip().rstrip(".")
+        return shown[:1].upper() + shown[1:]
