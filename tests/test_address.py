@@ -35,6 +35,9 @@ READINGS = [
     ("e oi anh muon hoi ve vneid", "anh"),
     ("em ơi chị muốn nộp hồ sơ", "chị"),
     ("cho chi hoi", "chị"),
+    ("Chào em, chị bán tạp hóa nhỏ ở chợ, giờ muốn làm giấy phép kinh doanh", "chị"),   # the call, then herself
+    ("chao con, bac mua xe cu muon sang ten", "bác"),
+    ("anh bạn tôi muốn làm căn cước", None),           # "bạn", not "bán": the writer speaks of a friend
     ("con ơi bác muốn hỏi cái này", "bác"),
     # "em" for self: gender unknown, and the bot does not call a stranger "em" → keep "bạn"
     ("cho e hoi lam cccd o dau", None),

@@ -26,7 +26,7 @@ _AFTER_CHO_ONLY = {"ông", "bà"}
 _AMBIGUOUS = {"co", "chi", "ba"}
 _AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", "chut"}
 _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
-          "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop"}
+          "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop", "ban", "mua"}
 _OPENERS = {"da", "vang", "thua", "alo", "a", "xin", "chao"}   # before the clause: "dạ", "alo", "xin chào"
 _TRAILING = {"a", "ah", "ha", "nhe", "nha", "nhen", "ne"}        # after a final call: "… vậy con à"
 COUNTERPART = {"cô": "chú", "chú": "cô", "chị": "anh", "anh": "chị", "bà": "ông", "ông": "bà"}
@@ -107,13 +107,16 @@ def form_of(folded: str) -> str | None:
 
 
 def clause_start(words: list[str]) -> int:
-    """Where the message proper begins, after "dạ", "alo", "xin chào" and a call ("em ơi", "con ơi")."""
+    """Where the message proper begins, after "dạ", "alo", "xin chào" and a call ("em ơi", "con ơi", "chào em,"
+    before the writer names themself: "Chào em, chị bán tạp hóa…")."""
     i = 0
     while i < len(words):
         if words[i] in _OPENERS:
             i += 1
         elif i + 1 < len(words) and words[i + 1] == "oi":
             i += 2
+        elif i > 0 and words[i - 1] == "chao" and i + 1 < len(words) and form_of(words[i]) and form_of(words[i + 1]):
+            i += 1
         else:
             break
     return i
@@ -130,7 +133,8 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
         if nxt == "oi":
             continue  # "anh ơi": the citizen is calling the bot, not naming themself
         after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO
-        at_start = i == start and nxt in _VERBS and (w not in _AMBIGUOUS or has_diacritics(raw))
+        said_next = typed[i + 1] if i + 1 < len(typed) else ""
+        at_start = i == start and nxt in _VERBS and said_next != "bạn" and (w not in _AMBIGUOUS or has_diacritics(raw))
         if form in _AFTER_CHO_ONLY:
             at_start = False
             after_cho = after_cho and (form != "bà" or raw == "bà")   # "cho ba hỏi" may be a father
