@@ -161,3 +161,12 @@ def test_what_people_call_a_procedure_counts_against_an_uncovered_subject(real_a
     assert "1.001613" in {c for e in (answer.entry, *answer.options) if e is not None for c in e.procedures}
     lookup = real_answerer.ask("tra cuu qua trinh dong bhxh o dau")
     assert not any(e.from_catalogue for e in (lookup.entry, *lookup.options) if e is not None), lookup
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["bh lam sao mo lai", "nop xong roi"])
+def test_a_question_naming_no_subject_gets_no_procedure(real_answerer, question):
+    """"mở lại" alone had "Thủ tục mở lại sân bay chuyên dùng" as a choice of one (a choice of one needs more
+    confidence than a list); "nộp xong rồi" had four tax procedures (khong-phai-thu-tuc.yaml)."""
+    answer = real_answerer.ask(question)
+    assert not any(e.from_catalogue for e in (answer.entry, *answer.options) if e is not None), answer

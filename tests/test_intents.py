@@ -37,6 +37,8 @@ ROWS = [
     ("admin thật đâu rồi", "handoff"), ("con người đâu", "handoff"), ("cho mk gặp nv tư vấn", "handoff"),
     ("em muốn gặp người của tổ công nghệ số", "handoff"), ("tổng đài viên", "handoff"),
     ("gặp người hỗ trợ", "handoff"), ("GẶP NGƯỜI THẬT!!!", "handoff"), ("human", "handoff"),
+    ("ko co ai giup e ha", "handoff"), ("có ai hỗ trợ không", "handoff"),   # "không có" here is no "no"
+    ("có ai giúp người già làm hồ sơ online không", "question"),
     # a call back
     ("gọi lại cho tôi", "callback"), ("goi dien cho minh nhe", "callback"), ("liên hệ lại giúp tôi", "callback"),
     ("gọi cho bác được không", "callback"), ("ai gọi điện thoại cho tôi với", "callback"),
