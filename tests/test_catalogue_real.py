@@ -170,3 +170,11 @@ def test_a_question_naming_no_subject_gets_no_procedure(real_answerer, question)
     confidence than a list); "nộp xong rồi" had four tax procedures (khong-phai-thu-tuc.yaml)."""
     answer = real_answerer.ask(question)
     assert not any(e.from_catalogue for e in (answer.entry, *answer.options) if e is not None), answer
+
+
+@pytest.mark.slow
+def test_a_case_one_of_the_guides_procedures_has_is_no_sibling_asked(real_answerer):
+    """"đổi" is in "Đổi giấy phép lái xe", which the licence guide is about: the foreigners' exchange, which also
+    says "đổi", is no case the guide misses ("bang lai xe het han doi o dau" had been asked back)."""
+    answer = real_answerer.ask("bang lai xe het han doi o dau")
+    assert answer.kind == Kind.ANSWER.value and answer.entry.id == "thutuc-giay-phep-lai-xe", answer

@@ -32,6 +32,13 @@ def test_teencode_expanded_and_restored(normalizer):
     assert q.restored
 
 
+def test_the_question_shown_back_has_no_synonyms_added_for_matching(normalizer):
+    """"(Tôi hiểu câu hỏi là: …)" had shown "làm hộ chiếu … được không hộ chiếu" and "sổ đỏ giấy chứng nhận…"."""
+    q = normalizer.normalize("chuyen khoan le phi, ko dc")
+    assert "thanh toán" in q.text
+    assert q.said == "chuyen khoản lệ phí, không được"   # the citizen's words (restored as far as known), no more
+
+
 def test_unaccented_question_gets_diacritics(normalizer):
     q = normalizer.normalize("dang ky dinh danh muc 2 o dau")
     assert q.text.startswith("đăng ký định danh mức 2")

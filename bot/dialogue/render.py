@@ -97,7 +97,7 @@ def restored_note(answer: Answer | None, you: str = DEFAULT_YOU) -> list[str]:
     entries = [answer.entry] if answer.entry else list(answer.options)
     if not entries or not restoration_is_attested(answer.query.text, entries):
         return []
-    return [say("restored", you=you, restored=answer.query.text)]
+    return [say("restored", you=you, restored=answer.query.said)]
 
 
 def entry_replies(entry: KnowledgeEntry, notes: list[str], related: tuple[KnowledgeEntry, ...],

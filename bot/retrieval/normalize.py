@@ -50,6 +50,12 @@ class NormalizedQuery:
     corrections: tuple[tuple[str, str], ...] = ()
     clauses: tuple[Clause, ...] = ()
 
+    @property
+    def said(self) -> str:
+        """The question as read, to show the citizen: their words restored, without the synonyms added for
+        matching ("mất sổ đỏ, làm lại ở đâu", not "… sổ đỏ giấy chứng nhận quyền sử dụng đất …")."""
+        return ", ".join(c.said for c in self.clauses if c.said) or self.text
+
 
 def is_syllable(token: str) -> bool:
     return bool(_SYLLABLE.match(token))

@@ -370,10 +370,11 @@ class ProcedureSearch:
         tố nước ngoài" when "chồng tôi là người Hàn" asks about khai sinh): a curated entry about `codes` is then
         not the answer."""
         known = [self._position[c] for c in codes if c in self._position]
+        had = frozenset().union(*(self._case_of[k] for k in known))   # "đổi" of "Đổi giấy phép lái xe" is no news
         for s in ranked[:self.config.max_options + 2]:
             i = self._position[s.code]
-            if s.code not in codes and any(s.cases - self._case_of[k] and self._names[k] - _LEVEL_WORDS <= self._names[i]
-                                           for k in known):
+            if s.code not in codes and s.cases - had and any(self._names[k] - _LEVEL_WORDS <= self._names[i]
+                                                             for k in known):
                 return True
         return False
 
