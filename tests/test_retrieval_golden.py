@@ -30,6 +30,8 @@ def answerer(real_answerer) -> Answerer:
     ("hồ sơ bị yêu cầu bổ sung", "hoso-bo-sung"),
     ("tra cuu ho so da nop", "hoso-tra-cuu"),
     ("làm hộ chiếu online", "thutuc-ho-chieu"),
+    ("lam ho chieu cho con 3 tuoi duoc ko", "thutuc-ho-chieu"),   # the guide now says what a child's needs
+    ("chị không rành máy tính lắm", "hoso-ai-ho-tro"),
     ("dang ky tam tru cho nguoi thue nha", "thutuc-tam-tru"),
     ("\u0111a\u0306ng ky\u0301 ke\u0302\u0301t ho\u0302n", "thutuc-ket-hon"),  # NFD input
 ])
