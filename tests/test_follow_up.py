@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from bot.retrieval.follow_up import has_cue, passage
+from bot.retrieval.procedure_card import asked_aspect
 from indexer.knowledge import KnowledgeEntry
 from tests.chat import Chat
 
@@ -216,3 +217,19 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
     assert "trong ngày" in chat.text(), chat.text()
     await chat("bang goc e bi mat roi thi sao")
     assert "sổ gốc" in chat.text() and "Giấy chứng nhận do bị mất" not in chat.text(), chat.text()
+
+
+@pytest.mark.parametrize("question, aspect", [
+    ("lam tren vneid dc ko", "online"), ("nộp qua VNeID được không", "online"),
+    ("lệ phí bao nhiêu", "fee"), ("vneid là gì", None),
+])
+def test_the_part_of_a_procedure_a_question_asks(question, aspect):
+    assert asked_aspect(question) == aspect
+
+
+@pytest.mark.slow
+async def test_doing_it_on_vneid_is_asked_of_the_procedure_in_focus(chat):
+    """It had found the guide on procedures inside the VNeID app, and lost the passport."""
+    await chat("lam ho chieu cho tui voi con di du lich")
+    await chat("lam tren vneid dc ko")
+    assert "Làm hộ chiếu trực tuyến" in chat.text() and "💻" in chat.text(), chat.text()
