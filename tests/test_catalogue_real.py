@@ -178,3 +178,13 @@ def test_a_case_one_of_the_guides_procedures_has_is_no_sibling_asked(real_answer
     says "đổi", is no case the guide misses ("bang lai xe het han doi o dau" had been asked back)."""
     answer = real_answerer.ask("bang lai xe het han doi o dau")
     assert answer.kind == Kind.ANSWER.value and answer.entry.id == "thutuc-giay-phep-lai-xe", answer
+
+
+@pytest.mark.slow
+def test_a_personal_question_sees_first_what_a_private_person_may_do(real_answerer):
+    """"… chưa có sổ đỏ" is no "cơ sở" (a business word when marked): the households' first registration comes
+    before the organisations' one."""
+    answer = real_answerer.ask("dat ong ba de lai chua co so do, gio muon lam so thi sao")
+    codes = [c for e in answer.options for c in e.procedures]
+    assert codes and codes[0] == "1.013978", codes
+    assert "1.012753" not in codes or codes.index("1.012753") > codes.index("1.013978")

@@ -34,8 +34,11 @@ _POOL = 40
 RANK_FEATURES = ("dense_name", "dense_situation", "dense_gap", "lexical", "coverage", "name_share", "name_length",
                  "citizen", "business_only", "level_xa", "level_tinh", "level_bo", "detailed", "online",
                  "dense_rank", "lexical_rank", "case_match", "case_clash", "province_named")
+_NOT_CITIZEN = RANK_FEATURES.index("business_only")   # only businesses may use it, and the question is personal
 # Words that make a question about a business or an organisation rather than a private person.
 _BUSINESS = {"cong_ty", "doanh_nghiep", "hop_tac", "tnhh", "co_phan", "to_chuc", "co_so", "chi_nhanh", "van_phong"}
+# … of which these fold like everyday words: only their marked form counts ("có sổ đỏ" is no "cơ sở")
+_BUSINESS_MARKED = {"co_so": "cơ sở", "co_phan": "cổ phần"}
 
 
 # "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
@@ -280,7 +283,9 @@ class ProcedureSearch:
         d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
         l_norm = lx / lx.max() if lx.max() > 0 else np.zeros_like(lx)
         asked = self._asked_weights(query.terms)
-        business = bool(_BUSINESS & set(asked[0]))
+        marked = f" {' '.join(syllables(query.text.lower()))} "
+        business = any(t not in _BUSINESS_MARKED or f" {_BUSINESS_MARKED[t]} " in marked
+                       for t in _BUSINESS & set(asked[0]))
         said = f" {' '.join(query.terms)} "
         cued = {k for k, cues in self.cases.items() if any(f" {c} " in said for c in cues)}
         dense_rank = {i: r for r, i in enumerate(dense_order)}
@@ -401,6 +406,10 @@ class ProcedureSearch:
             return ProcedureDecision(Kind.ANSWER, top.code, top.confidence)
         near = [s.code for s in ranked[1:cfg.max_options] if top.fused - s.fused < cfg.option_margin]
         options = tuple(dict.fromkeys((top.code, *close, *near)))[:cfg.max_options]
+        # a question that is not about a business sees first what a private person may do ("đất ông bà để lại chưa
+        # có sổ" had the organisations' first registration first, the households' second)
+        only_organisations = {s.code for s in ranked if s.features[_NOT_CITIZEN]}
+        options = tuple(sorted(options, key=lambda c: c in only_organisations))
         if len(options) == 1 and top.confidence < cfg.single_option_at:
             return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
         return ProcedureDecision(Kind.CLARIFY, None, top.confidence, options)  # one option: "Ý bạn là …?"
