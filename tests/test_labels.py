@@ -1,7 +1,7 @@
 """Long official names as button labels: short on a phone, and siblings still told apart."""
 import pytest
 
-from bot.core.labels import LABEL_CHARS, short_label
+from bot.core.labels import LABEL_CHARS, short_label, sibling_labels
 
 # four options the catalogue offers for "xin giấy phép xây dựng nhà ở riêng lẻ" (names as the portal writes them)
 PERMITS = [
@@ -39,3 +39,21 @@ def test_the_difference_at_the_end_is_kept():
 @pytest.mark.parametrize("title", ["Quên mật khẩu VNeID", "Trình báo mất thẻ ABTC (thực hiện tại cấp tỉnh)"])
 def test_short_titles_are_unchanged(title):
     assert short_label(title) == title
+
+
+LAND = ["Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn "
+        "liền với đất lần đầu đối với hộ gia đình, cá nhân, cộng đồng dân cư, người gốc Việt Nam định cư ở nước ngoài",
+        "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn "
+        "liền với đất lần đầu đối với tổ chức đang sử dụng đất",
+        "Cấp đổi Giấy chứng nhận quyền sử dụng đất"]
+
+
+def test_siblings_starting_alike_are_labelled_by_what_tells_them_apart():
+    """A cut in the middle had left "…cấp Giấy chứng… định cư ở nước ngoài" and "…với tổ chức đang sử dụng đất":
+    the households were invisible."""
+    labels = sibling_labels(LAND)
+    assert all(len(label) <= LABEL_CHARS for label in labels)
+    assert labels[0].startswith("Đăng ký đất đai") and "hộ gia đình, cá nhân" in labels[0]
+    assert "tổ chức đang sử dụng đất" in labels[1]
+    assert labels[2] == LAND[2]                       # short, and like no other: as it is
+    assert len(set(sibling_labels(PERMITS))) == len(PERMITS)   # every option still reads differently

@@ -38,3 +38,35 @@ def _words_from_end(text: str, size: int) -> str:
     """The last whole words of `text`, at most `size` characters."""
     cut = text[-size:]
     return cut.split(" ", 1)[1] if " " in cut and not text.endswith(" " + cut) else cut
+
+
+_SHARED_WORDS = 6    # siblings sharing this many first words are told apart by what follows them
+_KEPT_HEAD = 4       # words of the shared start kept, so the label still says what it is
+_KEPT_BEFORE = 2     # shared words kept before the first that differs ("đối với hộ gia đình…")
+
+
+def _shared_start(a: list[str], b: list[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n].lower() == b[n].lower():
+        n += 1
+    return n
+
+
+def sibling_labels(titles: list[str], limit: int = LABEL_CHARS) -> list[str]:
+    """Labels for a list of options: a long name that starts like another option's keeps its first words and
+    then what differs ("Đăng ký đất đai, tài sản… đối với hộ gia đình, cá nhân…" beside "… đối với tổ chức…"),
+    where `short_label` would have cut the difference out of the middle."""
+    words = [" ".join(t.split()).split(" ") for t in titles]
+    labels = []
+    for i, mine in enumerate(words):
+        shared = max((_shared_start(mine, other) for j, other in enumerate(words) if j != i), default=0)
+        text = " ".join(mine)
+        if len(text) <= limit or shared < _SHARED_WORDS or shared >= len(mine):
+            labels.append(short_label(text, limit))
+            continue
+        rest = " ".join(mine[max(shared - _KEPT_BEFORE, _KEPT_HEAD):])
+        label = f"{' '.join(mine[:_KEPT_HEAD]).rstrip(' ,;:')}… {rest}"
+        if len(label) > limit:
+            label = label[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+        labels.append(label)
+    return labels

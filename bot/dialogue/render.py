@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from bot.core.labels import short_label
+from bot.core.labels import short_label, sibling_labels
 from bot.core.markup import to_plain
 from bot.core.messages import Button, Reply, numbered_texts
 from bot.core.payloads import Act, encode, handoff_button, menu_button
@@ -127,7 +127,7 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     say; the whole guide and a person one press away either way."""
     entry = focused.entry
     card = "_card" if entry.from_catalogue else ""
-    title = entry.title.rstrip(". ")      # the portal's names often end with a full stop
+    title = short_label(entry.title.rstrip(". "))   # the portal's names run long and may end with a stop
     whole = Button(say(f"btn_whole_{'card' if card else 'guide'}"), encode(Act.ENTRY, entry.id))
     if focused.passage is None:
         return [Reply(say(f"follow_up_silent{card}", you=you, title=title),
@@ -170,7 +170,8 @@ def language_of(answer: Answer) -> str:
 
 def choices_reply(text: str, entries: Sequence[KnowledgeEntry]) -> Reply:
     """"Ý bạn là…?" and its kin: one button per entry to open it, and "none of these"."""
-    buttons = tuple(Button(short_label(e.title), encode(Act.ENTRY, e.id)) for e in entries)
+    labels = sibling_labels([e.title for e in entries])
+    buttons = tuple(Button(label, encode(Act.ENTRY, e.id)) for label, e in zip(labels, entries))
     return Reply(text, buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),))
 
 
