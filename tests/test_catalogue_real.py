@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.retrieval.decision import Kind
+from bot.retrieval.procedure_card import card_body
 from handlers.app.cli import answer_json
 from handlers.runtime.settings import Settings
 from indexer.catalogue.index import _key, cache_file, dense_texts, offered, read_phrases
@@ -188,3 +189,11 @@ def test_a_personal_question_sees_first_what_a_private_person_may_do(real_answer
     codes = [c for e in answer.options for c in e.procedures]
     assert codes and codes[0] == "1.013978", codes
     assert "1.012753" not in codes or codes.index("1.012753") > codes.index("1.013978")
+
+
+def test_a_card_naming_a_district_says_there_are_none_since_july_2025():
+    catalogue = load_catalogue(folder_of(KNOWLEDGE))
+    district = card_body(catalogue.procedures["1.001613"], catalogue.month)   # "Bảo hiểm xã hội cấp huyện"
+    assert "không còn cấp huyện" in district
+    plain = card_body(catalogue.procedures["1.000656"], catalogue.month)      # khai tử at the commune
+    assert "huyện" not in plain

@@ -53,6 +53,7 @@ def aspect_hints(aspect: str) -> tuple[str, ...]:
     """Words a text about one part of a procedure uses ("ngày", "hạn" for the time limit; "phí", "tiền" for the
     fee): what a guide's line answering "mất bao lâu?" shares with the question's cues."""
     return tuple(sorted({w for cue in _cues()[aspect] for w in cue.split()} - _CUE_GRAMMAR))
+_DISTRICT = re.compile(r"\b(?:cap huyen|ubnd huyen|huyen)\b")   # folded: a level gone since 1/7/2025
 
 
 def asked_aspect(question: str) -> str | None:
@@ -196,6 +197,8 @@ def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
             if agencies else []
         if p.where and fold(p.where) not in fold(agencies):
             lines.append(say("card_where", where=_short(p.where, 200)))
+        if _DISTRICT.search(fold(" ".join(lines))):
+            lines.append(say("card_no_district"))   # the portal's text predates 1/7/2025
         return lines
     if aspect == "online":
         return [_online(p)]
