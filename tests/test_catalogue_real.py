@@ -197,3 +197,13 @@ def test_a_card_naming_a_district_says_there_are_none_since_july_2025():
     assert "không còn cấp huyện" in district
     plain = card_body(catalogue.procedures["1.000656"], catalogue.month)      # khai tử at the commune
     assert "huyện" not in plain
+
+
+def test_a_card_lists_first_the_papers_everyone_brings():
+    """The portal lists khai sinh's papers for an abandoned child and for surrogacy first, and the tách thửa
+    drawing before its application form."""
+    catalogue = load_catalogue(folder_of(KNOWLEDGE))
+    for code, first in (("1.001193", "• Tờ khai đăng ký khai sinh"), ("1.012784", "• (1) Đơn đề nghị tách thửa")):
+        listed = card_body(catalogue.procedures[code], catalogue.month).split("📄", 1)[1].splitlines()[1:4]
+        assert listed[0].startswith(first), listed
+        assert not any(line.startswith("• Trường hợp") for line in listed[:2]), listed

@@ -166,13 +166,25 @@ def _times(p: Procedure) -> str | None:
 _NOTE = re.compile(r"^\W*(ví dụ|lưu ý|ghi chú)", re.I)
 
 
+# a document only some applicants bring: "Trường hợp …", "Đối với Quân đội nhân dân: …", "… trong trường hợp …"
+_CASE_ONLY = re.compile(r"^(?:truong hop|doi voi)\b|\btrong truong hop\b")
+_LIST_MARK = re.compile(r"^[\s\-–•*+]*(?:\(\w{1,3}\)|\w{1,2}[.)])?\s*")   # "- ", "(1) ", "a) " before a name
+_FORM = re.compile(r"^(?:to khai|don de nghi|don xin|phieu)\b")   # the form everyone fills in
+
+
 def _documents_only(p: Procedure) -> list:
-    """Documents to hand in, each once; the page's notes ("Ví dụ…", "*Lưu ý…") are not documents."""
+    """Documents to hand in, each once, what everyone brings first: the form, then papers for no particular case,
+    then those for one case (the portal lists the residence registration's papers of boat dwellers and of monks
+    before its form). The page's notes ("Ví dụ…", "*Lưu ý…") are not documents."""
     seen: dict[str, object] = {}
     for d in p.documents:
         if not _NOTE.match(d.name):
             seen.setdefault(fold(d.name), d)
-    return list(seen.values())
+    def kind(d) -> tuple[bool, bool]:
+        name = _LIST_MARK.sub("", fold(d.name))
+        return not _FORM.search(name), bool(_CASE_ONLY.search(name))
+
+    return sorted(seen.values(), key=kind)
 
 
 def _documents(p: Procedure, stop: int | None, limit: int = 10_000) -> list[str]:
