@@ -12,6 +12,7 @@ would have served the citizen. Figures are printed for the tuning half and the h
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's code, not an installed copy
 
 from bot.core.messages import Incoming, Reply  # noqa: E402
+from bot.core.payloads import id_of_arg  # noqa: E402
 from bot.core.wording import say  # noqa: E402
 from bot.dialogue import Dialogue  # noqa: E402
 from bot.domain.chat_port import NeedKind, NeedStatus, UnmetNeed  # noqa: E402
@@ -46,7 +48,8 @@ class TurnResult:
 
 # the generic don't-know reply (wording key dont_know), recognised by its first line
 GENERIC_DONT_KNOW = say("dont_know").splitlines()[0]
-ASK_BACK = "Ý bạn là"
+# "Ý bạn là…?" to whomever the session addresses ("Ý bác là…?"), or the siblings' "Có mấy thủ tục gần giống nhau"
+ASK_BACK = re.compile(r"Ý \w+ là…\?|" + re.escape(say("clarify_procedure").split(",")[0]))
 OUT_OF_SCOPE = ("dont_know", "social", "pending")   # expectation kinds whose turns are not in-scope questions
 
 
@@ -62,8 +65,8 @@ def expectations(turn: dict) -> list[str]:
 
 def entries(replies: list[Reply]) -> list[str]:
     """The entries offered as buttons, in order."""
-    return [b.payload.removeprefix("entry:") for r in replies for b in r.buttons
-            if b.payload and b.payload.startswith("entry:")]
+    return [id_of_arg(b.payload.removeprefix("entry:")) or "" for r in replies for b in r.buttons
+            if b.payload and b.payload.startswith("entry:")]   # a card's "tthc.1.001613" is "tthc:1.001613"
 
 
 def titles(replies: list[Reply], pressable: bool = False) -> list[str]:
@@ -93,9 +96,9 @@ def check(expect: str, replies: list[Reply], dialogue: Dialogue, user: str,
     if kind == "answer":
         return any(i in answered for i in ids)
     if kind == "clarify":
-        return not answered and any(f"entry:{i}" in offered for i in ids) and ASK_BACK in text
+        return not answered and any(f"entry:{i}" in offered for i in ids) and bool(ASK_BACK.search(text))
     if kind == "finds":
-        return any(i in answered or (f"entry:{i}" in offered and ASK_BACK in text) for i in ids)
+        return any(i in answered or (f"entry:{i}" in offered and ASK_BACK.search(text)) for i in ids)
     if kind == "picked":
         options = entries(previous or [])
         n = int(arg)
@@ -146,7 +149,7 @@ def asked_back_right(expects: list[str], replies: list[Reply]) -> bool:
     """An ask-back although the entry the turn expects was the first one offered: answering would have been right."""
     text = "\n".join(r.text for r in replies)
     options = entries(replies)
-    if ASK_BACK not in text or not options:
+    if not ASK_BACK.search(text) or not options:
         return False
     return any(kind in ("answer", "finds") and options[0] in arg.split("|")
                for kind, _, arg in (e.partition(":") for e in expects))
@@ -206,6 +209,8 @@ def main() -> int:
                             what = t.get("say") or f"[{t.get('press')}]"
                             flag = "FAIL" if not r.ok else "DEAD-END"
                             print(f"{flag} {conv['id']}: {what!r} expected {t['expect']} got: {r.got}")
+            if not convs:
+                continue
             print(f"{split:9s} conversations reaching their goal {goals}/{len(convs)} = {goals / len(convs):.3f}; "
                   f"turns right {right}/{turns}; dead-end replies {dead}; "
                   f"generic don't-know on in-scope turns {generic}/{scoped} = {generic / max(scoped, 1):.3f}; "

@@ -7,9 +7,11 @@ import yaml
 
 from bench.conversations import GENERIC_DONT_KNOW, asked_back_right, check, expectations, in_scope
 from bot.core.messages import Button, Reply
+from bot.core.payloads import Act, encode
 from bot.core.wording import say
 from bot.dialogue import Dialogue
 from bot.domain.chat_port import NeedKind
+from indexer.catalogue.snapshot import folder_of, load_catalogue
 from indexer.knowledge import load_knowledge
 from tests.builders import open_storage
 from tests.conftest import REPO
@@ -118,6 +120,15 @@ def test_alternatives_and_lists_of_expectations(dialogue):
     assert expectations({"expect": ["finds:x", "fresh"]}) == ["finds:x", "fresh"]
 
 
+def test_an_ask_back_to_any_form_of_address_and_a_card_offered_are_read(dialogue):
+    """"Ý bác là…?", the siblings' "Có mấy thủ tục…" and a card's button ("entry:tthc.1.001613") count, as the
+    citizen sees them; the checker had read only "Ý bạn là" and the card's payload spelling."""
+    to_bac = [Reply(say("clarify", you="bác"), (Button("Làm hộ chiếu", encode(Act.ENTRY, "thutuc-ho-chieu")),))]
+    assert check("clarify:thutuc-ho-chieu", to_bac, dialogue, USER)
+    card = [Reply(say("clarify_procedure"), (Button("Hưởng BHXH một lần", encode(Act.ENTRY, "tthc:1.001613")),))]
+    assert check("finds:tthc:1.001613", card, dialogue, USER)
+
+
 def test_ask_back_counts_only_when_the_expected_entry_was_offered_first():
     replies = [ask_back("hoso-tong-dai-cong-dvc", "vneid-tong-dai")]
     assert asked_back_right(["answer:hoso-tong-dai-cong-dvc"], replies)
@@ -138,7 +149,8 @@ def test_the_script_is_well_formed_and_a_large_part_held_out():
     """Tuning conversations are added after live use; the held-out ones stay (at least 40, and 40 % of all)."""
     conversations = yaml.safe_load((REPO / "bench" / "conversations.yaml").read_text(encoding="utf-8"))
     entries, _ = load_knowledge(REPO / "knowledge")
-    known = {e.id for e in entries}
+    cards = {f"tthc:{code}" for code in load_catalogue(folder_of(REPO / "knowledge")).procedures}
+    known = {e.id for e in entries} | cards     # a portal card is expected as "tthc:<code>"
     assert len(conversations) >= 80
     held_out = sum(bool(c.get("holdout")) for c in conversations)
     assert held_out >= 40 and held_out >= 0.4 * len(conversations)
