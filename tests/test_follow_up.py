@@ -233,3 +233,12 @@ async def test_doing_it_on_vneid_is_asked_of_the_procedure_in_focus(chat):
     await chat("lam ho chieu cho tui voi con di du lich")
     await chat("lam tren vneid dc ko")
     assert "Làm hộ chiếu trực tuyến" in chat.text() and "💻" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_short_question_unclear_alone_is_about_the_focus_among_its_choices(chat):
+    """"làm sao lấy lại tiền" alone offers the paid-twice guide beside the passcode one: the conversation decides."""
+    await chat("toi nop le phi lam ho chieu 2 lan, bi tru tien 2 lan luon")
+    await chat("lam sao lay lai tien")
+    assert "Ý bạn là" not in chat.text() and "Quên passcode" not in chat.text()
+    assert "Đã bị trừ tiền nhưng hồ sơ vẫn báo chưa thanh toán" in chat.text()

@@ -91,6 +91,11 @@ class ContextReader:
             return alone
         if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             return alone
+        if (alone.kind == Kind.CLARIFY.value and _length(question) <= _FOLLOW_UP_WORDS
+                and any(o.id == focus_id for o in alone.options)):
+            # short, unclear alone, and the entry in focus is among its choices: the conversation says which
+            # ("làm sao lấy lại tiền" after "bị trừ tiền hai lần" had offered the passcode guide beside it)
+            return self._focused(focus, question, alone, True, earlier=earlier)
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue, earlier=earlier)
