@@ -180,11 +180,12 @@ def _documents_only(p: Procedure) -> list:
     for d in p.documents:
         if not _NOTE.match(d.name):
             seen.setdefault(fold(d.name), d)
-    def kind(d) -> tuple[bool, bool]:
-        name = _LIST_MARK.sub("", fold(d.name))
+
+    def kind(folded: str) -> tuple[bool, bool]:
+        name = _LIST_MARK.sub("", folded)
         return not _FORM.search(name), bool(_CASE_ONLY.search(name))
 
-    return sorted(seen.values(), key=kind)
+    return [seen[k] for k in sorted(seen, key=kind)]
 
 
 def _documents(p: Procedure, stop: int | None, limit: int = 10_000) -> list[str]:
@@ -337,7 +338,7 @@ def procedure_entry(p: Procedure, month: str, search_url: str, aspect: str | Non
     sources = tuple(Source.model_construct(title=f"Cổng DVC quốc gia ({s.name}, lấy ngày {_day(s.taken)})",
                                            url=s.url or None) for s in p.sources)
     return KnowledgeEntry(
-        id=p.entry_id, title=title or p.name, topic="thu-tuc", questions=(), links=_links(p, search_url), sources=sources,
-        reviewed=day, provinces=(p.province,) if p.province else (), body=card_body(p, month, aspect, note),
+        id=p.entry_id, title=title or p.name, topic="thu-tuc", questions=(), links=_links(p, search_url),
+        sources=sources, reviewed=day, provinces=(p.province,) if p.province else (), body=card_body(p, month, aspect, note),
         path=f"catalogue/{p.code}", procedures=(p.code,) if _CODE.match(p.code) else (),
     )
