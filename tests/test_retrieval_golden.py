@@ -112,3 +112,9 @@ def test_a_persons_name_does_not_change_what_is_found(answerer, named, plain):
     with_name, without = answerer.ask(named), answerer.ask(plain)
     assert (with_name.kind, with_name.entry and with_name.entry.id, [o.id for o in with_name.options]) == \
         (without.kind, without.entry and without.entry.id, [o.id for o in without.options])
+
+
+def test_an_age_said_is_not_the_subject(answerer):
+    """"e 14t" beside "làm cccd lần đầu" had found the passport guide through its question about children under 14."""
+    a = answerer.ask("cho e hoi lam cccd lan dau o dau v ad, e 14t")
+    assert all(e.id != "thutuc-ho-chieu" for e in (a.entry, *a.options) if e is not None), a
