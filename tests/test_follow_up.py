@@ -242,3 +242,12 @@ async def test_a_short_question_unclear_alone_is_about_the_focus_among_its_choic
     await chat("lam sao lay lai tien")
     assert "Ý bạn là" not in chat.text() and "Quên passcode" not in chat.text()
     assert "Đã bị trừ tiền nhưng hồ sơ vẫn báo chưa thanh toán" in chat.text()
+
+
+@pytest.mark.slow
+async def test_the_speakers_word_in_a_sample_question_is_still_the_speaker(chat):
+    """The helpers' guide has a sample question "bac gia roi…": "bác" in "thế bác ra công an xã được không" is the
+    speaker, not a word to find in the guide (it had hidden the line about the commune police)."""
+    await chat("bác không biết dùng điện thoại")
+    await chat("thế bác ra công an xã được không")
+    assert "Công an xã, phường" in chat.text(), chat.text()

@@ -65,13 +65,14 @@ _ADDRESS = frozenset("bac chau chu co anh chi em toi tui minh ong ba".split())
 
 def beyond_subject(words: list[str], entry: KnowledgeEntry) -> list[str]:
     """The words that are not the entry's subject itself ("khai sinh" names every part of its entry), nor a way of
-    addressing someone the entry never uses (the speaker, not a subject: "ông" stays for a guide saying "ông hoặc
-    bà")."""
+    addressing someone the entry's text never uses (the speaker, not a subject: "ông" stays for a guide saying "ông
+    hoặc bà")."""
     subject = set(folded_syllables(entry.title))
     kept = [w for w in words if fold(w) not in subject]
     if not any(fold(w) in _ADDRESS for w in kept):
         return kept
-    said = {fold(w) for w in words_of(" ".join([entry.title, *entry.questions, entry.body]))}
+    # the guide's own words, not its sample questions, which citizens phrase as speakers ("bac gia roi…")
+    said = {fold(w) for w in words_of(" ".join([entry.title, entry.body]))}
     return [w for w in kept if fold(w) not in _ADDRESS or fold(w) in said]
 
 
