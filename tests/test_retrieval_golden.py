@@ -118,3 +118,13 @@ def test_an_age_said_is_not_the_subject(answerer):
     """"e 14t" beside "làm cccd lần đầu" had found the passport guide through its question about children under 14."""
     a = answerer.ask("cho e hoi lam cccd lan dau o dau v ad, e 14t")
     assert all(e.id != "thutuc-ho-chieu" for e in (a.entry, *a.options) if e is not None), a
+
+
+def test_the_line_the_question_points_to_leads_the_answer(answerer):
+    """"cấp lại sổ hộ khẩu": the thường trú guide's sixth line says the book is no longer issued; it had been
+    behind "Xem chi tiết" while the first bubble showed how to register."""
+    a = answerer.ask("cap lai so ho khau")
+    assert a.entry is not None and a.entry.id == "thutuc-thuong-tru"
+    assert a.entry.body.startswith("**Sổ hộ khẩu** giấy chỉ có giá trị đến hết 31/12/2022"), a.entry.body[:120]
+    plain = answerer.ask("dang ky thuong tru online")          # its words are the guide's subject: as written
+    assert plain.entry.body.startswith("1. Làm trên")

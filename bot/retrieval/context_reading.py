@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.retrieval.decision import Kind
-from bot.retrieval.follow_up import Focused, beyond_subject, content_words, has_cue, passage, words_of
+from bot.retrieval.follow_up import (Focused, beyond_subject, content_words, has_cue, parts_of, passage, unnumbered,
+                                     words_of)
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import QueryNormalizer
@@ -31,6 +32,7 @@ _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper
 # điện thoại được không" (folded)
 _POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi tui t cho hoi xin".split())
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
+_SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 
 
 def _length(question: str) -> int:
@@ -160,6 +162,17 @@ class ContextReader:
             own = self.own_line(focus.id, aspect) if aspect else None
             part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
         return Focused(focus, part) if part or cue or not words else alone
+
+    def answering_line(self, entry_id: str, question: str) -> str | None:
+        """The line of a guide, as staff wrote it, that the question's own words point to when it is not among the
+        lines shown first ("cấp lại sổ hộ khẩu" → the thường trú guide's sixth line, that the book is no longer
+        issued); None when no line shares enough of them, or the question asks a part (fee, time…)."""
+        written = self.written.get(entry_id)
+        if written is None or asked_aspect(question):
+            return None
+        words = beyond_subject(self._key_words(question, None), written)
+        part = passage(written, words, self.lexical.idf, said=question, one_rare=False)
+        return unnumbered(part) if part is not None and part not in parts_of(written.body)[:_SHOWN_LINES] else None
 
     def own_line(self, entry_id: str, aspect: str) -> str | None:
         """The part of a curated entry, as staff wrote it (not the portal's facts added to it), about one part of

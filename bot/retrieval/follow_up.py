@@ -83,7 +83,7 @@ def words_of(text: str) -> set[str]:
     return set(low) | {fold(w) for w in low}
 
 
-def _parts(body: str) -> list[str]:
+def parts_of(body: str) -> list[str]:
     """Numbered steps, bullets and paragraphs of an entry body, each a part a follow-up may point to."""
     parts: list[str] = []
     for line in body.strip().splitlines():
@@ -119,7 +119,7 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
     total = sum(weight.values())
     asked = _pairs(said)
     best, best_key = None, (min_share, 0)
-    for part in _parts(entry.body):
+    for part in parts_of(entry.body):
         have = words_of(part)
         hits = [w for w in weight if w in have]
         if len(hits) < 2 and not (one_rare and any(weight[w] >= _RARE_WORD for w in hits)):
