@@ -12,8 +12,16 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.retrieval.decision import Kind
-from bot.retrieval.follow_up import (Focused, beyond_subject, content_words, has_cue, parts_of, passage, unnumbered,
-                                     words_of)
+from bot.retrieval.follow_up import (
+    Focused,
+    beyond_subject,
+    content_words,
+    has_cue,
+    parts_of,
+    passage,
+    unnumbered,
+    words_of,
+)
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import QueryNormalizer
