@@ -30,7 +30,8 @@ import labelled  # noqa: E402
 from catalogue_bench import load  # noqa: E402
 
 from bot.retrieval.decision import Kind  # noqa: E402
-from bot.retrieval.procedure_search import DEFAULT_FILE, RANK_FEATURES, ProcedureSearch  # noqa: E402
+from bot.retrieval.procedure_config import DEFAULT_FILE  # noqa: E402
+from bot.retrieval.procedure_search import RANK_FEATURES, ProcedureSearch  # noqa: E402
 
 FEATURES = ("dense", "coverage", "gap", "margin", "name", "fused")
 # Limits on the tuning data, under the 3 % and 5 %: a question that is no look-up ("thuoc tri dau dau")

@@ -26,13 +26,8 @@ from bot.retrieval.hybrid import DenseRetriever, Hit, LexicalRetriever
 from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import provinces_named
 from bot.retrieval.procedure_card import asked_aspect, facts_block, procedure_entry
-from bot.retrieval.procedure_search import (
-    ProcedureDecision,
-    ProcedureDecisionConfig,
-    ProcedureSearch,
-    ScoredProcedure,
-    cost_not_loss,
-)
+from bot.retrieval.procedure_config import ProcedureDecisionConfig
+from bot.retrieval.procedure_search import ProcedureDecision, ProcedureSearch, ScoredProcedure, cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
 from bot.retrieval.tier_arbitration import TierArbiter, said_words
