@@ -142,6 +142,9 @@ REGRESSIONS = [
     ("cả nhà ơi cho em hỏi làm hộ chiếu", ["hộ chiếu"], ["cả", "nhà"]),
     ("nho ad chi giup cach dang ky vneid", ["đăng ký"], ["nhớ"]),
     ("lam on chi em cach nop le phi", ["lệ phí"], ["làm", "on"]),
+    ("thue phai dong ntn", ["thuế"], ["thuê"]),                    # had been read as rent, answered with tạm trú
+    ("ma so thue ca nhan", ["mã số thuế"], []),
+    ("cho thue nha phai khai bao gi", ["cho thuê nhà"], ["thuế"]),
 ]
 
 
