@@ -148,3 +148,12 @@ async def test_a_single_question_is_answered_as_before_with_no_other_questions_o
     assert not any("còn hỏi" in r.text for r in chat.last), chat.text()
     if whole.entry is not None:
         assert whole.entry.title in chat.text()
+
+
+async def test_a_question_offered_is_shown_restored_when_typed_without_marks(dialogue):
+    """An older volunteer reads the button back: "Bà 75 tuổi muốn xin trợ cấp…", not "Ba 75 tuoi muon xin…"."""
+    chat = await fresh(dialogue)
+    await chat("em la to cntt cong dong thon 3. co 2 viec: 1) ba Lan 75 tuoi muon xin tro cap nguoi cao tuoi. "
+               "2) anh Hung muon dang ky thuong tru cho vo moi cuoi")
+    [title] = offered(chat)
+    assert "tuổi" in title and "Lan" not in title, title

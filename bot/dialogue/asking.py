@@ -181,7 +181,8 @@ class Asking(Part):
     def on_several(self, turn: Turn, text: str) -> bool:
         """A message carrying several questions: the clearest answered as usual, the others one press away.
         False when it is one question, or its questions are not handled apart (then it is handled whole)."""
-        asked = [several.Asked(words, title, turn.ask(words)) for words, title in several.pieces(text)]
+        asked = [several.Asked(words, several.readable(title, turn.answerer), turn.ask(words))
+                 for words, title in several.pieces(text)]
         chosen = several.clearest(asked)
         if chosen is None:
             return False

@@ -17,7 +17,7 @@ from bot.privacy.redact import search_words
 from bot.reading.split_questions import Piece, split_questions
 from bot.retrieval.answerer import Answer, Answerer
 from bot.retrieval.decision import Kind
-from indexer.vntext import fold, syllables
+from indexer.vntext import fold, has_diacritics, syllables
 
 MAX_TITLE = 60
 _OTHER_WORDS = 10    # "cảm ơn, còn cái kia thì sao" is short; a longer message is a question of its own
@@ -84,6 +84,15 @@ def title(piece: Piece) -> str:
     clause = max(cut.rfind(", "), cut.rfind("; "))
     cut = cut[:clause] if clause >= MAX_TITLE // 2 else cut.rsplit(" ", 1)[0]   # at a clause end when one is near
     return cut.rstrip(" ,;:.-") + "…"
+
+
+def readable(shown: str, answerer: Answerer) -> str:
+    """A title typed without marks, restored as its question was read ("Bà 75 tuổi muốn xin trợ cấp người cao
+    tuổi", not "Ba 75 tuoi muon…"): a button an older citizen can read back."""
+    if has_diacritics(shown):
+        return shown
+    said = answerer.normalizer.normalize(shown.rstrip("…")).said
+    return (said[:1].upper() + said[1:] + ("…" if shown.endswith("…") else "")) if said else shown
 
 
 def _tag(text: str) -> str:
