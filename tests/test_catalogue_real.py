@@ -210,3 +210,10 @@ def test_a_card_lists_first_the_papers_everyone_brings():
         listed = card_body(catalogue.procedures[code], catalogue.month).split("📄", 1)[1].splitlines()[1:4]
         assert listed[0].startswith(first), listed
         assert not any(line.startswith("• Trường hợp") for line in listed[:2]), listed
+
+
+def test_a_channel_listed_for_several_cases_shows_its_times_together():
+    catalogue = load_catalogue(folder_of(KNOWLEDGE))
+    [line] = [x for x in card_body(catalogue.procedures["1.013067"], catalogue.month).splitlines()
+              if x.startswith("⏱️")]
+    assert line.count("trực tiếp") == 1 and "(tùy trường hợp)" in line and "7 ngày làm việc" in line, line

@@ -150,17 +150,30 @@ def _fee_texts(p: Procedure, limit: int = 160) -> list[str]:
                               if f.text.strip() for t in [_fee_text(f)] if t))
 
 
+_BARE_TIME = re.compile(r"^\d+(?:[.,]\d+)?\s+\D{1,20}$")
+
+
 def _time(c: Channel) -> str:
     if c.time_text.strip():
-        return " ".join(c.time_text.split())
+        text = " ".join(c.time_text.split())
+        return text.lower() if _BARE_TIME.match(text) else text   # "7 Ngày làm việc" as a sentence says it
     if c.time_qty is None or c.time_unit in (None, "other"):
         return ""
     return f"{c.time_qty:g} {say(f'card_unit_{c.time_unit}')}"
 
 
 def _times(p: Procedure) -> str | None:
-    parts = [f"{_method(c.method)} {_time(c)}" for c in p.channels if _time(c)]
-    return "; ".join(dict.fromkeys(parts)) or None
+    """Each channel's time limit once; a channel the portal lists for several cases shows them together ("trực
+    tiếp 7 ngày làm việc / 1 giờ / 2 ngày làm việc (tùy trường hợp)"), not as three separate "trực tiếp"."""
+    by_method: dict[str, list[str]] = {}
+    for c in p.channels:
+        if _time(c):
+            by_method.setdefault(c.method, [])
+            if _time(c) not in by_method[c.method]:
+                by_method[c.method].append(_time(c))
+    parts = [f"{_method(m)} {' / '.join(ts)}" + (say("card_time_cases") if len(ts) > 1 else "")
+             for m, ts in by_method.items()]
+    return "; ".join(parts) or None
 
 
 _NOTE = re.compile(r"^\W*(ví dụ|lưu ý|ghi chú)", re.I)
