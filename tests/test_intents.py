@@ -64,6 +64,7 @@ ROWS = [
     ("ok cảm ơn bạn nhé", "thanks"), ("cảm ơn", "thanks"), ("cam on nhiu", "thanks"), ("thanks", "thanks"),
     ("tks ad", "thanks"), ("cảm ơn cháu", "thanks"), ("hiểu rồi", "thanks"), ("ok rồi cảm ơn", "thanks"),
     ("được rồi", "thanks"), ("tuyệt vời", "thanks"), ("xong rồi nhé", "thanks"), ("camon", "thanks"),
+    ("ok de toi thu", "thanks"), ("để em thử xem", "thanks"),
     ("dạ em cảm ơn ạ", "thanks"), ("hay quá", "thanks"), ("thank you", "thanks"),
     # greetings mid-conversation
     ("xin chào", "greeting"), ("chào bạn", "greeting"), ("alo", "greeting"), ("hello", "greeting"),
