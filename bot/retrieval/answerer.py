@@ -313,9 +313,16 @@ class Answerer:
         for a subject another body handles (knowledge/chuyen-tiep.yaml): the referral is the better reply, so the
         catalogue offers nothing when none of its choices mentions the subject named."""
         said = " ".join(c.said for c in query.clauses)
+        named, spoken = self.uncovered.named(said), entry_text_words([said])
+
+        def called(e: KnowledgeEntry) -> list[str]:
+            """What staff call the card's procedure, when the citizen said it or it starts with the subject named
+            ("rút bảo hiểm xã hội một lần" for "rút bhxh"; not "hợp đồng tiền điện" for a bill that doubled)."""
+            folded = {w: entry_text_words([w]) for c in e.procedures for w in self.procedures.everyday_of(c)}
+            return [w for w, f in folded.items() if f in spoken or any(f.strip().startswith(u) for u in named)]
+
         return self.glossary.referral(question) is not None and all(
-            self.uncovered.blocks(said, entry_text_words([e.title, *e.questions, e.body, *(
-                w for c in e.procedures for w in self.procedures.everyday_of(c))])) for e in entries)
+            self.uncovered.blocks(said, entry_text_words([e.title, *e.questions, e.body, *called(e)])) for e in entries)
 
     def _related(self, chosen: str, ranked: list[Scored], limit: int = 3) -> tuple[KnowledgeEntry, ...]:
         """Plausible runners-up first, then nearby entries of the same topic."""
