@@ -215,6 +215,12 @@ def _online(p: Procedure) -> str:
     return say("card_online_unknown")
 
 
+def _district_note(p: Procedure) -> list[str]:
+    """After the figures, not among them: the portal's text names a district-level agency, and there are no
+    districts since 1/7/2025 (it had pushed whether the procedure can be filed online out of the first bubble)."""
+    return [say("card_no_district")] if _DISTRICT.search(fold(" ".join(_section(p, "where", False)))) else []
+
+
 def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
     if aspect == "where":
         levels = ", ".join(say(f"card_level_{lv}") for lv in p.levels)
@@ -223,8 +229,6 @@ def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
             if agencies else []
         if p.where and fold(p.where) not in fold(agencies):
             lines.append(say("card_where", where=_short(p.where, 200)))
-        if _DISTRICT.search(fold(" ".join(lines))):
-            lines.append(say("card_no_district"))   # the portal's text predates 1/7/2025
         return lines
     if aspect == "online":
         return [_online(p)]
@@ -277,6 +281,7 @@ def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "
         order.insert(1, "who")
     head = [say("card_source", month=month) if month else "", say("card_code", code=p.code)]
     lines = [line for a in order for line in _section(p, a, full=a == aspect)]
+    lines += _district_note(p)
     if not p.detailed:
         lines.append(say("card_listing_only"))
     if note:
@@ -308,7 +313,7 @@ def facts_block(p: Procedure, month: str, first: str | None = None) -> list[str]
     if not p.detailed:
         return []
     order = sorted(("fee", "time", "where"), key=lambda a: a != first)
-    lines = [line for a in order for line in _section(p, a, full=False)]
+    lines = [line for a in order for line in _section(p, a, full=False)] + _district_note(p)
     return [say("card_facts", month=month or _day(p.taken), code=p.code), *lines]
 
 
