@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"(\w+)")
 _SHOUTING = 0.9     # share of capital letters from which a name is read as written in capitals
 
 
@@ -39,27 +39,24 @@ class NameCasing:
                     capital[key] += 1
                 elif w.islower():
                     lower[key] += 1
-        everyday = capital + lower
         proper = frozenset(w for w, n in capital.items() if n > lower[w] + upper[w])
-        return cls(frozenset(w for w, n in upper.items() if n > everyday[w]), proper,
+        return cls(frozenset(w for w, n in upper.items() if n > capital[w] + lower[w]), proper,
                    frozenset(w for w in proper if not lower[w] and not upper[w]))
 
     def display(self, name: str) -> str:
         """The name as shown: unchanged unless written in capitals, then in sentence case without a final stop."""
         if not _shouting(name):
             return name
-
-        words = [m.group().lower() for m in _WORD.finditer(name)]
-        # a name of two words is capitalised together ("Việt Nam"); "nam" alone is also "male" ("lao động nam")
-        capital = {i for i, w in enumerate(words) if w in self.always or w in self.proper and any(
-            0 <= j < len(words) and words[j] in self.proper for j in (i - 1, i + 1))}
-        count = iter(range(len(words)))
-
-        def word(m: re.Match[str]) -> str:
-            i, key = next(count), m.group().lower()
-            if key in self.acronyms:
-                return key.upper()
-            return key.capitalize() if i in capital else key
-
-        shown = _WORD.sub(word, name).strip().rstrip(".")
+        pieces = _WORD.split(name)          # separators at even places, words at odd ones
+        words = [w.lower() for w in pieces[1::2]]
+        for i, w in enumerate(words):
+            # a name of two words is capitalised together ("Việt Nam"); "nam" alone is also "male" ("lao động nam")
+            together = any(0 <= j < len(words) and words[j] in self.proper for j in (i - 1, i + 1))
+            if w in self.acronyms:
+                pieces[2 * i + 1] = w.upper()
+            elif w in self.always or (w in self.proper and together):
+                pieces[2 * i + 1] = w.capitalize()
+            else:
+                pieces[2 * i + 1] = w
+        shown = "".join(pieces).strip().rstrip(".")
         return shown[:1].upper() + shown[1:]

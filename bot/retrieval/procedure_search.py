@@ -10,6 +10,7 @@ bench/catalogue_calibrate.py).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
@@ -104,7 +105,6 @@ class ProcedureSearch:
         self._situation_rows = np.array([kind == "situation" for kind in index.row_kinds], dtype=bool)
         self._everyday_rows = np.array([kind == "everyday" for kind in index.row_kinds], dtype=bool)
         self._phrases = index.phrases
-        self.casing = NameCasing.of(p.name for p in self.procedures.values())
         self.cases: dict[str, tuple[str, ...]] = index.discriminators   # case words of names, and their cues
         self._case_of = [frozenset(k for k in self.cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
                          for c in self._codes]
@@ -133,6 +133,11 @@ class ProcedureSearch:
         self._citizen = np.array(citizen, dtype=bool)
         self.texts = [t for c in self._codes for t in (self.procedures[c].name,
                                                        *everyday_words(self.procedures[c], index.phrases))]
+
+    @functools.cached_property
+    def casing(self) -> NameCasing:
+        """Learnt from every name when a card is first shown, not at start-up (it takes ~0.15 s)."""
+        return NameCasing.of(p.name for p in self.procedures.values())
 
     def display_name(self, code: str) -> str:
         """The name as a citizen sees it (a name the portal wrote in capitals in sentence case)."""
