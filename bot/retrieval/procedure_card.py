@@ -53,7 +53,6 @@ def aspect_hints(aspect: str) -> tuple[str, ...]:
     """Words a text about one part of a procedure uses ("ngày", "hạn" for the time limit; "phí", "tiền" for the
     fee): what a guide's line answering "mất bao lâu?" shares with the question's cues."""
     return tuple(sorted({w for cue in _cues()[aspect] for w in cue.split()} - _CUE_GRAMMAR))
-_DISTRICT = re.compile(r"\b(?:cap huyen|ubnd huyen|huyen)\b")   # folded: a level gone since 1/7/2025
 
 
 def asked_aspect(question: str) -> str | None:
@@ -167,10 +166,9 @@ def _times(p: Procedure) -> str | None:
     tiếp 7 ngày làm việc / 1 giờ / 2 ngày làm việc (tùy trường hợp)"), not as three separate "trực tiếp"."""
     by_method: dict[str, list[str]] = {}
     for c in p.channels:
-        if _time(c):
-            by_method.setdefault(c.method, [])
-            if _time(c) not in by_method[c.method]:
-                by_method[c.method].append(_time(c))
+        time = _time(c)
+        if time and time not in by_method.setdefault(c.method, []):
+            by_method[c.method].append(time)
     parts = [f"{_method(m)} {' / '.join(ts)}" + (say("card_time_cases") if len(ts) > 1 else "")
              for m, ts in by_method.items()]
     return "; ".join(parts) or None
@@ -183,6 +181,7 @@ _NOTE = re.compile(r"^\W*(ví dụ|lưu ý|ghi chú)", re.I)
 _CASE_ONLY = re.compile(r"^(?:truong hop|doi voi)\b|\btrong truong hop\b")
 _LIST_MARK = re.compile(r"^[\s\-–•*+]*(?:\(\w{1,3}\)|\w{1,2}[.)])?\s*")   # "- ", "(1) ", "a) " before a name
 _FORM = re.compile(r"^(?:to khai|don de nghi|don xin|phieu)\b")   # the form everyone fills in
+_DISTRICT = re.compile(r"\bhuyen\b")   # folded: an agency at a level gone since 1/7/2025
 
 
 def _documents_only(p: Procedure) -> list:
@@ -218,7 +217,7 @@ def _online(p: Procedure) -> str:
 def _district_note(p: Procedure) -> list[str]:
     """After the figures, not among them: the portal's text names a district-level agency, and there are no
     districts since 1/7/2025 (it had pushed whether the procedure can be filed online out of the first bubble)."""
-    return [say("card_no_district")] if _DISTRICT.search(fold(" ".join(_section(p, "where", False)))) else []
+    return [say("card_no_district")] if _DISTRICT.search(fold(" ".join([*p.agencies, p.where or ""]))) else []
 
 
 def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
@@ -357,6 +356,7 @@ def procedure_entry(p: Procedure, month: str, search_url: str, aspect: str | Non
                                            url=s.url or None) for s in p.sources)
     return KnowledgeEntry(
         id=p.entry_id, title=title or p.name, topic="thu-tuc", questions=(), links=_links(p, search_url),
-        sources=sources, reviewed=day, provinces=(p.province,) if p.province else (), body=card_body(p, month, aspect, note),
+        sources=sources, reviewed=day, provinces=(p.province,) if p.province else (),
+        body=card_body(p, month, aspect, note),
         path=f"catalogue/{p.code}", procedures=(p.code,) if _CODE.match(p.code) else (),
     )
