@@ -204,9 +204,10 @@ class Answerer:
             return dataclasses.replace(entry, body="\n".join(lead + facts) + "\n\n" + entry.body)
         return dataclasses.replace(entry, body=entry.body + "\n\n" + "\n".join(facts))
 
-    def _with_lead(self, entry: KnowledgeEntry | None, question: str) -> KnowledgeEntry | None:
+    def _with_lead(self, entry: KnowledgeEntry | None, question: str,
+                   query: NormalizedQuery | None) -> KnowledgeEntry | None:
         """A guide answering a question whose words point to a line further down: that line leads."""
-        line = self.context.answering_line(entry.id, question) if entry is not None else None
+        line = self.context.answering_line(entry.id, question, query) if entry is not None else None
         return dataclasses.replace(entry, body=f"{line}\n\n{entry.body}") if line else entry
 
     def in_context(self, focus_id: str, question: str, alone: "Answer", earlier: str = "") -> "Answer | Focused":
@@ -377,9 +378,9 @@ class Answerer:
                             latency_ms=round((time.perf_counter() - started) * 1000, 1))
                 if decision.kind == Kind.ANSWER:
                     related = self._related(decision.entry_id, ranked)
+        entry = self.entry(decision.entry_id, question) if decision.entry_id else None
         return Answer(
-            question=question, kind=problem or decision.kind.value,
-            entry=self._with_lead(self.entry(decision.entry_id, question), question) if decision.entry_id else None,
+            question=question, kind=problem or decision.kind.value, entry=self._with_lead(entry, question, query),
             score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
             related=related, query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )

@@ -24,7 +24,7 @@ from bot.retrieval.follow_up import (
 )
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
-from bot.retrieval.normalize import QueryNormalizer
+from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
 from bot.retrieval.procedure_card import asked_aspect, aspect_hints, aspect_part, aspect_words
 from bot.retrieval.procedure_search import ProcedureSearch
 from indexer.knowledge import KnowledgeEntry
@@ -115,8 +115,10 @@ class ContextReader:
         return bool(self.procedures and answer.entry is not None and answer.entry.id.startswith("tthc:")
                     and answer.score < self.procedures.config.answer_at)
 
-    def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset()) -> list[str]:
-        reading = (alone.query if alone else None) or self.normalizer.normalize(question)
+    def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset(),
+                   reading: NormalizedQuery | None = None) -> list[str]:
+        """`reading`: the question as already read, when the caller has it (it is not normalised again)."""
+        reading = reading or (alone.query if alone else None) or self.normalizer.normalize(question)
         return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
 
     @staticmethod
@@ -165,20 +167,21 @@ class ContextReader:
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         if words:
-            part = passage(focus, words, self.lexical.idf, said=question) or self._aspect_part(focus.id, question, earlier)
+            part = (passage(focus, words, self.lexical.idf, said=question)
+                    or self._aspect_part(focus.id, question, earlier))
         else:   # only the part asked: a guide's own line about it ("Làm trên VNeID…"), then the portal's figures
             own = self.own_line(focus.id, aspect) if aspect else None
             part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
         return Focused(focus, part) if part or cue or not words else alone
 
-    def answering_line(self, entry_id: str, question: str) -> str | None:
+    def answering_line(self, entry_id: str, question: str, reading: NormalizedQuery | None = None) -> str | None:
         """The line of a guide, as staff wrote it, that the question's own words point to when it is not among the
         lines shown first ("cấp lại sổ hộ khẩu" → the thường trú guide's sixth line, that the book is no longer
         issued); None when no line shares enough of them, or the question asks a part (fee, time…)."""
         written = self.written.get(entry_id)
         if written is None or asked_aspect(question):
             return None
-        words = beyond_subject(self._key_words(question, None), written)
+        words = beyond_subject(self._key_words(question, None, reading=reading), written)
         part = passage(written, words, self.lexical.idf, said=question, one_rare=False)
         return unnumbered(part) if part is not None and part not in parts_of(written.body)[:_SHOWN_LINES] else None
 
