@@ -27,6 +27,7 @@ _AMBIGUOUS = {"co", "chi", "ba"}
 _AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", "chut"}
 _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
           "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop", "ban", "mua"}
+_VERB_MARKED = {"ban": "bán"}   # folded verbs that are also other words ("bạn", "bàn")
 _OPENERS = {"da", "vang", "thua", "alo", "a", "xin", "chao"}   # before the clause: "dạ", "alo", "xin chào"
 _TRAILING = {"a", "ah", "ha", "nhe", "nha", "nhen", "ne"}        # after a final call: "… vậy con à"
 COUNTERPART = {"cô": "chú", "chú": "cô", "chị": "anh", "anh": "chị", "bà": "ông", "ông": "bà"}
@@ -122,6 +123,15 @@ def clause_start(words: list[str]) -> int:
     return i
 
 
+def _verb_at(words: list[str], typed: list[str], i: int) -> bool:
+    """A verb follows the form ("chị bán tạp hóa"); a folded verb that is also another word counts only as typed
+    without marks or with the verb's own ("anh bạn tôi…" speaks of a friend)."""
+    if i >= len(words) or words[i] not in _VERBS:
+        return False
+    raw = typed[i]
+    return words[i] not in _VERB_MARKED or not has_diacritics(raw) or raw == _VERB_MARKED[words[i]]
+
+
 def _self_form(words: list[str], typed: list[str]) -> str | None:
     """The form the citizen uses for themself ("cho bác hỏi", "chú muốn hỏi"), or None."""
     start = clause_start(words)
@@ -133,8 +143,8 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
         if nxt == "oi":
             continue  # "anh ơi": the citizen is calling the bot, not naming themself
         after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO
-        said_next = typed[i + 1] if i + 1 < len(typed) else ""
-        at_start = i == start and nxt in _VERBS and said_next != "bạn" and (w not in _AMBIGUOUS or has_diacritics(raw))
+        at_start = (i == start and _verb_at(words, typed, i + 1)
+                    and (w not in _AMBIGUOUS or has_diacritics(raw)))
         if form in _AFTER_CHO_ONLY:
             at_start = False
             after_cho = after_cho and (form != "bà" or raw == "bà")   # "cho ba hỏi" may be a father

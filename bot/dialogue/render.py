@@ -126,9 +126,9 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     """A follow-up about the entry just answered: the part that answers it, or plainly that the guide does not
     say; the whole guide and a person one press away either way."""
     entry = focused.entry
-    card = "_card" if entry.from_catalogue else ""
+    card = "_card" if entry.from_catalogue else ""    # the portal's data is called so, not a guide
     title = short_label(entry.title.rstrip(". "))   # the portal's names run long and may end with a stop
-    whole = Button(say(f"btn_whole_{'card' if card else 'guide'}"), encode(Act.ENTRY, entry.id))
+    whole = Button(say(f"btn_whole{card or '_guide'}"), encode(Act.ENTRY, entry.id))
     if focused.passage is None:
         return [Reply(say(f"follow_up_silent{card}", you=you, title=title),
                       (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), whole, menu_button()))]
