@@ -252,3 +252,12 @@ async def test_the_speakers_word_in_a_sample_question_is_still_the_speaker(chat)
     await chat("bác không biết dùng điện thoại")
     await chat("thế bác ra công an xã được không")
     assert "Công an xã, phường" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_follow_up_of_grammar_words_only_is_not_answered_with_the_guide_again(chat):
+    """"phải đi cả nhà hả con" keeps no word to look for; it had got the whole khai tử guide a second time."""
+    await chat("chau oi ba noi chau moi mat, lam giay khai tu o dau")
+    first = chat.text()
+    await chat("phai di ca nha ha con")
+    assert chat.text() != first and "chưa nói về điều bác hỏi thêm" in chat.text(), chat.text()

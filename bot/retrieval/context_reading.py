@@ -163,7 +163,11 @@ class ContextReader:
         aspect = asked_aspect(question)
         # the words that ask the part ("bao lâu thì có kết quả") are not what to look for in it
         words = beyond_subject(self._key_words(question, alone, aspect_words() if aspect else frozenset()), focus)
-        if not words and (same or aspect is None):
+        if not words and same:
+            return alone
+        if not words and aspect is None:
+            if alone.kind != Kind.ANSWER.value:
+                return Focused(focus, None)   # "phải đi cả nhà hả con": asks what the guide does not say
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         if words:
