@@ -222,7 +222,7 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
 @pytest.mark.parametrize("question, aspect", [
     ("lam tren vneid dc ko", "online"), ("nộp qua VNeID được không", "online"),
     ("lệ phí bao nhiêu", "fee"), ("vneid là gì", None),
-    ("bien so co ngay ko hay phai cho", "time"),
+    ("bien so co ngay ko hay phai cho", "time"), ("con tien phai dong bao nhieu", "fee"),
 ])
 def test_the_part_of_a_procedure_a_question_asks(question, aspect):
     assert asked_aspect(question) == aspect
