@@ -1,9 +1,10 @@
-"""What a question is searched with: never the people it names or the hamlet of an address."""
+"""What a question is searched with: never the people it names, the hamlet of an address, or a greeting."""
 from __future__ import annotations
 
 import pytest
 
 from bot.privacy.people import without_people
+from bot.reading.opening import without_opening
 
 
 @pytest.mark.parametrize("text, left", [
@@ -31,3 +32,23 @@ def test_a_dossier_code_is_not_searched(real_answerer):
     answer = real_answerer.ask("cho minh hoi ho so G22.39-241203-0001 cua minh den dau roi")
     assert answer.entry is not None and answer.entry.id == "hoso-tra-cuu"
     assert "G22" not in " ".join(answer.query.terms)
+
+
+@pytest.mark.parametrize("text, left", [
+    ("chao em, anh o binh duong ve que", "anh o binh duong ve que"),
+    ("alo bot oi cho hoi dang ky ket hon", "cho hoi dang ky ket hon"),
+    ("Xin chào ạ! Tôi muốn làm hộ chiếu", "Tôi muốn làm hộ chiếu"),
+    ("cô ơi cho con hỏi", "cho con hỏi"), ("chào buổi sáng, em hỏi", "em hỏi"),
+    # a greeting alone stays (it is a turn of its own), and words that only start like one stay
+    ("chào", "chào"), ("bác ơi", "bác ơi"), ("hinh anh the", "hinh anh the"), ("chi phi bao nhieu", "chi phi bao nhieu"),
+])
+def test_a_greeting_or_call_is_not_a_search_word(text, left):
+    assert without_opening(text) == left
+
+
+@pytest.mark.slow
+def test_a_greeting_does_not_turn_a_clear_question_into_a_choice(real_answerer):
+    """With "chao em," searched too, the guide's confidence fell under the line and the catalogue asked back."""
+    answer = real_answerer.ask("chao em, anh o binh duong ve que o nghe an, gio muon dang ky tam tru cho vo con "
+                               "o nghe an thi lam sao")
+    assert answer.entry is not None and answer.entry.id == "thutuc-tam-tru", (answer.kind, answer.options)

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.core.wording import say
 from bot.privacy.people import without_people
 from bot.privacy.redact import without_dossier_codes
+from bot.reading.opening import without_opening
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
@@ -348,8 +349,8 @@ class Answerer:
         decision = Decision(Kind.DONT_KNOW, None, 0.0)
         related: tuple[KnowledgeEntry, ...] = ()
         if problem is None:
-            # "hồ sơ của bác Nguyễn Văn Tư…", "hồ sơ G22.39-241203-0001": a name or a code is never the subject
-            searched = without_people(without_dossier_codes(question))
+            # "hồ sơ của bác Nguyễn Văn Tư…", "hồ sơ G22.39-241203-0001", "chào em,": never the subject
+            searched = without_people(without_dossier_codes(without_opening(question)))
             query = self.normalizer.normalize(searched)  # raw: line breaks end sentences
             if not any(t.isalpha() for t in fold(query.text)):
                 problem = InputKind.NO_WORDS
