@@ -17,6 +17,8 @@ from tests.chat import Chat
     ("Dạ, vậy có mất tiền ko", True),
     ("nhưng t chưa nhận đc giấy gì, có phải scam ko", True),
     ("trường hợp mất giấy chứng sinh thì sao", True),
+    ("vo anh ko co vneid thi sao", True), ("vợ em không có VNeID thì sao ạ", True),   # a short "what about…"
+    ("nếu tôi mất căn cước ở tỉnh khác mà chưa kịp báo thì sao", False),   # long: a question of its own
     ("thẻ căn cước làm ở đâu", False),       # "thẻ", not "thế"
     ("con tôi 5 tuổi làm căn cước được không", False),   # "con", not "còn"
     ("làm hộ chiếu online", False),
@@ -234,6 +236,16 @@ async def test_doing_it_on_vneid_is_asked_of_the_procedure_in_focus(chat):
     await chat("lam ho chieu cho tui voi con di du lich")
     await chat("lam tren vneid dc ko")
     assert "Làm hộ chiếu trực tuyến" in chat.text() and "💻" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_short_what_about_is_asked_of_the_guide_in_focus(chat):
+    """"vợ anh ko có vneid thì sao" after the tạm trú guide had got the generic don't-know: the guide is silent on
+    it, so the citizen is told so and offered the team."""
+    await chat("dang ky tam tru cho vo con o nghe an thi lam sao")
+    await chat("vo anh ko co vneid thi sao")
+    assert "Đăng ký tạm trú trực tuyến" in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()
+    assert chat.button("Gửi câu hỏi cho tổ hỗ trợ"), chat.text()
 
 
 @pytest.mark.slow

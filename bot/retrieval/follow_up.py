@@ -22,6 +22,9 @@ _CUES = ("con neu", "the con", "con truong hop", "vay thi", "vay con", "vay neu"
 _MARKED = {"the": "thế", "con": "còn", "vay": "vậy", "nhung": "nhưng", "neu": "nếu"}
 _CUE = re.compile(r"^(?:" + "|".join(c.replace(" ", r"\s+") for c in sorted(_CUES, key=len, reverse=True)) + r")\b")
 _LEAD_WORD = re.compile(r"^(?:da|vang|ok|oke|uh|um|a|ah|e|ui|o)$")   # "dạ, còn nếu…", "ok vậy…"
+# "vợ anh ko có vneid thì sao": a short message that ends asking "what about" a case is a follow-up too
+_END_CUE = re.compile(r"\b(?:thi|the) sao(?: (?:a|ah|ak|nhi|vay|v|z|ha|em|ban|chi|anh|bac|ad))*$")
+_END_CUE_WORDS = 9
 _ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*")
 # words that carry the follow-up's grammar, not its subject ("còn nếu … thì sao", "nó làm được không")
 _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong duoc phai hay sao nao roi cho can
@@ -38,12 +41,15 @@ class Focused:
 
 
 def has_cue(text: str) -> bool:
-    """The message starts the way a follow-up does, so it is read with the last answer's subject."""
+    """The message starts the way a follow-up does, or is short and ends "thì sao", so it is read with the last
+    answer's subject."""
     words = syllables(text)
     folded = [fold(w) for w in words]
     start = 0
     while start < len(folded) and _LEAD_WORD.match(folded[start]):
         start += 1
+    if len(folded) <= _END_CUE_WORDS and _END_CUE.search(" ".join(folded)):
+        return True
     if not _CUE.match(" ".join(folded[start:])):
         return False
     if not has_diacritics(text):
