@@ -108,6 +108,17 @@ def test_a_guide_gives_way_when_nothing_of_its_title_is_said(real_answerer):
 
 
 @pytest.mark.slow
+def test_a_procedure_guide_gives_way_to_the_family_it_only_mentions(real_answerer):
+    """The tạm vắng guide names "người trong độ tuổi nghĩa vụ quân sự" among those who must declare an absence;
+    it had answered "đăng ký nghĩa vụ quân sự", a family of procedures whose words its own procedure lacks."""
+    answer = real_answerer.ask("e 17 tuoi, nghe noi phai dang ky nghia vu quan su, lam online dc ko")
+    found = {c for e in (answer.entry, *answer.options) if e is not None for c in e.procedures}
+    assert "1.013133" in found and answer.entry is None, (answer.kind, found)   # lần đầu, among its siblings
+    own = real_answerer.ask("đi làm xa quê 1 năm có phải khai báo tạm vắng không")   # its own subject keeps it
+    assert own.entry is not None and own.entry.id == "thutuc-tam-vang", (own.kind, own.options)
+
+
+@pytest.mark.slow
 def test_procedures_for_other_ages_are_no_candidates(real_answerer):
     """The asker's age rules out "… cho trẻ em dưới 6 tuổi" before the lead and the siblings are read."""
     ranked, _ = real_answerer.procedure_ranking("toi 70 tuoi, muon lam the bhyt cho vo thi lam sao")

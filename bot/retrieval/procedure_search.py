@@ -147,6 +147,9 @@ class ProcedureSearch:
         """What people call this procedure (knowledge/catalogue/cach-goi.yaml): "rút bhxh một lần"."""
         return everyday_words(self.procedures[code], self._phrases)
 
+    def __contains__(self, code: object) -> bool:
+        return code in self._position
+
     def __len__(self) -> int:
         return len(self._codes)
 

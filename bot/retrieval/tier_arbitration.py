@@ -17,6 +17,7 @@ from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import folded_syllables
 
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
+_FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
 
 
 def said_words(query: NormalizedQuery) -> list[str]:
@@ -51,6 +52,17 @@ class TierArbiter:
             return True
         core = self.procedures.name_core(code)
         return bool(core) and core <= words and not (self._title_words(entry_id) - core) & words
+
+    def family_named(self, entry_id: str, declared: tuple[str, ...], codes: tuple[str, ...], said: list[str]) -> bool:
+        """The citizen says all the words the catalogue's options share (a family of procedures: "đăng ký nghĩa vụ
+        quân sự") and neither the entry's title nor its own procedures' names have any of them: the entry only
+        mentions that subject ("người trong độ tuổi nghĩa vụ quân sự" must declare a temporary absence)."""
+        if len(codes) < 2:
+            return False
+        family = set.intersection(*(self.procedures.name_core(c) for c in codes))
+        own = self._title_words(entry_id).union(*(self.procedures.name_of(c) for c in declared
+                                                   if c in self.procedures))
+        return len(family) >= _FAMILY_WORDS and family <= set(said) and not family & own
 
     def guide_may_yield(self, entry_id: str, said: list[str]) -> bool:
         """Cheap, before the catalogue is ranked: a guide about no procedure can only give way when the citizen
@@ -93,5 +105,6 @@ class TierArbiter:
         if declared and chosen.kind != Kind.DONT_KNOW:
             codes = (chosen.code,) if chosen.code else chosen.options
             return (any(self.silent_on(decision.entry_id, said, c) for c in codes)
-                    or self.procedures.sibling_asked(declared, ranking))
+                    or self.procedures.sibling_asked(declared, ranking)
+                    or self.family_named(decision.entry_id, declared, codes, said))
         return chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW
