@@ -228,3 +228,14 @@ def test_a_channel_listed_for_several_cases_shows_its_times_together():
     [line] = [x for x in card_body(catalogue.procedures["1.013067"], catalogue.month).splitlines()
               if x.startswith("⏱️")]
     assert line.count("trực tiếp") == 1 and "(tùy trường hợp)" in line and "7 ngày làm việc" in line, line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["phai co giay to gi", "le phi bao nhieu"])
+def test_a_part_asked_of_no_procedure_is_not_answered_with_a_guess(real_answerer, question):
+    """Alone, "phải có giấy tờ gì" had been answered, sure, with the khai sinh guide; "lệ phí bao nhiêu" with the
+    căn cước one. Which procedure is the citizen's to say."""
+    answer = real_answerer.ask(question)
+    assert answer.entry is None and answer.kind in ("clarify", "dont_know"), (answer.kind, answer.entry)
+    sure = real_answerer.ask("dang ky khai sinh phai co giay to gi")   # named, it is answered
+    assert sure.entry is not None and sure.entry.id == "thutuc-khai-sinh"

@@ -43,6 +43,7 @@ from indexer.synonyms import Synonyms
 from indexer.vntext import clean, fold
 
 _CANDIDATES = 10
+_PART_ONLY = ("documents", "fee", "time", "where")   # parts every procedure has; "online" has guides of its own
 log = logging.getLogger(__name__)
 
 
@@ -233,6 +234,18 @@ class Answerer:
         return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
             decision, options=kept)
 
+    def _part_without_subject(self, decision: Decision, ranked: list[Scored], question: str) -> Decision:
+        """A question that asks only a part of a procedure ("phải có giấy tờ gì", "lệ phí bao nhiêu") names no
+        procedure: the one whose guide ranked first is a guess (it had answered the khai sinh guide, sure), so the
+        candidates are offered. Asked after an answer, the conversation supplies the procedure instead."""
+        if decision.kind != Kind.ANSWER or not self.entries[decision.entry_id].procedures or \
+                self.context.only_aspect(question) not in _PART_ONLY:
+            return decision
+        offered = tuple(r.entry_id for r in ranked[:self.decision.max_options]
+                        if r.confidence >= self.decision.clarify_at)
+        return Decision(Kind.CLARIFY, None, decision.score, offered) if len(offered) >= 2 else Decision(
+            Kind.DONT_KNOW, None, decision.score)
+
     def procedure_ranking(self, question: str, query: NormalizedQuery | None = None
                           ) -> tuple[list[ScoredProcedure], NormalizedQuery]:
         """The catalogue tier's candidates (for the age the question states, if any), and the question as read
@@ -359,6 +372,7 @@ class Answerer:
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 age = stated_age(searched)
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age)
+                decision = self._part_without_subject(decision, ranked, searched)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
                 if self.tiers and not (guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
