@@ -66,6 +66,10 @@ READINGS = [
     ("chỉ cho tôi cách đăng nhập", None),
     ("có cần mang sổ hộ khẩu không", None),
     ("anh ơi cho hỏi", None),
+    # the writer's own house, and "… ở đâu con" calling the bot (a grandfather after a storm had got "bạn")
+    ("nha bac bi bao lam sap mai, xin ho tro o dau con", "bác"), ("nha chu bi mat so do", "chú"),
+    ("giay khai sinh de o dau con", "bác"),
+    ("nha ba noi em bi sap", None), ("nha anh toi o xa", None), ("lam cccd cho con o dau", None),
 ]
 
 

@@ -133,7 +133,7 @@ def _verb_at(words: list[str], typed: list[str], i: int) -> bool:
 
 
 def _self_form(words: list[str], typed: list[str]) -> str | None:
-    """The form the citizen uses for themself ("cho bác hỏi", "chú muốn hỏi"), or None."""
+    """The form the citizen uses for themself ("cho bác hỏi", "chú muốn hỏi", "nhà bác bị…"), or None."""
     start = clause_start(words)
     for i, (w, raw) in enumerate(zip(words, typed)):
         form = form_of(w)
@@ -143,7 +143,8 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
         if nxt == "oi":
             continue  # "anh ơi": the citizen is calling the bot, not naming themself
         after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO
-        at_start = (i == start and _verb_at(words, typed, i + 1)
+        # "nhà bác bị bão…": the writer's own house
+        at_start = ((i == start or (i == start + 1 and words[start] == "nha")) and _verb_at(words, typed, i + 1)
                     and (w not in _AMBIGUOUS or has_diacritics(raw)))
         if form in _AFTER_CHO_ONLY:
             at_start = False
