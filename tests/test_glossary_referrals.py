@@ -48,6 +48,7 @@ REFERRALS = [
     ("làm chế độ thai sản ở đâu", "Bảo hiểm xã hội"), ("lương hưu khi nào được nhận", "Bảo hiểm xã hội"),
     ("bị lừa đảo qua mạng mất tiền", "công an"), ("có người giả danh công an gọi điện", "công an"),
     ("bi lua chuyen tien roi", "công an"), ("tài khoản bị hack", "công an"),
+    ("nha bac bi bao lam sap mai, xin ho tro o dau con", "UBND xã"), ("lũ cuốn mất nhà, xin hỗ trợ ở đâu", "UBND xã"),
     ("quên mã pin thẻ atm thì làm lại ở đâu", "ngân hàng"), ("chuyển khoản nhầm thì lấy lại thế nào", "ngân hàng"),
     ("the atm bi nuot", "ngân hàng"), ("lãi suất vay vốn ngân hàng bao nhiêu", "ngân hàng"),
 ]
@@ -87,7 +88,8 @@ def test_other_questions_stay_searches(glossary, message):
 
 
 @pytest.mark.parametrize("message", ["mất điện thoại thì sao", "hóa đơn điện tử", "đổi số điện thoại vneid",
-                                     "tiền điện thoại", "tuyển sinh lớp 1", "xuất hóa đơn điện tử ở đâu"])
+                                     "tiền điện thoại", "tuyển sinh lớp 1", "xuất hóa đơn điện tử ở đâu",
+                                     "thủ tục bao lâu", "con bao nhiêu tuổi thì làm căn cước"])
 def test_phrases_that_only_look_like_a_subject_are_no_referral(glossary, message):
     assert glossary.referral(message) is None
 
