@@ -225,6 +225,7 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
     ("lam tren vneid dc ko", "online"), ("nộp qua VNeID được không", "online"),
     ("lệ phí bao nhiêu", "fee"), ("vneid là gì", None),
     ("bien so co ngay ko hay phai cho", "time"), ("con tien phai dong bao nhieu", "fee"),
+    ("em đã ly hôn rồi thì cần thêm giấy gì", "documents"),
 ])
 def test_the_part_of_a_procedure_a_question_asks(question, aspect):
     assert asked_aspect(question) == aspect
@@ -246,6 +247,15 @@ async def test_a_short_what_about_is_asked_of_the_guide_in_focus(chat):
     await chat("vo anh ko co vneid thi sao")
     assert "Đăng ký tạm trú trực tuyến" in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()
     assert chat.button("Gửi câu hỏi cho tổ hỗ trợ"), chat.text()
+
+
+@pytest.mark.slow
+async def test_papers_for_a_case_add_the_portals_papers_that_name_it(chat):
+    """"đã ly hôn rồi thì cần thêm giấy gì": the guide says only "giấy tờ liên quan"; the portal's record names the
+    divorce judgment."""
+    await chat("Cho em hỏi, em muốn xin giấy xác nhận tình trạng hôn nhân để mua đất thì làm online được không ạ")
+    await chat("em đã ly hôn rồi thì cần thêm giấy gì")
+    assert "nếu đã ly hôn" in chat.text() and "Quyết định ly hôn" in chat.text(), chat.text()
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from bot.retrieval.follow_up import (
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
-from bot.retrieval.procedure_card import asked_aspect, aspect_hints, aspect_part, aspect_words
+from bot.retrieval.procedure_card import asked_aspect, aspect_hints, aspect_part, aspect_words, documents_naming
 from bot.retrieval.procedure_search import ProcedureSearch
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, syllables
@@ -173,6 +173,8 @@ class ContextReader:
         if words:
             part = (passage(focus, words, self.lexical.idf, said=question)
                     or self._aspect_part(focus.id, question, earlier))
+            if part and aspect == "documents":   # the guide's line, then the portal's papers for that case
+                part = "\n\n".join(p for p in (part, self._case_papers(focus.id, words, question, earlier)) if p)
         else:   # only the part asked: a guide's own line about it ("Làm trên VNeID…"), then the portal's figures
             own = self.own_line(focus.id, aspect) if aspect else None
             part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
@@ -196,6 +198,13 @@ class ContextReader:
         written = self.written.get(entry_id)
         return passage(written, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) \
             if written is not None else None
+
+    def _case_papers(self, entry_id: str, words: list[str], question: str, earlier: str) -> str | None:
+        """The portal's papers that name the case a follow-up says, for a guide staff wrote (a card shows its own)."""
+        if entry_id not in self.written or not self.procedures:
+            return None
+        codes = self.procedures.most_named(list(self.procedures_of(entry_id)), f"{question} {earlier}")
+        return documents_naming(self.procedures.procedures[codes[0]], words, self.procedures.month) if codes else None
 
     def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:
         """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none:

@@ -322,6 +322,17 @@ def aspect_part(p: Procedure, aspect: str, month: str) -> str | None:
     return "\n".join([say("card_facts", month=month or _day(p.taken), code=p.code), *lines]) if lines else None
 
 
+def documents_naming(p: Procedure, words: list[str], month: str) -> str | None:
+    """The record's papers for the case a follow-up names ("đã ly hôn rồi thì cần thêm giấy gì": the line on the
+    divorce judgment), with where they come from; None when no paper names every word of it."""
+    wanted = [" ".join(syllables(fold(w))) for w in words]
+    found = [d for d in _documents_only(p) if all(f" {w} " in f" {' '.join(syllables(fold(d.name)))} " for w in wanted)]
+    if not wanted or not found:
+        return None
+    return "\n".join([say("card_facts", month=month or _day(p.taken), code=p.code),
+                      *(f"• {_short(d.name, 500)}" for d in found[:2])])
+
+
 def _day(iso: str) -> str:
     try:
         return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
