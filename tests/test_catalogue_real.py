@@ -230,6 +230,15 @@ def test_a_channel_listed_for_several_cases_shows_its_times_together():
     assert line.count("trực tiếp") == 1 and "(tùy trường hợp)" in line and "7 ngày làm việc" in line, line
 
 
+def test_a_channel_whose_fee_is_only_words_is_not_left_out_of_the_amounts():
+    """Cấp đổi sổ đỏ: the postal channel says "Miễn phí", the others only "theo Luật phí và lệ phí"; the line had
+    read "qua bưu chính miễn phí" alone, as if it were free."""
+    catalogue = load_catalogue(folder_of(KNOWLEDGE))
+    [line] = [x for x in card_body(catalogue.procedures["1.012783"], catalogue.month).splitlines()
+              if x.startswith("💰")]
+    assert "qua bưu chính miễn phí" in line and line.count("chưa ghi số tiền") == 2, line
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["phai co giay to gi", "le phi bao nhieu"])
 def test_a_part_asked_of_no_procedure_is_not_answered_with_a_guess(real_answerer, question):

@@ -79,13 +79,18 @@ def _span(amounts: list[int]) -> str:
 
 
 def _fees(p: Procedure) -> str | None:
-    """Per channel, the lowest to the highest amount the record states ("trực tuyến 5.000–7.000 đ")."""
-    parts = []
+    """Per channel, the lowest to the highest amount the record states ("trực tuyến 5.000–7.000 đ"); a channel
+    whose fee is only words says so beside them, so "qua bưu chính miễn phí" alone does not read as free
+    everywhere. None when no channel states an amount."""
+    parts, stated = [], False
     for c in p.channels:
         amounts = [f.amount_vnd for f in c.fees if f.amount_vnd is not None]
+        stated = stated or bool(amounts)
         if amounts:
             parts.append(f"{_method(c.method)} {_span(amounts)}")
-    return "; ".join(dict.fromkeys(parts)) or None
+        elif any(f.text.strip() for f in c.fees):
+            parts.append(f"{_method(c.method)} {say('card_fee_channel_unstated')}")
+    return "; ".join(dict.fromkeys(parts)) if stated else None
 
 
 def _short(text: str, limit: int) -> str:
