@@ -230,6 +230,15 @@ def test_a_channel_listed_for_several_cases_shows_its_times_together():
     assert line.count("trực tiếp") == 1 and "(tùy trường hợp)" in line and "7 ngày làm việc" in line, line
 
 
+@pytest.mark.slow
+def test_a_choice_between_guides_offers_the_procedures_the_catalogue_found_beside_them(real_answerer):
+    """Asked khai sinh or thường trú alone, the citizen who lost the original birth certificate was not offered
+    the copy the catalogue had found first."""
+    answer = real_answerer.ask("giay khai sinh cua toi bi mat ban chinh, muon xin ban sao thi lam sao")
+    ids = [o.id for o in answer.options]
+    assert answer.kind == "clarify" and ids[0] == "tthc:2.000635" and "thutuc-khai-sinh" in ids, ids
+
+
 def test_a_channel_whose_fee_is_only_words_is_not_left_out_of_the_amounts():
     """Cấp đổi sổ đỏ: the postal channel says "Miễn phí", the others only "theo Luật phí và lệ phí"; the line had
     read "qua bưu chính miễn phí" alone, as if it were free."""

@@ -391,6 +391,14 @@ class Answerer:
                             score=round(chosen.score, 4), options=() if answered else tuple(entries),
                             related=(), query=query, truncated=truncated,
                             latency_ms=round((time.perf_counter() - started) * 1000, 1))
+                mixed = self.tiers.mixed(decision, chosen) if chosen is not None else ()
+                if mixed:
+                    picked = [*(self._by_procedure(c, question) for c in mixed),
+                              *(self.entries[o] for o in decision.options)]
+                    return Answer(question=question, kind=Kind.CLARIFY.value, entry=None, score=round(decision.score, 4),
+                                  options=tuple({e.id: e for e in picked}.values())[:self.decision.max_options + 1],
+                                  related=(), query=query, truncated=truncated,
+                                  latency_ms=round((time.perf_counter() - started) * 1000, 1))
                 if decision.kind == Kind.ANSWER:
                     related = self._related(decision.entry_id, ranked)
         entry = self.entry(decision.entry_id, question) if decision.entry_id else None

@@ -17,6 +17,7 @@ from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import folded_syllables
 
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
+_MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
 
 
@@ -87,6 +88,18 @@ class TierArbiter:
             return decision
         about = [e for e in decision.options if chosen.code in self.entries[e].procedures]
         return Decision(Kind.ANSWER, about[0], decision.score) if len(about) == 1 else decision
+
+    def mixed(self, decision: Decision, chosen: ProcedureDecision) -> tuple[str, ...]:
+        """The catalogue's first choices to offer beside the curated tier's, when that tier asks between procedure
+        guides and the catalogue points to procedures none of them is about ("giấy khai sinh bị mất bản chính, muốn
+        xin bản sao" had been asked khai sinh or thường trú; the catalogue had the copy and re-registration)."""
+        if decision.kind != Kind.CLARIFY or chosen.kind == Kind.DONT_KNOW:
+            return ()
+        guides = [self.entries[e] for e in decision.options]
+        codes = (chosen.code,) if chosen.code else chosen.options
+        if not all(g.procedures for g in guides) or {c for g in guides for c in g.procedures} & set(codes):
+            return ()
+        return tuple(codes[:_MIXED])
 
     def catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
                             wider: NormalizedQuery) -> bool:
