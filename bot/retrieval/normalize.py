@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -57,6 +60,16 @@ class NormalizedQuery:
         return ", ".join(c.said for c in self.clauses if c.said) or self.text
 
 
+SPEECH_FILE = Path(__file__).with_name("everyday_speech.yaml")
+
+
+@lru_cache(maxsize=1)
+def everyday_speech() -> tuple[str, ...]:
+    """Sentences of ordinary speech, for the diacritics model only (everyday_speech.yaml). Province names are not
+    among them: "ở Bà Rịa - Vũng Tàu" had turned "vùng sâu" into "vũng sau"."""
+    return tuple(yaml.safe_load(SPEECH_FILE.read_text(encoding="utf-8"))["cau"])
+
+
 def is_syllable(token: str) -> bool:
     return bool(_SYLLABLE.match(token))
 
@@ -80,7 +93,7 @@ class QueryNormalizer:
         words: "abtc" is a card the state issues, not a typo of "btc" from a circular's number."""
         entries = list(entries)
         restorer = DiacriticRestorer.trained_on(
-            text for e in entries for text in (e.title, *e.questions, plain(e.body)))
+            [*(text for e in entries for text in (e.title, *e.questions, plain(e.body))), *everyday_speech()])
         vocabulary = {t for e in entries for t in entry_terms(e) if "_" not in t} | synonyms.key_words
         known = frozenset(t for t in name_words if not is_syllable(t) and len(t) > 2)
         return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer, known)
@@ -88,7 +101,7 @@ class QueryNormalizer:
     @classmethod
     def for_texts(cls, texts: list[str], synonyms: Synonyms) -> "QueryNormalizer":
         """A normaliser that knows a wider vocabulary (the catalogue's names and everyday words as well)."""
-        restorer = DiacriticRestorer.trained_on(texts)
+        restorer = DiacriticRestorer.trained_on([*texts, *everyday_speech()])
         vocabulary = {t for text in texts for t in folded_syllables(text)} | synonyms.key_words
         return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
 
