@@ -57,3 +57,10 @@ def test_siblings_starting_alike_are_labelled_by_what_tells_them_apart():
     assert "tổ chức đang sử dụng đất" in labels[1]
     assert labels[2] == LAND[2]                       # short, and like no other: as it is
     assert len(set(sibling_labels(PERMITS))) == len(PERMITS)   # every option still reads differently
+
+
+def test_a_cut_name_breaks_at_commas_not_inside_a_word():
+    """A cut between the syllables of "chăm sóc" and "hỗ trợ" had read "…hàng tháng, hỗ… sóc, nuôi dưỡng"."""
+    label = short_label("Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng, hỗ trợ kinh phí chăm sóc, "
+                        "nuôi dưỡng hàng tháng")
+    assert label == "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng… nuôi dưỡng hàng tháng"

@@ -14,6 +14,7 @@ _LEAD = re.compile(r"^Thủ tục\s+(?=\w)")
 _LONG_BRACKETS = re.compile(r"\s*\([^()]{45,}\)")   # a list of cases, not a short difference like "(cấp xã)"
 _LAST_BRACKETS = re.compile(r"\s*\([^()]{1,44}\)$")
 _MIN_HEAD = 12
+_MIN_TAIL = 8   # characters a tail starting after a comma keeps at least
 
 
 def short_label(title: str, limit: int = LABEL_CHARS) -> str:
@@ -30,13 +31,21 @@ def short_label(title: str, limit: int = LABEL_CHARS) -> str:
         head, tail = text[:last.start()], last.group(0).strip()
     else:
         head, tail = text, _words_from_end(text, limit // 3)
-    head = head[:limit - len(tail) - 2].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return f"{head}… {tail}"
+    room = limit - len(tail) - 2
+    head = head[:room]
+    clause = head.rsplit(", ", 1)[0] if ", " in head else ""
+    # at a comma when that keeps most of the room ("… hàng tháng", not "… hàng tháng, hỗ" of "hỗ trợ")
+    head = clause if len(clause) >= room * 0.6 else head.rsplit(" ", 1)[0]
+    return f"{head.rstrip(' ,;:')}… {tail}"
 
 
 def _words_from_end(text: str, size: int) -> str:
-    """The last whole words of `text`, at most `size` characters."""
+    """The last whole words of `text`, at most `size` characters, from a comma when there is one: a Vietnamese
+    word is often two syllables, and a cut between them read "… sóc, nuôi dưỡng hàng tháng" (of "chăm sóc")."""
     cut = text[-size:]
+    phrase = cut.split(", ", 1)[1] if ", " in cut[:-_MIN_TAIL] else ""
+    if phrase:
+        return phrase
     return cut.split(" ", 1)[1] if " " in cut and not text.endswith(" " + cut) else cut
 
 
