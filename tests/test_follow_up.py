@@ -250,6 +250,14 @@ async def test_a_short_what_about_is_asked_of_the_guide_in_focus(chat):
 
 
 @pytest.mark.slow
+async def test_where_to_register_among_options_asks_which_one(chat):
+    """"dk o dau" after the household-business options had been narrowed to the marriage guide by "đăng ký"."""
+    await chat("e mo hang tap hoa nho o nha thi co can dk kinh doanh ko, nghe noi phai co ma so thue")
+    await chat("dk o dau")
+    assert "Bạn hỏi cho thủ tục nào" in chat.text() and "Đăng ký kết hôn" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_papers_for_a_case_add_the_portals_papers_that_name_it(chat):
     """"đã ly hôn rồi thì cần thêm giấy gì": the guide says only "giấy tờ liên quan"; the portal's record names the
     divorce judgment."""

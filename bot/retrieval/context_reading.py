@@ -40,6 +40,9 @@ _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper
 # điện thoại được không" (folded)
 _POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi tui t cho hoi xin".split())
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
+# folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
+# beside a part asked, they name no procedure
+_ANY_PROCEDURE = frozenset("dang ky lam thu tuc ho so xin cap nop giay to".split())
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 
 
@@ -127,9 +130,10 @@ class ContextReader:
         return bool(_BRING.search(fold(question))) and _length(question) <= _BRING_WORDS
 
     def only_aspect(self, question: str) -> str | None:
-        """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu")."""
+        """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu",
+        "đăng ký ở đâu": every procedure is registered, filed, applied for)."""
         aspect = asked_aspect(question)
-        return aspect if aspect and not self._key_words(question, None, aspect_words()) else None
+        return aspect if aspect and not self._key_words(question, None, aspect_words() | _ANY_PROCEDURE) else None
 
     def _cover(self, entry: KnowledgeEntry, words: list[str]) -> float:
         """IDF-weighted share of the words the entry's own text has."""
