@@ -20,6 +20,24 @@ PASSWORD = "mat-khau-du-dai-1"
 WIDTH, HEIGHT = 390, 844
 
 
+def replaced(element):
+    """The page the element was on has been replaced (the form posted). Chromium may report a node of the old
+    document as "not belonging to the document" rather than stale, under load; both mean the same."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in (exc.msg or ""):
+                return True
+            raise
+        return False
+    return check
+
+
 def on_the_phone(base: str, profile: str) -> dict:
     os.environ["SE_OFFLINE"] = "true"
     from selenium import webdriver
@@ -57,7 +75,7 @@ def on_the_phone(base: str, profile: str) -> dict:
         claim = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[normalize-space()='Nhận xử lý']")))
         page_width("ticket")
         claim.click()
-        wait.until(ec.staleness_of(claim))
+        wait.until(replaced(claim))
         box = wait.until(ec.presence_of_element_located((By.NAME, "answer")))
         seen["phone_shown"] = "0912345678" in driver.find_element(By.TAG_NAME, "main").text
         box.send_keys("Chị mang CCCD ra UBND xã, bộ phận một cửa, sáng thứ Hai đến thứ Sáu.")
@@ -65,7 +83,7 @@ def on_the_phone(base: str, profile: str) -> dict:
         seen["send"] = (send.rect["x"], send.rect["width"])
         seen["close_visible"] = driver.find_element(By.XPATH, "//button[normalize-space()='Đóng yêu cầu']").is_displayed()
         send.click()
-        wait.until(ec.staleness_of(send))
+        wait.until(replaced(send))
         wait.until(ec.presence_of_element_located((By.CLASS_NAME, "notice")))
         page_width("answered")
         seen["after"] = driver.find_element(By.TAG_NAME, "main").text
