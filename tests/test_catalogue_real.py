@@ -239,6 +239,15 @@ def test_a_choice_between_guides_offers_the_procedures_the_catalogue_found_besid
     assert answer.kind == "clarify" and ids[0] == "tthc:2.000635" and "thutuc-khai-sinh" in ids, ids
 
 
+@pytest.mark.slow
+def test_a_guide_answered_less_surely_than_the_catalogue_names_another_procedure_is_offered_beside_it(real_answerer):
+    """"giấy xác nhận cư trú" had been answered with the guide on confirming an old 9-digit ID number (both
+    "xác nhận", and "cũ" folds like "cư"); the catalogue was surer of the residence confirmation."""
+    answer = real_answerer.ask("ong can giay xac nhan cu tru de nop cho ngan hang, lam sao")
+    ids = [o.id for o in answer.options]
+    assert answer.kind == "clarify" and ids[0] == "tthc:1.010041" and "thutuc-xac-nhan-so-cmnd" in ids, ids
+
+
 def test_a_channel_whose_fee_is_only_words_is_not_left_out_of_the_amounts():
     """Cấp đổi sổ đỏ: the postal channel says "Miễn phí", the others only "theo Luật phí và lệ phí"; the line had
     read "qua bưu chính miễn phí" alone, as if it were free."""

@@ -394,7 +394,7 @@ class Answerer:
                 mixed = self.tiers.mixed(decision, chosen) if chosen is not None else ()
                 if mixed:
                     picked = [*(self._by_procedure(c, question) for c in mixed),
-                              *(self.entries[o] for o in decision.options)]
+                              *(self.entries[o] for o in decision.options or (decision.entry_id,))]
                     return Answer(question=question, kind=Kind.CLARIFY.value, entry=None, score=round(decision.score, 4),
                                   options=tuple({e.id: e for e in picked}.values())[:self.decision.max_options + 1],
                                   related=(), query=query, truncated=truncated,

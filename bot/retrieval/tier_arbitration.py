@@ -91,11 +91,14 @@ class TierArbiter:
 
     def mixed(self, decision: Decision, chosen: ProcedureDecision) -> tuple[str, ...]:
         """The catalogue's first choices to offer beside the curated tier's, when that tier asks between procedure
-        guides and the catalogue points to procedures none of them is about ("giấy khai sinh bị mất bản chính, muốn
-        xin bản sao" had been asked khai sinh or thường trú; the catalogue had the copy and re-registration)."""
-        if decision.kind != Kind.CLARIFY or chosen.kind == Kind.DONT_KNOW:
+        guides, or answers with one less surely than the catalogue, and the catalogue points to procedures none of
+        them is about ("giấy khai sinh bị mất bản chính, muốn xin bản sao" had been asked khai sinh or thường trú;
+        "giấy xác nhận cư trú" had been answered with the old-ID-number guide)."""
+        if chosen.kind == Kind.DONT_KNOW or decision.kind == Kind.DONT_KNOW:
             return ()
-        guides = [self.entries[e] for e in decision.options]
+        if decision.kind == Kind.ANSWER and chosen.score <= decision.score:
+            return ()
+        guides = [self.entries[e] for e in (decision.options or (decision.entry_id,))]
         codes = (chosen.code,) if chosen.code else chosen.options
         if not all(g.procedures for g in guides) or {c for g in guides for c in g.procedures} & set(codes):
             return ()
