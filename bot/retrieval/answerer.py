@@ -395,8 +395,9 @@ class Answerer:
                 if mixed:
                     picked = [*(self._by_procedure(c, question) for c in mixed),
                               *(self.entries[o] for o in decision.options or (decision.entry_id,))]
-                    return Answer(question=question, kind=Kind.CLARIFY.value, entry=None, score=round(decision.score, 4),
-                                  options=tuple({e.id: e for e in picked}.values())[:self.decision.max_options + 1],
+                    options = tuple({e.id: e for e in picked}.values())[:self.decision.max_options + 1]
+                    return Answer(question=question, kind=Kind.CLARIFY.value, entry=None,
+                                  score=round(decision.score, 4), options=options,
                                   related=(), query=query, truncated=truncated,
                                   latency_ms=round((time.perf_counter() - started) * 1000, 1))
                 if decision.kind == Kind.ANSWER:
