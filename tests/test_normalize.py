@@ -150,6 +150,8 @@ REGRESSIONS = [
     ("anh o binh duong ve que", ["anh ở bình dương"], ["ánh"]),
     ("toi dang nhap vneid khong duoc", ["tôi đăng nhập"], ["đang"]),
     ("ket qua bong da toi qua", ["tối qua"], ["tôi"]),
+    ("no dang di hoc ko nghi duoc, lam thu 7 dc ko", ["không nghỉ được", "làm thứ 7"], ["nghị", "thủ"]),
+    ("lam thu tuc o dau", ["làm thủ tục"], ["thứ"]),
 ]
 
 
