@@ -258,6 +258,18 @@ async def test_where_to_register_among_options_asks_which_one(chat):
 
 
 @pytest.mark.slow
+async def test_a_follow_up_none_of_the_choices_answers_offers_them_again_with_the_team(chat):
+    """"neu ko dk thi sao" after the household-business options had offered marriage and birth registration;
+    "làm thứ 7 được không" after the căn cước options, "Cử đi học nước ngoài"."""
+    await chat("e mo hang tap hoa nho o nha thi co can dk kinh doanh ko, nghe noi phai co ma so thue")
+    await chat("neu ko dk thi sao")
+    assert "Mấy thủ tục trên chưa nói" in chat.text() and "Đăng ký kết hôn" not in chat.text(), chat.text()
+    assert chat.button("hộ kinh doanh") and chat.button("Gửi câu hỏi cho tổ hỗ trợ")
+    await chat.press("Gửi câu hỏi cho tổ hỗ trợ")
+    assert "Ý bạn là" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_papers_for_a_case_add_the_portals_papers_that_name_it(chat):
     """"đã ly hôn rồi thì cần thêm giấy gì": the guide says only "giấy tờ liên quan"; the portal's record names the
     divorce judgment."""

@@ -18,7 +18,7 @@ from bot.privacy.redact import redact
 from bot.reading.intents import Intent
 from bot.retrieval.answerer import Answer
 from bot.retrieval.decision import Kind
-from bot.retrieval.follow_up import Focused
+from bot.retrieval.follow_up import Focused, has_cue
 from bot.retrieval.procedure_card import asked_aspect
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
@@ -85,6 +85,8 @@ class Asking(Part):
                 if isinstance(read, Focused) and read.passage:
                     self.on_focused(turn, text, read)
                     return
+            if self._silent_on_choices(turn, text, answer):
+                return
         focus = self.parts.talk.last_entry(turn)
         if focus is not None and not focus.procedures and turn.answerer.only_aspect(text):
             # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide: the fee asked is the
@@ -136,6 +138,24 @@ class Asking(Part):
         turn.session.choices = [e.id for e in entries]
         self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
         self._send(turn, choices_reply(self._say(turn, "which_one"), entries))
+
+    def _silent_on_choices(self, turn: Turn, text: str, answer: Answer) -> bool:
+        """"làm thứ 7 được không" right after "Có mấy thủ tục…": no choice has a part for it, and alone it finds
+        only unrelated entries ("Cử đi học nước ngoài"). A short question or one that follows up ("… thì sao") is
+        about the choices: they are offered again with the team, and it is said that none of them tells."""
+        offered = {o.id for o in answer.options} | ({answer.entry.id} if answer.entry else set())
+        if len(turn.choices) < 2 or offered & set(turn.choices) or turn.answerer.glossary.referral(text) or not (
+                has_cue(text) or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2):
+            return False
+        entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
+        question = redact(text)
+        earlier = turn.session.last_question   # the team reads what the choices were for
+        turn.session.unanswered = f"{earlier} / {question}" if earlier else question
+        turn.session.last_question = question
+        self.storage.set_outcome(turn.in_id, Kind.DONT_KNOW.value, None)
+        reply = choices_reply(self._say(turn, "choices_silent"), entries)
+        self._send(turn, replace(reply, buttons=reply.buttons + (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)),)))
+        return True
 
     def narrowed(self, turn: Turn, kept: list[str]) -> None:
         """"nó 15 tuổi rồi" after "Ý bạn là…?": the one option that fits is opened, the part first asked first;

@@ -64,9 +64,15 @@ class Buttons(Part):
             Act.KEEP_COMMENT: lambda turn, b: p.feedback.on_keep_comment(turn, b.int(0)),
             Act.DELETE: self._delete,
             Act.PLACE: self._place,
-            Act.QUESTION: lambda turn, b: p.asking.on_question(turn, several.pressed(turn.session.questions, b)),
+            Act.QUESTION: self._other_question,
             Act.CALLBACK: self._callback,
         }
+
+    def _other_question(self, turn: Turn, b: Payload) -> None:
+        """Another question of the citizen's own message: asked afresh, not read against the choices the previous
+        turn offered (a volunteer's second villager is no follow-up of the first one's options)."""
+        turn.choices = []
+        self.parts.asking.on_question(turn, several.pressed(turn.session.questions, b))
 
     def _ready(self, turn: Turn, b: Payload) -> None:
         if not b.args:
