@@ -258,10 +258,11 @@ def test_a_channel_whose_fee_is_only_words_is_not_left_out_of_the_amounts():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", ["phai co giay to gi", "le phi bao nhieu", "dk o dau"])
+@pytest.mark.parametrize("question", ["phai co giay to gi", "le phi bao nhieu", "dk o dau", "lam thu tuc o dau"])
 def test_a_part_asked_of_no_procedure_is_not_answered_with_a_guess(real_answerer, question):
     """Alone, "phải có giấy tờ gì" had been answered, sure, with the khai sinh guide; "lệ phí bao nhiêu" with the
-    căn cước one; "đăng ký ở đâu" with the marriage guide. Which procedure is the citizen's to say."""
+    căn cước one; "đăng ký ở đâu" with the marriage guide; "làm thủ tục ở đâu" with Đồng Nai's portal. Which
+    procedure, and where, is the citizen's to say."""
     answer = real_answerer.ask(question)
     assert answer.entry is None and answer.kind in ("clarify", "dont_know"), (answer.kind, answer.entry)
     sure = real_answerer.ask("dang ky khai sinh phai co giay to gi")   # named, it is answered

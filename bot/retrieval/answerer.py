@@ -234,12 +234,21 @@ class Answerer:
         return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
             decision, options=kept)
 
-    def _part_without_subject(self, decision: Decision, ranked: list[Scored], question: str) -> Decision:
-        """A question that asks only a part of a procedure ("phải có giấy tờ gì", "lệ phí bao nhiêu") names no
-        procedure: the one whose guide ranked first is a guess (it had answered the khai sinh guide, sure), so the
-        candidates are offered. Asked after an answer, the conversation supplies the procedure instead."""
-        if decision.kind != Kind.ANSWER or not self.entries[decision.entry_id].procedures or \
-                self.context.only_aspect(question) not in _PART_ONLY:
+    def _not_a_guess(self, decision: Decision, ranked: list[Scored], question: str, province: str | None
+                     ) -> Decision:
+        """An answer the question does not ask for is a guess, and the candidates are offered instead: a procedure
+        guide for a question that asks only a part ("phải có giấy tờ gì", "đăng ký ở đâu" had got the khai sinh and
+        marriage guides, sure), or a province's guide for such a question when the citizen's province is another
+        or unknown ("làm thủ tục ở đâu" had got Đồng Nai's). Asked after an answer, the conversation supplies the
+        subject instead."""
+        if decision.kind != Kind.ANSWER:
+            return decision
+        entry = self.entries[decision.entry_id]
+        part = self.context.only_aspect(question)   # None when the question names anything but a part
+        part_only = bool(entry.procedures) and part in _PART_ONLY
+        elsewhere = part is not None and bool(entry.provinces) and not entry.local and (
+            province or self._province) not in entry.provinces
+        if not (part_only or elsewhere):
             return decision
         offered = tuple(r.entry_id for r in ranked[:self.decision.max_options]
                         if r.confidence >= self.decision.clarify_at)
@@ -372,7 +381,7 @@ class Answerer:
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 age = stated_age(searched)
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age)
-                decision = self._part_without_subject(decision, ranked, searched)
+                decision = self._not_a_guess(decision, ranked, searched, province)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
                 if self.tiers and not (guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
