@@ -258,6 +258,14 @@ async def test_where_to_register_among_options_asks_which_one(chat):
 
 
 @pytest.mark.slow
+async def test_the_portals_papers_are_shown_once(chat):
+    """Papers asked with no line of the guide for them show the portal's list, not that list and a line of it."""
+    await chat("toi moi mua xe may honda o cua hang, dang ky bien so online duoc khong")
+    await chat("phai dem xe ra cong an khong")
+    assert chat.text().count("Theo dữ liệu Cổng DVC quốc gia") == 1, chat.text()
+
+
+@pytest.mark.slow
 async def test_a_follow_up_none_of_the_choices_answers_offers_them_again_with_the_team(chat):
     """"neu ko dk thi sao" after the household-business options had offered marriage and birth registration;
     "làm thứ 7 được không" after the căn cước options, "Cử đi học nước ngoài"."""

@@ -175,10 +175,10 @@ class ContextReader:
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         if words:
-            part = (passage(focus, words, self.lexical.idf, said=question)
-                    or self._aspect_part(focus.id, question, earlier))
-            if part and aspect == "documents":   # the guide's line, then the portal's papers for that case
-                part = "\n\n".join(p for p in (part, self._case_papers(focus.id, words, question, earlier)) if p)
+            line = passage(focus, words, self.lexical.idf, said=question)
+            part = line or self._aspect_part(focus.id, question, earlier)
+            if line and aspect == "documents":   # the guide's line, then the portal's papers for that case
+                part = "\n\n".join(p for p in (line, self._case_papers(focus.id, words, question, earlier)) if p)
         else:   # only the part asked: a guide's own line about it ("Làm trên VNeID…"), then the portal's figures
             own = self.own_line(focus.id, aspect) if aspect else None
             part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
