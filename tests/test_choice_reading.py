@@ -58,6 +58,15 @@ def test_a_reply_picks_the_option_of_the_case_it_cues():
     assert fitting(titles, "chồng em người Việt", cases) == []
 
 
+@pytest.mark.parametrize("reply, kept", [("lam o xa", [0]), ("o phuong a", [0]), ("cap tinh", [1]),
+                                         ("lên thành phố làm", [1]), ("ở tỉnh khác thì sao", []), ("cần gì", [])])
+def test_a_reply_picks_the_option_of_the_level_it_names(reply, kept):
+    """The same procedure at two levels: "làm ở xã" had been asked "which one?" again."""
+    titles = ["Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên",
+              "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên (thực hiện tại cấp tỉnh)"]
+    assert fitting(titles, reply, {}) == kept
+
+
 @pytest.mark.slow
 async def test_an_age_typed_after_the_options_keeps_those_that_fit(dialogue):
     chat = Chat(dialogue)

@@ -69,12 +69,12 @@ class Asking(Part):
 
     def on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
+        kept = turn.answerer.narrow_choices(turn.choices, text) if len(turn.choices) >= 2 else []
+        if kept:   # "làm ở xã" picks the commune's option before it asks where
+            self.narrowed(turn, kept)
+            return
         if len(turn.choices) >= 2 and turn.answerer.only_aspect(text):
             self.which_one(turn, text)
-            return
-        kept = turn.answerer.narrow_choices(turn.choices, text) if len(turn.choices) >= 2 else []
-        if kept:
-            self.narrowed(turn, kept)
             return
         answer = answer or turn.ask(text)
         if turn.choices and answer.kind != Kind.ANSWER.value:
