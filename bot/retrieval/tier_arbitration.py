@@ -3,7 +3,8 @@
 A guide staff wrote reads better than a bare record, so it answers when it is about what was asked; it gives way
 when the catalogue finds what the citizen named and the guide is silent on it ("tạm trú … gia hạn" is not the
 digital-signature renewal guide; "thẻ ABTC" is not the căn cước entry), or when the catalogue is sure of a sibling
-of the guide's procedure.
+of the guide's procedure. When the curated tier asks back, or is less sure than the catalogue, and the two point
+to different procedures, both are offered.
 """
 from __future__ import annotations
 
