@@ -114,3 +114,8 @@ def menu_button() -> Button:
 
 def handoff_button() -> Button:
     return Button(say("menu_handoff"), encode(Act.HANDOFF))
+
+
+def ask_team_button() -> Button:
+    """"Gửi câu hỏi cho tổ hỗ trợ": the question left unanswered goes to the commune team."""
+    return Button(say("btn_ask_team"), encode(Act.ASK_TEAM))

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from bot.core.messages import Button, Reply
-from bot.core.payloads import Act, encode, handoff_button, menu_button
+from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu_button
 from bot.core.wording import say, speak_to
 from bot.dialogue import several_questions as several
 from bot.dialogue.handoff_words import load_handoff_words
@@ -58,7 +58,7 @@ class Asking(Part):
         row = row or turn.answerer.glossary.referral(text)
         if row is None:
             return False
-        buttons = (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), menu_button())
+        buttons = (ask_team_button(), menu_button())
         entry = turn.answerer.entry(row.entry)
         if entry is not None:
             buttons = (Button(entry.title, encode(Act.ENTRY, entry.id)),) + buttons
@@ -154,7 +154,7 @@ class Asking(Part):
         turn.session.last_question = question
         self.storage.set_outcome(turn.in_id, Kind.DONT_KNOW.value, None)
         reply = choices_reply(self._say(turn, "choices_silent"), entries)
-        self._send(turn, replace(reply, buttons=reply.buttons + (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)),)))
+        self._send(turn, replace(reply, buttons=reply.buttons + (ask_team_button(),)))
         return True
 
     def narrowed(self, turn: Turn, kept: list[str]) -> None:

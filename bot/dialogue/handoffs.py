@@ -3,7 +3,7 @@ open ticket per citizen (a second request joins it), with what was sent, who ans
 from __future__ import annotations
 
 from bot.core.messages import Button, Reply
-from bot.core.payloads import Act, encode, menu_button
+from bot.core.payloads import Act, ask_team_button, encode, menu_button
 from bot.core.wording import say
 from bot.dialogue.part import Part
 from bot.dialogue.session import Pending, Waiting
@@ -37,7 +37,7 @@ class Handoffs(Part):
         turn.session.misses += 1
         turn.session.pending = Pending(Waiting.REPHRASE, question=turn.session.unanswered or turn.session.last_question)
         self._send(turn, Reply(self._say(turn, "rephrase_invite"),
-                               (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), menu_button())))
+                               (ask_team_button(), menu_button())))
 
     def on_ask_team(self, turn: Turn) -> None:
         question = turn.session.unanswered or turn.session.last_question

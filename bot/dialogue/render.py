@@ -13,7 +13,7 @@ from urllib.parse import quote
 from bot.core.labels import short_label, sibling_labels
 from bot.core.markup import to_plain
 from bot.core.messages import Button, Reply, numbered_texts
-from bot.core.payloads import Act, encode, handoff_button, menu_button
+from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu_button
 from bot.core.wording import DEFAULT_YOU, say, speak_to
 from bot.dialogue.share import share_button
 from bot.dialogue.steps import is_procedural, summary
@@ -131,7 +131,7 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     whole = Button(say(f"btn_whole{card or '_guide'}"), encode(Act.ENTRY, entry.id))
     if focused.passage is None:
         return [Reply(say(f"follow_up_silent{card}", you=you, title=title),
-                      (Button(say("btn_ask_team"), encode(Act.ASK_TEAM)), whole, menu_button()))]
+                      (ask_team_button(), whole, menu_button()))]
     text = say(f"follow_up_part{card}", you=you, title=title) + "\n\n" + speak_to(focused.passage, you)
     return [Reply(text, (whole, share_button(entry.id)), entry_id=entry.id)]
 
@@ -155,7 +155,7 @@ def search_url(question: str | None) -> str:
 def dont_know_replies(question: str, you: str = DEFAULT_YOU) -> list[Reply]:
     url = search_url(question)
     return [Reply(say("dont_know", you=you),   # the link is on the button only: a raw URL overflows a phone bubble
-                  (Button(say("btn_portal_search"), url=url), Button(say("btn_ask_team"), encode(Act.ASK_TEAM)),
+                  (Button(say("btn_portal_search"), url=url), ask_team_button(),
                    menu_button()))]
 
 
