@@ -9,7 +9,7 @@ import dataclasses
 import logging
 import time
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from bot.privacy.redact import without_dossier_codes
 from bot.reading.opening import without_opening
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.context_reading import ContextReader
-from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, decide
+from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, ask_among, decide
 from bot.retrieval.follow_up import Focused, unnumbered
 from bot.retrieval.fusion import fuse
 from bot.retrieval.glossary import Glossary
@@ -45,6 +45,11 @@ from indexer.vntext import clean, fold
 _CANDIDATES = 10
 _PART_ONLY = ("documents", "fee", "time", "where")   # parts every procedure has; "online" has guides of its own
 log = logging.getLogger(__name__)
+
+
+def unique(entries: Iterable[KnowledgeEntry]) -> list[KnowledgeEntry]:
+    """Each entry once, in order (a guide declaring two of the procedures offered stands for both)."""
+    return list({e.id: e for e in entries}.values())
 
 
 class InputKind:
@@ -234,8 +239,8 @@ class Answerer:
         return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
             decision, options=kept)
 
-    def _not_a_guess(self, decision: Decision, ranked: list[Scored], question: str, province: str | None
-                     ) -> Decision:
+    def _not_a_guess(self, decision: Decision, ranked: list[Scored], question: str, reading: NormalizedQuery,
+                     province: str | None) -> Decision:
         """An answer the question does not ask for is a guess, and the candidates are offered instead: a procedure
         guide for a question that asks only a part ("phải có giấy tờ gì", "đăng ký ở đâu" had got the khai sinh and
         marriage guides, sure), or a province's guide for such a question when the citizen's province is another
@@ -244,16 +249,11 @@ class Answerer:
         if decision.kind != Kind.ANSWER:
             return decision
         entry = self.entries[decision.entry_id]
-        part = self.context.only_aspect(question)   # None when the question names anything but a part
+        part = self.context.only_aspect(question, reading)   # None when it names anything but a part
         part_only = bool(entry.procedures) and part in _PART_ONLY
         elsewhere = part is not None and bool(entry.provinces) and not entry.local and (
             province or self._province) not in entry.provinces
-        if not (part_only or elsewhere):
-            return decision
-        offered = tuple(r.entry_id for r in ranked[:self.decision.max_options]
-                        if r.confidence >= self.decision.clarify_at)
-        return Decision(Kind.CLARIFY, None, decision.score, offered) if len(offered) >= 2 else Decision(
-            Kind.DONT_KNOW, None, decision.score)
+        return ask_among(ranked, self.decision, decision.score) if part_only or elsewhere else decision
 
     def procedure_ranking(self, question: str, query: NormalizedQuery | None = None
                           ) -> tuple[list[ScoredProcedure], NormalizedQuery]:
@@ -366,6 +366,13 @@ class Answerer:
         started = time.perf_counter()
         text = clean(question)
         truncated = len(text) > MAX_QUERY_CHARS
+
+        def reply(kind: str, score: float, entry: KnowledgeEntry | None = None,
+                  options: tuple[KnowledgeEntry, ...] = (), related: tuple[KnowledgeEntry, ...] = ()) -> Answer:
+            return Answer(question=question, kind=kind, entry=entry, score=round(score, 4), options=options,
+                          related=related, query=query, truncated=truncated,
+                          latency_ms=round((time.perf_counter() - started) * 1000, 1))
+
         problem = check_input(text)
         query = None
         decision = Decision(Kind.DONT_KNOW, None, 0.0)
@@ -381,7 +388,7 @@ class Answerer:
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 age = stated_age(searched)
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age)
-                decision = self._not_a_guess(decision, ranked, searched, province)
+                decision = self._not_a_guess(decision, ranked, searched, query, province)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
                 if self.tiers and not (guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
@@ -389,31 +396,20 @@ class Answerer:
                     chosen = self.procedures.decide(ranking)
                     decision = self.tiers.narrowed(decision, chosen)
                 if chosen is not None and self.tiers.catalogue_overrules(decision, chosen, ranking, wider):
-                    picked = [self._by_procedure(c, question) for c in ((chosen.code,) if chosen.code
-                                                                         else chosen.options)]
-                    entries = list({e.id: e for e in picked}.values())
+                    entries = unique(self._by_procedure(c, question) for c in chosen.codes)
+                    if chosen.kind == Kind.ANSWER:
+                        return reply(chosen.kind.value, chosen.score, entry=entries[0])
                     # what the curated tier said stands when every card is silent on an uncovered subject named
-                    if chosen.kind == Kind.ANSWER or not self._only_noise_for_referral(question, query, entries):
-                        answered = chosen.kind == Kind.ANSWER
-                        return Answer(
-                            question=question, kind=chosen.kind.value, entry=entries[0] if answered else None,
-                            score=round(chosen.score, 4), options=() if answered else tuple(entries),
-                            related=(), query=query, truncated=truncated,
-                            latency_ms=round((time.perf_counter() - started) * 1000, 1))
+                    if not self._only_noise_for_referral(question, query, entries):
+                        return reply(chosen.kind.value, chosen.score, options=tuple(entries))
                 mixed = self.tiers.mixed(decision, chosen) if chosen is not None else ()
                 if mixed:
-                    picked = [*(self._by_procedure(c, question) for c in mixed),
-                              *(self.entries[o] for o in decision.options or (decision.entry_id,))]
-                    options = tuple({e.id: e for e in picked}.values())[:self.decision.max_options + 1]
-                    return Answer(question=question, kind=Kind.CLARIFY.value, entry=None,
-                                  score=round(decision.score, 4), options=options,
-                                  related=(), query=query, truncated=truncated,
-                                  latency_ms=round((time.perf_counter() - started) * 1000, 1))
+                    options = unique([*(self._by_procedure(c, question) for c in mixed),
+                                      *(self.entries[o] for o in decision.options or (decision.entry_id,))])
+                    shown = tuple(options[:self.decision.max_options + 1])
+                    return reply(Kind.CLARIFY.value, decision.score, options=shown)
                 if decision.kind == Kind.ANSWER:
                     related = self._related(decision.entry_id, ranked)
         entry = self.entry(decision.entry_id, question) if decision.entry_id else None
-        return Answer(
-            question=question, kind=problem or decision.kind.value, entry=self._with_lead(entry, question, query),
-            score=round(decision.score, 4), options=tuple(self.entries[o] for o in decision.options),
-            related=related, query=query, truncated=truncated, latency_ms=round((time.perf_counter() - started) * 1000, 1),
-        )
+        return reply(problem or decision.kind.value, decision.score, entry=self._with_lead(entry, question, query),
+                     options=tuple(self.entries[o] for o in decision.options), related=related)

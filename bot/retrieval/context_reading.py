@@ -27,6 +27,7 @@ from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
 from bot.retrieval.procedure_card import asked_aspect, aspect_hints, aspect_part, aspect_words, documents_naming
 from bot.retrieval.procedure_search import ProcedureSearch
+from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, syllables
 
@@ -129,11 +130,13 @@ class ContextReader:
         """"có phải mang giấy khai sinh không": a short question about a paper to bring for the procedure in hand."""
         return bool(_BRING.search(fold(question))) and _length(question) <= _BRING_WORDS
 
-    def only_aspect(self, question: str) -> str | None:
+    def only_aspect(self, question: str, reading: NormalizedQuery | None = None) -> str | None:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu",
-        "đăng ký ở đâu": every procedure is registered, filed, applied for)."""
+        "đăng ký ở đâu": every procedure is registered, filed, applied for). `reading`: as in `_key_words`."""
         aspect = asked_aspect(question)
-        return aspect if aspect and not self._key_words(question, None, aspect_words() | _ANY_PROCEDURE) else None
+        if not aspect or self._key_words(question, None, aspect_words() | _ANY_PROCEDURE, reading):
+            return None
+        return aspect
 
     def _cover(self, entry: KnowledgeEntry, words: list[str]) -> float:
         """IDF-weighted share of the words the entry's own text has."""
@@ -203,20 +206,20 @@ class ContextReader:
         return passage(written, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) \
             if written is not None else None
 
-    def _case_papers(self, entry_id: str, words: list[str], question: str, earlier: str) -> str | None:
-        """The portal's papers that name the case a follow-up says, for a guide staff wrote (a card shows its own)."""
-        if entry_id not in self.written or not self.procedures:
-            return None
-        codes = self.procedures.most_named(list(self.procedures_of(entry_id)), f"{question} {earlier}")
-        return documents_naming(self.procedures.procedures[codes[0]], words, self.procedures.month) if codes else None
-
-    def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:
-        """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none:
-        of the guide's procedure the follow-up or the question `earlier` names most ("sang tên xe" asked, then
-        "cần giấy tờ gì": the transfer's documents, not first registration's)."""
-        aspect = asked_aspect(question)
+    def _named_procedure(self, entry_id: str, question: str, earlier: str) -> Procedure | None:
+        """Of the entry's procedures, the one the follow-up or the question `earlier` names most ("sang tên xe"
+        asked, then "cần giấy tờ gì": the transfer, not first registration)."""
         codes = self.procedures.most_named(list(self.procedures_of(entry_id)), f"{question} {earlier}") \
             if self.procedures else []
-        if not aspect or not codes:
-            return None
-        return aspect_part(self.procedures.procedures[codes[0]], aspect, self.procedures.month)
+        return self.procedures.procedures[codes[0]] if codes else None
+
+    def _case_papers(self, entry_id: str, words: list[str], question: str, earlier: str) -> str | None:
+        """The portal's papers that name the case a follow-up says, for a guide staff wrote (a card shows its own)."""
+        named = self._named_procedure(entry_id, question, earlier) if entry_id in self.written else None
+        return documents_naming(named, words, self.procedures.month) if named else None
+
+    def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:
+        """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""
+        aspect = asked_aspect(question)
+        named = self._named_procedure(entry_id, question, earlier) if aspect else None
+        return aspect_part(named, aspect, self.procedures.month) if named else None

@@ -78,15 +78,18 @@ class Decision:
     options: tuple[str, ...] = ()
 
 
+def ask_among(ranked: list[Scored], cfg: DecisionConfig, score: float) -> Decision:
+    """"Ý bạn là…?" with the candidates sure enough to offer, or don't-know when fewer than two are."""
+    offered = tuple(c.entry_id for c in ranked[:cfg.max_options] if c.confidence >= cfg.clarify_at)
+    return Decision(Kind.CLARIFY, None, score, offered) if len(offered) >= 2 else Decision(Kind.DONT_KNOW, None, score)
+
+
 def decide(ranked: list[Scored], cfg: DecisionConfig) -> Decision:
     if not ranked:
         return Decision(Kind.DONT_KNOW, None, 0.0)
     top = ranked[0]
-    offered = [c for c in ranked[:cfg.max_options] if c.confidence >= cfg.clarify_at]
     if top.confidence < cfg.answer_at:
-        if len(offered) >= 2:
-            return Decision(Kind.CLARIFY, None, top.confidence, tuple(c.entry_id for c in offered))
-        return Decision(Kind.DONT_KNOW, None, top.confidence)
+        return ask_among(ranked, cfg, top.confidence)
     covering = [c for c in ranked if c.coverage >= top.coverage - 1e-9]
     if top.coverage >= 0.99 and len(covering) >= cfg.vague_min_covering:  # "thanh toán", "hồ sơ": which one?
         return Decision(Kind.CLARIFY, None, top.confidence, tuple(c.entry_id for c in covering[:cfg.max_options]))

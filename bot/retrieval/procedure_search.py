@@ -89,6 +89,11 @@ class ProcedureDecision:
     score: float
     options: tuple[str, ...] = ()
 
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The procedure answered, or the ones offered."""
+        return (self.code,) if self.code else self.options
+
 
 class ProcedureSearch:
     def __init__(self, index: CatalogueIndex, embedder: Embedder, province: str = "",

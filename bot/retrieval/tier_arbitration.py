@@ -100,7 +100,7 @@ class TierArbiter:
         if decision.kind == Kind.ANSWER and chosen.score <= decision.score:
             return ()
         guides = [self.entries[e] for e in (decision.options or (decision.entry_id,))]
-        codes = (chosen.code,) if chosen.code else chosen.options
+        codes = chosen.codes
         if not all(g.procedures for g in guides) or {c for g in guides for c in g.procedures} & set(codes):
             return ()
         return tuple(codes[:_MIXED])
@@ -120,8 +120,7 @@ class TierArbiter:
         if chosen.kind == Kind.ANSWER and chosen.code not in declared and decision.kind != Kind.CLARIFY:
             return True
         if declared and chosen.kind != Kind.DONT_KNOW:
-            codes = (chosen.code,) if chosen.code else chosen.options
-            return (any(self.silent_on(decision.entry_id, said, c) for c in codes)
+            return (any(self.silent_on(decision.entry_id, said, c) for c in chosen.codes)
                     or self.procedures.sibling_asked(declared, ranking)
-                    or self.family_named(decision.entry_id, declared, codes, said))
+                    or self.family_named(decision.entry_id, declared, chosen.codes, said))
         return chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW
