@@ -17,7 +17,7 @@ import yaml
 from bot.core.wording import say
 from indexer.catalogue.model import Channel, Fee, Procedure
 from indexer.knowledge import KnowledgeEntry, Link, Source
-from indexer.vntext import fold, syllables
+from indexer.vntext import fold, folded_syllables, syllables
 
 ASPECTS_FILE = Path(__file__).with_name("procedure_aspects.yaml")
 ASPECTS = ("documents", "fee", "time", "where", "online", "who")
@@ -318,24 +318,29 @@ def facts_block(p: Procedure, month: str, first: str | None = None) -> list[str]
         return []
     order = sorted(("fee", "time", "where"), key=lambda a: a != first)
     lines = [line for a in order for line in _section(p, a, full=False)] + _district_note(p)
-    return [say("card_facts", month=month or _day(p.taken), code=p.code), *lines]
+    return [_facts_head(p, month), *lines]
 
 
 def aspect_part(p: Procedure, aspect: str, month: str) -> str | None:
     """What the record says about one part ("mất mấy ngày?" after its card), with where the figures come from."""
     lines = _section(p, aspect, full=True) if p.detailed else []
-    return "\n".join([say("card_facts", month=month or _day(p.taken), code=p.code), *lines]) if lines else None
+    return "\n".join([_facts_head(p, month), *lines]) if lines else None
 
 
 def documents_naming(p: Procedure, words: list[str], month: str) -> str | None:
     """The record's papers for the case a follow-up names ("đã ly hôn rồi thì cần thêm giấy gì": the line on the
     divorce judgment), with where they come from; None when no paper names every word of it."""
-    wanted = [" ".join(syllables(fold(w))) for w in words]
-    found = [d for d in _documents_only(p) if all(f" {w} " in f" {' '.join(syllables(fold(d.name)))} " for w in wanted)]
+    wanted = [f" {' '.join(folded_syllables(w))} " for w in words]
+    found = [d for d in _documents_only(p) if all(w in f" {' '.join(folded_syllables(d.name))} " for w in wanted)]
     if not wanted or not found:
         return None
-    return "\n".join([say("card_facts", month=month or _day(p.taken), code=p.code),
+    return "\n".join([_facts_head(p, month),
                       *(f"• {_short(d.name, 500)}" for d in found[:2])])
+
+
+def _facts_head(p: Procedure, month: str) -> str:
+    """"Theo dữ liệu Cổng DVC quốc gia (cập nhật …, mã thủ tục …):" before figures quoted from a record."""
+    return say("card_facts", month=month or _day(p.taken), code=p.code)
 
 
 def _day(iso: str) -> str:
