@@ -59,7 +59,9 @@ def test_a_reply_picks_the_option_of_the_case_it_cues():
 
 
 @pytest.mark.parametrize("reply, kept", [("lam o xa", [0]), ("o phuong a", [0]), ("cap tinh", [1]),
-                                         ("lên thành phố làm", [1]), ("ở tỉnh khác thì sao", []), ("cần gì", [])])
+                                         ("lên thành phố làm", [1]), ("ở tỉnh khác thì sao", []), ("cần gì", []),
+                                         ("làm ở xã, được không", [0]),
+                                         ("con o xa", []), ("nó ở xa lắm", [])])   # far away, not the commune
 def test_a_reply_picks_the_option_of_the_level_it_names(reply, kept):
     """The same procedure at two levels: "làm ở xã" had been asked "which one?" again."""
     titles = ["Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from indexer.vntext import fold, folded_syllables
+from indexer.vntext import fold, folded_syllables, syllables
 
 REPLY_WORDS = 8   # a reply longer than this is a question of its own, read as usual
-# folded: the levels a procedure is done at since 1/7/2025, and how a citizen names them
-_LEVELS = {"xa": ("xa", "phuong", "cap xa"), "tinh": ("tinh", "thanh pho", "cap tinh")}
+# folded: the levels a procedure is done at since 1/7/2025, and how a citizen names them. Unmarked "xa" is also
+# "xa" (far: "con ở xa"), so it names the commune only after a word that goes there; marked "xã" always does
+_LEVELS = {"xa": ("phuong", "cap xa", "ra xa", "len xa", "tai xa", "lam o xa"), "tinh": ("tinh", "thanh pho")}
 _AGE = re.compile(r"(?:\b(?P<side>chua du|chua toi|chua den|duoi|tren|hon|ngoai)\s+)?(?<!\d)(\d{1,3})\s*"
                   r"(thang tuoi|tuoi|t\b)")
 _BELOW = frozenset({"chua du", "chua toi", "chua den", "duoi"})
@@ -59,13 +60,15 @@ def age_range(title: str) -> tuple[int, int] | None:
     return (0, int(found[1])) if found else None
 
 
-def _by_level(titles: Sequence[str], said: str) -> list[int]:
+def _by_level(titles: Sequence[str], reply: str, said: str) -> list[int]:
     """"ở xã" or "lên tỉnh" between the same procedure at two levels ("… (thực hiện tại cấp tỉnh)" beside the one
     the commune police do): the option of the level named, a title naming no level being the commune's."""
     levels = [next((lv for lv in _LEVELS if f" cap {lv} " in _words(t)), "xa") for t in titles]
     if " khac " in said:
         return []   # "ở tỉnh khác": another province, not a level
-    named = next((lv for lv, words in _LEVELS.items() if any(f" {w} " in said for w in words)), None)
+    commune = "xã" in syllables(reply.lower())
+    named = "xa" if commune else next(
+        (lv for lv, words in _LEVELS.items() if any(f" {w} " in said for w in words)), None)
     return [i for i, lv in enumerate(levels) if lv == named] if named and len(set(levels)) > 1 else []
 
 
@@ -82,7 +85,7 @@ def fitting(titles: Sequence[str], reply: str, cases: Mapping[str, Sequence[str]
         cued = {_words(k).strip() for k, cues in cases.items() if any(_words(c) in said for c in cues)}
         kept = [i for i, t in enumerate(titles) if any(f" {k} " in _words(t) for k in cued)]
     if not kept:
-        kept = _by_level(titles, said)
+        kept = _by_level(titles, reply, said)
     return kept if 0 < len(kept) < len(titles) else []
 
 
