@@ -258,6 +258,14 @@ async def test_where_to_register_among_options_asks_which_one(chat):
 
 
 @pytest.mark.slow
+async def test_a_subject_referred_elsewhere_is_no_follow_up_of_the_choices(chat):
+    """Right after the birth-certificate options, a storm-damaged roof had been answered with the copy's agency."""
+    await chat("giay khai sinh cua toi bi mat ban chinh, muon xin ban sao thi lam sao")
+    await chat("nha bac bi bao lam sap mai, xin ho tro o dau con")
+    assert "UBND xã, phường" in chat.text() and "Trích lục" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_the_portals_papers_are_shown_once(chat):
     """Papers asked with no line of the guide for them show the portal's list, not that list and a line of it."""
     await chat("toi moi mua xe may honda o cua hang, dang ky bien so online duoc khong")

@@ -77,6 +77,9 @@ class Asking(Part):
             self.which_one(turn, text)
             return
         answer = answer or turn.ask(text)
+        focus = self.parts.talk.last_entry(turn)
+        if self._referred_elsewhere(turn, text, answer, focus):
+            focus, turn.choices = None, []   # its own subject, someone else's: answered below with the referral
         if turn.choices and answer.kind != Kind.ANSWER.value:
             # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
             # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
@@ -87,7 +90,6 @@ class Asking(Part):
                     return
             if self._silent_on_choices(turn, text, answer):
                 return
-        focus = self.parts.talk.last_entry(turn)
         if focus is not None and not focus.procedures and turn.answerer.only_aspect(text):
             # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide: the fee asked is the
             # procedure's before it
@@ -138,6 +140,17 @@ class Asking(Part):
         turn.session.choices = [e.id for e in entries]
         self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
         self._send(turn, choices_reply(self._say(turn, "which_one"), entries))
+
+    @staticmethod
+    def _referred_elsewhere(turn: Turn, text: str, answer: Answer, focus: KnowledgeEntry | None) -> bool:
+        """A question nothing answers alone, about a subject another body handles that neither the entry in focus
+        nor the choices offered name, is no follow-up: "nhà bác bị bão làm sập mái, xin hỗ trợ ở đâu" right after
+        the birth-certificate options had been answered with the copy's agency."""
+        row = turn.answerer.glossary.referral(text) if answer.kind == Kind.DONT_KNOW.value else None
+        if row is None:
+            return False
+        shown = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None] + [focus] * bool(focus)
+        return not any(turn.answerer.glossary.names_subject(row, e.title) for e in shown)
 
     def _silent_on_choices(self, turn: Turn, text: str, answer: Answer) -> bool:
         """"làm thứ 7 được không" right after "Có mấy thủ tục…": no choice has a part for it, and alone it finds
