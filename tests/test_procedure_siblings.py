@@ -128,3 +128,17 @@ def test_a_lead_does_not_answer_a_question_nearer_an_everyday_one(search):
     assert search.procedures.decide(ranked).kind != Kind.ANSWER
     search.procedures.config = dataclasses.replace(cfg, lead_everyday_at=2.0)
     assert search.procedures.decide(ranked).kind == Kind.ANSWER
+
+
+def test_a_question_that_is_a_procedures_name_is_offered_it_even_when_no_candidate_is_sure(search):
+    """"thành lập công ty tnhh" says nothing but words of the names it means: when the ranking is unsure it still
+    gets the family as options, not "don't know"; a question with a word no name has does not."""
+    search.procedures.config = dataclasses.replace(search.procedures.config, clarify_at=1.01)
+    named = _ranked(search, "gia han tam tru cho nguoi nuoc ngoai")
+    assert named[0].named_all
+    decision = search.procedures.decide(named)
+    assert decision.kind == Kind.CLARIFY and "1.001146" in decision.options
+    other = _ranked(search, "gia han tam tru cho ban gai")
+    assert not other[0].named_all and search.procedures.decide(other).kind == Kind.DONT_KNOW
+    short = _ranked(search, "tam tru")                                  # two words name no one procedure
+    assert not short[0].named_all

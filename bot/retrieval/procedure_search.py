@@ -46,6 +46,8 @@ _BUSINESS_MARKED = {"co_so": "cơ sở", "co_phan": "cổ phần"}
 # only in them are one procedure at several levels, still the citizen's choice (the office differs), and no sibling
 # adds words the citizen did not say because of them.
 _LEVEL_WORDS = frozenset("thu tuc thuc hien tai cap tinh xa huyen trung uong bo".split())
+# Distinct words a question needs for "its words are all in the top name" to mean it names a procedure.
+_NAMED_WORDS = 3
 # Share (IDF-weighted) of the words a sibling's name adds that the question must say for it to be a rival.
 _SAID_ENOUGH = 0.5
 
@@ -80,6 +82,10 @@ class ScoredProcedure:
     # over "thanh toán trực tiếp chi phí khám bệnh" is not, when a citizen asks about being paid back by BHYT
     distinct_said: bool = True
     # or the top one plus words the citizen did not say ("… lưu động" when "khai sinh" was asked)
+    # (top one only) the name of a leading candidate holds every word of a question of at least _NAMED_WORDS words:
+    # the citizen typed a procedure's name ("thành lập công ty tnhh"), so its family is offered even when no
+    # candidate is sure
+    named_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,8 @@ class ProcedureSearch:
         rival = next((i for (i, _, _), r in zip(rows[1:], rivals[1:]) if r), None)
         adds, said_them = (self._adds(rows[0][0], rival, said, cfg.lead_said_at) if rival is not None
                            else (False, False))
+        words = {t for t in query.terms if "_" not in t}
+        named_all = len(words) >= _NAMED_WORDS and any(words <= self._names[i] for i, _, _ in rows[:cfg.max_options])
         scored = []
         for k, (i, total, features) in enumerate(rows):
             # the top one's lead is over its first real rival: a sibling only adding unsaid words does not count
@@ -285,7 +293,7 @@ class ProcedureSearch:
             conf = cfg.confidence(dense, cov, gap, margin, name, total)
             scored.append(ScoredProcedure(self._codes[i], total, conf, dense, cov, gap, margin, name, features,
                                           everyday - float(by_name[i]), self._case_of[i] & cued, rivals[k],
-                                          k > 0 or not adds or said_them))
+                                          k > 0 or not adds or said_them, k == 0 and named_all))
         return scored
 
     def _adds(self, more: int, less: int, said: set[str], enough: float = _SAID_ENOUGH) -> tuple[bool, bool]:
@@ -348,7 +356,7 @@ class ProcedureSearch:
         if not ranked:
             return ProcedureDecision(Kind.DONT_KNOW, None, 0.0)
         top = ranked[0]
-        if top.confidence < cfg.clarify_at or top.everyday >= cfg.everyday_stop:
+        if (top.confidence < cfg.clarify_at and not top.named_all) or top.everyday >= cfg.everyday_stop:
             return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
         close = self.siblings(top.code, ranked)
         # a sibling whose name is the top one's plus a case the question cues ("Gia hạn tạm trú cho người nước ngoài"
