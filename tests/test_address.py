@@ -69,6 +69,7 @@ READINGS = [
     # the writer's own house, and "… ở đâu con" calling the bot (a grandfather after a storm had got "bạn")
     ("nha bac bi bao lam sap mai, xin ho tro o dau con", "bác"), ("nha chu bi mat so do", "chú"),
     ("giay khai sinh de o dau con", "bác"),
+    ("cam on con nhe", "bác"), ("cảm ơn cháu", "bác"), ("cam on ban", None),
     ("nha ba noi em bi sap", None), ("nha anh toi o xa", None), ("lam cccd cho con o dau", None),
 ]
 
@@ -148,6 +149,15 @@ def test_the_first_clear_reading_sticks_and_only_a_higher_one_replaces_it():
         ["bác", "chú", "chú", "chú", "anh", "anh", "anh"]
     assert forms(["cho chị hỏi", "con ơi", "em ơi anh muốn hỏi"]) == ["chị", "chị", "chị"]
     assert forms(["cho e hỏi", "tui hỏi cái", "cho anh hỏi"]) == ["bạn", "bạn", "anh"]
+
+
+def test_an_elder_who_states_their_age_in_a_question_is_called_bac():
+    """An 80-year-old asking about the old-age allowance had been called "bạn" all the way through."""
+    assert forms(["toi nam nay 80 tuoi roi, nghe noi duoc huong tro cap hang thang, lam sao de nhan"]) == ["bác"]
+    assert forms(["tui 67 tuổi rồi, làm vneid có được không"]) == ["bác"]
+    assert forms(["tôi 35 tuổi, làm căn cước ở đâu"]) == ["bạn"]
+    assert forms(["con tôi 15 tuổi làm căn cước được không"]) == ["bạn"]
+    assert forms(["cho chị hỏi", "chị 62 tuổi rồi làm vneid được không"]) == ["chị", "chị"]   # she said already
 
 
 def test_a_correction_is_acknowledged_even_when_nothing_changes():

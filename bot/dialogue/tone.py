@@ -18,6 +18,7 @@ from bot.dialogue.address_reading import (
     WORD,
     YOUNGER,
     AddressRules,
+    Heard,
     Source,
     clause_start,
     form_of,
@@ -153,6 +154,15 @@ def correction(book: IntentBook, text: str, current: str, rules: AddressRules | 
     return current if said == "age" else None
 
 
+def _elder_by_age(book: IntentBook, text: str, rules: AddressRules) -> Heard | None:
+    """"tôi năm nay 80 tuổi, nghe nói được trợ cấp…" asks something, so it corrects nothing, but its writer is an
+    elder: called "bác", as one who calls the bot "con" is."""
+    said, age = _said_of_self(rules, words_of(book, text)[0])
+    if said == "old" or (said == "age" and age is not None and age >= rules.old_from):
+        return Heard("bác", Source.CALL)
+    return None
+
+
 def hear(book: IntentBook, session: Session, text: str, rules: AddressRules | None = None) -> str | None:
     """Read one typed message into the session's form of address: a correction always applies; otherwise the
     first clear reading sticks, and only one that ranks higher replaces it (their own "cho chú hỏi" over our
@@ -164,7 +174,7 @@ def hear(book: IntentBook, session: Session, text: str, rules: AddressRules | No
         changed = told != session.you
         session.you, session.you_from = told, Source.TOLD.value
         return "address_changed" if changed else "address_noted"
-    heard = read_address(book, text, rules)
+    heard = read_address(book, text, rules) or _elder_by_age(book, text, rules)
     if heard is not None and RANK[heard.source.value] > RANK.get(session.you_from, 0):
         session.you, session.you_from = heard.form, heard.source.value
     return None
