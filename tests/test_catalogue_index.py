@@ -163,6 +163,16 @@ def test_a_fee_stated_only_in_words_is_shown_in_its_words():
     assert not any("Thông tư 117/2026" in line for line in lines[:fee + 2])  # no amount, no note about amounts
 
 
+def test_the_part_asked_leads_the_card_once():
+    """"con tôi làm thay được không" picked a card whose "Ai được làm" line was printed twice."""
+    from bot.retrieval.procedure_card import card_body
+
+    for aspect in ("who", "fee", "where", None):
+        heads = [line[:2] for line in card_body(tam_tru(), "07/2026", aspect).splitlines() if line and line[0] in "👤🏛💰⏱📍"]
+        assert len(heads) == len(set(heads)), (aspect, heads)
+    assert card_body(tam_tru(), "07/2026", "who").splitlines()[3].startswith("👤")
+
+
 @pytest.mark.parametrize("text, amount, shown", [
     # the portal's "free" cell whose note names what sets the fee: no "Miễn phí" for a fee that exists
     ("Miễn phí (Thông tư số 60/2023/TT-BTC quy định mức thu lệ phí đăng ký)", None,

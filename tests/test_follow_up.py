@@ -319,3 +319,14 @@ async def test_a_follow_up_of_grammar_words_only_is_not_answered_with_the_guide_
     first = chat.text()
     await chat("phai di ca nha ha con")
     assert chat.text() != first and "chưa nói về điều bác hỏi thêm" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_part_asked_of_choices_not_made_asks_which_one(chat):
+    """An 80-year-old offered two allowances asked whether his son may file for him: the first option had been
+    answered as if chosen ("Ai được làm" of a procedure he never picked)."""
+    await chat("toi nam nay 80 tuoi roi, nghe noi duoc huong tro cap hang thang, lam sao de nhan")
+    offered = [b.title for r in chat.last for b in r.buttons]
+    await chat("toi di lai kho khan, con toi lam thay duoc ko")
+    assert "hỏi cho thủ tục nào" in chat.text() and "Ai được làm" not in chat.text(), chat.text()
+    assert [b.title for r in chat.last for b in r.buttons] == offered

@@ -83,6 +83,12 @@ class Asking(Part):
         if turn.choices and answer.kind != Kind.ANSWER.value:
             # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
             # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
+            if len(turn.choices) >= 2 and asked_aspect(text) is not None:
+                # "tôi đi lại khó khăn, con tôi làm thay được không" after two procedures: a part every procedure
+                # has, asked of choices not yet made, is the citizen's to place (the first, whose card alone said
+                # who may file, had been answered as if chosen)
+                self.which_one(turn, text)
+                return
             for choice in turn.choices:
                 read = turn.answerer.in_context(choice, text, answer)
                 if isinstance(read, Focused) and read.passage:

@@ -281,8 +281,6 @@ def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "
     if aspect in order:
         order.remove(aspect)
     order = ([aspect] if aspect else []) + order
-    if aspect == "who":
-        order.insert(1, "who")
     head = [say("card_source", month=month) if month else "", say("card_code", code=p.code)]
     lines = [line for a in order for line in _section(p, a, full=a == aspect)]
     lines += _district_note(p)
