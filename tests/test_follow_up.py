@@ -330,3 +330,11 @@ async def test_a_part_asked_of_choices_not_made_asks_which_one(chat):
     await chat("toi di lai kho khan, con toi lam thay duoc ko")
     assert "hỏi cho thủ tục nào" in chat.text() and "Ai được làm" not in chat.text(), chat.text()
     assert [b.title for r in chat.last for b in r.buttons] == offered
+
+
+@pytest.mark.slow
+async def test_which_to_do_first_is_asked_of_the_answer_not_of_another_subject(chat):
+    """"lam cai nao truoc" after the lost-licence guide had been offered the digital-signature entries."""
+    await chat("em bi mat vi, mat ca can cuoc voi bang lai xe, gio lam lai the nao a")
+    await chat("lam cai nao truoc")
+    assert "chữ ký số" not in chat.text().lower() and chat.button("Gửi câu hỏi cho tổ hỗ trợ"), chat.text()
