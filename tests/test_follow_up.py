@@ -338,3 +338,12 @@ async def test_which_to_do_first_is_asked_of_the_answer_not_of_another_subject(c
     await chat("em bi mat vi, mat ca can cuoc voi bang lai xe, gio lam lai the nao a")
     await chat("lam cai nao truoc")
     assert "chữ ký số" not in chat.text().lower() and chat.button("Gửi câu hỏi cho tổ hỗ trợ"), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_follow_up_about_a_scam_is_read_with_the_answer_before_any_referral(chat):
+    """"scam" had been read as "scan" (the digital-signature entries), then, read as fraud, sent to the police
+    before the fines guide's own warning was looked at."""
+    await chat("ad ơi nộp phạt giao thông online sao v")
+    await chat("nhưng t chưa nhận đc giấy gì, có phải scam ko")
+    assert "link lạ" in chat.text() and "chữ ký" not in chat.text().lower(), chat.text()

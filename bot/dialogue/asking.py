@@ -151,8 +151,10 @@ class Asking(Part):
     def _referred_elsewhere(turn: Turn, text: str, answer: Answer, focus: KnowledgeEntry | None) -> bool:
         """A question nothing answers alone, about a subject another body handles that neither the entry in focus
         nor the choices offered name, is no follow-up: "nhà bác bị bão làm sập mái, xin hỗ trợ ở đâu" right after
-        the birth-certificate options had been answered with the copy's agency."""
-        row = turn.answerer.glossary.referral(text) if answer.kind == Kind.DONT_KNOW.value else None
+        the birth-certificate options had been answered with the copy's agency. One that goes on from the answer
+        ("nhưng t chưa nhận đc giấy gì, có phải scam ko" after the fines guide) is read with it first."""
+        row = turn.answerer.glossary.referral(text) if answer.kind == Kind.DONT_KNOW.value and not has_cue(text) \
+            else None
         if row is None:
             return False
         shown = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None] + [focus] * bool(focus)
