@@ -267,3 +267,14 @@ def test_a_part_asked_of_no_procedure_is_not_answered_with_a_guess(real_answerer
     assert answer.entry is None and answer.kind in ("clarify", "dont_know"), (answer.kind, answer.entry)
     sure = real_answerer.ask("dang ky khai sinh phai co giay to gi")   # named, it is answered
     assert sure.entry is not None and sure.entry.id == "thutuc-khai-sinh"
+
+
+@pytest.mark.slow
+def test_a_guide_whose_subject_is_not_said_is_no_answer_when_another_candidates_is(real_answerer):
+    """"cấp lại giấy khai sinh bị mất" had been answered, sure, with the thường trú guide (whose sample asks about
+    a lost household book); the question names khai sinh, so the candidates are offered with the portal's copy."""
+    answer = real_answerer.ask("cap lai giay khai sinh bi mat")
+    assert answer.kind == "clarify" and answer.entry is None, (answer.kind, answer.entry)
+    assert any("Giấy khai sinh" in o.title for o in answer.options), [o.title for o in answer.options]
+    said = real_answerer.ask("so ho khau bi mat co xin cap lai duoc khong")   # its own subject: still answered
+    assert said.entry is not None and said.entry.id == "thutuc-thuong-tru"

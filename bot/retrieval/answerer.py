@@ -31,7 +31,7 @@ from bot.retrieval.procedure_config import ProcedureDecisionConfig
 from bot.retrieval.procedure_search import ProcedureDecision, ProcedureSearch, ScoredProcedure, cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
-from bot.retrieval.tier_arbitration import TierArbiter, said_words
+from bot.retrieval.tier_arbitration import TierArbiter, names_another, said_words
 from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
 from indexer.catalogue.index import CatalogueIndex
 from indexer.embedder import Embedder
@@ -244,8 +244,8 @@ class Answerer:
         """An answer the question does not ask for is a guess, and the candidates are offered instead: a procedure
         guide for a question that asks only a part ("phải có giấy tờ gì", "đăng ký ở đâu" had got the khai sinh and
         marriage guides, sure), or a province's guide for such a question when the citizen's province is another
-        or unknown ("làm thủ tục ở đâu" had got Đồng Nai's). Asked after an answer, the conversation supplies the
-        subject instead."""
+        or unknown ("làm thủ tục ở đâu" had got Đồng Nai's), or a procedure guide whose subject the question never
+        says while it says another candidate's. Asked after an answer, the conversation supplies the subject instead."""
         if decision.kind != Kind.ANSWER:
             return decision
         entry = self.entries[decision.entry_id]
@@ -253,7 +253,10 @@ class Answerer:
         part_only = bool(entry.procedures) and part in _PART_ONLY
         elsewhere = part is not None and bool(entry.provinces) and not entry.local and (
             province or self._province) not in entry.provinces
-        return ask_among(ranked, self.decision, decision.score) if part_only or elsewhere else decision
+        others = [self.entries[c.entry_id] for c in ranked[1:self.decision.max_options]
+                  if c.confidence >= self.decision.clarify_at]
+        another = bool(entry.procedures) and names_another(entry, others, set(said_words(reading)))
+        return ask_among(ranked, self.decision, decision.score) if part_only or elsewhere or another else decision
 
     def procedure_ranking(self, question: str, query: NormalizedQuery | None = None
                           ) -> tuple[list[ScoredProcedure], NormalizedQuery]:

@@ -8,14 +8,14 @@ to different procedures, both are offered.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from bot.retrieval.decision import Decision, Kind
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.normalize import NormalizedQuery
 from bot.retrieval.procedure_search import ProcedureDecision, ProcedureSearch, ScoredProcedure
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import folded_syllables
+from indexer.vntext import fold, folded_syllables, syllables
 
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
@@ -25,6 +25,22 @@ _FAMILY_WORDS = 3    # words the options' names share, at least, to name a famil
 def said_words(query: NormalizedQuery) -> list[str]:
     """The folded words the citizen typed, without the synonyms added for matching ("sổ đỏ" is not "quyền")."""
     return folded_syllables(" ".join(c.said for c in query.clauses))
+
+
+# words of a guide's title that say how it is done, not what: "Đăng ký khai sinh trực tuyến" is about "khai sinh"
+_TITLE_MANNER = frozenset("đăng ký trực tuyến cấp đổi lại thủ tục và làm online nộp hồ sơ xin giấy tờ".split())
+
+
+def title_subject(title: str) -> set[str]:
+    """The folded words of a title that name its subject ("thuong", "tru" of "Đăng ký thường trú trực tuyến")."""
+    return {fold(w) for w in syllables(title.lower()) if w not in _TITLE_MANNER and w.isalpha()}
+
+
+def names_another(entry: KnowledgeEntry, others: Iterable[KnowledgeEntry], said: set[str]) -> bool:
+    """The question (its folded words `said`) says none of the entry's subject and all of another's: "cấp lại giấy
+    khai sinh bị mất" had got the thường trú guide (whose sample asks about a lost household book), sure."""
+    return not title_subject(entry.title) & said and any(
+        o.id != entry.id and (subject := title_subject(o.title)) and subject <= said for o in others)
 
 
 class TierArbiter:
