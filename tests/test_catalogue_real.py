@@ -278,3 +278,17 @@ def test_a_guide_whose_subject_is_not_said_is_no_answer_when_another_candidates_
     assert any("Giấy khai sinh" in o.title for o in answer.options), [o.title for o in answer.options]
     said = real_answerer.ask("so ho khau bi mat co xin cap lai duoc khong")   # its own subject: still answered
     assert said.entry is not None and said.entry.id == "thutuc-thuong-tru"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, named", [
+    ("bien so xe bi mat thi lam lai o dau", "biển số"),   # had got the driving-licence guide, sure
+    ("chung thuc chu ky o dau", "Chứng thực chữ ký"),       # had got the digital-signature guide, sure
+])
+def test_a_rare_term_of_ours_the_answer_never_says_gives_way_to_the_procedures_naming_it(real_answerer, question,
+                                                                                         named):
+    answer = real_answerer.ask(question)
+    assert answer.entry is None and answer.options, (answer.kind, answer.entry)
+    assert all(named.lower() in o.title.lower() or o.id.startswith("tthc:") for o in answer.options)
+    assert any(named.lower() in real_answerer.procedures.display_name(o.id[5:]).lower()
+               for o in answer.options if o.id.startswith("tthc:")), [o.title for o in answer.options]

@@ -106,10 +106,9 @@ class LexicalRetriever:
         df: dict[str, int] = {}
         for terms in self._doc_terms.values():
             for t in terms:
-                if "_" not in t:
-                    df[t] = df.get(t, 0) + 1
-        self._df = df
-        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+                df[t] = df.get(t, 0) + 1
+        self._df = df   # words and two-word terms ("bien_so")
+        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items() if "_" not in t}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
 
     def idf(self, term: str) -> float:
@@ -117,7 +116,7 @@ class LexicalRetriever:
         return self._idf.get(term, self._unknown_idf)
 
     def entries_using(self, term: str) -> int:
-        """How many entries use this folded word."""
+        """How many entries use this folded word, or two-word term ("bien_so")."""
         return self._df.get(term, 0)
 
     def search(self, query: NormalizedQuery, k: int) -> list[Hit]:

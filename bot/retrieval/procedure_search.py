@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -124,6 +125,9 @@ class ProcedureSearch:
         self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
         self._names = [set(folded_syllables(self.procedures[c].name)) for c in self._codes]
         self.name_words: frozenset[str] = frozenset().union(*self._names)   # every word the names use, folded
+        # every two words a name says together ("bien so"), folded
+        self.name_pairs: frozenset[str] = frozenset(
+            f"{a} {b}" for c in self._codes for a, b in itertools.pairwise(folded_syllables(self.procedures[c].name)))
         self._named_with: dict[str, list[int]] = {}    # a name word → the names that use it (level words aside)
         for i, name in enumerate(self._names):
             for t in name - _LEVEL_WORDS:

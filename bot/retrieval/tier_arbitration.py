@@ -8,6 +8,7 @@ to different procedures, both are offered.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 
 from bot.retrieval.decision import Decision, Kind
@@ -18,6 +19,7 @@ from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, folded_syllables, syllables
 
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
+_RARE_TERM = 3       # … and a two-word term at most this many use, one in its title ("chứng thực", "biển số")
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
 
@@ -29,6 +31,12 @@ def said_words(query: NormalizedQuery) -> list[str]:
 
 # words of a guide's title that say how it is done, not what: "Đăng ký khai sinh trực tuyến" is about "khai sinh"
 _TITLE_MANNER = frozenset("đăng ký trực tuyến cấp đổi lại thủ tục và làm online nộp hồ sơ xin giấy tờ".split())
+
+_QUESTION_WORDS = frozenset("ở đâu cần gì thế nào như bao nhiêu là có không được thì hoặc và".split())
+
+
+def _pairs(words: list[str]) -> set[str]:
+    return {f"{a} {b}" for a, b in zip(words, words[1:])}
 
 
 def title_subject(title: str) -> set[str]:
@@ -50,6 +58,7 @@ class TierArbiter:
         self.words = words            # each entry's padded folded words (uncovered.entry_text_words)
         self.lexical = lexical
         self.procedures = procedures
+        self._subject_pairs = frozenset().union(*(self._title_pairs(e) for e in entries))
 
     def silent_on(self, entry_id: str, said: list[str], code: str) -> bool:
         """The question names something the catalogue record's name has, this entry never mentions and at most two
@@ -57,6 +66,29 @@ class TierArbiter:
         named = self.procedures.name_of(code) & set(said)
         return any(len(t) >= 3 and f" {t} " not in self.words[entry_id] and self.lexical.entries_using(t) <= _RARE
                    for t in named)
+
+    def term_silent_on(self, entry_id: str, said: list[str], codes: tuple[str, ...]) -> bool:
+        """The question says a rare two-word term of ours ("biển số", "chứng thực") that every candidate's name says
+        and this entry never does, though its words alone are common: "biển số xe bị mất thì làm lại ở đâu" had got
+        the driving-licence guide, sure, by "lại", "xe", "mất"; "chứng thực chữ ký ở đâu" the digital-signature one."""
+        if not codes or _pairs(said) & self._title_pairs(entry_id):
+            return False   # it says the entry's own subject too ("thẻ căn cước hết hạn…, đổi thẻ trước")
+        shared = set.intersection(*(_pairs(folded_syllables(self.procedures.procedures[c].name)) for c in codes))
+        return any(self._rare(p) for p in (_pairs(said) & shared) - self._pairs_of(entry_id))
+
+    def _title_pairs(self, entry_id: str) -> set[str]:
+        """Two words of the title said together, neither a word of how or a question word: its subject's terms."""
+        words = [w for w in syllables(self.entries[entry_id].title.lower()) if w.isalpha()]
+        return {f"{fold(a)} {fold(b)}" for a, b in itertools.pairwise(words)
+                if not {a, b} & (_TITLE_MANNER | _QUESTION_WORDS)}
+
+    def _pairs_of(self, entry_id: str) -> set[str]:
+        return _pairs(self.words[entry_id].split())
+
+    def _rare(self, pair: str) -> bool:
+        """A two-word term a few entries use, one of them in its title: a subject of ours ("biển số", "chứng
+        thực"), not a phrasing."""
+        return pair in self._subject_pairs and self.lexical.entries_using(pair.replace(" ", "_")) <= _RARE_TERM
 
     def guide_not_about(self, entry_id: str, code: str, said: list[str]) -> bool:
         """A guide about no procedure is not the answer when the citizen says every word of the name of the
@@ -85,10 +117,13 @@ class TierArbiter:
     def guide_may_yield(self, entry_id: str, said: list[str]) -> bool:
         """Cheap, before the catalogue is ranked: a guide about no procedure can only give way when the citizen
         says all of some procedure's name (level words aside), using a word the guide misses or one of its
-        title (`guide_not_about`)."""
+        title (`guide_not_about`), or a rare two-word term of a name the guide never says (`term_silent_on`)."""
         words = set(said)
         using = {t for t in said if f" {t} " not in self.words[entry_id]} | (self._title_words(entry_id) & words)
-        return self.procedures.some_name_said(words, using)
+        pairs = _pairs(said)
+        rare_term = not pairs & self._title_pairs(entry_id) and any(
+            self._rare(p) for p in (pairs & self.procedures.name_pairs) - self._pairs_of(entry_id))
+        return rare_term or self.procedures.some_name_said(words, using)
 
     def _title_words(self, entry_id: str) -> set[str]:
         """The title's words: beyond the subject it shares with a procedure, what this guide is about ("tích hợp …
@@ -128,7 +163,8 @@ class TierArbiter:
         said = said_words(wider)
         if decision.kind == Kind.ANSWER and not declared:   # a guide: its nearest procedure is named, not it
             nearest = chosen.code or (chosen.options[0] if chosen.options else None)
-            return nearest is not None and self.guide_not_about(decision.entry_id, nearest, said)
+            return nearest is not None and (self.guide_not_about(decision.entry_id, nearest, said)
+                                            or self.term_silent_on(decision.entry_id, said, chosen.codes))
         # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố nước ngoài"
         # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
         # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
@@ -137,6 +173,7 @@ class TierArbiter:
             return True
         if declared and chosen.kind != Kind.DONT_KNOW:
             return (any(self.silent_on(decision.entry_id, said, c) for c in chosen.codes)
+                    or self.term_silent_on(decision.entry_id, said, chosen.codes)
                     or self.procedures.sibling_asked(declared, ranking)
                     or self.family_named(decision.entry_id, declared, chosen.codes, said))
         return chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW
