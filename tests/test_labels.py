@@ -64,3 +64,23 @@ def test_a_cut_name_breaks_at_commas_not_inside_a_word():
     label = short_label("Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng, hỗ trợ kinh phí chăm sóc, "
                         "nuôi dưỡng hàng tháng")
     assert label == "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng… nuôi dưỡng hàng tháng"
+
+
+def test_options_of_the_same_name_end_with_whose_they_are():
+    """A province's own "Cấp đổi Giấy chứng nhận…" beside the national one had made two identical buttons."""
+    import datetime as dt
+
+    from bot.dialogue.render import choices_reply
+    from indexer.knowledge import KnowledgeEntry
+
+    name = "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất"
+
+    def entry(code: str, provinces: tuple[str, ...], title: str = name) -> KnowledgeEntry:
+        return KnowledgeEntry(id=f"tthc:{code}", title=title, topic="thu-tuc", questions=(), links=(), sources=(),
+                              reviewed=dt.date(2026, 7, 18), provinces=provinces, body="…", path=code)
+
+    reply = choices_reply("Có mấy thủ tục…", [entry("1.115345", ("gia-lai",)), entry("1.012783", ()),
+                                               entry("1.115366", (), "Đăng ký biến động đất đai")])
+    labels = [b.title for b in reply.buttons][:3]
+    assert labels[0].endswith("(tỉnh Gia Lai)") and labels[1].endswith("(thủ tục chung)"), labels
+    assert labels[2] == "Đăng ký biến động đất đai" and all(len(x) <= LABEL_CHARS for x in labels)

@@ -79,3 +79,17 @@ def sibling_labels(titles: list[str], limit: int = LABEL_CHARS) -> list[str]:
             label = label[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
         labels.append(label)
     return labels
+
+
+def told_apart(labels: list[str], tags: list[str], limit: int = LABEL_CHARS) -> list[str]:
+    """Labels that came out the same (a province's own procedure beside the national one of the same name) end
+    with their tag ("(tỉnh Gia Lai)"), their head shortened to keep within `limit`; the others are left alone."""
+    out = []
+    for label, tag in zip(labels, tags):
+        if labels.count(label) < 2 or not tag:
+            out.append(label)
+            continue
+        room = limit - len(tag) - 1
+        head = label if len(label) <= room else label[:room - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+        out.append(f"{head} {tag}")
+    return out

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from bot.core.labels import short_label, sibling_labels
+from bot.core.labels import short_label, sibling_labels, told_apart
 from bot.core.markup import to_plain
 from bot.core.messages import Button, Reply, numbered_texts
 from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu_button
@@ -21,6 +21,7 @@ from bot.retrieval.answerer import Answer, InputKind
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused
 from bot.retrieval.keywords import search_keywords
+from bot.retrieval.places import province_display
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import has_diacritics, syllables
 
@@ -170,7 +171,9 @@ def language_of(answer: Answer) -> str:
 
 def choices_reply(text: str, entries: Sequence[KnowledgeEntry]) -> Reply:
     """"Ý bạn là…?" and its kin: one button per entry to open it, and "none of these"."""
-    labels = sibling_labels([e.title for e in entries])
+    tags = [say("label_province", province=province_display(e.provinces[0])) if e.provinces
+            else say("label_national") for e in entries]
+    labels = told_apart(sibling_labels([e.title for e in entries]), tags)
     buttons = tuple(Button(label, encode(Act.ENTRY, e.id)) for label, e in zip(labels, entries))
     return Reply(text, buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),))
 

@@ -58,6 +58,11 @@ def divisions() -> _Divisions:
     return _Divisions(names, provinces, communes)
 
 
+def province_display(code: str) -> str:
+    """"Gia Lai" for "gia-lai"; the code itself when unknown."""
+    return divisions().names.get(code, code)
+
+
 def _find(words: list[str], keys: dict[str, object]) -> tuple[str, int, int] | None:
     """The longest key found as consecutive words (or written together: "daklak"), with its word span."""
     best = None
