@@ -347,3 +347,16 @@ async def test_a_follow_up_about_a_scam_is_read_with_the_answer_before_any_refer
     await chat("ad ơi nộp phạt giao thông online sao v")
     await chat("nhưng t chưa nhận đc giấy gì, có phải scam ko")
     assert "link lạ" in chat.text() and "chữ ký" not in chat.text().lower(), chat.text()
+
+
+@pytest.mark.slow
+async def test_asked_which_one_twice_the_team_is_offered_with_every_question(chat):
+    """"tra loi chung chung qua…" after "Bạn hỏi cho thủ tục nào…?" had got the same prompt again, and no way on."""
+    await chat("minh o gia lai, muon nop ho so cap doi so do online thi vao trang nao")
+    await chat("phi bao nhieu")
+    assert "hỏi cho thủ tục nào" in chat.text()
+    with pytest.raises(AssertionError):
+        chat.button("Gửi câu hỏi cho tổ hỗ trợ")      # once: the choices are enough
+    await chat("tra loi chung chung qua, minh muon biet phi cu the o gia lai")
+    await chat.press("Gửi câu hỏi cho tổ hỗ trợ")
+    assert "cap doi so do" in chat.text() and "phi bao nhieu" in chat.text() and "chung chung" in chat.text()

@@ -140,12 +140,20 @@ class Asking(Part):
 
     def which_one(self, turn: Turn, text: str) -> None:
         """"cần giấy tờ gì?" right after "Ý bạn là…?": the same choices again; the one picked shows that part first
-        (the ENTRY button reads the last question)."""
+        (the ENTRY button reads the last question). Asked again without a pick, the team is offered beside them,
+        with both questions."""
         entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
-        turn.session.last_question = redact(text)
+        question = redact(text)
+        earlier = turn.session.unanswered or turn.session.last_question   # what the choices were offered for
+        turn.session.last_question = question
         turn.session.choices = [e.id for e in entries]
+        turn.session.unanswered = f"{earlier} / {question}" if earlier else question
         self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
-        self._send(turn, choices_reply(self._say(turn, "which_one"), entries))
+        reply = choices_reply(self._say(turn, "which_one"), entries)
+        if turn.session.misses:   # asked again without picking ("trả lời chung chung quá…"): a person too
+            reply = replace(reply, buttons=reply.buttons + (ask_team_button(),))
+        turn.session.misses += 1
+        self._send(turn, reply)
 
     @staticmethod
     def _referred_elsewhere(turn: Turn, text: str, answer: Answer, focus: KnowledgeEntry | None) -> bool:
