@@ -292,3 +292,13 @@ def test_a_rare_term_of_ours_the_answer_never_says_gives_way_to_the_procedures_n
     assert all(named.lower() in o.title.lower() or o.id.startswith("tthc:") for o in answer.options)
     assert any(named.lower() in real_answerer.procedures.display_name(o.id[5:]).lower()
                for o in answer.options if o.id.startswith("tthc:")), [o.title for o in answer.options]
+
+
+@pytest.mark.slow
+def test_siblings_the_catalogue_is_nearly_sure_of_are_offered_beside_a_surer_guide(real_answerer):
+    """"nghỉ việc 2 tháng, muốn lãnh bhxh 1 lần" had been answered, sure, with the unemployment guide; the
+    catalogue was nearly sure of the two one-time social insurance procedures. They come first, the guide after."""
+    answer = real_answerer.ask("e nghi viec dc 2 thang r, gio muon lanh bhxh 1 lan thi lm sao ak")
+    titles = [o.title for o in answer.options]
+    assert answer.kind == "clarify" and "bảo hiểm xã hội một lần" in titles[0], titles
+    assert any(o.id == "thutuc-tro-cap-that-nghiep" for o in answer.options), titles

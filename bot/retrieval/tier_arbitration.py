@@ -20,6 +20,7 @@ from indexer.vntext import fold, folded_syllables, syllables
 
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
 _RARE_TERM = 3       # … and a two-word term at most this many use, one in its title ("chứng thực", "biển số")
+_NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure is offered even beside a surer guide
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
 
@@ -145,10 +146,12 @@ class TierArbiter:
         """The catalogue's first choices to offer beside the curated tier's, when that tier asks between procedure
         guides, or answers with one less surely than the catalogue, and the catalogue points to procedures none of
         them is about ("giấy khai sinh bị mất bản chính, muốn xin bản sao" had been asked khai sinh or thường trú;
-        "giấy xác nhận cư trú" had been answered with the old-ID-number guide)."""
+        "giấy xác nhận cư trú" had been answered with the old-ID-number guide), or asks among siblings it is nearly
+        sure of ("nghỉ việc 2 tháng, muốn lãnh bhxh 1 lần" had got the unemployment guide, sure)."""
         if chosen.kind == Kind.DONT_KNOW or decision.kind == Kind.DONT_KNOW:
             return ()
-        if decision.kind == Kind.ANSWER and chosen.score <= decision.score:
+        if decision.kind == Kind.ANSWER and chosen.score <= decision.score and not (
+                chosen.kind == Kind.CLARIFY and chosen.score >= _NEARLY_SURE):
             return ()
         guides = [self.entries[e] for e in (decision.options or (decision.entry_id,))]
         codes = chosen.codes
