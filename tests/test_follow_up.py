@@ -360,3 +360,12 @@ async def test_asked_which_one_twice_the_team_is_offered_with_every_question(cha
     await chat("tra loi chung chung qua, minh muon biet phi cu the o gia lai")
     await chat.press("Gửi câu hỏi cho tổ hỗ trợ")
     assert "cap doi so do" in chat.text() and "phi bao nhieu" in chat.text() and "chung chung" in chat.text()
+
+
+@pytest.mark.slow
+async def test_asked_whether_it_can_be_done_online_a_guide_shows_its_online_step(chat):
+    """"lam online dc k" after the unemployment guide had been told the guide does not say."""
+    await chat("e nghi viec dc 2 thang r, gio muon lanh tro cap that nghiep thi lm sao ak")
+    await chat("lam online dc k")
+    assert "Đăng nhập **Cổng DVC quốc gia**" in chat.text() or "Đăng nhập Cổng DVC quốc gia" in chat.text(), \
+        chat.text()

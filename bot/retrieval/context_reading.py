@@ -44,6 +44,9 @@ _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus
 # folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
 # beside a part asked, they name no procedure
 _ANY_PROCEDURE = frozenset("dang ky lam thu tuc ho so xin cap nop giay to".split())
+# what a guide's step of doing it online says ("Đăng nhập Cổng DVC quốc gia bằng VNeID…"), folded: "làm online được
+# không" after the unemployment guide had been told the guide does not say
+_ONLINE_STEP = ("dang", "nhap", "cong")
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 
 
@@ -203,8 +206,8 @@ class ContextReader:
         its procedure ("… tới UBND xã nơi cư trú của một trong hai người" for "ở đâu"); None for a card or when
         no part says it."""
         written = self.written.get(entry_id)
-        return passage(written, list(aspect_hints(aspect)), self.lexical.idf, 0.0, one_rare=False) \
-            if written is not None else None
+        hints = list(aspect_hints(aspect)) + (list(_ONLINE_STEP) if aspect == "online" else [])
+        return passage(written, hints, self.lexical.idf, 0.0, one_rare=False) if written is not None else None
 
     def _named_procedure(self, entry_id: str, question: str, earlier: str) -> Procedure | None:
         """Of the entry's procedures, the one the follow-up or the question `earlier` names most ("sang tên xe"
