@@ -143,6 +143,19 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
 
 
+def longest_run(words: list[str], other: list[str]) -> int:
+    """How many words in a row `words` shares with `other` at most (its longest common stretch)."""
+    best, last = 0, [0] * (len(other) + 1)
+    for w in words:
+        row = [0] * (len(other) + 1)
+        for j, o in enumerate(other, 1):
+            if w == o:
+                row[j] = last[j - 1] + 1
+                best = max(best, row[j])
+        last = row
+    return best
+
+
 def lexical_terms(folded_syllables: list[str]) -> list[str]:
     """Folded syllables plus syllable bigrams: the lexical index's vocabulary."""
     bigrams = [f"{a}_{b}" for a, b in zip(folded_syllables, folded_syllables[1:])]

@@ -74,3 +74,23 @@ def test_shipped_configuration_loads_and_is_consistent():
     cfg = DecisionConfig.load()
     assert 0 < cfg.clarify_at < cfg.answer_at < 1 and 0 < cfg.rival_at <= 1.01
     assert 0 <= cfg.dense_weight <= 1
+
+
+def test_a_title_typed_word_for_word_is_answered_not_asked_about():
+    """"bị trừ tiền r mà hồ sơ vẫn báo chưa thanh toán" says seven words of one title in a row: answered. Two
+    options typed alike, or a stretch too short, stay a question."""
+    from bot.retrieval.decision import Decision
+    from indexer.vntext import folded_syllables, longest_run
+
+    said = folded_syllables("ad ơi t thanh toán lệ phí bị trừ tiền r mà hồ sơ vẫn báo chưa thanh toán, h sao")
+    titles = {"tru-tien": "Đã bị trừ tiền nhưng hồ sơ vẫn báo chưa thanh toán",
+              "that-bai": "Thanh toán không thành công", "giong": "Bị trừ tiền nhưng hồ sơ vẫn báo chưa thanh toán"}
+    assert [longest_run(said, folded_syllables(titles[t])) for t in ("tru-tien", "that-bai")] == [7, 2]
+    asked = Decision(Kind.CLARIFY, None, 0.9, ("tru-tien", "that-bai"))
+    assert asked.title_typed(said, titles.get) == Decision(Kind.ANSWER, "tru-tien", 0.9)
+    alike = Decision(Kind.CLARIFY, None, 0.9, ("tru-tien", "giong"))
+    assert alike.title_typed(said, titles.get) == alike
+    short = folded_syllables("thanh toán bị trừ tiền thì sao")      # three words of it in a row: still asked
+    assert asked.title_typed(short, titles.get) == asked
+    unsure = Decision(Kind.DONT_KNOW, None, 0.1)
+    assert unsure.title_typed(said, titles.get) == unsure

@@ -40,7 +40,7 @@ from indexer.knowledge import CATALOG_FILE, SYNONYMS_FILE, KnowledgeEntry, Knowl
 from indexer.outside import read_outside
 from indexer.store import IndexSnapshot
 from indexer.synonyms import Synonyms
-from indexer.vntext import clean, fold
+from indexer.vntext import clean, fold, folded_syllables
 
 _CANDIDATES = 10
 _PART_ONLY = ("documents", "fee", "time", "where")   # parts every procedure has; "online" has guides of its own
@@ -392,6 +392,7 @@ class Answerer:
                 age = stated_age(searched)
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age)
                 decision = self._not_a_guess(decision, ranked, searched, query, province)
+                decision = decision.title_typed(folded_syllables(query.text), lambda o: self.entries[o].title)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
                 if self.tiers and not (guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):

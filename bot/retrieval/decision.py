@@ -10,13 +10,17 @@ runner-up close behind the top candidate (a rival) makes the bot ask which one.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 import yaml
 
+from indexer.vntext import folded_syllables, longest_run
+
 DEFAULT_FILE = Path(__file__).with_name("decision.yaml")
+_TYPED_RUN = 5   # title words in a row a question says to have typed that entry's title
 
 
 class Kind(str, Enum):
@@ -77,6 +81,18 @@ class Decision:
     score: float
     options: tuple[str, ...] = ()
 
+    def title_typed(self, said: list[str], title_of: Callable[[str], str]) -> "Decision":
+        """"Ý bạn là…?" whose first option's title the question (folded words `said`) says at least _TYPED_RUN
+        words of in a row, and every other option's at least two fewer, is that option answered: "bị trừ tiền rồi
+        mà hồ sơ vẫn báo chưa thanh toán" types the entry's own title and had been asked about it beside "Thanh
+        toán không thành công"."""
+        if self.kind != Kind.CLARIFY or not self.options:
+            return self
+        runs = [longest_run(said, folded_syllables(title_of(o))) for o in self.options]
+        if runs[0] < _TYPED_RUN or any(r > runs[0] - 2 for r in runs[1:]):
+            return self
+        return Decision(Kind.ANSWER, self.options[0], self.score)
+
 
 def ask_among(ranked: list[Scored], cfg: DecisionConfig, score: float) -> Decision:
     """"Ý bạn là…?" with the candidates sure enough to offer, or don't-know when fewer than two are."""
@@ -98,3 +114,4 @@ def decide(ranked: list[Scored], cfg: DecisionConfig) -> Decision:
     if close:
         return Decision(Kind.CLARIFY, None, top.confidence, (top.entry_id, *(c.entry_id for c in close)))
     return Decision(Kind.ANSWER, top.entry_id, top.confidence)
+
