@@ -302,3 +302,12 @@ def test_siblings_the_catalogue_is_nearly_sure_of_are_offered_beside_a_surer_gui
     titles = [o.title for o in answer.options]
     assert answer.kind == "clarify" and "bảo hiểm xã hội một lần" in titles[0], titles
     assert any(o.id == "thutuc-tro-cap-that-nghiep" for o in answer.options), titles
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["mat bao nhieu tien", "lam o dau"])
+def test_a_part_asked_of_no_procedure_gets_no_catalogue_options(real_answerer, question):
+    """Every procedure has a fee and a place: "mất bao nhiêu tiền" alone had been offered "Khai tiền thuê đất"."""
+    answer = real_answerer.ask(question)
+    assert not any(o.id.startswith("tthc:") for o in answer.options), [o.title for o in answer.options]
+    assert answer.entry is None or not answer.entry.id.startswith("tthc:")

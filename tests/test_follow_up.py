@@ -369,3 +369,16 @@ async def test_asked_whether_it_can_be_done_online_a_guide_shows_its_online_step
     await chat("lam online dc k")
     assert "Đăng nhập **Cổng DVC quốc gia**" in chat.text() or "Đăng nhập Cổng DVC quốc gia" in chat.text(), \
         chat.text()
+
+
+@pytest.mark.slow
+async def test_a_grandfather_asking_for_a_childs_card_gets_it_and_keeps_the_choices(chat):
+    """"làm thẻ căn cước cho cháu nội 10 tuổi" had been offered the children's VNeID guide and the renewal one;
+    after "nó có phải đi không…" the choices were forgotten and "mất bao nhiêu tiền" got land-rent procedures, or
+    (read as a lost card) the renewal guide."""
+    await chat("chau oi bac muon lam cai the can cuoc cho thang chau noi 10 tuoi")
+    assert chat.button("Cấp thẻ căn cước cho người dưới 14 tuổi")
+    await chat("no co phai di khong hay bac di thay")
+    await chat("mat bao nhieu tien")
+    assert "hỏi cho thủ tục nào" in chat.text() and chat.button("dưới 14 tuổi"), chat.text()
+    assert "tiền thuê đất" not in chat.text()

@@ -178,9 +178,10 @@ class Asking(Part):
             return False
         entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
         question = redact(text)
-        earlier = turn.session.last_question   # the team reads what the choices were for
+        earlier = turn.session.unanswered or turn.session.last_question   # the team reads what they were for
         turn.session.unanswered = f"{earlier} / {question}" if earlier else question
         turn.session.last_question = question
+        turn.session.choices = [e.id for e in entries]   # still offered: "mất bao nhiêu tiền" next asks of them
         self.storage.set_outcome(turn.in_id, Kind.DONT_KNOW.value, None)
         reply = choices_reply(self._say(turn, "choices_silent"), entries)
         self._send(turn, replace(reply, buttons=reply.buttons + (ask_team_button(),)))

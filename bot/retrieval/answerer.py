@@ -28,7 +28,7 @@ from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNorma
 from bot.retrieval.places import provinces_named
 from bot.retrieval.procedure_card import asked_aspect, facts_block, procedure_entry
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
-from bot.retrieval.procedure_search import ProcedureDecision, ProcedureSearch, ScoredProcedure, cost_not_loss
+from bot.retrieval.procedure_search import ProcedureSearch, ScoredProcedure, cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
 from bot.retrieval.tier_arbitration import TierArbiter, names_another, said_words
@@ -226,7 +226,8 @@ class Answerer:
         """The options of an ask-back a short reply picks by age or case ("nó 15 tuổi rồi"); [] when none or all."""
         entries = [e for e in (self.entry(i) for i in choices) if e is not None]
         cases = self.procedures.cases if self.procedures else {}
-        return [entries[i].id for i in fitting([e.title for e in entries], reply, cases)]
+        # "mất bao nhiêu tiền" asks a cost, not about a lost card ("cấp lại")
+        return [entries[i].id for i in fitting([e.title for e in entries], cost_not_loss(reply), cases)]
 
     def only_aspect(self, question: str) -> str | None:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì"), or "documents"
@@ -272,12 +273,6 @@ class Answerer:
         if not wider.terms:
             return self.procedures.rank(plain_reading, provinces_named(question), age=age), plain_reading
         return self.procedures.rank(wider, provinces_named(question), also=plain_reading.text, age=age), wider
-
-    def procedure_answer(self, question: str, query: NormalizedQuery) -> tuple[ProcedureDecision, NormalizedQuery]:
-        """The catalogue tier's decision, and the question as it read it."""
-        assert self.procedures
-        ranked, wider = self.procedure_ranking(question, query)
-        return self.procedures.decide(ranked), wider
 
     def _by_procedure(self, code: str, question: str) -> KnowledgeEntry:
         declared = self._declared.get(code)
@@ -395,7 +390,10 @@ class Answerer:
                 decision = decision.title_typed(folded_syllables(query.text), lambda o: self.entries[o].title)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
-                if self.tiers and not (guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
+                # a part asked of no procedure ("mất bao nhiêu tiền") gets no catalogue options: any name has a fee
+                named = self.context.only_aspect(searched, query) is None
+                if self.tiers and named and not (
+                        guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
                     ranking, wider = self.procedure_ranking(searched, query)
                     chosen = self.procedures.decide(ranking)
                     decision = self.tiers.narrowed(decision, chosen)

@@ -21,6 +21,7 @@ from indexer.vntext import fold, folded_syllables, syllables
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
 _RARE_TERM = 3       # … and a two-word term at most this many use, one in its title ("chứng thực", "biển số")
 _NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure is offered even beside a surer guide
+_HALF_SURE = 0.5     # … and one half as sure beside an ask-back among guides about no procedure
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
 
@@ -155,7 +156,13 @@ class TierArbiter:
             return ()
         guides = [self.entries[e] for e in (decision.options or (decision.entry_id,))]
         codes = chosen.codes
-        if not all(g.procedures for g in guides) or {c for g in guides for c in g.procedures} & set(codes):
+        # beside guides about no procedure only when half sure, and surer than the ask-back ("làm thẻ căn cước cho
+        # cháu nội 10 tuổi" had been asked the children's VNeID guide or the renewal one, not "Cấp thẻ căn cước cho
+        # người dưới 14 tuổi")
+        if not all(g.procedures for g in guides) and (decision.kind == Kind.ANSWER or chosen.score <= decision.score
+                                                      or chosen.score < _HALF_SURE):
+            return ()
+        if {c for g in guides for c in g.procedures} & set(codes):
             return ()
         return tuple(codes[:_MIXED])
 
