@@ -382,3 +382,15 @@ async def test_a_grandfather_asking_for_a_childs_card_gets_it_and_keeps_the_choi
     await chat("mat bao nhieu tien")
     assert "hỏi cho thủ tục nào" in chat.text() and chat.button("dưới 14 tuổi"), chat.text()
     assert "tiền thuê đất" not in chat.text()
+
+
+@pytest.mark.slow
+async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
+    """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
+    "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,
+    while the catalogue has the procedure with a foreign element."""
+    await chat("cho em hoi dang ky ket hon can nhung giay to gi a")
+    await chat("em voi anh ay khac tinh thi lam o dau")
+    assert "một trong hai người" in chat.text(), chat.text()
+    await chat("anh ay la nguoi han quoc thi sao")
+    assert "kết hôn có yếu tố nước ngoài" in chat.text() and "chưa nói" not in chat.text(), chat.text()

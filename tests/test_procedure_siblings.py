@@ -142,3 +142,11 @@ def test_a_question_that_is_a_procedures_name_is_offered_it_even_when_no_candida
     assert not other[0].named_all and search.procedures.decide(other).kind == Kind.DONT_KNOW
     short = _ranked(search, "tam tru")                                  # two words name no one procedure
     assert not short[0].named_all
+
+
+def test_the_sibling_with_a_cued_case_is_found_word_for_word(search):
+    ps = search.procedures
+    assert ps.case_sibling(("1.001193",), "chong toi la nguoi han quoc thi sao") == "2.000528"
+    assert ps.case_sibling(("1.001193",), "con toi sinh o nha") is None          # no case cued
+    assert ps.case_sibling(("1.002755",), "ban toi nguoi han") == "1.001146"
+    assert ps.case_sibling(("1.001656",), "dan quan thi sao") is None             # a case the names do not carry

@@ -180,12 +180,16 @@ class ContextReader:
                 return Focused(focus, None)   # "phải đi cả nhà hả con": asks what the guide does not say
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
-        if words:
-            line = passage(focus, words, self.lexical.idf, said=question)
-            part = line or self._aspect_part(focus.id, question, earlier)
-            if line and aspect == "documents":   # the guide's line, then the portal's papers for that case
-                part = "\n\n".join(p for p in (line, self._case_papers(focus.id, words, question, earlier)) if p)
-        else:   # only the part asked: a guide's own line about it ("Làm trên VNeID…"), then the portal's figures
+        line = passage(focus, words, self.lexical.idf, said=question) if words else None
+        sibling = self.procedures.case_sibling(focus.procedures, question) if not line and self.procedures else None
+        entry = self.entry(f"tthc:{sibling}", question, earlier) if sibling else None
+        if entry is not None:   # "anh ấy là người Hàn Quốc thì sao" after the marriage guide: the foreigner's one
+            return dataclasses.replace(alone, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
+        if line:   # a guide's line for the case, then (papers asked) the portal's papers naming it
+            part = line if aspect != "documents" else "\n\n".join(
+                p for p in (line, self._case_papers(focus.id, words, question, earlier)) if p)
+        else:   # the part asked: the guide's own line about it ("… nơi cư trú của một trong hai người" for "khác
+            # tỉnh thì làm ở đâu"), then the portal's figures
             own = self.own_line(focus.id, aspect) if aspect else None
             part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
         return Focused(focus, part) if part or cue or not words else alone

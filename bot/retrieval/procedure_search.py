@@ -342,6 +342,23 @@ class ProcedureSearch:
                                                         or fuzz.token_set_ratio(name, fold(self.procedures[s.code].name)) >= 95)]
         return close[:cfg.max_options - 1]
 
+    def case_sibling(self, codes: tuple[str, ...], question: str) -> str | None:
+        """The procedure that is one of `codes` plus a case the question cues and it lacks, shortest name first:
+        "anh ấy là người Hàn Quốc thì sao" after the marriage guide is "… kết hôn có yếu tố nước ngoài"."""
+        said = f" {' '.join(folded_syllables(question))} "
+        cued = {k for k, cues in self.cases.items() if any(f" {c} " in said for c in cues)}
+        found = [i for c in codes if c in self._position for i in self._sibling_rows(self._position[c], cued)]
+        return self._codes[min(found, key=lambda i: len(self._names[i]))] if found else None
+
+    def _sibling_rows(self, k: int, cued: set[str]) -> list[int]:
+        """Procedures whose name says `k`'s (level words aside) word for word, plus a case cued that `k`'s lacks."""
+        words = [w for w in folded_syllables(self.procedures[self._codes[k]].name) if w not in _LEVEL_WORDS]
+        phrase = f" {' '.join(words)} "
+        rarest = min(words, key=lambda t: len(self._named_with.get(t, ())), default=None)
+        return [i for i in self._named_with.get(rarest, ()) if self._allowed[i] and (self._case_of[i] & cued)
+                - self._case_of[k] and phrase in f" {' '.join(folded_syllables(self.procedures[self._codes[i]].name))} "
+                ] if rarest and cued else []
+
     def sibling_asked(self, codes: tuple[str, ...], ranked: list[ScoredProcedure]) -> bool:
         """A near candidate is one of `codes` plus a case the question cues and none of them has ("khai sinh có yếu
         tố nước ngoài" when "chồng tôi là người Hàn" asks about khai sinh): a curated entry about `codes` is then
