@@ -311,3 +311,13 @@ def test_a_part_asked_of_no_procedure_gets_no_catalogue_options(real_answerer, q
     answer = real_answerer.ask(question)
     assert not any(o.id.startswith("tthc:") for o in answer.options), [o.title for o in answer.options]
     assert answer.entry is None or not answer.entry.id.startswith("tthc:")
+
+
+@pytest.mark.slow
+def test_case_cues_do_not_fire_on_words_that_fold_alike(real_answerer):
+    """"hội" (an association) folds like "hỏi": every "cho hỏi…" cued the organisations' case, and "thủ tục tách
+    thửa đất" was asked about an investors' procedure beside it; "giấy tay" cued "tây" (a foreigner)."""
+    answer = real_answerer.ask("cho hoi thu tuc tach thua dat")
+    assert answer.entry is not None and answer.entry.id == "tthc:1.012784", [o.title for o in answer.options]
+    ranked, _ = real_answerer.procedure_ranking("e mua dat giay tay tu nam 2010, gio muon lam so")
+    assert not any(s.cases for s in ranked[:4]), [(s.code, s.cases) for s in ranked[:4]]
