@@ -9,9 +9,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from indexer.catalogue.index import read_discriminators, read_everyday, read_phrases
+from indexer.catalogue.index import kept_cues, read_cue_words, read_discriminators, read_everyday, read_phrases
 from indexer.catalogue.snapshot import check_catalogue, folder_of, load_catalogue
-from indexer.collisions import Collision, folding_collisions
+from indexer.collisions import Collision, cue_collisions, folding_collisions
 from indexer.knowledge import SYNONYMS_FILE, Catalog, KnowledgeEntry, KnowledgeError, Problem, load_knowledge
 from indexer.outside import read_outside
 from indexer.synonyms import Synonyms
@@ -81,6 +81,9 @@ def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: in
         except KnowledgeError as exc:
             report.problems += exc.problems
     report.problems += catalogue_problems(folder, entries)
+    if not report.problems:
+        cues = folder_of(folder)
+        report.collisions += [c for c in cue_collisions(read_cue_words(cues), entries) if c.key not in kept_cues(cues)]
     report.per_topic = Counter(e.topic for e in entries)
     report.empty_topics = [t for t in catalog.topics if report.per_topic[t] == 0]
     report.stale = [e for e in entries if (today - e.reviewed).days > max_age_days]

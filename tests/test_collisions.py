@@ -51,3 +51,18 @@ def test_the_shipped_knowledge_has_no_collision():
     """`dvcbot check` on a clean checkout warns about nothing ("chữ ký số do…" once folded onto «sổ đỏ»)."""
     entries, _ = load_knowledge(REPO / "knowledge")
     assert [str(c) for c in folding_collisions(Synonyms.load(REPO / "knowledge" / "synonyms.yaml"), entries)] == []
+
+
+def test_a_case_cue_that_folds_onto_another_word_of_the_knowledge_is_reported():
+    """"hội" (an association) cued the organisations' case in every "cho hỏi…"; the shipped cues keep only the
+    two single words kept knowingly (phan-biet.yaml says why)."""
+    from indexer.catalogue.index import kept_cues, read_cue_words, read_discriminators
+    from indexer.collisions import cue_collisions
+
+    entries, _ = load_knowledge(REPO / "knowledge")
+    found = cue_collisions({"tổ chức": ("công ty", "hội")}, entries)
+    assert [c.key for c in found] == ["hội"] and "hỏi" in found[0].words and "phan-biet.yaml" in str(found[0])
+    folder = REPO / "knowledge" / "catalogue"
+    shipped = cue_collisions(read_cue_words(folder), entries)
+    assert {c.key for c in shipped} == set(kept_cues(folder)) == {"mất", "đổi"}, [str(c) for c in shipped]
+    assert "giữ dù trùng khi bỏ dấu" not in read_discriminators(folder)   # a list for the check, not a case

@@ -31,6 +31,7 @@ from indexer.vntext import canonical, folded_syllables, lexical_terms, syllables
 
 PHRASES = "cach-goi.yaml"
 DISCRIMINATORS = "phan-biet.yaml"
+KEPT_CUES = "giữ dù trùng khi bỏ dấu"   # phan-biet.yaml's list of cues kept although they fold alike
 EVERYDAY = "khong-phai-thu-tuc.yaml"
 VECTOR_CACHE = "vectors"
 # knowledge files a build copies: one build, one version
@@ -48,7 +49,19 @@ def read_phrases(folder: Path) -> dict[str, tuple[str, ...]]:
 def read_discriminators(folder: Path) -> dict[str, tuple[str, ...]]:
     """A phrase that tells sibling procedures apart (lowercase syllables) → the words a question uses for that
     case (folded)."""
-    return {k: tuple(" ".join(folded_syllables(w)) for w in v) for k, v in _word_lists(Path(folder) / DISCRIMINATORS).items()}
+    return {k: tuple(" ".join(folded_syllables(w)) for w in v) for k, v in read_cue_words(folder).items()}
+
+
+def read_cue_words(folder: Path) -> dict[str, tuple[str, ...]]:
+    """The case cues as staff wrote them (marked), for `dvcbot check` to warn about words that fold alike."""
+    lists = _word_lists(Path(folder) / DISCRIMINATORS)
+    lists.pop(KEPT_CUES, None)
+    return lists
+
+
+def kept_cues(folder: Path) -> frozenset[str]:
+    """Cues staff keep knowingly although they fold like other words (phan-biet.yaml says why)."""
+    return frozenset(_word_lists(Path(folder) / DISCRIMINATORS).get(KEPT_CUES, ()))
 
 
 def read_everyday(folder: Path) -> list[str]:
