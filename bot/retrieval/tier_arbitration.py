@@ -38,7 +38,7 @@ _QUESTION_WORDS = frozenset("ở đâu cần gì thế nào như bao nhiêu là 
 
 
 def _pairs(words: list[str]) -> set[str]:
-    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+    return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
 def title_subject(title: str) -> set[str]:
