@@ -267,10 +267,13 @@ async def test_a_subject_referred_elsewhere_is_no_follow_up_of_the_choices(chat)
 
 @pytest.mark.slow
 async def test_the_portals_papers_are_shown_once(chat):
-    """Papers asked with no line of the guide for them show the portal's list, not that list and a line of it."""
+    """Papers asked show the portal's list once, not that list and a line of it. ("phai dem xe ra cong an khong",
+    once this test's question, asks about bringing the vehicle: the guide's line for that, below.)"""
     await chat("toi moi mua xe may honda o cua hang, dang ky bien so online duoc khong")
-    await chat("phai dem xe ra cong an khong")
+    await chat("phai dem theo giay to gi khong")
     assert chat.text().count("Theo dữ liệu Cổng DVC quốc gia") == 1, chat.text()
+    await chat("phai dem xe ra cong an khong")
+    assert "đưa xe đến kiểm tra" in chat.text(), chat.text()
 
 
 @pytest.mark.slow
@@ -394,3 +397,14 @@ async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_ask
     assert "một trong hai người" in chat.text(), chat.text()
     await chat("anh ay la nguoi han quoc thi sao")
     assert "kết hôn có yếu tố nước ngoài" in chat.text() and "chưa nói" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_bringing_the_vehicle_itself_gets_the_line_that_brings_it(chat):
+    """"cần mang xe đến công an không" had been read as "which papers to bring" and got the papers' line; the
+    guide's fourth line says when the vehicle is brought."""
+    await chat("minh muon dang ky xe may moi mua, lam online duoc ko")
+    await chat("can mang xe den cong an khong")
+    assert "đưa xe đến kiểm tra" in chat.text() and "Giấy khai đăng ký xe" not in chat.text(), chat.text()
+    await chat("phai mang giay to gi")        # papers asked: still the papers
+    assert "đính kèm giấy tờ" in chat.text(), chat.text()

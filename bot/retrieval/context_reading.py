@@ -29,13 +29,14 @@ from bot.retrieval.procedure_card import asked_aspect, aspect_hints, aspect_part
 from bot.retrieval.procedure_search import ProcedureSearch
 from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import fold, syllables
+from indexer.vntext import fold, folded_syllables, syllables
 
 if TYPE_CHECKING:
     from bot.retrieval.answerer import Answer
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
+_BRING_VERBS = ("mang", "đem", "đưa")   # how a guide says a thing is brought along
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
 # words that make a message polite, not longer: "em làm trên điện thoại được không ạ" is as short as "làm trên
 # điện thoại được không" (folded)
@@ -181,11 +182,15 @@ class ContextReader:
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         line = passage(focus, words, self.lexical.idf, said=question) if words else None
-        sibling = self.procedures.case_sibling(focus.procedures, question) if not line and self.procedures else None
+        brought = None if line else self._bring_line(focus, question, alone)
+        asked_case = self.procedures is not None and not (line or brought)
+        sibling = self.procedures.case_sibling(focus.procedures, question) if asked_case else None
         entry = self.entry(f"tthc:{sibling}", question, earlier) if sibling else None
         if entry is not None:   # "anh ấy là người Hàn Quốc thì sao" after the marriage guide: the foreigner's one
             return dataclasses.replace(alone, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
-        if line:   # a guide's line for the case, then (papers asked) the portal's papers naming it
+        if brought:
+            part = brought
+        elif line:   # a guide's line for the case, then (papers asked) the portal's papers naming it
             part = line if aspect != "documents" else "\n\n".join(
                 p for p in (line, self._case_papers(focus.id, words, question, earlier)) if p)
         else:   # the part asked: the guide's own line about it ("… nơi cư trú của một trong hai người" for "khác
@@ -193,6 +198,15 @@ class ContextReader:
             own = self.own_line(focus.id, aspect) if aspect else None
             part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
         return Focused(focus, part) if part or cue or not words else alone
+
+    def _bring_line(self, focus: KnowledgeEntry, question: str, alone: "Answer") -> str | None:
+        """"cần mang xe đến công an không" brings the guide's own subject, not a paper: the line that brings it
+        ("đưa xe đến kiểm tra (nếu được yêu cầu)"), not the papers' line."""
+        if not self.asks_to_bring(question):
+            return None
+        subject = set(folded_syllables(focus.title))
+        brought = [w for w in self._key_words(question, alone) if fold(w) in subject]
+        return passage(focus, brought + list(_BRING_VERBS), self.lexical.idf, 0.0, one_rare=False) if brought else None
 
     def answering_line(self, entry_id: str, question: str, reading: NormalizedQuery | None = None) -> str | None:
         """The line of a guide, as staff wrote it, that the question's own words point to when it is not among the
