@@ -143,17 +143,23 @@ class Asking(Part):
         (the ENTRY button reads the last question). Asked again without a pick, the team is offered beside them,
         with both questions."""
         entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
-        question = redact(text)
-        earlier = turn.session.unanswered or turn.session.last_question   # what the choices were offered for
-        turn.session.last_question = question
-        turn.session.choices = [e.id for e in entries]
-        turn.session.unanswered = f"{earlier} / {question}" if earlier else question
+        self._asked_of_choices(turn, text, entries)
         self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
         reply = choices_reply(self._say(turn, "which_one"), entries)
         if turn.session.misses:   # asked again without picking ("trả lời chung chung quá…"): a person too
             reply = replace(reply, buttons=reply.buttons + (ask_team_button(),))
         turn.session.misses += 1
         self._send(turn, reply)
+
+    @staticmethod
+    def _asked_of_choices(turn: Turn, text: str, entries: list[KnowledgeEntry]) -> None:
+        """A question asked of choices offered again: they stay the choices ("mất bao nhiêu tiền" next asks of
+        them), and the team reads what they were first offered for before every question asked of them."""
+        question = redact(text)
+        earlier = turn.session.unanswered or turn.session.last_question
+        turn.session.unanswered = f"{earlier} / {question}" if earlier else question
+        turn.session.last_question = question
+        turn.session.choices = [e.id for e in entries]
 
     @staticmethod
     def _referred_elsewhere(turn: Turn, text: str, answer: Answer, focus: KnowledgeEntry | None) -> bool:
@@ -177,11 +183,7 @@ class Asking(Part):
                 has_cue(text) or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2):
             return False
         entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
-        question = redact(text)
-        earlier = turn.session.unanswered or turn.session.last_question   # the team reads what they were for
-        turn.session.unanswered = f"{earlier} / {question}" if earlier else question
-        turn.session.last_question = question
-        turn.session.choices = [e.id for e in entries]   # still offered: "mất bao nhiêu tiền" next asks of them
+        self._asked_of_choices(turn, text, entries)
         self.storage.set_outcome(turn.in_id, Kind.DONT_KNOW.value, None)
         reply = choices_reply(self._say(turn, "choices_silent"), entries)
         self._send(turn, replace(reply, buttons=reply.buttons + (ask_team_button(),)))

@@ -240,17 +240,17 @@ class Answerer:
         return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
             decision, options=kept)
 
-    def _not_a_guess(self, decision: Decision, ranked: list[Scored], question: str, reading: NormalizedQuery,
+    def _not_a_guess(self, decision: Decision, ranked: list[Scored], part: str | None, reading: NormalizedQuery,
                      province: str | None) -> Decision:
         """An answer the question does not ask for is a guess, and the candidates are offered instead: a procedure
         guide for a question that asks only a part ("phải có giấy tờ gì", "đăng ký ở đâu" had got the khai sinh and
         marriage guides, sure), or a province's guide for such a question when the citizen's province is another
         or unknown ("làm thủ tục ở đâu" had got Đồng Nai's), or a procedure guide whose subject the question never
-        says while it says another candidate's. Asked after an answer, the conversation supplies the subject instead."""
+        says while it says another candidate's. Asked after an answer, the conversation supplies the subject instead.
+        `part`: the part the question asks when it names nothing else (`ContextReader.only_aspect`)."""
         if decision.kind != Kind.ANSWER:
             return decision
         entry = self.entries[decision.entry_id]
-        part = self.context.only_aspect(question, reading)   # None when it names anything but a part
         part_only = bool(entry.procedures) and part in _PART_ONLY
         elsewhere = part is not None and bool(entry.provinces) and not entry.local and (
             province or self._province) not in entry.provinces
@@ -386,13 +386,13 @@ class Answerer:
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 age = stated_age(searched)
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age)
-                decision = self._not_a_guess(decision, ranked, searched, query, province)
+                part = self.context.only_aspect(searched, query)   # None when it names anything but a part
+                decision = self._not_a_guess(decision, ranked, part, query, province)
                 decision = decision.title_typed(folded_syllables(query.text), lambda o: self.entries[o].title)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
                 # a part asked of no procedure ("mất bao nhiêu tiền") gets no catalogue options: any name has a fee
-                named = self.context.only_aspect(searched, query) is None
-                if self.tiers and named and not (
+                if self.tiers and part is None and not (
                         guide and not self.tiers.guide_may_yield(decision.entry_id, said_words(query))):
                     ranking, wider = self.procedure_ranking(searched, query)
                     chosen = self.procedures.decide(ranking)

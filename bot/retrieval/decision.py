@@ -114,4 +114,3 @@ def decide(ranked: list[Scored], cfg: DecisionConfig) -> Decision:
     if close:
         return Decision(Kind.CLARIFY, None, top.confidence, (top.entry_id, *(c.entry_id for c in close)))
     return Decision(Kind.ANSWER, top.entry_id, top.confidence)
-

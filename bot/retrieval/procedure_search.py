@@ -123,11 +123,12 @@ class ProcedureSearch:
         self._vectors = index.vectors
         self._bm25 = index.lexical
         self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
-        self._names = [set(folded_syllables(self.procedures[c].name)) for c in self._codes]
+        self._spoken = [f" {' '.join(folded_syllables(self.procedures[c].name))} " for c in self._codes]  # padded
+        self._names = [set(n.split()) for n in self._spoken]
         self.name_words: frozenset[str] = frozenset().union(*self._names)   # every word the names use, folded
         # every two words a name says together ("bien so"), folded
         self.name_pairs: frozenset[str] = frozenset(
-            f"{a} {b}" for c in self._codes for a, b in itertools.pairwise(folded_syllables(self.procedures[c].name)))
+            f"{a} {b}" for n in self._spoken for a, b in itertools.pairwise(n.split()))
         self._named_with: dict[str, list[int]] = {}    # a name word → the names that use it (level words aside)
         for i, name in enumerate(self._names):
             for t in name - _LEVEL_WORDS:
@@ -256,8 +257,7 @@ class ProcedureSearch:
         marked = f" {' '.join(syllables(query.text.lower()))} "
         business = any(t not in _BUSINESS_MARKED or f" {_BUSINESS_MARKED[t]} " in marked
                        for t in _BUSINESS & set(asked[0]))
-        said = f" {' '.join(query.terms)} "
-        cued = {k for k, cues in self.cases.items() if any(f" {c} " in said for c in cues)}
+        cued = self._cued(query.terms)
         dense_rank = {i: r for r, i in enumerate(dense_order)}
         lexical_rank = {i: r for r, i in enumerate(lexical_order)}
         rows = []
@@ -345,19 +345,22 @@ class ProcedureSearch:
     def case_sibling(self, codes: tuple[str, ...], question: str) -> str | None:
         """The procedure that is one of `codes` plus a case the question cues and it lacks, shortest name first:
         "anh ấy là người Hàn Quốc thì sao" after the marriage guide is "… kết hôn có yếu tố nước ngoài"."""
-        said = f" {' '.join(folded_syllables(question))} "
-        cued = {k for k, cues in self.cases.items() if any(f" {c} " in said for c in cues)}
+        cued = self._cued(folded_syllables(question))
         found = [i for c in codes if c in self._position for i in self._sibling_rows(self._position[c], cued)]
         return self._codes[min(found, key=lambda i: len(self._names[i]))] if found else None
 
     def _sibling_rows(self, k: int, cued: set[str]) -> list[int]:
         """Procedures whose name says `k`'s (level words aside) word for word, plus a case cued that `k`'s lacks."""
-        words = [w for w in folded_syllables(self.procedures[self._codes[k]].name) if w not in _LEVEL_WORDS]
+        words = [w for w in self._spoken[k].split() if w not in _LEVEL_WORDS]
         phrase = f" {' '.join(words)} "
         rarest = min(words, key=lambda t: len(self._named_with.get(t, ())), default=None)
         return [i for i in self._named_with.get(rarest, ()) if self._allowed[i] and (self._case_of[i] & cued)
-                - self._case_of[k] and phrase in f" {' '.join(folded_syllables(self.procedures[self._codes[i]].name))} "
-                ] if rarest and cued else []
+                - self._case_of[k] and phrase in self._spoken[i]] if rarest and cued else []
+
+    def _cued(self, terms: list[str]) -> set[str]:
+        """The cases (phan-biet.yaml) whose words the question's folded `terms` say."""
+        said = f" {' '.join(terms)} "
+        return {k for k, cues in self.cases.items() if any(f" {c} " in said for c in cues)}
 
     def sibling_asked(self, codes: tuple[str, ...], ranked: list[ScoredProcedure]) -> bool:
         """A near candidate is one of `codes` plus a case the question cues and none of them has ("khai sinh có yếu

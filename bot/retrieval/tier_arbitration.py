@@ -41,6 +41,13 @@ def _pairs(words: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
+def _title_pairs(title: str) -> set[str]:
+    """Two words of a title said together, neither a word of how or a question word: its subject's terms."""
+    words = [w for w in syllables(title.lower()) if w.isalpha()]
+    return {f"{fold(a)} {fold(b)}" for a, b in itertools.pairwise(words)
+            if not {a, b} & (_TITLE_MANNER | _QUESTION_WORDS)}
+
+
 def title_subject(title: str) -> set[str]:
     """The folded words of a title that name its subject ("thuong", "tru" of "Đăng ký thường trú trực tuyến")."""
     return {fold(w) for w in syllables(title.lower()) if w not in _TITLE_MANNER and w.isalpha()}
@@ -60,7 +67,10 @@ class TierArbiter:
         self.words = words            # each entry's padded folded words (uncovered.entry_text_words)
         self.lexical = lexical
         self.procedures = procedures
-        self._subject_pairs = frozenset().union(*(self._title_pairs(e) for e in entries))
+        # each entry's title terms and every two words its text says together, once: asked of every guide's answer
+        self._title_pairs = {e: _title_pairs(entries[e].title) for e in entries}
+        self._text_pairs = {e: _pairs(words[e].split()) for e in entries}
+        self._subject_pairs = frozenset().union(*self._title_pairs.values())
 
     def silent_on(self, entry_id: str, said: list[str], code: str) -> bool:
         """The question names something the catalogue record's name has, this entry never mentions and at most two
@@ -73,24 +83,19 @@ class TierArbiter:
         """The question says a rare two-word term of ours ("biển số", "chứng thực") that every candidate's name says
         and this entry never does, though its words alone are common: "biển số xe bị mất thì làm lại ở đâu" had got
         the driving-licence guide, sure, by "lại", "xe", "mất"; "chứng thực chữ ký ở đâu" the digital-signature one."""
-        if not codes or _pairs(said) & self._title_pairs(entry_id):
-            return False   # it says the entry's own subject too ("thẻ căn cước hết hạn…, đổi thẻ trước")
+        if not codes:
+            return False
         shared = set.intersection(*(_pairs(folded_syllables(self.procedures.procedures[c].name)) for c in codes))
-        return any(self._rare(p) for p in (_pairs(said) & shared) - self._pairs_of(entry_id))
+        return self._rare_term_unsaid(entry_id, said, shared)
 
-    def _title_pairs(self, entry_id: str) -> set[str]:
-        """Two words of the title said together, neither a word of how or a question word: its subject's terms."""
-        words = [w for w in syllables(self.entries[entry_id].title.lower()) if w.isalpha()]
-        return {f"{fold(a)} {fold(b)}" for a, b in itertools.pairwise(words)
-                if not {a, b} & (_TITLE_MANNER | _QUESTION_WORDS)}
-
-    def _pairs_of(self, entry_id: str) -> set[str]:
-        return _pairs(self.words[entry_id].split())
-
-    def _rare(self, pair: str) -> bool:
-        """A two-word term a few entries use, one of them in its title: a subject of ours ("biển số", "chứng
-        thực"), not a phrasing."""
-        return pair in self._subject_pairs and self.lexical.entries_using(pair.replace(" ", "_")) <= _RARE_TERM
+    def _rare_term_unsaid(self, entry_id: str, said: list[str], among: set[str] | frozenset[str]) -> bool:
+        """The question says a two-word term of `among` that few entries use, one in its title ("biển số", "chứng
+        thực": a subject of ours, not a phrasing), and the entry never says it; unless the question says the
+        entry's own title terms too ("thẻ căn cước hết hạn…, đổi thẻ trước")."""
+        pairs = _pairs(said)
+        return not pairs & self._title_pairs[entry_id] and any(
+            p in self._subject_pairs and self.lexical.entries_using(p.replace(" ", "_")) <= _RARE_TERM
+            for p in (pairs & among) - self._text_pairs[entry_id])
 
     def guide_not_about(self, entry_id: str, code: str, said: list[str]) -> bool:
         """A guide about no procedure is not the answer when the citizen says every word of the name of the
@@ -122,10 +127,8 @@ class TierArbiter:
         title (`guide_not_about`), or a rare two-word term of a name the guide never says (`term_silent_on`)."""
         words = set(said)
         using = {t for t in said if f" {t} " not in self.words[entry_id]} | (self._title_words(entry_id) & words)
-        pairs = _pairs(said)
-        rare_term = not pairs & self._title_pairs(entry_id) and any(
-            self._rare(p) for p in (pairs & self.procedures.name_pairs) - self._pairs_of(entry_id))
-        return rare_term or self.procedures.some_name_said(words, using)
+        return (self._rare_term_unsaid(entry_id, said, self.procedures.name_pairs)
+                or self.procedures.some_name_said(words, using))
 
     def _title_words(self, entry_id: str) -> set[str]:
         """The title's words: beyond the subject it shares with a procedure, what this guide is about ("tích hợp …
