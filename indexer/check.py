@@ -82,8 +82,8 @@ def check_knowledge(folder: Path, today: dt.date | None = None, max_age_days: in
             report.problems += exc.problems
     report.problems += catalogue_problems(folder, entries)
     if not report.problems:
-        cues = folder_of(folder)
-        report.collisions += [c for c in cue_collisions(read_cue_words(cues), entries) if c.key not in kept_cues(cues)]
+        cues, kept = folder_of(folder), kept_cues(folder_of(folder))
+        report.collisions += [c for c in cue_collisions(read_cue_words(cues), entries) if c.key not in kept]
     report.per_topic = Counter(e.topic for e in entries)
     report.empty_topics = [t for t in catalog.topics if report.per_topic[t] == 0]
     report.stale = [e for e in entries if (today - e.reviewed).days > max_age_days]
