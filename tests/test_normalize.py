@@ -152,6 +152,9 @@ REGRESSIONS = [
     ("ket qua bong da toi qua", ["tối qua"], ["tôi"]),
     ("no dang di hoc ko nghi duoc, lam thu 7 dc ko", ["không nghỉ được", "làm thứ 7"], ["nghị", "thủ"]),
     ("lam thu tuc o dau", ["làm thủ tục"], ["thứ"]),
+    ("bo tui moi mat, xin tien mai tang o dau", ["bố tui mới mất"], ["bộ"]),   # had been "bộ tui" (a ministry)
+    ("bo em mat roi", ["bố em"], ["bộ"]),
+    ("ong noi tui mat roi", ["ông nội tui"], ["nơi"]),
 ]
 
 
