@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
+from bot.retrieval.called_names import CalledNames
 from bot.retrieval.choice_reading import age_range, within
 from bot.retrieval.decision import Kind
 from bot.retrieval.name_casing import NameCasing
@@ -85,7 +86,8 @@ class ScoredProcedure:
     # or the top one plus words the citizen did not say ("… lưu động" when "khai sinh" was asked)
     # (top one only) the name of a leading candidate holds every word of a question of at least _NAMED_WORDS words:
     # the citizen typed a procedure's name ("thành lập công ty tnhh"), so its family is offered even when no
-    # candidate is sure
+    # candidate is sure; so is a question that says word for word what people call one ("trợ cấp người già",
+    # called_names.py)
     named_all: bool = False
 
 
@@ -143,6 +145,7 @@ class ProcedureSearch:
         self._ages = [age_range(self.procedures[c].name) for c in self._codes]   # [from, to) years, or None
         local = [self.procedures[c].kind != "province" or self.procedures[c].province == province for c in self._codes]
         self._allowed = np.array(local, dtype=bool)
+        self.called = CalledNames(self._phrases, self._spoken, self._allowed)
         self._province_of = np.array([self.procedures[c].province if self.procedures[c].kind == "province" else ""
                                       for c in self._codes])
         citizen = [("cong-dan" in self.procedures[c].audience) or not self.procedures[c].audience for c in self._codes]
@@ -162,6 +165,13 @@ class ProcedureSearch:
     def everyday_of(self, code: str) -> list[str]:
         """What people call this procedure (knowledge/catalogue/cach-goi.yaml): "rút bhxh một lần"."""
         return everyday_words(self.procedures[code], self._phrases)
+
+    def called_names(self, code: str) -> set[str]:
+        """What people call this procedure, word for word, where that names its small family (called_names.py)."""
+        return self.called.of(self._position[code])
+
+    def called_said(self, code: str, words: list[str]) -> set[str]:
+        return self.called.said_in(self._position[code], words)
 
     def __contains__(self, code: object) -> bool:
         return code in self._position
@@ -286,8 +296,11 @@ class ProcedureSearch:
         rival = next((i for (i, _, _), r in zip(rows[1:], rivals[1:]) if r), None)
         adds, said_them = (self._adds(rows[0][0], rival, said, cfg.lead_said_at) if rival is not None
                            else (False, False))
-        words = {t for t in query.terms if "_" not in t}
-        named_all = len(words) >= _NAMED_WORDS and any(words <= self._names[i] for i, _, _ in rows[:cfg.max_options])
+        words_said = [t for t in query.terms if "_" not in t]
+        words = set(words_said)
+        leading = rows[:cfg.max_options]
+        named_all = ((len(words) >= _NAMED_WORDS and any(words <= self._names[i] for i, _, _ in leading))
+                     or any(self.called.said_in(i, words_said) for i, _, _ in leading))
         scored = []
         for k, (i, total, features) in enumerate(rows):
             # the top one's lead is over its first real rival: a sibling only adding unsaid words does not count

@@ -121,6 +121,17 @@ class TierArbiter:
                                                    if c in self.procedures))
         return len(family) >= _FAMILY_WORDS and family <= set(said) and not family & own
 
+    def called_another(self, entry_id: str, declared: tuple[str, ...], codes: tuple[str, ...], said: list[str]
+                       ) -> bool:
+        """The entry was found by a word of its subject that the question says inside what people call one of the
+        candidates (called_names.py), a phrase neither the entry's text nor its own procedures' everyday names say:
+        "xin trợ cấp người già ở đâu" had got the unemployment guide, sure, by "trợ cấp"."""
+        search = self.procedures
+        subject = title_subject(self.entries[entry_id].title)
+        own = set().union(*(search.called_names(c) for c in declared if c in search))
+        return any(set(p.split()) & subject and p not in own and f" {p} " not in self.words[entry_id]
+                   for c in codes if c in search for p in search.called_said(c, said))
+
     def guide_may_yield(self, entry_id: str, said: list[str]) -> bool:
         """Cheap, before the catalogue is ranked: a guide about no procedure can only give way when the citizen
         says all of some procedure's name (level words aside), using a word the guide misses or one of its
@@ -188,5 +199,6 @@ class TierArbiter:
             return (any(self.silent_on(decision.entry_id, said, c) for c in chosen.codes)
                     or self.term_silent_on(decision.entry_id, said, chosen.codes)
                     or self.procedures.sibling_asked(declared, ranking)
-                    or self.family_named(decision.entry_id, declared, chosen.codes, said))
+                    or self.family_named(decision.entry_id, declared, chosen.codes, said)
+                    or self.called_another(decision.entry_id, declared, chosen.codes, said))
         return chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW
