@@ -176,6 +176,20 @@ async def test_numbered_answers_for_channels_without_buttons(chat):
     assert "Hài lòng" in " ".join(b.title for r in chat.last for b in r.buttons)
 
 
+async def test_a_number_where_buttons_show_counts_the_options_listed_never_the_rating(dialogue):
+    """"cai 2" after an answer had been recorded as 👍 (the second payload button of the turn); on the web it is
+    the second entry offered. In the terminal, where every button is a numbered line, "2" is the line marked [2]."""
+    web = dialogue.handle(Incoming("web", "w1", "quên passcode vneid"))
+    offered = [b.payload for r in web for b in r.buttons if b.payload and b.payload.startswith("entry:")]
+    picked = dialogue.handle(Incoming("web", "w1", "cai 2"))
+    assert not dialogue.storage.ratings()
+    assert [r.entry_id for r in picked if r.entry_id] == [offered[1].removeprefix("entry:")]
+    cli = dialogue.handle(Incoming("cli", "c1", "quên passcode vneid"))
+    second = [b for r in cli for b in r.buttons if b.payload][1]
+    dialogue.handle(Incoming("cli", "c1", "2"))
+    assert second.payload.startswith("rate:") and len(dialogue.storage.ratings()) == 1
+
+
 async def test_cancel_help_thanks(chat):
     await chat("kiểm tra sẵn sàng")
     assert "1/4" in chat.text()

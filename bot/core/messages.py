@@ -81,6 +81,11 @@ def reply_from_dict(data: dict) -> Reply:
     return Reply(data["text"], tuple(Button(b["title"], b.get("payload"), b.get("url")) for b in data["buttons"]))
 
 
+# Channels that may show a turn's buttons as numbered lines (`numbered_texts`): there "2" is the line marked [2].
+# Elsewhere people see buttons without numbers, and "cái 2" counts the options listed, never the rating buttons.
+SHOWS_NUMBERS = frozenset({"cli", "zalo"})
+
+
 def numbered_texts(replies: list[Reply]) -> list[str]:
     """Render one turn for channels without buttons: payload buttons become "[1] …" lines,
     numbered across the whole turn in the order the engine maps "1", "2" back; links become 🔗 lines."""

@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Callable, TypeVar
 
 from bot.core.clock import SYSTEM_CLOCK, Clock
-from bot.core.messages import Button, Incoming, Reply
+from bot.core.messages import SHOWS_NUMBERS, Button, Incoming, Reply
 from bot.core.numbers import is_number
 from bot.core.payloads import Act, encode, menu_button
 from bot.core.wording import say
@@ -261,8 +261,13 @@ class Dialogue:
 
     @staticmethod
     def _numbered_choice(turn: Turn, text: str) -> str | None:
-        """Channels without buttons answer "1", "2": map that back to the button's payload."""
+        """Channels without buttons answer "1", "2": map that back to the button's payload. Where buttons show, a
+        number counts the options listed (an answer's "Có thể bạn cũng cần"), never a rating: "cai 2" after an
+        answer had been recorded as 👍."""
         choices = turn.session.numbered
+        if turn.channel not in SHOWS_NUMBERS:
+            options = [p for p in choices if p.startswith(f"{Act.ENTRY.value}:")]
+            choices = options or [p for p in choices if not p.startswith(f"{Act.RATE.value}:")]
         if is_number(text) and 1 <= int(text) <= len(choices):
             return choices[int(text) - 1]
         picked = load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None
