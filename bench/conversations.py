@@ -50,11 +50,16 @@ class TurnResult:
 GENERIC_DONT_KNOW = say("dont_know").splitlines()[0]
 # "Ý bạn là…?" to whomever the session addresses ("Ý bác là…?"), or the siblings' "Có mấy thủ tục gần giống nhau"
 ASK_BACK = re.compile(r"Ý \w+ là…\?|" + re.escape(say("clarify_procedure").split(",")[0]))
+PRIVACY_NOTICE = say("privacy_notice")
 OUT_OF_SCOPE = ("dont_know", "social", "pending")   # expectation kinds whose turns are not in-scope questions
 
 
 def onward(replies: list[Reply]) -> bool:
     return any(b.payload and not b.payload.startswith("rate:") for r in replies for b in r.buttons)
+
+
+def _without_notice(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies if r.text != PRIVACY_NOTICE)
 
 
 def expectations(turn: dict) -> list[str]:
@@ -117,10 +122,10 @@ def check(expect: str, replies: list[Reply], dialogue: Dialogue, user: str,
         return any(r.text.startswith(f"Bước {arg}/") for r in replies)
     if kind == "social":
         return say(SOCIAL[arg], you=session.get("you", "bạn")).split("!")[0].split(",")[0] in text
-    if kind == "says":
-        return arg in text
-    if kind == "fresh":
-        return text != "\n".join(r.text for r in previous or [])
+    if kind == "says":   # says:A|B, either text
+        return any(a in text for a in arg.split("|"))
+    if kind == "fresh":   # the one-time privacy notice of a first turn does not make the next one differ
+        return _without_notice(replies) != _without_notice(previous or [])
     if kind == "offers":   # offers:A|B, either text in the title of some button to press (links aside)
         return any(a.casefold() in t for a in arg.split("|") for t in titles(replies, pressable=True))
     if kind == "shares":

@@ -164,3 +164,15 @@ def test_the_script_is_well_formed_and_a_large_part_held_out():
                 assert kind in KINDS, (conv["id"], expect)
                 if kind in ENTRY_KINDS:
                     assert set(arg.split("|")) <= known, (conv["id"], expect)
+
+
+def test_says_accepts_either_text(dialogue):
+    replies = [Reply("Gọi tổng đài 1800 1096")]
+    assert check("says:1900 0368|1800 1096", replies, dialogue, USER)
+    assert not check("says:1900 0368|1800 1097", replies, dialogue, USER)
+
+
+def test_fresh_does_not_count_the_privacy_notice_of_the_first_turn(dialogue):
+    answer = Reply("Bước 1: mở VNeID")
+    assert not check("fresh", [answer], dialogue, USER, [Reply(say("privacy_notice")), answer])
+    assert check("fresh", [Reply("Bước 2")], dialogue, USER, [Reply(say("privacy_notice")), answer])
