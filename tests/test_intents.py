@@ -48,6 +48,8 @@ ROWS = [
     ("hỏi mãi không được", "complaint"), ("trả lời linh tinh", "complaint"), ("mệt quá", "complaint"),
     ("không giúp được gì cả", "complaint"), ("mất thời gian quá", "complaint"), ("ngu thế", "complaint"),
     ("tệ quá", "complaint"), ("chan qua di", "complaint"), ("hỏi bao nhiêu lần rồi", "complaint"),
+    ("hoi cai j cung ko ro rang, chan that su", "complaint"),
+    ("goi 1800 1096 ca buoi ko ai bat may, buc minh qua", "complaint"),   # had been offered random procedures
     # not understood
     ("không hiểu", "not_understood"), ("ko hiểu gì", "not_understood"), ("chưa hiểu lắm", "not_understood"),
     ("khó hiểu quá", "not_understood"), ("nói lại được không", "not_understood"), ("là sao", "not_understood"),
@@ -57,7 +59,7 @@ ROWS = [
     ("quay lại", "menu"), ("trở lại", "menu"), ("về menu", "menu"), ("menu chính", "menu"),
     ("cho xem chủ đề khác", "menu"), ("hỏi cái khác", "menu"), ("làm lại từ đầu", "menu"), ("quay lai di", "menu"),
     # goodbye
-    ("tạm biệt", "bye"), ("bye", "bye"), ("thôi không hỏi nữa", "bye"), ("hẹn gặp lại", "bye"),
+    ("tạm biệt", "bye"), ("bye", "bye"), ("thoi chao chau nghe", "bye"), ("thôi chào con nhé", "bye"), ("thôi không hỏi nữa", "bye"), ("hẹn gặp lại", "bye"),
     ("vậy thôi nhé", "bye"), ("bai bai", "bye"), ("thoi bac ra cong an xa vay", "bye"),
     ("thôi để mai em ra phường", "bye"), ("vậy để tôi ra xã hỏi vậy", "bye"), ("ok mai ra công an nhé", "bye"),
     # thanks
