@@ -408,3 +408,15 @@ async def test_bringing_the_vehicle_itself_gets_the_line_that_brings_it(chat):
     assert "đưa xe đến kiểm tra" in chat.text() and "Giấy khai đăng ký xe" not in chat.text(), chat.text()
     await chat("phai mang giay to gi")        # papers asked: still the papers
     assert "đính kèm giấy tờ" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_long_question_about_a_subject_of_its_own_is_not_asked_of_the_choices(chat):
+    """"à còn mẹ mình 56 tuổi sắp nghỉ hưu…, hồ sơ hưởng lương hưu làm ở đâu" after the old-age allowances had
+    been offered got "Bạn hỏi cho thủ tục nào trong mấy thủ tục trên?" with the same allowances."""
+    await chat("bo toi 78 tuoi, ko co luong huu, muon xin tro cap thi lam sao")
+    before = [b.title for r in chat.last for b in r.buttons]
+    await chat("à còn mẹ mình 56 tuổi sắp nghỉ hưu ở công ty may, hồ sơ hưởng lương hưu làm ở đâu")
+    assert "hỏi cho thủ tục nào" not in chat.text()
+    after = [b.title for r in chat.last for b in r.buttons]
+    assert after[0] not in before and any("lương hưu" in t for t in after), after

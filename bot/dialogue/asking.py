@@ -19,10 +19,12 @@ from bot.reading.intents import Intent
 from bot.retrieval.answerer import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue
-from bot.retrieval.procedure_card import asked_aspect
+from bot.retrieval.places import province_display, provinces_named
+from bot.retrieval.procedure_card import asked_aspect, aspect_words
+from bot.retrieval.tier_arbitration import title_subject
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
-from indexer.vntext import syllables
+from indexer.vntext import fold, syllables
 
 _MISSES_BEFORE_OFFER = 2
 _SUBJECTLESS_WORDS = 10   # a question this short that no entry answers alone may lack only its subject
@@ -69,6 +71,10 @@ class Asking(Part):
 
     def on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
+        if len(turn.choices) >= 2:
+            answer = answer or turn.ask(text)
+            if self._own_question(turn, text, answer):
+                turn.choices = []
         kept = turn.answerer.narrow_choices(turn.choices, text) if len(turn.choices) >= 2 else []
         if kept:   # "làm ở xã" picks the commune's option before it asks where
             self.narrowed(turn, kept)
@@ -150,6 +156,23 @@ class Asking(Part):
             reply = replace(reply, buttons=reply.buttons + (ask_team_button(),))
         turn.session.misses += 1
         self._send(turn, reply)
+
+    @staticmethod
+    def _own_question(turn: Turn, text: str, answer: Answer) -> bool:
+        """A long message that finds an entry of its own first, not a choice offered, is a new question, not a part
+        asked of the choices: "à còn mẹ mình 56 tuổi sắp nghỉ hưu…, hồ sơ hưởng lương hưu làm ở đâu" after the
+        old-age allowances had been asked which of them it was for."""
+        first = answer.entry or (answer.options[0] if answer.options else None)
+        if first is None or first.id in turn.choices or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2:
+            return False
+        # it must say what that entry is about, not only a part or a place ("trả lời chung chung quá, mình muốn
+        # biết phí cụ thể ở Gia Lai" asks the choices' fee, and finds Gia Lai's land procedures by "phí"; its
+        # "chung" is not their "chứng", so words are compared as read, with diacritics)
+        places = {w for code in provinces_named(text) for w in syllables(province_display(code).lower())}
+        about = title_subject(first.title) - aspect_words()
+        subject = {w for w in syllables(first.title.lower()) if fold(w) in about}
+        read = set(syllables(turn.answerer.normalizer.normalize(text).text.lower()))
+        return bool((read - places) & subject)
 
     @staticmethod
     def _asked_of_choices(turn: Turn, text: str, entries: list[KnowledgeEntry]) -> None:
