@@ -338,3 +338,12 @@ def test_what_people_call_a_procedure_said_word_for_word_gets_its_family(real_an
     assert answer.kind == "clarify" and answer.entry is None, (answer.kind, answer.entry)
     assert any("trợ cấp xã hội hàng tháng" in o.title for o in answer.options), [o.title for o in answer.options]
     assert all(o.id != "thutuc-tro-cap-that-nghiep" for o in answer.options)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Bố em vừa mất tối qua, giờ em cần làm những giấy tờ gì ạ", "bố tôi vừa mất"])
+def test_a_relative_who_died_is_a_death_to_register_not_a_loss(real_answerer, question):
+    """"mất" after a relative is a death: the first had been asked about unemployment benefit or a dossier to
+    complete, the second was don't-know."""
+    answer = real_answerer.ask(question)
+    assert answer.entry is not None and answer.entry.id == "thutuc-khai-tu", (answer.kind, answer.options)

@@ -152,7 +152,13 @@ REGRESSIONS = [
     ("ket qua bong da toi qua", ["tối qua"], ["tôi"]),
     ("no dang di hoc ko nghi duoc, lam thu 7 dc ko", ["không nghỉ được", "làm thứ 7"], ["nghị", "thủ"]),
     ("lam thu tuc o dau", ["làm thủ tục"], ["thứ"]),
-    ("bo tui moi mat, xin tien mai tang o dau", ["bố tui mới mất"], ["bộ"]),   # had been "bộ tui" (a ministry)
+    ("bo tui moi mat, xin tien mai tang o dau", ["bố tui"], ["bộ"]),   # had been "bộ tui" (a ministry)
+    # "mất" of a relative is a death (khai tử); of a thing, or of time and money, it stays
+    ("Bố em vừa mất tối qua, giờ em cần làm gì", ["vừa qua đời tối qua"], ["mất"]),
+    ("bo tui moi mat, xin tien mai tang o dau", ["mới qua đời"], []),
+    ("ông nội mất ở nhà", ["ông nội qua đời"], []),
+    ("tôi mới mất ví hôm qua", ["mất ví"], ["qua đời"]),
+    ("thẻ bị mất rồi", ["bị mất"], ["qua đời"]),
     ("bo em mat roi", ["bố em"], ["bộ"]),
     ("ong noi tui mat roi", ["ông nội tui"], ["nơi"]),
 ]

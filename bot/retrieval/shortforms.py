@@ -65,7 +65,7 @@ class ShortForms:
                 continue
             if r.after_number and not (i > 0 and typed[i - 1].isdigit()):
                 continue
-            if r.sentence_end and i < particles_from:
+            if r.sentence_end and i + 1 < particles_from:   # only particles after it
                 continue
             return r
         return Reading()  # no context fits: keep the word as typed
