@@ -38,6 +38,8 @@ READINGS = [
     ("Chào em, chị bán tạp hóa nhỏ ở chợ, giờ muốn làm giấy phép kinh doanh", "chị"),   # the call, then herself
     ("chao con, bac mua xe cu muon sang ten", "bác"),
     ("anh bạn tôi muốn làm căn cước", None),           # "bạn", not "bán": the writer speaks of a friend
+    ("chào em, chị mở tiệm bán quần áo nhỏ ở chợ", "chị"),   # "mở" (opens): she speaks of herself
+    ("Chị mở cửa hàng nhỏ, muốn đăng ký kinh doanh", "chị"),
     ("con ơi bác muốn hỏi cái này", "bác"),
     # "em" for self: gender unknown, and the bot does not call a stranger "em" → keep "bạn"
     ("cho e hoi lam cccd o dau", None),

@@ -199,7 +199,8 @@ async def test_ordinal_words_pick_the_option(dialogue, message, index):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("message", ["gọi cho e đi 0938112457", "0938112457 goi lai giup e",
-                                     "gọi lại cho em số 0938 112 457 nhé"])
+                                     "gọi lại cho em số 0938 112 457 nhé",
+                                     "nho ai do xu ly giup e, so e 0938 112 457"])   # had got a random procedure
 async def test_a_number_typed_with_a_call_back_request_is_offered_then_saved_on_yes(dialogue, message):
     chat = await fresh(dialogue)
     await chat("nop le phi bi tru tien 2 lan")

@@ -28,6 +28,7 @@ ROWS = [
     ("cho mình nói chuyện với người thật được không?", "handoff"),
     ("thôi cho e gặp người hỗ trợ đi, nói chuyện với máy mệt quá", "handoff"),
     ("nhân viên", "handoff"), ("cán bộ", "handoff"), ("Cán bộ ơi", "handoff"), ("nv", "handoff"),
+    ("nhờ người xử lý giúp em", "handoff"), ("xu ly giup e voi", "handoff"),
     ("cho gặp nhân viên", "handoff"), ("cho tôi gặp cán bộ", "handoff"), ("gap nguoi that", "handoff"),
     ("co nguoi that khong", "handoff"), ("có ai là người thật không", "handoff"),
     ("tôi muốn nói chuyện với người", "handoff"), ("cho e gap ng ho tro voi", "handoff"),

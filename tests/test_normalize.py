@@ -159,6 +159,7 @@ REGRESSIONS = [
     ("ông nội mất ở nhà", ["ông nội qua đời"], []),
     ("tôi mới mất ví hôm qua", ["mất ví"], ["qua đời"]),
     ("thẻ bị mất rồi", ["bị mất"], ["qua đời"]),
+    ("tui gia roi ko biet bam dien thoai, nho ai lam dum dc ko", ["nhờ ai làm dùm"], ["nhớ"]),
     ("bo em mat roi", ["bố em"], ["bộ"]),
     ("ong noi tui mat roi", ["ông nội tui"], ["nơi"]),
 ]

@@ -26,8 +26,8 @@ _AFTER_CHO_ONLY = {"ông", "bà"}
 _AMBIGUOUS = {"co", "chi", "ba"}
 _AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", "chut"}
 _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
-          "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop", "ban", "mua"}
-_VERB_MARKED = {"ban": "bán"}   # folded verbs that are also other words ("bạn", "bàn")
+          "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop", "ban", "mua", "mo"}
+_VERB_MARKED = {"ban": "bán", "mo": "mở"}   # folded verbs that are also other words ("bạn", "bàn", "mờ")
 _OPENERS = {"da", "vang", "thua", "alo", "a", "xin", "chao"}   # before the clause: "dạ", "alo", "xin chào"
 _TRAILING = {"a", "ah", "ha", "nhe", "nha", "nhen", "ne"}        # after a final call: "… vậy con à"
 COUNTERPART = {"cô": "chú", "chú": "cô", "chị": "anh", "anh": "chị", "bà": "ông", "ông": "bà"}
