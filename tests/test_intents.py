@@ -60,7 +60,8 @@ ROWS = [
     ("quay lại", "menu"), ("trở lại", "menu"), ("về menu", "menu"), ("menu chính", "menu"),
     ("cho xem chủ đề khác", "menu"), ("hỏi cái khác", "menu"), ("làm lại từ đầu", "menu"), ("quay lai di", "menu"),
     # goodbye
-    ("tạm biệt", "bye"), ("bye", "bye"), ("thoi chao chau nghe", "bye"), ("thôi chào con nhé", "bye"), ("thôi không hỏi nữa", "bye"), ("hẹn gặp lại", "bye"),
+    ("tạm biệt", "bye"), ("bye", "bye"), ("thôi không hỏi nữa", "bye"), ("hẹn gặp lại", "bye"),
+    ("thoi chao chau nghe", "bye"), ("thôi chào con nhé", "bye"),
     ("vậy thôi nhé", "bye"), ("bai bai", "bye"), ("thoi bac ra cong an xa vay", "bye"),
     ("thôi để mai em ra phường", "bye"), ("vậy để tôi ra xã hỏi vậy", "bye"), ("ok mai ra công an nhé", "bye"),
     # thanks
