@@ -421,3 +421,12 @@ async def test_a_long_question_about_a_subject_of_its_own_is_not_asked_of_the_ch
     assert "hỏi cho thủ tục nào" not in chat.text()
     after = [b.title for r in chat.last for b in r.buttons]
     assert after[0] not in before and any("lương hưu" in t for t in after), after
+
+
+@pytest.mark.slow
+async def test_a_part_the_guide_is_silent_on_goes_to_the_guide_of_its_topic_that_answers_it(chat):
+    """"vay con phi bn" after where to register a personal signature had been told the guide does not say; the
+    price guide of the same topic answers it."""
+    await chat("dang ky chu ky so ca nhan o dau")
+    await chat("vay con phi bn")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["kyso-chi-phi"], chat.text()

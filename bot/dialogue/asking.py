@@ -108,10 +108,15 @@ class Asking(Part):
             focus = self.parts.talk.last_entry(turn, procedure=True) or focus
         if focus is not None:
             read = turn.answerer.in_context(focus.id, text, answer, self.parts.talk.asked_about(turn, focus.id))
-            if isinstance(read, Focused):
+            silent = read.passage is None if isinstance(read, Focused) else read.kind == Kind.DONT_KNOW.value
+            carried = self._carried(turn, focus, text) if silent else None
+            if carried is not None:   # "vậy còn phí bn" after where to register a signature: the price guide
+                answer = carried
+            elif isinstance(read, Focused):
                 self.on_focused(turn, text, read)
                 return
-            answer = self._with_subject(turn, focus, text, read)
+            else:
+                answer = read
         self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
         question = redact(text)
         turn.session.last_question = question
@@ -225,19 +230,19 @@ class Asking(Part):
         self._send(turn, choices_reply(self._say(turn, "fits_these"), entries))
 
     @staticmethod
-    def _with_subject(turn: Turn, focus: KnowledgeEntry, text: str, answer: Answer) -> Answer:
-        """A short question about a part (where, cost, time…) that no entry answers alone, asked again with the
-        subject in focus: "mua ở đâu, giá bao nhiêu" after "chữ ký số là gì" is about buying a signature, which
-        another entry of the same topic answers. Kept only when it finds entries of the focus's topic other than
-        the focus (which had no part for it); "tỷ số bóng đá" asks no part and is never given a subject."""
-        if (answer.kind != Kind.DONT_KNOW.value or len(syllables(text)) > _SUBJECTLESS_WORDS
-                or asked_aspect(text) is None):
-            return answer
+    def _carried(turn: Turn, focus: KnowledgeEntry, text: str) -> Answer | None:
+        """A short question about a part (where, cost, time…) that the entry in focus does not answer, asked again
+        with its subject: "mua ở đâu, giá bao nhiêu" after "chữ ký số là gì" is about buying a signature, and "vậy
+        còn phí bn" after where to register one is its price, which other entries of the same topic answer. None
+        unless it finds only entries of the focus's topic other than the focus; "tỷ số bóng đá" asks no part and
+        is never given a subject."""
+        if len(syllables(text)) > _SUBJECTLESS_WORDS or asked_aspect(text) is None:
+            return None
         carried = turn.ask(f"{_subject(focus.title)} {text}")
         found = [carried.entry] if carried.entry is not None else list(carried.options)
         if (carried.kind == Kind.DONT_KNOW.value or not found
                 or any(e.id == focus.id or e.topic != focus.topic for e in found)):
-            return answer
+            return None
         return dataclasses.replace(carried, question=text)
 
     def on_focused(self, turn: Turn, text: str, focused: Focused) -> None:
