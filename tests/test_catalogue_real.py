@@ -230,6 +230,13 @@ def test_a_channel_listed_for_several_cases_shows_its_times_together():
     assert line.count("trực tiếp") == 1 and "(tùy trường hợp)" in line and "7 ngày làm việc" in line, line
 
 
+def test_a_time_limit_that_is_a_bare_number_is_not_shown():
+    """Some records give "1" with no unit: "trực tuyến 1; qua bưu chính 1" told a citizen nothing."""
+    catalogue = load_catalogue(folder_of(KNOWLEDGE))
+    body = card_body(catalogue.procedures["1.014035"], catalogue.month)
+    assert "trực tuyến 1;" not in body and "trực tiếp 1\n" not in body + "\n", body
+
+
 @pytest.mark.slow
 def test_a_choice_between_guides_offers_the_procedures_the_catalogue_found_beside_them(real_answerer):
     """Asked khai sinh or thường trú alone, the citizen who lost the original birth certificate was not offered
@@ -347,3 +354,11 @@ def test_a_relative_who_died_is_a_death_to_register_not_a_loss(real_answerer, qu
     complete, the second was don't-know."""
     answer = real_answerer.ask(question)
     assert answer.entry is not None and answer.entry.id == "thutuc-khai-tu", (answer.kind, answer.options)
+
+
+@pytest.mark.slow
+def test_what_people_call_one_procedure_said_whole_is_offered_alone(real_answerer):
+    """"chuyển nhượng đất cho con" says what people call the land transfer registration (cach-goi.yaml), and
+    the catalogue leads with it alone: it is offered, not "don't know"."""
+    answer = real_answerer.ask("chuyen nhuong dat cho con")
+    assert answer.kind == "clarify" and [o.id for o in answer.options] == ["tthc:1.013831"], answer.options

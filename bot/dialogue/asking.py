@@ -12,7 +12,7 @@ from bot.core.wording import say, speak_to
 from bot.dialogue import several_questions as several
 from bot.dialogue.handoff_words import load_handoff_words
 from bot.dialogue.part import Part
-from bot.dialogue.render import answer_replies, choices_reply, dont_know_replies, focused_replies
+from bot.dialogue.render import answer_replies, choices_reply, dont_know_replies, focused_replies, short_label
 from bot.dialogue.turn import Turn
 from bot.privacy.redact import redact
 from bot.reading.intents import Intent
@@ -151,12 +151,18 @@ class Asking(Part):
 
     def which_one(self, turn: Turn, text: str) -> None:
         """"cần giấy tờ gì?" right after "Ý bạn là…?": the same choices again; the one picked shows that part first
-        (the ENTRY button reads the last question). Asked again without a pick, the team is offered beside them,
-        with both questions."""
+        (the ENTRY button reads the last question). A fee, a time or filing online is shown for each, from the
+        portal's records, above them. Asked again without a pick, the team is offered beside them, with both
+        questions."""
         entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
         self._asked_of_choices(turn, text, entries)
         self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
-        reply = choices_reply(self._say(turn, "which_one"), entries)
+        compared = turn.answerer.compared(turn.choices, text)
+        if compared:   # "mất bao lâu" of three land procedures: each one's time, then the choice
+            lines = "\n".join(f"• {short_label(e.title)}: {line}" for e, line in compared)
+            reply = choices_reply(self._say(turn, "choices_compared", lines=lines), entries)
+        else:
+            reply = choices_reply(self._say(turn, "which_one"), entries)
         if turn.session.misses:   # asked again without picking ("trả lời chung chung quá…"): a person too
             reply = replace(reply, buttons=reply.buttons + (ask_team_button(),))
         turn.session.misses += 1

@@ -222,6 +222,9 @@ class Answerer:
         it answered, which says which of a guide's procedures is meant."""
         return self.context.in_context(focus_id, question, alone, earlier)
 
+    def compared(self, choices: list[str], question: str) -> list[tuple[KnowledgeEntry, str]]:
+        return self.context.compared(choices, question)
+
     def narrow_choices(self, choices: list[str], reply: str) -> list[str]:
         """The options of an ask-back a short reply picks by age or case ("nó 15 tuổi rồi"); [] when none or all."""
         entries = [e for e in (self.entry(i) for i in choices) if e is not None]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from bot.core.wording import say
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import (
     Focused,
@@ -25,7 +26,15 @@ from bot.retrieval.follow_up import (
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
-from bot.retrieval.procedure_card import asked_aspect, aspect_hints, aspect_part, aspect_words, documents_naming
+from bot.retrieval.procedure_card import (
+    COMPARABLE,
+    asked_aspect,
+    aspect_hints,
+    aspect_line,
+    aspect_part,
+    aspect_words,
+    documents_naming,
+)
 from bot.retrieval.procedure_search import ProcedureSearch
 from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
@@ -233,6 +242,19 @@ class ContextReader:
         codes = self.procedures.most_named(list(self.procedures_of(entry_id)), f"{question} {earlier}") \
             if self.procedures else []
         return self.procedures.procedures[codes[0]] if codes else None
+
+    def compared(self, choices: list[str], question: str) -> list[tuple[KnowledgeEntry, str]]:
+        """The part a short question asks of choices not yet made, one line per choice from the portal's records
+        ("mất bao lâu" after the land procedures): [] unless some choice's record says it."""
+        aspect = asked_aspect(question)
+        if self.procedures is None or aspect not in COMPARABLE or _length(question) > _FOLLOW_UP_WORDS:
+            return []
+        entries = [e for e in (self.entry(c, question, "") for c in choices) if e is not None]
+        named = [self._named_procedure(e.id, question, "") for e in entries]
+        lines = [aspect_line(p, aspect) if p else None for p in named]
+        if not any(lines):
+            return []
+        return [(e, line or say("compare_unknown")) for e, line in zip(entries, lines)]
 
     def _case_papers(self, entry_id: str, words: list[str], question: str, earlier: str) -> str | None:
         """The portal's papers that name the case a follow-up says, for a guide staff wrote (a card shows its own)."""

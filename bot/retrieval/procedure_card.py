@@ -160,6 +160,8 @@ _BARE_TIME = re.compile(r"^\d+(?:[.,]\d+)?\s+\D{1,20}$")
 def _time(c: Channel) -> str:
     if c.time_text.strip():
         text = " ".join(c.time_text.split())
+        if text.replace(",", "").replace(".", "").isdigit():
+            return ""   # "1" with no unit (a few records): no limit a citizen can read
         return text.lower() if _BARE_TIME.match(text) else text   # "7 Ngày làm việc" as a sentence says it
     if c.time_qty is None or c.time_unit in (None, "other"):
         return ""
@@ -323,6 +325,23 @@ def aspect_part(p: Procedure, aspect: str, month: str) -> str | None:
     """What the record says about one part ("mất mấy ngày?" after its card), with where the figures come from."""
     lines = _section(p, aspect, full=True) if p.detailed else []
     return "\n".join([_facts_head(p, month), *lines]) if lines else None
+
+
+# parts short enough to set side by side for several procedures ("mất bao lâu" after "Có mấy thủ tục…")
+COMPARABLE = ("fee", "time", "online")
+
+
+def aspect_line(p: Procedure, aspect: str) -> str | None:
+    """One procedure's part in a line, to set beside its siblings'; None when the record does not say."""
+    if aspect not in COMPARABLE or not p.detailed:
+        return None
+    if aspect == "fee":   # the amounts only; the portal's words about them are on the card
+        fees = _fees(p)
+        return say("card_fee", fees=fees) if fees else None
+    if aspect == "time":
+        times = _times(p)
+        return say("card_time", times=times) if times else None
+    return _online(p)
 
 
 def documents_naming(p: Procedure, words: list[str], month: str) -> str | None:

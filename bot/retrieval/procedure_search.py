@@ -415,6 +415,6 @@ class ProcedureSearch:
         # có sổ" had the organisations' first registration first, the households' second)
         only_organisations = {s.code for s in ranked if s.features[_NOT_CITIZEN]}
         options = tuple(sorted(options, key=lambda c: c in only_organisations))
-        if len(options) == 1 and top.confidence < cfg.single_option_at:
+        if len(options) == 1 and top.confidence < cfg.single_option_at and not top.named_all:
             return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
         return ProcedureDecision(Kind.CLARIFY, None, top.confidence, options)  # one option: "Ý bạn là …?"
