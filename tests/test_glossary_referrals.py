@@ -244,3 +244,15 @@ async def test_catalogue_options_that_name_the_subject_are_kept(dialogue):
     glossary = dialogue.knowledge().glossary
     row = glossary.referral("quên mật khẩu VssID")
     assert row is not None and not glossary.names_subject(row, "Cấp lại thẻ căn cước")
+
+
+@pytest.mark.slow
+async def test_options_a_referral_replaced_are_no_choices_afterwards(dialogue):
+    """The catalogue's options for a student loan were never shown (the bank's referral was), yet "tối nay trời có
+    mưa không" was then told "Mấy thủ tục trên chưa nói…" with them."""
+    chat = await fresh(dialogue)
+    await chat("xét tuyển đại học online đk ở đâu z")
+    await chat("còn vay vốn sinh viên thì hỏi ai")
+    assert "Ngân hàng Chính sách xã hội" in chat.text()
+    await chat("tối nay trời có mưa ko bot")
+    assert "Mấy thủ tục trên" not in chat.text() and "chưa có hướng dẫn chắc chắn" in chat.text(), chat.text()

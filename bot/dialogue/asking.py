@@ -137,6 +137,7 @@ class Asking(Part):
             and not any(turn.answerer.glossary.names_subject(row, o.title) for o in answer.options)))
         if referable and self.referral(turn, text, row):
             session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
+            session.choices = []   # options never shown are no choices ("trời có mưa không" was asked of them)
             return
         if first_wording and answer.kind == Kind.DONT_KNOW.value:
             self._send(turn, Reply(self._say(turn, "rephrase_still")))
