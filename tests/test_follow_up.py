@@ -442,3 +442,12 @@ async def test_a_part_asked_of_choices_not_made_shows_that_part_of_each(chat):
     text = chat.text()
     assert "150.000 đ" in text and text.count("\n• ") == len(options), text
     assert [b.title for r in chat.last for b in r.buttons if b.payload.startswith("entry:")] == options
+
+
+@pytest.mark.slow
+async def test_a_number_to_call_asked_after_a_guide_gets_its_line_with_the_number(chat):
+    """"vay goi so nao" after the paid-but-not-recorded guide had been told the guide does not say; its step 3
+    gives 1800 1096."""
+    await chat("bi tru tien roi ma ho so van bao chua thanh toan")
+    await chat("vay goi so nao")
+    assert "1800 1096" in chat.text() and "chưa nói" not in chat.text(), chat.text()

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from bot.retrieval.answerer import Answer
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
+# "vậy gọi số nào", "số điện thoại bao nhiêu": a number to call, which a guide's line gives in digits
+_CALL_ASKED = re.compile(r"\b(goi|lien he|lien lac) (so|dau|ai|cho ai)\b|\bso dien thoai\b|\bhotline\b|\btong dai\b")
+_CALL_NUMBER = re.compile(r"\b(?:1800|1900)[ .]?\d{3,4}\b|\b0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}\b")
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
 _BRING_VERBS = ("mang", "đem", "đưa")   # how a guide says a thing is brought along
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
@@ -191,6 +194,7 @@ class ContextReader:
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         line = passage(focus, words, self.lexical.idf, said=question) if words else None
+        line = line or self._call_line(focus, question)
         brought = None if line else self._bring_line(focus, question, alone)
         asked_case = self.procedures is not None and not (line or brought)
         sibling = self.procedures.case_sibling(focus.procedures, question) if asked_case else None
@@ -227,6 +231,13 @@ class ContextReader:
         words = beyond_subject(self._key_words(question, None, reading=reading), written)
         part = passage(written, words, self.lexical.idf, said=question, one_rare=False)
         return unnumbered(part) if part is not None and part not in parts_of(written.body)[:_SHOWN_LINES] else None
+
+    @staticmethod
+    def _call_line(focus: KnowledgeEntry, question: str) -> str | None:
+        """The guide's first line with a number to call, for "vậy gọi số nào" (its words share only "gọi")."""
+        if not _CALL_ASKED.search(fold(question)):
+            return None
+        return next((part for part in parts_of(focus.body) if _CALL_NUMBER.search(part)), None)
 
     def own_line(self, entry_id: str, aspect: str) -> str | None:
         """The part of a curated entry, as staff wrote it (not the portal's facts added to it), about one part of
