@@ -451,3 +451,12 @@ async def test_a_number_to_call_asked_after_a_guide_gets_its_line_with_the_numbe
     await chat("bi tru tien roi ma ho so van bao chua thanh toan")
     await chat("vay goi so nao")
     assert "1800 1096" in chat.text() and "chưa nói" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_part_asked_that_names_nothing_is_about_the_guide_in_focus(chat):
+    """"làm xong thì bao lâu mới dùng đc" after the VNeID level-2 guide had got the thường trú guide (sure of it
+    alone, though the question never says "thường trú")."""
+    await chat("dang ky vneid muc 2 o dau")
+    await chat("làm xong thì bao lâu mới dùng đc")
+    assert "thường trú" not in chat.text().lower() and "ngày làm việc" in chat.text(), chat.text()

@@ -36,6 +36,7 @@ from bot.retrieval.procedure_card import (
     documents_naming,
 )
 from bot.retrieval.procedure_search import ProcedureSearch
+from bot.retrieval.tier_arbitration import title_subject
 from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, folded_syllables, syllables
@@ -116,6 +117,8 @@ class ContextReader:
             return self._focused(focus, question, alone, cue or short, same, earlier)
         # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
         # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
+        if alone.kind == Kind.ANSWER.value and not cue and self._subject_unsaid(alone, question):
+            return self._focused(focus, question, alone, True, earlier=earlier)
         if alone.kind == Kind.ANSWER.value and not cue and not (
                 self._by_lead(alone) and self._about(focus, question, alone)):
             return alone
@@ -129,6 +132,14 @@ class ContextReader:
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue, earlier=earlier)
+
+    @staticmethod
+    def _subject_unsaid(answer: "Answer", question: str) -> bool:
+        """A procedure guide found for a part asked ("bao lâu") whose subject the question never says: "làm xong thì
+        bao lâu mới dùng được" after the VNeID level-2 guide had got the thường trú guide, sure, alone."""
+        entry = answer.entry
+        return (entry is not None and bool(entry.procedures) and asked_aspect(question) is not None
+                and answer.query is not None and not title_subject(entry.title) & set(answer.query.terms))
 
     def _by_lead(self, answer: "Answer") -> bool:
         """A catalogue card answered below the catalogue's `answer_at`, by its lead over the other candidates."""
