@@ -160,6 +160,8 @@ REGRESSIONS = [
     ("tôi mới mất ví hôm qua", ["mất ví"], ["qua đời"]),
     ("thẻ bị mất rồi", ["bị mất"], ["qua đời"]),
     ("tui gia roi ko biet bam dien thoai, nho ai lam dum dc ko", ["nhờ ai làm dùm"], ["nhớ"]),
+    ("neu ban phan con lai cho nguoi ngoai thi sang ten the nao", ["bán phần", "người ngoài"], ["bạn", "ngoại"]),
+    ("toi muon ban xe", ["bán xe"], ["bản"]),
     ("bo em mat roi", ["bố em"], ["bộ"]),
     ("ong noi tui mat roi", ["ông nội tui"], ["nơi"]),
 ]
