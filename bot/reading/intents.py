@@ -65,10 +65,14 @@ class _OthersData:
     def claims_role(self, words: list[str]) -> bool:
         """"tôi là trưởng thôn mà", "em là người nhà": a short message naming the asker's role, said to be let
         see someone's data."""
-        if len(words) > _ROLE_WORDS or "la" not in words[:3]:
+        if len(words) > _ROLE_WORDS:
             return False
-        i = words.index("la")
-        return any(w in self.self_words for w in words[:i]) and _first(words, self.roles, i + 1)[0] == i + 1
+        for i in range(min(3, len(words))):
+            said = next((c for c in _CLAIMS if tuple(words[i:i + len(c)]) == c), None)
+            if said:   # "tôi là …", and "t làm ở ubnd xã đó": where one works is a role too
+                j = i + len(said)
+                return any(w in self.self_words for w in words[:i]) and _first(words, self.roles, j)[0] == j
+        return False
 
     def asked(self, words: list[str], raw: str) -> bool:
         """A look-up verb, a kind of data just after it, and right after that another person: named, or "của"
@@ -87,6 +91,7 @@ class _OthersData:
                 or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
 
 
+_CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
 _ROLE_WORDS = 9   # "dạ tôi là trưởng thôn ở đây mà": longer, it is a message of its own
 _NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
 _NAMED = re.compile(r"\b(?:của|cua)\s+(?:\w+\s+)?[A-ZĐ]\w*\s+[A-ZĐ]\w*")   # "của (ông) Nguyễn Văn…"
