@@ -460,3 +460,12 @@ async def test_a_part_asked_that_names_nothing_is_about_the_guide_in_focus(chat)
     await chat("dang ky vneid muc 2 o dau")
     await chat("làm xong thì bao lâu mới dùng đc")
     assert "thường trú" not in chat.text().lower() and "ngày làm việc" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_question_after_venting_is_answered_and_the_team_offered(chat):
+    """"cái cổng dvc này làm ăn kiểu gì vậy, t đóng lệ phí hộ chiếu mà bị trừ tiền 2 lần…" had been offered the
+    lost-passport procedures: the complaint's words were searched with the question's."""
+    await chat("cai cong dvc nay lam an kieu j v, t dong le phi ho chieu ma bi tru tien 2 lan, ho so van bao chua tt")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["thanhtoan-tru-tien-chua-cap-nhat"], chat.text()
+    assert chat.button("Gặp người hỗ trợ")

@@ -227,3 +227,14 @@ async def test_naming_a_role_after_the_refusal_gets_why_not_and_no_ticket(dialog
     other = await fresh(dialogue)
     await other("toi la truong thon ma")        # with no refusal before it, nothing to insist on
     assert "không kết nối với hệ thống" not in other.text()
+
+
+@pytest.mark.parametrize("message, question", [
+    ("cai cong dvc nay lam an kieu j v, t dong le phi ho chieu ma bi tru tien 2 lan, ho so van bao chua tt",
+     "t dong le phi ho chieu ma bi tru tien 2 lan, ho so van bao chua tt"),
+    ("bực mình quá, làm căn cước ở đâu", "làm căn cước ở đâu"),
+    ("chán quá", "chán quá"),                                  # nothing else: the message stays whole
+    ("làm căn cước ở đâu", "làm căn cước ở đâu"),
+])
+def test_clauses_that_only_complain_are_no_search_words(message, question):
+    assert load_intents().question_part(message) == question

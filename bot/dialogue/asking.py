@@ -72,7 +72,7 @@ class Asking(Part):
     def on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
         if len(turn.choices) >= 2:
-            answer = answer or turn.ask(text)
+            answer = answer or turn.ask(self.intents.question_part(text))
             if self._own_question(turn, text, answer):
                 turn.choices = []
         kept = turn.answerer.narrow_choices(turn.choices, text) if len(turn.choices) >= 2 else []
@@ -82,7 +82,7 @@ class Asking(Part):
         if len(turn.choices) >= 2 and turn.answerer.only_aspect(text):
             self.which_one(turn, text)
             return
-        answer = answer or turn.ask(text)
+        answer = answer or turn.ask(self.intents.question_part(text))   # no search words from venting
         focus = self.parts.talk.last_entry(turn)
         if self._referred_elsewhere(turn, text, answer, focus):
             focus, turn.choices = None, []   # its own subject, someone else's: answered below with the referral

@@ -91,6 +91,8 @@ class _OthersData:
                 or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
 
 
+_CLAUSE = re.compile(r"[,.;!?\n]+")
+_VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
 _ROLE_WORDS = 9   # "dạ tôi là trưởng thôn ở đây mà": longer, it is a message of its own
 _NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
@@ -174,6 +176,13 @@ class IntentBook:
         words = self.words(text)
         covered = [False] * len(words)
         return frozenset(i for i, rule in self._rules.items() if any(_cover(words, covered, c) for c in rule.cues))
+
+    def question_part(self, text: str) -> str:
+        """The message without its clauses that only complain ("cái cổng dvc này làm ăn kiểu gì vậy, t đóng lệ phí
+        … mà bị trừ tiền 2 lần"): they are no search words. The whole message when nothing else is left."""
+        clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+        kept = [c for c in clauses if not ((m := self.match(c)) and m.intent in _VENTING)]
+        return ", ".join(c.strip() for c in kept) if kept and len(kept) < len(clauses) else text
 
     def claims_role(self, text: str) -> bool:
         """A short "tôi là <vai trò> (mà)" (see `_OthersData.claims_role`)."""
