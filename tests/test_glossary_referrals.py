@@ -31,6 +31,7 @@ TERMS = [
     ("dvc toàn trình là gì", ONLINE), ("dich vu cong truc tuyen mot phan la gi", ONLINE),
     ("thế nào là dịch vụ công toàn trình", ONLINE), ("toàn trình là sao", ONLINE),
     ("mã hồ sơ là gì", CODE), ("ma ho so la cai gi", CODE), ("số hồ sơ là gì vậy", CODE),
+    ("mã hồ sơ là cái nào", CODE), ("ma ho so la so nao", CODE),   # "which one is it" asks what it is too
     ("CCCD là gì", ID), ("cccd la gi a", ID), ("thẻ căn cước là gì", ID), ("căn cước công dân nghĩa là gì", ID),
     ("kho dữ liệu cá nhân là gì", STORE), ("kho du lieu la gi", STORE), ("Kho quản lý dữ liệu điện tử là gì", STORE),
     ("e-form là cái gì", FORM), ("eform la gi", FORM), ("biểu mẫu điện tử là gì", FORM), ("E form nghĩa là sao", FORM),

@@ -17,7 +17,7 @@ ASKS_MEANING = frozenset({
     "la gi", "la cai gi", "la con gi", "la thu gi", "nghia la gi", "co nghia la gi", "nghia la sao", "nghia gi",
     "la sao", "la the nao", "la nhu the nao", "the nao la", "the nao goi la", "the nao duoc goi la", "la chi",
     "la cai chi", "hieu la gi", "duoc hieu la gi", "hieu the nao", "hieu la sao", "giai thich", "khai niem",
-    "dinh nghia", "y nghia", "nghia la", "la cai j", "what is"})
+    "dinh nghia", "y nghia", "nghia la", "la cai j", "what is", "la cai nao", "la so nao"})   # "mã hồ sơ là cái nào"
 # words that change nothing in "… là gì": address, politeness, fillers
 NEUTRAL = frozenset({
     "cho", "hoi", "xin", "em", "con", "chau", "toi", "tui", "minh", "bac", "chu", "co", "anh", "chi", "ban", "ong",
