@@ -6,8 +6,10 @@ outcome. A dead end is a turn whose replies offer no button to go on (rating but
 generic don't-know reply on in-scope turns (not expecting dont_know, social or pending), the reply that tells a
 citizen nothing, and ask-backs ("Ý bạn là…?") whose first option was the entry the turn expects, where answering
 would have served the citizen. Figures are printed for the tuning half and the held-out half separately.
+bench/conversations_tune.yaml holds more tuning conversations (none held out); `--file` runs it.
 
     python bench/conversations.py [--show-fail]
+    python bench/conversations.py --file bench/conversations_tune.yaml --show-fail
 """
 from __future__ import annotations
 
