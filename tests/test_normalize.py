@@ -162,6 +162,9 @@ REGRESSIONS = [
     ("tui gia roi ko biet bam dien thoai, nho ai lam dum dc ko", ["nhờ ai làm dùm"], ["nhớ"]),
     ("neu ban phan con lai cho nguoi ngoai thi sang ten the nao", ["bán phần", "người ngoài"], ["bạn", "ngoại"]),
     ("toi muon ban xe", ["bán xe"], ["bản"]),
+    ("khai tu tre co bi phat ko, han chot may ngay", ["trễ", "hạn chót"], ["trẻ", "chốt"]),
+    ("dang ky khai sinh tre han", ["trễ hạn"], ["trẻ"]),
+    ("lam cccd cho be so sinh", ["bé sơ sinh"], ["số"]),
     ("bo em mat roi", ["bố em"], ["bộ"]),
     ("ong noi tui mat roi", ["ông nội tui"], ["nơi"]),
 ]
