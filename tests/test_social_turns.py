@@ -238,3 +238,12 @@ async def test_naming_a_role_after_the_refusal_gets_why_not_and_no_ticket(dialog
 ])
 def test_clauses_that_only_complain_are_no_search_words(message, question):
     assert load_intents().question_part(message) == question
+
+
+@pytest.mark.parametrize("message, greets", [
+    ("hello bot, e là sv năm nhất nè", True), ("xin chào, tôi là Lan", True),   # a greeting and who they are
+    ("chào em, chị là chủ quán, muốn đăng ký hộ kinh doanh", False),           # it goes on to a question
+])
+def test_a_greeting_with_a_short_introduction_is_a_greeting(message, greets):
+    found = load_intents().match(message)
+    assert (found is not None and found.intent == Intent.GREETING) is greets

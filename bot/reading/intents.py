@@ -91,6 +91,7 @@ class _OthersData:
                 or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
 
 
+_INTRODUCTION_WORDS = 4   # "em là sinh viên năm nhất"; longer, it goes on to a question
 _CLAUSE = re.compile(r"[,.;!?\n]+")
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
@@ -218,7 +219,17 @@ class IntentBook:
         for intent in found:  # found is in priority order
             if left <= self._rules[intent].max_left:
                 return IntentMatch(intent, frozenset(found))
+        if found == [Intent.GREETING] and self._introduces([w for w, c in zip(words, covered) if not c]):
+            return IntentMatch(Intent.GREETING, frozenset(found))   # "hello bot, e là sv năm nhất nè"
         return None
+
+    def _introduces(self, words: list[str]) -> bool:
+        """What is left of a greeting is the writer saying who they are, briefly: "(bot,) em là sv năm nhất"."""
+        if self.others_data is None or "la" not in words[:4]:
+            return False
+        i = words.index("la")
+        return (any(w in self.others_data.self_words for w in words[:i])
+                and 0 < len(words) - i - 1 <= _INTRODUCTION_WORDS)
 
 
 def _cover(words: list[str], covered: list[bool], cue: tuple[str, ...]) -> bool:
