@@ -259,6 +259,7 @@ class Asking(Part):
             return
         question = redact(text)
         turn.session.last_question = question
+        turn.session.problem = load_handoff_words().problem(question) or turn.session.problem
         kind = Kind.ANSWER.value if said else Kind.DONT_KNOW.value
         self.storage.set_outcome(turn.in_id, kind, focused.entry.id)
         turn.session.misses = 0 if said else turn.session.misses
