@@ -243,6 +243,8 @@ def test_clauses_that_only_complain_are_no_search_words(message, question):
 @pytest.mark.parametrize("message, greets", [
     ("hello bot, e là sv năm nhất nè", True), ("xin chào, tôi là Lan", True),   # a greeting and who they are
     ("chào em, chị là chủ quán, muốn đăng ký hộ kinh doanh", False),           # it goes on to a question
+    ("chào bạn, mình là tổ công nghệ số thôn 5", True),   # a volunteer who says who she is asks for no one
+    ("chào, cho gặp cán bộ, tôi là Lan", False),           # asks for a person before saying who she is
 ])
 def test_a_greeting_with_a_short_introduction_is_a_greeting(message, greets):
     found = load_intents().match(message)

@@ -91,7 +91,7 @@ class _OthersData:
                 or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
 
 
-_INTRODUCTION_WORDS = 4   # "em là sinh viên năm nhất"; longer, it goes on to a question
+_INTRODUCTION_WORDS = 6   # "mình là tổ công nghệ số thôn 5"; longer, it goes on to a question
 _CLAUSE = re.compile(r"[,.;!?\n]+")
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
@@ -207,29 +207,37 @@ class IntentBook:
         for intent, rule in self._rules.items():
             if whole in rule.examples:
                 return IntentMatch(intent, frozenset({intent}))
-        covered = [False] * len(words)
-        found: list[Intent] = []
-        for intent, rule in self._rules.items():
-            for cue in rule.cues:
-                if _cover(words, covered, cue) and intent not in found:
-                    found.append(intent)
+        if self._introduces(words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
+            return IntentMatch(Intent.GREETING, frozenset({Intent.GREETING}))
+        covered, found = self._found(words)
         if not found:
             return None
         left = _uncovered(words, covered, self._neutral)
         for intent in found:  # found is in priority order
             if left <= self._rules[intent].max_left:
                 return IntentMatch(intent, frozenset(found))
-        if found == [Intent.GREETING] and self._introduces([w for w, c in zip(words, covered) if not c]):
-            return IntentMatch(Intent.GREETING, frozenset(found))   # "hello bot, e là sv năm nhất nè"
         return None
 
-    def _introduces(self, words: list[str]) -> bool:
-        """What is left of a greeting is the writer saying who they are, briefly: "(bot,) em là sv năm nhất"."""
-        if self.others_data is None or "la" not in words[:4]:
+    def _found(self, words: list[str]) -> tuple[list[bool], list[Intent]]:
+        """The words some cue covers, and the intents whose cues appear, in priority order."""
+        covered = [False] * len(words)
+        found: list[Intent] = []
+        for intent, rule in self._rules.items():
+            for cue in rule.cues:
+                if _cover(words, covered, cue) and intent not in found:
+                    found.append(intent)
+        return covered, found
+
+    def _introduces(self, words: list[str], text: str) -> bool:
+        """A greeting, then the writer saying who they are, briefly and asking nothing: what follows "là" is who
+        they are (a volunteer's "tổ công nghệ số" asks for no one)."""
+        if self.others_data is None or "la" not in words[:6] or self.is_question(text):
             return False
         i = words.index("la")
-        return (any(w in self.others_data.self_words for w in words[:i])
-                and 0 < len(words) - i - 1 <= _INTRODUCTION_WORDS)
+        head, tail = words[:i], words[i + 1:]
+        covered, found = self._found(head)
+        return (found == [Intent.GREETING] and any(w in self.others_data.self_words for w in head)
+                and _uncovered(head, covered, self._neutral) == 0 and 0 < len(tail) <= _INTRODUCTION_WORDS)
 
 
 def _cover(words: list[str], covered: list[bool], cue: tuple[str, ...]) -> bool:
