@@ -71,10 +71,9 @@ class Asking(Part):
 
     def on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
-        if len(turn.choices) >= 2:
-            answer = answer or turn.ask(self.intents.question_part(text))
-            if self._own_question(turn, text, answer):
-                turn.choices = []
+        answer = answer or turn.ask(self.intents.question_part(text))   # no search words from venting
+        if len(turn.choices) >= 2 and self._own_question(turn, text, answer):
+            turn.choices = []
         kept = turn.answerer.narrow_choices(turn.choices, text) if len(turn.choices) >= 2 else []
         if kept:   # "làm ở xã" picks the commune's option before it asks where
             self.narrowed(turn, kept)
@@ -82,7 +81,6 @@ class Asking(Part):
         if len(turn.choices) >= 2 and turn.answerer.only_aspect(text):
             self.which_one(turn, text)
             return
-        answer = answer or turn.ask(self.intents.question_part(text))   # no search words from venting
         focus = self.parts.talk.last_entry(turn)
         if self._referred_elsewhere(turn, text, answer, focus):
             focus, turn.choices = None, []   # its own subject, someone else's: answered below with the referral
@@ -175,7 +173,8 @@ class Asking(Part):
         asked of the choices: "à còn mẹ mình 56 tuổi sắp nghỉ hưu…, hồ sơ hưởng lương hưu làm ở đâu" after the
         old-age allowances had been asked which of them it was for."""
         first = answer.entry or (answer.options[0] if answer.options else None)
-        if first is None or first.id in turn.choices or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2:
+        if (first is None or answer.query is None or first.id in turn.choices
+                or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2):
             return False
         # it must say what that entry is about, not only a part or a place ("trả lời chung chung quá, mình muốn
         # biết phí cụ thể ở Gia Lai" asks the choices' fee, and finds Gia Lai's land procedures by "phí"; its
@@ -183,7 +182,7 @@ class Asking(Part):
         places = {w for code in provinces_named(text) for w in syllables(province_display(code).lower())}
         about = title_subject(first.title) - aspect_words()
         subject = {w for w in syllables(first.title.lower()) if fold(w) in about}
-        read = set(syllables(turn.answerer.normalizer.normalize(text).text.lower()))
+        read = set(syllables(answer.query.text.lower()))   # the question as the search read it
         return bool((read - places) & subject)
 
     @staticmethod

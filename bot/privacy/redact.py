@@ -66,7 +66,7 @@ _UNIT = r"(?:đồng|dong|đ|d|vnđ|vnd|₫|k|nghìn|nghin|ngàn|ngan|tr|triệu
 _MONEY = re.compile(rf"(?<![\d.,])(?:\d{{1,3}}(?:[.,]\d{{3}})+|\d+)(?:[.,]\d+)?\s?{_UNIT}", re.I)
 _DATE = re.compile(r"(?<![\d.])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))(?!\d)")
 _DOSSIER = re.compile(r"(?<![\w.\-])[A-Za-z0-9.]*[A-Za-z][A-Za-z0-9.]*-\d{6}-\d{4,6}(?!\w)")
-_HOTLINE = re.compile(rf"(?<!\d)1[89]00(?:{_SEP}\d){{4,6}}(?!\d)")   # 1900 0368, 1800 1096: public lines
+HOTLINE = re.compile(rf"(?<!\d)1[89]00(?:{_SEP}\d){{4,6}}(?!\d)")   # 1900 0368, 1800 1096: public lines
 _PROCEDURE = re.compile(r"(?<![\d.])\d\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?(?!\d)")
 
 
@@ -79,7 +79,7 @@ _BUILD_ID = re.compile(r"(?<!\w)20\d{6}T\d{6,12}(?!\w)")  # our index builds (20
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for rule in (_DOSSIER, _PROCEDURE, _HOTLINE, _BUILD_ID) for m in rule.finditer(text)]
+    spans = [m.span() for rule in (_DOSSIER, _PROCEDURE, HOTLINE, _BUILD_ID) for m in rule.finditer(text)]
     spans += [m.span() for m in _DATE.finditer(text) if _is_date(m)] + [m.span() for m in _MONEY.finditer(text)]
     chosen: list[tuple[int, int]] = []
     for start, end in sorted(spans):

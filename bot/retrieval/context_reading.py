@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.core.wording import say
+from bot.privacy.redact import HOTLINE
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import (
     Focused,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
 # "vậy gọi số nào", "số điện thoại bao nhiêu": a number to call, which a guide's line gives in digits
 _CALL_ASKED = re.compile(r"\b(goi|lien he|lien lac) (so|dau|ai|cho ai)\b|\bso dien thoai\b|\bhotline\b|\btong dai\b")
-_CALL_NUMBER = re.compile(r"\b(?:1800|1900)[ .]?\d{3,4}\b|\b0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}\b")
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
 _BRING_VERBS = ("mang", "đem", "đưa")   # how a guide says a thing is brought along
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
@@ -245,10 +245,11 @@ class ContextReader:
 
     @staticmethod
     def _call_line(focus: KnowledgeEntry, question: str) -> str | None:
-        """The guide's first line with a number to call, for "vậy gọi số nào" (its words share only "gọi")."""
+        """The guide's first line with a public line to call (1800…, 1900…), for "vậy gọi số nào" (its words share
+        only "gọi")."""
         if not _CALL_ASKED.search(fold(question)):
             return None
-        return next((part for part in parts_of(focus.body) if _CALL_NUMBER.search(part)), None)
+        return next((part for part in parts_of(focus.body) if HOTLINE.search(part)), None)
 
     def own_line(self, entry_id: str, aspect: str) -> str | None:
         """The part of a curated entry, as staff wrote it (not the portal's facts added to it), about one part of
