@@ -373,3 +373,14 @@ async def test_the_problem_and_the_number_in_one_angry_message(dialogue):
     assert "•••••••457" in chat.text()
     await chat("có")
     assert dialogue.storage.callback(need["id"]).phone == PHONE
+
+
+@pytest.mark.slow
+async def test_a_call_back_asked_with_a_complaint_is_about_the_question_not_the_complaint(dialogue):
+    """"trả lời chung chung quá, nhờ ai đó gọi lại cho tôi, số …" after the căn cước choices had filed a ticket
+    "(về: tra loi chung chung qua)"; the team needs the question the choices were for."""
+    chat = await fresh(dialogue)
+    await chat("con gai toi 10 tuoi lam can cuoc o dau")
+    await chat("tra loi chung chung qua, nho ai do goi lai cho toi, so 0938112457")
+    [need] = rows(dialogue, "unmet_needs")
+    assert "can cuoc" in need["question"] and "chung chung" not in need["question"], need["question"]

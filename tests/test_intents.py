@@ -49,7 +49,7 @@ ROWS = [
     ("hỏi mãi không được", "complaint"), ("trả lời linh tinh", "complaint"), ("mệt quá", "complaint"),
     ("không giúp được gì cả", "complaint"), ("mất thời gian quá", "complaint"), ("ngu thế", "complaint"),
     ("tệ quá", "complaint"), ("chan qua di", "complaint"), ("hỏi bao nhiêu lần rồi", "complaint"),
-    ("hoi cai j cung ko ro rang, chan that su", "complaint"),
+    ("hoi cai j cung ko ro rang, chan that su", "complaint"), ("tra loi chung chung qua", "complaint"),
     ("goi 1800 1096 ca buoi ko ai bat may, buc minh qua", "complaint"),   # had been offered random procedures
     # not understood
     ("không hiểu", "not_understood"), ("ko hiểu gì", "not_understood"), ("chưa hiểu lắm", "not_understood"),
