@@ -389,6 +389,17 @@ async def test_a_grandfather_asking_for_a_childs_card_gets_it_and_keeps_the_choi
 
 
 @pytest.mark.slow
+async def test_a_childs_card_is_offered_though_the_renewal_guide_declares_a_card_procedure(chat):
+    """"con gai e 10 tuoi thi lam can cuoc o dau" had been asked only the children's VNeID guide or the renewal one:
+    the catalogue's other options included "Cấp lại thẻ căn cước", which the renewal guide declares, and that had
+    kept its first choice, the card for under-14s, out."""
+    await chat("cho e hoi con gai e 10 tuoi thi lam can cuoc o dau a")
+    assert chat.button("Cấp thẻ căn cước cho người dưới 14 tuổi"), chat.text()
+    await chat("co phai dan chau di theo ko")
+    assert "dưới 14 tuổi" in chat.text() and "Ý bạn là" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,

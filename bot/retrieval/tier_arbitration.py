@@ -21,7 +21,7 @@ from indexer.vntext import fold, folded_syllables, syllables
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
 _RARE_TERM = 3       # … and a two-word term at most this many use, one in its title ("chứng thực", "biển số")
 _NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure is offered even beside a surer guide
-_HALF_SURE = 0.5     # … and one half as sure beside an ask-back among guides about no procedure
+_HALF_SURE = 0.45    # … and one half as sure beside an ask-back among guides about no procedure
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
 
@@ -176,9 +176,12 @@ class TierArbiter:
         if not all(g.procedures for g in guides) and (decision.kind == Kind.ANSWER or chosen.score <= decision.score
                                                       or chosen.score < _HALF_SURE):
             return ()
-        if {c for g in guides for c in g.procedures} & set(codes):
+        # a guide about one of the options: the catalogue's first, not declared, only when surer than the
+        # ask-back ("con gái 10 tuổi làm căn cước ở đâu": the card renewal guide declares "Cấp lại thẻ căn cước")
+        declared = {c for g in guides for c in g.procedures}
+        if codes[0] in declared or (declared & set(codes) and chosen.score <= decision.score):
             return ()
-        return tuple(codes[:_MIXED])
+        return tuple(c for c in codes[:_MIXED] if c not in declared)
 
     def catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
                             wider: NormalizedQuery) -> bool:
