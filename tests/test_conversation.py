@@ -246,6 +246,13 @@ async def test_frustration_inside_a_question_is_acknowledged(chat):
     assert "Quên mật khẩu" in chat.text() and "hỏi nhiều lần" in chat.text()
 
 
+async def test_last_night_is_no_complaint(chat):
+    """"Bố em vừa mất tối qua…" had been told "Xin lỗi vì bạn phải hỏi nhiều lần": folded, "tối qua" (last night)
+    was the complaint cue "tồi quá"."""
+    await chat("Bố em vừa mất tối qua, giờ em cần làm những giấy tờ gì ạ")
+    assert "khai tử" in chat.text() and "hỏi nhiều lần" not in chat.text(), chat.text()
+
+
 async def test_dont_know_links_a_portal_search_with_the_citizens_words(chat):
     await chat("cách xây chuồng gà cho đẹp")   # no entry, and no procedure either (the catalogue offers those)
     urls = [b.url for r in chat.last for b in r.buttons if b.url]
