@@ -316,6 +316,18 @@ def test_siblings_the_catalogue_is_nearly_sure_of_are_offered_beside_a_surer_gui
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question, code", [
+    ("chú em bị khuyết tật nặng vừa qua đời, xin hỗ trợ mai táng ở đâu", "1.001731"),
+    ("mẹ em đang nhận tiền già, giờ mất rồi thì xin tiền mai táng ở đâu", "1.014028")])
+def test_the_social_pensions_case_goes_first_only_when_cued(real_answerer, question, code):
+    """Funeral support for someone on the social pension ("hưu trí xã hội", phan-biet.yaml) had come first for a
+    severely disabled person too; "tiền già" is that pension in everyday words."""
+    answer = real_answerer.ask(question)
+    first = answer.entry if answer.kind == "answer" else answer.options[0]
+    assert first.id == f"tthc:{code}", [o.title for o in answer.options]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("question", ["mat bao nhieu tien", "lam o dau"])
 def test_a_part_asked_of_no_procedure_gets_no_catalogue_options(real_answerer, question):
     """Every procedure has a fee and a place: "mất bao nhiêu tiền" alone had been offered "Khai tiền thuê đất"."""
