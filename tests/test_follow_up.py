@@ -400,6 +400,16 @@ async def test_a_childs_card_is_offered_though_the_renewal_guide_declares_a_card
 
 
 @pytest.mark.slow
+async def test_a_question_naming_the_guide_in_focus_is_not_asked_among_its_siblings(chat):
+    """After the khai tử guide, "khai tu tre co bi phat ko, han chot may ngay" had been asked "Đăng ký lại khai tử"
+    or the guide: it names the guide's subject, and no option before it says more of what was asked. The deadline
+    is the guide's own line ("Trong 15 ngày"), not only the portal's processing time."""
+    await chat("Bố em vừa mất tối qua, giờ em cần làm những giấy tờ gì ạ")
+    await chat("khai tu tre co bi phat ko, han chot may ngay")
+    assert "15 ngày" in chat.text() and "Ý bạn là" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,

@@ -129,9 +129,24 @@ class ContextReader:
             # short, unclear alone, and the entry in focus is among its choices: the conversation says which
             # ("làm sao lấy lại tiền" after "bị trừ tiền hai lần" had offered the passcode guide beside it)
             return self._focused(focus, question, alone, True, earlier=earlier)
+        if alone.kind == Kind.CLARIFY.value and self._focus_named(focus, question, alone):
+            return self._focused(focus, question, alone, True, earlier=earlier)
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue, earlier=earlier)
+
+    @staticmethod
+    def _focus_named(focus: KnowledgeEntry, question: str, alone: "Answer") -> bool:
+        """The focus is among the options of a question that says its subject, and no option offered before it is
+        named by more than that: "khai tử trễ có bị phạt không, hạn chót mấy ngày" after the khai tử guide had been
+        asked "Đăng ký lại khai tử" or the guide; "… với người nước ngoài" would still be asked."""
+        ids = [o.id for o in alone.options]
+        if focus.id not in ids or alone.query is None:
+            return False
+        said = set(alone.query.terms)
+        subject = title_subject(focus.title)
+        before = alone.options[:ids.index(focus.id)]
+        return bool(subject & said) and all(title_subject(o.title) & said <= subject for o in before)
 
     @staticmethod
     def _subject_unsaid(answer: "Answer", question: str) -> bool:
