@@ -98,8 +98,8 @@ class ContextReader:
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
 
     def in_context(self, focus_id: str, question: str, alone: "Answer", earlier: str = "") -> "Answer | Focused":
-        """A question read with the entry answered last (bot/retrieval/follow_up.py). A new subject it names itself keeps its
-        own answer; one that lands on the entry in focus gets the part that answers it, or "the guide does not
+        """A question read with the entry answered last (bot/retrieval/follow_up.py). A new subject it names itself
+        keeps its own answer; one that lands on the entry in focus gets the part that answers it, or "the guide does not
         say", never that answer again; one unclear alone whose words are the focus's ("ông nội làm được không")
         or that starts as a follow-up does ("còn nếu…") is read as about the focus."""
         same = alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id
