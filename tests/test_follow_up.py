@@ -410,6 +410,17 @@ async def test_a_question_naming_the_guide_in_focus_is_not_asked_among_its_sibli
 
 
 @pytest.mark.slow
+async def test_a_new_case_asked_after_choices_is_asked_with_what_they_share(chat):
+    """"còn nếu bán phần còn lại cho người ngoài thì sang tên thế nào" after the procedures for splitting a plot had
+    been told none of them says: it is about land, as they all are, and the transfer is a procedure of its own."""
+    await chat("Cho hỏi đất nhà tôi có sổ đỏ rồi, giờ muốn tách 1 phần cho thằng con trai đứng tên thì làm sao")
+    assert chat.button("Tách thửa"), chat.text()
+    await chat("con neu ban phan con lai cho nguoi ngoai thi sang ten the nao")
+    assert chat.button("Đăng ký biến động quyền sử dụng đất"), chat.text()
+    assert "chưa nói" not in chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,

@@ -98,7 +98,10 @@ class Asking(Part):
                 if isinstance(read, Focused) and read.passage:
                     self.on_focused(turn, text, read)
                     return
-            if self._silent_on_choices(turn, text, answer):
+            again = self._with_choices_subject(turn, text)
+            if again is not None:   # its own question about what the choices share: they were not its answer
+                answer, turn.choices = again, []
+            elif self._silent_on_choices(turn, text, answer):
                 return
         if focus is not None and not focus.procedures and turn.answerer.only_aspect(text):
             # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide: the fee asked is the
@@ -207,6 +210,25 @@ class Asking(Part):
             return False
         shown = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None] + [focus] * bool(focus)
         return not any(turn.answerer.glossary.names_subject(row, e.title) for e in shown)
+
+    @staticmethod
+    def _with_choices_subject(turn: Turn, text: str) -> Answer | None:
+        """A follow-up ("còn nếu…") after choices that names a new case of what they all are about, asked with
+        that subject: "còn nếu bán phần còn lại cho người ngoài thì sang tên thế nào" after the land procedures
+        for splitting a plot is about land ("đất"), and finds the transfer. None when it finds a choice again or
+        nothing."""
+        if len(turn.choices) < 2 or not has_cue(text):
+            return None
+        titles = [e.title for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
+        shared = set.intersection(*(title_subject(t) for t in titles)) if titles else set()
+        subject = " ".join(dict.fromkeys(w for w in syllables(titles[0].lower()) if fold(w) in shared))
+        if not subject:
+            return None
+        again = turn.ask(f"{subject} {text}")
+        found = {again.entry.id} if again.entry is not None else {o.id for o in again.options}
+        if again.kind == Kind.DONT_KNOW.value or not found or found & set(turn.choices):
+            return None
+        return dataclasses.replace(again, question=text)
 
     def _silent_on_choices(self, turn: Turn, text: str, answer: Answer) -> bool:
         """"làm thứ 7 được không" right after "Có mấy thủ tục…": no choice has a part for it, and alone it finds
