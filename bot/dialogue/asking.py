@@ -46,7 +46,8 @@ class Asking(Part):
         turn.session.problem = load_handoff_words().problem(turn.session.last_question) or turn.session.problem
         buttons: list[Button] = []
         for term in terms:
-            self._send(turn, Reply(self._say(turn, "glossary_reply", term=term.name, text=speak_to(term.text, turn.you))))
+            text_of = speak_to(term.text, turn.you)
+            self._send(turn, Reply(self._say(turn, "glossary_reply", term=term.name, text=text_of)))
             entry = turn.answerer.entry(term.entry)
             if entry is not None:
                 buttons.append(Button(entry.title, encode(Act.ENTRY, entry.id)))
