@@ -421,6 +421,15 @@ async def test_a_new_case_asked_after_choices_is_asked_with_what_they_share(chat
 
 
 @pytest.mark.slow
+async def test_a_landlord_who_will_not_confirm_gets_the_guides_line_about_the_landlord(chat):
+    """"chu tro ko chiu xac nhan cho a thi sao" after the tạm trú guide had got don't-know ("chiu", unread, weighed
+    as a rare word), then the whole guide again: it is the guide's line on the landlord's consent."""
+    await chat("a len HN lam phu ho, o tro, co phai dk tam tru ko z")
+    await chat("chu tro ko chiu xac nhan cho a thi sao")
+    assert "Chủ nhà/chủ trọ" in chat.text() and "Đến ở nơi khác" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,
