@@ -328,6 +328,16 @@ def test_the_social_pensions_case_goes_first_only_when_cued(real_answerer, quest
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question", ["đã nộp hồ sơ tạm trú mà chưa có kết quả, xem ở đâu",
+                                      "mình nộp hồ sơ đăng ký thường trú hôm thứ 2 rồi mà chưa thấy gì, xem ở đâu"])
+def test_a_procedure_told_as_already_filed_is_context_for_the_tracking_guide(real_answerer, question):
+    """The procedure a dossier was filed for does not make the tracking guide give way: its name was said, so the
+    guide had yielded to the thường trú guide."""
+    answer = real_answerer.ask(question)
+    assert answer.kind == "answer" and answer.entry.id == "hoso-tra-cuu", (answer.kind, answer.entry)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("question", ["mat bao nhieu tien", "lam o dau"])
 def test_a_part_asked_of_no_procedure_gets_no_catalogue_options(real_answerer, question):
     """Every procedure has a fee and a place: "mất bao nhiêu tiền" alone had been offered "Khai tiền thuê đất"."""

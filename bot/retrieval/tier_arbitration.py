@@ -9,6 +9,7 @@ to different procedures, both are offered.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 
 from bot.retrieval.decision import Decision, Kind
@@ -24,6 +25,15 @@ _NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure is offered ev
 _HALF_SURE = 0.45    # … and one half as sure beside an ask-back among guides about no procedure
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
+
+
+# a dossier told as already filed ("nộp hồ sơ đăng ký thường trú 10 ngày rồi", "đã nộp …"): the procedure it names
+# is what was filed, context for a guide about dossiers, not the question (folded text)
+_FILED = re.compile(r"\b(da|vua|moi) (nop|gui)\b|\b(nop|gui)\b.{0,60}\b(roi|r)\b")
+
+
+def filed_already(text: str) -> bool:
+    return bool(_FILED.search(" ".join(syllables(fold(text)))))
 
 
 def said_words(query: NormalizedQuery) -> list[str]:
@@ -190,7 +200,7 @@ class TierArbiter:
         said = said_words(wider)
         if decision.kind == Kind.ANSWER and not declared:   # a guide: its nearest procedure is named, not it
             nearest = chosen.code or (chosen.options[0] if chosen.options else None)
-            return nearest is not None and (self.guide_not_about(decision.entry_id, nearest, said)
+            return nearest is not None and not filed_already(wider.original) and (self.guide_not_about(decision.entry_id, nearest, said)
                                             or self.term_silent_on(decision.entry_id, said, chosen.codes))
         # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố nước ngoài"
         # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
