@@ -200,8 +200,10 @@ class TierArbiter:
         said = said_words(wider)
         if decision.kind == Kind.ANSWER and not declared:   # a guide: its nearest procedure is named, not it
             nearest = chosen.code or (chosen.options[0] if chosen.options else None)
-            return nearest is not None and not filed_already(wider.original) and (self.guide_not_about(decision.entry_id, nearest, said)
-                                            or self.term_silent_on(decision.entry_id, said, chosen.codes))
+            if nearest is None or filed_already(wider.original):
+                return False
+            return (self.guide_not_about(decision.entry_id, nearest, said)
+                    or self.term_silent_on(decision.entry_id, said, chosen.codes))
         # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố nước ngoài"
         # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
         # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
