@@ -257,3 +257,14 @@ async def test_options_a_referral_replaced_are_no_choices_afterwards(dialogue):
     assert "Ngân hàng Chính sách xã hội" in chat.text()
     await chat("tối nay trời có mưa ko bot")
     assert "Mấy thủ tục trên" not in chat.text() and "chưa có hướng dẫn chắc chắn" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_options_some_of_which_name_the_subject_follow_its_referral(dialogue):
+    """"xét tuyển đại học online đk ở đâu" had been offered the portal's admission procedures beside "Đăng ký xe lần
+    đầu", and no word of who handles admissions: the referral comes first, then only the procedures naming it."""
+    chat = await fresh(dialogue)
+    await chat("xét tuyển đại học online đk ở đâu z")
+    assert "Bộ Giáo dục và Đào tạo" in chat.text(), chat.text()
+    shown = [b.title for r in chat.last for b in r.buttons]
+    assert any("xét tuyển" in t for t in shown) and not any("Đăng ký xe" in t for t in shown), shown

@@ -134,12 +134,18 @@ class Asking(Part):
         # a referral replaces don't-know, or options that are only catalogue procedures none of which names the
         # subject referred ("làm thẻ bhyt" keeps "Thủ tục cấp thẻ bảo hiểm y tế"): never our own entries
         row = turn.answerer.glossary.referral(text)
+        naming = [o for o in answer.options if row is not None and turn.answerer.glossary.names_subject(row, o.title)]
         referable = row is not None and (answer.kind == Kind.DONT_KNOW.value or (
             answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options)
-            and not any(turn.answerer.glossary.names_subject(row, o.title) for o in answer.options)))
+            and len(naming) < len(answer.options)))
         if referable and self.referral(turn, text, row):
             session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
-            session.choices = []   # options never shown are no choices ("trời có mưa không" was asked of them)
+            # options never shown are no choices ("trời có mưa không" was asked of them); the portal's procedures
+            # that name the subject are offered after the referral ("xét tuyển đại học online đk ở đâu" had been
+            # offered them beside "Đăng ký xe lần đầu", and no word of who handles admissions)
+            session.choices = [o.id for o in naming]
+            if naming:
+                self._send(turn, choices_reply(self._say(turn, "referral_procedures"), naming))
             return
         if first_wording and answer.kind == Kind.DONT_KNOW.value:
             self._send(turn, Reply(self._say(turn, "rephrase_still")))
