@@ -50,6 +50,7 @@ ROWS = [
     ("kiểm tra cccd của hàng xóm", I.OTHERS_DATA), ("cho xin số điện thoại của chị Lan ở xã", I.OTHERS_DATA),
     ("tra thông tin của người khác được không", I.OTHERS_DATA), ("xem kết quả hồ sơ của con tôi", I.OTHERS_DATA),
     ("tìm địa chỉ của anh Tuấn", I.OTHERS_DATA), ("coi giấy tờ của ba ấy", I.OTHERS_DATA),
+    ("hồ sơ ông Hùng thì bạn tra giúp em luôn được ko", I.OTHERS_DATA),   # whose, then the verb
     ("tra cuu thong tin cua tran thi hoa", I.OTHERS_DATA), ("xem hồ sơ của Lê Văn Tám", I.OTHERS_DATA),
     ("lấy ngày sinh của bà Năm", I.OTHERS_DATA), ("kiem tra tai khoan vneid cua vo toi", I.OTHERS_DATA),
     # thanks and closings in many forms

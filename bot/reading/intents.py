@@ -78,6 +78,8 @@ class _OthersData:
         """A look-up verb, a kind of data just after it, and right after that another person: named, or "của"
         someone who is not the asker ("tra cứu hồ sơ của tôi" is a real question)."""
         look, looked = _first(words, self.look, 0)
+        if look >= 0 and _DATA_NAMED.search(raw):
+            return True
         data, end = _first(words, self.data, looked) if look >= 0 else (-1, -1)
         if data < 0 or data - looked > _NEAR:
             return False
@@ -98,6 +100,9 @@ _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong",
 _ROLE_WORDS = 9   # "dạ tôi là trưởng thôn ở đây mà": longer, it is a message of its own
 _NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
 _NAMED = re.compile(r"\b(?:của|cua)\s+(?:\w+\s+)?[A-ZĐ]\w*\s+[A-ZĐ]\w*")   # "của (ông) Nguyễn Văn…"
+# "hồ sơ ông Hùng thì bạn tra giúp…": the data, then whose it is by a title and a name, before the look-up verb
+_DATA_NAMED = re.compile(r"\b(?:hồ sơ|ho so|thông tin|thong tin)\s+(?:của\s+|cua\s+)?"
+                         r"(?:ông|bà|anh|chị|cô|chú|bác|ong|ba|chi|co|chu|bac)\s+[A-ZĐ]\w*")
 
 
 def _first(words: list[str], phrases: frozenset[str], start: int) -> tuple[int, int]:
