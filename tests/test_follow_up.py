@@ -430,6 +430,15 @@ async def test_a_landlord_who_will_not_confirm_gets_the_guides_line_about_the_la
 
 
 @pytest.mark.slow
+async def test_english_words_of_a_follow_up_are_read_as_ours(chat):
+    """"ảnh thẻ thì cần size bn, background trắng hả" after the passport guide had got don't-know: "size" and
+    "background", words no guide uses, outweighed "ảnh" and "trắng" (synonyms.yaml: kích cỡ, nền)."""
+    await chat("cho e hỏi làm passport online thì cần upload những file gì ạ")
+    await chat("ảnh thẻ thì cần size bn, background trắng hả")
+    assert "nền trắng" in chat.text() and "chưa có hướng dẫn" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,
