@@ -439,6 +439,15 @@ async def test_english_words_of_a_follow_up_are_read_as_ours(chat):
 
 
 @pytest.mark.slow
+async def test_which_form_for_a_new_job_gets_the_guides_line_on_the_forms(chat):
+    """"mình nộp cho cty mới để đi làm thì xin loại số 1 hay số 2" after the criminal-record guide had got the
+    whole guide again: "để" (in order to) had counted as a word to look for."""
+    await chat("Cho mình hỏi xin phiếu lý lịch tư pháp online thì làm trên app nào vậy")
+    await chat("mình nộp cho cty mới để đi làm thì xin loại số 1 hay số 2")
+    assert "Chọn loại phiếu" in chat.text() and "Nộp yêu cầu trên" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,

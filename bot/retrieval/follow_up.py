@@ -28,7 +28,7 @@ _END_CUE_WORDS = 9
 _ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*")
 # words that carry the follow-up's grammar, not its subject ("còn nếu … thì sao", "nó làm được không")
 _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong duoc phai hay sao nao roi cho can
-                        voi gi ai mot cac nay do kia nha nhe a oi xong luon them nua ca bi truoc sau chiu""".split())
+                        voi gi ai mot cac nay do kia nha nhe a oi xong luon them nua ca bi truoc sau chiu de""".split())
 _MIN_SHARE = 0.5    # of the follow-up's own words (IDF-weighted) a part must contain to answer it
 _RARE_WORD = 2.0    # IDF from which one shared word alone can point to a part (few entries use it)
 
