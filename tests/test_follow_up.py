@@ -448,6 +448,16 @@ async def test_which_form_for_a_new_job_gets_the_guides_line_on_the_forms(chat):
 
 
 @pytest.mark.slow
+async def test_paying_for_a_dossier_filed_is_not_asked_of_the_choices(chat):
+    """"nộp xong rồi đóng tiền online kiểu gì em" after the household-business procedures had been asked which of
+    them it was for (as if "online" asked whether each can be filed online): it is about paying."""
+    await chat("chào em, chị mở tiệm bán quần áo nhỏ ở chợ, giờ muốn đăng ký hộ kinh doanh trên mạng được ko em")
+    assert chat.button("Đăng ký thành lập hộ kinh doanh"), chat.text()
+    await chat("nộp xong rồi đóng tiền online kiểu gì em")
+    assert chat.button("thanh toán trực tuyến") and "hỏi cho thủ tục nào" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,

@@ -21,7 +21,7 @@ from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue
 from bot.retrieval.places import province_display, provinces_named
 from bot.retrieval.procedure_card import asked_aspect, aspect_words
-from bot.retrieval.tier_arbitration import title_subject
+from bot.retrieval.tier_arbitration import filed_already, title_subject
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
 from indexer.vntext import fold, syllables
@@ -73,7 +73,10 @@ class Asking(Part):
     def on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
         answer = answer or turn.ask(self.intents.question_part(text))   # no search words from venting
-        if len(turn.choices) >= 2 and self._own_question(turn, text, answer):
+        if len(turn.choices) >= 2 and (self._own_question(turn, text, answer) or (
+                filed_already(text) and not turn.answerer.only_aspect(text))):
+            # a question of its own, or about a dossier already filed ("nộp xong rồi đóng tiền online kiểu gì"
+            # after the household-business procedures is about paying, not which of them is done online)
             turn.choices = []
         kept = turn.answerer.narrow_choices(turn.choices, text) if len(turn.choices) >= 2 else []
         if kept:   # "làm ở xã" picks the commune's option before it asks where
