@@ -458,6 +458,15 @@ async def test_paying_for_a_dossier_filed_is_not_asked_of_the_choices(chat):
 
 
 @pytest.mark.slow
+async def test_words_said_together_pick_the_line_that_says_them_together(chat):
+    """"co dung thay ban goc duoc ko" after the e-copy guide had got its first line ("… từ bản chính … giấy tờ gốc"),
+    not the one that says "dùng thay bản chính"."""
+    await chat("ban sao dien tu la gi")
+    await chat("co dung thay ban goc duoc ko")
+    assert "dùng thay bản chính" in chat.text() and "đối chiếu giấy tờ gốc" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,

@@ -124,14 +124,21 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
     weight = {w: idf(fold(w)) for w in words}
     total = sum(weight.values())
     asked = _pairs(said)
-    best, best_key = None, (min_share, 0)
+    own = {fold(w) for w in words}
+    best, best_key = None, (0, 0.0, 0)
     for part in parts_of(entry.body):
         have = words_of(part)
         hits = [w for w in weight if w in have]
         if len(hits) < 2 and not (one_rare and any(weight[w] >= _RARE_WORD for w in hits)):
             continue   # one common word ("bằng" in "đăng nhập bằng VNeID" for "bằng mới") is no evidence
         share = round(sum(weight[w] for w in hits) / total, 9)
-        key = (share, len(asked & _pairs(part)))
+        if share < min_share:
+            continue
+        shared = asked & _pairs(part)
+        # among parts sharing enough, words said together as the part says them decide first: "dùng thay bản gốc"
+        # is the line "dùng thay bản chính", not the one that says "bản chính … giấy tờ gốc" apart
+        together = sum(a in own or b in own for a, b in shared)
+        key = (together, share, len(shared))
         if key > best_key or (best is None and key >= best_key):
             best, best_key = part, key
     return best
