@@ -467,6 +467,20 @@ async def test_words_said_together_pick_the_line_that_says_them_together(chat):
 
 
 @pytest.mark.slow
+async def test_procedures_that_share_only_the_case_in_focus_are_no_new_subject(chat):
+    """"anh ấy đang ở Hàn, có cần về VN ko…" after the marriage with a foreigner had been offered a child's birth
+    abroad and adoption, by "ở Hàn" alone; "cà vẹt xe cũng mất" after the driving-licence guide still gets the
+    registration certificate (what people call it sets it apart)."""
+    await chat("Cho em hỏi em lấy chồng người Hàn Quốc thì đăng ký kết hôn ở đâu ạ")
+    await chat("anh ấy đang ở Hàn, có cần về VN ko hay e làm 1 mình dc")
+    shown = [b.title for r in chat.last for b in r.buttons]
+    assert "kết hôn có yếu tố nước ngoài" in chat.text() and not any("khai sinh" in t for t in shown), shown
+    await chat("bằng lái xe máy bị mất thì làm lại thế nào")
+    await chat("ca vet xe cung mat luon, lam lai ntn")
+    assert chat.button("Cấp lại chứng nhận"), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,

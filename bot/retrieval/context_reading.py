@@ -129,7 +129,8 @@ class ContextReader:
             # short, unclear alone, and the entry in focus is among its choices: the conversation says which
             # ("làm sao lấy lại tiền" after "bị trừ tiền hai lần" had offered the passcode guide beside it)
             return self._focused(focus, question, alone, True, earlier=earlier)
-        if alone.kind == Kind.CLARIFY.value and self._focus_named(focus, question, alone):
+        if alone.kind == Kind.CLARIFY.value and (self._focus_named(focus, question, alone)
+                                                 or self._nothing_sets_apart(focus, alone)):
             return self._focused(focus, question, alone, True, earlier=earlier)
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
@@ -147,6 +148,24 @@ class ContextReader:
         subject = title_subject(focus.title)
         before = alone.options[:ids.index(focus.id)]
         return bool(subject & said) and all(title_subject(o.title) & said <= subject for o in before)
+
+    def _nothing_sets_apart(self, focus: KnowledgeEntry, alone: "Answer") -> bool:
+        """Procedures offered for a question that says no word of their names the procedure in focus lacks:
+        "anh ấy đang ở Hàn, có cần về VN không" after the marriage with a foreigner had been offered the other
+        procedures abroad (a child's birth, adoption) by "ở Hàn" alone."""
+        own = [c for c in self.procedures_of(focus.id) if self.procedures and c in self.procedures]
+        if not own or alone.query is None or not alone.options or not all(
+                o.id.startswith("tthc:") and o.id[5:] in self.procedures for o in alone.options):
+            return False
+        theirs = set().union(*(self.procedures.name_core(c) for c in own))
+        said = {fold(w) for w in content_words(alone.query.terms)} - aspect_words() - _POLITE
+        everyday = set().union(*(self.procedures.everyday_of(c) for c in own))
+
+        def called(code: str) -> bool:   # "cà vẹt" is what people call a vehicle's registration certificate
+            return any(p not in everyday and (words := set(folded_syllables(p)) - _ANY_PROCEDURE) and words <= said
+                       for p in self.procedures.everyday_of(code))
+        return not any((self.procedures.name_core(o.id[5:]) - theirs) & said or called(o.id[5:])
+                       for o in alone.options)
 
     @staticmethod
     def _subject_unsaid(answer: "Answer", question: str) -> bool:
