@@ -61,6 +61,9 @@ ROWS = [
     ("cam on ban nhieu", I.THANKS), ("dạ cháu cảm ơn ạ", I.THANKS), ("thank you so much", I.THANKS),
     ("vậy thôi nhé, cảm ơn", I.BYE), ("ok hiểu rồi", I.THANKS), ("bye bot", I.BYE), ("cam on chau", I.THANKS),
     ("tạm biệt nhé", I.BYE), ("hết rồi, cảm ơn", I.BYE), ("ok camon", I.THANKS),
+    # "chào" with a word of leaving is a goodbye; one going on to a question is not
+    ("thôi bà chào cháu nhé", I.BYE), ("thôi chị đi bán đây, chào em nha", I.BYE), ("ừ chào nhé", I.BYE),
+    ("thôi tôi về. chào cô", I.BYE), ("Vâng, tôi chào bạn.", I.BYE), ("dạ chào cô", I.GREETING),
     # withdrawing a ticket nobody meant to send
     ("thôi không cần nữa", I.CANCEL), ("ủa ko, t chỉ hỏi thôi", I.CANCEL), ("toi chi hoi thoi", I.CANCEL),
     ("huỷ yêu cầu", I.CANCEL), ("không cần gặp người nữa", I.CANCEL), ("khỏi gọi nha", I.CANCEL),

@@ -93,6 +93,10 @@ class _OthersData:
                 or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
 
 
+# said with "chào", these take leave; folded ("nghe" of "chào cháu nghe", "đây" of "chị đi bán đây")
+_LEAVING = frozenset("thoi nhe nha nhen nghe day vang u".split())
+_ASKING = frozenset("hoi muon can giup lam xin".split())   # "chào em, chị muốn hỏi…" goes on to a question
+_LEAVE_WORDS = 9
 _INTRODUCTION_WORDS = 6   # "mình là tổ công nghệ số thôn 5"; longer, it goes on to a question
 _CLAUSE = re.compile(r"[,.;!?\n]+")
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
@@ -212,6 +216,8 @@ class IntentBook:
         for intent, rule in self._rules.items():
             if whole in rule.examples:
                 return IntentMatch(intent, frozenset({intent}))
+        if self._takes_leave(text):   # "thôi bà chào cháu nhé", "ừ chào nhé", "thôi tôi về. chào cô"
+            return IntentMatch(Intent.BYE, frozenset({Intent.BYE}))
         if self._introduces(words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
             return IntentMatch(Intent.GREETING, frozenset({Intent.GREETING}))
         covered, found = self._found(words)
@@ -232,6 +238,13 @@ class IntentBook:
                 if _cover(words, covered, cue) and intent not in found:
                     found.append(intent)
         return covered, found
+
+    def _takes_leave(self, text: str) -> bool:
+        """"chào" with a word of leaving ("thôi", "nhé", "đây", "vâng", "ừ"), short and asking nothing: a goodbye, not
+        a greeting ("thôi chị đi bán đây, chào em nha" had been answered "Chào chị! … chọn một chủ đề")."""
+        words = self.words(text, drop_fillers=False)
+        return ("chao" in words and len(words) <= _LEAVE_WORDS and bool(_LEAVING & set(words))
+                and not _ASKING & set(words) and not self.is_question(text))
 
     def _introduces(self, words: list[str], text: str) -> bool:
         """A greeting, then the writer saying who they are, briefly and asking nothing: what follows "là" is who
