@@ -249,6 +249,9 @@ def test_clauses_that_only_complain_are_no_search_words(message, question):
     ("chào em, chị là chủ quán, muốn đăng ký hộ kinh doanh", False),           # it goes on to a question
     ("chào bạn, mình là tổ công nghệ số thôn 5", True),   # a volunteer who says who she is asks for no one
     ("chào, cho gặp cán bộ, tôi là Lan", False),           # asks for a person before saying who she is
+    ("Chào bạn, tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi.", True),
+    ("hi bot, e là sv năm 2 đang thuê trọ ở Thủ Đức", True),
+    ("chào bạn, tôi là nông dân, mất sổ đỏ rồi", False),    # a problem told
 ])
 def test_a_greeting_with_a_short_introduction_is_a_greeting(message, greets):
     found = load_intents().match(message)

@@ -95,9 +95,10 @@ class _OthersData:
 
 # said with "chào", these take leave; folded ("nghe" of "chào cháu nghe", "đây" of "chị đi bán đây")
 _LEAVING = frozenset("thoi nhe nha nhen nghe day vang u".split())
-_ASKING = frozenset("hoi muon can giup lam xin".split())   # "chào em, chị muốn hỏi…" goes on to a question
+# a message saying these goes on to a question or a problem: "chào em, chị muốn hỏi…", "…, mất sổ đỏ rồi"
+_ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong sai".split())
 _LEAVE_WORDS = 9
-_INTRODUCTION_WORDS = 6   # "mình là tổ công nghệ số thôn 5"; longer, it goes on to a question
+_INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi"; longer, or asking, it is a question
 _CLAUSE = re.compile(r"[,.;!?\n]+")
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
@@ -255,7 +256,8 @@ class IntentBook:
         head, tail = words[:i], words[i + 1:]
         covered, found = self._found(head)
         return (found == [Intent.GREETING] and any(w in self.others_data.self_words for w in head)
-                and _uncovered(head, covered, self._neutral) == 0 and 0 < len(tail) <= _INTRODUCTION_WORDS)
+                and _uncovered(head, covered, self._neutral) == 0 and 0 < len(tail) <= _INTRODUCTION_WORDS
+                and not _ASKING & set(tail))
 
 
 def _cover(words: list[str], covered: list[bool], cue: tuple[str, ...]) -> bool:
