@@ -64,6 +64,10 @@ ROWS = [
     # "chào" with a word of leaving is a goodbye; one going on to a question is not
     ("thôi bà chào cháu nhé", I.BYE), ("thôi chị đi bán đây, chào em nha", I.BYE), ("ừ chào nhé", I.BYE),
     ("thôi tôi về. chào cô", I.BYE), ("Vâng, tôi chào bạn.", I.BYE), ("dạ chào cô", I.GREETING),
+    # a first clause that thanks or cancels, a last one that vents: the rest only says why
+    ("cảm ơn bạn, rõ ràng", I.THANKS), ("à thôi không cần nữa, ngân hàng vừa hoàn tiền rồi", I.CANCEL),
+    ("làm ăn tắc trách vậy, mất tiền oan, bực mình hết sức", I.COMPLAINT),
+    ("tl j dai dong z, doc ko hieu j het, chan", I.COMPLAINT),
     # withdrawing a ticket nobody meant to send
     ("thôi không cần nữa", I.CANCEL), ("ủa ko, t chỉ hỏi thôi", I.CANCEL), ("toi chi hoi thoi", I.CANCEL),
     ("huỷ yêu cầu", I.CANCEL), ("không cần gặp người nữa", I.CANCEL), ("khỏi gọi nha", I.CANCEL),
@@ -84,6 +88,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "bot ơi cho hỏi đổi số điện thoại vneid", "cảm ơn, còn lệ phí trước bạ nộp ở đâu", "máy tính cài chữ ký số thế nào",
     "người thật việc thật hay không thì đăng ký tạm trú ở đâu", "chờ mãi không có tin nhắn otp",
     "đang chờ duyệt hồ sơ khai sinh lâu quá thì hỏi ai", "làm căn cước cho con tôi ở đâu",
+    "căn cước làm ở đâu, chán quá", "cam on, con muon hoi them ve khai sinh",
     "xin cấp lại căn cước bị mất", "cấu hình máy tính để ký số trên cổng dịch vụ công", "hủy hồ sơ đã nộp trên cổng thế nào",
     "chia sẻ dữ liệu vneid cho ngân hàng được không", "tham gia nhom zalo cua xa the nao", "gửi hồ sơ qua zalo được không",
     "tôi không cần đi đến xã có làm được không", "ai được đăng ký khai sinh cho trẻ", "tên gì trên giấy khai sinh thì đổi thế nào",

@@ -101,6 +101,7 @@ _LEAVE_WORDS = 9
 _INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi"; longer, or asking, it is a question
 _CLAUSE = re.compile(r"[,.;!?\n]+")
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
+_CLOSING_CLAUSE = frozenset({Intent.THANKS, Intent.BYE, Intent.CANCEL})
 _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
 _ROLE_WORDS = 9   # "dạ tôi là trưởng thôn ở đây mà": longer, it is a message of its own
 _NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
@@ -228,7 +229,27 @@ class IntentBook:
         for intent in found:  # found is in priority order
             if left <= self._rules[intent].max_left:
                 return IntentMatch(intent, frozenset(found))
-        return None
+        return self._by_clause(text)
+
+    def _by_clause(self, text: str) -> IntentMatch | None:
+        """A message of several clauses asking nothing, whose first clause thanks, takes leave or cancels ("cảm ơn
+        bạn, rõ ràng"; "à thôi không cần nữa, ngân hàng vừa hoàn tiền rồi"), or whose last one vents ("làm ăn tắc
+        trách vậy, mất tiền oan, bực mình hết sức"): the rest only says why."""
+        clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+        if len(clauses) < 2 or "?" in text:
+            return None
+        first = self.match(clauses[0])
+        if (first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text)
+                and not _ASKING & set(self.words(" ".join(clauses[1:])))):
+            return first
+        last = self.match(clauses[-1])
+        if last is None or last.intent not in _VENTING:
+            return None
+        # what comes before may not ask ("căn cước làm ở đâu, chán quá"), unless it vents too ("tl j dai dong z,
+        # doc ko hieu j het, chan")
+        before = ", ".join(clauses[:-1])
+        asks = self.is_question(before) and not self.cues_in(before) & (_VENTING | {Intent.NOT_UNDERSTOOD})
+        return None if asks else last
 
     def _found(self, words: list[str]) -> tuple[list[bool], list[Intent]]:
         """The words some cue covers, and the intents whose cues appear, in priority order."""
