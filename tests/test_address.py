@@ -127,6 +127,7 @@ NOT_CORRECTIONS = [
     ("bạn", "đừng gọi anh ấy nữa"),
     ("bạn", "đừng gọi cho bác nữa, bác tự làm được"),
     ("bạn", "cái này gọi là bác sĩ gia đình à"),
+    ("bạn", "vợ e sắp sinh, e là nam thì có được tiền thai sản ko"),   # asks "có … không": a question
 ]
 
 

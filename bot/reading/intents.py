@@ -205,6 +205,8 @@ class IntentBook:
         if "?" in text:
             return True
         words = self.words(text)
+        if len(words) >= 3 and words[-1] in ("khong", "chua") and "co" in words[:-1]:
+            return True   # "… thì có được tiền thai sản không", "có kết quả chưa"
         return any(" ".join(words[i:i + n]) in self.question_words
                    for n in (1, 2, 3) for i in range(len(words) - n + 1))
 
