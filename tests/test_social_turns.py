@@ -89,6 +89,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "người thật việc thật hay không thì đăng ký tạm trú ở đâu", "chờ mãi không có tin nhắn otp",
     "đang chờ duyệt hồ sơ khai sinh lâu quá thì hỏi ai", "làm căn cước cho con tôi ở đâu",
     "căn cước làm ở đâu, chán quá", "cam on, con muon hoi them ve khai sinh",
+    "có cần bố nó đồng ý không em",   # folded, "cần bố" is "cán bộ"
     "xin cấp lại căn cước bị mất", "cấu hình máy tính để ký số trên cổng dịch vụ công", "hủy hồ sơ đã nộp trên cổng thế nào",
     "chia sẻ dữ liệu vneid cho ngân hàng được không", "tham gia nhom zalo cua xa the nao", "gửi hồ sơ qua zalo được không",
     "tôi không cần đi đến xã có làm được không", "ai được đăng ký khai sinh cho trẻ", "tên gì trên giấy khai sinh thì đổi thế nào",
