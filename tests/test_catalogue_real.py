@@ -129,6 +129,15 @@ def test_procedures_for_other_ages_are_no_candidates(real_answerer):
 
 
 @pytest.mark.slow
+def test_an_option_named_apart_from_a_nearest_for_other_ages_stands(real_answerer):
+    """A 17-year-old asking for VNeID level 2: the nearest guide is for children under 14, and the level-2 guide,
+    named by "vneid mức 2", had gone with it (don't-know, then a referral for the exam the message mentions)."""
+    answer = real_answerer.ask("e 17t, năm sau thi đh, giờ e mún làm vneid mức 2 thì làm sao ạ")
+    found = [answer.entry.id] if answer.entry else [o.id for o in answer.options]
+    assert found == ["vneid-dang-ky-muc-2"], (answer.kind, found)
+
+
+@pytest.mark.slow
 def test_the_guides_own_line_about_the_part_asked_leads(real_answerer):
     """"… ở đâu" of a guide about a procedure: staff's "UBND xã nơi cư trú của một trong hai người" comes before the
     portal's agency field (which says only "UBND xã")."""

@@ -31,7 +31,7 @@ from bot.retrieval.procedure_config import ProcedureDecisionConfig
 from bot.retrieval.procedure_search import ProcedureSearch, ScoredProcedure, cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
-from bot.retrieval.tier_arbitration import TierArbiter, names_another, said_words
+from bot.retrieval.tier_arbitration import TierArbiter, names_another, said_words, title_subject
 from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
 from indexer.catalogue.index import CatalogueIndex
 from indexer.embedder import Embedder
@@ -44,6 +44,7 @@ from indexer.vntext import clean, fold, folded_syllables
 
 _CANDIDATES = 10
 _PART_ONLY = ("documents", "fee", "time", "where")   # parts every procedure has; "online" has guides of its own
+_NAMED_APART = 2   # words of a later option's title, beyond the nearest's, that make it the one meant
 log = logging.getLogger(__name__)
 
 
@@ -237,9 +238,18 @@ class Answerer:
         for a paper to bring ("có phải mang giấy khai sinh không")."""
         return self.context.only_aspect(question) or ("documents" if self.context.asks_to_bring(question) else None)
 
-    def _of_age(self, decision: Decision, age: int | None) -> Decision:
-        """An entry for other ages than the question states is no answer (bot/retrieval/choice_reading.py)."""
-        kept = for_age(age, decision.entry_id, decision.options, lambda i: self.entries[i].title)
+    def _of_age(self, decision: Decision, age: int | None, said: set[str]) -> Decision:
+        """An entry for other ages than the question states is no answer (bot/retrieval/choice_reading.py). When
+        the nearest option is for other ages, a later one stands only if the question names, in two words or
+        more, what its title says beyond the nearest's ("e 17t … làm vneid mức 2" had got don't-know, its nearest
+        being the children's VNeID guide)."""
+        def title(i: str) -> str:
+            return self.entries[i].title
+        kept = for_age(age, decision.entry_id, decision.options, title)
+        if kept is None and decision.kind == Kind.CLARIFY and decision.options:
+            nearest = title_subject(title(decision.options[0]))
+            kept = tuple(o for o in for_age(age, None, decision.options, title, nearest_decides=False) or ()
+                         if len((title_subject(title(o)) - nearest) & said) >= _NAMED_APART) or None
         return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
             decision, options=kept)
 
@@ -388,7 +398,8 @@ class Answerer:
                 found = self.retrieve(query)
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 age = stated_age(searched)
-                decision = self._of_age(self.screen(decide(ranked, self.decision), found), age)
+                decision = self._of_age(self.screen(decide(ranked, self.decision), found), age,
+                                        set(said_words(query)))
                 part = self.context.only_aspect(searched, query)   # None when it names anything but a part
                 decision = self._not_a_guess(decision, ranked, part, query, province)
                 decision = decision.title_typed(folded_syllables(query.text), lambda o: self.entries[o].title)
