@@ -22,7 +22,7 @@ from indexer.vntext import fold, folded_syllables, syllables
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
 _RARE_TERM = 3       # … and a two-word term at most this many use, one in its title ("chứng thực", "biển số")
 _NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure is offered even beside a surer guide
-_HALF_SURE = 0.45    # … and one half as sure beside an ask-back among guides about no procedure
+_HALF_SURE = 0.4     # … and one nearly half as sure beside an ask-back among guides about no procedure
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
 
