@@ -51,6 +51,7 @@ ROWS = [
     ("tra thông tin của người khác được không", I.OTHERS_DATA), ("xem kết quả hồ sơ của con tôi", I.OTHERS_DATA),
     ("tìm địa chỉ của anh Tuấn", I.OTHERS_DATA), ("coi giấy tờ của ba ấy", I.OTHERS_DATA),
     ("hồ sơ ông Hùng thì bạn tra giúp em luôn được ko", I.OTHERS_DATA),   # whose, then the verb
+    ("Ông Nguyễn Văn Bảy nộp hồ sơ từ tháng 9, mã hồ sơ H40.25-250910-0123, nhờ trợ lý tra giúp", I.OTHERS_DATA),
     ("tra cuu thong tin cua tran thi hoa", I.OTHERS_DATA), ("xem hồ sơ của Lê Văn Tám", I.OTHERS_DATA),
     ("lấy ngày sinh của bà Năm", I.OTHERS_DATA), ("kiem tra tai khoan vneid cua vo toi", I.OTHERS_DATA),
     # thanks and closings in many forms
@@ -90,6 +91,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "đang chờ duyệt hồ sơ khai sinh lâu quá thì hỏi ai", "làm căn cước cho con tôi ở đâu",
     "căn cước làm ở đâu, chán quá", "cam on, con muon hoi them ve khai sinh",
     "có cần bố nó đồng ý không em",   # folded, "cần bố" is "cán bộ"
+    "Bà Đỗ Thị Mai muốn làm VNeID, xem giúp em cần hồ sơ gì",   # papers to prepare, not a dossier to look up
     "xin cấp lại căn cước bị mất", "cấu hình máy tính để ký số trên cổng dịch vụ công", "hủy hồ sơ đã nộp trên cổng thế nào",
     "chia sẻ dữ liệu vneid cho ngân hàng được không", "tham gia nhom zalo cua xa the nao", "gửi hồ sơ qua zalo được không",
     "tôi không cần đi đến xã có làm được không", "ai được đăng ký khai sinh cho trẻ", "tên gì trên giấy khai sinh thì đổi thế nào",

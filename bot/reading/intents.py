@@ -80,6 +80,9 @@ class _OthersData:
         look, looked = _first(words, self.look, 0)
         if look >= 0 and _DATA_NAMED.search(raw):
             return True
+        joined = " ".join(words)
+        if _LOOK_FOR_ME.search(joined) and _FULL_NAME.search(raw) and _FILED_DOSSIER.search(joined):
+            return True   # "Ông Nguyễn Văn Bảy … mã hồ sơ H40…, nhờ trợ lý tra giúp xem đến đâu rồi"
         data, end = _first(words, self.data, looked) if look >= 0 else (-1, -1)
         if data < 0 or data - looked > _NEAR:
             return False
@@ -106,6 +109,10 @@ _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong",
 _ROLE_WORDS = 9   # "dạ tôi là trưởng thôn ở đây mà": longer, it is a message of its own
 _NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
 _NAMED = re.compile(r"\b(?:của|cua)\s+(?:\w+\s+)?[A-ZĐ]\w*\s+[A-ZĐ]\w*")   # "của (ông) Nguyễn Văn…"
+# asked to look a dossier up on the writer's behalf, of someone named in full (folded words)
+_LOOK_FOR_ME = re.compile(r"\b(?:tra|xem|kiem tra|tra cuu|coi) (?:giup|ho|dum|gium)\b")
+_FULL_NAME = re.compile(r"\b(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ô|[Cc]hú|[Bb]ác)\s+[A-ZĐ]\w*\s+[A-ZĐ]\w*")
+_FILED_DOSSIER = re.compile(r"\bnop ho so\b|\bma ho so\b")   # a dossier sent, not papers to prepare
 # "hồ sơ ông Hùng thì bạn tra giúp…": the data, then whose it is by a title and a name, before the look-up verb
 _DATA_NAMED = re.compile(r"\b(?:hồ sơ|ho so|thông tin|thong tin)\s+(?:của\s+|cua\s+)?"
                          r"(?:ông|bà|anh|chị|cô|chú|bác|ong|ba|chi|co|chu|bac)\s+[A-ZĐ]\w*")
