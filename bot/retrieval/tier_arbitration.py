@@ -33,6 +33,7 @@ _FILED = re.compile(r"\b(da|vua|moi) (nop|gui)\b|\b(nop|gui)\b.{0,60}\b(roi|r)\b
 
 
 def filed_already(text: str) -> bool:
+    """The message tells of a dossier already sent (`_FILED`)."""
     return bool(_FILED.search(" ".join(syllables(fold(text)))))
 
 
