@@ -268,14 +268,3 @@ async def test_options_some_of_which_name_the_subject_follow_its_referral(dialog
     assert "Bộ Giáo dục và Đào tạo" in chat.text(), chat.text()
     shown = [b.title for r in chat.last for b in r.buttons]
     assert any("xét tuyển" in t for t in shown) and not any("Đăng ký xe" in t for t in shown), shown
-
-
-@pytest.mark.slow
-async def test_a_referred_subject_asked_after_choices_is_referred_not_asked_of_them(dialogue):
-    """Right after the plot-splitting procedures, "xét tuyển đại học online đk ở đâu" had been asked which of them
-    it was for ("ở đâu" read as a part of each): the catalogue's options found for it alone are no answer."""
-    chat = await fresh(dialogue)
-    await chat("Cho hỏi đất nhà tôi có sổ đỏ rồi, giờ muốn tách 1 phần cho thằng con trai đứng tên thì làm sao")
-    assert chat.button("Tách thửa"), chat.text()
-    await chat("xét tuyển đại học online đk ở đâu z")
-    assert "Bộ Giáo dục và Đào tạo" in chat.text() and "hỏi cho thủ tục nào" not in chat.text(), chat.text()

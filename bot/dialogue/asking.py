@@ -214,11 +214,8 @@ class Asking(Part):
         nor the choices offered name, is no follow-up: "nhà bác bị bão làm sập mái, xin hỗ trợ ở đâu" right after
         the birth-certificate options had been answered with the copy's agency. One that goes on from the answer
         ("nhưng t chưa nhận đc giấy gì, có phải scam ko" after the fines guide) is read with it first."""
-        # nothing answers it: don't-know, or only the catalogue's options ("xét tuyển đại học online đk ở đâu" after
-        # the land procedures had been asked which of them it was for)
-        unanswered = answer.kind == Kind.DONT_KNOW.value or (
-            answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options))
-        row = turn.answerer.glossary.referral(text) if unanswered and not has_cue(text) else None
+        row = turn.answerer.glossary.referral(text) if answer.kind == Kind.DONT_KNOW.value and not has_cue(text) \
+            else None
         if row is None:
             return False
         shown = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None] + [focus] * bool(focus)
