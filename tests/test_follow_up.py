@@ -481,6 +481,15 @@ async def test_procedures_that_share_only_the_case_in_focus_are_no_new_subject(c
 
 
 @pytest.mark.slow
+async def test_on_the_app_asks_whether_it_is_done_online(chat):
+    """"đổi số thì có phải ra công an không hay làm trên app được" after the VNeID phone-number guide had been told
+    the guide does not say: "trên app" asks whether it is done online, and the guide's first way is the police."""
+    await chat("đổi số điện thoại vneid thế nào")
+    await chat("đổi số thì có phải ra công an không hay làm trên app được")
+    assert "công an xã, phường" in chat.text() and "chưa nói" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_case_the_guide_lacks_gets_the_sibling_procedure_and_a_place_asked_gets_the_guides_line(chat):
     """After the marriage guide, "khác tỉnh thì làm ở đâu" had got only the portal's agency, not the guide's own
     "nơi cư trú của một trong hai người"; "anh ấy là người Hàn Quốc thì sao" had been told the guide does not say,
