@@ -238,7 +238,7 @@ class Answerer:
         for a paper to bring ("có phải mang giấy khai sinh không")."""
         return self.context.only_aspect(question) or ("documents" if self.context.asks_to_bring(question) else None)
 
-    def _of_age(self, decision: Decision, age: int | None, said: set[str]) -> Decision:
+    def _of_age(self, decision: Decision, age: int | None, reading: NormalizedQuery) -> Decision:
         """An entry for other ages than the question states is no answer (bot/retrieval/choice_reading.py). When
         the nearest option is for other ages, a later one stands only if the question names, in two words or
         more, what its title says beyond the nearest's ("e 17t … làm vneid mức 2" had got don't-know, its nearest
@@ -248,6 +248,7 @@ class Answerer:
         kept = for_age(age, decision.entry_id, decision.options, title)
         if kept is None and decision.kind == Kind.CLARIFY and decision.options:
             nearest = title_subject(title(decision.options[0]))
+            said = set(said_words(reading))   # read only here: most questions state no age
             kept = tuple(o for o in for_age(age, None, decision.options, title, nearest_decides=False) or ()
                          if len((title_subject(title(o)) - nearest) & said) >= _NAMED_APART) or None
         return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
@@ -398,8 +399,7 @@ class Answerer:
                 found = self.retrieve(query)
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 age = stated_age(searched)
-                decision = self._of_age(self.screen(decide(ranked, self.decision), found), age,
-                                        set(said_words(query)))
+                decision = self._of_age(self.screen(decide(ranked, self.decision), found), age, query)
                 part = self.context.only_aspect(searched, query)   # None when it names anything but a part
                 decision = self._not_a_guess(decision, ranked, part, query, province)
                 decision = decision.title_typed(folded_syllables(query.text), lambda o: self.entries[o].title)
