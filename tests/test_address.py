@@ -163,6 +163,17 @@ def test_an_elder_who_states_their_age_in_a_question_is_called_bac():
     assert forms(["cho chị hỏi", "chị 62 tuổi rồi làm vneid được không"]) == ["chị", "chị"]   # she said already
 
 
+
+def test_a_minor_who_states_their_age_is_called_em():
+    """A 17-year-old's "e 17t, năm sau thi đh…" had been "bạn" to the end, and thanked as a stranger."""
+    assert forms(["e 17t, năm sau thi đh, giờ e mún làm vneid mức 2 thì làm sao ạ", "dạ e cảm ơn ạ"]) == ["em", "em"]
+    assert forms(["em 16 tuổi muốn làm căn cước thì làm ở đâu"]) == ["em"]
+    assert forms(["em 25 tuổi, làm căn cước ở đâu"]) == ["bạn"]        # an adult "em" stays a stranger
+    assert forms(["tôi 17 tuổi, làm căn cước ở đâu"]) == ["bạn"]       # "tôi" does not put themself below us
+    assert forms(["con tôi 15 tuổi làm căn cước được không"]) == ["bạn"]   # a parent
+    session = Session(you="bác", you_from="call")
+    assert hear(BOOK, session, "con 15 tuổi thôi") == "address_changed" and session.you == "em"
+
 def test_a_correction_is_acknowledged_even_when_nothing_changes():
     session = Session(you="bác", you_from="call")
     assert hear(BOOK, session, "tôi là nam mà") == "address_noted" and session.you == "bác"

@@ -78,6 +78,7 @@ class AddressRules:
     old: frozenset[str]
     young_below: int
     old_from: int
+    minor_below: int
 
     @classmethod
     def load(cls, path: Path = ADDRESS_FILE) -> "AddressRules":
@@ -88,7 +89,7 @@ class AddressRules:
                    int(fix["toi_da_so_tu"]), _phrases(fix["dung_goi"]),
                    _phrases(fix["goi_la"]), _phrases(fix["cach_goi"]), _phrases(fix["tu_xung"]), _phrases(fix["nam"]),
                    _phrases(fix["nu"]), _phrases(fix["con_tre"]), _phrases(fix["lon_tuoi"]), int(fix["tre_duoi"]),
-                   int(fix["lon_tuoi_tu"]))
+                   int(fix["lon_tuoi_tu"]), int(fix["vi_thanh_nien_duoi"]))
 
 
 @lru_cache(maxsize=2)

@@ -8,6 +8,7 @@ language saying the assistant answers in Vietnamese and how to reach a person.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from bot.core.numbers import is_number
@@ -39,6 +40,8 @@ _AFTER_FORM = {"ma", "dau", "nha", "nhe", "nhen", "nghe", "a", "ha", "nua", "roi
                "vay", "cho", "than", "voi", "con", "chau", "em", "toi", "minh"}
 _SELF_CONFIRMS = {"khong", "phai", "dau", "chua"}   # "không phải / đâu phải / chưa phải": only of our current form
 _AGE_FILLERS = {"moi", "chi", "co", "nam", "nay", "da", "duoc", "vua", "tron", "gan", "hon", "con"}
+_SHORT_AGE = re.compile(r"(\d{1,2})t")   # "e 17t": teencode for "17 tuổi"
+_MINOR_SELVES = {"em", "con", "chau"}   # a minor calls themself below the bot
 
 
 def _phrase_at(words: list[str], i: int, phrases: frozenset[str]) -> int:
@@ -106,6 +109,14 @@ def _refused_form(rules: AddressRules, words: list[str], current: str) -> str | 
     return None
 
 
+def _age_at(words: list[str], j: int) -> int | None:
+    """The age written at `j`: "25 tuổi", or teencode "17t"."""
+    if j + 1 < len(words) and is_number(words[j]) and words[j + 1] == "tuoi":
+        return int(words[j])
+    short = _SHORT_AGE.fullmatch(words[j]) if j < len(words) else None
+    return int(short[1]) if short else None
+
+
 def _said_of_self(rules: AddressRules, words: list[str]) -> tuple[str | None, int | None]:
     """"tôi là nữ mà", "con 25 tuổi thôi", "tui già rồi": ("male"/"female"/"young"/"old", None) or ("age", n)."""
     start = clause_start(words)
@@ -119,8 +130,9 @@ def _said_of_self(rules: AddressRules, words: list[str]) -> tuple[str | None, in
         j = start + 1
         while j < len(words) and words[j] in _AGE_FILLERS:
             j += 1
-        if j + 1 < len(words) and is_number(words[j]) and words[j + 1] == "tuoi":
-            return "age", int(words[j])
+        age = _age_at(words, j)
+        if age is not None:
+            return "age", age
         if any(_phrase_at(words, k, rules.young) for k in range(start + 1, len(words))):
             return "young", None
         if any(_phrase_at(words, k, rules.old) for k in range(start + 1, len(words))):
@@ -147,6 +159,8 @@ def correction(book: IntentBook, text: str, current: str, rules: AddressRules | 
         return COUNTERPART[current] if current in FEMALE else current
     if said == "female":
         return COUNTERPART[current] if current in COUNTERPART and current not in FEMALE else current
+    if said == "age" and age is not None and age < rules.minor_below and words[clause_start(words)] in _MINOR_SELVES:
+        return "em"   # "con 15 tuổi thôi": a minor
     if said == "young" or (said == "age" and age is not None and age < rules.young_below):
         return YOUNGER.get(current, current)
     if said == "old" or (said == "age" and age is not None and age >= rules.old_from):
@@ -154,12 +168,16 @@ def correction(book: IntentBook, text: str, current: str, rules: AddressRules | 
     return current if said == "age" else None
 
 
-def _elder_by_age(book: IntentBook, text: str, rules: AddressRules) -> Heard | None:
+def _by_age(book: IntentBook, text: str, rules: AddressRules) -> Heard | None:
     """"tôi năm nay 80 tuổi, nghe nói được trợ cấp…" asks something, so it corrects nothing, but its writer is an
-    elder: called "bác", as one who calls the bot "con" is."""
-    said, age = _said_of_self(rules, words_of(book, text)[0])
+    elder: called "bác", as one who calls the bot "con" is. One who calls themself "em" or "con" and states an age
+    under 18 ("e 17t, năm sau thi đh…") is a minor: called "em", which a stranger of unknown age never is."""
+    words = words_of(book, text)[0]
+    said, age = _said_of_self(rules, words)
     if said == "old" or (said == "age" and age is not None and age >= rules.old_from):
         return Heard("bác", Source.CALL)
+    if said == "age" and age is not None and age < rules.minor_below and words[clause_start(words)] in _MINOR_SELVES:
+        return Heard("em", Source.CALL)
     return None
 
 
@@ -174,7 +192,7 @@ def hear(book: IntentBook, session: Session, text: str, rules: AddressRules | No
         changed = told != session.you
         session.you, session.you_from = told, Source.TOLD.value
         return "address_changed" if changed else "address_noted"
-    heard = read_address(book, text, rules) or _elder_by_age(book, text, rules)
+    heard = read_address(book, text, rules) or _by_age(book, text, rules)
     if heard is not None and RANK[heard.source.value] > RANK.get(session.you_from, 0):
         session.you, session.you_from = heard.form, heard.source.value
     return None
