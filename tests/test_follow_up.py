@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from bot.retrieval.follow_up import has_cue, passage
-from bot.retrieval.procedure_card import asked_aspect
+from bot.retrieval.procedure_card import asked_aspect, asked_aspects
 from indexer.knowledge import KnowledgeEntry
 from tests.chat import Chat
 
@@ -231,6 +231,22 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
 def test_the_part_of_a_procedure_a_question_asks(question, aspect):
     assert asked_aspect(question) == aspect
 
+
+
+def test_every_part_a_question_asks_is_read():
+    assert asked_aspects("thời hạn đăng ký là bao nhiêu ngày, và có phải nộp lệ phí không") == ("fee", "time")
+    assert asked_aspects("mat bao lau, ton bn tien") == ("fee", "time")
+    assert asked_aspects("lệ phí bao nhiêu") == ("fee",) and asked_aspects("vneid là gì") == ()
+
+
+@pytest.mark.slow
+async def test_a_question_asking_two_parts_gets_both(chat):
+    """A widow's "thời hạn … bao nhiêu ngày, và có phải nộp lệ phí không?" had been told the fee only."""
+    await chat("Xin hỏi thời hạn đăng ký khai tử là bao nhiêu ngày, và có phải nộp lệ phí không?")
+    assert "15 ngày" in chat.text() and "lệ phí" in chat.text(), chat.text()
+    await chat("đăng ký tạm trú online")
+    await chat("mất bao lâu, tốn bn tiền")
+    assert "ngày làm việc" in chat.text() and "💰" in chat.text(), chat.text()
 
 @pytest.mark.slow
 async def test_doing_it_on_vneid_is_asked_of_the_procedure_in_focus(chat):

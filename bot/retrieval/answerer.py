@@ -26,7 +26,7 @@ from bot.retrieval.glossary import Glossary
 from bot.retrieval.hybrid import DenseRetriever, Hit, LexicalRetriever
 from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import provinces_named
-from bot.retrieval.procedure_card import asked_aspect, facts_block, procedure_entry
+from bot.retrieval.procedure_card import asked_aspects, facts_block, procedure_entry
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
 from bot.retrieval.procedure_search import ProcedureSearch, ScoredProcedure, cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
@@ -178,8 +178,9 @@ class Answerer:
         if not self.procedures or code not in self.procedures.procedures:
             return None
         search = self.procedures
-        return procedure_entry(search.procedures[code], search.month, say("search_url"), asked_aspect(question),
-                               search.notes.get(code, ""), search.display_name(code))
+        asked = asked_aspects(question)
+        return procedure_entry(search.procedures[code], search.month, say("search_url"), next(iter(asked), None),
+                               search.notes.get(code, ""), search.display_name(code), asked[1:])
 
     def procedures_of(self, entry_id: str | None) -> tuple[str, ...]:
         """The national procedure codes an answer was about (reports by procedure)."""
@@ -200,15 +201,15 @@ class Answerer:
         search = self.procedures
         found = [search.procedures[c] for c in search.most_named(list(entry.procedures), f"{question} {earlier}")
                  ] if search else []
-        asked = asked_aspect(question)
+        asked = asked_aspects(question)
         facts = facts_block(found[0], search.month, asked) if found else []
         if not facts:
             return entry
-        if asked in ("fee", "time", "where"):
-            # the guide's own line about it leads ("… tới UBND xã nơi cư trú của một trong hai người"): staff's
-            # words say more than the portal's agency field
-            own = self.context.own_line(entry.id, asked)
-            lead = [unnumbered(own)] if own else []
+        if asked and asked[0] in ("fee", "time", "where"):
+            # the guide's own lines about them lead ("… tới UBND xã nơi cư trú của một trong hai người"): staff's
+            # words say more than the portal's agency field; every part asked ("bao nhiêu ngày, có mất lệ phí không")
+            owns = (self.context.own_line(entry.id, a) for a in asked if a in ("fee", "time", "where"))
+            lead = [unnumbered(own) for own in dict.fromkeys(o for o in owns if o)]
             return dataclasses.replace(entry, body="\n".join(lead + facts) + "\n\n" + entry.body)
         return dataclasses.replace(entry, body=entry.body + "\n\n" + "\n".join(facts))
 

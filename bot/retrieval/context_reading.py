@@ -30,6 +30,7 @@ from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
 from bot.retrieval.procedure_card import (
     COMPARABLE,
     asked_aspect,
+    asked_aspects,
     aspect_hints,
     aspect_line,
     aspect_part,
@@ -253,8 +254,8 @@ class ContextReader:
                 p for p in (line, self._case_papers(focus.id, words, question, earlier)) if p)
         else:   # the part asked: the guide's own line about it ("… nơi cư trú của một trong hai người" for "khác
             # tỉnh thì làm ở đâu"), then the portal's figures
-            own = self.own_line(focus.id, aspect) if aspect else None
-            part = "\n\n".join(p for p in (own, self._aspect_part(focus.id, question, earlier)) if p) or None
+            owns = [o for o in dict.fromkeys(self.own_line(focus.id, a) for a in asked_aspects(question)) if o]
+            part = "\n\n".join([*owns, *filter(None, [self._aspect_part(focus.id, question, earlier)])]) or None
         return Focused(focus, part) if part or cue or not words else alone
 
     def _bring_line(self, focus: KnowledgeEntry, question: str, alone: "Answer") -> str | None:
@@ -320,6 +321,6 @@ class ContextReader:
 
     def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:
         """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""
-        aspect = asked_aspect(question)
-        named = self._named_procedure(entry_id, question, earlier) if aspect else None
-        return aspect_part(named, aspect, self.procedures.month) if named else None
+        asked = asked_aspects(question)
+        named = self._named_procedure(entry_id, question, earlier) if asked else None
+        return aspect_part(named, asked, self.procedures.month) if named else None

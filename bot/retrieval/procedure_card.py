@@ -55,11 +55,17 @@ def aspect_hints(aspect: str) -> tuple[str, ...]:
     return tuple(sorted({w for cue in _cues()[aspect] for w in cue.split()} - _CUE_GRAMMAR))
 
 
-def asked_aspect(question: str) -> str | None:
-    """The one thing a question asks about a procedure, if it names one."""
+def asked_aspects(question: str) -> tuple[str, ...]:
+    """Every part a question asks about a procedure, first the one that leads ("thời hạn bao nhiêu ngày, và có
+    phải nộp lệ phí không": fee, then time)."""
     text = " " + " ".join(syllables(fold(question))) + " "
     asked = {aspect for aspect, cues in _cues().items() for cue in cues if f" {cue} " in text}
-    return next((a for a in _PRIORITY if a in asked), None)
+    return tuple(a for a in _PRIORITY if a in asked)
+
+
+def asked_aspect(question: str) -> str | None:
+    """The one thing a question asks about a procedure, if it names one (the first of several)."""
+    return next(iter(asked_aspects(question)), None)
 
 
 def _money(amount: int) -> str:
@@ -276,15 +282,14 @@ def _steps(p: Procedure) -> list[str]:
     return lines
 
 
-def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "") -> str:
-    """The card's text: the asked part first, then what it is, where, online, fee, time, documents; the rest
-    (steps, conditions, results, legal basis) after a blank line, for "Xem chi tiết"."""
-    order = ["where", "online", "fee", "time", "documents"]
-    if aspect in order:
-        order.remove(aspect)
-    order = ([aspect] if aspect else []) + order
+def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "", also: tuple[str, ...] = ()) -> str:
+    """The card's text: the asked part first (then any other part `also` asked), then what it is, where, online,
+    fee, time, documents; the rest (steps, conditions, results, legal basis) after a blank line, for "Xem chi
+    tiết"."""
+    asked = list(dict.fromkeys(([aspect] if aspect else []) + list(also)))
+    order = asked + [a for a in ("where", "online", "fee", "time", "documents") if a not in asked]
     head = [say("card_source", month=month) if month else "", say("card_code", code=p.code)]
-    lines = [line for a in order for line in _section(p, a, full=a == aspect)]
+    lines = [line for a in order for line in _section(p, a, full=a in asked)]
     lines += _district_note(p)
     if not p.detailed:
         lines.append(say("card_listing_only"))
@@ -311,19 +316,20 @@ def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "
     return "\n".join([x for x in head if x] + [""] + lines + rest)
 
 
-def facts_block(p: Procedure, month: str, first: str | None = None) -> list[str]:
+def facts_block(p: Procedure, month: str, asked: tuple[str, ...] = ()) -> list[str]:
     """The record's fee, time limit and place, for a curated entry about the procedure ("theo Cổng DVC quốc gia");
-    the one the question asks (`first`) leads."""
+    the ones the question asks lead, in its order."""
     if not p.detailed:
         return []
-    order = sorted(("fee", "time", "where"), key=lambda a: a != first)
+    order = sorted(("fee", "time", "where"), key=lambda a: asked.index(a) if a in asked else len(asked))
     lines = [line for a in order for line in _section(p, a, full=False)] + _district_note(p)
     return [_facts_head(p, month), *lines]
 
 
-def aspect_part(p: Procedure, aspect: str, month: str) -> str | None:
-    """What the record says about one part ("mất mấy ngày?" after its card), with where the figures come from."""
-    lines = _section(p, aspect, full=True) if p.detailed else []
+def aspect_part(p: Procedure, aspects: tuple[str, ...], month: str) -> str | None:
+    """What the record says about the parts asked ("mất mấy ngày?" after its card), with where the figures come
+    from."""
+    lines = [line for a in aspects for line in _section(p, a, full=True)] if p.detailed else []
     return "\n".join([_facts_head(p, month), *lines]) if lines else None
 
 
@@ -382,7 +388,7 @@ _CODE = re.compile(r"^\d+\.\d+$")
 
 
 def procedure_entry(p: Procedure, month: str, search_url: str, aspect: str | None = None,
-                    note: str = "", title: str = "") -> KnowledgeEntry:
+                    note: str = "", title: str = "", also: tuple[str, ...] = ()) -> KnowledgeEntry:
     """The record as an entry: title its name (or `title`, how it is shown), body the card, links its portal
     pages, dated by its source."""
     taken = p.taken[:10]
@@ -395,6 +401,6 @@ def procedure_entry(p: Procedure, month: str, search_url: str, aspect: str | Non
     return KnowledgeEntry(
         id=p.entry_id, title=title or p.name, topic="thu-tuc", questions=(), links=_links(p, search_url),
         sources=sources, reviewed=day, provinces=(p.province,) if p.province else (),
-        body=card_body(p, month, aspect, note),
+        body=card_body(p, month, aspect, note, also),
         path=f"catalogue/{p.code}", procedures=(p.code,) if _CODE.match(p.code) else (),
     )
