@@ -174,6 +174,17 @@ def test_a_minor_who_states_their_age_is_called_em():
     session = Session(you="bác", you_from="call")
     assert hear(BOOK, session, "con 15 tuổi thôi") == "address_changed" and session.you == "em"
 
+
+def test_a_grandparent_who_calls_the_bot_con_is_called_as_they_name_themself():
+    """A grandmother's "con oi, ba nam nay 77 tuoi roi…" had been called "bác" to the end."""
+    assert forms(["con oi, ba nam nay 77 tuoi roi, o nha voi chau, ba lam o dau con", "thoi ba cam on con nghe"]) \
+        == ["bà", "bà"]
+    assert forms(["ba 81 tuoi, gio ba ve o voi thang con trai thi tien do chuyen theo ba dc ko con"]) == ["bà"]
+    assert forms(["ông muốn hỏi làm căn cước ở đâu vậy cháu"]) == ["ông"]
+    # a parent or grandparent spoken of is no self-naming
+    assert forms(["con oi ba me toi muon lam can cuoc"]) == ["bác"]
+    assert forms(["ong noi lam dc ko con"]) == ["bác"]
+
 def test_a_correction_is_acknowledged_even_when_nothing_changes():
     session = Session(you="bác", you_from="call")
     assert hear(BOOK, session, "tôi là nam mà") == "address_noted" and session.you == "bác"

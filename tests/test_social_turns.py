@@ -69,6 +69,8 @@ ROWS = [
     ("cảm ơn bạn, rõ ràng", I.THANKS), ("à thôi không cần nữa, ngân hàng vừa hoàn tiền rồi", I.CANCEL),
     ("làm ăn tắc trách vậy, mất tiền oan, bực mình hết sức", I.COMPLAINT),
     ("tl j dai dong z, doc ko hieu j het, chan", I.COMPLAINT),
+    ("à thôi khỏi, ngân hàng vừa nhắn hoàn lại tiền rồi", I.CANCEL), ("thôi khỏi", I.NO),   # alone: an answer
+    ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
     # withdrawing a ticket nobody meant to send
     ("thôi không cần nữa", I.CANCEL), ("ủa ko, t chỉ hỏi thôi", I.CANCEL), ("toi chi hoi thoi", I.CANCEL),
     ("huỷ yêu cầu", I.CANCEL), ("không cần gặp người nữa", I.CANCEL), ("khỏi gọi nha", I.CANCEL),

@@ -36,6 +36,7 @@ YOUNGER = {"bác": "bạn", "ông": "anh", "bà": "chị", "chú": "anh", "cô":
 WORD = re.compile(r"\w+", re.UNICODE)
 _FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
 _GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
+_OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon", "hoi"})   # "bà năm nay…", "bà cảm ơn"
 _POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào con tôi": the writer's child
 
 
@@ -155,6 +156,19 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
     return None
 
 
+def _grandparent(words: list[str], typed: list[str]) -> str | None:
+    """"ông"/"bà" a writer who calls the bot "con" names themself by ("con oi, ba nam nay 77 tuoi roi…", "thoi ba
+    cam on con nghe"): before a verb, an age or a word of leave; unmarked "ba" is "bà" from one who says "con"."""
+    for i, (w, raw) in enumerate(zip(words, typed)):
+        form = {"ong": "ông", "ba": "bà"}.get(w)
+        if form is None or raw not in (w, form) or i + 1 >= len(words):
+            continue
+        nxt = words[i + 1]
+        if _verb_at(words, typed, i + 1) or nxt in _OLD_SELF_NEXT or nxt.isdigit():
+            return form
+    return None
+
+
 def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
     """How the citizen calls the bot: "con ơi", "chào con", "… là gì vậy con", "Cháu, …"; None when they do not."""
     calls = rules.elder_calls | rules.elder_calls_with_toi
@@ -184,7 +198,7 @@ def read_address(book: IntentBook, text: str, rules: AddressRules | None = None)
         return None if form in _KEEPS_DEFAULT else Heard(form, Source.SELF)
     call = _bot_call(rules, words, text)
     if call in rules.elder_calls:
-        return Heard("bác", Source.CALL)
+        return Heard(_grandparent(words, typed) or "bác", Source.CALL)
     if call in rules.elder_calls_with_toi and ({"tui", "tôi", "toi"} & set(typed)):
         return Heard("bác", Source.CALL)
     return None

@@ -248,6 +248,8 @@ class IntentBook:
         if len(clauses) < 2 or "?" in text:
             return None
         first = self.match(clauses[0])
+        if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(clauses[0]):
+            first = IntentMatch(Intent.CANCEL, first.also | {Intent.CANCEL})   # "à thôi khỏi, ngân hàng … rồi"
         if (first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text)
                 and not _ASKING & set(self.words(" ".join(clauses[1:])))):
             return first
