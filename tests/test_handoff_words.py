@@ -316,6 +316,20 @@ async def test_a_time_typed_after_the_number_is_kept_with_it(dialogue, when):
 
 
 @pytest.mark.slow
+async def test_a_time_typed_with_why_is_kept_and_a_question_after_it_is_answered(dialogue):
+    """A fisherman's "goi sau 6h chieu nha, ban ngay toi o ngoai bien" had got the generic don't-know."""
+    chat = await fresh(dialogue)
+    await chat("gặp người hỗ trợ")
+    await chat.press("Có, để lại số")
+    await chat("0905 318 642")
+    await chat("goi sau 6h chieu nha, ban ngay toi o ngoai bien")
+    [need] = rows(dialogue, "unmet_needs")
+    assert dialogue.storage.callback(need["id"]).preferred_time == "sau 6h chieu", chat.text()
+    await chat("sáng mai, làm căn cước ở đâu")   # asks something: no time to keep
+    assert dialogue.storage.callback(need["id"]).preferred_time == "sau 6h chieu", chat.text()
+
+
+@pytest.mark.slow
 async def test_the_ticket_is_about_the_double_payment_not_the_insult(dialogue):
     chat = await fresh(dialogue)
     await chat("t nộp lệ phí bị trừ tiền 2 lần rồi mà hồ sơ vẫn chưa thanh toán")

@@ -2,6 +2,8 @@
 the preferred time, and a call-back button pressed after the conversation moved on."""
 from __future__ import annotations
 
+import re
+
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Act, encode, menu_button
 from bot.core.wording import say
@@ -12,6 +14,8 @@ from bot.dialogue.turn import Turn
 from bot.domain.chat_port import UnmetNeed
 from bot.domain.tickets import masked, phone_number
 from bot.privacy.redact import redact
+
+_CLAUSE = re.compile(r"[,.;!?\n]")
 
 
 class Callbacks(Part):
@@ -67,9 +71,12 @@ class Callbacks(Part):
         return True
 
     def on_typed_time(self, turn: Turn, text: str) -> bool:
-        """ "gọi buổi tối nha" after the number was saved: kept with it, for the caller."""
-        when = call_time(text)
-        if not when or phone_number(text) or not load_handoff_words().only_contact(text):
+        """ "gọi buổi tối nha" after the number was saved: kept with it, for the caller; the rest may say why ("goi
+        sau 6h chieu nha, ban ngay toi o ngoai bien"), as long as it asks nothing."""
+        first = _CLAUSE.split(text, maxsplit=1)[0]
+        when = call_time(first)
+        if (not when or phone_number(text) or not load_handoff_words().only_contact(first)
+                or (first != text and self.intents.is_question(text))):
             return False
         need = self.parts.handoffs.last_open_ticket(turn)
         saved = self.storage.callback(need.id) if need else None
