@@ -54,8 +54,9 @@ REFERRALS = [
     ("the atm bi nuot", "ngân hàng"), ("lãi suất vay vốn ngân hàng bao nhiêu", "ngân hàng"),
 ]
 SEARCHES = [   # a term used to ask something else, or a subject we cover: search, not the glossary nor a referral
-    "vneid ko gui ma otp", "đăng ký chữ ký số ở đâu", "chữ ký số là gì và đăng ký ở đâu", "OTP là gì mà không nhận được",
-    "vneid là gì, tải ở đâu", "mức 1 với mức 2 khác nhau thế nào", "làm vneid mức 2 ở đâu", "chờ mãi không có tin nhắn otp",
+    "vneid ko gui ma otp", "đăng ký chữ ký số ở đâu", "chữ ký số là gì và đăng ký ở đâu",
+    "OTP là gì mà không nhận được", "vneid là gì, tải ở đâu", "mức 1 với mức 2 khác nhau thế nào",
+    "làm vneid mức 2 ở đâu", "chờ mãi không có tin nhắn otp",
     "mất điện thoại thì đăng nhập vneid thế nào", "tra cứu hồ sơ bằng mã hồ sơ", "cccd hết hạn thì làm sao",
     "kho dữ liệu ở đâu trên cổng", "điền e-form bị lỗi", "chứng thư số hết hạn thì gia hạn ở đâu",
     "hóa đơn điện tử lệ phí tải ở đâu", "quên mật khẩu vneid", "số điện thoại đổi rồi thì sao",
@@ -195,6 +196,18 @@ async def test_a_term_used_in_another_question_is_searched(dialogue):
 
 
 @pytest.mark.slow
+async def test_a_term_asked_first_is_explained_whatever_follows_unless_it_asks_too(dialogue):
+    """"vneid lv2 là j v, bn e nói hoài mà e hk hỉu" had got the registration guide again."""
+    chat = await fresh(dialogue)
+    await chat("vneid lv2 là j v, bn e nói hoài mà e hk hỉu")
+    assert "**Định danh điện tử mức 1, mức 2**" in chat.text(), chat.text()
+    await chat("mã hồ sơ là cái nào, tn nó gửi nhìu số quá 😵")
+    assert chat.text().startswith("**Mã hồ sơ**"), chat.text()
+    await chat("mức 2 là gì, đăng ký ở đâu")   # the rest asks: a search
+    assert not chat.text().startswith("**"), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_subject_we_do_not_cover_is_referred(dialogue):
     chat = await fresh(dialogue)
     await chat("Tháng này tiền điện nhà em tăng gấp đôi, hỏi ai")
@@ -224,7 +237,9 @@ async def test_a_referral_never_replaces_our_own_entries_offered(dialogue, monke
 
     def ask(text: str, province: str | None = None):
         found = real(text, province)
-        return dataclasses.replace(found, kind=Kind.CLARIFY.value, entry=None, options=ours) if text == question else found
+        if text != question:
+            return found
+        return dataclasses.replace(found, kind=Kind.CLARIFY.value, entry=None, options=ours)
 
     monkeypatch.setattr(answerer, "ask", ask)
     chat = await fresh(dialogue)

@@ -14,7 +14,8 @@ ROWS = [
     # greetings in any form
     ("hiii bot oi", I.GREETING), ("alo", I.GREETING), ("chào em", I.GREETING), ("aloooo", I.GREETING),
     ("hello bot", I.GREETING), ("Chào cả nhà", I.GREETING), ("xin chao ban", I.GREETING), ("hi ad", I.GREETING),
-    ("chao buoi sang", I.GREETING), ("helo", I.GREETING), ("Chào bác ạ", I.GREETING), ("alo alo co ai khong", I.GREETING),
+    ("chao buoi sang", I.GREETING), ("helo", I.GREETING), ("Chào bác ạ", I.GREETING),
+    ("alo alo co ai khong", I.GREETING),
     ("xin chào trợ lý", I.GREETING), ("hiiii", I.GREETING), ("chào mọi người", I.GREETING),
     # bot, AI or a person?
     ("bạn là robot hả?", I.IDENTITY), ("mày là AI à hay người thật", I.IDENTITY), ("ban la ai vay", I.IDENTITY),
@@ -85,7 +86,8 @@ ROWS = [
     ("gặp người thật", I.HANDOFF), ("ngu thế", I.COMPLAINT), ("không cần", I.NO), ("gọi lại cho tôi", I.CALLBACK),
 ]
 QUESTIONS = [   # a social word inside a real question: retrieval must get it
-    "chào anh, cho em hỏi làm căn cước ở đâu", "chao ban, minh quen mat khau vneid", "hi, dang ky khai sinh online the nao",
+    "chào anh, cho em hỏi làm căn cước ở đâu", "chao ban, minh quen mat khau vneid",
+    "hi, dang ky khai sinh online the nao",
     "tra cứu hồ sơ của tôi ở đâu", "xem thông tin của hồ sơ đã nộp", "mấy tuổi thì làm căn cước",
     "kiểm tra kết quả hồ sơ của mình thế nào", "tra cuu ho so bang ma ho so o dau", "bao nhiêu tuổi được làm vneid",
     "bot ơi cho hỏi đổi số điện thoại vneid", "cảm ơn, còn lệ phí trước bạ nộp ở đâu", "máy tính cài chữ ký số thế nào",
@@ -94,9 +96,10 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "căn cước làm ở đâu, chán quá", "cam on, con muon hoi them ve khai sinh",
     "có cần bố nó đồng ý không em",   # folded, "cần bố" is "cán bộ"
     "Bà Đỗ Thị Mai muốn làm VNeID, xem giúp em cần hồ sơ gì",   # papers to prepare, not a dossier to look up
-    "xin cấp lại căn cước bị mất", "cấu hình máy tính để ký số trên cổng dịch vụ công", "hủy hồ sơ đã nộp trên cổng thế nào",
-    "chia sẻ dữ liệu vneid cho ngân hàng được không", "tham gia nhom zalo cua xa the nao", "gửi hồ sơ qua zalo được không",
-    "tôi không cần đi đến xã có làm được không", "ai được đăng ký khai sinh cho trẻ", "tên gì trên giấy khai sinh thì đổi thế nào",
+    "xin cấp lại căn cước bị mất", "cấu hình máy tính để ký số trên cổng dịch vụ công",
+    "hủy hồ sơ đã nộp trên cổng thế nào", "chia sẻ dữ liệu vneid cho ngân hàng được không",
+    "tham gia nhom zalo cua xa the nao", "gửi hồ sơ qua zalo được không", "tôi không cần đi đến xã có làm được không",
+    "ai được đăng ký khai sinh cho trẻ", "tên gì trên giấy khai sinh thì đổi thế nào",
 ]
 
 
@@ -249,9 +252,21 @@ async def test_naming_a_role_after_the_refusal_gets_why_not_and_no_ticket(dialog
     ("bực mình quá, làm căn cước ở đâu", "làm căn cước ở đâu"),
     ("chán quá", "chán quá"),                                  # nothing else: the message stays whole
     ("làm căn cước ở đâu", "làm căn cước ở đâu"),
+    # turning to another subject: "hỏi cái khác" is no search word (it had found the passport procedures)
+    ("thui hỏi cái khác: e nộp hs lm passport 5 ngày r mà chưa thấy j, tra cứu hồ sơ ở đâu z",
+     "e nộp hs lm passport 5 ngày r mà chưa thấy j, tra cứu hồ sơ ở đâu z"),
+    ("nộp lúc 8:30 sáng, bao giờ có kết quả", "nộp lúc 8:30 sáng, bao giờ có kết quả"),
 ])
 def test_clauses_that_only_complain_are_no_search_words(message, question):
     assert load_intents().question_part(message) == question
+
+
+@pytest.mark.parametrize("message, clause", [
+    ("mã hồ sơ là cái nào, tn nó gửi nhìu số quá", "mã hồ sơ là cái nào"),
+    ("mức 2 là gì, đăng ký ở đâu", None), ("mức 2 là gì", None),
+])
+def test_the_clause_that_asks_when_the_rest_only_says_why(message, clause):
+    assert load_intents().asking_clause(message) == clause
 
 
 @pytest.mark.parametrize("message, greets", [

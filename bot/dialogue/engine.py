@@ -118,7 +118,9 @@ class Dialogue:
         command = self._flows.command(text)
         if command:
             return Reading(command)
-        terms = answerer.glossary.asked_term(text)
+        # "vneid lv2 là j v, bn e nói hoài mà e hk hỉu": the term asked first, the rest says why
+        terms = answerer.glossary.asked_term(text) or answerer.glossary.asked_term(
+            self._intents.asking_clause(text) or "")
         return Reading(terms=tuple(terms)) if terms else Reading(None, self._intents.match(text))
 
     @staticmethod

@@ -102,7 +102,7 @@ _LEAVING = frozenset("thoi nhe nha nhen nghe day vang u".split())
 _ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong sai".split())
 _LEAVE_WORDS = 9
 _INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi"; longer, or asking, it is a question
-_CLAUSE = re.compile(r"[,.;!?\n]+")
+_CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _CLOSING_CLAUSE = frozenset({Intent.THANKS, Intent.BYE, Intent.CANCEL})
 _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
@@ -198,10 +198,17 @@ class IntentBook:
 
     def question_part(self, text: str) -> str:
         """The message without its clauses that only complain ("cái cổng dvc này làm ăn kiểu gì vậy, t đóng lệ phí
-        … mà bị trừ tiền 2 lần"): they are no search words. The whole message when nothing else is left."""
+        … mà bị trừ tiền 2 lần") or turn to another subject ("thui hỏi cái khác: e nộp hs lm passport…"): they are
+        no search words. The whole message when nothing else is left."""
         clauses = [c for c in _CLAUSE.split(text) if c.strip()]
-        kept = [c for c in clauses if not ((m := self.match(c)) and m.intent in _VENTING)]
+        kept = [c for c in clauses if not ((m := self.match(c)) and m.intent in _VENTING | {Intent.MENU})]
         return ", ".join(c.strip() for c in kept) if kept and len(kept) < len(clauses) else text
+
+    def asking_clause(self, text: str) -> str | None:
+        """The first clause of a message whose later ones ask nothing ("mã hồ sơ là cái nào, tn nó gửi nhìu số
+        quá"): what it asks; None for one clause, or when a later one asks too."""
+        first, *rest = [c for c in _CLAUSE.split(text) if c.strip()] or [""]
+        return first if rest and not self.is_question(", ".join(rest)) else None
 
     def claims_role(self, text: str) -> bool:
         """A short "tôi là <vai trò> (mà)" (see `_OthersData.claims_role`)."""
