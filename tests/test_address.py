@@ -181,6 +181,7 @@ def test_a_grandparent_who_calls_the_bot_con_is_called_as_they_name_themself():
         == ["bà", "bà"]
     assert forms(["ba 81 tuoi, gio ba ve o voi thang con trai thi tien do chuyen theo ba dc ko con"]) == ["bà"]
     assert forms(["ông muốn hỏi làm căn cước ở đâu vậy cháu"]) == ["ông"]
+    assert forms(["chao con", "ba 81 tuoi, gio ba ve o voi con trai thi lam sao con"]) == ["bác", "bà"]
     # a parent or grandparent spoken of is no self-naming
     assert forms(["con oi ba me toi muon lam can cuoc"]) == ["bác"]
     assert forms(["ong noi lam dc ko con"]) == ["bác"]

@@ -198,7 +198,8 @@ def read_address(book: IntentBook, text: str, rules: AddressRules | None = None)
         return None if form in _KEEPS_DEFAULT else Heard(form, Source.SELF)
     call = _bot_call(rules, words, text)
     if call in rules.elder_calls:
-        return Heard(_grandparent(words, typed) or "bác", Source.CALL)
+        named = _grandparent(words, typed)
+        return Heard(named, Source.SELF) if named else Heard("bác", Source.CALL)
     if call in rules.elder_calls_with_toi and ({"tui", "tôi", "toi"} & set(typed)):
         return Heard("bác", Source.CALL)
     return None
