@@ -222,6 +222,15 @@ def test_a_case_one_of_the_guides_procedures_has_is_no_sibling_asked(real_answer
 
 
 @pytest.mark.slow
+def test_a_word_typed_with_other_marks_than_a_kept_cue_is_no_case(real_answerer):
+    """"qua đời" folds like "đổi": a widow's "Chồng tôi vừa qua đời hôm kia…" had been offered the recording of a
+    change of civil status abroad, marriage and parentage beside the khai tử guide. Typed unmarked, "doi" still
+    cues "đổi" ("bang lai xe het han doi o dau" above)."""
+    answer = real_answerer.ask("Chồng tôi vừa qua đời hôm kia. Xin hỏi tôi cần làm những thủ tục gì cho ông ấy?")
+    assert answer.kind == Kind.ANSWER.value and answer.entry.id == "thutuc-khai-tu", answer
+
+
+@pytest.mark.slow
 def test_a_personal_question_sees_first_what_a_private_person_may_do(real_answerer):
     """"… chưa có sổ đỏ" is no "cơ sở" (a business word when marked): the households' first registration comes
     before the organisations' one."""

@@ -120,6 +120,7 @@ class ProcedureSearch:
         self._everyday_rows = np.array([kind == "everyday" for kind in index.row_kinds], dtype=bool)
         self._phrases = index.phrases
         self.cases: dict[str, tuple[str, ...]] = index.discriminators   # case words of names, and their cues
+        self._kept = {fold(w): w.lower() for w in index.kept}   # "doi" → "đổi": typed "đời", it is no cue
         self._case_of = [frozenset(k for k in self.cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
                          for c in self._codes]
         self._vectors = index.vectors
@@ -267,7 +268,7 @@ class ProcedureSearch:
         marked = f" {' '.join(syllables(query.text.lower()))} "
         business = any(t not in _BUSINESS_MARKED or f" {_BUSINESS_MARKED[t]} " in marked
                        for t in _BUSINESS & set(asked[0]))
-        cued = self._cued(query.terms)
+        cued = self._cued(query.terms, query.original)
         dense_rank = {i: r for r, i in enumerate(dense_order)}
         lexical_rank = {i: r for r, i in enumerate(lexical_order)}
         rows = []
@@ -358,7 +359,7 @@ class ProcedureSearch:
     def case_sibling(self, codes: tuple[str, ...], question: str) -> str | None:
         """The procedure that is one of `codes` plus a case the question cues and it lacks, shortest name first:
         "anh ấy là người Hàn Quốc thì sao" after the marriage guide is "… kết hôn có yếu tố nước ngoài"."""
-        cued = self._cued(folded_syllables(question))
+        cued = self._cued(folded_syllables(question), question)
         found = [i for c in codes if c in self._position for i in self._sibling_rows(self._position[c], cued)]
         return self._codes[min(found, key=lambda i: len(self._names[i]))] if found else None
 
@@ -370,10 +371,13 @@ class ProcedureSearch:
         return [i for i in self._named_with.get(rarest, ()) if self._allowed[i] and (self._case_of[i] & cued)
                 - self._case_of[k] and phrase in self._spoken[i]] if rarest and cued else []
 
-    def _cued(self, terms: list[str]) -> set[str]:
-        """The cases (phan-biet.yaml) whose words the question's folded `terms` say."""
+    def _cued(self, terms: list[str], typed: str = "") -> set[str]:
+        """The cases (phan-biet.yaml) whose words the question's folded `terms` say. A cue kept although it folds
+        like other words counts only typed without marks or with its own: "chồng tôi vừa qua đời" is no "đổi"."""
         said = f" {' '.join(terms)} "
-        return {k for k, cues in self.cases.items() if any(f" {c} " in said for c in cues)}
+        marks = [(fold(w), w) for w in syllables(typed.lower())]
+        unsure = {c for c in self._kept if typed and not any(f == c and w in (c, self._kept[c]) for f, w in marks)}
+        return {k for k, cues in self.cases.items() if any(f" {c} " in said and c not in unsure for c in cues)}
 
     def sibling_asked(self, codes: tuple[str, ...], ranked: list[ScoredProcedure]) -> bool:
         """A near candidate is one of `codes` plus a case the question cues and none of them has ("khai sinh có yếu

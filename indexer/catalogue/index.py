@@ -231,6 +231,7 @@ class CatalogueIndex:
     lexical: bm25s.BM25
     phrases: dict[str, tuple[str, ...]]
     discriminators: dict[str, tuple[str, ...]]
+    kept: frozenset[str] = frozenset()   # case cues kept although they fold like other words, as marked
 
     @classmethod
     def load(cls, build: Path) -> "CatalogueIndex | None":
@@ -243,5 +244,5 @@ class CatalogueIndex:
         codes = [p.code for p in catalogue.procedures.values() if offered(p)]
         return cls(catalogue, codes, [r[0] for r in rows], [r[1] for r in rows], vectors,
                    bm25s.BM25.load(str(folder / _LEXICAL)),
-                   read_phrases(folder), read_discriminators(folder))
+                   read_phrases(folder), read_discriminators(folder), kept_cues(folder))
 
