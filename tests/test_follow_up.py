@@ -227,6 +227,7 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
     ("bien so co ngay ko hay phai cho", "time"), ("con tien phai dong bao nhieu", "fee"),
     ("em đã ly hôn rồi thì cần thêm giấy gì", "documents"), ("co phai ve que khong, toi dang o sai gon", "where"),
     ("e nghi dc 2 thang r, con kip ko", "time"),   # a deadline: the unemployment guide's 3 months
+    ("oke r lm passport mất bn ngày z", "time"),   # "bn": teencode for "bao nhiêu"
 ])
 def test_the_part_of_a_procedure_a_question_asks(question, aspect):
     assert asked_aspect(question) == aspect
