@@ -29,6 +29,8 @@ _ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*")
 # words that carry the follow-up's grammar, not its subject ("còn nếu … thì sao", "nó làm được không")
 _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong duoc phai hay sao nao roi cho can
                         voi gi ai mot cac nay do kia nha nhe a oi xong luon them nua ca bi truoc sau chiu de""".split())
+# grammar only as marked: folded, "mấy" (which, how many) is also "máy" (máy tính)
+_FUNCTION_MARKED = frozenset({"mấy"})
 _MIN_SHARE = 0.5    # of the follow-up's own words (IDF-weighted) a part must contain to answer it
 _RARE_WORD = 2.0    # IDF from which one shared word alone can point to a part (few entries use it)
 
@@ -62,7 +64,7 @@ def content_words(keywords: list[str]) -> list[str]:
     """A question's key words as read (marks kept: "trễ hạn" is not "trẻ"), its grammar left out; a number stays
     ("phiếu số 2 là gì")."""
     return [w for w in dict.fromkeys(k.lower() for k in keywords)
-            if fold(w) not in _FUNCTION and (len(w) > 1 or w.isdigit())]
+            if fold(w) not in _FUNCTION and w not in _FUNCTION_MARKED and (len(w) > 1 or w.isdigit())]
 
 
 # how people name themselves and the person they talk to: in "bác không nhớ số điện thoại" "bác" is the speaker
