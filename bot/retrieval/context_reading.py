@@ -27,6 +27,7 @@ from bot.retrieval.follow_up import (
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
+from bot.retrieval.places import place_words
 from bot.retrieval.procedure_card import (
     COMPARABLE,
     asked_aspect,
@@ -63,6 +64,9 @@ _ANY_PROCEDURE = frozenset("dang ky lam thu tuc ho so xin cap nop giay to".split
 # không" after the unemployment guide had been told the guide does not say
 _ONLINE_STEP = ("dang", "nhap", "cong")
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
+# folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
+# they make no new subject ("e đang ở trọ bình dương, quê ở thanh hóa thì nộp ở đâu" after a guide)
+_LIVING = frozenset("dang o tro que song thue nha hien nay lam viec thuong tru ve".split())
 
 
 def _length(question: str) -> int:
@@ -90,13 +94,20 @@ class ContextReader:
         longer one only when nothing else answers it: options offered for it are its own subject, which a citizen
         changing subject mid-chat ("trợ cấp người cao tuổi nộp ở đâu" after the khai sinh card) must get."""
         aspect = asked_aspect(question)
-        short = _length(question) <= _FOLLOW_UP_WORDS
+        short = _length(question) <= _FOLLOW_UP_WORDS or self._where_they_live(question, answer)
         if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value):
             return answer
         entry = self.entry(focus_id, question, earlier)
         if entry is None or not entry.procedures or not self._about(entry, question, answer, 0.0, aspect_words()):
             return answer   # "tra cứu phạt nguội ở đâu" after the khai sinh card names its own subject
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
+
+    def _where_they_live(self, question: str, answer: "Answer") -> bool:
+        """Besides the part asked, the question says only where its writer lives: the provinces named and words
+        of living somewhere."""
+        places = place_words(question)
+        return bool(places) and all(fold(w) in places | _LIVING
+                                    for w in self._key_words(question, answer, aspect_words()))
 
     def in_context(self, focus_id: str, question: str, alone: "Answer", earlier: str = "") -> "Answer | Focused":
         """A question read with the entry answered last (bot/retrieval/follow_up.py). A new subject it names itself

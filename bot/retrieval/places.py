@@ -117,16 +117,26 @@ _WHERE = frozenset({"o", "tai", "tinh", "tp", "thanh", "pho", "ve", "que", "dia"
 def provinces_named(text: str) -> frozenset[str]:
     """Province codes a question of any length names ("Ở Đà Nẵng muốn tách thửa…", "o bac ninh ho tro…").
     A one-word name (Huế) counts only after "ở/tại/tỉnh/tp", where it cannot be another word."""
+    return frozenset(code for code, _ in _named(text))
+
+
+def place_words(text: str) -> frozenset[str]:
+    """The folded words of the province names a question says ("binh", "duong" of "ở trọ bình dương")."""
+    return frozenset(w for _, name in _named(text) for w in name.split())
+
+
+def _named(text: str) -> list[tuple[str, str]]:
+    """(province code, the name as said, folded) for each province name in the text."""
     words = name_key(text).split()
     keys = divisions().provinces
-    found: set[str] = set()
+    found: list[tuple[str, str]] = []
     i = 0
     while i < len(words):
         hit = next(((" ".join(words[i:j]), j) for j in range(min(len(words), i + 5), i, -1)
                     if " ".join(words[i:j]) in keys), None)
         if hit and (hit[1] - i > 1 or len(hit[0]) > 4 or (i and words[i - 1] in _WHERE)):
-            found.add(keys[hit[0]][0])
+            found.append((keys[hit[0]][0], hit[0]))
             i = hit[1]
         else:
             i += 1
-    return frozenset(found)
+    return found
