@@ -60,6 +60,9 @@ _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus
 # folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
 # beside a part asked, they name no procedure
 _ANY_PROCEDURE = frozenset("dang ky lam thu tuc ho so xin cap nop giay to".split())
+# offices, as marked ("ra ủy ban xã", "lên công an tỉnh"): every procedure is filed at one, so beside a part asked
+# they name none ("nộp online được không hay phải ra ủy ban xã" had got the certified-copy guide, said at the UBND)
+_OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã phường thành phố".split())
 # what a guide's step of doing it online says ("Đăng nhập Cổng DVC quốc gia bằng VNeID…"), folded: "làm online được
 # không" after the unemployment guide had been told the guide does not say
 _ONLINE_STEP = ("dang", "nhap", "cong")
@@ -207,9 +210,10 @@ class ContextReader:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu",
         "đăng ký ở đâu": every procedure is registered, filed, applied for). `reading`: as in `_key_words`."""
         aspect = asked_aspect(question)
-        if not aspect or self._key_words(question, None, aspect_words() | _ANY_PROCEDURE, reading):
+        named = self._key_words(question, None, aspect_words() | _ANY_PROCEDURE, reading) if aspect else []
+        if not aspect or [w for w in named if w not in _OFFICE_MARKED]:
             return None
-        return aspect
+        return "where" if aspect == "online" and named else aspect   # "online … hay phải ra ủy ban xã": where
 
     def _cover(self, entry: KnowledgeEntry, words: list[str]) -> float:
         """IDF-weighted share of the words the entry's own text has."""
