@@ -59,6 +59,18 @@ async def test_asking_for_the_other_one_in_words_answers_it(dialogue, follow_up)
     assert "Cấp đổi, cấp lại thẻ căn cước" in both and "khai tử" in both.lower(), both
 
 
+async def test_asking_for_a_named_persons_case_answers_that_one(dialogue):
+    """"dạ còn việc của bà Mai thì sao ạ" after a volunteer's two villagers had been told the guide answered first
+    does not say; the session keeps a keyed tag of "Mai", never the name."""
+    chat = await fresh(dialogue)
+    await chat("Chào trợ lý, em ở Tổ công nghệ số cộng đồng xã Tân Lập. Ông Phạm Văn Hùng nộp hồ sơ hơn 2 tuần mà "
+               "chưa thấy kết quả, còn bà Đỗ Thị Mai thì muốn làm VNeID mức 2. Em hướng dẫn hai người thế nào ạ?")
+    await chat("dạ còn việc của bà Mai thì sao ạ")
+    assert "VNeID" in chat.text() and "mức 2" in chat.text() and chat.button("Hài lòng"), chat.text()
+    kept = " ".join(row["state"] for row in dialogue.storage.db["sessions"].rows)
+    assert "Mai" not in kept and "Hùng" not in kept and '"named"' in kept
+
+
 async def test_names_id_numbers_and_dossier_codes_are_never_searched_nor_kept(dialogue, monkeypatch):
     answerer = dialogue.knowledge()
     searched: list[str] = []

@@ -300,14 +300,17 @@ class Asking(Part):
     def on_several(self, turn: Turn, text: str) -> bool:
         """A message carrying several questions: the clearest answered as usual, the others one press away.
         False when it is one question, or its questions are not handled apart (then it is handled whole)."""
+        found = several.pieces(text)
         asked = [several.Asked(words, several.readable(title, turn.answerer), turn.ask(words))
-                 for words, title in several.pieces(text)]
+                 for words, title, _ in found]
         chosen = several.clearest(asked)
         if chosen is None:
             return False
         self.on_question(turn, chosen.text, answer=chosen.answer)
         others = [a for a in asked if a is not chosen]
         turn.session.questions = [a.text for a in others]   # search words: nothing identifying left
+        turn.session.named = {tag: words for words, _, typed in found
+                              for tag in several.name_tags(turn.name_key, typed)}
         self._send(turn, several.offer(others, turn.you))
         return True
 

@@ -66,6 +66,7 @@ class Dialogue:
         self.storage = storage
         self.tickets = Tickets(storage, response_times or SameForEveryone(DEFAULT_SUPPORT_HOURS))
         self._secret = secret
+        self._name_key = derived_key(secret, "names")
         self._flows = flows or load_flows()
         self._intents = intents or load_intents()
         self._ttl = session_ttl_s
@@ -145,7 +146,7 @@ class Dialogue:
             self.storage.save_address(user, incoming.channel, incoming.address)
         session, version = self._load(user)
         turn = Turn(user, incoming.channel, in_id, session, answerer, session_version=version, reading=reading,
-                    prefetched=prefetched, province=province)
+                    prefetched=prefetched, province=province, name_key=self._name_key)
         turn.choices, turn.session.choices = turn.session.choices, []   # offered for one turn only
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
@@ -238,7 +239,8 @@ class Dialogue:
             return
         if self.parts.callbacks.on_typed_number(turn, text) or self.parts.callbacks.on_typed_time(turn, text):
             return
-        other = several.asked_for(turn.session.questions, turn.session.last_question, text)
+        other = several.asked_for(turn.session.questions, turn.session.last_question, text, turn.session.named,
+                                  turn.name_key)
         if other:   # "còn cái kia thì sao" after a message with several questions
             self.parts.asking.on_question(turn, other)
         elif turn.reading.terms:

@@ -59,6 +59,9 @@ class Session:
     you: str = "bạn"                     # how we address the citizen: bạn, bác, cô, chú, anh… (bot.dialogue.tone)
     you_from: str = ""                   # where `you` came from: "", "call", "self", "told" (bot.dialogue.tone.Source)
     questions: list[str] = field(default_factory=list)   # the other questions of a long message (search words)
+    # each question of that message by the people it named: a keyed tag of a given name (never the name) → its
+    # search words, so "còn việc của bà Mai thì sao" finds bà Mai's question
+    named: dict[str, str] = field(default_factory=dict)
     refused: bool = False                # the last turn refused someone else's data ("tôi là trưởng thôn mà" insists)
 
     def offer(self, payloads: list[str]) -> None:

@@ -8,11 +8,13 @@ a tag of their text: a button from an older list is a stale button.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Act, Payload, StaleButton, encode
 from bot.core.wording import say
+from bot.privacy.people import people
 from bot.privacy.redact import search_words
 from bot.reading.split_questions import Piece, split_questions
 from bot.retrieval.answerer import Answer, Answerer
@@ -36,17 +38,25 @@ class Asked:
     answer: Answer
 
 
-def pieces(text: str) -> list[tuple[str, str]]:
-    """(search words, title) of each question of a message that carries several; [] for one question."""
-    found = [(search_words(p.text), title(p)) for p in split_questions(text)]
-    found = [(words, shown) for words, shown in found if any(c.isalpha() for c in words)]
+def pieces(text: str) -> list[tuple[str, str, str]]:
+    """(search words, title, the piece as typed) of each question of a message that carries several; [] for one
+    question."""
+    found = [(search_words(p.text), title(p), p.text) for p in split_questions(text)]
+    found = [(words, shown, typed) for words, shown, typed in found if any(c.isalpha() for c in words)]
     return found if len(found) >= 2 else []
+
+
+def name_tags(key: bytes, text: str) -> list[str]:
+    """Keyed tags of the given names of the people a text names ("bà Đỗ Thị Mai", "anh Khoa"): a piece is found
+    again by who it was about, and the session never holds a name."""
+    names = [fold(text[s:e].split()[-1]) for s, e in people(text)]
+    return [hmac.new(key, n.encode(), hashlib.sha256).hexdigest()[:12] for n in dict.fromkeys(names)]
 
 
 def ask_all(answerer: Answerer, text: str, province: str | None = None) -> tuple[Answer, ...]:
     """What a typed message needs looked up, before the turn: each question when it carries several, and the whole
     message when none of them is answered (it is then handled as one question)."""
-    answers = tuple(answerer.ask(words, province) for words, _ in pieces(text))
+    answers = tuple(answerer.ask(words, province) for words, _, _ in pieces(text))
     if apart(answers):
         return answers
     return answers + (answerer.ask(text, province),)
@@ -113,11 +123,16 @@ def pressed(questions: list[str], payload: Payload) -> str:
     return questions[i]
 
 
-def asked_for(questions: list[str], last: str | None, text: str) -> str | None:
+def asked_for(questions: list[str], last: str | None, text: str, named: dict[str, str] | None = None,
+              key: bytes = b"") -> str | None:
     """"còn cái kia thì sao", "còn việc thứ 2": the first other question of the last long message not yet answered
-    last; None when the message points at none."""
-    if not questions or len(syllables(text)) > _OTHER_WORDS:
+    last; "còn việc của bà Mai thì sao": the one about her (`named`: tags of the people each question named, as
+    `name_tags`); None when the message points at none."""
+    if not (questions or named) or len(syllables(text)) > _OTHER_WORDS:
         return None
+    about = [named[t] for t in name_tags(key, text) if t in named] if named else []
+    if about:
+        return about[0]
     said = f" {' '.join(fold(s) for s in syllables(text))} "
     if not any(f" {cue} " in said for cue in _THE_OTHER):
         return None

@@ -39,6 +39,7 @@ class Turn:
     prefetched: tuple[Answer, ...] = ()   # retrieved before the turn's transaction (see Dialogue.handle)
     province: str | None = None   # where the citizen said they live: a team's local answers are offered only there
     choices: list[str] = field(default_factory=list)   # what the previous turn's "Ý bạn là…?" offered
+    name_key: bytes = b""   # keys the tags of people named in a message of several questions (never the names)
 
     @property
     def you(self) -> str:
