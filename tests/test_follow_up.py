@@ -228,6 +228,7 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
     ("em đã ly hôn rồi thì cần thêm giấy gì", "documents"), ("co phai ve que khong, toi dang o sai gon", "where"),
     ("e nghi dc 2 thang r, con kip ko", "time"),   # a deadline: the unemployment guide's 3 months
     ("oke r lm passport mất bn ngày z", "time"),   # "bn": teencode for "bao nhiêu"
+    ("vợ em đứng tên nộp được không", "who"),
 ])
 def test_the_part_of_a_procedure_a_question_asks(question, aspect):
     assert asked_aspect(question) == aspect
@@ -257,6 +258,15 @@ async def test_where_asked_with_where_one_lives_is_asked_of_the_focus(chat):
     assert "lý lịch tư pháp" in chat.text() and "Ý bạn là" not in chat.text(), chat.text()
     replies = await chat("thủ tục tạm trú ở bình dương làm ở đâu")   # a subject of its own: not the guide's part
     assert "lý lịch" not in chat.text() and any("tạm trú" in b.title for r in replies for b in r.buttons)
+
+@pytest.mark.slow
+async def test_a_spouse_asked_about_is_the_childs_parent_in_a_guide_about_the_child(chat):
+    """A young father's "vo e dung ten nop dc ko hay phai la e" after the linked birth guide had got the generic
+    don't-know; the guide says "Cha hoặc mẹ đăng nhập…"."""
+    await chat("e moi co be dc 1 tuan, lam khai sinh tren vneid dc ko ad")
+    await chat("lam the bhyt vs nhap khau cho be 1 lan luon dc ko z")
+    await chat("vo e dung ten nop dc ko hay phai la e")
+    assert "Cha hoặc mẹ" in chat.text(), chat.text()
 
 @pytest.mark.slow
 async def test_a_question_asking_two_parts_gets_both(chat):

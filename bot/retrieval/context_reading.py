@@ -16,6 +16,7 @@ from bot.privacy.redact import HOTLINE
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import (
     Focused,
+    as_parents,
     beyond_subject,
     content_words,
     has_cue,
@@ -246,7 +247,8 @@ class ContextReader:
         the question alone found the focus)."""
         aspect = asked_aspect(question)
         # the words that ask the part ("bao lâu thì có kết quả") are not what to look for in it
-        words = beyond_subject(self._key_words(question, alone, aspect_words() if aspect else frozenset()), focus)
+        words = as_parents(beyond_subject(self._key_words(question, alone, aspect_words() if aspect else frozenset()),
+                                          focus), focus)
         if not words and same:
             return alone
         if not words and aspect is None:

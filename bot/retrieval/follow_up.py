@@ -31,6 +31,7 @@ _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong 
                         voi gi ai mot cac nay do kia nha nhe a oi xong luon them nua ca bi truoc sau chiu de""".split())
 # grammar only as marked: folded, "mấy" (which, how many) is also "máy" (máy tính)
 _FUNCTION_MARKED = frozenset({"mấy"})
+_AS_PARENT = {"vợ": "mẹ", "chồng": "cha"}   # a spouse, to a guide about their child
 _MIN_SHARE = 0.5    # of the follow-up's own words (IDF-weighted) a part must contain to answer it
 _RARE_WORD = 2.0    # IDF from which one shared word alone can point to a part (few entries use it)
 
@@ -82,6 +83,13 @@ def beyond_subject(words: list[str], entry: KnowledgeEntry) -> list[str]:
     # the guide's own words, not its sample questions, which citizens phrase as speakers ("bac gia roi…")
     said = {fold(w) for w in words_of(" ".join([entry.title, entry.body]))}
     return [w for w in kept if fold(w) not in _ADDRESS or fold(w) in said]
+
+
+def as_parents(words: list[str], entry: KnowledgeEntry) -> list[str]:
+    """A spouse named where the entry speaks of the child's parents is that parent: "vợ em đứng tên nộp được
+    không" after the birth guide asks about the mother ("Cha hoặc mẹ đăng nhập…")."""
+    have = words_of(f"{entry.title}\n{entry.body}")
+    return [_AS_PARENT[w] if w in _AS_PARENT and w not in have and _AS_PARENT[w] in have else w for w in words]
 
 
 def words_of(text: str) -> set[str]:
