@@ -227,6 +227,8 @@ async def test_asking_to_share_gives_the_last_answers_public_page(dialogue):
     ("t lam o ubnd xa do, cu tra di", True), ("em công tác ở bộ phận một cửa", True),   # where one works
     ("tôi là người Hà Tĩnh", False), ("tôi là Lan", False), ("tôi làm ở Bình Dương", False),
     ("toi la truong thon, lam the nao de dang ky vneid cho dan", False),   # a question of its own
+    ("tôi là trưởng thôn mà, có trách nhiệm với bà con chứ", True),        # why, after the claim
+    ("tôi là trưởng thôn, làm căn cước ở đâu", False),
 ])
 def test_naming_a_role_to_be_let_see(message, claims):
     assert load_intents().claims_role(message) is claims

@@ -211,8 +211,13 @@ class IntentBook:
         return first if rest and not self.is_question(", ".join(rest)) else None
 
     def claims_role(self, text: str) -> bool:
-        """A short "tôi là <vai trò> (mà)" (see `_OthersData.claims_role`)."""
-        return self.others_data is not None and self.others_data.claims_role(self.words(text, drop_fillers=False))
+        """A short "tôi là <vai trò> (mà)" (see `_OthersData.claims_role`), maybe with why after it: "tôi là trưởng
+        thôn mà, có trách nhiệm với bà con chứ"."""
+        if self.others_data is None:
+            return False
+        several = len([c for c in _CLAUSE.split(text) if c.strip()]) > 1
+        claim = self.asking_clause(text) if several else text   # a clause after it that asks is a question
+        return bool(claim) and self.others_data.claims_role(self.words(claim, drop_fillers=False))
 
     def is_question(self, text: str) -> bool:
         """Asks something: a question mark or a question word ("thế nào", "ở đâu", "… không?")."""
