@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bot.core.wording import WORDING_FILE
+from bot.reading.flows import load_flows
 from bot.retrieval.normalize import Synonyms
 from indexer.check import check_knowledge, near_duplicates
 from indexer.knowledge import RETIRED_PORTAL_PAGE, SYNONYMS_FILE, load_knowledge
@@ -115,3 +116,12 @@ def test_a_procedure_page_id_is_never_guessed():
 ])
 def test_portal_link_rule_itself(url, problem):
     assert portal_link_problem(url) == problem
+
+
+def test_every_entry_the_flows_name_is_in_the_knowledge():
+    """The readiness check's to-do entries and the self look-up guide offered with a refusal must exist: a renamed
+    entry would silently drop the button."""
+    flows = load_flows()
+    ids = {e.id for e in load_knowledge(REPO / "knowledge")[0]}
+    named = [q.entry for q in flows.readiness] + [flows.self_lookup_entry]
+    assert all(named) and set(named) <= ids, set(named) - ids

@@ -248,6 +248,20 @@ async def test_naming_a_role_after_the_refusal_gets_why_not_and_no_ticket(dialog
     assert "không kết nối với hệ thống" not in other.text()
 
 
+@pytest.mark.slow
+async def test_a_refusal_offers_how_the_holder_looks_it_up_and_a_question_about_that_gets_it(dialogue):
+    """"vậy ông ấy tự tra thì tra ở đâu, cần cái gì" after the refusal had got the generic don't-know."""
+    chat = await fresh(dialogue)
+    await chat("Ông Nguyễn Văn Bảy trong thôn nộp hồ sơ cấp đổi sổ đỏ, mã hồ sơ H40.25-250910-0123, nhờ trợ lý tra "
+               "giúp xem đến đâu rồi")
+    assert chat.button("Tra cứu, theo dõi tình trạng hồ sơ")
+    await chat("tôi là trưởng thôn mà, có trách nhiệm với bà con chứ")
+    assert "không kết nối với hệ thống" in chat.text() and chat.button("Tra cứu, theo dõi tình trạng hồ sơ")
+    await chat("vậy ông ấy tự tra thì tra ở đâu, cần cái gì")
+    assert chat.text().startswith("Tra cứu, theo dõi tình trạng hồ sơ") and "mã hồ sơ" in chat.text(), chat.text()
+    assert tickets(dialogue) == []
+
+
 @pytest.mark.parametrize("message, question", [
     ("cai cong dvc nay lam an kieu j v, t dong le phi ho chieu ma bi tru tien 2 lan, ho so van bao chua tt",
      "t dong le phi ho chieu ma bi tru tien 2 lan, ho so van bao chua tt"),

@@ -100,7 +100,10 @@ class Asking(Part):
             for choice in turn.choices:
                 read = turn.answerer.in_context(choice, text, answer)
                 if isinstance(read, Focused) and read.passage:
-                    self.on_focused(turn, text, read)
+                    if len(turn.choices) == 1:   # the one guide offered, never shown: all of it, the part first
+                        self.narrowed(turn, [choice])
+                    else:
+                        self.on_focused(turn, text, read)
                     return
             again = self._with_choices_subject(turn, text)
             if again is not None:   # its own question about what the choices share: they were not its answer

@@ -46,7 +46,16 @@ class Talk(Part):
         """Someone refused another person's data names their role: still refused, with why (this assistant reads
         no case files) and who can look a dossier up; asking again gets the same answer."""
         turn.session.refused = True
-        self._send(turn, Reply(self._say(turn, "others_data_role_reply"), (menu_button(),)))
+        self._send(turn, Reply(self._say(turn, "others_data_role_reply"), self._self_lookup(turn) + (menu_button(),)))
+
+    def _self_lookup(self, turn: Turn) -> tuple[Button, ...]:
+        """The guide on how a dossier's holder looks it up, offered with a refusal and kept as the one choice: "vậy
+        ông ấy tự tra thì tra ở đâu" is asked of it."""
+        entry = turn.answerer.entry(self.flows.self_lookup_entry)
+        if entry is None:
+            return ()
+        turn.session.choices = [entry.id]
+        return (Button(entry.title, encode(Act.ENTRY, entry.id)),)
 
     def menu_buttons(self) -> tuple[Button, ...]:
         topics = tuple(Button(title, encode(Act.TOPIC, t)) for t, title in self.flows.menu_topics.items())
@@ -73,7 +82,9 @@ class Talk(Part):
         elif intent in _ONE_LINE:   # never a ticket: a person is offered, not sent for
             turn.session.refused = intent == Intent.OTHERS_DATA
             key, offer_person = _ONE_LINE[intent]
-            self._send(turn, Reply(self._say(turn, key), ((handoff_button(),) if offer_person else ()) + (menu_button(),)))
+            lookup = self._self_lookup(turn) if intent == Intent.OTHERS_DATA else ()
+            self._send(turn, Reply(self._say(turn, key),
+                                   lookup + ((handoff_button(),) if offer_person else ()) + (menu_button(),)))
         elif intent == Intent.SHARE:
             self.on_share(turn)
         elif intent == Intent.CLOSING:

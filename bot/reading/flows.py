@@ -26,6 +26,7 @@ class Flows:
     keywords: dict[str, frozenset[str]]
     menu_topics: dict[str, str]
     readiness: tuple[ReadinessQuestion, ...]
+    self_lookup_entry: str = ""   # how the holder looks a dossier up, offered with a refusal to look up another's
 
     def command(self, text: str) -> str | None:
         """The command a whole message stands for ("Cảm ơn!" → thanks), or None."""
@@ -45,4 +46,5 @@ def load_flows(path: Path = FLOWS_FILE) -> Flows:
         keywords={cmd: frozenset(" ".join(fold(w).split()) for w in words) for cmd, words in data["keywords"].items()},
         menu_topics=dict(data["menu_topics"]),
         readiness=tuple(ReadinessQuestion(**q) for q in data["readiness"]),
+        self_lookup_entry=str(data.get("self_lookup_entry", "")),
     )
