@@ -262,6 +262,17 @@ async def test_catalogue_options_that_name_the_subject_are_kept(dialogue):
     assert row is not None and not glossary.names_subject(row, "Cấp lại thẻ căn cước")
 
 
+def test_a_title_names_the_subject_as_precisely_as_the_question_or_not_at_all(glossary):
+    """"còn đăng ký nguyện vọng xét tuyển đại học thì làm ở đâu" had been asked which of two admission procedures
+    (one by nomination, one for pre-school teaching), both saying "xét tuyển", and no word of who handles it."""
+    question = "còn đăng ký nguyện vọng xét tuyển đại học thì làm ở đâu ạ"
+    row = glossary.referral(question)
+    assert row is not None and glossary.names_subject(row, "Đăng ký xét tuyển học theo chế độ cử tuyển")
+    assert not glossary.names_subject(row, "Đăng ký xét tuyển học theo chế độ cử tuyển", question)
+    bhyt = glossary.referral("làm thẻ bhyt ở đâu")   # "bảo hiểm y tế" is said as "bhyt", no more precisely
+    assert glossary.names_subject(bhyt, "Thủ tục cấp thẻ bảo hiểm y tế", "làm thẻ bhyt ở đâu")
+
+
 @pytest.mark.slow
 async def test_options_a_referral_replaced_are_no_choices_afterwards(dialogue):
     """The catalogue's options for a student loan were never shown (the bank's referral was), yet "tối nay trời có
@@ -283,3 +294,6 @@ async def test_options_some_of_which_name_the_subject_follow_its_referral(dialog
     assert "Bộ Giáo dục và Đào tạo" in chat.text(), chat.text()
     shown = [b.title for r in chat.last for b in r.buttons]
     assert any("xét tuyển" in t for t in shown) and not any("Đăng ký xe" in t for t in shown), shown
+    other = await fresh(dialogue)   # every option says "xét tuyển", none "xét tuyển đại học" as asked
+    await other("đăng ký nguyện vọng xét tuyển đại học thì làm ở đâu ạ")
+    assert "Bộ Giáo dục và Đào tạo" in other.text(), other.text()

@@ -137,13 +137,17 @@ class Asking(Part):
             session.unanswered = f"{first_wording} / {question}" if first_wording else question
             session.choices = [o.id for o in answer.options]
             session.misses += answer.kind == Kind.DONT_KNOW.value
-        # a referral replaces don't-know, or options that are only catalogue procedures none of which names the
-        # subject referred ("làm thẻ bhyt" keeps "Thủ tục cấp thẻ bảo hiểm y tế"): never our own entries
-        row = turn.answerer.glossary.referral(text)
-        naming = [o for o in answer.options if row is not None and turn.answerer.glossary.names_subject(row, o.title)]
+        # a referral replaces don't-know, or options that are only catalogue procedures not all of which name the
+        # subject referred as precisely as the question ("làm thẻ bhyt" keeps "Thủ tục cấp thẻ bảo hiểm y tế";
+        # "xét tuyển đại học" asked is referred, though "Đăng ký xét tuyển học theo chế độ cử tuyển" says "xét
+        # tuyển"): never our own entries
+        glossary = turn.answerer.glossary
+        row = glossary.referral(text)
+        naming = [o for o in answer.options if row is not None and glossary.names_subject(row, o.title)]
+        precise = [o for o in naming if row is not None and glossary.names_subject(row, o.title, text)]
         referable = row is not None and (answer.kind == Kind.DONT_KNOW.value or (
             answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options)
-            and len(naming) < len(answer.options)))
+            and len(precise) < len(answer.options)))
         if referable and self.referral(turn, text, row):
             session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
             # options never shown are no choices ("trời có mưa không" was asked of them); the portal's procedures

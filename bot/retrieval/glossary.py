@@ -77,11 +77,16 @@ class Glossary:
         return None
 
     @staticmethod
-    def names_subject(row: Referral, title: str) -> bool:
+    def names_subject(row: Referral, title: str, question: str = "") -> bool:
         """A title (a catalogue procedure's) names the subject the row refers elsewhere: "Thủ tục cấp thẻ bảo hiểm
-        y tế" is the portal's own procedure for a card BHXH issues, not a look-alike."""
+        y tế" is the portal's own procedure for a card BHXH issues, not a look-alike. Given the `question`, as it
+        names it at its most precise: "xét tuyển đại học" asked, "Đăng ký xét tuyển học theo chế độ cử tuyển" says
+        "xét tuyển" only."""
         key = f" {phrase_key(title)} "
-        return any(f" {k} " in key for k in row.keywords)
+        asked = f" {phrase_key(question)} "
+        said = [k for k in row.keywords if f" {k} " in asked]
+        # a keyword the question said more of is not enough ("xét tuyển" when it said "xét tuyển đại học")
+        return any(f" {k} " in key and not any(s != k and f" {k} " in f" {s} " for s in said) for k in row.keywords)
 
 
 def _cover(words: list[str], phrases: frozenset[str]) -> bool:
