@@ -231,6 +231,15 @@ def test_a_word_typed_with_other_marks_than_a_kept_cue_is_no_case(real_answerer)
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question", ["tk đang bị khóa thì mở lại ở đâu ạ", "tài khoản vneid bị khóa thì mở lại ở đâu"])
+def test_a_guide_covers_its_procedure_at_another_level(real_answerer, question):
+    """The VNeID locking guide declares the commune's unlocking; the provincial one (on a prosecutor's request) had
+    been answered, sure, or offered beside the guide."""
+    answer = real_answerer.ask(question)
+    assert answer.kind == Kind.ANSWER.value and answer.entry.id == "vneid-khoa-mo-khoa", answer
+
+
+@pytest.mark.slow
 def test_a_personal_question_sees_first_what_a_private_person_may_do(real_answerer):
     """"… chưa có sổ đỏ" is no "cơ sở" (a business word when marked): the households' first registration comes
     before the organisations' one."""

@@ -192,7 +192,14 @@ class TierArbiter:
         declared = {c for g in guides for c in g.procedures}
         if codes[0] in declared or (declared & set(codes) and chosen.score <= decision.score):
             return ()
-        return tuple(c for c in codes[:_MIXED] if c not in declared)
+        return tuple(c for c in codes[:_MIXED] if c not in declared and not self.at_another_level(c, declared))
+
+    def at_another_level(self, code: str, declared: tuple[str, ...] | set[str]) -> bool:
+        """`code` is a declared procedure done at another level (its name differs only in "thực hiện tại cấp
+        tỉnh"): the guide covers it ("tk đang bị khóa thì mở lại ở đâu" had got the provincial unlocking card
+        over the VNeID locking guide, which declares the commune's)."""
+        core = self.procedures.name_core(code)
+        return any(c in self.procedures and self.procedures.name_core(c) == core for c in declared)
 
     def catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
                             wider: NormalizedQuery) -> bool:
@@ -209,7 +216,8 @@ class TierArbiter:
         # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
         # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
         # tier asks about is not overruled: its entries are not procedures.
-        if chosen.kind == Kind.ANSWER and chosen.code not in declared and decision.kind != Kind.CLARIFY:
+        if (chosen.kind == Kind.ANSWER and chosen.code not in declared and decision.kind != Kind.CLARIFY
+                and not self.at_another_level(chosen.code, declared)):
             return True
         if declared and chosen.kind != Kind.DONT_KNOW:
             return (any(self.silent_on(decision.entry_id, said, c) for c in chosen.codes)
