@@ -185,6 +185,7 @@ def test_a_grandparent_who_calls_the_bot_con_is_called_as_they_name_themself():
     # a parent or grandparent spoken of is no self-naming
     assert forms(["con oi ba me toi muon lam can cuoc"]) == ["bác"]
     assert forms(["ong noi lam dc ko con"]) == ["bác"]
+    assert forms(["ba nha tui dau chan di ko noi, tui di nop thay ba dc ko chau"]) == ["bác"]   # his wife
 
 def test_a_correction_is_acknowledged_even_when_nothing_changes():
     session = Session(you="bác", you_from="call")

@@ -51,6 +51,7 @@ ROWS = [
     ("kiểm tra cccd của hàng xóm", I.OTHERS_DATA), ("cho xin số điện thoại của chị Lan ở xã", I.OTHERS_DATA),
     ("tra thông tin của người khác được không", I.OTHERS_DATA), ("xem kết quả hồ sơ của con tôi", I.OTHERS_DATA),
     ("tìm địa chỉ của anh Tuấn", I.OTHERS_DATA), ("coi giấy tờ của ba ấy", I.OTHERS_DATA),
+    ("bạn tra giúp mình lý lịch tư pháp của thầy ấy xem có tiền án gì không", I.OTHERS_DATA),   # a colleague's
     ("hồ sơ ông Hùng thì bạn tra giúp em luôn được ko", I.OTHERS_DATA),   # whose, then the verb
     ("Ông Nguyễn Văn Bảy nộp hồ sơ từ tháng 9, mã hồ sơ H40.25-250910-0123, nhờ trợ lý tra giúp", I.OTHERS_DATA),
     ("tra cuu thong tin cua tran thi hoa", I.OTHERS_DATA), ("xem hồ sơ của Lê Văn Tám", I.OTHERS_DATA),
@@ -86,6 +87,7 @@ ROWS = [
     ("gặp người thật", I.HANDOFF), ("ngu thế", I.COMPLAINT), ("không cần", I.NO), ("gọi lại cho tôi", I.CALLBACK),
 ]
 QUESTIONS = [   # a social word inside a real question: retrieval must get it
+    "tra cứu lý lịch tư pháp của tôi", "xem kết quả thay đổi thông tin",   # one's own; "thay" is no "thầy" here
     "chào anh, cho em hỏi làm căn cước ở đâu", "chao ban, minh quen mat khau vneid",
     "hi, dang ky khai sinh online the nao",
     "tra cứu hồ sơ của tôi ở đâu", "xem thông tin của hồ sơ đã nộp", "mấy tuổi thì làm căn cước",

@@ -36,6 +36,7 @@ YOUNGER = {"bác": "bạn", "ông": "anh", "bà": "chị", "chú": "anh", "cô":
 WORD = re.compile(r"\w+", re.UNICODE)
 _FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
 _GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
+_BEFORE_OTHERS = frozenset("thay cho cua voi giup dum gium ho va nop lam dua dan".split())   # "nộp thay bà"
 _OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon", "hoi"})   # "bà năm nay…", "bà cảm ơn"
 _POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào con tôi": the writer's child
 
@@ -161,10 +162,10 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
     cam on con nghe"): before a verb, an age or a word of leave; unmarked "ba" is "bà" from one who says "con"."""
     for i, (w, raw) in enumerate(zip(words, typed)):
         form = {"ong": "ông", "ba": "bà"}.get(w)
-        if form is None or raw not in (w, form) or i + 1 >= len(words):
-            continue
+        if form is None or raw not in (w, form) or i + 1 >= len(words) or (i and words[i - 1] in _BEFORE_OTHERS):
+            continue   # "tui đi nộp thay bà được không": someone else
         nxt = words[i + 1]
-        if _verb_at(words, typed, i + 1) or nxt in _OLD_SELF_NEXT or nxt.isdigit():
+        if (_verb_at(words, typed, i + 1) and nxt != "duoc") or nxt in _OLD_SELF_NEXT or nxt.isdigit():
             return form
     return None
 
