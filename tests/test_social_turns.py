@@ -81,7 +81,8 @@ ROWS = [
     # sharing the last answer with others
     ("mình muốn gửi cái này vào nhóm zalo của thôn", I.SHARE), ("chia sẻ cho bà con với", I.SHARE),
     ("gui link cho e", I.SHARE), ("làm sao gửi hướng dẫn này cho bà con", I.SHARE), ("share", I.SHARE),
-    ("em gui vao nhom zalo cho ba con doc dc ko", I.SHARE), ("chia se huong dan nay len nhom", I.SHARE),
+    ("em gui vao nhom zalo cho ba con doc dc ko", I.SHARE),
+    ("tôi gửi cái này vào nhóm zalo của ấp cho mấy chị em khơ me coi được không", I.SHARE), ("chia se huong dan nay len nhom", I.SHARE),
     # the old ones stay what they were
     ("cho gặp nhân viên", I.HANDOFF), ("có ai là người thật không", I.HANDOFF), ("co nguoi that khong", I.HANDOFF),
     ("gặp người thật", I.HANDOFF), ("ngu thế", I.COMPLAINT), ("không cần", I.NO), ("gọi lại cho tôi", I.CALLBACK),
