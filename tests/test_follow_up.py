@@ -269,6 +269,13 @@ async def test_a_spouse_asked_about_is_the_childs_parent_in_a_guide_about_the_ch
     assert "Cha hoặc mẹ" in chat.text(), chat.text()
 
 @pytest.mark.slow
+async def test_asking_how_to_get_back_what_the_guide_is_about_gets_the_guide(chat):
+    """"e quên passcode r 😭 lấy lại sao" after the forgotten-passcode guide had been told the guide does not say."""
+    await chat("passcode là gì v ad, app cứ hỏi hoài")
+    await chat("e quên passcode r 😭 lấy lại sao")
+    assert "Quên passcode" in chat.text() and "chưa nói" not in chat.text(), chat.text()
+
+@pytest.mark.slow
 async def test_a_question_asking_two_parts_gets_both(chat):
     """A widow's "thời hạn … bao nhiêu ngày, và có phải nộp lệ phí không?" had been told the fee only."""
     await chat("Xin hỏi thời hạn đăng ký khai tử là bao nhiêu ngày, và có phải nộp lệ phí không?")

@@ -29,8 +29,9 @@ _ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*")
 # words that carry the follow-up's grammar, not its subject ("còn nếu … thì sao", "nó làm được không")
 _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong duoc phai hay sao nao roi cho can
                         voi gi ai mot cac nay do kia nha nhe a oi xong luon them nua ca bi truoc sau chiu de""".split())
-# grammar only as marked: folded, "mấy" (which, how many) is also "máy" (máy tính)
-_FUNCTION_MARKED = frozenset({"mấy"})
+# grammar only as marked: folded, "mấy" (which, how many) is also "máy" (máy tính); "lấy lại" (get back) asks how,
+# as "làm sao" does ("e quên passcode r lấy lại sao" after the forgotten-passcode guide), and "lại" is also "lái"
+_FUNCTION_MARKED = frozenset({"mấy", "lấy", "lại"})
 _AS_PARENT = {"vợ": "mẹ", "chồng": "cha"}   # a spouse, to a guide about their child
 _MIN_SHARE = 0.5    # of the follow-up's own words (IDF-weighted) a part must contain to answer it
 _RARE_WORD = 2.0    # IDF from which one shared word alone can point to a part (few entries use it)
