@@ -228,7 +228,8 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
     ("em đã ly hôn rồi thì cần thêm giấy gì", "documents"), ("co phai ve que khong, toi dang o sai gon", "where"),
     ("e nghi dc 2 thang r, con kip ko", "time"),   # a deadline: the unemployment guide's 3 months
     ("oke r lm passport mất bn ngày z", "time"),   # "bn": teencode for "bao nhiêu"
-    ("vợ em đứng tên nộp được không", "who"),
+    ("vợ em đứng tên nộp được không", "who"), ("nộp ở xã của ai cũng được hả", "where"),
+    ("con làm ở công ty may", None),
 ])
 def test_the_part_of_a_procedure_a_question_asks(question, aspect):
     assert asked_aspect(question) == aspect

@@ -94,3 +94,8 @@ def test_a_title_typed_word_for_word_is_answered_not_asked_about():
     assert asked.title_typed(short, titles.get) == asked
     unsure = Decision(Kind.DONT_KNOW, None, 0.1)
     assert unsure.title_typed(said, titles.get) == unsure
+    # the head of a title typed, its case not: "… mức 2 cho ông bà" is no "… cho trẻ em dưới 14 tuổi"
+    titles["tre-em"] = "Tài khoản định danh điện tử cho trẻ em dưới 14 tuổi"
+    parents = folded_syllables("bố mẹ tôi ngoài 70, muốn làm tài khoản định danh điện tử mức 2 cho ông bà")
+    children = Decision(Kind.CLARIFY, None, 0.15, ("tre-em", "that-bai"))
+    assert children.title_typed(parents, titles.get) == children

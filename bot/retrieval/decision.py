@@ -21,6 +21,7 @@ from indexer.vntext import folded_syllables, longest_run
 
 DEFAULT_FILE = Path(__file__).with_name("decision.yaml")
 _TYPED_RUN = 5   # title words in a row a question says to have typed that entry's title
+_TYPED_SHARE = 0.75   # of the first option's title words the question must say somewhere
 
 
 class Kind(str, Enum):
@@ -90,6 +91,11 @@ class Decision:
             return self
         runs = [longest_run(said, folded_syllables(title_of(o))) for o in self.options]
         if runs[0] < _TYPED_RUN or any(r > runs[0] - 2 for r in runs[1:]):
+            return self
+        # the rest of the title must be said too: "tài khoản định danh điện tử mức 2 cho ông bà" types the head of
+        # "Tài khoản định danh điện tử cho trẻ em dưới 14 tuổi" and none of its case
+        title = folded_syllables(title_of(self.options[0]))
+        if sum(w in said for w in title) < _TYPED_SHARE * len(title):
             return self
         return Decision(Kind.ANSWER, self.options[0], self.score)
 
