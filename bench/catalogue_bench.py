@@ -20,7 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from bot.retrieval.answerer import Answer, Answerer  # noqa: E402
+from bot.retrieval.answerer import Answerer  # noqa: E402
+from bot.retrieval.answers import Answer  # noqa: E402
 from bot.retrieval.decision import Kind  # noqa: E402
 
 SET = HERE / "catalogue_set.jsonl"

@@ -99,7 +99,7 @@ def test_one_procedure_left_is_asked_as_one(codes, asked):
     import datetime as dt
 
     from bot.dialogue.render import answer_replies
-    from bot.retrieval.answerer import Answer
+    from bot.retrieval.answers import Answer
     from indexer.knowledge import KnowledgeEntry
 
     options = tuple(KnowledgeEntry(id=f"tthc:{c}", title=f"Thủ tục {c}", topic="thu-tuc", questions=(), links=(),

@@ -20,7 +20,7 @@ from bot.dialogue.several_questions import (
 )
 from bot.privacy.redact import search_words
 from bot.reading.split_questions import MAX_PIECES, Piece, asks, split_questions
-from bot.retrieval.answerer import Answer
+from bot.retrieval.answers import Answer
 
 REPO = Path(__file__).resolve().parents[1]
 VOLUNTEER = ("Em là cộng tác viên ở xã, em hỏi giúp 2 bác trong xóm. Bác Nguyễn Văn Tư 70 tuổi bị mất thẻ căn cước "

@@ -16,7 +16,7 @@ from bot.dialogue.render import answer_replies, choices_reply, dont_know_replies
 from bot.dialogue.turn import Turn
 from bot.privacy.redact import redact
 from bot.reading.intents import Intent
-from bot.retrieval.answerer import Answer
+from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue
 from bot.retrieval.places import province_display, provinces_named

@@ -48,7 +48,8 @@ from bot.privacy.identity import derived_key, user_key
 from bot.privacy.redact import redact
 from bot.reading.flows import Flows, load_flows
 from bot.reading.intents import IntentBook, load_intents
-from bot.retrieval.answerer import Answer, Answerer
+from bot.retrieval.answerer import Answerer
+from bot.retrieval.answers import Answer
 
 log = logging.getLogger("bot.dialogue")   # the name operators filter on (docs/operations.md)
 NOTICE_VERSION = "2026-11"

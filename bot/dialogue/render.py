@@ -17,7 +17,7 @@ from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu
 from bot.core.wording import DEFAULT_YOU, say, speak_to
 from bot.dialogue.share import share_button
 from bot.dialogue.steps import is_procedural, summary
-from bot.retrieval.answerer import Answer, InputKind
+from bot.retrieval.answers import Answer, InputKind
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused
 from bot.retrieval.keywords import search_keywords

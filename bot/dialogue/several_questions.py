@@ -17,7 +17,8 @@ from bot.core.wording import say
 from bot.privacy.people import people
 from bot.privacy.redact import search_words
 from bot.reading.split_questions import Piece, split_questions
-from bot.retrieval.answerer import Answer, Answerer
+from bot.retrieval.answerer import Answerer
+from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
 from indexer.vntext import fold, has_diacritics, syllables
 

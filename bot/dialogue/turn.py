@@ -10,7 +10,8 @@ from bot.dialogue.session import Session
 from bot.domain.chat_port import Storage
 from bot.privacy.redact import redact
 from bot.reading.intents import IntentMatch
-from bot.retrieval.answerer import Answer, Answerer
+from bot.retrieval.answerer import Answerer
+from bot.retrieval.answers import Answer
 from indexer.terms import Term
 
 

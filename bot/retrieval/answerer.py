@@ -8,22 +8,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.wording import say
 from bot.privacy.people import without_people
 from bot.privacy.redact import without_dossier_codes
 from bot.reading.opening import without_opening
+from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, unique
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, ask_among, decide
 from bot.retrieval.follow_up import Focused, unnumbered
 from bot.retrieval.fusion import fuse
 from bot.retrieval.glossary import Glossary
-from bot.retrieval.hybrid import DenseRetriever, Hit, LexicalRetriever
+from bot.retrieval.hybrid import DenseRetriever, LexicalRetriever
 from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import provinces_named
 from bot.retrieval.procedure_card import asked_aspects, facts_block, procedure_entry
@@ -46,61 +44,6 @@ _CANDIDATES = 10
 _PART_ONLY = ("documents", "fee", "time", "where")   # parts every procedure has; "online" has guides of its own
 _NAMED_APART = 2   # words of a later option's title, beyond the nearest's, that make it the one meant
 log = logging.getLogger(__name__)
-
-
-def unique(entries: Iterable[KnowledgeEntry]) -> list[KnowledgeEntry]:
-    """Each entry once, in order (a guide declaring two of the procedures offered stands for both)."""
-    return list({e.id: e for e in entries}.values())
-
-
-class InputKind:
-    """Reasons a message is not a question we can look up."""
-    EMPTY = "empty"
-    NO_WORDS = "no_words"
-    OTHER_LANGUAGE = "other_language"
-
-
-@dataclass(frozen=True)
-class Retrieved:
-    """What the retrievers found for one question, before fusion and decision."""
-    query: NormalizedQuery
-    asked: frozenset[str]       # intents the question asks for
-    dense: list[Hit]
-    lexical: list[Hit]
-    cosine: Mapping[str, float]  # dense cosine of every entry
-    median: float               # median cosine: the background level
-    weight: float | None        # fixed dense weight (one retriever only), None: the configured one
-    outside: float = -1.0       # best cosine to an example of what we do not cover (knowledge/ngoai-pham-vi.yaml)
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str
-    kind: str                           # a decision Kind value or an InputKind value
-    entry: KnowledgeEntry | None
-    score: float
-    options: tuple[KnowledgeEntry, ...]
-    related: tuple[KnowledgeEntry, ...]    # follow-ups worth offering next to an answer
-    query: NormalizedQuery | None
-    truncated: bool
-    latency_ms: float
-
-    @property
-    def matched(self) -> bool:
-        return self.kind == Kind.ANSWER.value
-
-
-def check_input(text: str) -> str | None:
-    """Why this message cannot be looked up, or None when it can."""
-    if not text:
-        return InputKind.EMPTY
-    letters = [c for c in text if c.isalpha()]
-    if not letters and not any(c.isdigit() for c in text):
-        return InputKind.NO_WORDS
-    foreign = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
-    if letters and foreign / len(letters) > 0.5:
-        return InputKind.OTHER_LANGUAGE
-    return None
 
 
 class Answerer:

@@ -46,7 +46,7 @@ from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, folded_syllables, syllables
 
 if TYPE_CHECKING:
-    from bot.retrieval.answerer import Answer
+    from bot.retrieval.answers import Answer
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
 # "vậy gọi số nào", "số điện thoại bao nhiêu": a number to call, which a guide's line gives in digits

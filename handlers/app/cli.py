@@ -13,7 +13,7 @@ from bot.core.messages import Incoming, readable_links
 from bot.core.wording import WORDING_FILE
 from bot.dialogue.render import answer_replies, answer_text, entry_text, plain_turn
 from bot.domain.chat_port import DatabaseUnavailable
-from bot.retrieval.answerer import Answer
+from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.keywords import search_keywords
 from handlers.app import backup_commands, catalogue_commands, migrate_command

@@ -1,0 +1,67 @@
+"""What one question gets from the answerer, and what its retrievers found on the way: the types the dialogue,
+the CLI and the benches read, apart from the pipeline that makes them (bot/retrieval/answerer.py)."""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.retrieval.decision import Kind
+from bot.retrieval.hybrid import Hit
+from bot.retrieval.normalize import NormalizedQuery
+from indexer.knowledge import KnowledgeEntry
+
+
+def unique(entries: Iterable[KnowledgeEntry]) -> list[KnowledgeEntry]:
+    """Each entry once, in order (a guide declaring two of the procedures offered stands for both)."""
+    return list({e.id: e for e in entries}.values())
+
+
+class InputKind:
+    """Reasons a message is not a question we can look up."""
+    EMPTY = "empty"
+    NO_WORDS = "no_words"
+    OTHER_LANGUAGE = "other_language"
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What the retrievers found for one question, before fusion and decision."""
+    query: NormalizedQuery
+    asked: frozenset[str]       # intents the question asks for
+    dense: list[Hit]
+    lexical: list[Hit]
+    cosine: Mapping[str, float]  # dense cosine of every entry
+    median: float               # median cosine: the background level
+    weight: float | None        # fixed dense weight (one retriever only), None: the configured one
+    outside: float = -1.0       # best cosine to an example of what we do not cover (knowledge/ngoai-pham-vi.yaml)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    kind: str                           # a decision Kind value or an InputKind value
+    entry: KnowledgeEntry | None
+    score: float
+    options: tuple[KnowledgeEntry, ...]
+    related: tuple[KnowledgeEntry, ...]    # follow-ups worth offering next to an answer
+    query: NormalizedQuery | None
+    truncated: bool
+    latency_ms: float
+
+    @property
+    def matched(self) -> bool:
+        return self.kind == Kind.ANSWER.value
+
+
+def check_input(text: str) -> str | None:
+    """Why this message cannot be looked up, or None when it can."""
+    if not text:
+        return InputKind.EMPTY
+    letters = [c for c in text if c.isalpha()]
+    if not letters and not any(c.isdigit() for c in text):
+        return InputKind.NO_WORDS
+    foreign = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
+    if letters and foreign / len(letters) > 0.5:
+        return InputKind.OTHER_LANGUAGE
+    return None
