@@ -72,6 +72,7 @@ ROWS = [
     ("làm ăn tắc trách vậy, mất tiền oan, bực mình hết sức", I.COMPLAINT),
     ("tl j dai dong z, doc ko hieu j het, chan", I.COMPLAINT),
     ("à thôi khỏi, ngân hàng vừa nhắn hoàn lại tiền rồi", I.CANCEL), ("thôi khỏi", I.NO),   # alone: an answer
+    ("thôi khỏi đi em, để chị ra thuế cơ sở hỏi", I.CANCEL),   # she will ask the tax office herself
     ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
     # withdrawing a ticket nobody meant to send
     ("thôi không cần nữa", I.CANCEL), ("ủa ko, t chỉ hỏi thôi", I.CANCEL), ("toi chi hoi thoi", I.CANCEL),

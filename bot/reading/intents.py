@@ -100,6 +100,7 @@ class _OthersData:
 _LEAVING = frozenset("thoi nhe nha nhen nghe day vang u".split())
 # a message saying these goes on to a question or a problem: "chào em, chị muốn hỏi…", "…, mất sổ đỏ rồi"
 _ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong sai".split())
+_GOING_TO_ASK = re.compile(r"\b(ra|len|den|qua|ve)\b.*\bhoi\b")   # folded: "để chị ra thuế cơ sở hỏi"
 _LEAVE_WORDS = 9
 _INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi"; longer, or asking, it is a question
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
@@ -262,8 +263,11 @@ class IntentBook:
         first = self.match(clauses[0])
         if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(clauses[0]):
             first = IntentMatch(Intent.CANCEL, first.also | {Intent.CANCEL})   # "à thôi khỏi, ngân hàng … rồi"
-        if (first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text)
-                and not _ASKING & set(self.words(" ".join(clauses[1:])))):
+        rest = self.words(" ".join(clauses[1:]))
+        asking = _ASKING & set(rest)
+        if asking == {"hoi"} and _GOING_TO_ASK.search(" ".join(rest)):
+            asking = set()   # "thôi khỏi đi em, để chị ra thuế cơ sở hỏi": asking someone else, later
+        if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) and not asking:
             return first
         last = self.match(clauses[-1])
         if last is None or last.intent not in _VENTING:
