@@ -144,7 +144,7 @@ class Asking(Part):
         glossary = turn.answerer.glossary
         row = glossary.referral(text)
         naming = [o for o in answer.options if row is not None and glossary.names_subject(row, o.title)]
-        precise = [o for o in naming if row is not None and glossary.names_subject(row, o.title, text)]
+        precise = [o for o in naming if glossary.names_subject(row, o.title, text)]
         referable = row is not None and (answer.kind == Kind.DONT_KNOW.value or (
             answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options)
             and len(precise) < len(answer.options)))

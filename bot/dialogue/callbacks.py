@@ -2,8 +2,6 @@
 the preferred time, and a call-back button pressed after the conversation moved on."""
 from __future__ import annotations
 
-import re
-
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Act, encode, menu_button
 from bot.core.wording import say
@@ -14,8 +12,7 @@ from bot.dialogue.turn import Turn
 from bot.domain.chat_port import UnmetNeed
 from bot.domain.tickets import masked, phone_number
 from bot.privacy.redact import redact
-
-_CLAUSE = re.compile(r"[,.;!?\n]")
+from bot.reading.intents import clauses
 
 
 class Callbacks(Part):
@@ -73,7 +70,7 @@ class Callbacks(Part):
     def on_typed_time(self, turn: Turn, text: str) -> bool:
         """ "gọi buổi tối nha" after the number was saved: kept with it, for the caller; the rest may say why ("goi
         sau 6h chieu nha, ban ngay toi o ngoai bien"), as long as it asks nothing."""
-        first = _CLAUSE.split(text, maxsplit=1)[0]
+        first = next(iter(clauses(text)), "")
         when = call_time(first)
         if (not when or phone_number(text) or not load_handoff_words().only_contact(first)
                 or (first != text and self.intents.is_question(text))):

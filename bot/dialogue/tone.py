@@ -159,11 +159,11 @@ def correction(book: IntentBook, text: str, current: str, rules: AddressRules | 
         return COUNTERPART[current] if current in FEMALE else current
     if said == "female":
         return COUNTERPART[current] if current in COUNTERPART and current not in FEMALE else current
-    if said == "age" and age is not None and age < rules.minor_below and words[clause_start(words)] in _MINOR_SELVES:
+    if _minor(rules, words, said, age):
         return "em"   # "con 15 tuổi thôi": a minor
     if said == "young" or (said == "age" and age is not None and age < rules.young_below):
         return YOUNGER.get(current, current)
-    if said == "old" or (said == "age" and age is not None and age >= rules.old_from):
+    if _elder(rules, said, age):
         return "bác" if current in ("bạn", "anh", "chị", "em") else current
     return current if said == "age" else None
 
@@ -174,11 +174,22 @@ def _by_age(book: IntentBook, text: str, rules: AddressRules) -> Heard | None:
     under 18 ("e 17t, năm sau thi đh…") is a minor: called "em", which a stranger of unknown age never is."""
     words = words_of(book, text)[0]
     said, age = _said_of_self(rules, words)
-    if said == "old" or (said == "age" and age is not None and age >= rules.old_from):
+    if _elder(rules, said, age):
         return Heard("bác", Source.CALL)
-    if said == "age" and age is not None and age < rules.minor_below and words[clause_start(words)] in _MINOR_SELVES:
+    if _minor(rules, words, said, age):
         return Heard("em", Source.CALL)
     return None
+
+
+def _elder(rules: AddressRules, said: str | None, age: int | None) -> bool:
+    """What a writer said of themself (`_said_of_self`) makes them an elder: "tui già rồi", "80 tuổi"."""
+    return said == "old" or (said == "age" and age is not None and age >= rules.old_from)
+
+
+def _minor(rules: AddressRules, words: list[str], said: str | None, age: int | None) -> bool:
+    """A writer calling themself "em"/"con" states an age under 18 ("e 17t", "con 15 tuổi thôi")."""
+    return (said == "age" and age is not None and age < rules.minor_below
+            and words[clause_start(words)] in _MINOR_SELVES)
 
 
 def hear(book: IntentBook, session: Session, text: str, rules: AddressRules | None = None) -> str | None:

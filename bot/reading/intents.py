@@ -136,6 +136,11 @@ class _Rule:
     max_left: int
 
 
+def clauses(text: str) -> list[str]:
+    """A message's clauses, split at punctuation and line breaks ("thui hỏi cái khác: …" too, not "8:30")."""
+    return [c for c in _CLAUSE.split(text) if c.strip()]
+
+
 class IntentBook:
     def __init__(self, abbreviations: dict[str, str], fillers: frozenset[str], neutral: frozenset[str],
                  rules: dict[Intent, _Rule], english: frozenset[str],
@@ -201,14 +206,14 @@ class IntentBook:
         """The message without its clauses that only complain ("cái cổng dvc này làm ăn kiểu gì vậy, t đóng lệ phí
         … mà bị trừ tiền 2 lần") or turn to another subject ("thui hỏi cái khác: e nộp hs lm passport…"): they are
         no search words. The whole message when nothing else is left."""
-        clauses = [c for c in _CLAUSE.split(text) if c.strip()]
-        kept = [c for c in clauses if not ((m := self.match(c)) and m.intent in _VENTING | {Intent.MENU})]
-        return ", ".join(c.strip() for c in kept) if kept and len(kept) < len(clauses) else text
+        parts = clauses(text)
+        kept = [c for c in parts if not ((m := self.match(c)) and m.intent in _VENTING | {Intent.MENU})]
+        return ", ".join(c.strip() for c in kept) if kept and len(kept) < len(parts) else text
 
     def asking_clause(self, text: str) -> str | None:
         """The first clause of a message whose later ones ask nothing ("mã hồ sơ là cái nào, tn nó gửi nhìu số
         quá"): what it asks; None for one clause, or when a later one asks too."""
-        first, *rest = [c for c in _CLAUSE.split(text) if c.strip()] or [""]
+        first, *rest = clauses(text) or [""]
         return first if rest and not self.is_question(", ".join(rest)) else None
 
     def claims_role(self, text: str) -> bool:
@@ -216,8 +221,7 @@ class IntentBook:
         thôn mà, có trách nhiệm với bà con chứ"."""
         if self.others_data is None:
             return False
-        several = len([c for c in _CLAUSE.split(text) if c.strip()]) > 1
-        claim = self.asking_clause(text) if several else text   # a clause after it that asks is a question
+        claim = self.asking_clause(text) if len(clauses(text)) > 1 else text   # a clause after it that asks: a question
         return bool(claim) and self.others_data.claims_role(self.words(claim, drop_fillers=False))
 
     def is_question(self, text: str) -> bool:
@@ -257,24 +261,24 @@ class IntentBook:
         """A message of several clauses asking nothing, whose first clause thanks, takes leave or cancels ("cảm ơn
         bạn, rõ ràng"; "à thôi không cần nữa, ngân hàng vừa hoàn tiền rồi"), or whose last one vents ("làm ăn tắc
         trách vậy, mất tiền oan, bực mình hết sức"): the rest only says why."""
-        clauses = [c for c in _CLAUSE.split(text) if c.strip()]
-        if len(clauses) < 2 or "?" in text:
+        parts = clauses(text)
+        if len(parts) < 2 or "?" in text:
             return None
-        first = self.match(clauses[0])
-        if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(clauses[0]):
+        first = self.match(parts[0])
+        if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(parts[0]):
             first = IntentMatch(Intent.CANCEL, first.also | {Intent.CANCEL})   # "à thôi khỏi, ngân hàng … rồi"
-        rest = self.words(" ".join(clauses[1:]))
+        rest = self.words(" ".join(parts[1:]))
         asking = _ASKING & set(rest)
         if asking == {"hoi"} and _GOING_TO_ASK.search(" ".join(rest)):
             asking = set()   # "thôi khỏi đi em, để chị ra thuế cơ sở hỏi": asking someone else, later
         if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) and not asking:
             return first
-        last = self.match(clauses[-1])
+        last = self.match(parts[-1])
         if last is None or last.intent not in _VENTING:
             return None
         # what comes before may not ask ("căn cước làm ở đâu, chán quá"), unless it vents too ("tl j dai dong z,
         # doc ko hieu j het, chan")
-        before = ", ".join(clauses[:-1])
+        before = ", ".join(parts[:-1])
         asks = self.is_question(before) and not self.cues_in(before) & (_VENTING | {Intent.NOT_UNDERSTOOD})
         return None if asks else last
 

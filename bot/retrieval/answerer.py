@@ -151,8 +151,8 @@ class Answerer:
         if asked and asked[0] in ("fee", "time", "where"):
             # the guide's own lines about them lead ("… tới UBND xã nơi cư trú của một trong hai người"): staff's
             # words say more than the portal's agency field; every part asked ("bao nhiêu ngày, có mất lệ phí không")
-            owns = (self.context.own_line(entry.id, a) for a in asked if a in ("fee", "time", "where"))
-            lead = [unnumbered(own) for own in dict.fromkeys(o for o in owns if o)]
+            owns = self.context.own_lines(entry.id, tuple(a for a in asked if a in ("fee", "time", "where")))
+            lead = [unnumbered(own) for own in owns]
             return dataclasses.replace(entry, body="\n".join(lead + facts) + "\n\n" + entry.body)
         return dataclasses.replace(entry, body=entry.body + "\n\n" + "\n".join(facts))
 

@@ -271,7 +271,7 @@ class ContextReader:
                 p for p in (line, self._case_papers(focus.id, words, question, earlier)) if p)
         else:   # the part asked: the guide's own line about it ("… nơi cư trú của một trong hai người" for "khác
             # tỉnh thì làm ở đâu"), then the portal's figures
-            owns = [o for o in dict.fromkeys(self.own_line(focus.id, a) for a in asked_aspects(question)) if o]
+            owns = self.own_lines(focus.id, asked_aspects(question))
             part = "\n\n".join([*owns, *filter(None, [self._aspect_part(focus.id, question, earlier)])]) or None
         return Focused(focus, part) if part or cue or not words else alone
 
@@ -302,6 +302,10 @@ class ContextReader:
         if not _CALL_ASKED.search(fold(question)):
             return None
         return next((part for part in parts_of(focus.body) if HOTLINE.search(part)), None)
+
+    def own_lines(self, entry_id: str, aspects: tuple[str, ...]) -> list[str]:
+        """The entry's own lines about each part asked, each line once (two parts may share one)."""
+        return [o for o in dict.fromkeys(self.own_line(entry_id, a) for a in aspects) if o]
 
     def own_line(self, entry_id: str, aspect: str) -> str | None:
         """The part of a curated entry, as staff wrote it (not the portal's facts added to it), about one part of
