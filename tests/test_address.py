@@ -186,6 +186,12 @@ def test_a_grandparent_who_calls_the_bot_con_is_called_as_they_name_themself():
     assert forms(["con oi ba me toi muon lam can cuoc"]) == ["bác"]
     assert forms(["ong noi lam dc ko con"]) == ["bác"]
     assert forms(["ba nha tui dau chan di ko noi, tui di nop thay ba dc ko chau"]) == ["bác"]   # his wife
+    # "cô", "chú" as typed with their marks: a widow's "Cô chào cháu. Chồng cô mất…" had been called "bác"
+    assert forms(["Cô chào cháu. Chồng cô mất được gần 3 tháng rồi. Sang tên thừa kế thì cô làm thế nào cháu?",
+                  "cô cảm ơn cháu, cháu chỉ cô tận tình quá"]) == ["cô", "cô"]
+    assert forms(["chú muốn hỏi đổi bằng lái ở đâu cháu"]) == ["chú"]
+    assert forms(["co the lam lai khong chau"]) == ["bác"]   # unmarked "co" is "có"
+    assert forms(["làm cho cô giáo của con được không cháu"]) == ["bác"]   # someone else
 
 def test_a_correction_is_acknowledged_even_when_nothing_changes():
     session = Session(you="bác", you_from="call")

@@ -35,6 +35,9 @@ TERMS = [
     ("CCCD là gì", ID), ("cccd la gi a", ID), ("thẻ căn cước là gì", ID), ("căn cước công dân nghĩa là gì", ID),
     ("kho dữ liệu cá nhân là gì", STORE), ("kho du lieu la gi", STORE), ("Kho quản lý dữ liệu điện tử là gì", STORE),
     ("e-form là cái gì", FORM), ("eform la gi", FORM), ("biểu mẫu điện tử là gì", FORM), ("E form nghĩa là sao", FORM),
+    # what a "mà" clause says of the term is no other question; "mức độ 2" is how many say "mức 2"
+    ("Cái mã OTP mà cháu tôi hay nhắc là cái gì vậy bạn?", OTP), ("vậy vneid mức độ 2 là gì ạ", LEVELS),
+    ("kho dữ liệu cá nhân trên cổng dvc là j z", STORE),
 ]
 REFERRALS = [
     ("thi đại học năm nay đăng ký nguyện vọng thế nào", "Bộ Giáo dục"), ("xet tuyen dai hoc o dau", "Bộ Giáo dục"),
@@ -61,6 +64,10 @@ SEARCHES = [   # a term used to ask something else, or a subject we cover: searc
     "kho dữ liệu ở đâu trên cổng", "điền e-form bị lỗi", "chứng thư số hết hạn thì gia hạn ở đâu",
     "hóa đơn điện tử lệ phí tải ở đâu", "quên mật khẩu vneid", "số điện thoại đổi rồi thì sao",
     "ký số từ xa trên điện thoại", "nộp hồ sơ toàn trình xong bao lâu có kết quả", "OTP",
+    "mã otp mà tui nhập hoài không được là sao",   # a "mà" clause telling a problem
+    # "chữ ký điện tử" is the wider kind, not another name of "chữ ký số": its own entry tells them apart
+    "chữ ký điện tử với chữ ký số khác gì nhau", "chu ky dien tu va chu ky so la 2 cai khac nhau a",
+    "chữ ký điện tử là gì",
 ]
 
 
@@ -205,6 +212,30 @@ async def test_a_term_asked_first_is_explained_whatever_follows_unless_it_asks_t
     assert chat.text().startswith("**Mã hồ sơ**"), chat.text()
     await chat("mức 2 là gì, đăng ký ở đâu")   # the rest asks: a search
     assert not chat.text().startswith("**"), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_term_asked_in_the_only_clause_that_asks_is_explained(dialogue):
+    """"e đang soạn bài hướng dẫn gửi nhóm zalo của ấp, cho e hỏi ký số là gì ạ" had got don't-know: what comes
+    before only says why."""
+    chat = await fresh(dialogue)
+    await chat("e đang soạn bài hướng dẫn gửi nhóm zalo của ấp, cho e hỏi ký số là gì ạ")
+    assert chat.text().startswith("**Chữ ký số**"), chat.text()
+    await chat("nop online no doi chung thu so, chung thu so la gi")
+    assert chat.text().startswith("**Chứng thư số**"), chat.text()
+    await chat("chứng thư số là gì, mua ở đâu")   # two clauses ask: a search
+    assert not chat.text().startswith("**"), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_referral_reads_abbreviations_spelt_out(dialogue):
+    """"xét tuyển đh" had been offered the nomination admission procedure, which says "xét tuyển", as if precise;
+    "vay vốn sv" had been offered social housing loans."""
+    chat = await fresh(dialogue)
+    await chat("em trai e năm nay lớp 12, đk nguyện vọng xét tuyển đh làm trên web nào v ad")
+    assert "Bộ Giáo dục và Đào tạo" in chat.text(), chat.text()
+    await chat("nhà e ở quê khó khăn, e mún vay vốn sv thì lm hồ sơ ở đâu ik")
+    assert "Ngân hàng Chính sách xã hội" in chat.text(), chat.text()
 
 
 @pytest.mark.slow

@@ -29,6 +29,8 @@ RECORDS = [
     _record("1.001146", "Gia hạn tạm trú cho người nước ngoài tại Việt Nam (thực hiện tại cấp tỉnh)", "tinh"),
     _record("1.013513", "Thủ tục thanh toán chi phí khám bệnh, chữa bệnh cho Dân quân"),
     _record("1.001656", "Thanh toán trực tiếp chi phí khám bệnh, chữa bệnh bảo hiểm y tế"),
+    _record("1.001612", "Đăng ký thành lập hộ kinh doanh"),
+    _record("1.014035", "Dừng thực hiện thủ tục đăng ký hộ kinh doanh"),
 ]
 
 
@@ -115,6 +117,18 @@ def test_a_lead_does_not_answer_with_words_the_citizen_did_not_say(search):
     said = _ranked(search, "thanh toan chi phi kham chua benh cho dan quan o dau")
     assert said[0].code == "1.013513" and said[0].distinct_said
     assert search.procedures.decide(said).kind == Kind.ANSWER
+
+
+def test_a_lead_answers_the_plain_start_of_a_procedure_the_question_names_no_case_of(search):
+    """"phai dk ho kinh doanh, lam o dau": "Đăng ký thành lập hộ kinh doanh" adds only "thành lập" to what it shares
+    with "Dừng thực hiện thủ tục đăng ký hộ kinh doanh", which adds words not said: its lead answers."""
+    cfg = search.procedures.config
+    search.procedures.config = dataclasses.replace(cfg, answer_at=1.01, lead_answer_at=0.0, lead_confidence_at=0.0)
+    ranked = _ranked(search, "phai dk ho kinh doanh, lam o dau")
+    assert ranked[0].code == "1.001612" and ranked[0].distinct_said
+    assert search.procedures.decide(ranked).kind == Kind.ANSWER
+    stopped = _ranked(search, "dung thuc hien thu tuc dang ky ho kinh doanh")
+    assert stopped[0].code == "1.014035"
 
 
 def test_a_lead_does_not_answer_a_question_nearer_an_everyday_one(search):

@@ -74,6 +74,11 @@ ROWS = [
     ("à thôi khỏi, ngân hàng vừa nhắn hoàn lại tiền rồi", I.CANCEL), ("thôi khỏi", I.NO),   # alone: an answer
     ("thôi khỏi đi em, để chị ra thuế cơ sở hỏi", I.CANCEL),   # she will ask the tax office herself
     ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
+    # tired of running about, and a rhetorical "giấy tờ gì mà lắm thế"
+    ("giấy tờ gì mà lắm thế, ông mất rồi mà bà còn phải chạy tới chạy lui, bà mệt lắm con ơi", I.COMPLAINT),
+    ("gọi tổng đài cả buổi không ai bắt máy, mệt mỏi quá trời", I.COMPLAINT),
+    ("Xin cảm ơn bạn đã chỉ dẫn tận tình.", I.THANKS),
+    ("tra cccd 001098012345 xem của ai, nhà ở đâu", I.OTHERS_DATA),   # whose it is, unknown to the asker
     # withdrawing a ticket nobody meant to send
     ("thôi không cần nữa", I.CANCEL), ("ủa ko, t chỉ hỏi thôi", I.CANCEL), ("toi chi hoi thoi", I.CANCEL),
     ("huỷ yêu cầu", I.CANCEL), ("không cần gặp người nữa", I.CANCEL), ("khỏi gọi nha", I.CANCEL),
@@ -97,7 +102,8 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "bot ơi cho hỏi đổi số điện thoại vneid", "cảm ơn, còn lệ phí trước bạ nộp ở đâu", "máy tính cài chữ ký số thế nào",
     "người thật việc thật hay không thì đăng ký tạm trú ở đâu", "chờ mãi không có tin nhắn otp",
     "đang chờ duyệt hồ sơ khai sinh lâu quá thì hỏi ai", "làm căn cước cho con tôi ở đâu",
-    "căn cước làm ở đâu, chán quá", "cam on, con muon hoi them ve khai sinh",
+    "căn cước làm ở đâu, chán quá", "cam on, con muon hoi them ve khai sinh", "căn cước của ai cũng làm ở xã được à",
+    "mệt lắm, làm sao đổi mật khẩu vneid",
     "có cần bố nó đồng ý không em",   # folded, "cần bố" is "cán bộ"
     "Bà Đỗ Thị Mai muốn làm VNeID, xem giúp em cần hồ sơ gì",   # papers to prepare, not a dossier to look up
     "xin cấp lại căn cước bị mất", "cấu hình máy tính để ký số trên cổng dịch vụ công",
@@ -279,6 +285,15 @@ async def test_a_refusal_offers_how_the_holder_looks_it_up_and_a_question_about_
 ])
 def test_clauses_that_only_complain_are_no_search_words(message, question):
     assert load_intents().question_part(message) == question
+
+
+@pytest.mark.parametrize("message, clause", [
+    ("e đang soạn bài gửi nhóm zalo của ấp, cho e hỏi ký số là gì ạ", "cho e hỏi ký số là gì ạ"),
+    ("nop online no doi chung thu so, chung thu so la gi", "chung thu so la gi"),
+    ("ký số là gì, đăng ký ở đâu", None), ("ký số là gì", None), ("hôm qua tôi ra xã, đóng cửa", None),
+])
+def test_the_one_clause_that_asks(message, clause):
+    assert load_intents().lone_question(message) == clause
 
 
 @pytest.mark.parametrize("message, clause", [

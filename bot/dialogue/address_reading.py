@@ -38,6 +38,7 @@ _FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
 _GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
 _BEFORE_OTHERS = frozenset("thay cho cua voi giup dum gium ho va nop lam dua dan".split())   # "nộp thay bà"
 _OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon", "hoi"})   # "bà năm nay…", "bà cảm ơn"
+_ELDER_SELF = {"ong": "ông", "ba": "bà", "co": "cô", "chu": "chú"}   # how an elder who says "con", "cháu" is named
 _POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào con tôi": the writer's child
 
 
@@ -159,10 +160,12 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
 
 def _grandparent(words: list[str], typed: list[str]) -> str | None:
     """"ông"/"bà" a writer who calls the bot "con" names themself by ("con oi, ba nam nay 77 tuoi roi…", "thoi ba
-    cam on con nghe"): before a verb, an age or a word of leave; unmarked "ba" is "bà" from one who says "con"."""
+    cam on con nghe"): before a verb, an age or a word of leave; unmarked "ba" is "bà" from one who says "con".
+    "cô"/"chú" too, typed with their marks ("Cô chào cháu. Chồng cô mất…"): unmarked, they are "có", "chủ"."""
     for i, (w, raw) in enumerate(zip(words, typed)):
-        form = {"ong": "ông", "ba": "bà"}.get(w)
-        if form is None or raw not in (w, form) or i + 1 >= len(words) or (i and words[i - 1] in _BEFORE_OTHERS):
+        form = _ELDER_SELF.get(w)
+        typed_as = (w, form) if w in ("ong", "ba") else (form,)
+        if form is None or raw not in typed_as or i + 1 >= len(words) or (i and words[i - 1] in _BEFORE_OTHERS):
             continue   # "tui đi nộp thay bà được không": someone else
         nxt = words[i + 1]
         if (_verb_at(words, typed, i + 1) and nxt != "duoc") or nxt in _OLD_SELF_NEXT or nxt.isdigit():

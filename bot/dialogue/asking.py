@@ -142,9 +142,11 @@ class Asking(Part):
         # "xét tuyển đại học" asked is referred, though "Đăng ký xét tuyển học theo chế độ cử tuyển" says "xét
         # tuyển"): never our own entries
         glossary = turn.answerer.glossary
-        row = glossary.referral(text)
+        # read with abbreviations spelt out too: "xét tuyển đh" says "xét tuyển đại học", "vay vốn sv" a student loan
+        spelt = answer.query.text if answer.query is not None else text
+        row = glossary.referral(text) or glossary.referral(spelt)
         naming = [o for o in answer.options if row is not None and glossary.names_subject(row, o.title)]
-        precise = [o for o in naming if glossary.names_subject(row, o.title, text)]
+        precise = [o for o in naming if glossary.names_subject(row, o.title, f"{text} {spelt}")]
         referable = row is not None and (answer.kind == Kind.DONT_KNOW.value or (
             answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options)
             and len(precise) < len(answer.options)))

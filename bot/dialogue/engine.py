@@ -120,9 +120,11 @@ class Dialogue:
         command = self._flows.command(text)
         if command:
             return Reading(command)
-        # "vneid lv2 là j v, bn e nói hoài mà e hk hỉu": the term asked first, the rest says why
-        terms = answerer.glossary.asked_term(text) or answerer.glossary.asked_term(
-            self._intents.asking_clause(text) or "")
+        # "vneid lv2 là j v, bn e nói hoài mà e hk hỉu": the term asked first, the rest says why; "e đang soạn bài
+        # gửi nhóm zalo, cho e hỏi ký số là gì ạ": the only clause that asks
+        glossary = answerer.glossary
+        terms = (glossary.asked_term(text) or glossary.asked_term(self._intents.asking_clause(text) or "")
+                 or glossary.asked_term(self._intents.lone_question(text) or ""))
         return Reading(terms=tuple(terms)) if terms else Reading(None, self._intents.match(text))
 
     @staticmethod

@@ -216,6 +216,13 @@ class IntentBook:
         first, *rest = clauses(text) or [""]
         return first if rest and not self.is_question(", ".join(rest)) else None
 
+    def lone_question(self, text: str) -> str | None:
+        """The one clause of a message that asks, when the others only say why ("e đang soạn bài gửi nhóm zalo của
+        ấp, cho e hỏi ký số là gì ạ"); None for one clause, or when none or several ask."""
+        parts = clauses(text)
+        asking = [c for c in parts if self.is_question(c)]
+        return asking[0].strip() if len(parts) > 1 and len(asking) == 1 else None
+
     def claims_role(self, text: str) -> bool:
         """A short "tôi là <vai trò> (mà)" (see `_OthersData.claims_role`), maybe with why after it: "tôi là trưởng
         thôn mà, có trách nhiệm với bà con chứ"."""

@@ -26,7 +26,9 @@ NEUTRAL = frozenset({
     "bot", "tro ly", "da", "vang", "thua", "la", "vs", "va", "nguoi ta", "hay", "noi", "goi", "thi", "di", "nua",
     "lam on", "ui", "u", "z", "rot cuoc", "that ra", "chinh xac", "mot chut", "chut", "giai thich giup",
     "cu the", "don gian", "de hieu", "nghe", "thay", "ten", "cum tu", "chu", "thuat ngu", "dung", "o day",
-    "tren", "cong", "ung dung", "app", "sao"})
+    "tren", "cong", "ung dung", "app", "sao", "dvc", "dich vu cong"})
+_WHAT_IS = ("la gi", "la cai gi", "la cai j", "la con gi", "la thu gi", "la chi", "la j")
+_RELATIVE_WORDS = 8   # at most this many words in a "mà" clause between a term and its "là gì"
 TEENCODE = {"j": "gi", "ji": "gi", "gj": "gi", "ko": "khong", "k": "khong", "kh": "khong", "hok": "khong",
             "dc": "duoc", "e": "em", "v": "vay", "z": "vay", "s": "sao", "ntn": "nhu the nao", "t": "toi",
             "mik": "minh", "mk": "minh", "ad": "admin", "ng": "nguoi", "a": "a", "nghia": "nghia", "ak": "a"}
@@ -57,7 +59,7 @@ class Glossary:
                 if term is not None:
                     if term not in found:
                         found.append(term)
-                    i += n
+                    i = _past_relative(words, i + n)
                     break
             else:
                 rest += TEENCODE.get(words[i], words[i]).split()
@@ -87,6 +89,17 @@ class Glossary:
         said = [k for k in row.keywords if f" {k} " in asked]
         # a keyword the question said more of is not enough ("xét tuyển" when it said "xét tuyển đại học")
         return any(f" {k} " in key and not any(s != k and f" {k} " in f" {s} " for s in said) for k in row.keywords)
+
+
+def _past_relative(words: list[str], i: int) -> int:
+    """Where to read on after a term: past what a "mà" clause says of it, up to its "là" ("cái mã OTP mà cháu tôi
+    hay nhắc là cái gì"); at `i` when there is none."""
+    if i < len(words) and words[i] == "ma":
+        end = next((j for j in range(i + 1, min(i + 1 + _RELATIVE_WORDS, len(words))) if words[j] == "la"), None)
+        # only before "là gì": "mã otp mà tui nhập hoài không được là sao" tells a problem
+        if end is not None and any(" ".join(words[end:end + 3]).startswith(w) for w in _WHAT_IS):
+            return end
+    return i
 
 
 def _cover(words: list[str], phrases: frozenset[str]) -> bool:

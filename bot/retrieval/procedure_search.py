@@ -52,6 +52,9 @@ _LEVEL_WORDS = frozenset("thu tuc thuc hien tai cap tinh xa huyen trung uong bo"
 _NAMED_WORDS = 3
 # Share (IDF-weighted) of the words a sibling's name adds that the question must say for it to be a rival.
 _SAID_ENOUGH = 0.5
+# folded words of a name that only say a procedure is done the first time ("thành lập", "lần đầu", "mới"): what a
+# question asks when it names no other case
+_PLAIN_START = frozenset({"thanh", "lap", "lan", "dau", "moi"})
 
 _COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh bnhieu it cong ngay tuan thang gio "
                         "phut mat".split())
@@ -295,7 +298,9 @@ class ProcedureSearch:
         rivals = [k == 0 or self._rival(rows[0][0], i, said, cued) for k, (i, _, _) in enumerate(rows)]
         lead = next((t for (_, t, _), r in zip(rows[1:], rivals[1:]) if r), rows[-1][1] if len(rows) > 1 else 0.0)
         rival = next((i for (i, _, _), r in zip(rows[1:], rivals[1:]) if r), None)
-        adds, said_them = (self._adds(rows[0][0], rival, said, cfg.lead_said_at) if rival is not None
+        # what the top name adds may be only how a procedure plainly starts ("Đăng ký thành lập hộ kinh doanh" over
+        # "Dừng thực hiện thủ tục đăng ký hộ kinh doanh" when "đăng ký hộ kinh doanh" is asked): said by default
+        adds, said_them = (self._adds(rows[0][0], rival, said | _PLAIN_START, cfg.lead_said_at) if rival is not None
                            else (False, False))
         words_said = [t for t in query.terms if "_" not in t]
         words = set(words_said)
