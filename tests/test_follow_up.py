@@ -624,3 +624,17 @@ async def test_a_question_after_venting_is_answered_and_the_team_offered(chat):
     await chat("cai cong dvc nay lam an kieu j v, t dong le phi ho chieu ma bi tru tien 2 lan, ho so van bao chua tt")
     assert [r.entry_id for r in chat.last if r.entry_id] == ["thanhtoan-tru-tien-chua-cap-nhat"], chat.text()
     assert chat.button("Gặp người hỗ trợ")
+
+
+@pytest.mark.slow
+async def test_a_follow_up_about_the_focus_that_nothing_answers_alone_is_read_with_it(chat):
+    """After the birth guide, "mình nộp xong cho bé 1 rồi, còn bé thứ 2 thì sao…" had got the generic don't-know,
+    and "chồng e đi làm xa, e đứng tên mẹ nộp đc ko" the postal and marriage guides: the husband is the child's
+    father in that guide."""
+    await chat("chào ad, mình vừa sinh đôi 2 bé trai đc 2 tuần, giờ muốn làm khai sinh cho 2 bé online thì làm sao ạ")
+    await chat("làm luôn thẻ bhyt cho bé trong đó dc ko")
+    assert chat.text().startswith("Liên thông khai sinh"), chat.text()
+    await chat("mình nộp xong cho bé 1 rồi, còn bé thứ 2 thì sao, phải nộp thêm 1 hồ sơ nữa hả")
+    assert "chưa có hướng dẫn chắc chắn" not in chat.text() and "Liên thông khai sinh" in chat.text(), chat.text()
+    await chat("chồng e đi làm xa, e đứng tên mẹ nộp đc ko")
+    assert "Đăng ký kết hôn" not in chat.text() and "Liên thông khai sinh" in chat.text(), chat.text()

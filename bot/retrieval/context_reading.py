@@ -229,7 +229,7 @@ class ContextReader:
         alone found ("ông nội làm được không hay phải cha mẹ" after the khai sinh answer; not "thủ tục khai sinh
         cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie."""
         words = self._key_words(question, alone, drop)
-        own = beyond_subject(words, focus)
+        own = as_parents(beyond_subject(words, focus), focus)   # "chồng e đi làm xa…" after the birth guide
         if not [w for w in own if fold(w) not in aspect_words()]:
             return True   # nothing but grammar, a part of a procedure and the focus's subject: "vậy có mất tiền ko"
         if self._cover(focus, own) < at_least:
@@ -273,7 +273,10 @@ class ContextReader:
             # tỉnh thì làm ở đâu"), then the portal's figures
             owns = self.own_lines(focus.id, asked_aspects(question))
             part = "\n\n".join([*owns, *filter(None, [self._aspect_part(focus.id, question, earlier)])]) or None
-        return Focused(focus, part) if part or cue or not words else alone
+        # unclear alone and about the focus, which does not say it: say so, not the generic don't-know ("còn bé
+        # thứ 2 thì sao, phải nộp thêm 1 hồ sơ nữa hả" after the birth guide)
+        silent = alone.kind == Kind.DONT_KNOW.value
+        return Focused(focus, part) if part or cue or not words or silent else alone
 
     def _bring_line(self, focus: KnowledgeEntry, question: str, alone: "Answer") -> str | None:
         """"cần mang xe đến công an không" brings the guide's own subject, not a paper: the line that brings it
