@@ -129,6 +129,18 @@ def test_an_ask_back_to_any_form_of_address_and_a_card_offered_are_read(dialogue
     assert check("finds:tthc:1.001613", card, dialogue, USER)
 
 
+def test_the_choices_asked_again_with_a_part_are_ask_backs_and_saying_they_are_silent_is_not(dialogue):
+    """After choices a part is asked of ("lệ phí bao nhiêu"), the bot asks which ("Bác hỏi cho thủ tục nào…") or
+    shows the part for each and asks to choose: both offer the choices as the other ask-backs do; the checker had
+    read neither. "Mấy thủ tục trên chưa nói…" says the choices do not say it: not an ask-back."""
+    button = (Button("Đăng ký thành lập hộ kinh doanh", encode(Act.ENTRY, "tthc:1.001612")),)
+    which = [Reply(say("which_one", you="bác"), button)]
+    assert check("finds:tthc:1.001612", which, dialogue, USER)
+    compared = [Reply(say("choices_compared", lines="• Đăng ký thành lập hộ kinh doanh: 💰 …"), button)]
+    assert check("finds:tthc:1.001612", compared, dialogue, USER)
+    assert not check("finds:tthc:1.001612", [Reply(say("choices_silent"), button)], dialogue, USER)
+
+
 def test_ask_back_counts_only_when_the_expected_entry_was_offered_first():
     replies = [ask_back("hoso-tong-dai-cong-dvc", "vneid-tong-dai")]
     assert asked_back_right(["answer:hoso-tong-dai-cong-dvc"], replies)
