@@ -57,7 +57,10 @@ def test_fee_of_temporary_residence_online(real_answerer):
                                             ("xin phep xay nha cap 4 can giay to gi", "1.013225"),
                                             # what staff call them (cach-goi.yaml), no word of the portal's name
                                             ("thay doi dia chi ho kinh doanh tren mang duoc khong a", "2.000720"),
-                                            ("bien so xe may bi mo muon doi bien moi", "1.013079")])
+                                            ("bien so xe may bi mo muon doi bien moi", "1.013079"),
+                                            # the issue's own example; it had been taken for an everyday question
+                                            # near "tra cứu quá trình đóng bảo hiểm xã hội ở đâu"
+                                            ("trợ cấp người cao tuổi nộp ở đâu", "1.001776")])
 def test_named_procedures_are_found(real_answerer, question, code):
     answer = answer_json(real_answerer.ask(question))
     found = set(answer["procedures"]) | {c for o in answer["options"] for c in o["procedures"]}

@@ -638,3 +638,24 @@ async def test_a_follow_up_about_the_focus_that_nothing_answers_alone_is_read_wi
     assert "chưa có hướng dẫn chắc chắn" not in chat.text() and "Liên thông khai sinh" in chat.text(), chat.text()
     await chat("chồng e đi làm xa, e đứng tên mẹ nộp đc ko")
     assert "Đăng ký kết hôn" not in chat.text() and "Liên thông khai sinh" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_each_part_asked_of_choices_is_compared_when_the_first_is_not_stated(chat):
+    """"phi bn, bao lau co" of the building permits: the portal states no fee for them but their time, which had
+    been left for a second "which one?"."""
+    await chat("xin gpxd nha o rieng le 3 tang cho khach o phuong Hoa Xuan, Da Nang, nop o dau")
+    await chat("phi bn, bao lau co")
+    assert "từng thủ tục trên" in chat.text() and "⏱️" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_who_may_file_asked_of_procedures_it_does_not_name_is_asked_of_the_focus(chat):
+    """"bên em có được nộp thay cho mấy bạn nhân viên mới vào làm không" after the criminal-record guide had been
+    offered child-care procedures ("chăm sóc thay thế"): who files is asked of the guide in focus; a question that
+    names one of the options keeps them."""
+    await chat("cấp phiếu lý lịch tư pháp online thế nào")
+    await chat("bên em có được nộp thay cho mấy bạn nhân viên mới vào làm không ạ")
+    assert any(r.entry_id == "thutuc-ly-lich-tu-phap" for r in chat.last) and "Có mấy" not in chat.text(), chat.text()
+    await chat("còn trợ cấp người cao tuổi thì ai được nhận, nộp ở đâu")
+    assert not any(r.entry_id == "thutuc-ly-lich-tu-phap" for r in chat.last), chat.text()

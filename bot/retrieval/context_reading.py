@@ -67,6 +67,7 @@ _OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã ph
 # what a guide's step of doing it online says ("Đăng nhập Cổng DVC quốc gia bằng VNeID…"), folded: "làm online được
 # không" after the unemployment guide had been told the guide does not say
 _ONLINE_STEP = ("dang", "nhap", "cong")
+_NAMED_OPTION = 2     # words of an option's subject a question says to name it
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 # folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
 # they make no new subject ("e đang ở trọ bình dương, quê ở thanh hóa thì nộp ở đâu" after a guide)
@@ -99,12 +100,28 @@ class ContextReader:
         changing subject mid-chat ("trợ cấp người cao tuổi nộp ở đâu" after the khai sinh card) must get."""
         aspect = asked_aspect(question)
         short = _length(question) <= _FOLLOW_UP_WORDS or self._where_they_live(question, answer)
-        if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value):
+        # who may file, asked of portal procedures the question does not name ("công ty có được nộp thay cho nhân
+        # viên không" after the criminal-record guide had been offered tax filing on someone's behalf)
+        unnamed = aspect == "who" and self._names_no_option(answer)
+        if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value and not unnamed):
             return answer
         entry = self.entry(focus_id, question, earlier)
-        if entry is None or not entry.procedures or not self._about(entry, question, answer, 0.0, aspect_words()):
+        if entry is None or not entry.procedures or not (
+                unnamed or self._about(entry, question, answer, 0.0, aspect_words())):
             return answer   # "tra cứu phạt nguội ở đâu" after the khai sinh card names its own subject
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
+
+    @staticmethod
+    def _names_no_option(answer: "Answer") -> bool:
+        """Options only from the portal, none of whose subjects the question says in two words or more (as typed,
+        or as the normaliser restored them, marks compared: "bắt buộc" is no "bất động sản")."""
+        if answer.kind != Kind.CLARIFY.value or answer.query is None or not answer.options or not all(
+                o.from_catalogue for o in answer.options):
+            return False
+        grammar = aspect_words() | _ANY_PROCEDURE | _POLITE
+        said = {w for w in syllables(answer.query.text.lower()) if fold(w) not in grammar}
+        return not any(len({w for w in syllables(o.title.lower()) if fold(w) in title_subject(o.title)} & said)
+                       >= _NAMED_OPTION for o in answer.options)
 
     def _where_they_live(self, question: str, answer: "Answer") -> bool:
         """Besides the part asked, the question says only where its writer lives: the provinces named and words
@@ -326,14 +343,14 @@ class ContextReader:
         return self.procedures.procedures[codes[0]] if codes else None
 
     def compared(self, choices: list[str], question: str) -> list[tuple[KnowledgeEntry, str]]:
-        """The part a short question asks of choices not yet made, one line per choice from the portal's records
-        ("mất bao lâu" after the land procedures): [] unless some choice's record says it."""
-        aspect = asked_aspect(question)
-        if self.procedures is None or aspect not in COMPARABLE or _length(question) > _FOLLOW_UP_WORDS:
+        """The parts a short question asks of choices not yet made, one line per choice from the portal's records
+        ("mất bao lâu" after the land procedures): [] unless some choice's record says one."""
+        aspects = [a for a in asked_aspects(question) if a in COMPARABLE]   # "phi bn, bao lau co": both
+        if self.procedures is None or not aspects or _length(question) > _FOLLOW_UP_WORDS:
             return []
         entries = [e for e in (self.entry(c, question, "") for c in choices) if e is not None]
         named = [self._named_procedure(e.id, question, "") for e in entries]
-        lines = [aspect_line(p, aspect) if p else None for p in named]
+        lines = ["; ".join(filter(None, (aspect_line(p, a) for a in aspects))) if p else None for p in named]
         if not any(lines):
             return []
         return [(e, line or say("compare_unknown")) for e, line in zip(entries, lines)]

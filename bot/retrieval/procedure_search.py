@@ -402,7 +402,9 @@ class ProcedureSearch:
         if not ranked:
             return ProcedureDecision(Kind.DONT_KNOW, None, 0.0)
         top = ranked[0]
-        if (top.confidence < cfg.clarify_at and not top.named_all) or top.everyday >= cfg.everyday_stop:
+        # a question that says what people call a procedure word for word ("trợ cấp người cao tuổi nộp ở đâu") is
+        # no everyday one, however near one ("tra cứu quá trình đóng bảo hiểm xã hội ở đâu") its wording is
+        if not top.named_all and (top.confidence < cfg.clarify_at or top.everyday >= cfg.everyday_stop):
             return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
         close = self.siblings(top.code, ranked)
         # a sibling whose name is the top one's plus a case the question cues ("Gia hạn tạm trú cho người nước ngoài"
