@@ -660,3 +660,13 @@ async def test_who_may_file_asked_of_procedures_it_does_not_name_is_asked_of_the
     assert any(r.entry_id == "thutuc-ly-lich-tu-phap" for r in chat.last) and "Có mấy" not in chat.text(), chat.text()
     await chat("còn trợ cấp người cao tuổi thì ai được nhận, nộp ở đâu")
     assert not any(r.entry_id == "thutuc-ly-lich-tu-phap" for r in chat.last), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_longer_follow_up_naming_only_the_part_and_an_office_is_about_the_focus(chat):
+    """"làm trên vneid được không hay phải ra công an xã" after the thường trú guide had been asked "Ý anh là…?"
+    among other guides: it says nothing but the part and the office, whatever its length."""
+    await chat("chào ad, tụi mình mới cưới, giờ vợ muốn chuyển hộ khẩu về nhà chồng thì đăng ký thường trú thế nào")
+    assert any(r.entry_id == "thutuc-thuong-tru" for r in chat.last), chat.text()
+    await chat("làm trên vneid được không hay phải ra công an xã")
+    assert any(r.entry_id == "thutuc-thuong-tru" for r in chat.last) and "Ý bạn là" not in chat.text(), chat.text()

@@ -64,6 +64,7 @@ _ANY_PROCEDURE = frozenset("dang ky lam thu tuc ho so xin cap nop giay to".split
 # offices, as marked ("ra ủy ban xã", "lên công an tỉnh"): every procedure is filed at one, so beside a part asked
 # they name none ("nộp online được không hay phải ra ủy ban xã" had got the certified-copy guide, said at the UBND)
 _OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã phường thành phố".split())
+_OFFICES = frozenset(fold(w) for w in _OFFICE_MARKED)
 # what a guide's step of doing it online says ("Đăng nhập Cổng DVC quốc gia bằng VNeID…"), folded: "làm online được
 # không" after the unemployment guide had been told the guide does not say
 _ONLINE_STEP = ("dang", "nhap", "cong")
@@ -99,7 +100,9 @@ class ContextReader:
         longer one only when nothing else answers it: options offered for it are its own subject, which a citizen
         changing subject mid-chat ("trợ cấp người cao tuổi nộp ở đâu" after the khai sinh card) must get."""
         aspect = asked_aspect(question)
-        short = _length(question) <= _FOLLOW_UP_WORDS or self._where_they_live(question, answer)
+        # longer, it may only name the office besides the part ("làm trên vneid được không hay phải ra công an xã")
+        short = (_length(question) <= _FOLLOW_UP_WORDS or self._where_they_live(question, answer)
+                 or self.only_aspect(question) is not None)
         # who may file, asked of portal procedures the question does not name ("công ty có được nộp thay cho nhân
         # viên không" after the criminal-record guide had been offered tax filing on someone's behalf)
         unnamed = aspect == "who" and self._names_no_option(answer)
@@ -263,9 +266,10 @@ class ContextReader:
         asked ("làm xong bao lâu thì dùng được"); the plain answer for the same question in other words (`same`:
         the question alone found the focus)."""
         aspect = asked_aspect(question)
-        # the words that ask the part ("bao lâu thì có kết quả") are not what to look for in it
-        words = as_parents(beyond_subject(self._key_words(question, alone, aspect_words() if aspect else frozenset()),
-                                          focus), focus)
+        # the words that ask the part ("bao lâu thì có kết quả") are not what to look for in it, nor the office
+        # named beside it ("… hay phải ra công an xã": the guide's line on where, not one that says "công an")
+        drop = aspect_words() | (_OFFICES if self.only_aspect(question) else frozenset()) if aspect else frozenset()
+        words = as_parents(beyond_subject(self._key_words(question, alone, drop), focus), focus)
         if not words and same:
             return alone
         if not words and aspect is None:
