@@ -670,3 +670,18 @@ async def test_a_longer_follow_up_naming_only_the_part_and_an_office_is_about_th
     assert any(r.entry_id == "thutuc-thuong-tru" for r in chat.last), chat.text()
     await chat("làm trên vneid được không hay phải ra công an xã")
     assert any(r.entry_id == "thutuc-thuong-tru" for r in chat.last) and "Ý bạn là" not in chat.text(), chat.text()
+
+
+def test_words_said_together_as_a_line_says_them_answer_with_a_little_less_of_the_rest():
+    """"còn chị Thảo xin việc ở công ty thì xin phiếu số 1 hay số 2" had been told the criminal-record guide does not
+    say, though its second line does: "công ty", where she applies, weighs as much as all the rest."""
+    body = ("1. Nộp yêu cầu trên VNeID hoặc Cổng DVC quốc gia.\n"
+            "2. Chọn loại phiếu: số 1 (thường dùng khi xin việc, làm hồ sơ) hoặc số 2 (ghi đầy đủ án tích).")
+    entry = KnowledgeEntry(id="x", title="Cấp phiếu lý lịch tư pháp", topic="thu-tuc", questions=(), links=(),
+                           sources=(), reviewed=dt.date(2026, 12, 5), provinces=(), body=body, path="x.md")
+    idf = {"xin": 2.1, "việc": 1.3, "công": 0.1, "ty": 3.9, "số": 0.1, "1": 0.01, "2": 0.01}.get
+    words = ["xin", "việc", "công", "ty", "số", "1", "2"]
+    said = "còn chị Thảo xin việc ở công ty thì xin phiếu số 1 hay số 2 ạ"
+    assert "xin việc" in passage(entry, words, lambda w: idf(w, 1.0), said=said)
+    # the same words, not said together as the line says them, are not enough
+    assert passage(entry, words, lambda w: idf(w, 1.0), said="công ty 1 xin 2 số việc") is None

@@ -34,6 +34,8 @@ _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong 
 _FUNCTION_MARKED = frozenset({"mấy", "lấy", "lại"})
 _AS_PARENT = {"vợ": "mẹ", "chồng": "cha"}   # a spouse, to a guide about their child
 _MIN_SHARE = 0.5    # of the follow-up's own words (IDF-weighted) a part must contain to answer it
+_TOGETHER = 3         # pairs of words a part says as the follow-up does, to answer with a little less of them
+_TOGETHER_SHARE = 0.8  # … of _MIN_SHARE
 _RARE_WORD = 2.0    # IDF from which one shared word alone can point to a part (few entries use it)
 
 
@@ -143,12 +145,14 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
         if len(hits) < 2 and not (one_rare and any(weight[w] >= _RARE_WORD for w in hits)):
             continue   # one common word ("bằng" in "đăng nhập bằng VNeID" for "bằng mới") is no evidence
         share = round(sum(weight[w] for w in hits) / total, 9)
-        if share < min_share:
-            continue
         shared = asked & _pairs(part)
         # among parts sharing enough, words said together as the part says them decide first: "dùng thay bản gốc"
         # is the line "dùng thay bản chính", not the one that says "bản chính … giấy tờ gốc" apart
         together = sum(a in own or b in own for a, b in shared)
+        # several said together are enough with a little less: "xin việc … phiếu số 1 hay số 2" is the line on the two
+        # forms though "công ty", where she applies, weighs much
+        if share < min_share and not (together >= _TOGETHER and share >= _TOGETHER_SHARE * min_share):
+            continue
         key = (together, share, len(shared))
         if key > best_key or (best is None and key >= best_key):
             best, best_key = part, key
