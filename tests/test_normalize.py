@@ -168,6 +168,9 @@ REGRESSIONS = [
     ("lam cccd cho be so sinh", ["bé sơ sinh"], ["số"]),
     ("bo em mat roi", ["bố em"], ["bộ"]),
     ("ong noi tui mat roi", ["ông nội tui"], ["nơi"]),
+    ("tra bang momo dc ko", ["trả bằng momo"], ["tra"]),   # paying, not looking up ("tra cứu")
+    ("tra cuu ho so o dau", ["tra cứu"], ["trả"]),
+    ("e mới có vneid mức 1 thui, có sao hong", ["mức 1 thôi"], ["thui"]),
 ]
 
 
