@@ -232,6 +232,7 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
     ("con làm ở công ty may", None),
     ("lam tren dt dc ko hay phai len phuong", "online"),   # "đt": điện thoại
     ("Có lấy được ngay trong buổi không bạn, nhà tôi ở xa trung tâm xã.", "time"),
+    ("bà 76 tuổi làm lại thẻ có phải đóng tiền không ạ", "fee"), ("nộp xong rồi đóng tiền online kiểu gì", "online"),
 ])
 def test_the_part_of_a_procedure_a_question_asks(question, aspect):
     assert asked_aspect(question) == aspect

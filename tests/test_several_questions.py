@@ -71,6 +71,20 @@ async def test_asking_for_a_named_persons_case_answers_that_one(dialogue):
     assert "Mai" not in kept and "Hùng" not in kept and '"named"' in kept
 
 
+async def test_a_longer_question_about_a_named_persons_case_is_read_with_it(dialogue):
+    """"bà Nhàn 76 tuổi làm lại thẻ có phải đóng tiền không ạ" after the volunteer's message about her lost card had
+    been asked "Ý bạn là…?" among lost cards of every kind: it is read with her case, the exemption first. A
+    request for a named person's dossier stays a request for someone's data."""
+    chat = await fresh(dialogue)
+    await chat("Dạ chào trợ lý, em ở Tổ công nghệ số cộng đồng của xã. Hôm nay em giúp 2 người trong thôn: bà Vũ Thị "
+               "Nhàn 76 tuổi bị mất thẻ căn cước cần làm lại, còn anh Phạm Văn Khoa mua lại xe máy cũ của người ở "
+               "xã khác, muốn sang tên. Em hướng dẫn hai người thế nào ạ?")
+    await chat("bà Nhàn 76 tuổi làm lại thẻ có phải đóng tiền không ạ")
+    assert "miễn lệ phí" in chat.text() and "Ý bạn là" not in chat.text(), chat.text()
+    await chat("hồ sơ anh Khoa thì bạn tra giúp em luôn được ko, mã H12.34-241203-0001")
+    assert "người khác" in chat.text(), chat.text()
+
+
 async def test_names_id_numbers_and_dossier_codes_are_never_searched_nor_kept(dialogue, monkeypatch):
     answerer = dialogue.knowledge()
     searched: list[str] = []

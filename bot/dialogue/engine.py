@@ -243,7 +243,7 @@ class Dialogue:
         if self.parts.callbacks.on_typed_number(turn, text) or self.parts.callbacks.on_typed_time(turn, text):
             return
         other = several.asked_for(turn.session.questions, turn.session.last_question, text, turn.session.named,
-                                  turn.name_key)
+                                  turn.name_key, longer=match is None)
         if other:   # "còn cái kia thì sao" after a message with several questions
             self.parts.asking.on_question(turn, other)
         elif turn.reading.terms:

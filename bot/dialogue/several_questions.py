@@ -23,7 +23,8 @@ from bot.retrieval.decision import Kind
 from indexer.vntext import fold, has_diacritics, syllables
 
 MAX_TITLE = 60
-_OTHER_WORDS = 10    # "cảm ơn, còn cái kia thì sao" is short; a longer message is a question of its own
+_OTHER_WORDS = 10    # "cảm ơn, còn cái kia thì sao" is short; a longer message is a question of its own,
+_NAMED_WORDS = 20    # … unless it names someone an earlier question was about: read with that question
 # folded: how people point at the other question of their last message
 _THE_OTHER = ("cai kia", "cau kia", "viec kia", "vu kia", "ca kia", "nguoi kia", "bac kia", "truong hop kia",
               "cai con lai", "cau con lai", "viec con lai", "may cai con lai", "cai sau", "cau sau", "viec sau",
@@ -125,15 +126,19 @@ def pressed(questions: list[str], payload: Payload) -> str:
 
 
 def asked_for(questions: list[str], last: str | None, text: str, named: dict[str, str] | None = None,
-              key: bytes = b"") -> str | None:
+              key: bytes = b"", longer: bool = True) -> str | None:
     """"còn cái kia thì sao", "còn việc thứ 2": the first other question of the last long message not yet answered
     last; "còn việc của bà Mai thì sao": the one about her (`named`: tags of the people each question named, as
-    `name_tags`); None when the message points at none."""
-    if not (questions or named) or len(syllables(text)) > _OTHER_WORDS:
+    `name_tags`), and a longer one about her read with it unless not `longer` (it is something else: someone's
+    data asked for); None when the message points at none."""
+    length = len(syllables(text))
+    if not (questions or named) or length > (_NAMED_WORDS if longer else _OTHER_WORDS):
         return None
     about = [named[t] for t in name_tags(key, text) if t in named] if named else []
-    if about:
-        return about[0]
+    if about:   # longer, it asks more about her: read with her case ("bà Nhàn … có phải đóng tiền không")
+        return about[0] if length <= _OTHER_WORDS else f"{about[0]}. {text}"
+    if length > _OTHER_WORDS:
+        return None
     said = f" {' '.join(fold(s) for s in syllables(text))} "
     if not any(f" {cue} " in said for cue in _THE_OTHER):
         return None
