@@ -56,6 +56,8 @@ REFERRALS = [
     ("quên mã pin thẻ atm thì làm lại ở đâu", "ngân hàng"), ("chuyển khoản nhầm thì lấy lại thế nào", "ngân hàng"),
     ("the atm bi nuot", "ngân hàng"), ("lãi suất vay vốn ngân hàng bao nhiêu", "ngân hàng"),
 ]
+# referred although one of our guides was near ("thẻ … bị khóa, mở lại" is the VNeID lock guide's wording)
+REFERRED_OVER_GUIDES = [("thẻ ATM ngân hàng của anh bị khóa vì 5 năm ko xài, mở lại ở đâu", "ngân hàng")]
 SEARCHES = [   # a term used to ask something else, or a subject we cover: search, not the glossary nor a referral
     "vneid ko gui ma otp", "đăng ký chữ ký số ở đâu", "chữ ký số là gì và đăng ký ở đâu",
     "OTP là gì mà không nhận được", "vneid là gì, tải ở đâu", "mức 1 với mức 2 khác nhau thế nào",
@@ -246,6 +248,14 @@ async def test_a_subject_we_do_not_cover_is_referred(dialogue):
     await chat.press("Gửi câu hỏi cho tổ hỗ trợ")
     [need] = dialogue.storage.unmet_needs()
     assert "tiền điện" in need.question
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("message,who", REFERRED_OVER_GUIDES)
+async def test_a_bank_card_is_the_banks_though_a_guide_of_ours_is_near(dialogue, message, who):
+    chat = await fresh(dialogue)
+    await chat(message)
+    assert "Việc này do" in chat.text() and who in chat.text(), chat.text()
 
 
 @pytest.mark.slow
