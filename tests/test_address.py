@@ -186,6 +186,7 @@ def test_a_grandparent_who_calls_the_bot_con_is_called_as_they_name_themself():
     assert forms(["con oi ba me toi muon lam can cuoc"]) == ["bác"]
     assert forms(["ong noi lam dc ko con"]) == ["bác"]
     assert forms(["ba nha tui dau chan di ko noi, tui di nop thay ba dc ko chau"]) == ["bác"]   # his wife
+    assert forms(["ma sau nay ba co mat thi co dc ho tro tien ma chay ko chau"]) == ["bác"]   # "if she dies"
     # "cô", "chú" as typed with their marks: a widow's "Cô chào cháu. Chồng cô mất…" had been called "bác"
     assert forms(["Cô chào cháu. Chồng cô mất được gần 3 tháng rồi. Sang tên thừa kế thì cô làm thế nào cháu?",
                   "cô cảm ơn cháu, cháu chỉ cô tận tình quá"]) == ["cô", "cô"]

@@ -168,7 +168,9 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
         if form is None or raw not in typed_as or i + 1 >= len(words) or (i and words[i - 1] in _BEFORE_OTHERS):
             continue   # "tui đi nộp thay bà được không": someone else
         nxt = words[i + 1]
-        if (_verb_at(words, typed, i + 1) and nxt != "duoc") or nxt in _OLD_SELF_NEXT or nxt.isdigit():
+        # unmarked "ba" before any verb may be his wife ("ma sau nay ba co mat thi…" from a man who says "tui")
+        verb = _verb_at(words, typed, i + 1) and nxt != "duoc" and raw != "ba"
+        if verb or nxt in _OLD_SELF_NEXT or nxt.isdigit():
             return form
     return None
 
