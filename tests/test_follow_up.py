@@ -686,3 +686,11 @@ def test_words_said_together_as_a_line_says_them_answer_with_a_little_less_of_th
     assert "xin việc" in passage(entry, words, lambda w: idf(w, 1.0), said=said)
     # the same words, not said together as the line says them, are not enough
     assert passage(entry, words, lambda w: idf(w, 1.0), said="công ty 1 xin 2 số việc") is None
+
+
+@pytest.mark.slow
+async def test_which_number_to_call_typed_short_gets_the_guides_line_with_the_hotline(chat):
+    """"so dt nao" after the failed-payment guide had been asked "Ý bạn là…?": "dt" is "điện thoại"."""
+    await chat("thanh toán lệ phí cứ báo giao dịch không thành công, tiền chưa bị trừ")
+    await chat("so dt nao")
+    assert "1800 1096" in chat.text() and "Ý bạn là" not in chat.text(), chat.text()

@@ -50,7 +50,8 @@ if TYPE_CHECKING:
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
 # "vậy gọi số nào", "số điện thoại bao nhiêu": a number to call, which a guide's line gives in digits
-_CALL_ASKED = re.compile(r"\b(goi|lien he|lien lac) (so|dau|ai|cho ai)\b|\bso dien thoai\b|\bhotline\b|\btong dai\b")
+_CALL_ASKED = re.compile(r"\b(goi|lien he|lien lac) (so|dau|ai|cho ai)\b|\bso (dien thoai|dt)\b|\bsdt\b|\bhotline\b"
+                         r"|\btong dai\b")
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
 _BRING_VERBS = ("mang", "đem", "đưa")   # how a guide says a thing is brought along
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
