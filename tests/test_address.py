@@ -191,6 +191,7 @@ def test_a_grandparent_who_calls_the_bot_con_is_called_as_they_name_themself():
     assert forms(["Cô chào cháu. Chồng cô mất được gần 3 tháng rồi. Sang tên thừa kế thì cô làm thế nào cháu?",
                   "cô cảm ơn cháu, cháu chỉ cô tận tình quá"]) == ["cô", "cô"]
     assert forms(["chú muốn hỏi đổi bằng lái ở đâu cháu"]) == ["chú"]
+    assert forms(["Ừ chị cảm ơn em nhiều nhé"]) == ["chị"] and forms(["cảm ơn em"]) == ["bạn"]   # thanks, as herself
     assert forms(["co the lam lai khong chau"]) == ["bác"]   # unmarked "co" is "có"
     assert forms(["làm cho cô giáo của con được không cháu"]) == ["bác"]   # someone else
 

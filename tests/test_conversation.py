@@ -9,6 +9,7 @@ from bot.desk.service import CommunityDesk
 from bot.dialogue.render import FIRST_BUBBLE_CHARS
 from bot.domain.chat_port import NeedKind
 from bot.domain.delivery import Deliverer
+from bot.reading.flows import load_flows
 from tests.chat import Chat
 
 pytestmark = pytest.mark.slow
@@ -184,6 +185,15 @@ async def test_a_wrong_number_is_asked_again_once_and_delete_my_data_removes_the
     await chat("xóa dữ liệu của tôi")
     await chat("có")
     assert "Đã xóa" in chat.text() and rows(dialogue, "callbacks") == [] and rows(dialogue, "unmet_needs") == []
+
+
+async def test_deleting_ones_data_asked_in_a_sentence_is_the_same_request(chat, dialogue):
+    """"thôi xoá hết dữ liệu của tôi đi cho chắc ăn" had been searched (and offered procedures): only the exact
+    phrase of the privacy notice was read. Data kept elsewhere ("… trên vneid") is a question, not this request."""
+    await chat("thôi xoá hết dữ liệu của tôi đi cho chắc ăn")
+    await chat("ừ xoá đi")
+    assert "Đã xóa" in chat.text() and rows(dialogue, "messages") == [], chat.text()
+    assert load_flows().command("xoa du lieu cua toi tren vneid thi sao") is None
 
 
 async def test_delete_confirmation_does_not_trap(chat, dialogue):

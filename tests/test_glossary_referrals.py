@@ -52,6 +52,7 @@ REFERRALS = [
     ("làm chế độ thai sản ở đâu", "Bảo hiểm xã hội"), ("lương hưu khi nào được nhận", "Bảo hiểm xã hội"),
     ("bị lừa đảo qua mạng mất tiền", "công an"), ("có người giả danh công an gọi điện", "công an"),
     ("bi lua chuyen tien roi", "công an"), ("tài khoản bị hack", "công an"),
+    ("tôi bị nó lừa mất 20 triệu rồi, giờ báo ai", "công an"),
     ("nha bac bi bao lam sap mai, xin ho tro o dau con", "UBND xã"), ("lũ cuốn mất nhà, xin hỗ trợ ở đâu", "UBND xã"),
     ("quên mã pin thẻ atm thì làm lại ở đâu", "ngân hàng"), ("chuyển khoản nhầm thì lấy lại thế nào", "ngân hàng"),
     ("the atm bi nuot", "ngân hàng"), ("lãi suất vay vốn ngân hàng bao nhiêu", "ngân hàng"),

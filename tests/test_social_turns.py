@@ -78,6 +78,7 @@ ROWS = [
     ("giấy tờ gì mà lắm thế, ông mất rồi mà bà còn phải chạy tới chạy lui, bà mệt lắm con ơi", I.COMPLAINT),
     ("gọi tổng đài cả buổi không ai bắt máy, mệt mỏi quá trời", I.COMPLAINT),
     ("Xin cảm ơn bạn đã chỉ dẫn tận tình.", I.THANKS),
+    ("Cảm ơn bạn, hướng dẫn dễ hiểu lắm.", I.THANKS),   # praise asks nothing, though "lắm" folds as "làm"
     ("tra cccd 001098012345 xem của ai, nhà ở đâu", I.OTHERS_DATA),   # whose it is, unknown to the asker
     # withdrawing a ticket nobody meant to send
     ("thôi không cần nữa", I.CANCEL), ("ủa ko, t chỉ hỏi thôi", I.CANCEL), ("toi chi hoi thoi", I.CANCEL),

@@ -21,6 +21,13 @@ class ReadinessQuestion:
     note: str | None = None   # wording key added after the to-do list when the answer is "not yet"
 
 
+# "xoá hết dữ liệu của tôi", "xóa giúp thông tin của mình": the writer's own data, in a short message
+_DELETE_ASKED = re.compile(r"\bxoa (?:het |giup |dum |gium |luon |sach |bo |di )*(?:du lieu|thong tin|tin nhan|lich su)"
+                           r"(?: tro chuyen)? (?:cua )?(?:toi|minh|em|tui|tao|con|chau|bac)\b")
+_DELETE_WORDS = 14
+_ELSEWHERE = re.compile(r"\b(?:vneid|cong|tren|app|ung dung|ngan hang|zalo)\b")   # data kept somewhere else
+
+
 @dataclass(frozen=True)
 class Flows:
     keywords: dict[str, frozenset[str]]
@@ -29,9 +36,14 @@ class Flows:
     self_lookup_entry: str = ""   # how the holder looks a dossier up, offered with a refusal to look up another's
 
     def command(self, text: str) -> str | None:
-        """The command a whole message stands for ("Cảm ơn!" → thanks), or None."""
+        """The command a whole message stands for ("Cảm ơn!" → thanks), or None. Deleting one's data is also asked
+        in a sentence ("thôi xoá hết dữ liệu của tôi đi cho chắc ăn"): the flow confirms before anything goes."""
         key = message_key(text)
-        return next((cmd for cmd, words in self.keywords.items() if key in words), None)
+        found = next((cmd for cmd, words in self.keywords.items() if key in words), None)
+        if found is None and len(key.split()) <= _DELETE_WORDS and _DELETE_ASKED.search(key) \
+                and not _ELSEWHERE.search(key):
+            return "delete"
+        return found
 
 
 def message_key(text: str) -> str:

@@ -275,7 +275,8 @@ class IntentBook:
         if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(parts[0]):
             first = IntentMatch(Intent.CANCEL, first.also | {Intent.CANCEL})   # "à thôi khỏi, ngân hàng … rồi"
         rest = self.words(" ".join(parts[1:]))
-        asking = _ASKING & set(rest)
+        covered, _ = self._found(rest)   # praise ("hướng dẫn dễ hiểu lắm") asks nothing, though "lắm" folds as "làm"
+        asking = _ASKING & {w for w, c in zip(rest, covered) if not c}
         if asking == {"hoi"} and _GOING_TO_ASK.search(" ".join(rest)):
             asking = set()   # "thôi khỏi đi em, để chị ra thuế cơ sở hỏi": asking someone else, later
         if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) and not asking:
