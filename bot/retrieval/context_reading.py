@@ -103,7 +103,7 @@ class ContextReader:
         aspect = asked_aspect(question)
         # longer, it may only name the office besides the part ("làm trên vneid được không hay phải ra công an xã")
         short = (_length(question) <= _FOLLOW_UP_WORDS or self._where_they_live(question, answer)
-                 or self.only_aspect(question) is not None)
+                 or self.only_aspect(question, answer.query) is not None)
         # who may file, asked of portal procedures the question does not name ("công ty có được nộp thay cho nhân
         # viên không" after the criminal-record guide had been offered tax filing on someone's behalf)
         unnamed = aspect == "who" and self._names_no_option(answer)
@@ -124,8 +124,10 @@ class ContextReader:
             return False
         grammar = aspect_words() | _ANY_PROCEDURE | _POLITE
         said = {w for w in syllables(answer.query.text.lower()) if fold(w) not in grammar}
-        return not any(len({w for w in syllables(o.title.lower()) if fold(w) in title_subject(o.title)} & said)
-                       >= _NAMED_OPTION for o in answer.options)
+        def subject(title: str) -> set[str]:   # a title's subject words, with their marks
+            folded = title_subject(title)
+            return {w for w in syllables(title.lower()) if fold(w) in folded}
+        return not any(len(subject(o.title) & said) >= _NAMED_OPTION for o in answer.options)
 
     def _where_they_live(self, question: str, answer: "Answer") -> bool:
         """Besides the part asked, the question says only where its writer lives: the provinces named and words
@@ -269,7 +271,9 @@ class ContextReader:
         aspect = asked_aspect(question)
         # the words that ask the part ("bao lâu thì có kết quả") are not what to look for in it, nor the office
         # named beside it ("… hay phải ra công an xã": the guide's line on where, not one that says "công an")
-        drop = aspect_words() | (_OFFICES if self.only_aspect(question) else frozenset()) if aspect else frozenset()
+        drop = frozenset()
+        if aspect:
+            drop = aspect_words() | (_OFFICES if self.only_aspect(question, alone.query) else frozenset())
         words = as_parents(beyond_subject(self._key_words(question, alone, drop), focus), focus)
         if not words and same:
             return alone
