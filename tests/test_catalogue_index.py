@@ -10,7 +10,7 @@ from bot.retrieval.decision import Kind
 from indexer.build import build_index
 from indexer.catalogue.index import cache_file
 from indexer.catalogue.snapshot import folder_of, load_catalogue, read_records
-from indexer.embedder import model_id_for
+from indexer.embedder import RememberedQueries, model_id_for
 from tests.catalogue_helpers import records, tam_tru, write_catalogue
 from tests.conftest import FAKE_MODEL, FakeEmbedder, fake_answerer, write_entry
 from tests.test_indexer import Factory
@@ -168,7 +168,8 @@ def test_the_part_asked_leads_the_card_once():
     from bot.retrieval.procedure_card import card_body
 
     for aspect in ("who", "fee", "where", None):
-        heads = [line[:2] for line in card_body(tam_tru(), "07/2026", aspect).splitlines() if line and line[0] in "👤🏛💰⏱📍"]
+        lines = card_body(tam_tru(), "07/2026", aspect).splitlines()
+        heads = [line[:2] for line in lines if line and line[0] in "👤🏛💰⏱📍"]
         assert len(heads) == len(set(heads)), (aspect, heads)
     assert card_body(tam_tru(), "07/2026", "who").splitlines()[3].startswith("👤")
 
@@ -252,3 +253,31 @@ def test_a_fee_whose_only_rule_ended_is_not_shown_as_free():
                                                        "miễn lệ phí.)"),)),)})
     text = card_body(record, "07/2026", "fee")
     assert "Miễn phí" not in text and "Cổng chưa ghi mức cụ thể" in text
+
+
+class _Calls(FakeEmbedder):
+    """Records each call's texts: the readings of one question must arrive together."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def embed_queries(self, texts: list[str]):
+        self.calls.append(list(texts))
+        return super().embed_queries(texts)
+
+
+def test_a_question_s_readings_are_embedded_in_one_call(kb, tmp_path):
+    """The curated tier's reading and the catalogue's wider one go to the embedder together, so the bundled
+    engine embeds them side by side on two cores; the catalogue then finds its reading remembered."""
+    _build(kb, tmp_path / "index")
+    inner = _Calls()
+    answerer = fake_answerer(tmp_path / "index", RememberedQueries(inner))
+    question = "dang ky tam tru nop online mat bao nhieu tien"
+    query = answerer.normalizer.normalize(question)
+    plain, wider = answerer.catalogue_readings(question, query)
+    assert plain.text != wider.text       # the catalogue's words restore diacritics the curated tier cannot
+    inner.calls.clear()
+    answer = answerer.ask(question)
+    assert answer.entry is not None and answer.entry.id == "tthc:1.004194"
+    assert len(inner.calls) == 1 and set(inner.calls[0]) == {query.text, plain.text, wider.text}

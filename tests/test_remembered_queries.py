@@ -103,3 +103,13 @@ def test_a_build_neither_fills_the_question_memory_nor_counts_as_questions(small
     assert (remembered.asked, remembered.reused, len(remembered._vectors)) == (*before, 0)
     load_answerer(settings).ask("Quên mật khẩu VNeID thì làm sao?")  # an entry's own question, asked by a citizen
     assert (remembered.asked, remembered.reused) == (before[0] + 1, before[1])
+
+
+@pytest.mark.slow
+def test_an_answering_process_keeps_one_blas_thread(real_answerer):
+    """Idle OpenBLAS threads spin after each small product and took the core a question's second reading was
+    being embedded on; the answering process keeps one (FAISS's BLAS copy included)."""
+    from threadpoolctl import threadpool_info
+
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas and all(lib["num_threads"] == 1 for lib in blas)

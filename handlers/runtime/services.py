@@ -22,7 +22,7 @@ from handlers.runtime.settings import Settings
 from handlers.runtime.shutdown import ShutdownClock
 from handlers.runtime.stores import open_storage
 from indexer.build import build_index, knowledge_fingerprint
-from indexer.embedder import Embedder, RememberedQueries, make_embedder, model_id_for
+from indexer.embedder import Embedder, RememberedQueries, make_embedder, model_id_for, quiet_blas
 from indexer.knowledge import KnowledgeError
 from indexer.store import load_snapshot, read_manifest
 
@@ -75,8 +75,9 @@ def load_answerer(settings: Settings) -> Answerer:
     snapshot = load_snapshot(settings.index_dir, model_id_for(settings.embedding_model))
     embedder = shared_embedder(settings.embedding_model)
     embedder.keep(settings.remembered_questions)
-    return Answerer.load(snapshot, embedder, settings.decision_file,
-                         settings.province)
+    answerer = Answerer.load(snapshot, embedder, settings.decision_file, settings.province)
+    quiet_blas()  # after the loads: FAISS brings its own BLAS
+    return answerer
 
 
 def open_answerer(settings: Settings) -> Answerer:
