@@ -30,7 +30,7 @@ from bot.retrieval.answerer import Answerer
 from handlers.runtime.services import building_embedder, open_answerer, shared_embedder
 from handlers.runtime.settings import Settings
 from indexer.build import build_index
-from indexer.embedder import model_id_for
+from indexer.embedder import model_id_for, quiet_blas
 from indexer.store import load_snapshot
 
 HERE = Path(__file__).parent
@@ -112,6 +112,7 @@ def main() -> int:
         snapshot = load_snapshot(Path(tmp) / "index", model_id_for(settings.embedding_model))
         answerer = Answerer.load(snapshot, embedder)
         index_s = time.perf_counter() - t
+        quiet_blas()  # as the serving process does
 
     cold = [sys.executable, "-m", "handlers.app.cli", "ask", "--json", "vneid mức 2"]
     subprocess.run(cold, capture_output=True, check=True)  # builds the live index if it is missing

@@ -131,6 +131,7 @@ class ProcedureSearch:
         self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
         self._spoken = [f" {' '.join(folded_syllables(self.procedures[c].name))} " for c in self._codes]  # padded
         self._names = [set(n.split()) for n in self._spoken]
+        self._cores = [frozenset(n - _LEVEL_WORDS) for n in self._names]   # what each name says it is
         self.name_words: frozenset[str] = frozenset().union(*self._names)   # every word the names use, folded
         # every two words a name says together ("bien so"), folded
         self.name_pairs: frozenset[str] = frozenset(
@@ -203,7 +204,8 @@ class ProcedureSearch:
 
     def some_name_said(self, said: set[str], using: set[str]) -> bool:
         """Some procedure's name (`name_core`) is all in `said` and uses a word of `using` (without ranking anything)."""
-        return any(self._names[i] - _LEVEL_WORDS <= said for t in using for i in self._named_with.get(t, ()))
+        candidates = set().union(*(self._named_with.get(t, ()) for t in using))
+        return any(self._cores[i] <= said for i in candidates)
 
     def name_of(self, code: str) -> set[str]:
         """The folded words of a procedure's name."""
@@ -212,7 +214,7 @@ class ProcedureSearch:
     def name_core(self, code: str) -> set[str]:
         """The folded words of a procedure's name that say what it is: not "thủ tục", "cấp", "thực hiện tại cấp
         tỉnh" ("làm thẻ bhyt" says all of "Thủ tục cấp thẻ bảo hiểm y tế")."""
-        return self.name_of(code) - _LEVEL_WORDS
+        return set(self._cores[self._position[code]])
 
     def most_named(self, codes: list[str], question: str) -> list[str]:
         """Known `codes`, the one whose name the question says most first (ties keep their order): a guide about
