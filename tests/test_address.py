@@ -128,6 +128,7 @@ NOT_CORRECTIONS = [
     ("bạn", "đừng gọi cho bác nữa, bác tự làm được"),
     ("bạn", "cái này gọi là bác sĩ gia đình à"),
     ("bạn", "vợ e sắp sinh, e là nam thì có được tiền thai sản ko"),   # asks "có … không": a question
+    ("bác", "chu 63 tuoi roi, lam lai co mat tien ko chau"),   # "có … không" said to "cháu": still a question
 ]
 
 

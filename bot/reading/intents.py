@@ -21,6 +21,8 @@ from bot.reading.flows import message_key
 INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 _MAX_KEY_WORDS = 3
 _STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a letter three times
+# Whom a question is said to, after its last word ("… có mất tiền không cháu", "… được chưa ad"), folded
+_CALLED_AFTER = frozenset("chau con em anh chi ban bac chu co ong ba ad admin bot oi".split())
 
 
 class Intent(str, Enum):
@@ -236,8 +238,11 @@ class IntentBook:
         if "?" in text:
             return True
         words = self.words(text)
-        if len(words) >= 3 and words[-1] in ("khong", "chua") and "co" in words[:-1]:
-            return True   # "… thì có được tiền thai sản không", "có kết quả chưa"
+        end = len(words)
+        while end > 1 and words[end - 1] in _CALLED_AFTER:
+            end -= 1
+        if end >= 3 and words[end - 1] in ("khong", "chua") and "co" in words[:end - 1]:
+            return True   # "… thì có được tiền thai sản không", "có kết quả chưa", "… có mất tiền không cháu"
         return any(" ".join(words[i:i + n]) in self.question_words
                    for n in (1, 2, 3) for i in range(len(words) - n + 1))
 
