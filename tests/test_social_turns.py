@@ -80,6 +80,11 @@ ROWS = [
     ("Xin cảm ơn bạn đã chỉ dẫn tận tình.", I.THANKS),
     ("Cảm ơn bạn, hướng dẫn dễ hiểu lắm.", I.THANKS),   # praise asks nothing, though "lắm" folds as "làm"
     ("tra cccd 001098012345 xem của ai, nhà ở đâu", I.OTHERS_DATA),   # whose it is, unknown to the asker
+    # a plate's numbers between the data and whose it is are no words
+    ("thằng bạn mk nhờ tra xe biển 65B1-234.56 đứng tên ai, nhà ở đâu, ad check giùm dc ko", I.OTHERS_DATA),
+    # going to do it at the office, then thanks; venting about a password that has them running about
+    ("thôi để e ra công an xã làm, cảm ơn ad", I.THANKS),
+    ("goi ca buoi ko ai bat may. sao kho vay troi, co cai mat khau thoi ma bat chay tum lum", I.COMPLAINT),
     # withdrawing a ticket nobody meant to send
     ("thôi không cần nữa", I.CANCEL), ("ủa ko, t chỉ hỏi thôi", I.CANCEL), ("toi chi hoi thoi", I.CANCEL),
     ("huỷ yêu cầu", I.CANCEL), ("không cần gặp người nữa", I.CANCEL), ("khỏi gọi nha", I.CANCEL),
@@ -105,6 +110,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "đang chờ duyệt hồ sơ khai sinh lâu quá thì hỏi ai", "làm căn cước cho con tôi ở đâu",
     "căn cước làm ở đâu, chán quá", "cam on, con muon hoi them ve khai sinh", "căn cước của ai cũng làm ở xã được à",
     "mệt lắm, làm sao đổi mật khẩu vneid",
+    "tra biển số xe của tôi có bị phạt nguội không", "mất cccd rồi, cảm ơn", "thôi để e ra xã làm, làm ở đâu vậy",
     "có cần bố nó đồng ý không em",   # folded, "cần bố" is "cán bộ"
     "Bà Đỗ Thị Mai muốn làm VNeID, xem giúp em cần hồ sơ gì",   # papers to prepare, not a dossier to look up
     "xin cấp lại căn cước bị mất", "cấu hình máy tính để ký số trên cổng dịch vụ công",

@@ -88,7 +88,7 @@ class _OthersData:
         data, end = _first(words, self.data, looked) if look >= 0 else (-1, -1)
         if data < 0 or data - looked > _NEAR:
             return False
-        after = words[end:end + _NEAR + 2]
+        after = [w for w in words[end:] if not w[0].isdigit()][:_NEAR + 2]   # a plate or ID number is no word
         if _first(after, self.others, 0)[0] >= 0 or _NAMED.search(raw):
             return True
         whose = after[after.index("cua") + 1:] if "cua" in after[:_NEAR] else []
@@ -102,7 +102,8 @@ class _OthersData:
 _LEAVING = frozenset("thoi nhe nha nhen nghe day vang u".split())
 # a message saying these goes on to a question or a problem: "chào em, chị muốn hỏi…", "…, mất sổ đỏ rồi"
 _ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong sai".split())
-_GOING_TO_ASK = re.compile(r"\b(ra|len|den|qua|ve)\b.*\bhoi\b")   # folded: "để chị ra thuế cơ sở hỏi"
+# folded: "để chị ra thuế cơ sở hỏi", "để e ra công an xã làm"
+_GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
 _LEAVE_WORDS = 9
 _INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi"; longer, or asking, it is a question
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
@@ -279,14 +280,13 @@ class IntentBook:
         first = self.match(parts[0])
         if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(parts[0]):
             first = IntentMatch(Intent.CANCEL, first.also | {Intent.CANCEL})   # "à thôi khỏi, ngân hàng … rồi"
-        rest = self.words(" ".join(parts[1:]))
-        covered, _ = self._found(rest)   # praise ("hướng dẫn dễ hiểu lắm") asks nothing, though "lắm" folds as "làm"
-        asking = _ASKING & {w for w, c in zip(rest, covered) if not c}
-        if asking == {"hoi"} and _GOING_TO_ASK.search(" ".join(rest)):
-            asking = set()   # "thôi khỏi đi em, để chị ra thuế cơ sở hỏi": asking someone else, later
-        if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) and not asking:
+        if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) \
+                and not self._asks(parts[1:]):
             return first
         last = self.match(parts[-1])
+        if last is not None and last.intent in _CLOSING_CLAUSE - {Intent.CANCEL} and not self.is_question(text) \
+                and not self._asks(parts[:-1]):
+            return last   # "thôi để e ra công an xã làm, cảm ơn ad": going to do it elsewhere, then thanks
         if last is None or last.intent not in _VENTING:
             return None
         # what comes before may not ask ("căn cước làm ở đâu, chán quá"), unless it vents too ("tl j dai dong z,
@@ -294,6 +294,14 @@ class IntentBook:
         before = ", ".join(parts[:-1])
         asks = self.is_question(before) and not self.cues_in(before) & (_VENTING | {Intent.NOT_UNDERSTOOD})
         return None if asks else last
+
+    def _asks(self, parts: list[str]) -> bool:
+        """Clauses that say a word of asking no cue covers (praise, "hướng dẫn dễ hiểu lắm", asks nothing, though
+        "lắm" folds as "làm"), other than going to ask or do it elsewhere ("để chị ra thuế cơ sở hỏi")."""
+        words = self.words(" ".join(parts))
+        covered, _ = self._found(words)
+        asking = _ASKING & {w for w, c in zip(words, covered) if not c}
+        return bool(asking - {"hoi", "lam"}) or bool(asking) and not _GOING_ELSEWHERE.search(" ".join(words))
 
     def _found(self, words: list[str]) -> tuple[list[bool], list[Intent]]:
         """The words some cue covers, and the intents whose cues appear, in priority order."""
