@@ -122,6 +122,8 @@ REGRESSIONS = [
     ("mk muốn hỏi cách đăng ký", ["mình"], ["mật khẩu"]),
     ("quên mk vneid", ["quên mật khẩu"], ["mình"]),
     ("cho mk hỏi đổi mk thế nào", ["đổi mật khẩu"], ["mình"]),
+    ("ad ơi mk mới mua lại con wave cũ, mún sang tên", ["mình mới mua", "xe máy", "muốn"], ["mật khẩu"]),   # a bike's model
+    ("mk mới không nhận được otp", ["mật khẩu mới"], ["mình"]),
     ("phí làm hộ chiếu 200k", ["200 nghìn đồng"], ["không"]),
     ("k nhận được mã otp", ["không nhận"], []),
     ("gửi 2kg giấy tờ", ["2 kg"], ["không"]),
