@@ -298,6 +298,9 @@ def test_clauses_that_only_complain_are_no_search_words(message, question):
     ("e đang soạn bài gửi nhóm zalo của ấp, cho e hỏi ký số là gì ạ", "cho e hỏi ký số là gì ạ"),
     ("nop online no doi chung thu so, chung thu so la gi", "chung thu so la gi"),
     ("ký số là gì, đăng ký ở đâu", None), ("ký số là gì", None), ("hôm qua tôi ra xã, đóng cửa", None),
+    # "là sao" asks; a clause checking what it means ("z là …") asks nothing of its own
+    ("thấy ghi dvc một phần, một phần là sao ad, z là vẫn phải ra cand hả", "một phần là sao ad"),
+    ("một phần là sao, nộp ở đâu", None),
 ])
 def test_the_one_clause_that_asks(message, clause):
     assert load_intents().lone_question(message) == clause

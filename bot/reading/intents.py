@@ -22,6 +22,9 @@ INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 _MAX_KEY_WORDS = 3
 _STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a letter three times
 # Whom a question is said to, after its last word ("… có mất tiền không cháu", "… được chưa ad"), folded
+# folded openers of a clause that checks what the one before means
+_MEANING_OPENERS = (("z", "la"), ("vay", "la"), ("the", "la"), ("tuc", "la"), ("nghia", "la"), ("vay", "tuc", "la"),
+                    ("vay", "nghia", "la"), ("z", "tuc", "la"), ("the", "tuc", "la"), ("co", "nghia", "la"))
 _CALLED_AFTER = frozenset("chau con em anh chi ban bac chu co ong ba ad admin bot oi".split())
 
 
@@ -223,8 +226,14 @@ class IntentBook:
         """The one clause of a message that asks, when the others only say why ("e đang soạn bài gửi nhóm zalo của
         ấp, cho e hỏi ký số là gì ạ"); None for one clause, or when none or several ask."""
         parts = clauses(text)
-        asking = [c for c in parts if self.is_question(c)]
+        asking = [c for c in parts if self.is_question(c) and not self._checks_meaning(c)]
         return asking[0].strip() if len(parts) > 1 and len(asking) == 1 else None
+
+    def _checks_meaning(self, clause: str) -> bool:
+        """"z là vẫn phải ra cand hả", "tức là phải lên xã à": checks what the clause before means, asking
+        nothing of its own ("một phần là sao ad, z là vẫn phải ra cand hả" asks what the term means)."""
+        words = self.words(clause, drop_fillers=False)
+        return any(tuple(words[:len(o)]) == o for o in _MEANING_OPENERS)
 
     def claims_role(self, text: str) -> bool:
         """A short "tôi là <vai trò> (mà)" (see `_OthersData.claims_role`), maybe with why after it: "tôi là trưởng
