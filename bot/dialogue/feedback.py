@@ -16,7 +16,7 @@ from bot.retrieval.decision import Kind
 
 _REASONS = ("wrong", "unclear", "off_topic", "other")
 # words that leave the reason step and are handled as usual
-_LEAVE_STEP = (Intent.MENU, Intent.GREETING, Intent.THANKS, Intent.BYE, Intent.HANDOFF, Intent.CALLBACK)
+_LEAVE_STEP = (Intent.MENU, Intent.ABILITIES, Intent.GREETING, Intent.THANKS, Intent.BYE, Intent.HANDOFF, Intent.CALLBACK)
 
 
 class Feedback(Part):

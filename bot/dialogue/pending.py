@@ -39,7 +39,7 @@ class PendingSteps(Part):
             self.parts.talk.drop_pending(turn, "delete_dropped")
             return False
         if pending.waiting == Waiting.STUCK:
-            if social in (Intent.MENU, Intent.GREETING, Intent.BYE, Intent.THANKS):
+            if social in (Intent.MENU, Intent.ABILITIES, Intent.GREETING, Intent.BYE, Intent.THANKS):
                 self.parts.talk.drop_pending(turn, "stuck_dropped")
                 return False
             self.parts.handoffs.file_stuck(turn, pending, None if social in (Intent.HANDOFF, Intent.CALLBACK) else text)
@@ -66,7 +66,7 @@ class PendingSteps(Part):
         if social == Intent.NO:
             self.parts.feedback.on_skip(turn)
             return True
-        if social in (Intent.MENU, Intent.GREETING, Intent.THANKS, Intent.BYE):
+        if social in (Intent.MENU, Intent.ABILITIES, Intent.GREETING, Intent.THANKS, Intent.BYE):
             self.parts.talk.drop_pending(turn, "comment_dropped")
             return False
         if self.parts.feedback.typed_reason_in_comment(turn, pending, text):

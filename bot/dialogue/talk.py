@@ -73,6 +73,8 @@ class Talk(Part):
             self.on_not_understood(turn)
         elif intent == Intent.MENU:
             self.on_command(turn, "menu")
+        elif intent == Intent.ABILITIES:
+            self._send(turn, Reply(self._say(turn, "abilities_reply"), self.menu_buttons()))
         elif intent == Intent.GREETING:
             self._send(turn, Reply(self._say(turn, "greeting_again"), self.menu_buttons()))
         elif intent == Intent.THANKS:

@@ -25,6 +25,10 @@ _STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a lette
 # folded openers of a clause that checks what the one before means
 _MEANING_OPENERS = (("z", "la"), ("vay", "la"), ("the", "la"), ("tuc", "la"), ("nghia", "la"), ("vay", "tuc", "la"),
                     ("vay", "nghia", "la"), ("z", "tuc", "la"), ("the", "tuc", "la"), ("co", "nghia", "la"))
+# the only other words of "bạn giúp được gì cho tôi", "trợ lý làm được những gì vậy": "cán bộ xã giúp được gì"
+# asks about someone else
+_TO_THE_BOT = frozenset("ban bot tro ly admin em anh chi chau con may co chu bac oi vay the nay cho hoi toi minh "
+                        "nhung".split()) | {"tro ly"}
 _CALLED_AFTER = frozenset("chau con em anh chi ban bac chu co ong ba ad admin bot oi".split())
 
 
@@ -34,6 +38,7 @@ class Intent(str, Enum):
     SHARE = "share"
     INSTRUCTION = "instruction"
     IDENTITY = "identity"
+    ABILITIES = "abilities"       # what the assistant can help with: said, then the topics
     CLOSING = "closing"
     HANDOFF = "handoff"
     CALLBACK = "callback"
@@ -275,15 +280,19 @@ class IntentBook:
             return None
         left = _uncovered(words, covered, self._neutral)
         for intent in found:  # found is in priority order
-            if left <= self._rules[intent].max_left:
+            if left <= self._rules[intent].max_left and (intent != Intent.ABILITIES or self._to_the_bot(words)):
                 return IntentMatch(intent, frozenset(found))
         return self._by_clause(text)
 
     def _by_clause(self, text: str) -> IntentMatch | None:
         """A message of several clauses asking nothing, whose first clause thanks, takes leave or cancels ("cảm ơn
         bạn, rõ ràng"; "à thôi không cần nữa, ngân hàng vừa hoàn tiền rồi"), or whose last one vents ("làm ăn tắc
-        trách vậy, mất tiền oan, bực mình hết sức"): the rest only says why."""
+        trách vậy, mất tiền oan, bực mình hết sức"): the rest only says why. Or a longer message whose one
+        asking clause asks what the assistant can do."""
         parts = clauses(text)
+        lone = self.lone_question(text)
+        if lone is not None and (asked := self.match(lone)) is not None and asked.intent == Intent.ABILITIES:
+            return asked   # "chào trợ lý, mình ở tổ công nghệ số…, đang thử…. Trợ lý giúp được những việc gì?"
         if len(parts) < 2 or "?" in text:
             return None
         first = self.match(parts[0])
@@ -311,6 +320,13 @@ class IntentBook:
         covered, _ = self._found(words)
         asking = _ASKING & {w for w, c in zip(words, covered) if not c}
         return bool(asking - {"hoi", "lam"}) or bool(asking) and not _GOING_ELSEWHERE.search(" ".join(words))
+
+    def _to_the_bot(self, words: list[str]) -> bool:
+        """Asking what the assistant can do: besides its cue only words that call the bot or the asker."""
+        own = [False] * len(words)
+        for cue in self._rules[Intent.ABILITIES].cues:
+            _cover(words, own, cue)
+        return _uncovered(words, own, _TO_THE_BOT) == 0
 
     def _found(self, words: list[str]) -> tuple[list[bool], list[Intent]]:
         """The words some cue covers, and the intents whose cues appear, in priority order."""
