@@ -122,6 +122,10 @@ REGRESSIONS = [
     ("mk muốn hỏi cách đăng ký", ["mình"], ["mật khẩu"]),
     ("quên mk vneid", ["quên mật khẩu"], ["mình"]),
     ("cho mk hỏi đổi mk thế nào", ["đổi mật khẩu"], ["mình"]),
+    # asked "about" a subject: only the subject is left, so a topic gets "which one?"
+    ("em ơi cho chị hỏi mấy cái về chữ ký số với", ["chữ ký số"], ["hỏi", "mấy", "về"]),
+    ("cho tôi hỏi về bằng lái xe", ["bằng lái xe"], ["hỏi", "về"]),
+    ("Tôi muốn gọi hỏi về tài khoản định danh", ["gọi hỏi về"], []),   # calling to ask: kept
     ("ad ơi mk mới mua lại con wave cũ, mún sang tên", ["mình mới mua", "xe máy", "muốn"], ["mật khẩu"]),   # a bike's model
     ("mk mới không nhận được otp", ["mật khẩu mới"], ["mình"]),
     ("phí làm hộ chiếu 200k", ["200 nghìn đồng"], ["không"]),
