@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from bot.retrieval.follow_up import has_cue, passage
+from bot.retrieval.follow_up import has_cue, passage, points_back
 from bot.retrieval.procedure_card import asked_aspect, asked_aspects
 from indexer.knowledge import KnowledgeEntry
 from tests.chat import Chat
@@ -154,6 +154,28 @@ async def test_a_follow_up_right_after_a_choice_is_read_with_the_first_option_a_
     assert offered.index("Đăng ký khai sinh trực tuyến") > 0
     await chat("ong noi lam dc ko")
     assert "ông hoặc bà" in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()
+
+
+@pytest.mark.parametrize("text, points", [
+    ("Hồ sơ đó nộp ở đâu, có làm trên mạng được không?", True), ("thu tuc nay lam online dc ko", True),
+    ("chế độ ấy nhận ở đâu", True),
+    ("sổ đỏ mất thì làm lại ở đâu", False), ("ho so do bi tra lai", False),   # unmarked "do" is also "đỏ"
+    ("mấy cái giấy tờ này ai làm dùm chị được không", False),   # papers in general: who helps
+    ("hôm nay nộp hồ sơ được không", False),
+])
+def test_a_procedure_named_by_pointing_back(text, points):
+    assert points_back(text) is points
+
+
+@pytest.mark.slow
+async def test_the_dossier_pointed_at_after_one_choice_offered_is_that_choice(chat):
+    """"Hồ sơ đó nộp ở đâu…" after "Ý bạn là…?" with only the survivor's allowance had got the guide on
+    tracking dossiers, by "hồ sơ"."""
+    await chat("Ngoài tiền mai táng, tôi nghe nói vợ của người mất có thể được nhận tiền tuất hằng tháng. "
+               "Xin hỏi thủ tục ấy thế nào?")
+    assert any("tử tuất" in b.title for r in chat.last for b in r.buttons), chat.text()
+    await chat("Hồ sơ đó nộp ở đâu, có làm trên mạng được không?")
+    assert "tuất" in chat.text() and "Tra cứu, theo dõi" not in chat.text(), chat.text()
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ from bot.privacy.redact import redact
 from bot.reading.intents import Intent
 from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
-from bot.retrieval.follow_up import Focused, has_cue
+from bot.retrieval.follow_up import Focused, has_cue, points_back
 from bot.retrieval.places import province_display, provinces_named
 from bot.retrieval.procedure_card import asked_aspect, aspect_words
 from bot.retrieval.tier_arbitration import filed_already, title_subject
@@ -88,7 +88,7 @@ class Asking(Part):
         focus = self.parts.talk.last_entry(turn)
         if self._referred_elsewhere(turn, text, answer, focus):
             focus, turn.choices = None, []   # its own subject, someone else's: answered below with the referral
-        if turn.choices and answer.kind != Kind.ANSWER.value:
+        if turn.choices and (answer.kind != Kind.ANSWER.value or points_back(text)):
             # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
             # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
             if len(turn.choices) >= 2 and asked_aspect(text) is not None:

@@ -64,6 +64,25 @@ def has_cue(text: str) -> bool:
     return first == _MARKED.get(folded[start], first)
 
 
+# "hồ sơ đó", "thủ tục ấy", "cái này": a thing named by pointing back at what was just said (folded nouns)
+_POINTED = ("ho so", "thu tuc", "che do", "truong hop", "to khai")
+_POINTING = frozenset({"đó", "đấy", "này", "ấy", "kia"})
+_POINTING_FOLDED = frozenset({"nay", "ay", "day", "kia"})   # unmarked; "do" is also "đỏ" (sổ đỏ)
+
+
+def points_back(text: str) -> bool:
+    """The message names a thing by pointing at what was just said: "Hồ sơ đó nộp ở đâu" after "Ý bạn là…?" with
+    the survivor's-allowance procedure asks about that procedure, not about dossiers in general."""
+    words = syllables(text)
+    folded = [fold(w) for w in words]
+    marked = has_diacritics(text)
+    for i in range(1, len(words)):
+        if words[i] in _POINTING or (not marked and folded[i] in _POINTING_FOLDED):
+            if folded[i - 1] in _POINTED or " ".join(folded[max(0, i - 2):i]) in _POINTED:
+                return True
+    return False
+
+
 def content_words(keywords: list[str]) -> list[str]:
     """A question's key words as read (marks kept: "trễ hạn" is not "trẻ"), its grammar left out; a number stays
     ("phiếu số 2 là gì")."""
