@@ -131,6 +131,21 @@ def test_procedures_for_other_ages_are_no_candidates(real_answerer):
     assert any("dưới 6 tuổi" in real_answerer.procedure_name(s.code) for s in unstated)
 
 
+_POLICE_CARDS = {"1.001294", "1.001321", "1.001327", "1.002438", "1.003116", "2.000639"}   # relatives of police
+
+
+@pytest.mark.slow
+def test_the_forces_own_procedures_are_offered_only_when_asked_of_them(real_answerer):
+    """The health-insurance cards the Ministry of Public Security issues to its people's relatives share the
+    everyday names; a farmer renewing his card had been offered them first."""
+    ranked, _ = real_answerer.procedure_ranking("the bao hiem y te cua tui het han thang nay roi, gia han o dau chau")
+    assert ranked and not {s.code for s in ranked} & _POLICE_CARDS
+    answer = real_answerer.ask("the bao hiem y te cua tui het han thang nay roi, gia han o dau chau")
+    assert answer.entry is not None and "Bảo hiểm xã hội" in answer.entry.body, (answer.kind, answer.options)
+    asked, _ = real_answerer.procedure_ranking("bố tôi là cán bộ công an nhân dân, cấp thẻ bảo hiểm y tế cho thân nhân")
+    assert {s.code for s in asked[:5]} & _POLICE_CARDS
+
+
 @pytest.mark.slow
 def test_an_option_named_apart_from_a_nearest_for_other_ages_stands(real_answerer):
     """A 17-year-old asking for VNeID level 2: the nearest guide is for children under 14, and the level-2 guide,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
+from bot.retrieval.armed_forces import for_the_forces, forces_said
 from bot.retrieval.called_names import CalledNames
 from bot.retrieval.choice_reading import age_range, within
 from bot.retrieval.decision import Kind
@@ -155,6 +156,7 @@ class ProcedureSearch:
                                       for c in self._codes])
         citizen = [("cong-dan" in self.procedures[c].audience) or not self.procedures[c].audience for c in self._codes]
         self._citizen = np.array(citizen, dtype=bool)
+        self._forces = np.array([for_the_forces(self.procedures[c]) for c in self._codes], dtype=bool)
         self.texts = [t for c in self._codes for t in (self.procedures[c].name,
                                                        *everyday_words(self.procedures[c], index.phrases))]
 
@@ -245,6 +247,8 @@ class ProcedureSearch:
         cfg = self.config
         named = np.isin(self._province_of, list(provinces)) if provinces else np.zeros(len(self._codes), bool)
         allowed = self._allowed | named
+        if not forces_said(query.terms):   # the forces' own procedures, for a question that says so
+            allowed = allowed & ~self._forces
         readings = list(dict.fromkeys(filter(None, (query.text, also))))
         vecs = self._embedder.embed_queries(readings).astype(np.float32)
         each = self._vectors @ vecs.T                      # one product for every reading
