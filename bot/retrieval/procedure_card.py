@@ -197,10 +197,26 @@ _FORM = re.compile(r"^(?:to khai|don de nghi|don xin|phieu)\b")   # the form eve
 _DISTRICT = re.compile(r"\bhuyen\b")   # folded: an agency at a level gone since 1/7/2025
 
 
+_SORTED_DOCUMENTS: dict[int, tuple[Procedure, list]] = {}   # by record: a card reads them three times, and
+_REMEMBERED_RECORDS = 8192                                     # the options of one reply are up to four cards
+
+
 def _documents_only(p: Procedure) -> list:
     """Documents to hand in, each once, what everyone brings first: the form, then papers for no particular case,
     then those for one case (the portal lists the residence registration's papers of boat dwellers and of monks
-    before its form). The page's notes ("Ví dụ…", "*Lưu ý…") are not documents."""
+    before its form). The page's notes ("Ví dụ…", "*Lưu ý…") are not documents. Remembered per record object
+    (folding a long list was half the time of a reply offering four procedures)."""
+    known = _SORTED_DOCUMENTS.get(id(p))
+    if known is not None and known[0] is p:
+        return known[1]
+    if len(_SORTED_DOCUMENTS) >= _REMEMBERED_RECORDS:
+        _SORTED_DOCUMENTS.clear()
+    docs = _sorted_documents(p)
+    _SORTED_DOCUMENTS[id(p)] = (p, docs)
+    return docs
+
+
+def _sorted_documents(p: Procedure) -> list:
     seen: dict[str, object] = {}
     for d in p.documents:
         if not _NOTE.match(d.name):
