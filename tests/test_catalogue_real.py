@@ -147,6 +147,15 @@ def test_the_forces_own_procedures_are_offered_only_when_asked_of_them(real_answ
 
 
 @pytest.mark.slow
+def test_a_guide_saying_none_of_the_procedure_named_is_not_offered_beside_it(real_answerer):
+    """"hết hạn, gia hạn" found the digital-signature renewal guide for a health-insurance card the catalogue is
+    sure of; it was offered beside the card procedure."""
+    answer = real_answerer.ask("chu 63 tuoi roi, the bao hiem y te het han, gia han o dau chau")
+    shown = [answer.entry.id] if answer.entry else [o.id for o in answer.options]
+    assert "tthc:1.014137" in shown and "kyso-het-han" not in shown, shown
+
+
+@pytest.mark.slow
 def test_an_option_named_apart_from_a_nearest_for_other_ages_stands(real_answerer):
     """A 17-year-old asking for VNeID level 2: the nearest guide is for children under 14, and the level-2 guide,
     named by "vneid mức 2", had gone with it (don't-know, then a referral for the exam the message mentions)."""

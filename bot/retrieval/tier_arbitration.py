@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from bot.retrieval.decision import Decision, Kind
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.normalize import NormalizedQuery
+from bot.retrieval.procedure_card import aspect_words
 from bot.retrieval.procedure_search import ProcedureDecision, ProcedureSearch, ScoredProcedure
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, folded_syllables, syllables
@@ -89,6 +90,13 @@ class TierArbiter:
         named = self.procedures.name_of(code) & set(said)
         return any(len(t) >= 3 and f" {t} " not in self.words[entry_id] and self.lexical.entries_using(t) <= _RARE
                    for t in named)
+
+    def says_none_of(self, entry_id: str, code: str, said: list[str]) -> bool:
+        """The question says words of the procedure's name (level words and asked parts aside) and the guide says
+        none of them: "thẻ bảo hiểm y tế hết hạn, gia hạn ở đâu" is not about the digital-signature renewal guide
+        that "hết hạn, gia hạn" found, beside the card procedure the catalogue is sure of."""
+        named = self.procedures.name_core(code) & set(said) - aspect_words()
+        return bool(named) and not any(f" {t} " in self.words[entry_id] for t in named)
 
     def term_silent_on(self, entry_id: str, said: list[str], codes: tuple[str, ...]) -> bool:
         """The question says a rare two-word term of ours ("biển số", "chứng thực") that every candidate's name says
