@@ -170,7 +170,7 @@ def test_procedures_the_catalogue_is_surer_of_come_beside_an_ask_back_among_guid
     tracking one, barely matched, while the catalogue was twice as sure of the fishing-boat procedures (0.43):
     from 0.4 (not 0.5) they are offered first. A guide declaring a lesser option does not keep the first out."""
     from bot.retrieval.decision import Decision
-    from bot.retrieval.procedure_search import ProcedureDecision
+    from bot.retrieval.procedure_results import ProcedureDecision
     asked = Decision(Kind.CLARIFY, None, 0.27, options=("tinh-hai-phong", "hoso-tra-cuu"))
     surer = ProcedureDecision(Kind.CLARIFY, None, 0.43, options=("1.003681", "1.003650"))
     assert real_answerer.tiers.mixed(asked, surer) == ("1.003681", "1.003650")

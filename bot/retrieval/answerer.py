@@ -26,7 +26,8 @@ from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNorma
 from bot.retrieval.places import provinces_named
 from bot.retrieval.procedure_card import asked_aspects, facts_block, procedure_entry
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
-from bot.retrieval.procedure_search import ProcedureSearch, ScoredProcedure, cost_not_loss
+from bot.retrieval.procedure_results import ScoredProcedure
+from bot.retrieval.procedure_search import ProcedureSearch, cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
 from bot.retrieval.tier_arbitration import TierArbiter, names_another, said_words, title_subject

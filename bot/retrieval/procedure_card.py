@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.wording import say
+from bot.retrieval.procedure_documents import documents_in_order, is_note
 from indexer.catalogue.model import Channel, Fee, Procedure
 from indexer.knowledge import KnowledgeEntry, Link, Source
 from indexer.vntext import fold, folded_syllables, syllables
@@ -187,50 +188,11 @@ def _times(p: Procedure) -> str | None:
     return "; ".join(parts) or None
 
 
-_NOTE = re.compile(r"^\W*(ví dụ|lưu ý|ghi chú)", re.I)
-
-
-# a document only some applicants bring: "Trường hợp …", "Đối với Quân đội nhân dân: …", "… trong trường hợp …"
-_CASE_ONLY = re.compile(r"^(?:truong hop|doi voi)\b|\btrong truong hop\b")
-_LIST_MARK = re.compile(r"^[\s\-–•*+]*(?:\(\w{1,3}\)|\w{1,2}[.)])?\s*")   # "- ", "(1) ", "a) " before a name
-_FORM = re.compile(r"^(?:to khai|don de nghi|don xin|phieu)\b")   # the form everyone fills in
 _DISTRICT = re.compile(r"\bhuyen\b")   # folded: an agency at a level gone since 1/7/2025
 
 
-_SORTED_DOCUMENTS: dict[int, tuple[Procedure, list]] = {}   # by record: a card reads them three times, and
-_REMEMBERED_RECORDS = 8192                                     # the options of one reply are up to four cards
-
-
-def _documents_only(p: Procedure) -> list:
-    """Documents to hand in, each once, what everyone brings first: the form, then papers for no particular case,
-    then those for one case (the portal lists the residence registration's papers of boat dwellers and of monks
-    before its form). The page's notes ("Ví dụ…", "*Lưu ý…") are not documents. Remembered per record object
-    (folding a long list was half the time of a reply offering four procedures)."""
-    known = _SORTED_DOCUMENTS.get(id(p))
-    if known is not None and known[0] is p:
-        return known[1]
-    if len(_SORTED_DOCUMENTS) >= _REMEMBERED_RECORDS:
-        _SORTED_DOCUMENTS.clear()
-    docs = _sorted_documents(p)
-    _SORTED_DOCUMENTS[id(p)] = (p, docs)
-    return docs
-
-
-def _sorted_documents(p: Procedure) -> list:
-    seen: dict[str, object] = {}
-    for d in p.documents:
-        if not _NOTE.match(d.name):
-            seen.setdefault(fold(d.name), d)
-
-    def kind(folded: str) -> tuple[bool, bool]:
-        name = _LIST_MARK.sub("", folded)
-        return not _FORM.search(name), bool(_CASE_ONLY.search(name))
-
-    return [seen[k] for k in sorted(seen, key=kind)]
-
-
 def _documents(p: Procedure, stop: int | None, limit: int = 10_000) -> list[str]:
-    docs = _documents_only(p)[:stop]
+    docs = documents_in_order(p)[:stop]
     return [f"• {_short(d.name, limit)}" + (f" ({d.copies})" if d.copies and not d.copies.startswith("0 ") else "")
             for d in docs]
 
@@ -275,7 +237,7 @@ def _section(p: Procedure, aspect: str, full: bool) -> list[str]:
         times = _times(p)
         return [say("card_time", times=times)] if times else [say("card_time_none")]
     if aspect == "documents":
-        docs = _documents_only(p)
+        docs = documents_in_order(p)
         if not docs:
             return [say("card_documents_none")]
         more = [say("card_documents_more", n=str(len(docs) - _SHOWN_DOCUMENTS))] if len(docs) > _SHOWN_DOCUMENTS else []
@@ -314,7 +276,7 @@ def card_body(p: Procedure, month: str, aspect: str | None = None, note: str = "
     rest: list[str] = []
     if _documents(p, None) != _documents(p, _SHOWN_DOCUMENTS, _DOCUMENT_CHARS):
         rest += ["", say("card_documents_all"), *_documents(p, None)]
-    notes = [f"• {_short(d.name, 400)}" for d in p.documents if _NOTE.match(d.name)]
+    notes = [f"• {_short(d.name, 400)}" for d in p.documents if is_note(d.name)]
     if notes:
         rest += ["", say("card_document_notes"), *dict.fromkeys(notes)]
     fee_texts = _fee_texts(p) if aspect != "fee" else []
@@ -370,7 +332,7 @@ def documents_naming(p: Procedure, words: list[str], month: str) -> str | None:
     """The record's papers for the case a follow-up names ("đã ly hôn rồi thì cần thêm giấy gì": the line on the
     divorce judgment), with where they come from; None when no paper names every word of it."""
     wanted = [f" {' '.join(folded_syllables(w))} " for w in words]
-    found = [d for d in _documents_only(p) if all(w in f" {' '.join(folded_syllables(d.name))} " for w in wanted)]
+    found = [d for d in documents_in_order(p) if all(w in f" {' '.join(folded_syllables(d.name))} " for w in wanted)]
     if not wanted or not found:
         return None
     return "\n".join([_facts_head(p, month),

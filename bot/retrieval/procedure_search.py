@@ -13,7 +13,6 @@ import dataclasses
 import functools
 import itertools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -26,6 +25,7 @@ from bot.retrieval.name_casing import NameCasing
 from bot.retrieval.normalize import NormalizedQuery
 from bot.retrieval.procedure_card import aspect_words
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
+from bot.retrieval.procedure_results import ProcedureDecision, ScoredProcedure
 from indexer.catalogue.index import CatalogueIndex, everyday_words, procedure_terms
 from indexer.catalogue.model import Procedure
 from indexer.embedder import Embedder
@@ -43,8 +43,6 @@ _BUSINESS = {"cong_ty", "doanh_nghiep", "hop_tac", "tnhh", "co_phan", "to_chuc",
 _BUSINESS_MARKED = {"co_so": "cơ sở", "co_phan": "cổ phần"}
 
 
-# "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
-# "cấp lại…"). The word after "mất" tells them apart.
 # Words of a name that say at which level a procedure is done ("(thực hiện tại cấp tỉnh)"): siblings that differ
 # only in them are one procedure at several levels, still the citizen's choice (the office differs), and no sibling
 # adds words the citizen did not say because of them.
@@ -57,6 +55,8 @@ _SAID_ENOUGH = 0.5
 # question asks when it names no other case
 _PLAIN_START = frozenset({"thanh", "lap", "lan", "dau", "moi"})
 
+# "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
+# "cấp lại…"). The word after "mất" tells them apart.
 _COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh bnhieu it cong ngay tuan thang gio "
                         "phut mat".split())
 
@@ -68,44 +68,6 @@ def cost_not_loss(question: str) -> str:
             if not (fold(w).strip(".,?!:;") == "mat" and i + 1 < len(words)
                     and (fold(words[i + 1]).strip(".,?!:;") in _COST_AFTER or words[i + 1][:1].isdigit()))]
     return " ".join(keep)
-
-
-@dataclass(frozen=True)
-class ScoredProcedure:
-    code: str
-    fused: float
-    confidence: float
-    dense: float
-    coverage: float
-    gap: float
-    margin: float
-    name: float        # share of the procedure's name the question says
-    features: tuple[float, ...] = ()   # RANK_FEATURES, kept for calibration
-    everyday: float = -1.0   # how much nearer the question is to an everyday question than to this name
-    cases: frozenset[str] = frozenset()   # the cases its name names that the question cues (phan-biet.yaml)
-    rival: bool = True       # a real alternative to the top candidate (see ProcedureSearch._rival)
-    # (top one only) the words its name adds to its first real rival's are said, or it adds none: "… cho Dân quân"
-    # over "thanh toán trực tiếp chi phí khám bệnh" is not, when a citizen asks about being paid back by BHYT
-    distinct_said: bool = True
-    # or the top one plus words the citizen did not say ("… lưu động" when "khai sinh" was asked)
-    # (top one only) the name of a leading candidate holds every word of a question of at least _NAMED_WORDS words:
-    # the citizen typed a procedure's name ("thành lập công ty tnhh"), so its family is offered even when no
-    # candidate is sure; so is a question that says word for word what people call one ("trợ cấp người già",
-    # called_names.py)
-    named_all: bool = False
-
-
-@dataclass(frozen=True)
-class ProcedureDecision:
-    kind: Kind
-    code: str | None
-    score: float
-    options: tuple[str, ...] = ()
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        """The procedure answered, or the ones offered."""
-        return (self.code,) if self.code else self.options
 
 
 class ProcedureSearch:

@@ -16,7 +16,8 @@ from bot.retrieval.decision import Decision, Kind
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.normalize import NormalizedQuery
 from bot.retrieval.procedure_card import aspect_words
-from bot.retrieval.procedure_search import ProcedureDecision, ProcedureSearch, ScoredProcedure
+from bot.retrieval.procedure_results import ProcedureDecision, ScoredProcedure
+from bot.retrieval.procedure_search import ProcedureSearch
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, folded_syllables, syllables
 
