@@ -21,15 +21,14 @@ from bot.reading.flows import message_key
 INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 _MAX_KEY_WORDS = 3
 _STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a letter three times
-# Whom a question is said to, after its last word ("… có mất tiền không cháu", "… được chưa ad"), folded
 # folded openers of a clause that checks what the one before means
 _MEANING_OPENERS = (("z", "la"), ("vay", "la"), ("the", "la"), ("tuc", "la"), ("nghia", "la"), ("vay", "tuc", "la"),
                     ("vay", "nghia", "la"), ("z", "tuc", "la"), ("the", "tuc", "la"), ("co", "nghia", "la"))
+# Whom a question is said to, after its last word ("… có mất tiền không cháu", "… được chưa ad"), folded
+_CALLED_AFTER = frozenset("chau con em anh chi ban bac chu co ong ba ad admin bot oi".split())
 # the only other words of "bạn giúp được gì cho tôi", "trợ lý làm được những gì vậy": "cán bộ xã giúp được gì"
 # asks about someone else
-_TO_THE_BOT = frozenset("ban bot tro ly admin em anh chi chau con may co chu bac oi vay the nay cho hoi toi minh "
-                        "nhung".split()) | {"tro ly"}
-_CALLED_AFTER = frozenset("chau con em anh chi ban bac chu co ong ba ad admin bot oi".split())
+_TO_THE_BOT = _CALLED_AFTER | {"tro ly", "may", "vay", "the", "nay", "cho", "hoi", "toi", "minh", "nhung"}
 
 
 class Intent(str, Enum):
@@ -290,7 +289,7 @@ class IntentBook:
         trách vậy, mất tiền oan, bực mình hết sức"): the rest only says why. Or a longer message whose one
         asking clause asks what the assistant can do."""
         parts = clauses(text)
-        lone = self.lone_question(text)
+        lone = self.lone_question(text) if len(parts) > 1 else None
         if lone is not None and (asked := self.match(lone)) is not None and asked.intent == Intent.ABILITIES:
             return asked   # "chào trợ lý, mình ở tổ công nghệ số…, đang thử…. Trợ lý giúp được những việc gì?"
         if len(parts) < 2 or "?" in text:

@@ -385,8 +385,9 @@ class Answerer:
                         return reply(chosen.kind.value, chosen.score, options=tuple(entries))
                 mixed = self.tiers.mixed(decision, chosen) if chosen is not None else ()
                 if mixed:
+                    said = said_words(wider)
                     guides = [o for o in decision.options or (decision.entry_id,)
-                              if chosen.kind != Kind.ANSWER or not self.tiers.says_none_of(o, mixed[0], said_words(wider))]
+                              if chosen.kind != Kind.ANSWER or not self.tiers.says_none_of(o, mixed[0], said)]
                     options = unique([*(self._by_procedure(c, question) for c in mixed),
                                       *(self.entries[o] for o in guides)])
                     shown = tuple(options[:self.decision.max_options + 1])
