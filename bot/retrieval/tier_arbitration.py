@@ -219,8 +219,11 @@ class TierArbiter:
             nearest = chosen.code or (chosen.options[0] if chosen.options else None)
             if nearest is None or filed_already(wider.original):
                 return False
+            # a sure card beside a guide that says none of its name's words the question says: "the bao hiem y te
+            # cua chu het han, gia han o dau" had got the signature-renewal guide ("chú" read as "chữ")
             return (self.guide_not_about(decision.entry_id, nearest, said)
-                    or self.term_silent_on(decision.entry_id, said, chosen.codes))
+                    or self.term_silent_on(decision.entry_id, said, chosen.codes)
+                    or chosen.kind == Kind.ANSWER and self.says_none_of(decision.entry_id, nearest, said))
         # an entry about one procedure gives way to a sibling the catalogue is sure of ("… có yếu tố nước ngoài"
         # asked, the general entry found), or to candidates naming a rare word it never says ("thẻ ABTC … cấp lại"
         # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
