@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.vntext import fold, has_diacritics, syllables
+from indexer.vntext import fold, fold_syllable, syllables
 
 
 def typed_form(word: str) -> str:
@@ -24,7 +24,7 @@ def typed_form(word: str) -> str:
 def typed_match(typed: str, key: str) -> bool:
     """Whether a typed word is a spelling of a key word (both in typed form); đ and d are one letter."""
     t, k = typed.replace("đ", "d"), key.replace("đ", "d")
-    return t == k or (not has_diacritics(t) and fold(k) == t)
+    return t == k or (fold_syllable(t) == t and fold_syllable(k) == t)
 
 
 def _phrases(words: list[str]) -> tuple[tuple[str, ...], ...]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.synonyms import Reading, Synonyms, typed_form, typed_match
-from indexer.vntext import fold, syllables
+from indexer.vntext import fold, fold_syllable, syllables
 
 _MAX_KEY_WORDS = 4
 _NUMBER_UNIT = re.compile(r"^(\d+)([^\W\d_]+)$")  # "50k", "2kg": a number glued to its unit
@@ -45,7 +45,7 @@ class ShortForms:
 
     def _lookup(self, typed: list[str], name: str) -> str | None:
         """The key of table `name` the typed words spell, if any; a key typed exactly wins."""
-        keys = [key for table, key in self._index.get(fold(" ".join(typed)), ()) if table == name
+        keys = [key for table, key in self._index.get(" ".join(map(fold_syllable, typed)), ()) if table == name
                 and all(typed_match(t, k) for t, k in zip(typed, key.split()))]
         return next((k for k in keys if k == " ".join(typed)), keys[0] if keys else None)
 
