@@ -25,6 +25,7 @@ from bot.retrieval.name_casing import NameCasing
 from bot.retrieval.normalize import NormalizedQuery
 from bot.retrieval.procedure_card import aspect_words
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
+from bot.retrieval.procedure_features import RecordFeatures
 from bot.retrieval.procedure_results import ProcedureDecision, ScoredProcedure
 from indexer.catalogue.index import CatalogueIndex, everyday_words, procedure_terms
 from indexer.catalogue.model import Procedure
@@ -110,6 +111,8 @@ class ProcedureSearch:
                 df[t] = df.get(t, 0) + 1
         self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._unknown = math.log(1 + (n + 0.5) / 0.5)
+        self._features = RecordFeatures(self._names, self._terms, self._idf, self._unknown,
+                                        [self.procedures[c] for c in self._codes])
         self._ages = [age_range(self.procedures[c].name) for c in self._codes]   # [from, to) years, or None
         local = [self.procedures[c].kind != "province" or self.procedures[c].province == province for c in self._codes]
         self._allowed = np.array(local, dtype=bool)
@@ -152,13 +155,6 @@ class ProcedureSearch:
         """The question's lexical terms with their IDF weights, once per question (coverage reads them per candidate)."""
         weight = {t: self._idf.get(t, self._unknown) for t in set(lexical_terms(terms))}
         return weight, sum(weight.values())
-
-    def _coverage(self, asked: tuple[dict[str, float], float], i: int) -> float:
-        weight, total = asked
-        return sum(w for t, w in weight.items() if t in self._terms[i]) / total if total else 0.0
-
-    def _name_share(self, terms: list[str], i: int) -> float:
-        return self._share(self._names[i], terms)
 
     def _share(self, words: set[str], terms: list[str]) -> float:
         """IDF-weighted share of `words` (a name's) the question's `terms` say."""
@@ -242,25 +238,8 @@ class ProcedureSearch:
         cued = self._cued(query.terms, query.original)
         dense_rank = {i: r for r, i in enumerate(dense_order)}
         lexical_rank = {i: r for r, i in enumerate(lexical_order)}
-        rows = []
-        for j, i in enumerate(pool):
-            name = self._name_share(query.terms, i)
-            p = self.procedures[self._codes[i]]
-            features = (float(by_name[i]), float(by_situation[i]), float(best[i]) - median, float(l_norm[j]),
-                        self._coverage(asked, i), name, math.log1p(len(self._names[i])),
-                        float(self._citizen[i] and not business), float(not self._citizen[i] and not business),
-                        float("xa" in p.levels), float("tinh" in p.levels), float("bo" in p.levels),
-                        float(p.detailed), float(bool(p.online)),
-                        1 / (1 + dense_rank.get(i, _POOL)), 1 / (1 + lexical_rank.get(i, _POOL)),
-                        float(bool(self._case_of[i] & cued)), float(len(self._case_of[i] - cued)), float(named[i]))
-            if cfg.rank_weights:
-                total = float(np.dot(cfg.rank_weights[:-1], features) + cfg.rank_weights[-1])
-            else:
-                prior = cfg.w_title * name
-                if not business:
-                    prior += cfg.w_citizen if self._citizen[i] else -cfg.w_business
-                total = cfg.dense_weight * float(d_norm[j]) + (1 - cfg.dense_weight) * float(l_norm[j]) + prior
-            rows.append((i, total, features))
+        rows = self._fused(pool, query.terms, asked, business, cued, named, (by_name, by_situation, best, median),
+                           l_norm, d_norm, (dense_rank, lexical_rank))
         rows.sort(key=lambda r: -r[1])
         said = set(query.terms) | {w for k in cued for w in folded_syllables(k)}
         rivals = [k == 0 or self._rival(rows[0][0], i, said, cued) for k, (i, _, _) in enumerate(rows)]
@@ -286,6 +265,30 @@ class ProcedureSearch:
                                           everyday - float(by_name[i]), self._case_of[i] & cued, rivals[k],
                                           k > 0 or not adds or said_them, k == 0 and named_all))
         return scored
+
+    def _fused(self, pool: list[int], terms: list[str], asked: tuple[dict[str, float], float], business: bool,
+               cued: set[str], named: np.ndarray, dense: tuple, l_norm: np.ndarray, d_norm: np.ndarray,
+               ranks: tuple[dict[int, int], dict[int, int]]) -> list[tuple[int, float, tuple[float, ...]]]:
+        """Each candidate with its fused score and its RANK_FEATURES, best first."""
+        by_name, by_situation, best, median = dense
+        at = np.asarray(pool)
+        citizen = self._citizen[at]
+        name = self._features.name_share(terms)[at]
+        kinds = self._features.kinds[at]
+        columns = [by_name[at], by_situation[at], best[at].astype(np.float64) - median, l_norm,
+                   self._features.coverage(*asked)[at], name, kinds[:, 0],
+                   citizen & (not business), ~citizen & (not business), *kinds[:, 1:].T,
+                   [1 / (1 + ranks[0].get(i, _POOL)) for i in pool], [1 / (1 + ranks[1].get(i, _POOL)) for i in pool],
+                   [bool(self._case_of[i] & cued) for i in pool], [len(self._case_of[i] - cued) for i in pool],
+                   named[at]]
+        features = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+        cfg = self.config
+        if cfg.rank_weights:
+            totals = features @ np.asarray(cfg.rank_weights[:-1], dtype=np.float64) + cfg.rank_weights[-1]
+        else:
+            prior = cfg.w_title * name + np.where(business, 0.0, np.where(citizen, cfg.w_citizen, -cfg.w_business))
+            totals = cfg.dense_weight * d_norm + (1 - cfg.dense_weight) * l_norm + prior
+        return [(i, total, tuple(row)) for i, total, row in zip(pool, totals.tolist(), features.tolist())]
 
     def _adds(self, more: int, less: int, said: set[str], enough: float = _SAID_ENOUGH) -> tuple[bool, bool]:
         """Whether `more`'s name adds words to `less`'s beyond the level, and whether the question says `enough`
