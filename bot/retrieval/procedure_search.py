@@ -71,6 +71,18 @@ def cost_not_loss(question: str) -> str:
     return " ".join(keep)
 
 
+def names_case(name: str, case: str) -> bool:
+    """The name says the case (phan-biet.yaml), not only its negation: "… (trường hợp không cấp giấy phép xây dựng)"
+    is no "cấp giấy phép", and was offered first for "xin giấy phép xây dựng nhà ở"."""
+    spoken, said = f" {' '.join(syllables(name))} ", f" {case} "
+    at = spoken.find(said)
+    while at >= 0:
+        if not spoken[:at].endswith(" không"):
+            return True
+        at = spoken.find(said, at + 1)
+    return False
+
+
 class ProcedureSearch:
     def __init__(self, index: CatalogueIndex, embedder: Embedder, province: str = "",
                  config: ProcedureDecisionConfig | None = None) -> None:
@@ -88,8 +100,7 @@ class ProcedureSearch:
         self._phrases = index.phrases
         self.cases: dict[str, tuple[str, ...]] = index.discriminators   # case words of names, and their cues
         self._kept = {fold(w): w.lower() for w in index.kept}   # "doi" → "đổi": typed "đời", it is no cue
-        self._case_of = [frozenset(k for k in self.cases if f" {k} " in f" {' '.join(syllables(self.procedures[c].name))} ")
-                         for c in self._codes]
+        self._case_of = [frozenset(k for k in self.cases if names_case(self.procedures[c].name, k)) for c in self._codes]
         self._vectors = index.vectors
         self._bm25 = index.lexical
         self._terms = [set(procedure_terms(self.procedures[c], index.phrases)) for c in self._codes]
