@@ -221,10 +221,11 @@ class Answerer:
     def catalogue_readings(self, question: str, query: NormalizedQuery | None = None
                            ) -> tuple[NormalizedQuery, NormalizedQuery]:
         """The question as the curated tier reads it and as a normaliser that knows the catalogue's words reads
-        it; "mất" of time or money is dropped first. The curated tier's reading is reused when there was none."""
+        it; "mất" of time or money is dropped first. `query`: the curated tier's reading, which drops it too (so
+        a question about a cost embeds two readings, not three)."""
         assert self.procedure_normalizer
         asked = cost_not_loss(question)
-        plain = query if query is not None and asked == question else self.normalizer.normalize(asked)
+        plain = query if query is not None else self.normalizer.normalize(asked)
         return plain, self.procedure_normalizer.normalize(asked)
 
     def _embed_ahead(self, question: str, query: NormalizedQuery
@@ -356,7 +357,8 @@ class Answerer:
         if problem is None:
             # "hồ sơ của bác Nguyễn Văn Tư…", "hồ sơ G22.39-241203-0001", "chào em,": never the subject
             searched = without_people(without_dossier_codes(without_opening(question)))
-            query = self.normalizer.normalize(searched)  # raw: line breaks end sentences
+            # raw: line breaks end sentences; "mất bao lâu", "mất tiền" are a cost in both tiers, never a loss
+            query = self.normalizer.normalize(cost_not_loss(searched))
             if not any(t.isalpha() for t in fold(query.text)):
                 problem = InputKind.NO_WORDS
             else:
