@@ -58,6 +58,10 @@ _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper
 # words that make a message polite, not longer: "em làm trên điện thoại được không ạ" is as short as "làm trên
 # điện thoại được không" (folded)
 _POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi tui t cho hoi xin".split())
+# catalogue options below this confidence whose first has less than this share of the question's words are guesses
+_GUESSED_BELOW, _GUESSED_COVER = 0.45, 0.4
+_GUESSED_WORDS = 18    # a longer message tells its own story, not a follow-up
+_GUESSED_ABOUT = 0.15   # … and then read with the focus when it has this share of what the question adds
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
 # folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
 # beside a part asked, they name no procedure
@@ -74,6 +78,15 @@ _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubbl
 # folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
 # they make no new subject ("e đang ở trọ bình dương, quê ở thanh hóa thì nộp ở đâu" after a guide)
 _LIVING = frozenset("dang o tro que song thue nha hien nay lam viec thuong tru ve".split())
+
+
+def _subject_said(query: NormalizedQuery, title: str) -> int:
+    """How many of a title's subject words the question says (as typed, or as the normaliser restored them, marks
+    compared: "bắt buộc" is no "bất động sản")."""
+    grammar = aspect_words() | _ANY_PROCEDURE | _POLITE
+    said = {w for w in syllables(query.text.lower()) if fold(w) not in grammar}
+    folded = title_subject(title)
+    return len({w for w in syllables(title.lower()) if fold(w) in folded} & said)
 
 
 def _length(question: str) -> int:
@@ -122,12 +135,7 @@ class ContextReader:
         if answer.kind != Kind.CLARIFY.value or answer.query is None or not answer.options or not all(
                 o.from_catalogue for o in answer.options):
             return False
-        grammar = aspect_words() | _ANY_PROCEDURE | _POLITE
-        said = {w for w in syllables(answer.query.text.lower()) if fold(w) not in grammar}
-        def subject(title: str) -> set[str]:   # a title's subject words, with their marks
-            folded = title_subject(title)
-            return {w for w in syllables(title.lower()) if fold(w) in folded}
-        return not any(len(subject(o.title) & said) >= _NAMED_OPTION for o in answer.options)
+        return not any(_subject_said(answer.query, o.title) >= _NAMED_OPTION for o in answer.options)
 
     def _where_they_live(self, question: str, answer: "Answer") -> bool:
         """Besides the part asked, the question says only where its writer lives: the provinces named and words
@@ -171,6 +179,9 @@ class ContextReader:
         if alone.kind == Kind.CLARIFY.value and (self._focus_named(focus, question, alone)
                                                  or self._nothing_sets_apart(focus, alone)):
             return self._focused(focus, question, alone, True, earlier=earlier)
+        if (alone.kind == Kind.CLARIFY.value and _length(question) <= _GUESSED_WORDS and self._guessed_only(alone)
+                and self._cover(focus, self._own_words(focus, question, alone)) >= _GUESSED_ABOUT):
+            return self._focused(focus, question, alone, True, earlier=earlier)
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue, earlier=earlier)
@@ -205,6 +216,17 @@ class ContextReader:
                        for p in self.procedures.everyday_of(code))
         return not any((self.procedures.name_core(o.id[5:]) - theirs) & said or called(o.id[5:])
                        for o in alone.options)
+
+    def _guessed_only(self, alone: "Answer") -> bool:
+        """Procedures offered though the catalogue is far from sure and the first says little of what the question
+        does: in a conversation the question is about what was answered ("khám sức khỏe ở đâu, trạm y tế xã được
+        không" after the driving-licence guide had been offered health-checks for militia and HIV clinics)."""
+        options = alone.options
+        if (not self.procedures or alone.query is None or not options or alone.score >= _GUESSED_BELOW
+                or not all(o.id.startswith("tthc:") and o.id[5:] in self.procedures for o in options)
+                or _subject_said(alone.query, options[0].title) >= _NAMED_OPTION):   # "giấy an toàn thực phẩm cũ"
+            return False
+        return self.procedures.coverage_of(options[0].id[5:], alone.query.terms) < _GUESSED_COVER
 
     @staticmethod
     def _subject_unsaid(answer: "Answer", question: str) -> bool:
@@ -245,6 +267,12 @@ class ContextReader:
         total = sum(self.lexical.idf(fold(w)) for w in words)
         return sum(self.lexical.idf(fold(w)) for w in words if w in have) / total if total else 0.0
 
+    def _own_words(self, focus: KnowledgeEntry, question: str, alone: "Answer", drop: frozenset[str] = frozenset(),
+                   words: list[str] | None = None) -> list[str]:
+        """What the question says beyond the focus's subject ("chồng e đi làm xa…" after the birth guide)."""
+        words = self._key_words(question, alone, drop) if words is None else words
+        return as_parents(beyond_subject(words, focus), focus)
+
     def _about(self, focus: KnowledgeEntry, question: str, alone: "Answer", at_least: float = _ABOUT_FOCUS,
                drop: frozenset[str] = frozenset()) -> bool:
         """The question is about the focus: at least `at_least` of what it says beyond the focus's subject (rare
@@ -252,7 +280,7 @@ class ContextReader:
         alone found ("ông nội làm được không hay phải cha mẹ" after the khai sinh answer; not "thủ tục khai sinh
         cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie."""
         words = self._key_words(question, alone, drop)
-        own = as_parents(beyond_subject(words, focus), focus)   # "chồng e đi làm xa…" after the birth guide
+        own = self._own_words(focus, question, alone, drop, words)
         if not [w for w in own if fold(w) not in aspect_words()]:
             return True   # nothing but grammar, a part of a procedure and the focus's subject: "vậy có mất tiền ko"
         if self._cover(focus, own) < at_least:

@@ -173,6 +173,12 @@ class ProcedureSearch:
         said = set(terms)
         return sum(self._idf.get(t, self._unknown) for t in words if t in said) / total if total else 0.0
 
+    def coverage_of(self, code: str, terms: list[str]) -> float:
+        """IDF-weighted share of a question's lexical `terms` the record's own terms have."""
+        weight, total = self._asked_weights(terms)
+        mine = self._terms[self._position[code]]
+        return sum(w for t, w in weight.items() if t in mine) / total if total else 0.0
+
     def some_name_said(self, said: set[str], using: set[str]) -> bool:
         """Some procedure's name (`name_core`) is all in `said` and uses a word of `using` (without ranking anything)."""
         candidates = set().union(*(self._named_with.get(t, ()) for t in using))
