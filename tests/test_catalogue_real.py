@@ -8,7 +8,7 @@ import pytest
 
 from bot.retrieval.decision import Kind
 from bot.retrieval.procedure_card import card_body
-from bot.retrieval.procedure_search import names_case
+from bot.retrieval.procedure_words import names_case
 from handlers.app.cli import answer_json
 from handlers.runtime.settings import Settings
 from indexer.catalogue.index import _key, cache_file, dense_texts, offered, read_phrases

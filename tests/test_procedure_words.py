@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 
 from bot.retrieval.places import provinces_named
-from bot.retrieval.procedure_search import cost_not_loss
+from bot.retrieval.procedure_words import cost_not_loss
 from indexer.catalogue.index import PHRASES, everyday_words, read_phrases
 from indexer.catalogue.model import Procedure
 from tests.catalogue_helpers import TAKEN

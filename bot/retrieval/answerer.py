@@ -27,7 +27,8 @@ from bot.retrieval.places import provinces_named
 from bot.retrieval.procedure_card import asked_aspects, facts_block, procedure_entry
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
 from bot.retrieval.procedure_results import ScoredProcedure
-from bot.retrieval.procedure_search import ProcedureSearch, cost_not_loss
+from bot.retrieval.procedure_search import ProcedureSearch
+from bot.retrieval.procedure_words import cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
 from bot.retrieval.tier_arbitration import TierArbiter, names_another, said_words, title_subject

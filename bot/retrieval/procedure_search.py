@@ -27,6 +27,7 @@ from bot.retrieval.procedure_card import aspect_words
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
 from bot.retrieval.procedure_features import RecordFeatures
 from bot.retrieval.procedure_results import ProcedureDecision, ScoredProcedure
+from bot.retrieval.procedure_words import names_case
 from indexer.catalogue.index import CatalogueIndex, everyday_words, procedure_terms
 from indexer.catalogue.model import Procedure
 from indexer.embedder import Embedder
@@ -55,33 +56,6 @@ _SAID_ENOUGH = 0.5
 # folded words of a name that only say a procedure is done the first time ("thành lập", "lần đầu", "mới"): what a
 # question asks when it names no other case
 _PLAIN_START = frozenset({"thanh", "lap", "lan", "dau", "moi"})
-
-# "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
-# "cấp lại…"). The word after "mất" tells them apart.
-_COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh bnhieu it cong ngay tuan thang gio "
-                        "phut mat".split())
-
-
-def cost_not_loss(question: str) -> str:
-    """The question without a "mất" that speaks of time or money."""
-    words = question.split()
-    keep = [w for i, w in enumerate(words)
-            if not (fold(w).strip(".,?!:;") == "mat" and i + 1 < len(words)
-                    and (fold(words[i + 1]).strip(".,?!:;") in _COST_AFTER or words[i + 1][:1].isdigit()))]
-    return " ".join(keep)
-
-
-def names_case(name: str, case: str) -> bool:
-    """The name says the case (phan-biet.yaml), not only its negation: "… (trường hợp không cấp giấy phép xây dựng)"
-    is no "cấp giấy phép", and was offered first for "xin giấy phép xây dựng nhà ở"."""
-    spoken, said = f" {' '.join(syllables(name))} ", f" {case} "
-    at = spoken.find(said)
-    while at >= 0:
-        if not spoken[:at].endswith(" không"):
-            return True
-        at = spoken.find(said, at + 1)
-    return False
-
 
 class ProcedureSearch:
     def __init__(self, index: CatalogueIndex, embedder: Embedder, province: str = "",
