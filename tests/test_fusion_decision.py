@@ -99,3 +99,20 @@ def test_a_title_typed_word_for_word_is_answered_not_asked_about():
     parents = folded_syllables("bố mẹ tôi ngoài 70, muốn làm tài khoản định danh điện tử mức 2 cho ông bà")
     children = Decision(Kind.CLARIFY, None, 0.15, ("tre-em", "that-bai"))
     assert children.title_typed(parents, titles.get) == children
+
+
+def test_a_sure_first_option_the_question_names_by_its_own_words_is_answered():
+    """"tổng đài cổng dịch vụ công số mấy" was asked "Ý bạn là…?" between the portal's hotline (sure) and VNeID's,
+    which came close; it names the portal and not VNeID. Unsure, or naming the other too, it is still asked."""
+    from bot.retrieval.decision import Decision
+    from indexer.vntext import folded_syllables
+
+    titles = {"dvc": "Tổng đài hỗ trợ Cổng Dịch vụ công quốc gia", "vneid": "Tổng đài hỗ trợ VNeID và căn cước 1900 0368"}
+    said = folded_syllables("tổng đài cổng dịch vụ công số mấy")
+    asked = Decision(Kind.CLARIFY, None, 0.99, ("dvc", "vneid"))
+    assert asked.subject_named(said, titles.get, 0.9) == Decision(Kind.ANSWER, "dvc", 0.99)
+    assert asked.subject_named(said, titles.get, 0.995) == asked              # not sure enough: a real choice
+    both = folded_syllables("tổng đài cổng dịch vụ công hay tổng đài vneid số mấy")
+    assert asked.subject_named(both, titles.get, 0.9) == asked
+    only_shared = folded_syllables("số tổng đài hỗ trợ là gì")                # words both titles have
+    assert asked.subject_named(only_shared, titles.get, 0.9) == asked

@@ -370,7 +370,9 @@ class Answerer:
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age, query)
                 part = self.context.only_aspect(searched, query)   # None when it names anything but a part
                 decision = self._not_a_guess(decision, ranked, part, query, province)
-                decision = decision.title_typed(folded_syllables(query.text), lambda o: self.entries[o].title)
+                typed = folded_syllables(query.text)
+                decision = decision.title_typed(typed, lambda o: self.entries[o].title)
+                decision = decision.subject_named(typed, lambda o: self.entries[o].title, self.decision.answer_at)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
                 # a part asked of no procedure ("mất bao nhiêu tiền") gets no catalogue options: any name has a fee
