@@ -35,6 +35,10 @@ READINGS = [
     ("e oi anh muon hoi ve vneid", "anh"),
     ("em ơi chị muốn nộp hồ sơ", "chị"),
     ("cho chi hoi", "chị"),
+    ("em oi chi ban ca o cho may chuc nam nay, khai thue o dau em", "chị"),   # unmarked, after calling the bot "em"
+    ("e oi chi muon hoi ve thue ho kinh doanh", "chị"),
+    ("em oi chi can cccd thoi ha", None),              # "chỉ cần"
+    ("em oi chi co vneid muc 1 thoi", None),           # "chỉ có"
     ("Chào em, chị bán tạp hóa nhỏ ở chợ, giờ muốn làm giấy phép kinh doanh", "chị"),   # the call, then herself
     ("chao con, bac mua xe cu muon sang ten", "bác"),
     ("anh bạn tôi muốn làm căn cước", None),           # "bạn", not "bán": the writer speaks of a friend

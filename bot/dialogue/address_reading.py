@@ -28,6 +28,7 @@ _AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", 
 _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
           "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop", "ban", "mua", "mo",
           "cam"}   # "cam": "chị cảm ơn em", thanks said by who she is
+_ONLY_BEFORE = {"can", "co", "moi", "lam", "duoc", "la", "nop"}   # "chỉ cần", "chỉ có"…
 _VERB_MARKED = {"ban": "bán", "mo": "mở"}   # folded verbs that are also other words ("bạn", "bàn", "mờ")
 # before the clause: "dạ", "alo", "xin chào", "ừ"
 _OPENERS = {"da", "vang", "thua", "alo", "a", "xin", "chao", "u", "uh", "ok"}
@@ -138,6 +139,13 @@ def _verb_at(words: list[str], typed: list[str], i: int) -> bool:
     return words[i] not in _VERB_MARKED or not has_diacritics(raw) or raw == _VERB_MARKED[words[i]]
 
 
+def _after_em_call(words: list[str], i: int) -> bool:
+    """An unmarked "chi" right after calling the bot "em ơi", before a verb "chỉ" seldom takes: "em oi chi ban ca o
+    cho…" is "chị bán cá", while "em oi chi can cccd thoi ha" is "chỉ cần"."""
+    return (words[i] == "chi" and i >= 2 and words[i - 2:i] == ["em", "oi"]
+            and i + 1 < len(words) and words[i + 1] not in _ONLY_BEFORE)
+
+
 def _self_form(words: list[str], typed: list[str]) -> str | None:
     """The form the citizen uses for themself ("cho bác hỏi", "chú muốn hỏi", "nhà bác bị…"), or None."""
     start = clause_start(words)
@@ -151,7 +159,7 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
         after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO
         # "nhà bác bị bão…": the writer's own house
         at_start = ((i == start or (i == start + 1 and words[start] == "nha")) and _verb_at(words, typed, i + 1)
-                    and (w not in _AMBIGUOUS or has_diacritics(raw)))
+                    and (w not in _AMBIGUOUS or has_diacritics(raw) or _after_em_call(words, i)))
         if form in _AFTER_CHO_ONLY:
             at_start = False
             after_cho = after_cho and (form != "bà" or raw == "bà")   # "cho ba hỏi" may be a father
