@@ -372,7 +372,8 @@ class Answerer:
                 decision = self._not_a_guess(decision, ranked, part, query, province)
                 typed = folded_syllables(query.text)
                 decision = decision.title_typed(typed, lambda o: self.entries[o].title)
-                decision = decision.subject_named(typed, lambda o: self.entries[o].title, self.decision.answer_at)
+                decision = decision.subject_named(typed, lambda o: title_subject(self.entries[o].title),
+                                                  self.decision.answer_at)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
                 # a part asked of no procedure ("mất bao nhiêu tiền") gets no catalogue options: any name has a fee

@@ -21,8 +21,7 @@ from indexer.vntext import folded_syllables, longest_run
 
 DEFAULT_FILE = Path(__file__).with_name("decision.yaml")
 _TYPED_RUN = 5   # title words in a row a question says to have typed that entry's title
-_NAMED_OWN = 3   # words of its own a first option's title needs said, none of the others', to be answered
-_TITLE_GRAMMAR = frozenset("va cua cho voi cac nhung tai tren khi thi la".split())
+_NAMED_OWN = 3   # subject words of its own a first option's title needs said, none of the others', to be answered
 _TYPED_SHARE = 0.75   # of the first option's title words the question must say somewhere
 
 
@@ -101,22 +100,22 @@ class Decision:
             return self
         return Decision(Kind.ANSWER, self.options[0], self.score)
 
-    def subject_named(self, said: list[str], title_of: Callable[[str], str], sure_at: float) -> "Decision":
+    def subject_named(self, said: list[str], subject_of: Callable[[str], set[str]], sure_at: float) -> "Decision":
         """"Ý bạn là…?" asked only because a rival came close (the first option is sure, `sure_at`), when the question
-        names the first by its own words and no other by theirs, is that option answered."""
+        names the first by its own subject words (`subject_of`, folded) and no other by theirs, is that option
+        answered."""
         if self.kind != Kind.CLARIFY or len(self.options) < 2 or self.score < sure_at:
             return self
-        if not _distinct_named(said, [folded_syllables(title_of(o)) for o in self.options]):
+        if not _distinct_named(said, [subject_of(o) for o in self.options]):
             return self
         return Decision(Kind.ANSWER, self.options[0], self.score)
 
 
-def _distinct_named(said: list[str], titles: list[list[str]]) -> bool:
-    """The first title's own words (those no other option's title has) are said, at least _NAMED_OWN of them, and
+def _distinct_named(said: list[str], subjects: list[set[str]]) -> bool:
+    """The first option's own subject words (those no other option's has) are said, at least _NAMED_OWN of them, and
     no other option's own words are: "tổng đài cổng dịch vụ công số mấy" names the portal's hotline, not VNeID's."""
     said_set = set(said)
-    own = [set(t) - set().union(*(set(o) for j, o in enumerate(titles) if j != i)) - _TITLE_GRAMMAR
-           for i, t in enumerate(titles)]
+    own = [s - set().union(*(o for j, o in enumerate(subjects) if j != i)) for i, s in enumerate(subjects)]
     return len(own[0] & said_set) >= _NAMED_OWN and not any(o & said_set for o in own[1:])
 
 
