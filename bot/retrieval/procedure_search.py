@@ -219,18 +219,13 @@ class ProcedureSearch:
         pool = [i for i in dict.fromkeys(dense_order + lexical_order) if allowed[i] and within(self._ages[i], age)]
         if not pool:
             return []
-        d, lx = best[pool], lexical[pool]
-        d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
-        l_norm = lx / lx.max() if lx.max() > 0 else np.zeros_like(lx)
         asked = self._asked_weights(query.terms)
         marked = f" {' '.join(syllables(query.text.lower()))} "
         business = any(t not in _BUSINESS_MARKED or f" {_BUSINESS_MARKED[t]} " in marked
                        for t in _BUSINESS & set(asked[0]))
         cued = self._cued(query.terms, query.original)
-        dense_rank = {i: r for r, i in enumerate(dense_order)}
-        lexical_rank = {i: r for r, i in enumerate(lexical_order)}
         rows = self._fused(pool, query.terms, asked, business, cued, named, (by_name, by_situation, best, median),
-                           l_norm, d_norm, (dense_rank, lexical_rank))
+                           lexical, (dense_order, lexical_order))
         rows.sort(key=lambda r: -r[1])
         said = set(query.terms) | {w for k in cued for w in folded_syllables(k)}
         rivals = [k == 0 or self._rival(rows[0][0], i, said, cued) for k, (i, _, _) in enumerate(rows)]
@@ -258,10 +253,15 @@ class ProcedureSearch:
         return scored
 
     def _fused(self, pool: list[int], terms: list[str], asked: tuple[dict[str, float], float], business: bool,
-               cued: set[str], named: np.ndarray, dense: tuple, l_norm: np.ndarray, d_norm: np.ndarray,
-               ranks: tuple[dict[int, int], dict[int, int]]) -> list[tuple[int, float, tuple[float, ...]]]:
-        """Each candidate with its fused score and its RANK_FEATURES, best first."""
+               cued: set[str], named: np.ndarray, dense: tuple, lexical: np.ndarray,
+               orders: tuple[list[int], list[int]]) -> list[tuple[int, float, tuple[float, ...]]]:
+        """Each candidate of the pool with its fused score and its RANK_FEATURES. `dense`: each record's cosine by
+        name, by situation, the best of both and its median; `orders`: the dense and the lexical ranking."""
         by_name, by_situation, best, median = dense
+        d, lx = best[pool], lexical[pool]
+        d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
+        l_norm = lx / lx.max() if lx.max() > 0 else np.zeros_like(lx)
+        ranks = [{i: r for r, i in enumerate(order)} for order in orders]
         at = np.asarray(pool)
         citizen = self._citizen[at]
         name = self._features.name_share(terms)[at]
