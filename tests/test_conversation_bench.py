@@ -139,6 +139,8 @@ def test_the_choices_asked_again_with_a_part_are_ask_backs_and_saying_they_are_s
     compared = [Reply(say("choices_compared", lines="• Đăng ký thành lập hộ kinh doanh: 💰 …"), button)]
     assert check("finds:tthc:1.001612", compared, dialogue, USER)
     assert not check("finds:tthc:1.001612", [Reply(say("choices_silent"), button)], dialogue, USER)
+    unrecorded = [Reply(say("choices_unrecorded"), button)]   # asked again: no record says it, choose or ask
+    assert check("finds:tthc:1.001612", unrecorded, dialogue, USER)
 
 
 def test_ask_back_counts_only_when_the_expected_entry_was_offered_first():

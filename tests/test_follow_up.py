@@ -740,3 +740,45 @@ async def test_a_new_subject_named_after_a_guide_keeps_its_own_procedures(chat):
     await chat("chuyển chỗ vậy thì giấy an toàn thực phẩm cũ còn dùng được không")
     shown = " ".join([chat.text(), *(b.title for r in chat.last for b in r.buttons)]).lower()
     assert "an toàn thực phẩm" in shown and "hộ kinh doanh" not in chat.text().lower(), shown
+
+
+@pytest.mark.slow
+async def test_a_new_case_of_what_the_choices_share_is_answered_not_asked_which_one(chat):
+    """"tết về quê nghỉ hơn 1 tháng có phải báo tạm ngưng không" after the household-business procedures had been
+    asked which of them it was for ("về quê" reads as where): read with what they share, the pause is found."""
+    await chat("a mo tiem sua xe may nho truoc nha dc 2 nam r, nay can bo phuong xuong keu phai dk ho kinh doanh, "
+               "lam o dau z")
+    assert chat.button("Đăng ký thành lập hộ kinh doanh"), chat.text()
+    await chat("tet a ve que nghi hon 1 thang thi co phai bao tam ngung ko")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["tthc:1.001570"], chat.text()
+
+
+@pytest.mark.slow
+async def test_a_second_part_asked_without_a_pick_opens_the_nearest_choice_saying_so(chat):
+    """A couple asked where to get a building permit, then whether it can be filed online (each permit's line, the
+    question being 8 words long had got "which one?"), then what drawings are needed: "which one?" had come a
+    second and third time, word for word. Now the nearest permit opens with its papers, named as the one
+    answered, and the others stay one press away with the team."""
+    await chat("Chào ad, vợ chồng mình mới mua miếng đất có sổ rồi, tính xây nhà 3 tầng để ở. Giấy phép xây dựng "
+               "xin ở đâu vậy?")
+    await chat("nộp online được ko hay phải lên xã")
+    assert "từng thủ tục trên" in chat.text() and "💻" in chat.text(), chat.text()
+    await chat("lệ phí bao nhiêu ad")   # no amount recorded: the portal's words on who sets it
+    assert "Hội đồng nhân dân cấp tỉnh" in chat.text() and "từng thủ tục trên" in chat.text(), chat.text()
+    await chat("có cần nộp bản vẽ gì ko, tụi mình chưa thuê ai thiết kế")
+    assert "theo thủ tục gần nhất: “Cấp giấy phép xây dựng mới" in chat.text(), chat.text()
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["tthc:1.013225"], chat.text()
+    assert "🏛️" in chat.text() and chat.button("sửa chữa, cải tạo"), chat.text()   # its facts in the first bubble
+    assert chat.button("Gửi câu hỏi cho tổ hỗ trợ")
+
+
+@pytest.mark.slow
+async def test_a_part_no_record_states_asked_again_says_so_instead_of_asking_which_again(chat):
+    """"nộp rồi thì bao lâu có giấy" after "which one?" of the household-business procedures, whose records state
+    no time: the same "which one?" had come again; the citizen is told the portal does not say, with the choices."""
+    await chat("a mo tiem sua xe may nho truoc nha dc 2 nam r, nay can bo phuong xuong keu phai dk ho kinh doanh, "
+               "lam o dau z")
+    await chat("can giay to gi")
+    assert "hỏi cho thủ tục nào" in chat.text(), chat.text()
+    await chat("nop r thi bao lau co giay dang ky")
+    assert "chưa ghi điều này cho thủ tục nào" in chat.text() and chat.button("Đăng ký thành lập hộ kinh doanh")

@@ -98,3 +98,17 @@ def test_a_heading_is_never_the_last_line_of_the_first_bubble():
 
     shown, rest = _split_body("Tiêu đề\n\n", ["a" * 200, "Theo dữ liệu Cổng DVC quốc gia:", "b" * 300, "c" * 100])
     assert shown == ["a" * 200, "Theo dữ liệu Cổng DVC quốc gia:", "b" * 300] and rest == ["c" * 100]
+
+
+def test_a_long_title_does_not_push_a_cards_facts_behind_more():
+    """The portal's building-permit name runs to 300 characters: the first bubble had held only the title, the
+    source line and the code, with where, online and fee behind "Xem chi tiết"."""
+    from bot.dialogue.render import _split_body
+
+    facts = ["Theo dữ liệu Cổng DVC quốc gia, cập nhật 07/2026.", "Mã thủ tục: 1.013225", "",
+             "🏛️ Cơ quan giải quyết: Ủy ban nhân dân cấp xã", "💻 Làm trực tuyến được.", "💰 Phí, lệ phí: …",
+             "x" * 400]
+    shown, rest = _split_body("C" * 300 + "\n\n", facts)
+    assert shown == facts[:-1] and rest == facts[-1:]
+    shown, _ = _split_body("Tiêu đề\n\n", ["a" * 200, "b" * 150, "c" * 100])
+    assert shown == ["a" * 200, "b" * 150]   # a short title keeps the bubble as it was

@@ -20,7 +20,7 @@ from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue, points_back
 from bot.retrieval.places import province_display, provinces_named
-from bot.retrieval.procedure_card import asked_aspect, aspect_words
+from bot.retrieval.procedure_card import COMPARABLE, asked_aspect, aspect_words
 from bot.retrieval.tier_arbitration import filed_already, title_subject
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
@@ -28,6 +28,7 @@ from indexer.vntext import fold, syllables
 
 _MISSES_BEFORE_OFFER = 2
 _SUBJECTLESS_WORDS = 10   # a question this short that no entry answers alone may lack only its subject
+_SURE_OF_CHOICES_CASE = 0.5   # options found this near, read with the choices' subject, are the case asked
 
 
 
@@ -91,7 +92,11 @@ class Asking(Part):
         if turn.choices and (answer.kind != Kind.ANSWER.value or points_back(text)):
             # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
             # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
-            if len(turn.choices) >= 2 and asked_aspect(text) is not None:
+            again = self._with_choices_subject(turn, text, sure=True)
+            if again is not None:   # a new case of what the choices are about: "tết về quê nghỉ 1 tháng có phải
+                # báo tạm ngưng không" after the household-business procedures is their pause, not a part of them
+                answer, turn.choices = again, []
+            elif len(turn.choices) >= 2 and asked_aspect(text) is not None:
                 # "tôi đi lại khó khăn, con tôi làm thay được không" after two procedures: a part every procedure
                 # has, asked of choices not yet made, is the citizen's to place (the first, whose card alone said
                 # who may file, had been answered as if chosen)
@@ -182,12 +187,29 @@ class Asking(Part):
         if compared:   # "mất bao lâu" of three land procedures: each one's time, then the choice
             lines = "\n".join(f"• {short_label(e.title)}: {line}" for e, line in compared)
             reply = choices_reply(self._say(turn, "choices_compared", lines=lines), entries)
+        elif turn.session.misses and asked_aspect(text) in COMPARABLE:   # asked again, and no record says it
+            reply = choices_reply(self._say(turn, "choices_unrecorded"), entries)
+        elif turn.session.misses and entries:
+            self._first_choice(turn, text, entries)
+            return
         else:
             reply = choices_reply(self._say(turn, "which_one"), entries)
         if turn.session.misses:   # asked again without picking ("trả lời chung chung quá…"): a person too
             reply = replace(reply, buttons=reply.buttons + (ask_team_button(),))
         turn.session.misses += 1
         self._send(turn, reply)
+
+    def _first_choice(self, turn: Turn, text: str, entries: list[KnowledgeEntry]) -> None:
+        """A second part asked of choices still not made ("có cần nộp bản vẽ gì ko" after "which one?" had been
+        asked of "nộp online được ko"): the same question again helps no one, so the first, nearest choice is
+        opened with that part first, said to be that one's, and the others stay one press away."""
+        first = entries[0]
+        self.storage.set_outcome(turn.in_id, Kind.ANSWER.value, first.id)
+        self._send(turn, Reply(self._say(turn, "first_choice", title=short_label(first.title))))
+        self.parts.browse.on_entry(turn, self.parts.browse.entry(turn, first.id, text))
+        turn.session.choices = [e.id for e in entries]
+        rest = choices_reply(self._say(turn, "other_choices"), entries[1:])
+        self._send(turn, replace(rest, buttons=rest.buttons + (ask_team_button(),)))
 
     @staticmethod
     def _own_question(turn: Turn, text: str, answer: Answer) -> bool:
@@ -231,12 +253,13 @@ class Asking(Part):
         return not any(turn.answerer.glossary.names_subject(row, e.title) for e in shown)
 
     @staticmethod
-    def _with_choices_subject(turn: Turn, text: str) -> Answer | None:
+    def _with_choices_subject(turn: Turn, text: str, sure: bool = False) -> Answer | None:
         """A follow-up ("còn nếu…") after choices that names a new case of what they all are about, asked with
         that subject: "còn nếu bán phần còn lại cho người ngoài thì sang tên thế nào" after the land procedures
         for splitting a plot is about land ("đất"), and finds the transfer. None when it finds a choice again or
-        nothing."""
-        if len(turn.choices) < 2 or not has_cue(text):
+        nothing. `sure`: without a follow-up cue, only an answer the search is sure of (a question that says a
+        part, "… có phải báo tạm ngưng không", would otherwise be asked which choice it was for)."""
+        if len(turn.choices) < 2 or not (sure or has_cue(text)):
             return None
         titles = [e.title for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
         shared = set.intersection(*(title_subject(t) for t in titles)) if titles else set()
@@ -245,7 +268,8 @@ class Asking(Part):
             return None
         again = turn.ask(f"{subject} {text}")
         found = {again.entry.id} if again.entry is not None else {o.id for o in again.options}
-        if again.kind == Kind.DONT_KNOW.value or not found or found & set(turn.choices):
+        if (again.kind == Kind.DONT_KNOW.value or not found or found & set(turn.choices)
+                or (sure and again.kind != Kind.ANSWER.value and again.score < _SURE_OF_CHOICES_CASE)):
             return None
         return dataclasses.replace(again, question=text)
 

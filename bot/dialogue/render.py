@@ -28,11 +28,13 @@ from indexer.vntext import has_diacritics, syllables
 MAX_LINK_BUTTONS = 3
 FIRST_BUBBLE_CHARS = 400
 _SLACK = 60                # a rest that fits in this much more is shown at once rather than behind "Xem chi tiết"
+_HEAD_CHARS = 120          # of the first bubble, a title counts this much at most: the portal's names run to 300
+                           # characters, and had pushed a card's where, fee and time behind "Xem chi tiết"
 
 
 def _split_body(head: str, body_lines: list[str]) -> tuple[list[str], list[str]]:
     """Lines for the first bubble (about FIRST_BUBBLE_CHARS with the head) and the rest."""
-    shown, size = [], len(head)
+    shown, size = [], min(len(head), _HEAD_CHARS)
     for i, line in enumerate(body_lines):
         if shown and size + len(line) + 1 > FIRST_BUBBLE_CHARS:
             rest = body_lines[i:]

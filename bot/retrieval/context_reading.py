@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from bot.retrieval.answers import Answer
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
+_COMPARED_WORDS = 12  # a part asked of choices not made, in a question this short, is set side by side for each
 # "vậy gọi số nào", "số điện thoại bao nhiêu": a number to call, which a guide's line gives in digits
 _CALL_ASKED = re.compile(r"\b(goi|lien he|lien lac) (so|dau|ai|cho ai)\b|\bso (dien thoai|dt)\b|\bsdt\b|\bhotline\b"
                          r"|\btong dai\b")
@@ -383,7 +384,7 @@ class ContextReader:
         """The parts a short question asks of choices not yet made, one line per choice from the portal's records
         ("mất bao lâu" after the land procedures): [] unless some choice's record says one."""
         aspects = [a for a in asked_aspects(question) if a in COMPARABLE]   # "phi bn, bao lau co": both
-        if self.procedures is None or not aspects or _length(question) > _FOLLOW_UP_WORDS:
+        if self.procedures is None or not aspects or _length(question) > _COMPARED_WORDS:
             return []
         entries = [e for e in (self.entry(c, question, "") for c in choices) if e is not None]
         named = [self._named_procedure(e.id, question, "") for e in entries]

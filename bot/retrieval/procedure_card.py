@@ -319,8 +319,8 @@ def aspect_line(p: Procedure, aspect: str) -> str | None:
     """One procedure's part in a line, to set beside its siblings'; None when the record does not say."""
     if aspect not in COMPARABLE or not p.detailed:
         return None
-    if aspect == "fee":   # the amounts only; the portal's words about them are on the card
-        fees = _fees(p)
+    if aspect == "fee":   # the amounts, or else the portal's first words on them ("Theo quy định của HĐND tỉnh")
+        fees = _fees(p) or next((_short(w, 120) for w in _fee_texts(p)), None)
         return say("card_fee", fees=fees) if fees else None
     if aspect == "time":
         times = _times(p)
