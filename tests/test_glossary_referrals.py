@@ -285,6 +285,19 @@ async def test_a_referral_never_replaces_our_own_entries_offered(dialogue, monke
 
 
 @pytest.mark.slow
+async def test_a_referral_said_only_as_what_happened_does_not_replace_near_options(dialogue):
+    """An old farmer whose house the flood took asked where to get his lost land certificate again: the flood
+    words had sent him to the commune for disaster relief, though the certificate's reissue was found. Asked for
+    the relief itself, he is still referred."""
+    chat = await fresh(dialogue)
+    await chat("tui o xa Mau A, truoc la Yen Bai, gio nhap vo Lao Cai. hoi bao Yagi lu cuon troi het nha cua, mat "
+               "luon cai so do. gio xin lai so do o dau con")
+    assert "Việc này do" not in chat.text() and chat.button("Cấp lại Giấy chứng nhận do bị mất"), chat.text()
+    await chat("nha tui bi lu cuon troi, gio van o tam trong cai lan, xa co ho tro tien lam lai nha ko con")
+    assert "Việc này do UBND xã" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_catalogue_options_that_name_the_subject_are_kept(dialogue):
     """BHXH issues the card, but "Thủ tục cấp thẻ bảo hiểm y tế" is the portal's own procedure for it: answered
     (the police relatives' cards no longer stand beside it) or offered, not replaced by the referral; options that

@@ -28,7 +28,7 @@ from indexer.vntext import fold, syllables
 
 _MISSES_BEFORE_OFFER = 2
 _SUBJECTLESS_WORDS = 10   # a question this short that no entry answers alone may lack only its subject
-_SURE_OF_CHOICES_CASE = 0.5   # options found this near, read with the choices' subject, are the case asked
+_OPTIONS_NEAR = 0.45   # options this near are what a message asks, not a guess a referral should replace
 
 
 
@@ -150,6 +150,12 @@ class Asking(Part):
         # read with abbreviations spelt out too: "xét tuyển đh" says "xét tuyển đại học", "vay vốn sv" a student loan
         spelt = answer.query.text if answer.query is not None else text
         row = glossary.referral(text) or glossary.referral(spelt)
+        asking = self.intents.lone_question(text) if row is not None and answer.score >= _OPTIONS_NEAR else None
+        if asking and glossary.referral(asking) is None:
+            # the subject referred is only what happened, the one clause that asks is about the options: "bão lũ
+            # cuốn trôi hết nhà cửa, mất luôn cái sổ đỏ. giờ xin lại sổ đỏ ở đâu" had been sent to the commune for
+            # disaster relief instead of being offered the land certificate's reissue
+            row = None
         naming = [o for o in answer.options if row is not None and glossary.names_subject(row, o.title)]
         precise = [o for o in naming if glossary.names_subject(row, o.title, f"{text} {spelt}")]
         referable = row is not None and (answer.kind == Kind.DONT_KNOW.value or (
@@ -269,7 +275,7 @@ class Asking(Part):
         again = turn.ask(f"{subject} {text}")
         found = {again.entry.id} if again.entry is not None else {o.id for o in again.options}
         if (again.kind == Kind.DONT_KNOW.value or not found or found & set(turn.choices)
-                or (sure and again.kind != Kind.ANSWER.value and again.score < _SURE_OF_CHOICES_CASE)):
+                or (sure and again.kind != Kind.ANSWER.value)):
             return None
         return dataclasses.replace(again, question=text)
 
