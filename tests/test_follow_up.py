@@ -782,3 +782,16 @@ async def test_a_part_no_record_states_asked_again_says_so_instead_of_asking_whi
     assert "hỏi cho thủ tục nào" in chat.text(), chat.text()
     await chat("nop r thi bao lau co giay dang ky")
     assert "chưa ghi điều này cho thủ tục nào" in chat.text() and chat.button("Đăng ký thành lập hộ kinh doanh")
+
+
+@pytest.mark.slow
+async def test_choices_outlive_a_message_nothing_answers(chat):
+    """A farmer offered the land procedures for a misspelt name talked about the rain, then asked what fixing the
+    name costs and how long it takes: the rain's don't-know had wiped the choices, and the question got a second
+    don't-know and the offer of a person."""
+    await chat("so do dat ruong nha toi cap hoi 2008, gio moi thay ghi sai ten toi, toi ten Nguyen Van Thanh ma no "
+               "ghi thanh Nguyen Van Thang. sua lai o dau vay ban")
+    assert chat.button("Đính chính Giấy chứng nhận"), chat.text()
+    await chat("troi mua qua ban oi, mua tu sang toi gio hong ra dong dc")
+    await chat("sua ten vay co ton tien ko, bao lau thi xong")
+    assert "chưa có hướng dẫn chắc chắn" not in chat.text() and chat.button("Đính chính Giấy chứng nhận"), chat.text()

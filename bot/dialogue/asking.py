@@ -140,7 +140,9 @@ class Asking(Part):
             session.unanswered = None
         elif answer.kind in (Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             session.unanswered = f"{first_wording} / {question}" if first_wording else question
-            session.choices = [o.id for o in answer.options]
+            # choices still on screen outlive a message nothing answers ("trời mưa quá, không ra đồng được" between
+            # the land procedures and "sửa tên vậy có tốn tiền không")
+            session.choices = [o.id for o in answer.options] or (turn.choices if not answer.entry else [])
             session.misses += answer.kind == Kind.DONT_KNOW.value
         # a referral replaces don't-know, or options that are only catalogue procedures not all of which name the
         # subject referred as precisely as the question ("làm thẻ bhyt" keeps "Thủ tục cấp thẻ bảo hiểm y tế";
