@@ -18,7 +18,7 @@ from indexer.knowledge import KnowledgeEntry
 # social, identity and safety turns answered in one line: (wording key, offer a person)
 _ONE_LINE = {Intent.IDENTITY: ("identity_reply", True), Intent.INSULT: ("insult_reply", True),
              Intent.CHITCHAT: ("chitchat_reply", False), Intent.INSTRUCTION: ("instruction_reply", False),
-             Intent.OTHERS_DATA: ("others_data_reply", False)}
+             Intent.OTHERS_DATA: ("others_data_reply", False), Intent.PRIVACY: ("privacy_reply", False)}
 
 
 class Talk(Part):

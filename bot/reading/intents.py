@@ -37,6 +37,7 @@ class Intent(str, Enum):
     SHARE = "share"
     INSTRUCTION = "instruction"
     IDENTITY = "identity"
+    PRIVACY = "privacy"           # what is kept of the chat, who reads it: said, with how to delete it
     ABILITIES = "abilities"       # what the assistant can help with: said, then the topics
     CLOSING = "closing"
     HANDOFF = "handoff"
