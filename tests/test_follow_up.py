@@ -795,3 +795,13 @@ async def test_choices_outlive_a_message_nothing_answers(chat):
     await chat("troi mua qua ban oi, mua tu sang toi gio hong ra dong dc")
     await chat("sua ten vay co ton tien ko, bao lau thi xong")
     assert "chưa có hướng dẫn chắc chắn" not in chat.text() and chat.button("Đính chính Giấy chứng nhận"), chat.text()
+
+
+@pytest.mark.slow
+async def test_an_insisting_word_does_not_hide_the_part_that_answers(chat):
+    """"vậy tự tra xem mình có bị phạt thật không thì vào đâu" after the fines guide: "thật" only insists and "vào
+    đâu" asks where, yet both counted as words the guide had to say, so it was called silent though it says to
+    look the decision up oneself on the portal."""
+    await chat("ad ơi nộp phạt giao thông online sao v")
+    await chat("vậy tự tra xem mình có bị phạt thật không thì vào đâu")
+    assert "tự tra cứu quyết định xử phạt" in chat.text(), chat.text()
