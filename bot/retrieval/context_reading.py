@@ -62,6 +62,7 @@ _POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi
 # catalogue options below this confidence whose first has less than this share of the question's words are guesses
 _GUESSED_BELOW, _GUESSED_COVER = 0.45, 0.4
 _GUESSED_WORDS = 18    # a longer message tells its own story, not a follow-up
+_WEAK_ALONE = 0.3      # options offered this unsure, for a question about the focus, are no better than nothing
 _GUESSED_ABOUT = 0.15   # … and then read with the focus when it has this share of what the question adds
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
 # folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
@@ -328,9 +329,9 @@ class ContextReader:
             # tỉnh thì làm ở đâu"), then the portal's figures
             owns = self.own_lines(focus.id, asked_aspects(question))
             part = "\n\n".join([*owns, *filter(None, [self._aspect_part(focus.id, question, earlier)])]) or None
-        # unclear alone and about the focus, which does not say it: say so, not the generic don't-know ("còn bé
-        # thứ 2 thì sao, phải nộp thêm 1 hồ sơ nữa hả" after the birth guide)
-        silent = alone.kind == Kind.DONT_KNOW.value
+        # unclear alone (nothing, or options barely offered) and about the focus, which does not say it: say so, not
+        # the generic don't-know or VNeID's "mức 1, mức 2" ("bé 1 rồi, còn bé thứ 2 thì sao" after the birth guide)
+        silent = alone.kind == Kind.DONT_KNOW.value or (alone.kind == Kind.CLARIFY.value and alone.score < _WEAK_ALONE)
         return Focused(focus, part) if part or cue or not words or silent else alone
 
     def _bring_line(self, focus: KnowledgeEntry, question: str, alone: "Answer") -> str | None:
