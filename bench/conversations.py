@@ -53,11 +53,13 @@ GENERIC_DONT_KNOW = say("dont_know").splitlines()[0]
 # "Ý bạn là…?" to whomever the session addresses ("Ý bác là…?"), the siblings' "Có mấy thủ tục gần giống nhau", and
 # the two asked of choices not yet made when a part is asked of them: "Bác hỏi cho thủ tục nào trong mấy thủ tục
 # trên?" and "Theo Cổng DVC quốc gia, từng thủ tục trên: … Bạn chọn một thủ tục để xem đủ", or, asked again, that
-# the portal records the part for none of them (each offers the choices as buttons, as the others do)
+# the portal records the part for none of them; and after a referral, the portal's procedures that name its subject
+# ("Trên Cổng DVC quốc gia có các thủ tục này, nếu đúng việc bạn cần:"). Each offers its choices as buttons.
 ASK_BACK = re.compile("|".join([r"Ý \w+ là…\?", re.escape(say("clarify_procedure").split(",")[0]),
                                 r"\w+ " + re.escape(say("which_one").split("?")[0].split(" ", 1)[1]),
                                 re.escape(say("choices_compared", lines="").split("\n")[0]),
-                                re.escape(say("choices_unrecorded").split(".")[0])]))
+                                re.escape(say("choices_unrecorded").split(".")[0]),
+                                re.escape(say("referral_procedures").split(",")[0])]))
 PRIVACY_NOTICE = say("privacy_notice")
 OUT_OF_SCOPE = ("dont_know", "social", "pending")   # expectation kinds whose turns are not in-scope questions
 

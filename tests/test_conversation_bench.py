@@ -141,6 +141,8 @@ def test_the_choices_asked_again_with_a_part_are_ask_backs_and_saying_they_are_s
     assert not check("finds:tthc:1.001612", [Reply(say("choices_silent"), button)], dialogue, USER)
     unrecorded = [Reply(say("choices_unrecorded"), button)]   # asked again: no record says it, choose or ask
     assert check("finds:tthc:1.001612", unrecorded, dialogue, USER)
+    referred = [Reply(say("referral_procedures"), button)]   # after a referral, the procedures naming its subject
+    assert check("finds:tthc:1.001612", referred, dialogue, USER)
 
 
 def test_ask_back_counts_only_when_the_expected_entry_was_offered_first():
