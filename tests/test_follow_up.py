@@ -805,3 +805,14 @@ async def test_an_insisting_word_does_not_hide_the_part_that_answers(chat):
     await chat("ad ơi nộp phạt giao thông online sao v")
     await chat("vậy tự tra xem mình có bị phạt thật không thì vào đâu")
     assert "tự tra cứu quyết định xử phạt" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_thing_pointed_back_at_is_the_focus(chat):
+    """"làm cái văn bản đó ở xã hết bao nhiêu tiền ạ" right after the card for certifying an estate-division
+    agreement had got the price of a digital signature ("bao nhiêu tiền"): "cái văn bản đó" points at the card."""
+    await chat("trước khi sang tên có phải làm văn bản thỏa thuận phân chia di sản không, ra xã chứng thực được "
+               "không ạ")
+    assert "2.001406" in chat.text(), chat.text()
+    await chat("làm cái văn bản đó ở xã hết bao nhiêu tiền ạ")
+    assert "50.000 đ" in chat.text() and "Chữ ký số" not in chat.text(), chat.text()

@@ -22,6 +22,7 @@ from bot.retrieval.follow_up import (
     has_cue,
     parts_of,
     passage,
+    points_back,
     unnumbered,
     words_of,
 )
@@ -156,7 +157,7 @@ class ContextReader:
         focus = self.entry(focus_id, question, earlier)
         if focus is None:
             return alone
-        cue = has_cue(question)
+        cue = has_cue(question) or points_back(question)   # "cái văn bản đó hết bao nhiêu tiền"
         if focus.procedures and self.asks_to_bring(question):
             # "thế có phải mang giấy khai sinh không" after the căn cước card: a paper to bring, not a new subject
             return self._focused(focus, question, alone, True, earlier=earlier)

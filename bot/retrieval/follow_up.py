@@ -66,7 +66,7 @@ def has_cue(text: str) -> bool:
 
 
 # "hồ sơ đó", "thủ tục ấy", "cái này": a thing named by pointing back at what was just said (folded nouns)
-_POINTED = ("ho so", "thu tuc", "che do", "truong hop", "to khai")
+_POINTED = ("ho so", "thu tuc", "che do", "truong hop", "to khai", "giay", "van ban", "cai", "viec")
 _POINTING = frozenset({"đó", "đấy", "này", "ấy", "kia"})
 _POINTING_FOLDED = frozenset({"nay", "ay", "day", "kia"})   # unmarked; "do" is also "đỏ" (sổ đỏ)
 
