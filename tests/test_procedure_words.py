@@ -24,10 +24,23 @@ def test_mat_of_time_or_money_is_not_a_loss(question, kept):
 
 
 @pytest.mark.parametrize("question", [
-    "tôi bị mất hộ chiếu phải làm sao", "mat cccd lam lai o dau", "bị mất hết giấy tờ xe", "mẹ tôi mất rồi, làm khai tử",
+    "tôi bị mất hộ chiếu phải làm sao", "mat cccd lam lai o dau", "bị mất hết giấy tờ xe",
+    "mẹ em mất thẻ căn cước rồi", "bà mất giấy khai sinh", "con tôi mất sổ hộ khẩu",   # a person's loss
 ])
 def test_a_real_loss_keeps_its_word(question):
     assert cost_not_loss(question) == question
+
+
+@pytest.mark.parametrize("question, read", [
+    ("ba em mất hồi tháng 8, để lại đất", "ba em qua đời hồi tháng 8, để lại đất"),
+    ("mẹ tôi mất rồi, làm khai tử", "mẹ tôi qua đời rồi, làm khai tử"),
+    ("Chồng cô mất được gần 3 tháng", "Chồng cô qua đời được gần 3 tháng"),
+    ("bố em vừa mất tối qua", "bố em vừa qua đời tối qua"), ("ba tui mat r", "ba tui qua đời r"),
+    ("ông nhà tôi mới mất, tiền mai táng nhận ở đâu", "ông nhà tôi mới qua đời, tiền mai táng nhận ở đâu"),
+])
+def test_a_persons_mat_that_ends_its_clause_is_a_death(question, read):
+    """"ba em mất hồi tháng 8 … sang tên thừa kế làm sao" had been answered with reissuing a lost certificate."""
+    assert cost_not_loss(question) == read
 
 
 @pytest.mark.parametrize("question, provinces", [

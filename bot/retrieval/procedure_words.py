@@ -9,13 +9,40 @@ _COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh 
                         "phut mat".split())
 
 
+# "ba em mất hồi tháng 8", "chồng tôi mới mất": a person's "mất" is a death when nothing lost follows it (the end of
+# a clause, or when); "mẹ em mất thẻ căn cước" is still a loss
+_KIN = frozenset("ba bo me ma cha ong ba chong vo con cu".split())
+_BETWEEN = frozenset("em toi minh tui nha chau co ay vua moi da".split())
+_DEATH_AFTER = frozenset("hoi nam tu duoc roi r lau vao cach de thi nen ma khi luc hom toi sang dem chieu trua".split())
+
+
 def cost_not_loss(question: str) -> str:
-    """The question without a "mất" that speaks of time or money."""
+    """The question without a "mất" that speaks of time or money, and with "qua đời" for one that speaks of a
+    death ("ba em mất hồi tháng 8 … sang tên thừa kế" had been answered with reissuing a lost land certificate)."""
     words = question.split()
-    keep = [w for i, w in enumerate(words)
-            if not (fold(w).strip(".,?!:;") == "mat" and i + 1 < len(words)
-                    and (fold(words[i + 1]).strip(".,?!:;") in _COST_AFTER or words[i + 1][:1].isdigit()))]
-    return " ".join(keep)
+    folded = [fold(w).strip(".,?!:;") for w in words]
+    kept = []
+    for i, w in enumerate(words):
+        ends = w[-1:] in ".,?!:;"   # "mất, tiền mai táng…": the clause ends before any cost
+        if folded[i] != "mat":
+            kept.append(w)
+        elif not ends and i + 1 < len(words) and (folded[i + 1] in _COST_AFTER or words[i + 1][:1].isdigit()):
+            continue
+        elif _died(folded, i, ends):
+            kept.append("qua đời" + (w[-1] if ends else ""))
+        else:
+            kept.append(w)
+    return " ".join(kept)
+
+
+def _died(folded: list[str], i: int, ends: bool) -> bool:
+    """The "mất" at i follows a kin word (through "em", "nhà tôi", "vừa"…) and ends its clause or says when."""
+    j = i - 1
+    while j >= 0 and folded[j] in _BETWEEN and i - j <= 3:
+        j -= 1
+    if j < 0 or folded[j] not in _KIN:
+        return False
+    return ends or i + 1 == len(folded) or folded[i + 1] in _DEATH_AFTER
 
 
 def names_case(name: str, case: str) -> bool:
