@@ -320,7 +320,7 @@ def aspect_line(p: Procedure, aspect: str) -> str | None:
     if aspect not in COMPARABLE or not p.detailed:
         return None
     if aspect == "fee":   # the amounts, or else the portal's first words on them ("Theo quy định của HĐND tỉnh")
-        fees = _fees(p) or next((_short(w, 120) for w in _fee_texts(p)), None)
+        fees = _fees(p) or next((_short(w.removeprefix("• "), 120) for w in _fee_texts(p)), None)
         return say("card_fee", fees=fees) if fees else None
     if aspect == "time":
         times = _times(p)
