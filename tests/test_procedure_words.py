@@ -26,6 +26,7 @@ def test_mat_of_time_or_money_is_not_a_loss(question, kept):
 @pytest.mark.parametrize("question", [
     "tôi bị mất hộ chiếu phải làm sao", "mat cccd lam lai o dau", "bị mất hết giấy tờ xe",
     "mẹ em mất thẻ căn cước rồi", "bà mất giấy khai sinh", "con tôi mất sổ hộ khẩu",   # a person's loss
+    "giấy tờ cũ mất rồi thì sao", "giay to ma mat roi thi sao", "nó còn mất luôn rồi",   # "cũ", "mà", "còn"
 ])
 def test_a_real_loss_keeps_its_word(question):
     assert cost_not_loss(question) == question

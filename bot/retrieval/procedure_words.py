@@ -1,7 +1,7 @@
 """How the words of a question and of a procedure's name are read: a cost is no loss, a negated case is no case."""
 from __future__ import annotations
 
-from indexer.vntext import fold, syllables
+from indexer.vntext import fold, has_diacritics, syllables
 
 # "mất bao lâu", "có mất tiền không", "mất 3 ngày": what a procedure costs, not a loss (which picks "trình báo mất…",
 # "cấp lại…"). The word after "mất" tells them apart.
@@ -11,7 +11,9 @@ _COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh 
 
 # "ba em mất hồi tháng 8", "chồng tôi mới mất": a person's "mất" is a death when nothing lost follows it (the end of
 # a clause, or when); "mẹ em mất thẻ căn cước" is still a loss
-_KIN = frozenset("ba bo me ma cha ong ba chong vo con cu".split())
+# as typed with marks; typed without, "mà", "còn", "cũ" fold to "ma", "con", "cu" ("giấy tờ cũ mất rồi" is a loss)
+_KIN = frozenset("ba bố mẹ má cha ông bà chồng vợ con cụ".split())
+_KIN_UNMARKED = frozenset("ba bo me cha ong chong vo".split())
 _BETWEEN = frozenset("em toi minh tui nha chau co ay vua moi da".split())
 _DEATH_AFTER = frozenset("hoi nam tu duoc roi r lau vao cach de thi nen ma khi luc hom toi sang dem chieu trua".split())
 
@@ -21,6 +23,8 @@ def cost_not_loss(question: str) -> str:
     death ("ba em mất hồi tháng 8 … sang tên thừa kế" had been answered with reissuing a lost land certificate)."""
     words = question.split()
     folded = [fold(w).strip(".,?!:;") for w in words]
+    kin = [w.lower().strip(".,?!:;") in _KIN if has_diacritics(question) else f in _KIN_UNMARKED
+           for w, f in zip(words, folded)]
     kept = []
     for i, w in enumerate(words):
         ends = w[-1:] in ".,?!:;"   # "mất, tiền mai táng…": the clause ends before any cost
@@ -28,19 +32,19 @@ def cost_not_loss(question: str) -> str:
             kept.append(w)
         elif not ends and i + 1 < len(words) and (folded[i + 1] in _COST_AFTER or words[i + 1][:1].isdigit()):
             continue
-        elif _died(folded, i, ends):
+        elif _died(folded, kin, i, ends):
             kept.append("qua đời" + (w[-1] if ends else ""))
         else:
             kept.append(w)
     return " ".join(kept)
 
 
-def _died(folded: list[str], i: int, ends: bool) -> bool:
+def _died(folded: list[str], kin: list[bool], i: int, ends: bool) -> bool:
     """The "mất" at i follows a kin word (through "em", "nhà tôi", "vừa"…) and ends its clause or says when."""
     j = i - 1
     while j >= 0 and folded[j] in _BETWEEN and i - j <= 3:
         j -= 1
-    if j < 0 or folded[j] not in _KIN:
+    if j < 0 or not kin[j]:
         return False
     return ends or i + 1 == len(folded) or folded[i + 1] in _DEATH_AFTER
 
