@@ -92,10 +92,11 @@ class Asking(Part):
         if turn.choices and (answer.kind != Kind.ANSWER.value or points_back(text)):
             # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
             # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
-            again = self._with_choices_subject(turn, text, sure=True)
-            if again is not None:   # a new case of what the choices are about: "tết về quê nghỉ 1 tháng có phải
-                # báo tạm ngưng không" after the household-business procedures is their pause, not a part of them
-                answer, turn.choices = again, []
+            with_subject = self._with_choices_subject(turn, text)
+            if with_subject is not None and with_subject.kind == Kind.ANSWER.value:
+                # a new case of what the choices are about, sure: "tết về quê nghỉ 1 tháng có phải báo tạm ngưng
+                # không" after the household-business procedures is their pause, not a part asked of them
+                answer, turn.choices = with_subject, []
             elif len(turn.choices) >= 2 and asked_aspect(text) is not None:
                 # "tôi đi lại khó khăn, con tôi làm thay được không" after two procedures: a part every procedure
                 # has, asked of choices not yet made, is the citizen's to place (the first, whose card alone said
@@ -110,9 +111,8 @@ class Asking(Part):
                     else:
                         self.on_focused(turn, text, read)
                     return
-            again = self._with_choices_subject(turn, text)
-            if again is not None:   # its own question about what the choices share: they were not its answer
-                answer, turn.choices = again, []
+            if with_subject is not None and has_cue(text):   # "còn nếu…" of what the choices share, not of them
+                answer, turn.choices = with_subject, []
             elif self._silent_on_choices(turn, text, answer):
                 return
         if focus is not None and not focus.procedures and turn.answerer.only_aspect(text):
@@ -190,16 +190,17 @@ class Asking(Part):
         questions."""
         entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
         self._asked_of_choices(turn, text, entries)
-        self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
         compared = turn.answerer.compared(turn.choices, text)
+        comparable = asked_aspect(text) in COMPARABLE
+        if turn.session.misses and entries and not compared and not comparable:
+            self._first_choice(turn, text, entries)
+            return
+        self.storage.set_outcome(turn.in_id, Kind.CLARIFY.value, None)
         if compared:   # "mất bao lâu" of three land procedures: each one's time, then the choice
             lines = "\n".join(f"• {short_label(e.title)}: {line}" for e, line in compared)
             reply = choices_reply(self._say(turn, "choices_compared", lines=lines), entries)
-        elif turn.session.misses and asked_aspect(text) in COMPARABLE:   # asked again, and no record says it
+        elif turn.session.misses and comparable:   # asked again, and no record says it
             reply = choices_reply(self._say(turn, "choices_unrecorded"), entries)
-        elif turn.session.misses and entries:
-            self._first_choice(turn, text, entries)
-            return
         else:
             reply = choices_reply(self._say(turn, "which_one"), entries)
         if turn.session.misses:   # asked again without picking ("trả lời chung chung quá…"): a person too
@@ -214,8 +215,7 @@ class Asking(Part):
         first = entries[0]
         self.storage.set_outcome(turn.in_id, Kind.ANSWER.value, first.id)
         self._send(turn, Reply(self._say(turn, "first_choice", title=short_label(first.title))))
-        self.parts.browse.on_entry(turn, self.parts.browse.entry(turn, first.id, text))
-        turn.session.choices = [e.id for e in entries]
+        self.parts.browse.on_entry(turn, self.parts.browse.entry(turn, first.id, text))   # the choices stay
         rest = choices_reply(self._say(turn, "other_choices"), entries[1:])
         self._send(turn, replace(rest, buttons=rest.buttons + (ask_team_button(),)))
 
@@ -261,13 +261,11 @@ class Asking(Part):
         return not any(turn.answerer.glossary.names_subject(row, e.title) for e in shown)
 
     @staticmethod
-    def _with_choices_subject(turn: Turn, text: str, sure: bool = False) -> Answer | None:
-        """A follow-up ("còn nếu…") after choices that names a new case of what they all are about, asked with
-        that subject: "còn nếu bán phần còn lại cho người ngoài thì sang tên thế nào" after the land procedures
-        for splitting a plot is about land ("đất"), and finds the transfer. None when it finds a choice again or
-        nothing. `sure`: without a follow-up cue, only an answer the search is sure of (a question that says a
-        part, "… có phải báo tạm ngưng không", would otherwise be asked which choice it was for)."""
-        if len(turn.choices) < 2 or not (sure or has_cue(text)):
+    def _with_choices_subject(turn: Turn, text: str) -> Answer | None:
+        """The question asked with what the choices all are about, for a new case of it: "còn nếu bán phần còn lại
+        cho người ngoài thì sang tên thế nào" after the land procedures for splitting a plot is about land
+        ("đất"), and finds the transfer. None when it finds a choice again or nothing."""
+        if len(turn.choices) < 2:
             return None
         titles = [e.title for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
         shared = set.intersection(*(title_subject(t) for t in titles)) if titles else set()
@@ -276,8 +274,7 @@ class Asking(Part):
             return None
         again = turn.ask(f"{subject} {text}")
         found = {again.entry.id} if again.entry is not None else {o.id for o in again.options}
-        if (again.kind == Kind.DONT_KNOW.value or not found or found & set(turn.choices)
-                or (sure and again.kind != Kind.ANSWER.value)):
+        if again.kind == Kind.DONT_KNOW.value or not found or found & set(turn.choices):
             return None
         return dataclasses.replace(again, question=text)
 

@@ -155,10 +155,15 @@ def _fee_text(fee: Fee) -> str:
     return text
 
 
-def _fee_texts(p: Procedure, limit: int = 160) -> list[str]:
-    """The record's own fee wording, one line per distinct text: which case costs what, who is exempt."""
-    return list(dict.fromkeys(f"• {_short(t, limit)}" for c in p.channels for f in c.fees
+def _fee_words(p: Procedure, limit: int = 160) -> list[str]:
+    """The record's own fee wording, each distinct text once: which case costs what, who is exempt."""
+    return list(dict.fromkeys(_short(t, limit) for c in p.channels for f in c.fees
                               if f.text.strip() for t in [_fee_text(f)] if t))
+
+
+def _fee_texts(p: Procedure, limit: int = 160) -> list[str]:
+    """The fee wording as list lines."""
+    return [f"• {t}" for t in _fee_words(p, limit)]
 
 
 _BARE_TIME = re.compile(r"^\d+(?:[.,]\d+)?\s+\D{1,20}$")
@@ -320,7 +325,7 @@ def aspect_line(p: Procedure, aspect: str) -> str | None:
     if aspect not in COMPARABLE or not p.detailed:
         return None
     if aspect == "fee":   # the amounts, or else the portal's first words on them ("Theo quy định của HĐND tỉnh")
-        fees = _fees(p) or next((_short(w.removeprefix("• "), 120) for w in _fee_texts(p)), None)
+        fees = _fees(p) or next(iter(_fee_words(p, 120)), None)
         return say("card_fee", fees=fees) if fees else None
     if aspect == "time":
         times = _times(p)
