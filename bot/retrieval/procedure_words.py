@@ -23,8 +23,8 @@ def cost_not_loss(question: str) -> str:
     death ("ba em mất hồi tháng 8 … sang tên thừa kế" had been answered with reissuing a lost land certificate)."""
     words = question.split()
     folded = [fold(w).strip(".,?!:;") for w in words]
-    kin = [w.lower().strip(".,?!:;") in _KIN if has_diacritics(question) else f in _KIN_UNMARKED
-           for w, f in zip(words, folded)]
+    marked = has_diacritics(question)
+    kin = [w.lower().strip(".,?!:;") in _KIN if marked else f in _KIN_UNMARKED for w, f in zip(words, folded)]
     kept = []
     for i, w in enumerate(words):
         ends = w[-1:] in ".,?!:;"   # "mất, tiền mai táng…": the clause ends before any cost
