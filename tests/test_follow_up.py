@@ -255,6 +255,7 @@ async def test_a_card_chosen_by_its_lead_does_not_win_a_tie_with_the_focus(chat)
     ("lam tren dt dc ko hay phai len phuong", "online"),   # "đt": điện thoại
     ("Có lấy được ngay trong buổi không bạn, nhà tôi ở xa trung tâm xã.", "time"),
     ("bà 76 tuổi làm lại thẻ có phải đóng tiền không ạ", "fee"), ("nộp xong rồi đóng tiền online kiểu gì", "online"),
+    ("can j", "documents"), ("cần những j ad", "documents"),   # "j": gì, as phones type it
 ])
 def test_the_part_of_a_procedure_a_question_asks(question, aspect):
     assert asked_aspect(question) == aspect
@@ -600,6 +601,20 @@ async def test_a_long_question_about_a_subject_of_its_own_is_not_asked_of_the_ch
     assert "hỏi cho thủ tục nào" not in chat.text()
     after = [b.title for r in chat.last for b in r.buttons]
     assert after[0] not in before and any("lương hưu" in t for t in after), after
+
+
+@pytest.mark.slow
+async def test_a_part_asked_of_the_choices_is_not_a_question_of_its_own_by_synonyms_or_scattered_words(chat):
+    """After the ID-card choices, "… mà e cũng phải đóng tiền hả chị" had been a question of its own about failed
+    payments (the synonym "thanh toán" that "đóng tiền" brings), and "… nuôi con nhỏ…, có phải về công an xã nơi
+    thường trú làm ko" one about border adoptions ("thường trú", "nuôi", "con" scattered): both ask the choices."""
+    await chat("chị ơi e mới nhận thẻ căn cước, tên e là Ngọc Hân mà in thành Ngọc Hàn, sai dấu luôn giờ sửa sao ạ")
+    choices = [b.title for r in chat.last for b in r.buttons if b.payload.startswith("entry:")]
+    assert any("căn cước" in t for t in choices), choices
+    await chat("lỗi do bên làm thẻ mà e cũng phải đóng tiền hả chị")
+    assert "50.000 đ" in chat.text() and "Thanh toán không thành công" not in chat.text(), chat.text()
+    await chat("e đang ở nhà chồng nuôi con nhỏ 5 tháng, có phải về công an xã nơi thường trú làm ko hay chỗ nào cũng đc")
+    assert "thẻ căn cước" in chat.text() and "con nuôi" not in chat.text(), chat.text()
 
 
 @pytest.mark.slow

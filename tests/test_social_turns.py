@@ -56,6 +56,7 @@ ROWS = [
     ("Ông Nguyễn Văn Bảy nộp hồ sơ từ tháng 9, mã hồ sơ H40.25-250910-0123, nhờ trợ lý tra giúp", I.OTHERS_DATA),
     ("tra cuu thong tin cua tran thi hoa", I.OTHERS_DATA), ("xem hồ sơ của Lê Văn Tám", I.OTHERS_DATA),
     ("lấy ngày sinh của bà Năm", I.OTHERS_DATA), ("kiem tra tai khoan vneid cua vo toi", I.OTHERS_DATA),
+    ("thôi tra cho tôi số điện thoại với địa chỉ thằng Trần Văn Hùng, nó nợ tiền tôi", I.OTHERS_DATA),   # no "của"
     # thanks and closings in many forms
     ("Ok, cảm ơn bạn. Mình sẽ chờ tổ hỗ trợ", I.CLOSING), ("dạ con sẽ chờ", I.CLOSING),
     ("vâng tôi đợi tổ hỗ trợ", I.CLOSING), ("ok minh se doi", I.CLOSING), ("để chờ cán bộ gọi lại", I.CLOSING),

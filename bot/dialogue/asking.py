@@ -28,6 +28,7 @@ from indexer.vntext import fold, syllables
 
 _MISSES_BEFORE_OFFER = 2
 _SUBJECTLESS_WORDS = 10   # a question this short that no entry answers alone may lack only its subject
+_RESIDENCE = re.compile(r"\bnơi (?:thường trú|tạm trú|cư trú|ở)\b")
 _OPTIONS_NEAR = 0.45   # options this near are what a message asks, not a guess a referral should replace
 
 
@@ -233,9 +234,15 @@ class Asking(Part):
         # "chung" is not their "chứng", so words are compared as read, with diacritics)
         places = {w for code in provinces_named(text) for w in syllables(province_display(code).lower())}
         about = title_subject(first.title) - aspect_words()
-        subject = {w for w in syllables(first.title.lower()) if fold(w) in about}
-        read = set(syllables(answer.query.text.lower()))   # the question as the search read it
-        return bool((read - places) & subject)
+        title = syllables(first.title.lower())
+        subject = {w for w in title if fold(w) in about}
+        # the question as the search read it, without the synonyms added for matching ("đóng tiền" brings "thanh
+        # toán", which had made "… mà e cũng phải đóng tiền hả chị" a question of its own about failed payments),
+        # and without a place ("về công an xã nơi thường trú làm" asks where, of the ID card in question)
+        read = [w if w not in places else "" for w in syllables(_RESIDENCE.sub(" ", answer.query.said.lower()))]
+        # a stretch of its title with a word of its subject ("hưởng lương hưu"), not the subject's words scattered
+        # ("nuôi con nhỏ" is no "làm con nuôi")
+        return _shares_stretch(read, title, subject)
 
     @staticmethod
     def _asked_of_choices(turn: Turn, text: str, entries: list[KnowledgeEntry]) -> None:
@@ -372,3 +379,15 @@ class Asking(Part):
         self._send(turn, Reply(self._say(turn, "rate_prompt"),
                                (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
                                 Button(say("btn_down"), encode(Act.RATE, answer_id, "down")))))
+
+
+def _shares_stretch(words: list[str], title: list[str], subject: set[str]) -> bool:
+    """`words` has two or more of `title`'s words in a row, one of them a word of its subject."""
+    for i in range(len(words) - 1):
+        for j in range(len(title) - 1):
+            n = 0
+            while i + n < len(words) and j + n < len(title) and words[i + n] and words[i + n] == title[j + n]:
+                n += 1
+            if n >= 2 and subject & set(words[i:i + n]):
+                return True
+    return False

@@ -99,6 +99,8 @@ class _OthersData:
         after = [w for w in words[end:] if not w[0].isdigit()][:_NEAR + 2]   # a plate or ID number is no word
         if _first(after, self.others, 0)[0] >= 0 or _NAMED.search(raw):
             return True
+        if any(a in self.titles and b in self.surnames for a, b in zip(after, after[1:])):
+            return True   # "tra số điện thoại với địa chỉ thằng Trần Văn Hùng": a person named, without "của"
         whose = after[after.index("cua") + 1:] if "cua" in after[:_NEAR] else []
         if len(whose) < 2 or _first(whose, self.data, 0)[0] == 0 or whose[1] in self.not_names:
             return False
