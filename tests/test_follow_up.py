@@ -618,6 +618,16 @@ async def test_a_part_asked_of_the_choices_is_not_a_question_of_its_own_by_synon
 
 
 @pytest.mark.slow
+async def test_where_to_track_a_dossier_is_no_part_of_the_guide_in_focus(chat):
+    """"nộp rồi theo dõi tiến độ ở đâu" after the thường trú guide had been told the guide does not say: folded,
+    "tiến" and "dõi" were the fee's "tiền" and the time's "đợi", so it seemed to name nothing but a part."""
+    await chat("đăng ký thường trú online thế nào")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["thutuc-thuong-tru"], chat.text()
+    await chat("nộp rồi theo dõi tiến độ ở đâu")
+    assert [r.entry_id for r in chat.last if r.entry_id] == ["hoso-tra-cuu"], chat.text()
+
+
+@pytest.mark.slow
 async def test_a_part_the_guide_is_silent_on_goes_to_the_guide_of_its_topic_that_answers_it(chat):
     """"vay con phi bn" after where to register a personal signature had been told the guide does not say; the
     price guide of the same topic answers it."""

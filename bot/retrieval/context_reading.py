@@ -39,6 +39,7 @@ from bot.retrieval.procedure_card import (
     aspect_part,
     aspect_words,
     documents_naming,
+    is_aspect_word,
 )
 from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.tier_arbitration import title_subject
@@ -126,8 +127,10 @@ class ContextReader:
         if aspect is None or (not short and answer.kind != Kind.DONT_KNOW.value and not unnamed):
             return answer
         entry = self.entry(focus_id, question, earlier)
+        # a part's words compared with their marks: "nộp rồi theo dõi tiến độ ở đâu" after the thường trú guide
+        # asks where to track a dossier ("tiến", "dõi" fold as the fee's "tiền" and the time's "đợi")
         if entry is None or not entry.procedures or not (
-                unnamed or self._about(entry, question, answer, 0.0, aspect_words())):
+                unnamed or self._about(entry, question, answer, 0.0, aspect_words(), marked=True)):
             return answer   # "tra cứu phạt nguội ở đâu" after the khai sinh card names its own subject
         return dataclasses.replace(answer, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
 
@@ -245,10 +248,13 @@ class ContextReader:
                     and answer.score < self.procedures.config.answer_at)
 
     def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset(),
-                   reading: NormalizedQuery | None = None) -> list[str]:
-        """`reading`: the question as already read, when the caller has it (it is not normalised again)."""
+                   reading: NormalizedQuery | None = None, marked: bool = False) -> list[str]:
+        """`reading`: the question as already read, when the caller has it (it is not normalised again); `marked`:
+        a word is dropped as a part's only when its marks are a part's too."""
         reading = reading or (alone.query if alone else None) or self.normalizer.normalize(question)
-        return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
+        others = drop - aspect_words() if marked else drop
+        return [w for w in content_words(search_keywords(reading.text, limit=30))
+                if fold(w) not in drop or (fold(w) not in others and not is_aspect_word(w))]
 
     @staticmethod
     def asks_to_bring(question: str) -> bool:
@@ -277,14 +283,14 @@ class ContextReader:
         return as_parents(beyond_subject(words, focus), focus)
 
     def _about(self, focus: KnowledgeEntry, question: str, alone: "Answer", at_least: float = _ABOUT_FOCUS,
-               drop: frozenset[str] = frozenset()) -> bool:
+               drop: frozenset[str] = frozenset(), marked: bool = False) -> bool:
         """The question is about the focus: at least `at_least` of what it says beyond the focus's subject (rare
         words weigh more) is in the focus's text, and the focus has more of all it says than what the question
         alone found ("ông nội làm được không hay phải cha mẹ" after the khai sinh answer; not "thủ tục khai sinh
         cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie."""
-        words = self._key_words(question, alone, drop)
+        words = self._key_words(question, alone, drop, marked=marked)
         own = self._own_words(focus, question, alone, drop, words)
-        if not [w for w in own if fold(w) not in aspect_words()]:
+        if not [w for w in own if not (is_aspect_word(w) if marked else fold(w) in aspect_words())]:
             return True   # nothing but grammar, a part of a procedure and the focus's subject: "vậy có mất tiền ko"
         if self._cover(focus, own) < at_least:
             return False

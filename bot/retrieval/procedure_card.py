@@ -18,7 +18,7 @@ from bot.core.wording import say
 from bot.retrieval.procedure_documents import documents_in_order, is_note
 from indexer.catalogue.model import Channel, Fee, Procedure
 from indexer.knowledge import KnowledgeEntry, Link, Source
-from indexer.vntext import fold, folded_syllables, syllables
+from indexer.vntext import fold, folded_syllables, has_diacritics, syllables
 
 ASPECTS_FILE = Path(__file__).with_name("procedure_aspects.yaml")
 ASPECTS = ("documents", "fee", "time", "where", "online", "who")
@@ -41,6 +41,18 @@ _PRIORITY = ("fee", "time", "documents", "where", "who", "online")
 def aspect_words() -> frozenset[str]:
     """Every folded word that asks for a part of a procedure ("lệ phí", "mấy ngày", "ở đâu")."""
     return frozenset(w for cues in _cues().values() for cue in cues for w in cue.split())
+
+
+@lru_cache(maxsize=1)
+def _marked_aspect_words() -> frozenset[str]:
+    data = yaml.safe_load(ASPECTS_FILE.read_text(encoding="utf-8"))
+    return frozenset(w for aspect in ASPECTS for cue in data[aspect] for w in syllables(cue.lower()))
+
+
+def is_aspect_word(word: str) -> bool:
+    """A word that asks for a part, marks compared when it has them: folded, "tiến độ" would be "tiền" and "theo
+    dõi" "đợi"."""
+    return fold(word) in aspect_words() and (not has_diacritics(word) or word.lower() in _marked_aspect_words())
 
 
 # words of the cues that say nothing of the part itself ("bao nhiêu", "có … không", "ở")
