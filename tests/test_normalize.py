@@ -136,6 +136,8 @@ REGRESSIONS = [
     ("bn ơi mình muốn hỏi", [], ["bao nhiêu"]),
     ("hết bn tiền", ["bao nhiêu tiền"], []),
     ("lương 5tr", ["5 triệu"], []),
+    ("còn con tôi 7 tủi có làm tài khoản vneid được không", ["7 tuổi"], ["tủi"]),   # a phone's hurried "tuổi"
+    ("con tui 7 tui lam vneid dc ko", ["7 tuổi"], []),
     ("đổi cmt sang cccd", ["chứng minh nhân dân", "căn cước công dân"], []),
     ("đọc cmt bên dưới", ["bình luận"], ["chứng minh"]),
     ("cmt", ["cmt"], ["chứng minh", "bình luận"]),

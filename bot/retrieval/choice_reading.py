@@ -17,7 +17,7 @@ REPLY_WORDS = 8   # a reply longer than this is a question of its own, read as u
 # "xa" (far: "con ở xa"), so it names the commune only after a word that goes there; marked "xã" always does
 _LEVELS = {"xa": ("phuong", "cap xa", "ra xa", "len xa", "tai xa", "lam o xa"), "tinh": ("tinh", "thanh pho")}
 _AGE = re.compile(r"(?:\b(?P<side>chua du|chua toi|chua den|duoi|tren|hon|ngoai)\s+)?(?<!\d)(\d{1,3})\s*"
-                  r"(thang tuoi|tuoi|t\b)")
+                  r"(thang tuoi|tuoi|tui\b|t\b)")   # "7 tủi": a phone's typo
 _BELOW = frozenset({"chua du", "chua toi", "chua den", "duoi"})
 _NEWBORN = re.compile(r"\b(so sinh|moi sinh|moi de|vua sinh|vua de|con do)\b")
 # an age range in an official title: "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "từ đủ 75 tuổi đến 80 tuổi"
