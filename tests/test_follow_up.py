@@ -20,6 +20,7 @@ from tests.chat import Chat
     ("vo anh ko co vneid thi sao", True), ("vợ em không có VNeID thì sao ạ", True),   # a short "what about…"
     ("nếu tôi mất căn cước ở tỉnh khác mà chưa kịp báo thì sao", False),   # long: a question of its own
     ("thẻ căn cước làm ở đâu", False),       # "thẻ", not "thế"
+    ("the bhyt cua be co r thi xem tren vneid dc ko", False),   # unmarked too, before what a card is of
     ("con tôi 5 tuổi làm căn cước được không", False),   # "con", not "còn"
     ("làm hộ chiếu online", False),
     ("", False),

@@ -21,6 +21,8 @@ _CUES = ("con neu", "the con", "con truong hop", "vay thi", "vay con", "vay neu"
 # the first word as typed with marks, where its folded form is also another word ("thẻ căn cước", "con tôi")
 _MARKED = {"the": "thế", "con": "còn", "vay": "vậy", "nhung": "nhưng", "neu": "nếu"}
 _CUE = re.compile(r"^(?:" + "|".join(c.replace(" ", r"\s+") for c in sorted(_CUES, key=len, reverse=True)) + r")\b")
+# unmarked, "the" before these is "thẻ" (a card), not "thế"
+_CARD_OF = ("bhyt", "bao hiem", "can cuoc", "cccd", "cmnd", "atm", "ngan hang", "tin dung", "ghi no", "sinh vien")
 _LEAD_WORD = re.compile(r"^(?:da|vang|ok|oke|uh|um|a|ah|e|ui|o)$")   # "dạ, còn nếu…", "ok vậy…"
 # "vợ anh ko có vneid thì sao": a short message that ends asking "what about" a case is a follow-up too
 _END_CUE = re.compile(r"\b(?:thi|the) sao(?: (?:a|ah|ak|nhi|vay|v|z|ha|em|ban|chi|anh|bac|ad))*$")
@@ -60,7 +62,9 @@ def has_cue(text: str) -> bool:
     if not _CUE.match(" ".join(folded[start:])):
         return False
     if not has_diacritics(text):
-        return True   # "the le phi bao nhieu": read as a follow-up; the focus must still win over a sure answer
+        # "the le phi bao nhieu": read as a follow-up; the focus must still win over a sure answer. Not "the bhyt
+        # cua be…": "thẻ" before what a card is of
+        return not (folded[start] == "the" and " ".join(folded[start + 1:start + 3]).startswith(_CARD_OF))
     first = words[start]
     return first == _MARKED.get(folded[start], first)
 
