@@ -434,6 +434,19 @@ def test_a_procedure_told_as_already_filed_is_context_for_the_tracking_guide(rea
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question, entry", [
+    ("đóng lệ phí cấp lại giấy chứng nhận đăng ký hộ kinh doanh trên mạng mà cứ báo giao dịch không thành công, tiền "
+     "trong tài khoản chưa bị trừ", "thanhtoan-that-bai"),
+    ("thanh toan tien nuoc bang app ngan hang bi tru tien 2 lan", None),   # a water bill: still not ours
+])
+def test_the_procedure_a_fee_was_paid_for_is_context_for_the_payment_guides(real_answerer, question, entry):
+    """A payment failing for a household business's fee had got the business's reissue card: "hộ kinh doanh", a
+    subject no guide covers, had screened the payment guide out."""
+    answer = real_answerer.ask(question)
+    assert (answer.entry.id if answer.kind == "answer" else None) == entry, (answer.kind, answer.entry)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("question", ["mat bao nhieu tien", "lam o dau"])
 def test_a_part_asked_of_no_procedure_gets_no_catalogue_options(real_answerer, question):
     """Every procedure has a fee and a place: "mất bao nhiêu tiền" alone had been offered "Khai tiền thuê đất"."""

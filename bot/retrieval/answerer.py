@@ -31,7 +31,7 @@ from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.procedure_words import cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
-from bot.retrieval.tier_arbitration import TierArbiter, names_another, said_words, title_subject
+from bot.retrieval.tier_arbitration import TierArbiter, names_another, paying, said_words, title_subject
 from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
 from indexer.catalogue.index import CatalogueIndex
 from indexer.embedder import Embedder, RememberedQueries
@@ -304,7 +304,9 @@ class Answerer:
         cfg = cfg or self.decision
         said = " ".join(c.said for c in r.query.clauses)
         chosen = [decision.entry_id] if decision.kind == Kind.ANSWER else list(decision.options)
-        if chosen and all(self.uncovered.blocks(said, self._words[e]) for e in chosen):
+        # a subject named as what was being paid for ("đóng lệ phí … hộ kinh doanh mà cứ báo giao dịch không thành
+        # công") is no subject asked: the payment guides stand
+        if chosen and not paying(said) and all(self.uncovered.blocks(said, self._words[e]) for e in chosen):
             return Decision(Kind.DONT_KNOW, None, decision.score)
         if chosen and r.outside >= max(r.cosine.get(e, r.median) for e in chosen) + cfg.outside_margin:
             return Decision(Kind.DONT_KNOW, None, decision.score)

@@ -29,14 +29,27 @@ _MIXED = 2          # the catalogue's choices offered first beside the curated t
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
 
 
-# a dossier told as already filed ("nộp hồ sơ đăng ký thường trú 10 ngày rồi", "đã nộp …"): the procedure it names
-# is what was filed, context for a guide about dossiers, not the question (folded text)
+# a dossier told as already filed ("nộp hồ sơ đăng ký thường trú 10 ngày rồi", "đã nộp …"), or its fee being paid
+# and failing ("… mà cứ báo giao dịch không thành công"): the procedure it names is what was filed, context for a
+# guide about dossiers or payments, not the question (folded text)
 _FILED = re.compile(r"\b(da|vua|moi) (nop|gui)\b|\b(nop|gui)\b.{0,60}\b(roi|r)\b")
+_PAYING = re.compile(r"\bgiao dich (khong thanh cong|that bai|bi loi|loi)\b|\b(da|bi|chua bi) tru tien\b"
+                     r"|\btru (tien )?(2|hai) lan\b")
 
 
 def filed_already(text: str) -> bool:
-    """The message tells of a dossier already sent (`_FILED`)."""
-    return bool(_FILED.search(" ".join(syllables(fold(text)))))
+    """The message tells of a dossier already sent, or of its fee being paid (`_FILED`, `paying`)."""
+    return bool(_FILED.search(" ".join(syllables(fold(text))))) or paying(text)
+
+
+_A_DOSSIER = re.compile(r"\b(le phi|ho so|thu tuc|cong)\b")   # what is paid for is a dossier, not a bill
+
+
+def paying(text: str) -> bool:
+    """The message tells of a dossier's fee paid, or failing to be: the procedure paid for is no subject of its own
+    ("tiền nước … bị trừ tiền 2 lần" is a water bill, still a subject we do not cover)."""
+    folded = " ".join(syllables(fold(text)))
+    return bool(_PAYING.search(folded) and _A_DOSSIER.search(folded))
 
 
 def said_words(query: NormalizedQuery) -> list[str]:
