@@ -619,6 +619,19 @@ async def test_a_part_asked_of_the_choices_is_not_a_question_of_its_own_by_synon
 
 
 @pytest.mark.slow
+async def test_an_office_named_as_where_to_go_is_no_subject_of_its_own(chat):
+    """"… làm trên điện thoại được không, hay phải đến cơ quan bảo hiểm xã hội?" after the lump-sum procedures
+    were listed had been a question of its own ("bảo hiểm" shared with a health-insurance refund): the referral
+    came again, word for word."""
+    await chat("Chào bạn. Tôi hỏi giúp con trai tôi: cháu 34 tuổi, đóng bảo hiểm xã hội ở công ty được 9 năm, nay "
+               "nghỉ việc về quê mở xưởng mộc, muốn nhận bảo hiểm xã hội một lần thì làm ở đâu?")
+    assert "Việc này do" in chat.text(), chat.text()
+    await chat("Cháu có thể làm trên điện thoại được không, hay phải đến cơ quan bảo hiểm xã hội?")
+    assert "Việc này do" not in chat.text(), chat.text()
+    assert any("một lần" in b.title for r in chat.last for b in r.buttons), chat.text()
+
+
+@pytest.mark.slow
 async def test_where_to_track_a_dossier_is_no_part_of_the_guide_in_focus(chat):
     """"nộp rồi theo dõi tiến độ ở đâu" after the thường trú guide had been told the guide does not say: folded,
     "tiến" and "dõi" were the fee's "tiền" and the time's "đợi", so it seemed to name nothing but a part."""

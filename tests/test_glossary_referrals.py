@@ -101,7 +101,9 @@ def test_other_questions_stay_searches(glossary, message):
 
 @pytest.mark.parametrize("message", ["mất điện thoại thì sao", "hóa đơn điện tử", "đổi số điện thoại vneid",
                                      "tiền điện thoại", "tuyển sinh lớp 1", "xuất hóa đơn điện tử ở đâu",
-                                     "thủ tục bao lâu", "con bao nhiêu tuổi thì làm căn cước"])
+                                     "thủ tục bao lâu", "con bao nhiêu tuổi thì làm căn cước",
+                                     # no pension: the social pension, which the commune decides (1.014027)
+                                     "bo toi 78 tuoi, ko co luong huu, muon xin tro cap thi lam sao"])
 def test_phrases_that_only_look_like_a_subject_are_no_referral(glossary, message):
     assert glossary.referral(message) is None
 
@@ -346,3 +348,14 @@ async def test_options_some_of_which_name_the_subject_follow_its_referral(dialog
     other = await fresh(dialogue)   # every option says "xét tuyển", none "xét tuyển đại học" as asked
     await other("đăng ký nguyện vọng xét tuyển đại học thì làm ở đâu ạ")
     assert "Bộ Giáo dục và Đào tạo" in other.text(), other.text()
+
+
+@pytest.mark.slow
+async def test_the_portals_options_not_near_give_way_to_the_referral(dialogue):
+    """"thẻ bảo hiểm y tế … sắp hết hạn, gia hạn ở đâu" had been offered the card's issue, exchange and reissue at
+    0.29, none a renewal, and no word of who renews it: the referral comes first, the procedures after it."""
+    chat = await fresh(dialogue)
+    await chat("Cho tôi hỏi, thẻ bảo hiểm y tế cựu chiến binh của tôi ghi hạn đến 31/12/2026, sắp hết hạn rồi, "
+               "tôi phải gia hạn ở đâu?")
+    assert "Bảo hiểm xã hội" in chat.text(), chat.text()
+    assert any("bảo hiểm y tế" in b.title for r in chat.last for b in r.buttons), chat.text()

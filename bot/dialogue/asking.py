@@ -28,7 +28,7 @@ from indexer.vntext import fold, syllables
 
 _MISSES_BEFORE_OFFER = 2
 _SUBJECTLESS_WORDS = 10   # a question this short that no entry answers alone may lack only its subject
-_RESIDENCE = re.compile(r"\bnơi (?:thường trú|tạm trú|cư trú|ở)\b")
+_RESIDENCE = re.compile(r"\bnơi (?:thường trú|tạm trú|cư trú|ở)\b|\b(?:đến|ra|lên|về|tới) cơ quan [^,.?!;]*")
 _OPTIONS_NEAR = 0.45   # options this near are what a message asks, not a guess a referral should replace
 
 
@@ -161,9 +161,11 @@ class Asking(Part):
             row = None
         naming = [o for o in answer.options if row is not None and glossary.names_subject(row, o.title)]
         precise = [o for o in naming if glossary.names_subject(row, o.title, f"{text} {spelt}")]
+        # the portal's options not near ("thẻ bhyt … sắp hết hạn, gia hạn ở đâu" offered the card's issue and
+        # exchange, none a renewal) are a guess the referral replaces; those naming its subject still follow it
         referable = row is not None and (answer.kind == Kind.DONT_KNOW.value or (
             answer.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in answer.options)
-            and len(precise) < len(answer.options)))
+            and (answer.score < _OPTIONS_NEAR or len(precise) < len(answer.options))))
         if referable and self.referral(turn, text, row):
             session.misses -= answer.kind == Kind.DONT_KNOW.value   # someone else's subject, not a miss of ours
             # options never shown are no choices ("trời có mưa không" was asked of them); the portal's procedures
@@ -238,7 +240,8 @@ class Asking(Part):
         subject = {w for w in title if fold(w) in about}
         # the question as the search read it, without the synonyms added for matching ("đóng tiền" brings "thanh
         # toán", which had made "… mà e cũng phải đóng tiền hả chị" a question of its own about failed payments),
-        # and without a place ("về công an xã nơi thường trú làm" asks where, of the ID card in question)
+        # and without a place ("về công an xã nơi thường trú làm", "hay phải đến cơ quan bảo hiểm xã hội" ask where,
+        # of the procedures in question)
         read = [w if w not in places else "" for w in syllables(_RESIDENCE.sub(" ", answer.query.said.lower()))]
         # a stretch of its title with a word of its subject ("hưởng lương hưu"), not the subject's words scattered
         # ("nuôi con nhỏ" is no "làm con nuôi")
