@@ -106,11 +106,15 @@ ROWS = [
      I.PRIVACY),
     ("tin nhắn có được lưu không", I.PRIVACY), ("bot co luu tin nhan cua toi ko", I.PRIVACY),
     ("ai đọc tin nhắn của tôi vậy", I.PRIVACY), ("co ban cho ben quang cao ko", I.PRIVACY),
+    # the next step of the guide just answered
+    ("rồi sao nữa", I.NEXT_STEP), ("roi sao nua ad", I.NEXT_STEP), ("tiếp theo làm gì", I.NEXT_STEP),
+    ("dạ rồi sao nữa ạ", I.NEXT_STEP), ("bước tiếp theo là gì", I.NEXT_STEP),
     # the old ones stay what they were
     ("cho gặp nhân viên", I.HANDOFF), ("có ai là người thật không", I.HANDOFF), ("co nguoi that khong", I.HANDOFF),
     ("gặp người thật", I.HANDOFF), ("ngu thế", I.COMPLAINT), ("không cần", I.NO), ("gọi lại cho tôi", I.CALLBACK),
 ]
 QUESTIONS = [   # a social word inside a real question: retrieval must get it
+    "nộp xong rồi làm gì", "tiếp theo làm gì để đăng ký vneid",   # what follows filing; a guide asked for
     "tra cứu lý lịch tư pháp của tôi", "xem kết quả thay đổi thông tin",   # one's own; "thay" is no "thầy" here
     "chào anh, cho em hỏi làm căn cước ở đâu", "chao ban, minh quen mat khau vneid",
     "hi, dang ky khai sinh online the nao",
@@ -182,6 +186,23 @@ async def test_no_social_turn_files_a_ticket(dialogue, message):
     assert "chưa có hướng dẫn" not in chat.text()   # not the generic don't-know either
     if message in SAYS:
         assert SAYS[message] in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_what_next_after_a_guide_walks_its_steps_from_the_first(dialogue):
+    """"rồi sao nữa" after a guide had been told the guide does not say: its steps now come from the first, one
+    at a time where staff wrote their detail, else the guide again under a line saying so; with no guide yet, it is
+    not understood."""
+    chat = await fresh(dialogue)
+    await chat("rồi sao nữa")
+    assert "chưa rõ" in chat.text() and tickets(dialogue) == [], chat.text()
+    await chat("làm giấy khai sinh online cho con thế nào")
+    await chat("rồi sao nữa")
+    assert "Bước 1/" in chat.text() and chat.button("Xong"), chat.text()
+    other = await fresh(dialogue)
+    await other("doi bang lai xe o dau")
+    await other("rồi sao nữa")
+    assert "từ bước 1" in other.text() and "giấy phép lái xe" in other.text(), other.text()
 
 
 @pytest.mark.slow

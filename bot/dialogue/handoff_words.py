@@ -30,7 +30,8 @@ _CLAUSE = re.compile(r"[,.;!?\n]+")
 # intents whose cue words are never the citizen's problem ("gọi cho e đi", "cho gặp người", "bot ngu")
 _NOT_PROBLEM = {Intent.HANDOFF, Intent.CALLBACK, Intent.INSULT, Intent.COMPLAINT, Intent.GREETING, Intent.THANKS,
                 Intent.BYE, Intent.CLOSING, Intent.CHITCHAT, Intent.IDENTITY, Intent.YES, Intent.NO, Intent.CANCEL,
-                Intent.MENU, Intent.ABILITIES, Intent.NOT_UNDERSTOOD, Intent.PRIVACY}
+                Intent.MENU, Intent.ABILITIES, Intent.NOT_UNDERSTOOD, Intent.PRIVACY,
+                Intent.NEXT_STEP}
 
 # When to call, on folded text: "buổi tối", "sau 5h", "sáng mai", "giờ trưa", "8h-9h", "thứ 7".
 _PART = r"(?:sang|trua|chieu|toi|dem)"

@@ -9,7 +9,7 @@ from bot.core.wording import say
 from bot.dialogue.part import Part
 from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.share import share_button
-from bot.dialogue.steps import is_procedural
+from bot.dialogue.steps import is_procedural, split_steps
 from bot.dialogue.turn import Turn
 from bot.domain.tickets import WAITING
 from bot.reading.intents import Intent, IntentMatch
@@ -71,6 +71,8 @@ class Talk(Part):
             self._send(turn, Reply(self._say(turn, "complaint_reply"), (handoff_button(), menu_button())))
         elif intent == Intent.NOT_UNDERSTOOD:
             self.on_not_understood(turn)
+        elif intent == Intent.NEXT_STEP:
+            self.on_next_step(turn)
         elif intent == Intent.MENU:
             self.on_command(turn, "menu")
         elif intent == Intent.ABILITIES:
@@ -117,6 +119,18 @@ class Talk(Part):
         if last and is_procedural(last.body):
             buttons += (Button(say("btn_steps"), encode(Act.STEPS, last.id, 1)),)
         self._send(turn, Reply(self._say(turn, "not_understood_reply"), buttons + (handoff_button(), menu_button())))
+
+    def on_next_step(self, turn: Turn) -> None:
+        """"rồi sao nữa" after a guide: its steps from the first, one at a time when staff wrote their detail, else
+        the guide again under a line saying so; without a guide, as not understood."""
+        last = self.last_entry(turn)
+        if last is None or not split_steps(last.body):
+            self.on_not_understood(turn)
+        elif is_procedural(last.body):
+            self.parts.browse.on_step(turn, last, 1)
+        else:
+            self._send(turn, Reply(self._say(turn, "next_step_all")))
+            self.parts.browse.on_entry(turn, last)
 
     def last_entry(self, turn: Turn, procedure: bool = False) -> KnowledgeEntry | None:
         """The entry answered last; with `procedure`, the last one about a procedure."""

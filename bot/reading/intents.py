@@ -44,6 +44,7 @@ class Intent(str, Enum):
     CALLBACK = "callback"
     INSULT = "insult"
     COMPLAINT = "complaint"
+    NEXT_STEP = "next_step"       # "rồi sao nữa" after a guide: its steps, one at a time
     NOT_UNDERSTOOD = "not_understood"
     MENU = "menu"
     BYE = "bye"
