@@ -65,7 +65,9 @@ _BANK_ACCOUNT = re.compile(rf"(\b(?:{_BANKS})\b[^\d\n]{{0,30}}?)(\d(?:{_SEP}\d){
 _UNIT = r"(?:đồng|dong|đ|d|vnđ|vnd|₫|k|nghìn|nghin|ngàn|ngan|tr|triệu|trieu|tỷ|tỉ|ty)(?!\w)"
 _MONEY = re.compile(rf"(?<![\d.,])(?:\d{{1,3}}(?:[.,]\d{{3}})+|\d+)(?:[.,]\d+)?\s?{_UNIT}", re.I)
 _DATE = re.compile(r"(?<![\d.])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))(?!\d)")
-_DOSSIER = re.compile(r"(?<![\w.\-])[A-Za-z0-9.]*[A-Za-z][A-Za-z0-9.]*-\d{6}-\d{4,6}(?!\w)")
+# a letter somewhere before the first dash, said as a look-ahead: two stars in a row backtracked over a 40,000-letter
+# word in quadratic time (0.7 s a call)
+_DOSSIER = re.compile(r"(?<![\w.\-])(?=[A-Za-z0-9.]*[A-Za-z])[A-Za-z0-9.]+-\d{6}-\d{4,6}(?!\w)")
 HOTLINE = re.compile(rf"(?<!\d)1[89]00(?:{_SEP}\d){{4,6}}(?!\d)")   # 1900 0368, 1800 1096: public lines
 _PROCEDURE = re.compile(r"(?<![\d.])\d\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?(?!\d)")
 
