@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import regex
@@ -143,17 +143,21 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
 
 
-def longest_run(words: list[str], other: list[str]) -> int:
-    """How many words in a row `words` shares with `other` at most (its longest common stretch)."""
-    best, last = 0, [0] * (len(other) + 1)
-    for w in words:
+def common_runs(words: list[str], other: list[str]) -> Iterator[tuple[int, int]]:
+    """Every stretch `words` shares with `other`, as (where it ends in `words`, how many words), at each end."""
+    last = [0] * (len(other) + 1)
+    for i, w in enumerate(words, 1):
         row = [0] * (len(other) + 1)
         for j, o in enumerate(other, 1):
             if w == o:
                 row[j] = last[j - 1] + 1
-                best = max(best, row[j])
+                yield i, row[j]
         last = row
-    return best
+
+
+def longest_run(words: list[str], other: list[str]) -> int:
+    """How many words in a row `words` shares with `other` at most (its longest common stretch)."""
+    return max((n for _, n in common_runs(words, other)), default=0)
 
 
 def lexical_terms(folded_syllables: list[str]) -> list[str]:

@@ -24,11 +24,11 @@ from bot.retrieval.procedure_card import COMPARABLE, asked_aspect, aspect_words
 from bot.retrieval.tier_arbitration import filed_already, title_subject
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
-from indexer.vntext import fold, syllables
+from indexer.vntext import common_runs, fold, syllables
 
 _MISSES_BEFORE_OFFER = 2
 _SUBJECTLESS_WORDS = 10   # a question this short that no entry answers alone may lack only its subject
-_RESIDENCE = re.compile(r"\bnơi (?:thường trú|tạm trú|cư trú|ở)\b|\b(?:đến|ra|lên|về|tới) cơ quan [^,.?!;]*")
+_PLACE_SAID = re.compile(r"\bnơi (?:thường trú|tạm trú|cư trú|ở)\b|\b(?:đến|ra|lên|về|tới) cơ quan [^,.?!;]*")
 _OPTIONS_NEAR = 0.45   # options this near are what a message asks, not a guess a referral should replace
 
 
@@ -242,10 +242,10 @@ class Asking(Part):
         # toán", which had made "… mà e cũng phải đóng tiền hả chị" a question of its own about failed payments),
         # and without a place ("về công an xã nơi thường trú làm", "hay phải đến cơ quan bảo hiểm xã hội" ask where,
         # of the procedures in question)
-        read = [w if w not in places else "" for w in syllables(_RESIDENCE.sub(" ", answer.query.said.lower()))]
+        read = [w if w not in places else "" for w in syllables(_PLACE_SAID.sub(" ", answer.query.said.lower()))]
         # a stretch of its title with a word of its subject ("hưởng lương hưu"), not the subject's words scattered
         # ("nuôi con nhỏ" is no "làm con nuôi")
-        return _shares_stretch(read, title, subject)
+        return any(n >= 2 and subject & set(read[end - n:end]) for end, n in common_runs(read, title))
 
     @staticmethod
     def _asked_of_choices(turn: Turn, text: str, entries: list[KnowledgeEntry]) -> None:
@@ -382,15 +382,3 @@ class Asking(Part):
         self._send(turn, Reply(self._say(turn, "rate_prompt"),
                                (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
                                 Button(say("btn_down"), encode(Act.RATE, answer_id, "down")))))
-
-
-def _shares_stretch(words: list[str], title: list[str], subject: set[str]) -> bool:
-    """`words` has two or more of `title`'s words in a row, one of them a word of its subject."""
-    for i in range(len(words) - 1):
-        for j in range(len(title) - 1):
-            n = 0
-            while i + n < len(words) and j + n < len(title) and words[i + n] and words[i + n] == title[j + n]:
-                n += 1
-            if n >= 2 and subject & set(words[i:i + n]):
-                return True
-    return False

@@ -252,9 +252,11 @@ class ContextReader:
         """`reading`: the question as already read, when the caller has it (it is not normalised again); `marked`:
         a word is dropped as a part's only when its marks are a part's too."""
         reading = reading or (alone.query if alone else None) or self.normalizer.normalize(question)
-        others = drop - aspect_words() if marked else drop
-        return [w for w in content_words(search_keywords(reading.text, limit=30))
-                if fold(w) not in drop or (fold(w) not in others and not is_aspect_word(w))]
+        words = content_words(search_keywords(reading.text, limit=30))
+        if marked:
+            others = drop - aspect_words()
+            return [w for w in words if fold(w) not in others and not is_aspect_word(w)]
+        return [w for w in words if fold(w) not in drop]
 
     @staticmethod
     def asks_to_bring(question: str) -> bool:

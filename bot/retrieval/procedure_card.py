@@ -27,10 +27,16 @@ _DOCUMENT_CHARS = 140  # a document's name on the card; the whole list and names
 _STEP_HEAD = 160   # a step longer than this shows its first sentence; the rest waits for "Làm từng bước"
 
 
-@lru_cache(maxsize=2)
-def _cues(path: Path = ASPECTS_FILE) -> dict[str, tuple[str, ...]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {aspect: tuple(" ".join(syllables(fold(c))) for c in data[aspect]) for aspect in ASPECTS}
+@lru_cache(maxsize=1)
+def _phrases() -> dict[str, list[str]]:
+    """The cues of each part as staff wrote them (procedure_aspects.yaml), read once."""
+    data = yaml.safe_load(ASPECTS_FILE.read_text(encoding="utf-8"))
+    return {aspect: [str(c) for c in data[aspect]] for aspect in ASPECTS}
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, tuple[str, ...]]:
+    return {aspect: tuple(" ".join(syllables(fold(c))) for c in cues) for aspect, cues in _phrases().items()}
 
 
 # "nộp online mất bao nhiêu tiền" asks the fee: "online" is most often how, not what, so it counts last
@@ -45,8 +51,7 @@ def aspect_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _marked_aspect_words() -> frozenset[str]:
-    data = yaml.safe_load(ASPECTS_FILE.read_text(encoding="utf-8"))
-    return frozenset(w for aspect in ASPECTS for cue in data[aspect] for w in syllables(cue.lower()))
+    return frozenset(w for cues in _phrases().values() for cue in cues for w in syllables(cue.lower()))
 
 
 def is_aspect_word(word: str) -> bool:

@@ -39,7 +39,8 @@ _PAYING = re.compile(r"\bgiao dich (khong thanh cong|that bai|bi loi|loi)\b|\b(d
 
 def filed_already(text: str) -> bool:
     """The message tells of a dossier already sent, or of its fee being paid (`_FILED`, `paying`)."""
-    return bool(_FILED.search(" ".join(syllables(fold(text))))) or paying(text)
+    folded = " ".join(syllables(fold(text)))
+    return bool(_FILED.search(folded)) or _paid(folded)
 
 
 _A_DOSSIER = re.compile(r"\b(le phi|ho so|thu tuc|cong)\b")   # what is paid for is a dossier, not a bill
@@ -48,7 +49,10 @@ _A_DOSSIER = re.compile(r"\b(le phi|ho so|thu tuc|cong)\b")   # what is paid for
 def paying(text: str) -> bool:
     """The message tells of a dossier's fee paid, or failing to be: the procedure paid for is no subject of its own
     ("tiền nước … bị trừ tiền 2 lần" is a water bill, still a subject we do not cover)."""
-    folded = " ".join(syllables(fold(text)))
+    return _paid(" ".join(syllables(fold(text))))
+
+
+def _paid(folded: str) -> bool:
     return bool(_PAYING.search(folded) and _A_DOSSIER.search(folded))
 
 
