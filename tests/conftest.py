@@ -111,7 +111,7 @@ def small_kb(tmp_path: Path) -> Path:
                 "Bấm Quên mật khẩu, nhập số định danh và mã OTP.")
     write_entry(kb, "khong-nhan-otp", "Không nhận được mã OTP",
                 ["Không nhận được mã OTP", "mã xác thực không gửi về điện thoại", "chờ mãi không có tin nhắn OTP"],
-                "Kiểm tra số điện thoại chính chủ, chờ rồi gửi lại mã.")
+                "Kiểm tra số điện thoại **chính chủ**, chờ rồi gửi lại mã.")
     return kb
 
 

@@ -167,8 +167,9 @@ async def test_closing_an_open_ticket_needs_a_confirmation(desk, client):
 async def test_a_thumbs_down_ticket_shows_the_rated_answer_the_reason_and_the_comment_in_words(desk, client):
     services, _, _ = desk
     chat = Chat(services.dialogue, user="w7", channel="web")
-    await chat("quên mật khẩu VNeID")
+    await chat("không nhận được mã OTP")
     answer = chat.last[0].text
+    guide = next(r.text for r in chat.last if "**" in r.text)
     await chat.press("Chưa hài lòng")
     await chat.press("Khó hiểu")
     await chat("không thấy nút quên mật khẩu ở https://dichvucong.gov.vn/p/home/dvc-trang-chu.html đâu cả")
@@ -179,6 +180,7 @@ async def test_a_thumbs_down_ticket_shows_the_rated_answer_the_reason_and_the_co
     assert "Câu trả lời người dân chấm 👎" in page and answer.splitlines()[0][:40] in page
     assert "Lý do: Khó hiểu" in page and "không thấy nút quên mật khẩu" in page
     assert "(bấm Chưa hài lòng 👎)" in page
+    assert "**" in guide and "**" not in page and "<b>chính chủ</b>" in page   # bold as the citizen saw it
     for raw in ("rate:", "why:", "ask_team", "entry:"):
         assert raw not in page.split("Trao đổi gần nhất")[-1], raw
 

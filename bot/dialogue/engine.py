@@ -40,7 +40,7 @@ from bot.dialogue.render import other_language_replies
 from bot.dialogue.session import Session, Waiting
 from bot.dialogue.talk import Talk
 from bot.dialogue.tone import hear, language
-from bot.dialogue.turn import Reading, Turn, send, speak
+from bot.dialogue.turn import Reading, Turn, send, speak, store_unsaved
 from bot.domain.chat_port import StaleSession
 from bot.domain.desk_port import CommunityStorage
 from bot.domain.tickets import ResponseTimes, SameForEveryone, Tickets
@@ -170,7 +170,7 @@ class Dialogue:
             return [Reply(self._say(turn, "error"), (menu_button(),))]
         self._ensure_way_on(turn)
         if not turn.forget:
-            self._store_replies(turn)
+            store_unsaved(self.storage, turn)
             offered = [b.payload for r in turn.replies for b in r.buttons if b.payload]
             turn.session.numbered = offered
             turn.session.offer(offered)
@@ -279,10 +279,6 @@ class Dialogue:
             return choices[int(text) - 1]
         picked = load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None
         return choices[picked] if picked is not None else None   # "cái 1 đó", "số 2", "cái đầu"
-
-    def _store_replies(self, turn: Turn) -> None:
-        for reply in turn.unsaved:
-            self.storage.add_message(turn.user, turn.channel, "out", redact(reply.text), reply_to=turn.in_id)
 
     @staticmethod
     def _say(turn: Turn, key: str, **values: str) -> str:

@@ -57,10 +57,19 @@ def speak(turn: Turn, key: str, **values: str) -> str:
 
 
 def send(storage: Storage, turn: Turn, reply: Reply, entry_id: str | None = None) -> int:
-    """Queue a reply; answers are stored at once because ratings point at them."""
+    """Queue a reply; answers are stored at once because ratings point at them, after the replies queued before
+    them: the team reads the exchange in the order the citizen did."""
     turn.replies.append(reply)
     if entry_id is None:
         turn.unsaved.append(reply)
         return 0
+    store_unsaved(storage, turn)
     return storage.add_message(turn.user, turn.channel, "out", redact(reply.text), entry_id=entry_id,
                                reply_to=turn.in_id)
+
+
+def store_unsaved(storage: Storage, turn: Turn) -> None:
+    """Write the replies queued so far, in order."""
+    for reply in turn.unsaved:
+        storage.add_message(turn.user, turn.channel, "out", redact(reply.text), reply_to=turn.in_id)
+    turn.unsaved.clear()

@@ -12,7 +12,9 @@ from typing import Awaitable, Callable
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
+from bot.core.markup import to_html
 from bot.core.numbers import is_number
 from bot.core.wording import say
 from bot.desk.reports import VN_TIME
@@ -71,12 +73,18 @@ def label(key: str, fallback: str | None = None) -> str:
         return fallback if fallback is not None else key
 
 
+def answer_markup(text: str) -> Markup:
+    """What the assistant or the team sent, as the citizen saw it: **bold** shown bold, everything else escaped."""
+    return Markup(to_html(text))
+
+
 def make_templates() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["vntime"] = vn_time
     env.filters["so"] = vn_number
     env.filters["tuan"] = week_label
+    env.filters["answer"] = answer_markup
     env.globals["label"] = label
     return env
 
