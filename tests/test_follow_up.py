@@ -116,6 +116,18 @@ async def test_a_part_asked_after_an_entry_about_a_procedure_gets_the_portals_fi
 
 
 @pytest.mark.slow
+async def test_asked_whether_to_pay_after_a_guide_the_sums_come_first_not_a_failed_payment(chat):
+    """"co phai dong tien ko" after the ID-card guide: "đóng tiền" brings the synonym "thanh toán", which had read
+    as a new subject (the failed-payment guide, sure); and the guide's line with the sums, not only its line on who
+    is exempt, answers it."""
+    await chat("lam lai can cuoc")
+    await chat("co phai dong tien ko")
+    text = chat.text()
+    assert "**70.000 đ**" in text and "miễn lệ phí" in text and "không thành công" not in text, text
+    assert text.index("**70.000 đ**") < text.index("miễn lệ phí")
+
+
+@pytest.mark.slow
 async def test_the_same_question_again_gets_the_same_answer(chat):
     await chat("dk dinh danh muc 2 o dau vay")
     first = [r.entry_id for r in chat.last if r.entry_id]

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.core.wording import say
-from bot.privacy.redact import HOTLINE
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import (
     Focused,
@@ -26,6 +25,7 @@ from bot.retrieval.follow_up import (
     unnumbered,
     words_of,
 )
+from bot.retrieval.guide_lines import call_line, own_lines
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
@@ -34,7 +34,6 @@ from bot.retrieval.procedure_card import (
     COMPARABLE,
     asked_aspect,
     asked_aspects,
-    aspect_hints,
     aspect_line,
     aspect_part,
     aspect_words,
@@ -45,16 +44,13 @@ from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import fold, folded_syllables, syllables
+from indexer.vntext import fold, folded_syllables, has_diacritics, syllables
 
 if TYPE_CHECKING:
     from bot.retrieval.answers import Answer
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
 _COMPARED_WORDS = 12  # a part asked of choices not made, in a question this short, is set side by side for each
-# "vậy gọi số nào", "số điện thoại bao nhiêu": a number to call, which a guide's line gives in digits
-_CALL_ASKED = re.compile(r"\b(goi|lien he|lien lac) (so|dau|ai|cho ai)\b|\bso (dien thoai|dt)\b|\bsdt\b|\bhotline\b"
-                         r"|\btong dai\b")
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
 _BRING_VERBS = ("mang", "đem", "đưa")   # how a guide says a thing is brought along
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
@@ -69,14 +65,12 @@ _GUESSED_ABOUT = 0.15   # … and then read with the focus when it has this shar
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
 # folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
 # beside a part asked, they name no procedure
-_ANY_PROCEDURE = frozenset("dang ky lam thu tuc ho so xin cap nop giay to".split())
+_ANY_PROCEDURE_MARKED = frozenset("đăng ký làm thủ tục hồ sơ xin cấp nộp giấy tờ".split())
+_ANY_PROCEDURE = frozenset(fold(w) for w in _ANY_PROCEDURE_MARKED)
 # offices, as marked ("ra ủy ban xã", "lên công an tỉnh"): every procedure is filed at one, so beside a part asked
 # they name none ("nộp online được không hay phải ra ủy ban xã" had got the certified-copy guide, said at the UBND)
 _OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã phường thành phố".split())
 _OFFICES = frozenset(fold(w) for w in _OFFICE_MARKED)
-# what a guide's step of doing it online says ("Đăng nhập Cổng DVC quốc gia bằng VNeID…"), folded: "làm online được
-# không" after the unemployment guide had been told the guide does not say
-_ONLINE_STEP = ("dang", "nhap", "cong")
 _NAMED_OPTION = 2     # words of an option's subject a question says to name it
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 # folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
@@ -96,6 +90,11 @@ def _subject_said(query: NormalizedQuery, title: str) -> int:
 def _length(question: str) -> int:
     """How many words a question says, politeness aside."""
     return sum(fold(s) not in _POLITE for s in syllables(question))
+
+
+def _any_procedure(word: str) -> bool:
+    """A word every procedure's question may say, marks compared when it has them ("sổ" is not "hồ sơ")."""
+    return word.lower() in _ANY_PROCEDURE_MARKED or (not has_diacritics(word) and fold(word) in _ANY_PROCEDURE)
 
 
 class ContextReader:
@@ -250,13 +249,15 @@ class ContextReader:
     def _key_words(self, question: str, alone: "Answer | None", drop: frozenset[str] = frozenset(),
                    reading: NormalizedQuery | None = None, marked: bool = False) -> list[str]:
         """`reading`: the question as already read, when the caller has it (it is not normalised again); `marked`:
-        a word is dropped as a part's only when its marks are a part's too."""
+        the words as typed, without the synonyms added for matching ("có phải đóng tiền không" says no "thanh
+        toán"), and a word is dropped as a part's only when its marks are a part's too."""
         reading = reading or (alone.query if alone else None) or self.normalizer.normalize(question)
-        words = content_words(search_keywords(reading.text, limit=30))
         if marked:
+            said = " ".join(c.said for c in reading.clauses) or reading.text
             others = drop - aspect_words()
-            return [w for w in words if fold(w) not in others and not is_aspect_word(w)]
-        return [w for w in words if fold(w) not in drop]
+            return [w for w in content_words(search_keywords(said, limit=30))
+                    if fold(w) not in others and not is_aspect_word(w)]
+        return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
 
     @staticmethod
     def asks_to_bring(question: str) -> bool:
@@ -268,6 +269,9 @@ class ContextReader:
         "đăng ký ở đâu": every procedure is registered, filed, applied for). `reading`: as in `_key_words`."""
         aspect = asked_aspect(question)
         named = self._key_words(question, None, aspect_words() | _ANY_PROCEDURE, reading) if aspect else []
+        said = " ".join(c.said for c in (reading or self.normalizer.normalize(question)).clauses) if named else ""
+        if named and not [w for w in content_words(syllables(said)) if not is_aspect_word(w) and not _any_procedure(w)]:
+            named = []   # the citizen typed only the part's words: the synonyms added them ("đóng tiền": "thanh toán")
         if not aspect or [w for w in named if w not in _OFFICE_MARKED]:
             return None
         return "where" if aspect == "online" and named else aspect   # "online … hay phải ra ủy ban xã": where
@@ -322,7 +326,7 @@ class ContextReader:
             return alone if alone.kind == Kind.ANSWER.value else dataclasses.replace(
                 alone, kind=Kind.ANSWER.value, entry=focus, options=(), related=())
         line = passage(focus, words, self.lexical.idf, said=question) if words else None
-        line = line or self._call_line(focus, question)
+        line = line or call_line(focus, question)
         brought = None if line else self._bring_line(focus, question, alone)
         asked_case = self.procedures is not None and not (line or brought)
         sibling = self.procedures.case_sibling(focus.procedures, question) if asked_case else None
@@ -363,25 +367,9 @@ class ContextReader:
         part = passage(written, words, self.lexical.idf, said=question, one_rare=False)
         return unnumbered(part) if part is not None and part not in parts_of(written.body)[:_SHOWN_LINES] else None
 
-    @staticmethod
-    def _call_line(focus: KnowledgeEntry, question: str) -> str | None:
-        """The guide's first line with a public line to call (1800…, 1900…), for "vậy gọi số nào" (its words share
-        only "gọi")."""
-        if not _CALL_ASKED.search(fold(question)):
-            return None
-        return next((part for part in parts_of(focus.body) if HOTLINE.search(part)), None)
-
     def own_lines(self, entry_id: str, aspects: tuple[str, ...]) -> list[str]:
-        """The entry's own lines about each part asked, each line once (two parts may share one)."""
-        return [o for o in dict.fromkeys(self.own_line(entry_id, a) for a in aspects) if o]
-
-    def own_line(self, entry_id: str, aspect: str) -> str | None:
-        """The part of a curated entry, as staff wrote it (not the portal's facts added to it), about one part of
-        its procedure ("… tới UBND xã nơi cư trú của một trong hai người" for "ở đâu"); None for a card or when
-        no part says it."""
-        written = self.written.get(entry_id)
-        hints = list(aspect_hints(aspect)) + (list(_ONLINE_STEP) if aspect == "online" else [])
-        return passage(written, hints, self.lexical.idf, 0.0, one_rare=False) if written is not None else None
+        """The curated entry's own lines about each part asked (bot/retrieval/guide_lines.py)."""
+        return own_lines(self.written.get(entry_id), aspects, self.lexical.idf)
 
     def _named_procedure(self, entry_id: str, question: str, earlier: str) -> Procedure | None:
         """Of the entry's procedures, the one the follow-up or the question `earlier` names most ("sang tên xe"

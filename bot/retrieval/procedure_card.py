@@ -133,6 +133,11 @@ _SENTENCE_END = re.compile(r"(?<=[.;])\s+")
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:việt nam đồng|đồng|đ\b|vnđ|vnd|usd)", re.I)
 
 
+def states_amount(text: str) -> bool:
+    """The text names a sum of money ("30.000 đồng", "70.000 đ")."""
+    return bool(_AMOUNT.search(text))
+
+
 def _ended(sentence: str, today: dt.date) -> bool:
     """The sentence sets a rule that ended before `today`."""
     ends = []
