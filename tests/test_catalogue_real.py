@@ -127,6 +127,10 @@ def test_a_guide_gives_way_when_nothing_of_its_title_is_said(real_answerer):
     assert all(e.id != "vneid-tich-hop-giay-to" for e in (answer.entry, *answer.options) if e is not None)
     own = real_answerer.ask("Đưa thẻ bảo hiểm y tế vào VNeID")   # the guide's own subject keeps it
     assert own.entry is not None and own.entry.id == "vneid-tich-hop-giay-to"
+    # a card to exchange or issue again is not a first card: the guide says BHXH no longer prints one for that
+    torn = real_answerer.ask("the bhyt cua ba bi rach thi doi sao")
+    assert torn.entry is not None and torn.entry.id == "vneid-tich-hop-giay-to", torn
+    assert torn.entry.body.startswith("💡 Từ 1/6/2025 BHXH không cấp thẻ BHYT giấy"), torn.entry.body   # that line leads
 
 
 @pytest.mark.slow

@@ -62,6 +62,7 @@ def said_words(query: NormalizedQuery) -> list[str]:
 
 
 # words of a guide's title that say how it is done, not what: "Đăng ký khai sinh trực tuyến" is about "khai sinh"
+_AGAIN = frozenset({"doi", "lai"})   # "đổi", "(cấp) lại": a card exchanged or issued again, not a first one
 _TITLE_MANNER = frozenset("đăng ký trực tuyến cấp đổi lại thủ tục và làm online nộp hồ sơ xin giấy tờ".split())
 
 _QUESTION_WORDS = frozenset("ở đâu cần gì thế nào như bao nhiêu là có không được thì hoặc và".split())
@@ -145,7 +146,12 @@ class TierArbiter:
         if name <= words and any(f" {t} " not in self.words[entry_id] for t in name):
             return True
         core = self.procedures.name_core(code)
-        return bool(core) and core <= words and not (self._title_words(entry_id) - core) & words
+        if not core or not core <= words or (self._title_words(entry_id) - core) & words:
+            return False
+        # unless the question asks to exchange or re-issue what the name only issues, and the guide says it: "thẻ
+        # bhyt bị rách thì đổi thế nào" is not "Thủ tục cấp thẻ bảo hiểm y tế" (BHXH no longer prints a new one)
+        again = (_AGAIN & words) - name
+        return not again or any(f" {t} " not in self.words[entry_id] for t in again)
 
     def family_named(self, entry_id: str, declared: tuple[str, ...], codes: tuple[str, ...], said: list[str]) -> bool:
         """The citizen says all the words the catalogue's options share (a family of procedures: "đăng ký nghĩa vụ
