@@ -35,7 +35,7 @@ from indexer.store import (
 )
 from indexer.terms import GLOSSARY_FILE, REFERRALS_FILE
 
-TEXT_RULES = 4  # bump when plain(), entry_terms(), dense_texts() or the files a build carries change: indexes are rebuilt
+TEXT_RULES = 5  # bump when plain(), entry_terms(), either dense_texts() or the files a build carries change
 
 
 def dense_texts(entry: KnowledgeEntry) -> list[tuple[str, str, bool]]:

@@ -138,6 +138,15 @@ def clauses(text: str) -> list[str]:
     return [c for c in (clean(part) for part in _CLAUSE_END.split(text)) if c]
 
 
+_SHOUTING = 0.9     # share of capital letters from which a text is read as written in capitals
+
+
+def is_shouting(text: str) -> bool:
+    """Written in capitals ("HƯỞNG BẢO HIỂM XÃ HỘI MỘT LẦN."), as the portal writes some procedure names."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= _SHOUTING * len(letters)
+
+
 def has_diacritics(text: str) -> bool:
     """True when any letter carries a Vietnamese mark (or is đ)."""
     return fold(text) != text.lower()

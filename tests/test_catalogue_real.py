@@ -144,6 +144,26 @@ def test_a_procedure_guide_gives_way_to_the_family_it_only_mentions(real_answere
     assert own.entry is not None and own.entry.id == "thutuc-tam-vang", (own.kind, own.options)
 
 
+def test_a_name_written_in_capitals_is_embedded_as_a_question_says_it():
+    catalogue = load_catalogue(folder_of(KNOWLEDGE))
+    phrases = read_phrases(folder_of(KNOWLEDGE))
+    pension = catalogue.procedures["1.014171"]
+    assert pension.name.startswith("HƯỞNG LƯƠNG HƯU")   # as the portal wrote it, kept in the snapshot
+    texts = [text for _, text, _ in dense_texts(pension, phrases)]
+    assert texts[0].startswith("Hưởng lương hưu đối với người tham gia bảo hiểm xã hội") and not any(
+        "HƯU" in t for t in texts), texts
+
+
+@pytest.mark.slow
+def test_procedures_named_in_capitals_are_found(real_answerer):
+    """The portal writes some of BHXH's current procedures in capitals; embedded so, "hồ sơ hưởng lương hưu làm ở
+    đâu" had never found "HƯỞNG LƯƠNG HƯU ĐỐI VỚI NGƯỜI THAM GIA BẢO HIỂM XÃ HỘI BẮT BUỘC"."""
+    for question, code in [("Bố tôi sắp đủ tuổi nghỉ hưu, làm hồ sơ hưởng lương hưu ở đâu", "1.014171"),
+                           ("muốn chuyển sang nhận lương hưu qua tài khoản ngân hàng thì làm thủ tục gì", "1.014176")]:
+        ranked, _ = real_answerer.procedure_ranking(question)
+        assert code in [s.code for s in ranked[:4]], (question, [s.code for s in ranked[:6]])
+
+
 @pytest.mark.slow
 def test_procedures_for_other_ages_are_no_candidates(real_answerer):
     """The asker's age rules out "… cho trẻ em dưới 6 tuổi" before the lead and the siblings are read."""

@@ -9,13 +9,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from indexer.vntext import is_shouting
+
 _WORD = re.compile(r"(\w+)")
-_SHOUTING = 0.9     # share of capital letters from which a name is read as written in capitals
-
-
-def _shouting(name: str) -> bool:
-    letters = [c for c in name if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= _SHOUTING * len(letters)
 
 
 class NameCasing:
@@ -28,7 +24,7 @@ class NameCasing:
     def of(cls, names: Iterable[str]) -> "NameCasing":
         upper, capital, lower = Counter(), Counter(), Counter()
         for name in names:
-            if _shouting(name):
+            if is_shouting(name):
                 continue
             for k, m in enumerate(_WORD.finditer(name)):
                 w = m.group()
@@ -45,7 +41,7 @@ class NameCasing:
 
     def display(self, name: str) -> str:
         """The name as shown: unchanged unless written in capitals, then in sentence case without a final stop."""
-        if not _shouting(name):
+        if not is_shouting(name):
             return name
         pieces = _WORD.split(name)          # separators at even places, words at odd ones
         words = [w.lower() for w in pieces[1::2]]

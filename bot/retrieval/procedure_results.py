@@ -40,6 +40,7 @@ class ProcedureDecision:
     code: str | None
     score: float
     options: tuple[str, ...] = ()
+    among: float = 0.0   # asking back: how sure it is that the top option is meant, under any of its names
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -49,6 +49,7 @@ _BUSINESS_MARKED = {"co_so": "cơ sở", "co_phan": "cổ phần"}
 # only in them are one procedure at several levels, still the citizen's choice (the office differs), and no sibling
 # adds words the citizen did not say because of them.
 _LEVEL_WORDS = frozenset("thu tuc thuc hien tai cap tinh xa huyen trung uong bo".split())
+_SETTLING = frozenset({"giai", "quyet"})   # "giải quyết hưởng …" is the same procedure as "hưởng …"
 # Distinct words a question needs for "its words are all in the top name" to mean it names a procedure.
 _NAMED_WORDS = 3
 # Share (IDF-weighted) of the words a sibling's name adds that the question must say for it to be a rival.
@@ -323,6 +324,12 @@ class ProcedureSearch:
                                                         or fuzz.token_set_ratio(name, fold(self.procedures[s.code].name)) >= 95)]
         return close[:cfg.max_options - 1]
 
+    def same_name(self, code: str, other: str) -> bool:
+        """The same procedure listed twice: the same words but for its level and "giải quyết" ("HƯỞNG BẢO HIỂM XÃ
+        HỘI MỘT LẦN." and "Giải quyết hưởng bảo hiểm xã hội một lần"; not "Khóa …" and "Mở khóa …")."""
+        core = self._cores[self._position[code]] - _SETTLING
+        return bool(core) and core == self._cores[self._position[other]] - _SETTLING
+
     def case_sibling(self, codes: tuple[str, ...], question: str) -> str | None:
         """The procedure that is one of `codes` plus a case the question cues and it lacks, shortest name first:
         "anh ấy là người Hàn Quốc thì sao" after the marriage guide is "… kết hôn có yếu tố nước ngoài"."""
@@ -390,4 +397,7 @@ class ProcedureSearch:
         options = tuple(sorted(options, key=lambda c: c in only_organisations))
         if len(options) == 1 and top.confidence < cfg.single_option_at and not top.named_all:
             return ProcedureDecision(Kind.DONT_KNOW, None, top.confidence)
-        return ProcedureDecision(Kind.CLARIFY, None, top.confidence, options)  # one option: "Ý bạn là …?"
+        # how sure one of them is meant counts the same procedure listed twice once
+        among = min(1.0, top.confidence + sum(s.confidence for s in ranked[1:] if s.code in options
+                                              and self.same_name(top.code, s.code)))
+        return ProcedureDecision(Kind.CLARIFY, None, top.confidence, options, among)  # one option: "Ý bạn là …?"

@@ -23,7 +23,7 @@ from indexer.vntext import fold, folded_syllables, syllables
 
 _RARE = 2            # a word at most this many entries use names a subject (ABTC, tàu cá…)
 _RARE_TERM = 3       # … and a two-word term at most this many use, one in its title ("chứng thực", "biển số")
-_NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure is offered even beside a surer guide
+_NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure, together, is offered even beside a surer guide
 _HALF_SURE = 0.4     # … and one nearly half as sure beside an ask-back among guides about no procedure
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
@@ -209,7 +209,7 @@ class TierArbiter:
         if chosen.kind == Kind.DONT_KNOW or decision.kind == Kind.DONT_KNOW:
             return ()
         if decision.kind == Kind.ANSWER and chosen.score <= decision.score and not (
-                chosen.kind == Kind.CLARIFY and chosen.score >= _NEARLY_SURE):
+                chosen.kind == Kind.CLARIFY and chosen.among >= _NEARLY_SURE):
             return ()
         guides = [self.entries[e] for e in (decision.options or (decision.entry_id,))]
         codes = chosen.codes

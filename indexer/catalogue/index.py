@@ -27,7 +27,7 @@ from indexer.catalogue.snapshot import FOLDER, MANIFEST, OVERRIDES, RECORDS, Cat
 from indexer.embedder import Embedder
 from indexer.knowledge import KnowledgeError, Problem
 from indexer.progress import progress as progress_bar
-from indexer.vntext import canonical, folded_syllables, lexical_terms, syllables
+from indexer.vntext import canonical, folded_syllables, is_shouting, lexical_terms, syllables
 
 PHRASES = "cach-goi.yaml"
 DISCRIMINATORS = "phan-biet.yaml"
@@ -108,9 +108,18 @@ _LAW_REFS = re.compile(r"\(?(theo|quy định tại)[^()]*\)?", re.I)
 def dense_texts(p: Procedure, phrases: dict[str, tuple[str, ...]]) -> list[tuple[str, str, bool]]:
     """(kind, text, is_query): the name as a question would put it, and a description of the situation."""
     said = everyday_words(p, phrases)
-    about = ". ".join(filter(None, [p.name, ", ".join(dict.fromkeys(said)), p.field,
-                                    "; ".join(p.results[:2])]))
-    return [("name", _LAW_REFS.sub(" ", p.name).strip() or p.name, True), ("situation", about, False)]
+    name = _unshouted(p.name)
+    about = ". ".join(filter(None, [name, ", ".join(dict.fromkeys(said)), p.field, "; ".join(p.results[:2])]))
+    return [("name", _LAW_REFS.sub(" ", name).strip() or name, True), ("situation", about, False)]
+
+
+def _unshouted(name: str) -> str:
+    """A name the portal wrote in capitals, in lower case as a question says it: in capitals the model reads other
+    words ("HƯỞNG LƯƠNG HƯU …" sat farther from "hồ sơ hưởng lương hưu làm ở đâu" than its neighbours did)."""
+    if not is_shouting(name):
+        return name
+    lower = name.lower()
+    return lower[:1].upper() + lower[1:]
 
 
 def procedure_terms(p: Procedure, phrases: dict[str, tuple[str, ...]]) -> list[str]:
