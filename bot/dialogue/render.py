@@ -16,7 +16,7 @@ from bot.core.messages import Button, Reply, numbered_texts
 from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu_button
 from bot.core.wording import DEFAULT_YOU, say, speak_to
 from bot.dialogue.share import share_button
-from bot.dialogue.steps import is_procedural, summary
+from bot.dialogue.steps import detail_of, is_detail, is_procedural, summary
 from bot.retrieval.answers import Answer, InputKind
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused
@@ -135,8 +135,14 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     if focused.passage is None:
         return [Reply(say(f"follow_up_silent{card}", you=you, title=title),
                       (ask_team_button(), whole, menu_button()))]
-    text = say(f"follow_up_part{card}", you=you, title=title) + "\n\n" + speak_to(focused.passage, you)
+    text = say(f"follow_up_part{card}", you=you, title=title) + "\n\n" + speak_to(_details_shown(focused.passage), you)
     return [Reply(text, (whole, share_button(entry.id)), entry_id=entry.id)]
+
+
+def _details_shown(part: str) -> str:
+    """A step's detail lines ("> …" in the knowledge file) as step-by-step mode shows them, for a part quoted alone."""
+    return "\n".join(say("step_detail", detail=detail_of(line)) if is_detail(line) else line
+                     for line in part.splitlines())
 
 
 def more_replies(entry: KnowledgeEntry, you: str = DEFAULT_YOU) -> list[Reply]:

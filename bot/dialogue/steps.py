@@ -23,6 +23,11 @@ def is_detail(line: str) -> bool:
     return bool(_DETAIL.match(line))
 
 
+def detail_of(line: str) -> str:
+    """A detail line without the mark staff put before it."""
+    return _DETAIL.sub("", line).strip()
+
+
 def summary(body: str) -> str:
     """The body as the answer shows it: detail lines left for step-by-step mode."""
     return "\n".join(line for line in body.strip().splitlines() if not is_detail(line))
@@ -39,7 +44,7 @@ def split_steps(body: str) -> list[Step]:
             continue
         elif steps and is_detail(line):
             last = steps[-1]
-            steps[-1] = Step(last.text, "\n".join(filter(None, [last.detail, _DETAIL.sub("", line).strip()])))
+            steps[-1] = Step(last.text, "\n".join(filter(None, [last.detail, detail_of(line)])))
         elif steps:
             steps[-1] = Step(steps[-1].text + "\n" + line.strip(), steps[-1].detail)
         elif not is_detail(line):

@@ -187,7 +187,7 @@ class ContextReader:
         if (alone.kind == Kind.CLARIFY.value and _length(question) <= _GUESSED_WORDS and self._guessed_only(alone)
                 and self._cover(focus, self._own_words(focus, question, alone)) >= _GUESSED_ABOUT):
             return self._focused(focus, question, alone, True, earlier=earlier)
-        if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS):
+        if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS, tie_to_focus=cue):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue, earlier=earlier)
 
@@ -289,11 +289,14 @@ class ContextReader:
         return as_parents(beyond_subject(words, focus), focus)
 
     def _about(self, focus: KnowledgeEntry, question: str, alone: "Answer", at_least: float = _ABOUT_FOCUS,
-               drop: frozenset[str] = frozenset(), marked: bool = False) -> bool:
+               drop: frozenset[str] = frozenset(), marked: bool = False, tie_to_focus: bool = False) -> bool:
         """The question is about the focus: at least `at_least` of what it says beyond the focus's subject (rare
         words weigh more) is in the focus's text, and the focus has more of all it says than what the question
         alone found ("ông nội làm được không hay phải cha mẹ" after the khai sinh answer; not "thủ tục khai sinh
-        cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie."""
+        cho cháu cần gì" after the tạm trú card). A sure answer found alone wins a tie, unless the question is
+        worded as a follow-up (`tie_to_focus`) and that answer is only the portal's card: "không có giấy chứng sinh
+        bệnh viện thì sao" after the khai sinh guide, which says what to do then, is not the card for issuing one
+        (a related guide still wins: "còn nếu dùng USB token…" after signing remotely)."""
         words = self._key_words(question, alone, drop, marked=marked)
         own = self._own_words(focus, question, alone, drop, words)
         if not [w for w in own if not (is_aspect_word(w) if marked else fold(w) in aspect_words())]:
@@ -304,7 +307,8 @@ class ContextReader:
         rival = max((self._cover(e, words) for e in found if e.id != focus.id), default=-1.0)
         mine = self._cover(focus, words)
         sure = alone.kind == Kind.ANSWER.value and not self._by_lead(alone)   # a card chosen by its lead is not
-        return mine > rival if sure else mine >= rival
+        card = alone.entry is not None and alone.entry.from_catalogue
+        return mine > rival if sure and not (tie_to_focus and card) else mine >= rival
 
     def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool,
                  same: bool = False, earlier: str = "") -> "Answer | Focused":

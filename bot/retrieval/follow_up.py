@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import fold, folded_syllables, has_diacritics, syllables
+from indexer.vntext import common_runs, fold, folded_syllables, has_diacritics, syllables
 
 # how a message that goes on from the last answer starts (folded): "còn nếu…", "thế còn…", "vậy thì…", "nhưng mà…"
 _CUES = ("con neu", "the con", "con truong hop", "vay thi", "vay con", "vay neu", "vay co", "vay la", "nhung ma",
@@ -40,6 +40,7 @@ _MIN_SHARE = 0.5    # of the follow-up's own words (IDF-weighted) a part must co
 _TOGETHER = 3         # pairs of words a part says as the follow-up does, to answer with a little less of them
 _TOGETHER_SHARE = 0.8  # … of _MIN_SHARE
 _RARE_WORD = 2.0    # IDF from which one shared word alone can point to a part (few entries use it)
+_SAID_STRETCH = 4   # words in a row of the question a part says as it was said, to answer with less of them
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,12 @@ def unnumbered(part: str) -> str:
     return _ITEM.sub("", part.splitlines()[0]).strip()
 
 
+def _said_stretch(said: list[str], part: list[str], own: set[str]) -> int:
+    """The longest stretch of what was said that the part says word for word, holding two of the follow-up's own
+    words (a stretch of grammar, "thì làm như thế nào", says nothing)."""
+    return max((n for end, n in common_runs(said, part) if sum(w in own for w in said[end - n:end]) >= 2), default=0)
+
+
 def _pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent folded words: "cả hai người" is told from "một trong hai người" by its pairs."""
     words = folded_syllables(text)
@@ -161,6 +168,7 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
     weight = {w: idf(fold(w)) for w in words}
     total = sum(weight.values())
     asked = _pairs(said)
+    spoken = folded_syllables(said)
     own = {fold(w) for w in words}
     best, best_key = None, (0, 0.0, 0)
     for part in parts_of(entry.body):
@@ -174,8 +182,10 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
         # is the line "dùng thay bản chính", not the one that says "bản chính … giấy tờ gốc" apart
         together = sum(a in own or b in own for a, b in shared)
         # several said together are enough with a little less: "xin việc … phiếu số 1 hay số 2" is the line on the two
-        # forms though "công ty", where she applies, weighs much
-        if share < min_share and not (together >= _TOGETHER and share >= _TOGETHER_SHARE * min_share):
+        # forms though "công ty", where she applies, weighs much; and a stretch of the question the part says word
+        # for word with even less ("không có giấy chứng sinh bệnh viện thì sao": "Không có giấy chứng sinh (…)")
+        if share < min_share and not (together >= _TOGETHER and share >= _TOGETHER_SHARE * min_share) and (
+                _said_stretch(spoken, folded_syllables(part), own) < _SAID_STRETCH):
             continue
         key = (together, share, len(shared))
         if key > best_key or (best is None and key >= best_key):
