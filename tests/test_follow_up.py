@@ -154,6 +154,16 @@ async def test_what_if_a_paper_is_missing_gets_the_guides_line_on_it_not_the_car
 
 
 @pytest.mark.slow
+async def test_a_card_chosen_by_its_lead_that_lacks_what_the_follow_up_shares_with_the_guide_gives_way(chat):
+    """"còn chuyển sang phòng trọ khác thì phải đk lại hả" after the tạm trú guide had got "Đăng ký lại phương tiện
+    … thủy nội địa" (by "chuyển … khác … đăng ký lại"), which never says "trọ": the guide, here silent, says so."""
+    await chat("đăng ký tạm trú cho người thuê trọ thế nào")
+    await chat("còn chuyển sang phòng trọ khác thì phải đk lại hả")
+    text = chat.text()
+    assert "phương tiện" not in text and "“Đăng ký tạm trú trực tuyến”" in text, text
+
+
+@pytest.mark.slow
 async def test_the_same_question_again_gets_the_same_answer(chat):
     await chat("dk dinh danh muc 2 o dau vay")
     first = [r.entry_id for r in chat.last if r.entry_id]

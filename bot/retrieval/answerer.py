@@ -16,6 +16,7 @@ from bot.privacy.redact import without_dossier_codes
 from bot.reading.opening import without_opening
 from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, unique
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
+from bot.retrieval.choices_compared import compared
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, ask_among, decide
 from bot.retrieval.follow_up import Focused, unnumbered
@@ -170,7 +171,7 @@ class Answerer:
         return self.context.in_context(focus_id, question, alone, earlier)
 
     def compared(self, choices: list[str], question: str) -> list[tuple[KnowledgeEntry, str]]:
-        return self.context.compared(choices, question)
+        return compared(self.context, choices, question)
 
     def narrow_choices(self, choices: list[str], reply: str) -> list[str]:
         """The options of an ask-back a short reply picks by age or case ("nó 15 tuổi rồi"); [] when none or all."""

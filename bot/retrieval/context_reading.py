@@ -11,19 +11,18 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from bot.core.wording import say
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import (
     Focused,
     as_parents,
     beyond_subject,
     content_words,
+    entry_words,
     has_cue,
     parts_of,
     passage,
     points_back,
     unnumbered,
-    words_of,
 )
 from bot.retrieval.guide_lines import call_line, own_lines
 from bot.retrieval.hybrid import LexicalRetriever
@@ -31,10 +30,8 @@ from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import place_words
 from bot.retrieval.procedure_card import (
-    COMPARABLE,
     asked_aspect,
     asked_aspects,
-    aspect_line,
     aspect_part,
     aspect_words,
     documents_naming,
@@ -50,7 +47,6 @@ if TYPE_CHECKING:
     from bot.retrieval.answers import Answer
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
-_COMPARED_WORDS = 12  # a part asked of choices not made, in a question this short, is set side by side for each
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
 _BRING_VERBS = ("mang", "đem", "đưa")   # how a guide says a thing is brought along
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
@@ -62,6 +58,7 @@ _GUESSED_BELOW, _GUESSED_COVER = 0.45, 0.4
 _GUESSED_WORDS = 18    # a longer message tells its own story, not a follow-up
 _WEAK_ALONE = 0.3      # options offered this unsure, for a question about the focus, are no better than nothing
 _GUESSED_ABOUT = 0.15   # … and then read with the focus when it has this share of what the question adds
+_SUBSTANCE = 1.5      # IDF from which a word says what a question is about (not "khác", "lại", "đăng ký")
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
 # folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
 # beside a part asked, they name no procedure
@@ -87,7 +84,7 @@ def _subject_said(query: NormalizedQuery, title: str) -> int:
     return len({w for w in syllables(title.lower()) if fold(w) in folded} & said)
 
 
-def _length(question: str) -> int:
+def length_said(question: str) -> int:
     """How many words a question says, politeness aside."""
     return sum(fold(s) not in _POLITE for s in syllables(question))
 
@@ -118,7 +115,7 @@ class ContextReader:
         changing subject mid-chat ("trợ cấp người cao tuổi nộp ở đâu" after the khai sinh card) must get."""
         aspect = asked_aspect(question)
         # longer, it may only name the office besides the part ("làm trên vneid được không hay phải ra công an xã")
-        short = (_length(question) <= _FOLLOW_UP_WORDS or self._where_they_live(question, answer)
+        short = (length_said(question) <= _FOLLOW_UP_WORDS or self._where_they_live(question, answer)
                  or self.only_aspect(question, answer.query) is not None)
         # who may file, asked of portal procedures the question does not name ("công ty có được nộp thay cho nhân
         # viên không" after the criminal-record guide had been offered tax filing on someone's behalf)
@@ -165,7 +162,7 @@ class ContextReader:
             return self._focused(focus, question, alone, True, earlier=earlier)
         if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
             # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
-            short = _length(question) <= _FOLLOW_UP_WORDS
+            short = length_said(question) <= _FOLLOW_UP_WORDS
             return self._focused(focus, question, alone, cue or short, same, earlier)
         # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
         # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
@@ -176,7 +173,7 @@ class ContextReader:
             return alone
         if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             return alone
-        if (alone.kind == Kind.CLARIFY.value and _length(question) <= _FOLLOW_UP_WORDS
+        if (alone.kind == Kind.CLARIFY.value and length_said(question) <= _FOLLOW_UP_WORDS
                 and any(o.id == focus_id for o in alone.options)):
             # short, unclear alone, and the entry in focus is among its choices: the conversation says which
             # ("làm sao lấy lại tiền" after "bị trừ tiền hai lần" had offered the passcode guide beside it)
@@ -184,7 +181,7 @@ class ContextReader:
         if alone.kind == Kind.CLARIFY.value and (self._focus_named(focus, question, alone)
                                                  or self._nothing_sets_apart(focus, alone)):
             return self._focused(focus, question, alone, True, earlier=earlier)
-        if (alone.kind == Kind.CLARIFY.value and _length(question) <= _GUESSED_WORDS and self._guessed_only(alone)
+        if (alone.kind == Kind.CLARIFY.value and length_said(question) <= _GUESSED_WORDS and self._guessed_only(alone)
                 and self._cover(focus, self._own_words(focus, question, alone)) >= _GUESSED_ABOUT):
             return self._focused(focus, question, alone, True, earlier=earlier)
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS, tie_to_focus=cue):
@@ -262,7 +259,7 @@ class ContextReader:
     @staticmethod
     def asks_to_bring(question: str) -> bool:
         """"có phải mang giấy khai sinh không": a short question about a paper to bring for the procedure in hand."""
-        return bool(_BRING.search(fold(question))) and _length(question) <= _BRING_WORDS
+        return bool(_BRING.search(fold(question))) and length_said(question) <= _BRING_WORDS
 
     def only_aspect(self, question: str, reading: NormalizedQuery | None = None) -> str | None:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu",
@@ -278,7 +275,7 @@ class ContextReader:
 
     def _cover(self, entry: KnowledgeEntry, words: list[str]) -> float:
         """IDF-weighted share of the words the entry's own text has."""
-        have = words_of(" ".join([entry.title, *entry.questions, entry.body]))
+        have = entry_words(entry)
         total = sum(self.lexical.idf(fold(w)) for w in words)
         return sum(self.lexical.idf(fold(w)) for w in words if w in have) / total if total else 0.0
 
@@ -308,7 +305,14 @@ class ContextReader:
         mine = self._cover(focus, words)
         sure = alone.kind == Kind.ANSWER.value and not self._by_lead(alone)   # a card chosen by its lead is not
         card = alone.entry is not None and alone.entry.from_catalogue
+        if tie_to_focus and card and not sure and self._said_apart(focus, alone.entry, own):
+            return True   # "còn chuyển sang phòng trọ khác thì phải đk lại hả" after the tạm trú guide: "trọ"
         return mine > rival if sure and not (tie_to_focus and card) else mine >= rival
+
+    def _said_apart(self, focus: KnowledgeEntry, card: KnowledgeEntry, own: list[str]) -> bool:
+        """The question says a word of substance the focus has and the card lacks (not "khác", "lại")."""
+        have, lacks = entry_words(focus), entry_words(card)
+        return any(w in have and w not in lacks and self.lexical.idf(fold(w)) >= _SUBSTANCE for w in own)
 
     def _focused(self, focus: KnowledgeEntry, question: str, alone: "Answer", cue: bool,
                  same: bool = False, earlier: str = "") -> "Answer | Focused":
@@ -375,33 +379,20 @@ class ContextReader:
         """The curated entry's own lines about each part asked (bot/retrieval/guide_lines.py)."""
         return own_lines(self.written.get(entry_id), aspects, self.lexical.idf)
 
-    def _named_procedure(self, entry_id: str, question: str, earlier: str) -> Procedure | None:
+    def named_procedure(self, entry_id: str, question: str, earlier: str) -> Procedure | None:
         """Of the entry's procedures, the one the follow-up or the question `earlier` names most ("sang tên xe"
         asked, then "cần giấy tờ gì": the transfer, not first registration)."""
         codes = self.procedures.most_named(list(self.procedures_of(entry_id)), f"{question} {earlier}") \
             if self.procedures else []
         return self.procedures.procedures[codes[0]] if codes else None
 
-    def compared(self, choices: list[str], question: str) -> list[tuple[KnowledgeEntry, str]]:
-        """The parts a short question asks of choices not yet made, one line per choice from the portal's records
-        ("mất bao lâu" after the land procedures): [] unless some choice's record says one."""
-        aspects = [a for a in asked_aspects(question) if a in COMPARABLE]   # "phi bn, bao lau co": both
-        if self.procedures is None or not aspects or _length(question) > _COMPARED_WORDS:
-            return []
-        entries = [e for e in (self.entry(c, question, "") for c in choices) if e is not None]
-        named = [self._named_procedure(e.id, question, "") for e in entries]
-        lines = ["; ".join(filter(None, (aspect_line(p, a) for a in aspects))) if p else None for p in named]
-        if not any(lines):
-            return []
-        return [(e, line or say("compare_unknown")) for e, line in zip(entries, lines)]
-
     def _case_papers(self, entry_id: str, words: list[str], question: str, earlier: str) -> str | None:
         """The portal's papers that name the case a follow-up says, for a guide staff wrote (a card shows its own)."""
-        named = self._named_procedure(entry_id, question, earlier) if entry_id in self.written else None
+        named = self.named_procedure(entry_id, question, earlier) if entry_id in self.written else None
         return documents_naming(named, words, self.procedures.month) if named else None
 
     def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:
         """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""
         asked = asked_aspects(question)
-        named = self._named_procedure(entry_id, question, earlier) if asked else None
+        named = self.named_procedure(entry_id, question, earlier) if asked else None
         return aspect_part(named, asked, self.procedures.month) if named else None

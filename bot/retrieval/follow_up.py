@@ -127,6 +127,11 @@ def words_of(text: str) -> set[str]:
     return set(low) | {fold(w) for w in low}
 
 
+def entry_words(entry: KnowledgeEntry) -> set[str]:
+    """The words of an entry's own text (title, example questions, body), as `words_of` reads them."""
+    return words_of(" ".join([entry.title, *entry.questions, entry.body]))
+
+
 def parts_of(body: str) -> list[str]:
     """Numbered steps, bullets and paragraphs of an entry body, each a part a follow-up may point to."""
     parts: list[str] = []
