@@ -203,7 +203,8 @@ async def test_what_next_after_a_guide_walks_its_steps_from_the_first(dialogue):
     await other("doi bang lai xe o dau")
     await other("rồi sao nữa")
     assert "từ bước 1" in other.text() and "giấy phép lái xe" in other.text(), other.text()
-    stored = [m["text"] or "" for m in dialogue.storage.recent_messages(dialogue.user_key(other.channel, other.user), 4)]
+    key = dialogue.user_key(other.channel, other.user)
+    stored = [m["text"] or "" for m in dialogue.storage.recent_messages(key, 4)]
     intro = next(i for i, t in enumerate(stored) if "từ bước 1" in t)   # the team reads it before the guide again
     assert "giấy phép lái xe" in stored[intro + 1], stored
 
