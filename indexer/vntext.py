@@ -152,6 +152,12 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
 
 
+def spelled_in(word: str, marked: frozenset[str], folded: frozenset[str]) -> bool:
+    """`word` is one of a list of words: as marked when it has marks (folded, "sổ" would be "hồ sơ"'s "sơ"), else
+    folded (`folded`: the list's words folded)."""
+    return word.lower() in marked if has_diacritics(word) else fold(word) in folded
+
+
 def common_runs(words: list[str], other: list[str]) -> Iterator[tuple[int, int]]:
     """Every stretch `words` shares with `other`, as (where it ends in `words`, how many words), at each end."""
     last = [0] * (len(other) + 1)

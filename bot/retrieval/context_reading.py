@@ -41,7 +41,7 @@ from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import fold, folded_syllables, has_diacritics, syllables
+from indexer.vntext import fold, folded_syllables, spelled_in, syllables
 
 if TYPE_CHECKING:
     from bot.retrieval.answers import Answer
@@ -87,11 +87,6 @@ def _subject_said(query: NormalizedQuery, title: str) -> int:
 def length_said(question: str) -> int:
     """How many words a question says, politeness aside."""
     return sum(fold(s) not in _POLITE for s in syllables(question))
-
-
-def _any_procedure(word: str) -> bool:
-    """A word every procedure's question may say, marks compared when it has them ("sổ" is not "hồ sơ")."""
-    return word.lower() in _ANY_PROCEDURE_MARKED or (not has_diacritics(word) and fold(word) in _ANY_PROCEDURE)
 
 
 class ContextReader:
@@ -250,9 +245,8 @@ class ContextReader:
         toán"), and a word is dropped as a part's only when its marks are a part's too."""
         reading = reading or (alone.query if alone else None) or self.normalizer.normalize(question)
         if marked:
-            said = " ".join(c.said for c in reading.clauses) or reading.text
             others = drop - aspect_words()
-            return [w for w in content_words(search_keywords(said, limit=30))
+            return [w for w in content_words(search_keywords(reading.said, limit=30))
                     if fold(w) not in others and not is_aspect_word(w)]
         return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
 
@@ -265,11 +259,14 @@ class ContextReader:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu",
         "đăng ký ở đâu": every procedure is registered, filed, applied for). `reading`: as in `_key_words`."""
         aspect = asked_aspect(question)
-        named = self._key_words(question, None, aspect_words() | _ANY_PROCEDURE, reading) if aspect else []
-        said = " ".join(c.said for c in (reading or self.normalizer.normalize(question)).clauses) if named else ""
-        if named and not [w for w in content_words(syllables(said)) if not is_aspect_word(w) and not _any_procedure(w)]:
+        if not aspect:
+            return None
+        reading = reading or self.normalizer.normalize(question)
+        named = self._key_words(question, None, aspect_words() | _ANY_PROCEDURE, reading)
+        if named and not [w for w in content_words(syllables(reading.said))
+                          if not is_aspect_word(w) and not spelled_in(w, _ANY_PROCEDURE_MARKED, _ANY_PROCEDURE)]:
             named = []   # the citizen typed only the part's words: the synonyms added them ("đóng tiền": "thanh toán")
-        if not aspect or [w for w in named if w not in _OFFICE_MARKED]:
+        if [w for w in named if w not in _OFFICE_MARKED]:
             return None
         return "where" if aspect == "online" and named else aspect   # "online … hay phải ra ủy ban xã": where
 

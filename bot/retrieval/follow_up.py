@@ -156,9 +156,8 @@ def _said_stretch(said: list[str], part: list[str], own: set[str]) -> int:
     return max((n for end, n in common_runs(said, part) if sum(w in own for w in said[end - n:end]) >= 2), default=0)
 
 
-def _pairs(text: str) -> set[tuple[str, str]]:
-    """Adjacent folded words: "cả hai người" is told from "một trong hai người" by its pairs."""
-    words = folded_syllables(text)
+def _pairs(words: list[str]) -> set[tuple[str, str]]:
+    """Adjacent words: "cả hai người" is told from "một trong hai người" by its pairs."""
     return set(zip(words, words[1:]))
 
 
@@ -172,8 +171,8 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
         return None
     weight = {w: idf(fold(w)) for w in words}
     total = sum(weight.values())
-    asked = _pairs(said)
     spoken = folded_syllables(said)
+    asked = _pairs(spoken)
     own = {fold(w) for w in words}
     best, best_key = None, (0, 0.0, 0)
     for part in parts_of(entry.body):
@@ -182,7 +181,8 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
         if len(hits) < 2 and not (one_rare and any(weight[w] >= _RARE_WORD for w in hits)):
             continue   # one common word ("bằng" in "đăng nhập bằng VNeID" for "bằng mới") is no evidence
         share = round(sum(weight[w] for w in hits) / total, 9)
-        shared = asked & _pairs(part)
+        folded = folded_syllables(part)
+        shared = asked & _pairs(folded)
         # among parts sharing enough, words said together as the part says them decide first: "dùng thay bản gốc"
         # is the line "dùng thay bản chính", not the one that says "bản chính … giấy tờ gốc" apart
         together = sum(a in own or b in own for a, b in shared)
@@ -190,7 +190,7 @@ def passage(entry: KnowledgeEntry, words: list[str], idf: Callable[[str], float]
         # forms though "công ty", where she applies, weighs much; and a stretch of the question the part says word
         # for word with even less ("không có giấy chứng sinh bệnh viện thì sao": "Không có giấy chứng sinh (…)")
         if share < min_share and not (together >= _TOGETHER and share >= _TOGETHER_SHARE * min_share) and (
-                _said_stretch(spoken, folded_syllables(part), own) < _SAID_STRETCH):
+                _said_stretch(spoken, folded, own) < _SAID_STRETCH):
             continue
         key = (together, share, len(shared))
         if key > best_key or (best is None and key >= best_key):

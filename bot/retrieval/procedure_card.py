@@ -18,7 +18,7 @@ from bot.core.wording import say
 from bot.retrieval.procedure_documents import documents_in_order, is_note
 from indexer.catalogue.model import Channel, Fee, Procedure
 from indexer.knowledge import KnowledgeEntry, Link, Source
-from indexer.vntext import fold, folded_syllables, has_diacritics, syllables
+from indexer.vntext import fold, folded_syllables, spelled_in, syllables
 
 ASPECTS_FILE = Path(__file__).with_name("procedure_aspects.yaml")
 ASPECTS = ("documents", "fee", "time", "where", "online", "who")
@@ -57,7 +57,7 @@ def _marked_aspect_words() -> frozenset[str]:
 def is_aspect_word(word: str) -> bool:
     """A word that asks for a part, marks compared when it has them: folded, "tiến độ" would be "tiền" and "theo
     dõi" "đợi"."""
-    return fold(word) in aspect_words() and (not has_diacritics(word) or word.lower() in _marked_aspect_words())
+    return spelled_in(word, _marked_aspect_words(), aspect_words())
 
 
 # words of the cues that say nothing of the part itself ("bao nhiêu", "có … không", "ở")
