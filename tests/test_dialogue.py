@@ -190,6 +190,19 @@ async def test_a_number_where_buttons_show_counts_the_options_listed_never_the_r
     assert second.payload.startswith("rate:") and len(dialogue.storage.ratings()) == 1
 
 
+async def test_a_number_counts_the_buttons_as_shown_links_too_when_no_options_are_listed(dialogue):
+    """After a don't-know the citizen sees "Tìm trên Cổng DVC" (a link), "Gửi câu hỏi", "Menu": "cái 2" had
+    opened the menu (the second button that sends something). Typing a link's number shows that link again."""
+    shown = [b for r in dialogue.handle(Incoming("web", "w2", "abc xyz qwe zzz")) for b in r.buttons]
+    assert shown[0].url and shown[1].payload == "ask_team"
+    dialogue.handle(Incoming("web", "w2", "cái 2"))
+    needs = dialogue.storage.unmet_needs()
+    assert [(n.kind, n.question) for n in needs] == [("khong_co_cau_tra_loi", "abc xyz qwe zzz")]
+    dialogue.handle(Incoming("web", "w3", "abc xyz qwe zzz"))
+    again = dialogue.handle(Incoming("web", "w3", "1"))
+    assert again[0].buttons[0].url == shown[0].url and shown[0].title in again[0].text
+
+
 async def test_cancel_help_thanks(chat):
     await chat("kiểm tra sẵn sàng")
     assert "1/4" in chat.text()

@@ -52,6 +52,7 @@ from bot.retrieval.answerer import Answerer
 from bot.retrieval.answers import Answer
 
 log = logging.getLogger("bot.dialogue")   # the name operators filter on (docs/operations.md)
+_LINK = "🔗"   # a link button among the numbered ones, stored as "🔗title\nurl"
 NOTICE_VERSION = "2026-11"
 SESSION_TTL_S = 30 * 60
 DEFAULT_SUPPORT_HOURS = 8
@@ -154,11 +155,16 @@ class Dialogue:
         if self.storage.record_consent(user, incoming.channel, NOTICE_VERSION):
             self._send(turn, Reply(say("privacy_notice")))
         told = hear(self._intents, turn.session, text) if text and not incoming.payload else None
-        payload = incoming.payload or self._numbered_choice(turn, text)
+        picked = None if incoming.payload else self._numbered_choice(turn, text)
+        link = picked.removeprefix(_LINK).split("\n", 1) if picked and picked.startswith(_LINK) else None
+        payload = incoming.payload or (None if link else picked)
         try:
             with self.storage.transaction():   # a savepoint: a failure takes back what this part wrote
                 if told:   # "đừng gọi tui là bác": one short line, no search, no ticket; a pending step waits
                     self._send(turn, Reply(self._say(turn, told), (menu_button(),)))
+                elif link:   # "cái 1" for the portal search: the button again, nothing searched
+                    button = Button(link[0], url=link[1])
+                    self._send(turn, Reply(self._say(turn, "link_number", title=link[0]), (button,)))
                 elif payload:
                     self.parts.buttons.on_payload(turn, payload)
                 else:
@@ -171,9 +177,9 @@ class Dialogue:
         self._ensure_way_on(turn)
         if not turn.forget:
             store_unsaved(self.storage, turn)
-            offered = [b.payload for r in turn.replies for b in r.buttons if b.payload]
-            turn.session.numbered = offered
-            turn.session.offer(offered)
+            # as shown: a link button counts too (its number shows the link again: typing sends nothing)
+            turn.session.numbered = [b.payload or f"{_LINK}{b.title}\n{b.url}" for r in turn.replies for b in r.buttons]
+            turn.session.offer([b.payload for r in turn.replies for b in r.buttons if b.payload])
             if not (turn.session.pending and turn.session.pending.offered):
                 self.storage.drop_offered_number(user)   # a typed number never outlives its question
             self.storage.save_session(user, turn.session.to_dict(), self._clock(), turn.session_version)
@@ -270,14 +276,16 @@ class Dialogue:
     def _numbered_choice(turn: Turn, text: str) -> str | None:
         """Channels without buttons answer "1", "2": map that back to the button's payload. Where buttons show, a
         number counts the options listed (an answer's "Có thể bạn cũng cần"), never a rating: "cai 2" after an
-        answer had been recorded as 👍."""
+        answer had been recorded as 👍. Without options listed, the buttons count as the citizen sees them, links
+        too: "cái 2" after a don't-know is "Gửi câu hỏi" (second after "Tìm trên Cổng DVC"), not the menu."""
         choices = turn.session.numbered
-        if turn.channel not in SHOWS_NUMBERS:
+        if turn.channel in SHOWS_NUMBERS:
+            choices = [p for p in choices if not p.startswith(_LINK)]   # links are 🔗 lines there, not numbered
+        else:
             options = [p for p in choices if p.startswith(f"{Act.ENTRY.value}:")]
             choices = options or [p for p in choices if not p.startswith(f"{Act.RATE.value}:")]
-        if is_number(text) and 1 <= int(text) <= len(choices):
-            return choices[int(text) - 1]
-        picked = load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None
+        picked = int(text) - 1 if is_number(text) and 1 <= int(text) <= len(choices) else (
+            load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None)
         return choices[picked] if picked is not None else None   # "cái 1 đó", "số 2", "cái đầu"
 
     @staticmethod
