@@ -324,6 +324,31 @@ def test_a_title_names_the_subject_as_precisely_as_the_question_or_not_at_all(gl
     assert glossary.names_subject(bhyt, "Thủ tục cấp thẻ bảo hiểm y tế", "làm thẻ bhyt ở đâu")
 
 
+def test_a_title_names_a_subject_word_only_as_the_question_says_it(glossary):
+    """What BHXH handles reaches far ("thai sản", "lương hưu"); a maternity procedure is not about the
+    contribution record a follow-up asks of BHXH, though both are BHXH's."""
+    question = "muốn xem lại quá trình đóng bhxh thì xem ở đâu"
+    row = glossary.referral(question)
+    assert row is not None and glossary.names_subject(row, "Giải quyết hưởng chế độ thai sản")
+    assert not glossary.names_said(row, "Giải quyết hưởng chế độ thai sản", question)
+    assert glossary.names_said(row, "Giải quyết hưởng chế độ thai sản", "chế độ thai sản nhận ở đâu")
+
+
+@pytest.mark.slow
+async def test_a_follow_up_about_what_another_body_handles_is_referred_after_its_procedures(dialogue):
+    """After the maternity procedures were offered, "xem lại quá trình đóng" had been asked which of them; the
+    money "về tk" (a bank account) had got the VNeID account guide. The first is BHXH's, the second the
+    procedures' time."""
+    chat = await fresh(dialogue)
+    await chat("Mình đang nghỉ thai sản bé thứ 2 được 2 tháng, cty bảo hồ sơ hưởng chế độ thì mình tự nộp lên bhxh, "
+               "mình làm online ở đâu được ko ạ")
+    assert "thai sản" in " ".join(b.title for r in chat.last for b in r.buttons).lower(), chat.text()
+    await chat("bao lâu thì tiền về tk vậy")
+    assert "thai sản" in chat.text() and "⏱️" in chat.text() and "VNeID" not in chat.text(), chat.text()
+    await chat("mà mình đóng bhxh ở cty mấy năm rồi, muốn xem lại quá trình đóng thì xem ở đâu")
+    assert "Việc này do cơ quan Bảo hiểm xã hội" in chat.text(), chat.text()
+
+
 @pytest.mark.slow
 async def test_options_a_referral_replaced_are_no_choices_afterwards(dialogue):
     """The catalogue's options for a student loan were never shown (the bank's referral was), yet "tối nay trời có

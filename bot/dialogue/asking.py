@@ -262,13 +262,16 @@ class Asking(Part):
         """A question nothing answers alone, about a subject another body handles that neither the entry in focus
         nor the choices offered name, is no follow-up: "nhà bác bị bão làm sập mái, xin hỗ trợ ở đâu" right after
         the birth-certificate options had been answered with the copy's agency. One that goes on from the answer
-        ("nhưng t chưa nhận đc giấy gì, có phải scam ko" after the fines guide) is read with it first."""
+        ("nhưng t chưa nhận đc giấy gì, có phải scam ko" after the fines guide) is read with it first. The subject
+        words count as this message says them: "muốn xem lại quá trình đóng bhxh thì xem ở đâu" after the
+        maternity procedures (BHXH's "thai sản") is for BHXH, not which of them."""
         row = turn.answerer.glossary.referral(text) if answer.kind == Kind.DONT_KNOW.value and not has_cue(text) \
             else None
         if row is None:
             return False
         shown = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None] + [focus] * bool(focus)
-        return not any(turn.answerer.glossary.names_subject(row, e.title) for e in shown)
+        spelt = answer.query.text if answer.query is not None else text
+        return not any(turn.answerer.glossary.names_said(row, e.title, text, spelt) for e in shown)
 
     @staticmethod
     def _with_choices_subject(turn: Turn, text: str) -> Answer | None:

@@ -90,6 +90,14 @@ class Glossary:
         # a keyword the question said more of is not enough ("xét tuyển" when it said "xét tuyển đại học")
         return any(f" {k} " in key and not any(s != k and f" {k} " in f" {s} " for s in said) for k in row.keywords)
 
+    @staticmethod
+    def names_said(row: Referral, title: str, *questions: str) -> bool:
+        """A title names a subject word of the row that one of `questions` says: "Giải quyết hưởng chế độ thai
+        sản" names BHXH's "thai sản", but not what "xem lại quá trình đóng bhxh" asks of BHXH."""
+        key = f" {phrase_key(title)} "
+        asked = " ".join(f" {phrase_key(q)} " for q in questions)
+        return any(f" {k} " in key and f" {k} " in asked for k in row.keywords)
+
 
 def _past_relative(words: list[str], i: int) -> int:
     """Where to read on after a term: past what a "mà" clause says of it, up to its "là" ("cái mã OTP mà cháu tôi
