@@ -255,6 +255,15 @@ async def test_a_bank_card_is_the_banks_though_a_guide_of_ours_is_near(dialogue,
 
 
 @pytest.mark.slow
+async def test_looking_up_ones_own_pension_in_vssid_is_bhxhs_not_a_procedure(dialogue):
+    """A pensioner asking where VssID shows the monthly pension had been asked which pension procedure he meant."""
+    chat = await fresh(dialogue)
+    await chat("Tôi là cán bộ hưu trí, năm nay 66 tuổi. Con gái tôi đã cài cho tôi ứng dụng VssID, nhưng tôi chưa "
+               "biết xem thông tin lương hưu hằng tháng của mình ở đâu. Bạn hướng dẫn giúp tôi được không?")
+    assert "Việc này do cơ quan Bảo hiểm xã hội" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_dont_know_shows_no_raw_link_in_its_text(dialogue):
     chat = await fresh(dialogue)
     await chat("Bitcoin có nên mua không")
