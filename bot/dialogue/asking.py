@@ -19,7 +19,7 @@ from bot.reading.intents import Intent
 from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue, points_back
-from bot.retrieval.places import province_display, provinces_named
+from bot.retrieval.places import place_words, province_display, provinces_named
 from bot.retrieval.procedure_card import COMPARABLE, asked_aspect, aspect_words
 from bot.retrieval.tier_arbitration import filed_already, title_subject
 from indexer.knowledge import KnowledgeEntry
@@ -234,7 +234,9 @@ class Asking(Part):
         # it must say what that entry is about, not only a part or a place ("trả lời chung chung quá, mình muốn
         # biết phí cụ thể ở Gia Lai" asks the choices' fee, and finds Gia Lai's land procedures by "phí"; its
         # "chung" is not their "chứng", so words are compared as read, with diacritics)
-        places = {w for code in provinces_named(text) for w in syllables(province_display(code).lower())}
+        # the province as named, old names too ("tỉnh Thừa Thiên Huế" is in the title of Huế's own procedures)
+        places = place_words(text) | {fold(w) for code in provinces_named(text)
+                                      for w in syllables(province_display(code).lower())}
         about = title_subject(first.title) - aspect_words()
         title = syllables(first.title.lower())
         subject = {w for w in title if fold(w) in about}
@@ -242,7 +244,7 @@ class Asking(Part):
         # toán", which had made "… mà e cũng phải đóng tiền hả chị" a question of its own about failed payments),
         # and without a place ("về công an xã nơi thường trú làm", "hay phải đến cơ quan bảo hiểm xã hội" ask where,
         # of the procedures in question)
-        read = [w if w not in places else "" for w in syllables(_PLACE_SAID.sub(" ", answer.query.said.lower()))]
+        read = [w if fold(w) not in places else "" for w in syllables(_PLACE_SAID.sub(" ", answer.query.said.lower()))]
         # a stretch of its title with a word of its subject ("hưởng lương hưu"), not the subject's words scattered
         # ("nuôi con nhỏ" is no "làm con nuôi")
         return any(n >= 2 and subject & set(read[end - n:end]) for end, n in common_runs(read, title))
