@@ -2,6 +2,7 @@
 import pytest
 
 from bot.core.messages import Incoming, numbered_texts
+from bot.core.wording import say
 from bot.domain.chat_port import NeedKind
 from tests.chat import Chat
 
@@ -201,6 +202,17 @@ async def test_a_number_counts_the_buttons_as_shown_links_too_when_no_options_ar
     dialogue.handle(Incoming("web", "w3", "abc xyz qwe zzz"))
     again = dialogue.handle(Incoming("web", "w3", "1"))
     assert again[0].buttons[0].url == shown[0].url and shown[0].title in again[0].text
+
+
+async def test_a_number_nothing_shown_has_is_said_so_not_searched(dialogue):
+    """"so 2" after an answer listing one related guide had been read as a question and offered three guides."""
+    dialogue.handle(Incoming("web", "w4", "quên passcode vneid"))
+    dialogue.handle(Incoming("web", "w4", "cái 1"))   # the one guide listed: now its own answer shows
+    for typed in ("so 9", "9"):
+        replies = dialogue.handle(Incoming("web", "w4", typed))
+        assert [r.text for r in replies] == [say("no_such_choice", number="9")], typed
+    year = dialogue.handle(Incoming("web", "w4", "2026"))[0].text   # a year (or a phone number) is no pick
+    assert "lựa chọn số" not in year, year
 
 
 async def test_cancel_help_thanks(chat):

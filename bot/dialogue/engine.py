@@ -52,6 +52,7 @@ from bot.retrieval.answerer import Answerer
 from bot.retrieval.answers import Answer
 
 log = logging.getLogger("bot.dialogue")   # the name operators filter on (docs/operations.md)
+_FEW = 9   # the most options a message shows: a bigger number typed alone is no pick (a year, a phone number)
 _LINK = "🔗"   # a link button among the numbered ones, stored as "🔗title\nurl"
 NOTICE_VERSION = "2026-11"
 SESSION_TTL_S = 30 * 60
@@ -167,6 +168,8 @@ class Dialogue:
                     self._send(turn, Reply(self._say(turn, "link_number", title=link[0]), (button,)))
                 elif payload:
                     self.parts.buttons.on_payload(turn, payload)
+                elif number := self._no_such_choice(turn, text):   # "số 2" with one option shown: no search for "2"
+                    self._send(turn, Reply(self._say(turn, "no_such_choice", number=str(number)), (menu_button(),)))
                 else:
                     self._on_text(turn, text)
                 if turn.ask_place:
@@ -287,6 +290,15 @@ class Dialogue:
         picked = int(text) - 1 if is_number(text) and 1 <= int(text) <= len(choices) else (
             load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None)
         return choices[picked] if picked is not None else None   # "cái 1 đó", "số 2", "cái đầu"
+
+    @staticmethod
+    def _no_such_choice(turn: Turn, text: str) -> int | None:
+        """The number a message picks ("số 2", "cái thứ hai", "3") when nothing shown has it, and no step waits
+        for an answer: read as a question, "số 2" had been offered three guides that say "2"."""
+        if turn.session.pending is not None or len(text) > 20:
+            return None
+        picked = load_handoff_words().choice(text, _FEW)
+        return picked + 1 if picked is not None else None
 
     @staticmethod
     def _say(turn: Turn, key: str, **values: str) -> str:
