@@ -12,6 +12,7 @@ from bot.reading.opening import without_opening
     ("cho bac hoi ho so cua bac o thon 3 nop roi ma chua thay", "cho bac hoi ho so cua bac nop roi ma chua thay"),
     ("nhà em ở xóm Bến, muốn tách thửa", "nhà em , muốn tách thửa"),
     ("tổ 12 phường Hòa Khánh", "phường Hòa Khánh"),
+    ("ông cụ số nhà 15 quên mật khẩu", "ông cụ quên mật khẩu"), ("nha so 7 o ngo 3", "o ngo 3"),
     # the same words that are no address stay
     ("Tổ công nghệ số ở đâu", "Tổ công nghệ số ở đâu"), ("áp dụng cho ai", "áp dụng cho ai"),
     ("ap dung cho ai", "ap dung cho ai"), ("tờ khai điền sao", "tờ khai điền sao"),
@@ -24,6 +25,14 @@ def test_people_and_hamlets_are_not_search_words(text, left):
 def test_a_hamlet_does_not_turn_a_question_into_dont_know(real_answerer):
     answer = real_answerer.ask("cho bac hoi ho so cua bac o thon 3 nop roi ma chua thay")
     assert answer.entry is not None and answer.entry.id == "hoso-tra-cuu"
+
+
+@pytest.mark.slow
+def test_a_house_number_does_not_turn_a_question_into_dont_know(real_answerer):
+    """"Còn ông cụ số nhà 15 … quên mật khẩu đăng nhập" had fallen below the bar the same words clear without it."""
+    answer = real_answerer.ask("Ông cụ số nhà 15 có tài khoản rồi nhưng quên mật khẩu đăng nhập, tôi đặt lại giúp "
+                               "ông thế nào?")
+    assert answer.entry is not None and answer.entry.id == "vneid-quen-mat-khau"
 
 
 @pytest.mark.slow

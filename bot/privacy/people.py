@@ -97,10 +97,11 @@ def people(text: str) -> list[tuple[int, int]]:
     return [] if not runs or _title_cased(text, runs) else [(s, e) for s, e, _ in runs]
 
 
-# A hamlet or a street group in an address ("ở thôn 3", "xóm Bến", "tổ 12", "ấp 5"): where someone lives, never
-# what the question is about.
+# A hamlet, a street group or a house number in an address ("ở thôn 3", "xóm Bến", "tổ 12", "ấp 5", "ông cụ số nhà
+# 15"): where someone lives, never what the question is about.
 _HAMLET = re.compile(r"(?:\b(?:ở|o|tại|tai)\s+)?(?:\b(?:thôn|thon|xóm|xom|ấp|ap|tổ dân phố|to dan pho|khu phố|khu pho|"
-                     r"khóm|khom|tổ|to)\s+\d+[a-z]?\b|\b(?:thôn|thon|xóm|xom|ấp|khóm)\s+[A-ZĐ]\w*\b)")
+                     r"khóm|khom|tổ|to|số nhà|so nha|nhà số|nha so)\s+\d+[a-z]?\b|"
+                     r"\b(?:thôn|thon|xóm|xom|ấp|khóm)\s+[A-ZĐ]\w*\b)")
 
 
 def without_people(text: str) -> str:
