@@ -118,3 +118,23 @@ def test_a_sure_first_option_the_question_names_by_its_own_words_is_answered():
     assert asked.subject_named(both, subjects.get, 0.9) == asked
     only_shared = folded_syllables("số tổng đài hỗ trợ là gì")                # words both titles have
     assert asked.subject_named(only_shared, subjects.get, 0.9) == asked
+
+
+def test_an_option_stating_the_opposite_of_the_question_is_dropped():
+    """"bà đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2" had been offered "Chưa có thẻ căn cước gắn chip…"
+    first; with it gone the one option left is answered. The same thing must be named: "đã có tài khoản" is no
+    opposite of "chưa có thẻ"."""
+    from bot.retrieval.decision import Decision, contrary
+    from indexer.vntext import folded_syllables
+
+    titles = {"chua-chip": "Chưa có thẻ căn cước gắn chip hoặc thẻ đã hết hạn: làm VNeID mức 2 thế nào?",
+              "muc-2": "Đăng ký tài khoản định danh điện tử (VNeID) mức 2", "muc-1": "VNeID mức 1 và mức 2"}
+    said = folded_syllables("bà đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì đi đâu")
+    assert contrary(said, folded_syllables(titles["chua-chip"]))
+    assert not contrary(folded_syllables("bà đã có tài khoản rồi"), folded_syllables(titles["chua-chip"]))
+    assert not contrary(folded_syllables("bà chưa có thẻ căn cước gắn chip"), folded_syllables(titles["chua-chip"]))
+    two = Decision(Kind.CLARIFY, None, 0.5, ("chua-chip", "muc-2"))
+    assert two.not_contrary(said, titles.get) == Decision(Kind.ANSWER, "muc-2", 0.5)
+    three = Decision(Kind.CLARIFY, None, 0.5, ("chua-chip", "muc-2", "muc-1"))
+    assert three.not_contrary(said, titles.get) == Decision(Kind.CLARIFY, None, 0.5, ("muc-2", "muc-1"))
+    assert two.not_contrary(folded_syllables("làm mức 2 ở đâu"), titles.get) == two

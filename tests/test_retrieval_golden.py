@@ -36,6 +36,10 @@ def answerer(real_answerer) -> Answerer:
     ("dang ky tam tru cho nguoi thue nha", "thutuc-tam-tru"),
     ("\u0111a\u0306ng ky\u0301 ke\u0302\u0301t ho\u0302n", "thutuc-ket-hon"),  # NFD input
     ("e mới có vneid mức 1 thui, có sao hong", "vneid-muc-1-va-muc-2"),   # a student's, not the children's guide
+    # what she already has is no option: "Chưa có thẻ căn cước gắn chip…" had been offered first
+    ("Bà cụ nhà bên 74 tuổi đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì tôi đưa bà đi đâu, cần mang "
+     "theo gì?",
+     "vneid-dang-ky-muc-2"),
 ])
 def test_answers_from_the_right_entry(answerer, question, entry_id):
     a = answerer.ask(question)

@@ -374,6 +374,7 @@ class Answerer:
                 part = self.context.only_aspect(searched, query)   # None when it names anything but a part
                 decision = self._not_a_guess(decision, ranked, part, query, province)
                 typed = folded_syllables(query.text)
+                decision = decision.not_contrary(typed, lambda o: self.entries[o].title)
                 decision = decision.title_typed(typed, lambda o: self.entries[o].title)
                 decision = decision.subject_named(typed, lambda o: title_subject(self.entries[o].title),
                                                   self.decision.answer_at)

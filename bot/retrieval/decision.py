@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -109,6 +109,39 @@ class Decision:
         if not _distinct_named(said, [subject_of(o) for o in self.options]):
             return self
         return Decision(Kind.ANSWER, self.options[0], self.score)
+
+
+    def not_contrary(self, said: list[str], title_of: Callable[[str], str]) -> "Decision":
+        """"Ý bạn là…?" without the options whose title states the opposite of what the question states (folded
+        words `said`): "bà đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2" had been offered "Chưa có thẻ căn
+        cước gắn chip…" first. The one option left is answered."""
+        if self.kind != Kind.CLARIFY or not self.options:
+            return self
+        kept = tuple(o for o in self.options if not contrary(said, folded_syllables(title_of(o))))
+        if len(kept) == len(self.options) or not kept:
+            return self
+        if len(kept) == 1:
+            return Decision(Kind.ANSWER, kept[0], self.score)
+        return replace(self, options=kept)
+
+
+# a state and its opposite, folded: "chưa có" / "đã có"
+_OPPOSITE = {("chua", "co"): (("da", "co"),), ("da", "co"): (("chua", "co"), ("khong", "co"))}
+_OBJECT = 2   # words of what is had, or not, that must be the same in both
+
+
+def contrary(said: list[str], title: list[str]) -> bool:
+    """The title states one state of a thing ("chưa có thẻ căn cước") and the question its opposite ("đã có thẻ căn
+    cước"), the thing named by the same _OBJECT words right after."""
+    for i in range(len(title) - 1 - _OBJECT):
+        opposite = _OPPOSITE.get((title[i], title[i + 1]))
+        if opposite is None:
+            continue
+        thing = title[i + 2:i + 2 + _OBJECT]
+        for j in range(len(said) - 1 - _OBJECT):
+            if (said[j], said[j + 1]) in opposite and said[j + 2:j + 2 + _OBJECT] == thing:
+                return True
+    return False
 
 
 def _distinct_named(said: list[str], subjects: list[set[str]]) -> bool:
