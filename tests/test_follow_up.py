@@ -653,6 +653,16 @@ async def test_a_long_question_about_a_subject_of_its_own_is_not_asked_of_the_ch
 
 
 @pytest.mark.slow
+async def test_a_follow_up_saying_the_guides_own_words_is_read_with_it_not_among_the_portals_guesses(chat):
+    """"kham suc khoe o dau" after the licence guide (step 3: "giấy khám sức khỏe") had been offered the portal's
+    procedures for health-check clinics and militia medical costs."""
+    await chat("bang lai B2 cua e het han 2 thang r, e chay xe om cong nghe, doi onl dc ko ad")
+    assert "\nCấp đổi, cấp lại giấy phép lái xe trực tuyến\n" in chat.text(), chat.text()
+    await chat("kham suc khoe o dau, tram y te xa dc ko")
+    assert "giấy khám sức khỏe" in chat.text() and "gần giống nhau" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_refund_of_a_double_charge_gets_the_line_that_says_who_refunds_it(chat):
     """The guide had been silent on when money taken twice comes back; its reconciliation line now says."""
     await chat("tôi nộp lệ phí đổi bằng lái trên cổng mà bị trừ 2 lần 135 nghìn, hồ sơ vẫn báo chưa thanh toán")

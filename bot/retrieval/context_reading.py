@@ -41,7 +41,7 @@ from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
-from indexer.vntext import fold, folded_syllables, spelled_in, syllables
+from indexer.vntext import fold, folded_syllables, longest_run, spelled_in, syllables
 
 if TYPE_CHECKING:
     from bot.retrieval.answers import Answer
@@ -58,6 +58,7 @@ _GUESSED_BELOW, _GUESSED_COVER = 0.45, 0.4
 _GUESSED_WORDS = 18    # a longer message tells its own story, not a follow-up
 _WEAK_ALONE = 0.3      # options offered this unsure, for a question about the focus, are no better than nothing
 _GUESSED_ABOUT = 0.15   # … and then read with the focus when it has this share of what the question adds
+_QUOTED_RUN = 3       # words in a row of the focus's text a follow-up says: it goes on about what the focus says
 _SUBSTANCE = 1.5      # IDF from which a word says what a question is about (not "khác", "lại", "đăng ký")
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
 # folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
@@ -304,6 +305,10 @@ class ContextReader:
         card = alone.entry is not None and alone.entry.from_catalogue
         if tie_to_focus and card and not sure and self._said_apart(focus, alone.entry, own):
             return True   # "còn chuyển sang phòng trọ khác thì phải đk lại hả" after the tạm trú guide: "trọ"
+        if alone.kind == Kind.CLARIFY.value and all(o.from_catalogue for o in alone.options) and longest_run(
+                folded_syllables(question), folded_syllables(f"{focus.title} {focus.body}")) >= _QUOTED_RUN:
+            return True   # "kham suc khoe o dau" after the licence guide, which says "giấy khám sức khỏe": not the
+            # portal's procedures for health-check clinics, a guess among names that share "khám"
         return mine > rival if sure and not (tie_to_focus and card) else mine >= rival
 
     def _said_apart(self, focus: KnowledgeEntry, card: KnowledgeEntry, own: list[str]) -> bool:
