@@ -663,6 +663,15 @@ async def test_a_follow_up_saying_the_guides_own_words_is_read_with_it_not_among
 
 
 @pytest.mark.slow
+async def test_whether_a_motorbike_licence_expires_gets_the_guides_line_on_terms(chat):
+    """The licence guide had not said which classes never expire; "còn bằng A1…" after it got the whole guide."""
+    await chat("bang lai B2 cua e het han 2 thang r, doi onl dc ko ad")
+    await chat("con bang A1 chay xe may co het han ko z")
+    assert "**A1, A, B1** (mô tô) **không thời hạn**" in chat.text() and "Về điều bạn hỏi thêm" in chat.text(), \
+        chat.text()
+
+
+@pytest.mark.slow
 async def test_a_refund_of_a_double_charge_gets_the_line_that_says_who_refunds_it(chat):
     """The guide had been silent on when money taken twice comes back; its reconciliation line now says."""
     await chat("tôi nộp lệ phí đổi bằng lái trên cổng mà bị trừ 2 lần 135 nghìn, hồ sơ vẫn báo chưa thanh toán")

@@ -36,6 +36,7 @@ def answerer(real_answerer) -> Answerer:
     ("dang ky tam tru cho nguoi thue nha", "thutuc-tam-tru"),
     ("\u0111a\u0306ng ky\u0301 ke\u0302\u0301t ho\u0302n", "thutuc-ket-hon"),  # NFD input
     ("e mới có vneid mức 1 thui, có sao hong", "vneid-muc-1-va-muc-2"),   # a student's, not the children's guide
+    ("con bang A1 chay xe may co het han ko z", "thutuc-giay-phep-lai-xe"),   # a licence called by its class
     # what she already has is no option: "Chưa có thẻ căn cước gắn chip…" had been offered first
     ("Bà cụ nhà bên 74 tuổi đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì tôi đưa bà đi đâu, cần mang "
      "theo gì?",
