@@ -110,7 +110,6 @@ class Decision:
             return self
         return Decision(Kind.ANSWER, self.options[0], self.score)
 
-
     def not_contrary(self, said: list[str], title_of: Callable[[str], str]) -> "Decision":
         """"Ý bạn là…?" without the options whose title states the opposite of what the question states (folded
         words `said`): "bà đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2" had been offered "Chưa có thẻ căn
