@@ -667,7 +667,7 @@ async def test_whether_a_motorbike_licence_expires_gets_the_guides_line_on_terms
     """The licence guide had not said which classes never expire; "còn bằng A1…" after it got the whole guide."""
     await chat("bang lai B2 cua e het han 2 thang r, doi onl dc ko ad")
     await chat("con bang A1 chay xe may co het han ko z")
-    assert "**A1, A, B1** (mô tô) **không thời hạn**" in chat.text() and "Về điều bạn hỏi thêm" in chat.text(), \
+    assert "**A1, A, B1** (xe máy) **không thời hạn**" in chat.text() and "Về điều bạn hỏi thêm" in chat.text(), \
         chat.text()
 
 
