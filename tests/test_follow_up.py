@@ -653,31 +653,24 @@ async def test_a_long_question_about_a_subject_of_its_own_is_not_asked_of_the_ch
 
 
 @pytest.mark.slow
-async def test_a_follow_up_saying_the_guides_own_words_is_read_with_it_not_among_the_portals_guesses(chat):
-    """"kham suc khoe o dau" after the licence guide (step 3: "giấy khám sức khỏe") had been offered the portal's
-    procedures for health-check clinics and militia medical costs."""
-    await chat("bang lai B2 cua e het han 2 thang r, e chay xe om cong nghe, doi onl dc ko ad")
-    assert "\nCấp đổi, cấp lại giấy phép lái xe trực tuyến\n" in chat.text(), chat.text()
-    await chat("kham suc khoe o dau, tram y te xa dc ko")
-    assert "giấy khám sức khỏe" in chat.text() and "gần giống nhau" not in chat.text(), chat.text()
-
-
-@pytest.mark.slow
-async def test_whether_a_motorbike_licence_expires_gets_the_guides_line_on_terms(chat):
-    """The licence guide had not said which classes never expire; "còn bằng A1…" after it got the whole guide."""
-    await chat("bang lai B2 cua e het han 2 thang r, doi onl dc ko ad")
-    await chat("con bang A1 chay xe may co het han ko z")
-    assert "**A1, A, B1** (xe máy) **không thời hạn**" in chat.text() and "Về điều bạn hỏi thêm" in chat.text(), \
-        chat.text()
-
-
-@pytest.mark.slow
-async def test_a_refund_of_a_double_charge_gets_the_line_that_says_who_refunds_it(chat):
-    """The guide had been silent on when money taken twice comes back; its reconciliation line now says."""
-    await chat("tôi nộp lệ phí đổi bằng lái trên cổng mà bị trừ 2 lần 135 nghìn, hồ sơ vẫn báo chưa thanh toán")
-    assert "\nĐã bị trừ tiền nhưng hồ sơ vẫn báo chưa thanh toán\n" in chat.text(), chat.text()
-    await chat("tiền bị trừ dư thì bao giờ được hoàn lại")
-    assert "hoàn lại sau khi đối soát" in chat.text() and "chưa nói về" not in chat.text(), chat.text()
+@pytest.mark.parametrize("first, guide, follow_up, says, never", [
+    # the guide's own words said ("giấy khám sức khỏe"): not the portal's health-check clinics and militia costs
+    ("bang lai B2 cua e het han 2 thang r, e chay xe om cong nghe, doi onl dc ko ad",
+     "Cấp đổi, cấp lại giấy phép lái xe trực tuyến", "kham suc khoe o dau, tram y te xa dc ko",
+     ("giấy khám sức khỏe",), "gần giống nhau"),
+    # the guide had not said which classes never expire; "còn bằng A1…" after it got the whole guide
+    ("bang lai B2 cua e het han 2 thang r, doi onl dc ko ad", None, "con bang A1 chay xe may co het han ko z",
+     ("**A1, A, B1** (xe máy) **không thời hạn**", "Về điều bạn hỏi thêm"), None),
+    # the guide had been silent on when money taken twice comes back
+    ("tôi nộp lệ phí đổi bằng lái trên cổng mà bị trừ 2 lần 135 nghìn, hồ sơ vẫn báo chưa thanh toán",
+     "Đã bị trừ tiền nhưng hồ sơ vẫn báo chưa thanh toán", "tiền bị trừ dư thì bao giờ được hoàn lại",
+     ("hoàn lại sau khi đối soát",), "chưa nói về"),
+])
+async def test_a_follow_up_gets_the_line_of_the_guide_that_answers_it(chat, first, guide, follow_up, says, never):
+    await chat(first)
+    assert guide is None or f"\n{guide}\n" in chat.text(), chat.text()
+    await chat(follow_up)
+    assert all(s in chat.text() for s in says) and (never is None or never not in chat.text()), chat.text()
 
 
 @pytest.mark.slow

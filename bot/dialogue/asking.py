@@ -19,7 +19,7 @@ from bot.reading.intents import Intent
 from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue, points_back
-from bot.retrieval.places import place_words, province_display, provinces_named
+from bot.retrieval.places import place_words
 from bot.retrieval.procedure_card import COMPARABLE, asked_aspect, aspect_words
 from bot.retrieval.tier_arbitration import filed_already, title_subject
 from indexer.knowledge import KnowledgeEntry
@@ -235,8 +235,7 @@ class Asking(Part):
         # biết phí cụ thể ở Gia Lai" asks the choices' fee, and finds Gia Lai's land procedures by "phí"; its
         # "chung" is not their "chứng", so words are compared as read, with diacritics)
         # the province as named, old names too ("tỉnh Thừa Thiên Huế" is in the title of Huế's own procedures)
-        places = place_words(text) | {fold(w) for code in provinces_named(text)
-                                      for w in syllables(province_display(code).lower())}
+        places = place_words(text)
         about = title_subject(first.title) - aspect_words()
         title = syllables(first.title.lower())
         subject = {w for w in title if fold(w) in about}

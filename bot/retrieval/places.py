@@ -121,8 +121,10 @@ def provinces_named(text: str) -> frozenset[str]:
 
 
 def place_words(text: str) -> frozenset[str]:
-    """The folded words of the province names a question says ("binh", "duong" of "ở trọ bình dương")."""
-    return frozenset(w for _, name in _named(text) for w in name.split())
+    """The folded words of the provinces a question names, as said ("binh", "duong" of "ở trọ bình dương", "thua",
+    "thien", "hue" of "tỉnh thừa thiên huế") and by their current names ("ho", "chi", "minh" for "tp hcm")."""
+    return frozenset(w for code, said in _named(text)
+                     for w in (*said.split(), *name_key(province_display(code)).split()))
 
 
 def _named(text: str) -> list[tuple[str, str]]:
