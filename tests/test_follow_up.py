@@ -937,3 +937,17 @@ async def test_a_thing_pointed_back_at_is_the_focus(chat):
     assert "2.001406" in chat.text(), chat.text()
     await chat("làm cái văn bản đó ở xã hết bao nhiêu tiền ạ")
     assert "50.000 đ" in chat.text() and "Chữ ký số" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_guess_at_the_focus_that_it_does_not_answer_gives_the_question_its_own_options(chat):
+    """"bà có phải làm giấy giám hộ cho nó không" after the thường trú guide: the catalogue is unsure of its
+    guardianship procedures, but they are what the question names; the guide mentions a guardian and says nothing of
+    registering one, so "the guide does not say" would end the conversation where the options go on."""
+    await chat("bà muốn nhập hộ khẩu cho cháu ngoại 7 tuổi về nhà bà thì làm thế nào")
+    if not chat.text().startswith("Đăng ký thường trú trực tuyến\n"):
+        await chat.press("Đăng ký thường trú trực tuyến")
+    assert chat.text().startswith("Đăng ký thường trú trực tuyến\n"), chat.text()
+    await chat("bà có phải làm giấy giám hộ cho nó không")
+    offered = [b.title for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:")]
+    assert "chưa nói về" not in chat.text() and "Thủ tục đăng ký giám hộ" in offered, (chat.text(), offered)

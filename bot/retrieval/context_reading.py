@@ -179,7 +179,9 @@ class ContextReader:
             return self._focused(focus, question, alone, True, earlier=earlier)
         if (alone.kind == Kind.CLARIFY.value and length_said(question) <= _GUESSED_WORDS and self._guessed_only(alone)
                 and self._cover(focus, self._own_words(focus, question, alone)) >= _GUESSED_ABOUT):
-            return self._focused(focus, question, alone, True, earlier=earlier)
+            # no cue: where the focus has no line for it, its own options are better than "the guide does not say"
+            # ("bà có phải làm giấy giám hộ cho nó không" after the thường trú guide: the guardianship procedures)
+            return self._focused(focus, question, alone, False, earlier=earlier)
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS, tie_to_focus=cue):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue, earlier=earlier)
