@@ -665,6 +665,11 @@ async def test_a_long_question_about_a_subject_of_its_own_is_not_asked_of_the_ch
     ("tôi nộp lệ phí đổi bằng lái trên cổng mà bị trừ 2 lần 135 nghìn, hồ sơ vẫn báo chưa thanh toán",
      "Đã bị trừ tiền nhưng hồ sơ vẫn báo chưa thanh toán", "tiền bị trừ dư thì bao giờ được hoàn lại",
      ("hoàn lại sau khi đối soát",), "chưa nói về"),
+    # the guides had been silent on moving to another room and on finding work while paid
+    ("e thue tro o gan truong, dang ky tam tru online ntn", "Đăng ký tạm trú trực tuyến",
+     "còn chuyển sang phòng trọ khác thì phải đk lại hả", ("**đăng ký tạm trú lại ở chỗ mới**",), "chưa nói về"),
+    ("e moi nghi viec, lam tro cap that nghiep online the nao", "Đề nghị hưởng trợ cấp thất nghiệp trực tuyến",
+     "thế đang hưởng mà có việc mới thì sao", ("**chấm dứt hưởng**",), "chưa nói về"),
 ])
 async def test_a_follow_up_gets_the_line_of_the_guide_that_answers_it(chat, first, guide, follow_up, says, never):
     await chat(first)
