@@ -156,6 +156,8 @@ REGRESSIONS = [
     # ordinary speech the guides seldom write (bot/retrieval/everyday_speech.yaml), and the words it looks like
     ("co phai ve que khong, toi dang o sai gon", ["tôi đang ở sài gòn"], ["đăng", "gọn"]),
     ("anh o binh duong ve que", ["anh ở bình dương"], ["ánh"]),
+    ("vo anh ko co vneid thi sao", ["vợ anh"], ["ảnh"]),   # had been "vợ ảnh" (a photo): the guides say "ảnh"
+    ("chup anh chan dung o dau", ["chụp ảnh"], []),
     ("toi dang nhap vneid khong duoc", ["tôi đăng nhập"], ["đang"]),
     ("ket qua bong da toi qua", ["tối qua"], ["tôi"]),
     ("no dang di hoc ko nghi duoc, lam thu 7 dc ko", ["không nghỉ được", "làm thứ 7"], ["nghị", "thủ"]),
