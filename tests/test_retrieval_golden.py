@@ -24,6 +24,7 @@ def answerer(real_answerer) -> Answerer:
     ("mat dien thoai dang nhap vneid kieu gi", "vneid-doi-thiet-bi"),
     ("tich hop gplx vao vneid", "vneid-tich-hop-giay-to"),
     ("mua roi thi di kham dua the tren dien thoai dc ko chau", "vneid-tich-hop-giay-to"),   # the card on the phone
+    ("dang ky xe co r thi dua vo vneid dc ko de khoi mat", "vneid-tich-hop-giay-to"),   # had been asked re-issue ("mất")
     ("chữ ký số từ xa là gì", "kyso-ky-tu-xa"),
     ("cks het han", "kyso-het-han"),
     ("biên lai lệ phí tải ở đâu", "thanhtoan-bien-lai"),
