@@ -5,6 +5,7 @@ import pytest
 
 from bot.privacy.people import without_people
 from bot.reading.opening import without_opening
+from bot.reading.purpose import without_spared
 
 
 @pytest.mark.parametrize("text, left", [
@@ -61,3 +62,25 @@ def test_a_greeting_does_not_turn_a_clear_question_into_a_choice(real_answerer):
     answer = real_answerer.ask("chao em, anh o binh duong ve que o nghe an, gio muon dang ky tam tru cho vo con "
                                "o nghe an thi lam sao")
     assert answer.entry is not None and answer.entry.id == "thutuc-tam-tru", (answer.kind, answer.options)
+
+
+@pytest.mark.parametrize("text, left", [
+    ("muốn nhận thẻ mới qua bưu điện cho khỏi bế con đi thì chọn ở đâu",
+     "muốn nhận thẻ mới qua bưu điện thì chọn ở đâu"),
+    ("co r thi dua giay dag ky xe vo vneid dc ko, de khoi mat nua", "co r thi dua giay dag ky xe vo vneid dc ko,"),
+    ("đưa cà vẹt vô vneid để khỏi mang theo, làm sao", "đưa cà vẹt vô vneid, làm sao"),
+    # asked how to be spared it, or nothing much else said: it is the question
+    ("giờ tôi phải làm gì để khỏi dính phạt của nó nữa", "giờ tôi phải làm gì để khỏi dính phạt của nó nữa"),
+    ("có cách nào để khỏi bị phạt không", "có cách nào để khỏi bị phạt không"),
+    ("ở nhà cho khỏe thì làm online được không", "ở nhà cho khỏe thì làm online được không"),
+])
+def test_what_a_citizen_wants_to_be_spared_is_not_a_search_word(text, left):
+    assert without_spared(text) == left
+
+
+@pytest.mark.slow
+def test_a_reason_to_be_spared_does_not_hide_a_clear_question(real_answerer):
+    """"… cho khỏi bế con đi" had turned receiving the card by post into don't-know."""
+    answer = real_answerer.ask("xong rồi, giờ muốn nhận thẻ mới qua bưu điện cho khỏi bế con đi thì chọn ở đâu")
+    found = [answer.entry] if answer.entry is not None else list(answer.options)
+    assert "hoso-nhan-ket-qua-buu-dien" in [e.id for e in found], (answer.kind, found)
