@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.choice_reading import age_range, fits_age, fitting, for_age, stated_age
+from bot.retrieval.choice_reading import age_range, fits_age, fitting, for_age, paid_pension, stated_age
 from tests.chat import Chat
 
 ID_CARD = ["Cấp đổi, cấp lại thẻ căn cước", "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên",
@@ -91,6 +91,25 @@ def test_a_question_stating_an_age_gets_no_entry_for_other_ages(real_answerer, q
     shown = [e for e in (answer.entry, *answer.options) if e is not None]
     assert shown and all(fits_age(e.title, stated_age(question)) for e in shown)
     assert "1.014061" in {c for e in shown for c in e.procedures}
+
+
+@pytest.mark.parametrize("text, paid", [
+    ("bố em đang hưởng lương hưu, tiền mai táng thì nhận ở đâu", True), ("ong nha toi dang lanh luong huu", True),
+    # having none is what the social pension allowance is for
+    ("ba tui khong co luong huu", False), ("Bà nhà tôi không có lương hưu, thẻ bhyt hết hạn", False),
+    ("trợ cấp hưu trí xã hội cho người đang hưởng lương hưu", False), ("tiền mai táng ở đâu", False),
+])
+def test_a_paid_pension_is_told_from_having_none(text, paid):
+    assert paid_pension(text) is paid
+
+
+@pytest.mark.slow
+def test_a_pensioner_gets_no_procedure_of_the_social_pension_allowance(real_answerer):
+    """"bố em đang hưởng lương hưu, tiền mai táng…" had been answered, sure, with the funeral support for those on
+    the social pension allowance, which is for old people with no pension."""
+    answer = real_answerer.ask("bố em đang hưởng lương hưu, tiền mai táng thì nhận ở đâu")
+    shown = [e for e in (answer.entry, *answer.options) if e is not None]
+    assert not any("hưu trí xã hội" in e.title for e in shown), [e.title for e in shown]
 
 
 @pytest.mark.parametrize("codes, asked", [(["1.001776"], "Ý bạn là"), (["1.014061", "2.000200"], "gần giống nhau")])

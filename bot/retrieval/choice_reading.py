@@ -40,6 +40,20 @@ def stated_age(text: str) -> int | None:
     return ages.pop() if len(ages) == 1 else None
 
 
+# "lương hưu" is the pension of those who paid social insurance; "trợ cấp hưu trí xã hội" is the allowance of those
+# without one, so a question about the one is not about the other's procedures (folded)
+_PAID_PENSION = re.compile(r"\b(?:luong huu|huong huu|ve huu)\b")
+_NO_PENSION = re.compile(r"\b(?:khong|chua|ko|k|khg|hong)\s+(?:(?:co|duoc|huong|lanh|nhan)\s+)*(?:luong huu)\b")
+SOCIAL_PENSION = "huu tri xa hoi"
+
+
+def paid_pension(text: str) -> bool:
+    """The message speaks of a pension paid from social insurance ("bố em đang hưởng lương hưu"), not of having
+    none nor of the social pension allowance."""
+    folded = " ".join(folded_syllables(text))
+    return bool(_PAID_PENSION.search(folded)) and not _NO_PENSION.search(folded) and SOCIAL_PENSION not in folded
+
+
 def fits_age(title: str, age: int | None) -> bool:
     """A title naming no age fits every age; one naming a range fits the ages in it."""
     return within(age_range(title), age)

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from bot.retrieval.armed_forces import for_the_forces, forces_said
 from bot.retrieval.called_names import CalledNames
-from bot.retrieval.choice_reading import age_range, within
+from bot.retrieval.choice_reading import SOCIAL_PENSION, age_range, paid_pension, within
 from bot.retrieval.decision import Kind
 from bot.retrieval.name_casing import NameCasing
 from bot.retrieval.normalize import NormalizedQuery
@@ -100,6 +100,7 @@ class ProcedureSearch:
         self._features = RecordFeatures(self._names, self._terms, self._idf, self._unknown,
                                         [self.procedures[c] for c in self._codes])
         self._ages = [age_range(self.procedures[c].name) for c in self._codes]   # [from, to) years, or None
+        self._social = [SOCIAL_PENSION in " ".join(folded_syllables(self.procedures[c].name)) for c in self._codes]
         local = [self.procedures[c].kind != "province" or self.procedures[c].province == province for c in self._codes]
         self._allowed = np.array(local, dtype=bool)
         self.called = CalledNames(self._phrases, self._spoken, self._allowed)
@@ -217,7 +218,10 @@ class ProcedureSearch:
         median = float(np.median(best[self._allowed]))
         dense_order = np.argsort(-best)[:_POOL].tolist()
         lexical_order = [i for i in np.argsort(-lexical)[:_POOL].tolist() if lexical[i] > 0]
-        pool = [i for i in dict.fromkeys(dense_order + lexical_order) if allowed[i] and within(self._ages[i], age)]
+        # a paid pension said: the social pension allowance's procedures are for those without one
+        paid = paid_pension(query.original)
+        pool = [i for i in dict.fromkeys(dense_order + lexical_order)
+                if allowed[i] and within(self._ages[i], age) and not (paid and self._social[i])]
         if not pool:
             return []
         asked = self._asked_weights(query.terms)
