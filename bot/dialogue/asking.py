@@ -228,8 +228,7 @@ class Asking(Part):
         asked of the choices: "à còn mẹ mình 56 tuổi sắp nghỉ hưu…, hồ sơ hưởng lương hưu làm ở đâu" after the
         old-age allowances had been asked which of them it was for."""
         first = answer.entry or (answer.options[0] if answer.options else None)
-        if (first is None or answer.query is None or first.id in turn.choices
-                or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2):
+        if first is None or answer.query is None or first.id in turn.choices:
             return False
         # it must say what that entry is about, not only a part or a place ("trả lời chung chung quá, mình muốn
         # biết phí cụ thể ở Gia Lai" asks the choices' fee, and finds Gia Lai's land procedures by "phí"; its
@@ -246,7 +245,18 @@ class Asking(Part):
         read = [w if fold(w) not in places else "" for w in syllables(_PLACE_SAID.sub(" ", answer.query.said.lower()))]
         # a stretch of its title with a word of its subject ("hưởng lương hưu"), not the subject's words scattered
         # ("nuôi con nhỏ" is no "làm con nuôi")
-        return any(n >= 2 and subject & set(read[end - n:end]) for end, n in common_runs(read, title))
+        runs = [" ".join(read[end - n:end]) for end, n in common_runs(read, title)
+                if n >= 2 and subject & set(read[end - n:end])]
+        if not runs or len(syllables(text)) > _SUBJECTLESS_WORDS + 2:
+            return bool(runs)
+        # short, it may only lack the choices' subject, or ask a paper to bring for them ("phải mang giấy khai sinh
+        # không"); its own when no choice's text says what it names ("khai tu tre co bi phat ko, han chot may ngay"
+        # after pension procedures had got each one's time)
+        if turn.answerer.only_aspect(text):
+            return False
+        texts = [f" {' '.join(syllables(f'{e.title} {e.body}'.lower()))} "
+                 for e in (turn.answerer.entry(c) for c in turn.choices) if e is not None]
+        return not any(f" {run} " in t for run in runs for t in texts)
 
     @staticmethod
     def _asked_of_choices(turn: Turn, text: str, entries: list[KnowledgeEntry]) -> None:
