@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from bot.privacy.people import without_people
+from bot.reading.background import without_besides, without_spared
 from bot.reading.opening import without_opening
-from bot.reading.purpose import without_spared
 
 
 @pytest.mark.parametrize("text, left", [
@@ -76,6 +76,18 @@ def test_a_greeting_does_not_turn_a_clear_question_into_a_choice(real_answerer):
 ])
 def test_what_a_citizen_wants_to_be_spared_is_not_a_search_word(text, left):
     assert without_spared(text) == left
+
+
+@pytest.mark.parametrize("text, left", [
+    ("Ngoài tiền mai táng, vợ của người mất có được nhận tiền tuất hằng tháng không",
+     "vợ của người mất có được nhận tiền tuất hằng tháng không"),
+    ("ngoai ra, cho hoi lam ho chieu o dau vay", "cho hoi lam ho chieu o dau vay"),
+    # office hours are what is asked; too little left is kept whole
+    ("Ngoài giờ hành chính, có nộp hồ sơ được không ạ", "Ngoài giờ hành chính, có nộp hồ sơ được không ạ"),
+    ("ngoài ra, phí sao", "ngoài ra, phí sao"),
+])
+def test_what_a_question_is_besides_is_not_a_search_word(text, left):
+    assert without_besides(text) == left
 
 
 @pytest.mark.slow

@@ -13,8 +13,8 @@ from pathlib import Path
 from bot.core.wording import say
 from bot.privacy.people import without_people
 from bot.privacy.redact import without_dossier_codes
+from bot.reading.background import without_besides, without_spared
 from bot.reading.opening import without_opening
-from bot.reading.purpose import without_spared
 from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, unique
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.choices_compared import compared
@@ -360,9 +360,10 @@ class Answerer:
         decision = Decision(Kind.DONT_KNOW, None, 0.0)
         related: tuple[KnowledgeEntry, ...] = ()
         if problem is None:
-            # "hồ sơ của bác Nguyễn Văn Tư…", "hồ sơ G22.39-241203-0001", "chào em,", "… để khỏi mất nữa": never
-            # the subject
-            searched = without_spared(without_people(without_dossier_codes(without_opening(question))))
+            # "hồ sơ của bác Nguyễn Văn Tư…", "hồ sơ G22.39-241203-0001", "chào em,", "… để khỏi mất nữa",
+            # "Ngoài tiền mai táng, …": never the subject
+            searched = without_people(without_dossier_codes(without_opening(question)))
+            searched = without_besides(without_spared(searched))
             # raw: line breaks end sentences; "mất bao lâu", "mất tiền" are a cost in both tiers, never a loss
             query = self.normalizer.normalize(cost_not_loss(searched))
             if not any(t.isalpha() for t in fold(query.text)):
