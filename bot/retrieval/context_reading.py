@@ -17,6 +17,7 @@ from bot.retrieval.follow_up import (
     as_parents,
     beyond_subject,
     content_words,
+    ends_what_about,
     entry_words,
     has_cue,
     parts_of,
@@ -160,6 +161,12 @@ class ContextReader:
             # a short one is a follow-up ("có mất phí không?"); a long one the same question in other words
             short = length_said(question) <= _FOLLOW_UP_WORDS
             return self._focused(focus, question, alone, cue or short, same, earlier)
+        if (alone.kind == Kind.ANSWER.value and ends_what_about(question) and alone.entry is not None
+                and alone.query is not None
+                and len(title_subject(alone.entry.title) & set(alone.query.terms)) < _NAMED_OPTION):
+            # "what about" a case, naming the answer found alone by one word of its subject at most: a case of the
+            # focus ("vợ anh ko có vneid thì sao" after the tạm trú guide, not the guide on VNeID's levels)
+            return self._focused(focus, question, alone, True, earlier=earlier)
         # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
         # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
         if alone.kind == Kind.ANSWER.value and not cue and self._subject_unsaid(alone, question):

@@ -50,6 +50,12 @@ class Focused:
     passage: str | None
 
 
+def ends_what_about(text: str) -> bool:
+    """Short, and ends asking "what about" a case: "vợ anh ko có vneid thì sao"."""
+    folded = [fold(w) for w in syllables(text)]
+    return len(folded) <= _END_CUE_WORDS and bool(_END_CUE.search(" ".join(folded)))
+
+
 def has_cue(text: str) -> bool:
     """The message starts the way a follow-up does, or is short and ends "thì sao", so it is read with the last
     answer's subject."""
@@ -58,7 +64,7 @@ def has_cue(text: str) -> bool:
     start = 0
     while start < len(folded) and _LEAD_WORD.match(folded[start]):
         start += 1
-    if len(folded) <= _END_CUE_WORDS and _END_CUE.search(" ".join(folded)):
+    if ends_what_about(text):
         return True
     if not _CUE.match(" ".join(folded[start:])):
         return False
