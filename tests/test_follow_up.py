@@ -968,3 +968,15 @@ async def test_a_guess_at_the_focus_that_it_does_not_answer_gives_the_question_i
     await chat("bà có phải làm giấy giám hộ cho nó không")
     offered = [b.title for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:")]
     assert "chưa nói về" not in chat.text() and "Thủ tục đăng ký giám hộ" in offered, (chat.text(), offered)
+
+
+@pytest.mark.slow
+async def test_where_asked_of_a_guide_about_no_procedure_gets_its_line(chat):
+    """"can ra cong an ko hay lam tren app dc" after the guide on changing VNeID's phone number had been offered
+    the level-2 guide and police procedures, or the guide on locking answered before it (the last with a
+    procedure, as for a province's guide): the guide in focus says where."""
+    await chat("tk vneid bi khoa r, dang nhap ko dc")
+    await chat("vo e doi sdt moi thi doi tren vneid sao")
+    assert chat.text().startswith("Đổi số điện thoại của tài khoản VNeID"), chat.text()
+    await chat("can ra cong an ko hay lam tren app dc")
+    assert "“Đổi số điện thoại của tài khoản VNeID”" in chat.text() and "công an xã" in chat.text(), chat.text()

@@ -116,7 +116,7 @@ class Asking(Part):
                 answer, turn.choices = with_subject, []
             elif self._silent_on_choices(turn, text, answer):
                 return
-        if focus is not None and not focus.procedures and turn.answerer.only_aspect(text):
+        if focus is not None and not focus.procedures and focus.provinces and turn.answerer.only_aspect(text):
             # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide: the fee asked is the
             # procedure's before it
             focus = self.parts.talk.last_entry(turn, procedure=True) or focus

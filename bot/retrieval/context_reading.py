@@ -70,6 +70,7 @@ _ANY_PROCEDURE = frozenset(fold(w) for w in _ANY_PROCEDURE_MARKED)
 # they name none ("nộp online được không hay phải ra ủy ban xã" had got the certified-copy guide, said at the UBND)
 _OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã phường thành phố".split())
 _OFFICES = frozenset(fold(w) for w in _OFFICE_MARKED)
+_APP_MARKED = frozenset({"ứng", "dụng"})   # "làm trên app đc ko" ("app" read "ứng dụng") asks where, like an office
 _NAMED_OPTION = 2     # words of an option's subject a question says to name it
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 # folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
@@ -176,6 +177,9 @@ class ContextReader:
             return alone
         if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             return alone
+        if not focus.procedures and alone.kind != Kind.ANSWER.value and self.only_aspect(question, alone.query):
+            # only a part asked ("cần ra công an ko hay làm trên app đc") of a guide about no procedure: its line
+            return self._focused(focus, question, alone, True, earlier=earlier)
         if (alone.kind == Kind.CLARIFY.value and length_said(question) <= _FOLLOW_UP_WORDS
                 and any(o.id == focus_id for o in alone.options)):
             # short, unclear alone, and the entry in focus is among its choices: the conversation says which
@@ -276,7 +280,7 @@ class ContextReader:
         if named and not [w for w in content_words(syllables(reading.said))
                           if not is_aspect_word(w) and not spelled_in(w, _ANY_PROCEDURE_MARKED, _ANY_PROCEDURE)]:
             named = []   # the citizen typed only the part's words: the synonyms added them ("đóng tiền": "thanh toán")
-        if [w for w in named if w not in _OFFICE_MARKED]:
+        if [w for w in named if w not in _OFFICE_MARKED | _APP_MARKED]:
             return None
         return "where" if aspect == "online" and named else aspect   # "online … hay phải ra ủy ban xã": where
 
