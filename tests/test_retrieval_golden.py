@@ -25,6 +25,7 @@ def answerer(real_answerer) -> Answerer:
     ("tich hop gplx vao vneid", "vneid-tich-hop-giay-to"),
     ("mua roi thi di kham dua the tren dien thoai dc ko chau", "vneid-tich-hop-giay-to"),   # the card on the phone
     ("dang ky xe co r thi dua vo vneid dc ko de khoi mat", "vneid-tich-hop-giay-to"),   # had been asked re-issue ("mất")
+    ("xã nhắn yêu cầu bổ sung bản vẽ mặt bằng thì làm sao", "hoso-bo-sung"),   # had been closer to building permits
     ("chữ ký số từ xa là gì", "kyso-ky-tu-xa"),
     ("cks het han", "kyso-het-han"),
     ("biên lai lệ phí tải ở đâu", "thanhtoan-bien-lai"),
