@@ -70,7 +70,8 @@ _ANY_PROCEDURE = frozenset(fold(w) for w in _ANY_PROCEDURE_MARKED)
 # they name none ("nộp online được không hay phải ra ủy ban xã" had got the certified-copy guide, said at the UBND)
 _OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã phường thành phố".split())
 _OFFICES = frozenset(fold(w) for w in _OFFICE_MARKED)
-_APP_MARKED = frozenset({"ứng", "dụng"})   # "làm trên app đc ko" ("app" read "ứng dụng") asks where, like an office
+# … and "làm trên app đc ko" ("app" read "ứng dụng") asks where like an office does: words a part asked may name
+_WHERE_MARKED = _OFFICE_MARKED | {"ứng", "dụng"}
 _NAMED_OPTION = 2     # words of an option's subject a question says to name it
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 # folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
@@ -166,7 +167,9 @@ class ContextReader:
                 and alone.query is not None
                 and len(title_subject(alone.entry.title) & set(alone.query.terms)) < _NAMED_OPTION):
             # "what about" a case, naming the answer found alone by one word of its subject at most: a case of the
-            # focus ("vợ anh ko có vneid thì sao" after the tạm trú guide, not the guide on VNeID's levels)
+            # focus ("vợ anh ko có vneid thì sao" after the tạm trú guide, not the guide on VNeID's levels). Its
+            # words as read, not `_subject_said`'s: that drops a part's words, and "hộ" of "hộ chiếu" is one
+            # ("còn làm hộ chiếu thì sao" names the passport guide)
             return self._focused(focus, question, alone, True, earlier=earlier)
         # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
         # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
@@ -280,7 +283,7 @@ class ContextReader:
         if named and not [w for w in content_words(syllables(reading.said))
                           if not is_aspect_word(w) and not spelled_in(w, _ANY_PROCEDURE_MARKED, _ANY_PROCEDURE)]:
             named = []   # the citizen typed only the part's words: the synonyms added them ("đóng tiền": "thanh toán")
-        if [w for w in named if w not in _OFFICE_MARKED | _APP_MARKED]:
+        if [w for w in named if w not in _WHERE_MARKED]:
             return None
         return "where" if aspect == "online" and named else aspect   # "online … hay phải ra ủy ban xã": where
 

@@ -59,13 +59,13 @@ def ends_what_about(text: str) -> bool:
 def has_cue(text: str) -> bool:
     """The message starts the way a follow-up does, or is short and ends "thì sao", so it is read with the last
     answer's subject."""
+    if ends_what_about(text):
+        return True
     words = syllables(text)
     folded = [fold(w) for w in words]
     start = 0
     while start < len(folded) and _LEAD_WORD.match(folded[start]):
         start += 1
-    if ends_what_about(text):
-        return True
     if not _CUE.match(" ".join(folded[start:])):
         return False
     if not has_diacritics(text):
