@@ -181,6 +181,11 @@ REGRESSIONS = [
     ("tra bang momo dc ko", ["trả bằng momo"], ["tra"]),   # paying, not looking up ("tra cứu")
     ("tra cuu ho so o dau", ["tra cứu"], ["trả"]),
     ("e mới có vneid mức 1 thui, có sao hong", ["mức 1 thôi"], ["thui"]),
+    # a final letter dropped from a real syllable is put back only where the word before calls for it
+    ("con tôi 7 tủi rồi mà chưa có làm giấy khai sin", ["khai sinh"], ["sin"]),
+    ("giấy chứng sin của bệnh viện bị mất rồi cô", ["chứng sinh"], []),
+    ("chu di bien, rot mat cai the can cuoc", ["mất"], ["rõ", "mặt"]),
+    ("ton bn tien tong cong", ["bao nhiêu tiền"], ["toán"]),
 ]
 
 

@@ -105,7 +105,7 @@ class QueryNormalizer:
         vocabulary = {t for text in texts for t in folded_syllables(text)} | synonyms.key_words
         return cls(synonyms, vocabulary, restorer.folded_bigrams(), restorer)
 
-    def _correct(self, token: str) -> list[str]:
+    def _correct(self, token: str, before: str = "") -> list[str]:
         """Typo-tolerant mapping of one unknown folded token onto the KB vocabulary."""
         if token in self._vocab or token in self._known or token.isdigit() or len(token) < 3:
             return [token]
@@ -114,7 +114,7 @@ class QueryNormalizer:
             if (a, b) in self._bigrams:
                 return [a, b]
         if is_syllable(token) and len(token) <= 7:
-            return [token]  # a real word we do not know, not a typo
+            return [self._in_context(token, before)]
         limit = 1 if len(token) <= 6 else 2
         near = process.extract(token, self._vocab_list, scorer=OSA.distance, score_cutoff=limit, limit=8)
         if not near:
@@ -123,6 +123,14 @@ class QueryNormalizer:
         # not "fpt"), then a real syllable ("kys" is "ky", not "ks"), then one of the same length ("hna" is "han")
         return [min(near, key=lambda m: (m[1], m[0][0] != token[0], not is_syllable(m[0]),
                                          abs(len(m[0]) - len(token)), m[0]))[0]]
+
+    def _in_context(self, token: str, before: str) -> str:
+        """A real syllable we do not know is kept, unless exactly one word with one letter more follows the word
+        before it somewhere in our text: "khai sin" is "khai sinh" (a southern spelling drops the final h), a lone
+        "sin" stays. Only a letter left out is put back: "rot mat" is "rớt mất", not "rõ mặt"."""
+        near = process.extract(token, self._vocab_list, scorer=OSA.distance, score_cutoff=1, limit=None)
+        paired = {w for w, _, _ in near if w[0] == token[0] and len(w) > len(token) and (before, w) in self._bigrams}
+        return paired.pop() if len(paired) == 1 else token
 
     def _clause(self, typed: list[str], restore: bool) -> tuple[Clause, list[tuple[str, str]]]:
         """One clause: short forms, typo fixes, then diacritics (the language model never crosses clauses)."""
@@ -133,7 +141,7 @@ class QueryNormalizer:
             if pos in e.fixed or has_diacritics(tok):
                 words.append(tok)
                 continue
-            fixed_tok = self._correct(tok)
+            fixed_tok = self._correct(tok, fold(words[-1]) if words else "")
             if fixed_tok != [tok]:
                 corrections.append((tok, " ".join(fixed_tok)))
             words += fixed_tok
