@@ -19,7 +19,7 @@ from bot.dialogue.several_questions import (
     title,
 )
 from bot.privacy.redact import search_words
-from bot.reading.split_questions import MAX_PIECES, Piece, asks, split_questions
+from bot.reading.split_questions import MAX_PIECES, Piece, asks, split_questions, told_with_question
 from bot.retrieval.answers import Answer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -195,3 +195,27 @@ def test_a_question_is_found_again_by_who_it_was_about_without_keeping_the_name(
 
 TWO_PEOPLE = ("Chào trợ lý, em ở Tổ công nghệ số cộng đồng xã Tân Lập. Ông Phạm Văn Hùng nộp hồ sơ hơn 2 tuần mà "
               "chưa thấy kết quả, còn bà Đỗ Thị Mai thì muốn làm VNeID mức 2. Em hướng dẫn hai người thế nào ạ?")
+
+
+STORY = ("chào cô. tôi người khơ me ở an giang. con tôi 7 tủi rồi mà chưa có làm giấy khai sin, hồi đó tôi đi làm trên "
+         "bình dương. năm nay nó vô lớp 1 trường kêu phải có. tôi làm sao cô")
+
+
+def test_a_long_story_is_also_read_one_told_sentence_at_a_time_with_its_question():
+    assert told_with_question(STORY) == [
+        "tôi người khơ me ở an giang. tôi làm sao cô",
+        "con tôi 7 tủi rồi mà chưa có làm giấy khai sin, hồi đó tôi đi làm trên bình dương. tôi làm sao cô",
+        "năm nay nó vô lớp 1 trường kêu phải có. tôi làm sao cô"]
+    # a short message, or two sentences, is read whole only
+    assert told_with_question("con tôi 7 tuổi chưa có giấy khai sinh. tôi làm sao cô") == []
+    assert told_with_question("con tôi 7 tuổi rồi mà chưa có làm giấy khai sinh, hồi đó tôi đi làm trên bình dương "
+                              "xa lắm, năm nay nó vô lớp 1 trường kêu phải có. tôi làm sao cô") == []
+
+
+@pytest.mark.slow
+def test_a_long_story_that_gets_nothing_whole_gets_what_its_telling_sentence_gets(real_answerer):
+    """The story above had got don't-know: its background drowned "giấy khai sin"."""
+    answer = real_answerer.ask(STORY)
+    found = [answer.entry] if answer.entry is not None else list(answer.options)
+    assert "thutuc-khai-sinh" in [e.id for e in found], (answer.kind, found)
+    assert answer.question == STORY

@@ -25,6 +25,7 @@ MAX_CHARS = 2000        # a message is read this far for its questions (pasted p
 MIN_MESSAGE_WORDS = 12  # shorter messages are one question, whatever their punctuation
 MIN_PIECE_WORDS = 8     # a question sentence shorter than this asks about the one before ("mất bao lâu thì có?")
 MIN_CASE_WORDS = 3      # a numbered case, or one after "còn", "với lại", stands alone from this length
+MIN_TOLD_WORDS = 25     # a message this long that tells a story is also read one told sentence at a time
 
 # numbered or bulleted cases: "1." "2)" "- " at a line start, "1." "1)" anywhere, "thứ nhất … thứ hai", "TH1"
 _NUMBER = re.compile(r"(?:(?<=^)|(?<=\s))(\d)[.)/][ \t]+(?=[^\W\d_])"
@@ -186,6 +187,20 @@ def split_questions(text: str) -> list[Piece]:
         questions = questions[:MAX_PIECES - 1] + [(rest[0][0], words[len(rest[0][0]):], "")]
     return [Piece(" ".join([_LEAD.sub("", own[0]), *own[1:]]), tuple(c for c in context if not _introduces(c)), shared)
             for context, own, shared in questions]
+
+
+def told_with_question(text: str) -> list[str]:
+    """Narrower readings of a long message that asks one thing after telling a lot ("tôi người khơ me ở an giang.
+    con tôi 7 tủi rồi mà chưa có làm giấy khai sin, hồi đó tôi đi làm trên bình dương. năm nay nó vô lớp 1 …
+    tôi làm sao cô"): each sentence that tells something, with the question it ends with. Searched whole, so much
+    background drowns the subject; [] for a message of fewer than three sentences."""
+    segments = [s for s, _ in _segments(text[:MAX_CHARS])]
+    if len(segments) < 3 or len(syllables(text)) < MIN_TOLD_WORDS:
+        return []
+    asking = [s for s in segments if asks(s)]
+    question = asking[-1] if asking and len(syllables(asking[-1])) < MIN_PIECE_WORDS else ""
+    told = [s for s in segments if s != question and len(syllables(s)) >= MIN_CASE_WORDS + 1 and not _introduces(s)]
+    return [f"{s} {question}".strip() for s in told] if len(told) >= 2 else []
 
 
 def _introduces(sentence: str) -> bool:
