@@ -682,6 +682,10 @@ async def test_a_short_question_naming_what_no_choice_says_is_not_asked_of_the_c
      "còn chuyển sang phòng trọ khác thì phải đk lại hả", ("**đăng ký tạm trú lại ở chỗ mới**",), "chưa nói về"),
     ("e moi nghi viec, lam tro cap that nghiep online the nao", "Đề nghị hưởng trợ cấp thất nghiệp trực tuyến",
      "thế đang hưởng mà có việc mới thì sao", ("**chấm dứt hưởng**",), "chưa nói về"),
+    # the card guide had been silent on the elderly who cannot go to the police (don't-know)
+    ("tui 80 tuoi, bi mat cai the can cuoc roi, lam lai o dau chau, gia roi co mat tien ko",
+     "Cấp đổi, cấp lại thẻ căn cước", "tui di ko noi, cong an xuong nha lam cho tui dc ko chau",
+     ("công an **xuống tận nhà** làm thủ tục",), "chưa có hướng dẫn chắc chắn"),
 ])
 async def test_a_follow_up_gets_the_line_of_the_guide_that_answers_it(chat, first, guide, follow_up, says, never):
     await chat(first)
