@@ -15,7 +15,7 @@ ROWS = [
     ("hiii bot oi", I.GREETING), ("alo", I.GREETING), ("chào em", I.GREETING), ("aloooo", I.GREETING),
     ("hello bot", I.GREETING), ("Chào cả nhà", I.GREETING), ("xin chao ban", I.GREETING), ("hi ad", I.GREETING),
     ("chao buoi sang", I.GREETING), ("helo", I.GREETING), ("Chào bác ạ", I.GREETING),
-    ("alo alo co ai khong", I.GREETING),
+    ("alo alo co ai khong", I.GREETING), ("ad ơi", I.GREETING), ("ê bot", I.GREETING),
     ("xin chào trợ lý", I.GREETING), ("hiiii", I.GREETING), ("chào mọi người", I.GREETING),
     # bot, AI or a person?
     ("bạn là robot hả?", I.IDENTITY), ("mày là AI à hay người thật", I.IDENTITY), ("ban la ai vay", I.IDENTITY),
@@ -25,12 +25,14 @@ ROWS = [
     ("bạn là trí tuệ nhân tạo phải không", I.IDENTITY), ("con đang nói chuyện với ai vậy", I.IDENTITY),
     ("bạn tên gì", I.IDENTITY), ("la nguoi hay may the", I.IDENTITY), ("chị là người thật hay bot", I.IDENTITY),
     ("ad la nguoi that hay may", I.IDENTITY), ("tra loi tu dong ha", I.IDENTITY), ("AI à", I.IDENTITY),
+    ("đang chat với nhân viên hả", I.IDENTITY), ("cho tôi chat với nhân viên", I.HANDOFF),   # who answers; asking for one
     # compliments and jokes
     ("bot có người yêu chưa", I.CHITCHAT), ("ăn cơm chưa bot", I.CHITCHAT), ("bot mấy tuổi rồi", I.CHITCHAT),
     ("kể chuyện cười đi", I.CHITCHAT), ("bot dễ thương ghê", I.CHITCHAT), ("em có người yêu chưa", I.CHITCHAT),
     ("bạn khỏe không", I.CHITCHAT), ("bot đang làm gì đó", I.CHITCHAT), ("hát cho nghe đi", I.CHITCHAT),
     ("yêu bot quá", I.CHITCHAT), ("lam quen nhe bot", I.CHITCHAT), ("bot dep trai ko", I.CHITCHAT),
-    ("an com chua", I.CHITCHAT), ("đùa thôi", I.CHITCHAT),
+    ("an com chua", I.CHITCHAT), ("đùa thôi", I.CHITCHAT), ("hôm nay trời đẹp ghê", I.CHITCHAT),
+    ("giỏi ghê", I.THANKS), ("dở ẹc", I.COMPLAINT), ("thôi tui đi làm đây", I.BYE), ("bb", I.BYE),
     # insults: calm, one line, a person offered
     ("bot ngu vl", I.INSULT), ("dm bot", I.INSULT), ("đồ ngu", I.INSULT), ("óc chó", I.INSULT), ("cút đi", I.INSULT),
     ("im đi", I.INSULT), ("trả lời như hạch", I.INSULT), ("may ngu nhu bo", I.INSULT), ("bot rác", I.INSULT),
@@ -134,6 +136,8 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "tham gia nhom zalo cua xa the nao", "gửi hồ sơ qua zalo được không", "tôi không cần đi đến xã có làm được không",
     "ai được đăng ký khai sinh cho trẻ", "tên gì trên giấy khai sinh thì đổi thế nào",
     "thông tin của tôi bị sai trên VNeID", "ai xem được hồ sơ của tôi trên cổng dvc",   # not this chat's data
+    "em ơi cho chị hỏi làm căn cước ở đâu", "bot ơi đổi bằng lái online được không",
+    "thời tiết xấu thì có được nộp hồ sơ trễ hạn không", "sổ đỏ ghi sai tên thì sửa ở đâu",
 ]
 
 
