@@ -17,6 +17,7 @@ import argparse
 import re
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,7 @@ class TurnResult:
     got: str
     generic: bool = False         # an in-scope turn got the generic don't-know reply
     asked_back_right: bool = False  # "Ý bạn là…?" although the expected entry was offered first
+    missed: tuple[str, ...] = ()  # the kinds of expectation it failed ("finds", "says", "address"…)
 
 
 # the generic don't-know reply (wording key dont_know), recognised by its first line
@@ -185,15 +187,15 @@ def run_conversation(dialogue: Dialogue, conv: dict) -> list[TurnResult]:
             button = next((b for r in last for b in r.buttons if b.payload and turn["press"].lower() in b.title.lower()),
                           None)
             if button is None:
-                results.append(TurnResult(False, False, f"no button '{turn['press']}'"))
+                results.append(TurnResult(False, False, f"no button '{turn['press']}'", missed=("button",)))
                 continue
             incoming = Incoming("bench", user, payload=button.payload)
         previous, last = last, dialogue.handle(incoming)
         expects = expectations(turn)
-        ok = all(check(e, last, dialogue, user, previous) for e in expects)
+        missed = tuple(e.partition(":")[0] for e in expects if not check(e, last, dialogue, user, previous))
         got = " | ".join(r.text.splitlines()[0][:60] for r in last if r.text)
         generic = in_scope(expects) and any(GENERIC_DONT_KNOW in r.text for r in last)
-        results.append(TurnResult(ok, not onward(last), got, generic, asked_back_right(expects, last)))
+        results.append(TurnResult(not missed, not onward(last), got, generic, asked_back_right(expects, last), missed))
     return results
 
 
@@ -209,6 +211,7 @@ def main() -> int:
         for split, holdout in (("tuning", False), ("held-out", True)):
             convs = [c for c in conversations if bool(c.get("holdout")) == holdout]
             goals = turns = right = dead = scoped = generic = asked_back = 0
+            missed: Counter[str] = Counter()
             for conv in convs:
                 results = run_conversation(dialogue, conv)
                 goals += all(r.ok for r in results)
@@ -218,6 +221,7 @@ def main() -> int:
                 scoped += sum(in_scope(expectations(t)) for t in conv["turns"])
                 generic += sum(r.generic for r in results)
                 asked_back += sum(r.asked_back_right for r in results)
+                missed.update(kind for r in results for kind in r.missed)
                 if args.show_fail:
                     for t, r in zip(conv["turns"], results):
                         if not r.ok or r.dead_end:
@@ -230,6 +234,8 @@ def main() -> int:
                   f"turns right {right}/{turns}; dead-end replies {dead}; "
                   f"generic don't-know on in-scope turns {generic}/{scoped} = {generic / max(scoped, 1):.3f}; "
                   f"ask-backs when the top entry was right {asked_back}", flush=True)
+            # what the failed turns missed, by kind: counts only, so a held-out split shows where, never what
+            print(f"{'':9s} expectations missed: " + (", ".join(f"{k} {n}" for k, n in missed.most_common()) or "none"))
     return 0
 
 
