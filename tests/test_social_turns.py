@@ -76,6 +76,8 @@ ROWS = [
     ("tl j dai dong z, doc ko hieu j het, chan", I.COMPLAINT),
     ("à thôi khỏi, ngân hàng vừa nhắn hoàn lại tiền rồi", I.CANCEL), ("thôi khỏi", I.NO),   # alone: an answer
     ("thôi khỏi đi em, để chị ra thuế cơ sở hỏi", I.CANCEL),   # she will ask the tax office herself
+    ("hủy giúp em cái yêu cầu vừa gửi", I.CANCEL), ("khỏi gửi nha, e hỏi được rồi", I.CANCEL),
+    ("xin rút lại câu hỏi, con cháu nó làm giúp rồi", I.CANCEL),   # had got the legal-aid withdrawal procedure
     ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
     # tired of running about, and a rhetorical "giấy tờ gì mà lắm thế"
     ("giấy tờ gì mà lắm thế, ông mất rồi mà bà còn phải chạy tới chạy lui, bà mệt lắm con ơi", I.COMPLAINT),
@@ -138,6 +140,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "thông tin của tôi bị sai trên VNeID", "ai xem được hồ sơ của tôi trên cổng dvc",   # not this chat's data
     "em ơi cho chị hỏi làm căn cước ở đâu", "bot ơi đổi bằng lái online được không",
     "thời tiết xấu thì có được nộp hồ sơ trễ hạn không", "sổ đỏ ghi sai tên thì sửa ở đâu",
+    "yêu cầu vừa gửi bao lâu thì có kết quả", "có cách nào khỏi gửi bản giấy không",
 ]
 
 
