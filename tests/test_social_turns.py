@@ -25,7 +25,7 @@ ROWS = [
     ("bạn là trí tuệ nhân tạo phải không", I.IDENTITY), ("con đang nói chuyện với ai vậy", I.IDENTITY),
     ("bạn tên gì", I.IDENTITY), ("la nguoi hay may the", I.IDENTITY), ("chị là người thật hay bot", I.IDENTITY),
     ("ad la nguoi that hay may", I.IDENTITY), ("tra loi tu dong ha", I.IDENTITY), ("AI à", I.IDENTITY),
-    ("đang chat với nhân viên hả", I.IDENTITY), ("cho tôi chat với nhân viên", I.HANDOFF),   # who answers; asking for one
+    ("đang chat với nhân viên hả", I.IDENTITY), ("cho tôi chat với nhân viên", I.HANDOFF),   # who answers; ask one
     # compliments and jokes
     ("bot có người yêu chưa", I.CHITCHAT), ("ăn cơm chưa bot", I.CHITCHAT), ("bot mấy tuổi rồi", I.CHITCHAT),
     ("kể chuyện cười đi", I.CHITCHAT), ("bot dễ thương ghê", I.CHITCHAT), ("em có người yêu chưa", I.CHITCHAT),

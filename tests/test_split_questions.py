@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ from bot.dialogue.several_questions import (
 )
 from bot.privacy.redact import search_words
 from bot.reading.split_questions import MAX_PIECES, Piece, asks, split_questions, told_with_question
-from bot.retrieval.answers import Answer
+from bot.retrieval.answers import Answer, one_reading
+from indexer.knowledge import KnowledgeEntry
 
 REPO = Path(__file__).resolve().parents[1]
 VOLUNTEER = ("Em là cộng tác viên ở xã, em hỏi giúp 2 bác trong xóm. Bác Nguyễn Văn Tư 70 tuổi bị mất thẻ căn cước "
@@ -219,3 +221,21 @@ def test_a_long_story_that_gets_nothing_whole_gets_what_its_telling_sentence_get
     found = [answer.entry] if answer.entry is not None else list(answer.options)
     assert "thutuc-khai-sinh" in [e.id for e in found], (answer.kind, found)
     assert answer.question == STORY
+
+
+def test_the_told_sentences_give_their_one_answer_else_their_one_question_back_else_nothing():
+    def entry(i: str) -> KnowledgeEntry:
+        return KnowledgeEntry(id=i, title=i, topic="t", questions=(), links=(), sources=(), reviewed=date(2026, 12, 6),
+                              provinces=(), body="", path="")
+
+    def got(kind: str, *ids: str) -> Answer:
+        return Answer("q", kind, entry(ids[0]) if kind == "answer" else None, 0.5,
+                      tuple(map(entry, ids)) if kind == "clarify" else (), (), None, False, 0.0)
+
+    dont_know = Answer("q", "dont_know", None, 0.1, (), (), None, False, 0.0)
+    assert one_reading([dont_know, got("clarify", "a", "b"), got("answer", "c")]).entry.id == "c"
+    assert one_reading([got("answer", "c"), got("answer", "c")]).entry.id == "c"
+    assert one_reading([got("answer", "c"), got("answer", "d")]) is None            # two sentences, two answers
+    assert [o.id for o in one_reading([dont_know, got("clarify", "a", "b")]).options] == ["a", "b"]
+    assert one_reading([got("clarify", "a", "b"), got("clarify", "e", "f")]) is None
+    assert one_reading([dont_know]) is None and one_reading([]) is None

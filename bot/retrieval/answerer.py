@@ -16,7 +16,7 @@ from bot.privacy.redact import without_dossier_codes
 from bot.reading.background import without_besides, without_spared
 from bot.reading.opening import without_opening
 from bot.reading.split_questions import told_with_question
-from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, unique
+from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, one_reading, unique
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.choices_compared import compared
 from bot.retrieval.context_reading import ContextReader
@@ -346,18 +346,16 @@ class Answerer:
 
     def ask(self, question: str, province: str | None = None) -> Answer:
         """`province`: where the citizen said they live (None: not said). A long story that gets no answer whole is
-        read one told sentence at a time with its question (`told_with_question`): one answer among them, and no
-        other, is the answer; else one "Ý bạn là…?" among them, when no other sentence asks back."""
+        read one told sentence at a time with its question (`told_with_question`): their one answer, or their one
+        "Ý bạn là…?", is the reply."""
+        started = time.perf_counter()
         whole = self._ask_whole(question, province)
-        if whole.kind != Kind.DONT_KNOW.value:
+        found = one_reading(self._ask_whole(t, province) for t in told_with_question(question)) \
+            if whole.kind == Kind.DONT_KNOW.value else None
+        if found is None:
             return whole
-        pieces = [self._ask_whole(t, province) for t in told_with_question(question)]
-        answered = [a for a in pieces if a.kind == Kind.ANSWER.value]
-        asked = [a for a in pieces if a.kind == Kind.CLARIFY.value]
-        found = answered if answered else asked
-        if len({a.entry.id if a.entry else tuple(o.id for o in a.options) for a in found}) != 1:
-            return whole
-        return dataclasses.replace(found[0], question=question, latency_ms=whole.latency_ms + found[0].latency_ms)
+        return dataclasses.replace(found, question=question,
+                                   latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
     def _ask_whole(self, question: str, province: str | None = None) -> Answer:
         started = time.perf_counter()

@@ -54,6 +54,15 @@ class Answer:
         return self.kind == Kind.ANSWER.value
 
 
+def one_reading(readings: Iterable[Answer]) -> Answer | None:
+    """The one answer among readings of parts of a message, else its one "Ý bạn là…?"; None when there are none, or
+    several that differ (two sentences answered with two entries are no answer to the message)."""
+    readings = list(readings)
+    found = [a for a in readings if a.kind == Kind.ANSWER.value] or [
+        a for a in readings if a.kind == Kind.CLARIFY.value]
+    return found[0] if len({a.entry.id if a.entry else tuple(o.id for o in a.options) for a in found}) == 1 else None
+
+
 def check_input(text: str) -> str | None:
     """Why this message cannot be looked up, or None when it can."""
     if not text:
