@@ -78,6 +78,14 @@ ROWS = [
     ("thôi khỏi đi em, để chị ra thuế cơ sở hỏi", I.CANCEL),   # she will ask the tax office herself
     ("hủy giúp em cái yêu cầu vừa gửi", I.CANCEL), ("khỏi gửi nha, e hỏi được rồi", I.CANCEL),
     ("xin rút lại câu hỏi, con cháu nó làm giúp rồi", I.CANCEL),   # had got the legal-aid withdrawal procedure
+    ("thôi bỏ qua yêu cầu đó đi", I.CANCEL), ("bạn có phải chatbot không", I.IDENTITY),
+    ("ủa, máy trả lời hả", I.IDENTITY), ("mình đang nói chuyện với máy hả", I.IDENTITY),
+    ("bạn là nhân viên hả", I.IDENTITY), ("hê lô", I.GREETING), ("ok vậy mình chờ tổ hỗ trợ gọi lại", I.CLOSING),
+    ("dạ em chờ cán bộ trả lời", I.CLOSING), ("ok tui đợi", I.CLOSING), ("vậy để em đợi người liên hệ", I.CLOSING),
+    ("ok đã rõ", I.THANKS), ("ok vậy là ổn rồi", I.THANKS), ("ok giờ mình làm thử", I.THANKS),
+    ("thôi mình out đây", I.BYE), ("mai tính tiếp nha", I.BYE), ("hẹn hôm khác nhé", I.BYE), ("đồ khùng", I.INSULT),
+    ("trả lời như shit", I.INSULT), ("bot thích màu gì", I.CHITCHAT),
+    ("bot có mệt không", I.CHITCHAT), ("bạn ở đâu", I.CHITCHAT),
     ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
     # tired of running about, and a rhetorical "giấy tờ gì mà lắm thế"
     ("giấy tờ gì mà lắm thế, ông mất rồi mà bà còn phải chạy tới chạy lui, bà mệt lắm con ơi", I.COMPLAINT),
@@ -141,6 +149,8 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "em ơi cho chị hỏi làm căn cước ở đâu", "bot ơi đổi bằng lái online được không",
     "thời tiết xấu thì có được nộp hồ sơ trễ hạn không", "sổ đỏ ghi sai tên thì sửa ở đâu",
     "yêu cầu vừa gửi bao lâu thì có kết quả", "có cách nào khỏi gửi bản giấy không",
+    "tổng đài máy trả lời tự động thì bấm phím nào", "hồ sơ đã rõ ràng rồi mà sao chưa được duyệt",
+    "cán bộ trả lời khi nào vậy", "bạn ở đâu thì đăng ký tạm trú ở đó à", "ổn rồi thì nộp lệ phí ở đâu",
 ]
 
 
