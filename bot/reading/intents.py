@@ -129,7 +129,9 @@ _LOOK_FOR_ME = re.compile(r"\b(?:tra|xem|kiem tra|tra cuu|coi) (?:giup|ho|dum|gi
 _FULL_NAME = re.compile(r"\b(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ô|[Cc]hú|[Bb]ác)\s+[A-ZĐ]\w*\s+[A-ZĐ]\w*")
 _FILED_DOSSIER = re.compile(r"\bnop ho so\b|\bma ho so\b")   # a dossier sent, not papers to prepare
 # "hồ sơ ông Hùng thì bạn tra giúp…": the data, then whose it is by a title and a name, before the look-up verb
-_DATA_NAMED = re.compile(r"\b(?:hồ sơ|ho so|thông tin|thong tin)\s+(?:của\s+|cua\s+)?"
+# ("hồ sơ lý lịch tư pháp của chị Thảo …": its kind may come between, then "của")
+_DATA_NAMED = re.compile(r"\b(?:hồ sơ|ho so|thông tin|thong tin)\s+"
+                         r"(?:(?:\w+\s+){0,4}?(?:của|cua)\s+|(?:của\s+|cua\s+)?)"
                          r"(?:ông|bà|anh|chị|cô|chú|bác|ong|ba|chi|co|chu|bac)\s+[A-ZĐ]\w*")
 
 
