@@ -459,6 +459,20 @@ def test_a_procedure_told_as_already_filed_is_context_for_the_tracking_guide(rea
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question, entry", [
+    ("Một bạn khác nghỉ việc từ 20/11, thời hạn nộp hồ sơ hưởng trợ cấp thất nghiệp là bao lâu kể từ ngày chấm dứt "
+     "HĐLĐ?", "thutuc-tro-cap-that-nghiep"),   # "chấm dứt" is the contract's end
+    ("tôi có việc làm mới rồi, muốn chấm dứt hưởng trợ cấp thất nghiệp thì làm sao", "tthc:1.014752"),
+    ("trợ cấp thất nghiệp đang hưởng thì chấm dứt thế nào", "tthc:1.014752"),
+])
+def test_a_siblings_own_words_said_of_something_else_do_not_name_it(real_answerer, question, entry):
+    """The deadline for claiming unemployment benefit "kể từ ngày chấm dứt HĐLĐ" had been answered, sure, with the
+    procedure that ends the benefit."""
+    answer = real_answerer.ask(question)
+    assert answer.kind == "answer" and answer.entry.id == entry, (answer.kind, answer.entry, answer.options)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, entry", [
     ("đóng lệ phí cấp lại giấy chứng nhận đăng ký hộ kinh doanh trên mạng mà cứ báo giao dịch không thành công, tiền "
      "trong tài khoản chưa bị trừ", "thanhtoan-that-bai"),
     ("thanh toan tien nuoc bang app ngan hang bi tru tien 2 lan", None),   # a water bill: still not ours

@@ -27,6 +27,7 @@ _NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure, together, is
 _HALF_SURE = 0.4     # … and one nearly half as sure beside an ask-back among guides about no procedure
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
+_BESIDE = 3          # words between a sibling's own word and a shared one, at most, for both to name it
 
 
 # a dossier told as already filed ("nộp hồ sơ đăng ký thường trú 10 ngày rồi", "đã nộp …"), or its fee being paid
@@ -233,6 +234,21 @@ class TierArbiter:
         core = self.procedures.name_core(code)
         return any(c in self.procedures and self.procedures.name_core(c) == core for c in declared)
 
+    def said_of_another(self, code: str, declared: tuple[str, ...], said: list[str]) -> bool:
+        """What a sibling's name says beyond the guide's procedures ("chấm dứt" of "Chấm dứt hưởng trợ cấp thất
+        nghiệp") is said, but only of something else: no word of it stands within `_BESIDE` words of a word the
+        names share ("thời hạn nộp hồ sơ hưởng trợ cấp thất nghiệp là bao lâu kể từ ngày chấm dứt HĐLĐ" asks the
+        guide's deadline, counted from the contract's end, and had got the sibling that ends the benefit)."""
+        known = [c for c in declared if c in self.procedures]
+        if not known:
+            return False
+        own = self.procedures.name_core(code)
+        shared = own & set().union(*(self.procedures.name_of(c) for c in known))
+        apart = own - shared
+        at = [i for i, w in enumerate(said) if w in apart]
+        near = [i for i, w in enumerate(said) if w in shared]
+        return bool(at) and bool(near) and all(abs(i - j) > _BESIDE for i in at for j in near)
+
     def catalogue_overrules(self, decision: Decision, chosen: ProcedureDecision, ranking: list[ScoredProcedure],
                             wider: NormalizedQuery) -> bool:
         """The catalogue's reply stands instead of the curated tier's answer (or don't-know)."""
@@ -252,12 +268,14 @@ class TierArbiter:
         # is not the căn cước entry); otherwise it answers, with the record's facts. An entry list the curated
         # tier asks about is not overruled: its entries are not procedures.
         if (chosen.kind == Kind.ANSWER and chosen.code not in declared and decision.kind != Kind.CLARIFY
-                and not self.at_another_level(chosen.code, declared)):
+                and not self.at_another_level(chosen.code, declared)
+                and not self.said_of_another(chosen.code, declared, said)):
             return True
         if declared and chosen.kind != Kind.DONT_KNOW:
             return (any(self.silent_on(decision.entry_id, said, c) for c in chosen.codes)
                     or self.term_silent_on(decision.entry_id, said, chosen.codes)
-                    or self.procedures.sibling_asked(declared, ranking)
+                    or self.procedures.sibling_asked(
+                        declared, [r for r in ranking if not self.said_of_another(r.code, declared, said)])
                     or self.family_named(decision.entry_id, declared, chosen.codes, said)
                     or self.called_another(decision.entry_id, declared, chosen.codes, said))
         return chosen.kind == Kind.CLARIFY and decision.kind == Kind.DONT_KNOW
