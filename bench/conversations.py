@@ -5,7 +5,9 @@ outcome class expected for that turn. A conversation reaches its goal when every
 outcome. A dead end is a turn whose replies offer no button to go on (rating buttons aside). Also counted: the
 generic don't-know reply on in-scope turns (not expecting dont_know, social or pending), the reply that tells a
 citizen nothing, and ask-backs ("Ý bạn là…?") whose first option was the entry the turn expects, where answering
-would have served the citizen. Figures are printed for the tuning half and the held-out half separately.
+would have served the citizen. Figures are printed for the tuning half and the held-out half separately, with
+the kinds of expectation the failed turns missed; `--show-fail` lists the tuning half's failed turns only, so the
+held-out half is never read turn by turn.
 bench/conversations_tune.yaml holds more tuning conversations (none held out); `--file` runs it.
 
     python bench/conversations.py [--show-fail]
@@ -202,7 +204,7 @@ def run_conversation(dialogue: Dialogue, conv: dict) -> list[TurnResult]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--file", default=str(HERE / "conversations.yaml"))
-    ap.add_argument("--show-fail", action="store_true")
+    ap.add_argument("--show-fail", action="store_true", help="list the tuning split's failed turns (not held-out)")
     args = ap.parse_args()
     conversations = yaml.safe_load(Path(args.file).read_text(encoding="utf-8"))
     library = open_library(Settings.from_env())
@@ -222,7 +224,7 @@ def main() -> int:
                 generic += sum(r.generic for r in results)
                 asked_back += sum(r.asked_back_right for r in results)
                 missed.update(kind for r in results for kind in r.missed)
-                if args.show_fail:
+                if args.show_fail and not holdout:   # a held-out split shows counts, never its turns
                     for t, r in zip(conv["turns"], results):
                         if not r.ok or r.dead_end:
                             what = t.get("say") or f"[{t.get('press')}]"

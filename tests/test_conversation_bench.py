@@ -200,3 +200,20 @@ def test_fresh_does_not_count_the_privacy_notice_of_the_first_turn(dialogue):
     answer = Reply("Bước 1: mở VNeID")
     assert not check("fresh", [answer], dialogue, USER, [Reply(say("privacy_notice")), answer])
     assert check("fresh", [Reply("Bước 2")], dialogue, USER, [Reply(say("privacy_notice")), answer])
+
+
+@pytest.mark.slow
+def test_show_fail_lists_tuning_failures_and_only_counts_held_out_ones(real_library, tmp_path, monkeypatch, capsys):
+    """The held-out half is measured, never read: its failed turns are counted by kind, not listed."""
+    import bench.conversations as bench
+
+    talks = [{"id": "tune-1", "turns": [{"say": "hiii bot oi", "expect": "dont_know"}]},
+             {"id": "held-1", "holdout": True, "turns": [{"say": "cảm ơn nhiều", "expect": "dont_know"}]}]
+    path = tmp_path / "talks.yaml"
+    path.write_text(yaml.safe_dump(talks, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(bench, "open_library", lambda settings: real_library)
+    monkeypatch.setattr("sys.argv", ["conversations.py", "--file", str(path), "--show-fail"])
+    assert bench.main() == 0
+    out = capsys.readouterr().out
+    assert "FAIL tune-1" in out and "held-1" not in out and "cảm ơn" not in out, out
+    assert out.count("expectations missed: dont_know 1") == 2, out
