@@ -358,6 +358,7 @@ class Answerer:
                                    latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
     def _ask_whole(self, question: str, province: str | None = None) -> Answer:
+        """The pipeline on the message read as one question."""
         started = time.perf_counter()
         text = clean(question)
         truncated = len(text) > MAX_QUERY_CHARS
