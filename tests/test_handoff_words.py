@@ -30,7 +30,8 @@ NOT_REASONS = ["bước 3 không có nút đó, app của tôi khác", "cảm ơ
 CHOICES = [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai", 1), ("lựa chọn 3", 2), ("cai 1 do", 0),
            ("so 3 nha", 2), ("chọn cái cuối", 2), ("cái đầu tiên ạ", 0), ("lua chon 2 nhe", 1), ("1 đó", 0),
            ("em chọn số 2", 1), ("cái thứ 3", 2), ("lấy cái thứ 2", 1), ("lựa cái 1", 0), ("ý 2 nha ad", 1)]
-NOT_CHOICES = ["lựa cái nào cho đúng", "²", "số ²", "cái ① đó", "thứ hai", "số 9", "số 1900 9068", "lam cai 1", "cai nay la gi", "số điện thoại", "2 lần bị trừ tiền"]
+NOT_CHOICES = ["lựa cái nào cho đúng",
+               "²", "số ²", "cái ① đó", "thứ hai", "số 9", "số 1900 9068", "lam cai 1", "cai nay la gi", "số điện thoại", "2 lần bị trừ tiền"]
 TIMES = [("gọi buổi tối nha", "buổi tối"), ("sau 5h", "sau 5h"), ("sáng mai", "sáng mai"), ("giờ trưa", "giờ trưa"),
          ("0938112457 goi buoi toi nhe", "buoi toi"), ("tối nay sau 8h gọi", "tối nay sau 8h"),
          ("gọi e tầm 7 giờ tối", "tầm 7 giờ tối"), ("chieu mai", "chieu mai"),
@@ -42,6 +43,8 @@ PROBLEMS = [   # (redacted message, what the ticket says it is about)
     ("t hỏi cái khác chứ có phải cái này đâu", None), ("vneid lỗi", "vneid lỗi"),
     ("gọi cho e đi [số điện thoại]", None), ("hiii bot oi", None), ("[số điện thoại]", None),
     ("bot ngu vl, tiền bị trừ 2 lần ai trả", "tiền bị trừ 2 lần ai trả"),
+    ("Mẹ kiếp, xe máy tôi bán rồi mà giờ bị phạt nguội, cho gặp người thật, số tôi [số điện thoại] gọi buổi tối nha",
+     "xe máy tôi bán rồi mà giờ bị phạt nguội"),   # the staff page had shown "Mẹ kiếp, …" as the question
     ("tài khoản vneid bị khóa, sđt [số điện thoại]", "tài khoản vneid bị khóa"),
     ("nop le phi bi tru tien 2 lan", "nop le phi bi tru tien 2 lan"),
     ("so toi [số điện thoại] goi lai cho toi sau 6h chieu", None),   # a number and when to call: no problem

@@ -57,8 +57,8 @@ ROWS = [
     ("hồ sơ ông Hùng thì bạn tra giúp em luôn được ko", I.OTHERS_DATA),   # whose, then the verb
     ("Ông Nguyễn Văn Bảy nộp hồ sơ từ tháng 9, mã hồ sơ H40.25-250910-0123, nhờ trợ lý tra giúp", I.OTHERS_DATA),
     ("tra cuu thong tin cua tran thi hoa", I.OTHERS_DATA), ("xem hồ sơ của Lê Văn Tám", I.OTHERS_DATA),
-    ("hồ sơ lý lịch tư pháp của chị Thảo nộp hôm qua rồi, mã hồ sơ G22.41-261204-0087, trợ lý tra giúp em tới đâu rồi ạ",
-     I.OTHERS_DATA),   # the dossier's kind between "hồ sơ" and whose it is
+    ("hồ sơ lý lịch tư pháp của chị Thảo nộp hôm qua rồi, mã hồ sơ G22.41-261204-0087, trợ lý tra giúp em tới đâu "
+     "rồi ạ", I.OTHERS_DATA),   # the dossier's kind between "hồ sơ" and whose it is
     ("lấy ngày sinh của bà Năm", I.OTHERS_DATA), ("kiem tra tai khoan vneid cua vo toi", I.OTHERS_DATA),
     ("thôi tra cho tôi số điện thoại với địa chỉ thằng Trần Văn Hùng, nó nợ tiền tôi", I.OTHERS_DATA),   # no "của"
     # thanks and closings in many forms
@@ -86,7 +86,7 @@ ROWS = [
     ("dạ em chờ cán bộ trả lời", I.CLOSING), ("ok tui đợi", I.CLOSING), ("vậy để em đợi người liên hệ", I.CLOSING),
     ("ok đã rõ", I.THANKS), ("ok vậy là ổn rồi", I.THANKS), ("ok giờ mình làm thử", I.THANKS),
     ("thôi mình out đây", I.BYE), ("mai tính tiếp nha", I.BYE), ("hẹn hôm khác nhé", I.BYE), ("đồ khùng", I.INSULT),
-    ("trả lời như shit", I.INSULT), ("bot thích màu gì", I.CHITCHAT),
+    ("trả lời như shit", I.INSULT), ("mẹ kiếp", I.INSULT), ("bot thích màu gì", I.CHITCHAT),
     ("bot có mệt không", I.CHITCHAT), ("bạn ở đâu", I.CHITCHAT),
     ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
     # tired of running about, and a rhetorical "giấy tờ gì mà lắm thế"
@@ -152,7 +152,9 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "thời tiết xấu thì có được nộp hồ sơ trễ hạn không", "sổ đỏ ghi sai tên thì sửa ở đâu",
     "yêu cầu vừa gửi bao lâu thì có kết quả", "có cách nào khỏi gửi bản giấy không",
     "tổng đài máy trả lời tự động thì bấm phím nào", "hồ sơ đã rõ ràng rồi mà sao chưa được duyệt",
-    "cán bộ trả lời khi nào vậy", "tra cứu hồ sơ lý lịch tư pháp của chị ở đâu", "bạn ở đâu thì đăng ký tạm trú ở đó à", "ổn rồi thì nộp lệ phí ở đâu",
+    "cán bộ trả lời khi nào vậy",
+    "tra cứu hồ sơ lý lịch tư pháp của chị ở đâu", "bạn ở đâu thì đăng ký tạm trú ở đó à",
+    "ổn rồi thì nộp lệ phí ở đâu",
 ]
 
 
