@@ -27,7 +27,7 @@ _NEARLY_SURE = 0.7   # a catalogue choice among siblings this sure, together, is
 _HALF_SURE = 0.4     # … and one nearly half as sure beside an ask-back among guides about no procedure
 _MIXED = 2          # the catalogue's choices offered first beside the curated tier's
 _FAMILY_WORDS = 3    # words the options' names share, at least, to name a family of procedures
-_BESIDE = 3          # words between a sibling's own word and a shared one, at most, for both to name it
+_BESIDE = 3          # positions apart, at most, of a sibling's own word and a shared one, for both to name it
 
 
 # a dossier told as already filed ("nộp hồ sơ đăng ký thường trú 10 ngày rồi", "đã nộp …"), or its fee being paid
