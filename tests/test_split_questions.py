@@ -20,7 +20,7 @@ from bot.dialogue.several_questions import (
     title,
 )
 from bot.privacy.redact import search_words
-from bot.reading.split_questions import MAX_PIECES, Piece, asks, split_questions, told_with_question
+from bot.reading.split_questions import MAX_PIECES, Piece, asking_sentence, asks, split_questions, told_with_question
 from bot.retrieval.answers import Answer, one_reading
 from indexer.knowledge import KnowledgeEntry
 
@@ -221,6 +221,26 @@ def test_a_long_story_that_gets_nothing_whole_gets_what_its_telling_sentence_get
     found = [answer.entry] if answer.entry is not None else list(answer.options)
     assert "thutuc-khai-sinh" in [e.id for e in found], (answer.kind, found)
     assert answer.question == STORY
+
+
+DIVORCED = ("Chào em, chị mới ly hôn, con gái 6 tuổi ở với chị. Giờ chị muốn chuyển hộ khẩu của con về nhà ngoại ở "
+            "cùng chị thì làm sao em")
+
+
+def test_the_one_asking_sentence_of_a_message_that_also_tells():
+    assert asking_sentence(DIVORCED) == "Giờ chị muốn chuyển hộ khẩu của con về nhà ngoại ở cùng chị thì làm sao em"
+    assert asking_sentence("chuyển hộ khẩu của con về nhà ngoại thì làm sao em") is None        # one sentence
+    assert asking_sentence("chị ly hôn rồi. làm sao?") is None                     # too short to stand alone
+    assert asking_sentence("căn cước làm ở đâu. còn hộ chiếu thì làm ở đâu vậy em ơi") is None   # two ask
+
+
+@pytest.mark.slow
+def test_a_story_asked_back_whole_is_answered_when_its_asking_sentence_settles_the_choice(real_answerer):
+    """Whole, the divorce and the child's age had blurred it into four choices; the asking sentence alone answers
+    with the residence guide, which was one of them."""
+    answer = real_answerer.ask(DIVORCED)
+    assert (answer.kind, answer.entry and answer.entry.id) == ("answer", "thutuc-thuong-tru")
+    assert answer.question == DIVORCED
 
 
 def test_the_told_sentences_give_their_one_answer_else_their_one_question_back_else_nothing():

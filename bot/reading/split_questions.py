@@ -203,6 +203,17 @@ def told_with_question(text: str) -> list[str]:
     return [f"{s} {question}".strip() for s in told] if len(told) >= 2 else []
 
 
+def asking_sentence(text: str) -> str | None:
+    """The one sentence of a message that asks, when the others only tell ("chị mới ly hôn, con gái 6 tuổi ở với
+    chị. Giờ chị muốn chuyển hộ khẩu của con về nhà ngoại thì làm sao em"), and it is long enough to stand alone;
+    None otherwise. Read alone it can settle what the whole message only narrowed to a few choices."""
+    segments = [s for s, _ in _segments(text[:MAX_CHARS])]
+    asking = [s for s in segments if asks(s) and not _introduces(s)]
+    if len(segments) < 2 or len(asking) != 1 or len(syllables(asking[0])) < MIN_PIECE_WORDS:
+        return None
+    return asking[0]
+
+
 def _introduces(sentence: str) -> bool:
     said = f" {' '.join(_words(sentence))} "
     return any(f" {cue} " in said for cue in _INTRO)
