@@ -15,8 +15,7 @@ from bot.privacy.people import without_people
 from bot.privacy.redact import without_dossier_codes
 from bot.reading.background import without_besides, without_spared
 from bot.reading.opening import without_opening
-from bot.reading.split_questions import asking_sentence, told_with_question
-from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, one_reading, unique
+from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, read_in_parts, unique
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.choices_compared import compared
 from bot.retrieval.context_reading import ContextReader
@@ -345,18 +344,11 @@ class Answerer:
         return not entry.local or (province or self._province) in entry.provinces
 
     def ask(self, question: str, province: str | None = None) -> Answer:
-        """`province`: where the citizen said they live (None: not said). A long story that gets no answer whole is
-        read one told sentence at a time with its question (`told_with_question`): their one answer, or their one
-        "Ý bạn là…?", is the reply. One that gets "Ý bạn là…?" whole is answered when its one asking sentence, read
-        alone, answers with one of the choices: the story only blurred which."""
+        """`province`: where the citizen said they live (None: not said). A long message that gets no answer whole
+        may get one from narrower readings of it (`read_in_parts`)."""
         started = time.perf_counter()
         whole = self._ask_whole(question, province)
-        found = None
-        if whole.kind == Kind.DONT_KNOW.value:
-            found = one_reading(self._ask_whole(t, province) for t in told_with_question(question))
-        elif whole.kind == Kind.CLARIFY.value and (alone := asking_sentence(question)) is not None:
-            read = self._ask_whole(alone, province)
-            found = read if read.matched and read.entry in whole.options else None
+        found = read_in_parts(question, whole, lambda text: self._ask_whole(text, province))
         if found is None:
             return whole
         return dataclasses.replace(found, question=question,

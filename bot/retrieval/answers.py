@@ -3,9 +3,10 @@ the CLI and the benches read, apart from the pipeline that makes them (bot/retri
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.reading.split_questions import asking_sentence, told_with_question
 from bot.retrieval.decision import Kind
 from bot.retrieval.hybrid import Hit
 from bot.retrieval.normalize import NormalizedQuery
@@ -61,6 +62,19 @@ def one_reading(readings: Iterable[Answer]) -> Answer | None:
     found = [a for a in readings if a.kind == Kind.ANSWER.value] or [
         a for a in readings if a.kind == Kind.CLARIFY.value]
     return found[0] if len({a.entry.id if a.entry else tuple(o.id for o in a.options) for a in found}) == 1 else None
+
+
+def read_in_parts(question: str, whole: Answer, ask: Callable[[str], Answer]) -> Answer | None:
+    """What a long message gets from narrower readings of it, when whole it got no answer: a story that got nothing
+    is read one told sentence at a time with its question, and their one reading is the reply; one asked back about
+    is answered when its one asking sentence, alone, answers with one of the choices (the story only blurred which).
+    None: keep the whole message's reply."""
+    if whole.kind == Kind.DONT_KNOW.value:
+        return one_reading(ask(t) for t in told_with_question(question))
+    if whole.kind == Kind.CLARIFY.value and (alone := asking_sentence(question)) is not None:
+        read = ask(alone)
+        return read if read.matched and read.entry in whole.options else None
+    return None
 
 
 def check_input(text: str) -> str | None:
