@@ -418,6 +418,19 @@ async def test_a_follow_up_none_of_the_choices_answers_offers_them_again_with_th
 
 
 @pytest.mark.slow
+async def test_a_longer_follow_up_the_catalogue_only_guesses_at_is_asked_of_the_choices(chat):
+    """"lỡ mà tìm lại được cuốn cũ thì còn dùng lại được không" after the lost-passport procedures, too long to be
+    taken for a part asked of them, had been offered a seal's re-registration and oil contractors' surcharges."""
+    await chat("ad ơi tối qua tôi bị móc túi ở bến xe Mỹ Đình, mất luôn hộ chiếu. Giờ trình báo mất ở đâu, tôi đang ở "
+               "trọ Hà Nội chứ hộ khẩu ở Thái Bình")
+    assert chat.button("Trình báo mất hộ chiếu"), chat.text()
+    await chat("lỡ mà tìm lại được cuốn cũ thì còn dùng lại được không")
+    titles = [b.title for r in chat.last for b in r.buttons]
+    assert "Mấy thủ tục trên chưa nói" in chat.text() and not any("con dấu" in t for t in titles), titles
+    assert chat.button("Trình báo mất hộ chiếu") and chat.button("Gửi câu hỏi cho tổ hỗ trợ")
+
+
+@pytest.mark.slow
 async def test_papers_for_a_case_add_the_portals_papers_that_name_it(chat):
     """"đã ly hôn rồi thì cần thêm giấy gì": the guide says only "giấy tờ liên quan"; the portal's record names the
     divorce judgment."""

@@ -304,11 +304,14 @@ class Asking(Part):
 
     def _silent_on_choices(self, turn: Turn, text: str, answer: Answer) -> bool:
         """"làm thứ 7 được không" right after "Có mấy thủ tục…": no choice has a part for it, and alone it finds
-        only unrelated entries ("Cử đi học nước ngoài"). A short question or one that follows up ("… thì sao") is
-        about the choices: they are offered again with the team, and it is said that none of them tells."""
+        only unrelated entries ("Cử đi học nước ngoài"). A short question, one that follows up ("… thì sao"), or one
+        the catalogue only guesses at ("lỡ mà tìm lại được cuốn cũ thì còn dùng lại được không" after the lost-passport
+        procedures had got a seal's re-registration) is about the choices: they are offered again with the team, and
+        it is said that none of them tells."""
         offered = {o.id for o in answer.options} | ({answer.entry.id} if answer.entry else set())
         if len(turn.choices) < 2 or offered & set(turn.choices) or turn.answerer.glossary.referral(text) or not (
-                has_cue(text) or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2):
+                has_cue(text) or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2
+                or turn.answerer.context.guessed_only(answer)):
             return False
         entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
         self._asked_of_choices(turn, text, entries)

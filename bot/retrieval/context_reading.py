@@ -191,7 +191,7 @@ class ContextReader:
         if alone.kind == Kind.CLARIFY.value and (self._focus_named(focus, question, alone)
                                                  or self._nothing_sets_apart(focus, alone)):
             return self._focused(focus, question, alone, True, earlier=earlier)
-        if (alone.kind == Kind.CLARIFY.value and length_said(question) <= _GUESSED_WORDS and self._guessed_only(alone)
+        if (alone.kind == Kind.CLARIFY.value and length_said(question) <= _GUESSED_WORDS and self.guessed_only(alone)
                 and self._cover(focus, self._own_words(focus, question, alone)) >= _GUESSED_ABOUT):
             # no cue: where the focus has no line for it, its own options are better than "the guide does not say"
             # ("bà có phải làm giấy giám hộ cho nó không" after the thường trú guide: the guardianship procedures)
@@ -231,7 +231,7 @@ class ContextReader:
         return not any((self.procedures.name_core(o.id[5:]) - theirs) & said or called(o.id[5:])
                        for o in alone.options)
 
-    def _guessed_only(self, alone: "Answer") -> bool:
+    def guessed_only(self, alone: "Answer") -> bool:
         """Procedures offered though the catalogue is far from sure and the first says little of what the question
         does: in a conversation the question is about what was answered ("khám sức khỏe ở đâu, trạm y tế xã được
         không" after the driving-licence guide had been offered health-checks for militia and HIV clinics)."""
