@@ -340,6 +340,16 @@ async def test_a_refusal_offers_how_the_holder_looks_it_up_and_a_question_about_
     assert tickets(dialogue) == []
 
 
+@pytest.mark.slow
+async def test_a_question_the_catalogue_only_guesses_at_after_a_refusal_gets_the_one_guide_offered(dialogue):
+    """"thế ông ấy tự tra thì làm thế nào" had been offered associations and funds dissolving themselves ("tự")."""
+    chat = await fresh(dialogue)
+    await chat("Trợ lý tra giúp mình hồ sơ cấp đổi căn cước của ông Nguyễn Văn Tám tổ 5, mã G22.41-261201-0032, xem "
+               "tới đâu rồi")
+    await chat("thế ông ấy tự tra thì làm thế nào")
+    assert chat.text().startswith("Tra cứu, theo dõi tình trạng hồ sơ") and "giải thể" not in chat.text(), chat.text()
+
+
 @pytest.mark.parametrize("message, question", [
     ("cai cong dvc nay lam an kieu j v, t dong le phi ho chieu ma bi tru tien 2 lan, ho so van bao chua tt",
      "t dong le phi ho chieu ma bi tru tien 2 lan, ho so van bao chua tt"),

@@ -114,6 +114,11 @@ class Asking(Part):
                     return
             if with_subject is not None and has_cue(text):   # "còn nếu…" of what the choices share, not of them
                 answer, turn.choices = with_subject, []
+            elif len(turn.choices) == 1 and turn.answerer.context.guessed_only(answer):
+                # the one guide offered beats the catalogue's guess: "thế ông ấy tự tra thì làm thế nào" after a
+                # refusal that offered how a dossier's holder looks it up had got associations dissolving themselves
+                self.narrowed(turn, turn.choices)
+                return
             elif self._silent_on_choices(turn, text, answer):
                 return
         if focus is not None and not focus.procedures and focus.provinces and turn.answerer.only_aspect(text):
