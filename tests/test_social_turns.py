@@ -88,6 +88,11 @@ ROWS = [
     ("thôi mình out đây", I.BYE), ("mai tính tiếp nha", I.BYE), ("hẹn hôm khác nhé", I.BYE), ("đồ khùng", I.INSULT),
     ("trả lời như shit", I.INSULT), ("mẹ kiếp", I.INSULT), ("bot thích màu gì", I.CHITCHAT),
     ("bot có mệt không", I.CHITCHAT), ("bạn ở đâu", I.CHITCHAT),
+    ("mày là con bot à", I.IDENTITY), ("đây là tin nhắn tự động hả", I.IDENTITY), ("ai đang nhắn với tui vậy", I.IDENTITY),
+    ("ủa có người trực không hay máy tự trả lời", I.IDENTITY), ("robot trả lời hả", I.IDENTITY),
+    ("ad ơi có đó không", I.GREETING), ("chán bot này quá", I.COMPLAINT), ("chả giúp được gì", I.COMPLAINT),
+    ("nói gì vậy", I.NOT_UNDERSTOOD), ("trợ lý biết làm những gì", I.ABILITIES), ("vâng em đợi ạ", I.CLOSING),
+    ("ok để tui chờ", I.CLOSING),
     ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
     # tired of running about, and a rhetorical "giấy tờ gì mà lắm thế"
     ("giấy tờ gì mà lắm thế, ông mất rồi mà bà còn phải chạy tới chạy lui, bà mệt lắm con ơi", I.COMPLAINT),
@@ -152,7 +157,8 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "thời tiết xấu thì có được nộp hồ sơ trễ hạn không", "sổ đỏ ghi sai tên thì sửa ở đâu",
     "yêu cầu vừa gửi bao lâu thì có kết quả", "có cách nào khỏi gửi bản giấy không",
     "tổng đài máy trả lời tự động thì bấm phím nào", "hồ sơ đã rõ ràng rồi mà sao chưa được duyệt",
-    "cán bộ trả lời khi nào vậy",
+    "cán bộ trả lời khi nào vậy", "thứ 7 có ai trực không", "ai đang nhận hồ sơ ở xã",
+    "tin nhắn tự động của vneid báo gì vậy", "nói gì với cán bộ khi lên xã", "vneid biết làm những gì",
     "tra cứu hồ sơ lý lịch tư pháp của chị ở đâu", "bạn ở đâu thì đăng ký tạm trú ở đó à",
     "ổn rồi thì nộp lệ phí ở đâu",
 ]
