@@ -22,6 +22,9 @@ READINGS = [
     ("Con, cái mã OTP nó không về", "bác"),
     ("dang nhap ko dc la sao vay con a", "bác"),
     ("bé ơi tui hỏi xíu", "bác"),
+    ("tui già rồi không rành điện thoại, con chỉ giùm tui", "bác"),   # asked to help the writer: said to the bot
+    ("cháu xem giúp bác cái giấy này", "bác"), ("chau chi gium ba cach dang nhap vneid", "bác"),
+    ("con tôi chỉ giùm tui cách đăng nhập rồi", None),   # the writer's child
     ("be oi cho minh hoi", None),                    # "bé" from "mình": not necessarily older
     # naming themself
     ("cho bác hỏi quên mật khẩu vneid thì làm sao", "bác"),

@@ -73,6 +73,8 @@ class AddressRules:
     elder_calls_with_toi: frozenset[str]
     before_final_call: frozenset[str]
     greetings: frozenset[str]
+    asking_help: frozenset[str]
+    helped: frozenset[str]
     max_words: int
     dont: frozenset[str]
     call_as: frozenset[str]
@@ -92,7 +94,7 @@ class AddressRules:
         fix = data["sua_xung_ho"]
         return cls(_phrases(data["goi_tro_ly_lon_tuoi"]), _phrases(data["goi_tro_ly_lon_tuoi_neu_xung_toi"]),
                    _phrases(data["truoc_tieng_goi_cuoi_cau"]), _phrases(data["chao_truoc_tieng_goi"]),
-                   int(fix["toi_da_so_tu"]), _phrases(fix["dung_goi"]),
+                   _phrases(data["nho_giup"]), _phrases(data["tu_xung_sau_loi_nho"]), int(fix["toi_da_so_tu"]), _phrases(fix["dung_goi"]),
                    _phrases(fix["goi_la"]), _phrases(fix["cach_goi"]), _phrases(fix["tu_xung"]), _phrases(fix["nam"]),
                    _phrases(fix["nu"]), _phrases(fix["con_tre"]), _phrases(fix["lon_tuoi"]), int(fix["tre_duoi"]),
                    int(fix["lon_tuoi_tu"]), int(fix["vi_thanh_nien_duoi"]))
@@ -185,11 +187,24 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
     return None
 
 
+def _asked_to_help(rules: AddressRules, words: list[str], i: int) -> bool:
+    """At `i`, a request to help ("chỉ giùm", "xem giúp") with the writer named right after it ("… tui")."""
+    for phrase in rules.asking_help:
+        asked = phrase.split()
+        after = i + len(asked)
+        if words[i:after] == asked and after < len(words) and words[after] in rules.helped:
+            return True
+    return False
+
+
 def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
     """How the citizen calls the bot: "con ơi", "chào con", "… là gì vậy con", "Cháu, …"; None when they do not."""
     calls = rules.elder_calls | rules.elder_calls_with_toi
     for w, nxt in zip(words, words[1:]):
         if nxt == "oi" and w in calls:
+            return w
+    for i, w in enumerate(words):   # "con chỉ giùm tui", "cháu xem giúp bà cái này": asked to help the writer
+        if w in calls and _asked_to_help(rules, words, i + 1):
             return w
     tail = words[:-1] if len(words) > 2 and words[-1] in _TRAILING else words
     if len(tail) >= 2 and tail[-1] in calls and tail[-2] in rules.before_final_call:
