@@ -40,6 +40,8 @@ READINGS = [
     ("cho chi hoi", "chị"),
     ("em oi chi ban ca o cho may chuc nam nay, khai thue o dau em", "chị"),   # unmarked, after calling the bot "em"
     ("e oi chi muon hoi ve thue ho kinh doanh", "chị"),
+    ("e ơi c hỏi tí", "chị"), ("em oi a muon hoi ve vneid", "anh"),   # teencode for the writer after "em ơi"
+    ("em ơi ạ, làm căn cước ở đâu", None), ("c hỏi tí", None),
     ("em oi chi can cccd thoi ha", None),              # "chỉ cần"
     ("em oi chi co vneid muc 1 thoi", None),           # "chỉ có"
     ("Chào em, chị bán tạp hóa nhỏ ở chợ, giờ muốn làm giấy phép kinh doanh", "chị"),   # the call, then herself

@@ -42,6 +42,8 @@ _GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
 _BEFORE_OTHERS = frozenset("thay cho cua voi giup dum gium ho va nop lam dua dan".split())   # "nộp thay bà"
 _OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon", "hoi"})   # "bà năm nay…", "bà cảm ơn"
 _ELDER_SELF = {"ong": "ông", "ba": "bà", "co": "cô", "chu": "chú"}   # how an elder who says "con", "cháu" is named
+# teencode for the writer, typed so ("ạ" is no "anh"), read only right after "em ơi" and before a verb
+_SHORT_SELF = {"c": "chị", "a": "anh"}
 _POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào con tôi": the writer's child
 
 
@@ -152,6 +154,8 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
     """The form the citizen uses for themself ("cho bác hỏi", "chú muốn hỏi", "nhà bác bị…"), or None."""
     start = clause_start(words)
     for i, (w, raw) in enumerate(zip(words, typed)):
+        if raw in _SHORT_SELF and words[max(0, i - 2):i] == ["em", "oi"] and _verb_at(words, typed, i + 1):
+            return _SHORT_SELF[raw]   # "e ơi c hỏi tí": "c" is "chị", "a" "anh", after calling the bot "em"
         form = form_of(w)
         if form is None or (has_diacritics(raw) and raw != form):
             continue  # "chỉ", "có", "ảnh" typed with their own marks are not forms of address
