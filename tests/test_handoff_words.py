@@ -29,9 +29,13 @@ NOT_REASONS = ["bước 3 không có nút đó, app của tôi khác", "cảm ơ
                "cho gặp người", "làm căn cước ở đâu"]
 CHOICES = [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai", 1), ("lựa chọn 3", 2), ("cai 1 do", 0),
            ("so 3 nha", 2), ("chọn cái cuối", 2), ("cái đầu tiên ạ", 0), ("lua chon 2 nhe", 1), ("1 đó", 0),
-           ("em chọn số 2", 1), ("cái thứ 3", 2), ("lấy cái thứ 2", 1), ("lựa cái 1", 0), ("ý 2 nha ad", 1)]
+           ("em chọn số 2", 1), ("cái thứ 3", 2), ("lấy cái thứ 2", 1), ("lựa cái 1", 0), ("ý 2 nha ad", 1),
+           # an opener before the pick, and a call or "đúng rồi" after it
+           ("dạ cái số 2", 1), ("cho tui coi cái thứ 2", 1), ("em muốn xem cái 2", 1), ("cho em cái 2", 1),
+           ("số 2 chị ơi", 1), ("số 1 là đúng rồi", 0), ("cái thứ 2 đúng rồi", 1)]
 NOT_CHOICES = ["lựa cái nào cho đúng",
-               "²", "số ²", "cái ① đó", "thứ hai", "số 9", "số 1900 9068", "lam cai 1", "cai nay la gi", "số điện thoại", "2 lần bị trừ tiền"]
+               "²", "số ²", "cái ① đó", "thứ hai", "số 9", "số 1900 9068", "lam cai 1", "cai nay la gi", "số điện thoại", "2 lần bị trừ tiền",
+               "cho em 2 bản", "dạ 2 tuần rồi", "con 2 đứa"]
 TIMES = [("gọi buổi tối nha", "buổi tối"), ("sau 5h", "sau 5h"), ("sáng mai", "sáng mai"), ("giờ trưa", "giờ trưa"),
          ("0938112457 goi buoi toi nhe", "buoi toi"), ("tối nay sau 8h gọi", "tối nay sau 8h"),
          ("gọi e tầm 7 giờ tối", "tầm 7 giờ tối"), ("chieu mai", "chieu mai"),

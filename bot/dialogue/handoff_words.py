@@ -73,6 +73,7 @@ class HandoffWords:
         self.restate_tail = phrases(data["duoi_hoi_lai"])
         choice = data["lua_chon"]
         self.choice_lead = phrases(choice["loi_chon"])
+        self.choice_opener = phrases(choice["mo_dau"])
         self.choice_numbers = {" ".join(book.words(str(k), drop_fillers=False)): int(v)
                                for k, v in choice["so"].items()}
         self.choice_last = phrases(choice["cuoi"])
@@ -126,8 +127,12 @@ class HandoffWords:
         words = list(self._read(text).words)
         if not words or count < 1:
             return None
-        lead = _prefix(words, self.choice_lead)
-        rest = words[lead:]
+        opener = _prefix(words, self.choice_opener)
+        lead = _prefix(words[opener:], self.choice_lead)
+        if opener and not lead:   # "cho em 2 bản" picks nothing; "cho em cái 2" does
+            opener = 0
+            lead = _prefix(words, self.choice_lead)
+        rest = words[opener + lead:]
         pick, used = None, 0
         for n in (2, 1):
             key = " ".join(rest[:n])
