@@ -92,7 +92,9 @@ ROWS = [
     ("ủa có người trực không hay máy tự trả lời", I.IDENTITY), ("robot trả lời hả", I.IDENTITY),
     ("ad ơi có đó không", I.GREETING), ("chán bot này quá", I.COMPLAINT), ("chả giúp được gì", I.COMPLAINT),
     ("nói gì vậy", I.NOT_UNDERSTOOD), ("trợ lý biết làm những gì", I.ABILITIES), ("vâng em đợi ạ", I.CLOSING),
-    ("ok để tui chờ", I.CLOSING),
+    ("ok để tui chờ", I.CLOSING), ("xóa yêu cầu đi", I.CANCEL), ("bỏ yêu cầu đó đi", I.CANCEL), ("hủy nha", I.CANCEL),
+    ("thôi đừng gọi nữa", I.CANCEL), ("không cần người hỗ trợ nữa", I.CANCEL), ("hủy cái phiếu hỗ trợ", I.CANCEL),
+    ("thôi bỏ đi", I.CANCEL), ("em nhờ con làm rồi, khỏi cần nữa", I.CANCEL), ("thoi huy di", I.CANCEL),
     ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
     # tired of running about, and a rhetorical "giấy tờ gì mà lắm thế"
     ("giấy tờ gì mà lắm thế, ông mất rồi mà bà còn phải chạy tới chạy lui, bà mệt lắm con ơi", I.COMPLAINT),
@@ -159,6 +161,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "tổng đài máy trả lời tự động thì bấm phím nào", "hồ sơ đã rõ ràng rồi mà sao chưa được duyệt",
     "cán bộ trả lời khi nào vậy", "thứ 7 có ai trực không", "ai đang nhận hồ sơ ở xã",
     "tin nhắn tự động của vneid báo gì vậy", "nói gì với cán bộ khi lên xã", "vneid biết làm những gì",
+    "đừng gọi lại số cũ, gọi số mới nha", "xóa yêu cầu bổ sung hồ sơ thế nào", "hủy hồ sơ đã nộp thế nào",
     "tra cứu hồ sơ lý lịch tư pháp của chị ở đâu", "bạn ở đâu thì đăng ký tạm trú ở đó à",
     "ổn rồi thì nộp lệ phí ở đâu",
 ]
