@@ -93,7 +93,7 @@ class Asking(Part):
         if turn.choices and (answer.kind != Kind.ANSWER.value or points_back(text)):
             # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
             # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
-            with_subject = self._with_choices_subject(turn, text)
+            with_subject = self._with_subject(turn, text, turn.choices) if len(turn.choices) >= 2 else None
             if with_subject is not None and with_subject.kind == Kind.ANSWER.value:
                 # a new case of what the choices are about, sure: "tết về quê nghỉ 1 tháng có phải báo tạm ngưng
                 # không" after the household-business procedures is their pause, not a part asked of them
@@ -121,10 +121,18 @@ class Asking(Part):
                 return
             elif self._silent_on_choices(turn, text, answer):
                 return
-        if focus is not None and not focus.procedures and focus.provinces and turn.answerer.only_aspect(text):
-            # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide: the fee asked is the
-            # procedure's before it
+        aspect = turn.answerer.only_aspect(text) if focus is not None and not focus.procedures else None
+        if aspect is not None and (focus.provinces or not turn.answerer.context.own_lines(focus.id, (aspect,))):
+            # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide, "nộp xong bao lâu thì có"
+            # after the passport guide and then the one on uploading papers, which says nothing of time: the part
+            # asked is the procedure's before it
             focus = self.parts.talk.last_entry(turn, procedure=True) or focus
+        if focus is not None and not turn.choices and answer.kind == Kind.DONT_KNOW.value:
+            # nothing alone, a new case of what was answered: "tết về quê nghỉ hơn 1 tháng có phải báo tạm ngưng
+            # không" after the household business's registration is its pause, not where to register
+            again = self._with_subject(turn, text, [focus.id])
+            if again is not None and again.kind == Kind.ANSWER.value:
+                answer, focus = again, None
         if focus is not None:
             read = turn.answerer.in_context(focus.id, text, answer, self.parts.talk.asked_about(turn, focus.id))
             silent = read.passage is None if isinstance(read, Focused) else read.kind == Kind.DONT_KNOW.value
@@ -290,20 +298,23 @@ class Asking(Part):
         return not any(turn.answerer.glossary.names_said(row, e.title, text, spelt) for e in shown)
 
     @staticmethod
-    def _with_choices_subject(turn: Turn, text: str) -> Answer | None:
-        """The question asked with what the choices all are about, for a new case of it: "còn nếu bán phần còn lại
-        cho người ngoài thì sang tên thế nào" after the land procedures for splitting a plot is about land
-        ("đất"), and finds the transfer. None when it finds a choice again or nothing."""
-        if len(turn.choices) < 2:
-            return None
-        titles = [e.title for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
+    def _with_subject(turn: Turn, text: str, shown: list[str]) -> Answer | None:
+        """The question asked with what the entries `shown` all are about, for a new case of it: "còn nếu bán phần
+        còn lại cho người ngoài thì sang tên thế nào" after the land procedures for splitting a plot is about land
+        ("đất"), and finds the transfer. None when it finds one of them again or nothing."""
+        entries = [e for e in (turn.answerer.entry(i) for i in shown) if e is not None]
+        titles = [e.title for e in entries]
         shared = set.intersection(*(title_subject(t) for t in titles)) if titles else set()
         subject = " ".join(dict.fromkeys(w for w in syllables(titles[0].lower()) if fold(w) in shared))
         if not subject:
             return None
         again = turn.ask(f"{subject} {text}")
-        found = {again.entry.id} if again.entry is not None else {o.id for o in again.options}
-        if again.kind == Kind.DONT_KNOW.value or not found or found & set(turn.choices):
+        got = [again.entry] if again.entry is not None else list(again.options)
+        found = {e.id for e in got}
+        # one of them again, or the portal's card of a procedure a guide shown declares
+        procedures = {c for e in entries for c in e.procedures}
+        if again.kind == Kind.DONT_KNOW.value or not found or found & set(shown) or any(
+                procedures & set(e.procedures) for e in got):
             return None
         return dataclasses.replace(again, question=text)
 
