@@ -932,9 +932,11 @@ async def test_a_second_part_asked_without_a_pick_opens_the_nearest_choice_sayin
 @pytest.mark.slow
 async def test_a_part_no_record_states_asked_again_says_so_instead_of_asking_which_again(chat):
     """"nộp rồi thì bao lâu có giấy" after "which one?" of the household-business procedures, whose records state
-    no time: the same "which one?" had come again; the citizen is told the portal does not say, with the choices."""
-    await chat("a mo tiem sua xe may nho truoc nha dc 2 nam r, nay can bo phuong xuong keu phai dk ho kinh doanh, "
-               "lam o dau z")
+    no time: the same "which one?" had come again; the citizen is told the portal does not say, with the choices.
+    (The opening had been "a mo tiem sua xe may… phai dk ho kinh doanh, lam o dau z", near enough the line that a
+    knowledge edit made it the registration's card, not choices.)"""
+    await chat("mo tiem tap hoa nho thi dang ky ho kinh doanh o dau")
+    assert chat.button("Đăng ký thành lập hộ kinh doanh"), chat.text()
     await chat("can giay to gi")
     assert "hỏi cho thủ tục nào" in chat.text(), chat.text()
     await chat("nop r thi bao lau co giay dang ky")

@@ -11,6 +11,7 @@ from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu
 from bot.core.wording import say, speak_to
 from bot.dialogue import several_questions as several
 from bot.dialogue.handoff_words import load_handoff_words
+from bot.dialogue.new_subject import SUBJECTLESS_WORDS, own_question, referred_elsewhere, with_subject
 from bot.dialogue.part import Part
 from bot.dialogue.render import answer_replies, choices_reply, dont_know_replies, focused_replies, short_label
 from bot.dialogue.turn import Turn
@@ -19,16 +20,13 @@ from bot.reading.intents import Intent
 from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue, points_back
-from bot.retrieval.places import place_words
-from bot.retrieval.procedure_card import COMPARABLE, asked_aspect, aspect_words
-from bot.retrieval.tier_arbitration import filed_already, title_subject
+from bot.retrieval.procedure_card import COMPARABLE, asked_aspect
+from bot.retrieval.tier_arbitration import filed_already
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
-from indexer.vntext import common_runs, fold, syllables
+from indexer.vntext import syllables
 
 _MISSES_BEFORE_OFFER = 2
-_SUBJECTLESS_WORDS = 10   # a question this short that no entry answers alone may lack only its subject
-_PLACE_SAID = re.compile(r"\bnơi (?:thường trú|tạm trú|cư trú|ở)\b|\b(?:đến|ra|lên|về|tới) cơ quan [^,.?!;]*")
 _OPTIONS_NEAR = 0.45   # options this near are what a message asks, not a guess a referral should replace
 
 
@@ -75,7 +73,7 @@ class Asking(Part):
     def on_question(self, turn: Turn, text: str, answer: Answer | None = None,
                      first_wording: str | None = None) -> None:
         answer = answer or turn.ask(self.intents.question_part(text))   # no search words from venting
-        if len(turn.choices) >= 2 and (self._own_question(turn, text, answer) or (
+        if len(turn.choices) >= 2 and (own_question(turn, text, answer) or (
                 filed_already(text) and not turn.answerer.only_aspect(text))):
             # a question of its own, or about a dossier already filed ("nộp xong rồi đóng tiền online kiểu gì"
             # after the household-business procedures is about paying, not which of them is done online)
@@ -88,16 +86,16 @@ class Asking(Part):
             self.which_one(turn, text)
             return
         focus = self.parts.talk.last_entry(turn)
-        if self._referred_elsewhere(turn, text, answer, focus):
+        if referred_elsewhere(turn, text, answer, focus):
             focus, turn.choices = None, []   # its own subject, someone else's: answered below with the referral
         if turn.choices and (answer.kind != Kind.ANSWER.value or points_back(text)):
             # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
             # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
-            with_subject = self._with_subject(turn, text, turn.choices) if len(turn.choices) >= 2 else None
-            if with_subject is not None and with_subject.kind == Kind.ANSWER.value:
+            shared_case = with_subject(turn, text, turn.choices) if len(turn.choices) >= 2 else None
+            if shared_case is not None and shared_case.kind == Kind.ANSWER.value:
                 # a new case of what the choices are about, sure: "tết về quê nghỉ 1 tháng có phải báo tạm ngưng
                 # không" after the household-business procedures is their pause, not a part asked of them
-                answer, turn.choices = with_subject, []
+                answer, turn.choices = shared_case, []
             elif len(turn.choices) >= 2 and asked_aspect(text) is not None:
                 # "tôi đi lại khó khăn, con tôi làm thay được không" after two procedures: a part every procedure
                 # has, asked of choices not yet made, is the citizen's to place (the first, whose card alone said
@@ -112,8 +110,8 @@ class Asking(Part):
                     else:
                         self.on_focused(turn, text, read)
                     return
-            if with_subject is not None and has_cue(text):   # "còn nếu…" of what the choices share, not of them
-                answer, turn.choices = with_subject, []
+            if shared_case is not None and has_cue(text):   # "còn nếu…" of what the choices share, not of them
+                answer, turn.choices = shared_case, []
             elif len(turn.choices) == 1 and turn.answerer.context.guessed_only(answer):
                 # the one guide offered beats the catalogue's guess: "thế ông ấy tự tra thì làm thế nào" after a
                 # refusal that offered how a dossier's holder looks it up had got associations dissolving themselves
@@ -130,7 +128,7 @@ class Asking(Part):
         if focus is not None and not turn.choices and answer.kind == Kind.DONT_KNOW.value:
             # nothing alone, a new case of what was answered: "tết về quê nghỉ hơn 1 tháng có phải báo tạm ngưng
             # không" after the household business's registration is its pause, not where to register
-            again = self._with_subject(turn, text, [focus.id])
+            again = with_subject(turn, text, [focus.id])
             if again is not None and again.kind == Kind.ANSWER.value:
                 answer, focus = again, None
         if focus is not None:
@@ -236,42 +234,6 @@ class Asking(Part):
         self._send(turn, replace(rest, buttons=rest.buttons + (ask_team_button(),)))
 
     @staticmethod
-    def _own_question(turn: Turn, text: str, answer: Answer) -> bool:
-        """A long message that finds an entry of its own first, not a choice offered, is a new question, not a part
-        asked of the choices: "à còn mẹ mình 56 tuổi sắp nghỉ hưu…, hồ sơ hưởng lương hưu làm ở đâu" after the
-        old-age allowances had been asked which of them it was for."""
-        first = answer.entry or (answer.options[0] if answer.options else None)
-        if first is None or answer.query is None or first.id in turn.choices:
-            return False
-        # it must say what that entry is about, not only a part or a place ("trả lời chung chung quá, mình muốn
-        # biết phí cụ thể ở Gia Lai" asks the choices' fee, and finds Gia Lai's land procedures by "phí"; its
-        # "chung" is not their "chứng", so words are compared as read, with diacritics)
-        # the province as named, old names too ("tỉnh Thừa Thiên Huế" is in the title of Huế's own procedures)
-        places = place_words(text)
-        about = title_subject(first.title) - aspect_words()
-        title = syllables(first.title.lower())
-        subject = {w for w in title if fold(w) in about}
-        # the question as the search read it, without the synonyms added for matching ("đóng tiền" brings "thanh
-        # toán", which had made "… mà e cũng phải đóng tiền hả chị" a question of its own about failed payments),
-        # and without a place ("về công an xã nơi thường trú làm", "hay phải đến cơ quan bảo hiểm xã hội" ask where,
-        # of the procedures in question)
-        read = [w if fold(w) not in places else "" for w in syllables(_PLACE_SAID.sub(" ", answer.query.said.lower()))]
-        # a stretch of its title with a word of its subject ("hưởng lương hưu"), not the subject's words scattered
-        # ("nuôi con nhỏ" is no "làm con nuôi")
-        runs = [" ".join(read[end - n:end]) for end, n in common_runs(read, title)
-                if n >= 2 and subject & set(read[end - n:end])]
-        if not runs or len(syllables(text)) > _SUBJECTLESS_WORDS + 2:
-            return bool(runs)
-        # short, it may only lack the choices' subject, or ask a paper to bring for them ("phải mang giấy khai sinh
-        # không"); its own when no choice's text says what it names ("khai tu tre co bi phat ko, han chot may ngay"
-        # after pension procedures had got each one's time)
-        if turn.answerer.only_aspect(text):
-            return False
-        texts = [f" {' '.join(syllables(f'{e.title} {e.body}'.lower()))} "
-                 for e in (turn.answerer.entry(c) for c in turn.choices) if e is not None]
-        return not any(f" {run} " in t for run in runs for t in texts)
-
-    @staticmethod
     def _asked_of_choices(turn: Turn, text: str, entries: list[KnowledgeEntry]) -> None:
         """A question asked of choices offered again: they stay the choices ("mất bao nhiêu tiền" next asks of
         them), and the team reads what they were first offered for before every question asked of them."""
@@ -281,43 +243,6 @@ class Asking(Part):
         turn.session.last_question = question
         turn.session.choices = [e.id for e in entries]
 
-    @staticmethod
-    def _referred_elsewhere(turn: Turn, text: str, answer: Answer, focus: KnowledgeEntry | None) -> bool:
-        """A question nothing answers alone, about a subject another body handles that neither the entry in focus
-        nor the choices offered name, is no follow-up: "nhà bác bị bão làm sập mái, xin hỗ trợ ở đâu" right after
-        the birth-certificate options had been answered with the copy's agency. One that goes on from the answer
-        ("nhưng t chưa nhận đc giấy gì, có phải scam ko" after the fines guide) is read with it first. The subject
-        words count as this message says them: "muốn xem lại quá trình đóng bhxh thì xem ở đâu" after the
-        maternity procedures (BHXH's "thai sản") is for BHXH, not which of them."""
-        row = turn.answerer.glossary.referral(text) if answer.kind == Kind.DONT_KNOW.value and not has_cue(text) \
-            else None
-        if row is None:
-            return False
-        shown = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None] + [focus] * bool(focus)
-        spelt = answer.query.text if answer.query is not None else text
-        return not any(turn.answerer.glossary.names_said(row, e.title, text, spelt) for e in shown)
-
-    @staticmethod
-    def _with_subject(turn: Turn, text: str, shown: list[str]) -> Answer | None:
-        """The question asked with what the entries `shown` all are about, for a new case of it: "còn nếu bán phần
-        còn lại cho người ngoài thì sang tên thế nào" after the land procedures for splitting a plot is about land
-        ("đất"), and finds the transfer. None when it finds one of them again or nothing."""
-        entries = [e for e in (turn.answerer.entry(i) for i in shown) if e is not None]
-        titles = [e.title for e in entries]
-        shared = set.intersection(*(title_subject(t) for t in titles)) if titles else set()
-        subject = " ".join(dict.fromkeys(w for w in syllables(titles[0].lower()) if fold(w) in shared))
-        if not subject:
-            return None
-        again = turn.ask(f"{subject} {text}")
-        got = [again.entry] if again.entry is not None else list(again.options)
-        found = {e.id for e in got}
-        # one of them again, or the portal's card of a procedure a guide shown declares
-        procedures = {c for e in entries for c in e.procedures}
-        if again.kind == Kind.DONT_KNOW.value or not found or found & set(shown) or any(
-                procedures & set(e.procedures) for e in got):
-            return None
-        return dataclasses.replace(again, question=text)
-
     def _silent_on_choices(self, turn: Turn, text: str, answer: Answer) -> bool:
         """"làm thứ 7 được không" right after "Có mấy thủ tục…": no choice has a part for it, and alone it finds
         only unrelated entries ("Cử đi học nước ngoài"). A short question, one that follows up ("… thì sao"), or one
@@ -326,7 +251,7 @@ class Asking(Part):
         it is said that none of them tells."""
         offered = {o.id for o in answer.options} | ({answer.entry.id} if answer.entry else set())
         if len(turn.choices) < 2 or offered & set(turn.choices) or turn.answerer.glossary.referral(text) or not (
-                has_cue(text) or len(syllables(text)) <= _SUBJECTLESS_WORDS + 2
+                has_cue(text) or len(syllables(text)) <= SUBJECTLESS_WORDS + 2
                 or turn.answerer.context.guessed_only(answer)):
             return False
         entries = [e for e in (turn.answerer.entry(i) for i in turn.choices) if e is not None]
@@ -355,7 +280,7 @@ class Asking(Part):
         còn phí bn" after where to register one is its price, which other entries of the same topic answer. None
         unless it finds only entries of the focus's topic other than the focus; "tỷ số bóng đá" asks no part and
         is never given a subject."""
-        if len(syllables(text)) > _SUBJECTLESS_WORDS or asked_aspect(text) is None:
+        if len(syllables(text)) > SUBJECTLESS_WORDS or asked_aspect(text) is None:
             return None
         carried = turn.ask(f"{_subject(focus.title)} {text}")
         found = [carried.entry] if carried.entry is not None else list(carried.options)
