@@ -80,6 +80,9 @@ class FrontMatter(BaseModel):
     reviewer: NonEmpty | None = None   # who approved it (set when an answer from the community desk is approved)
     # national procedure codes this entry is about: it is answered instead of their bare catalogue records
     procedures: list[Annotated[str, StringConstraints(pattern=r"^\d+\.\d{6}$")]] = []
+    # an entry whose words sound general ("giấy tờ cũ còn dùng được không") but hold only for one subject: it is
+    # offered only to a question that says one of these phrases ("sáp nhập", "sắp xếp"), marks or none
+    asked_with: list[NonEmpty] = []
 
     @field_validator("reviewed")
     @classmethod
@@ -112,6 +115,7 @@ class KnowledgeEntry:
     links_checked: dt.date | None = None
     procedures: tuple[str, ...] = ()    # national procedure codes the entry is about
     local: bool = False                 # holds only in `provinces`: offered to no one elsewhere
+    asked_with: tuple[str, ...] = ()    # offered only to a question saying one of these phrases (empty: any)
 
     @property
     def from_catalogue(self) -> bool:
@@ -238,7 +242,7 @@ def parse_entry(path: Path, root: Path, catalog: Catalog) -> tuple[KnowledgeEntr
         questions=tuple(canonical(q) for q in meta.questions), links=tuple(meta.links),
         sources=tuple(meta.sources), reviewed=meta.reviewed, provinces=tuple(meta.provinces),
         body=body, path=name, valid_until=meta.valid_until, links_checked=meta.links_checked,
-        procedures=tuple(meta.procedures), local=meta.local,
+        procedures=tuple(meta.procedures), local=meta.local, asked_with=tuple(meta.asked_with),
     ), []
 
 

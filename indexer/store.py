@@ -119,6 +119,7 @@ def entry_from_json(d: dict) -> KnowledgeEntry:
         reviewed=dt.date.fromisoformat(d["reviewed"]), provinces=tuple(d["provinces"]),
         body=d["body"], path=d["path"], valid_until=_day(d.get("valid_until")), links_checked=_day(d.get("links_checked")),
         procedures=tuple(d.get("procedures", ())), local=bool(d.get("local", False)),
+        asked_with=tuple(d.get("asked_with", ())),
     )
 
 

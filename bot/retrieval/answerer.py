@@ -33,6 +33,7 @@ from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.procedure_words import cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
+from bot.retrieval.subject_bound import SubjectBound
 from bot.retrieval.tier_arbitration import TierArbiter, names_another, paying, said_words, title_subject
 from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
 from indexer.catalogue.index import CatalogueIndex
@@ -57,6 +58,7 @@ class Answerer:
                  procedures: ProcedureSearch | None = None) -> None:
         self.build_id = snapshot.folder.name
         self.entries = {e.id: e for e in snapshot.entries}
+        self.subject_bound = SubjectBound.of(snapshot.entries)   # offered only to a question saying their subject
         # some entry holds only in its provinces: then where the citizen lives matters to `ask`
         self.has_local = any(e.local for e in snapshot.entries)
         self.topics = topics or {}
@@ -381,7 +383,7 @@ class Answerer:
                 problem = InputKind.NO_WORDS
             else:
                 readings = self._embed_ahead(searched, query)
-                found = self.retrieve(query)
+                found = self.subject_bound.kept(self.retrieve(query), f"{searched} {query.text}")
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 age = stated_age(searched)
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age, query)
