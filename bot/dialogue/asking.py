@@ -20,7 +20,7 @@ from bot.reading.intents import Intent
 from bot.retrieval.answers import Answer
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue, points_back
-from bot.retrieval.procedure_card import COMPARABLE, asked_aspect
+from bot.retrieval.procedure_card import COMPARABLE, asked_aspect, states_duration
 from bot.retrieval.tier_arbitration import filed_already
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
@@ -120,7 +120,10 @@ class Asking(Part):
             elif self._silent_on_choices(turn, text, answer):
                 return
         aspect = turn.answerer.only_aspect(text) if focus is not None and not focus.procedures else None
-        if aspect is not None and (focus.provinces or not turn.answerer.context.own_lines(focus.id, (aspect,))):
+        lines = turn.answerer.context.own_lines(focus.id, (aspect,)) if aspect is not None else []
+        # a time line must state one: "chọn lấy từ kho" shares only a time cue's everyday words
+        if aspect is not None and (focus.provinces or not [line for line in lines
+                                                           if aspect != "time" or states_duration(line)]):
             # "lệ phí bn" after "tôi ở Hà Tĩnh" was answered with the province's guide, "nộp xong bao lâu thì có"
             # after the passport guide and then the one on uploading papers, which says nothing of time: the part
             # asked is the procedure's before it

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.privacy.redact import HOTLINE
 from bot.retrieval.follow_up import parts_of, passage
-from bot.retrieval.procedure_card import aspect_hints, states_amount, states_duration
+from bot.retrieval.procedure_card import aspect_hints, states_amount
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold
 
@@ -32,8 +32,6 @@ def _lines_of(written: KnowledgeEntry, aspect: str, idf: Callable[[str], float])
     ("miễn lệ phí: trẻ em…")."""
     hints = list(aspect_hints(aspect)) + (list(_ONLINE_STEP) if aspect == "online" else [])
     line = passage(written, hints, idf, 0.0, one_rare=False)
-    if aspect == "time" and line and not states_duration(line):
-        return []
     if aspect != "fee":
         return [line] if line else []
     return [p for p in parts_of(written.body) if p == line or states_amount(p)]

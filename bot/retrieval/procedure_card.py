@@ -130,7 +130,8 @@ _FREE_CELL_WITH_NOTE = re.compile(r"^\s*Miễn phí\s*\((?P<note>.+)\)\s*$", re.
 # a rule for a while: "Kể từ ngày 01/12/2023 đến hết ngày 31/12/2025, áp dụng mức thu lệ phí là 115.000 đồng"
 _UNTIL = re.compile(r"đến (?:hết )?ngày (\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+")
-_DURATION = re.compile(r"\d+\s*(?:ngày|tháng|năm|giờ|tuần|phút)(?!\w)|thời hạn|hạn chót|(?<!\w)ngay(?!\w)", re.I)
+_DURATION = re.compile(r"\d+\s*(?:ngày|tháng|năm|giờ|tuần|phút|h)(?!\w)|thời (?:hạn|gian)|hạn chót|quá hạn|hôm sau"
+                       r"|(?:vài|mấy) ngày|(?<!\w)(?:ngay|lâu|chờ|đợi)(?!\w)", re.I)
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:việt nam đồng|đồng|đ\b|vnđ|vnd|usd)", re.I)
 
 
@@ -140,8 +141,8 @@ def states_amount(text: str) -> bool:
 
 
 def states_duration(text: str) -> bool:
-    """The text names how long something takes or when it is due ("7 ngày làm việc", "thời hạn", "ngay"): a guide's
-    line that only shares a time cue's everyday words ("chọn lấy từ kho", "lưu trong") says no time."""
+    """The text names how long something takes or when it is due ("7 ngày làm việc", "thời gian", "quá hạn", "chờ"):
+    a guide's line that only shares a time cue's everyday words ("chọn lấy từ kho", "lưu trong") says no time."""
     return bool(_DURATION.search(text))
 
 
