@@ -41,6 +41,11 @@ READINGS = [
     ("em oi chi ban ca o cho may chuc nam nay, khai thue o dau em", "chị"),   # unmarked, after calling the bot "em"
     ("e oi chi muon hoi ve thue ho kinh doanh", "chị"),
     ("e ơi c hỏi tí", "chị"), ("em oi a muon hoi ve vneid", "anh"),   # teencode for the writer after "em ơi"
+    # the writer as a relative's owner, to a bot called "em" ("bại não" had been read "tạm biệt não", unaligning it)
+    ("Chào em, con trai chị 16 tuổi bị bại não từ nhỏ, đi lại khó khăn. Chị nghe nói người khuyết tật được trợ cấp "
+     "hàng tháng, chị phải làm ở đâu em?", "chị"),
+    ("em ơi chồng cô mất rồi, làm giấy báo tử ở đâu", "cô"),
+    ("em ơi con trai chị ấy bị ốm, làm sao", None), ("con trai chị 16 tuổi bị ốm", None),   # someone else; no call
     ("em ơi ạ, làm căn cước ở đâu", None), ("c hỏi tí", None),
     ("em oi chi can cccd thoi ha", None),              # "chỉ cần"
     ("em oi chi co vneid muc 1 thoi", None),           # "chỉ có"

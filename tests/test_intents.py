@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from bot.reading.intents import Intent, load_intents
 from tests.chat import Chat
 
 pytestmark = pytest.mark.slow
@@ -112,3 +113,10 @@ async def test_social_turn(dialogue, message, kind):
         assert REPLY_OF[kind] in text, text
         others = [k for k in REPLY_OF if k not in (kind, "greeting", "callback", "handoff") and REPLY_OF[k] in text]
         assert others == [], others
+
+
+def test_a_word_of_an_illness_is_no_goodbye():
+    """"bại não" folds to "bai", which had been expanded to "tạm biệt" anywhere in a message."""
+    book = load_intents()
+    assert Intent.BYE not in book.cues_in("con trai chị 16 tuổi bị bại não từ nhỏ, được trợ cấp gì không")
+    assert book.match("bai nha").intent == Intent.BYE

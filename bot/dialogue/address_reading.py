@@ -44,6 +44,11 @@ _OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon"
 _ELDER_SELF = {"ong": "ông", "ba": "bà", "co": "cô", "chu": "chú"}   # how an elder who says "con", "cháu" is named
 # teencode for the writer, typed so ("ạ" is no "anh"), read only right after "em ơi" and before a verb
 _SHORT_SELF = {"c": "chị", "a": "anh"}
+# forms a writer may call themself as a relative's owner, the relatives (folded), and words after a form that make it
+# someone else ("con trai chị ấy")
+_OWNERS = {"chị", "anh", "cô", "chú", "bác"}
+_KIN = frozenset("trai gai chong vo me bo nha".split())
+_SOMEONE_ELSE = frozenset("ay kia do nay ta".split())
 _POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào con tôi": the writer's child
 
 
@@ -174,6 +179,20 @@ def _self_form(words: list[str], typed: list[str]) -> str | None:
     return None
 
 
+def _owner_form(words: list[str], typed: list[str]) -> str | None:
+    """The writer named as the owner of a relative, to a bot called "em": "Chào em, con trai chị 16 tuổi…",
+    "em ơi chồng cô mất rồi". Typed with its marks ("con trai chi" may be "chỉ"), and not "chị ấy" (someone else)."""
+    called_em = any(words[i:i + 2] in (["chao", "em"], ["em", "oi"]) for i in range(len(words) - 1))
+    if not called_em:
+        return None
+    for i in range(1, len(words)):
+        form = form_of(words[i])
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if form in _OWNERS and typed[i] == form and words[i - 1] in _KIN and after not in _SOMEONE_ELSE:
+            return form
+    return None
+
+
 def _grandparent(words: list[str], typed: list[str]) -> str | None:
     """"ông"/"bà" a writer who calls the bot "con" names themself by ("con oi, ba nam nay 77 tuoi roi…", "thoi ba
     cam on con nghe"): before a verb, an age or a word of leave; unmarked "ba" is "bà" from one who says "con".
@@ -231,6 +250,9 @@ def read_address(book: IntentBook, text: str, rules: AddressRules | None = None)
     form = _self_form(words, typed)
     if form is not None:
         return None if form in _KEEPS_DEFAULT else Heard(form, Source.SELF)
+    form = _owner_form(words, typed)
+    if form is not None:
+        return Heard(form, Source.SELF)
     call = _bot_call(rules, words, text)
     if call in rules.elder_calls:
         named = _grandparent(words, typed)
