@@ -120,3 +120,12 @@ def test_a_word_of_an_illness_is_no_goodbye():
     book = load_intents()
     assert Intent.BYE not in book.cues_in("con trai chị 16 tuổi bị bại não từ nhỏ, được trợ cấp gì không")
     assert book.match("bai nha").intent == Intent.BYE
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("công ty", None), ("đợi tý", None), ("ty", Intent.THANKS),       # "ty" had been "thanks" inside "công ty"
+    ("lam cc o dau", None), ("mat cc roi", None), ("cc", Intent.INSULT),   # "cc" is also căn cước
+])
+def test_a_short_form_that_is_also_a_word_counts_only_alone(text, intent):
+    found = load_intents().match(text)
+    assert (found.intent if found else None) == intent
