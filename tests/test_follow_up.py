@@ -1022,3 +1022,13 @@ async def test_the_passport_photos_rules_answer_a_follow_up_about_glasses(chat):
     await chat("Hộ chiếu cũ của tôi hết hạn rồi, giờ làm hộ chiếu mới online được không")
     await chat("ảnh chân dung tự chụp bằng đt rồi up lên dc ko, tôi cận phải đeo kính thì sao")
     assert "không đeo kính" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_part_asked_of_a_guide_about_no_procedure_is_its_own_even_if_another_guide_answers_alone(chat):
+    """"nộp trên điện thoại được không" after the fines guide had got the guide on uploading papers: the question
+    names nothing but a part, so it asks the guide just answered."""
+    await chat("tôi ở buôn, Đắk Lắk. công an phạt tôi không đội mũ bảo hiểm. tiền phạt nộp ở đâu")
+    assert "Nộp phạt vi phạm giao thông" in chat.text(), chat.text()
+    await chat("nộp trên điện thoại được không")
+    assert "Thanh toán vi phạm giao thông" in chat.text() and "Đính kèm" not in chat.text(), chat.text()

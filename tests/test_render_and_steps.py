@@ -4,8 +4,16 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot.dialogue.render import FIRST_BUBBLE_CHARS, entry_replies, more_replies, restoration_is_attested, search_url
+from bot.dialogue.render import (
+    FIRST_BUBBLE_CHARS,
+    entry_replies,
+    focused_replies,
+    more_replies,
+    restoration_is_attested,
+    search_url,
+)
 from bot.dialogue.steps import is_procedural, split_steps, summary
+from bot.retrieval.follow_up import Focused
 from indexer.knowledge import load_knowledge
 from tests.conftest import REPO
 
@@ -112,3 +120,14 @@ def test_a_long_title_does_not_push_a_cards_facts_behind_more():
     assert shown == facts[:-1] and rest == facts[-1:]
     shown, _ = _split_body("Tiêu đề\n\n", ["a" * 200, "b" * 150, "c" * 100])
     assert shown == ["a" * 200, "b" * 150]   # a short title keeps the bubble as it was
+
+
+def test_a_part_that_is_only_the_portals_figures_is_not_said_to_be_the_guides():
+    """"Về điều bạn hỏi thêm, hướng dẫn … ghi:" had headed the portal's recorded time, which the guide does not write."""
+    entries = {e.id: e for e in load_knowledge(REPO / "knowledge")[0]}
+    guide = entries["thutuc-dang-ky-xe"]
+    figures = "Theo dữ liệu Cổng DVC quốc gia (cập nhật 07/2026, mã thủ tục 1.013067):\n⏱️ Thời hạn giải quyết: 2 ngày"
+    text = focused_replies(Focused(guide, figures))[0].text
+    assert text.startswith("Về điều bạn hỏi thêm (thủ tục “Đăng ký xe") and "ghi:" not in text, text
+    own = focused_replies(Focused(guide, "3. Nộp lệ phí đăng ký…"))[0].text
+    assert own.startswith("Về điều bạn hỏi thêm, hướng dẫn “Đăng ký xe") and own.splitlines()[0].endswith("ghi:")

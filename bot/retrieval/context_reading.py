@@ -171,6 +171,11 @@ class ContextReader:
             # words as read, not `_subject_said`'s: that drops a part's words, and "hộ" of "hộ chiếu" is one
             # ("còn làm hộ chiếu thì sao" names the passport guide)
             return self._focused(focus, question, alone, True, earlier=earlier)
+        if (not focus.procedures and alone.kind == Kind.ANSWER.value and alone.entry is not None
+                and not alone.entry.procedures and self.only_aspect(question, alone.query)):
+            # only a part asked of a guide about no procedure, which another such guide answers alone: "nộp trên
+            # điện thoại được không" after the fines guide had got the one on uploading papers
+            return self._focused(focus, question, alone, True, earlier=earlier)
         # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
         # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
         if alone.kind == Kind.ANSWER.value and not cue and self._subject_unsaid(alone, question):
