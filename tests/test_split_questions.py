@@ -20,6 +20,7 @@ from bot.dialogue.several_questions import (
     title,
 )
 from bot.privacy.redact import search_words
+from bot.reading.background import done_apart
 from bot.reading.split_questions import MAX_PIECES, Piece, asking_sentence, asks, split_questions, told_with_question
 from bot.retrieval.answers import Answer, one_reading
 from indexer.knowledge import KnowledgeEntry
@@ -259,3 +260,26 @@ def test_the_told_sentences_give_their_one_answer_else_their_one_question_back_e
     assert [o.id for o in one_reading([dont_know, got("clarify", "a", "b")]).options] == ["a", "b"]
     assert one_reading([got("clarify", "a", "b"), got("clarify", "e", "f")]) is None
     assert one_reading([dont_know]) is None and one_reading([]) is None
+
+
+MARRIED = ("chào ad, tụi mình mới đăng ký kết hôn xong, giờ vợ muốn chuyển hộ khẩu về nhà chồng ở phường Hải Châu thì "
+           "làm sao")
+BOAT = "tui o nghe an, moi dong xong chiec tau ca 15 met, gio dang ky tau o dau chau"
+
+
+def test_what_is_done_already_is_told_apart_from_what_is_asked_now():
+    assert done_apart(MARRIED) == ("tụi mình mới đăng ký kết hôn xong",
+                                   "chào ad, giờ vợ muốn chuyển hộ khẩu về nhà chồng ở phường Hải Châu thì làm sao")
+    assert done_apart("đăng ký tạm trú xong, giờ bao lâu có") is None        # too little left to ask
+    assert done_apart("em làm xong rồi") is None
+
+
+@pytest.mark.slow
+def test_a_message_answered_with_what_it_says_is_done_gets_what_it_asks_now(real_answerer):
+    """The marriage guide had answered the wife's move; the boat built ("đóng xong chiếc tàu cá") is the subject
+    of its question, and the rest alone finds nothing else: it stays read whole."""
+    married = real_answerer.ask(MARRIED)
+    assert (married.kind, married.entry and married.entry.id) == ("answer", "thutuc-thuong-tru")
+    boat = real_answerer.ask(BOAT)
+    found = [boat.entry] if boat.entry else list(boat.options)
+    assert "tthc:1.003650" in [e.id for e in found], (boat.kind, found)

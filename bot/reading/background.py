@@ -1,7 +1,8 @@
 """What a message says around its question, not about it, is not searched. What a citizen wants to be spared
 ("… cho khỏi bế con đi", "… để khỏi mất nữa") says why they ask: searched with the rest, "để khỏi mất" had turned a
 question about putting the registration into VNeID into re-issuing a lost one. What they already know of ("Ngoài
-tiền mai táng, … tiền tuất hằng tháng") is what the question is not about: the death guide had answered it."""
+tiền mai táng, … tiền tuất hằng tháng") is what the question is not about: the death guide had answered it. What
+is done already ("mới đăng ký kết hôn xong, giờ …") may not be what is asked now (bot/retrieval/answers.py)."""
 from __future__ import annotations
 
 import re
@@ -14,6 +15,11 @@ _LEFT_WORDS = 6   # what stays must still be a question of its own ("có cách n
 _HOW = re.compile(r"(?:làm gì|lam gi|làm sao|lam sao|cách nào|cach nao|thế nào|the nao|ntn|sao)\s*$", re.IGNORECASE)
 # "Ngoài tiền mai táng, …", "ngoài ra, …" opening a message; not "ngoài giờ hành chính, …", which asks about hours
 _BESIDES = re.compile(r"^\s*(?:ngoài|ngoai)\s+(?!(?:giờ|gio)\b)[^,.;!?\n]*[,.;]\s*", re.IGNORECASE)
+
+
+# "tụi mình mới đăng ký kết hôn xong, giờ vợ muốn chuyển hộ khẩu…": what is done already, then "giờ" and the question
+_DONE = re.compile(r"(?:^|(?<=[,.;]\s)|(?<=[,.;]))[^,.;!?\n]*?(?<!\w)(?:xong|xog)(?!\w)[^,.;!?\n]*[,.;]\s*"
+                   r"(?=(?:giờ|gio|bây giờ|bay gio|giờ thì|h)\s)", re.IGNORECASE)
 
 
 def _kept(left: str, text: str) -> str:
@@ -29,3 +35,14 @@ def without_spared(text: str) -> str:
 def without_besides(text: str) -> str:
     """`text` without the "ngoài X," it opens with (X is had or known already), when enough is left to ask."""
     return _kept(_BESIDES.sub("", text, count=1), text)
+
+
+
+def done_apart(text: str) -> tuple[str, str] | None:
+    """A clause saying what is done already ("… mới đăng ký kết hôn xong,") before "giờ …" and the question, and the
+    message without it; None when there is none, or too little would be left to ask."""
+    found = _DONE.search(text)
+    if found is None:
+        return None
+    rest = _kept(text[:found.start()] + " " + text[found.end():], text)
+    return (found.group().strip(" ,.;"), rest) if rest != text else None

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.reading.background import done_apart
 from bot.reading.split_questions import asking_sentence, told_with_question
 from bot.retrieval.decision import Kind
 from bot.retrieval.hybrid import Hit
@@ -67,10 +68,17 @@ def one_reading(readings: Iterable[Answer]) -> Answer | None:
 def read_in_parts(question: str, whole: Answer, ask: Callable[[str], Answer]) -> Answer | None:
     """What a long message gets from narrower readings of it, when whole it got no answer: a story that got nothing
     is read one told sentence at a time with its question, and their one reading is the reply; one asked back about
-    is answered when its one asking sentence, alone, answers with one of the choices (the story only blurred which).
-    None: keep the whole message's reply."""
+    is answered when its one asking sentence, alone, answers with one of the choices (the story only blurred which);
+    one answered with what it says is done already gets the rest's answer. None: keep the whole message's reply."""
     if whole.kind == Kind.DONT_KNOW.value:
         return one_reading(ask(t) for t in told_with_question(question))
+    if whole.matched and (apart := done_apart(question)) is not None:
+        # answered with what the message says is done already ("mới đăng ký kết hôn xong, giờ vợ muốn chuyển hộ
+        # khẩu…" had got the marriage guide): the rest, when it is answered with something else
+        done, rest = apart
+        if ask(done).entry == whole.entry and (read := ask(rest)).matched and read.entry != whole.entry:
+            return read
+        return None
     if whole.kind == Kind.CLARIFY.value and (alone := asking_sentence(question)) is not None:
         read = ask(alone)
         return read if read.matched and read.entry in whole.options else None

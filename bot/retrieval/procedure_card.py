@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from bot.core.wording import say
 from bot.retrieval.procedure_documents import documents_in_order, is_note
 from indexer.catalogue.model import Channel, Fee, Procedure
 from indexer.knowledge import KnowledgeEntry, Link, Source
-from indexer.vntext import fold, folded_syllables, spelled_in, syllables
+from indexer.vntext import fold, folded_syllables, has_diacritics, spelled_in, syllables
 
 ASPECTS_FILE = Path(__file__).with_name("procedure_aspects.yaml")
 ASPECTS = ("documents", "fee", "time", "where", "online", "who")
@@ -75,10 +76,29 @@ def aspect_hints(aspect: str) -> tuple[str, ...]:
 
 def asked_aspects(question: str) -> tuple[str, ...]:
     """Every part a question asks about a procedure, first the one that leads ("thời hạn bao nhiêu ngày, và có
-    phải nộp lệ phí không": fee, then time)."""
-    text = " " + " ".join(syllables(fold(question))) + " "
-    asked = {aspect for aspect, cues in _cues().items() for cue in cues if f" {cue} " in text}
+    phải nộp lệ phí không": fee, then time). A word typed with marks is compared with the cue's own: "phải đổi lại"
+    is no "phải đợi"; one typed without counts folded ("le phi bao nhiêu")."""
+    typed = syllables(unicodedata.normalize("NFC", question.lower()))
+    folded = [fold(w) for w in typed]
+    text = " " + " ".join(folded) + " "
+    asked = {aspect for aspect, cues in _marked_cues().items() for cue, own in cues
+             if f" {cue} " in text and _said_as(cue, own, typed, folded)}
     return tuple(a for a in _PRIORITY if a in asked)
+
+
+def _said_as(cue: str, own: str, typed: list[str], folded: list[str]) -> bool:
+    """Somewhere the question says the folded `cue` with no word marked otherwise than the cue's `own` marks."""
+    words, marks = cue.split(), own.split()
+    n = len(words)
+    return any(folded[i:i + n] == words and all(not has_diacritics(t) or t == m for t, m in zip(typed[i:i + n], marks))
+               for i in range(len(folded) - n + 1))
+
+
+@lru_cache(maxsize=1)
+def _marked_cues() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each part's cues folded, each with its own marks as staff wrote it."""
+    return {aspect: tuple((" ".join(syllables(fold(c))), " ".join(syllables(unicodedata.normalize("NFC", c.lower()))))
+                          for c in cues) for aspect, cues in _phrases().items()}
 
 
 def asked_aspect(question: str) -> str | None:
