@@ -97,7 +97,8 @@ ROWS = [
     ("thôi bỏ đi", I.CANCEL), ("em nhờ con làm rồi, khỏi cần nữa", I.CANCEL), ("thoi huy di", I.CANCEL),
     ("ok để mình làm thử", I.THANKS), ("à ra vậy", I.THANKS), ("hay đó", I.THANKS), ("thôi để mai làm", I.BYE),
     ("để tối về làm", I.BYE), ("hỏi gì cũng không biết", I.COMPLAINT), ("trả lời không đúng ý", I.COMPLAINT),
-    ("không đúng cái tôi hỏi", I.COMPLAINT), ("bot có buồn không", I.CHITCHAT), ("bai nha", I.BYE), ("ok bai", I.BYE),
+    ("không đúng cái tôi hỏi", I.COMPLAINT), ("bot có buồn không", I.CHITCHAT), ("ok vậy tôi chờ nhé", I.CLOSING),
+    ("vậy em đợi nha", I.CLOSING), ("bai nha", I.BYE), ("ok bai", I.BYE),
     ("gọi 1800 1096 cả sáng không ai bắt máy, mất tiền oan, bực không chịu được", I.COMPLAINT),
     # tired of running about, and a rhetorical "giấy tờ gì mà lắm thế"
     ("giấy tờ gì mà lắm thế, ông mất rồi mà bà còn phải chạy tới chạy lui, bà mệt lắm con ơi", I.COMPLAINT),
@@ -166,7 +167,8 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "tin nhắn tự động của vneid báo gì vậy", "nói gì với cán bộ khi lên xã", "vneid biết làm những gì",
     "đừng gọi lại số cũ, gọi số mới nha", "xóa yêu cầu bổ sung hồ sơ thế nào", "hủy hồ sơ đã nộp thế nào",
     "trả lời không đúng ý thì bấm gì", "mai làm căn cước được không", "để tôi về làm hồ sơ rồi nộp sau được không",
-    "làm thử trên điện thoại được không", "con bị bại não thì được trợ cấp gì",
+    "làm thử trên điện thoại được không", "con bị bại não thì được trợ cấp gì", "tôi cho con đi học ở đâu",
+    "tôi đợi 2 tuần rồi chưa có kết quả",
     "tra cứu hồ sơ lý lịch tư pháp của chị ở đâu", "bạn ở đâu thì đăng ký tạm trú ở đó à",
     "ổn rồi thì nộp lệ phí ở đâu",
 ]
