@@ -531,3 +531,15 @@ def test_what_people_call_one_procedure_said_whole_is_offered_alone(real_answere
     the catalogue leads with it alone: it is offered, not "don't know"."""
     answer = real_answerer.ask("chuyen nhuong dat cho con")
     assert answer.kind == "clarify" and [o.id for o in answer.options] == ["tthc:1.013831"], answer.options
+
+
+@pytest.mark.slow
+def test_a_lost_certificate_of_merit_is_no_driving_licence(real_answerer):
+    """"bằng khen bị mất xin lại ở đâu" had got the driving-licence guide, sure ("bằng" is also a licence). A
+    certificate of merit is an uncovered subject (ngoai-pham-vi.yaml), and what people call the portal's "hiện vật
+    khen thưởng" (cach-goi.yaml): a Huế citizen gets their city's reissue."""
+    lost = real_answerer.ask("bằng khen bị mất xin lại ở đâu")
+    found = [lost.entry] if lost.entry else list(lost.options)
+    assert "thutuc-giay-phep-lai-xe" not in [e.id for e in found], (lost.kind, found)
+    hue = real_answerer.ask("làm lại bằng khen ở Huế")
+    assert (hue.kind, hue.entry and hue.entry.id) == (Kind.ANSWER.value, "tthc:1.014488")
