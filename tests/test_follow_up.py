@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
+from bot.retrieval.aspects import asked_aspect, asked_aspects
 from bot.retrieval.follow_up import has_cue, passage, points_back
-from bot.retrieval.procedure_card import asked_aspect, asked_aspects
 from indexer.knowledge import KnowledgeEntry
 from tests.chat import Chat
 

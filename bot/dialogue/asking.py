@@ -18,9 +18,10 @@ from bot.dialogue.turn import Turn
 from bot.privacy.redact import redact
 from bot.reading.intents import Intent
 from bot.retrieval.answers import Answer
+from bot.retrieval.aspects import asked_aspect
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue, points_back
-from bot.retrieval.procedure_card import COMPARABLE, asked_aspect, states_duration
+from bot.retrieval.procedure_card import COMPARABLE, states_duration
 from bot.retrieval.tier_arbitration import filed_already
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term

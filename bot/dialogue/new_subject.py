@@ -7,10 +7,10 @@ import re
 
 from bot.dialogue.turn import Turn
 from bot.retrieval.answers import Answer
+from bot.retrieval.aspects import aspect_words
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import has_cue
 from bot.retrieval.places import place_words
-from bot.retrieval.procedure_card import aspect_words
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import common_runs, fold, syllables

@@ -16,6 +16,7 @@ from bot.privacy.redact import without_dossier_codes
 from bot.reading.background import without_besides, without_spared
 from bot.reading.opening import without_opening
 from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, read_in_parts, unique
+from bot.retrieval.aspects import asked_aspects
 from bot.retrieval.choice_reading import fitting, for_age, stated_age
 from bot.retrieval.choices_compared import compared
 from bot.retrieval.context_reading import ContextReader
@@ -26,7 +27,7 @@ from bot.retrieval.glossary import Glossary
 from bot.retrieval.hybrid import DenseRetriever, LexicalRetriever
 from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import provinces_named
-from bot.retrieval.procedure_card import asked_aspects, facts_block, procedure_entry
+from bot.retrieval.procedure_card import facts_block, procedure_entry
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
 from bot.retrieval.procedure_results import ScoredProcedure
 from bot.retrieval.procedure_search import ProcedureSearch

@@ -3,8 +3,9 @@ choice from the portal's records, side by side, so the citizen can choose by it.
 from __future__ import annotations
 
 from bot.core.wording import say
+from bot.retrieval.aspects import asked_aspects
 from bot.retrieval.context_reading import ContextReader, length_said
-from bot.retrieval.procedure_card import COMPARABLE, asked_aspects, aspect_line
+from bot.retrieval.procedure_card import COMPARABLE, aspect_line
 from indexer.knowledge import KnowledgeEntry
 
 _COMPARED_WORDS = 12  # a part asked of choices not made, in a question this short, is set side by side for each

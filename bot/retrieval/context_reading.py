@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from bot.retrieval.aspects import asked_aspect, asked_aspects, aspect_words, is_aspect_word
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import (
     Focused,
@@ -30,14 +31,7 @@ from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import place_words
-from bot.retrieval.procedure_card import (
-    asked_aspect,
-    asked_aspects,
-    aspect_part,
-    aspect_words,
-    documents_naming,
-    is_aspect_word,
-)
+from bot.retrieval.procedure_card import aspect_part, documents_naming
 from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.catalogue.model import Procedure

@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable
 
 from bot.privacy.redact import HOTLINE
+from bot.retrieval.aspects import aspect_hints
 from bot.retrieval.follow_up import parts_of, passage
-from bot.retrieval.procedure_card import aspect_hints, states_amount
+from bot.retrieval.procedure_card import states_amount
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold
 

@@ -18,12 +18,12 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from bot.retrieval.armed_forces import for_the_forces, forces_said
+from bot.retrieval.aspects import aspect_words
 from bot.retrieval.called_names import CalledNames
 from bot.retrieval.choice_reading import SOCIAL_PENSION, age_range, paid_pension, within
 from bot.retrieval.decision import Kind
 from bot.retrieval.name_casing import NameCasing
 from bot.retrieval.normalize import NormalizedQuery
-from bot.retrieval.procedure_card import aspect_words
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
 from bot.retrieval.procedure_features import RecordFeatures
 from bot.retrieval.procedure_results import ProcedureDecision, ScoredProcedure

@@ -12,10 +12,10 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 
+from bot.retrieval.aspects import aspect_words
 from bot.retrieval.decision import Decision, Kind
 from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.normalize import NormalizedQuery
-from bot.retrieval.procedure_card import aspect_words
 from bot.retrieval.procedure_results import ProcedureDecision, ScoredProcedure
 from bot.retrieval.procedure_search import ProcedureSearch
 from indexer.knowledge import KnowledgeEntry
