@@ -101,7 +101,8 @@ class AddressRules:
         fix = data["sua_xung_ho"]
         return cls(_phrases(data["goi_tro_ly_lon_tuoi"]), _phrases(data["goi_tro_ly_lon_tuoi_neu_xung_toi"]),
                    _phrases(data["truoc_tieng_goi_cuoi_cau"]), _phrases(data["chao_truoc_tieng_goi"]),
-                   _phrases(data["nho_giup"]), _phrases(data["tu_xung_sau_loi_nho"]), int(fix["toi_da_so_tu"]), _phrases(fix["dung_goi"]),
+                   _phrases(data["nho_giup"]), _phrases(data["tu_xung_sau_loi_nho"]), int(fix["toi_da_so_tu"]),
+                   _phrases(fix["dung_goi"]),
                    _phrases(fix["goi_la"]), _phrases(fix["cach_goi"]), _phrases(fix["tu_xung"]), _phrases(fix["nam"]),
                    _phrases(fix["nu"]), _phrases(fix["con_tre"]), _phrases(fix["lon_tuoi"]), int(fix["tre_duoi"]),
                    int(fix["lon_tuoi_tu"]), int(fix["vi_thanh_nien_duoi"]))

@@ -18,8 +18,8 @@ _BESIDES = re.compile(r"^\s*(?:ngoài|ngoai)\s+(?!(?:giờ|gio)\b)[^,.;!?\n]*[,.
 
 
 # "tụi mình mới đăng ký kết hôn xong, giờ vợ muốn chuyển hộ khẩu…": what is done already, then "giờ" and the question
-_DONE = re.compile(r"(?:^|(?<=[,.;]\s)|(?<=[,.;]))[^,.;!?\n]*?(?<!\w)(?:xong|xog)(?!\w)[^,.;!?\n]*[,.;]\s*"
-                   r"(?=(?:giờ|gio|bây giờ|bay gio|giờ thì|h)\s)", re.IGNORECASE)
+_DONE = re.compile(r"(?:^|(?<=[,.;]))[^,.;!?\n]*?(?<!\w)(?:xong|xog)(?!\w)[^,.;!?\n]*[,.;]\s*"
+                   r"(?=(?:giờ|gio|bây giờ|bay gio|h)\s)", re.IGNORECASE)
 
 
 def _kept(left: str, text: str) -> str:
@@ -35,7 +35,6 @@ def without_spared(text: str) -> str:
 def without_besides(text: str) -> str:
     """`text` without the "ngoài X," it opens with (X is had or known already), when enough is left to ask."""
     return _kept(_BESIDES.sub("", text, count=1), text)
-
 
 
 def done_apart(text: str) -> tuple[str, str] | None:

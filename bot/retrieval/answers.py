@@ -66,10 +66,10 @@ def one_reading(readings: Iterable[Answer]) -> Answer | None:
 
 
 def read_in_parts(question: str, whole: Answer, ask: Callable[[str], Answer]) -> Answer | None:
-    """What a long message gets from narrower readings of it, when whole it got no answer: a story that got nothing
-    is read one told sentence at a time with its question, and their one reading is the reply; one asked back about
-    is answered when its one asking sentence, alone, answers with one of the choices (the story only blurred which);
-    one answered with what it says is done already gets the rest's answer. None: keep the whole message's reply."""
+    """What a message gets from narrower readings of it than the whole: a story that got nothing is read one told
+    sentence at a time with its question, and their one reading is the reply; one asked back about is answered when
+    its one asking sentence, alone, answers with one of the choices (the story only blurred which); one answered with
+    what it says is done already gets the rest's answer. None: keep the whole message's reply."""
     if whole.kind == Kind.DONT_KNOW.value:
         return one_reading(ask(t) for t in told_with_question(question))
     if whole.matched and (apart := done_apart(question)) is not None:
