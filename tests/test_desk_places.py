@@ -118,3 +118,21 @@ async def test_staff_hand_a_ticket_to_another_team_with_a_notice_and_an_audit_en
     assert "Tổ Cẩm Xuyên → Tổ Ea Kar" in reply.text
     [entry] = [a for a in storage.audit_log() if a.action == "need.reassign"]
     assert entry.username == "lan" and entry.detail == "Tổ Cẩm Xuyên → Tổ Ea Kar"
+
+
+async def test_a_withdrawn_ticket_is_not_listed_as_waiting_for_a_team(services):
+    """The admin's "Chưa phân tổ" list had shown a ticket the citizen had withdrawn ("thôi đừng gọi nữa") beside the
+    ones still waiting to be routed."""
+    storage = services.storage
+    site = admin_site(services)
+    site.accounts.create_user("anh-an", PASSWORD, Role.ADMIN.value, None, name="Anh An")
+    withdrawn = await ask_team(services, "w7", "giá vàng hôm nay bao nhiêu")
+    await withdrawn("thôi không cần nữa")
+    await ask_team(services, "w8", "giá xăng ngày mai tăng hay giảm")
+    kept, gone = sorted(storage.unmet_needs(), key=lambda n: n.question != "giá xăng ngày mai tăng hay giảm")
+    assert gone.status == "da_dong" and kept.team_id is None and gone.team_id is None
+    async with TestClient(TestServer(make_server(services, [WebChat(services), site]), host="127.0.0.1")) as client:
+        await login(client, "anh-an", PASSWORD)
+        queue = await (await client.get("/admin/queue")).text()
+    unrouted = queue.split("Chưa phân tổ", 1)[1]
+    assert f"#{kept.id}<" in unrouted and f"#{gone.id}<" not in unrouted, unrouted[:600]
