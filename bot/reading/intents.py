@@ -9,6 +9,7 @@ chuyện với người thật được không?" is a hand-off, "cán bộ công
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -17,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from bot.reading.flows import message_key
+from bot.reading.others_data import OthersData
 
 INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 _MAX_KEY_WORDS = 3
@@ -61,54 +63,6 @@ class IntentMatch:
     also: frozenset[Intent]        # every intent whose cue appears ("… người hỗ trợ đi, mệt quá" → also COMPLAINT)
 
 
-@dataclass(frozen=True)
-class _OthersData:
-    """Words that make "show me X's dossier" (intents.yaml, du_lieu_nguoi_khac)."""
-    look: frozenset[str]
-    data: frozenset[str]
-    self_words: frozenset[str]
-    titles: frozenset[str]
-    surnames: frozenset[str]
-    not_names: frozenset[str]
-    others: frozenset[str]
-    roles: frozenset[str] = frozenset()
-
-    def claims_role(self, words: list[str]) -> bool:
-        """"tôi là trưởng thôn mà", "em là người nhà": a short message naming the asker's role, said to be let
-        see someone's data."""
-        if len(words) > _ROLE_WORDS:
-            return False
-        for i in range(min(3, len(words))):
-            said = next((c for c in _CLAIMS if tuple(words[i:i + len(c)]) == c), None)
-            if said:   # "tôi là …", and "t làm ở ubnd xã đó": where one works is a role too
-                j = i + len(said)
-                return any(w in self.self_words for w in words[:i]) and _first(words, self.roles, j)[0] == j
-        return False
-
-    def asked(self, words: list[str], raw: str) -> bool:
-        """A look-up verb, a kind of data just after it, and right after that another person: named, or "của"
-        someone who is not the asker ("tra cứu hồ sơ của tôi" is a real question)."""
-        look, looked = _first(words, self.look, 0)
-        if look >= 0 and _DATA_NAMED.search(raw):
-            return True
-        joined = " ".join(words)
-        if _LOOK_FOR_ME.search(joined) and _FULL_NAME.search(raw) and _FILED_DOSSIER.search(joined):
-            return True   # "Ông Nguyễn Văn Bảy … mã hồ sơ H40…, nhờ trợ lý tra giúp xem đến đâu rồi"
-        data, end = _first(words, self.data, looked) if look >= 0 else (-1, -1)
-        if data < 0 or data - looked > _NEAR:
-            return False
-        after = [w for w in words[end:] if not w[0].isdigit()][:_NEAR + 2]   # a plate or ID number is no word
-        if _first(after, self.others, 0)[0] >= 0 or _NAMED.search(raw):
-            return True
-        if any(a in self.titles and b in self.surnames for a, b in zip(after, after[1:])):
-            return True   # "tra số điện thoại với địa chỉ thằng Trần Văn Hùng": a person named, without "của"
-        whose = after[after.index("cua") + 1:] if "cua" in after[:_NEAR] else []
-        if len(whose) < 2 or _first(whose, self.data, 0)[0] == 0 or whose[1] in self.not_names:
-            return False
-        return ((whose[0] in self.self_words and whose[1] in self.self_words)   # "của con tôi"
-                or whose[0] in self.titles or whose[0] in self.surnames)         # "của ông Bình", "của nguyen van binh"
-
-
 # said with "chào", these take leave; folded ("nghe" of "chào cháu nghe", "đây" of "chị đi bán đây")
 _LEAVING = frozenset("thoi nhe nha nhen nghe day vang u".split())
 # a message saying these goes on to a question or a problem: "chào em, chị muốn hỏi…", "…, mất sổ đỏ rồi"
@@ -120,31 +74,6 @@ _INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _CLOSING_CLAUSE = frozenset({Intent.THANKS, Intent.BYE, Intent.CANCEL})
-_CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
-_ROLE_WORDS = 9   # "dạ tôi là trưởng thôn ở đây mà": longer, it is a message of its own
-_NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
-_NAMED = re.compile(r"\b(?:của|cua)\s+(?:\w+\s+)?[A-ZĐ]\w*\s+[A-ZĐ]\w*")   # "của (ông) Nguyễn Văn…"
-# asked to look a dossier up on the writer's behalf, of someone named in full (folded words)
-_LOOK_FOR_ME = re.compile(r"\b(?:tra|xem|kiem tra|tra cuu|coi) (?:giup|ho|dum|gium)\b")
-_FULL_NAME = re.compile(r"\b(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ô|[Cc]hú|[Bb]ác)\s+[A-ZĐ]\w*\s+[A-ZĐ]\w*")
-_FILED_DOSSIER = re.compile(r"\bnop ho so\b|\bma ho so\b")   # a dossier sent, not papers to prepare
-# "hồ sơ ông Hùng thì bạn tra giúp…": the data, then whose it is by a title and a name, before the look-up verb
-# ("hồ sơ lý lịch tư pháp của chị Thảo …": its kind may come between, then "của")
-_DATA_NAMED = re.compile(r"\b(?:hồ sơ|ho so|thông tin|thong tin)\s+"
-                         r"(?:(?:\w+\s+){0,4}?(?:của|cua)\s+|(?:của\s+|cua\s+)?)"
-                         r"(?:ông|bà|anh|chị|cô|chú|bác|ong|ba|chi|co|chu|bac)\s+[A-ZĐ]\w*")
-
-
-def _first(words: list[str], phrases: frozenset[str], start: int) -> tuple[int, int]:
-    """Where the first of the phrases (up to 3 words, longest first) begins and ends at or after start;
-    (-1, -1) when none does."""
-    for i in range(start, len(words)):
-        for n in (3, 2, 1):
-            if i + n <= len(words) and " ".join(words[i:i + n]) in phrases:
-                return i, i + n
-    return -1, -1
-
-
 @dataclass(frozen=True)
 class _Rule:
     examples: frozenset[str]
@@ -168,7 +97,9 @@ class IntentBook:
         self.english = english
         self.search_stopwords = search_stopwords   # left out of the portal search link
         self.question_words: frozenset[str] = frozenset()
-        self.others_data: _OthersData | None = None
+        self.person_asked: tuple[str, ...] = ()        # marked endings that ask whether a person answers
+        self.requests: frozenset[str] = frozenset()    # folded words that make such an ending a request for one
+        self.others_data: OthersData | None = None
 
     @classmethod
     def load(cls, path: Path = INTENTS_FILE) -> "IntentBook":
@@ -185,9 +116,12 @@ class IntentBook:
         loaded = cls(abbr, book._fillers, neutral, rules, frozenset(key(w) for w in data["tieng_anh"]),
                      frozenset(key(w) for w in data["bo_khi_tim"]))
         loaded.question_words = frozenset(" ".join(book.words(w, drop_fillers=False)) for w in data["tu_hoi"])
+        person = data["hoi_nguoi_that"]
+        loaded.person_asked = tuple(unicodedata.normalize("NFC", str(p).lower()) for p in person["cuoi_cau"])
+        loaded.requests = frozenset(" ".join(book.words(w, drop_fillers=False)) for w in person["xin_gap"])
         others = data["du_lieu_nguoi_khac"]
         phrases = lambda name: frozenset(" ".join(book.words(w, drop_fillers=False)) for w in others[name])  # noqa: E731
-        loaded.others_data = _OthersData(phrases("xem"), phrases("du_lieu"), phrases("tu_xung"), phrases("danh_xung"),
+        loaded.others_data = OthersData(phrases("xem"), phrases("du_lieu"), phrases("tu_xung"), phrases("danh_xung"),
                                          phrases("ho"), phrases("khong_phai_ten"), phrases("nguoi_khac"),
                                          phrases("vai_tro"))
         return loaded
@@ -246,7 +180,7 @@ class IntentBook:
         return any(tuple(words[:len(o)]) == o for o in _MEANING_OPENERS)
 
     def claims_role(self, text: str) -> bool:
-        """A short "tôi là <vai trò> (mà)" (see `_OthersData.claims_role`), maybe with why after it: "tôi là trưởng
+        """A short "tôi là <vai trò> (mà)" (see `OthersData.claims_role`), maybe with why after it: "tôi là trưởng
         thôn mà, có trách nhiệm với bà con chứ"."""
         if self.others_data is None:
             return False
@@ -272,6 +206,8 @@ class IntentBook:
             return None
         if self.others_data is not None and self.others_data.asked(words, text):
             return IntentMatch(Intent.OTHERS_DATA, frozenset({Intent.OTHERS_DATA}))
+        if self._asks_if_person(text, words):   # "ơ sao bot trả lời nhanh thế, người thật à"
+            return IntentMatch(Intent.IDENTITY, frozenset({Intent.IDENTITY}))
         whole = " ".join(words)
         for intent, rule in self._rules.items():
             if whole in rule.examples:
@@ -288,6 +224,14 @@ class IntentBook:
             if left <= self._rules[intent].max_left and (intent != Intent.ABILITIES or self._to_the_bot(words)):
                 return IntentMatch(intent, frozenset(found))
         return self._by_clause(text)
+
+    def _asks_if_person(self, text: str, words: list[str]) -> bool:
+        """Ends asking whether a person answers, marks as typed ("… người thật à", not "… người thật ạ"), and
+        asks for no one ("cho gặp người thật à" still asks for one)."""
+        said = unicodedata.normalize("NFC", text.lower()).rstrip(" ?!.…")
+        joined = f" {' '.join(words)} "
+        return any(said.endswith(p) for p in self.person_asked) and not any(
+            f" {r} " in joined for r in self.requests)
 
     def _by_clause(self, text: str) -> IntentMatch | None:
         """A message of several clauses asking nothing, whose first clause thanks, takes leave or cancels ("cảm ơn
