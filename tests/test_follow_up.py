@@ -1034,3 +1034,12 @@ async def test_a_part_asked_of_a_guide_about_no_procedure_is_its_own_even_if_ano
     assert "Nộp phạt vi phạm giao thông" in chat.text(), chat.text()
     await chat("nộp trên điện thoại được không")
     assert "Thanh toán vi phạm giao thông" in chat.text() and "Đính kèm" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_part_the_guide_has_no_line_for_is_headed_as_the_procedures(chat):
+    """The tạm vắng guide has no line on the fee: the portal's figures alone are not said to be what the guide
+    writes ("hướng dẫn … ghi:")."""
+    await chat("đi làm xa thì báo tạm vắng thế nào")
+    await chat("lệ phí bao nhiêu")
+    assert chat.text().startswith("Về điều bạn hỏi thêm (thủ tục") and "ghi:" not in chat.text(), chat.text()

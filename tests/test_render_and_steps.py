@@ -127,7 +127,7 @@ def test_a_part_that_is_only_the_portals_figures_is_not_said_to_be_the_guides():
     entries = {e.id: e for e in load_knowledge(REPO / "knowledge")[0]}
     guide = entries["thutuc-dang-ky-xe"]
     figures = "Theo dữ liệu Cổng DVC quốc gia (cập nhật 07/2026, mã thủ tục 1.013067):\n⏱️ Thời hạn giải quyết: 2 ngày"
-    text = focused_replies(Focused(guide, figures))[0].text
+    text = focused_replies(Focused(guide, figures, portal_only=True))[0].text
     assert text.startswith("Về điều bạn hỏi thêm (thủ tục “Đăng ký xe") and "ghi:" not in text, text
     own = focused_replies(Focused(guide, "3. Nộp lệ phí đăng ký…"))[0].text
     assert own.startswith("Về điều bạn hỏi thêm, hướng dẫn “Đăng ký xe") and own.splitlines()[0].endswith("ghi:")

@@ -76,8 +76,10 @@ def with_subject(turn: Turn, text: str, shown: list[str]) -> Answer | None:
     còn lại cho người ngoài thì sang tên thế nào" after the land procedures for splitting a plot is about land
     ("đất"), and finds the transfer. None when it finds one of them again or nothing."""
     entries = [e for e in (turn.answerer.entry(i) for i in shown) if e is not None]
+    if not entries:   # gone from a knowledge edit since they were shown
+        return None
     titles = [e.title for e in entries]
-    shared = set.intersection(*(title_subject(t) for t in titles)) if titles else set()
+    shared = set.intersection(*(title_subject(t) for t in titles))
     subject = " ".join(dict.fromkeys(w for w in syllables(titles[0].lower()) if fold(w) in shared))
     if not subject:
         return None

@@ -135,9 +135,7 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     if focused.passage is None:
         return [Reply(say(f"follow_up_silent{card}", you=you, title=title),
                       (ask_team_button(), whole, menu_button()))]
-    # only the portal's figures, none of the guide's lines: the guide is not said to write them
-    portal = say("card_facts", month="", code="").split("(")[0]
-    card = card or ("_card" if focused.passage.startswith(portal) else "")
+    card = card or ("_card" if focused.portal_only else "")   # the guide is not said to write the portal's figures
     text = say(f"follow_up_part{card}", you=you, title=title) + "\n\n" + speak_to(_details_shown(focused.passage), you)
     return [Reply(text, (whole, share_button(entry.id)), entry_id=entry.id)]
 

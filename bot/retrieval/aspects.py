@@ -83,8 +83,8 @@ def _said_as(cue: str, own: str, typed: list[str], folded: list[str]) -> bool:
 @lru_cache(maxsize=1)
 def _marked_cues() -> dict[str, tuple[tuple[str, str], ...]]:
     """Each part's cues folded, each with its own marks as staff wrote it."""
-    return {aspect: tuple((" ".join(syllables(fold(c))), " ".join(syllables(unicodedata.normalize("NFC", c.lower()))))
-                          for c in cues) for aspect, cues in _phrases().items()}
+    return {aspect: tuple(zip(_cues()[aspect], (" ".join(syllables(unicodedata.normalize("NFC", c.lower())))
+                                                for c in cues))) for aspect, cues in _phrases().items()}
 
 
 def asked_aspect(question: str) -> str | None:

@@ -358,6 +358,7 @@ class ContextReader:
         entry = self.entry(f"tthc:{sibling}", question, earlier) if sibling else None
         if entry is not None:   # "anh ấy là người Hàn Quốc thì sao" after the marriage guide: the foreigner's one
             return dataclasses.replace(alone, kind=Kind.ANSWER.value, entry=entry, options=(), related=())
+        owns: list[str] = []
         if brought:
             part = brought
         elif line:   # a guide's line for the case, then (papers asked) the portal's papers naming it
@@ -370,7 +371,8 @@ class ContextReader:
         # unclear alone (nothing, or options barely offered) and about the focus, which does not say it: say so, not
         # the generic don't-know or VNeID's "mức 1, mức 2" ("bé 1 rồi, còn bé thứ 2 thì sao" after the birth guide)
         silent = alone.kind == Kind.DONT_KNOW.value or (alone.kind == Kind.CLARIFY.value and alone.score < _WEAK_ALONE)
-        return Focused(focus, part) if part or cue or not words or silent else alone
+        portal_only = bool(part) and not (brought or line or owns)
+        return Focused(focus, part, portal_only) if part or cue or not words or silent else alone
 
     def _bring_line(self, focus: KnowledgeEntry, question: str, alone: "Answer") -> str | None:
         """"cần mang xe đến công an không" brings the guide's own subject, not a paper: the line that brings it

@@ -48,6 +48,7 @@ class Focused:
     """The reply to a follow-up about the entry in focus: the part that answers it, or None when it is silent."""
     entry: KnowledgeEntry
     passage: str | None
+    portal_only: bool = False   # the passage is the portal's figures alone, none of the guide's own lines
 
 
 def ends_what_about(text: str) -> bool:
