@@ -98,6 +98,7 @@ ROWS = [
     ("thôi bỏ đi", I.CANCEL), ("em nhờ con làm rồi, khỏi cần nữa", I.CANCEL), ("thoi huy di", I.CANCEL),
     ("ơ sao bot trả lời nhanh thế, người thật à", I.IDENTITY), ("người thật hả?", I.IDENTITY),   # "à", not "ạ"
     ("cho gặp người thật ạ", I.HANDOFF), ("cho gặp người thật à", I.HANDOFF),
+    ("o sao bot tra loi nhanh the, nguoi that à", I.IDENTITY),   # only the particle typed with its mark
     ("ok để mình làm thử", I.THANKS), ("à ra vậy", I.THANKS), ("hay đó", I.THANKS), ("thôi để mai làm", I.BYE),
     ("để tối về làm", I.BYE), ("hỏi gì cũng không biết", I.COMPLAINT), ("trả lời không đúng ý", I.COMPLAINT),
     ("không đúng cái tôi hỏi", I.COMPLAINT), ("bot có buồn không", I.CHITCHAT), ("ok vậy tôi chờ nhé", I.CLOSING),

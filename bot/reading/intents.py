@@ -19,6 +19,7 @@ import yaml
 
 from bot.reading.flows import message_key
 from bot.reading.others_data import OthersData
+from indexer.vntext import fold, has_diacritics
 
 INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 _MAX_KEY_WORDS = 3
@@ -226,11 +227,11 @@ class IntentBook:
         return self._by_clause(text)
 
     def _asks_if_person(self, text: str, words: list[str]) -> bool:
-        """Ends asking whether a person answers, marks as typed ("… người thật à", not "… người thật ạ"), and
+        """Ends asking whether a person answers, its particle as typed ("… người thật à", not "… người thật ạ"), and
         asks for no one ("cho gặp người thật à" still asks for one)."""
-        said = unicodedata.normalize("NFC", text.lower()).rstrip(" ?!.…")
+        typed = unicodedata.normalize("NFC", text.lower()).rstrip(" ?!.…").split()
         joined = f" {' '.join(words)} "
-        return any(said.endswith(p) for p in self.person_asked) and not any(
+        return any(_ends_as(typed, p.split()) for p in self.person_asked) and not any(
             f" {r} " in joined for r in self.requests)
 
     def _by_clause(self, text: str) -> IntentMatch | None:
@@ -305,6 +306,14 @@ class IntentBook:
         return (found == [Intent.GREETING] and any(w in self.others_data.self_words for w in head)
                 and _uncovered(head, covered, self._neutral) == 0 and 0 < len(tail) <= _INTRODUCTION_WORDS
                 and not _ASKING & set(tail))
+
+
+def _ends_as(typed: list[str], phrase: list[str]) -> bool:
+    """`typed` ends with `phrase`: its last word (the particle: "à" is not "ạ") exactly, the others folded when
+    typed without marks ("nguoi that à")."""
+    tail = typed[-len(phrase):]
+    return (len(tail) == len(phrase) and tail[-1] == phrase[-1]
+            and all(t == p or (not has_diacritics(t) and t == fold(p)) for t, p in zip(tail[:-1], phrase[:-1])))
 
 
 def _cover(words: list[str], covered: list[bool], cue: tuple[str, ...]) -> bool:
