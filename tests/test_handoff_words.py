@@ -405,3 +405,18 @@ async def test_a_call_back_asked_with_a_complaint_is_about_the_question_not_the_
     await chat("tra loi chung chung qua, nho ai do goi lai cho toi, so 0938112457")
     [need] = rows(dialogue, "unmet_needs")
     assert "can cuoc" in need["question"] and "chung chung" not in need["question"], need["question"]
+
+
+@pytest.mark.slow
+async def test_a_call_back_after_a_part_asked_of_choices_is_about_that_part_too(dialogue):
+    """"trễ mấy ngày thì bị phạt" asked of the death procedures, then a call back: the ticket had said only the first
+    question ("mẹ tui mất rồi, làm giấy báo tử ở đâu"), so the team did not see what was still open."""
+    chat = await fresh(dialogue)
+    await chat("me tui mat roi, lam giay bao tu o dau con")
+    offered = [b.title for b in chat.last[-1].buttons]
+    assert len(offered) >= 3 and "khai tử" in offered[0], offered   # the death procedures
+    await chat("tre may ngay thi bi phat ko con")
+    await chat("goi lai cho tui 0938112457")
+    [need] = rows(dialogue, "unmet_needs")
+    assert "bao tu" in need["question"] and "tre may ngay" in need["question"], need["question"]
+    assert "tre may ngay" in chat.text()   # the receipt says it too

@@ -40,11 +40,21 @@ def _subject(title: str) -> str:
     """The subject a guide's title names: "Chữ ký số cá nhân" of "Chữ ký số cá nhân là gì, dùng để làm gì?"."""
     return _TITLE_ASKS.split(title, maxsplit=1)[0].strip() or title
 
+def _noted(turn: Turn, question: str, of_choices: bool = False) -> None:
+    """The (redacted) question asked last, and what a ticket would be about: the person's problem, not how they
+    said it. A part asked of choices still open adds to the question they were offered for ("trễ mấy ngày thì bị
+    phạt" of the death procedures is still about the death, which alone it does not say)."""
+    turn.session.last_question = question
+    problem = load_handoff_words().problem(question)
+    if problem and of_choices and turn.session.problem and problem not in turn.session.problem:
+        problem = f"{turn.session.problem} / {problem}"
+    turn.session.problem = problem or turn.session.problem
+
+
 class Asking(Part):
     def on_terms(self, turn: Turn, text: str, terms: tuple[Term, ...]) -> None:
         """"X là gì": one or two sentences from the glossary, the related entry one press away. Not a search."""
-        turn.session.last_question = redact(text)
-        turn.session.problem = load_handoff_words().problem(turn.session.last_question) or turn.session.problem
+        _noted(turn, redact(text))
         buttons: list[Button] = []
         for term in terms:
             text_of = speak_to(term.text, turn.you)
@@ -148,8 +158,7 @@ class Asking(Part):
                 answer = read
         self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
         question = redact(text)
-        turn.session.last_question = question
-        turn.session.problem = load_handoff_words().problem(question) or turn.session.problem
+        _noted(turn, question)
         session = turn.session
         if answer.kind == Kind.ANSWER.value:
             session.misses = 0
@@ -244,7 +253,7 @@ class Asking(Part):
         question = redact(text)
         earlier = turn.session.unanswered or turn.session.last_question
         turn.session.unanswered = f"{earlier} / {question}" if earlier else question
-        turn.session.last_question = question
+        _noted(turn, question, of_choices=True)
         turn.session.choices = [e.id for e in entries]
 
     def _silent_on_choices(self, turn: Turn, text: str, answer: Answer) -> bool:
@@ -299,8 +308,7 @@ class Asking(Part):
         if not said and self.referral(turn, text):   # "có phải lừa đảo không" after the fine: the police's job
             return
         question = redact(text)
-        turn.session.last_question = question
-        turn.session.problem = load_handoff_words().problem(question) or turn.session.problem
+        _noted(turn, question)
         kind = Kind.ANSWER.value if said else Kind.DONT_KNOW.value
         self.storage.set_outcome(turn.in_id, kind, focused.entry.id)
         turn.session.misses = 0 if said else turn.session.misses
