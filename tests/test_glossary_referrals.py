@@ -255,6 +255,16 @@ async def test_a_bank_card_is_the_banks_though_a_guide_of_ours_is_near(dialogue,
 
 
 @pytest.mark.slow
+async def test_a_referral_is_kept_when_nothing_is_offered_however_near(dialogue):
+    """Only options the clause that asks is about replace a referral: "nha bac bi bao lam sap mai, xin ho tro o dau
+    con" had got the generic don't-know, its clause "xin hỗ trợ ở đâu" naming no disaster, though nothing was
+    offered (the search's nearness alone had been taken for options near)."""
+    chat = await fresh(dialogue)
+    await chat("nha bac bi bao lam sap mai, xin ho tro o dau con")
+    assert "Việc này do UBND xã" in chat.text() and "chưa có hướng dẫn" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_looking_up_ones_own_pension_in_vssid_is_bhxhs_not_a_procedure(dialogue):
     """A pensioner asking where VssID shows the monthly pension had been asked which pension procedure he meant."""
     chat = await fresh(dialogue)

@@ -138,6 +138,15 @@ REGRESSIONS = [
     ("lương 5tr", ["5 triệu"], []),
     ("còn con tôi 7 tủi có làm tài khoản vneid được không", ["7 tuổi"], ["tủi"]),   # a phone's hurried "tuổi"
     ("con tui 7 tui lam vneid dc ko", ["7 tuổi"], []),
+    # "tui" is "tôi" (a guide never says "tui": kept, it had made "me tui mat roi, lam giay khai tu o dau con" unsure)
+    ("me tui mat roi lam giay khai tu o dau", ["mẹ tôi"], ["tui"]),
+    ("cai tui dung giay to bi uot", ["tui"], ["tôi"]),   # the bag holding the papers
+    # a call to whoever answers, after the asking words, is no one in the question ("làm cho con" is)
+    ("lam giay khai tu o dau con", ["ở đâu"], ["con"]),
+    ("thu tuc gi chau", ["thủ tục gì"], ["cháu"]),
+    ("lam khai sinh cho con", ["cho con"], []),
+    ("o nha voi chau, lam o dau", ["với cháu"], []),
+    ("tui voi ny tinh dk ket hon, tui o ha tinh", ["tính đăng ký", "hà tĩnh"], []),   # planning, not a province
     ("đổi cmt sang cccd", ["chứng minh nhân dân", "căn cước công dân"], []),
     ("đọc cmt bên dưới", ["bình luận"], ["chứng minh"]),
     ("cmt", ["cmt"], ["chứng minh", "bình luận"]),
@@ -177,7 +186,7 @@ REGRESSIONS = [
     ("dang ky khai sinh tre han", ["trễ hạn"], ["trẻ"]),
     ("lam cccd cho be so sinh", ["bé sơ sinh"], ["số"]),
     ("bo em mat roi", ["bố em"], ["bộ"]),
-    ("ong noi tui mat roi", ["ông nội tui"], ["nơi"]),
+    ("ong noi tui mat roi", ["ông nội tôi"], ["nơi"]),
     ("tra bang momo dc ko", ["trả bằng momo"], ["tra"]),   # paying, not looking up ("tra cứu")
     ("tra cuu ho so o dau", ["tra cứu"], ["trả"]),
     ("e mới có vneid mức 1 thui, có sao hong", ["mức 1 thôi"], ["thui"]),

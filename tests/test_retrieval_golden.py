@@ -18,6 +18,8 @@ def answerer(real_answerer) -> Answerer:
 
 @pytest.mark.parametrize("question, entry_id", [
     ("dk vneid muc 2 o dau", "vneid-dang-ky-muc-2"),
+    ("me tui mat roi, lam giay bao tu o dau con", "thutuc-khai-tu"),   # had been asked back ("tui", "con")
+    ("lam giay khai tu o dau", "thutuc-khai-tu"),   # the birth guide had been offered first
     ("ko nhan dc otp", "vneid-khong-nhan-otp"),
     ("Tôi quên mật khẩu VNeID", "vneid-quen-mat-khau"),
     ("quen passcode", "vneid-quen-passcode"),

@@ -177,7 +177,8 @@ class Asking(Part):
         # read with abbreviations spelt out too: "xét tuyển đh" says "xét tuyển đại học", "vay vốn sv" a student loan
         spelt = answer.query.text if answer.query is not None else text
         row = glossary.referral(text) or glossary.referral(spelt)
-        asking = self.intents.lone_question(text) if row is not None and answer.score >= _OPTIONS_NEAR else None
+        asking = (self.intents.lone_question(text)
+                  if row is not None and answer.options and answer.score >= _OPTIONS_NEAR else None)
         if asking and glossary.referral(asking) is None:
             # the subject referred is only what happened, the one clause that asks is about the options: "bão lũ
             # cuốn trôi hết nhà cửa, mất luôn cái sổ đỏ. giờ xin lại sổ đỏ ở đâu" had been sent to the commune for
