@@ -125,6 +125,8 @@ ROWS = [
     ("huỷ yêu cầu", I.CANCEL), ("không cần gặp người nữa", I.CANCEL), ("khỏi gọi nha", I.CANCEL),
     ("thoi k can nua", I.CANCEL), ("bấm nhầm", I.CANCEL), ("gửi nhầm rồi", I.CANCEL), ("ko cần hỗ trợ nữa", I.CANCEL),
     ("hủy câu hỏi", I.CANCEL), ("không cần gọi đâu", I.CANCEL),
+    # … said last, after social words only (not thanks: the ticket stays open otherwise)
+    ("à thôi, tui hỏi được rồi, hủy nha", I.CANCEL), ("ok cảm ơn, thôi hủy đi", I.CANCEL), ("dạ, hủy giúp em", I.CANCEL),
     # sharing the last answer with others
     ("mình muốn gửi cái này vào nhóm zalo của thôn", I.SHARE), ("chia sẻ cho bà con với", I.SHARE),
     ("gui link cho e", I.SHARE), ("làm sao gửi hướng dẫn này cho bà con", I.SHARE), ("share", I.SHARE),
@@ -143,6 +145,7 @@ ROWS = [
     ("gặp người thật", I.HANDOFF), ("ngu thế", I.COMPLAINT), ("không cần", I.NO), ("gọi lại cho tôi", I.CALLBACK),
 ]
 QUESTIONS = [   # a social word inside a real question: retrieval must get it
+    "muốn rút hồ sơ, hủy", "nộp nhầm hồ sơ rồi, làm sao hủy",   # a dossier withdrawn is no ticket cancelled
     "nộp xong rồi làm gì", "tiếp theo làm gì để đăng ký vneid",   # what follows filing; a guide asked for
     "tra cứu lý lịch tư pháp của tôi", "xem kết quả thay đổi thông tin",   # one's own; "thay" is no "thầy" here
     "chào anh, cho em hỏi làm căn cước ở đâu", "chao ban, minh quen mat khau vneid",

@@ -217,6 +217,8 @@ class IntentBook:
             return IntentMatch(Intent.BYE, frozenset({Intent.BYE}))
         if self._introduces(words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
             return IntentMatch(Intent.GREETING, frozenset({Intent.GREETING}))
+        if self._ends_cancelling(text):   # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn
+            return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
         covered, found = self._found(words)
         if not found:
             return None
@@ -225,6 +227,15 @@ class IntentBook:
             if left <= self._rules[intent].max_left and (intent != Intent.ABILITIES or self._to_the_bot(words)):
                 return IntentMatch(intent, frozenset(found))
         return self._by_clause(text)
+
+    def _ends_cancelling(self, text: str) -> bool:
+        """Several clauses, asking nothing, the last of which is all a way to cancel ("…, hủy nha", "…, thôi hủy đi")
+        and the others social words ("à thôi, tui hỏi được rồi"); "muốn rút hồ sơ, hủy" is about a dossier."""
+        parts = clauses(text)
+        if len(parts) < 2 or self.is_question(text):
+            return False
+        return " ".join(self.words(parts[-1])) in self._rules[Intent.CANCEL].examples and all(
+            set(self.words(p)) <= _LEAVING | {"da"} or self.match(p) is not None for p in parts[:-1])
 
     def _asks_if_person(self, text: str, words: list[str]) -> bool:
         """Ends asking whether a person answers, its particle as typed ("… người thật à", not "… người thật ạ"), and
