@@ -409,14 +409,15 @@ async def test_a_call_back_asked_with_a_complaint_is_about_the_question_not_the_
 
 @pytest.mark.slow
 async def test_a_call_back_after_a_part_asked_of_choices_is_about_that_part_too(dialogue):
-    """"trễ mấy ngày thì bị phạt" asked of the death procedures, then a call back: the ticket had said only the first
-    question ("mẹ tui mất rồi, làm giấy báo tử ở đâu"), so the team did not see what was still open."""
+    """A fee asked of the căn cước choices, then a call back: the ticket had said only the first question ("con gái
+    tôi 10 tuổi làm căn cước ở đâu"), so the team did not see what was still open (first seen with "trễ mấy ngày
+    thì bị phạt" asked of the death procedures)."""
     chat = await fresh(dialogue)
-    await chat("me tui mat roi, lam giay bao tu o dau con")
+    await chat("con gai toi 10 tuoi lam can cuoc o dau")
     offered = [b.title for b in chat.last[-1].buttons]
-    assert len(offered) >= 3 and "khai tử" in offered[0], offered   # the death procedures
-    await chat("tre may ngay thi bi phat ko con")
-    await chat("goi lai cho tui 0938112457")
+    assert len(offered) >= 3 and "căn cước" in offered[0], offered   # the card procedures
+    await chat("co mat tien khong")
+    await chat("goi lai cho toi 0938112457")
     [need] = rows(dialogue, "unmet_needs")
-    assert "bao tu" in need["question"] and "tre may ngay" in need["question"], need["question"]
-    assert "tre may ngay" in chat.text()   # the receipt says it too
+    assert "can cuoc" in need["question"] and "mat tien" in need["question"], need["question"]
+    assert "co mat tien khong" in chat.text()   # the receipt says it too

@@ -125,6 +125,12 @@ ROWS = [
     ("huỷ yêu cầu", I.CANCEL), ("không cần gặp người nữa", I.CANCEL), ("khỏi gọi nha", I.CANCEL),
     ("thoi k can nua", I.CANCEL), ("bấm nhầm", I.CANCEL), ("gửi nhầm rồi", I.CANCEL), ("ko cần hỗ trợ nữa", I.CANCEL),
     ("hủy câu hỏi", I.CANCEL), ("không cần gọi đâu", I.CANCEL),
+    # asking who answers, complaining, going back
+    ("trợ lý ảo à", I.IDENTITY), ("bạn có phải người không", I.IDENTITY), ("sao trả lời lòng vòng vậy", I.COMPLAINT),
+    ("trả lời như không", I.COMPLAINT), ("về trang đầu", I.MENU),
+    # symbols only: an ok, thanks, not understood (a run counted once, a skin tone ignored)
+    ("👍", I.YES), ("👍🏻👍🏻", I.YES), ("👌", I.YES), ("🙏", I.THANKS), ("❤️", I.THANKS), ("???", I.NOT_UNDERSTOOD),
+    ("🤔", I.NOT_UNDERSTOOD),
     # … said last, after social words only (not thanks: the ticket stays open otherwise)
     ("à thôi, tui hỏi được rồi, hủy nha", I.CANCEL), ("ok cảm ơn, thôi hủy đi", I.CANCEL), ("dạ, hủy giúp em", I.CANCEL),
     # sharing the last answer with others
@@ -284,6 +290,26 @@ async def test_just_asking_withdraws_the_ticket_sent_by_mistake(dialogue):
     assert [e.action for e in dialogue.storage.need_events(need.id)] == ["withdrawn"]
     await chat("thôi không cần nữa")   # nothing left open: nothing else is touched
     assert "Vâng" in chat.text() and len(tickets(dialogue)) == 1
+
+
+@pytest.mark.slow
+async def test_symbols_alone_are_read_as_said(dialogue):
+    """A thumbs-up after an answer had been told to type the question in words; at the call-back question it is a
+    yes; "???" after choices had been told none of them says it, and after 👎 it is the answer's being unclear."""
+    chat = await fresh(dialogue)
+    await chat("lam ho chieu o dau")
+    await chat("👍")
+    assert "bằng chữ" not in chat.text() and "Vâng" in chat.text(), chat.text()
+    await chat("tài khoản vneid bị khóa, gọi lại cho tôi 0938112457")
+    await chat("👍🏻")
+    [need] = tickets(dialogue)
+    assert dialogue.storage.callback(need.id) is not None, chat.text()
+    other = await fresh(dialogue)
+    await other("lam ho chieu o dau")
+    await other.press("Chưa hài lòng")
+    await other("???")
+    [rating] = list(dialogue.storage.db["ratings"].rows)
+    assert rating["reason"] == "unclear", rating
 
 
 @pytest.mark.slow

@@ -78,7 +78,8 @@ class Feedback(Part):
                 return True
             if self.new_question(turn, pending, text):
                 return True
-            read = TypedReason("other", None)
+            # "???", "🤔": the answer was not understood
+            read = TypedReason("unclear" if social == Intent.NOT_UNDERSTOOD else "other", None)
         self.keep_reason(turn, pending, text, read, set_code=True)
         return True
 

@@ -82,6 +82,13 @@ class _Rule:
     max_left: int
 
 
+def _symbol_key(text: str) -> str:
+    """Symbols as sent, without spaces, variation selectors or skin tones, a run of one counted once ("👍👍", "??")."""
+    signs = [c for c in unicodedata.normalize("NFC", text) if not c.isspace() and c != "\ufe0f"
+             and not "\U0001f3fb" <= c <= "\U0001f3ff"]
+    return "".join(c for i, c in enumerate(signs) if i == 0 or c != signs[i - 1])
+
+
 def clauses(text: str) -> list[str]:
     """A message's clauses, split at punctuation and line breaks ("thui hỏi cái khác: …" too, not "8:30")."""
     return [c for c in _CLAUSE.split(text) if c.strip()]
@@ -101,6 +108,7 @@ class IntentBook:
         self.person_asked: tuple[str, ...] = ()        # marked endings that ask whether a person answers
         self.requests: frozenset[str] = frozenset()    # folded words that make such an ending a request for one
         self.others_data: OthersData | None = None
+        self.symbols: dict[str, Intent] = {}   # a message of symbols only ("👍", "🙏", "???"): what it says
 
     @classmethod
     def load(cls, path: Path = INTENTS_FILE) -> "IntentBook":
@@ -125,6 +133,8 @@ class IntentBook:
         loaded.others_data = OthersData(phrases("xem"), phrases("du_lieu"), phrases("tu_xung"), phrases("danh_xung"),
                                          phrases("ho"), phrases("khong_phai_ten"), phrases("nguoi_khac"),
                                          phrases("vai_tro"))
+        loaded.symbols = {_symbol_key(str(sign)): Intent(name)
+                          for name, signs in data["bieu_tuong"].items() for sign in signs}
         return loaded
 
     def words(self, text: str, drop_fillers: bool = True) -> list[str]:
@@ -203,8 +213,9 @@ class IntentBook:
 
     def match(self, text: str) -> IntentMatch | None:
         words = self.words(text)
-        if not words:
-            return None
+        if not words:   # "👍" after an answer is an ok, "???" a reply not understood: no "type it in words"
+            said = self.symbols.get(_symbol_key(text))
+            return IntentMatch(said, frozenset({said})) if said is not None else None
         if self.others_data is not None and self.others_data.asked(words, text):
             return IntentMatch(Intent.OTHERS_DATA, frozenset({Intent.OTHERS_DATA}))
         if self._asks_if_person(text, words):   # "ơ sao bot trả lời nhanh thế, người thật à"
@@ -371,7 +382,9 @@ def polarity(book: IntentBook, text: str) -> bool | None:
     a leading "dạ", "bác"… is politeness, and "có"/"cô" only count as "có" after it.
     """
     words = book.words(text)
-    if not words or len(words) > MAX_ANSWER_WORDS:
+    if not words:   # "👍" to "do you want to leave your number?"
+        return True if book.symbols.get(_symbol_key(text)) == Intent.YES else None
+    if len(words) > MAX_ANSWER_WORDS:
         return None
     if len(words) > 2 and book.is_question(text):
         return None   # "sao phải có ngân hàng?" asks something; it does not answer
