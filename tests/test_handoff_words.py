@@ -32,10 +32,12 @@ CHOICES = [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai"
            ("em chọn số 2", 1), ("cái thứ 3", 2), ("lấy cái thứ 2", 1), ("lựa cái 1", 0), ("ý 2 nha ad", 1),
            # an opener before the pick, and a call or "đúng rồi" after it
            ("dạ cái số 2", 1), ("cho tui coi cái thứ 2", 1), ("em muốn xem cái 2", 1), ("cho em cái 2", 1),
-           ("số 2 chị ơi", 1), ("số 1 là đúng rồi", 0), ("cái thứ 2 đúng rồi", 1)]
+           ("số 2 chị ơi", 1), ("số 1 là đúng rồi", 0), ("cái thứ 2 đúng rồi", 1),
+           # "thứ" before a digit ("thứ hai" alone stays a day)
+           ("thứ 3 đó", 2), ("thu 2 do ban", 1), ("dạ thứ 1", 0)]
 NOT_CHOICES = ["lựa cái nào cho đúng",
                "²", "số ²", "cái ① đó", "thứ hai", "số 9", "số 1900 9068", "lam cai 1", "cai nay la gi", "số điện thoại", "2 lần bị trừ tiền",
-               "cho em 2 bản", "dạ 2 tuần rồi", "con 2 đứa"]
+               "cho em 2 bản", "dạ 2 tuần rồi", "con 2 đứa", "thứ 3 có làm không", "thu hai do"]
 TIMES = [("gọi buổi tối nha", "buổi tối"), ("sau 5h", "sau 5h"), ("sáng mai", "sáng mai"), ("giờ trưa", "giờ trưa"),
          ("0938112457 goi buoi toi nhe", "buoi toi"), ("tối nay sau 8h gọi", "tối nay sau 8h"),
          ("gọi e tầm 7 giờ tối", "tầm 7 giờ tối"), ("chieu mai", "chieu mai"),

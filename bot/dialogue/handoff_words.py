@@ -74,6 +74,7 @@ class HandoffWords:
         choice = data["lua_chon"]
         self.choice_lead = phrases(choice["loi_chon"])
         self.choice_opener = phrases(choice["mo_dau"])
+        self.digit_lead = phrases(choice["truoc_chu_so"])
         self.choice_numbers = {" ".join(book.words(str(k), drop_fillers=False)): int(v)
                                for k, v in choice["so"].items()}
         self.choice_last = phrases(choice["cuoi"])
@@ -129,15 +130,18 @@ class HandoffWords:
             return None
         opener = _prefix(words, self.choice_opener)
         lead = _prefix(words[opener:], self.choice_lead)
-        if opener and not lead:   # "cho em 2 bản" picks nothing; "cho em cái 2" does
+        digit_only = 0 if lead else _prefix(words[opener:], self.digit_lead)   # "thứ 3 đó"; "thứ hai" is a day
+        if opener and not lead and not digit_only:   # "cho em 2 bản" picks nothing; "cho em cái 2" does
             opener = 0
             lead = _prefix(words, self.choice_lead)
-        rest = words[opener + lead:]
+        rest = words[opener + (lead or digit_only):]
         pick, used = None, 0
         for n in (2, 1):
             key = " ".join(rest[:n])
             if len(rest) >= n and is_number(key) and n == 1:
                 pick, used = int(key), 1
+            elif digit_only:
+                continue
             elif len(rest) >= n and key in self.choice_numbers and (lead or n == 2):
                 pick, used = self.choice_numbers[key], n
             elif len(rest) >= n and key in self.choice_last and lead:
