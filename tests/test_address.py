@@ -209,6 +209,11 @@ def test_a_grandparent_who_calls_the_bot_con_is_called_as_they_name_themself():
     assert forms(["Ừ chị cảm ơn em nhiều nhé"]) == ["chị"] and forms(["cảm ơn em"]) == ["bạn"]   # thanks, as herself
     assert forms(["co the lam lai khong chau"]) == ["bác"]   # unmarked "co" is "có"
     assert forms(["làm cho cô giáo của con được không cháu"]) == ["bác"]   # someone else
+    # "ông nhà", "bà xã" is the spouse: a widow's "ong nha ba mat tuan truoc, ong dang an luong huu…" had been
+    # called "ông" to the end
+    assert forms(["chao chau", "ong nha ba mat tuan truoc, ong dang an luong huu, gio ba phai lam giay to gi chau",
+                  "con tien mai tang thi ba nhan o dau"]) == ["bác", "bà", "bà"]
+    assert forms(["ba xa ong moi mat, ong lam giay to gi con"]) == ["ông"]
 
 def test_a_correction_is_acknowledged_even_when_nothing_changes():
     session = Session(you="bác", you_from="call")

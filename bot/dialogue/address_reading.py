@@ -41,6 +41,7 @@ _FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
 _GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
 _BEFORE_OTHERS = frozenset("thay cho cua voi giup dum gium ho va nop lam dua dan".split())   # "nộp thay bà"
 _OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon", "hoi"})   # "bà năm nay…", "bà cảm ơn"
+_SPOUSE = frozenset({"nha", "xa"})   # "ông nhà", "bà xã": a husband, a wife
 _ELDER_SELF = {"ong": "ông", "ba": "bà", "co": "cô", "chu": "chú"}   # how an elder who says "con", "cháu" is named
 # teencode for the writer, typed so ("ạ" is no "anh"), read only right after "em ơi" and before a verb
 _SHORT_SELF = {"c": "chị", "a": "anh"}
@@ -198,10 +199,15 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
     """"ông"/"bà" a writer who calls the bot "con" names themself by ("con oi, ba nam nay 77 tuoi roi…", "thoi ba
     cam on con nghe"): before a verb, an age or a word of leave; unmarked "ba" is "bà" from one who says "con".
     "cô"/"chú" too, typed with their marks ("Cô chào cháu. Chồng cô mất…"): unmarked, they are "có", "chủ"."""
+    # "ông nhà", "bà xã": the writer's spouse, never the writer; who says it owns them ("ông nhà bà mất…" is "bà")
+    spouses = {words[i] for i in range(len(words) - 1) if words[i] in ("ong", "ba") and words[i + 1] in _SPOUSE}
     for i, (w, raw) in enumerate(zip(words, typed)):
         form = _ELDER_SELF.get(w)
         typed_as = (w, form) if w in ("ong", "ba") else (form,)
-        if form is None or raw not in typed_as or i + 1 >= len(words) or (i and words[i - 1] in _BEFORE_OTHERS):
+        if form is not None and i >= 2 and words[i - 1] in _SPOUSE and words[i - 2] in spouses and w != words[i - 2]:
+            return form
+        if form is None or raw not in typed_as or i + 1 >= len(words) or (i and words[i - 1] in _BEFORE_OTHERS) \
+                or w in spouses:
             continue   # "tui đi nộp thay bà được không": someone else
         nxt = words[i + 1]
         # unmarked "ba" before any verb may be his wife ("ma sau nay ba co mat thi…" from a man who says "tui")
