@@ -147,6 +147,7 @@ REGRESSIONS = [
     ("lam khai sinh cho con", ["cho con"], []),
     ("o nha voi chau, lam o dau", ["với cháu"], []),
     ("tui voi ny tinh dk ket hon, tui o ha tinh", ["tính đăng ký", "hà tĩnh"], []),   # planning, not a province
+    ("ong nha toi dang an luong huu", ["đang ăn lương hưu"], ["lượng hữu"]),
     ("đổi cmt sang cccd", ["chứng minh nhân dân", "căn cước công dân"], []),
     ("đọc cmt bên dưới", ["bình luận"], ["chứng minh"]),
     ("cmt", ["cmt"], ["chứng minh", "bình luận"]),

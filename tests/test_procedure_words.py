@@ -27,6 +27,7 @@ def test_mat_of_time_or_money_is_not_a_loss(question, kept):
     "tôi bị mất hộ chiếu phải làm sao", "mat cccd lam lai o dau", "bị mất hết giấy tờ xe",
     "mẹ em mất thẻ căn cước rồi", "bà mất giấy khai sinh", "con tôi mất sổ hộ khẩu",   # a person's loss
     "giấy tờ cũ mất rồi thì sao", "giay to ma mat roi thi sao", "nó còn mất luôn rồi",   # "cũ", "mà", "còn"
+    "giấy tờ xe mất tuần trước rồi",   # no one died
 ])
 def test_a_real_loss_keeps_its_word(question):
     assert cost_not_loss(question) == question
@@ -38,6 +39,9 @@ def test_a_real_loss_keeps_its_word(question):
     ("Chồng cô mất được gần 3 tháng", "Chồng cô qua đời được gần 3 tháng"),
     ("bố em vừa mất tối qua", "bố em vừa qua đời tối qua"), ("ba tui mat r", "ba tui qua đời r"),
     ("ông nhà tôi mới mất, tiền mai táng nhận ở đâu", "ông nhà tôi mới qua đời, tiền mai táng nhận ở đâu"),
+    # when, not a week it takes: "ong nha ba mat tuan truoc" had lost its "mất" and been offered registration fees
+    ("ong nha ba mat tuan truoc, gio ba lam giay gi", "ong nha ba qua đời tuan truoc, gio ba lam giay gi"),
+    ("bố em mất năm ngoái", "bố em qua đời năm ngoái"),
 ])
 def test_a_persons_mat_that_ends_its_clause_is_a_death(question, read):
     """"ba em mất hồi tháng 8 … sang tên thừa kế làm sao" had been answered with reissuing a lost certificate."""

@@ -20,6 +20,8 @@ def answerer(real_answerer) -> Answerer:
     ("dk vneid muc 2 o dau", "vneid-dang-ky-muc-2"),
     ("me tui mat roi, lam giay bao tu o dau con", "thutuc-khai-tu"),   # had been asked back ("tui", "con")
     ("lam giay khai tu o dau", "thutuc-khai-tu"),   # the birth guide had been offered first
+    # a widow's message had lost its "mất" ("mất tuần trước" read as a week it takes) and got registration fees
+    ("ong nha ba mat tuan truoc, ong dang an luong huu, gio ba phai lam giay to gi chau", "thutuc-khai-tu"),
     ("ko nhan dc otp", "vneid-khong-nhan-otp"),
     ("Tôi quên mật khẩu VNeID", "vneid-quen-mat-khau"),
     ("quen passcode", "vneid-quen-passcode"),

@@ -15,6 +15,8 @@ _COST_AFTER = frozenset("bao may tien phi le thoi khoang tam chung nhieu bn bnh 
 _KIN = frozenset("ba bố mẹ má cha ông bà chồng vợ con cụ".split())
 _KIN_UNMARKED = frozenset("ba bo me cha ong chong vo".split())
 _BETWEEN = frozenset("em toi minh tui nha chau co ay vua moi da".split())
+_PAST_PERIODS = [p.split() for p in ("tuan truoc", "thang truoc", "nam truoc", "nam ngoai", "ngay hom", "tuan roi",
+                                     "thang roi", "hom truoc", "ngay truoc")]
 _DEATH_AFTER = frozenset("hoi nam tu duoc roi r lau vao cach de thi nen ma khi luc hom toi sang dem chieu trua".split())
 
 
@@ -28,11 +30,14 @@ def cost_not_loss(question: str) -> str:
     kept = []
     for i, w in enumerate(words):
         ends = w[-1:] in ".,?!:;"   # "mất, tiền mai táng…": the clause ends before any cost
+        # "mất tuần trước", "mất năm ngoái": when someone died, not a week it takes
+        past = folded[i + 1:i + 3] in _PAST_PERIODS
         if folded[i] != "mat":
             kept.append(w)
-        elif not ends and i + 1 < len(words) and (folded[i + 1] in _COST_AFTER or words[i + 1][:1].isdigit()):
+        elif not ends and not past and i + 1 < len(words) and (
+                folded[i + 1] in _COST_AFTER or words[i + 1][:1].isdigit()):
             continue
-        elif _died(folded, kin, i, ends):
+        elif _died(folded, kin, i, ends or past):
             kept.append("qua đời" + (w[-1] if ends else ""))
         else:
             kept.append(w)
