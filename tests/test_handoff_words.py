@@ -423,3 +423,15 @@ async def test_a_call_back_after_a_part_asked_of_choices_is_about_that_part_too(
     [need] = rows(dialogue, "unmet_needs")
     assert "can cuoc" in need["question"] and "mat tien" in need["question"], need["question"]
     assert "co mat tien khong" in chat.text()   # the receipt says it too
+
+
+@pytest.mark.slow
+async def test_a_call_back_after_a_follow_up_says_what_it_followed(dialogue):
+    """"thế đổi ở đâu" after the driving-licence guide, then "gọi cho tôi đi": the ticket had said only "the doi o
+    dau", which tells the team nothing without the chat."""
+    chat = await fresh(dialogue)
+    await chat("toi muon doi bang lai xe")
+    await chat("the doi o dau")
+    await chat("goi cho toi di")
+    [need] = rows(dialogue, "unmet_needs")
+    assert "giấy phép lái xe" in need["question"] and "the doi o dau" in need["question"], need["question"]

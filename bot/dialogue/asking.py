@@ -40,14 +40,17 @@ def _subject(title: str) -> str:
     """The subject a guide's title names: "Chữ ký số cá nhân" of "Chữ ký số cá nhân là gì, dùng để làm gì?"."""
     return _TITLE_ASKS.split(title, maxsplit=1)[0].strip() or title
 
-def _noted(turn: Turn, question: str, of_choices: bool = False) -> None:
+def _noted(turn: Turn, question: str, of_choices: bool = False, about: str | None = None) -> None:
     """The (redacted) question asked last, and what a ticket would be about: the person's problem, not how they
     said it. A part asked of choices still open adds to the question they were offered for ("trễ mấy ngày thì bị
-    phạt" of the death procedures is still about the death, which alone it does not say)."""
+    phạt" of the death procedures is still about the death, which alone it does not say); one asked of an answer
+    is said with its title `about` ("thế đổi ở đâu" of the driving licence's)."""
     turn.session.last_question = question
     problem = load_handoff_words().problem(question)
     if problem and of_choices and turn.session.problem and problem not in turn.session.problem:
         problem = f"{turn.session.problem} / {problem}"
+    elif problem and about:
+        problem = f"{about}: {problem}"
     turn.session.problem = problem or turn.session.problem
 
 
@@ -309,7 +312,7 @@ class Asking(Part):
         if not said and self.referral(turn, text):   # "có phải lừa đảo không" after the fine: the police's job
             return
         question = redact(text)
-        _noted(turn, question)
+        _noted(turn, question, about=focused.entry.title)
         kind = Kind.ANSWER.value if said else Kind.DONT_KNOW.value
         self.storage.set_outcome(turn.in_id, kind, focused.entry.id)
         turn.session.misses = 0 if said else turn.session.misses
