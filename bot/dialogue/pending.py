@@ -11,7 +11,8 @@ from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
 from bot.domain.tickets import phone_number
 from bot.privacy.redact import redact
-from bot.reading.intents import Intent, IntentMatch, polarity
+from bot.reading.intents import Intent, IntentMatch
+from bot.reading.yes_no import polarity
 from bot.retrieval.decision import Kind
 
 

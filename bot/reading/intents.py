@@ -211,10 +211,14 @@ class IntentBook:
         return any(" ".join(words[i:i + n]) in self.question_words
                    for n in (1, 2, 3) for i in range(len(words) - n + 1))
 
+    def symbol(self, text: str) -> Intent | None:
+        """What a message of symbols alone says ("👍" yes, "🙏" thanks, "???" not understood), if anything."""
+        return self.symbols.get(_symbol_key(text))
+
     def match(self, text: str) -> IntentMatch | None:
         words = self.words(text)
         if not words:   # "👍" after an answer is an ok, "???" a reply not understood: no "type it in words"
-            said = self.symbols.get(_symbol_key(text))
+            said = self.symbol(text)
             return IntentMatch(said, frozenset({said})) if said is not None else None
         if self.others_data is not None and self.others_data.asked(words, text):
             return IntentMatch(Intent.OTHERS_DATA, frozenset({Intent.OTHERS_DATA}))
@@ -367,38 +371,6 @@ def _uncovered(words: list[str], covered: list[bool], neutral: frozenset[str]) -
             left += 1
             i += 1
     return left
-
-
-_NEGATIVE = {"khong", "chua", "chang", "cha", "khoi", "no", "sai"}
-_POSITIVE = {"co", "roi", "vang", "u", "ok", "dung", "yes", "dong", "duoc", "phai", "chuan"}
-_POLITE = {"da", "thua", "em", "anh", "chi", "bac", "chu", "co", "chau", "toi", "minh", "con", "ong", "ba", "a"}
-MAX_ANSWER_WORDS = 8
-
-
-def polarity(book: IntentBook, text: str) -> bool | None:
-    """A short natural yes/no: "chưa có ạ", "bác ko có thẻ ngân hàng" → False; "có rồi", "dạ rồi" → True.
-
-    The first yes/no word decides ("không có" is no, "có nhưng chưa dùng" is yes);
-    a leading "dạ", "bác"… is politeness, and "có"/"cô" only count as "có" after it.
-    """
-    words = book.words(text)
-    if not words:   # "👍" to "do you want to leave your number?"
-        return True if book.symbols.get(_symbol_key(text)) == Intent.YES else None
-    if len(words) > MAX_ANSWER_WORDS:
-        return None
-    if len(words) > 2 and book.is_question(text):
-        return None   # "sao phải có ngân hàng?" asks something; it does not answer
-    if words in (["da"], ["da", "vang"]):
-        return True
-    lead = 0
-    while lead < len(words) - 1 and words[lead] in _POLITE and words[lead] not in ("co",):
-        lead += 1
-    for w in words[lead:lead + 3]:
-        if w in _NEGATIVE:
-            return False
-        if w in _POSITIVE:
-            return True
-    return None
 
 
 @lru_cache(maxsize=2)
