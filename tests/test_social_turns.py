@@ -133,6 +133,8 @@ ROWS = [
     ("🤔", I.NOT_UNDERSTOOD),
     # … said last, after social words only (not thanks: the ticket stays open otherwise)
     ("à thôi, tui hỏi được rồi, hủy nha", I.CANCEL), ("ok cảm ơn, thôi hủy đi", I.CANCEL), ("dạ, hủy giúp em", I.CANCEL),
+    ("xóa cái yêu cầu đó giùm", I.CANCEL), ("thôi hủy giùm tui cái phiếu", I.CANCEL),
+    ("thôi để tôi tự làm", I.CANCEL), ("mình tự làm được rồi, không cần người gọi", I.CANCEL),
     # sharing the last answer with others
     ("mình muốn gửi cái này vào nhóm zalo của thôn", I.SHARE), ("chia sẻ cho bà con với", I.SHARE),
     ("gui link cho e", I.SHARE), ("làm sao gửi hướng dẫn này cho bà con", I.SHARE), ("share", I.SHARE),
@@ -152,6 +154,7 @@ ROWS = [
 ]
 QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "muốn rút hồ sơ, hủy", "nộp nhầm hồ sơ rồi, làm sao hủy",   # a dossier withdrawn is no ticket cancelled
+    "tôi tự làm được không", "để tôi tự làm online thì cần gì",   # doing it oneself, asked
     "nộp xong rồi làm gì", "tiếp theo làm gì để đăng ký vneid",   # what follows filing; a guide asked for
     "tra cứu lý lịch tư pháp của tôi", "xem kết quả thay đổi thông tin",   # one's own; "thay" is no "thầy" here
     "chào anh, cho em hỏi làm căn cước ở đâu", "chao ban, minh quen mat khau vneid",
