@@ -1050,7 +1050,7 @@ async def test_a_part_the_guide_has_no_line_for_is_headed_as_the_procedures(chat
 async def test_a_time_asked_of_choices_shows_what_a_guide_among_them_says(chat):
     """"tre may ngay thi bi phat ko con" after the death procedures were offered had got "Cổng chưa ghi" for the death
     guide too, which says 15 days; its line is shown, said to be the guide's, not the portal's."""
-    await chat("khai tu")   # the death guide among choices ("me tui mat roi, lam giay bao tu o dau con" is answered now)
+    await chat("khai tu")   # the death guide among choices ("me tui mat roi, lam giay bao tu o dau con" is answered)
     assert chat.button("Đăng ký khai tử"), chat.text()
     await chat("tre may ngay thi bi phat ko con")
     assert "15 ngày" in chat.text() and "theo hướng dẫn của trợ lý" in chat.text(), chat.text()
