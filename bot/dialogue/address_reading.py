@@ -204,7 +204,7 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
     for i, (w, raw) in enumerate(zip(words, typed)):
         form = _ELDER_SELF.get(w)
         typed_as = (w, form) if w in ("ong", "ba") else (form,)
-        if form is not None and raw in typed_as and i >= 2 and words[i - 2:i] in ([s, "nha"] for s in spouses) \
+        if form is not None and raw in typed_as and i >= 2 and words[i - 2] in spouses and words[i - 1] in _SPOUSE \
                 and w != words[i - 2]:
             return form
         if form is None or raw not in typed_as or i + 1 >= len(words) or (i and words[i - 1] in _BEFORE_OTHERS) \

@@ -40,6 +40,7 @@ def _subject(title: str) -> str:
     """The subject a guide's title names: "Chữ ký số cá nhân" of "Chữ ký số cá nhân là gì, dùng để làm gì?"."""
     return _TITLE_ASKS.split(title, maxsplit=1)[0].strip() or title
 
+
 def _noted(turn: Turn, question: str, of_choices: bool = False, about: str | None = None) -> None:
     """The (redacted) question asked last, and what a ticket would be about: the person's problem, not how they
     said it. A part asked of choices still open adds to the question they were offered for ("trễ mấy ngày thì bị

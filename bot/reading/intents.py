@@ -247,9 +247,9 @@ class IntentBook:
         """Several clauses, asking nothing, the last of which is all a way to cancel ("…, hủy nha", "…, thôi hủy đi")
         and the others social words ("à thôi, tui hỏi được rồi"); "muốn rút hồ sơ, hủy" is about a dossier."""
         parts = clauses(text)
-        if len(parts) < 2 or self.is_question(text):
+        if len(parts) < 2 or " ".join(self.words(parts[-1])) not in self._rules[Intent.CANCEL].examples:
             return False
-        return " ".join(self.words(parts[-1])) in self._rules[Intent.CANCEL].examples and all(
+        return not self.is_question(text) and all(
             set(self.words(p)) <= _LEAVING | {"da"} or self.match(p) is not None for p in parts[:-1])
 
     def _asks_if_person(self, text: str, words: list[str]) -> bool:

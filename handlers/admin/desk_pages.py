@@ -20,7 +20,6 @@ from bot.desk.service import OPEN
 from bot.desk.ticket_view import exchange, rated_answer
 from bot.domain.chat_port import UnmetNeed
 from bot.domain.lifecycle import LifecycleError, can_handle
-from bot.domain.tickets import WAITING
 from bot.retrieval.places import divisions
 from handlers.admin.pages import SITE, Access, forbidden, form_ids, is_admin, me, redirect, render, route
 from indexer.knowledge import load_catalog
@@ -49,8 +48,7 @@ async def queue(request: web.Request) -> web.Response:
     visible = await asyncio.to_thread(site.desk.visible_needs, staff, team_id)
     answered = [n for n in visible if n.status == "da_tra_loi"]
     # still to be routed: a withdrawn or answered ticket without a team waits for no one
-    open_ = {s.value for s in WAITING}
-    unrouted = [n for n in visible if n.team_id is None and n.status in open_] if is_admin(staff) else []
+    unrouted = [n for n in visible if n.team_id is None and n.status in OPEN] if is_admin(staff) else []
     teams, people = _names(site)
     calls = await asyncio.to_thread(site.storage.needs_with_callback)
     return render(request, "queue.html", groups=groups, calls=calls, answered=answered[-50:][::-1], unrouted=unrouted,
