@@ -139,6 +139,9 @@ ROWS = [
     ("🤔", I.NOT_UNDERSTOOD),
     # … said last, after social words only (not thanks: the ticket stays open otherwise)
     ("à thôi, tui hỏi được rồi, hủy nha", I.CANCEL), ("ok cảm ơn, thôi hủy đi", I.CANCEL), ("dạ, hủy giúp em", I.CANCEL),
+    # a person asked for after it is a request, not a withdrawal ("thôi khỏi, cho tui gặp cán bộ xã" had got "Vâng!")
+    ("thoi khoi, cho tui gap can bo xa", I.HANDOFF), ("à thôi không cần nữa, gọi lại cho tôi", I.CALLBACK),
+    ("thôi, không cần gọi lại nữa", I.CANCEL),
     ("xóa cái yêu cầu đó giùm", I.CANCEL), ("thôi hủy giùm tui cái phiếu", I.CANCEL),
     ("thôi để tôi tự làm", I.CANCEL), ("mình tự làm được rồi, không cần người gọi", I.CANCEL),
     # sharing the last answer with others

@@ -235,6 +235,9 @@ class IntentBook:
         if self._ends_cancelling(text):   # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn
             return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
         covered, found = self._found(words)
+        if Intent.CANCEL in found and self._asks_contact_after(text):
+            # a person asked for after it ("thôi khỏi, cho tui gặp cán bộ xã"): contact wanted, nothing withdrawn
+            found.remove(Intent.CANCEL)
         if not found:
             return None
         left = _uncovered(words, covered, self._neutral)
@@ -242,6 +245,13 @@ class IntentBook:
             if left <= self._rules[intent].max_left and (intent != Intent.ABILITIES or self._to_the_bot(words)):
                 return IntentMatch(intent, frozenset(found))
         return self._by_clause(text)
+
+    def _asks_contact_after(self, text: str) -> bool:
+        """The last of several clauses asks for a person or a call, and withdraws nothing ("thôi không cần gọi lại
+        nữa" is one clause that withdraws)."""
+        parts = clauses(text)
+        last = self.cues_in(parts[-1]) if len(parts) > 1 else frozenset()
+        return bool(last & {Intent.HANDOFF, Intent.CALLBACK}) and Intent.CANCEL not in last
 
     def _ends_cancelling(self, text: str) -> bool:
         """Several clauses, asking nothing, the last of which is all a way to cancel ("…, hủy nha", "…, thôi hủy đi")
