@@ -17,7 +17,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.sqlite import MIGRATIONS
+from bot.storage.sqlite_schema import MIGRATIONS
 
 TABLES = ("messages", "ratings", "unmet_needs", "consent", "sessions", "deletion_requests")
 
