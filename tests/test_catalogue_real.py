@@ -212,6 +212,17 @@ def test_an_option_named_apart_from_a_nearest_for_other_ages_stands(real_answere
 
 
 @pytest.mark.slow
+def test_a_nearest_entry_for_other_ages_is_set_aside_and_the_rest_decide(real_answerer):
+    """"e 17t muốn làm vneid mức 2" found the children's VNeID guide nearest; set aside, it still held the level-2
+    guide back to an ask-back. An entry for other ages below the nearest stays: it sets how far ahead the nearest
+    is (a first card at 15 is no renewal, though the renewal guide is nearest)."""
+    answer = real_answerer.ask("e 17t muốn làm vneid mức 2 thì làm sao")
+    assert (answer.kind, answer.entry and answer.entry.id) == ("answer", "vneid-dang-ky-muc-2")
+    first_card = real_answerer.ask("con 15 tuổi làm căn cước lần đầu ở đâu")
+    assert first_card.kind != "answer", first_card.entry.id
+
+
+@pytest.mark.slow
 def test_procedures_the_catalogue_is_surer_of_come_beside_an_ask_back_among_guides(real_answerer):
     """"Tôi mới đóng xong tàu cá, đăng ký tàu thì nộp hồ sơ ở đâu?" was asked between a province's guide and the
     tracking one, barely matched, while the catalogue was twice as sure of the fishing-boat procedures (0.43):

@@ -17,7 +17,7 @@ from bot.reading.background import without_besides, without_spared
 from bot.reading.opening import without_opening
 from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, read_in_parts, unique
 from bot.retrieval.aspects import asked_aspects
-from bot.retrieval.choice_reading import fitting, for_age, stated_age
+from bot.retrieval.choice_reading import fits_age, fitting, for_age, stated_age
 from bot.retrieval.choices_compared import compared
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, ask_among, decide
@@ -205,6 +205,15 @@ class Answerer:
         return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
             decision, options=kept)
 
+    def _for_age_stated(self, found: Retrieved, age: int | None) -> Retrieved:
+        """What the retrievers found, without the entries for other ages than the question states: when the nearest
+        is one, the rest decide ("e 17t … làm vneid mức 2" had been asked back, the children's VNeID guide nearest).
+        When the nearest fits, the others stay: they set how far ahead it is."""
+        def fits(h) -> bool:
+            return fits_age(self.entries[h.entry_id].title, age)
+        return dataclasses.replace(found, dense=[h for h in found.dense if fits(h)],
+                                   lexical=[h for h in found.lexical if fits(h)])
+
     def _not_a_guess(self, decision: Decision, ranked: list[Scored], part: str | None, reading: NormalizedQuery,
                      province: str | None) -> Decision:
         """An answer the question does not ask for is a guess, and the candidates are offered instead: a procedure
@@ -384,9 +393,12 @@ class Answerer:
                 problem = InputKind.NO_WORDS
             else:
                 readings = self._embed_ahead(searched, query)
+                age = stated_age(searched)
                 found = self.subject_bound.kept(self.retrieve(query), f"{searched} {query.text}")
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
-                age = stated_age(searched)
+                if ranked and not fits_age(self.entries[ranked[0].entry_id].title, age):
+                    found = self._for_age_stated(found, age)
+                    ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
                 decision = self._of_age(self.screen(decide(ranked, self.decision), found), age, query)
                 part = self.context.only_aspect(searched, query)   # None when it names anything but a part
                 decision = self._not_a_guess(decision, ranked, part, query, province)
