@@ -15,9 +15,10 @@ from bot.privacy.people import without_people
 from bot.privacy.redact import without_dossier_codes
 from bot.reading.background import without_besides, without_spared
 from bot.reading.opening import without_opening
+from bot.retrieval.age_fit import of_age, without_other_ages
 from bot.retrieval.answers import Answer, InputKind, Retrieved, check_input, read_in_parts, unique
 from bot.retrieval.aspects import asked_aspects
-from bot.retrieval.choice_reading import fits_age, fitting, for_age, stated_age
+from bot.retrieval.choice_reading import fits_age, fitting, stated_age
 from bot.retrieval.choices_compared import compared
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, ask_among, decide
@@ -48,7 +49,6 @@ from indexer.vntext import clean, fold, folded_syllables
 
 _CANDIDATES = 10
 _PART_ONLY = ("documents", "fee", "time", "where")   # parts every procedure has; "online" has guides of its own
-_NAMED_APART = 2   # words of a later option's title, beyond the nearest's, that make it the one meant
 log = logging.getLogger(__name__)
 
 
@@ -141,6 +141,9 @@ class Answerer:
         entry = self.entries.get(entry_id)
         return entry.procedures if entry else ()
 
+    def title(self, entry_id: str) -> str:
+        return self.entries[entry_id].title
+
     def procedure_name(self, code: str) -> str:
         found = self.procedures and code in self.procedures.procedures
         return self.procedures.display_name(code) if found else code
@@ -188,31 +191,6 @@ class Answerer:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì"), or "documents"
         for a paper to bring ("có phải mang giấy khai sinh không")."""
         return self.context.only_aspect(question) or ("documents" if self.context.asks_to_bring(question) else None)
-
-    def _of_age(self, decision: Decision, age: int | None, reading: NormalizedQuery) -> Decision:
-        """An entry for other ages than the question states is no answer (bot/retrieval/choice_reading.py). When
-        the nearest option is for other ages, a later one stands only if the question names, in two words or
-        more, what its title says beyond the nearest's ("e 17t … làm vneid mức 2" had got don't-know, its nearest
-        being the children's VNeID guide)."""
-        def title(i: str) -> str:
-            return self.entries[i].title
-        kept = for_age(age, decision.entry_id, decision.options, title)
-        if kept is None and decision.kind == Kind.CLARIFY and decision.options:
-            nearest = title_subject(title(decision.options[0]))
-            said = set(said_words(reading))   # read only here: most questions state no age
-            kept = tuple(o for o in for_age(age, None, decision.options, title, nearest_decides=False) or ()
-                         if len((title_subject(title(o)) - nearest) & said) >= _NAMED_APART) or None
-        return Decision(Kind.DONT_KNOW, None, decision.score) if kept is None else dataclasses.replace(
-            decision, options=kept)
-
-    def _for_age_stated(self, found: Retrieved, age: int | None) -> Retrieved:
-        """What the retrievers found, without the entries for other ages than the question states: when the nearest
-        is one, the rest decide ("e 17t … làm vneid mức 2" had been asked back, the children's VNeID guide nearest).
-        When the nearest fits, the others stay: they set how far ahead it is."""
-        def fits(h) -> bool:
-            return fits_age(self.entries[h.entry_id].title, age)
-        return dataclasses.replace(found, dense=[h for h in found.dense if fits(h)],
-                                   lexical=[h for h in found.lexical if fits(h)])
 
     def _not_a_guess(self, decision: Decision, ranked: list[Scored], part: str | None, reading: NormalizedQuery,
                      province: str | None) -> Decision:
@@ -396,10 +374,10 @@ class Answerer:
                 age = stated_age(searched)
                 found = self.subject_bound.kept(self.retrieve(query), f"{searched} {query.text}")
                 ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
-                if ranked and not fits_age(self.entries[ranked[0].entry_id].title, age):
-                    found = self._for_age_stated(found, age)
+                if ranked and not fits_age(self.title(ranked[0].entry_id), age):
+                    found = without_other_ages(found, age, self.title)
                     ranked = [r for r in self.score(found) if self.offered_in(r.entry_id, province)]
-                decision = self._of_age(self.screen(decide(ranked, self.decision), found), age, query)
+                decision = of_age(self.screen(decide(ranked, self.decision), found), age, query, self.title)
                 part = self.context.only_aspect(searched, query)   # None when it names anything but a part
                 decision = self._not_a_guess(decision, ranked, part, query, province)
                 typed = folded_syllables(query.text)
