@@ -87,6 +87,14 @@ READINGS = [
     ("giay khai sinh de o dau con", "bác"),
     ("cam on con nhe", "bác"), ("cảm ơn cháu", "bác"), ("cam on ban", None),
     ("nha ba noi em bi sap", None), ("nha anh toi o xa", None), ("lam cccd cho con o dau", None),
+    # saying who she is ("là"), not asking who the bot is
+    ("em ơi chị là điều dưỡng bệnh viện tỉnh, chị làm mất chứng chỉ hành nghề rồi", "chị"),
+    ("anh là người hay máy vậy", None),
+    # teencode for the writer before a verb, to a bot called "e" at the end (a driver had been "bạn" all along)
+    ("ad oi a chay xe om nen moi mua xe dien, dk bien so onl dc ko e", "anh"), ("a lam the nao", None),
+    ("co cam on chau nhieu nghe", "cô"),   # "có" is never before "cảm ơn"; the call before "nhiều nghe"
+    # a form before a name is someone the writer speaks of (a volunteer had been "ông" after "… làm cho ông")
+    ("ông Bảy ko ngồi dậy được, công an xuống tận nhà làm cho ông được không ạ", None),
 ]
 
 

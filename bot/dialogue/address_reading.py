@@ -27,12 +27,13 @@ _AMBIGUOUS = {"co", "chi", "ba"}
 _AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", "chut"}
 _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
           "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop", "ban", "mua", "mo",
-          "cam"}   # "cam": "chị cảm ơn em", thanks said by who she is
+          "cam", "chay"}   # "cam": "chị cảm ơn em", thanks said by who she is
 _ONLY_BEFORE = {"can", "co", "moi", "lam", "duoc", "la", "nop"}   # "chỉ cần", "chỉ có"…
 _VERB_MARKED = {"ban": "bán", "mo": "mở"}   # folded verbs that are also other words ("bạn", "bàn", "mờ")
 # before the clause: "dạ", "alo", "xin chào", "ừ"
 _OPENERS = {"da", "vang", "thua", "alo", "a", "xin", "chao", "u", "uh", "ok"}
 _TRAILING = {"a", "ah", "ha", "nhe", "nha", "nhen", "ne"}        # after a final call: "… vậy con à"
+_AFTER_THANKS = {"nhieu", "nghe"}   # "cảm ơn cháu nhiều nghe"
 COUNTERPART = {"cô": "chú", "chú": "cô", "chị": "anh", "anh": "chị", "bà": "ông", "ông": "bà"}
 FEMALE = {"cô", "chị", "bà"}
 YOUNGER = {"bác": "bạn", "ông": "anh", "bà": "chị", "chú": "anh", "cô": "chị"}
@@ -51,6 +52,10 @@ _OWNERS = {"chị", "anh", "cô", "chú", "bác"}
 _KIN = frozenset("trai gai chong vo me bo nha".split())
 _SOMEONE_ELSE = frozenset("ay kia do nay ta".split())
 _POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào con tôi": the writer's child
+# a form before a capitalised name is someone the writer speaks of ("ông Bảy ko ngồi dậy được, … làm cho ông")
+_NAMED = re.compile(r"\b(\w+)\s+[A-ZĐ][a-zà-ỹđ]*\b")
+# after "chị là", "anh là" at the start, the writer says who they are; not when asking who the bot is
+_WHO_ASKED = frozenset("ai gi nguoi may bot robot".split())
 
 
 class Source(str, Enum):
@@ -157,21 +162,48 @@ def _after_em_call(words: list[str], i: int) -> bool:
             and i + 1 < len(words) and words[i + 1] not in _ONLY_BEFORE)
 
 
-def _self_form(words: list[str], typed: list[str]) -> str | None:
-    """The form the citizen uses for themself ("cho bác hỏi", "chú muốn hỏi", "nhà bác bị…"), or None."""
+def _without_trailing(words: list[str]) -> list[str]:
+    """The words up to a final call: "… vậy con à", "cảm ơn cháu nhiều nghe" end with the call."""
+    end = len(words)
+    while end > 2 and len(words) - end < 2 and words[end - 1] in _TRAILING | _AFTER_THANKS:
+        end -= 1
+    return words[:end]
+
+
+def named_forms(text: str) -> frozenset[str]:
+    """Forms (folded) written before a capitalised name: people the writer speaks of ("ông Bảy", "cô Năm")."""
+    return frozenset(fold(m[1]) for m in _NAMED.finditer(unicodedata.normalize("NFC", text)) if form_of(fold(m[1])))
+
+
+def _calls_em(rules: AddressRules, words: list[str]) -> bool:
+    """The writer calls the bot "em": "em ơi …", or at the end ("… dc ko e")."""
+    tail = _without_trailing(words)
+    return any(words[i:i + 2] == ["em", "oi"] for i in range(len(words) - 1)) or (
+        len(tail) >= 2 and tail[-1] == "em" and tail[-2] in rules.before_final_call)
+
+
+def _self_form(rules: AddressRules, words: list[str], typed: list[str], others: frozenset[str]) -> str | None:
+    """The form the citizen uses for themself ("cho bác hỏi", "chú muốn hỏi", "nhà bác bị…", "chị là điều
+    dưỡng"), or None. `others`: forms the message gives to people it names, never the writer's."""
     start = clause_start(words)
+    calls_em = None
     for i, (w, raw) in enumerate(zip(words, typed)):
-        if raw in _SHORT_SELF and words[max(0, i - 2):i] == ["em", "oi"] and _verb_at(words, typed, i + 1):
-            return _SHORT_SELF[raw]   # "e ơi c hỏi tí": "c" is "chị", "a" "anh", after calling the bot "em"
+        if raw in _SHORT_SELF and _verb_at(words, typed, i + 1):
+            # "e ơi c hỏi tí", "… a chay xe om …, dc ko e": "c" is "chị", "a" "anh", to a bot called "em"
+            calls_em = _calls_em(rules, words) if calls_em is None else calls_em
+            if calls_em:
+                return _SHORT_SELF[raw]
         form = form_of(w)
-        if form is None or (has_diacritics(raw) and raw != form):
+        if form is None or (has_diacritics(raw) and raw != form) or w in others:
             continue  # "chỉ", "có", "ảnh" typed with their own marks are not forms of address
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if nxt == "oi":
             continue  # "anh ơi": the citizen is calling the bot, not naming themself
         after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO
         # "nhà bác bị bão…": the writer's own house
-        at_start = ((i == start or (i == start + 1 and words[start] == "nha")) and _verb_at(words, typed, i + 1)
+        says_who = nxt == "la" and i + 2 < len(words) and words[i + 2] not in _WHO_ASKED   # "chị là điều dưỡng"
+        at_start = ((i == start or (i == start + 1 and words[start] == "nha"))
+                    and (_verb_at(words, typed, i + 1) or says_who)
                     and (w not in _AMBIGUOUS or has_diacritics(raw) or _after_em_call(words, i)))
         if form in _AFTER_CHO_ONLY:
             at_start = False
@@ -203,7 +235,8 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
     spouses = {words[i] for i in range(len(words) - 1) if words[i] in ("ong", "ba") and words[i + 1] in _SPOUSE}
     for i, (w, raw) in enumerate(zip(words, typed)):
         form = _ELDER_SELF.get(w)
-        typed_as = (w, form) if w in ("ong", "ba") else (form,)
+        # unmarked "co" is "có", but not before "cảm ơn" ("co cam on chau nghe")
+        typed_as = (w, form) if w in ("ong", "ba") or words[i + 1:i + 3] == ["cam", "on"] else (form,)
         if form is not None and raw in typed_as and i >= 2 and words[i - 2] in spouses and words[i - 1] in _SPOUSE \
                 and w != words[i - 2]:
             return form
@@ -237,7 +270,7 @@ def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
     for i, w in enumerate(words):   # "con chỉ giùm tui", "cháu xem giúp bà cái này": asked to help the writer
         if w in calls and _asked_to_help(rules, words, i + 1):
             return w
-    tail = words[:-1] if len(words) > 2 and words[-1] in _TRAILING else words
+    tail = _without_trailing(words)
     if len(tail) >= 2 and tail[-1] in calls and tail[-2] in rules.before_final_call:
         return tail[-1]   # not after "cho", "của", "giúp": "làm căn cước cho con" speaks of a child
     said = unicodedata.normalize("NFC", text).lower()
@@ -255,7 +288,7 @@ def read_address(book: IntentBook, text: str, rules: AddressRules | None = None)
     """What one message says about how to address its writer; None when it does not say."""
     rules = rules or load_address()
     words, typed = words_of(book, text)
-    form = _self_form(words, typed)
+    form = _self_form(rules, words, typed, named_forms(text))
     if form is not None:
         return None if form in _KEEPS_DEFAULT else Heard(form, Source.SELF)
     form = _owner_form(words, typed)
