@@ -132,7 +132,7 @@ class IntentBook:
         phrases = lambda name: frozenset(" ".join(book.words(w, drop_fillers=False)) for w in others[name])  # noqa: E731
         loaded.others_data = OthersData(phrases("xem"), phrases("du_lieu"), phrases("tu_xung"), phrases("danh_xung"),
                                          phrases("ho"), phrases("khong_phai_ten"), phrases("nguoi_khac"),
-                                         phrases("vai_tro"))
+                                         phrases("vai_tro"), phrases("dua_cho"))
         loaded.symbols = {_symbol_key(str(sign)): Intent(name)
                           for name, signs in data["bieu_tuong"].items() for sign in signs}
         return loaded

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 _CLAIMS = (("la",), ("lam", "o"), ("lam", "tai"), ("cong", "tac", "o"), ("cong", "tac", "tai"))
 _ROLE_WORDS = 9   # "dạ tôi là trưởng thôn ở đây mà": longer, it is a message of its own
 _NEAR = 3   # words between the look-up verb and the data, and between the data and whose it is
+_NAMED_WITHIN = 8   # words after the data where a title and a surname name whose it is ("… riêng với địa chỉ nhà ông Lê")
 _NAMED = re.compile(r"\b(?:của|cua)\s+(?:\w+\s+)?[A-ZĐ]\w*\s+[A-ZĐ]\w*")   # "của (ông) Nguyễn Văn…"
 # asked to look a dossier up on the writer's behalf, of someone named in full (folded words)
 _LOOK_FOR_ME = re.compile(r"\b(?:tra|xem|kiem tra|tra cuu|coi) (?:giup|ho|dum|gium)\b")
@@ -32,6 +33,7 @@ class OthersData:
     not_names: frozenset[str]
     others: frozenset[str]
     roles: frozenset[str] = frozenset()
+    give: frozenset[str] = frozenset()   # "cho tao": a demand for data only right before it
 
     def claims_role(self, words: list[str]) -> bool:
         """"tôi là trưởng thôn mà", "em là người nhà": a short message naming the asker's role, said to be let
@@ -56,12 +58,17 @@ class OthersData:
             return True   # "Ông Nguyễn Văn Bảy … mã hồ sơ H40…, nhờ trợ lý tra giúp xem đến đâu rồi"
         data, end = _first(words, self.data, looked) if look >= 0 else (-1, -1)
         if data < 0 or data - looked > _NEAR:
-            return False
-        after = [w for w in words[end:] if not w[0].isdigit()][:_NEAR + 2]   # a plate or ID number is no word
+            give, given = _first(words, self.give, 0)
+            data, end = _first(words, self.data, given) if give >= 0 else (-1, -1)
+            if data < 0 or data != given:
+                return False
+        later = [w for w in words[end:] if not w[0].isdigit()]   # a plate or ID number is no word
+        after = later[:_NEAR + 2]
         if _first(after, self.others, 0)[0] >= 0 or _NAMED.search(raw):
             return True
-        if any(a in self.titles and b in self.surnames for a, b in zip(after, after[1:])):
-            return True   # "tra số điện thoại với địa chỉ thằng Trần Văn Hùng": a person named, without "của"
+        named = later[:_NAMED_WITHIN]
+        if any(a in self.titles and b in self.surnames for a, b in zip(named, named[1:])):
+            return True   # "tra số điện thoại với địa chỉ nhà thằng Trần Văn Hùng": a person named, without "của"
         whose = after[after.index("cua") + 1:] if "cua" in after[:_NEAR] else []
         if len(whose) < 2 or _first(whose, self.data, 0)[0] == 0 or whose[1] in self.not_names:
             return False
