@@ -65,7 +65,7 @@ class IntentMatch:
 
 
 # said with "chào", these take leave; folded ("nghe" of "chào cháu nghe", "đây" of "chị đi bán đây")
-_LEAVING = frozenset("thoi nhe nha nhen nghe day vang u".split())
+_LEAVING = frozenset("thoi nhe nha nhen nghe day vang u ok".split())   # "ok chào" ends a chat
 # a message saying these goes on to a question or a problem: "chào em, chị muốn hỏi…", "…, mất sổ đỏ rồi"
 _ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong sai".split())
 # folded: "để chị ra thuế cơ sở hỏi", "để e ra công an xã làm"
