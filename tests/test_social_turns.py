@@ -67,7 +67,9 @@ ROWS = [
     ("cam on, toi se cho phan hoi", I.CLOSING), ("đang chờ nè", I.CLOSING), ("chờ tin nhé", I.CLOSING),
     ("thế thôi cảm ơn", I.BYE), ("cảm ơn nhiều nha", I.THANKS), ("tks bot", I.THANKS), ("ok thanks", I.THANKS),
     ("cam on ban nhieu", I.THANKS), ("dạ cháu cảm ơn ạ", I.THANKS), ("thank you so much", I.THANKS),
-    ("ok chào", I.BYE), ("Ừ, bà cảm ơn cháu nhiều, chúc cháu mạnh khỏe.", I.THANKS), ("chúc bạn một ngày tốt lành", I.THANKS),
+    ("ok chào", I.BYE),
+    ("hoi cai gi cung chi lung tung, chu thi nho ri, tui lam ruong chu co phai hoc gia dau ma doc, met qua",
+     I.COMPLAINT),   # a long why, nothing gone wrong: a vent ("Ừ, bà cảm ơn cháu nhiều, chúc cháu mạnh khỏe.", I.THANKS), ("chúc bạn một ngày tốt lành", I.THANKS),
     ("ma tui ko rành may cai nay, doc rac roi qua troi", I.COMPLAINT),
     ("ad kiu can bo goi tui giai thich giup di", I.HANDOFF),
     ("đọc khó hiểu quá, chị muốn có người gọi tư vấn cho chị", I.HANDOFF),   # a person after the vent
@@ -169,7 +171,10 @@ ROWS = [
 ]
 QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "cho tôi hỏi giấy tờ của ông tôi cần những gì", "cho em số điện thoại tổng đài",   # "cho em" + data: no one's
-    "ong noi lam dc ko hay phai cha me no", "có người gọi cho tôi nói là hồ sơ bị trả, đúng không",   # no data asked for, though "nó" is someone else
+    "ong noi lam dc ko hay phai cha me no",   # no data asked for, though "nó" is someone else
+    "có người gọi cho tôi nói là hồ sơ bị trả, đúng không",
+    # a problem told at length, then a vent: the problem is searched
+    "giờ mở app ngân hàng thấy bị trừ 135 nghìn rồi mà hồ sơ vẫn ghi chưa thanh toán. làm ăn kiểu gì vậy",
     "muốn rút hồ sơ, hủy", "nộp nhầm hồ sơ rồi, làm sao hủy",   # a dossier withdrawn is no ticket cancelled
     "tôi tự làm được không", "để tôi tự làm online thì cần gì",   # doing it oneself, asked
     "số tổng đài là bao nhiêu", "giúp tôi làm căn cước với",

@@ -74,6 +74,8 @@ _LEAVE_WORDS = 9
 _INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi"; longer, or asking, it is a question
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
+_PROBLEM_WORDS = 10   # words no cue covers, before a vent, that state a problem to search…
+_WENT_WRONG = frozenset("bi chua van loi tru".split())   # … with a word of something gone wrong ("bị trừ", "vẫn chưa")
 _CLOSING_CLAUSE = frozenset({Intent.THANKS, Intent.BYE, Intent.CANCEL})
 @dataclass(frozen=True)
 class _Rule:
@@ -297,7 +299,17 @@ class IntentBook:
         # doc ko hieu j het, chan")
         before = ", ".join(parts[:-1])
         asks = self.is_question(before) and not self.cues_in(before) & (_VENTING | {Intent.NOT_UNDERSTOOD})
-        return None if asks else last
+        return None if asks or self._tells_a_problem(before) else last
+
+    def _tells_a_problem(self, text: str) -> bool:
+        """Clauses before a vent that state what went wrong at length, in words no cue covers ("giờ mở app ngân
+        hàng thấy bị trừ 135 nghìn rồi mà hồ sơ vẫn ghi chưa thanh toán. làm ăn kiểu gì vậy"): the problem is
+        searched, not only the anger answered; "làm ăn tắc trách vậy, mất tiền oan, bực mình" only vents, and so does
+        a long why with nothing gone wrong ("tui làm ruộng chứ có phải học giả đâu mà đọc, mệt quá")."""
+        words = self.words(text)
+        covered, _ = self._found(words)
+        return (_uncovered(words, covered, self._neutral) >= _PROBLEM_WORDS
+                and any(w in _WENT_WRONG and not c for w, c in zip(words, covered)))
 
     def _asks(self, parts: list[str]) -> bool:
         """Clauses that say a word of asking no cue covers (praise, "hướng dẫn dễ hiểu lắm", asks nothing, though
