@@ -439,3 +439,17 @@ async def test_a_call_back_after_a_follow_up_says_what_it_followed(dialogue):
     await chat("goi cho toi di")
     [need] = rows(dialogue, "unmet_needs")
     assert "giấy phép lái xe" in need["question"] and "the doi o dau" in need["question"], need["question"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("message", [
+    "giờ mở app ngân hàng thấy bị trừ 135 nghìn rồi mà hồ sơ vẫn ghi chưa thanh toán. làm ăn kiểu gì vậy",
+    "tui chờ hồ sơ cấp đổi giấy phép kinh doanh cả tháng rồi mà vẫn chưa có kết quả gì hết, bực mình quá"])
+async def test_a_problem_told_with_a_vent_is_searched_and_a_person_stays_one_press_away(dialogue, message):
+    """The problem is searched (a payment taken twice had got only "tôi hiểu là bạn đang bực"), and whatever the
+    search finds, the person the complaint reply offered is still offered: pressing it files the hand-off."""
+    chat = await fresh(dialogue)
+    await chat(message)
+    assert "bực mình" in chat.text() and chat.button("Gặp người hỗ trợ")
+    await chat.press("Gặp người hỗ trợ")
+    assert [n["kind"] for n in rows(dialogue, "unmet_needs")] == [NeedKind.HANDOFF.value]

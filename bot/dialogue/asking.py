@@ -212,7 +212,7 @@ class Asking(Part):
         self.send_all(turn, replies, question)
         if answer.kind == Kind.DONT_KNOW.value and session.misses >= _MISSES_BEFORE_OFFER:
             self._send(turn, Reply(self._say(turn, "misses_offer"), (handoff_button(), menu_button())))
-        elif answer.kind == Kind.ANSWER.value and Intent.COMPLAINT in self.intents.cues_in(text):
+        elif Intent.COMPLAINT in self.intents.cues_in(text):
             self._send(turn, Reply(self._say(turn, "frustration_noted"), (handoff_button(),)))
 
     def which_one(self, turn: Turn, text: str) -> None:
