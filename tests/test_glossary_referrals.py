@@ -54,6 +54,8 @@ REFERRALS = [
     ("bi lua chuyen tien roi", "công an"), ("tài khoản bị hack", "công an"),
     ("tôi bị nó lừa mất 20 triệu rồi, giờ báo ai", "công an"),
     ("nha bac bi bao lam sap mai, xin ho tro o dau con", "UBND xã"), ("lũ cuốn mất nhà, xin hỗ trợ ở đâu", "UBND xã"),
+    ("chau oi, tran lu vua roi nha co o Quang Ngai bi nuoc cuon sap mat nua cai nha, gio co voi 2 dua nho o nho nha "
+     "hang xom. nha nuoc co ho tro gi ko chau, co phai lam don o dau", "UBND xã"),   # had got the generic reply
     ("quên mã pin thẻ atm thì làm lại ở đâu", "ngân hàng"), ("chuyển khoản nhầm thì lấy lại thế nào", "ngân hàng"),
     ("the atm bi nuot", "ngân hàng"), ("lãi suất vay vốn ngân hàng bao nhiêu", "ngân hàng"),
 ]
