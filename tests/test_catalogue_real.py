@@ -562,3 +562,14 @@ def test_a_usb_token_is_a_digital_signature(real_answerer):
     renewal guide and the tax return one; knowledge/synonyms.yaml reads "token" as "chữ ký số"."""
     answer = real_answerer.ask("usb token hết hạn gia hạn online được không")
     assert (answer.kind, answer.entry and answer.entry.id) == ("answer", "kyso-het-han")
+
+
+@pytest.mark.slow
+def test_the_serving_soldiers_procedure_is_no_answer_for_a_veteran(real_answerer):
+    """A son whose father, a war invalid, lost his certificate had been answered with the Ministry of Defence's
+    procedure for soldiers still serving ("đang tại ngũ"); knowledge/catalogue/phan-biet.yaml sets it back
+    when the question says no such thing, and the civilian procedure is offered."""
+    answer = real_answerer.ask("Bố tôi là thương binh 2/4, giấy chứng nhận thương binh bị thất lạc lúc chuyển nhà, "
+                               "giờ xin cấp lại ở đâu")
+    shown = [answer.entry.id] if answer.entry else [o.id for o in answer.options]
+    assert answer.kind != "answer" and "tthc:1.010814" in shown, (answer.kind, shown)
