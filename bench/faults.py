@@ -31,7 +31,7 @@ from handlers.channels.zalo_api import RETRY_DELAYS
 
 TEXTS = ["xin chào", "cảm ơn", "chủ đề"]   # each answered with exactly one reply
 RETRY_AFTER = 1                            # seconds, an integer as Telegram sends it
-TELEGRAM_MAX_ATTEMPTS = (1 + 3) * (1 + 3)  # handlers/channels/telegram.py Retries: 3 network retries × 3 flood retries
+TELEGRAM_MAX_ATTEMPTS = (1 + 3) * (1 + 3)  # telegram_send.Retries: 3 network retries × 3 flood retries
 ZALO_MAX_ATTEMPTS = 1 + len(RETRY_DELAYS)
 QUIET_S = 2 * max(RETRY_DELAYS) + 3        # no send attempt for this long: the server has given up or finished
 _update_ids = itertools.count(9_000_000)

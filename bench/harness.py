@@ -33,10 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.core.messages import Reply, reply_from_dict  # noqa: E402
-from handlers.channels.telegram import (
-    SECRET_HEADER,  # noqa: E402
-    messages as telegram_messages,  # noqa: E402
-)
+from handlers.channels.telegram import SECRET_HEADER  # noqa: E402
+from handlers.channels.telegram_send import messages as telegram_messages  # noqa: E402
 from handlers.channels.web_identity import COOKIE as WEB_COOKIE  # noqa: E402
 from handlers.channels.zalo import PAYLOAD_PREFIX, zalo_messages  # noqa: E402
 from tests.fake_telegram import TOKEN, Call, FakeBotApi  # noqa: E402

@@ -30,7 +30,8 @@ from bot.dialogue import Dialogue
 from bot.retrieval.library import KnowledgeLibrary
 from bot.storage.sqlite import SqliteStorage
 from handlers.app.server import make_server
-from handlers.channels.telegram import SECRET_HEADER, Retries, TelegramChannel
+from handlers.channels.telegram import SECRET_HEADER, TelegramChannel
+from handlers.channels.telegram_send import Retries
 from handlers.channels.webchat import WebChat
 from handlers.channels.zalo import ZaloChannel
 from handlers.runtime.services import Services

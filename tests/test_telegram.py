@@ -23,7 +23,8 @@ from bot.core.messages import Button, Reply
 from bot.core.wording import say
 from bot.domain.delivery import DeliveryStatus
 from handlers.app.server import make_server
-from handlers.channels.telegram import SECRET_HEADER, TEXT_LIMIT, Retries, TelegramChannel, keyboard
+from handlers.channels.telegram import SECRET_HEADER, TelegramChannel
+from handlers.channels.telegram_send import TEXT_LIMIT, Retries, keyboard
 from handlers.channels.webchat import WebChat
 from handlers.runtime.services import ChannelError, Services
 from tests.builders import open_storage, services_on, small_library
