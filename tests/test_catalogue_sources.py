@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.catalogue import pagetext
+from indexer.catalogue import pagecodes, pagetext
 from indexer.catalogue.model import Channel, Document, Fee, LegalRef
 from indexer.catalogue.sources import (
     detect_shape,
@@ -112,8 +112,8 @@ def test_a_time_cell_in_words_is_flagged():
 def test_empty_sections_are_understood_as_empty(text):
     assert pagetext.parse_channels(text) == ((), True)
     assert pagetext.parse_documents(text) == ((), True)
-    assert pagetext.parse_legal_basis(text) == ((), True)
-    assert pagetext.parse_results(text) == ((), True)
+    assert pagecodes.parse_legal_basis(text) == ((), True)
+    assert pagecodes.parse_results(text) == ((), True)
 
 
 # --- pagetext: amounts and times ------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_time(text, expected):
     assert pagetext.parse_time(text) == expected
 
 
-# --- pagetext: documents, legal basis, results, steps ------------------------------------------
+# --- pagetext and pagecodes: documents, legal basis, results, steps -----------------------------
 
 def test_documents_with_case_headings_form_code_and_file_name():
     docs, ok = pagetext.parse_documents(load("tthc_1.004194.json")["thanh_phan_ho_so"])
@@ -209,7 +209,7 @@ def test_count_inside_a_name_is_not_a_count_cell():
 
 
 def test_legal_basis_pairs_from_run_together_cells():
-    refs, ok = pagetext.parse_legal_basis(load("tthc_1.004194.json")["can_cu_phap_ly"])
+    refs, ok = pagecodes.parse_legal_basis(load("tthc_1.004194.json")["can_cu_phap_ly"])
     assert ok
     assert [r.code for r in refs] == ["53/2025/TT-BCA", "57/2021/TT-BCA", "66.7/2025/NQ-CP", "68/2020/QH14"]
     # the code glued to "ngày" and the one cited later stay inside the first name
@@ -235,19 +235,19 @@ def test_legal_basis_pairs_from_run_together_cells():
      [("08.a/2010/TT-BTP", "Quyết định hướng dẫn"), ("09b/2013/TT-BTP", "Thông tư 09b/2013/TT-BTP")]),
 ])
 def test_legal_basis_borders(text, expected):
-    refs, ok = pagetext.parse_legal_basis(text)
+    refs, ok = pagecodes.parse_legal_basis(text)
     assert ok
     assert [(r.code, r.name) for r in refs] == expected
 
 
 def test_legal_basis_with_a_code_that_is_not_one_is_flagged():
-    refs, ok = pagetext.parse_legal_basis("Tên văn bản pháp lýMã văn bảnNghị định số 46/2020/NĐ-CP46/2020")
+    refs, ok = pagecodes.parse_legal_basis("Tên văn bản pháp lýMã văn bảnNghị định số 46/2020/NĐ-CP46/2020")
     assert not ok
     assert refs == ()
 
 
 def test_results_cut_at_codes_and_page_chrome():
-    results, ok = pagetext.parse_results(load("tthc_1.004194.json")["ket_qua_xu_ly"])
+    results, ok = pagecodes.parse_results(load("tthc_1.004194.json")["ket_qua_xu_ly"])
     assert ok
     assert results == ("Phiếu từ chối tiếp nhận, giải quyết hồ sơ (lĩnh vực cư trú)",
                        "Cập nhật thông tin trong Cơ sở dữ liệu quốc gia về dân cư",
@@ -256,7 +256,7 @@ def test_results_cut_at_codes_and_page_chrome():
 
 
 def test_results_without_codes_are_flagged():
-    assert pagetext.parse_results("Giấy phépVăn bản từ chốiTừ khóaKhông có thông tin") == (
+    assert pagecodes.parse_results("Giấy phépVăn bản từ chốiTừ khóaKhông có thông tin") == (
         ("Giấy phépVăn bản từ chối",), False)
 
 

@@ -1,7 +1,7 @@
 """Readers that turn each source's JSON shape into `Procedure` records.
 
 Shapes: the OpenGOV listing (catalog.jsonl), OpenGOV's normalised details, chatbot_tthc's
-page crawls (run-together text, read by `pagetext`), and the portal's own API JSON
+page crawls (run-together text, read by `pagetext` and `pagecodes`), and the portal's own API JSON
 (`portal`). Each reader keeps what its source states and names fields it could not read in
 `unparsed`.
 """
@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from indexer.catalogue import fields as f, pagetext
+from indexer.catalogue import fields as f, pagecodes, pagetext
 from indexer.catalogue.fields import province_code
 from indexer.catalogue.model import Channel, Fee, LegalRef, Procedure, SourceRef
 from indexer.catalogue.portal import from_portal_listing_item, from_portal_record, listing_procedure
@@ -89,8 +89,8 @@ def read_tthc_raw(obj: dict[str, Any], taken: str) -> Procedure:
     url = f.text(obj.get("detail_url"))
     channels, channels_ok = pagetext.parse_channels(obj.get("cach_thuc_thuc_hien") or "")
     docs, docs_ok = pagetext.parse_documents(obj.get("thanh_phan_ho_so") or "")
-    legal, legal_ok = pagetext.parse_legal_basis(obj.get("can_cu_phap_ly") or "")
-    results, results_ok = pagetext.parse_results(obj.get("ket_qua_xu_ly") or "")
+    legal, legal_ok = pagecodes.parse_legal_basis(obj.get("can_cu_phap_ly") or "")
+    results, results_ok = pagecodes.parse_results(obj.get("ket_qua_xu_ly") or "")
     targets = f.split_targets(f.text(obj.get("doi_tuong_thuc_hien")))
     understood = {"channels": channels_ok, "documents": docs_ok, "legal_basis": legal_ok, "results": results_ok}
     return Procedure(
