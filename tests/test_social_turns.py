@@ -156,6 +156,7 @@ ROWS = [
     ("mình muốn gửi cái này vào nhóm zalo của thôn", I.SHARE), ("chia sẻ cho bà con với", I.SHARE),
     ("gui link cho e", I.SHARE), ("làm sao gửi hướng dẫn này cho bà con", I.SHARE), ("share", I.SHARE),
     ("em gui vao nhom zalo cho ba con doc dc ko", I.SHARE),
+    ("mình gửi hướng dẫn này qua zalo cho con trai bà đang làm ở Sài Gòn được không", I.SHARE),
     ("tôi gửi cái này vào nhóm zalo của ấp cho mấy chị em khơ me coi được không", I.SHARE), ("chia se huong dan nay len nhom", I.SHARE),
     # what is kept of the chat and who reads it
     ("Bot này có lấy thông tin của tôi không? Tôi gõ gì vào đây thì ai đọc được, có bán cho bên quảng cáo không?",
@@ -173,6 +174,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "cho tôi hỏi giấy tờ của ông tôi cần những gì", "cho em số điện thoại tổng đài",   # "cho em" + data: no one's
     "ong noi lam dc ko hay phai cha me no",   # no data asked for, though "nó" is someone else
     "có người gọi cho tôi nói là hồ sơ bị trả, đúng không",
+    "gửi hồ sơ qua zalo được không", "làm sao đăng nhập vneid qua zalo được không",   # Zalo as a way, not a share
     # a problem told at length, then a vent: the problem is searched
     "giờ mở app ngân hàng thấy bị trừ 135 nghìn rồi mà hồ sơ vẫn ghi chưa thanh toán. làm ăn kiểu gì vậy",
     "muốn rút hồ sơ, hủy", "nộp nhầm hồ sơ rồi, làm sao hủy",   # a dossier withdrawn is no ticket cancelled
