@@ -157,6 +157,7 @@ ROWS = [
     ("gui link cho e", I.SHARE), ("làm sao gửi hướng dẫn này cho bà con", I.SHARE), ("share", I.SHARE),
     ("em gui vao nhom zalo cho ba con doc dc ko", I.SHARE),
     ("mình gửi hướng dẫn này qua zalo cho con trai bà đang làm ở Sài Gòn được không", I.SHARE),
+    ("chau noi gi ma kho hieu qua, co doc hoai ko hieu gi het", I.NOT_UNDERSTOOD),   # had got the generic reply
     ("tôi gửi cái này vào nhóm zalo của ấp cho mấy chị em khơ me coi được không", I.SHARE), ("chia se huong dan nay len nhom", I.SHARE),
     # what is kept of the chat and who reads it
     ("Bot này có lấy thông tin của tôi không? Tôi gõ gì vào đây thì ai đọc được, có bán cho bên quảng cáo không?",
