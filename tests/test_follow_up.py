@@ -382,6 +382,15 @@ async def test_a_short_what_about_is_asked_of_the_guide_in_focus(chat):
 
 
 @pytest.mark.slow
+async def test_a_question_unsure_alone_whose_nearest_is_the_focus_is_asked_of_it(chat):
+    """"chủ nhà ở tận Sài Gòn thì họ đồng ý kiểu gì" after the thường trú guide had got the generic don't-know,
+    though read alone its nearest entry was that guide: it is asked of the guide in focus."""
+    await chat("đăng ký thường trú trực tuyến ở đâu")
+    await chat("chủ nhà ở tận Sài Gòn thì họ đồng ý kiểu gì ạ, có phải bay ra ký ko")
+    assert "Đăng ký thường trú trực tuyến" in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()
+
+
+@pytest.mark.slow
 async def test_where_to_register_among_options_asks_which_one(chat):
     """"dk o dau" after the household-business options had been narrowed to the marriage guide by "đăng ký"."""
     await chat("e mo hang tap hoa nho o nha thi co can dk kinh doanh ko, nghe noi phai co ma so thue")

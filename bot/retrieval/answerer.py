@@ -360,6 +360,7 @@ class Answerer:
         query = None
         decision = Decision(Kind.DONT_KNOW, None, 0.0)
         related: tuple[KnowledgeEntry, ...] = ()
+        ranked: list[Scored] = []
         if problem is None:
             # "hồ sơ của bác Nguyễn Văn Tư…", "hồ sơ G22.39-241203-0001", "chào em,", "… để khỏi mất nữa",
             # "Ngoài tiền mai táng, …": never the subject
@@ -412,5 +413,8 @@ class Answerer:
                 if decision.kind == Kind.ANSWER:
                     related = self._related(decision.entry_id, ranked)
         entry = self.entry(decision.entry_id, question) if decision.entry_id else None
-        return reply(problem or decision.kind.value, decision.score, entry=self._with_lead(entry, question, query),
-                     options=tuple(self.entries[o] for o in decision.options), related=related)
+        answer = reply(problem or decision.kind.value, decision.score, entry=self._with_lead(entry, question, query),
+                       options=tuple(self.entries[o] for o in decision.options), related=related)
+        if answer.kind == Kind.DONT_KNOW.value and problem is None and ranked:
+            return dataclasses.replace(answer, nearest=ranked[0].entry_id)
+        return answer

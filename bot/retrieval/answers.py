@@ -50,6 +50,7 @@ class Answer:
     query: NormalizedQuery | None
     truncated: bool
     latency_ms: float
+    nearest: str | None = None             # a don't-know's nearest entry: in a conversation it may be the focus
 
     @property
     def matched(self) -> bool:
