@@ -71,6 +71,7 @@ _ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong s
 # folded: "để chị ra thuế cơ sở hỏi", "để e ra công an xã làm"
 _GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
 _LEAVE_WORDS = 9
+_SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
 _INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi"; longer, or asking, it is a question
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
@@ -120,7 +121,9 @@ class IntentBook:
         book = cls(abbr, frozenset(key(f) for f in data["bo_qua"]), frozenset(), {}, frozenset())
         rules = {}
         for name, spec in data["intents"].items():
-            cues = {tuple(book.words(c, drop_fillers=False)) for c in spec["dau_hieu"]}
+            # longest first, then in the file's order: covers do not overlap, so the order decides which cue takes
+            # the words (a set's order changed with the hash seed, and with it an answer now and then)
+            cues = dict.fromkeys(tuple(book.words(c, drop_fillers=False)) for c in spec["dau_hieu"])
             rules[Intent(name)] = _Rule(frozenset(" ".join(book.words(e)) for e in spec["cau_mau"]),
                                         tuple(sorted(cues, key=len, reverse=True)), int(spec["con_lai_toi_da"]))
         neutral = frozenset(" ".join(book.words(n, drop_fillers=False)) for n in data["trung_tinh"])
@@ -234,7 +237,8 @@ class IntentBook:
             return IntentMatch(Intent.BYE, frozenset({Intent.BYE}))
         if self._introduces(words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
             return IntentMatch(Intent.GREETING, frozenset({Intent.GREETING}))
-        if self._ends_cancelling(text):   # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn
+        if self._ends_cancelling(text) or self._cancels_to_go(text):
+            # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn
             return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
         covered, found = self._found(words)
         if Intent.CANCEL in found and self._asks_contact_after(text):
@@ -264,6 +268,20 @@ class IntentBook:
         return not self.is_question(text) and all(
             set(self.words(p)) <= _LEAVING | {"da"} or self.match(p) is not None for p in parts[:-1])
 
+    def _cancels_to_go(self, text: str) -> bool:
+        """A request withdrawn because the writer will go and ask in person, asking nothing: "à thôi khỏi nhen em,
+        chiều nay chị chở nó lên công an phường hỏi luôn, bỏ vụ gọi đi". Each clause but the withdrawal is short,
+        social, or going elsewhere."""
+        parts = clauses(text)
+        withdrawn = [p for p in parts if Intent.CANCEL in self.cues_in(p)]
+        if len(parts) < 2 or not withdrawn or self.is_question(text):
+            return False
+        others = [p for p in parts if p not in withdrawn]
+        if any(self.cues_in(p) & {Intent.HANDOFF, Intent.CALLBACK} for p in others):
+            return False   # "thôi khỏi, cho tui gặp cán bộ xã": a person asked for after it
+        return all(len(self.words(p)) <= _SHORT_CLAUSE or self.match(p) is not None
+                   or _GOING_ELSEWHERE.search(" ".join(self.words(p))) for p in others)
+
     def _asks_if_person(self, text: str, words: list[str]) -> bool:
         """Ends asking whether a person answers, its particle as typed ("… người thật à", not "… người thật ạ"), and
         asks for no one ("cho gặp người thật à" still asks for one)."""
@@ -289,6 +307,9 @@ class IntentBook:
         if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) \
                 and not self._asks(parts[1:]):
             return first
+        if first is not None and first.intent in _VENTING and not self.is_question(text) \
+                and not self._tells_a_problem(", ".join(parts[1:])):
+            return first   # "bực ghê, nộp online mà bị trả tới trả lui hoài": the rest says why, briefly
         last = self.match(parts[-1])
         if last is not None and last.intent in _CLOSING_CLAUSE - {Intent.CANCEL} and not self.is_question(text) \
                 and not self._asks(parts[:-1]):
