@@ -9,7 +9,7 @@ from bot.core.wording import WORDING_FILE, _load, say
 from bot.dialogue.address_reading import read_address
 from bot.dialogue.session import Session
 from bot.dialogue.tone import correction, hear
-from bot.reading.intents import load_intents
+from bot.reading.intent_file import load_intents
 
 BOOK = load_intents()
 

@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from bot.reading.intents import Intent, load_intents
+from bot.reading.intent_file import load_intents
+from bot.reading.intents import Intent
 from tests.chat import Chat
 
 pytestmark = pytest.mark.slow
@@ -137,7 +138,7 @@ def test_a_short_form_that_is_also_a_word_counts_only_alone(text, intent):
 def test_the_order_cues_are_tried_in_does_not_change_with_the_hash_seed():
     """Cues of one length used to come out of a set, whose order follows Python's per-process hash seed: as covers do
     not overlap, which cue took the words, and now and then the reply, changed from one start to the next."""
-    code = ("from bot.reading.intents import load_intents; "
+    code = ("from bot.reading.intent_file import load_intents; "
             "print([(i.value, r.cues) for i, r in load_intents()._rules.items()])")
     seen = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
                            capture_output=True, text=True, check=True).stdout for seed in ("1", "2", "3")}

@@ -79,7 +79,7 @@ def test_search_link_carries_the_citizens_key_words_and_no_personal_data():
 
 
 def test_intent_examples_never_collide_once_fillers_are_dropped():
-    from bot.reading.intents import load_intents
+    from bot.reading.intent_file import load_intents
 
     book = load_intents()
     seen = {}
@@ -95,7 +95,7 @@ def test_intent_examples_never_collide_once_fillers_are_dropped():
     ("không cần đâu", False), ("sao phải có ngân hàng?", None), ("đổi số điện thoại vneid thế nào?", None), ("chữ ký số là gì", None),
 ])
 def test_natural_yes_and_no(text, yes):
-    from bot.reading.intents import load_intents
+    from bot.reading.intent_file import load_intents
     from bot.reading.yes_no import polarity
 
     assert polarity(load_intents(), text) is yes

@@ -6,7 +6,8 @@ import itertools
 import pytest
 
 from bot.domain.chat_port import NeedStatus
-from bot.reading.intents import Intent, load_intents
+from bot.reading.intent_file import load_intents
+from bot.reading.intents import Intent
 from tests.chat import Chat
 
 I = Intent

@@ -47,7 +47,8 @@ from bot.domain.tickets import ResponseTimes, SameForEveryone, Tickets
 from bot.privacy.identity import derived_key, user_key
 from bot.privacy.redact import redact
 from bot.reading.flows import Flows, load_flows
-from bot.reading.intents import IntentBook, load_intents
+from bot.reading.intent_file import load_intents
+from bot.reading.intents import IntentBook
 from bot.retrieval.answerer import Answerer
 from bot.retrieval.answers import Answer
 

@@ -18,7 +18,8 @@ import yaml
 from bot.core.numbers import is_number
 from bot.domain.tickets import PHONE_NUMBER
 from bot.privacy.redact import without_placeholders
-from bot.reading.intents import Intent, IntentBook, load_intents
+from bot.reading.intent_file import load_intents
+from bot.reading.intents import Intent, IntentBook
 from indexer.terms import outside_phrases
 from indexer.vntext import fold
 

@@ -12,16 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from bot.reading.flows import message_key
 from bot.reading.others_data import OthersData
 from indexer.vntext import fold, has_diacritics
 
-INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 _MAX_KEY_WORDS = 3
 _STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a letter three times
 # folded openers of a clause that checks what the one before means
@@ -79,13 +74,14 @@ _PROBLEM_WORDS = 10   # words no cue covers, before a vent, that state a problem
 _WENT_WRONG = frozenset("bi chua van loi tru".split())   # … with a word of something gone wrong ("bị trừ", "vẫn chưa")
 _CLOSING_CLAUSE = frozenset({Intent.THANKS, Intent.BYE, Intent.CANCEL})
 @dataclass(frozen=True)
-class _Rule:
+class Rule:
+    """One intent's labelled phrasings (bot/reading/intent_file.py reads them from intents.yaml)."""
     examples: frozenset[str]
     cues: tuple[tuple[str, ...], ...]   # longest first
     max_left: int
 
 
-def _symbol_key(text: str) -> str:
+def symbol_key(text: str) -> str:
     """Symbols as sent, without spaces, variation selectors or skin tones, a run of one counted once ("👍👍", "??")."""
     signs = [c for c in unicodedata.normalize("NFC", text) if not c.isspace() and c != "\ufe0f"
              and not "\U0001f3fb" <= c <= "\U0001f3ff"]
@@ -99,7 +95,7 @@ def clauses(text: str) -> list[str]:
 
 class IntentBook:
     def __init__(self, abbreviations: dict[str, str], fillers: frozenset[str], neutral: frozenset[str],
-                 rules: dict[Intent, _Rule], english: frozenset[str],
+                 rules: dict[Intent, Rule], english: frozenset[str],
                  search_stopwords: frozenset[str] = frozenset()) -> None:
         self._abbr = abbreviations
         self._fillers = fillers
@@ -112,35 +108,6 @@ class IntentBook:
         self.requests: frozenset[str] = frozenset()    # folded words that make such an ending a request for one
         self.others_data: OthersData | None = None
         self.symbols: dict[str, Intent] = {}   # a message of symbols only ("👍", "🙏", "???"): what it says
-
-    @classmethod
-    def load(cls, path: Path = INTENTS_FILE) -> "IntentBook":
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        key = lambda s: " ".join(message_key(str(s)).split())  # noqa: E731
-        abbr = {key(k): key(v) for k, v in data["viet_tat"].items()}
-        book = cls(abbr, frozenset(key(f) for f in data["bo_qua"]), frozenset(), {}, frozenset())
-        rules = {}
-        for name, spec in data["intents"].items():
-            # longest first, then in the file's order: covers do not overlap, so the order decides which cue takes
-            # the words (a set's order changed with the hash seed, and with it an answer now and then)
-            cues = dict.fromkeys(tuple(book.words(c, drop_fillers=False)) for c in spec["dau_hieu"])
-            rules[Intent(name)] = _Rule(frozenset(" ".join(book.words(e)) for e in spec["cau_mau"]),
-                                        tuple(sorted(cues, key=len, reverse=True)), int(spec["con_lai_toi_da"]))
-        neutral = frozenset(" ".join(book.words(n, drop_fillers=False)) for n in data["trung_tinh"])
-        loaded = cls(abbr, book._fillers, neutral, rules, frozenset(key(w) for w in data["tieng_anh"]),
-                     frozenset(key(w) for w in data["bo_khi_tim"]))
-        loaded.question_words = frozenset(" ".join(book.words(w, drop_fillers=False)) for w in data["tu_hoi"])
-        person = data["hoi_nguoi_that"]
-        loaded.person_asked = tuple(unicodedata.normalize("NFC", str(p).lower()) for p in person["cuoi_cau"])
-        loaded.requests = frozenset(" ".join(book.words(w, drop_fillers=False)) for w in person["xin_gap"])
-        others = data["du_lieu_nguoi_khac"]
-        phrases = lambda name: frozenset(" ".join(book.words(w, drop_fillers=False)) for w in others[name])  # noqa: E731
-        loaded.others_data = OthersData(phrases("xem"), phrases("du_lieu"), phrases("tu_xung"), phrases("danh_xung"),
-                                         phrases("ho"), phrases("khong_phai_ten"), phrases("nguoi_khac"),
-                                         phrases("vai_tro"), phrases("dua_cho"))
-        loaded.symbols = {_symbol_key(str(sign)): Intent(name)
-                          for name, signs in data["bieu_tuong"].items() for sign in signs}
-        return loaded
 
     def words(self, text: str, drop_fillers: bool = True) -> list[str]:
         """Folded words with teencode expanded ("cho e gap nv" → cho em gap nhan vien)."""
@@ -218,7 +185,7 @@ class IntentBook:
 
     def symbol(self, text: str) -> Intent | None:
         """What a message of symbols alone says ("👍" yes, "🙏" thanks, "???" not understood), if anything."""
-        return self.symbols.get(_symbol_key(text))
+        return self.symbols.get(symbol_key(text))
 
     def match(self, text: str) -> IntentMatch | None:
         words = self.words(text)
@@ -414,8 +381,3 @@ def _uncovered(words: list[str], covered: list[bool], neutral: frozenset[str]) -
             left += 1
             i += 1
     return left
-
-
-@lru_cache(maxsize=2)
-def load_intents(path: Path = INTENTS_FILE) -> IntentBook:
-    return IntentBook.load(path)

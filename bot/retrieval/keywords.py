@@ -3,7 +3,7 @@ its subject."""
 from __future__ import annotations
 
 from bot.privacy.redact import redact, without_placeholders
-from bot.reading.intents import load_intents
+from bot.reading.intent_file import load_intents
 from indexer.vntext import fold, syllables
 
 _MAX_SEARCH_WORDS = 8
