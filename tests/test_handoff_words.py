@@ -453,3 +453,28 @@ async def test_a_problem_told_with_a_vent_is_searched_and_a_person_stays_one_pre
     assert "bực mình" in chat.text() and chat.button("Gặp người hỗ trợ")
     await chat.press("Gặp người hỗ trợ")
     assert [n["kind"] for n in rows(dialogue, "unmet_needs")] == [NeedKind.HANDOFF.value]
+
+
+@pytest.mark.slow
+async def test_a_yes_said_as_when_to_call_with_why_saves_the_number_with_that_time(dialogue):
+    """"ok, gọi sau 9h tối giúp, ban ngày tôi đứng quầy" at the question about a number typed with the request had got
+    the generic don't-know, and the number was never saved."""
+    chat = await fresh(dialogue)
+    await chat(f"cho tôi nói chuyện với người thật, số tôi {PHONE}")
+    await chat("ok, gọi sau 9h tối giúp, ban ngày tôi đứng quầy")
+    [need] = rows(dialogue, "unmet_needs")
+    saved = dialogue.storage.callback(need["id"])
+    assert saved is not None and saved.preferred_time == "sau 9h tối", chat.text()
+
+
+@pytest.mark.slow
+async def test_chieu_toi_is_when_to_call_and_the_why_beside_it_is_not(dialogue):
+    """A fisherman's wife: "chieu toi goi nghe con, sang som tui ra cang ban ca" after her number was saved had been
+    searched (the portal's fishing-port procedures); "sáng sớm" is when she is out, not when to call."""
+    chat = await fresh(dialogue)
+    await chat("gặp người hỗ trợ")
+    await chat.press("Có, để lại số")
+    await chat(PHONE)
+    await chat("chieu toi goi nghe con, sang som tui ra cang ban ca")
+    [need] = rows(dialogue, "unmet_needs")
+    assert dialogue.storage.callback(need["id"]).preferred_time == "chieu toi", chat.text()

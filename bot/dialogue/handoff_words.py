@@ -47,6 +47,7 @@ _TIME_FOLDED = re.compile(
     r"|sau\s+(?:khi\s+)?(?:tan\s+ca|tan\s+lam|di\s+lam\s+ve|gio\s+lam)"
     r"|cuoi\s+tuan|chu\s+nhat|thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])"
     r"|ngay\s+mai|hom\s+nay|lat\s+nua|luc\s+nao\s+cung\s+duoc|bat\s+ky\s+luc\s+nao"
+    r"|chieu\s+toi"   # "chiều tối gọi nghe con"
     r")(?!\w)")
 # a part of the day alone only with its marks: "tối" (evening) folds to "toi", which is also "tôi" (I)
 _TIME_MARKED = re.compile(r"(?<!\w)(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
