@@ -163,6 +163,7 @@ ROWS = [
     ("Cô hỏi thật, cô đang nói chuyện với cán bộ hay với máy đấy cháu?", I.IDENTITY),   # had filed a ticket
     ("ma tui dang noi chuyen voi ai vay, con la can bo cong an ha", I.IDENTITY),
     ("thôi em kêu ai gọi nói chị nghe cho lẹ đi, đọc hổng nổi", I.CALLBACK),
+    ("cháu nhờ một cán bộ gọi điện hướng dẫn cô được không", I.HANDOFF),
     ("chú gọi mấy lần không ai nghe máy. cháu nhờ cán bộ gọi lại cho chú được không", I.HANDOFF),
     ("troi oi con viet chi ma nhieu chu qua, tui doc muon rot con mat", I.NOT_UNDERSTOOD),   # too long to read
     ("em viết gì mà dài thòng, chữ nghĩa rắc rối quá chị đọc hổng ra", I.COMPLAINT),   # "rắc rối quá" vents first
@@ -193,6 +194,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "ong noi lam dc ko hay phai cha me no",   # no data asked for, though "nó" is someone else
     "có người gọi cho tôi nói là hồ sơ bị trả, đúng không",
     "gửi hồ sơ qua zalo được không", "làm sao đăng nhập vneid qua zalo được không",   # Zalo as a way, not a share
+    "gọi điện hướng dẫn cách đăng ký vneid mức 2 cho bố tôi được không",
     # a problem told at length, then a vent: the problem is searched
     "giờ mở app ngân hàng thấy bị trừ 135 nghìn rồi mà hồ sơ vẫn ghi chưa thanh toán. làm ăn kiểu gì vậy",
     "muốn rút hồ sơ, hủy", "nộp nhầm hồ sơ rồi, làm sao hủy",   # a dossier withdrawn is no ticket cancelled
