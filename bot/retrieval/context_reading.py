@@ -180,8 +180,8 @@ class ContextReader:
         if alone.kind not in (Kind.ANSWER.value, Kind.CLARIFY.value, Kind.DONT_KNOW.value):
             return alone
         if alone.kind == Kind.DONT_KNOW.value and alone.nearest == focus_id:
-            # unsure alone, but nearest to what was just answered: "Bà dùng sim đứng tên con trai thì có làm được
-            # không, hay phải ra nhà mạng làm sim chính chủ trước?" after the VNeID level-2 guide
+            # unsure alone, but nearest to what was just answered: "chủ nhà ở tận Sài Gòn thì họ đồng ý kiểu gì"
+            # after the thường trú guide
             return self._focused(focus, question, alone, True, earlier=earlier)
         if not focus.procedures and alone.kind != Kind.ANSWER.value and self.only_aspect(question, alone.query):
             # only a part asked ("cần ra công an ko hay làm trên app đc") of a guide about no procedure: its line
