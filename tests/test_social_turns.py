@@ -195,6 +195,7 @@ QUESTIONS = [   # a social word inside a real question: retrieval must get it
     "có người gọi cho tôi nói là hồ sơ bị trả, đúng không",
     "gửi hồ sơ qua zalo được không", "làm sao đăng nhập vneid qua zalo được không",   # Zalo as a way, not a share
     "gọi điện hướng dẫn cách đăng ký vneid mức 2 cho bố tôi được không",
+    "tra loi chung chung qua, minh muon biet phi cu the o gia lai",   # a vent, then what is wanted
     # a problem told at length, then a vent: the problem is searched
     "giờ mở app ngân hàng thấy bị trừ 135 nghìn rồi mà hồ sơ vẫn ghi chưa thanh toán. làm ăn kiểu gì vậy",
     "muốn rút hồ sơ, hủy", "nộp nhầm hồ sơ rồi, làm sao hủy",   # a dossier withdrawn is no ticket cancelled

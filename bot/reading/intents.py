@@ -63,6 +63,7 @@ class IntentMatch:
 _LEAVING = frozenset("thoi nhe nha nhen nghe day vang u ok".split())   # "ok chào" ends a chat
 # a message saying these goes on to a question or a problem: "chào em, chị muốn hỏi…", "…, mất sổ đỏ rồi"
 _ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong sai".split())
+_WANTING = frozenset("hoi muon can giup xin biet".split())   # "…, mình muốn biết phí cụ thể": a wish, not a why
 # folded: "để chị ra thuế cơ sở hỏi", "để e ra công an xã làm"
 _GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
 _LEAVE_WORDS = 9
@@ -274,9 +275,12 @@ class IntentBook:
         if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) \
                 and not self._asks(parts[1:]):
             return first
+        rest = ", ".join(parts[1:])
         if first is not None and first.intent in _VENTING and not self.is_question(text) \
-                and not self._tells_a_problem(", ".join(parts[1:])):
-            return first   # "bực ghê, nộp online mà bị trả tới trả lui hoài": the rest says why, briefly
+                and not self._tells_a_problem(rest) and not _WANTING & set(self.words(rest)):
+            # "bực ghê, nộp online mà bị trả tới trả lui hoài": the rest says why, briefly; "trả lời chung chung quá,
+            # mình muốn biết phí cụ thể" wants something
+            return first
         last = self.match(parts[-1])
         if last is not None and last.intent in _CLOSING_CLAUSE - {Intent.CANCEL} and not self.is_question(text) \
                 and not self._asks(parts[:-1]):
