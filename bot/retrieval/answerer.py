@@ -35,6 +35,7 @@ from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.procedure_words import cost_not_loss
 from bot.retrieval.query_adapter import QueryAdapter
 from bot.retrieval.question_intent import IntentCues
+from bot.retrieval.question_says import asks_to_bring
 from bot.retrieval.subject_bound import SubjectBound
 from bot.retrieval.tier_arbitration import TierArbiter, names_another, paying, said_words, title_subject
 from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
@@ -190,7 +191,7 @@ class Answerer:
     def only_aspect(self, question: str) -> str | None:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì"), or "documents"
         for a paper to bring ("có phải mang giấy khai sinh không")."""
-        return self.context.only_aspect(question) or ("documents" if self.context.asks_to_bring(question) else None)
+        return self.context.only_aspect(question) or ("documents" if asks_to_bring(question) else None)
 
     def _not_a_guess(self, decision: Decision, ranked: list[Scored], part: str | None, reading: NormalizedQuery,
                      province: str | None) -> Decision:

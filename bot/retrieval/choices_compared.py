@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot.core.wording import say
 from bot.retrieval.aspects import asked_aspects
-from bot.retrieval.context_reading import ContextReader, length_said
+from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.follow_up import unnumbered
 from bot.retrieval.procedure_card import COMPARABLE, aspect_line, states_amount, states_duration
+from bot.retrieval.question_says import length_said
 from indexer.knowledge import KnowledgeEntry
 
 _COMPARED_WORDS = 12  # a part asked of choices not made, in a question this short, is set side by side for each

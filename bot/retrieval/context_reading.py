@@ -7,7 +7,6 @@ if so, which part of that entry answers it (bot/retrieval/follow_up.py finds the
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -33,6 +32,14 @@ from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import place_words
 from bot.retrieval.procedure_card import aspect_part, documents_naming
 from bot.retrieval.procedure_search import ProcedureSearch
+from bot.retrieval.question_says import (
+    ANY_PROCEDURE,
+    ANY_PROCEDURE_MARKED,
+    POLITE,
+    asks_to_bring,
+    length_said,
+    subject_said,
+)
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
@@ -42,12 +49,7 @@ if TYPE_CHECKING:
     from bot.retrieval.answers import Answer
 
 _FOLLOW_UP_WORDS = 7  # a follow-up this short that names a part of a procedure is about the one in focus
-_BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
 _BRING_VERBS = ("mang", "đem", "đưa")   # how a guide says a thing is brought along
-_BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
-# words that make a message polite, not longer: "em làm trên điện thoại được không ạ" is as short as "làm trên
-# điện thoại được không" (folded)
-_POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi tui t cho hoi xin".split())
 # catalogue options below this confidence whose first has less than this share of the question's words are guesses
 _GUESSED_BELOW, _GUESSED_COVER = 0.45, 0.4
 _GUESSED_WORDS = 18    # a longer message tells its own story, not a follow-up
@@ -56,10 +58,6 @@ _GUESSED_ABOUT = 0.15   # … and then read with the focus when it has this shar
 _QUOTED_RUN = 3       # words in a row of the focus's text a follow-up says: it goes on about what the focus says
 _SUBSTANCE = 1.5      # IDF from which a word says what a question is about (not "khác", "lại", "đăng ký")
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
-# folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
-# beside a part asked, they name no procedure
-_ANY_PROCEDURE_MARKED = frozenset("đăng ký làm thủ tục hồ sơ xin cấp nộp giấy tờ".split())
-_ANY_PROCEDURE = frozenset(fold(w) for w in _ANY_PROCEDURE_MARKED)
 # offices, as marked ("ra ủy ban xã", "lên công an tỉnh"): every procedure is filed at one, so beside a part asked
 # they name none ("nộp online được không hay phải ra ủy ban xã" had got the certified-copy guide, said at the UBND)
 _OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã phường thành phố".split())
@@ -71,20 +69,6 @@ _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubbl
 # folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
 # they make no new subject ("e đang ở trọ bình dương, quê ở thanh hóa thì nộp ở đâu" after a guide)
 _LIVING = frozenset("dang o tro que song thue nha hien nay lam viec thuong tru ve".split())
-
-
-def _subject_said(query: NormalizedQuery, title: str) -> int:
-    """How many of a title's subject words the question says (as typed, or as the normaliser restored them, marks
-    compared: "bắt buộc" is no "bất động sản")."""
-    grammar = aspect_words() | _ANY_PROCEDURE | _POLITE
-    said = {w for w in syllables(query.text.lower()) if fold(w) not in grammar}
-    folded = title_subject(title)
-    return len({w for w in syllables(title.lower()) if fold(w) in folded} & said)
-
-
-def length_said(question: str) -> int:
-    """How many words a question says, politeness aside."""
-    return sum(fold(s) not in _POLITE for s in syllables(question))
 
 
 class ContextReader:
@@ -130,7 +114,7 @@ class ContextReader:
         if answer.kind != Kind.CLARIFY.value or answer.query is None or not answer.options or not all(
                 o.from_catalogue for o in answer.options):
             return False
-        return not any(_subject_said(answer.query, o.title) >= _NAMED_OPTION for o in answer.options)
+        return not any(subject_said(answer.query, o.title) >= _NAMED_OPTION for o in answer.options)
 
     def _where_they_live(self, question: str, answer: "Answer") -> bool:
         """Besides the part asked, the question says only where its writer lives: the provinces named and words
@@ -150,7 +134,7 @@ class ContextReader:
         if focus is None:
             return alone
         cue = has_cue(question) or points_back(question)   # "cái văn bản đó hết bao nhiêu tiền"
-        if focus.procedures and self.asks_to_bring(question):
+        if focus.procedures and asks_to_bring(question):
             # "thế có phải mang giấy khai sinh không" after the căn cước card: a paper to bring, not a new subject
             return self._focused(focus, question, alone, True, earlier=earlier)
         if alone.kind == Kind.ANSWER.value and alone.entry is not None and alone.entry.id == focus_id:
@@ -162,7 +146,7 @@ class ContextReader:
                 and len(title_subject(alone.entry.title) & set(alone.query.terms)) < _NAMED_OPTION):
             # "what about" a case, naming the answer found alone by one word of its subject at most: a case of the
             # focus ("vợ anh ko có vneid thì sao" after the tạm trú guide, not the guide on VNeID's levels). Its
-            # words as read, not `_subject_said`'s: that drops a part's words, and "hộ" of "hộ chiếu" is one
+            # words as read, not `subject_said`'s: that drops a part's words, and "hộ" of "hộ chiếu" is one
             # ("còn làm hộ chiếu thì sao" names the passport guide)
             return self._focused(focus, question, alone, True, earlier=earlier)
         if (not focus.procedures and alone.kind == Kind.ANSWER.value and alone.entry is not None
@@ -225,11 +209,11 @@ class ContextReader:
                 o.id.startswith("tthc:") and o.id[5:] in self.procedures for o in alone.options):
             return False
         theirs = set().union(*(self.procedures.name_core(c) for c in own))
-        said = {fold(w) for w in content_words(alone.query.terms)} - aspect_words() - _POLITE
+        said = {fold(w) for w in content_words(alone.query.terms)} - aspect_words() - POLITE
         everyday = set().union(*(self.procedures.everyday_of(c) for c in own))
 
         def called(code: str) -> bool:   # "cà vẹt" is what people call a vehicle's registration certificate
-            return any(p not in everyday and (words := set(folded_syllables(p)) - _ANY_PROCEDURE) and words <= said
+            return any(p not in everyday and (words := set(folded_syllables(p)) - ANY_PROCEDURE) and words <= said
                        for p in self.procedures.everyday_of(code))
         return not any((self.procedures.name_core(o.id[5:]) - theirs) & said or called(o.id[5:])
                        for o in alone.options)
@@ -241,7 +225,7 @@ class ContextReader:
         options = alone.options
         if (not self.procedures or alone.query is None or not options or alone.score >= _GUESSED_BELOW
                 or not all(o.id.startswith("tthc:") and o.id[5:] in self.procedures for o in options)
-                or _subject_said(alone.query, options[0].title) >= _NAMED_OPTION):   # "giấy an toàn thực phẩm cũ"
+                or subject_said(alone.query, options[0].title) >= _NAMED_OPTION):   # "giấy an toàn thực phẩm cũ"
             return False
         return self.procedures.coverage_of(options[0].id[5:], alone.query.terms) < _GUESSED_COVER
 
@@ -270,11 +254,6 @@ class ContextReader:
                     if fold(w) not in others and not is_aspect_word(w)]
         return [w for w in content_words(search_keywords(reading.text, limit=30)) if fold(w) not in drop]
 
-    @staticmethod
-    def asks_to_bring(question: str) -> bool:
-        """"có phải mang giấy khai sinh không": a short question about a paper to bring for the procedure in hand."""
-        return bool(_BRING.search(fold(question))) and length_said(question) <= _BRING_WORDS
-
     def only_aspect(self, question: str, reading: NormalizedQuery | None = None) -> str | None:
         """The part of a procedure a question asks when it names nothing else ("cần giấy tờ gì", "mất bao lâu",
         "đăng ký ở đâu": every procedure is registered, filed, applied for). `reading`: as in `_key_words`."""
@@ -282,9 +261,9 @@ class ContextReader:
         if not aspect:
             return None
         reading = reading or self.normalizer.normalize(question)
-        named = self._key_words(question, None, aspect_words() | _ANY_PROCEDURE, reading)
+        named = self._key_words(question, None, aspect_words() | ANY_PROCEDURE, reading)
         if named and not [w for w in content_words(syllables(reading.said))
-                          if not is_aspect_word(w) and not spelled_in(w, _ANY_PROCEDURE_MARKED, _ANY_PROCEDURE)]:
+                          if not is_aspect_word(w) and not spelled_in(w, ANY_PROCEDURE_MARKED, ANY_PROCEDURE)]:
             named = []   # the citizen typed only the part's words: the synonyms added them ("đóng tiền": "thanh toán")
         if [w for w in named if w not in _WHERE_MARKED]:
             return None
@@ -381,7 +360,7 @@ class ContextReader:
     def _bring_line(self, focus: KnowledgeEntry, question: str, alone: "Answer") -> str | None:
         """"cần mang xe đến công an không" brings the guide's own subject, not a paper: the line that brings it
         ("đưa xe đến kiểm tra (nếu được yêu cầu)"), not the papers' line."""
-        if not self.asks_to_bring(question):
+        if not asks_to_bring(question):
             return None
         subject = set(folded_syllables(focus.title))
         brought = [w for w in self._key_words(question, alone) if fold(w) in subject]

@@ -1,0 +1,40 @@
+"""What a question says of itself, read without the conversation: how long it is, politeness aside; how many of a
+title's subject words it says; whether it asks about a paper to bring. The follow-up reader (context_reading.py)
+and the comparison of choices (choices_compared.py) both weigh a question by these."""
+from __future__ import annotations
+
+import re
+
+from bot.retrieval.aspects import aspect_words
+from bot.retrieval.normalize import NormalizedQuery
+from bot.retrieval.tier_arbitration import title_subject
+from indexer.vntext import fold, syllables
+
+# words that make a message polite, not longer: "em làm trên điện thoại được không ạ" is as short as "làm trên
+# điện thoại được không" (folded)
+POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi tui t cho hoi xin".split())
+# folded words every procedure's question may use ("đăng ký", "làm thủ tục", "nộp hồ sơ", "xin cấp giấy"): alone
+# beside a part asked, they name no procedure
+ANY_PROCEDURE_MARKED = frozenset("đăng ký làm thủ tục hồ sơ xin cấp nộp giấy tờ".split())
+ANY_PROCEDURE = frozenset(fold(w) for w in ANY_PROCEDURE_MARKED)
+_BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
+_BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
+
+
+def subject_said(query: NormalizedQuery, title: str) -> int:
+    """How many of a title's subject words the question says (as typed, or as the normaliser restored them, marks
+    compared: "bắt buộc" is no "bất động sản")."""
+    grammar = aspect_words() | ANY_PROCEDURE | POLITE
+    said = {w for w in syllables(query.text.lower()) if fold(w) not in grammar}
+    folded = title_subject(title)
+    return len({w for w in syllables(title.lower()) if fold(w) in folded} & said)
+
+
+def length_said(question: str) -> int:
+    """How many words a question says, politeness aside."""
+    return sum(fold(s) not in POLITE for s in syllables(question))
+
+
+def asks_to_bring(question: str) -> bool:
+    """"có phải mang giấy khai sinh không": a short question about a paper to bring for the procedure in hand."""
+    return bool(_BRING.search(fold(question))) and length_said(question) <= _BRING_WORDS
