@@ -315,7 +315,9 @@ async def test_a_time_said_with_the_request_waits_for_the_number(dialogue):
     ("buổi tối", "gọi buổi tối nha"), ("sáng mai", "gọi sáng mai nha"), ("giờ trưa", "gọi giờ trưa nha"),
     ("sau 5h", "gọi sau 5h nha"),
     # asked through the bot, with why (a grandmother's had been searched: "mang thai hộ" offered)
-    ("buổi chiều", "Cháu bảo cán bộ gọi cho bà buổi chiều nhé, buổi sáng bà đi chùa.")])
+    ("buổi chiều", "Cháu bảo cán bộ gọi cho bà buổi chiều nhé, buổi sáng bà đi chùa."),
+    # an ok first, then when, then why (seen at 390 px: it had got the generic don't-know)
+    ("sau 3 giờ chiều", "ok, gọi sau 3 giờ chiều giúp cô, buổi sáng cô đi tập dưỡng sinh")])
 async def test_a_time_typed_after_the_number_is_kept_with_it(dialogue, when, said):
     chat = await fresh(dialogue)
     await chat("gặp người hỗ trợ")

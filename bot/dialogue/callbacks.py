@@ -12,7 +12,6 @@ from bot.dialogue.turn import Turn
 from bot.domain.chat_port import UnmetNeed
 from bot.domain.tickets import masked, phone_number
 from bot.privacy.redact import redact
-from bot.reading.intents import clauses
 
 
 class Callbacks(Part):
@@ -69,11 +68,10 @@ class Callbacks(Part):
 
     def on_typed_time(self, turn: Turn, text: str) -> bool:
         """ "gọi buổi tối nha" after the number was saved: kept with it, for the caller; the rest may say why ("goi
-        sau 6h chieu nha, ban ngay toi o ngoai bien"), as long as it asks nothing."""
-        first = next(iter(clauses(text)), "")
-        when = call_time(first)
-        if (not when or phone_number(text) or not load_handoff_words().only_contact(first)
-                or (first != text and self.intents.is_question(text))):
+        sau 6h chieu nha, ban ngay toi o ngoai bien", "ok, gọi sau 3 giờ chiều giúp cô, buổi sáng cô đi tập"), as long
+        as it asks nothing."""
+        when = load_handoff_words().time_asked(text)
+        if not when or phone_number(text):
             return False
         need = self.parts.handoffs.last_open_ticket(turn)
         saved = self.storage.callback(need.id) if need else None

@@ -19,7 +19,7 @@ from bot.core.numbers import is_number
 from bot.domain.tickets import PHONE_NUMBER
 from bot.privacy.redact import without_placeholders
 from bot.reading.intent_file import load_intents
-from bot.reading.intents import Intent, IntentBook
+from bot.reading.intents import Intent, IntentBook, clauses
 from indexer.terms import outside_phrases
 from indexer.vntext import fold
 
@@ -176,6 +176,15 @@ class HandoffWords:
     def asks_call_back(self, text: str) -> bool:
         """ "gọi cho e đi", "gọi lại giúp e", "cho gặp người": the person wants to be contacted."""
         return bool(self.book.cues_in(text) & {Intent.CALLBACK, Intent.HANDOFF})
+
+    def time_asked(self, text: str) -> str | None:
+        """When to call, said alone or in a clause of its own with why beside it, asking nothing ("buổi tối nha", "ok,
+        gọi sau 9h tối giúp, ban ngày tôi đứng quầy": the time of that clause, not of the why); None otherwise."""
+        if self.only_contact(text):
+            return call_time(text)
+        if self.book.is_question(text):
+            return None
+        return next((when for c in clauses(text) if (when := call_time(c)) and self.only_contact(c)), None)
 
     def only_contact(self, text: str) -> bool:
         """Nothing but a phone number, when to call and call-back words: "0938112457", "sdt e 0938 112 457 nha",

@@ -11,7 +11,7 @@ from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
 from bot.domain.tickets import phone_number
 from bot.privacy.redact import redact
-from bot.reading.intents import Intent, IntentMatch, clauses
+from bot.reading.intents import Intent, IntentMatch
 from bot.reading.yes_no import polarity
 from bot.retrieval.decision import Kind
 
@@ -86,16 +86,6 @@ class PendingSteps(Part):
         self._send(turn, Reply(self._say(turn, "comment_thanks"), (menu_button(),)))
         return True
 
-    def _time_asked(self, text: str) -> str | None:
-        """When to call, said alone or in a clause of its own with why beside it, asking nothing ("buổi tối nha", "ok,
-        gọi sau 9h tối giúp, ban ngày tôi đứng quầy": the time of that clause, not of the why); None otherwise."""
-        words = load_handoff_words()
-        if words.only_contact(text):
-            return call_time(text)
-        if self.intents.is_question(text):
-            return None
-        return next((when for c in clauses(text) if (when := call_time(c)) and words.only_contact(c)), None)
-
     def on_phone_answer(self, turn: Turn, pending: Pending, text: str, social: Intent | None) -> bool:
         phone = phone_number(text)
         if phone and pending.offered:   # another number typed at the question about the first: this one
@@ -105,7 +95,7 @@ class PendingSteps(Part):
             self.parts.callbacks.save_phone(turn, pending, phone, text)
             return True
         yes = polarity(self.intents, text)
-        asked = self._time_asked(text)
+        asked = load_handoff_words().time_asked(text)
         when = asked or call_time(text)
         if pending.offered and (yes or social in (Intent.CALLBACK, Intent.HANDOFF) or asked):
             return self.parts.callbacks.take_offered(turn, pending, when)   # "có", "gọi lại giúp e", "buổi tối nha"
