@@ -27,16 +27,12 @@ from bot.domain.desk_port import (
 )
 from bot.privacy.redact import redact
 from bot.storage.rows import JSON_FIELDS, draft_of, json_list, need_of, staff_of, team_of
+from bot.storage.sqlite_migration import Migrations
 
-DESK_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
-
-
-def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
-    DESK_MIGRATIONS.append((fn.__name__, fn))
-    return fn
+DESK_MIGRATIONS = Migrations()
 
 
-@_migration
+@DESK_MIGRATIONS
 def m005_teams_staff_sessions(db: sqlite_utils.Database) -> None:
     db["teams"].create({"id": int, "name": str, "province": str, "province_name": str, "commune": str,
                         "telegram_chat_id": str, "is_default": int, "created_at": str}, pk="id")
@@ -49,7 +45,7 @@ def m005_teams_staff_sessions(db: sqlite_utils.Database) -> None:
     db["login_failures"].create_index(["at"])
 
 
-@_migration
+@DESK_MIGRATIONS
 def m006_need_handling_places_outcomes(db: sqlite_utils.Database) -> None:
     for name, kind in (("team_id", int), ("routed_at", str), ("announced_at", str), ("claimed_by", int),
                        ("claimed_at", str), ("answered_by", int), ("answered_at", str), ("answer", str),
@@ -66,7 +62,7 @@ def m006_need_handling_places_outcomes(db: sqlite_utils.Database) -> None:
     db["messages"].create_index(["outcome"])
 
 
-@_migration
+@DESK_MIGRATIONS
 def m007_drafts_audit_jobs_deletions(db: sqlite_utils.Database) -> None:
     db["knowledge_drafts"].create({
         "id": int, "status": str, "need_ids": str, "entry_id": str, "title": str, "topic": str, "questions": str,
@@ -78,7 +74,7 @@ def m007_drafts_audit_jobs_deletions(db: sqlite_utils.Database) -> None:
     db["deletion_requests"].add_column("requested_by", str)
 
 
-@_migration
+@DESK_MIGRATIONS
 def m010_redact_stored_staff_answers(db: sqlite_utils.Database) -> None:
     # answers stored before a team's answer was redacted like every other stored text
     for row in list(db["unmet_needs"].rows_where("answer IS NOT NULL", select="id, answer")):
@@ -86,13 +82,13 @@ def m010_redact_stored_staff_answers(db: sqlite_utils.Database) -> None:
                                                                       row["id"]])
 
 
-@_migration
+@DESK_MIGRATIONS
 def m011_draft_provinces(db: sqlite_utils.Database) -> None:
     # a commune team's answer holds in its province: the draft says where
     db["knowledge_drafts"].add_column("provinces", str)
 
 
-@_migration
+@DESK_MIGRATIONS
 def m012_need_manual_groups(db: sqlite_utils.Database) -> None:
     # staff merge a paraphrase the automatic grouping missed, or split one it got wrong
     db["unmet_needs"].add_column("group_with", int)

@@ -6,25 +6,19 @@ that shipped is never edited: a new one is added.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import sqlite_utils
 
 from bot.storage.sqlite_citizen import CITIZEN_MIGRATIONS
 from bot.storage.sqlite_desk import DESK_MIGRATIONS
 from bot.storage.sqlite_knowledge import KNOWLEDGE_MIGRATIONS
+from bot.storage.sqlite_migration import Migrations
 from bot.storage.sqlite_tokens import TOKEN_MIGRATIONS
 from bot.storage.sqlite_turns import SHARED_TURN_MIGRATIONS
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+MIGRATIONS = Migrations()
 
 
-def migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
-    MIGRATIONS.append((fn.__name__, fn))
-    return fn
-
-
-@migration
+@MIGRATIONS
 def m001_messages_ratings_needs(db: sqlite_utils.Database) -> None:
     db["messages"].create({"id": int, "user": str, "channel": str, "direction": str, "text": str,
                            "payload": str, "entry_id": str, "reply_to": int, "created_at": str}, pk="id")
@@ -41,14 +35,14 @@ def m001_messages_ratings_needs(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX idx_unmet_needs_rating ON unmet_needs(rating_id) WHERE rating_id IS NOT NULL")
 
 
-@migration
+@MIGRATIONS
 def m002_consent_sessions_deletions(db: sqlite_utils.Database) -> None:
     db["consent"].create({"user": str, "channel": str, "notice_version": str, "shown_at": str}, pk="user")
     db["sessions"].create({"user": str, "state": str, "updated_at": float}, pk="user")
     db["deletion_requests"].create({"id": int, "user": str, "requested_at": str, "rows_deleted": str}, pk="id")
 
 
-@migration
+@MIGRATIONS
 def m003_delivery_ids_addresses_outbox(db: sqlite_utils.Database) -> None:
     db["messages"].add_column("message_id", str)
     # a channel that delivers the same message twice (webhook retries) gets one stored row and one reply
@@ -62,7 +56,7 @@ def m003_delivery_ids_addresses_outbox(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["status"])
 
 
-@migration
+@MIGRATIONS
 def m004_need_details_callbacks(db: sqlite_utils.Database) -> None:
     # what the citizen said about a ticket ("kẹt ở chỗ nào"), redacted like every other text
     db["unmet_needs"].add_column("detail", str)
@@ -71,20 +65,20 @@ def m004_need_details_callbacks(db: sqlite_utils.Database) -> None:
     db["callbacks"].create({"need_id": int, "user": str, "phone": str, "created_at": str}, pk="need_id")
 
 
-@migration
+@MIGRATIONS
 def m008_parked_turns(db: sqlite_utils.Database) -> None:
     # turns a webhook acknowledged but the server stopped before beginning: the channel's event, its text redacted
     db["parked_turns"].create({"id": int, "user": str, "channel": str, "event": str, "created_at": str}, pk="id")
     db["parked_turns"].create_index(["channel", "id"])
 
 
-@migration
+@MIGRATIONS
 def m009_callback_preferred_time(db: sqlite_utils.Database) -> None:
     # "gọi buổi chiều": staff call when the citizen can answer
     db["callbacks"].add_column("preferred_time", str)
 
 
-@migration
+@MIGRATIONS
 def m013_offered_numbers(db: sqlite_utils.Database) -> None:
     # "gọi cho e đi 0938112457": the number waits here, not in the conversation, until the citizen says "có"
     db["offered_numbers"].create({"user": str, "phone": str, "preferred_time": str, "created_at": str}, pk="user")

@@ -12,16 +12,12 @@ import sqlite_utils
 
 from bot.core.clock import epoch, iso
 from bot.domain.token_port import RefreshClaim, RefreshTurn, Tokens, refresh_turn
+from bot.storage.sqlite_migration import Migrations
 
-TOKEN_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
-
-
-def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
-    TOKEN_MIGRATIONS.append((fn.__name__, fn))
-    return fn
+TOKEN_MIGRATIONS = Migrations()
 
 
-@_migration
+@TOKEN_MIGRATIONS
 def m016_channel_tokens(db: sqlite_utils.Database) -> None:
     # one row per channel; refreshing_since: the lease of the worker refreshing now (NULL: nobody); source: where the
     # first pair came from (bot.domain.token_port.TokenStorage.seed_channel_tokens)
