@@ -19,8 +19,7 @@ def without_other_ages(found: Retrieved, age: int | None, title: Callable[[str],
     """What the retrievers found, without the entries for other ages than the question states. Used when the
     nearest is one, so that the rest decide ("e 17t … làm vneid mức 2" had been asked back, the children's VNeID
     guide nearest); when the nearest fits, the others stay: they set how far ahead it is."""
-    return dataclasses.replace(found, dense=[h for h in found.dense if fits_age(title(h.entry_id), age)],
-                               lexical=[h for h in found.lexical if fits_age(title(h.entry_id), age)])
+    return found.only(lambda entry_id: fits_age(title(entry_id), age))
 
 
 def of_age(decision: Decision, age: int | None, reading: NormalizedQuery, title: Callable[[str], str]) -> Decision:

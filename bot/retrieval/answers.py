@@ -2,6 +2,7 @@
 the CLI and the benches read, apart from the pipeline that makes them (bot/retrieval/answerer.py)."""
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,11 @@ class Retrieved:
     median: float               # median cosine: the background level
     weight: float | None        # fixed dense weight (one retriever only), None: the configured one
     outside: float = -1.0       # best cosine to an example of what we do not cover (knowledge/ngoai-pham-vi.yaml)
+
+    def only(self, keep: Callable[[str], bool]) -> "Retrieved":
+        """The hits of the entries `keep` keeps (by id); the cosines and background level stay."""
+        return dataclasses.replace(self, dense=[h for h in self.dense if keep(h.entry_id)],
+                                   lexical=[h for h in self.lexical if keep(h.entry_id)])
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ the entry to be offered; otherwise it does not compete at all, so the question i
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -35,5 +34,4 @@ class SubjectBound:
         unsaid = {i for i, phrases in self.phrases.items() if not any(p in text for p in phrases)}
         if not unsaid:
             return found
-        return dataclasses.replace(found, dense=[h for h in found.dense if h.entry_id not in unsaid],
-                                   lexical=[h for h in found.lexical if h.entry_id not in unsaid])
+        return found.only(lambda entry_id: entry_id not in unsaid)
