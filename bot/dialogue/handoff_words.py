@@ -180,8 +180,9 @@ class HandoffWords:
     def time_asked(self, text: str) -> str | None:
         """When to call, said alone or in a clause of its own with why beside it, asking nothing ("buổi tối nha", "ok,
         gọi sau 9h tối giúp, ban ngày tôi đứng quầy": the time of that clause, not of the why); None otherwise."""
-        if self.only_contact(text):
-            return call_time(text)
+        when = call_time(text)   # most messages name no time: the cheap test first, on every turn
+        if when is None or self.only_contact(text):
+            return when
         if self.book.is_question(text):
             return None
         return next((when for c in clauses(text) if (when := call_time(c)) and self.only_contact(c)), None)

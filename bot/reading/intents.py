@@ -205,10 +205,11 @@ class IntentBook:
             return IntentMatch(Intent.BYE, frozenset({Intent.BYE}))
         if self._introduces(words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
             return IntentMatch(Intent.GREETING, frozenset({Intent.GREETING}))
-        if self._ends_cancelling(text) or self._cancels_to_go(text):
-            # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn
-            return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
         covered, found = self._found(words)
+        # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn; a clause's cancel cue is the whole
+        # message's too (cancel's cues are tried first), so the clause-by-clause reading runs only then
+        if self._ends_cancelling(text) or (Intent.CANCEL in found and self._cancels_to_go(text)):
+            return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
         if Intent.CANCEL in found and self._asks_contact_after(text):
             # a person asked for after it ("thôi khỏi, cho tui gặp cán bộ xã"): contact wanted, nothing withdrawn
             found.remove(Intent.CANCEL)
