@@ -68,7 +68,7 @@ ROWS = [
     ("cam on, toi se cho phan hoi", I.CLOSING), ("đang chờ nè", I.CLOSING), ("chờ tin nhé", I.CLOSING),
     ("thế thôi cảm ơn", I.BYE), ("cảm ơn nhiều nha", I.THANKS), ("tks bot", I.THANKS), ("ok thanks", I.THANKS),
     ("cam on ban nhieu", I.THANKS), ("dạ cháu cảm ơn ạ", I.THANKS), ("thank you so much", I.THANKS),
-    ("ok chào", I.BYE),
+    ("ok chào", I.BYE), ("u dung roi con", I.YES), ("ừ đúng rồi", I.YES),   # "ừ" had been left over: searched
     ("hoi cai gi cung chi lung tung, chu thi nho ri, tui lam ruong chu co phai hoc gia dau ma doc, met qua",
      I.COMPLAINT),   # a long why, nothing gone wrong: a vent ("Ừ, bà cảm ơn cháu nhiều, chúc cháu mạnh khỏe.", I.THANKS), ("chúc bạn một ngày tốt lành", I.THANKS),
     ("ma tui ko rành may cai nay, doc rac roi qua troi", I.COMPLAINT),
