@@ -73,6 +73,7 @@ READINGS = [
     # a greeting before the call: "chào con" is said to the bot, "chào con tôi" speaks of a child
     ("chao con", "bác"),
     ("xin chào cháu", "bác"),
+    ("Chào cháu, cô là giáo viên về hưu ở Nam Định", "cô"),   # who she is, after greeting the bot: had been "bác"
     ("alo chau oi", "bác"),
     ("chào con tôi 5 tuổi làm căn cước được không", None),
     ("chào, con tôi bị ốm", None),

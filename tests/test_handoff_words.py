@@ -32,6 +32,7 @@ CHOICES = [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai"
            ("em chọn số 2", 1), ("cái thứ 3", 2), ("lấy cái thứ 2", 1), ("lựa cái 1", 0), ("ý 2 nha ad", 1),
            # an opener before the pick, and a call or "đúng rồi" after it
            ("dạ cái số 2", 1), ("cho tui coi cái thứ 2", 1), ("em muốn xem cái 2", 1), ("cho em cái 2", 1),
+           ("Cô chọn cái thứ hai cháu nhé.", 1), ("bà lấy cái đầu", 0),   # "cô", "bà" before the pick
            ("số 2 chị ơi", 1), ("số 1 là đúng rồi", 0), ("cái thứ 2 đúng rồi", 1),
            # "thứ" before a digit ("thứ hai" alone stays a day)
            ("thứ 3 đó", 2), ("thu 2 do ban", 1), ("dạ thứ 1", 0)]

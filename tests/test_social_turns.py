@@ -70,7 +70,9 @@ ROWS = [
     ("cam on ban nhieu", I.THANKS), ("dạ cháu cảm ơn ạ", I.THANKS), ("thank you so much", I.THANKS),
     ("ok chào", I.BYE), ("u dung roi con", I.YES), ("ừ đúng rồi", I.YES),   # "ừ" had been left over: searched
     ("hoi cai gi cung chi lung tung, chu thi nho ri, tui lam ruong chu co phai hoc gia dau ma doc, met qua",
-     I.COMPLAINT),   # a long why, nothing gone wrong: a vent ("Ừ, bà cảm ơn cháu nhiều, chúc cháu mạnh khỏe.", I.THANKS), ("chúc bạn một ngày tốt lành", I.THANKS),
+     I.COMPLAINT),   # a long why, nothing gone wrong: a vent
+    ("Ừ, bà cảm ơn cháu nhiều, chúc cháu mạnh khỏe.", I.THANKS), ("chúc bạn một ngày tốt lành", I.THANKS),
+    ("Cô cảm ơn cháu, cháu trả lời chu đáo lắm.", I.THANKS),   # a compliment beside the thanks had been searched
     ("ma tui ko rành may cai nay, doc rac roi qua troi", I.COMPLAINT),
     ("ad kiu can bo goi tui giai thich giup di", I.HANDOFF),
     ("đọc khó hiểu quá, chị muốn có người gọi tư vấn cho chị", I.HANDOFF),   # a person after the vent
@@ -491,6 +493,12 @@ def test_the_clause_that_asks_when_the_rest_only_says_why(message, clause):
     ("Chào bạn, tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi.", True),
     ("hi bot, e là sv năm 2 đang thuê trọ ở Thủ Đức", True),
     ("chào bạn, tôi là nông dân, mất sổ đỏ rồi", False),    # a problem told
+    # who one is, at more length, or by what one does where: had been searched (a clarify, a don't-know)
+    ("Chào cháu, cô là giáo viên về hưu ở Nam Định, lần đầu cô dùng cái này.", True),
+    ("chào em, chị bán cá ở chợ Xuân Khánh Cần Thơ nè", True),   # "Cần Thơ" names a city, it asks nothing
+    ("chào bạn, tôi ở Hà Nội", True),
+    ("chào bạn, anh bán xe cũ cho người ta rồi", False),   # what happened, not who he is
+    ("chào em, chị ở xa không lên xã được, làm online được không", False),
 ])
 def test_a_greeting_with_a_short_introduction_is_a_greeting(message, greets):
     found = load_intents().match(message)

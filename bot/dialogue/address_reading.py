@@ -31,6 +31,7 @@ _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua
 _ONLY_BEFORE = {"can", "co", "moi", "lam", "duoc", "la", "nop"}   # "chỉ cần", "chỉ có"…
 _VERB_MARKED = {"ban": "bán", "mo": "mở"}   # folded verbs that are also other words ("bạn", "bàn", "mờ")
 # before the clause: "dạ", "alo", "xin chào", "ừ"
+_BOT_NAMES = {"chau", "con", "ad", "admin", "bot"}   # what the bot is called, not a form a citizen is addressed by
 _OPENERS = {"da", "vang", "thua", "alo", "a", "xin", "chao", "u", "uh", "ok"}
 _TRAILING = {"a", "ah", "ha", "nhe", "nha", "nhen", "ne"}        # after a final call: "… vậy con à"
 _AFTER_THANKS = {"nhieu", "nghe"}   # "cảm ơn cháu nhiều nghe"
@@ -139,7 +140,8 @@ def clause_start(words: list[str]) -> int:
             i += 1
         elif i + 1 < len(words) and words[i + 1] == "oi":
             i += 2
-        elif i > 0 and words[i - 1] == "chao" and i + 1 < len(words) and form_of(words[i]) and form_of(words[i + 1]):
+        elif (i > 0 and words[i - 1] == "chao" and i + 1 < len(words) and (form_of(words[i]) or words[i] in _BOT_NAMES)
+              and form_of(words[i + 1])):   # "Chào cháu, cô là giáo viên…"
             i += 1
         else:
             break

@@ -68,7 +68,12 @@ _WANTING = frozenset("hoi muon can giup xin biet".split())   # "…, mình muố
 _GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
 _LEAVE_WORDS = 9
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
-_INTRODUCTION_WORDS = 10  # "tôi là giáo viên đã nghỉ hưu, năm nay 65 tuổi"; longer, or asking, it is a question
+_INTRODUCTION_WORDS = 14  # "cô là giáo viên về hưu ở Nam Định, lần đầu cô dùng cái này"; longer, or asking, it is a
+# question. Who one is may also be said by where one lives, or what one does there ("chị bán cá ở chợ …", not "anh
+# bán xe cho người ta rồi"; folded)
+_LIVING = frozenset({"o", "song"})
+_WORKING = frozenset("ban day trong chay nuoi".split())
+_FORMS = frozenset("chi anh co chu ong ba di".split())   # besides tu_xung: "chị", "cô" as the writer says them
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _PROBLEM_WORDS = 10   # words no cue covers, before a vent, that state a problem to search…
@@ -337,16 +342,27 @@ class IntentBook:
                 and not _ASKING & set(words) and not self.is_question(text))
 
     def _introduces(self, words: list[str], text: str) -> bool:
-        """A greeting, then the writer saying who they are, briefly and asking nothing: what follows "là" is who
-        they are (a volunteer's "tổ công nghệ số" asks for no one)."""
-        if self.others_data is None or "la" not in words[:6] or self.is_question(text):
+        """A greeting, then the writer saying who they are, briefly and asking nothing: what follows "là", or what
+        they do or where they live, is who they are (a volunteer's "tổ công nghệ số" asks for no one)."""
+        if self.others_data is None or self.is_question(text):
             return False
-        i = words.index("la")
-        head, tail = words[:i], words[i + 1:]
+        own = self.others_data.self_words
+        i = next((i for i, w in enumerate(words[:6]) if w == "la" or (
+            i and words[i - 1] in own | _FORMS and (w in _LIVING or w in _WORKING and "o" in words[i + 1:]))), None)
+        if i is None:
+            return False
+        head, tail = words[:i], words[i + (words[i] == "la"):]
         covered, found = self._found(head)
-        return (found == [Intent.GREETING] and any(w in self.others_data.self_words for w in head)
+        return (found == [Intent.GREETING] and any(w in own | _FORMS for w in head)
                 and _uncovered(head, covered, self._neutral) == 0 and 0 < len(tail) <= _INTRODUCTION_WORDS
-                and not _ASKING & set(tail))
+                and not _ASKING & set(tail) & set(self.words(_without_names(text))))
+
+
+def _without_names(text: str) -> str:
+    """`text` without the capitalised words inside a sentence: "Cần Thơ" names a city, it does not say "cần"."""
+    tokens = text.split()
+    return " ".join(t for k, t in enumerate(tokens)
+                    if not (k and t[:1].isupper() and tokens[k - 1][-1:] not in ".!?:"))
 
 
 def _ends_as(typed: list[str], phrase: list[str]) -> bool:
