@@ -337,8 +337,10 @@ class IntentBook:
     def _takes_leave(self, text: str) -> bool:
         """"chào" with a word of leaving ("thôi", "nhé", "đây", "vâng", "ừ"), short and asking nothing: a goodbye, not
         a greeting ("thôi chị đi bán đây, chào em nha" had been answered "Chào chị! … chọn một chủ đề")."""
-        words = self.words(text, drop_fillers=False)
-        return ("chao" in words and len(words) <= _LEAVE_WORDS and bool(_LEAVING & set(words))
+        words = self.words(_without_names(text), drop_fillers=False)   # "bà ở Nghệ An nè" says no "nghe"
+        if "chao" not in words or words[words.index("chao") + 1:][:1] == ["buoi"]:
+            return False   # "chào buổi sáng nha bot": a greeting of the day
+        return (len(words) <= _LEAVE_WORDS and bool(_LEAVING & set(words))
                 and not _ASKING & set(words) and not self.is_question(text))
 
     def _introduces(self, words: list[str], text: str) -> bool:
@@ -355,7 +357,12 @@ class IntentBook:
         covered, found = self._found(head)
         return (found == [Intent.GREETING] and any(w in own | _FORMS for w in head)
                 and _uncovered(head, covered, self._neutral) == 0 and 0 < len(tail) <= _INTRODUCTION_WORDS
-                and not _ASKING & set(tail) & set(self.words(_without_names(text))))
+                and not _ASKING & _said(tail) & _said(self.words(_without_names(text))))
+
+
+def _said(words: list[str]) -> set[str]:
+    """The words, "cán bộ" (folded "can bo") not saying "cần"."""
+    return {w for i, w in enumerate(words) if not (w == "can" and words[i + 1:i + 2] == ["bo"])}
 
 
 def _without_names(text: str) -> str:
