@@ -38,6 +38,7 @@ from bot.retrieval.question_intent import IntentCues
 from bot.retrieval.question_says import asks_to_bring
 from bot.retrieval.subject_bound import SubjectBound
 from bot.retrieval.tier_arbitration import TierArbiter, names_another, paying, said_words, title_subject
+from bot.retrieval.topic_ask import as_choices, asked_topic, subject_words
 from bot.retrieval.uncovered import UncoveredSubjects, entry_text_words
 from indexer.catalogue.index import CatalogueIndex
 from indexer.embedder import Embedder, RememberedQueries
@@ -338,12 +339,23 @@ class Answerer:
         """`province`: where the citizen said they live (None: not said). A long message that gets no answer whole
         may get one from narrower readings of it (`read_in_parts`)."""
         started = time.perf_counter()
-        whole = self._ask_whole(question, province)
-        found = read_in_parts(question, whole, lambda text: self._ask_whole(text, province))
+        topic = asked_topic(question)   # "chú muốn hỏi mấy chuyện về tài khoản định danh điện tử"
+        offered = self._subject_choices(topic, province) if topic else None
+        whole = offered or self._ask_whole(question, province)
+        found = None if offered else read_in_parts(question, whole, lambda text: self._ask_whole(text, province))
         if found is None:
             return whole
         return dataclasses.replace(found, question=question,
                                    latency_ms=round((time.perf_counter() - started) * 1000, 1))
+
+    def _subject_choices(self, subject: str, province: str | None) -> Answer | None:
+        """A subject named to ask about, and nothing asked yet: its entries to choose from (topic_ask.py)."""
+        about = self._ask_whole(subject, province)
+        named = subject_words(subject)   # a rival names the subject: "khai tử" only shares "đăng ký" with "thường trú"
+        rivals = [self.entries[s.entry_id] for s in (self.rank(about.query) if about.query else [])
+                  if s.confidence >= self.decision.clarify_at and self.offered_in(s.entry_id, province)
+                  and named & title_subject(self.entries[s.entry_id].title)]
+        return as_choices(about, rivals, self.decision.max_options)
 
     def _ask_whole(self, question: str, province: str | None = None) -> Answer:
         """The pipeline on the message read as one question."""
