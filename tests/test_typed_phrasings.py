@@ -1,6 +1,6 @@
-"""Phrasings written for the reading of picks and social turns (7 Dec 2026: a helper wrote them as citizens
-type, before the bot read them; tests/data/*.tsv): a typed pick of a numbered option, and a social turn told from a
-question. A question read as a social turn is never searched, so none may be; a social turn read as a question is
+"""Phrasings written for the reading of picks, social turns and forms of address (7 Dec 2026: helpers wrote them
+as citizens type, before the bot read them; tests/data/*.tsv): a typed pick of a numbered option, a social turn told
+from a question, the form a first message asks for. A question read as a social turn is never searched, so none may be; a social turn read as a question is
 searched and mostly gets the generic don't-know, so few may be."""
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.dialogue.handoff_words import HandoffWords
+from bot.dialogue.session import Session
+from bot.dialogue.tone import hear
 from bot.reading.intent_file import load_intents
 
 DATA = Path(__file__).parent / "data"
@@ -35,3 +37,20 @@ def test_social_turns_are_read_and_questions_are_searched():
     social_missed = [r for r in read if r[1] != "question" and r[2] != r[1]]
     assert not questions_taken
     assert len(social_missed) <= SOCIAL_MISREAD_AT_MOST, social_missed
+
+
+ADDRESS_MISREAD_AT_MOST = 2   # of 172 first messages, 7 Dec 2026 (18 before: "Bác chào cháu", "bà hỏi chút", …)
+
+
+def test_the_form_of_address_heard_from_a_first_message():
+    """The form the bot uses for a writer after their first message: their own form ("Chú năm nay 60 tuổi", "anh
+    người Quảng Trị"), "bác" for one who calls the bot "con"/"cháu", "bạn" when unsure or when a form is someone
+    else's ("mình làm căn cước cho bà nội thì bà có cần đi cùng không")."""
+    book = load_intents()
+    missed = []
+    for want, text in _rows("address_first_messages.tsv"):
+        session = Session()
+        hear(book, session, text)
+        if session.you != want:
+            missed.append((want, session.you, text))
+    assert len(missed) <= ADDRESS_MISREAD_AT_MOST, missed

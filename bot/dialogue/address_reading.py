@@ -27,7 +27,7 @@ _AMBIGUOUS = {"co", "chi", "ba"}
 _AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", "chut"}
 _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
           "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop", "ban", "mua", "mo",
-          "cam", "chay"}   # "cam": "chị cảm ơn em", thanks said by who she is
+          "cam", "chay", "mat"}   # "cam": "chị cảm ơn em", thanks said by who she is; "a mất ví"
 _ONLY_BEFORE = {"can", "co", "moi", "lam", "duoc", "la", "nop"}   # "chỉ cần", "chỉ có"…
 _VERB_MARKED = {"ban": "bán", "mo": "mở"}   # folded verbs that are also other words ("bạn", "bàn", "mờ")
 # before the clause: "dạ", "alo", "xin chào", "ừ"
@@ -57,6 +57,7 @@ _POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào c
 _NAMED = re.compile(r"\b(\w+)\s+[A-ZĐ][a-zà-ỹđ]*\b")
 # after "chị là", "anh là" at the start, the writer says who they are; not when asking who the bot is
 _WHO_ASKED = frozenset("ai gi nguoi may bot robot".split())
+_CO_SELF = frozenset({"la", "muon"})
 
 
 class Source(str, Enum):
@@ -138,7 +139,7 @@ def clause_start(words: list[str]) -> int:
     while i < len(words):
         if words[i] in _OPENERS:
             i += 1
-        elif i + 1 < len(words) and words[i + 1] == "oi":
+        elif i + 1 < len(words) and (words[i + 1] == "oi" or (words[i] in _BOT_NAMES and words[i + 1] == "a")):
             i += 2
         elif (i > 0 and words[i - 1] == "chao" and i + 1 < len(words) and (form_of(words[i]) or words[i] in _BOT_NAMES)
               and form_of(words[i + 1])):   # "Chào cháu, cô là giáo viên…"
@@ -159,9 +160,19 @@ def _verb_at(words: list[str], typed: list[str], i: int) -> bool:
 
 def _after_em_call(words: list[str], i: int) -> bool:
     """An unmarked "chi" right after calling the bot "em ơi", before a verb "chỉ" seldom takes: "em oi chi ban ca o
-    cho…" is "chị bán cá", while "em oi chi can cccd thoi ha" is "chỉ cần"."""
-    return (words[i] == "chi" and i >= 2 and words[i - 2:i] == ["em", "oi"]
-            and i + 1 < len(words) and words[i + 1] not in _ONLY_BEFORE)
+    cho…" is "chị bán cá", while "em oi chi can cccd thoi ha" is "chỉ cần"; "co" only before "là", "muốn" ("em oi
+    co la giao vien ve huu": "có" seldom goes there)."""
+    if i < 2 or words[i - 2:i] != ["em", "oi"] or i + 1 >= len(words):
+        return False
+    return (words[i] == "chi" and words[i + 1] not in _ONLY_BEFORE) or (words[i] == "co" and words[i + 1] in _CO_SELF)
+
+
+def _says_who(words: list[str], i: int) -> bool:
+    """After the form at `i`, the writer says who they are or greets: "chị là điều dưỡng", "anh người Quảng Trị",
+    "chị tên Lan", "cô năm nay 55 tuổi", "Bác chào cháu"; not "anh là ai"."""
+    nxt = words[i + 1:i + 3]
+    return ((nxt[:1] == ["la"] and nxt[1:] != [] and nxt[1] not in _WHO_ASKED) or nxt[:1] in (["nguoi"], ["ten"])
+            or nxt == ["nam", "nay"] or nxt[:1] == ["chao"])
 
 
 def _without_trailing(words: list[str]) -> list[str]:
@@ -201,14 +212,15 @@ def _self_form(rules: AddressRules, words: list[str], typed: list[str], others: 
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if nxt == "oi":
             continue  # "anh ơi": the citizen is calling the bot, not naming themself
-        after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO
+        # "cho bà nói", not "cho bà nội" (a grandmother): unmarked "noi" is more often the one
+        after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO and (nxt != "noi" or typed[i + 1] == "nói")
         # "nhà bác bị bão…": the writer's own house
-        says_who = nxt == "la" and i + 2 < len(words) and words[i + 2] not in _WHO_ASKED   # "chị là điều dưỡng"
+        says_who = _says_who(words, i)
         at_start = ((i == start or (i == start + 1 and words[start] == "nha"))
                     and (_verb_at(words, typed, i + 1) or says_who)
                     and (w not in _AMBIGUOUS or has_diacritics(raw) or _after_em_call(words, i)))
-        if form in _AFTER_CHO_ONLY:
-            at_start = False
+        if form in _AFTER_CHO_ONLY:   # "bà hỏi chút", "Ông chào cháu" as typed; "bà nội…" is a grandmother
+            at_start = at_start and raw == form and (nxt == "hoi" or says_who)
             after_cho = after_cho and (form != "bà" or raw == "bà")   # "cho ba hỏi" may be a father
         if after_cho or at_start:
             return form

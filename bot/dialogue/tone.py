@@ -155,6 +155,9 @@ def correction(book: IntentBook, text: str, current: str, rules: AddressRules | 
     if book.is_question(text):
         return None   # "tôi là nữ thì làm thẻ được không" asks something
     said, age = _said_of_self(rules, words)
+    named = read_address(book, text, rules)
+    if said == "age" and named is not None and named.source == Source.SELF:
+        return None   # "Chú năm nay 60 tuổi, muốn hỏi…": the form named, not a correction by age
     if said == "male":
         return COUNTERPART[current] if current in FEMALE else current
     if said == "female":
