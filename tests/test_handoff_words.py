@@ -89,6 +89,17 @@ def test_when_to_call_is_read_as_typed(message, when):
     assert call_time(message) == when
 
 
+@pytest.mark.parametrize("message,when", [
+    # the time of the clause about the call, not of the why beside it (had saved "sau 3 giờ chiều, buổi sáng")
+    ("Số của cô là 0912 408 365, cháu bảo họ gọi sau 3 giờ chiều nhé, buổi sáng cô đi tập dưỡng sinh.",
+     "sau 3 giờ chiều"),
+    ("0938112457 gọi buổi tối nha", "buổi tối"),
+    ("gọi thứ 7 hoặc chủ nhật", "thứ 7, chủ nhật"),   # one clause: every time it says
+])
+def test_when_to_call_from_a_message_that_says_more(message, when):
+    assert words.when_to_call(message) == when
+
+
 @pytest.mark.parametrize("message", NO_TIMES)
 def test_tôi_is_not_the_evening(message):
     assert call_time(message) is None

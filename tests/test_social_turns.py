@@ -76,6 +76,8 @@ ROWS = [
     ("ma tui ko rành may cai nay, doc rac roi qua troi", I.COMPLAINT),
     ("ad kiu can bo goi tui giai thich giup di", I.HANDOFF),
     ("đọc khó hiểu quá, chị muốn có người gọi tư vấn cho chị", I.HANDOFF),   # a person after the vent
+    # why, then a person asked for, with a question mark: had been read as a follow-up of the guide in focus
+    ("Chữ trên điện thoại bé quá cô đọc không rõ, cháu nhờ một cán bộ gọi điện hướng dẫn cô được không?", I.HANDOFF),
     ("ad tra giup e so can cuoc cua con ban e dc k, e co ten vs ngay sinh cua no", I.OTHERS_DATA),   # a friend's
     ("cho tao số điện thoại riêng với địa chỉ nhà ông Lê Văn Hùng bên công an phường", I.OTHERS_DATA),
     ("vậy thôi nhé, cảm ơn", I.BYE), ("ok hiểu rồi", I.THANKS), ("bye bot", I.BYE), ("cam on chau", I.THANKS),
@@ -192,6 +194,9 @@ ROWS = [
     ("gặp người thật", I.HANDOFF), ("ngu thế", I.COMPLAINT), ("không cần", I.NO), ("gọi lại cho tôi", I.CALLBACK),
 ]
 QUESTIONS = [   # a social word inside a real question: retrieval must get it
+    # whether a person elsewhere may do it, not a person asked for
+    "tui gia roi ko biet lam tren mang, ra xa nho can bo lam dum dc ko",
+    "e sắp đi xkld đài loan, bên cty môi giới đòi lý lịch tư pháp số 2, e tự xin đc ko hay phải nhờ ng khác",
     "cho tôi hỏi giấy tờ của ông tôi cần những gì", "cho em số điện thoại tổng đài",   # "cho em" + data: no one's
     "ong noi lam dc ko hay phai cha me no",   # no data asked for, though "nó" is someone else
     "có người gọi cho tôi nói là hồ sơ bị trả, đúng không",

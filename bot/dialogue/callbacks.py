@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Act, encode, menu_button
 from bot.core.wording import say
-from bot.dialogue.handoff_words import call_time, load_handoff_words
+from bot.dialogue.handoff_words import load_handoff_words
 from bot.dialogue.part import Part
 from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
@@ -36,7 +36,7 @@ class Callbacks(Part):
         if need is None:
             self._send(turn, Reply(self._say(turn, "callback_closed"), (menu_button(),)))
             return
-        self.phone_saved(turn, need, phone, call_time(typed) or pending.when)
+        self.phone_saved(turn, need, phone, load_handoff_words().when_to_call(typed) or pending.when)
 
     def on_typed_number(self, turn: Turn, text: str) -> bool:
         """ "gọi cho e đi 0938112457", "0938112457 goi lai giup e", or the number alone: offered for saving with the
@@ -46,7 +46,7 @@ class Callbacks(Part):
         asked = words.asks_call_back(text)
         if not phone or not (asked or words.only_contact(text)):
             return False
-        when = call_time(text)
+        when = words.when_to_call(text)
         need = self.parts.handoffs.last_open_ticket(turn)
         saved = self.storage.callback(need.id) if need else None
         if saved is not None and saved.phone == phone:
@@ -85,7 +85,7 @@ class Callbacks(Part):
     def remember_time(turn: Turn, text: str) -> None:
         pending = turn.session.pending
         if pending and pending.waiting in (Waiting.CALLBACK, Waiting.PHONE) and not pending.when:
-            pending.when = call_time(text)
+            pending.when = load_handoff_words().when_to_call(text)
 
     def ask_callback(self, turn: Turn, need_id: int | None, phone: str | None = None, when: str | None = None) -> None:
         """The call-back consent question; a typed number is held until the answer and named (masked)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Act, encode, menu_button
 from bot.core.wording import say
-from bot.dialogue.handoff_words import call_time, load_handoff_words
+from bot.dialogue.handoff_words import load_handoff_words
 from bot.dialogue.part import Part
 from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
@@ -62,7 +62,7 @@ class PendingSteps(Part):
             rating = self.storage.set_rating_reason(pending.rating_id, turn.user, comment=redact(text)[:1000])
             self._send(turn, Reply(self._say(turn, "comment_to_handoff")))
             self.parts.handoffs.handoff(turn, callback=True, question=rating.question if rating else None, detail=redact(text),
-                          phone=phone_number(text), when=call_time(text))
+                          phone=phone_number(text), when=load_handoff_words().when_to_call(text))
             return True
         if social == Intent.NO:
             self.parts.feedback.on_skip(turn)
@@ -89,14 +89,14 @@ class PendingSteps(Part):
     def on_phone_answer(self, turn: Turn, pending: Pending, text: str, social: Intent | None) -> bool:
         phone = phone_number(text)
         if phone and pending.offered:   # another number typed at the question about the first: this one
-            self.storage.offer_number(turn.user, phone, call_time(text) or pending.when)
+            self.storage.offer_number(turn.user, phone, load_handoff_words().when_to_call(text) or pending.when)
             return self.parts.callbacks.take_offered(turn, pending)
         if phone:
             self.parts.callbacks.save_phone(turn, pending, phone, text)
             return True
         yes = polarity(self.intents, text)
         asked = load_handoff_words().time_asked(text)
-        when = asked or call_time(text)
+        when = asked or load_handoff_words().when_to_call(text)
         if pending.offered and (yes or social in (Intent.CALLBACK, Intent.HANDOFF) or asked):
             return self.parts.callbacks.take_offered(turn, pending, when)   # "có", "gọi lại giúp e", "buổi tối nha"
         if when and not pending.when:

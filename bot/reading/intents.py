@@ -66,6 +66,7 @@ _ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong s
 _WANTING = frozenset("hoi muon can giup xin biet".split())   # "…, mình muốn biết phí cụ thể": a wish, not a why
 # folded: "để chị ra thuế cơ sở hỏi", "để e ra công an xã làm"
 _GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
+_ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
 _LEAVE_WORDS = 9
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
 _INTRODUCTION_WORDS = 14  # "cô là giáo viên về hưu ở Nam Định, lần đầu cô dùng cái này"; longer, or asking, it is a
@@ -273,7 +274,17 @@ class IntentBook:
         lone = self.lone_question(text) if len(parts) > 1 else None
         if lone is not None and (asked := self.match(lone)) is not None and asked.intent == Intent.ABILITIES:
             return asked   # "chào trợ lý, mình ở tổ công nghệ số…, đang thử…. Trợ lý giúp được những việc gì?"
-        if len(parts) < 2 or "?" in text:
+        if len(parts) < 2:
+            return None
+        last = self.match(parts[-1])
+        asked = " ".join(self.words(parts[-1]))
+        if last is not None and last.intent in (Intent.HANDOFF, Intent.CALLBACK) \
+                and not self.is_question(", ".join(parts[:-1])) and not _ELSEWHERE_OR_EITHER.search(asked):
+            # "Chữ trên điện thoại bé quá cô đọc không rõ, cháu nhờ một cán bộ gọi điện hướng dẫn cô được không?":
+            # why, then a person asked for; not "ra xã nhờ cán bộ làm dùm được ko" nor "tự xin được ko hay phải
+            # nhờ người khác", which ask whether a person elsewhere may do it
+            return last
+        if "?" in text:
             return None
         first = self.match(parts[0])
         if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(parts[0]):
@@ -287,7 +298,6 @@ class IntentBook:
             # "bực ghê, nộp online mà bị trả tới trả lui hoài": the rest says why, briefly; "trả lời chung chung quá,
             # mình muốn biết phí cụ thể" wants something
             return first
-        last = self.match(parts[-1])
         if last is not None and last.intent in _CLOSING_CLAUSE - {Intent.CANCEL} and not self.is_question(text) \
                 and not self._asks(parts[:-1]):
             return last   # "thôi để e ra công an xã làm, cảm ơn ad": going to do it elsewhere, then thanks
