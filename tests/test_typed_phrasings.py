@@ -54,3 +54,31 @@ def test_the_form_of_address_heard_from_a_first_message():
         if session.you != want:
             missed.append((want, session.you, text))
     assert len(missed) <= ADDRESS_MISREAD_AT_MOST, missed
+
+
+REASON_MISREAD_AT_MOST = 16   # of 151 typed after 👎, 7 Dec 2026 (62 before their cues were added)
+CANCEL_MISSED_AT_MOST = 7     # of 61 withdrawals after a ticket, 7 Dec 2026 (23 before their cues were added)
+
+
+def test_a_reason_typed_after_a_thumbs_down_is_its_buttons_code():
+    """"trật chỏm rồi" is "Không đúng câu hỏi", "đọc hổng vô, dài thòng" "Khó hiểu", "luật đổi rồi mà bot còn nói
+    luật cũ" "Sai thông tin"; a missing part or a new question has no code (a comment, or searched)."""
+    words, book = HandoffWords.load(), load_intents()
+    missed = []
+    for label, text in _rows("typed_reasons.tsv"):
+        read = words.reason(text)
+        got = read.code if read else ("question" if book.is_question(text) else "comment")
+        if got != label:
+            missed.append((label, got, text))
+    assert len(missed) <= REASON_MISREAD_AT_MOST, missed
+
+
+def test_a_request_withdrawn_after_a_ticket_cancels_and_nothing_else_does():
+    """"con gái tui nó làm giùm rồi, khỏi gọi nghe" withdraws; "hủy cái hồ sơ cũ thì làm sao ad", "thôi khỏi nhắn,
+    gọi thẳng cho tui" do not."""
+    book = load_intents()
+    read = [(label, text, (m.intent.value if (m := book.match(text)) else None))
+            for label, text in _rows("after_a_ticket.tsv")]
+    assert not [r for r in read if r[0] == "keep" and r[2] == "cancel"]
+    missed = [r for r in read if r[0] == "cancel" and r[2] != "cancel"]
+    assert len(missed) <= CANCEL_MISSED_AT_MOST, missed

@@ -66,6 +66,8 @@ _ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong s
 _WANTING = frozenset("hoi muon can giup xin biet".split())   # "…, mình muốn biết phí cụ thể": a wish, not a why
 # folded: "để chị ra thuế cơ sở hỏi", "để e ra công an xã làm"
 _GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
+# folded: the matter is seen to already, by someone or oneself: "con gái tui nó làm giùm rồi", "tui tự lo được"
+_DONE_ALREADY = re.compile(r"\broi$|\btu (lo|lam|tim hieu)\b")
 _ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
 _LEAVE_WORDS = 9
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
@@ -255,7 +257,8 @@ class IntentBook:
         if any(self.cues_in(p) & {Intent.HANDOFF, Intent.CALLBACK} for p in others):
             return False   # "thôi khỏi, cho tui gặp cán bộ xã": a person asked for after it
         return all(len(self.words(p)) <= _SHORT_CLAUSE or self.match(p) is not None
-                   or _GOING_ELSEWHERE.search(" ".join(self.words(p))) for p in others)
+                   or _GOING_ELSEWHERE.search(said := " ".join(self.words(p))) or _DONE_ALREADY.search(said)
+                   for p in others)
 
     def _asks_if_person(self, text: str, words: list[str]) -> bool:
         """Ends asking whether a person answers, its particle as typed ("… người thật à", not "… người thật ạ"), and
