@@ -1,6 +1,6 @@
-"""Phrasings written for the reading of picks, social turns and forms of address (7 Dec 2026: helpers wrote them
-as citizens type, before the bot read them; tests/data/*.tsv): a typed pick of a numbered option, a social turn told
-from a question, the form a first message asks for. A question read as a social turn is never searched, so none may be; a social turn read as a question is
+"""Phrasings written for the readings of the dialogue (7 Dec 2026: helpers wrote them as citizens type, before the
+bot read them; tests/data/*.tsv): a typed pick of a numbered option, a social turn told from a question, the form a
+first message asks for, a reason after 👎, a withdrawal after a ticket, a yes or no, a correction of the form. A question read as a social turn is never searched, so none may be; a social turn read as a question is
 searched and mostly gets the generic don't-know, so few may be."""
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 
 from bot.dialogue.handoff_words import HandoffWords
 from bot.dialogue.session import Session
-from bot.dialogue.tone import hear
+from bot.dialogue.tone import correction, hear
 from bot.reading.intent_file import load_intents
+from bot.reading.yes_no import polarity
 
 DATA = Path(__file__).parent / "data"
 OPTIONS = 4
@@ -82,3 +83,26 @@ def test_a_request_withdrawn_after_a_ticket_cancels_and_nothing_else_does():
     assert not [r for r in read if r[0] == "keep" and r[2] == "cancel"]
     missed = [r for r in read if r[0] == "cancel" and r[2] != "cancel"]
     assert len(missed) <= CANCEL_MISSED_AT_MOST, missed
+
+
+CONSENT_MISREAD_AT_MOST = 10       # of 173 answers to a yes/no question, 7 Dec 2026 (39 before)
+CORRECTION_MISREAD_AT_MOST = 17    # of 102 messages, 7 Dec 2026 (33 before)
+
+
+def test_a_yes_or_no_typed_to_a_consent_question():
+    """"ừ thôi khỏi cũng được", "để sau" decline; "không sao, cứ gửi đi", "gửi đi e", "muốn chứ" agree; "có an toàn
+    không, lỡ bị lừa" answers neither (a question)."""
+    book = load_intents()
+    missed = [(label, text) for label, text in _rows("consent_answers.tsv")
+              if {True: "yes", False: "no", None: "other"}[polarity(book, text)] != label]
+    assert len(missed) <= CONSENT_MISREAD_AT_MOST, missed
+
+
+def test_a_correction_of_the_form_of_address_and_nothing_else():
+    """"gọi chị chứ", "kêu bà đi con", "tui già rồi, gọi ông cho phải phép" correct the form; "cháu ơi bà 80 tuổi
+    rồi", "sao em gọi chị hoài vậy" do not say which one to use."""
+    book = load_intents()
+    read = [(label, correction(book, text, "bạn") or "none", text)
+            for label, text in _rows("address_corrections.tsv")]
+    assert not [r for r in read if r[0] == "none" and r[1] != "none"]
+    assert len([r for r in read if r[0] != r[1]]) <= CORRECTION_MISREAD_AT_MOST

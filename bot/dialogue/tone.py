@@ -33,10 +33,14 @@ from bot.retrieval.normalize import is_syllable
 from indexer.vntext import fold, has_diacritics
 
 _LA = {"la", "bang"}
-_TOLD_ENDS = (("thoi",), ("duoc", "roi"), ("la", "duoc"), ("cho", "than"))   # "gọi anh thôi", "gọi chú là được"
+# "gọi anh thôi", "gọi chú là được", "gọi cô mới đúng", "gọi ông cho phải phép", "xưng hô cô với cháu"
+_TOLD_ENDS = (("thoi",), ("duoc", "roi"), ("la", "duoc"), ("cho", "than"), ("moi", "dung"), ("cho", "phai"),
+              ("cho", "tien"), ("voi",))
+_PARTICLES_AFTER = 3   # "gọi chị chứ", "kêu bà đi con"
 # what may follow the form in a correction: "gọi em là chị nhé", "không phải chú, cô mà";
 # not "bác sĩ", "anh ấy", nor "không phải, bác hỏi cái khác"
-_AFTER_FORM = {"ma", "dau", "nha", "nhe", "nhen", "nghe", "a", "ha", "nua", "roi", "duoc", "la", "thoi", "di", "the",
+_AFTER_FORM = {"ma", "dau", "nha", "nhe", "nhen", "nghe", "nghen", "ne", "hen", "a", "ha", "nua", "roi", "duoc", "la",
+               "thoi", "di", "the",
                "vay", "cho", "than", "voi", "con", "chau", "em", "toi", "minh"}
 _SELF_CONFIRMS = {"khong", "phai", "dau", "chua"}   # "không phải / đâu phải / chưa phải": only of our current form
 _AGE_FILLERS = {"moi", "chi", "co", "nam", "nay", "da", "duoc", "vua", "tron", "gan", "hon", "con"}
@@ -88,9 +92,16 @@ def _asked_form(rules: AddressRules, words: list[str]) -> str | None:
         j, said_la = _after_self(rules, words, i + n)
         if j < len(words) and words[j] in rules.told_forms and _form_ends(rules, words, j):
             rest = tuple(words[j + 1:])
-            if said_la or any(rest[:len(end)] == end for end in _TOLD_ENDS):
+            if said_la or any(rest[:len(end)] == end for end in _TOLD_ENDS) or _only_particles(rules, words[j], rest):
                 return _told_as(words[j])
     return None
+
+
+def _only_particles(rules: AddressRules, form: str, rest: tuple[str, ...]) -> bool:
+    """After "gọi"/"kêu" and a form, nothing but particles and calls ("gọi chị chứ", "kêu bà đi con", "gọi ông" at
+    the end), or the form said again as the writer's own ("kêu chú, chú 55 rồi")."""
+    return (len(rest) <= _PARTICLES_AFTER and all(w in _AFTER_FORM | rules.told_forms for w in rest)) or (
+        rest[:1] == (form,))
 
 
 def _refused_form(rules: AddressRules, words: list[str], current: str) -> str | None:

@@ -68,6 +68,8 @@ _WANTING = frozenset("hoi muon can giup xin biet".split())   # "…, mình muố
 _GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
 # folded: the matter is seen to already, by someone or oneself: "con gái tui nó làm giùm rồi", "tui tự lo được"
 _DONE_ALREADY = re.compile(r"\broi$|\btu (lo|lam|tim hieu)\b")
+# folded: exasperation beside not understanding ("… gì mà khó hiểu quá", "đọc hoài", "trời ơi", "muốn rớt con mắt")
+_EXASPERATED = re.compile(r"\bma\b.*\bqua\b|\bhoai\b|\btroi oi\b|\brot con mat\b")
 _ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
 _LEAVE_WORDS = 9
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
@@ -224,10 +226,13 @@ class IntentBook:
         if not found:
             return None
         left = _uncovered(words, covered, self._neutral)
-        for intent in found:  # found is in priority order
-            if left <= self._rules[intent].max_left and (intent != Intent.ABILITIES or self._to_the_bot(words)):
-                return IntentMatch(intent, frozenset(found))
-        return self._by_clause(text)
+        read = next((IntentMatch(i, frozenset(found)) for i in found   # found is in priority order
+                     if left <= self._rules[i].max_left and (i != Intent.ABILITIES or self._to_the_bot(words))),
+                    None) or self._by_clause(text)
+        if read is not None and read.intent == Intent.NOT_UNDERSTOOD and _EXASPERATED.search(" ".join(words)):
+            # "cháu nói gì mà khó hiểu quá, cô đọc hoài không hiểu gì hết": worn out, not only lost
+            return IntentMatch(Intent.COMPLAINT, read.also | {Intent.COMPLAINT})
+        return read
 
     def _asks_contact_after(self, text: str) -> bool:
         """The last of several clauses asks for a person or a call, and withdraws nothing ("thôi không cần gọi lại
