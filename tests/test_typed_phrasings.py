@@ -1,6 +1,7 @@
 """Phrasings written for the readings of the dialogue (7 Dec 2026: helpers wrote them as citizens type, before the
 bot read them; tests/data/*.tsv): a typed pick of a numbered option, a social turn told from a question, the form a
-first message asks for, a reason after 👎, a withdrawal after a ticket, a yes or no, a correction of the form. A question read as a social turn is never searched, so none may be; a social turn read as a question is
+first message asks for, a reason after 👎, a withdrawal after a ticket, a yes or no, a correction of the form, a
+call-back's number and time. A question read as a social turn is never searched, so none may be; a social turn read as a question is
 searched and mostly gets the generic don't-know, so few may be."""
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialogue.handoff_words import HandoffWords
+from bot.dialogue.handoff_words import HandoffWords, load_handoff_words
 from bot.dialogue.session import Session
 from bot.dialogue.tone import correction, hear
+from bot.domain.tickets import phone_number
 from bot.reading.intent_file import load_intents
 from bot.reading.yes_no import polarity
 
@@ -106,3 +108,17 @@ def test_a_correction_of_the_form_of_address_and_nothing_else():
             for label, text in _rows("address_corrections.tsv")]
     assert not [r for r in read if r[0] == "none" and r[1] != "none"]
     assert len([r for r in read if r[0] != r[1]]) <= CORRECTION_MISREAD_AT_MOST
+
+
+TIME_MISREAD_AT_MOST = 7   # of 125, 7 Dec 2026 (33 before): "lúc 15h" for "15h", "lúc nào cũng được" kept as said
+
+
+def test_the_number_and_the_time_of_a_call_back_request():
+    """"84909871234 goi lai 19h giup minh", "ĐT bàn nhà tôi 028 3829 1456, sáng mai gọi giúp", "10h sáng mai gọi cho
+    e", "chiều ni gọi cho o nghe": the number as ten or eleven digits, the time as typed; "tôi chờ 5 giờ ở phường"
+    names no time to call."""
+    words = load_handoff_words()
+    rows = [line.split("\t") for line in (DATA / "callback_requests.tsv").read_text(encoding="utf-8").splitlines()]
+    assert [(p, t) for p, _, t in rows if (phone_number(t) or "-") != p] == []
+    missed = [(w, t) for _, w, t in rows if (words.when_to_call(t) or "-") != w]
+    assert len(missed) <= TIME_MISREAD_AT_MOST, missed

@@ -34,23 +34,28 @@ _NOT_PROBLEM = {Intent.HANDOFF, Intent.CALLBACK, Intent.INSULT, Intent.COMPLAINT
                 Intent.MENU, Intent.ABILITIES, Intent.NOT_UNDERSTOOD, Intent.PRIVACY,
                 Intent.NEXT_STEP}
 
-# When to call, on folded text: "buổi tối", "sau 5h", "sáng mai", "giờ trưa", "8h-9h", "thứ 7".
-_PART = r"(?:sang|trua|chieu|toi|dem)"
+# When to call, on folded text: "buổi tối", "sau 5h", "sáng mai", "giờ trưa", "8h-9h", "thứ 7", "10h sáng mai",
+# "thứ 2 tuần sau"; regional days too ("chiều ni", "sáng mơi", "chiều bữa nay"). Not a span waited ("chờ 5 giờ")
+_PART = r"(?:sang|trua|chieu|chiu|toi|dem)"
+_DAY = r"(?:nay|mai|mot|ni|bua\s+nay|hom\s+nay|som)"   # "mơi" (tomorrow) only marked: unmarked it is "mới"
+_WEEKDAY = r"(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat)(?:\s+tuan\s+(?:nay|sau|toi))?"
 _CLOCK = r"\d{1,2}\s*(?:h|g|gio|:)\s*(?:\d{1,2}(?:p|phut)?)?"
 _TIME_FOLDED = re.compile(
-    r"(?<!\w)(?:"
-    rf"(?:(?:sau|truoc|tu|khoang|tam|luc|vao|den|toi)\s+)?{_CLOCK}(?:\s*(?:-|den|toi)\s*{_CLOCK})?(?:\s+{_PART})?"
-    rf"|(?:vao\s+)?buoi\s+{_PART}(?:\s+(?:nay|mai|mot))?"
-    rf"|{_PART}\s+(?:nay|mai|mot|thu\s+\w+|chu\s+nhat)"
-    r"|gio\s+(?:trua|nghi\s+trua|an\s+trua|hanh\s+chinh|lam\s+viec|tan\s+ca|nghi)"
+    r"(?<!\w)(?<!cho )(?<!doi )(?<!mat )(?<!het )(?:"
+    rf"(?:(?:sau|truoc|tu|khoang|tam|luc|vao|den|toi)\s+)?(?:mai\s+)?(?:\d{{1,2}}\s*-\s*)?{_CLOCK}"
+    rf"(?:\s*(?:-|den|toi)\s*{_CLOCK})?(?:\s+{_PART})?(?:\s+{_DAY})?(?:\s+ngay\s+\d{{1,2}}/\d{{1,2}})?"
+    rf"|(?:vao\s+)?buoi\s+{_PART}(?:\s+{_DAY})?"
+    rf"|{_PART}\s+(?:{_DAY}|{_WEEKDAY})|dau\s+gio\s+{_PART}"
+    r"|gio\s+(?:trua|nghi\s+trua|an\s+trua|hanh\s+chinh|lam\s+viec|tan\s+ca|nghi)(?:\s+ngay\s+thuong)?"
     r"|(?:ngoai|sau|trong)\s+gio\s+(?:hanh\s+chinh|lam\s+viec|lam|hc)"
     r"|sau\s+(?:khi\s+)?(?:tan\s+ca|tan\s+lam|di\s+lam\s+ve|gio\s+lam)"
-    r"|cuoi\s+tuan|chu\s+nhat|thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])"
-    r"|ngay\s+mai|hom\s+nay|lat\s+nua|luc\s+nao\s+cung\s+duoc|bat\s+ky\s+luc\s+nao"
+    rf"|cuoi\s+tuan(?:\s+(?:nay|sau|toi))?|tuan\s+(?:sau|toi)|{_WEEKDAY}"
+    r"|ngay\s+(?:mai|mot)|hom\s+nay|lat\s+nua|luc\s+nao\s+cung\s+duoc|bat\s+ky\s+luc\s+nao"
+    r"|(?<=goi )mai|mai(?=\s+goi)"   # "mai gọi lại cho e nha", "…, mai goi": not "chị Mai"
     r"|chieu\s+toi"   # "chiều tối gọi nghe con"
     r")(?!\w)")
 # a part of the day alone only with its marks: "tối" (evening) folds to "toi", which is also "tôi" (I)
-_TIME_MARKED = re.compile(r"(?<!\w)(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
+_TIME_MARKED = re.compile(r"(?<!\w)(?:sáng|trưa|chiều|tối|đêm)(?:\s+mơi)?(?!\w)")
 
 
 @dataclass(frozen=True)

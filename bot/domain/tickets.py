@@ -18,7 +18,8 @@ from indexer.vntext import fold
 
 WAITING = (NeedStatus.NEW, NeedStatus.ACKNOWLEDGED)   # sent and not yet answered: "open"
 # a call-back number as typed ("0912 345 678", "+84912345678"); read here and by the hand-off words
-PHONE_NUMBER = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)")
+# a mobile (0 and 9 digits, or +84) or a landline (02 and 9 digits: "028 3829 1456")
+PHONE_NUMBER = re.compile(r"(?<!\d)(?:(?:\+?84|0)(?:[\s.\-]?\d){9}|0[\s.\-]?2(?:[\s.\-]?\d){9})(?!\d)")
 
 
 @dataclass(frozen=True)
