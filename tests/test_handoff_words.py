@@ -219,6 +219,25 @@ async def test_ordinal_words_pick_the_option(dialogue, message, index):
 
 
 @pytest.mark.slow
+async def test_an_option_named_after_a_word_of_choosing_is_picked(dialogue):
+    """"cái bản sao trích lục á": the one option whose title has the words (had been searched, and offered two
+    procedures again); "cái đó" or a question of its own is no pick."""
+    chat = await fresh(dialogue)
+    await chat("giấy khai sinh của tôi bị mất, xin lại ở đâu")
+    options = [b.title for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:")]
+    [named] = [o for o in options if "Trích lục" in o]
+    await chat("cái bản sao trích lục á")
+    assert named in chat.text() and "gần giống nhau" not in chat.text() and "Ý bạn là" not in chat.text()
+
+
+def test_words_naming_an_option():
+    assert words.named_pick("cái bản sao trích lục á") == ("ban", "sao", "trich", "luc")
+    assert words.named_pick("lấy cái đăng ký lại nhé") == ("dang", "ky", "lai")
+    assert words.named_pick("cái đó") is None and words.named_pick("đăng ký lại") is None
+    assert words.named_pick("cái giấy khai sinh bị mất thì làm sao") is None   # a question of its own
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("message", ["gọi cho e đi 0938112457", "0938112457 goi lai giup e",
                                      "gọi lại cho em số 0938 112 457 nhé",
                                      "nho ai do xu ly giup e, so e 0938 112 457"])   # had got a random procedure

@@ -21,7 +21,7 @@ from typing import Callable, TypeVar
 from bot.core.clock import SYSTEM_CLOCK, Clock
 from bot.core.messages import SHOWS_NUMBERS, Button, Incoming, Reply
 from bot.core.numbers import is_number
-from bot.core.payloads import Act, encode, menu_button
+from bot.core.payloads import Act, encode, id_of_arg, menu_button
 from bot.core.wording import say
 from bot.dialogue import several_questions as several
 from bot.dialogue.asking import Asking
@@ -51,6 +51,7 @@ from bot.reading.intent_file import load_intents
 from bot.reading.intents import IntentBook
 from bot.retrieval.answerer import Answerer
 from bot.retrieval.answers import Answer
+from indexer.vntext import folded_syllables
 
 log = logging.getLogger("bot.dialogue")   # the name operators filter on (docs/operations.md)
 _FEW = 9   # the most options a message shows: a bigger number typed alone is no pick (a year, a phone number)
@@ -290,7 +291,21 @@ class Dialogue:
             choices = options or [p for p in choices if not p.startswith(f"{Act.RATE.value}:")]
         picked = int(text) - 1 if is_number(text) and 1 <= int(text) <= len(choices) else (
             load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None)
+        if picked is None and choices and not is_number(text):
+            picked = Dialogue._named_choice(turn, text, choices)
         return choices[picked] if picked is not None else None   # "cái 1 đó", "số 2", "cái đầu"
+
+    @staticmethod
+    def _named_choice(turn: Turn, text: str, choices: list[str]) -> int | None:
+        """"cái bản sao trích lục á" after options: the one option whose title has every word named."""
+        named = load_handoff_words().named_pick(text) if len(text) <= 60 else None
+        if not named:
+            return None
+        prefix = f"{Act.ENTRY.value}:"
+        entries = [turn.answerer.entry(id_of_arg(p.removeprefix(prefix))) if p.startswith(prefix) else None
+                   for p in choices]
+        fits = [i for i, e in enumerate(entries) if e and set(named) <= set(folded_syllables(e.title))]
+        return fits[0] if len(fits) == 1 else None
 
     @staticmethod
     def _no_such_choice(turn: Turn, text: str) -> int | None:

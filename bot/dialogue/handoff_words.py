@@ -28,6 +28,7 @@ REASON_CODES = ("wrong", "unclear", "off_topic", "other")
 _PRIORITY = ("off_topic", "unclear", "wrong")   # on a tie in cue length
 _TOKEN = re.compile(r"\w+")
 _CLAUSE = re.compile(r"[,.;!?\n]+")
+_NAMED_PICK_WORDS = 5   # "lấy cái đăng ký lại khai sinh": an option named; longer, a question of its own
 # intents whose cue words are never the citizen's problem ("gọi cho e đi", "cho gặp người", "bot ngu")
 _NOT_PROBLEM = {Intent.HANDOFF, Intent.CALLBACK, Intent.INSULT, Intent.COMPLAINT, Intent.GREETING, Intent.THANKS,
                 Intent.BYE, Intent.CLOSING, Intent.CHITCHAT, Intent.IDENTITY, Intent.YES, Intent.NO, Intent.CANCEL,
@@ -158,6 +159,20 @@ class HandoffWords:
         if pick is None or not rest[used:] == [w for w in rest[used:] if w in self.choice_tail]:
             return None
         return pick - 1 if 1 <= pick <= count else None
+
+    def named_pick(self, text: str) -> tuple[str, ...] | None:
+        """The words (folded) naming an option after a word of choosing: "cái bản sao trích lục á" → ("ban", "sao",
+        "trich", "luc"); None without such a word, or with nothing but particles after it, or too much ("cái giấy
+        khai sinh bị mất thì làm sao" asks)."""
+        words = list(self._read(text).words)
+        opener = _prefix(words, self.choice_opener)
+        lead = _prefix(words[opener:], self.choice_lead)
+        if not lead:
+            return None
+        named = words[opener + lead:]
+        while named and named[-1] in self.choice_tail:
+            named.pop()
+        return tuple(named) if 0 < len(named) <= _NAMED_PICK_WORDS else None
 
     # ---- the person's problem, for a ticket's summary
     def problem(self, redacted: str) -> str | None:
