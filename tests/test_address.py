@@ -74,6 +74,12 @@ READINGS = [
     ("chao con", "bác"),
     ("xin chào cháu", "bác"),
     ("Chào cháu, cô là giáo viên về hưu ở Nam Định", "cô"),   # who she is, after greeting the bot: had been "bác"
+    # "ông" someone else: after the writer's "tui", or one the message does something for (a fisherman's wife had
+    # been called "ông")
+    ("giay phep khai thac thuy san cua tau nha tui sap het han ma ong chua ve, tui di nop ho so thay ong dc ko con",
+     "bác"),
+    ("ong di bien bon nam thang lien, co phai khai tam vang cho ong ko con", "bác"),
+    ("Cháu ơi bà bán xôi ở đầu chợ, bà có phải đóng thuế không cháu", "bà"),   # "chợ" is no "cho"
     ("alo chau oi", "bác"),
     ("chào con tôi 5 tuổi làm căn cước được không", None),
     ("chào, con tôi bị ốm", None),

@@ -43,6 +43,8 @@ _FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
 _GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
 _BEFORE_OTHERS = frozenset("thay cho cua voi giup dum gium ho va nop lam dua dan".split())   # "nộp thay bà"
 _OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon", "hoi"})   # "bà năm nay…", "bà cảm ơn"
+_HELPING = [["giup"], ["gium"], ["dum"], ["chi"], ["xem"], ["coi"]]   # "xem giùm cho bà": for the writer
+_TUI = frozenset({"tui", "tôi", "toi"})   # typed: the writer's own "I"
 _SPOUSE = frozenset({"nha", "xa"})   # "ông nhà", "bà xã": a husband, a wife
 _ELDER_SELF = {"ong": "ông", "ba": "bà", "co": "cô", "chu": "chú"}   # how an elder who says "con", "cháu" is named
 # teencode for the writer, typed so ("ạ" is no "anh"), read only right after "em ơi" and before a verb
@@ -247,6 +249,9 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
     "cô"/"chú" too, typed with their marks ("Cô chào cháu. Chồng cô mất…"): unmarked, they are "có", "chủ"."""
     # "ông nhà", "bà xã": the writer's spouse, never the writer; who says it owns them ("ông nhà bà mất…" is "bà")
     spouses = {words[i] for i in range(len(words) - 1) if words[i] in ("ong", "ba") and words[i + 1] in _SPOUSE}
+    # a form the message also does something for ("khai tạm vắng cho ông", not "cho ông hỏi") is someone else's
+    others = {words[k] for k in range(1, len(words)) if typed[k - 1] in ("cho", "thay")   # as typed: not "chợ"
+              and not (k + 1 < len(words) and words[k + 1] in _AFTER_CHO) and words[k - 2:k - 1] not in _HELPING}
     for i, (w, raw) in enumerate(zip(words, typed)):
         form = _ELDER_SELF.get(w)
         # unmarked "co" is "có", but not before "cảm ơn" ("co cam on chau nghe")
@@ -255,8 +260,10 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
                 and w != words[i - 2]:
             return form
         if form is None or raw not in typed_as or i + 1 >= len(words) or (i and words[i - 1] in _BEFORE_OTHERS) \
-                or w in spouses:
-            continue   # "tui đi nộp thay bà được không": someone else
+                or w in spouses or w in others or (raw == w and _TUI & set(typed[:i])):
+            # "tui đi nộp thay bà được không": someone else; so is an unmarked "ong" after the writer's "tui" ("tàu
+            # nhà tui sắp hết hạn mà ong chưa về": her husband)
+            continue
         nxt = words[i + 1]
         # unmarked "ba" before any verb may be his wife ("ma sau nay ba co mat thi…" from a man who says "tui")
         verb = _verb_at(words, typed, i + 1) and nxt != "duoc" and raw != "ba"
