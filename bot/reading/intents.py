@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.reading.flows import message_key
+from bot.reading.introductions import ASKING, LEAVING, introduces, takes_leave
 from bot.reading.others_data import OthersData
 from indexer.vntext import fold, has_diacritics
 
@@ -60,9 +61,6 @@ class IntentMatch:
 
 
 # said with "chào", these take leave; folded ("nghe" of "chào cháu nghe", "đây" of "chị đi bán đây")
-_LEAVING = frozenset("thoi nhe nha nhen nghe day vang u ok".split())   # "ok chào" ends a chat
-# a message saying these goes on to a question or a problem: "chào em, chị muốn hỏi…", "…, mất sổ đỏ rồi"
-_ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong sai".split())
 _WANTING = frozenset("hoi muon can giup xin biet".split())   # "…, mình muốn biết phí cụ thể": a wish, not a why
 # folded: "để chị ra thuế cơ sở hỏi", "để e ra công an xã làm"
 _GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
@@ -71,14 +69,7 @@ _DONE_ALREADY = re.compile(r"\broi$|\btu (lo|lam|tim hieu)\b")
 # folded: exasperation beside not understanding ("… gì mà khó hiểu quá", "đọc hoài", "trời ơi", "muốn rớt con mắt")
 _EXASPERATED = re.compile(r"\bma\b.*\bqua\b|\bhoai\b|\btroi oi\b|\brot con mat\b")
 _ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
-_LEAVE_WORDS = 9
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
-_INTRODUCTION_WORDS = 14  # "cô là giáo viên về hưu ở Nam Định, lần đầu cô dùng cái này"; longer, or asking, it is a
-# question. Who one is may also be said by where one lives, or what one does there ("chị bán cá ở chợ …", not "anh
-# bán xe cho người ta rồi"; folded)
-_LIVING = frozenset({"o", "song"})
-_WORKING = frozenset("ban day trong chay nuoi".split())
-_FORMS = frozenset("chi anh co chu ong ba di".split())   # besides tu_xung: "chị", "cô" as the writer says them
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _PROBLEM_WORDS = 10   # words no cue covers, before a vent, that state a problem to search…
@@ -211,9 +202,9 @@ class IntentBook:
         for intent, rule in self._rules.items():
             if whole in rule.examples:
                 return IntentMatch(intent, frozenset({intent}))
-        if self._takes_leave(text):   # "thôi bà chào cháu nhé", "ừ chào nhé", "thôi tôi về. chào cô"
+        if takes_leave(self, text):   # "thôi bà chào cháu nhé", "ừ chào nhé", "thôi tôi về. chào cô"
             return IntentMatch(Intent.BYE, frozenset({Intent.BYE}))
-        if self._introduces(words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
+        if introduces(self, words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
             return IntentMatch(Intent.GREETING, frozenset({Intent.GREETING}))
         covered, found = self._found(words)
         # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn; a clause's cancel cue is the whole
@@ -248,7 +239,7 @@ class IntentBook:
         if len(parts) < 2 or " ".join(self.words(parts[-1])) not in self._rules[Intent.CANCEL].examples:
             return False
         return not self.is_question(text) and all(
-            set(self.words(p)) <= _LEAVING | {"da"} or self.match(p) is not None for p in parts[:-1])
+            set(self.words(p)) <= LEAVING | {"da"} or self.match(p) is not None for p in parts[:-1])
 
     def _cancels_to_go(self, text: str) -> bool:
         """A request withdrawn because the writer will go and ask in person, asking nothing: "à thôi khỏi nhen em,
@@ -332,7 +323,7 @@ class IntentBook:
         "lắm" folds as "làm"), other than going to ask or do it elsewhere ("để chị ra thuế cơ sở hỏi")."""
         words = self.words(" ".join(parts))
         covered, _ = self._found(words)
-        asking = _ASKING & {w for w, c in zip(words, covered) if not c}
+        asking = ASKING & {w for w, c in zip(words, covered) if not c}
         return bool(asking - {"hoi", "lam"}) or bool(asking) and not _GOING_ELSEWHERE.search(" ".join(words))
 
     def _to_the_bot(self, words: list[str]) -> bool:
@@ -352,43 +343,10 @@ class IntentBook:
                     found.append(intent)
         return covered, found
 
-    def _takes_leave(self, text: str) -> bool:
-        """"chào" with a word of leaving ("thôi", "nhé", "đây", "vâng", "ừ"), short and asking nothing: a goodbye, not
-        a greeting ("thôi chị đi bán đây, chào em nha" had been answered "Chào chị! … chọn một chủ đề")."""
-        words = self.words(_without_names(text), drop_fillers=False)   # "bà ở Nghệ An nè" says no "nghe"
-        if "chao" not in words or words[words.index("chao") + 1:][:1] == ["buoi"]:
-            return False   # "chào buổi sáng nha bot": a greeting of the day
-        return (len(words) <= _LEAVE_WORDS and bool(_LEAVING & set(words))
-                and not _ASKING & set(words) and not self.is_question(text))
-
-    def _introduces(self, words: list[str], text: str) -> bool:
-        """A greeting, then the writer saying who they are, briefly and asking nothing: what follows "là", or what
-        they do or where they live, is who they are (a volunteer's "tổ công nghệ số" asks for no one)."""
-        if self.others_data is None or self.is_question(text):
-            return False
-        own = self.others_data.self_words
-        i = next((i for i, w in enumerate(words[:6]) if w == "la" or (
-            i and words[i - 1] in own | _FORMS and (w in _LIVING or w in _WORKING and "o" in words[i + 1:]))), None)
-        if i is None:
-            return False
-        head, tail = words[:i], words[i + (words[i] == "la"):]
-        covered, found = self._found(head)
-        return (found == [Intent.GREETING] and any(w in own | _FORMS for w in head)
-                and _uncovered(head, covered, self._neutral) == 0 and 0 < len(tail) <= _INTRODUCTION_WORDS
-                and not _ASKING & _said(tail) & _said(self.words(_without_names(text))))
-
-
-def _said(words: list[str]) -> set[str]:
-    """The words, "cán bộ" (folded "can bo") not saying "cần"."""
-    return {w for i, w in enumerate(words) if not (w == "can" and words[i + 1:i + 2] == ["bo"])}
-
-
-def _without_names(text: str) -> str:
-    """`text` without the capitalised words inside a sentence: "Cần Thơ" names a city, it does not say "cần"."""
-    tokens = text.split()
-    return " ".join(t for k, t in enumerate(tokens)
-                    if not (k and t[:1].isupper() and tokens[k - 1][-1:] not in ".!?:"))
-
+    def only_greeting(self, words: list[str]) -> bool:
+        """Nothing but a greeting and neutral words: "chào cháu, cô" before who she is."""
+        covered, found = self._found(words)
+        return found == [Intent.GREETING] and _uncovered(words, covered, self._neutral) == 0
 
 def _ends_as(typed: list[str], phrase: list[str]) -> bool:
     """`typed` ends with `phrase`: its last word (the particle: "à" is not "ạ") exactly, the others folded when

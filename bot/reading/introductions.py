@@ -1,0 +1,58 @@
+"""A greeting that says who the writer is, and a "chào" that takes leave: read before cues are weighed, because
+either carries words a cue would leave over ("chào em, chị bán cá ở chợ … nè" had been searched, "thôi chị đi bán
+đây, chào em nha" greeted). Pure functions over an intent book's reading of words (bot/reading/intents.py)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.reading.intents import IntentBook
+
+LEAVING = frozenset("thoi nhe nha nhen nghe day vang u ok".split())   # "ok chào" ends a chat
+# a message saying these goes on to a question or a problem: "chào em, chị muốn hỏi…", "…, mất sổ đỏ rồi"
+ASKING = frozenset("hoi muon can giup lam xin mat bi quen loi khong chua hong sai".split())
+_LEAVE_WORDS = 9
+_INTRODUCTION_WORDS = 14  # "cô là giáo viên về hưu ở Nam Định, lần đầu cô dùng cái này"; longer, or asking, it is a
+# question. Who one is may also be said by where one lives, or what one does there ("chị bán cá ở chợ …", not "anh
+# bán xe cho người ta rồi"; folded)
+_LIVING = frozenset({"o", "song"})
+_WORKING = frozenset("ban day trong chay nuoi".split())
+_FORMS = frozenset("chi anh co chu ong ba di".split())   # besides tu_xung: "chị", "cô" as the writer says them
+
+
+def takes_leave(book: IntentBook, text: str) -> bool:
+    """"chào" with a word of leaving ("thôi", "nhé", "đây", "vâng", "ừ"), short and asking nothing: a goodbye, not
+    a greeting ("thôi chị đi bán đây, chào em nha" had been answered "Chào chị! … chọn một chủ đề")."""
+    words = book.words(without_names(text), drop_fillers=False)   # "bà ở Nghệ An nè" says no "nghe"
+    if "chao" not in words or words[words.index("chao") + 1:][:1] == ["buoi"]:
+        return False   # "chào buổi sáng nha bot": a greeting of the day
+    return (len(words) <= _LEAVE_WORDS and bool(LEAVING & set(words))
+            and not ASKING & set(words) and not book.is_question(text))
+
+
+def introduces(book: IntentBook, words: list[str], text: str) -> bool:
+    """A greeting, then the writer saying who they are, briefly and asking nothing: what follows "là", or what
+    they do or where they live, is who they are (a volunteer's "tổ công nghệ số" asks for no one)."""
+    if book.others_data is None or book.is_question(text):
+        return False
+    own = book.others_data.self_words
+    i = next((i for i, w in enumerate(words[:6]) if w == "la" or (
+        i and words[i - 1] in own | _FORMS and (w in _LIVING or w in _WORKING and "o" in words[i + 1:]))), None)
+    if i is None:
+        return False
+    head, tail = words[:i], words[i + (words[i] == "la"):]
+    return (book.only_greeting(head) and any(w in own | _FORMS for w in head)
+            and 0 < len(tail) <= _INTRODUCTION_WORDS
+            and not ASKING & _said(tail) & _said(book.words(without_names(text))))
+
+
+def _said(words: list[str]) -> set[str]:
+    """The words, "cán bộ" (folded "can bo") not saying "cần"."""
+    return {w for i, w in enumerate(words) if not (w == "can" and words[i + 1:i + 2] == ["bo"])}
+
+
+def without_names(text: str) -> str:
+    """`text` without the capitalised words inside a sentence: "Cần Thơ" names a city, it does not say "cần"."""
+    tokens = text.split()
+    return " ".join(t for k, t in enumerate(tokens)
+                    if not (k and t[:1].isupper() and tokens[k - 1][-1:] not in ".!?:"))
