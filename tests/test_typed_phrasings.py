@@ -1,7 +1,7 @@
 """Phrasings written for the readings of the dialogue (7 Dec 2026: helpers wrote them as citizens type, before the
 bot read them; tests/data/*.tsv): a typed pick of a numbered option, a social turn told from a question, the form a
 first message asks for, a reason after 👎, a withdrawal after a ticket, a yes or no, a correction of the form, a
-call-back's number and time. A question read as a social turn is never searched, so none may be; a social turn read as a question is
+call-back's number and time, a term's meaning. A question read as a social turn is never searched, so none may be; a social turn read as a question is
 searched and mostly gets the generic don't-know, so few may be."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.dialogue.tone import correction, hear
 from bot.domain.tickets import phone_number
 from bot.reading.intent_file import load_intents
 from bot.reading.yes_no import polarity
+from bot.retrieval.glossary import Glossary
 
 DATA = Path(__file__).parent / "data"
 OPTIONS = 4
@@ -122,3 +123,20 @@ def test_the_number_and_the_time_of_a_call_back_request():
     assert [(p, t) for p, _, t in rows if (phone_number(t) or "-") != p] == []
     missed = [(w, t) for _, w, t in rows if (words.when_to_call(t) or "-") != w]
     assert len(missed) <= TIME_MISREAD_AT_MOST, missed
+
+
+TERM_MISREAD_AT_MOST = 21   # of 142 asking a term's meaning or a subject referred, 7 Dec 2026 (54 before)
+
+
+def test_a_terms_meaning_and_a_subject_referred_and_nothing_else():
+    """"otp la cai chi, co phai mat khau ko", "Cái app vneid đó là gì vậy con, xã kêu cài mà bà hổng biết" ask a
+    term's meaning; "không nhận được OTP thì sao", "chữ ký số là gì vậy, tôi cần nó để làm gì" stay questions."""
+    glossary = Glossary.load(Path(__file__).parents[1] / "knowledge")
+    read = []
+    for label, text in _rows("terms_and_referrals.tsv"):
+        terms = glossary.asked_term(text)
+        row = None if terms else glossary.referral(text)
+        read.append((label, f"term:{terms[0].name}" if terms else f"referral:{row.subject}" if row else "question",
+                     text))
+    assert not [r for r in read if r[0] == "question" and r[1] != "question"]
+    assert len([r for r in read if r[0] != r[1]]) <= TERM_MISREAD_AT_MOST

@@ -7,6 +7,7 @@ message; the dialogue uses it only when search has no confident answer.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,9 @@ ASKS_MEANING = frozenset({
     "la gi", "la cai gi", "la con gi", "la thu gi", "nghia la gi", "co nghia la gi", "nghia la sao", "nghia gi",
     "la sao", "la the nao", "la nhu the nao", "the nao la", "the nao goi la", "the nao duoc goi la", "la chi",
     "la cai chi", "hieu la gi", "duoc hieu la gi", "hieu the nao", "hieu la sao", "giai thich", "khai niem",
-    "dinh nghia", "y nghia", "nghia la", "la cai j", "what is", "la cai nao", "la so nao"})   # "mã hồ sơ là cái nào"
+    "dinh nghia", "y nghia", "nghia la", "la cai j", "what is", "la cai nao", "la so nao",   # "mã hồ sơ là cái nào"
+    # "toàn trình là như nào", "OTP là viết tắt của cái gì", "là app gì" ("khác nhau thế nào" compares: an entry's)
+    "la nhu nao", "viet tat", "nghia la chi", "la app gi", "la giay gi", "la so gi"})
 # words that change nothing in "… là gì": address, politeness, fillers
 NEUTRAL = frozenset({
     "cho", "hoi", "xin", "em", "con", "chau", "toi", "tui", "minh", "bac", "chu", "co", "anh", "chi", "ban", "ong",
@@ -26,8 +29,13 @@ NEUTRAL = frozenset({
     "bot", "tro ly", "da", "vang", "thua", "la", "vs", "va", "nguoi ta", "hay", "noi", "goi", "thi", "di", "nua",
     "lam on", "ui", "u", "z", "rot cuoc", "that ra", "chinh xac", "mot chut", "chut", "giai thich giup",
     "cu the", "don gian", "de hieu", "nghe", "thay", "ten", "cum tu", "chu", "thuat ngu", "dung", "o day",
-    "tren", "cong", "ung dung", "app", "sao", "dvc", "dich vu cong"})
+    "tren", "cong", "ung dung", "app", "sao", "dvc", "dich vu cong", "rua", "nghen", "hen", "ne", "cua"})
 _WHAT_IS = ("la gi", "la cai gi", "la cai j", "la con gi", "la thu gi", "la chi", "la j")
+_CLAUSE = re.compile(r"[,.;!?\n]+")
+# another question beside a term's meaning: "… đăng ký ở đâu", "… làm thế nào" (folded)
+_ASKS_HOW = frozenset({"o dau", "cho nao", "the nao", "nhu the nao", "lam sao", "bao nhieu", "bao lau", "khi nao",
+                       "bao gio", "di dau", "lam rang", "o mo", "di mo", "lam gi", "de lam", "dung de", "can gi",
+                       "o cho nao", "mua o"})   # "chữ ký số là gì vậy, tôi cần nó để làm gì": what for
 _RELATIVE_WORDS = 8   # at most this many words in a "mà" clause between a term and its "là gì"
 TEENCODE = {"j": "gi", "ji": "gi", "gj": "gi", "ko": "khong", "k": "khong", "kh": "khong", "hok": "khong",
             "dc": "duoc", "e": "em", "v": "vay", "z": "vay", "s": "sao", "ntn": "nhu the nao", "t": "toi",
@@ -44,7 +52,19 @@ class Glossary:
         return cls(tuple(read_glossary(folder)), tuple(read_referrals(folder)))
 
     def asked_term(self, text: str) -> list[Term]:
-        """The terms a message asks the meaning of (at most two), or none when it asks anything else."""
+        """The terms a message asks the meaning of (at most two), or none when it asks anything else. Said in one
+        clause of several, the others saying only why ("otp la cai chi, co phai mat khau ko", "Cái app vneid đó là
+        gì vậy con, xã kêu cài mà bà hổng biết"), not asking where or how ("mức 2 là gì, đăng ký ở đâu")."""
+        whole = self._asked_term(text)
+        parts = [p for p in _CLAUSE.split(text) if p.strip()]
+        if whole or len(parts) < 2:
+            return whole
+        read = [(p, self._asked_term(p)) for p in parts]
+        asking = [terms for _, terms in read if terms]
+        rest = [phrase_key(p).split() for p, terms in read if not terms]
+        return asking[0] if len(asking) == 1 and not any(_cover(r, _ASKS_HOW) for r in rest) else []
+
+    def _asked_term(self, text: str) -> list[Term]:
         if not self.terms:
             return []
         aliases = {a: t for t in self.terms for a in t.aliases}
