@@ -1,8 +1,8 @@
 """Phrasings written for the readings of the dialogue (7 Dec 2026: helpers wrote them as citizens type, before the
 bot read them; tests/data/*.tsv): a typed pick of a numbered option, a social turn told from a question, the form a
 first message asks for, a reason after 👎, a withdrawal after a ticket, a yes or no, a correction of the form, a
-call-back's number and time, a term's meaning. A question read as a social turn is never searched, so none may be; a social turn read as a question is
-searched and mostly gets the generic don't-know, so few may be."""
+call-back's number and time, a term's meaning. A question read as a social turn is never searched, so none may
+be; a social turn read as a question is searched and mostly gets the generic don't-know, so few may be."""
 from __future__ import annotations
 
 from pathlib import Path
