@@ -43,7 +43,7 @@ _FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
 _GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
 _BEFORE_OTHERS = frozenset("thay cho cua voi giup dum gium ho va nop lam dua dan".split())   # "nộp thay bà"
 _OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon", "hoi"})   # "bà năm nay…", "bà cảm ơn"
-_HELPING = [["giup"], ["gium"], ["dum"], ["chi"], ["xem"], ["coi"]]   # "xem giùm cho bà": for the writer
+_HELPING = frozenset("giup gium dum chi xem coi".split())   # "xem giùm cho bà": for the writer
 _TUI = frozenset({"tui", "tôi", "toi"})   # typed: the writer's own "I"
 _SPOUSE = frozenset({"nha", "xa"})   # "ông nhà", "bà xã": a husband, a wife
 _ELDER_SELF = {"ong": "ông", "ba": "bà", "co": "cô", "chu": "chú"}   # how an elder who says "con", "cháu" is named
@@ -251,7 +251,7 @@ def _grandparent(words: list[str], typed: list[str]) -> str | None:
     spouses = {words[i] for i in range(len(words) - 1) if words[i] in ("ong", "ba") and words[i + 1] in _SPOUSE}
     # a form the message also does something for ("khai tạm vắng cho ông", not "cho ông hỏi") is someone else's
     others = {words[k] for k in range(1, len(words)) if typed[k - 1] in ("cho", "thay")   # as typed: not "chợ"
-              and not (k + 1 < len(words) and words[k + 1] in _AFTER_CHO) and words[k - 2:k - 1] not in _HELPING}
+              and not (k + 1 < len(words) and words[k + 1] in _AFTER_CHO) and not (k >= 2 and words[k - 2] in _HELPING)}
     for i, (w, raw) in enumerate(zip(words, typed)):
         form = _ELDER_SELF.get(w)
         # unmarked "co" is "có", but not before "cảm ơn" ("co cam on chau nghe")

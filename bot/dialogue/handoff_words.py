@@ -203,18 +203,18 @@ class HandoffWords:
         when = call_time(text)   # most messages name no time: the cheap test first, on every turn
         if when is None or self.only_contact(text):
             return when
-        if self.book.is_question(text):
-            return None
-        return next((when for c in clauses(text) if (when := call_time(c)) and self.only_contact(c)), None)
+        return None if self.book.is_question(text) else self._call_clause_time(text)
 
     def when_to_call(self, text: str) -> str | None:
         """When to call, from a message that may say more: of several times, the one of the clause that is only
         about the call ("Số của cô là 0912…, cháu bảo họ gọi sau 3 giờ chiều nhé, buổi sáng cô đi tập": not "buổi
         sáng"); else every time it says."""
         when = call_time(text)
-        if when is None or "," not in when:
-            return when
-        return next((t for c in clauses(text) if (t := call_time(c)) and self.only_contact(c)), when)
+        return when if when is None or "," not in when else self._call_clause_time(text) or when
+
+    def _call_clause_time(self, text: str) -> str | None:
+        """The time of the first clause that says nothing but the call, its time and a number."""
+        return next((when for c in clauses(text) if (when := call_time(c)) and self.only_contact(c)), None)
 
     def only_contact(self, text: str) -> bool:
         """Nothing but a phone number, when to call and call-back words: "0938112457", "sdt e 0938 112 457 nha",

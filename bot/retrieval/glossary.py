@@ -7,10 +7,10 @@ message; the dialogue uses it only when search has no confident answer.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.reading.intents import clauses
 from indexer.terms import Referral, Term, outside_phrases, phrase_key, read_glossary, read_referrals
 
 # "what is" phrases, folded, after teencode is expanded
@@ -31,7 +31,6 @@ NEUTRAL = frozenset({
     "cu the", "don gian", "de hieu", "nghe", "thay", "ten", "cum tu", "chu", "thuat ngu", "dung", "o day",
     "tren", "cong", "ung dung", "app", "sao", "dvc", "dich vu cong", "rua", "nghen", "hen", "ne", "cua"})
 _WHAT_IS = ("la gi", "la cai gi", "la cai j", "la con gi", "la thu gi", "la chi", "la j")
-_CLAUSE = re.compile(r"[,.;!?\n]+")
 # another question beside a term's meaning: "… đăng ký ở đâu", "… làm thế nào" (folded)
 _ASKS_HOW = frozenset({"o dau", "cho nao", "the nao", "nhu the nao", "lam sao", "bao nhieu", "bao lau", "khi nao",
                        "bao gio", "di dau", "lam rang", "o mo", "di mo", "lam gi", "de lam", "dung de", "can gi",
@@ -56,7 +55,7 @@ class Glossary:
         clause of several, the others saying only why ("otp la cai chi, co phai mat khau ko", "Cái app vneid đó là
         gì vậy con, xã kêu cài mà bà hổng biết"), not asking where or how ("mức 2 là gì, đăng ký ở đâu")."""
         whole = self._asked_term(text)
-        parts = [p for p in _CLAUSE.split(text) if p.strip()]
+        parts = clauses(text)
         if whole or len(parts) < 2:
             return whole
         read = [(p, self._asked_term(p)) for p in parts]
