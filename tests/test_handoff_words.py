@@ -46,6 +46,10 @@ TIMES = [("gọi buổi tối nha", "buổi tối"), ("sau 5h", "sau 5h"), ("sá
          ("gọi tối nha", "tối"), ("cuối tuần", "cuối tuần")]
 NO_TIMES = ["gọi cho tôi", "goi cho toi nhe", "0938112457", "gọi lại giúp e", "tôi bị trừ tiền 2 lần"]
 PROBLEMS = [   # (redacted message, what the ticket says it is about)
+    # why a time suits, beside a call asked for, is not the problem (seen live: it had become the ticket's summary);
+    # a clause that only starts with a day still says what happened
+    ("nho can bo goi lai cho tui, so tui [số điện thoại], goi sau 5h chieu nghen, buoi sang tui ra ruong", None),
+    ("hôm nay bị trừ tiền 2 lần, gọi cho e", "hôm nay bị trừ tiền 2 lần"),
     ("mày ngu vậy, t hỏi cái khác mà", None), ("đm bot ngu vl, trả lời như hạch", None), ("cho gặp người", None),
     ("t hỏi cái khác chứ có phải cái này đâu", None), ("vneid lỗi", "vneid lỗi"),
     ("gọi cho e đi [số điện thoại]", None), ("hiii bot oi", None), ("[số điện thoại]", None),
@@ -95,6 +99,8 @@ def test_when_to_call_is_read_as_typed(message, when):
      "sau 3 giờ chiều"),
     ("0938112457 gọi buổi tối nha", "buổi tối"),
     ("gọi thứ 7 hoặc chủ nhật", "thứ 7, chủ nhật"),   # one clause: every time it says
+    # typed without marks, "nghen" a particle like "nhé" (seen live: "sau 5h chieu, buoi sang" had been saved)
+    ("nho can bo goi lai cho tui, so tui 0912408365, goi sau 5h chieu nghen, buoi sang tui ra ruong", "sau 5h chieu"),
 ])
 def test_when_to_call_from_a_message_that_says_more(message, when):
     assert words.when_to_call(message) == when

@@ -56,6 +56,7 @@ _TIME_FOLDED = re.compile(
     r"|chieu\s+toi"   # "chiều tối gọi nghe con"
     r")(?!\w)")
 # a part of the day alone only with its marks: "tối" (evening) folds to "toi", which is also "tôi" (I)
+_DAY_PART = re.compile(r"(?:buoi|sang|trua|chieu|chiu|dem)\b")   # folded; "tối" only marked (unmarked, "tôi")
 _TIME_MARKED = re.compile(r"(?<!\w)(?:sáng|trưa|chiều|tối|đêm)(?:\s+mơi)?(?!\w)")
 
 
@@ -177,8 +178,11 @@ class HandoffWords:
     # ---- the person's problem, for a ticket's summary
     def problem(self, redacted: str) -> str | None:
         """The parts of a (redacted) message that say what the problem is: not an insult, a greeting, or a
-        request to talk or be called; None when no part does."""
-        kept = [c.strip() for c in _CLAUSE.split(redacted) if c.strip() and self._substantive(c)]
+        request to talk or be called, nor why a time suits beside a call asked for ("…, goi sau 5h chieu nghen,
+        buoi sang tui ra ruong"); None when no part does."""
+        calling = self.asks_call_back(redacted)
+        kept = [c.strip() for c in _CLAUSE.split(redacted)
+                if c.strip() and self._substantive(c) and not (calling and _opens_with_time(c))]
         return ", ".join(kept) if kept else None
 
     def _substantive(self, clause: str) -> bool:
@@ -238,6 +242,15 @@ def call_time(text: str) -> str | None:
             merged.append([s, e])
     parts = [" ".join(text[s:e].split()) for s, e in merged]
     return ", ".join(parts)[:120] if parts else None
+
+
+def _opens_with_time(clause: str) -> bool:
+    """The clause starts with a part of the day: "buổi sáng tui ra ruộng" says why another time suits ("hôm nay bị
+    trừ tiền" still says what happened)."""
+    when = call_time(clause)
+    first = when.split(",")[0] if when else ""
+    return bool(first) and fold(clause.strip()).startswith(fold(first)) and (
+        bool(_DAY_PART.match(fold(first))) or first.lower().startswith("tối"))
 
 
 def _time_removed(text: str) -> str:
