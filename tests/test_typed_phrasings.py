@@ -140,3 +140,39 @@ def test_a_terms_meaning_and_a_subject_referred_and_nothing_else():
                      text))
     assert not [r for r in read if r[0] == "question" and r[1] != "question"]
     assert len([r for r in read if r[0] != r[1]]) <= TERM_MISREAD_AT_MOST
+
+
+# Round two (7 Dec 2026, later): helpers wrote new phrasings of the same kinds, without reading the bot's code, to
+# measure how far the readings above carry to wording they were not fitted on. Read before any change: picks 22
+# of 110 missed, social turns 72 of 154 (and 2 questions taken), withdrawals 16 of 70 missed (1 time change taken
+# for one); the bounds are what the cues added from them reach.
+ROUND2_PICKS_MISSED_AT_MOST = 3      # "số1", "ba đó cháu" ("ba" is also a father), "thứ tư nha" (also Wednesday)
+ROUND2_SOCIAL_MISSED_AT_MOST = 37
+# "ok tks, mà tài khoản định danh mức 1 lên mức 2 phải ra công an hả" asks with "hả" alone; "vcl, sao thanh toán…"
+ROUND2_QUESTIONS_TAKEN_AT_MOST = 2
+ROUND2_CANCELS_MISSED_AT_MOST = 4
+ROUND2_KEPT_CANCELLED_AT_MOST = 1    # "sáng khỏi gọi nha, chiều 3h gọi là được" moves the call, withdraws nothing
+
+
+def test_round_two_typed_picks():
+    words = HandoffWords.load()
+    read = [(int(picked), 0 if (got := words.choice(text, OPTIONS)) is None else got + 1, text)
+            for text, picked in _rows("typed_picks_round2.tsv")]
+    assert not [r for r in read if r[0] == 0 and r[1] != 0]   # "con thứ 2 đi học…", "mai thứ 3 có làm việc không"
+    assert len([r for r in read if r[0] != r[1]]) <= ROUND2_PICKS_MISSED_AT_MOST
+
+
+def test_round_two_social_turns():
+    book = load_intents()
+    read = [(label, (m.intent.value if (m := book.match(text)) else "question"), text)
+            for text, label in _rows("social_round2.tsv")]
+    assert len([r for r in read if r[0] == "question" and r[1] != "question"]) <= ROUND2_QUESTIONS_TAKEN_AT_MOST
+    assert len([r for r in read if r[0] != "question" and r[1] != r[0]]) <= ROUND2_SOCIAL_MISSED_AT_MOST
+
+
+def test_round_two_withdrawals_after_a_ticket():
+    book = load_intents()
+    read = [(label, (m.intent.value if (m := book.match(text)) else None), text)
+            for label, text in _rows("after_a_ticket_round2.tsv")]
+    assert len([r for r in read if r[0] == "keep" and r[1] == "cancel"]) <= ROUND2_KEPT_CANCELLED_AT_MOST
+    assert len([r for r in read if r[0] == "cancel" and r[1] != "cancel"]) <= ROUND2_CANCELS_MISSED_AT_MOST

@@ -87,6 +87,8 @@ class HandoffWords:
         self.choice_numbers = {" ".join(book.words(str(k), drop_fillers=False)): int(v)
                                for k, v in choice["so"].items()}
         self.choice_last = phrases(choice["cuoi"])
+        self.choice_second_last = phrases(choice["ke_cuoi"])
+        self.choice_alone = phrases(choice["so_mot_minh"])
         self.choice_tail = phrases(choice["duoi"])
         self.not_content = phrases(data["khong_noi_dung"])
 
@@ -139,9 +141,11 @@ class HandoffWords:
             return None
         opener = _prefix(words, self.choice_opener)
         lead = _prefix(words[opener:], self.choice_lead)
-        digit_only = 0 if lead else _prefix(words[opener:], self.digit_lead)   # "thứ 3 đó"; "thứ hai" is a day
-        if opener and not lead and not digit_only:   # "cho em 2 bản" picks nothing; "cho em cái 2" does
-            opener = 0
+        # "thứ 3 đó" picks, "thứ hai" alone is a day; "thứ nhất" never is (a number of its own)
+        digit_only = 0 if lead or " ".join(words[opener:opener + 2]) in self.choice_numbers \
+            else _prefix(words[opener:], self.digit_lead)
+        if opener and not lead and not digit_only and not self._digit_alone(words[opener:]):
+            opener = 0   # "cho em 2 bản" picks nothing; "cho em cái 2", "ok 1" do
             lead = _prefix(words, self.choice_lead)
         rest = words[opener + (lead or digit_only):]
         pick, used = None, 0
@@ -153,13 +157,22 @@ class HandoffWords:
                 continue
             elif len(rest) >= n and key in self.choice_numbers and (lead or n == 2):
                 pick, used = self.choice_numbers[key], n
-            elif len(rest) >= n and key in self.choice_last and lead:
+            elif len(rest) >= n and key in self.choice_last and (lead or n == 2):
                 pick, used = count, n
+            elif len(rest) >= n and key in self.choice_second_last and count > 1:
+                pick, used = count - 1, n
+            elif len(rest) == n == 1 and key in self.choice_alone:   # "hai", "bốn" alone
+                pick, used = self.choice_numbers[key], n
             if pick is not None:
                 break
         if pick is None or not rest[used:] == [w for w in rest[used:] if w in self.choice_tail]:
             return None
         return pick - 1 if 1 <= pick <= count else None
+
+    def _digit_alone(self, words: list[str]) -> bool:
+        """A number and particles only: "ok 1", "dạ 2 nha" (not "cho em 2 bản": "bản" reads like "bạn")."""
+        return bool(words) and is_number(words[0]) and all(w in self.choice_tail and w not in self.not_content
+                                                            for w in words[1:])
 
     def named_pick(self, text: str) -> tuple[str, ...] | None:
         """The words (folded) naming an option after a word of choosing: "cái bản sao trích lục á" → ("ban", "sao",
