@@ -176,3 +176,17 @@ def test_round_two_withdrawals_after_a_ticket():
             for label, text in _rows("after_a_ticket_round2.tsv")]
     assert len([r for r in read if r[0] == "keep" and r[1] == "cancel"]) <= ROUND2_KEPT_CANCELLED_AT_MOST
     assert len([r for r in read if r[0] == "cancel" and r[1] != "cancel"]) <= ROUND2_CANCELS_MISSED_AT_MOST
+
+
+OTHERS_MISSED_AT_MOST = 14   # of 110, 7 Dec 2026 (104 before bot/reading/someone_asked.py; 1 own question refused)
+
+
+def test_someone_elses_data_is_refused_and_a_how_to_about_a_relative_is_not():
+    """"con nhà ông Thành đầu ngõ đã làm căn cước chưa ad", "ad check giùm thằng Trần Minh Khoa đã đk tạm trú chưa",
+    "số cccd 001089012345 là của ai" ask for someone's data; "tra cứu hồ sơ của con tôi thì vào đâu", "Bà Đỗ Thị Mai
+    muốn làm VNeID, xem giúp em cần hồ sơ gì", "cụ Tư có làm được tài khoản mức 2 không" are questions to answer."""
+    book = load_intents()
+    read = [(label, (m := book.match(text)) is not None and m.intent.value == "others_data", text)
+            for label, text in _rows("someone_elses_data.tsv")]
+    assert not [r for r in read if r[0] == "own" and r[1]]
+    assert len([r for r in read if r[0] == "others" and not r[1]]) <= OTHERS_MISSED_AT_MOST

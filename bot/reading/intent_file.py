@@ -14,6 +14,8 @@ import yaml
 from bot.reading.flows import message_key
 from bot.reading.intents import Intent, IntentBook, Rule, symbol_key
 from bot.reading.others_data import OthersData
+from bot.reading.someone_asked import SomeoneAsked
+from indexer.vntext import fold
 
 INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 
@@ -44,6 +46,10 @@ def read_intents(path: Path = INTENTS_FILE) -> IntentBook:
     others = data["du_lieu_nguoi_khac"]
     loaded.others_data = OthersData(*(phrases(others[name]) for name in (
         "xem", "du_lieu", "tu_xung", "danh_xung", "ho", "khong_phai_ten", "nguoi_khac", "vai_tro", "dua_cho")))
+    loaded.someone_asked = SomeoneAsked(
+        frozenset(str(t).lower() for t in others["goi_nguoi"]),
+        frozenset(fold(str(w)) for w in (*others["ho"], *others["ho_them"])),
+        frozenset(fold(str(w)) for w in others["ten_dem"]), tuple(str(r).lower() for r in others["quan_he"]))
     loaded.symbols = {symbol_key(str(sign)): Intent(name)
                       for name, signs in data["bieu_tuong"].items() for sign in signs}
     return loaded

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
 from bot.reading.flows import message_key
 from bot.reading.introductions import ASKING, LEAVING, introduces, takes_leave
 from bot.reading.others_data import OthersData
+from bot.reading.someone_asked import asks_the_way
 from indexer.vntext import fold, has_diacritics
 
 _MAX_KEY_WORDS = 3
@@ -109,6 +111,7 @@ class IntentBook:
         self.person_asked: tuple[str, ...] = ()        # marked endings that ask whether a person answers
         self.requests: frozenset[str] = frozenset()    # folded words that make such an ending a request for one
         self.others_data: OthersData | None = None
+        self.someone_asked: Callable[[str], bool] | None = None   # one named person's status asked (someone_asked.py)
         self.symbols: dict[str, Intent] = {}   # a message of symbols only ("👍", "🙏", "???"): what it says
 
     def words(self, text: str, drop_fillers: bool = True) -> list[str]:
@@ -194,7 +197,9 @@ class IntentBook:
         if not words:   # "👍" after an answer is an ok, "???" a reply not understood: no "type it in words"
             said = self.symbol(text)
             return IntentMatch(said, frozenset({said})) if said is not None else None
-        if self.others_data is not None and self.others_data.asked(words, text):
+        if (self.others_data is not None and self.others_data.asked(words, text)
+                and not asks_the_way(" ".join(words))) or (self.someone_asked is not None and self.someone_asked(text)
+                                                            and Intent.INSTRUCTION not in self.cues_in(text)):
             return IntentMatch(Intent.OTHERS_DATA, frozenset({Intent.OTHERS_DATA}))
         if self._asks_if_person(text, words):   # "ơ sao bot trả lời nhanh thế, người thật à"
             return IntentMatch(Intent.IDENTITY, frozenset({Intent.IDENTITY}))
