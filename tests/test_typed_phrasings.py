@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.wording import say
 from bot.dialogue.handoff_words import HandoffWords, load_handoff_words
 from bot.dialogue.session import Session
 from bot.dialogue.tone import correction, hear
@@ -190,3 +191,29 @@ def test_someone_elses_data_is_refused_and_a_how_to_about_a_relative_is_not():
             for label, text in _rows("someone_elses_data.tsv")]
     assert not [r for r in read if r[0] == "own" and r[1]]
     assert len([r for r in read if r[0] == "others" and not r[1]]) <= OTHERS_MISSED_AT_MOST
+
+
+GENERIC_DONT_KNOW = "chưa có hướng dẫn chắc chắn"
+# social turns of the round-two set given the generic don't-know as a first message (19 of 154 before a social cue
+# in a message nothing answers was answered): "hế lô bot 🙋‍♀️", "chatbot này do nhà nước làm hả", "thôi tắt máy đây",
+# "thiệt tình, làm cái giấy mà khổ dữ dzậy", "e đăng ký nhận cuộc gọi tư vấn ạ"
+ROUND2_GENERIC_AT_MOST = 5
+
+
+@pytest.mark.slow
+def test_a_social_turn_nothing_answers_gets_its_social_reply_not_the_generic_dont_know(dialogue):
+    """"tối nay coi bóng đá không bot, MU đá đó", "kính chào, tôi là trưởng thôn ở Quảng Trị", "e vẫn chưa hiểu lắm, ad
+    nói lại đơn giản hơn dc ko" say too much for their cues alone; nothing answers them, so their cue does. "tks ad,
+    vậy nộp hồ sơ xong bao lâu có kết quả ạ" asks in a clause of its own, and is searched."""
+    from bot.core.messages import Incoming
+
+    generic, swallowed = [], []
+    for i, (text, label) in enumerate(_rows("social_round2.tsv") + [("tks ad, vậy nộp hồ sơ xong bao lâu có kết quả ạ",
+                                                                       "question")]):
+        said = "\n".join(r.text for r in dialogue.handle(Incoming("web", f"s{i}", text=text)))
+        if label != "question" and GENERIC_DONT_KNOW in said:
+            generic.append(text)
+        if label == "question" and say("thanks_reply", you="bạn").split("!")[0] in said:
+            swallowed.append(text)
+    assert len(generic) <= ROUND2_GENERIC_AT_MOST, generic
+    assert swallowed == ["ok tks, mà tài khoản định danh mức 1 lên mức 2 phải ra công an hả"]   # "hả" alone asks

@@ -16,7 +16,7 @@ from bot.dialogue.part import Part
 from bot.dialogue.render import answer_replies, choices_reply, dont_know_replies, focused_replies, short_label
 from bot.dialogue.turn import Turn
 from bot.privacy.redact import redact
-from bot.reading.intents import Intent
+from bot.reading.intents import Intent, IntentMatch
 from bot.retrieval.answers import Answer
 from bot.retrieval.aspects import asked_aspect
 from bot.retrieval.decision import Kind
@@ -203,6 +203,15 @@ class Asking(Part):
             session.choices = [o.id for o in naming]
             if naming:
                 self._send(turn, choices_reply(self._say(turn, "referral_procedures"), naming))
+            return
+        social = self.intents.loosely_social(text) if answer.kind == Kind.DONT_KNOW.value and not first_wording \
+            else None
+        if social is not None:
+            # nothing answers it and it says something social at length: that is answered, not "chưa có hướng dẫn"
+            # ("tối nay coi bóng đá không bot, MU đá đó", "kính chào, tôi là trưởng thôn ở Quảng Trị")
+            self.parts.talk.on_intent(turn, IntentMatch(social, frozenset({social})))
+            if session.misses >= _MISSES_BEFORE_OFFER:   # still nothing answered, message after message
+                self._send(turn, Reply(self._say(turn, "misses_offer"), (handoff_button(), menu_button())))
             return
         if first_wording and answer.kind == Kind.DONT_KNOW.value:
             self._send(turn, Reply(self._say(turn, "rephrase_still")))

@@ -77,6 +77,8 @@ _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _PROBLEM_WORDS = 10   # words no cue covers, before a vent, that state a problem to search…
 _WENT_WRONG = frozenset("bi chua van loi tru".split())   # … with a word of something gone wrong ("bị trừ", "vẫn chưa")
 _CLOSING_CLAUSE = frozenset({Intent.THANKS, Intent.BYE, Intent.CANCEL})
+_LOOSELY_SOCIAL = frozenset({Intent.GREETING, Intent.BYE, Intent.THANKS, Intent.CHITCHAT, Intent.COMPLAINT,
+                             Intent.INSULT, Intent.IDENTITY, Intent.NOT_UNDERSTOOD})
 @dataclass(frozen=True)
 class Rule:
     """One intent's labelled phrasings (bot/reading/intent_file.py reads them from intents.yaml)."""
@@ -139,6 +141,15 @@ class IntentBook:
         words = self.words(text)
         covered = [False] * len(words)
         return frozenset(i for i, rule in self._rules.items() if any(_cover(words, covered, c) for c in rule.cues))
+
+    def loosely_social(self, text: str) -> Intent | None:
+        """The first social intent whose cue appears, however much else the message says: what a message nothing
+        answers was saying ("bot biết làm thơ ko, làm bài thơ về mùa thu đi", "thôi nghe, tui đi ra ruộng, chào hỉ",
+        "e vẫn chưa hiểu lắm, ad nói lại đơn giản hơn dc ko"). Only a social turn; never one that files or withdraws."""
+        if any(self.is_question(c) and not self.cues_in(c) & _LOOSELY_SOCIAL for c in clauses(text)):
+            return None   # "tks ad, vậy nộp hồ sơ xong bao lâu có kết quả ạ": a clause asks something else
+        _, found = self._found(self.words(text))
+        return next((i for i in found if i in _LOOSELY_SOCIAL), None)
 
     def question_part(self, text: str) -> str:
         """The message without its clauses that only complain ("cái cổng dvc này làm ăn kiểu gì vậy, t đóng lệ phí
