@@ -28,7 +28,7 @@ from bot.dialogue.address_reading import (
     words_of,
 )
 from bot.dialogue.session import Session
-from bot.reading.intents import IntentBook
+from bot.reading.intents import IntentBook, clauses
 from bot.retrieval.normalize import is_syllable
 from indexer.vntext import fold, has_diacritics
 
@@ -97,6 +97,18 @@ def _asked_form(rules: AddressRules, words: list[str]) -> str | None:
     return None
 
 
+def _form_not_another(rules: AddressRules, words: list[str]) -> str | None:
+    """"chú chứ không phải anh nghen con", "chị chứ cô gì": the form first, then the one refused."""
+    if len(words) < 3 or words[0] not in rules.told_forms or words[1] != "chu":
+        return None
+    rest = words[2:]
+    if rest[:2] in (["khong", "phai"], ["dau", "phai"]) and rest[2:3] and rest[2] in rules.told_forms:
+        return _told_as(words[0])
+    if rest[0] in rules.told_forms and rest[1:2] == ["gi"]:
+        return _told_as(words[0])
+    return None
+
+
 def _only_particles(rules: AddressRules, form: str, rest: tuple[str, ...]) -> bool:
     """After "gọi"/"kêu" and a form, nothing but particles and calls ("gọi chị chứ", "kêu bà đi con", "gọi ông" at
     the end), or the form said again as the writer's own ("kêu chú, chú 55 rồi")."""
@@ -160,7 +172,17 @@ def correction(book: IntentBook, text: str, current: str, rules: AddressRules | 
     words, _ = words_of(book, text)
     if not words or len(words) > rules.max_words:
         return None
-    asked = _asked_form(rules, words) or _refused_form(rules, words, current)
+    asked = _asked_form(rules, words) or _form_not_another(rules, words) or _refused_form(rules, words, current)
+    if asked:
+        return asked
+    for part in clauses(text)[1:] if len(clauses(text)) > 1 else ():
+        # the form asked in a clause of its own, the rest why: "gọi bà đi, bà 80 rồi", "hông phải chú, kêu bác
+        # nghen, bác lớn hơn ba con mà"
+        asked = _asked_form(rules, words_of(book, part)[0])
+        if asked:
+            return asked
+    first = clauses(text)[0]
+    asked = _asked_form(rules, words_of(book, first)[0]) or _form_not_another(rules, words_of(book, first)[0])
     if asked:
         return asked
     if book.is_question(text):
