@@ -20,7 +20,9 @@ ASKS_MEANING = frozenset({
     "la cai chi", "hieu la gi", "duoc hieu la gi", "hieu the nao", "hieu la sao", "giai thich", "khai niem",
     "dinh nghia", "y nghia", "nghia la", "la cai j", "what is", "la cai nao", "la so nao",   # "mã hồ sơ là cái nào"
     # "toàn trình là như nào", "OTP là viết tắt của cái gì", "là app gì" ("khác nhau thế nào" compares: an entry's)
-    "la nhu nao", "viet tat", "nghia la chi", "la app gi", "la giay gi", "la so gi"})
+    "la nhu nao", "viet tat", "nghia la chi", "la app gi", "la giay gi", "la so gi",
+    # "OTP là viết tắt của cái gì", "CCCD viết tắt của chữ gì", "cái mã otp nó là gì"
+    "viet tat cua cai gi", "viet tat cua chu gi", "no la gi"})
 # words that change nothing in "… là gì": address, politeness, fillers
 NEUTRAL = frozenset({
     "cho", "hoi", "xin", "em", "con", "chau", "toi", "tui", "minh", "bac", "chu", "co", "anh", "chi", "ban", "ong",
@@ -29,7 +31,9 @@ NEUTRAL = frozenset({
     "bot", "tro ly", "da", "vang", "thua", "la", "vs", "va", "nguoi ta", "hay", "noi", "goi", "thi", "di", "nua",
     "lam on", "ui", "u", "z", "rot cuoc", "that ra", "chinh xac", "mot chut", "chut", "giai thich giup",
     "cu the", "don gian", "de hieu", "nghe", "thay", "ten", "cum tu", "chu", "thuat ngu", "dung", "o day",
-    "tren", "cong", "ung dung", "app", "sao", "dvc", "dich vu cong", "rua", "nghen", "hen", "ne", "cua"})
+    "tren", "cong", "ung dung", "app", "sao", "dvc", "dich vu cong", "rua", "nghen", "hen", "ne", "cua",
+    # "… là j luôn", "… là gì hết trơn", "… vậy mọi người / mấy đứa", "mày cho e hỏi", "thủ tục ghi "một phần" là sao"
+    "luon", "het", "tron", "het tron", "moi nguoi", "may dua", "may", "ghi", "thu tuc"})
 _WHAT_IS = ("la gi", "la cai gi", "la cai j", "la con gi", "la thu gi", "la chi", "la j")
 # another question beside a term's meaning: "… đăng ký ở đâu", "… làm thế nào" (folded)
 _ASKS_HOW = frozenset({"o dau", "cho nao", "the nao", "nhu the nao", "lam sao", "bao nhieu", "bao lau", "khi nao",
