@@ -175,16 +175,14 @@ def correction(book: IntentBook, text: str, current: str, rules: AddressRules | 
     asked = _asked_form(rules, words) or _form_not_another(rules, words) or _refused_form(rules, words, current)
     if asked:
         return asked
-    for part in clauses(text)[1:] if len(clauses(text)) > 1 else ():
+    parts = clauses(text)
+    for part in (*parts[1:], parts[0]) if len(parts) > 1 else ():
         # the form asked in a clause of its own, the rest why: "gọi bà đi, bà 80 rồi", "hông phải chú, kêu bác
-        # nghen, bác lớn hơn ba con mà"
-        asked = _asked_form(rules, words_of(book, part)[0])
+        # nghen, bác lớn hơn ba con mà", "tui là con trai nha, anh chứ không phải chị"
+        said = words_of(book, part)[0]
+        asked = _asked_form(rules, said) or _form_not_another(rules, said)
         if asked:
             return asked
-    first = clauses(text)[0]
-    asked = _asked_form(rules, words_of(book, first)[0]) or _form_not_another(rules, words_of(book, first)[0])
-    if asked:
-        return asked
     if book.is_question(text):
         return None   # "tôi là nữ thì làm thẻ được không" asks something
     said, age = _said_of_self(rules, words)

@@ -208,9 +208,7 @@ class IntentBook:
         if not words:   # "👍" after an answer is an ok, "???" a reply not understood: no "type it in words"
             said = self.symbol(text)
             return IntentMatch(said, frozenset({said})) if said is not None else None
-        if (self.others_data is not None and self.others_data.asked(words, text)
-                and not asks_the_way(" ".join(words))) or (self.someone_asked is not None and self.someone_asked(text)
-                                                            and Intent.INSTRUCTION not in self.cues_in(text)):
+        if self._asks_others_data(words, text):
             return IntentMatch(Intent.OTHERS_DATA, frozenset({Intent.OTHERS_DATA}))
         if self._asks_if_person(text, words):   # "ơ sao bot trả lời nhanh thế, người thật à"
             return IntentMatch(Intent.IDENTITY, frozenset({Intent.IDENTITY}))
@@ -240,6 +238,14 @@ class IntentBook:
             # "cháu nói gì mà khó hiểu quá, cô đọc hoài không hiểu gì hết": worn out, not only lost
             return IntentMatch(Intent.COMPLAINT, read.also | {Intent.COMPLAINT})
         return read
+
+    def _asks_others_data(self, words: list[str], text: str) -> bool:
+        """Someone else's data asked to be looked up (others_data.py, someone_asked.py), not the way to look it up
+        ("tra cứu hồ sơ của con tôi thì vào đâu"), nor as part of orders to the bot (those get their own reply)."""
+        if self.others_data is not None and self.others_data.asked(words, text) and not asks_the_way(" ".join(words)):
+            return True
+        return (self.someone_asked is not None and self.someone_asked(text)
+                and Intent.INSTRUCTION not in self.cues_in(text))
 
     def _asks_contact_after(self, text: str) -> bool:
         """The last of several clauses asks for a person or a call, and withdraws nothing ("thôi không cần gọi lại

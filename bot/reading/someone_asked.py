@@ -62,6 +62,7 @@ class SomeoneAsked:
         self.surnames = surnames      # folded
         self.middle = middle          # folded middle names ("văn", "thị"): a capitalised run with one is a person
         self.relations = relations    # typed: someone not the writer ("hàng xóm", "người thuê", "đồng nghiệp")
+        self._unmarked_titles = frozenset(fold(t) for t in titles)
         self._lower_name = re.compile(r"\b(?:cua|ten|tra|xem|check|cccd|cmnd)\s+(?:%s)\s+(?:%s)\s+\w+"
                                       % ("|".join(sorted(surnames)), "|".join(sorted(middle))))
 
@@ -85,8 +86,9 @@ class SomeoneAsked:
         return named or (look and bool(_STATUS.search(folded)) and any(r in lowered for r in self.relations))
 
     def _title(self, word: str) -> bool:
+        """A form of address for a person, typed with its marks ("dì", not "đi") or without any ("thang")."""
         low = word.lower()
-        return low in self.titles if not low.isascii() else fold(low) in {fold(t) for t in self.titles}
+        return low in self.titles if not low.isascii() else low in self._unmarked_titles
 
     def names_someone(self, raw: str, folded: str) -> bool:
         """A form of address before a capitalised name ("ông Phan", "tên Kiên"), a full name of three capitalised words
