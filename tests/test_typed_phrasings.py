@@ -145,12 +145,10 @@ def test_a_terms_meaning_and_a_subject_referred_and_nothing_else():
 
 # Round two (7 Dec 2026, later): helpers wrote new phrasings of the same kinds, without reading the bot's code, to
 # measure how far the readings above carry to wording they were not fitted on. Read before any change: picks 22
-# of 110 missed, social turns 72 of 154 (and 2 questions taken), withdrawals 16 of 70 missed (1 time change taken
-# for one); the bounds are what the cues added from them reach.
+# of 110 missed, social turns 72 of 154 (and 2 of 60 questions taken), withdrawals 16 of 70 missed (1 time change
+# taken for one); the bounds are what the cues added from them reach.
 ROUND2_PICKS_MISSED_AT_MOST = 3      # "số1", "ba đó cháu" ("ba" is also a father), "thứ tư nha" (also Wednesday)
 ROUND2_SOCIAL_MISSED_AT_MOST = 37
-# "ok tks, mà tài khoản định danh mức 1 lên mức 2 phải ra công an hả" asks with "hả" alone; "vcl, sao thanh toán…"
-ROUND2_QUESTIONS_TAKEN_AT_MOST = 2
 ROUND2_CANCELS_MISSED_AT_MOST = 4
 ROUND2_KEPT_CANCELLED_AT_MOST = 1    # "sáng khỏi gọi nha, chiều 3h gọi là được" moves the call, withdraws nothing
 
@@ -167,7 +165,9 @@ def test_round_two_social_turns():
     book = load_intents()
     read = [(label, (m.intent.value if (m := book.match(text)) else "question"), text)
             for text, label in _rows("social_round2.tsv")]
-    assert len([r for r in read if r[0] == "question" and r[1] != "question"]) <= ROUND2_QUESTIONS_TAKEN_AT_MOST
+    # "ok tks, mà tài khoản định danh mức 1 lên mức 2 phải ra công an hả", "vcl, sao thanh toán lệ phí online cứ báo
+    # giao dịch thất bại" had been taken for thanks and an insult: a clause turning to ask is a question
+    assert not [r for r in read if r[0] == "question" and r[1] != "question"]
     assert len([r for r in read if r[0] != "question" and r[1] != r[0]]) <= ROUND2_SOCIAL_MISSED_AT_MOST
 
 
@@ -216,4 +216,4 @@ def test_a_social_turn_nothing_answers_gets_its_social_reply_not_the_generic_don
         if label == "question" and say("thanks_reply", you="bạn").split("!")[0] in said:
             swallowed.append(text)
     assert len(generic) <= ROUND2_GENERIC_AT_MOST, generic
-    assert swallowed == ["ok tks, mà tài khoản định danh mức 1 lên mức 2 phải ra công an hả"]   # "hả" alone asks
+    assert swallowed == []

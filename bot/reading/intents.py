@@ -77,6 +77,8 @@ _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
 _PROBLEM_WORDS = 10   # words no cue covers, before a vent, that state a problem to search…
 _WENT_WRONG = frozenset("bi chua van loi tru".split())   # … with a word of something gone wrong ("bị trừ", "vẫn chưa")
 _CLOSING_CLAUSE = frozenset({Intent.THANKS, Intent.BYE, Intent.CANCEL})
+_TURNING = frozenset({"ma", "vay", "sao"})   # folded ("còn" folds like "con", a child): a clause turning to ask…
+_TURN_WORDS = 7                                      # … when it says at least this many words
 _LOOSELY_SOCIAL = frozenset({Intent.GREETING, Intent.BYE, Intent.THANKS, Intent.CHITCHAT, Intent.COMPLAINT,
                              Intent.INSULT, Intent.IDENTITY, Intent.NOT_UNDERSTOOD})
 @dataclass(frozen=True)
@@ -311,11 +313,12 @@ class IntentBook:
         if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(parts[0]):
             first = IntentMatch(Intent.CANCEL, first.also | {Intent.CANCEL})   # "à thôi khỏi, ngân hàng … rồi"
         if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) \
-                and not self._asks(parts[1:]):
+                and not self._asks(parts[1:]) and not self._turns_to_ask(parts[1:]):
             return first
         rest = ", ".join(parts[1:])
         if first is not None and first.intent in _VENTING and not self.is_question(text) \
-                and not self._tells_a_problem(rest) and not _WANTING & set(self.words(rest)):
+                and not self._tells_a_problem(rest) and not _WANTING & set(self.words(rest)) \
+                and not self._turns_to_ask(parts[1:]):
             # "bực ghê, nộp online mà bị trả tới trả lui hoài": the rest says why, briefly; "trả lời chung chung quá,
             # mình muốn biết phí cụ thể" wants something
             return first
@@ -329,6 +332,13 @@ class IntentBook:
         before = ", ".join(parts[:-1])
         asks = self.is_question(before) and not self.cues_in(before) & (_VENTING | {Intent.NOT_UNDERSTOOD})
         return None if asks or self._tells_a_problem(before) else last
+
+    def _turns_to_ask(self, parts: list[str]) -> bool:
+        """A clause opening with "mà", "vậy" or "sao" and saying enough to be a question of its own: "ok tks,
+        mà tài khoản định danh mức 1 lên mức 2 phải ra công an hả", "vcl, sao thanh toán lệ phí online cứ báo giao
+        dịch thất bại"; not "cảm ơn, vậy thôi"."""
+        return any((said := self.words(p, drop_fillers=False))[:1] and said[0] in _TURNING
+                   and len(said) >= _TURN_WORDS for p in parts)
 
     def _tells_a_problem(self, text: str) -> bool:
         """Clauses before a vent that state what went wrong at length, in words no cue covers ("giờ mở app ngân
