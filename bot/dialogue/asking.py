@@ -16,6 +16,7 @@ from bot.dialogue.part import Part
 from bot.dialogue.render import answer_replies, choices_reply, dont_know_replies, focused_replies, short_label
 from bot.dialogue.turn import Turn
 from bot.privacy.redact import redact
+from bot.reading.at_length import loosely_social
 from bot.reading.intents import Intent, IntentMatch
 from bot.retrieval.answers import Answer
 from bot.retrieval.aspects import asked_aspect
@@ -204,7 +205,7 @@ class Asking(Part):
             if naming:
                 self._send(turn, choices_reply(self._say(turn, "referral_procedures"), naming))
             return
-        social = self.intents.loosely_social(text) if answer.kind == Kind.DONT_KNOW.value and not first_wording \
+        social = loosely_social(self.intents, text) if answer.kind == Kind.DONT_KNOW.value and not first_wording \
             else None
         if social is not None:
             # nothing answers it and it says something social at length: that is answered, not "chưa có hướng dẫn"

@@ -79,8 +79,6 @@ _WENT_WRONG = frozenset("bi chua van loi tru".split())   # … with a word of so
 _CLOSING_CLAUSE = frozenset({Intent.THANKS, Intent.BYE, Intent.CANCEL})
 _TURNING = frozenset({"ma", "vay", "sao"})   # folded ("còn" folds like "con", a child): a clause turning to ask…
 _TURN_WORDS = 7                                      # … when it says at least this many words
-_LOOSELY_SOCIAL = frozenset({Intent.GREETING, Intent.BYE, Intent.THANKS, Intent.CHITCHAT, Intent.COMPLAINT,
-                             Intent.INSULT, Intent.IDENTITY, Intent.NOT_UNDERSTOOD})
 @dataclass(frozen=True)
 class Rule:
     """One intent's labelled phrasings (bot/reading/intent_file.py reads them from intents.yaml)."""
@@ -143,15 +141,6 @@ class IntentBook:
         words = self.words(text)
         covered = [False] * len(words)
         return frozenset(i for i, rule in self._rules.items() if any(_cover(words, covered, c) for c in rule.cues))
-
-    def loosely_social(self, text: str) -> Intent | None:
-        """The first social intent whose cue appears, however much else the message says: what a message nothing
-        answers was saying ("bot biết làm thơ ko, làm bài thơ về mùa thu đi", "thôi nghe, tui đi ra ruộng, chào hỉ",
-        "e vẫn chưa hiểu lắm, ad nói lại đơn giản hơn dc ko"). Only a social turn; never one that files or withdraws."""
-        if any(self.is_question(c) and not self.cues_in(c) & _LOOSELY_SOCIAL for c in clauses(text)):
-            return None   # "tks ad, vậy nộp hồ sơ xong bao lâu có kết quả ạ": a clause asks something else
-        _, found = self._found(self.words(text))
-        return next((i for i in found if i in _LOOSELY_SOCIAL), None)
 
     def question_part(self, text: str) -> str:
         """The message without its clauses that only complain ("cái cổng dvc này làm ăn kiểu gì vậy, t đóng lệ phí
@@ -222,7 +211,7 @@ class IntentBook:
             return IntentMatch(Intent.BYE, frozenset({Intent.BYE}))
         if introduces(self, words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
             return IntentMatch(Intent.GREETING, frozenset({Intent.GREETING}))
-        covered, found = self._found(words)
+        covered, found = self.found(words)
         # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn; a clause's cancel cue is the whole
         # message's too (cancel's cues are tried first), so the clause-by-clause reading runs only then
         if self._ends_cancelling(text) or (Intent.CANCEL in found and self._cancels_to_go(text)):
@@ -346,7 +335,7 @@ class IntentBook:
         searched, not only the anger answered; "làm ăn tắc trách vậy, mất tiền oan, bực mình" only vents, and so does
         a long why with nothing gone wrong ("tui làm ruộng chứ có phải học giả đâu mà đọc, mệt quá")."""
         words = self.words(text)
-        covered, _ = self._found(words)
+        covered, _ = self.found(words)
         return (_uncovered(words, covered, self._neutral) >= _PROBLEM_WORDS
                 and any(w in _WENT_WRONG and not c for w, c in zip(words, covered)))
 
@@ -354,7 +343,7 @@ class IntentBook:
         """Clauses that say a word of asking no cue covers (praise, "hướng dẫn dễ hiểu lắm", asks nothing, though
         "lắm" folds as "làm"), other than going to ask or do it elsewhere ("để chị ra thuế cơ sở hỏi")."""
         words = self.words(" ".join(parts))
-        covered, _ = self._found(words)
+        covered, _ = self.found(words)
         asking = ASKING & {w for w, c in zip(words, covered) if not c}
         return bool(asking - {"hoi", "lam"}) or bool(asking) and not _GOING_ELSEWHERE.search(" ".join(words))
 
@@ -365,7 +354,7 @@ class IntentBook:
             _cover(words, own, cue)
         return _uncovered(words, own, _TO_THE_BOT) == 0
 
-    def _found(self, words: list[str]) -> tuple[list[bool], list[Intent]]:
+    def found(self, words: list[str]) -> tuple[list[bool], list[Intent]]:
         """The words some cue covers, and the intents whose cues appear, in priority order."""
         covered = [False] * len(words)
         found: list[Intent] = []
@@ -377,7 +366,7 @@ class IntentBook:
 
     def only_greeting(self, words: list[str]) -> bool:
         """Nothing but a greeting and neutral words: "chào cháu, cô" before who she is."""
-        covered, found = self._found(words)
+        covered, found = self.found(words)
         return found == [Intent.GREETING] and _uncovered(words, covered, self._neutral) == 0
 
 def _ends_as(typed: list[str], phrase: list[str]) -> bool:
