@@ -233,6 +233,18 @@ async def test_no_reply_is_a_dead_end(chat, dialogue):
         assert onward(replies), (what, [r.text for r in replies])
 
 
+async def test_social_turns_at_length_are_answered_and_a_greeting_is_no_miss(chat):
+    """Nothing in the knowledge answers these, and each says too much for its cue alone: the cue is answered, not
+    "chưa có hướng dẫn"; a greeting asks nothing, so small talk after it is not "mấy câu liền" unanswered."""
+    await chat("chào cháu, bà ở Huế đây hỉ")
+    assert say("greeting_again", you="bà").split("!")[0] in chat.text()
+    await chat("tối nay coi bóng đá không bot, MU đá đó")
+    assert say("chitchat_reply", you="bà").split("😊")[0] in chat.text()
+    assert "mấy câu liền" not in chat.text() and "chưa có hướng dẫn chắc chắn" not in chat.text()
+    await chat("bà đọc ba lần rồi mà vẫn hông hiểu chi hết")
+    assert "chưa có hướng dẫn chắc chắn" not in chat.text()
+
+
 async def test_topic_lists_page_so_every_entry_is_reachable(chat, real_answerer):
     await chat("chủ đề")
     await chat.press("VNeID")

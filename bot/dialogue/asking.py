@@ -29,6 +29,7 @@ from indexer.terms import Referral, Term
 from indexer.vntext import syllables
 
 _MISSES_BEFORE_OFFER = 2
+_NOT_ASKING = frozenset({Intent.GREETING, Intent.THANKS, Intent.BYE})
 _OPTIONS_NEAR = 0.45   # options this near are what a message asks, not a guess a referral should replace
 
 
@@ -211,6 +212,9 @@ class Asking(Part):
             # nothing answers it and it says something social at length: that is answered, not "chưa có hướng dẫn"
             # ("tối nay coi bóng đá không bot, MU đá đó", "kính chào, tôi là trưởng thôn ở Quảng Trị")
             self.parts.talk.on_intent(turn, IntentMatch(social, frozenset({social})))
+            # a greeting, thanks or leave-taking at length asks nothing; small talk, a vent or "chưa hiểu" may be a
+            # need unmet ("thời tiết ngày mai ở Huế" after a question nothing answered)
+            session.misses -= social in _NOT_ASKING
             if session.misses >= _MISSES_BEFORE_OFFER:   # still nothing answered, message after message
                 self._send(turn, Reply(self._say(turn, "misses_offer"), (handoff_button(), menu_button())))
             return
