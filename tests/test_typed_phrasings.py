@@ -217,3 +217,20 @@ def test_a_social_turn_nothing_answers_gets_its_social_reply_not_the_generic_don
             swallowed.append(text)
     assert len(generic) <= ROUND2_GENERIC_AT_MOST, generic
     assert swallowed == []
+
+
+ROUND2_ADDRESS_MISREAD_AT_MOST = 12   # of 150 first messages helpers wrote without reading the code (18 before
+# "bà muốn hỏi …", "Bà nhờ cháu …", "mệ năm ni 84 tuổi", "cô 52 tuổi, …", "… cháu chỉ ông với" were read)
+
+
+def test_round_two_the_form_of_address_heard_from_a_first_message():
+    """Still misread: "a hỏi tí e, …" and "c hỏi tí nha e" (a letter for "anh", "chị" before a call mid-message),
+    unmarked "co hoi em ti" and "chi hoi em chut" ("có", "chỉ"), and minors who give their age in a later clause."""
+    book = load_intents()
+    missed = []
+    for want, text in _rows("address_round2.tsv"):
+        session = Session()
+        hear(book, session, text)
+        if session.you != want:
+            missed.append((want, session.you, text))
+    assert len(missed) <= ROUND2_ADDRESS_MISREAD_AT_MOST, missed

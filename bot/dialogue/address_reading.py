@@ -171,10 +171,11 @@ def _after_em_call(words: list[str], i: int) -> bool:
 
 def _says_who(words: list[str], i: int) -> bool:
     """After the form at `i`, the writer says who they are or greets: "chị là điều dưỡng", "anh người Quảng Trị",
-    "chị tên Lan", "cô năm nay 55 tuổi", "Bác chào cháu"; not "anh là ai"."""
+    "chị tên Lan", "cô năm nay 55 tuổi", "mệ năm ni 84 tuổi", "cô 52 tuổi", "Bác chào cháu"; not "anh là ai"."""
     nxt = words[i + 1:i + 3]
     return ((nxt[:1] == ["la"] and nxt[1:] != [] and nxt[1] not in _WHO_ASKED) or nxt[:1] in (["nguoi"], ["ten"])
-            or nxt == ["nam", "nay"] or nxt[:1] == ["chao"])
+            or nxt in (["nam", "nay"], ["nam", "ni"]) or nxt[:1] == ["chao"]
+            or (len(nxt) == 2 and nxt[0].isdigit() and nxt[1] == "tuoi"))   # "cô 52 tuổi, cô muốn hỏi…"
 
 
 def _without_trailing(words: list[str]) -> list[str]:
@@ -222,7 +223,10 @@ def _self_form(rules: AddressRules, words: list[str], typed: list[str], others: 
                     and (_verb_at(words, typed, i + 1) or says_who)
                     and (w not in _AMBIGUOUS or has_diacritics(raw) or _after_em_call(words, i)))
         if form in _AFTER_CHO_ONLY:   # "bà hỏi chút", "Ông chào cháu" as typed; "bà nội…" is a grandmother
-            at_start = at_start and raw == form and (nxt == "hoi" or says_who)
+            # … and "bà muốn hỏi …", "Bà nhờ cháu chỉ …": asking, or asking the bot's help, is the writer
+            asking = nxt == "hoi" or words[i + 1:i + 3] == ["muon", "hoi"] or (
+                nxt == "nho" and words[i + 2:i + 3] in (["chau"], ["con"]))
+            at_start = at_start and raw == form and (asking or says_who)
             after_cho = after_cho and (form != "bà" or raw == "bà")   # "cho ba hỏi" may be a father
         if after_cho or at_start:
             return form
@@ -309,6 +313,9 @@ def read_address(book: IntentBook, text: str, rules: AddressRules | None = None)
     """What one message says about how to address its writer; None when it does not say."""
     rules = rules or load_address()
     words, typed = words_of(book, text)
+    # miền Trung "mệ" is "bà" (typed with its own mark: unmarked, it is "mẹ")
+    words = ["ba" if t == "mệ" else w for w, t in zip(words, typed)]
+    typed = ["bà" if t == "mệ" else t for t in typed]
     form = _self_form(rules, words, typed, named_forms(text))
     if form is not None:
         return None if form in _KEEPS_DEFAULT else Heard(form, Source.SELF)
