@@ -68,22 +68,24 @@ class SomeoneAsked:
 
     def __call__(self, raw: str) -> bool:
         folded = " ".join(re.sub(r"[^\w\s]", " ", fold(raw.lower())).split())
-        look = bool(_LOOK_FOR_ME.search(folded))
         if asks_the_way(folded):
             return False
+        look = bool(_LOOK_FOR_ME.search(folded))
         if _PEOPLE_LIST.search(folded) and (_GIVE.search(folded) or folded.startswith("danh sach")):
             return True
         if _PEOPLE.search(folded) and _DETAIL.search(folded) and (look or _GIVE.search(folded)):
             return True
         if _WHOSE_NUMBER.search(folded) and re.search(r"\d", raw):
             return True
-        named = self.names_someone(raw, folded)
-        if named and _THEIR_DATA.search(folded) and not _MINE.search(folded):
+        status, their_data = bool(_STATUS.search(folded)), bool(_THEIR_DATA.search(folded))
+        if not (look or status or their_data):
+            return False   # no name is looked for in a message asking nothing of anyone
+        named, mine = self.names_someone(raw, folded), bool(_MINE.search(folded))
+        if named and their_data and not mine:
             return True
-        if not (look or _STATUS.search(folded)) or (_MINE.search(folded) and not named):
+        if not (look or status) or (mine and not named):
             return False
-        lowered = raw.lower()
-        return named or (look and bool(_STATUS.search(folded)) and any(r in lowered for r in self.relations))
+        return named or (look and status and any(r in raw.lower() for r in self.relations))
 
     def _title(self, word: str) -> bool:
         """A form of address for a person, typed with its marks ("dì", not "đi") or without any ("thang")."""
@@ -98,8 +100,11 @@ class SomeoneAsked:
             if (self._title(word) or fold(word.lower()) == "ten") and _name_word(after) \
                     and fold(after.lower()) not in _NOT_NAMES:
                 return True
+        runs = [0] * (len(words) + 1)   # capitalised words from each one on, counted once from the end
+        for i in range(len(words) - 1, -1, -1):
+            runs[i] = runs[i + 1] + 1 if _name_word(words[i]) else 0
         for i, word in enumerate(words):
-            run = next((n for n in range(len(words) - i) if not _name_word(words[i + n])), len(words) - i)
+            run = runs[i]
             before = fold(words[i - 1].lower()) if i else ""
             second = fold(words[i + 1].lower()) if i + 1 < len(words) else ""
             if run >= 3 and fold(word.lower()) in self.surnames and (before not in _PLACE or second in self.middle):
