@@ -27,6 +27,25 @@ def _rows(name: str) -> list[tuple[str, str]]:
     return [tuple(line.split("\t")) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line]
 
 
+def _intents_read(name: str, label_first: bool = False, none: str | None = "question") -> list[tuple[str, str, str]]:
+    """(label, intent read or `none`, text) for each row of a set, written "text<TAB>label" or "label<TAB>text"."""
+    book = load_intents()
+    rows = [(label, text) for label, text in _rows(name)] if label_first else [(b, a) for a, b in _rows(name)]
+    return [(label, (m.intent.value if (m := book.match(text)) else none), text) for label, text in rows]
+
+
+def _address_missed(name: str) -> list[tuple[str, str, str]]:
+    """(form wanted, form heard, text) for each first message whose form of address is misread."""
+    book = load_intents()
+    missed = []
+    for want, text in _rows(name):
+        session = Session()
+        hear(book, session, text)
+        if session.you != want:
+            missed.append((want, session.you, text))
+    return missed
+
+
 @pytest.mark.parametrize("text, picked", _rows("typed_picks.tsv"))
 def test_a_typed_pick_is_read_and_a_lookalike_is_not(text, picked):
     """"bà lấy cái thứ hai nhé cháu" picks 2; "lấy số thứ tự ở đâu", "con thứ 2 có được hỗ trợ không" pick nothing."""
@@ -35,11 +54,9 @@ def test_a_typed_pick_is_read_and_a_lookalike_is_not(text, picked):
 
 
 def test_social_turns_are_read_and_questions_are_searched():
-    book = load_intents()
-    rows = _rows("social_phrasings.tsv")
-    read = [(text, label, (m.intent.value if (m := book.match(text)) else "question")) for text, label in rows]
-    questions_taken = [r for r in read if r[1] == "question" and r[2] != "question"]
-    social_missed = [r for r in read if r[1] != "question" and r[2] != r[1]]
+    read = _intents_read("social_phrasings.tsv")
+    questions_taken = [r for r in read if r[0] == "question" and r[1] != "question"]
+    social_missed = [r for r in read if r[0] != "question" and r[1] != r[0]]
     assert not questions_taken
     assert len(social_missed) <= SOCIAL_MISREAD_AT_MOST, social_missed
 
@@ -51,13 +68,7 @@ def test_the_form_of_address_heard_from_a_first_message():
     """The form the bot uses for a writer after their first message: their own form ("Chú năm nay 60 tuổi", "anh
     người Quảng Trị"), "bác" for one who calls the bot "con"/"cháu", "bạn" when unsure or when a form is someone
     else's ("mình làm căn cước cho bà nội thì bà có cần đi cùng không")."""
-    book = load_intents()
-    missed = []
-    for want, text in _rows("address_first_messages.tsv"):
-        session = Session()
-        hear(book, session, text)
-        if session.you != want:
-            missed.append((want, session.you, text))
+    missed = _address_missed("address_first_messages.tsv")
     assert len(missed) <= ADDRESS_MISREAD_AT_MOST, missed
 
 
@@ -81,11 +92,9 @@ def test_a_reason_typed_after_a_thumbs_down_is_its_buttons_code():
 def test_a_request_withdrawn_after_a_ticket_cancels_and_nothing_else_does():
     """"con gái tui nó làm giùm rồi, khỏi gọi nghe" withdraws; "hủy cái hồ sơ cũ thì làm sao ad", "thôi khỏi nhắn,
     gọi thẳng cho tui" do not."""
-    book = load_intents()
-    read = [(label, text, (m.intent.value if (m := book.match(text)) else None))
-            for label, text in _rows("after_a_ticket.tsv")]
-    assert not [r for r in read if r[0] == "keep" and r[2] == "cancel"]
-    missed = [r for r in read if r[0] == "cancel" and r[2] != "cancel"]
+    read = _intents_read("after_a_ticket.tsv", label_first=True, none=None)
+    assert not [r for r in read if r[0] == "keep" and r[1] == "cancel"]
+    missed = [r for r in read if r[0] == "cancel" and r[1] != "cancel"]
     assert len(missed) <= CANCEL_MISSED_AT_MOST, missed
 
 
@@ -162,9 +171,7 @@ def test_round_two_typed_picks():
 
 
 def test_round_two_social_turns():
-    book = load_intents()
-    read = [(label, (m.intent.value if (m := book.match(text)) else "question"), text)
-            for text, label in _rows("social_round2.tsv")]
+    read = _intents_read("social_round2.tsv")
     # "ok tks, mà tài khoản định danh mức 1 lên mức 2 phải ra công an hả", "vcl, sao thanh toán lệ phí online cứ báo
     # giao dịch thất bại" had been taken for thanks and an insult: a clause turning to ask is a question
     assert not [r for r in read if r[0] == "question" and r[1] != "question"]
@@ -172,9 +179,7 @@ def test_round_two_social_turns():
 
 
 def test_round_two_withdrawals_after_a_ticket():
-    book = load_intents()
-    read = [(label, (m.intent.value if (m := book.match(text)) else None), text)
-            for label, text in _rows("after_a_ticket_round2.tsv")]
+    read = _intents_read("after_a_ticket_round2.tsv", label_first=True, none=None)
     assert len([r for r in read if r[0] == "keep" and r[1] == "cancel"]) <= ROUND2_KEPT_CANCELLED_AT_MOST
     assert len([r for r in read if r[0] == "cancel" and r[1] != "cancel"]) <= ROUND2_CANCELS_MISSED_AT_MOST
 
@@ -186,11 +191,9 @@ def test_someone_elses_data_is_refused_and_a_how_to_about_a_relative_is_not():
     """"con nhà ông Thành đầu ngõ đã làm căn cước chưa ad", "ad check giùm thằng Trần Minh Khoa đã đk tạm trú chưa",
     "số cccd 001089012345 là của ai" ask for someone's data; "tra cứu hồ sơ của con tôi thì vào đâu", "Bà Đỗ Thị Mai
     muốn làm VNeID, xem giúp em cần hồ sơ gì", "cụ Tư có làm được tài khoản mức 2 không" are questions to answer."""
-    book = load_intents()
-    read = [(label, (m := book.match(text)) is not None and m.intent.value == "others_data", text)
-            for label, text in _rows("someone_elses_data.tsv")]
-    assert not [r for r in read if r[0] == "own" and r[1]]
-    assert len([r for r in read if r[0] == "others" and not r[1]]) <= OTHERS_MISSED_AT_MOST
+    read = _intents_read("someone_elses_data.tsv", label_first=True)
+    assert not [r for r in read if r[0] == "own" and r[1] == "others_data"]
+    assert len([r for r in read if r[0] == "others" and r[1] != "others_data"]) <= OTHERS_MISSED_AT_MOST
 
 
 GENERIC_DONT_KNOW = "chưa có hướng dẫn chắc chắn"
@@ -226,11 +229,5 @@ ROUND2_ADDRESS_MISREAD_AT_MOST = 12   # of 150 first messages helpers wrote with
 def test_round_two_the_form_of_address_heard_from_a_first_message():
     """Still misread: "a hỏi tí e, …" and "c hỏi tí nha e" (a letter for "anh", "chị" before a call mid-message),
     unmarked "co hoi em ti" and "chi hoi em chut" ("có", "chỉ"), and minors who give their age in a later clause."""
-    book = load_intents()
-    missed = []
-    for want, text in _rows("address_round2.tsv"):
-        session = Session()
-        hear(book, session, text)
-        if session.you != want:
-            missed.append((want, session.you, text))
+    missed = _address_missed("address_round2.tsv")
     assert len(missed) <= ROUND2_ADDRESS_MISREAD_AT_MOST, missed
