@@ -263,6 +263,21 @@ async def test_a_number_typed_with_a_call_back_request_is_offered_then_saved_on_
 
 
 @pytest.mark.slow
+async def test_a_number_typed_with_when_to_call_is_a_call_back_request(dialogue):
+    """Seen live: "co ai goi chi tui" names no cue of a call back, and the message had been searched (the export
+    tax's procedures); a call with its time in the call's own clause asks for one, about the question before it."""
+    chat = await fresh(dialogue)
+    await chat("the bao hiem y te cua tui bi chuot can rach roi, xin cai moi o dau con")
+    await chat("ma tui ko ranh dien thoai, co ai goi chi tui dc ko, so tui 0938112457, goi sau 4h chieu nghen")
+    assert "•••••••457" in chat.text() and "thủ tục gần giống" not in chat.text()
+    [need] = rows(dialogue, "unmet_needs")
+    assert "bao hiem y te" in need["question"]
+    await chat("có")
+    assert dialogue.storage.callback(need["id"]).preferred_time == "sau 4h chieu"
+    number_nowhere_but_callbacks(dialogue)
+
+
+@pytest.mark.slow
 async def test_the_request_and_the_number_in_two_messages_either_order(dialogue):
     chat = await fresh(dialogue)
     await chat("gọi cho e đi")

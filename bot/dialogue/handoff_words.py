@@ -211,8 +211,12 @@ class HandoffWords:
 
     # ---- a phone number, with a call-back request or alone
     def asks_call_back(self, text: str) -> bool:
-        """ "gọi cho e đi", "gọi lại giúp e", "cho gặp người": the person wants to be contacted."""
-        return bool(self.book.cues_in(text) & {Intent.CALLBACK, Intent.HANDOFF})
+        """ "gọi cho e đi", "gọi lại giúp e", "cho gặp người": the person wants to be contacted; so does a call with
+        when to make it in the call's own clause ("…, so tui 0912…, goi sau 4h chieu nghen": seen live, it had been
+        searched and offered the export-tax procedures)."""
+        if self.book.cues_in(text) & {Intent.CALLBACK, Intent.HANDOFF}:
+            return True
+        return any("goi" in self.book.words(c) and call_time(c) for c in clauses(text))
 
     def time_asked(self, text: str) -> str | None:
         """When to call, said alone or in a clause of its own with why beside it, asking nothing ("buổi tối nha", "ok,
