@@ -40,6 +40,7 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     entry_id: str | None = None   # set on the bubble that answers from a knowledge entry (it gets rated)
+    rateable: bool = False   # not an answer (an ask-back, "the guide does not say") and still open to a 👎
 
     def __post_init__(self) -> None:  # e.g. a team member's answer pasted with a broken character
         object.__setattr__(self, "text", well_formed(self.text))

@@ -116,6 +116,13 @@ def handoff_button() -> Button:
     return Button(say("menu_handoff"), encode(Act.HANDOFF))
 
 
+def rate_buttons(message_id: int, up: bool = True) -> tuple[Button, ...]:
+    """👍/👎 on a stored reply; only 👎 on one that answered nothing (there is nothing to be glad of, but a
+    citizen must still be able to say it did not help: the satisfaction figure counts every reply)."""
+    down = Button(say("btn_down"), encode(Act.RATE, message_id, "down"))
+    return (Button(say("btn_up"), encode(Act.RATE, message_id, "up")), down) if up else (down,)
+
+
 def ask_team_button() -> Button:
     """"Gửi câu hỏi cho tổ hỗ trợ": the question left unanswered goes to the commune team."""
     return Button(say("btn_ask_team"), encode(Act.ASK_TEAM))

@@ -7,8 +7,8 @@ import re
 from dataclasses import replace
 
 from bot.core.messages import Button, Reply
-from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu_button
-from bot.core.wording import say, speak_to
+from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu_button, rate_buttons
+from bot.core.wording import speak_to
 from bot.dialogue import several_questions as several
 from bot.dialogue.handoff_words import load_handoff_words
 from bot.dialogue.new_subject import SUBJECTLESS_WORDS, own_question, referred_elsewhere, with_subject
@@ -262,7 +262,7 @@ class Asking(Part):
         self.storage.set_outcome(turn.in_id, Kind.ANSWER.value, first.id)
         self._send(turn, Reply(self._say(turn, "first_choice", title=short_label(first.title))))
         self.parts.browse.on_entry(turn, self.parts.browse.entry(turn, first.id, text))   # the choices stay
-        rest = choices_reply(self._say(turn, "other_choices"), entries[1:])
+        rest = choices_reply(self._say(turn, "other_choices"), entries[1:], rateable=False)
         self._send(turn, replace(rest, buttons=rest.buttons + (ask_team_button(),)))
 
     @staticmethod
@@ -368,6 +368,4 @@ class Asking(Part):
 
     def rate_prompt(self, turn: Turn, answer_id: int, entry_id: str, question: str | None) -> None:
         turn.session.remember_answer(answer_id, question, entry_id)
-        self._send(turn, Reply(self._say(turn, "rate_prompt"),
-                               (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
-                                Button(say("btn_down"), encode(Act.RATE, answer_id, "down")))))
+        self._send(turn, Reply(self._say(turn, "rate_prompt"), rate_buttons(answer_id)))

@@ -21,7 +21,7 @@ from typing import Callable, TypeVar
 from bot.core.clock import SYSTEM_CLOCK, Clock
 from bot.core.messages import SHOWS_NUMBERS, Button, Incoming, Reply
 from bot.core.numbers import is_number
-from bot.core.payloads import Act, encode, id_of_arg, menu_button
+from bot.core.payloads import Act, id_of_arg, menu_button, rate_buttons
 from bot.core.wording import say
 from bot.dialogue import several_questions as several
 from bot.dialogue.asking import Asking
@@ -222,8 +222,7 @@ class Dialogue:
         loaded = self.storage.load_session(user)
         session = Session.from_dict(loaded.state) if loaded else Session()
         you = session.you if loaded and self._clock() - loaded.updated_at <= self._ttl else Session().you
-        prompt = Reply(say("rate_prompt", you=you), (Button(say("btn_up"), encode(Act.RATE, answer_id, "up")),
-                                                      Button(say("btn_down"), encode(Act.RATE, answer_id, "down"))))
+        prompt = Reply(say("rate_prompt", you=you), rate_buttons(answer_id))
         self.storage.add_message(user, channel, "out", prompt.text, reply_to=answer_id)
         session.remember_answer(answer_id, question, None)
         self.storage.save_session(user, session.to_dict(), loaded.updated_at if loaded else self._clock(),

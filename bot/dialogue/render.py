@@ -134,7 +134,7 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     whole = Button(say(f"btn_whole{card or '_guide'}"), encode(Act.ENTRY, entry.id))
     if focused.passage is None:
         return [Reply(say(f"follow_up_silent{card}", you=you, title=title),
-                      (ask_team_button(), whole, menu_button()))]
+                      (ask_team_button(), whole, menu_button()), rateable=True)]
     card = card or ("_card" if focused.portal_only else "")   # the guide is not said to write the portal's figures
     text = say(f"follow_up_part{card}", you=you, title=title) + "\n\n" + speak_to(_details_shown(focused.passage), you)
     return [Reply(text, (whole, share_button(entry.id)), entry_id=entry.id)]
@@ -178,13 +178,15 @@ def language_of(answer: Answer) -> str:
     return "zh" if any("CJK" in unicodedata.name(c, "") for c in answer.question) else "other"
 
 
-def choices_reply(text: str, entries: Sequence[KnowledgeEntry]) -> Reply:
-    """"Ý bạn là…?" and its kin: one button per entry to open it, and "none of these"."""
+def choices_reply(text: str, entries: Sequence[KnowledgeEntry], rateable: bool = True) -> Reply:
+    """"Ý bạn là…?" and its kin: one button per entry to open it, "none of these", and a 👎 (an ask-back that
+    did not help is said to have: a citizen pressed 👎 after "Có mấy thủ tục…" and found none to press).
+    Not `rateable` when it follows an answer that has its own rating."""
     tags = [say("label_province", province=province_display(e.provinces[0])) if e.provinces
             else say("label_national") for e in entries]
     labels = told_apart(sibling_labels([e.title for e in entries]), tags)
     buttons = tuple(Button(label, encode(Act.ENTRY, e.id)) for label, e in zip(labels, entries))
-    return Reply(text, buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),))
+    return Reply(text, buttons + (Button(say("btn_none_of_these"), encode(Act.REPHRASE)),), rateable=rateable)
 
 
 def answer_replies(answer: Answer, you: str = DEFAULT_YOU) -> list[Reply]:

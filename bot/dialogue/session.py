@@ -41,7 +41,8 @@ class Pending:
 @dataclass
 class RatedAnswer:
     question: str | None
-    entry_id: str
+    entry_id: str | None   # None: a team's answer, or a reply that answered nothing (asked_back)
+    asked_back: bool = False   # an ask-back or "the guide does not say": no entry was answered by it
 
 
 @dataclass
@@ -67,8 +68,9 @@ class Session:
     def offer(self, payloads: list[str]) -> None:
         self.offered = (self.offered + [p for p in payloads if p not in self.offered])[-MAX_OFFERED:]
 
-    def remember_answer(self, answer_id: int, question: str | None, entry_id: str) -> None:
-        self.rated[str(answer_id)] = RatedAnswer(question, entry_id)
+    def remember_answer(self, answer_id: int, question: str | None, entry_id: str | None,
+                        asked_back: bool = False) -> None:
+        self.rated[str(answer_id)] = RatedAnswer(question, entry_id, asked_back)
         for old in sorted(self.rated, key=int)[:-MAX_RATED]:
             self.rated.pop(old)
 

@@ -135,7 +135,8 @@ class Talk(Part):
     def last_entry(self, turn: Turn, procedure: bool = False) -> KnowledgeEntry | None:
         """The entry answered last; with `procedure`, the last one about a procedure."""
         rated = turn.session.rated
-        latest = (turn.answerer.entry(rated[i].entry_id) for i in sorted(rated, key=int, reverse=True))
+        latest = (turn.answerer.entry(rated[i].entry_id) for i in sorted(rated, key=int, reverse=True)
+                  if not rated[i].asked_back)   # an ask-back since answered nothing
         if not procedure:
             return next(latest, None)
         return next((e for e in latest if e is not None and e.procedures), None)

@@ -2,9 +2,10 @@
 of the dialogue does with a turn: speak to the citizen in their own form of address, and queue a reply."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.core.messages import Reply
+from bot.core.payloads import rate_buttons
 from bot.core.wording import say
 from bot.dialogue.session import Session
 from bot.domain.chat_port import Storage
@@ -59,6 +60,12 @@ def speak(turn: Turn, key: str, **values: str) -> str:
 def send(storage: Storage, turn: Turn, reply: Reply, entry_id: str | None = None) -> int:
     """Queue a reply; answers are stored at once because ratings point at them, after the replies queued before
     them: the team reads the exchange in the order the citizen did."""
+    if reply.rateable:   # stored now: its 👎 names it, and a bad rating reaches the team with the question
+        store_unsaved(storage, turn)
+        out_id = storage.add_message(turn.user, turn.channel, "out", redact(reply.text), reply_to=turn.in_id)
+        turn.replies.append(replace(reply, buttons=reply.buttons + rate_buttons(out_id, up=False)))
+        turn.session.remember_answer(out_id, turn.session.last_question, None, asked_back=True)
+        return out_id
     turn.replies.append(reply)
     if entry_id is None:
         turn.unsaved.append(reply)

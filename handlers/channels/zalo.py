@@ -146,6 +146,15 @@ def _share_apart(reply: Reply, public_url: str) -> tuple[Reply, str | None]:
     return replace(reply, buttons=rest), f"🔗 {share.title}: {page}"
 
 
+def _rating_apart(reply: Reply) -> Reply:
+    """An ask-back without its 👎 when that button alone would turn its options into numbered lines: the
+    options matter more, and a complaint typed there still gets a person offered."""
+    rating = [b for b in reply.buttons if b.payload and b.payload.startswith("rate:")]
+    if rating and len(reply.buttons) > MAX_BUTTONS >= len(reply.buttons) - len(rating):
+        return replace(reply, buttons=tuple(b for b in reply.buttons if b not in rating))
+    return reply
+
+
 def zalo_messages(replies: Sequence[Reply], public_url: str = "") -> list[dict]:
     """One turn as Zalo messages: plain text split under the limit, buttons on each reply's last chunk.
 
@@ -154,7 +163,7 @@ def zalo_messages(replies: Sequence[Reply], public_url: str = "") -> list[dict]:
     """
     messages, numbered = [], 0
     for reply in replies:
-        reply, share_line = _share_apart(reply, public_url)
+        reply, share_line = _share_apart(_rating_apart(reply), public_url)
         options = [b for b in reply.buttons if b.payload]
         links = [b for b in reply.buttons if b.url]
         lines, buttons = [reply.text], list(reply.buttons)
