@@ -23,7 +23,8 @@ REASONS = [
     ("k phai cai e hoi", "off_topic"), ("trả lời linh tinh", "off_topic"), ("lạc đề rồi", "off_topic"),
     ("khó hiểu quá", "unclear"), ("trả lời như hạch", "unclear"), ("kho hieu qua bot oi", "unclear"),
     ("đọc không hiểu gì", "unclear"), ("dài quá", "unclear"), ("chả hiểu j", "unclear"), ("rối quá", "unclear"),
-    ("noi ko ro rang", "unclear"),
+    ("noi ko ro rang", "unclear"), ("tra loi chang dinh gi toi cau minh hoi", "off_topic"),
+    ("chẳng ăn nhập gì với câu tôi hỏi", "off_topic"),
 ]
 NOT_REASONS = ["bước 3 không có nút đó, app của tôi khác", "cảm ơn", "đổi số điện thoại vneid thế nào?",
                "cho gặp người", "làm căn cước ở đâu"]
