@@ -31,6 +31,7 @@ from indexer.vntext import syllables
 _MISSES_BEFORE_OFFER = 2
 _NOT_ASKING = frozenset({Intent.GREETING, Intent.THANKS, Intent.BYE})
 _OPTIONS_NEAR = 0.45   # options this near are what a message asks, not a guess a referral should replace
+_OWN_OPTIONS = 0.6   # options this sure are the question's own subject, not a follow-up of the answer before
 
 
 
@@ -55,6 +56,13 @@ def _noted(turn: Turn, question: str, of_choices: bool = False, about: str | Non
     elif problem and about:
         problem = f"{about}: {problem}"
     turn.session.problem = problem or turn.session.problem
+
+
+def _answered_last(turn: Turn) -> str | None:
+    """The entry of the bot's last reply that can be rated, when that reply answered (not an ask-back)."""
+    rated = turn.session.rated
+    newest = rated[max(rated, key=int)] if rated else None
+    return newest.entry_id if newest is not None and not newest.asked_back else None
 
 
 class Asking(Part):
@@ -162,6 +170,13 @@ class Asking(Part):
                 return
             else:
                 answer = read
+        if (focus is not None and answer.kind == Kind.CLARIFY.value and answer.score < _OWN_OPTIONS
+                and focus.id not in {o.id for o in answer.options} and _answered_last(turn) == focus.id
+                and not turn.answerer.glossary.referral(text)):
+            # unclear alone, asked right after an answer: that answer's subject is the likeliest choice ("hôm hẹn ký
+            # thì 2 đứa phải cùng lên hay 1 đứa đi cũng đc" after the marriage guide had been offered other guides);
+            # not beside options sure of their own subject, or one another body handles (the referral replaces them)
+            answer = dataclasses.replace(answer, options=(focus, *answer.options[:len(answer.options) - 1 or 1]))
         self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
         question = redact(text)
         _noted(turn, question)
