@@ -147,3 +147,17 @@ async def test_a_members_report_is_their_own_team(setup):
     assert {r["Tổ"] for r in rows} == {"Tổ Cẩm Xuyên"}
     ratings = read_csv(await (await client.get("/admin/export/ratings.csv")).read())
     assert [r["Câu hỏi"] for r in ratings] == ["quên mật khẩu VNeID"]
+
+
+@pytest.mark.slow
+async def test_a_thumbs_down_on_an_ask_back_is_its_own_topic_not_the_teams(services):
+    site = admin_site(services)
+    site.accounts.create_user("admin1", PASSWORD, Role.ADMIN.value)
+    chat = Chat(services.dialogue, user="u9", channel="web")
+    await chat("thanh toan")
+    assert "Ý bạn là" in chat.text(), chat.text()
+    await chat.press("Chưa hài lòng")
+    async with TestClient(TestServer(make_server(services, [WebChat(services), site]), host="127.0.0.1")) as client:
+        await login(client, "admin1", PASSWORD)
+        html = await (await client.get("/admin/feedback")).text()
+        assert "Hỏi lại, chưa trả lời được" in html and "Trả lời của tổ hỗ trợ" not in html

@@ -19,6 +19,7 @@ TARGETS = (90, 95)            # % satisfied: the plans' 2025 and 2026 targets
 LOOKED_UP = ("answer", "clarify", "dont_know")   # outcomes of a real question (not empty / other language)
 NO_TEAM = "(chưa rõ tổ)"
 HUMAN_TOPIC = "Trả lời của tổ hỗ trợ"
+ASKED_BACK_TOPIC = "Hỏi lại, chưa trả lời được"   # a 👎 on an ask-back or on "the guide does not say"
 
 
 def local(iso: str) -> dt.datetime:
@@ -97,12 +98,12 @@ class Dashboard:
 
 
 def dashboard(ratings: list[Rating], questions: list[QuestionRecord], needs: list[UnmetNeed],
-              topic_of: Callable[[str | None], str], weeks: int = 12) -> Dashboard:
+              topic_of: Callable[[Rating], str], weeks: int = 12) -> Dashboard:
     by_week = satisfaction_by(ratings, lambda r: week_of(r.created_at))
     looked_up = [q for q in questions if q.outcome in LOOKED_UP]
     return Dashboard(
         overall=satisfaction(ratings),
-        by_topic=satisfaction_by(ratings, lambda r: topic_of(r.entry_id)),
+        by_topic=satisfaction_by(ratings, topic_of),
         by_channel=satisfaction_by(ratings, lambda r: r.channel),
         by_week=dict(list(by_week.items())[-weeks:]),
         questions_by_channel=dict(sorted(Counter(q.channel for q in looked_up).items())),

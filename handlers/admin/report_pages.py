@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.desk.reports import (
+    ASKED_BACK_TOPIC,
     HUMAN_TOPIC,
     NO_TEAM,
     PERIODS,
@@ -69,13 +70,15 @@ def load_records(site, staff: StaffUser) -> Records:
     return records if is_admin(staff) else records.only_team(staff.team_id)
 
 
-def topic_namer(site):
+def topic_namer(site, records: Records):
+    """A rating's topic: its entry's, the team's when it rated a team's answer, or "asked back" when it rated a
+    reply that answered nothing (an ask-back, "the guide does not say")."""
     answerer = site.library()
 
-    def topic_of(entry_id: str | None) -> str:
-        if entry_id is None:
-            return HUMAN_TOPIC
-        entry = answerer.entry(entry_id)
+    def topic_of(rating: Rating) -> str:
+        if rating.entry_id is None:
+            return HUMAN_TOPIC if rating.answer_id in records.answer_need else ASKED_BACK_TOPIC
+        entry = answerer.entry(rating.entry_id)
         return answerer.topics.get(entry.topic, entry.topic) if entry else "(mục đã gỡ)"
     return topic_of
 
@@ -88,7 +91,7 @@ async def home(request: web.Request) -> web.Response:
         return redirect("/admin/queue")
     site = request.config_dict[SITE]
     records = await asyncio.to_thread(load_records, site, me(request))
-    board = dashboard(records.ratings, records.questions, records.needs, topic_namer(site))
+    board = dashboard(records.ratings, records.questions, records.needs, topic_namer(site, records))
     by_procedure = _procedure_rows(site, records, None)
     groups = (await asyncio.to_thread(site.desk.queue, me(request)))[:5]
     undelivered = (await asyncio.to_thread(site.storage.deliveries, "undelivered"))[::-1][:20]
@@ -127,16 +130,16 @@ def _day(value: str, end: bool = False) -> str | None:
 async def feedback(request: web.Request) -> web.Response:
     site, q = request.config_dict[SITE], request.query
     records = await asyncio.to_thread(load_records, site, me(request))
-    topic_of = topic_namer(site)
+    topic_of = topic_namer(site, records)
     since, until = _day(q.get("from", "")), _day(q.get("to", ""), end=True)
     rows = [r for r in records.ratings
             if (not since or r.created_at >= since) and (not until or r.created_at < until)
-            and (not q.get("topic") or topic_of(r.entry_id) == q["topic"])
+            and (not q.get("topic") or topic_of(r) == q["topic"])
             and (not q.get("channel") or r.channel == q["channel"])
             and (not q.get("value") or r.value == q["value"])]
     rows.sort(key=lambda r: r.id, reverse=True)
     return render(request, "feedback.html", ratings=rows[:500], total=len(rows), topic_of=topic_of,
-                  topics=sorted({topic_of(r.entry_id) for r in records.ratings}),
+                  topics=sorted({topic_of(r) for r in records.ratings}),
                   channels=sorted({r.channel for r in records.ratings}), query=q,
                   answer_need=records.answer_need)
 
@@ -195,14 +198,14 @@ def _word(prefix: str, code: str | None) -> str | None:
 
 def rating_rows(site, staff: StaffUser) -> list[list]:
     records = load_records(site, staff)
-    topic_of = topic_namer(site)
+    topic_of = topic_namer(site, records)
     codes = site.library().procedures_of
     rows = []
     for r in records.ratings:
         team = records.team_of_rating(r)
         need = records.answer_need.get(r.answer_id)
         rows.append([r.id, _when(r.created_at), _when(r.updated_at), _word("channel", r.channel),
-                     records.team_names.get(team, NO_TEAM), topic_of(r.entry_id), r.entry_id,
+                     records.team_names.get(team, NO_TEAM), topic_of(r), r.entry_id,
                      ", ".join(codes(r.entry_id)), need.id if need else None, r.question, _word("rating", r.value),
                      _word("reason", r.reason),
                      r.comment])
