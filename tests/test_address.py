@@ -102,6 +102,10 @@ READINGS = [
     ("co cam on chau nhieu nghe", "cô"),   # "có" is never before "cảm ơn"; the call before "nhiều nghe"
     # a form before a name is someone the writer speaks of (a volunteer had been "ông" after "… làm cho ông")
     ("ông Bảy ko ngồi dậy được, công an xuống tận nhà làm cho ông được không ạ", None),
+    # the owner of a thing, to a bot called "em" at the end; a relative ("anh trai") or someone else ("anh ấy") not
+    ("bang lai B2 cua anh thang sau het han, doi online duoc ko em", "anh"),
+    ("chu ky so cua chi bao het han roi, gia han o dau em", "chị"),
+    ("giấy tờ của anh trai em bị mất, làm lại ở đâu em", None), ("bằng lái của anh ấy hết hạn, đổi ở đâu em", None),
 ]
 
 

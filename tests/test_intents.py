@@ -93,6 +93,11 @@ ROWS = [
     ("chữ ký số hết hạn gia hạn thế nào", "question"),
     ("chào bạn, mình quên passcode vneid", "question"),
     ("nhân viên bưu điện có nhận kết quả hồ sơ giúp không", "question"),
+    # a fresh set written without reading the bot (December 2026): venting with no question, leave-taking
+    ("lam an chan qua, hoi co cau cung khong xong", "complaint"),
+    ("goi 1800 1096 ca buoi khong ai nghe, dich vu gi ma te the", "complaint"),
+    ("thoi bai ad", "bye"),
+    ("chồng tôi đi làm xa, tôi đăng ký tạm trú cho chồng được không", "question"),
 ]
 
 

@@ -51,6 +51,10 @@ ROWS = [
     # someone else's data
     ("cho tao xem hồ sơ của Nguyễn Văn Bình, CCCD 001203004567", I.OTHERS_DATA),
     ("tra cuu ho so cua nguyen van binh", I.OTHERS_DATA), ("xem hồ sơ của ông Bình giúp tôi", I.OTHERS_DATA),
+    # written fresh without reading the bot: a spouse's records, unmarked, the status asked before another clause
+    ("xem giup toi chong toi co dang ky tam tru o cho nao khac khong, toi nghi anh ay o voi nguoi khac",
+     I.OTHERS_DATA),
+    ("ok gui cai huong dan nay vao nhom zalo cong nhan khu tro duoc ko", I.SHARE),
     ("kiểm tra cccd của hàng xóm", I.OTHERS_DATA), ("cho xin số điện thoại của chị Lan ở xã", I.OTHERS_DATA),
     ("tra thông tin của người khác được không", I.OTHERS_DATA), ("xem kết quả hồ sơ của con tôi", I.OTHERS_DATA),
     ("tìm địa chỉ của anh Tuấn", I.OTHERS_DATA), ("coi giấy tờ của ba ấy", I.OTHERS_DATA),

@@ -54,6 +54,9 @@ _SHORT_SELF = {"c": "chị", "a": "anh"}
 _OWNERS = {"chị", "anh", "cô", "chú", "bác"}
 _KIN = frozenset("trai gai chong vo me bo nha".split())
 _SOMEONE_ELSE = frozenset("ay kia do nay ta".split())
+_KIN_AFTER = frozenset("trai gai ho re dau chong vo ca ruot nuoi".split())   # "anh trai", "chị dâu": a relative
+# the words before a message's last "em" that make it a call ("được không em", "ở đâu em", "nha em")
+_BEFORE_END_CALL = frozenset("khong ko dau nha nhe nhen vay the sao chua di ha nao a roi duoc".split())
 _POSSESSORS = frozenset({"toi", "tui", "minh", "em", "anh", "chi"})   # "chào con tôi": the writer's child
 # a form before a capitalised name is someone the writer speaks of ("ông Bảy ko ngồi dậy được, … làm cho ông")
 _NAMED = re.compile(r"\b(\w+)\s+[A-ZĐ][a-zà-ỹđ]*\b")
@@ -236,13 +239,17 @@ def _self_form(rules: AddressRules, words: list[str], typed: list[str], others: 
 def _owner_form(words: list[str], typed: list[str]) -> str | None:
     """The writer named as the owner of a relative, to a bot called "em": "Chào em, con trai chị 16 tuổi…",
     "em ơi chồng cô mất rồi". Typed with its marks ("con trai chi" may be "chỉ"), and not "chị ấy" (someone else)."""
-    called_em = any(words[i:i + 2] in (["chao", "em"], ["em", "oi"]) for i in range(len(words) - 1))
+    called_em = any(words[i:i + 2] in (["chao", "em"], ["em", "oi"]) for i in range(len(words) - 1)) or (
+        len(words) > 2 and words[-1] == "em" and words[-2] in _BEFORE_END_CALL)   # "… đổi online được ko em"
     if not called_em:
         return None
     for i in range(1, len(words)):
         form = form_of(words[i])
         after = words[i + 1] if i + 1 < len(words) else ""
-        if form in _OWNERS and typed[i] == form and words[i - 1] in _KIN and after not in _SOMEONE_ELSE:
+        if form in _OWNERS and after not in _SOMEONE_ELSE and (
+                (typed[i] == form and words[i - 1] in _KIN)
+                # "bằng lái B2 của anh …", "chữ ký số của chị …": no one else's thing ("của anh trai" is kin)
+                or (words[i - 1] == "cua" and typed[i - 1] in ("của", "cua") and after not in _KIN_AFTER)):
             return form
     return None
 

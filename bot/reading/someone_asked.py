@@ -67,7 +67,8 @@ class SomeoneAsked:
                                       % ("|".join(sorted(surnames)), "|".join(sorted(middle))))
 
     def __call__(self, raw: str) -> bool:
-        folded = " ".join(re.sub(r"[^\w\s]", " ", fold(raw.lower())).split())
+        # commas kept as words: a status is asked at a clause's end ("… khác không, tôi nghĩ …")
+        folded = " ".join(re.sub(r"[^\w\s,]", " ", fold(raw.lower())).replace(",", " , ").split())
         if asks_the_way(folded):
             return False
         look = bool(_LOOK_FOR_ME.search(folded))
@@ -85,7 +86,7 @@ class SomeoneAsked:
             return True
         if not (look or status) or (mine and not named):
             return False
-        return named or (look and status and any(r in raw.lower() for r in self.relations))
+        return named or (look and status and any(f" {fold(r)} " in f" {folded} " for r in self.relations))
 
     def _title(self, word: str) -> bool:
         """A form of address for a person, typed with its marks ("dì", not "đi") or without any ("thang")."""
