@@ -326,7 +326,7 @@ class ContextReader:
         if aspect:
             drop = aspect_words() | (_OFFICES if self.only_aspect(question, alone.query) else frozenset())
         words = as_parents(beyond_subject(self._key_words(question, alone, drop), focus), focus)
-        if not words and same:
+        if not words and same and aspect is None:   # a part asked ("làm khai tử có mất phí không") is shown first
             return alone
         if not words and aspect is None:
             if alone.kind != Kind.ANSWER.value:

@@ -17,15 +17,16 @@ from indexer.vntext import common_runs, fold, folded_syllables, has_diacritics, 
 # how a message that goes on from the last answer starts (folded): "còn nếu…", "thế còn…", "vậy thì…", "nhưng mà…"
 _CUES = ("con neu", "the con", "con truong hop", "vay thi", "vay con", "vay neu", "vay co", "vay la", "nhung ma",
          "nhung neu", "nhung", "the neu", "the thi", "the co", "neu vay", "neu the", "truong hop", "lo nhu", "con",
-         "the", "vay")
+         "the", "vay",
+         "rua thi", "rua con", "rua", "rua neu")   # miền Trung "rứa" is "thế": "rứa phải làm trong mấy ngày"
 # the first word as typed with marks, where its folded form is also another word ("thẻ căn cước", "con tôi")
-_MARKED = {"the": "thế", "con": "còn", "vay": "vậy", "nhung": "nhưng", "neu": "nếu"}
+_MARKED = {"the": "thế", "con": "còn", "vay": "vậy", "nhung": "nhưng", "neu": "nếu", "rua": "rứa"}
 _CUE = re.compile(r"^(?:" + "|".join(c.replace(" ", r"\s+") for c in sorted(_CUES, key=len, reverse=True)) + r")\b")
 # unmarked, "the" before these is "thẻ" (a card), not "thế"
 _CARD_OF = ("bhyt", "bao hiem", "can cuoc", "cccd", "cmnd", "atm", "ngan hang", "tin dung", "ghi no", "sinh vien")
 _LEAD_WORD = re.compile(r"^(?:da|vang|ok|oke|uh|um|a|ah|e|ui|o)$")   # "dạ, còn nếu…", "ok vậy…"
 # "vợ anh ko có vneid thì sao": a short message that ends asking "what about" a case is a follow-up too
-_END_CUE = re.compile(r"\b(?:thi|the) sao(?: (?:a|ah|ak|nhi|vay|v|z|ha|em|ban|chi|anh|bac|ad))*$")
+_END_CUE = re.compile(r"\b(?:thi|the|rua) (?:sao|rang)(?: (?:a|ah|ak|nhi|vay|v|z|ha|em|ban|chi|anh|bac|ad))*$")
 _END_CUE_WORDS = 9
 _ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*")
 # words that carry the follow-up's grammar, not its subject ("còn nếu … thì sao", "nó làm được không")
