@@ -279,6 +279,21 @@ async def test_a_number_typed_with_when_to_call_is_a_call_back_request(dialogue)
 
 
 @pytest.mark.slow
+async def test_someone_to_guide_in_person_with_a_number_is_a_call_back_request(dialogue):
+    """From a set written without reading the bot: "có ai hướng dẫn tui trực tiếp được hông, số tui …" had been
+    searched (tour guides' cards); someone to guide in person, with a number, asks to be called, and "đúng rồi" saves it."""
+    chat = await fresh(dialogue)
+    await chat("tui o Soc Trang, nha tui ngheo lam, muon xin ho can ngheo thi lam sao")
+    await chat(f"có ai hướng dẫn tui trực tiếp được hông, số tui {PHONE}")
+    assert "•••••••457" in chat.text() and "thủ tục gần giống" not in chat.text()
+    [need] = rows(dialogue, "unmet_needs")
+    assert "ho can ngheo" in need["question"]
+    await chat("đúng rồi")
+    assert dialogue.storage.callback(need["id"]).phone == PHONE
+    number_nowhere_but_callbacks(dialogue)
+
+
+@pytest.mark.slow
 async def test_the_request_and_the_number_in_two_messages_either_order(dialogue):
     chat = await fresh(dialogue)
     await chat("gọi cho e đi")
