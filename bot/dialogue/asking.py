@@ -185,7 +185,8 @@ class Asking(Part):
             # thì 2 đứa phải cùng lên hay 1 đứa đi cũng đc" after the marriage guide had been offered other guides);
             # not beside options sure of their own subject or named by the question ("mẹ em 78 tuổi, ko có lương
             # hưu, muốn xin trợ cấp" after the death guide), nor where a referral replaces them
-            answer = dataclasses.replace(answer, options=(focus, *answer.options[:len(answer.options) - 1 or 1]))
+            kept = answer.options[:max(len(answer.options) - 1, 1)]   # as many choices as before, or two
+            answer = dataclasses.replace(answer, options=(focus, *kept))
         self.storage.set_outcome(turn.in_id, answer.kind, answer.entry.id if answer.entry else None)
         question = redact(text)
         _noted(turn, question)

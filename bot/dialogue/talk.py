@@ -136,7 +136,7 @@ class Talk(Part):
         """The entry answered last; with `procedure`, the last one about a procedure."""
         rated = turn.session.rated
         latest = (turn.answerer.entry(rated[i].entry_id) for i in sorted(rated, key=int, reverse=True)
-                  if not rated[i].asked_back)   # an ask-back since answered nothing
+                  if not rated[i].asked_back)   # an ask-back answered nothing
         if not procedure:
             return next(latest, None)
         return next((e for e in latest if e is not None and e.procedures), None)
