@@ -31,3 +31,13 @@ async def test_a_part_asked_naming_the_subject_just_answered_is_that_part(dialog
     assert "không mất lệ phí" in chat.text() and chat.text() != first
     await chat("rứa phải làm trong mấy ngày")
     assert "15 ngày" in chat.text()
+
+
+async def test_the_subjects_own_words_asked_again_get_the_line_that_says_them(dialogue):
+    """"khoa xong muon mo lai thi lam sao" after the lock-and-unlock guide had got the same guide again: its words are
+    the guide's subject, and its unlocking step says them together."""
+    chat = Chat(dialogue)
+    await chat("bi lua lay ma otp vneid roi, khoa tai khoan o dau")
+    assert any(r.entry_id == "vneid-khoa-mo-khoa" for r in chat.last)
+    await chat("khoa xong muon mo lai thi lam sao")
+    assert "Mở khóa:" in chat.text() and "Khóa ngay" not in chat.text()   # the step, not the whole guide again

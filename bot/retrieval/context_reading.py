@@ -325,9 +325,13 @@ class ContextReader:
         drop = frozenset()
         if aspect:
             drop = aspect_words() | (_OFFICES if self.only_aspect(question, alone.query) else frozenset())
-        words = as_parents(beyond_subject(self._key_words(question, alone, drop), focus), focus)
+        said = self._key_words(question, alone, drop)
+        words = as_parents(beyond_subject(said, focus), focus)
         if not words and same and aspect is None:   # a part asked ("làm khai tử có mất phí không") is shown first
-            return alone
+            # only the subject's own words: the line that says them together ("khóa xong muốn mở lại thì làm sao"
+            # after the lock and unlock guide is its unlocking step), else the same answer
+            line = passage(focus, said, self.lexical.idf, said=question) if len(said) >= 2 else None
+            return Focused(focus, line) if line and not focus.body.lstrip().startswith(line.strip()) else alone
         if not words and aspect is None:
             if alone.kind != Kind.ANSWER.value:
                 return Focused(focus, None)   # "phải đi cả nhà hả con": asks what the guide does not say
