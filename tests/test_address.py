@@ -106,6 +106,8 @@ READINGS = [
     ("bang lai B2 cua anh thang sau het han, doi online duoc ko em", "anh"),
     ("chu ky so cua chi bao het han roi, gia han o dau em", "chị"),
     ("giấy tờ của anh trai em bị mất, làm lại ở đâu em", None), ("bằng lái của anh ấy hết hạn, đổi ở đâu em", None),
+    # an elder greeting the bot in their own name ("bà chào cháu"), not only at the greeting's start
+    ("bà chào cháu, bà ở Huế đây hỉ", "bà"),
 ]
 
 

@@ -40,7 +40,8 @@ FEMALE = {"cô", "chị", "bà"}
 YOUNGER = {"bác": "bạn", "ông": "anh", "bà": "chị", "chú": "anh", "cô": "chị"}
 WORD = re.compile(r"\w+", re.UNICODE)
 _FIRST_CALLED = re.compile(r"^\W*(\w+)\s*,")   # "Con, bác hỏi chút"
-_GREETED = re.compile(r"^\W*(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
+# "chào con", and an elder's "bà chào cháu", "ông chào con": the form before the greeting is the writer's own
+_GREETED = re.compile(r"^\W*(?:(?:bà|ông|bác|cô|chú)\s+(?=chào))?(?:xin\s+)?(\w+)\s+(\w+)(?:\s+(\w+))?")
 _BEFORE_OTHERS = frozenset("thay cho cua voi giup dum gium ho va nop lam dua dan".split())   # "nộp thay bà"
 _OLD_SELF_NEXT = frozenset({"nam", "cam", "chao", "gia", "ve", "o", "bi", "muon", "hoi"})   # "bà năm nay…", "bà cảm ơn"
 _HELPING = frozenset("giup gium dum chi xem coi".split())   # "xem giùm cho bà": for the writer
