@@ -96,7 +96,8 @@ ROWS = [
     # a fresh set written without reading the bot (December 2026): venting with no question, leave-taking
     ("lam an chan qua, hoi co cau cung khong xong", "complaint"),
     ("goi 1800 1096 ca buoi khong ai nghe, dich vu gi ma te the", "complaint"),
-    ("thoi bai ad", "bye"),
+    ("thoi bai ad", "bye"), ("thiệt tình, làm cái giấy mà khổ dữ dzậy", "complaint"),
+    ("kho du lieu ca nhan la j v", "question"),
     ("chồng tôi đi làm xa, tôi đăng ký tạm trú cho chồng được không", "question"),
 ]
 

@@ -157,7 +157,7 @@ def test_a_terms_meaning_and_a_subject_referred_and_nothing_else():
 # of 110 missed, social turns 72 of 154 (and 2 of 60 questions taken), withdrawals 16 of 70 missed (1 time change
 # taken for one); the bounds are what the cues added from them reach.
 ROUND2_PICKS_MISSED_AT_MOST = 3      # "số1", "ba đó cháu" ("ba" is also a father), "thứ tư nha" (also Wednesday)
-ROUND2_SOCIAL_MISSED_AT_MOST = 32   # 37 before "hế lô bot", "thôi tắt máy đây", "…, bai nha", "mới vào lần đầu"
+ROUND2_SOCIAL_MISSED_AT_MOST = 31   # 37 before "hế lô bot", "thôi tắt máy đây", "…, bai nha", "khổ dữ dzậy"…
 ROUND2_CANCELS_MISSED_AT_MOST = 4
 ROUND2_KEPT_CANCELLED_AT_MOST = 1    # "sáng khỏi gọi nha, chiều 3h gọi là được" moves the call, withdraws nothing
 
