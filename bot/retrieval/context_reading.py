@@ -329,8 +329,11 @@ class ContextReader:
         words = as_parents(beyond_subject(said, focus), focus)
         if not words and same and aspect is None:   # a part asked ("làm khai tử có mất phí không") is shown first
             # only the subject's own words: the line that says them together ("khóa xong muốn mở lại thì làm sao"
-            # after the lock and unlock guide is its unlocking step), else the same answer
-            line = passage(focus, said, self.lexical.idf, said=question) if len(said) >= 2 else None
+            # after the lock and unlock guide is its unlocking step), else the same answer; the question it answered
+            # asked again ("quên passcode vneid" twice) gets that answer again
+            asked = {fold(w) for w in syllables(earlier.lower())}
+            new = [w for w in said if not set(fold(w).split()) <= asked]
+            line = passage(focus, said, self.lexical.idf, said=question) if len(said) >= 2 and new else None
             return Focused(focus, line) if line and not focus.body.lstrip().startswith(line.strip()) else alone
         if not words and aspect is None:
             if alone.kind != Kind.ANSWER.value:
