@@ -116,6 +116,11 @@ def handoff_button() -> Button:
     return Button(say("menu_handoff"), encode(Act.HANDOFF))
 
 
+def is_rating(payload: str | None) -> bool:
+    """A 👍/👎 button's payload: never an option to number, nor a way to go on."""
+    return bool(payload) and payload.startswith(f"{Act.RATE.value}:")
+
+
 def rate_buttons(message_id: int, up: bool = True) -> tuple[Button, ...]:
     """👍/👎 on a stored reply; only 👎 on one that answered nothing (there is nothing to be glad of, but a
     citizen must still be able to say it did not help: the satisfaction figure counts every reply)."""

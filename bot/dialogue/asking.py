@@ -23,7 +23,7 @@ from bot.retrieval.aspects import asked_aspect
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused, has_cue, points_back
 from bot.retrieval.procedure_card import COMPARABLE, states_duration
-from bot.retrieval.question_says import subject_said
+from bot.retrieval.question_says import names_an_option
 from bot.retrieval.tier_arbitration import filed_already
 from indexer.knowledge import KnowledgeEntry
 from indexer.terms import Referral, Term
@@ -33,7 +33,6 @@ _MISSES_BEFORE_OFFER = 2
 _NOT_ASKING = frozenset({Intent.GREETING, Intent.THANKS, Intent.BYE})
 _OPTIONS_NEAR = 0.45   # options this near are what a message asks, not a guess a referral should replace
 _OWN_OPTIONS = 0.6   # options this sure are the question's own subject, not a follow-up of the answer before
-_NAMES_OPTION = 2   # words of an option's subject a question says to name it
 
 
 
@@ -58,12 +57,6 @@ def _noted(turn: Turn, question: str, of_choices: bool = False, about: str | Non
     elif problem and about:
         problem = f"{about}: {problem}"
     turn.session.problem = problem or turn.session.problem
-
-
-def _names_an_option(answer: Answer) -> bool:
-    """The question says an option's subject in two words or more: the options are its own."""
-    return answer.query is not None and any(subject_said(answer.query, o.title) >= _NAMES_OPTION
-                                            for o in answer.options)
 
 
 def _answered_last(turn: Turn) -> str | None:
@@ -180,7 +173,8 @@ class Asking(Part):
                 answer = read
         if (focus is not None and answer.kind == Kind.CLARIFY.value and answer.score < _OWN_OPTIONS
                 and focus.id not in {o.id for o in answer.options} and _answered_last(turn) == focus.id
-                and not _names_an_option(answer) and not turn.answerer.glossary.referral(text)):
+                and not (answer.query and names_an_option(answer.query, [o.title for o in answer.options]))
+                and not turn.answerer.glossary.referral(text)):
             # unclear alone, asked right after an answer: that answer's subject is the likeliest choice ("hôm hẹn ký
             # thì 2 đứa phải cùng lên hay 1 đứa đi cũng đc" after the marriage guide had been offered other guides);
             # not beside options sure of their own subject or named by the question ("mẹ em 78 tuổi, ko có lương

@@ -21,7 +21,7 @@ from typing import Callable, TypeVar
 from bot.core.clock import SYSTEM_CLOCK, Clock
 from bot.core.messages import SHOWS_NUMBERS, Button, Incoming, Reply
 from bot.core.numbers import is_number
-from bot.core.payloads import Act, id_of_arg, menu_button, rate_buttons
+from bot.core.payloads import Act, id_of_arg, is_rating, menu_button, rate_buttons
 from bot.core.wording import say
 from bot.dialogue import several_questions as several
 from bot.dialogue.asking import Asking
@@ -269,7 +269,7 @@ class Dialogue:
     @staticmethod
     def _ensure_way_on(turn: Turn) -> None:
         """No dead ends: a turn without a button to go on (rating buttons aside) gets the menu button."""
-        onward = [b for r in turn.replies for b in r.buttons if b.payload and not b.payload.startswith("rate:")]
+        onward = [b for r in turn.replies for b in r.buttons if b.payload and not is_rating(b.payload)]
         if turn.replies and not onward:
             last = turn.replies[-1]
             turn.replies[-1] = replace(last, buttons=last.buttons + (menu_button(),))
@@ -287,7 +287,7 @@ class Dialogue:
             choices = [p for p in choices if not p.startswith(_LINK)]   # links are 🔗 lines there, not numbered
         else:
             options = [p for p in choices if p.startswith(f"{Act.ENTRY.value}:")]
-            choices = options or [p for p in choices if not p.startswith(f"{Act.RATE.value}:")]
+            choices = options or [p for p in choices if not is_rating(p)]
         picked = int(text) - 1 if is_number(text) and 1 <= int(text) <= len(choices) else (
             load_handoff_words().choice(text, len(choices)) if choices and len(text) <= 40 else None)
         if picked is None and choices and not is_number(text):

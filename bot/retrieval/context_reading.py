@@ -35,9 +35,11 @@ from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.question_says import (
     ANY_PROCEDURE,
     ANY_PROCEDURE_MARKED,
+    NAMED_OPTION,
     POLITE,
     asks_to_bring,
     length_said,
+    names_an_option,
     subject_said,
 )
 from bot.retrieval.tier_arbitration import title_subject
@@ -64,7 +66,6 @@ _OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã ph
 _OFFICES = frozenset(fold(w) for w in _OFFICE_MARKED)
 # … and "làm trên app đc ko" ("app" read "ứng dụng") asks where like an office does: words a part asked may name
 _WHERE_MARKED = _OFFICE_MARKED | {"ứng", "dụng"}
-_NAMED_OPTION = 2     # words of an option's subject a question says to name it
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 # folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
 # they make no new subject ("e đang ở trọ bình dương, quê ở thanh hóa thì nộp ở đâu" after a guide)
@@ -114,7 +115,7 @@ class ContextReader:
         if answer.kind != Kind.CLARIFY.value or answer.query is None or not answer.options or not all(
                 o.from_catalogue for o in answer.options):
             return False
-        return not any(subject_said(answer.query, o.title) >= _NAMED_OPTION for o in answer.options)
+        return not names_an_option(answer.query, [o.title for o in answer.options])
 
     def _where_they_live(self, question: str, answer: "Answer") -> bool:
         """Besides the part asked, the question says only where its writer lives: the provinces named and words
@@ -143,7 +144,7 @@ class ContextReader:
             return self._focused(focus, question, alone, cue or short, same, earlier)
         if (alone.kind == Kind.ANSWER.value and ends_what_about(question) and alone.entry is not None
                 and alone.query is not None
-                and len(title_subject(alone.entry.title) & set(alone.query.terms)) < _NAMED_OPTION):
+                and len(title_subject(alone.entry.title) & set(alone.query.terms)) < NAMED_OPTION):
             # "what about" a case, naming the answer found alone by one word of its subject at most: a case of the
             # focus ("vợ anh ko có vneid thì sao" after the tạm trú guide, not the guide on VNeID's levels). Its
             # words as read, not `subject_said`'s: that drops a part's words, and "hộ" of "hộ chiếu" is one
@@ -225,7 +226,7 @@ class ContextReader:
         options = alone.options
         if (not self.procedures or alone.query is None or not options or alone.score >= _GUESSED_BELOW
                 or not all(o.id.startswith("tthc:") and o.id[5:] in self.procedures for o in options)
-                or subject_said(alone.query, options[0].title) >= _NAMED_OPTION):   # "giấy an toàn thực phẩm cũ"
+                or subject_said(alone.query, options[0].title) >= NAMED_OPTION):   # "giấy an toàn thực phẩm cũ"
             return False
         return self.procedures.coverage_of(options[0].id[5:], alone.query.terms) < _GUESSED_COVER
 

@@ -4,6 +4,7 @@ and the comparison of choices (choices_compared.py) both weigh a question by the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.retrieval.aspects import aspect_words
 from bot.retrieval.normalize import NormalizedQuery
@@ -18,6 +19,7 @@ POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi 
 ANY_PROCEDURE_MARKED = frozenset("đăng ký làm thủ tục hồ sơ xin cấp nộp giấy tờ".split())
 ANY_PROCEDURE = frozenset(fold(w) for w in ANY_PROCEDURE_MARKED)
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
+NAMED_OPTION = 2   # words of an option's subject a question says to name it
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
 
 
@@ -28,6 +30,11 @@ def subject_said(query: NormalizedQuery, title: str) -> int:
     said = {w for w in syllables(query.text.lower()) if fold(w) not in grammar}
     folded = title_subject(title)
     return len({w for w in syllables(title.lower()) if fold(w) in folded} & said)
+
+
+def names_an_option(query: NormalizedQuery, titles: Sequence[str]) -> bool:
+    """The question says an option's subject in two words or more: the options are its own."""
+    return any(subject_said(query, title) >= NAMED_OPTION for title in titles)
 
 
 def length_said(question: str) -> int:

@@ -22,6 +22,7 @@ from aiohttp import web
 from bot.core.labels import short_label
 from bot.core.markup import split_text, to_plain
 from bot.core.messages import Button, Incoming, Reply, well_formed
+from bot.core.payloads import is_rating
 from bot.dialogue.share import is_share, public_link
 from bot.domain.delivery import DeliveryResult, DeliveryStatus
 from bot.privacy.redact import redact
@@ -149,7 +150,7 @@ def _share_apart(reply: Reply, public_url: str) -> tuple[Reply, str | None]:
 def _rating_apart(reply: Reply) -> Reply:
     """An ask-back without its 👎 when that button alone would turn its options into numbered lines: the
     options matter more, and a complaint typed there still gets a person offered."""
-    rating = [b for b in reply.buttons if b.payload and b.payload.startswith("rate:")]
+    rating = [b for b in reply.buttons if is_rating(b.payload)]
     if rating and len(reply.buttons) > MAX_BUTTONS >= len(reply.buttons) - len(rating):
         return replace(reply, buttons=tuple(b for b in reply.buttons if b not in rating))
     return reply
