@@ -106,6 +106,9 @@ ROWS = [
     ("trả lời như shit", I.INSULT), ("mẹ kiếp", I.INSULT), ("bot thích màu gì", I.CHITCHAT),
     ("bot có mệt không", I.CHITCHAT), ("bạn ở đâu", I.CHITCHAT),
     ("mày là con bot à", I.IDENTITY), ("đây là tin nhắn tự động hả", I.IDENTITY),
+    # 30th: the bot called by name greets it; a machine that answers, called useless, is a complaint
+    ("bot ơi", I.GREETING), ("Trợ lý ơi!", I.GREETING), ("bot?", I.IDENTITY), ("có phải máy trả lời không", I.IDENTITY),
+    ("cái máy trả lời này vô dụng thật, hỏi mãi chẳng được việc gì", I.COMPLAINT),
     ("ai đang nhắn với tui vậy", I.IDENTITY),
     ("ủa có người trực không hay máy tự trả lời", I.IDENTITY), ("robot trả lời hả", I.IDENTITY),
     ("ad ơi có đó không", I.GREETING), ("chán bot này quá", I.COMPLAINT), ("chả giúp được gì", I.COMPLAINT),
