@@ -37,6 +37,7 @@ HERE = Path(__file__).parent
 MODES = {"lexical-only": (False, True), "dense-only": (True, False), "hybrid": (True, True)}
 CITIZEN = HERE / "citizen_set.jsonl"
 VALIDATION = HERE / "validation.jsonl"
+FRESH = HERE / "fresh_set.jsonl"
 HOLDOUT = "citizen-holdout"
 CHECK = "validation-check"
 
@@ -51,6 +52,7 @@ def labelled_sets(dev: Path, skip_holdout: bool) -> dict[str, list[labelled.Item
              "holdout (old)": labelled.single_label(HERE / "holdout.jsonl")}
     found["citizen-tune"] = labelled.citizen(CITIZEN, "tune")
     found["validation-tune"] = labelled.citizen(VALIDATION, "tune")
+    found["fresh-tune"] = labelled.citizen(FRESH, "tune")
     found[CHECK] = labelled.citizen(VALIDATION, "check")
     if not skip_holdout:
         found[HOLDOUT] = labelled.citizen(CITIZEN, "holdout")
