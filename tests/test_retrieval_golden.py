@@ -44,6 +44,8 @@ def answerer(real_answerer) -> Answerer:
     ("e mới có vneid mức 1 thui, có sao hong", "vneid-muc-1-va-muc-2"),   # a student's, not the children's guide
     # the criminal record's two forms, compared without naming it, are not VNeID's two levels
     ("phiếu số 1 với số 2 khác chi nhau", "thutuc-ly-lich-tu-phap"), ("muc 1 voi muc 2 khac gi", "vneid-muc-1-va-muc-2"),
+    # a commune renamed in the merger is no change of one's own name (a subject we refer elsewhere)
+    ("xa e sap nhap doi ten roi, can cuoc ghi xa cu co phai di lam lai ko", "hoso-giay-to-sau-sap-xep"),
     ("con bang A1 chay xe may co het han ko z", "thutuc-giay-phep-lai-xe"),   # a licence called by its class
     # what she already has is no option: "Chưa có thẻ căn cước gắn chip…" had been offered first
     ("Bà cụ nhà bên 74 tuổi đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì tôi đưa bà đi đâu, cần mang "
