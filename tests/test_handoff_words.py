@@ -28,7 +28,8 @@ REASONS = [
 ]
 NOT_REASONS = ["bước 3 không có nút đó, app của tôi khác", "cảm ơn", "đổi số điện thoại vneid thế nào?",
                "cho gặp người", "làm căn cước ở đâu"]
-CHOICES = [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai", 1), ("lựa chọn 3", 2), ("cai 1 do", 0),
+CHOICES = [("c2", 1), ("C3 nha", 2), ("hai nha", 1), ("đáp án 3", 2),   # 30th: short, a number word with a particle
+           ("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai", 1), ("lựa chọn 3", 2), ("cai 1 do", 0),
            ("so 3 nha", 2), ("chọn cái cuối", 2), ("cái đầu tiên ạ", 0), ("lua chon 2 nhe", 1), ("1 đó", 0),
            ("em chọn số 2", 1), ("cái thứ 3", 2), ("lấy cái thứ 2", 1), ("lựa cái 1", 0), ("ý 2 nha ad", 1),
            # an opener before the pick, and a call or "đúng rồi" after it
@@ -39,7 +40,7 @@ CHOICES = [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai"
            ("thứ 3 đó", 2), ("thu 2 do ban", 1), ("dạ thứ 1", 0)]
 NOT_CHOICES = ["lựa cái nào cho đúng",
                "²", "số ²", "cái ① đó", "thứ hai", "số 9", "số 1900 9068", "lam cai 1", "cai nay la gi", "số điện thoại", "2 lần bị trừ tiền",
-               "cho em 2 bản", "dạ 2 tuần rồi", "con 2 đứa", "thứ 3 có làm không", "thu hai do"]
+               "cho em 2 bản", "dạ 2 tuần rồi", "con 2 đứa", "thứ 3 có làm không", "thu hai do", "c2 là gì", "hai tuần nha"]
 TIMES = [("gọi buổi tối nha", "buổi tối"), ("sau 5h", "sau 5h"), ("sáng mai", "sáng mai"), ("giờ trưa", "giờ trưa"),
          ("0938112457 goi buoi toi nhe", "buoi toi"), ("tối nay sau 8h gọi", "tối nay sau 8h"),
          ("gọi e tầm 7 giờ tối", "tầm 7 giờ tối"), ("chieu mai", "chieu mai"),

@@ -23,6 +23,8 @@ from bot.reading.intents import Intent, IntentBook, clauses
 from indexer.terms import outside_phrases
 from indexer.vntext import fold
 
+_SHORT_PICK = re.compile(r"c\d")
+
 WORDS_FILE = Path(__file__).with_name("handoff_words.yaml")
 REASON_CODES = ("wrong", "unclear", "off_topic", "other")
 _PRIORITY = ("off_topic", "unclear", "wrong")   # on a tie in cue length
@@ -136,7 +138,9 @@ class HandoffWords:
     # ---- "cái 1 đó", "số 2", "cái đầu", "cai thu hai", "lựa chọn 3"
     def choice(self, text: str, count: int) -> int | None:
         """The option picked (0-based) when the whole message names one of `count` numbered options."""
-        words = list(self._read(text).words)
+        # "c2", "c4": "cái 2" typed short
+        words = [w for word in self._read(text).words for w in (("cai", word[1:]) if _SHORT_PICK.fullmatch(word)
+                                                                  else (word,))]
         if not words or count < 1:
             return None
         opener = _prefix(words, self.choice_opener)
@@ -161,7 +165,7 @@ class HandoffWords:
                 pick, used = count, n
             elif len(rest) >= n and key in self.choice_second_last and count > 1:
                 pick, used = count - 1, n
-            elif len(rest) == n == 1 and key in self.choice_alone:   # "hai", "bốn" alone
+            elif n == 1 and rest and key in self.choice_alone:   # "hai", "bốn" alone, or "hai nha"
                 pick, used = self.choice_numbers[key], n
             if pick is not None:
                 break
