@@ -14,6 +14,11 @@ from bot.reading.intent_file import load_intents
 BOOK = load_intents()
 
 READINGS = [
+    # 30th: who asks whom, at the start, typed without marks ("a" for anh, "c" for chị; an elder asking "con")
+    ("a hoi e chut, lam can cuoc mat bao lau", "anh"), ("e cho c hoi le phi dang ky ket hon bao nhieu", "chị"),
+    ("ong hoi chau cai, lam giay khai tu cho ba thi can nhung gi", "ông"), ("tau hoi con chut, khai sinh man rang", "bác"),
+    ("da ba chao con, ba hoi le phi trich luc khai sinh bao nhieu", "bà"), ("co hoi con, dang ky tam tru sao con", "cô"),
+    ("a hỏi cái này: em cho anh xin mẫu tờ khai", "anh"),
     # calling the bot "con"/"cháu": an elderly speaker → "bác"
     ("ma OTP la cai gi vay con", "bác"),
     ("con ơi, tui muốn làm căn cước cho thằng cháu nội", "bác"),

@@ -317,6 +317,25 @@ def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
     return None
 
 
+# who asks whom, at the start: "a hỏi e chút", "ong hoi chau cai", "e cho c hỏi", "da ba chao con" (marks or none)
+_ASKER_OF = {"em": {"a": "anh", "anh": "anh", "c": "chị", "chi": "chị"},
+             "con": {"ong": "ông", "ba": "bà", "co": "cô", "chu": "chú", "bac": "bác", "tau": "bác", "toi": "bác"}}
+_ASKER_OF["chau"] = _ASKER_OF["con"]
+_ASKING = frozenset({"hoi", "nho", "chao"})
+
+
+def _asking_pair(words: list[str]) -> str | None:
+    """The writer named by the pair that opens the message: "X hỏi/nhờ/chào Y" or "Y cho X hỏi", Y the bot called
+    "em" (X: anh, chị) or "con", "cháu" (X: an elder; "tui", "tau" a bác)."""
+    start = next((k for k, w in enumerate(words[:3]) if w not in _OPENERS), len(words))
+    for head in (words[:4], words[start:start + 4]):   # "a" is "anh" as often as "ạ"
+        if len(head) >= 3 and head[1] in _ASKING and head[0] in _ASKER_OF.get(head[2], {}):
+            return _ASKER_OF[head[2]][head[0]]
+        if len(head) == 4 and head[1] == "cho" and head[3] == "hoi" and head[2] in _ASKER_OF.get(head[0], {}):
+            return _ASKER_OF[head[0]][head[2]]
+    return None
+
+
 def read_address(book: IntentBook, text: str, rules: AddressRules | None = None) -> Heard | None:
     """What one message says about how to address its writer; None when it does not say."""
     rules = rules or load_address()
@@ -327,7 +346,7 @@ def read_address(book: IntentBook, text: str, rules: AddressRules | None = None)
     form = _self_form(rules, words, typed, named_forms(text))
     if form is not None:
         return None if form in _KEEPS_DEFAULT else Heard(form, Source.SELF)
-    form = _owner_form(words, typed)
+    form = _owner_form(words, typed) or _asking_pair(words)
     if form is not None:
         return Heard(form, Source.SELF)
     call = _bot_call(rules, words, text)
