@@ -1,4 +1,4 @@
-"""A reply that answers nothing (an ask-back, "the guide does not say") can still be rated 👎: citizens pressed 👎
+"""A reply that answers nothing (an ask-back, "the guide does not say", no guide at all) can still be rated 👎: citizens pressed 👎
 after "Có mấy thủ tục…" and found no button, and the satisfaction figure only counted answers."""
 import pytest
 
@@ -37,6 +37,18 @@ async def test_the_guide_not_saying_takes_a_thumbs_down(dialogue):
     assert "chưa nói về điều bạn hỏi thêm" in chat.text()
     await chat.press("Chưa hài lòng")
     assert "Vì sao" in chat.text()
+
+
+async def test_no_guide_takes_a_thumbs_down_beside_sending_the_question(dialogue):
+    chat = Chat(dialogue)
+    await chat("giá vàng hôm nay bao nhiêu")
+    assert "chưa có hướng dẫn" in chat.text()
+    titles = [b.title for r in chat.last for b in r.buttons]
+    assert "Gửi câu hỏi cho tổ hỗ trợ" in titles and titles[-1] == "Chưa hài lòng 👎"
+    await chat.press("Chưa hài lòng")
+    assert "Vì sao" in chat.text()
+    await chat.press("Sai thông tin")
+    assert [(r["value"], r["reason"], r["entry_id"]) for r in table(dialogue, "ratings")] == [("down", "wrong", None)]
 
 
 async def test_an_ask_back_leaves_the_last_answer_for_the_next_step(dialogue):

@@ -164,9 +164,9 @@ def search_url(question: str | None) -> str:
 
 def dont_know_replies(question: str, you: str = DEFAULT_YOU) -> list[Reply]:
     url = search_url(question)
-    return [Reply(say("dont_know", you=you),   # the link is on the button only: a raw URL overflows a phone bubble
-                  (Button(say("btn_portal_search"), url=url), ask_team_button(),
-                   menu_button()))]
+    # the link is on the button only (a raw URL overflows a phone bubble); open to a 👎 like any reply to a question
+    return [Reply(say("dont_know", you=you),
+                  (Button(say("btn_portal_search"), url=url), ask_team_button(), menu_button()), rateable=True)]
 
 
 def other_language_replies(language: str) -> list[Reply]:
