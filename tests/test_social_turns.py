@@ -55,6 +55,7 @@ ROWS = [
     ("xem giup toi chong toi co dang ky tam tru o cho nao khac khong, toi nghi anh ay o voi nguoi khac",
      I.OTHERS_DATA),
     ("ok gui cai huong dan nay vao nhom zalo cong nhan khu tro duoc ko", I.SHARE),
+    ("cho tui xin số căn cước của ông hàng xóm", I.OTHERS_DATA), ("cho em xin sdt của chị Lan tổ 3", I.OTHERS_DATA),
     ("kiểm tra cccd của hàng xóm", I.OTHERS_DATA), ("cho xin số điện thoại của chị Lan ở xã", I.OTHERS_DATA),
     ("tra thông tin của người khác được không", I.OTHERS_DATA), ("xem kết quả hồ sơ của con tôi", I.OTHERS_DATA),
     ("tìm địa chỉ của anh Tuấn", I.OTHERS_DATA), ("coi giấy tờ của ba ấy", I.OTHERS_DATA),
