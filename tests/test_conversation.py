@@ -245,6 +245,13 @@ async def test_social_turns_at_length_are_answered_and_a_greeting_is_no_miss(cha
     assert "chưa có hướng dẫn chắc chắn" not in chat.text()
 
 
+async def test_a_vent_at_length_is_answered_as_one_not_as_the_words_it_borrows(chat):
+    """"ko làm đc gì" is also how "chưa hiểu" is said; a morning lost on the portal is anger, not confusion."""
+    await chat("trời ơi cái web dịch vụ công này tệ thật sự, mất nguyên buổi sáng mà ko làm đc gì")
+    assert say("complaint_reply").split(",")[0] in chat.text()
+    assert say("not_understood_reply").split(".")[0] not in chat.text()
+
+
 async def test_topic_lists_page_so_every_entry_is_reachable(chat, real_answerer):
     await chat("chủ đề")
     await chat.press("VNeID")

@@ -6,6 +6,7 @@ from bot.reading.intents import Intent, IntentBook, clauses
 # only social turns: never one that files, withdraws or changes the step
 LOOSELY_SOCIAL = frozenset({Intent.GREETING, Intent.BYE, Intent.THANKS, Intent.CHITCHAT, Intent.COMPLAINT,
                             Intent.INSULT, Intent.IDENTITY, Intent.NOT_UNDERSTOOD})
+_VENTS = (Intent.INSULT, Intent.COMPLAINT)
 
 
 def loosely_social(book: IntentBook, text: str) -> Intent | None:
@@ -15,4 +16,7 @@ def loosely_social(book: IntentBook, text: str) -> Intent | None:
     if any(book.is_question(c) and not book.cues_in(c) & LOOSELY_SOCIAL for c in clauses(text)):
         return None
     _, found = book.found(book.words(text))
-    return next((i for i in found if i in LOOSELY_SOCIAL), None)
+    # at length, anger outweighs the words it borrows: "… mất nguyên buổi sáng mà ko làm đc gì" is no "chưa hiểu",
+    # "… chờ cả tháng trời không ai trả lời" no question who answers
+    vented = next((i for i in found if i in _VENTS), None)
+    return vented or next((i for i in found if i in LOOSELY_SOCIAL), None)
