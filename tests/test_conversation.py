@@ -252,6 +252,14 @@ async def test_a_vent_at_length_is_answered_as_one_not_as_the_words_it_borrows(c
     assert say("not_understood_reply").split(".")[0] not in chat.text()
 
 
+async def test_a_problem_told_at_length_is_not_taken_for_not_understanding(chat):
+    """"… là răng rứa" (why is that) also says "là răng" (what do you mean); a first message telling what went wrong
+    had been told "tôi nói chưa rõ", with nothing said before it."""
+    await chat("chú hỏi cái vê en i đi của chú nó không gửi mã về máy chú bấm gửi lại mấy lần rồi vẫn không thấy "
+               "là răng rứa")
+    assert say("not_understood_reply").split(".")[0] not in chat.text()
+
+
 async def test_topic_lists_page_so_every_entry_is_reachable(chat, real_answerer):
     await chat("chủ đề")
     await chat.press("VNeID")

@@ -19,4 +19,6 @@ def loosely_social(book: IntentBook, text: str) -> Intent | None:
     # at length, anger outweighs the words it borrows: "… mất nguyên buổi sáng mà ko làm đc gì" is no "chưa hiểu",
     # "… chờ cả tháng trời không ai trả lời" no question who answers
     vented = next((i for i in found if i in _VENTS), None)
+    if vented is None and book.tells_a_problem(text):
+        return None   # "vê en i đi … không gửi mã về máy … vẫn không thấy là răng rứa" is a problem, not "là răng?"
     return vented or next((i for i in found if i in LOOSELY_SOCIAL), None)

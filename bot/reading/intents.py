@@ -310,7 +310,7 @@ class IntentBook:
             return first
         rest = ", ".join(parts[1:])
         if first is not None and first.intent in _VENTING and not self.is_question(text) \
-                and not self._tells_a_problem(rest) and not _WANTING & set(self.words(rest)) \
+                and not self.tells_a_problem(rest) and not _WANTING & set(self.words(rest)) \
                 and not self._turns_to_ask(parts[1:]):
             # "bực ghê, nộp online mà bị trả tới trả lui hoài": the rest says why, briefly; "trả lời chung chung quá,
             # mình muốn biết phí cụ thể" wants something
@@ -324,7 +324,7 @@ class IntentBook:
         # doc ko hieu j het, chan")
         before = ", ".join(parts[:-1])
         asks = self.is_question(before) and not self.cues_in(before) & (_VENTING | {Intent.NOT_UNDERSTOOD})
-        return None if asks or self._tells_a_problem(before) else last
+        return None if asks or self.tells_a_problem(before) else last
 
     def _turns_to_ask(self, parts: list[str]) -> bool:
         """A clause opening with "mà", "vậy" or "sao" and saying enough to be a question of its own: "ok tks,
@@ -333,7 +333,7 @@ class IntentBook:
         return any((said := self.words(p, drop_fillers=False))[:1] and said[0] in _TURNING
                    and len(said) >= _TURN_WORDS for p in parts)
 
-    def _tells_a_problem(self, text: str) -> bool:
+    def tells_a_problem(self, text: str) -> bool:
         """Clauses before a vent that state what went wrong at length, in words no cue covers ("giờ mở app ngân
         hàng thấy bị trừ 135 nghìn rồi mà hồ sơ vẫn ghi chưa thanh toán. làm ăn kiểu gì vậy"): the problem is
         searched, not only the anger answered; "làm ăn tắc trách vậy, mất tiền oan, bực mình" only vents, and so does
