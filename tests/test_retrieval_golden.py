@@ -46,6 +46,8 @@ def answerer(real_answerer) -> Answerer:
     ("phiếu số 1 với số 2 khác chi nhau", "thutuc-ly-lich-tu-phap"), ("muc 1 voi muc 2 khac gi", "vneid-muc-1-va-muc-2"),
     # a commune renamed in the merger is no change of one's own name (a subject we refer elsewhere)
     ("xa e sap nhap doi ten roi, can cuoc ghi xa cu co phai di lam lai ko", "hoso-giay-to-sau-sap-xep"),
+    # whether calling the hotline costs money, not money lost in a payment
+    ("goi 1800 1096 co mat tien ko", "hoso-tong-dai-cong-dvc"),
     ("con bang A1 chay xe may co het han ko z", "thutuc-giay-phep-lai-xe"),   # a licence called by its class
     # what she already has is no option: "Chưa có thẻ căn cước gắn chip…" had been offered first
     ("Bà cụ nhà bên 74 tuổi đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì tôi đưa bà đi đâu, cần mang "
