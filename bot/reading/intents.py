@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.reading.cue_cover import MAX_KEY_WORDS, cover, ends_as, uncovered
 from bot.reading.flows import message_key
 from bot.reading.introductions import ASKING, LEAVING, introduces, takes_leave
 from bot.reading.others_data import OthersData
 from bot.reading.someone_asked import asks_the_way
-from indexer.vntext import fold, has_diacritics
+from indexer.vntext import fold
 
-_MAX_KEY_WORDS = 3
 _STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a letter three times
 # folded openers of a clause that checks what the one before means
 _MEANING_OPENERS = (("z", "la"), ("vay", "la"), ("the", "la"), ("tuc", "la"), ("nghia", "la"), ("vay", "tuc", "la"),
@@ -124,7 +124,7 @@ class IntentBook:
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for n in range(min(_MAX_KEY_WORDS, len(tokens) - i), 0, -1):
+            for n in range(min(MAX_KEY_WORDS, len(tokens) - i), 0, -1):
                 phrase = " ".join(tokens[i:i + n])
                 if drop_fillers and phrase in self._fillers and len(tokens) > n:
                     i += n
@@ -142,7 +142,7 @@ class IntentBook:
         """Intents whose cue appears anywhere, however long the message ("…, chán quá, làm sao …")."""
         words = self.words(text)
         covered = [False] * len(words)
-        return frozenset(i for i, rule in self._rules.items() if any(_cover(words, covered, c) for c in rule.cues))
+        return frozenset(i for i, rule in self._rules.items() if any(cover(words, covered, c) for c in rule.cues))
 
     def question_part(self, text: str) -> str:
         """The message without its clauses that only complain ("cái cổng dvc này làm ăn kiểu gì vậy, t đóng lệ phí
@@ -225,7 +225,7 @@ class IntentBook:
             found.remove(Intent.CANCEL)
         if not found:
             return None
-        left = _uncovered(words, covered, self._neutral)
+        left = uncovered(words, covered, self._neutral)
         read = next((IntentMatch(i, frozenset(found)) for i in found   # found is in priority order
                      if left <= self._rules[i].max_left and (i != Intent.ABILITIES or self._to_the_bot(words))),
                     None) or self._by_clause(text)
@@ -278,7 +278,7 @@ class IntentBook:
         asks for no one ("cho gặp người thật à" still asks for one)."""
         typed = unicodedata.normalize("NFC", text.lower()).rstrip(" ?!.…").split()
         joined = f" {' '.join(words)} "
-        return any(_ends_as(typed, p.split()) for p in self.person_asked) and not any(
+        return any(ends_as(typed, p.split()) for p in self.person_asked) and not any(
             f" {r} " in joined for r in self.requests)
 
     def _by_clause(self, text: str) -> IntentMatch | None:
@@ -340,7 +340,7 @@ class IntentBook:
         a long why with nothing gone wrong ("tui làm ruộng chứ có phải học giả đâu mà đọc, mệt quá")."""
         words = self.words(text)
         covered, _ = self.found(words)
-        return (_uncovered(words, covered, self._neutral) >= _PROBLEM_WORDS
+        return (uncovered(words, covered, self._neutral) >= _PROBLEM_WORDS
                 and any(w in _WENT_WRONG and not c for w, c in zip(words, covered)))
 
     def _asks(self, parts: list[str]) -> bool:
@@ -355,8 +355,8 @@ class IntentBook:
         """Asking what the assistant can do: besides its cue only words that call the bot or the asker."""
         own = [False] * len(words)
         for cue in self._rules[Intent.ABILITIES].cues:
-            _cover(words, own, cue)
-        return _uncovered(words, own, _TO_THE_BOT) == 0
+            cover(words, own, cue)
+        return uncovered(words, own, _TO_THE_BOT) == 0
 
     def found(self, words: list[str]) -> tuple[list[bool], list[Intent]]:
         """The words some cue covers, and the intents whose cues appear, in priority order."""
@@ -364,49 +364,11 @@ class IntentBook:
         found: list[Intent] = []
         for intent, rule in self._rules.items():
             for cue in rule.cues:
-                if _cover(words, covered, cue) and intent not in found:
+                if cover(words, covered, cue) and intent not in found:
                     found.append(intent)
         return covered, found
 
     def only_greeting(self, words: list[str]) -> bool:
         """Nothing but a greeting and neutral words: "chào cháu, cô" before who she is."""
         covered, found = self.found(words)
-        return found == [Intent.GREETING] and _uncovered(words, covered, self._neutral) == 0
-
-def _ends_as(typed: list[str], phrase: list[str]) -> bool:
-    """`typed` ends with `phrase`: its last word (the particle: "à" is not "ạ") exactly, the others folded when
-    typed without marks ("nguoi that à")."""
-    tail = typed[-len(phrase):]
-    return (len(tail) == len(phrase) and tail[-1] == phrase[-1]
-            and all(t == p or (not has_diacritics(t) and t == fold(p)) for t, p in zip(tail[:-1], phrase[:-1])))
-
-
-def _cover(words: list[str], covered: list[bool], cue: tuple[str, ...]) -> bool:
-    """Mark every uncovered occurrence of cue; True when there was one."""
-    hit = False
-    n, i = len(cue), -1
-    while True:   # list.index finds each start: a long message is scanned at C speed for each of ~460 cues
-        try:
-            i = words.index(cue[0], i + 1)
-        except ValueError:
-            return hit
-        if tuple(words[i:i + n]) == cue and not any(covered[i:i + n]):
-            covered[i:i + n] = [True] * n
-            hit = True
-
-
-def _uncovered(words: list[str], covered: list[bool], neutral: frozenset[str]) -> int:
-    """Words left that carry meaning: not part of a cue and not a neutral word (phrases up to 3 words)."""
-    left, i = 0, 0
-    while i < len(words):
-        if covered[i]:
-            i += 1
-            continue
-        for n in range(min(_MAX_KEY_WORDS, len(words) - i), 0, -1):
-            if " ".join(words[i:i + n]) in neutral and not any(covered[i:i + n]):
-                i += n
-                break
-        else:
-            left += 1
-            i += 1
-    return left
+        return found == [Intent.GREETING] and uncovered(words, covered, self._neutral) == 0
