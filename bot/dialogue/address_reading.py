@@ -318,9 +318,8 @@ def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
 
 
 # who asks whom, at the start: "a hỏi e chút", "ong hoi chau cai", "e cho c hỏi", "da ba chao con" (marks or none)
-_ASKER_OF = {"em": {"a": "anh", "anh": "anh", "c": "chị", "chi": "chị"},
-             "con": {"ong": "ông", "ba": "bà", "co": "cô", "chu": "chú", "bac": "bác", "tau": "bác", "toi": "bác"}}
-_ASKER_OF["chau"] = _ASKER_OF["con"]
+_ELDER_ASKS = _ELDER_SELF | {"bac": "bác", "tau": "bác", "toi": "bác"}
+_ASKER_OF = {"em": _SHORT_SELF | {"anh": "anh", "chi": "chị"}, "con": _ELDER_ASKS, "chau": _ELDER_ASKS}
 _ASKING = frozenset({"hoi", "nho", "chao"})
 
 

@@ -16,8 +16,7 @@ def loosely_social(book: IntentBook, text: str) -> Intent | None:
     if any(book.is_question(c) and not book.cues_in(c) & LOOSELY_SOCIAL for c in clauses(text)):
         return None
     _, found = book.found(book.words(text))
-    # at length, anger outweighs the words it borrows: "… mất nguyên buổi sáng mà ko làm đc gì" is no "chưa hiểu",
-    # "… chờ cả tháng trời không ai trả lời" no question who answers
+    # at length, anger outweighs the words it borrows: "… mất nguyên buổi sáng mà ko làm đc gì" is no "chưa hiểu"
     vented = next((i for i in found if i in _VENTS), None)
     if vented is None and book.tells_a_problem(text):
         return None   # "vê en i đi … không gửi mã về máy … vẫn không thấy là răng rứa" is a problem, not "là răng?"

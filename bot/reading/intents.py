@@ -68,9 +68,9 @@ _WANTING = frozenset("hoi muon can giup xin biet".split())   # "…, mình muố
 _GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
 # folded: the matter is seen to already, by someone or oneself: "con gái tui nó làm giùm rồi", "tui tự lo được"
 _DONE_ALREADY = re.compile(r"\broi$|\btu (lo|lam|tim hieu)\b")
-# folded: exasperation beside not understanding ("… gì mà khó hiểu quá", "đọc hoài", "trời ơi", "muốn rớt con mắt")
 # "bot ơi", "trợ lý ơi": the bot called by name, a greeting ("bot?" alone asks whether it is one)
 _CALLED = re.compile(r"\s*(bot|robot|tro ly|tro ly ao)\s+(oi|ui)\W*")
+# folded: exasperation beside not understanding ("… gì mà khó hiểu quá", "đọc hoài", "trời ơi", "muốn rớt con mắt")
 _EXASPERATED = re.compile(r"\bma\b.*\bqua\b|\bhoai\b|\btroi oi\b|\brot con mat\b")
 _ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
