@@ -51,6 +51,10 @@ def test_a_dossier_code_is_not_searched(real_answerer):
     ("cô ơi cho con hỏi", "cho con hỏi"), ("chào buổi sáng, em hỏi", "em hỏi"),
     # a greeting alone stays (it is a turn of its own), and words that only start like one stay
     ("chào", "chào"), ("bác ơi", "bác ơi"), ("hinh anh the", "hinh anh the"), ("chi phi bao nhieu", "chi phi bao nhieu"),
+    # who asks whom, and leave to ask ("ông hỏi cháu cái, …" had turned a clear khai tử question into a choice)
+    ("ong hoi chau cai, ba nha ong moi mat", "ba nha ong moi mat"), ("a hoi e chut, lam can cuoc", "lam can cuoc"),
+    ("e cho c hỏi tí lệ phí kết hôn", "lệ phí kết hôn"), ("chị hỏi em cái này nha: đổi bằng lái", "cái này nha: đổi bằng lái"),
+    ("cho tôi hỏi", "cho tôi hỏi"),
 ])
 def test_a_greeting_or_call_is_not_a_search_word(text, left):
     assert without_opening(text) == left
