@@ -22,6 +22,7 @@ from bot.retrieval.choice_reading import fits_age, fitting, stated_age
 from bot.retrieval.choices_compared import compared
 from bot.retrieval.context_reading import ContextReader
 from bot.retrieval.decision import DEFAULT_FILE, Decision, DecisionConfig, Kind, Scored, ask_among, decide
+from bot.retrieval.dense_lines import DenseLines
 from bot.retrieval.follow_up import Focused, unnumbered
 from bot.retrieval.fusion import fuse
 from bot.retrieval.glossary import Glossary
@@ -82,7 +83,7 @@ class Answerer:
         self._declared = {code: e for e in snapshot.entries for code in e.procedures}
         self.tiers = TierArbiter(self.entries, self._words, self.lexical, procedures) if procedures else None
         self.context = ContextReader(self.entry, self.normalizer, self.lexical, procedures, self.procedures_of,
-                                     self.entries)
+                                     self.entries, DenseLines(embedder))
         self.procedure_normalizer = QueryNormalizer.for_texts(
             [t for e in snapshot.entries for t in (e.title, *e.questions, plain(e.body))] + procedures.texts,
             synonyms) if procedures else None

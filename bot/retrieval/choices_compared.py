@@ -20,7 +20,7 @@ def compared(reader: ContextReader, choices: list[str], question: str) -> list[t
     if reader.procedures is None or not aspects or length_said(question) > _COMPARED_WORDS:
         return []
     entries = [e for e in (reader.entry(c, question, "") for c in choices) if e is not None]
-    named = [reader.named_procedure(e.id, question, "") for e in entries]
+    named = [reader.portal.named_procedure(e.id, question, "") for e in entries]
     lines = ["; ".join(filter(None, (aspect_line(p, a) for a in aspects))) if p else None for p in named]
     # where the portal's record is silent, a guide staff wrote may say it ("khai tử trễ mấy ngày thì bị phạt": the
     # death guide's "trong 15 ngày kể từ ngày mất", beside records that state no time)

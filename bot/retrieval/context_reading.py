@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.retrieval.aspects import asked_aspect, asked_aspects, aspect_words, is_aspect_word
 from bot.retrieval.decision import Kind
+from bot.retrieval.dense_lines import DenseLines
 from bot.retrieval.follow_up import (
     Focused,
     as_parents,
@@ -30,7 +31,7 @@ from bot.retrieval.hybrid import LexicalRetriever
 from bot.retrieval.keywords import search_keywords
 from bot.retrieval.normalize import NormalizedQuery, QueryNormalizer
 from bot.retrieval.places import place_words
-from bot.retrieval.procedure_card import aspect_part, documents_naming
+from bot.retrieval.portal_figures import PortalFigures
 from bot.retrieval.procedure_search import ProcedureSearch
 from bot.retrieval.question_says import (
     ANY_PROCEDURE,
@@ -43,7 +44,6 @@ from bot.retrieval.question_says import (
     subject_said,
 )
 from bot.retrieval.tier_arbitration import title_subject
-from indexer.catalogue.model import Procedure
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, folded_syllables, longest_run, spelled_in, syllables
 
@@ -78,13 +78,15 @@ class ContextReader:
     def __init__(self, entry: Callable[[str | None, str, str], KnowledgeEntry | None], normalizer: QueryNormalizer,
                  lexical: LexicalRetriever, procedures: ProcedureSearch | None,
                  procedures_of: Callable[[str | None], tuple[str, ...]],
-                 written: Mapping[str, KnowledgeEntry] | None = None) -> None:
+                 written: Mapping[str, KnowledgeEntry] | None = None, lines: DenseLines | None = None) -> None:
         self.entry = entry
+        self.lines = lines   # a guide's line found by meaning, when its words are not the question's
         self.written = written or {}   # curated entries as staff wrote them, without the portal's facts added
         self.normalizer = normalizer
         self.lexical = lexical
         self.procedures = procedures
         self.procedures_of = procedures_of
+        self.portal = PortalFigures(procedures, procedures_of, self.written)
 
     def follow_up(self, focus_id: str, question: str, answer: "Answer", earlier: str = "") -> "Answer":
         """"thế lệ phí bao nhiêu?" after a procedure's answer asks about that procedure: a short question that names
@@ -354,16 +356,24 @@ class ContextReader:
             part = brought
         elif line:   # a guide's line for the case, then (papers asked) the portal's papers naming it
             part = line if aspect != "documents" else "\n\n".join(
-                p for p in (line, self._case_papers(focus.id, words, question, earlier)) if p)
-        else:   # the part asked: the guide's own line about it ("… nơi cư trú của một trong hai người" for "khác
-            # tỉnh thì làm ở đâu"), then the portal's figures
-            owns = self.own_lines(focus.id, asked_aspects(question))
-            part = "\n\n".join([*owns, *filter(None, [self._aspect_part(focus.id, question, earlier)])]) or None
+                p for p in (line, self.portal.case_papers(focus.id, words, question, earlier)) if p)
+        else:   # the line the question means, when one clearly leads ("hạn chót nộp là bao lâu sau khi nghỉ": the
+            # 3-month deadline, not the office's time), else the guide's own line about the part asked ("… nơi cư
+            # trú của một trong hai người" for "khác tỉnh thì làm ở đâu"); then the portal's figures
+            meant = self._meant_line(focus, alone)
+            owns = [meant] if meant else self.own_lines(focus.id, asked_aspects(question))
+            part = "\n\n".join([*owns, *filter(None, [self.portal.aspect_part(focus.id, question, earlier)])]) or None
         # unclear alone (nothing, or options barely offered) and about the focus, which does not say it: say so, not
         # the generic don't-know or VNeID's "mức 1, mức 2" ("bé 1 rồi, còn bé thứ 2 thì sao" after the birth guide)
         silent = alone.kind == Kind.DONT_KNOW.value or (alone.kind == Kind.CLARIFY.value and alone.score < _WEAK_ALONE)
         portal_only = bool(part) and not (brought or line or owns)
         return Focused(focus, part, portal_only) if part or cue or not words or silent else alone
+
+    def _meant_line(self, focus: KnowledgeEntry, alone: "Answer") -> str | None:
+        """The guide's line the question means, as staff wrote it (bot/retrieval/dense_lines.py)."""
+        if self.lines is None or alone.query is None:
+            return None
+        return self.lines.line(self.written.get(focus.id, focus), alone.query.text)
 
     def _bring_line(self, focus: KnowledgeEntry, question: str, alone: "Answer") -> str | None:
         """"cần mang xe đến công an không" brings the guide's own subject, not a paper: the line that brings it
@@ -388,21 +398,3 @@ class ContextReader:
     def own_lines(self, entry_id: str, aspects: tuple[str, ...]) -> list[str]:
         """The curated entry's own lines about each part asked (bot/retrieval/guide_lines.py)."""
         return own_lines(self.written.get(entry_id), aspects, self.lexical.idf)
-
-    def named_procedure(self, entry_id: str, question: str, earlier: str) -> Procedure | None:
-        """Of the entry's procedures, the one the follow-up or the question `earlier` names most ("sang tên xe"
-        asked, then "cần giấy tờ gì": the transfer, not first registration)."""
-        codes = self.procedures.most_named(list(self.procedures_of(entry_id)), f"{question} {earlier}") \
-            if self.procedures else []
-        return self.procedures.procedures[codes[0]] if codes else None
-
-    def _case_papers(self, entry_id: str, words: list[str], question: str, earlier: str) -> str | None:
-        """The portal's papers that name the case a follow-up says, for a guide staff wrote (a card shows its own)."""
-        named = self.named_procedure(entry_id, question, earlier) if entry_id in self.written else None
-        return documents_naming(named, words, self.procedures.month) if named else None
-
-    def _aspect_part(self, entry_id: str, question: str, earlier: str = "") -> str | None:
-        """The catalogue's figures for the part a follow-up asks ("mất mấy ngày?") when the guide's text has none."""
-        asked = asked_aspects(question)
-        named = self.named_procedure(entry_id, question, earlier) if asked else None
-        return aspect_part(named, asked, self.procedures.month) if named else None

@@ -1,0 +1,63 @@
+"""A follow-up whose words are not its guide's gets the guide's line it means, found by the bundled model."""
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from bot.retrieval.dense_lines import DenseLines
+from indexer.knowledge import KnowledgeEntry
+from tests.chat import Chat
+
+pytestmark = pytest.mark.slow
+
+
+class _Axes:
+    """Texts on fixed axes: the test decides which line leads and by how much."""
+
+    def __init__(self, axes: dict[str, list[float]]) -> None:
+        self.axes = axes
+        self.passages = 0
+
+    def _vec(self, text: str) -> list[float]:
+        return next((v for k, v in self.axes.items() if k in text), [0.0, 0.0, 1.0])
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.array([self._vec(t) for t in texts], dtype=np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.passages += len(texts)
+        return np.array([self._vec(t) for t in texts], dtype=np.float32)
+
+
+def _guide(body: str) -> KnowledgeEntry:
+    return KnowledgeEntry(id="g", title="Trợ cấp", topic="thu-tuc", questions=(), links=(), sources=(),
+                          reviewed=dt.date(2026, 12, 7), provinces=(), body=body, path="g.md")
+
+
+def test_a_line_is_given_only_when_it_clearly_leads_and_each_guide_is_embedded_once():
+    model = _Axes({"hạn chót": [1.0, 0.0, 0.0], "3 tháng": [0.9, 0.1, 0.0], "Nộp hồ sơ": [0.1, 0.9, 0.0],
+                   "gần đều": [0.5, 0.5, 0.0]})
+    lines = DenseLines(model)   # type: ignore[arg-type]
+    guide = _guide("1. Nộp hồ sơ trên cổng.\n2. Thời hạn: trong 3 tháng.")
+    assert lines.line(guide, "hạn chót là bao lâu") == "2. Thời hạn: trong 3 tháng."
+    assert lines.line(guide, "gần đều") is None   # the two lines about as near: none is given
+    assert model.passages == 2
+    assert lines.line(_guide("Một dòng thôi."), "hạn chót") is None
+
+
+async def test_a_deadline_asked_in_other_words_gets_the_guides_deadline_line(dialogue):
+    """"hạn chót nộp là bao lâu sau khi nghỉ" shares no word of weight with the line "Thời hạn nộp: trong 3 tháng kể
+    từ ngày chấm dứt hợp đồng lao động"; it had been given the office's time instead."""
+    chat = Chat(dialogue)
+    await chat("cty cắt giảm nên e bị cho nghỉ từ 30/9, nghe bảo đc lãnh tiền thất nghiệp, nộp hồ sơ qua mạng kiểu j ad")
+    assert any(r.entry_id == "thutuc-tro-cap-that-nghiep" for r in chat.last)
+    await chat("hạn chót nộp là bao lâu sau khi nghỉ")
+    assert "3 tháng" in chat.text()
+
+
+async def test_how_long_a_passport_lasts_is_its_validity_line(dialogue):
+    chat = Chat(dialogue)
+    await chat("Cho mình hỏi làm hộ chiếu cho bé nhà mình 5 tuổi để hè đi Thái Lan được không")
+    assert any(r.entry_id == "thutuc-ho-chieu" for r in chat.last)
+    await chat("hộ chiếu của bé dùng được mấy năm")
+    assert "5 năm" in chat.text()
