@@ -48,6 +48,9 @@ def answerer(real_answerer) -> Answerer:
     ("xa e sap nhap doi ten roi, can cuoc ghi xa cu co phai di lam lai ko", "hoso-giay-to-sau-sap-xep"),
     # whether calling the hotline costs money, not money lost in a payment
     ("goi 1800 1096 co mat tien ko", "hoso-tong-dai-cong-dvc"),
+    # a bank card named as how the fee is paid, and "ký số hồng" (không), had read as subjects we do not cover
+    ("the ngan hang chua bat thanh toan online nen dong le phi ko duoc a", "thanhtoan-that-bai"),
+    ("e chup hinh chu ky tay roi chen vo file pdf thi co tinh la ky so hong", "kyso-dien-tu-va-chu-ky-so"),
     ("con bang A1 chay xe may co het han ko z", "thutuc-giay-phep-lai-xe"),   # a licence called by its class
     # what she already has is no option: "Chưa có thẻ căn cước gắn chip…" had been offered first
     ("Bà cụ nhà bên 74 tuổi đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì tôi đưa bà đi đâu, cần mang "

@@ -34,3 +34,17 @@ def test_whole_words_only():
     assert SUBJECTS.named("visa thị thực") == ("thi thuc",)
     assert SUBJECTS.named("bước ly hôn") == ("ly hon",)
     assert SUBJECTS.named("lý hồng") == ()
+
+
+def test_a_subject_whose_first_word_ends_a_term_explained_is_not_named_there():
+    """"ký số hồng" is Southern for "ký số không": the "số" belongs to "ký số", so no "sổ hồng" is named."""
+    subjects = UncoveredSubjects.of(read_outside(REPO / "knowledge").subjects, ["ký số", "chữ ký số"])
+    assert subjects.named("chèn chữ ký tay vô file pdf thì có tính là ký số hồng") == ()
+    assert subjects.named("sổ đỏ với sổ hồng khác nhau không") == ("so hong",)
+    assert subjects.named("ký số xong làm sổ hồng ở đâu") == ("so hong",)   # named again further on
+
+
+def test_a_card_named_as_how_a_fee_is_paid_is_no_subject_of_its_own():
+    assert SUBJECTS.named("thẻ ngân hàng chưa bật trả tiền qua mạng nên đóng lệ phí không được") == ()
+    assert SUBJECTS.named("nộp hồ sơ trên mạng có cần thẻ ngân hàng không") == ()
+    assert SUBJECTS.named("thẻ ngân hàng bị khóa thì làm sao") == ("the ngan hang",)

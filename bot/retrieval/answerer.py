@@ -97,7 +97,6 @@ class Answerer:
         synonyms_path = snapshot.folder / SYNONYMS_FILE
         synonyms = Synonyms.load(synonyms_path) if synonyms_path.exists() else Synonyms()
         topics = load_catalog(snapshot.folder).topics if (snapshot.folder / CATALOG_FILE).exists() else {}
-        uncovered = UncoveredSubjects.of(read_outside(snapshot.folder).subjects)
         decision_file = Path(decision_file or DEFAULT_FILE)
         decision = DecisionConfig.load(decision_file)
         adapter = None
@@ -112,11 +111,15 @@ class Answerer:
         if index is not None:
             config = ProcedureDecisionConfig.load(decision_file.parent / decision.procedure_decision)
             procedures = ProcedureSearch(index, embedder, province, config)
-        answerer = cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered, procedures)
         try:
-            answerer.glossary = Glossary.load(snapshot.folder)
+            glossary = Glossary.load(snapshot.folder)
         except KnowledgeError as exc:   # `dvcbot check` reports it; a chat goes on without the tables
             log.warning("Bảng thuật ngữ hoặc chuyển tiếp có lỗi, tạm không dùng: %s", exc)
+            glossary = Glossary()
+        uncovered = UncoveredSubjects.of(read_outside(snapshot.folder).subjects,
+                                         [alias for term in glossary.terms for alias in term.aliases])
+        answerer = cls(snapshot, embedder, synonyms, decision, province, topics, adapter, uncovered, procedures)
+        answerer.glossary = glossary
         return answerer
 
     def entry(self, entry_id: str | None, question: str = "", earlier: str = "") -> KnowledgeEntry | None:
