@@ -193,6 +193,15 @@ REGRESSIONS = [
     ("giấy chứng sin của bệnh viện bị mất rồi cô", ["chứng sinh"], []),
     ("chu di bien, rot mat cai the can cuoc", ["mất"], ["rõ", "mặt"]),
     ("ton bn tien tong cong", ["bao nhiêu tiền"], ["toán"]),
+    # two letters the wrong way round, where the word before calls for the word meant; a lone "nia" stays
+    ("link dvc dong nia la gi", ["đồng nai"], ["nia"]),
+    ("cai nia", ["nia"], ["nai"]),
+    ("dang nhap co can mat khua rieng ko", ["mật khẩu"], []),
+    ("nhan con nuoi cua chi gai ruot", ["chị gái"], ["già"]),   # a pair people write is no typo
+    ("ok tks nhiu", [], ["tài khoản"]),   # a short word's slip is not spelt out as an abbreviation
+    # a typo fixed onto an abbreviation is spelt out like the abbreviation typed right
+    ("file nang qua uplaod ko dc", ["tải lên"], ["upload"]),
+    ("hop thu i meo cua cong", ["email"], ["meo"]),
 ]
 
 

@@ -25,6 +25,9 @@ from indexer.synonyms import Synonyms
 from indexer.vntext import clauses, fold, folded_syllables, has_diacritics, syllables
 
 MAX_QUERY_CHARS = 500
+# a typo fixed onto an abbreviation this long is spelt out ("uplaod" → "upload" → "tải lên"); shorter ones are too
+# often another word's slip ("tks" is thanks, not "tk", an account; "ms" of "sms" is not "mới")
+_SPELT_OUT = 5
 MAX_TOKEN_CHARS = 30  # longer "words" are pasted junk, not Vietnamese
 # A well-formed Vietnamese syllable (folded). Anything else unknown is a typo candidate.
 _SYLLABLE = re.compile(
@@ -72,6 +75,14 @@ def everyday_speech() -> tuple[str, ...]:
 
 def is_syllable(token: str) -> bool:
     return bool(_SYLLABLE.match(token))
+
+
+def _swapped(word: str, token: str) -> bool:
+    """The same letters, two neighbours the other way round: "nia" for "nai"."""
+    if len(word) != len(token) or sorted(word) != sorted(token):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, token)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1
 
 
 class QueryNormalizer:
@@ -127,9 +138,13 @@ class QueryNormalizer:
     def _in_context(self, token: str, before: str) -> str:
         """A real syllable we do not know is kept, unless exactly one word with one letter more follows the word
         before it somewhere in our text: "khai sin" is "khai sinh" (a southern spelling drops the final h), a lone
-        "sin" stays. Only a letter left out is put back: "rot mat" is "rớt mất", not "rõ mặt"."""
+        "sin" stays; or two letters typed the wrong way round ("dong nia" is "đồng nai"). Only a letter left out is
+        put back: "rot mat" is "rớt mất", not "rõ mặt"."""
+        if (before, token) in self._bigrams:   # "con gai" is "con gái" as people write it, not "còn giá"
+            return token
         near = process.extract(token, self._vocab_list, scorer=OSA.distance, score_cutoff=1, limit=None)
-        paired = {w for w, _, _ in near if w[0] == token[0] and len(w) > len(token) and (before, w) in self._bigrams}
+        paired = {w for w, _, _ in near if w[0] == token[0] and (len(w) > len(token) or _swapped(w, token))
+                  and (before, w) in self._bigrams}
         return paired.pop() if len(paired) == 1 else token
 
     def _clause(self, typed: list[str], restore: bool) -> tuple[Clause, list[tuple[str, str]]]:
@@ -144,6 +159,8 @@ class QueryNormalizer:
             fixed_tok = self._correct(tok, fold(words[-1]) if words else "")
             if fixed_tok != [tok]:
                 corrections.append((tok, " ".join(fixed_tok)))
+                fixed_tok = [w for fixed in fixed_tok for w in (
+                    self._shortforms.spelt_out(fixed) if len(fixed) >= _SPELT_OUT else [fixed])]
             words += fixed_tok
         shown = self._restorer.restore(words) if restore else words
         return Clause(" ".join(shown + e.added), tuple(fold(w) for w in words + e.added), shown != words,

@@ -49,6 +49,12 @@ class ShortForms:
                 and all(typed_match(t, k) for t, k in zip(typed, key.split()))]
         return next((k for k in keys if k == " ".join(typed)), keys[0] if keys else None)
 
+    def spelt_out(self, word: str) -> list[str]:
+        """A word a typo fix arrived at, spelt out when it is an abbreviation: "uplaod", fixed to "upload", is
+        "tải lên" as "upload" typed right is."""
+        key = self._lookup([typed_form(word)], "abbreviations")
+        return syllables(self._syn.abbreviations[key]) if key is not None else [word]
+
     @staticmethod
     def _next_to(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
         return any(len(words) >= len(p) and all(typed_match(t, k) for t, k in zip(words, p)) for p in phrases)
