@@ -51,6 +51,7 @@ def answerer(real_answerer) -> Answerer:
     # a bank card named as how the fee is paid, and "ký số hồng" (không), had read as subjects we do not cover
     ("the ngan hang chua bat thanh toan online nen dong le phi ko duoc a", "thanhtoan-that-bai"),
     ("e chup hinh chu ky tay roi chen vo file pdf thi co tinh la ky so hong", "kyso-dien-tu-va-chu-ky-so"),
+    ("ho so bi tra ve bat bo sung thi thoi han giai quyet co tinh lai tu dau ko", "hoso-thoi-han-giai-quyet"),
     ("con bang A1 chay xe may co het han ko z", "thutuc-giay-phep-lai-xe"),   # a licence called by its class
     # what she already has is no option: "Chưa có thẻ căn cước gắn chip…" had been offered first
     ("Bà cụ nhà bên 74 tuổi đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì tôi đưa bà đi đâu, cần mang "
