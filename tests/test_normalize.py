@@ -199,6 +199,11 @@ REGRESSIONS = [
     ("dang nhap co can mat khua rieng ko", ["mật khẩu"], []),
     ("nhan con nuoi cua chi gai ruot", ["chị gái"], ["già"]),   # a pair people write is no typo
     ("ok tks nhiu", [], ["tài khoản"]),   # a short word's slip is not spelt out as an abbreviation
+    # miền Trung "vô" (vào), "mô" (nào, đâu): not "vợ", "mở"; a wife is still "vợ"
+    ("e chup hinh chu ky tay roi chen vo file pdf", ["chèn vô"], ["vợ"]),
+    ("dien xong to khai roi bam vo thi chon nha cung cap nao", ["bấm vô"], ["vợ"]),
+    ("vo em chua co vneid", ["vợ"], ["vô"]),
+    ("rua chu tui muon dang ky ket hon thi di mo", ["đi đâu"], []),
     # a typo fixed onto an abbreviation is spelt out like the abbreviation typed right
     ("file nang qua uplaod ko dc", ["tải lên"], ["upload"]),
     ("hop thu i meo cua cong", ["email"], ["meo"]),
