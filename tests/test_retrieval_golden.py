@@ -52,6 +52,8 @@ def answerer(real_answerer) -> Answerer:
     ("the ngan hang chua bat thanh toan online nen dong le phi ko duoc a", "thanhtoan-that-bai"),
     ("e chup hinh chu ky tay roi chen vo file pdf thi co tinh la ky so hong", "kyso-dien-tu-va-chu-ky-so"),
     ("ho so bi tra ve bat bo sung thi thoi han giai quyet co tinh lai tu dau ko", "hoso-thoi-han-giai-quyet"),
+    # a dossier told as filed and sent back is the supplementing guide's, not the procedure's card
+    ("ho so dang ky thuong tru cho ba nop tuan truoc, gio bi yeu cau bo sung thi lam sao", "hoso-bo-sung"),
     ("con bang A1 chay xe may co het han ko z", "thutuc-giay-phep-lai-xe"),   # a licence called by its class
     # what she already has is no option: "Chưa có thẻ căn cước gắn chip…" had been offered first
     ("Bà cụ nhà bên 74 tuổi đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì tôi đưa bà đi đâu, cần mang "

@@ -30,10 +30,12 @@ _FAMILY_WORDS = 3    # words the options' names share, at least, to name a famil
 _BESIDE = 3          # positions apart, at most, of a sibling's own word and a shared one, for both to name it
 
 
-# a dossier told as already filed ("nộp hồ sơ đăng ký thường trú 10 ngày rồi", "đã nộp …"), or its fee being paid
-# and failing ("… mà cứ báo giao dịch không thành công"): the procedure it names is what was filed, context for a
-# guide about dossiers or payments, not the question (folded text)
-_FILED = re.compile(r"\b(da|vua|moi) (nop|gui)\b|\b(nop|gui)\b.{0,60}\b(roi|r)\b")
+# a dossier told as already filed ("nộp hồ sơ đăng ký thường trú 10 ngày rồi", "đã nộp …", "nộp tuần trước"), sent
+# back ("bị yêu cầu bổ sung"), or its fee being paid and failing ("… mà cứ báo giao dịch không thành công"): the
+# procedure it names is what was filed, context for a guide about dossiers or payments, not the question (folded)
+_FILED = re.compile(r"\b(da|vua|moi) (nop|gui)\b|\b(nop|gui)\b.{0,60}\b(roi|r)\b"
+                    r"|\b(nop|gui) (hom qua|hom truoc|hom kia|tuan truoc|thang truoc|may hom truoc)\b"
+                    r"|\b(bi|duoc) (yeu cau|bat|doi) bo sung\b|\bbi tra (ve|lai) (de |bat |yeu cau )?bo sung\b")
 _PAYING = re.compile(r"\bgiao dich (khong thanh cong|that bai|bi loi|loi)\b|\b(da|bi|chua bi) tru tien\b"
                      r"|\btru (tien )?(2|hai) lan\b")
 
