@@ -204,6 +204,8 @@ REGRESSIONS = [
     ("dien xong to khai roi bam vo thi chon nha cung cap nao", ["bấm vô"], ["vợ"]),
     ("vo em chua co vneid", ["vợ"], ["vô"]),
     ("rua chu tui muon dang ky ket hon thi di mo", ["đi đâu"], []),
+    ("hs cua e thieu giay, phai nop them", ["bổ sung"], []),   # papers asked for again are "bổ sung"
+    ("nop xong cho be 1 roi, con be thu 2 phai nop them 1 ho so nua ha", [], ["bổ sung"]),   # a second dossier
     # a typo fixed onto an abbreviation is spelt out like the abbreviation typed right
     ("file nang qua uplaod ko dc", ["tải lên"], ["upload"]),
     ("hop thu i meo cua cong", ["email"], ["meo"]),
