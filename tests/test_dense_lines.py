@@ -45,6 +45,16 @@ def test_a_line_is_given_only_when_it_clearly_leads_and_each_guide_is_embedded_o
     assert lines.line(_guide("Một dòng thôi."), "hạn chót") is None
 
 
+def test_the_guides_kept_embedded_are_bounded(monkeypatch):
+    """A portal card's text follows the question asked, so a long-running server must not keep every version."""
+    monkeypatch.setattr("bot.retrieval.dense_lines._KEPT", 3)
+    model = _Axes({"hạn chót": [1.0, 0.0, 0.0]})
+    lines = DenseLines(model)   # type: ignore[arg-type]
+    for n in range(6):
+        lines.line(_guide(f"1. Dòng {n}.\n2. Dòng khác."), "hạn chót")
+    assert len(lines._kept) == 3
+
+
 async def test_a_deadline_asked_in_other_words_gets_the_guides_deadline_line(dialogue):
     """"hạn chót nộp là bao lâu sau khi nghỉ" shares no word of weight with the line "Thời hạn nộp: trong 3 tháng kể
     từ ngày chấm dứt hợp đồng lao động"; it had been given the office's time instead."""

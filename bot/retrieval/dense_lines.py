@@ -10,6 +10,7 @@ of the 64 where it led by _LEAD or more.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -18,6 +19,8 @@ from indexer.embedder import Embedder
 from indexer.knowledge import KnowledgeEntry
 
 _LEAD = 0.02   # cosine by which the first line must lead the second to be given
+# guides kept embedded: every curated one, and the portal cards asked of lately (a card's text follows the question)
+_KEPT = 512
 
 
 class DenseLines:
@@ -26,7 +29,7 @@ class DenseLines:
     def __init__(self, embedder: Embedder, lead: float = _LEAD) -> None:
         self._embedder = embedder
         self._lead = lead
-        self._kept: dict[tuple[str, str], np.ndarray] = {}
+        self._kept: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def line(self, entry: KnowledgeEntry, question: str) -> str | None:
@@ -44,8 +47,12 @@ class DenseLines:
         key = (entry.id, entry.body)
         with self._lock:
             kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
         if kept is None:
             kept = self._embedder.embed_passages([f"{entry.title}: {p}" for p in parts]).astype(np.float32)
             with self._lock:
                 self._kept[key] = kept
+                while len(self._kept) > _KEPT:
+                    self._kept.popitem(last=False)
         return kept
