@@ -71,3 +71,12 @@ async def test_how_long_a_passport_lasts_is_its_validity_line(dialogue):
     assert any(r.entry_id == "thutuc-ho-chieu" for r in chat.last)
     await chat("hộ chiếu của bé dùng được mấy năm")
     assert "5 năm" in chat.text()
+
+
+async def test_a_line_quoted_alone_keeps_the_warning_that_qualifies_it(dialogue):
+    """The 3-month deadline is the 2013 law's; the guide's next line warns that the 2025 law applies from 1/1/2026
+    and the deadline is not yet checked against it. The deadline must not be quoted without that warning."""
+    chat = Chat(dialogue)
+    await chat("nghỉ việc rồi nhận trợ cấp thất nghiệp online ở đâu")
+    await chat("hạn chót nộp là bao lâu sau khi nghỉ")
+    assert "3 tháng" in chat.text() and "Luật Việc làm 2025" in chat.text()

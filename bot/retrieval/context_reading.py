@@ -25,6 +25,7 @@ from bot.retrieval.follow_up import (
     passage,
     points_back,
     unnumbered,
+    with_caveats,
 )
 from bot.retrieval.guide_lines import call_line, own_lines
 from bot.retrieval.hybrid import LexicalRetriever
@@ -337,7 +338,8 @@ class ContextReader:
             asked = {fold(w) for w in syllables(earlier.lower())}
             new = [w for w in said if not set(fold(w).split()) <= asked]
             line = passage(focus, said, self.lexical.idf, said=question) if len(said) >= 2 and new else None
-            return Focused(focus, line) if line and not focus.body.lstrip().startswith(line.strip()) else alone
+            return Focused(focus, with_caveats(focus, line)) if line and not focus.body.lstrip().startswith(
+                line.strip()) else alone
         if not words and aspect is None:
             if alone.kind != Kind.ANSWER.value:
                 return Focused(focus, None)   # "phải đi cả nhà hả con": asks what the guide does not say
@@ -355,6 +357,7 @@ class ContextReader:
         if brought:
             part = brought
         elif line:   # a guide's line for the case, then (papers asked) the portal's papers naming it
+            line = with_caveats(focus, line)
             part = line if aspect != "documents" else "\n\n".join(
                 p for p in (line, self.portal.case_papers(focus.id, words, question, earlier)) if p)
         else:   # the line the question means, when one clearly leads ("hạn chót nộp là bao lâu sau khi nghỉ": the
@@ -362,6 +365,7 @@ class ContextReader:
             # trú của một trong hai người" for "khác tỉnh thì làm ở đâu"); then the portal's figures
             meant = self._meant_line(focus, alone)
             owns = [meant] if meant else self.own_lines(focus.id, asked_aspects(question))
+            owns = list(dict.fromkeys(with_caveats(self.written.get(focus.id, focus), o) for o in owns))
             part = "\n\n".join([*owns, *filter(None, [self.portal.aspect_part(focus.id, question, earlier)])]) or None
         # unclear alone (nothing, or options barely offered) and about the focus, which does not say it: say so, not
         # the generic don't-know or VNeID's "mức 1, mức 2" ("bé 1 rồi, còn bé thứ 2 thì sao" after the birth guide)
@@ -371,9 +375,8 @@ class ContextReader:
 
     def _meant_line(self, focus: KnowledgeEntry, alone: "Answer") -> str | None:
         """The guide's line the question means, as staff wrote it (bot/retrieval/dense_lines.py)."""
-        if self.lines is None or alone.query is None:
-            return None
-        return self.lines.line(self.written.get(focus.id, focus), alone.query.text)
+        reading = alone.query.text if self.lines is not None and alone.query is not None else ""
+        return self.lines.line(self.written.get(focus.id, focus), reading) if reading else None
 
     def _bring_line(self, focus: KnowledgeEntry, question: str, alone: "Answer") -> str | None:
         """"cần mang xe đến công an không" brings the guide's own subject, not a paper: the line that brings it

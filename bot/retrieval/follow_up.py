@@ -7,6 +7,7 @@ the guide does not say, with a person one press away.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -151,6 +152,17 @@ def parts_of(body: str) -> list[str]:
         else:
             parts.append(line.strip())
     return parts
+
+
+def with_caveats(entry: KnowledgeEntry, part: str) -> str:
+    """A part quoted on its own, with the ⚠️ lines right after it that qualify it: "trong 3 tháng (Luật Việc làm
+    2013)" is not given without "⚠️ Từ 1/1/2026 áp dụng Luật Việc làm 2025 … chưa kiểm chứng"."""
+    parts = parts_of(entry.body)
+    if part not in parts:
+        return part
+    after = parts[parts.index(part) + 1:]
+    caveats = list(itertools.takewhile(lambda p: unnumbered(p).startswith("⚠️"), after))
+    return "\n".join([part, *caveats])
 
 
 def unnumbered(part: str) -> str:
