@@ -55,22 +55,20 @@ def test_the_guides_kept_embedded_are_bounded(monkeypatch):
     assert len(lines._kept) == 3
 
 
-async def test_a_deadline_asked_in_other_words_gets_the_guides_deadline_line(dialogue):
-    """"hạn chót nộp là bao lâu sau khi nghỉ" shares no word of weight with the line "Thời hạn nộp: trong 3 tháng kể
-    từ ngày chấm dứt hợp đồng lao động"; it had been given the office's time instead."""
+# a follow-up sharing no word of weight with the line it means: "hạn chót nộp là bao lâu sau khi nghỉ" had been given
+# the office's time instead of "Thời hạn nộp: trong 3 tháng kể từ ngày chấm dứt hợp đồng lao động"
+@pytest.mark.parametrize("first, entry_id, follow_up, said", [
+    ("cty cắt giảm nên e bị cho nghỉ từ 30/9, nghe bảo đc lãnh tiền thất nghiệp, nộp hồ sơ qua mạng kiểu j ad",
+     "thutuc-tro-cap-that-nghiep", "hạn chót nộp là bao lâu sau khi nghỉ", "3 tháng"),
+    ("Cho mình hỏi làm hộ chiếu cho bé nhà mình 5 tuổi để hè đi Thái Lan được không",
+     "thutuc-ho-chieu", "hộ chiếu của bé dùng được mấy năm", "5 năm"),
+])
+async def test_a_follow_up_in_other_words_gets_the_line_it_means(dialogue, first, entry_id, follow_up, said):
     chat = Chat(dialogue)
-    await chat("cty cắt giảm nên e bị cho nghỉ từ 30/9, nghe bảo đc lãnh tiền thất nghiệp, nộp hồ sơ qua mạng kiểu j ad")
-    assert any(r.entry_id == "thutuc-tro-cap-that-nghiep" for r in chat.last)
-    await chat("hạn chót nộp là bao lâu sau khi nghỉ")
-    assert "3 tháng" in chat.text()
-
-
-async def test_how_long_a_passport_lasts_is_its_validity_line(dialogue):
-    chat = Chat(dialogue)
-    await chat("Cho mình hỏi làm hộ chiếu cho bé nhà mình 5 tuổi để hè đi Thái Lan được không")
-    assert any(r.entry_id == "thutuc-ho-chieu" for r in chat.last)
-    await chat("hộ chiếu của bé dùng được mấy năm")
-    assert "5 năm" in chat.text()
+    await chat(first)
+    assert any(r.entry_id == entry_id for r in chat.last)
+    await chat(follow_up)
+    assert said in chat.text()
 
 
 async def test_a_line_quoted_alone_keeps_the_warning_that_qualifies_it(dialogue):
