@@ -153,3 +153,11 @@ def test_the_line_the_question_points_to_leads_the_answer(answerer):
     assert a.entry.body.startswith("**Sổ hộ khẩu** giấy chỉ có giá trị đến hết 31/12/2022"), a.entry.body[:120]
     plain = answerer.ask("dang ky thuong tru online")          # its words are the guide's subject: as written
     assert plain.entry.body.startswith("1. Làm trên")
+
+
+def test_a_part_named_as_a_guides_own_subject_still_leads_with_the_line_asked(answerer):
+    """The processing-time guide is about no procedure, so nothing leads for "thời hạn" asked of it: "bổ sung xong
+    thì thời hạn tính lại từ đầu hả" had got its first lines, the answer (line 4) behind "Xem chi tiết"."""
+    a = answerer.ask("bo sung xong thi thoi han tinh lai tu dau ha")
+    assert a.entry is not None and a.entry.id == "hoso-thoi-han-giai-quyet"
+    assert a.entry.body.startswith("Nếu phải bổ sung, thời hạn tính lại"), a.entry.body[:120]

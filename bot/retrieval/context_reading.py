@@ -390,9 +390,10 @@ class ContextReader:
     def answering_line(self, entry_id: str, question: str, reading: NormalizedQuery | None = None) -> str | None:
         """The line of a guide, as staff wrote it, that the question's own words point to when it is not among the
         lines shown first ("cấp lại sổ hộ khẩu" → the thường trú guide's sixth line, that the book is no longer
-        issued); None when no line shares enough of them, or the question asks a part (fee, time…)."""
+        issued); None when no line shares enough of them, or a part (fee, time…) is asked of a guide about a
+        procedure, whose lines on it lead already (not "bổ sung xong thì thời hạn tính lại từ đầu hả")."""
         written = self.written.get(entry_id)
-        if written is None or asked_aspect(question):
+        if written is None or (asked_aspect(question) and written.procedures):
             return None
         words = beyond_subject(self._key_words(question, None, reading=reading), written)
         part = passage(written, words, self.lexical.idf, said=question, one_rare=False)
