@@ -27,7 +27,8 @@ _AMBIGUOUS = {"co", "chi", "ba"}
 _AFTER_CHO = {"hoi", "xin", "gap", "biet", "nho", "duoc", "noi", "dang", "lam", "chut"}
 _VERBS = {"muon", "can", "hoi", "xin", "khong", "chua", "da", "dang", "bi", "vua", "moi", "lam", "nho", "quen",
           "thay", "dinh", "co", "cung", "di", "o", "that", "van", "doc", "tim", "gui", "nop", "ban", "mua", "mo",
-          "cam", "chay", "mat"}   # "cam": "chị cảm ơn em", thanks said by who she is; "a mất ví"
+          "cam", "chay", "mat", "tinh", "chuan", "sap"}   # "cam": "chị cảm ơn em", thanks said by who she is; "a mất
+# ví"; "a tính mở quán", "a chuẩn bị đi xkld", "chị sắp sinh"
 _ONLY_BEFORE = {"can", "co", "moi", "lam", "duoc", "la", "nop"}   # "chỉ cần", "chỉ có"…
 _VERB_MARKED = {"ban": "bán", "mo": "mở"}   # folded verbs that are also other words ("bạn", "bàn", "mờ")
 # before the clause: "dạ", "alo", "xin chào", "ừ"
@@ -53,7 +54,7 @@ _SHORT_SELF = {"c": "chị", "a": "anh"}
 # forms a writer may call themself as a relative's owner, the relatives (folded), and words after a form that make it
 # someone else ("con trai chị ấy")
 _OWNERS = {"chị", "anh", "cô", "chú", "bác"}
-_KIN = frozenset("trai gai chong vo me bo nha".split())
+_KIN = frozenset("trai gai chong vo me bo nha con".split())   # "thằng con chị năm nay thi lớp 10"
 _SOMEONE_ELSE = frozenset("ay kia do nay ta".split())
 _KIN_AFTER = frozenset("trai gai ho re dau chong vo ca ruot nuoi".split())   # "anh trai", "chị dâu": a relative
 # the words before a message's last "em" that make it a call ("được không em", "ở đâu em", "nha em")
@@ -223,6 +224,8 @@ def _self_form(rules: AddressRules, words: list[str], typed: list[str], others: 
         after_cho = i > 0 and words[i - 1] == "cho" and nxt in _AFTER_CHO and (nxt != "noi" or typed[i + 1] == "nói")
         # "nhà bác bị bão…": the writer's own house
         says_who = _says_who(words, i)
+        # "em ơi, chị với ảnh chưa đăng ký kết hôn…": the writer and a partner, typed with marks, to a bot called "em"
+        says_who = says_who or (nxt == "voi" and raw == form and _calls_em(rules, words))
         at_start = ((i == start or (i == start + 1 and words[start] == "nha"))
                     and (_verb_at(words, typed, i + 1) or says_who)
                     and (w not in _AMBIGUOUS or has_diacritics(raw) or _after_em_call(words, i)))
