@@ -20,7 +20,8 @@ READINGS = [
     ("da ba chao con, ba hoi le phi trich luc khai sinh bao nhieu", "bà"), ("co hoi con, dang ky tam tru sao con", "cô"),
     ("a hỏi cái này: em cho anh xin mẫu tờ khai", "anh"),
     # 32nd: planning verbs after "a", the writer with a partner, the writer's child, to a bot called "em"
-    ("a tính mở quán karaoke 5 phòng, xin giấy phép ở đâu e", "anh"), ("a chuẩn bị đi xkld, xin lý lịch tư pháp ở đâu e", "anh"),
+    ("a tính mở quán karaoke 5 phòng, xin giấy phép ở đâu e", "anh"),
+    ("a chuẩn bị đi xkld, xin lý lịch tư pháp ở đâu e", "anh"),
     ("em ơi, chị với ảnh chưa đăng ký kết hôn mà có con rồi", "chị"), ("chị với anh đi làm giấy tờ", None),
     ("em ơi, thằng con chị năm nay thi vô lớp 10, đăng ký ở đâu em", "chị"),
     ("em ơi, làm khai sinh cho con chị ấy thế nào", None),
