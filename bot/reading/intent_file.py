@@ -26,6 +26,10 @@ def read_intents(path: Path = INTENTS_FILE) -> IntentBook:
     abbr = {key(k): key(v) for k, v in data["viet_tat"].items()}
     fillers = frozenset(key(f) for f in data["bo_qua"])
     book = IntentBook(abbr, fillers, frozenset(), {}, frozenset())   # reads the file's own words
+    with_fillers = tuple(dict.fromkeys(
+        cue for spec in data["intents"].values() for c in spec["dau_hieu"]
+        if fillers & set(cue := tuple(book.words(str(c), drop_fillers=False)))))
+    book.cues_with_fillers = with_fillers   # the examples are read as messages will be
 
     def phrases(values: list) -> frozenset[str]:
         return frozenset(" ".join(book.words(str(w), drop_fillers=False)) for w in values)
@@ -39,6 +43,7 @@ def read_intents(path: Path = INTENTS_FILE) -> IntentBook:
                                    tuple(sorted(cues, key=len, reverse=True)), int(spec["con_lai_toi_da"]))
     loaded = IntentBook(abbr, fillers, phrases(data["trung_tinh"]), rules,
                         frozenset(key(w) for w in data["tieng_anh"]), frozenset(key(w) for w in data["bo_khi_tim"]))
+    loaded.cues_with_fillers = with_fillers
     loaded.question_words = phrases(data["tu_hoi"])
     person = data["hoi_nguoi_that"]
     loaded.person_asked = tuple(unicodedata.normalize("NFC", str(p).lower()) for p in person["cuoi_cau"])

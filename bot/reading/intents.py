@@ -16,7 +16,7 @@ from enum import Enum
 
 from bot.reading.cue_cover import MAX_KEY_WORDS, cover, ends_as, uncovered
 from bot.reading.flows import message_key
-from bot.reading.introductions import ASKING, LEAVING, introduces, takes_leave
+from bot.reading.introductions import ASKING, LEAVING, goes_off, introduces, takes_leave
 from bot.reading.others_data import OthersData
 from bot.reading.someone_asked import asks_the_way
 from indexer.vntext import fold
@@ -73,6 +73,7 @@ _CALLED = re.compile(r"\s*(bot|robot|tro ly|tro ly ao)\s+(oi|ui)\W*")
 # folded: exasperation beside not understanding ("… gì mà khó hiểu quá", "đọc hoài", "trời ơi", "muốn rớt con mắt")
 _EXASPERATED = re.compile(r"\bma\b.*\bqua\b|\bhoai\b|\btroi oi\b|\brot con mat\b")
 _ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
+_NO_NEED = frozenset({"khoi"})   # "khỏi": no need (of the request just made)
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
@@ -117,6 +118,8 @@ class IntentBook:
         self.others_data: OthersData | None = None
         self.someone_asked: Callable[[str], bool] | None = None   # one named person's status asked (someone_asked.py)
         self.symbols: dict[str, Intent] = {}   # a message of symbols only ("👍", "🙏", "???"): what it says
+        # cues with a filler word in them ("hủy đi", "im đi", "chán quá đi"): where typed, their filler is kept
+        self.cues_with_fillers: tuple[tuple[str, ...], ...] = ()
 
     def words(self, text: str, drop_fillers: bool = True) -> list[str]:
         """Folded words with teencode expanded ("cho e gap nv" → cho em gap nhan vien)."""
@@ -126,7 +129,7 @@ class IntentBook:
         while i < len(tokens):
             for n in range(min(MAX_KEY_WORDS, len(tokens) - i), 0, -1):
                 phrase = " ".join(tokens[i:i + n])
-                if drop_fillers and phrase in self._fillers and len(tokens) > n:
+                if drop_fillers and phrase in self._fillers and len(tokens) > n and not self._in_cue(out, tokens, i):
                     i += n
                     break
                 if phrase in self._abbr:
@@ -137,6 +140,16 @@ class IntentBook:
                 out.append(tokens[i])
                 i += 1
         return out
+
+    def _in_cue(self, out: list[str], tokens: list[str], i: int) -> bool:
+        """The filler at tokens[i] is part of a cue typed here: the cue's words before it end `out` ("hủy" before
+        "đi"), and those after it follow in `tokens`; dropped, "hủy đi" would never be read as a cue."""
+        for cue in self.cues_with_fillers:
+            for k, word in enumerate(cue):
+                if word == tokens[i] and (k == 0 or out[-k:] == list(cue[:k])) \
+                        and tokens[i + 1:i + len(cue) - k] == list(cue[k + 1:]) and len(cue) > 1:
+                    return True
+        return False
 
     def cues_in(self, text: str) -> frozenset[Intent]:
         """Intents whose cue appears anywhere, however long the message ("…, chán quá, làm sao …")."""
@@ -211,14 +224,16 @@ class IntentBook:
         for intent, rule in self._rules.items():
             if whole in rule.examples:
                 return IntentMatch(intent, frozenset({intent}))
-        if takes_leave(self, text):   # "thôi bà chào cháu nhé", "ừ chào nhé", "thôi tôi về. chào cô"
+        # "thôi bà chào cháu nhé", "ừ chào nhé", "thôi tôi về. chào cô", "thôi bà đi nấu cơm, vậy nhen con"
+        if takes_leave(self, text) or goes_off(self, text):
             return IntentMatch(Intent.BYE, frozenset({Intent.BYE}))
         if introduces(self, words, text):   # "hello bot, e là sv năm nhất nè", "chào bạn, mình là tổ công nghệ số…"
             return IntentMatch(Intent.GREETING, frozenset({Intent.GREETING}))
         covered, found = self.found(words)
         # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn; a clause's cancel cue is the whole
         # message's too (cancel's cues are tried first), so the clause-by-clause reading runs only then
-        if self._ends_cancelling(text) or (Intent.CANCEL in found and self._cancels_to_go(text)):
+        if self._ends_cancelling(text) or (Intent.CANCEL in found and self._cancels_to_go(text)) \
+                or self._declines_as_done(text):
             return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
         if Intent.CANCEL in found and self._asks_contact_after(text):
             # a person asked for after it ("thôi khỏi, cho tui gặp cán bộ xã"): contact wanted, nothing withdrawn
@@ -272,6 +287,16 @@ class IntentBook:
         return all(len(self.words(p)) <= _SHORT_CLAUSE or self.match(p) is not None
                    or _GOING_ELSEWHERE.search(said := " ".join(self.words(p))) or _DONE_ALREADY.search(said)
                    for p in others)
+
+    def _declines_as_done(self, text: str) -> bool:
+        """"khỏi nha, tui tự làm được rồi", "thôi khỏi, để em lên xã hỏi": a bare "khỏi" (no need), then only that
+        the matter is seen to or will be asked elsewhere; a "khỏi" before thanks alone stays thanks."""
+        parts = clauses(text)
+        if len(parts) < 2 or self.is_question(text) or not set(self.words(parts[0])) & _NO_NEED \
+                or not set(self.words(parts[0])) <= _NO_NEED | LEAVING:
+            return False
+        return all(_GOING_ELSEWHERE.search(said := " ".join(self.words(p))) or _DONE_ALREADY.search(said)
+                   for p in parts[1:])
 
     def _asks_if_person(self, text: str, words: list[str]) -> bool:
         """Ends asking whether a person answers, its particle as typed ("… người thật à", not "… người thật ạ"), and
@@ -348,6 +373,9 @@ class IntentBook:
         "lắm" folds as "làm"), other than going to ask or do it elsewhere ("để chị ra thuế cơ sở hỏi")."""
         words = self.words(" ".join(parts))
         covered, _ = self.found(words)
+        # "xin lỗi": an apology asks nothing ("ok, xin lỗi nha lúc nãy nóng quá, cảm ơn")
+        covered = [c or (w == "xin" and words[k + 1:k + 2] == ["loi"]) or (w == "loi" and words[k - 1:k] == ["xin"])
+                   for k, (w, c) in enumerate(zip(words, covered))]
         asking = ASKING & {w for w, c in zip(words, covered) if not c}
         return bool(asking - {"hoi", "lam"}) or bool(asking) and not _GOING_ELSEWHERE.search(" ".join(words))
 

@@ -18,6 +18,10 @@ _INTRODUCTION_WORDS = 14  # "cô là giáo viên về hưu ở Nam Định, lầ
 _LIVING = frozenset({"o", "song"})
 _WORKING = frozenset("ban day trong chay nuoi".split())
 _FORMS = frozenset("chi anh co chu ong ba di".split())   # besides tu_xung: "chị", "cô" as the writer says them
+# who goes off, and what may follow where they go ("… đây", "vậy nhen con", "nha em"): folded
+_SELVES = frozenset("toi tui minh em anh chi ba bac chu co ong con chau tao tau".split())
+_SIGN_OFF = LEAVING | frozenset("vay nghen a ha he hen con chau em ban bot ad admin".split())
+_ACTIVITY_WORDS = 3   # "nấu cơm", "ra đồng", "đón cháu đi học" is four: a longer errand may be a question
 
 
 def takes_leave(book: IntentBook, text: str) -> bool:
@@ -28,6 +32,21 @@ def takes_leave(book: IntentBook, text: str) -> bool:
         return False   # "chào buổi sáng nha bot": a greeting of the day
     return (len(words) <= _LEAVE_WORDS and bool(LEAVING & set(words))
             and not ASKING & set(words) and not book.is_question(text))
+
+
+def goes_off(book: IntentBook, text: str) -> bool:
+    """"thôi bà đi nấu cơm, vậy nhen con", "thôi tui ra đồng đây": "thôi", who is leaving, where to, then only words
+    of leave; short, asking nothing, and with no cue of its own ("thôi chú về, cảm ơn con" thanks). A goodbye
+    without "chào" (it had been searched, and not understood)."""
+    words = book.words(without_names(text), drop_fillers=False)
+    if words[:1] != ["thoi"] or book.is_question(text) or ASKING & set(words) or book.cues_in(text):
+        return False
+    i = 1 + (len(words) > 1 and words[1] in _SELVES)
+    if words[i:i + 1] not in (["di"], ["ra"], ["ve"]):
+        return False
+    rest = words[i + 1:]
+    activity = next((k for k, w in enumerate(rest) if w in _SIGN_OFF), len(rest))
+    return 0 < activity <= _ACTIVITY_WORDS and activity < len(rest) and set(rest[activity:]) <= _SIGN_OFF
 
 
 def introduces(book: IntentBook, words: list[str], text: str) -> bool:
