@@ -209,6 +209,12 @@ REGRESSIONS = [
     # a typo fixed onto an abbreviation is spelt out like the abbreviation typed right
     ("file nang qua uplaod ko dc", ["tải lên"], ["upload"]),
     ("hop thu i meo cua cong", ["email"], ["meo"]),
+    # 32nd: miền Trung "chi" after what is asked is "gì", and a call after it is no child; "ba mẹ", "thôi hả"
+    ("can giay to chi con", ["giấy tờ gì"], ["con", "chỉ"]),
+    ("lam chi rua con", ["làm gì"], ["con"]),
+    ("làm khai sinh cho chị con", ["chị con"], []),
+    ("co can ba me di cung ko ad", ["ba mẹ", "đi cùng"], ["bà mẹ"]),
+    ("chi can cccd thoi ha", ["thôi hả"], ["thời"]),
 ]
 
 
