@@ -116,8 +116,20 @@ async def test_a_part_of_a_procedure_asked_after_an_entry_that_does_not_say_it_i
     """"mất bao lâu" after the forgotten-password guide: "ngày sinh" and "máy báo xong" are not a time limit."""
     await chat("quen mat khau vneid")
     await chat("mat bao lau")
-    assert "chưa nói về điều bạn hỏi thêm" in chat.text()
+    assert "chưa nói về thời hạn giải quyết" in chat.text()   # the part asked, named
     assert not [r.entry_id for r in chat.last if r.entry_id]
+
+
+@pytest.mark.slow
+async def test_two_parts_a_card_is_silent_on_get_two_replies_that_name_them(chat):
+    """The karaoke licence's record names its office only: its papers, then its time, asked in turn, had got the
+    same "does not say" twice; each names the part now, with the portal's page to look at."""
+    await chat("a tính mở quán karaoke 5 phòng, xin giấy phép ở đâu e")
+    await chat("hồ sơ cần j")
+    papers = chat.text()
+    await chat("mấy ngày thì có giấy phép karaoke")
+    assert "chưa ghi giấy tờ cần nộp" in papers and "chưa ghi thời hạn giải quyết" in chat.text()
+    assert any(b.url for r in chat.last for b in r.buttons)
 
 
 @pytest.mark.slow

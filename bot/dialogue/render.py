@@ -18,6 +18,7 @@ from bot.core.wording import DEFAULT_YOU, say, speak_to
 from bot.dialogue.share import share_button
 from bot.dialogue.steps import detail_of, is_detail, is_procedural, summary
 from bot.retrieval.answers import Answer, InputKind
+from bot.retrieval.aspects import ASPECTS
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import Focused
 from bot.retrieval.keywords import search_keywords
@@ -132,9 +133,13 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     card = "_card" if entry.from_catalogue else ""    # the portal's data is called so, not a guide
     title = short_label(entry.title.rstrip(". "))   # the portal's names run long and may end with a stop
     whole = Button(say(f"btn_whole{card or '_guide'}"), encode(Act.ENTRY, entry.id))
-    if focused.passage is None:
-        return [Reply(say(f"follow_up_silent{card}", you=you, title=title),
-                      (ask_team_button(), whole, menu_button()), rateable=True)]
+    if focused.passage is None:   # the part asked named, so two parts asked in turn get two different replies
+        silent = f"follow_up_silent{card}" + ("_part" if focused.aspect in ASPECTS else "")
+        part = say(f"part_{focused.aspect}") if focused.aspect in ASPECTS else ""
+        # a card silent on the part asked points to the portal's own page, which may say more
+        page = tuple(Button(link.title, url=link.url) for link in entry.links[:1]) if card and part else ()
+        return [Reply(say(silent, you=you, title=title, part=part),
+                      (*page, ask_team_button(), whole, menu_button()), rateable=True)]
     card = card or ("_card" if focused.portal_only else "")   # the guide is not said to write the portal's figures
     text = say(f"follow_up_part{card}", you=you, title=title) + "\n\n" + speak_to(_details_shown(focused.passage), you)
     return [Reply(text, (whole, share_button(entry.id)), entry_id=entry.id)]

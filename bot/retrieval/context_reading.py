@@ -371,7 +371,7 @@ class ContextReader:
         # the generic don't-know or VNeID's "mức 1, mức 2" ("bé 1 rồi, còn bé thứ 2 thì sao" after the birth guide)
         silent = alone.kind == Kind.DONT_KNOW.value or (alone.kind == Kind.CLARIFY.value and alone.score < _WEAK_ALONE)
         portal_only = bool(part) and not (brought or line or owns)
-        return Focused(focus, part, portal_only) if part or cue or not words or silent else alone
+        return Focused(focus, part, portal_only, aspect) if part or cue or not words or silent else alone
 
     def _meant_line(self, focus: KnowledgeEntry, alone: "Answer") -> str | None:
         """The guide's line the question means, as staff wrote it (bot/retrieval/dense_lines.py)."""

@@ -51,6 +51,7 @@ class Focused:
     entry: KnowledgeEntry
     passage: str | None
     portal_only: bool = False   # the passage is the portal's figures alone, none of the guide's own lines
+    aspect: str | None = None   # the part of a procedure asked ("time", "fee"…): named when the entry is silent on it
 
 
 def ends_what_about(text: str) -> bool:
