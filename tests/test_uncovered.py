@@ -48,3 +48,6 @@ def test_a_card_named_as_how_a_fee_is_paid_is_no_subject_of_its_own():
     assert SUBJECTS.named("thẻ ngân hàng chưa bật trả tiền qua mạng nên đóng lệ phí không được") == ()
     assert SUBJECTS.named("nộp hồ sơ trên mạng có cần thẻ ngân hàng không") == ()
     assert SUBJECTS.named("thẻ ngân hàng bị khóa thì làm sao") == ("the ngan hang",)
+    # "trả bằng thẻ" is paying by it: asked after a fee, it had been referred to the bank
+    assert SUBJECTS.named("Trả bằng thẻ tín dụng được không?") == ()
+    assert SUBJECTS.named("tra bang the atm dc ko") == ()

@@ -21,7 +21,7 @@ def _words(text: str) -> str:
 # a card or wallet is a subject we do not cover ("thẻ ngân hàng bị khóa"), except as the way a dossier's fee is
 # paid: "thẻ ngân hàng chưa bật trả tiền qua mạng, có phải vì vậy mà đóng lệ phí không được" is the payment guide's
 _MEANS_OF_PAYING = frozenset({"the ngan hang", "the atm", "the tin dung"})
-_A_FEE = re.compile(r"\b(le phi|phi|thanh toan|tra tien|dong tien|nop tien)\b|\bnop ho so\b")
+_A_FEE = re.compile(r"\b(le phi|phi|thanh toan|tra tien|dong tien|nop tien|tra bang|dong bang|tra qua)\b|\bnop ho so\b")
 
 
 @dataclass(frozen=True)
