@@ -1075,3 +1075,14 @@ async def test_a_time_asked_of_choices_shows_what_a_guide_among_them_says(chat):
     assert chat.button("Đăng ký khai tử"), chat.text()
     await chat("tre may ngay thi bi phat ko con")
     assert "15 ngày" in chat.text() and "theo hướng dẫn của trợ lý" in chat.text(), chat.text()
+
+
+@pytest.mark.slow
+async def test_a_procedure_found_by_a_stray_word_does_not_replace_the_choices_on_screen(chat):
+    """After the ID-card choices, "có cần ba mẹ đi cùng không" had got the birth guide (found by "mẹ", its title's
+    subject never said): it is asked of the choices, which do not say, so the reply says so and keeps them."""
+    await chat("e 15t r ma chua co can cuoc, lam lan dau o dau z ad")
+    offered = {b.payload for r in chat.last for b in r.buttons if b.payload and b.payload.startswith("entry:")}
+    await chat("co can ba me di cung ko ad")
+    assert "Đăng ký khai sinh" not in chat.text(), chat.text()
+    assert offered & {b.payload for r in chat.last for b in r.buttons}

@@ -11,7 +11,13 @@ from bot.core.payloads import Act, ask_team_button, encode, handoff_button, menu
 from bot.core.wording import speak_to
 from bot.dialogue import several_questions as several
 from bot.dialogue.handoff_words import load_handoff_words
-from bot.dialogue.new_subject import SUBJECTLESS_WORDS, own_question, referred_elsewhere, with_subject
+from bot.dialogue.new_subject import (
+    SUBJECTLESS_WORDS,
+    own_question,
+    referred_elsewhere,
+    says_no_subject_of,
+    with_subject,
+)
 from bot.dialogue.part import Part
 from bot.dialogue.render import answer_replies, choices_reply, dont_know_replies, focused_replies, short_label
 from bot.dialogue.turn import Turn
@@ -114,7 +120,8 @@ class Asking(Part):
         focus = self.parts.talk.last_entry(turn)
         if referred_elsewhere(turn, text, answer, focus):
             focus, turn.choices = None, []   # its own subject, someone else's: answered below with the referral
-        if turn.choices and (answer.kind != Kind.ANSWER.value or points_back(text)):
+        if turn.choices and (answer.kind != Kind.ANSWER.value or points_back(text)
+                             or says_no_subject_of(answer, turn.choices)):
             # "ông nội làm được không" right after "Ý bạn là…?": the first option a part of which answers (the
             # liên thông guide was offered first, the birth guide saying "ông hoặc bà" second)
             shared_case = with_subject(turn, text, turn.choices) if len(turn.choices) >= 2 else None

@@ -55,6 +55,17 @@ def own_question(turn: Turn, text: str, answer: Answer) -> bool:
     return not any(f" {run} " in t for run in runs for t in texts)
 
 
+def says_no_subject_of(answer: Answer, shown: list[str]) -> bool:
+    """The procedure answered is none of the choices `shown`, and the question (with the synonyms its search added: "bằng
+    lái" says "giấy phép lái xe") says none of its title's subject: "có cần ba mẹ đi cùng không" after the ID-card
+    choices found the birth guide by "mẹ" alone. Such a question is asked of the choices first."""
+    if answer.entry is None or answer.query is None or answer.entry.id in shown:
+        return False
+    if not (answer.entry.procedures or answer.entry.from_catalogue):
+        return False   # a guide to the service itself (the hotline, a province's portal) is asked by what it does
+    return not title_subject(answer.entry.title) & {fold(w) for w in syllables(answer.query.text.lower())}
+
+
 def referred_elsewhere(turn: Turn, text: str, answer: Answer, focus: KnowledgeEntry | None) -> bool:
     """A question nothing answers alone, about a subject another body handles that neither the entry in focus
     nor the choices offered name, is no follow-up: "nhà bác bị bão làm sập mái, xin hỗ trợ ở đâu" right after
