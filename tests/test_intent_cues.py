@@ -38,6 +38,19 @@ def test_every_cue_is_read_where_it_is_typed():
     ("Tin nhắn của tôi có bị lưu lại không?", Intent.PRIVACY),
     ("ok, xin loi nha luc nay nong qua, cam on", Intent.THANKS),   # an apology asks nothing
     ("bị lỗi hoài, cảm ơn", None),
+    # no need of the person or call just asked for: withdrawn, not asked again
+    ("không cần gặp nhân viên nữa", Intent.CANCEL), ("hủy cuộc gọi lại giúp em", Intent.CANCEL),
+    ("khỏi chuyển nhân viên nha", Intent.CANCEL), ("cho tôi gặp cán bộ", Intent.HANDOFF),
+    # whether staff help is asked, not a person asked for (it had filed a ticket)
+    ("cán bộ xã có làm giúp hồ sơ không", None), ("có ai hỗ trợ không", Intent.HANDOFF),
+    # going off, said many ways
+    ("tui đi đây nhen", Intent.BYE), ("thôi chừ tui đi, chào hỉ", Intent.BYE), ("thôi đi làm đây, chào", Intent.BYE),
+    ("tui dìa nghen, bai", Intent.BYE), ("thoi tui di lam ho so", None), ("em đi học", None),
+    # 32nd, a helper's list of social turns: calls, complaints, insults, identity, menu, not understood
+    ("cháu ơi", Intent.GREETING), ("trả lời vòng vo quá", Intent.COMPLAINT), ("thất vọng quá", Intent.COMPLAINT),
+    ("đồ vô tích sự", Intent.INSULT), ("ai lập trình ra bạn vậy", Intent.IDENTITY), ("mở menu", Intent.MENU),
+    ("về trang chính", Intent.MENU), ("gì dzậy", Intent.NOT_UNDERSTOOD), ("cái chi rứa", Intent.NOT_UNDERSTOOD),
+    ("đọc mãi chẳng hiểu", Intent.NOT_UNDERSTOOD), ("cho xin cuộc gọi tư vấn", Intent.CALLBACK),
 ])
 def test_a_message_reads_as(text, intent):
     read = BOOK.match(text)

@@ -73,7 +73,11 @@ _CALLED = re.compile(r"\s*(bot|robot|tro ly|tro ly ao)\s+(oi|ui)\W*")
 # folded: exasperation beside not understanding ("… gì mà khó hiểu quá", "đọc hoài", "trời ơi", "muốn rớt con mắt")
 _EXASPERATED = re.compile(r"\bma\b.*\bqua\b|\bhoai\b|\btroi oi\b|\brot con mat\b")
 _ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
-_NO_NEED = frozenset({"khoi"})   # "khỏi": no need (of the request just made)
+_NO_NEED = frozenset({"khoi"})
+# folded: a message opening with no need of what follows ("không cần gặp nhân viên nữa", "hủy cuộc gọi lại")
+_NO_NEED_OF = re.compile(r"^(?:(?:da|thoi|u|ok)\s+)*(?:khong can|khoi|huy|dung|thoi khoi)\b")
+# folded: what staff are asked whether they do ("có làm giúp", "có đến nhà không", "có hỗ trợ … không")
+_STAFF_DO = re.compile(r"\bco (?:lam (?:giup|ho|dum|gium)|den nha|xuong nha|ho tro)\b")   # "khỏi": no need (of the request just made)
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
@@ -235,6 +239,10 @@ class IntentBook:
         if self._ends_cancelling(text) or (Intent.CANCEL in found and self._cancels_to_go(text)) \
                 or self._declines_as_done(text):
             return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
+        if found and found[0] in (Intent.HANDOFF, Intent.CALLBACK) and _NO_NEED_OF.match(" ".join(words)):
+            # "không cần gặp nhân viên nữa", "hủy cuộc gọi lại giúp em", "khỏi chuyển nhân viên nha": the person or
+            # the call is what is no longer needed (it had been read as asking again: "Yêu cầu này bạn đã gửi rồi")
+            return IntentMatch(Intent.CANCEL, frozenset(found) | {Intent.CANCEL})
         if Intent.CANCEL in found and self._asks_contact_after(text):
             # a person asked for after it ("thôi khỏi, cho tui gặp cán bộ xã"): contact wanted, nothing withdrawn
             found.remove(Intent.CANCEL)
@@ -242,7 +250,8 @@ class IntentBook:
             return None
         left = uncovered(words, covered, self._neutral)
         read = next((IntentMatch(i, frozenset(found)) for i in found   # found is in priority order
-                     if left <= self._rules[i].max_left and (i != Intent.ABILITIES or self._to_the_bot(words))),
+                     if left <= self._rules[i].max_left and (i != Intent.ABILITIES or self._to_the_bot(words))
+                     and not (i == Intent.HANDOFF and self._asks_what_staff_do(text, words))),
                     None) or self._by_clause(text)
         if read is not None and read.intent == Intent.NOT_UNDERSTOOD and _EXASPERATED.search(" ".join(words)):
             # "cháu nói gì mà khó hiểu quá, cô đọc hoài không hiểu gì hết": worn out, not only lost
@@ -287,6 +296,11 @@ class IntentBook:
         return all(len(self.words(p)) <= _SHORT_CLAUSE or self.match(p) is not None
                    or _GOING_ELSEWHERE.search(said := " ".join(self.words(p))) or _DONE_ALREADY.search(said)
                    for p in others)
+
+    def _asks_what_staff_do(self, text: str, words: list[str]) -> bool:
+        """Asks whether staff do something ("cán bộ xã có làm giúp hồ sơ không"): a question about the help there
+        is, which a guide answers; no request for a person (it had filed a ticket)."""
+        return self.is_question(text) and bool(_STAFF_DO.search(" ".join(words)))
 
     def _declines_as_done(self, text: str) -> bool:
         """"khỏi nha, tui tự làm được rồi", "thôi khỏi, để em lên xã hỏi": a bare "khỏi" (no need), then only that

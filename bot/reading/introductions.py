@@ -20,7 +20,10 @@ _WORKING = frozenset("ban day trong chay nuoi".split())
 _FORMS = frozenset("chi anh co chu ong ba di".split())   # besides tu_xung: "chị", "cô" as the writer says them
 # who goes off, and what may follow where they go ("… đây", "vậy nhen con", "nha em"): folded
 _SELVES = frozenset("toi tui minh em anh chi ba bac chu co ong con chau tao tau".split())
-_SIGN_OFF = LEAVING | frozenset("vay nghen a ha he hen con chau em ban bot ad admin".split())
+_SIGN_OFF = LEAVING | frozenset("vay nghen a ha he hen hi con chau em ban bot ad admin chao xin bai".split())
+_NOW = frozenset({"thoi", "chu", "gio"})   # "thôi chừ tui đi": miền Trung "chừ" is "giờ"
+_PARTING_CUES = frozenset({"greeting", "bye"})
+_GONE = frozenset({"day", "bai", "chao"})   # "tui đi đây", "tui dìa nghen, bai": gone without saying where
 _ACTIVITY_WORDS = 3   # "nấu cơm", "ra đồng", "đón cháu đi học" is four: a longer errand may be a question
 
 
@@ -35,18 +38,27 @@ def takes_leave(book: IntentBook, text: str) -> bool:
 
 
 def goes_off(book: IntentBook, text: str) -> bool:
-    """"thôi bà đi nấu cơm, vậy nhen con", "thôi tui ra đồng đây": "thôi", who is leaving, where to, then only words
-    of leave; short, asking nothing, and with no cue of its own ("thôi chú về, cảm ơn con" thanks). A goodbye
-    without "chào" (it had been searched, and not understood)."""
+    """"thôi bà đi nấu cơm, vậy nhen con", "thôi tui ra đồng đây", "tui đi đây nhen", "thôi chừ tui đi, chào hỉ":
+    ("thôi", "chừ") who is leaving, where to or "đây", then only words of leave; short, asking nothing, and with no
+    cue but a greeting's or a goodbye's ("thôi chú về, cảm ơn con" thanks). A goodbye without "chào" (it had been
+    searched, and not understood), or with one (it had been greeted)."""
     words = book.words(without_names(text), drop_fillers=False)
-    if words[:1] != ["thoi"] or book.is_question(text) or ASKING & set(words) or book.cues_in(text):
+    # "đi làm", "chào hỉ" ("hỉ" reads as "hi", "xin chào") ask nothing here
+    if book.is_question(text) or (ASKING - {"lam", "xin"}) & set(words) \
+            or {i.value for i in book.cues_in(text)} - _PARTING_CUES:
         return False
-    i = 1 + (len(words) > 1 and words[1] in _SELVES)
-    if words[i:i + 1] not in (["di"], ["ra"], ["ve"]):
+    i = 0
+    while i < len(words) and words[i] in _NOW:
+        i += 1
+    if i == 0 and words[:1] != [] and words[0] not in _SELVES:
+        return False   # "thôi" or who goes, first: "đi làm đây" alone may answer where one is
+    i += i < len(words) and words[i] in _SELVES
+    if words[i:i + 1] not in (["di"], ["ra"], ["ve"], ["dia"]):
         return False
     rest = words[i + 1:]
     activity = next((k for k, w in enumerate(rest) if w in _SIGN_OFF), len(rest))
-    return 0 < activity <= _ACTIVITY_WORDS and activity < len(rest) and set(rest[activity:]) <= _SIGN_OFF
+    return (activity <= _ACTIVITY_WORDS and activity < len(rest) and set(rest[activity:]) <= _SIGN_OFF
+            and (activity > 0 or bool(_GONE & set(rest)) or words[0] == "thoi"))
 
 
 def introduces(book: IntentBook, words: list[str], text: str) -> bool:
