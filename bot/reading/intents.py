@@ -74,8 +74,10 @@ _CALLED = re.compile(r"\s*(bot|robot|tro ly|tro ly ao)\s+(oi|ui)\W*")
 _EXASPERATED = re.compile(r"\bma\b.*\bqua\b|\bhoai\b|\btroi oi\b|\brot con mat\b")
 _ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
 _NO_NEED = frozenset({"khoi"})
-# folded: a message opening with no need of what follows ("không cần gặp nhân viên nữa", "hủy cuộc gọi lại")
-_NO_NEED_OF = re.compile(r"^(?:(?:da|thoi|u|ok)\s+)*(?:khong can|khoi|huy|dung|thoi khoi)\b")
+# folded: a message opening with no need of a person or a call ("không cần gặp nhân viên nữa", "hủy cuộc gọi lại";
+# not "đừng nhắn tin, … gọi điện giùm")
+_NO_NEED_OF = re.compile(r"^(?:(?:da|thoi|u|ok)\s+)*(?:khong can|khoi|huy|dung|thoi khoi)\s+(?:\w+\s+)?"
+                         r"(?:gap|goi|lien he|lien lac|chuyen|nhan vien|can bo|cuoc goi|nguoi)\b")
 # folded: what staff are asked whether they do ("có làm giúp", "có đến nhà không", "có hỗ trợ … không")
 _STAFF_DO = re.compile(r"\bco (?:lam (?:giup|ho|dum|gium)|den nha|xuong nha|ho tro)\b")   # "khỏi": no need (of the request just made)
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
@@ -239,7 +241,8 @@ class IntentBook:
         if self._ends_cancelling(text) or (Intent.CANCEL in found and self._cancels_to_go(text)) \
                 or self._declines_as_done(text):
             return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
-        if found and found[0] in (Intent.HANDOFF, Intent.CALLBACK) and _NO_NEED_OF.match(" ".join(words)):
+        if found and found[0] in (Intent.HANDOFF, Intent.CALLBACK) and _NO_NEED_OF.match(" ".join(words)) \
+                and not self._asks_contact_later(text):
             # "không cần gặp nhân viên nữa", "hủy cuộc gọi lại giúp em", "khỏi chuyển nhân viên nha": the person or
             # the call is what is no longer needed (it had been read as asking again: "Yêu cầu này bạn đã gửi rồi")
             return IntentMatch(Intent.CANCEL, frozenset(found) | {Intent.CANCEL})
@@ -297,6 +300,14 @@ class IntentBook:
                    or _GOING_ELSEWHERE.search(said := " ".join(self.words(p))) or _DONE_ALREADY.search(said)
                    for p in others)
 
+    def _asks_contact_later(self, text: str) -> bool:
+        """A clause after the first asks for a person or a call and withdraws nothing: "đừng gọi lại số cũ, gọi số
+        mới nha" moves the call."""
+        later = [self.words(p) for p in clauses(text)[1:]]
+        return any((self.cues_in(" ".join(said)) & {Intent.HANDOFF, Intent.CALLBACK} or "goi" in said)
+                   and not _NO_NEED_OF.match(" ".join(said)) and not _DONE_ALREADY.search(" ".join(said))
+                   for said in later)   # "…, tui nhờ cán bộ văn hóa xã rồi": asked already, elsewhere
+
     def _asks_what_staff_do(self, text: str, words: list[str]) -> bool:
         """Asks whether staff do something ("cán bộ xã có làm giúp hồ sơ không"): a question about the help there
         is, which a guide answers; no request for a person (it had filed a ticket)."""
@@ -344,6 +355,8 @@ class IntentBook:
         first = self.match(parts[0])
         if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(parts[0]):
             first = IntentMatch(Intent.CANCEL, first.also | {Intent.CANCEL})   # "à thôi khỏi, ngân hàng … rồi"
+        if first is not None and first.intent == Intent.CANCEL and self._asks_contact_later(text):
+            return None   # "đừng gọi lại số cũ, gọi số mới nha": the call moved, not withdrawn
         if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) \
                 and not self._asks(parts[1:]) and not self._turns_to_ask(parts[1:]):
             return first
