@@ -215,6 +215,9 @@ REGRESSIONS = [
     ("làm khai sinh cho chị con", ["chị con"], []),
     ("co can ba me di cung ko ad", ["ba mẹ", "đi cùng"], ["bà mẹ"]),
     ("chi can cccd thoi ha", ["thôi hả"], ["thời"]),
+    ("dua bag lai vo vneid", ["bằng lái"], ["bác"]),   # "bag": "bằng" typed in haste
+    ("le phi co bang di chuc tiep khong", ["trực tiếp"], ["chúc"]),
+    ("vneid cua tui cu vang ra", ["cứ văng ra", "báo lỗi"], ["vắng"]),
 ]
 
 
