@@ -372,6 +372,21 @@ async def test_just_asking_withdraws_the_ticket_sent_by_mistake(dialogue):
 
 
 @pytest.mark.slow
+async def test_a_bare_thoi_khoi_right_after_a_ticket_withdraws_it_and_not_later(dialogue):
+    """"thôi khỏi" (no need) minutes after asking for a person withdraws that request; with nothing just filed it is
+    a plain "no" and closes nothing."""
+    chat = await fresh(dialogue)
+    await chat("thôi khỏi")
+    assert "Vâng" in chat.text() and not tickets(dialogue)
+    await chat("cho tôi gặp nhân viên hỗ trợ")
+    await chat.press("Không cần")
+    [need] = tickets(dialogue)
+    await chat("thôi khỏi")
+    assert f"Đã hủy yêu cầu mã {need.id}" in chat.text()
+    assert dialogue.storage.need(need.id).status == NeedStatus.CLOSED.value
+
+
+@pytest.mark.slow
 async def test_symbols_alone_are_read_as_said(dialogue):
     """A thumbs-up after an answer had been told to type the question in words; at the call-back question it is a
     yes; "???" after choices had been told none of them says it, and after 👎 it is the answer's being unclear."""

@@ -259,7 +259,7 @@ class Dialogue:
         elif turn.reading.terms:
             self.parts.asking.on_terms(turn, text, turn.reading.terms)
         elif match:
-            self.parts.talk.on_intent(turn, match)
+            self.parts.talk.on_intent(turn, match, text)
             self.parts.callbacks.remember_time(turn, text)   # "gọi lại cho e buổi tối": kept for the number to come
         elif not self.parts.asking.on_several(turn, text):
             self.parts.asking.on_question(turn, text)

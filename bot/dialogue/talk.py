@@ -11,11 +11,13 @@ from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.share import share_button
 from bot.dialogue.steps import is_procedural, split_steps
 from bot.dialogue.turn import Turn
+from bot.domain.chat_port import NeedKind
 from bot.domain.tickets import WAITING
 from bot.reading.intents import Intent, IntentMatch
 from indexer.knowledge import KnowledgeEntry
 
 # social, identity and safety turns answered in one line: (wording key, offer a person)
+_JUST_FILED = dt.timedelta(minutes=10)   # "thôi khỏi" this soon after a ticket is about that ticket
 _ONE_LINE = {Intent.IDENTITY: ("identity_reply", True), Intent.INSULT: ("insult_reply", True),
              Intent.CHITCHAT: ("chitchat_reply", False), Intent.INSTRUCTION: ("instruction_reply", False),
              Intent.OTHERS_DATA: ("others_data_reply", False), Intent.PRIVACY: ("privacy_reply", False)}
@@ -61,7 +63,7 @@ class Talk(Part):
         topics = tuple(Button(title, encode(Act.TOPIC, t)) for t, title in self.flows.menu_topics.items())
         return topics + (Button(say("menu_readiness"), encode(Act.READY)), handoff_button())
 
-    def on_intent(self, turn: Turn, match: IntentMatch) -> None:
+    def on_intent(self, turn: Turn, match: IntentMatch, text: str = "") -> None:
         intent = match.intent
         if intent in (Intent.HANDOFF, Intent.CALLBACK):
             if Intent.COMPLAINT in match.also:
@@ -94,7 +96,7 @@ class Talk(Part):
         elif intent == Intent.CLOSING:
             waiting = self.storage.user_needs(turn.user, WAITING)
             self._send(turn, Reply(self._say(turn, "closing_reply" if waiting else "thanks_reply"), (menu_button(),)))
-        elif intent == Intent.CANCEL:
+        elif intent == Intent.CANCEL or (intent == Intent.NO and self._no_need_of_new_ticket(turn, text)):
             now = dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc).isoformat(timespec="seconds")
             withdrawn = self.tickets.withdraw_last(turn.user, now)
             if withdrawn:
@@ -103,6 +105,16 @@ class Talk(Part):
             self._send(turn, Reply(text, (menu_button(),)))
         else:  # a lone yes/no with nothing pending
             self._send(turn, Reply(self._say(turn, "ok_reply"), (menu_button(),)))
+
+    def _no_need_of_new_ticket(self, turn: Turn, text: str) -> bool:
+        """A bare "thôi khỏi" (no need) within minutes of a ticket the person asked for withdraws it: nothing else
+        was asked of them (a "khỏi" answering a question is read at that step, before this)."""
+        if "khoi" not in self.intents.words(text):
+            return False
+        now = dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
+        return any(need.kind != NeedKind.BAD_RATING.value and need.created_at
+                   and now - dt.datetime.fromisoformat(need.created_at) <= _JUST_FILED
+                   for need in self.storage.user_needs(turn.user, WAITING))
 
     def on_share(self, turn: Turn) -> None:
         """"gửi cái này vào nhóm zalo": the last answer's public page, one press away."""
