@@ -25,6 +25,13 @@ READINGS = [
     ("em ơi, chị với ảnh chưa đăng ký kết hôn mà có con rồi", "chị"), ("chị với anh đi làm giấy tờ", None),
     ("em ơi, thằng con chị năm nay thi vô lớp 10, đăng ký ở đâu em", "chị"),
     ("em ơi, làm khai sinh cho con chị ấy thế nào", None),
+    # a call ending a clause; miền Trung words before the call; asking typed short; help asked by name
+    ("mã OTP là cái gì vậy con, nó bắt nhập mà tui không thấy", "bác"), ("làm khai sinh cho con, mất bao lâu", None),
+    ("Chừ muốn làm lại căn cước thì đi mô rứa cháu", "bác"), ("mat bao lau rua con", "bác"),
+    ("cho a hỏi sao a đăng nhập ko dc", "anh"), ("c muốn hỏi thủ tục chuyển trường cho con", "chị"),
+    ("ong hoi chut, dang ky khai tu o dau", "ông"), ("con ong hoi", None),
+    ("Em ơi giúp anh với, anh làm mất ví", "anh"), ("Em hướng dẫn giúp chị tích hợp bảo hiểm y tế", "chị"),
+    ("em oi giup chi voi", None), ("em hướng dẫn giúp mẹ chị làm căn cước", None),
     # calling the bot "con"/"cháu": an elderly speaker → "bác"
     ("ma OTP la cai gi vay con", "bác"),
     ("con ơi, tui muốn làm căn cước cho thằng cháu nội", "bác"),

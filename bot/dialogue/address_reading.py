@@ -209,6 +209,9 @@ def _self_form(rules: AddressRules, words: list[str], typed: list[str], others: 
     start = clause_start(words)
     calls_em = None
     for i, (w, raw) in enumerate(zip(words, typed)):
+        if raw in _SHORT_SELF and (words[i + 1:i + 2] == ["hoi"] and i > 0 and words[i - 1] == "cho"
+                                   or words[i + 1:i + 3] == ["muon", "hoi"]):
+            return _SHORT_SELF[raw]   # "cho a hỏi", "c muốn hỏi": asking, the writer
         if raw in _SHORT_SELF and _verb_at(words, typed, i + 1):
             # "e ơi c hỏi tí", "… a chay xe om …, dc ko e": "c" is "chị", "a" "anh", to a bot called "em"
             calls_em = _calls_em(rules, words) if calls_em is None else calls_em
@@ -233,7 +236,8 @@ def _self_form(rules: AddressRules, words: list[str], typed: list[str], others: 
             # … and "bà muốn hỏi …", "Bà nhờ cháu chỉ …": asking, or asking the bot's help, is the writer
             asking = nxt == "hoi" or words[i + 1:i + 3] == ["muon", "hoi"] or (
                 nxt == "nho" and words[i + 2:i + 3] in (["chau"], ["con"]))
-            at_start = at_start and raw == form and (asking or says_who)
+            # unmarked "ong hỏi" asks too: a bee never does ("ba hoi" may be a father)
+            at_start = at_start and (raw == form or (w == "ong" and nxt == "hoi")) and (asking or says_who)
             after_cho = after_cho and (form != "bà" or raw == "bà")   # "cho ba hỏi" may be a father
         if after_cho or at_start:
             return form
@@ -320,6 +324,37 @@ def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
     return None
 
 
+def _helped_by_em(words: list[str], typed: list[str]) -> str | None:
+    """The writer asks the bot, called "em", to help them by name at the start: "Em ơi giúp anh với", "Em hướng
+    dẫn giúp chị tích hợp…" (the form typed with its marks: unmarked "chi" may be "chỉ")."""
+    i = clause_start(words)
+    if i == 0 and words[:1] == ["em"]:
+        i = 1   # "Em hướng dẫn giúp chị…": the bot named as the one asked
+    elif not (i >= 2 and words[i - 2:i] == ["em", "oi"]):
+        return None
+    while i < len(words) and words[i] in _ASKED_TO_DO:
+        i += 1
+    if i + 1 < len(words) and words[i] in _HELPING_FOR and form_of(words[i + 1]) in _OWNERS \
+            and typed[i + 1] == form_of(words[i + 1]):
+        return form_of(words[i + 1])
+    return None
+
+
+_ASKED_TO_DO = frozenset("huong dan chi xem coi lam tra".split())
+_HELPING_FOR = frozenset({"giup", "gium", "dum"})
+
+
+def _clause_call(book: IntentBook, rules: AddressRules, text: str) -> str | None:
+    """A call ending a clause before the message goes on: "mã OTP là cái gì vậy con, nó bắt nhập mà tui không
+    thấy"."""
+    for clause in _CLAUSE_END.split(text)[:-1]:
+        tail = _without_trailing(words_of(book, clause)[0])
+        if len(tail) >= 2 and tail[-1] in rules.elder_calls and tail[-2] in rules.before_final_call:
+            return tail[-1]
+    return None
+
+
+_CLAUSE_END = re.compile(r"[,;.!?]+")
 # who asks whom, at the start: "a hỏi e chút", "ong hoi chau cai", "e cho c hỏi", "da ba chao con" (marks or none)
 _ELDER_ASKS = _ELDER_SELF | {"bac": "bác", "tau": "bác", "toi": "bác"}
 _ASKER_OF = {"em": _SHORT_SELF | {"anh": "anh", "chi": "chị"}, "con": _ELDER_ASKS, "chau": _ELDER_ASKS}
@@ -348,10 +383,10 @@ def read_address(book: IntentBook, text: str, rules: AddressRules | None = None)
     form = _self_form(rules, words, typed, named_forms(text))
     if form is not None:
         return None if form in _KEEPS_DEFAULT else Heard(form, Source.SELF)
-    form = _owner_form(words, typed) or _asking_pair(words)
+    form = _owner_form(words, typed) or _asking_pair(words) or _helped_by_em(words, typed)
     if form is not None:
         return Heard(form, Source.SELF)
-    call = _bot_call(rules, words, text)
+    call = _bot_call(rules, words, text) or _clause_call(book, rules, text)
     if call in rules.elder_calls:
         named = _grandparent(words, typed)
         return Heard(named, Source.SELF) if named else Heard("bác", Source.CALL)
