@@ -283,3 +283,15 @@ def test_a_message_answered_with_what_it_says_is_done_gets_what_it_asks_now(real
     boat = real_answerer.ask(BOAT)
     found = [boat.entry] if boat.entry else list(boat.options)
     assert "tthc:1.003650" in [e.id for e in found], (boat.kind, found)
+
+
+def test_a_person_named_after_a_comma_is_a_case_of_their_own():
+    """"ông Sáu mất bằng lái…, chị Lan muốn đăng ký hộ kinh doanh…, còn cụ Tư…": three cases (the second had
+    been read with the first, so "còn việc của chị Lan thì sao" found nothing of hers); a name opening a sentence,
+    or one in the middle of a clause, cuts nothing."""
+    pieces = split_questions(
+        "Dạ chào trợ lý, em là thành viên Tổ công nghệ số thôn Phú Thượng. Sáng nay có ba người nhờ em: ông Sáu bị "
+        "mất bằng lái xe máy cần cấp lại, chị Lan muốn đăng ký hộ kinh doanh để bán tạp hóa, còn cụ Tư 82 tuổi không "
+        "có lương hưu muốn xin trợ cấp hưu trí xã hội. Em nên hướng dẫn từng người thế nào ạ?")
+    assert [p.question.split(":")[-1].strip()[:9] for p in pieces] == ["ông Sáu b", "chị Lan m", "cụ Tư 82 "]
+    assert split_questions("tôi mất căn cước, anh Nam bảo phải ra công an xã làm lại, có đúng không") == []

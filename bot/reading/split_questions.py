@@ -41,7 +41,11 @@ _SENTENCE = re.compile(r"\n+|(?<=[?!])\s*|(?<=[.…;])\s+")
 # words that join a second question to the first; unaccented "con" is also "child", so only after a pause
 _JOINING = (r"với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|tiện hỏi|tien hoi"
             r"|cho (?:em|e|tôi|toi|mình|minh|cháu|chau|con|tui|t) (?:hỏi thêm|hoi them)")
-_JOINER = re.compile(rf"(?i)(?:(?<=[,;:])\s*|\s+)(?=(?:{_JOINING})(?!\w))|(?<=[,;:])\s*(?=còn(?!\w))")
+# a person named after a pause starts a case of their own: "ông Sáu mất bằng lái…, chị Lan muốn đăng ký…"
+_PERSON = r"(?-i:(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ô|[cC]hú|[bB]ác|[cC]ụ|[dD]ì|[tT]hím|[dD]ượng|o|mệ)\s+[A-ZĐ]\w*)"
+_JOINER = re.compile(rf"(?i)(?:(?<=[,;:])\s*|\s+)(?=(?:{_JOINING})(?!\w))|(?<=[,;:])\s*(?=còn(?!\w))"
+                     rf"|(?<=,)\s*(?={_PERSON}(?!\w))")
+_NAMED_CASE = re.compile(rf"^{_PERSON}(?!\w)")
 _MARKED = re.compile(rf"(?i)^(?:còn|{_JOINING})(?!\w)")
 # words that only join, left out of a piece ("Còn bác Hoa…"); never unaccented "con", which is also "child"
 _LEAD = re.compile(rf"(?i)^(?:còn|và|rồi|{_JOINING})(?!\w)(?:\s+(?:là|la)(?!\w))?[\s,:]*")
@@ -137,10 +141,12 @@ def _segments(text: str) -> list[tuple[str, int]]:
     out = []
     for case, marked in _cases(text):
         for sentence in _SENTENCE.split(case):
-            for clause in _JOINER.split(sentence or ""):
+            for k, clause in enumerate(_JOINER.split(sentence or "")):
                 clause = clause.strip(" \t,;:-")
                 if clause and any(c.isalnum() for c in clause):
-                    out.append((clause, marked or (_JOINED if _MARKED.match(clause) else 0)))
+                    # a person named after a comma is a case; one opening a sentence may be the first of them
+                    joined = _MARKED.match(clause) or (k > 0 and _NAMED_CASE.match(clause))
+                    out.append((clause, marked or (_JOINED if joined else 0)))
                     marked = 0
     return out
 
