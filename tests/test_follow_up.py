@@ -1086,3 +1086,14 @@ async def test_a_procedure_found_by_a_stray_word_does_not_replace_the_choices_on
     await chat("co can ba me di cung ko ad")
     assert "Đăng ký khai sinh" not in chat.text(), chat.text()
     assert offered & {b.payload for r in chat.last for b in r.buttons}
+
+
+@pytest.mark.slow
+async def test_a_follow_up_saying_xac_nhan_names_no_certifying_procedure(chat):
+    """"chủ trọ ở tuốt dưới quê, hổng có mặt để xác nhận thì sao em" after the tạm trú guide had been offered
+    "Xác nhận thông tin về cư trú" and other "Xác nhận …" procedures (and "vậy có tốn tiền hông" then got a tax
+    office's card): "xác nhận" opens hundreds of names and names none; "hổng", "tuốt" are no subject words."""
+    await chat("em ơi chị hỏi nè, chị mới dìa Sài Gòn ở trọ, đăng ký tạm trú trên điện thoại được hông em")
+    await chat("chủ trọ ở tuốt dưới quê, hổng có mặt để xác nhận thì sao em")
+    assert "Xác nhận thông tin về cư trú" not in " ".join(b.title for r in chat.last for b in r.buttons)
+    assert "tạm trú" in chat.text()

@@ -36,7 +36,8 @@ _FUNCTION = frozenset("""con neu thi the vay nhung ma no lam dung chua co khong 
 # grammar only as marked: folded, "mấy" (which, how many) is also "máy" (máy tính); "lấy lại" (get back) asks how,
 # as "làm sao" does ("e quên passcode r lấy lại sao" after the forgotten-passcode guide), and "lại" is also "lái";
 # "có bị phạt thật không" only insists ("thất" of "thất nghiệp" folds the same)
-_FUNCTION_MARKED = frozenset({"mấy", "lấy", "lại", "thật"})
+_FUNCTION_MARKED = frozenset({"mấy", "lấy", "lại", "thật",
+                              "hổng", "tuốt"})   # miền Nam "hổng" (không), "ở tuốt dưới quê" (far away)
 _AS_PARENT = {"vợ": "mẹ", "chồng": "cha"}   # a spouse, to a guide about their child
 _MIN_SHARE = 0.5    # of the follow-up's own words (IDF-weighted) a part must contain to answer it
 _TOGETHER = 3         # pairs of words a part says as the follow-up does, to answer with a little less of them

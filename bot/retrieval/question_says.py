@@ -20,13 +20,16 @@ ANY_PROCEDURE_MARKED = frozenset("đăng ký làm thủ tục hồ sơ xin cấp
 ANY_PROCEDURE = frozenset(fold(w) for w in ANY_PROCEDURE_MARKED)
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
 NAMED_OPTION = 2   # words of an option's subject a question says to name it
+# "xác" of "xác nhận", which hundreds of procedures' names open with: saying it names none of them ("chủ trọ … không
+# có mặt để xác nhận thì sao" after the tạm trú guide had been offered "Xác nhận thông tin về cư trú" and the like)
+_CERTIFYING = frozenset({"xac"})
 _BRING_WORDS = 12   # "có phải mang … không" this short asks about a paper for the procedure in focus
 
 
 def subject_said(query: NormalizedQuery, title: str) -> int:
     """How many of a title's subject words the question says (as typed, or as the normaliser restored them, marks
     compared: "bắt buộc" is no "bất động sản")."""
-    grammar = aspect_words() | ANY_PROCEDURE | POLITE
+    grammar = aspect_words() | ANY_PROCEDURE | POLITE | _CERTIFYING
     said = {w for w in syllables(query.text.lower()) if fold(w) not in grammar}
     folded = title_subject(title)
     return len({w for w in syllables(title.lower()) if fold(w) in folded} & said)
