@@ -19,6 +19,14 @@ from bot.reading.flows import message_key
 from bot.reading.introductions import ASKING, LEAVING, goes_off, introduces, takes_leave
 from bot.reading.others_data import OthersData
 from bot.reading.someone_asked import asks_the_way
+from bot.reading.withdrawals import (
+    DONE_ALREADY,
+    GOING_ELSEWHERE,
+    asks_contact_later,
+    asks_what_staff_do,
+    declines_as_done,
+    no_need_of_contact,
+)
 from indexer.vntext import fold
 
 _STRETCHED = re.compile(r"([a-z])\1{2,}")   # no Vietnamese word repeats a letter three times
@@ -64,22 +72,11 @@ class IntentMatch:
 
 # said with "chào", these take leave; folded ("nghe" of "chào cháu nghe", "đây" of "chị đi bán đây")
 _WANTING = frozenset("hoi muon can giup xin biet".split())   # "…, mình muốn biết phí cụ thể": a wish, not a why
-# folded: "để chị ra thuế cơ sở hỏi", "để e ra công an xã làm"
-_GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
-# folded: the matter is seen to already, by someone or oneself: "con gái tui nó làm giùm rồi", "tui tự lo được"
-_DONE_ALREADY = re.compile(r"\broi$|\btu (lo|lam|tim hieu)\b")
 # "bot ơi", "trợ lý ơi": the bot called by name, a greeting ("bot?" alone asks whether it is one)
 _CALLED = re.compile(r"\s*(bot|robot|tro ly|tro ly ao)\s+(oi|ui)\W*")
 # folded: exasperation beside not understanding ("… gì mà khó hiểu quá", "đọc hoài", "trời ơi", "muốn rớt con mắt")
 _EXASPERATED = re.compile(r"\bma\b.*\bqua\b|\bhoai\b|\btroi oi\b|\brot con mat\b")
-_ELSEWHERE_OR_EITHER = re.compile(rf"{_GOING_ELSEWHERE.pattern}|\bhay\b")
-_NO_NEED = frozenset({"khoi"})
-# folded: a message opening with no need of a person or a call ("không cần gặp nhân viên nữa", "hủy cuộc gọi lại";
-# not "đừng nhắn tin, … gọi điện giùm")
-_NO_NEED_OF = re.compile(r"^(?:(?:da|thoi|u|ok)\s+)*(?:khong can|khoi|huy|dung|thoi khoi)\s+(?:\w+\s+)?"
-                         r"(?:gap|goi|lien he|lien lac|chuyen|nhan vien|can bo|cuoc goi|nguoi)\b")
-# folded: what staff are asked whether they do ("có làm giúp", "có đến nhà không", "có hỗ trợ … không")
-_STAFF_DO = re.compile(r"\bco (?:lam (?:giup|ho|dum|gium)|den nha|xuong nha|ho tro)\b")   # "khỏi": no need (of the request just made)
+_ELSEWHERE_OR_EITHER = re.compile(rf"{GOING_ELSEWHERE.pattern}|\bhay\b")
 _SHORT_CLAUSE = 4   # "nghĩ lại thì thôi": a clause this short beside a withdrawal says nothing of its own
 _CLAUSE = re.compile(r"[,.;!?\n]+|:\s")   # "thui hỏi cái khác: …", not "8:30"
 _VENTING = frozenset({Intent.COMPLAINT, Intent.INSULT})
@@ -239,10 +236,10 @@ class IntentBook:
         # "à thôi, tui hỏi được rồi, hủy nha": not thanks, the request withdrawn; a clause's cancel cue is the whole
         # message's too (cancel's cues are tried first), so the clause-by-clause reading runs only then
         if self._ends_cancelling(text) or (Intent.CANCEL in found and self._cancels_to_go(text)) \
-                or self._declines_as_done(text):
+                or declines_as_done(self, text, clauses(text)):
             return IntentMatch(Intent.CANCEL, self.cues_in(text) | {Intent.CANCEL})
-        if found and found[0] in (Intent.HANDOFF, Intent.CALLBACK) and _NO_NEED_OF.match(" ".join(words)) \
-                and not self._asks_contact_later(text):
+        if found and found[0] in (Intent.HANDOFF, Intent.CALLBACK) and no_need_of_contact(words) \
+                and not asks_contact_later(self, clauses(text)):
             # "không cần gặp nhân viên nữa", "hủy cuộc gọi lại giúp em", "khỏi chuyển nhân viên nha": the person or
             # the call is what is no longer needed (it had been read as asking again: "Yêu cầu này bạn đã gửi rồi")
             return IntentMatch(Intent.CANCEL, frozenset(found) | {Intent.CANCEL})
@@ -254,7 +251,7 @@ class IntentBook:
         left = uncovered(words, covered, self._neutral)
         read = next((IntentMatch(i, frozenset(found)) for i in found   # found is in priority order
                      if left <= self._rules[i].max_left and (i != Intent.ABILITIES or self._to_the_bot(words))
-                     and not (i == Intent.HANDOFF and self._asks_what_staff_do(text, words))),
+                     and not (i == Intent.HANDOFF and asks_what_staff_do(self, text, words))),
                     None) or self._by_clause(text)
         if read is not None and read.intent == Intent.NOT_UNDERSTOOD and _EXASPERATED.search(" ".join(words)):
             # "cháu nói gì mà khó hiểu quá, cô đọc hoài không hiểu gì hết": worn out, not only lost
@@ -297,31 +294,8 @@ class IntentBook:
         if any(self.cues_in(p) & {Intent.HANDOFF, Intent.CALLBACK} for p in others):
             return False   # "thôi khỏi, cho tui gặp cán bộ xã": a person asked for after it
         return all(len(self.words(p)) <= _SHORT_CLAUSE or self.match(p) is not None
-                   or _GOING_ELSEWHERE.search(said := " ".join(self.words(p))) or _DONE_ALREADY.search(said)
+                   or GOING_ELSEWHERE.search(said := " ".join(self.words(p))) or DONE_ALREADY.search(said)
                    for p in others)
-
-    def _asks_contact_later(self, text: str) -> bool:
-        """A clause after the first asks for a person or a call and withdraws nothing: "đừng gọi lại số cũ, gọi số
-        mới nha" moves the call."""
-        later = [self.words(p) for p in clauses(text)[1:]]
-        return any((self.cues_in(" ".join(said)) & {Intent.HANDOFF, Intent.CALLBACK} or "goi" in said)
-                   and not _NO_NEED_OF.match(" ".join(said)) and not _DONE_ALREADY.search(" ".join(said))
-                   for said in later)   # "…, tui nhờ cán bộ văn hóa xã rồi": asked already, elsewhere
-
-    def _asks_what_staff_do(self, text: str, words: list[str]) -> bool:
-        """Asks whether staff do something ("cán bộ xã có làm giúp hồ sơ không"): a question about the help there
-        is, which a guide answers; no request for a person (it had filed a ticket)."""
-        return self.is_question(text) and bool(_STAFF_DO.search(" ".join(words)))
-
-    def _declines_as_done(self, text: str) -> bool:
-        """"khỏi nha, tui tự làm được rồi", "thôi khỏi, để em lên xã hỏi": a bare "khỏi" (no need), then only that
-        the matter is seen to or will be asked elsewhere; a "khỏi" before thanks alone stays thanks."""
-        parts = clauses(text)
-        if len(parts) < 2 or self.is_question(text) or not set(self.words(parts[0])) & _NO_NEED \
-                or not set(self.words(parts[0])) <= _NO_NEED | LEAVING:
-            return False
-        return all(_GOING_ELSEWHERE.search(said := " ".join(self.words(p))) or _DONE_ALREADY.search(said)
-                   for p in parts[1:])
 
     def _asks_if_person(self, text: str, words: list[str]) -> bool:
         """Ends asking whether a person answers, its particle as typed ("… người thật à", not "… người thật ạ"), and
@@ -355,7 +329,7 @@ class IntentBook:
         first = self.match(parts[0])
         if first is not None and first.intent == Intent.NO and Intent.CANCEL in self.cues_in(parts[0]):
             first = IntentMatch(Intent.CANCEL, first.also | {Intent.CANCEL})   # "à thôi khỏi, ngân hàng … rồi"
-        if first is not None and first.intent == Intent.CANCEL and self._asks_contact_later(text):
+        if first is not None and first.intent == Intent.CANCEL and asks_contact_later(self, clauses(text)):
             return None   # "đừng gọi lại số cũ, gọi số mới nha": the call moved, not withdrawn
         if first is not None and first.intent in _CLOSING_CLAUSE and not self.is_question(text) \
                 and not self._asks(parts[1:]) and not self._turns_to_ask(parts[1:]):
@@ -404,7 +378,7 @@ class IntentBook:
         covered = [c or (w == "xin" and words[k + 1:k + 2] == ["loi"]) or (w == "loi" and words[k - 1:k] == ["xin"])
                    for k, (w, c) in enumerate(zip(words, covered))]
         asking = ASKING & {w for w, c in zip(words, covered) if not c}
-        return bool(asking - {"hoi", "lam"}) or bool(asking) and not _GOING_ELSEWHERE.search(" ".join(words))
+        return bool(asking - {"hoi", "lam"}) or bool(asking) and not GOING_ELSEWHERE.search(" ".join(words))
 
     def _to_the_bot(self, words: list[str]) -> bool:
         """Asking what the assistant can do: besides its cue only words that call the bot or the asker."""
