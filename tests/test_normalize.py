@@ -218,6 +218,8 @@ REGRESSIONS = [
     ("dua bag lai vo vneid", ["bằng lái"], ["bác"]),   # "bag": "bằng" typed in haste
     ("le phi co bang di chuc tiep khong", ["trực tiếp"], ["chúc"]),
     ("vneid cua tui cu vang ra", ["cứ văng ra", "báo lỗi"], ["vắng"]),
+    ("tre may ngay thi bi phat", ["trễ mấy ngày"], ["trẻ"]),   # late, not a child: the khai tử deadline
+    ("tre em duoi 14 tuoi", ["trẻ em"], ["trễ"]),
 ]
 
 
