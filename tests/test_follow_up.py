@@ -1097,3 +1097,15 @@ async def test_a_follow_up_saying_xac_nhan_names_no_certifying_procedure(chat):
     await chat("chủ trọ ở tuốt dưới quê, hổng có mặt để xác nhận thì sao em")
     assert "Xác nhận thông tin về cư trú" not in " ".join(b.title for r in chat.last for b in r.buttons)
     assert "tạm trú" in chat.text()
+
+
+@pytest.mark.slow
+async def test_an_entry_found_by_an_accident_of_words_does_not_answer_a_follow_up(chat):
+    """"làm lại có phải thi lại không" after the licence guide had got the guide on toàn trình services (no word of
+    its subject said), and "phí bao nhiêu" then quoted that guide: the licence guide stays in focus, saying plainly
+    that it does not say, and its fee line answers next."""
+    await chat("bé ơi tui hỏi chút, bằng lái xe máy của tui bị mất rồi, làm lại ở đâu")
+    await chat("làm lại có phải thi lại không")
+    assert "toàn trình" not in chat.text() and "chưa nói về" in chat.text(), chat.text()
+    await chat("phí bao nhiêu")
+    assert "giấy phép lái xe" in chat.text() and "toàn trình" not in chat.text(), chat.text()

@@ -40,9 +40,12 @@ from bot.retrieval.question_says import (
     NAMED_OPTION,
     POLITE,
     asks_to_bring,
+    focus_named,
     length_said,
     names_an_option,
+    procedure_subject_unsaid,
     subject_said,
+    subject_unsaid,
 )
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.knowledge import KnowledgeEntry
@@ -160,8 +163,15 @@ class ContextReader:
             return self._focused(focus, question, alone, True, earlier=earlier)
         # a procedure card the catalogue chose by its lead alone, not sure of it: a question whose words are the
         # focus's is still read with the focus ("ông nội làm được không hay phải cha mẹ" after the khai sinh guide)
-        if alone.kind == Kind.ANSWER.value and not cue and self._subject_unsaid(alone, question):
+        if alone.kind == Kind.ANSWER.value and not cue and procedure_subject_unsaid(alone, question):
             return self._focused(focus, question, alone, True, earlier=earlier)
+        if alone.kind == Kind.ANSWER.value and not cue and subject_unsaid(alone) \
+                and not self._own_words(focus, question, alone):
+            # any entry whose subject it never says, for a question that says nothing the focus does not, is an
+            # accident of words: "làm lại có phải thi lại không" after the licence guide had got the guide on
+            # toàn trình services; the focus's line, or that it does not say
+            unsure = dataclasses.replace(alone, kind=Kind.DONT_KNOW.value, entry=None, options=(), related=())
+            return self._focused(focus, question, unsure, True, earlier=earlier)
         if alone.kind == Kind.ANSWER.value and not cue and not (
                 self._by_lead(alone) and self._about(focus, question, alone)):
             return alone
@@ -179,7 +189,7 @@ class ContextReader:
             # short, unclear alone, and the entry in focus is among its choices: the conversation says which
             # ("làm sao lấy lại tiền" after "bị trừ tiền hai lần" had offered the passcode guide beside it)
             return self._focused(focus, question, alone, True, earlier=earlier)
-        if alone.kind == Kind.CLARIFY.value and (self._focus_named(focus, question, alone)
+        if alone.kind == Kind.CLARIFY.value and (focus_named(focus, alone)
                                                  or self._nothing_sets_apart(focus, alone)):
             return self._focused(focus, question, alone, True, earlier=earlier)
         if (alone.kind == Kind.CLARIFY.value and length_said(question) <= _GUESSED_WORDS and self.guessed_only(alone)
@@ -190,19 +200,6 @@ class ContextReader:
         if not self._about(focus, question, alone, 0.0 if cue else _ABOUT_FOCUS, tie_to_focus=cue):
             return alone   # its own subject ("thủ tục khai sinh cho cháu cần gì" after the tạm trú card)
         return self._focused(focus, question, alone, cue, earlier=earlier)
-
-    @staticmethod
-    def _focus_named(focus: KnowledgeEntry, question: str, alone: "Answer") -> bool:
-        """The focus is among the options of a question that says its subject, and no option offered before it is
-        named by more than that: "khai tử trễ có bị phạt không, hạn chót mấy ngày" after the khai tử guide had been
-        asked "Đăng ký lại khai tử" or the guide; "… với người nước ngoài" would still be asked."""
-        ids = [o.id for o in alone.options]
-        if focus.id not in ids or alone.query is None:
-            return False
-        said = set(alone.query.terms)
-        subject = title_subject(focus.title)
-        before = alone.options[:ids.index(focus.id)]
-        return bool(subject & said) and all(title_subject(o.title) & said <= subject for o in before)
 
     def _nothing_sets_apart(self, focus: KnowledgeEntry, alone: "Answer") -> bool:
         """Procedures offered for a question that says no word of their names the procedure in focus lacks:
@@ -232,14 +229,6 @@ class ContextReader:
                 or subject_said(alone.query, options[0].title) >= NAMED_OPTION):   # "giấy an toàn thực phẩm cũ"
             return False
         return self.procedures.coverage_of(options[0].id[5:], alone.query.terms) < _GUESSED_COVER
-
-    @staticmethod
-    def _subject_unsaid(answer: "Answer", question: str) -> bool:
-        """A procedure guide found for a part asked ("bao lâu") whose subject the question never says: "làm xong thì
-        bao lâu mới dùng được" after the VNeID level-2 guide had got the thường trú guide, sure, alone."""
-        entry = answer.entry
-        return (entry is not None and bool(entry.procedures) and asked_aspect(question) is not None
-                and answer.query is not None and not title_subject(entry.title) & set(answer.query.terms))
 
     def _by_lead(self, answer: "Answer") -> bool:
         """A catalogue card answered below the catalogue's `answer_at`, by its lead over the other candidates."""

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from bot.retrieval.aspects import aspect_words
+from bot.retrieval.aspects import asked_aspect, aspect_words
 from bot.retrieval.normalize import NormalizedQuery
 from bot.retrieval.tier_arbitration import title_subject
+from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import fold, syllables
+
+if TYPE_CHECKING:
+    from bot.retrieval.answers import Answer
 
 # words that make a message polite, not longer: "em làm trên điện thoại được không ạ" is as short as "làm trên
 # điện thoại được không" (folded)
@@ -48,3 +53,29 @@ def length_said(question: str) -> int:
 def asks_to_bring(question: str) -> bool:
     """"có phải mang giấy khai sinh không": a short question about a paper to bring for the procedure in hand."""
     return bool(_BRING.search(fold(question))) and length_said(question) <= _BRING_WORDS
+
+
+def subject_unsaid(answer: Answer) -> bool:
+    """The entry answered, none of whose title's subject the question says."""
+    return (answer.entry is not None and answer.query is not None
+            and not title_subject(answer.entry.title) & set(answer.query.terms))
+
+
+def procedure_subject_unsaid(answer: Answer, question: str) -> bool:
+    """A procedure guide found for a part asked ("bao lâu") whose subject the question never says: "làm xong thì bao
+    lâu mới dùng được" after the VNeID level-2 guide had got the thường trú guide, sure, alone."""
+    return (answer.entry is not None and bool(answer.entry.procedures) and asked_aspect(question) is not None
+            and subject_unsaid(answer))
+
+
+def focus_named(focus: KnowledgeEntry, alone: Answer) -> bool:
+    """The focus is among the options of a question that says its subject, and no option offered before it is named
+    by more than that: "khai tử trễ có bị phạt không, hạn chót mấy ngày" after the khai tử guide had been asked "Đăng
+    ký lại khai tử" or the guide; "… với người nước ngoài" would still be asked."""
+    ids = [o.id for o in alone.options]
+    if focus.id not in ids or alone.query is None:
+        return False
+    said = set(alone.query.terms)
+    subject = title_subject(focus.title)
+    before = alone.options[:ids.index(focus.id)]
+    return bool(subject & said) and all(title_subject(o.title) & said <= subject for o in before)
