@@ -59,6 +59,9 @@ def answerer(real_answerer) -> Answerer:
     ("Bà cụ nhà bên 74 tuổi đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2 thì tôi đưa bà đi đâu, cần mang "
      "theo gì?",
      "vneid-dang-ky-muc-2"),
+    # a province told by its city (knowledge/synonyms.yaml): the Hà Tĩnh guide had been offered first
+    ("o buon ma thuot nop ho so online vao trang nao", "tinh-dak-lak"),
+    ("em ở Biên Hòa, nộp hồ sơ trực tuyến trang nào", "tinh-dong-nai"),
 ])
 def test_answers_from_the_right_entry(answerer, question, entry_id):
     a = answerer.ask(question)
