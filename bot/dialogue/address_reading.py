@@ -310,9 +310,8 @@ def _bot_call(rules: AddressRules, words: list[str], text: str) -> str | None:
     for i, w in enumerate(words):   # "con chỉ giùm tui", "cháu xem giúp bà cái này": asked to help the writer
         if w in calls and _asked_to_help(rules, words, i + 1):
             return w
-    tail = _without_trailing(words)
-    if len(tail) >= 2 and tail[-1] in calls and tail[-2] in rules.before_final_call:
-        return tail[-1]   # not after "cho", "của", "giúp": "làm căn cước cho con" speaks of a child
+    if (final := _final_call(rules, words, calls)) is not None:
+        return final   # not after "cho", "của", "giúp": "làm căn cước cho con" speaks of a child
     said = unicodedata.normalize("NFC", text).lower()
     first = _FIRST_CALLED.match(said)
     if first and fold(first.group(1)) in calls:
@@ -347,11 +346,14 @@ _HELPING_FOR = frozenset({"giup", "gium", "dum"})
 def _clause_call(book: IntentBook, rules: AddressRules, text: str) -> str | None:
     """A call ending a clause before the message goes on: "mã OTP là cái gì vậy con, nó bắt nhập mà tui không
     thấy"."""
-    for clause in _CLAUSE_END.split(text)[:-1]:
-        tail = _without_trailing(words_of(book, clause)[0])
-        if len(tail) >= 2 and tail[-1] in rules.elder_calls and tail[-2] in rules.before_final_call:
-            return tail[-1]
-    return None
+    return next((call for clause in _CLAUSE_END.split(text)[:-1]
+                 if (call := _final_call(rules, words_of(book, clause)[0], rules.elder_calls)) is not None), None)
+
+
+def _final_call(rules: AddressRules, words: list[str], calls: frozenset[str]) -> str | None:
+    """The call (one of `calls`) that ends the words after a word it follows: "… là gì vậy con" → "con"."""
+    tail = _without_trailing(words)
+    return tail[-1] if len(tail) >= 2 and tail[-1] in calls and tail[-2] in rules.before_final_call else None
 
 
 _CLAUSE_END = re.compile(r"[,;.!?]+")

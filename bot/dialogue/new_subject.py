@@ -11,6 +11,7 @@ from bot.retrieval.aspects import aspect_words
 from bot.retrieval.decision import Kind
 from bot.retrieval.follow_up import has_cue
 from bot.retrieval.places import place_words
+from bot.retrieval.question_says import subject_unsaid
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.knowledge import KnowledgeEntry
 from indexer.vntext import common_runs, fold, syllables
@@ -59,11 +60,10 @@ def says_no_subject_of(answer: Answer, shown: list[str]) -> bool:
     """The procedure answered is none of the choices `shown`, and the question (with the synonyms its search added: "bằng
     lái" says "giấy phép lái xe") says none of its title's subject: "có cần ba mẹ đi cùng không" after the ID-card
     choices found the birth guide by "mẹ" alone. Such a question is asked of the choices first."""
-    if answer.entry is None or answer.query is None or answer.entry.id in shown:
+    if answer.entry is None or answer.entry.id in shown:
         return False
-    if not (answer.entry.procedures or answer.entry.from_catalogue):
-        return False   # a guide to the service itself (the hotline, a province's portal) is asked by what it does
-    return not title_subject(answer.entry.title) & {fold(w) for w in syllables(answer.query.text.lower())}
+    # a guide to the service itself (the hotline, a province's portal) is asked by what it does
+    return bool(answer.entry.procedures or answer.entry.from_catalogue) and subject_unsaid(answer)
 
 
 def referred_elsewhere(turn: Turn, text: str, answer: Answer, focus: KnowledgeEntry | None) -> bool:

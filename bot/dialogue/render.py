@@ -134,8 +134,8 @@ def focused_replies(focused: Focused, you: str = DEFAULT_YOU) -> list[Reply]:
     title = short_label(entry.title.rstrip(". "))   # the portal's names run long and may end with a stop
     whole = Button(say(f"btn_whole{card or '_guide'}"), encode(Act.ENTRY, entry.id))
     if focused.passage is None:   # the part asked named, so two parts asked in turn get two different replies
-        silent = f"follow_up_silent{card}" + ("_part" if focused.aspect in ASPECTS else "")
         part = say(f"part_{focused.aspect}") if focused.aspect in ASPECTS else ""
+        silent = f"follow_up_silent{card}" + ("_part" if part else "")
         # a card silent on the part asked points to the portal's own page, which may say more
         page = tuple(Button(link.title, url=link.url) for link in entry.links[:1]) if card and part else ()
         return [Reply(say(silent, you=you, title=title, part=part),

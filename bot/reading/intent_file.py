@@ -28,7 +28,7 @@ def read_intents(path: Path = INTENTS_FILE) -> IntentBook:
     book = IntentBook(abbr, fillers, frozenset(), {}, frozenset())   # reads the file's own words
     with_fillers = tuple(dict.fromkeys(
         cue for spec in data["intents"].values() for c in spec["dau_hieu"]
-        if fillers & set(cue := tuple(book.words(str(c), drop_fillers=False)))))
+        if len(cue := tuple(book.words(str(c), drop_fillers=False))) > 1 and fillers & set(cue)))
     book.cues_with_fillers = with_fillers   # the examples are read as messages will be
 
     def phrases(values: list) -> frozenset[str]:

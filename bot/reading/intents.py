@@ -150,7 +150,7 @@ class IntentBook:
         for cue in self.cues_with_fillers:
             for k, word in enumerate(cue):
                 if word == tokens[i] and (k == 0 or out[-k:] == list(cue[:k])) \
-                        and tokens[i + 1:i + len(cue) - k] == list(cue[k + 1:]) and len(cue) > 1:
+                        and tokens[i + 1:i + len(cue) - k] == list(cue[k + 1:]):
                     return True
         return False
 
