@@ -215,6 +215,52 @@ async def test_a_complaint_typed_as_the_comment_stays_a_comment_and_sharpens_the
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("message,code", [("sai roi", "wrong"), ("ko phai", "off_topic"), ("hông phải", "off_topic"),
+                                          ("chưa đúng ý tui", "off_topic"), ("bot tra loi sai roi", "wrong"),
+                                          ("cái này đâu phải cái tui hỏi", "off_topic"),
+                                          ("khong dung cau hoi cua toi", "off_topic"), ("sai rồi bot ơi", "wrong")])
+def test_a_disagreement_typed_alone_is_read_with_its_reason(message, code):
+    assert words.disagreement(message).code == code
+
+
+@pytest.mark.parametrize("message", ["khai sai ngay sinh thi sua sao", "báo lỗi", "không", "đúng rồi",
+                                     "không phải đi lên xã hả", "thông tin tự điền bị sai", "het han roi"])
+def test_a_question_or_other_words_are_no_disagreement(message):
+    assert words.disagreement(message) is None
+
+
+@pytest.mark.slow
+async def test_a_disagreement_typed_after_an_answer_counts_as_thumbs_down_with_its_reason(dialogue):
+    """"sai rồi" read as a question had been offered three guides that say "sai"; "chưa đúng ý tui" had been told
+    the guide does not say "what you asked"."""
+    chat = await fresh(dialogue)
+    await chat("mat cccd lam lai o dau")
+    await chat("chưa đúng ý tui")
+    r = rating(dialogue)
+    assert r["value"] == "down" and r["reason"] == "off_topic" and r["comment"] == "chưa đúng ý tui"
+    assert r["entry_id"] == "thutuc-can-cuoc-cap-doi-cap-lai"
+    assert [n["kind"] for n in rows(dialogue, "unmet_needs")] == [NeedKind.BAD_RATING.value]
+    assert "Không đúng câu hỏi" in chat.text() and "Ý bạn là" not in chat.text()
+    assert chat.button("Gặp người hỗ trợ")
+
+
+@pytest.mark.slow
+async def test_a_disagreement_that_restates_the_question_gets_it_answered(dialogue):
+    chat = await fresh(dialogue)
+    await chat("khong nhan duoc ma otp")
+    await chat("ko phai, tui hoi otp la cai gi")
+    assert rating(dialogue)["reason"] == "off_topic"
+    assert "OTP là mã số" in chat.text()
+
+
+@pytest.mark.slow
+async def test_no_disagreement_without_an_answer_just_given(dialogue):
+    chat = await fresh(dialogue)
+    await chat("sai roi")
+    assert rows(dialogue, "ratings") == []
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("message,index", [("cái 1 đó", 0), ("số 2", 1), ("cái đầu", 0), ("cai thu hai", 1),
                                            ("lựa chọn 3", 2)])
 async def test_ordinal_words_pick_the_option(dialogue, message, index):

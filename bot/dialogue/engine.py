@@ -48,10 +48,12 @@ from bot.privacy.identity import derived_key, user_key
 from bot.privacy.redact import redact
 from bot.reading.flows import Flows, load_flows
 from bot.reading.intent_file import load_intents
-from bot.reading.intents import IntentBook
+from bot.reading.intents import Intent, IntentBook
 from bot.retrieval.answerer import Answerer
 from bot.retrieval.answers import Answer
 from indexer.vntext import folded_syllables
+
+_DISAGREEING = (Intent.NO, Intent.COMPLAINT)   # "ko phải", "không đúng ý" right after an answer: a 👎 typed
 
 log = logging.getLogger("bot.dialogue")   # the name operators filter on (docs/operations.md)
 _FEW = 9   # the most options a message shows: a bigger number typed alone is no pick (a year, a phone number)
@@ -251,6 +253,8 @@ class Dialogue:
         if pending and self.parts.pending.on_pending(turn, pending, text, match):
             return
         if self.parts.callbacks.on_typed_number(turn, text) or self.parts.callbacks.on_typed_time(turn, text):
+            return
+        if (match is None or match.intent in _DISAGREEING) and self.parts.feedback.on_disagreement(turn, text):
             return
         other = several.asked_for(turn.session.questions, turn.session.last_question, text, turn.session.named,
                                   turn.name_key, longer=match is None)

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from bot.core.messages import Button, Reply
-from bot.core.payloads import Act, StaleButton, encode, handoff_button, menu_button
+from bot.core.payloads import Act, StaleButton, encode, handoff_button, is_rating, menu_button
 from bot.core.wording import say
 from bot.dialogue.handoff_words import TypedReason, load_handoff_words
 from bot.dialogue.part import Part
 from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
-from bot.domain.chat_port import NeedKind, UnmetNeed
+from bot.domain.chat_port import NeedKind, Rating, UnmetNeed
 from bot.domain.routing import wants_place
 from bot.privacy.redact import redact
 from bot.reading.intents import Intent, IntentMatch
@@ -21,6 +21,17 @@ _LEAVE_STEP = (Intent.MENU, Intent.ABILITIES, Intent.GREETING, Intent.THANKS, In
 
 class Feedback(Part):
     def on_rate(self, turn: Turn, answer_id: int, value: str) -> None:
+        rating = self._rate(turn, answer_id, value)
+        if value == "up":
+            turn.session.pending = None
+            self._send(turn, Reply(self._say(turn, "rated_up"), (menu_button(),)))
+            return
+        buttons = tuple(Button(say(f"reason_{code}"), encode(Act.WHY, rating.id, code)) for code in _REASONS)
+        turn.session.pending = Pending(Waiting.REASON, rating_id=rating.id, entry_id=rating.entry_id)
+        self._send(turn, Reply(self._say(turn, "rated_down"), buttons))
+
+    def _rate(self, turn: Turn, answer_id: int, value: str) -> Rating:
+        """Store a rating; a 👎 reaches the team as an unmet need."""
         message = self.storage.message(answer_id)
         rateable = message and (message["entry_id"] or str(answer_id) in turn.session.rated)  # an entry or a team's answer
         if not rateable or message["user"] != turn.user or message["direction"] != "out":
@@ -28,15 +39,27 @@ class Feedback(Part):
         about = turn.session.rated.get(str(answer_id))
         rating = self.storage.rate(answer_id, turn.user, turn.channel, about.question if about else None,
                                    message["entry_id"], value)
-        if value == "up":
-            turn.session.pending = None
-            self._send(turn, Reply(self._say(turn, "rated_up"), (menu_button(),)))
-            return
-        self.record_need(turn, NeedKind.BAD_RATING, question=rating.question,
-                                    entry_id=rating.entry_id, context=self._context(turn.user), rating_id=rating.id)
-        buttons = tuple(Button(say(f"reason_{code}"), encode(Act.WHY, rating.id, code)) for code in _REASONS)
-        turn.session.pending = Pending(Waiting.REASON, rating_id=rating.id, entry_id=rating.entry_id)
-        self._send(turn, Reply(self._say(turn, "rated_down"), buttons))
+        if value == "down":
+            self.record_need(turn, NeedKind.BAD_RATING, question=rating.question,
+                             entry_id=rating.entry_id, context=self._context(turn.user), rating_id=rating.id)
+        return rating
+
+    def on_disagreement(self, turn: Turn, text: str) -> bool:
+        """"sai rồi", "ko phải", "chưa đúng ý tui" typed right after an answer, without pressing 👎: the answer is
+        rated 👎 with that reason and the words kept for the team, as a reason typed after 👎 would be. Read as a
+        question, "sai rồi" had been offered three guides that say "sai", and "chưa đúng ý tui" had been told the
+        guide does not cover "what you asked"."""
+        answered = [int(p.split(":")[1]) for p in turn.session.numbered if is_rating(p) and p.endswith(":down")]
+        about = turn.session.rated.get(str(answered[-1])) if answered else None
+        if about is None or about.entry_id is None or about.asked_back:
+            return False
+        read = load_handoff_words().disagreement(text)
+        if read is None:
+            return False
+        rating = self._rate(turn, answered[-1], "down")
+        pending = Pending(Waiting.REASON, rating_id=rating.id, entry_id=rating.entry_id)
+        self.keep_reason(turn, pending, text, read, set_code=True, noted="disagreement_noted")
+        return True
 
     def record_need(self, turn: Turn, kind: NeedKind, **details) -> UnmetNeed:
         """Record an unmet need; the community desk routes it to a team (bot.desk.service). The citizen is asked
@@ -110,7 +133,8 @@ class Feedback(Part):
                                (Button(say("btn_keep_comment"), encode(Act.KEEP_COMMENT, pending.rating_id)),)))
         return True
 
-    def keep_reason(self, turn: Turn, pending: Pending, text: str, read: TypedReason, set_code: bool) -> None:
+    def keep_reason(self, turn: Turn, pending: Pending, text: str, read: TypedReason, set_code: bool,
+                    noted: str = "typed_reason_noted") -> None:
         """Store the reason and the words (redacted), thank, and answer a restated question.
 
         "ko dung cau hoi, tui hoi otp la cai gi thoi" is off_topic with its comment, and the restated "otp la cai
@@ -125,7 +149,7 @@ class Feedback(Part):
         if not set_code:   # the reason was a button: these words are its comment
             self._send(turn, Reply(self._say(turn, "comment_thanks"), (menu_button(),)))
         else:
-            self._send(turn, Reply(self._say(turn, "typed_reason_noted", reason=say(f"reason_{read.code}"))))
+            self._send(turn, Reply(self._say(turn, noted, reason=say(f"reason_{read.code}"))))
         if read.restated and self.answer_restated(turn, read.restated, pending.entry_id):
             return
         if set_code:

@@ -93,6 +93,11 @@ class HandoffWords:
         self.choice_alone = phrases(choice["so_mot_minh"])
         self.choice_tail = phrases(choice["duoi"])
         self.not_content = phrases(data["khong_noi_dung"])
+        against = data["phan_doi"]
+        # a typed disagreement with the answer just given: its cue → reason code (None: words around it)
+        self.disagree = {p: None for p in phrases(against["quanh"])}
+        self.disagree |= {p: "wrong" for p in phrases(against["wrong"])}
+        self.disagree |= {p: "off_topic" for p in self.reasons["off_topic"] | phrases(against["off_topic"])}
 
     @classmethod
     def load(cls, path: Path = WORDS_FILE, book: IntentBook | None = None) -> "HandoffWords":
@@ -119,6 +124,29 @@ class HandoffWords:
         if best is None:
             return None
         return TypedReason(best[2], self.restated(text))
+
+    def disagreement(self, text: str) -> TypedReason | None:
+        """A message that only says the answer just given is wrong or beside the question ("sai rồi bot ơi",
+        "ko phải", "chưa đúng ý tui"), maybe restating the question ("sai rồi, tui hỏi làm lại cccd"): the reason
+        of the longest cue. None when any other word is in it: "khai sai ngày sinh thì sửa sao" asks something."""
+        words = list(self._read(text).words)
+        restate = _spans(words, self.restate)
+        if restate:
+            words = words[:restate[0][0]]
+        longest = max(len(p.split()) for p in self.disagree)
+        best: tuple[int, int, str] | None = None   # (length, -priority, code)
+        i = 0
+        while i < len(words):
+            n = next((n for n in range(min(longest, len(words) - i), 0, -1)
+                      if " ".join(words[i:i + n]) in self.disagree), 0)
+            if not n:
+                return None
+            code = self.disagree[" ".join(words[i:i + n])]
+            if code:
+                key = (n, -_PRIORITY.index(code), code)
+                best = max(best, key) if best else key
+            i += n
+        return TypedReason(best[2], self.restated(text)) if best else None
 
     def restated(self, text: str) -> str | None:
         """The question restated after "tui hỏi…", "ý em là…", as typed (at least two words)."""
