@@ -62,6 +62,8 @@ def answerer(real_answerer) -> Answerer:
     # a province told by its city (knowledge/synonyms.yaml): the Hà Tĩnh guide had been offered first
     ("o buon ma thuot nop ho so online vao trang nao", "tinh-dak-lak"),
     ("em ở Biên Hòa, nộp hồ sơ trực tuyến trang nào", "tinh-dong-nai"),
+    # a province named lowers the other provinces' guides: Đồng Nai's names Bình Phước, and had answered this
+    ("Bình Định giờ nhập vô tỉnh nào rồi, làm hồ sơ trên mạng chọn cơ quan tỉnh nào", "tinh-gia-lai-binh-dinh"),
 ])
 def test_answers_from_the_right_entry(answerer, question, entry_id):
     a = answerer.ask(question)

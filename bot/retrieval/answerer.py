@@ -275,15 +275,14 @@ class Answerer:
         """
         cfg = cfg or self.decision
         fused = fuse(r.dense, r.lexical, cfg.dense_weight if r.weight is None else r.weight)[:_CANDIDATES]
+        named = provinces_named(r.query.text)
         rows = []
         for c in fused:
             entry = self.entries[c.entry_id]
             agree, clash = self.cues.match(r.asked, self._profiles[c.entry_id])
             prior = cfg.w_title * self.lexical.title_coverage(r.query, c.entry_id) + cfg.w_agree * agree \
                 - cfg.w_clash * clash
-            if self._province and self._province in entry.provinces:
-                prior += cfg.province_boost
-            rows.append((c.entry_id, c.fused + prior))
+            rows.append((c.entry_id, c.fused + prior + self._place_prior(entry, named, cfg)))
         scored = []
         for entry_id, total in rows:
             margin = total - max((t for e, t in rows if e != entry_id), default=0.0)
@@ -292,6 +291,16 @@ class Answerer:
             conf = cfg.confidence(cos, coverage, cos - r.median, margin)
             scored.append(Scored(entry_id, total, conf, cos, coverage, cos - r.median, margin))
         return sorted(scored, key=lambda s: -s.fused)
+
+    def _place_prior(self, entry: KnowledgeEntry, named: frozenset[str], cfg: DecisionConfig) -> float:
+        """A province's guide is lifted when the question names that province and lowered when it names only
+        others; with none named, this deployment's province is lifted. "Bình Định giờ nhập vô tỉnh nào" had got
+        Đồng Nai's guide, which names Bình Phước."""
+        if not entry.provinces:
+            return 0.0
+        if named:
+            return cfg.province_boost if named & set(entry.provinces) else -2 * cfg.province_boost
+        return cfg.province_boost if self._province and self._province in entry.provinces else 0.0
 
     def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
         return self.score(self.retrieve(query, use_dense, use_lexical))
