@@ -220,6 +220,11 @@ REGRESSIONS = [
     ("vneid cua tui cu vang ra", ["cứ văng ra", "báo lỗi"], ["vắng"]),
     ("tre may ngay thi bi phat", ["trễ mấy ngày"], ["trẻ"]),   # late, not a child: the khai tử deadline
     ("tre em duoi 14 tuoi", ["trẻ em"], ["trễ"]),
+    # 33rd: VNeID said aloud (five words), "ki so", the delivery fee, "free"
+    ("dang ky tren ve en e ai di", ["vneid"], ["về"]),
+    ("toi buoc ki so thi chon gi", ["ký số"], ["ki"]),
+    ("nhan qua buu dien thi ai tra tien ship", ["chuyển phát"], ["chip"]),
+    ("lam chu ky so free duoc ko", ["miễn phí"], []),
 ]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from indexer.synonyms import Reading, Synonyms, typed_form, typed_match
 from indexer.vntext import fold, fold_syllable, syllables
 
-_MAX_KEY_WORDS = 4
+_MAX_KEY_WORDS = 5   # "ve en e ai di" (VNeID said aloud)
 _NUMBER_UNIT = re.compile(r"^(\d+)([^\W\d_]+)$")  # "50k", "2kg": a number glued to its unit
 
 
