@@ -182,6 +182,7 @@ NOT_CORRECTIONS = [
     ("bạn", "cái này gọi là bác sĩ gia đình à"),
     ("bạn", "vợ e sắp sinh, e là nam thì có được tiền thai sản ko"),   # asks "có … không": a question
     ("bác", "chu 63 tuoi roi, lam lai co mat tien ko chau"),   # "có … không" said to "cháu": still a question
+    ("bạn", "ad ơi e 14t, e làm vneid mức 2 đc chưa ạ"),   # "… được chưa" asks: had got only "xin lỗi em!"
 ]
 
 

@@ -96,6 +96,7 @@ ROWS = [
     ("tl j dai dong z, doc ko hieu j het, chan", I.COMPLAINT),
     ("à thôi khỏi, ngân hàng vừa nhắn hoàn lại tiền rồi", I.CANCEL), ("thôi khỏi", I.NO),   # alone: an answer
     ("thôi khỏi đi em, để chị ra thuế cơ sở hỏi", I.CANCEL),   # she will ask the tax office herself
+    ("à thôi khỏi nha em, chị đọc lại hiểu rồi", I.CANCEL), ("rứa chị cảm ơn em nhiều nghe", I.THANKS),
     ("hủy giúp em cái yêu cầu vừa gửi", I.CANCEL), ("khỏi gửi nha, e hỏi được rồi", I.CANCEL),
     ("xin rút lại câu hỏi, con cháu nó làm giúp rồi", I.CANCEL),   # had got the legal-aid withdrawal procedure
     ("thôi bỏ qua yêu cầu đó đi", I.CANCEL), ("bạn có phải chatbot không", I.IDENTITY),
@@ -413,6 +414,16 @@ async def test_no_need_at_the_call_back_question_declines_the_number_and_keeps_t
     await chat("thôi không cần nữa")
     [need] = tickets(dialogue)
     assert need.status == NeedStatus.NEW.value and dialogue.storage.callback(need.id) is None
+
+
+@pytest.mark.slow
+async def test_withdrawing_the_help_itself_at_the_call_back_question_cancels_the_ticket(dialogue):
+    """"à thôi khỏi nha em, chị đọc lại hiểu rồi" had been read as "no call needed", the ticket kept."""
+    chat = await fresh(dialogue)
+    await chat("cho chị gặp người hỗ trợ")
+    await chat("à thôi khỏi nha em, chị đọc lại hiểu rồi")
+    [need] = tickets(dialogue)
+    assert need.status != NeedStatus.NEW.value and "Đã hủy yêu cầu" in chat.text()
 
 
 @pytest.mark.slow

@@ -11,7 +11,8 @@ from bot.dialogue.session import Pending, Waiting
 from bot.dialogue.turn import Turn
 from bot.domain.tickets import phone_number
 from bot.privacy.redact import redact
-from bot.reading.intents import Intent, IntentMatch
+from bot.reading.intents import Intent, IntentMatch, clauses
+from bot.reading.withdrawals import declines_as_done
 from bot.reading.yes_no import polarity
 from bot.retrieval.decision import Kind
 
@@ -104,6 +105,10 @@ class PendingSteps(Part):
         if pending.waiting == Waiting.CALLBACK and yes is not None and social in (None, Intent.YES, Intent.NO):
             self.parts.callbacks.on_callback_choice(turn, yes)
             return True
+        if social == Intent.CANCEL and declines_as_done(self.intents, text, clauses(text)):
+            # "à thôi khỏi nha em, chị đọc lại hiểu rồi": the help itself is no longer needed, not only the call
+            self.parts.talk.drop_pending(turn, None)
+            return False
         if yes is False and social in (None, Intent.NO, Intent.CANCEL):
             self.parts.callbacks.on_callback_choice(turn, False)
             return True

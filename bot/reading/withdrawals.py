@@ -17,6 +17,8 @@ GOING_ELSEWHERE = re.compile(r"\b(ra|len|den|qua|ve)\b.*\b(hoi|lam)\b")
 # folded: the matter is seen to already, by someone or oneself: "con gái tui nó làm giùm rồi", "tui tự lo được"
 DONE_ALREADY = re.compile(r"\broi$|\btu (lo|lam|tim hieu)\b")
 _NO_NEED = frozenset({"khoi"})   # "khỏi": no need (of the request just made)
+# who is spoken to, beside it: "thôi khỏi nha em", "khỏi nghe con"
+_CALLED = frozenset({"em", "anh", "chi", "ad", "ban", "bot", "con", "chau", "bac", "co", "chu", "oi"})
 # folded: a message opening with no need of a person or a call ("không cần gặp nhân viên nữa", "hủy cuộc gọi lại";
 # not "đừng nhắn tin, … gọi điện giùm")
 _NO_NEED_OF = re.compile(r"^(?:(?:da|thoi|u|ok)\s+)*(?:khong can|khoi|huy|dung|thoi khoi)\s+(?:\w+\s+)?"
@@ -52,7 +54,7 @@ def declines_as_done(book: IntentBook, text: str, parts: list[str]) -> bool:
     """"khỏi nha, tui tự làm được rồi", "thôi khỏi, để em lên xã hỏi": a bare "khỏi" (no need), then only that the
     matter is seen to or will be asked elsewhere; a "khỏi" before thanks alone stays thanks."""
     first = set(book.words(parts[0])) if parts else set()
-    if len(parts) < 2 or book.is_question(text) or not first & _NO_NEED or not first <= _NO_NEED | LEAVING:
+    if len(parts) < 2 or book.is_question(text) or not first & _NO_NEED or not first <= _NO_NEED | LEAVING | _CALLED:
         return False
     return all(GOING_ELSEWHERE.search(said := " ".join(book.words(p))) or DONE_ALREADY.search(said)
                for p in parts[1:])
