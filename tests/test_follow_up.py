@@ -247,6 +247,14 @@ async def test_a_newborn_said_the_everyday_way_is_a_birth(chat):
 
 
 @pytest.mark.slow
+async def test_a_fee_asked_by_an_elder_saying_how_old_she_is_stays_with_the_guide(chat):
+    """"bà già rồi" says who asks, no new subject: the fee follow-up had got "Thanh toán không thành công"."""
+    await chat("con oi ba 77 tuoi roi, cai the can cuoc cua ba rot dau mat tieu, gio lam lai o dau con")
+    await chat("ba gia roi lam lai co phai dong tien hong con")
+    assert "căn cước" in chat.text() and "Thanh toán không thành công" not in chat.text(), chat.text()
+
+
+@pytest.mark.slow
 async def test_a_bare_fee_question_is_about_the_last_procedure_not_the_province_guide(chat):
     await chat("xin chao, toi can lam giay xac nhan tinh trang hon nhan de vay ngan hang")
     await chat("toi o Ha Tinh")   # answered with the province's guide, which is about no procedure

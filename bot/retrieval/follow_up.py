@@ -108,7 +108,7 @@ def content_words(keywords: list[str]) -> list[str]:
 
 
 # how people name themselves and the person they talk to: in "bác không nhớ số điện thoại" "bác" is the speaker
-_ADDRESS = frozenset("bac chau chu co anh chi em toi tui minh ong ba".split())
+ADDRESS = frozenset("bac chau chu co anh chi em toi tui minh ong ba".split())
 
 
 def beyond_subject(words: list[str], entry: KnowledgeEntry) -> list[str]:
@@ -117,11 +117,11 @@ def beyond_subject(words: list[str], entry: KnowledgeEntry) -> list[str]:
     hoặc bà")."""
     subject = set(folded_syllables(entry.title))
     kept = [w for w in words if fold(w) not in subject]
-    if not any(fold(w) in _ADDRESS for w in kept):
+    if not any(fold(w) in ADDRESS for w in kept):
         return kept
     # the guide's own words, not its sample questions, which citizens phrase as speakers ("bac gia roi…")
     said = {fold(w) for w in words_of(" ".join([entry.title, entry.body]))}
-    return [w for w in kept if fold(w) not in _ADDRESS or fold(w) in said]
+    return [w for w in kept if fold(w) not in ADDRESS or fold(w) in said]
 
 
 def as_parents(words: list[str], entry: KnowledgeEntry) -> list[str]:
