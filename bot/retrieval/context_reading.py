@@ -67,7 +67,8 @@ _SUBSTANCE = 1.5      # IDF from which a word says what a question is about (not
 _ABOUT_FOCUS = 0.5    # share of a question's own words (IDF-weighted) the focus must have to read it as a follow-up
 # offices, as marked ("ra ủy ban xã", "lên công an tỉnh"): every procedure is filed at one, so beside a part asked
 # they name none ("nộp online được không hay phải ra ủy ban xã" had got the certified-copy guide, said at the UBND)
-_OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã phường thành phố".split())
+_OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã phường thành phố".split()
+                           + ["trung", "tâm"])   # "hay phải lên trung tâm" (dịch vụ việc làm, hành chính công)
 _OFFICES = frozenset(fold(w) for w in _OFFICE_MARKED)
 # … and "làm trên app đc ko" ("app" read "ứng dụng") asks where like an office does: words a part asked may name
 _WHERE_MARKED = _OFFICE_MARKED | {"ứng", "dụng"}
