@@ -41,6 +41,17 @@ def test_the_volunteers_two_villagers_are_two_questions_and_the_intro_is_left_ou
     assert second.question.startswith("bác Lê Thị Hoa")   # "Còn" joined it; it is not a search word
 
 
+def test_people_told_after_a_colon_and_semicolons_then_one_request_are_a_question_each():
+    """Three villagers' cases, one request for all ("hướng dẫn giúp từng người"): had been one search, offered the
+    ID-card guides by the ID number in it."""
+    pieces = split_questions(
+        "Chào trợ lý, mình ở tổ công nghệ số cộng đồng thôn Đông. Sáng nay có ba người nhờ: bà Nguyễn Thị Mận bị mất "
+        "thẻ bảo hiểm y tế; anh Hùng cho hai công nhân thuê trọ, muốn đăng ký tạm trú cho họ; chị Thu sinh con tháng "
+        "trước, muốn làm khai sinh cho bé. Trợ lý hướng dẫn giúp từng người nhé.")
+    assert [p.question.split()[:2] for p in pieces] == [["bà", "Nguyễn"], ["anh", "Hùng"], ["chị", "Thu"]]
+    assert all(p.shared.startswith("Trợ lý hướng dẫn") for p in pieces)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("em hoi giup 2 bac trong xom:\n1. bac Tu mat cccd lam lai o dau\n2) bac Hoa muon dang ky khai tu cho chong "
      "can giay to gi", ["bac Tu mat cccd lam lai o dau", "bac Hoa muon dang ky khai tu cho chong can giay to gi"]),

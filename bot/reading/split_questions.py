@@ -44,7 +44,7 @@ _JOINING = (r"với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|tiện
 # a person named after a pause starts a case of their own: "ông Sáu mất bằng lái…, chị Lan muốn đăng ký…"
 _PERSON = r"(?-i:(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ô|[cC]hú|[bB]ác|[cC]ụ|[dD]ì|[tT]hím|[dD]ượng|o|mệ)\s+[A-ZĐ]\w*)"
 _JOINER = re.compile(rf"(?i)(?:(?<=[,;:])\s*|\s+)(?=(?:{_JOINING})(?!\w))|(?<=[,;:])\s*(?=còn(?!\w))"
-                     rf"|(?<=,)\s*(?={_PERSON}(?!\w))")
+                     rf"|(?<=[,:])\s*(?={_PERSON}(?!\w))")
 _NAMED_CASE = re.compile(rf"^{_PERSON}(?!\w)")
 _MARKED = re.compile(rf"(?i)^(?:còn|{_JOINING})(?!\w)")
 # words that only join, left out of a piece ("Còn bác Hoa…"); never unaccented "con", which is also "child"
@@ -55,7 +55,8 @@ _ASKING = ("the nao", "nhu the nao", "lam sao", "ra sao", "o dau", "cho nao", "n
            "la gi", "nhung gi", "giay to gi", "gi", "ai", "ntn", "lam gi", "co duoc", "dc ko", "dc k", "duoc ko")
 # folded: a request to ask about something is a question too ("bà Lan nhờ hỏi làm lại sổ hộ nghèo"), unless
 # the sentence only introduces the asking ("em muốn hỏi giúp 2 bác")
-_REQUEST = ("muon hoi", "nho hoi", "can hoi", "xin hoi", "hoi ve", "muon biet", "can biet")
+_REQUEST = ("muon hoi", "nho hoi", "can hoi", "xin hoi", "hoi ve", "muon biet", "can biet", "huong dan giup",
+            "huong dan gium", "chi giup", "chi gium")
 _ASK_AT_END = {"khong", "ko", "k", "hong", "kg", "chua", "sao", "dau", "nao", "ha", "hả", "nhi", "may", "gi"}
 _PARTICLES = {"a", "ah", "vay", "z", "v", "nhe", "nha", "ad", "ak", "ha", "nhi", "the", "day", "oi", "ban", "em",
               "e", "chi", "anh", "bac", "chau", "con", "voi", "giup", "ạ"}
@@ -64,7 +65,7 @@ _PARTICLES = {"a", "ah", "vay", "z", "v", "nhe", "nha", "ad", "ak", "ha", "nhi",
 _INTRO = ("chao", "em la", "toi la", "minh la", "chau la", "tui la", "con la", "tinh nguyen vien", "cong tac vien",
           "to cong nghe so", "hoi giup", "hoi ho", "hoi cho", "hoi chut", "hoi may", "hoi vai", "hoi 2", "hoi hai",
           "hoi 3", "hoi ba", "2 viec", "hai viec", "3 viec", "ba viec", "may viec", "vai viec", "2 cau", "hai cau",
-          "may cau", "vai cau")
+          "may cau", "vai cau", "nguoi nho", "2 nguoi", "hai nguoi", "3 nguoi", "ba nguoi", "may nguoi", "vai nguoi")
 _NOT_ASKING = ("gi het", "gi ca", "gi dau", "ai cung", "ai biet", "khong ai", "chua ai", "chang ai")
 
 
@@ -107,7 +108,7 @@ def _counted(text: str, start: int) -> bool:
         (":", ".", "?", "!", ","))
 
 
-_BULLETED, _NUMBERED, _JOINED = 1, 2, 3
+_BULLETED, _NUMBERED, _JOINED, _OPENED = 1, 2, 3, 4   # _OPENED: a person named opens a sentence, after others
 
 
 def _cases(text: str) -> list[tuple[str, int]]:
@@ -144,9 +145,11 @@ def _segments(text: str) -> list[tuple[str, int]]:
             for k, clause in enumerate(_JOINER.split(sentence or "")):
                 clause = clause.strip(" \t,;:-")
                 if clause and any(c.isalnum() for c in clause):
-                    # a person named after a comma is a case; one opening a sentence may be the first of them
-                    joined = _MARKED.match(clause) or (k > 0 and _NAMED_CASE.match(clause))
-                    out.append((clause, marked or (_JOINED if joined else 0)))
+                    # a person named after a comma is a case; one opening a sentence is the first of them, or
+                    # one more after others ("…: bà Mận mất thẻ BHYT; anh Hùng … ; chị Thu …")
+                    named = _NAMED_CASE.match(clause)
+                    joined = _JOINED if _MARKED.match(clause) or (k > 0 and named) else _OPENED if named and out else 0
+                    out.append((clause, marked or joined))
                     marked = 0
     return out
 
@@ -164,16 +167,18 @@ def split_questions(text: str) -> list[Piece]:
             waiting.append((segment, marked))
             continue
         told = [s for s, _ in waiting]
-        cases = [i for i, (_, m) in enumerate(waiting) if m == _JOINED and i > 0]
+        cases = [i for i, (_, m) in enumerate(waiting) if m in (_JOINED, _OPENED) and i > 0]
         if cases and len(syllables(" ".join(told[:cases[0]]))) >= MIN_PIECE_WORDS:
             # "Bác Tư mất thẻ căn cước, còn cô Hoa quên mật khẩu. Em hướng dẫn thế nào?": each case, the question
             bounds = [0, *cases, len(told)]
             groups = [told[a:b] for a, b in zip(bounds, bounds[1:])]
-            questions.append((groups[0][:-1], groups[0][-1:], segment))
+            if not all(_introduces(s) for s in groups[0]):   # "Sáng nay có ba người nhờ:" is no case
+                questions.append((groups[0][:-1], groups[0][-1:], segment))
             questions += [([], group, segment) for group in groups[1:]]
             waiting = []
             continue
-        if marked == _JOINED and len(syllables(" ".join(told))) >= MIN_PIECE_WORDS:
+        if marked in (_JOINED, _OPENED) and len(syllables(" ".join(told))) >= MIN_PIECE_WORDS \
+                and not (marked == _OPENED and all(_introduces(t) for t in told)):
             questions.append((told[:-1], told[-1:], ""))   # "… không nhận được mã OTP, với lại …": a problem told
             waiting, told = [], []
         case = max([marked] + [m for _, m in waiting])
