@@ -78,7 +78,13 @@ def read_in_parts(question: str, whole: Answer, ask: Callable[[str], Answer]) ->
     its one asking sentence, alone, answers with one of the choices (the story only blurred which); one answered with
     what it says is done already gets the rest's answer. None: keep the whole message's reply."""
     if whole.kind == Kind.DONT_KNOW.value:
-        return one_reading(ask(t) for t in told_with_question(question))
+        found = one_reading(ask(t) for t in told_with_question(question))
+        if found is None and whole.nearest and (alone := asking_sentence(question)) is not None:
+            # "chu doc chu ko gioi. o xa co ai chi chu lam giay ko": the sentence that asks, alone, is answered with
+            # the entry the whole message came nearest to; what was told only blurred it
+            read = ask(alone)
+            return read if read.matched and read.entry and read.entry.id == whole.nearest else None
+        return found
     if whole.matched and (apart := done_apart(question)) is not None:
         # answered with what the message says is done already ("mới đăng ký kết hôn xong, giờ vợ muốn chuyển hộ
         # khẩu…" had got the marriage guide): the rest, when it is answered with something else

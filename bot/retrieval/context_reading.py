@@ -78,7 +78,7 @@ _SELF_STATE = frozenset({"già", "yếu", "ốm", "bệnh", "tuổi", "lớn", "
 
 def _says_how_asker_is(words: list[str]) -> bool:
     """"bà già rồi", "tui 77 tuổi": the words then name who asks, not whom a procedure is for ("cháu nội mới đẻ")."""
-    return any(w in _SELF_STATE or w.isdigit() for w in words)
+    return any(w in _SELF_STATE for w in words)   # "tuổi" too: "2 tuần" alone is no age
 
 
 def _about_asker(word: str) -> bool:
