@@ -214,6 +214,8 @@ ROWS = [
     ("gặp người thật", I.HANDOFF), ("ngu thế", I.COMPLAINT), ("không cần", I.NO), ("gọi lại cho tôi", I.CALLBACK),
 ]
 QUESTIONS = [   # a social word inside a real question: retrieval must get it
+    # "phạt nguội thật" folds to "phat nguoi that": no "người thật" asked for (it had filed a ticket)
+    "thế làm sao biết mình có bị phạt nguội thật ko",
     # miền Trung asks with "răng rứa", "ở mô": a question, not a complaint about having asked before
     "mần giấy tạm trú răng rứa, tau hỏi mấy lần rồi đó",
     # whether a person elsewhere may do it, not a person asked for
