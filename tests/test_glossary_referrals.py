@@ -40,6 +40,9 @@ TERMS = [
     ("kho dữ liệu cá nhân trên cổng dvc là j z", STORE),
 ]
 REFERRALS = [
+    # 33rd: a visa abroad is the other country's; a SIM's owner is the network's
+    ("Em muốn xin visa đi Hàn Quốc thăm chồng thì nộp hồ sơ ở đâu ạ?", "đại sứ quán"),
+    ("sim dang ky ten ong chu cu, nha mang bat chuan hoa thong tin thue bao thi lam o dau", "nhà mạng"),
     ("thi đại học năm nay đăng ký nguyện vọng thế nào", "Bộ Giáo dục"), ("xet tuyen dai hoc o dau", "Bộ Giáo dục"),
     ("con em thi tốt nghiệp thpt đăng ký ở đâu", "Bộ Giáo dục"), ("điểm chuẩn vào đại học xem ở đâu", "Bộ Giáo dục"),
     ("sinh viên vay vốn đi học ở đâu", "Chính sách xã hội"), ("vay von sinh vien can giay to gi", "Chính sách xã hội"),
@@ -104,6 +107,7 @@ def test_other_questions_stay_searches(glossary, message):
 @pytest.mark.parametrize("message", ["mất điện thoại thì sao", "hóa đơn điện tử", "đổi số điện thoại vneid",
                                      "tiền điện thoại", "tuyển sinh lớp 1", "xuất hóa đơn điện tử ở đâu",
                                      "thủ tục bao lâu", "con bao nhiêu tuổi thì làm căn cước",
+                                     "chồng em người nước ngoài, gia hạn thị thực ở Việt Nam làm ở đâu",
                                      # no pension: the social pension, which the commune decides (1.014027)
                                      "bo toi 78 tuoi, ko co luong huu, muon xin tro cap thi lam sao"])
 def test_phrases_that_only_look_like_a_subject_are_no_referral(glossary, message):
