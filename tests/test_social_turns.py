@@ -429,6 +429,14 @@ async def test_withdrawing_the_help_itself_at_the_call_back_question_cancels_the
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("message", ["dạ em cảm ơn trợ lý, em ghi lại hết rồi", "cám ơn nhiều nha, bye"])
+async def test_thanks_and_leave_taken_in_one_message_get_both_replies(dialogue, message):
+    chat = await fresh(dialogue)
+    await chat(message)
+    assert "Rất vui được giúp" in chat.text() and "Chúc bạn làm thủ tục suôn sẻ" in chat.text()
+
+
+@pytest.mark.slow
 async def test_waiting_for_the_team_is_acknowledged_without_a_second_ticket(dialogue):
     chat = await fresh(dialogue)
     await chat("gặp người hỗ trợ")

@@ -81,10 +81,11 @@ class Talk(Part):
             self._send(turn, Reply(self._say(turn, "abilities_reply"), self.menu_buttons()))
         elif intent == Intent.GREETING:
             self._send(turn, Reply(self._say(turn, "greeting_again"), self.menu_buttons()))
-        elif intent == Intent.THANKS:
-            self._send(turn, Reply(self._say(turn, "thanks_reply"), (menu_button(),)))
-        elif intent == Intent.BYE:
-            self._send(turn, Reply(self._say(turn, "bye_reply"), (menu_button(),)))
+        elif intent in (Intent.THANKS, Intent.BYE):
+            # thanks and leave taken in one message ("dạ em cảm ơn, em ghi lại hết rồi", "cám ơn nha, bye"): both
+            both = {Intent.THANKS, Intent.BYE} <= match.also | {intent}
+            key = "thanks_bye_reply" if both else "thanks_reply" if intent == Intent.THANKS else "bye_reply"
+            self._send(turn, Reply(self._say(turn, key), (menu_button(),)))
         elif intent in _ONE_LINE:   # never a ticket: a person is offered, not sent for
             turn.session.refused = intent == Intent.OTHERS_DATA
             key, offer_person = _ONE_LINE[intent]
