@@ -17,6 +17,8 @@ ID_CARD = ["Cấp đổi, cấp lại thẻ căn cước", "Cấp thẻ căn cư
     ("trẻ chưa đủ 14 tuổi", 13), ("dưới 14 tuổi", 13), ("ông trên 60 tuổi", 61),
     ("tôi 65 tuổi làm cho cháu 10 tuổi", None),   # two ages: whose is asked about is unclear
     ("nộp 3 tháng rồi chưa có", None), ("làm ở đâu", None),
+    # a school year: lớp 1 at six
+    ("thằng út nhà tui học lớp 7", 13), ("con em dang hoc lop 3", 9), ("nhà ở lớp 2 tầng", None),
 ])
 def test_the_age_a_message_states(text, age):
     assert stated_age(text) == age

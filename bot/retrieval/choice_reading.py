@@ -19,6 +19,8 @@ _LEVELS = {"xa": ("phuong", "cap xa", "ra xa", "len xa", "tai xa", "lam o xa"), 
 _AGE = re.compile(r"(?:\b(?P<side>chua du|chua toi|chua den|duoi|tren|hon|ngoai)\s+)?(?<!\d)(\d{1,3})\s*"
                   r"(thang tuoi|tuoi|tui\b|t\b)")   # "7 tủi": a phone's typo
 _BELOW = frozenset({"chua du", "chua toi", "chua den", "duoi"})
+# a school year says an age too: "học lớp 7" is about 13 (lớp 1 at 6)
+_GRADE = re.compile(r"\b(?:hoc|vao|vo|len) lop (\d{1,2})\b")
 _NEWBORN = re.compile(r"\b(so sinh|moi sinh|moi de|vua sinh|vua de|con do)\b")
 # an age range in an official title: "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "từ đủ 75 tuổi đến 80 tuổi"
 _UNDER = re.compile(r"duoi (\d{1,3}) tuoi")
@@ -30,13 +32,16 @@ def _words(text: str) -> str:
 
 
 def stated_age(text: str) -> int | None:
-    """The age a message states in years ("15 tuổi", "bé mới sinh" 0, "8 tháng tuổi" 0); None when it states none,
-    or several ("tôi 65 tuổi, làm cho cháu 10 tuổi": whose is asked about is not for a pattern to say)."""
+    """The age a message states in years ("15 tuổi", "bé mới sinh" 0, "8 tháng tuổi" 0, "học lớp 7" 13); None when
+    it states none, or several ("tôi 65 tuổi, làm cho cháu 10 tuổi": whose is asked about is not for a pattern to
+    say)."""
     folded = fold(text)
     ages = {0 if m[3] == "thang tuoi" else int(m[2]) - 1 if m["side"] in _BELOW else int(m[2]) + 1 if m["side"]
             else int(m[2]) for m in _AGE.finditer(folded)}   # "chưa đủ 14 tuổi" is 13 at most, "trên 60" 61
     if _NEWBORN.search(folded):
         ages.add(0)
+    if not ages:
+        ages = {int(m[1]) + 6 for m in _GRADE.finditer(" ".join(folded_syllables(text))) if 1 <= int(m[1]) <= 12}
     return ages.pop() if len(ages) == 1 else None
 
 
