@@ -62,6 +62,8 @@ def answerer(real_answerer) -> Answerer:
     # a province told by its city (knowledge/synonyms.yaml): the Hà Tĩnh guide had been offered first
     ("o buon ma thuot nop ho so online vao trang nao", "tinh-dak-lak"),
     ("em ở Biên Hòa, nộp hồ sơ trực tuyến trang nào", "tinh-dong-nai"),
+    # a hotline named is the guide whose title has it (the portal's guide mentions it too)
+    ("Gọi 1900 0368 có mất tiền không", "vneid-tong-dai"),
     # told, then asked: the asking sentence alone gets the entry the whole message came nearest to
     ("chu doc chu ko gioi. o xa co ai chi chu lam giay ko", "hoso-ai-ho-tro"),
     # a province named lowers the other provinces' guides: Đồng Nai's names Bình Phước, and had answered this

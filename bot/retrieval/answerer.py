@@ -412,6 +412,7 @@ class Answerer:
                 decision = decision.title_typed(typed, lambda o: self.entries[o].title)
                 decision = decision.subject_named(typed, lambda o: title_subject(self.entries[o].title),
                                                   self.decision.answer_at)
+                decision = decision.number_named(searched, lambda o: self.entries[o].title, lambda o: self.entries[o].body)
                 guide = decision.kind == Kind.ANSWER and not self.entries[decision.entry_id].procedures
                 chosen = None
                 # a part asked of no procedure ("mất bao nhiêu tiền") gets no catalogue options: any name has a fee

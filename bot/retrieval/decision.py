@@ -10,6 +10,7 @@ runner-up close behind the top candidate (a rival) makes the bot ask which one.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -110,6 +111,19 @@ class Decision:
             return self
         return Decision(Kind.ANSWER, self.options[0], self.score)
 
+    def number_named(self, question: str, *texts_of: Callable[[str], str]) -> "Decision":
+        """"Ý bạn là…?" for a question that names a number (a hotline: "gọi 1900 0368 có mất tiền không") which one
+        option has and no other, in the first of `texts_of` (titles, then bodies) where any has it: that option is
+        answered. It had been asked between the VNeID hotline's guide and the portal's, which mentions it too."""
+        if self.kind != Kind.CLARIFY or len(self.options) < 2:
+            return self
+        numbers = set(_LONG_NUMBER.findall(_joined_digits(question)))
+        for text_of in texts_of if numbers else ():
+            having = [o for o in self.options if numbers & set(_LONG_NUMBER.findall(_joined_digits(text_of(o))))]
+            if having:
+                return Decision(Kind.ANSWER, having[0], self.score) if len(having) == 1 else self
+        return self
+
     def not_contrary(self, said: list[str], title_of: Callable[[str], str]) -> "Decision":
         """"Ý bạn là…?" without the options whose title states the opposite of what the question states (folded
         words `said`): "bà đã có thẻ căn cước gắn chip, muốn làm tài khoản mức 2" had been offered "Chưa có thẻ căn
@@ -122,6 +136,14 @@ class Decision:
         if len(kept) == 1:
             return Decision(Kind.ANSWER, kept[0], self.score)
         return replace(self, options=kept)
+
+
+_LONG_NUMBER = re.compile(r"(?<!\d)\d{7,11}(?!\d)")   # a hotline or phone number, its digits together
+
+
+def _joined_digits(text: str) -> str:
+    """"1900 0368", "1800.1096" → "19000368", "18001096"."""
+    return re.sub(r"(?<=\d)[ .](?=\d)", "", text)
 
 
 # a state and its opposite, folded: "chưa có" / "đã có"
