@@ -38,3 +38,13 @@ async def test_options_sure_of_their_own_subject_keep_to_it(dialogue):
     shown = next(r.entry_id for r in chat.last if r.entry_id)
     await chat("Bố tôi là thương binh 2/4, giấy chứng nhận thương binh bị thất lạc lúc chuyển nhà, giờ xin cấp lại ở đâu")
     assert shown not in offered(chat) and "tthc.1.010814" in offered(chat)
+
+
+async def test_what_to_prepare_after_the_choices_is_asked_of_them(dialogue):
+    """"Cần chuẩn bị những gì?" after the driving-permit choices asks their papers: it had got the guide on what
+    to have before filing online."""
+    chat = Chat(dialogue)
+    await chat("Tôi sắp đi công tác Nhật Bản, muốn xin giấy phép lái xe quốc tế, nộp trực tuyến được không?")
+    assert "tthc.3.000353" in offered(chat)
+    await chat("Cần chuẩn bị những gì?")
+    assert "tthc.3.000353" in offered(chat) and "Điện thoại thông minh" not in chat.text()
