@@ -38,6 +38,7 @@ MODES = {"lexical-only": (False, True), "dense-only": (True, False), "hybrid": (
 CITIZEN = HERE / "citizen_set.jsonl"
 VALIDATION = HERE / "validation.jsonl"
 FRESH = HERE / "fresh_set.jsonl"
+FRESH2 = HERE / "fresh2_set.jsonl"
 HOLDOUT = "citizen-holdout"
 CHECK = "validation-check"
 
@@ -53,6 +54,7 @@ def labelled_sets(dev: Path, skip_holdout: bool) -> dict[str, list[labelled.Item
     found["citizen-tune"] = labelled.citizen(CITIZEN, "tune")
     found["validation-tune"] = labelled.citizen(VALIDATION, "tune")
     found["fresh-tune"] = labelled.citizen(FRESH, "tune")
+    found["fresh2-tune"] = labelled.citizen(FRESH2, "tune")
     found[CHECK] = labelled.citizen(VALIDATION, "check")
     if not skip_holdout:
         found[HOLDOUT] = labelled.citizen(CITIZEN, "holdout")
