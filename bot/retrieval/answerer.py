@@ -28,7 +28,7 @@ from bot.retrieval.fusion import fuse
 from bot.retrieval.glossary import Glossary
 from bot.retrieval.hybrid import DenseRetriever, LexicalRetriever
 from bot.retrieval.normalize import MAX_QUERY_CHARS, NormalizedQuery, QueryNormalizer
-from bot.retrieval.places import provinces_named
+from bot.retrieval.places import place_prior, provinces_named
 from bot.retrieval.procedure_card import facts_block, procedure_entry
 from bot.retrieval.procedure_config import ProcedureDecisionConfig
 from bot.retrieval.procedure_results import ScoredProcedure
@@ -282,7 +282,8 @@ class Answerer:
             agree, clash = self.cues.match(r.asked, self._profiles[c.entry_id])
             prior = cfg.w_title * self.lexical.title_coverage(r.query, c.entry_id) + cfg.w_agree * agree \
                 - cfg.w_clash * clash
-            rows.append((c.entry_id, c.fused + prior + self._place_prior(entry, named, cfg)))
+            rows.append((c.entry_id, c.fused + prior + place_prior(entry.provinces, named, self._province,
+                                                                    cfg.province_boost)))
         scored = []
         for entry_id, total in rows:
             margin = total - max((t for e, t in rows if e != entry_id), default=0.0)
@@ -291,16 +292,6 @@ class Answerer:
             conf = cfg.confidence(cos, coverage, cos - r.median, margin)
             scored.append(Scored(entry_id, total, conf, cos, coverage, cos - r.median, margin))
         return sorted(scored, key=lambda s: -s.fused)
-
-    def _place_prior(self, entry: KnowledgeEntry, named: frozenset[str], cfg: DecisionConfig) -> float:
-        """A province's guide is lifted when the question names that province and lowered when it names only
-        others; with none named, this deployment's province is lifted. "Bình Định giờ nhập vô tỉnh nào" had got
-        Đồng Nai's guide, which names Bình Phước."""
-        if not entry.provinces:
-            return 0.0
-        if named:
-            return cfg.province_boost if named & set(entry.provinces) else -2 * cfg.province_boost
-        return cfg.province_boost if self._province and self._province in entry.provinces else 0.0
 
     def rank(self, query: NormalizedQuery, use_dense: bool = True, use_lexical: bool = True) -> list[Scored]:
         return self.score(self.retrieve(query, use_dense, use_lexical))

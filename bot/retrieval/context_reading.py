@@ -14,7 +14,6 @@ from bot.retrieval.aspects import asked_aspect, asked_aspects, aspect_words, is_
 from bot.retrieval.decision import Kind
 from bot.retrieval.dense_lines import DenseLines
 from bot.retrieval.follow_up import (
-    ADDRESS,
     Focused,
     as_parents,
     beyond_subject,
@@ -40,11 +39,13 @@ from bot.retrieval.question_says import (
     ANY_PROCEDURE_MARKED,
     NAMED_OPTION,
     POLITE,
+    about_asker,
     asks_to_bring,
     focus_named,
     length_said,
     names_an_option,
     procedure_subject_unsaid,
+    says_how_asker_is,
     subject_said,
     subject_unsaid,
 )
@@ -72,18 +73,6 @@ _OFFICE_MARKED = frozenset("ủy uỷ ban ubnd nhân dân công an tỉnh xã ph
 _OFFICES = frozenset(fold(w) for w in _OFFICE_MARKED)
 # … and "làm trên app đc ko" ("app" read "ứng dụng") asks where like an office does: words a part asked may name
 _WHERE_MARKED = _OFFICE_MARKED | {"ứng", "dụng"}
-# how the asker is (marked), which names no other subject: "bà già rồi làm lại có phải đóng tiền hông" asks the fee
-_SELF_STATE = frozenset({"già", "yếu", "ốm", "bệnh", "tuổi", "lớn", "khuyết", "tật"})
-
-
-def _says_how_asker_is(words: list[str]) -> bool:
-    """"bà già rồi", "tui 77 tuổi": the words then name who asks, not whom a procedure is for ("cháu nội mới đẻ")."""
-    return any(w in _SELF_STATE for w in words)   # "tuổi" too: "2 tuần" alone is no age
-
-
-def _about_asker(word: str) -> bool:
-    """Who asks and how they are ("bà", "77", "tuổi", "già"): no subject of its own beside a part asked."""
-    return word in _SELF_STATE or word.isdigit() or fold(word) in ADDRESS
 _SHOWN_LINES = 2      # a guide's first lines, shown in the answer's first bubble anyway
 # folded words that tell where a person lives ("đang ở trọ", "quê ở"): beside province names and a part asked,
 # they make no new subject ("e đang ở trọ bình dương, quê ở thanh hóa thì nộp ở đâu" after a guide)
@@ -270,8 +259,8 @@ class ContextReader:
         reading = reading or self.normalizer.normalize(question)
         named = self._key_words(question, None, aspect_words() | ANY_PROCEDURE, reading)
         typed = content_words(syllables(reading.said))
-        if _says_how_asker_is(typed):
-            named, typed = [w for w in named if not _about_asker(w)], [w for w in typed if not _about_asker(w)]
+        if says_how_asker_is(typed):
+            named, typed = [w for w in named if not about_asker(w)], [w for w in typed if not about_asker(w)]
         if named and not [w for w in typed
                           if not is_aspect_word(w) and not spelled_in(w, ANY_PROCEDURE_MARKED, ANY_PROCEDURE)]:
             named = []   # the citizen typed only the part's words: the synonyms added them ("đóng tiền": "thanh toán")

@@ -120,6 +120,17 @@ def provinces_named(text: str) -> frozenset[str]:
     return frozenset(code for code, _ in _named(text))
 
 
+def place_prior(provinces: tuple[str, ...], named: frozenset[str], deployed: str | None, boost: float) -> float:
+    """A province's guide (`provinces`) is lifted when the question names that province and lowered twice as
+    much when it names only others; with none named, this deployment's province is lifted. "Bình Định giờ nhập vô
+    tỉnh nào" had got Đồng Nai's guide, which names Bình Phước."""
+    if not provinces:
+        return 0.0
+    if named:
+        return boost if named & set(provinces) else -2 * boost
+    return boost if deployed and deployed in provinces else 0.0
+
+
 def place_words(text: str) -> frozenset[str]:
     """The folded words of the provinces a question names, as said ("binh", "duong" of "ở trọ bình dương", "thua",
     "thien", "hue" of "tỉnh thừa thiên huế") and by their current names ("ho", "chi", "minh" for "tp hcm")."""

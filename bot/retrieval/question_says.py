@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.retrieval.aspects import asked_aspect, aspect_words
+from bot.retrieval.follow_up import ADDRESS
 from bot.retrieval.normalize import NormalizedQuery
 from bot.retrieval.tier_arbitration import title_subject
 from indexer.knowledge import KnowledgeEntry
@@ -79,3 +80,17 @@ def focus_named(focus: KnowledgeEntry, alone: Answer) -> bool:
     subject = title_subject(focus.title)
     before = alone.options[:ids.index(focus.id)]
     return bool(subject & said) and all(title_subject(o.title) & said <= subject for o in before)
+
+
+# how the asker is (marked), which names no other subject: "bà già rồi làm lại có phải đóng tiền hông" asks the fee
+_SELF_STATE = frozenset({"già", "yếu", "ốm", "bệnh", "tuổi", "lớn", "khuyết", "tật"})
+
+
+def says_how_asker_is(words: list[str]) -> bool:
+    """"bà già rồi", "tui 77 tuổi": the words then name who asks, not whom a procedure is for ("cháu nội mới đẻ")."""
+    return any(w in _SELF_STATE for w in words)   # "tuổi" too: "2 tuần" alone is no age
+
+
+def about_asker(word: str) -> bool:
+    """Who asks and how they are ("bà", "77", "tuổi", "già"): no subject of its own beside a part asked."""
+    return word in _SELF_STATE or word.isdigit() or fold(word) in ADDRESS
