@@ -225,6 +225,7 @@ REGRESSIONS = [
     ("toi buoc ki so thi chon gi", ["ký số"], ["ki"]),
     ("nhan qua buu dien thi ai tra tien ship", ["chuyển phát"], ["chip"]),
     ("lam chu ky so free duoc ko", ["miễn phí"], []),
+    ("mấy ngày thì có dzậy", [], ["dzậy"]),   # miền Nam "dzậy" (vậy), a particle: the part asked stands alone
 ]
 
 
