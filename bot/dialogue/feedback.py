@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.core.messages import Button, Reply
-from bot.core.payloads import Act, StaleButton, encode, handoff_button, is_rating, menu_button
+from bot.core.payloads import Act, StaleButton, encode, handoff_button, is_rating, menu_button, parse
 from bot.core.wording import say
 from bot.dialogue.handoff_words import TypedReason, load_handoff_words
 from bot.dialogue.part import Part
@@ -49,7 +49,8 @@ class Feedback(Part):
         rated 👎 with that reason and the words kept for the team, as a reason typed after 👎 would be. Read as a
         question, "sai rồi" had been offered three guides that say "sai", and "chưa đúng ý tui" had been told the
         guide does not cover "what you asked"."""
-        answered = [int(p.split(":")[1]) for p in turn.session.numbered if is_rating(p) and p.endswith(":down")]
+        rated = [parse(p) for p in turn.session.numbered if is_rating(p)]
+        answered = [r.int(0) for r in rated if r.args[1] == "down"]
         about = turn.session.rated.get(str(answered[-1])) if answered else None
         if about is None or about.entry_id is None or about.asked_back:
             return False

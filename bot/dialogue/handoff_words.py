@@ -129,24 +129,15 @@ class HandoffWords:
         """A message that only says the answer just given is wrong or beside the question ("sai rồi bot ơi",
         "ko phải", "chưa đúng ý tui"), maybe restating the question ("sai rồi, tui hỏi làm lại cccd"): the reason
         of the longest cue. None when any other word is in it: "khai sai ngày sinh thì sửa sao" asks something."""
-        words = list(self._read(text).words)
+        words = self._read(text).words
         restate = _spans(words, self.restate)
-        if restate:
-            words = words[:restate[0][0]]
-        longest = max(len(p.split()) for p in self.disagree)
-        best: tuple[int, int, str] | None = None   # (length, -priority, code)
-        i = 0
-        while i < len(words):
-            n = next((n for n in range(min(longest, len(words) - i), 0, -1)
-                      if " ".join(words[i:i + n]) in self.disagree), 0)
-            if not n:
-                return None
-            code = self.disagree[" ".join(words[i:i + n])]
-            if code:
-                key = (n, -_PRIORITY.index(code), code)
-                best = max(best, key) if best else key
-            i += n
-        return TypedReason(best[2], self.restated(text)) if best else None
+        words = words[:restate[0][0]] if restate else words
+        spans = _spans(words, frozenset(self.disagree))
+        if sum(end - start for start, end in spans) < len(words):
+            return None   # a word that neither disagrees nor goes with it
+        cues = [(end - start, -_PRIORITY.index(code), code) for start, end in spans
+                if (code := self.disagree[" ".join(words[start:end])])]
+        return TypedReason(max(cues)[2], self.restated(text)) if cues else None
 
     def restated(self, text: str) -> str | None:
         """The question restated after "tui hỏi…", "ý em là…", as typed (at least two words)."""

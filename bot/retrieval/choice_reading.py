@@ -41,7 +41,7 @@ def stated_age(text: str) -> int | None:
     if _NEWBORN.search(folded):
         ages.add(0)
     if not ages:
-        ages = {int(m[1]) + 6 for m in _GRADE.finditer(" ".join(folded_syllables(text))) if 1 <= int(m[1]) <= 12}
+        ages = {int(m[1]) + 6 for m in _GRADE.finditer(folded) if 1 <= int(m[1]) <= 12}
     return ages.pop() if len(ages) == 1 else None
 
 

@@ -118,7 +118,9 @@ class Decision:
         if self.kind != Kind.CLARIFY or len(self.options) < 2:
             return self
         numbers = set(_LONG_NUMBER.findall(_joined_digits(question)))
-        for text_of in texts_of if numbers else ():
+        if not numbers:
+            return self
+        for text_of in texts_of:
             having = [o for o in self.options if numbers & set(_LONG_NUMBER.findall(_joined_digits(text_of(o))))]
             if having:
                 return Decision(Kind.ANSWER, having[0], self.score) if len(having) == 1 else self
