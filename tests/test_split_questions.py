@@ -52,6 +52,14 @@ def test_people_told_after_a_colon_and_semicolons_then_one_request_are_a_questio
     assert all(p.shared.startswith("Trợ lý hướng dẫn") for p in pieces)
 
 
+def test_people_typed_without_marks_after_a_colon_or_opening_a_clause_are_cases_too():
+    """The same message without diacritics ("ba Nguyen Thi Man", "anh Hung") had been one search again."""
+    pieces = split_questions(
+        "chao tro ly, minh o to cong nghe so thon Dong. Sang nay co 2 nguoi nho: ba Nguyen Thi Man bi mat the bao "
+        "hiem y te; anh Hung cho cong nhan thue tro, muon dang ky tam tru cho ho. Tro ly huong dan giup tung nguoi nhe")
+    assert [p.question.split()[:2] for p in pieces] == [["ba", "Nguyen"], ["anh", "Hung"]]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("em hoi giup 2 bac trong xom:\n1. bac Tu mat cccd lam lai o dau\n2) bac Hoa muon dang ky khai tu cho chong "
      "can giay to gi", ["bac Tu mat cccd lam lai o dau", "bac Hoa muon dang ky khai tu cho chong can giay to gi"]),

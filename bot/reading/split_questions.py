@@ -43,9 +43,13 @@ _JOINING = (r"với lại|voi lai|thêm nữa|them nua|ngoài ra|ngoai ra|tiện
             r"|cho (?:em|e|tôi|toi|mình|minh|cháu|chau|con|tui|t) (?:hỏi thêm|hoi them)")
 # a person named after a pause starts a case of their own: "ông Sáu mất bằng lái…, chị Lan muốn đăng ký…"
 _PERSON = r"(?-i:(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ô|[cC]hú|[bB]ác|[cC]ụ|[dD]ì|[tT]hím|[dD]ượng|o|mệ)\s+[A-ZĐ]\w*)"
+# … and typed without marks, after a colon or opening a sentence ("…: ba Nguyen Thi Man …; anh Hung …"), where the
+# capital of the name says it is one; after a comma unmarked "ong Ba" may be the neighbour just spoken of
+_PERSON_ANY = r"(?-i:(?:[ôÔoO]ng|[bB][àa]|[aA]nh|[cC]h[ịi]|[cC][ôo]|[cC]h[úu]|[bB][áa]c|[cC][ụu]|[dD][ìi]|[tT]hím|[dD]ượng|o|mệ)\s+[A-ZĐ]\w*)"
 _JOINER = re.compile(rf"(?i)(?:(?<=[,;:])\s*|\s+)(?=(?:{_JOINING})(?!\w))|(?<=[,;:])\s*(?=còn(?!\w))"
-                     rf"|(?<=[,:])\s*(?={_PERSON}(?!\w))")
+                     rf"|(?<=,)\s*(?={_PERSON}(?!\w))|(?<=:)\s*(?={_PERSON_ANY}(?!\w))")
 _NAMED_CASE = re.compile(rf"^{_PERSON}(?!\w)")
+_OPENING_CASE = re.compile(rf"^{_PERSON_ANY}(?!\w)")
 _MARKED = re.compile(rf"(?i)^(?:còn|{_JOINING})(?!\w)")
 # words that only join, left out of a piece ("Còn bác Hoa…"); never unaccented "con", which is also "child"
 _LEAD = re.compile(rf"(?i)^(?:còn|và|rồi|{_JOINING})(?!\w)(?:\s+(?:là|la)(?!\w))?[\s,:]*")
@@ -147,8 +151,8 @@ def _segments(text: str) -> list[tuple[str, int]]:
                 if clause and any(c.isalnum() for c in clause):
                     # a person named after a comma is a case; one opening a sentence is the first of them, or
                     # one more after others ("…: bà Mận mất thẻ BHYT; anh Hùng … ; chị Thu …")
-                    named = _NAMED_CASE.match(clause)
-                    joined = _JOINED if _MARKED.match(clause) or (k > 0 and named) else _OPENED if named and out else 0
+                    joined = _JOINED if _MARKED.match(clause) or (k > 0 and _NAMED_CASE.match(clause)) \
+                        else _OPENED if out and _OPENING_CASE.match(clause) else 0
                     out.append((clause, marked or joined))
                     marked = 0
     return out
