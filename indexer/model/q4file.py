@@ -192,10 +192,30 @@ def _fp16_to_f32_engine(h: np.ndarray) -> np.ndarray:
 
 def dequantize_q4(raw: bytes, rows: int, cols: int) -> np.ndarray:
     """Q4_0 bytes → float32 [rows, cols], exactly the values the engine multiplies with."""
+    codes, scales = block_scales(raw, rows, cols)
+    return (codes * scales).reshape(rows, cols)
+
+
+def block_scales(raw: bytes, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 bytes → (codes q − 8 as float32 [rows, cols/32, 32], scales as the engine reads them [rows, cols/32, 1])."""
     blocks = np.frombuffer(raw, BLOCK, rows * cols // QK).reshape(rows, cols // QK)
     qs = blocks["qs"]
-    q = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.float32) - 8.0
-    return (q * _fp16_to_f32_engine(blocks["d"])[..., None]).reshape(rows, cols)
+    codes = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.float32) - 8.0
+    return codes, _fp16_to_f32_engine(blocks["d"])[..., None]
+
+
+def with_scales(raw: bytes, scales: np.ndarray) -> bytes:
+    """The same Q4_0 codes with new block scales (fp16). A block whose old or new scale is subnormal keeps its
+    old one: the engine reads subnormal scales at half their value, and such blocks barely matter."""
+    blocks = np.frombuffer(raw, BLOCK).copy()
+    new = np.asarray(scales, np.float32).reshape(blocks.shape).astype(np.float16).view(np.uint16)
+
+    def subnormal(h: np.ndarray) -> np.ndarray:
+        return ((h & 0x7C00) == 0) & ((h & 0x3FF) != 0)
+
+    keep = subnormal(blocks["d"]) | subnormal(new) | ~np.isfinite(new.view(np.float16))
+    blocks["d"] = np.where(keep, blocks["d"], new)
+    return blocks.tobytes()
 
 
 def quantize_q4(weights: np.ndarray) -> bytes:
@@ -243,4 +263,4 @@ def prune_vocabulary(model: ModelFile, keep: set[int]) -> tuple[ModelFile, np.nd
 
 
 __all__ = ["ModelFile", "Tensor", "F32", "Q4_0", "is_q4_name", "read_model", "write_model", "dequantize_q4",
-           "quantize_q4", "prune_vocabulary"]
+           "quantize_q4", "prune_vocabulary", "block_scales", "with_scales"]

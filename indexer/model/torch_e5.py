@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from transformers import BertConfig, BertModel  # noqa: E402
 
-from indexer.model.q4file import Q4_0, QK, ModelFile, dequantize_q4, quantize_q4  # noqa: E402
+from indexer.model.q4file import Q4_0, QK, ModelFile, block_scales, dequantize_q4, quantize_q4, with_scales  # noqa: E402
 from indexer.model.tokenizer import PieceTokenizer  # noqa: E402
 
 
@@ -80,15 +80,46 @@ def f32_parameter_names(model: ModelFile) -> list[str]:
     return [names[n] for n, t in model.tensors.items() if t.dtype != Q4_0]
 
 
+GAIN = "q4_gain"   # the per-block gain a linear layer gets from train_block_scales
+
+
 def f32_parameters(model: ModelFile, bert: BertModel) -> list[torch.nn.Parameter]:
-    """Leave only the f32-backed parameters trainable, and return them (for an optimiser)."""
+    """Leave only what the file can carry trainable — the f32-backed parameters and any block-scale gains —
+    and return them (for an optimiser)."""
     wanted = set(f32_parameter_names(model))
     params = []
     for name, p in bert.named_parameters():
-        p.requires_grad_(name in wanted)
-        if name in wanted:
+        free = name in wanted or name.endswith(GAIN)
+        p.requires_grad_(free)
+        if free:
             params.append(p)
     return params
+
+
+def train_block_scales(model: ModelFile, bert: BertModel) -> int:
+    """Let every linear weight's Q4_0 block scales learn, as gains, while its 4-bit codes stay fixed.
+
+    The scales are fp16 numbers in the file, so unlike a tuned weight (whose change is far below half a
+    quantisation step) a tuned scale survives the file exactly. Each block's weight becomes
+    codes × scale × (1 + gain), gain starting at 0. Returns the number of gains added."""
+    names, added = _names(model), 0
+    for name, t in model.tensors.items():
+        if t.dtype != Q4_0 or name == "emb.word":
+            continue
+        linear = bert.get_submodule(names[name].rsplit(".", 1)[0])
+        codes, scales = block_scales(t.raw, *t.shape)
+        del linear.weight
+        linear.register_buffer("q4_codes", torch.from_numpy(codes), persistent=False)
+        linear.register_buffer("q4_scales", torch.from_numpy(scales), persistent=False)
+        linear.register_parameter(GAIN, torch.nn.Parameter(torch.zeros_like(linear.q4_scales)))
+        linear.register_forward_pre_hook(_scaled_weight)
+        _scaled_weight(linear, ())
+        added += linear.q4_scales.numel()
+    return added
+
+
+def _scaled_weight(linear: torch.nn.Linear, _args: tuple) -> None:
+    linear.weight = (linear.q4_codes * (linear.q4_scales * (1 + getattr(linear, GAIN)))).flatten(1)
 
 
 class _Int8Activations(torch.nn.Module):
@@ -170,13 +201,19 @@ def embed(bert: BertModel, tokenizer: Tokenizer, texts: list[str], is_query: boo
 
 
 def from_torch(model: ModelFile, bert: BertModel, requantize: bool = False) -> ModelFile:
-    """A copy of `model` carrying the bert's f32 tensors. Q4_0 tensors stay as they were unless
-    `requantize`, which re-quantises every one (weights and emb.word) with quantize_q4; the stock weights
-    come back bit-identical that way, so only changed weights change."""
+    """A copy of `model` carrying the bert's f32 tensors and any tuned block scales. Other Q4_0 tensors stay
+    as they were unless `requantize`, which re-quantises every one (weights and emb.word) with quantize_q4;
+    the stock weights come back bit-identical that way, so only changed weights change."""
     out = model.copy()
     params = dict(bert.named_parameters())
     names = _names(model)
     for name, t in out.tensors.items():
+        module_name = names[name].rsplit(".", 1)[0]
+        module = bert.get_submodule(module_name)
+        if t.dtype == Q4_0 and hasattr(module, GAIN):
+            scales = (module.q4_scales * (1 + getattr(module, GAIN))).detach().cpu().numpy()
+            t.raw = with_scales(t.raw, scales)
+            continue
         value = params[names[name]].detach().cpu().to(torch.float32).numpy()
         if t.dtype == Q4_0:
             if requantize:
@@ -186,4 +223,5 @@ def from_torch(model: ModelFile, bert: BertModel, requantize: bool = False) -> M
     return out
 
 
-__all__ = ["Tokenizer", "to_torch", "embed", "from_torch", "f32_parameter_names", "f32_parameters"]
+__all__ = ["Tokenizer", "to_torch", "embed", "from_torch", "f32_parameter_names", "f32_parameters",
+           "train_block_scales", "GAIN"]
