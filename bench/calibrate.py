@@ -40,7 +40,7 @@ from sklearn.linear_model import LogisticRegression
 from bot.retrieval.answerer import Answerer
 from bot.retrieval.decision import DEFAULT_FILE, DecisionConfig, decide
 from bot.retrieval.query_adapter import QueryAdapter
-from handlers.runtime.services import open_answerer, shared_embedder
+from handlers.runtime.services import open_answerer, own_decision_file, shared_embedder
 from handlers.runtime.settings import Settings
 from indexer.embedder import model_id_for
 
@@ -56,7 +56,12 @@ RIVAL_AT = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)   # 1.01: no rival check
 RIVAL_MARGIN = (0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 OUTSIDE_MARGIN = (2.0, 0.01, 0.0, -0.01)   # 2.0: out-of-scope examples not used
 FOLDS = 5
-ADAPTER_FILE = "query_adapter.npz"   # beside decision.yaml
+SETS = {"calibration": lambda: labelled.single_label(HERE / "calibration.jsonl"),
+        "citizen-tune": lambda: labelled.citizen(HERE / "citizen_set.jsonl", "tune"),
+        "validation-tune": lambda: labelled.citizen(HERE / "validation.jsonl", "tune"),
+        "fresh-tune": lambda: labelled.citizen(HERE / "fresh_set.jsonl", "tune"),
+        "fresh2-tune": lambda: labelled.citizen(HERE / "fresh2_set.jsonl", "tune")}
+DEFAULT_SETS = ("calibration", "citizen-tune", "validation-tune")
 PRIORS = {"dense_weight": (0.4, 0.5, 0.6), "w_title": (0.0, 0.1, 0.2, 0.3), "w_agree": (0.0, 0.1, 0.2),
           "w_clash": (0.0, 0.1, 0.2, 0.3)}
 
@@ -96,12 +101,12 @@ def fitted_adapters(answerer: Answerer, settings: Settings,
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help=f"write the result to {DEFAULT_FILE} and {ADAPTER_FILE}")
+    ap.add_argument("--write", action="store_true", help="write the decision and the adapter for the configured model (decision.yaml for the stock one)")
     ap.add_argument("--no-adapter", action="store_true", help="calibrate the dense retriever without an adapter")
+    ap.add_argument("--sets", nargs="+", choices=sorted(SETS), default=list(DEFAULT_SETS),
+                    help="the tuning sets to fit on (a tuned model: the ones it was not trained on)")
     args = ap.parse_args()
-    sets = {"calibration.jsonl": labelled.single_label(HERE / "calibration.jsonl"),
-            "citizen_set.jsonl (tune)": labelled.citizen(HERE / "citizen_set.jsonl", "tune"),
-            "validation.jsonl (tune)": labelled.citizen(HERE / "validation.jsonl", "tune")}
+    sets = {name: SETS[name]() for name in args.sets}
     items = [i for group in sets.values() for i in group]
     settings = Settings.from_env()
     answerer = open_answerer(settings)
@@ -180,14 +185,20 @@ def main() -> int:
                                              "w_gap", "w_margin", "bias", "answer_at", "rival_at", "clarify_margin", "outside_margin", "clarify_at",
                                              "vague_min_covering", "province_boost", "max_options")}
         data = {k: float(v) if isinstance(v, (float, np.floating)) else v for k, v in data.items()}
-        data["query_adapter"] = ADAPTER_FILE if adapter else ""
+        target = own_decision_file(settings.embedding_model) or DEFAULT_FILE
+        own = target.name.removeprefix("decision").removesuffix(".yaml")   # "" or ".<model>"
+        adapter_file, procedure_file = f"query_adapter{own}.npz", f"procedure_decision{own}.yaml"
+        data["query_adapter"] = adapter_file if adapter else ""
         if adapter:
-            adapter.save(DEFAULT_FILE.with_name(ADAPTER_FILE))
+            adapter.save(target.with_name(adapter_file))
+        data["procedure_decision"] = procedure_file
+        if not target.with_name(procedure_file).exists():   # a start for bench/catalogue_calibrate.py --write
+            target.with_name(procedure_file).write_bytes(DEFAULT_FILE.with_name(base.procedure_decision).read_bytes())
         data["calibration"] = {"sets": {name: len(group) for name, group in sets.items()},
                                "questions": len(items), "outcomes": counts, "utility": round(score, 2)}
         header = "# Decision thresholds, written by bench/calibrate.py --write. Re-run it after large knowledge changes.\n"
-        DEFAULT_FILE.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        print(f"written to {DEFAULT_FILE}")
+        target.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        print(f"written to {target}")
     return 0
 
 

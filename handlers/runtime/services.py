@@ -3,9 +3,11 @@ up to date first), the storage, the dialogue, the community desk, delivery and r
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Awaitable, Callable
 
 from bot.desk.grouping import QuestionVectors
@@ -16,13 +18,14 @@ from bot.domain.desk_port import CommunityStorage
 from bot.domain.tickets import SameForEveryone
 from bot.privacy.identity import load_secret
 from bot.retrieval.answerer import Answerer
+from bot.retrieval.decision import DEFAULT_FILE as STOCK_DECISION
 from bot.retrieval.library import KnowledgeLibrary
 from handlers.runtime.ratelimit import RateLimiter
 from handlers.runtime.settings import Settings
 from handlers.runtime.shutdown import ShutdownClock
 from handlers.runtime.stores import open_storage
 from indexer.build import build_index, knowledge_fingerprint
-from indexer.embedder import Embedder, RememberedQueries, make_embedder, model_id_for, quiet_blas
+from indexer.embedder import BUNDLED, Embedder, RememberedQueries, make_embedder, model_id_for, quiet_blas
 from indexer.knowledge import KnowledgeError
 from indexer.store import load_snapshot, read_manifest
 
@@ -70,12 +73,28 @@ def rebuild_index(settings: Settings) -> None:
     build_index(settings.knowledge_dir, settings.index_dir, settings.embedding_model, building_embedder, progress=False)
 
 
+def own_decision_file(model: str) -> Path | None:
+    """Where a decision calibrated for this model goes: `decision.<model>.yaml` beside the stock one for a named
+    model other than the stock file (each model scores on its own scale, so thresholds fitted on one misjudge
+    another); None for the stock model and for a path, which use decision.yaml as before."""
+    if model == BUNDLED or not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", model):
+        return None
+    return STOCK_DECISION.with_name(f"decision.{model}.yaml")
+
+
+def decision_file(settings: Settings) -> Path:
+    """DVCBOT_DECISION_FILE when set; else the decision calibrated for the configured model if one was written
+    (bench/calibrate.py --write), else the stock decision.yaml."""
+    own = own_decision_file(settings.embedding_model)
+    return settings.decision_file or (own if own and own.exists() else STOCK_DECISION)
+
+
 def load_answerer(settings: Settings) -> Answerer:
     """The answerer of the build published now (no build step)."""
     snapshot = load_snapshot(settings.index_dir, model_id_for(settings.embedding_model))
     embedder = shared_embedder(settings.embedding_model)
     embedder.keep(settings.remembered_questions)
-    answerer = Answerer.load(snapshot, embedder, settings.decision_file, settings.province)
+    answerer = Answerer.load(snapshot, embedder, decision_file(settings), settings.province)
     quiet_blas()  # after the loads: FAISS brings its own BLAS
     return answerer
 
