@@ -27,7 +27,7 @@ import labelled
 from catalogue_bench import load as load_catalogue_set
 
 from bot.retrieval.answerer import Answerer
-from handlers.runtime.services import building_embedder, open_answerer, shared_embedder
+from handlers.runtime.services import building_embedder, decision_file, open_answerer, shared_embedder
 from handlers.runtime.settings import Settings
 from indexer.build import build_index
 from indexer.embedder import model_id_for, quiet_blas
@@ -114,7 +114,7 @@ def main() -> int:
         model_s = time.perf_counter() - t
         t = time.perf_counter()
         snapshot = load_snapshot(Path(tmp) / "index", model_id_for(settings.embedding_model))
-        answerer = Answerer.load(snapshot, embedder)
+        answerer = Answerer.load(snapshot, embedder, decision_file(settings))
         index_s = time.perf_counter() - t
         quiet_blas()  # as the serving process does
 
