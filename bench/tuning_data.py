@@ -82,8 +82,10 @@ def best_per_target(sims: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
 
 
 def build_tuning_set(answerer: Answerer, knowledge: Path, seed: int = 0, catalogue_names: int = CATALOGUE_NAMES,
-                     limit: int | None = None) -> TuningSet:
-    """All tuning pairs; `limit` keeps a small seeded sample of each kind (for a quick end-to-end test)."""
+                     limit: int | None = None, leave_out: frozenset[str] = frozenset()) -> TuningSet:
+    """All tuning pairs; `limit` keeps a small seeded sample of each kind (for a quick end-to-end test).
+    `leave_out` may name "calibration" (bench/calibration.jsonl) and "catalogue-set" (the catalogue set's tune
+    split): left out of training, they stay questions the model never saw, for fitting the decisions on."""
     rng = random.Random(seed)
     entries, _ = load_knowledge(knowledge)
     docs, positive = _documents(knowledge, entries)
@@ -96,7 +98,7 @@ def build_tuning_set(answerer: Answerer, knowledge: Path, seed: int = 0, catalog
             if text and (not plain or fold(question) != question):
                 pairs.append(Pair(text, target, accepted, origin, carved, plain))
 
-    items = labelled.single_label(HERE / "calibration.jsonl")
+    items = [] if "calibration" in leave_out else labelled.single_label(HERE / "calibration.jsonl")
     items += labelled.citizen(HERE / "citizen_set.jsonl", "tune") + labelled.citizen(HERE / "validation.jsonl", "tune")
     items = [i for i in items if i.entries and not i.oos and not i.vague]
     rng.shuffle(items)
@@ -109,7 +111,8 @@ def build_tuning_set(answerer: Answerer, knowledge: Path, seed: int = 0, catalog
     for q, entry_id in (rng.sample(own, min(limit, len(own))) if limit else own):
         add(q, entry_id, frozenset([entry_id]), "entry-question", False, False)
 
-    asked = [d for d in load_catalogue_set() if d["split"] == "tune" and d.get("kind") == "procedure"]
+    asked = [d for d in load_catalogue_set() if d["split"] == "tune" and d.get("kind") == "procedure"
+             and "catalogue-set" not in leave_out]
     procedures = sorted({d["primary"] for d in asked})
     rng.shuffle(procedures)
     carved = set(procedures[:int(len(procedures) * CARVE_SHARE)])
