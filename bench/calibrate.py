@@ -185,8 +185,8 @@ def main() -> int:
                                              "w_gap", "w_margin", "bias", "answer_at", "rival_at", "clarify_margin", "outside_margin", "clarify_at",
                                              "vague_min_covering", "province_boost", "max_options")}
         data = {k: float(v) if isinstance(v, (float, np.floating)) else v for k, v in data.items()}
-        target = own_decision_file(settings.embedding_model) or DEFAULT_FILE
-        own = target.name.removeprefix("decision").removesuffix(".yaml")   # "" or ".<model>"
+        own_file = own_decision_file(settings.embedding_model)
+        target, own = (own_file, f".{settings.embedding_model}") if own_file else (DEFAULT_FILE, "")
         adapter_file, procedure_file = f"query_adapter{own}.npz", f"procedure_decision{own}.yaml"
         data["query_adapter"] = adapter_file if adapter else ""
         if adapter:

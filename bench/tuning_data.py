@@ -111,8 +111,8 @@ def build_tuning_set(answerer: Answerer, knowledge: Path, seed: int = 0, catalog
     for q, entry_id in (rng.sample(own, min(limit, len(own))) if limit else own):
         add(q, entry_id, frozenset([entry_id]), "entry-question", False, False)
 
-    asked = [d for d in load_catalogue_set() if d["split"] == "tune" and d.get("kind") == "procedure"
-             and "catalogue-set" not in leave_out]
+    asked = [] if "catalogue-set" in leave_out else [d for d in load_catalogue_set()
+                                                     if d["split"] == "tune" and d.get("kind") == "procedure"]
     procedures = sorted({d["primary"] for d in asked})
     rng.shuffle(procedures)
     carved = set(procedures[:int(len(procedures) * CARVE_SHARE)])

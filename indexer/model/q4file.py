@@ -181,10 +181,15 @@ def write_model(model: ModelFile, path: str | Path) -> None:
             f.write(payload)
 
 
+def _subnormal(h: np.ndarray) -> np.ndarray:
+    """Which fp16 bit patterns are subnormal (zero exponent, non-zero mantissa)."""
+    return ((h & 0x7C00) == 0) & ((h & 0x3FF) != 0)
+
+
 def _fp16_to_f32_engine(h: np.ndarray) -> np.ndarray:
     """fp16 → f32 as e5.c's fp16_to_fp32 does it, which reads subnormal scales at half their value."""
     out = h.astype(np.uint16).view(np.float16).astype(np.float32)
-    sub = ((h & 0x7C00) == 0) & ((h & 0x3FF) != 0)
+    sub = _subnormal(h)
     if sub.any():
         out[sub] *= 0.5
     return out
@@ -209,11 +214,7 @@ def with_scales(raw: bytes, scales: np.ndarray) -> bytes:
     old one: the engine reads subnormal scales at half their value, and such blocks barely matter."""
     blocks = np.frombuffer(raw, BLOCK).copy()
     new = np.asarray(scales, np.float32).reshape(blocks.shape).astype(np.float16).view(np.uint16)
-
-    def subnormal(h: np.ndarray) -> np.ndarray:
-        return ((h & 0x7C00) == 0) & ((h & 0x3FF) != 0)
-
-    keep = subnormal(blocks["d"]) | subnormal(new) | ~np.isfinite(new.view(np.float16))
+    keep = _subnormal(blocks["d"]) | _subnormal(new) | ~np.isfinite(new.view(np.float16))
     blocks["d"] = np.where(keep, blocks["d"], new)
     return blocks.tobytes()
 
