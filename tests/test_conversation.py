@@ -333,3 +333,13 @@ async def test_english_and_chinese_get_a_short_reply_in_their_language(chat, dia
     await chat("如何注册电子身份账户")
     assert "越南语" in chat.text()
     assert rows(dialogue, "unmet_needs") == []
+
+
+async def test_what_to_bring_for_a_new_procedure_is_not_a_paper_for_the_one_in_focus(chat):
+    """"cần mang gì" names no paper: with "muốn làm căn cước" before it the subject is new. After the building
+    permit it had got that permit's line on decree 14/2026, the child's age read as the decree's number."""
+    await chat("xin giay phep xay nha cap 4 can gi")
+    await chat("1")
+    assert "giấy phép xây dựng" in chat.text()
+    await chat("con tui 14t muon lam can cuoc thi can mang gi")
+    assert "căn cước" in chat.text().lower() and "14/2026" not in chat.text(), chat.text()

@@ -25,6 +25,9 @@ POLITE = frozenset("a da vay nhe nha ad ak ah oi em e anh chi bac chau minh toi 
 ANY_PROCEDURE_MARKED = frozenset("đăng ký làm thủ tục hồ sơ xin cấp nộp giấy tờ".split())
 ANY_PROCEDURE = frozenset(fold(w) for w in ANY_PROCEDURE_MARKED)
 _BRING = re.compile(r"\b(phai|can|co can|co phai) (mang|dem|nop|photo|cong chung) |\b(mang|dem) theo\b")
+# "cần mang gì" asks which papers (the documents part, `ContextReader.only_aspect`), naming no paper: with "muốn làm
+# căn cước" before it, the subject is a new procedure, not something to bring for the one in focus
+_BRING_WHAT = re.compile(r"\b(mang|dem|nop|photo|cong chung)( theo)? (nhung |cai )?gi\b")
 NAMED_OPTION = 2   # words of an option's subject a question says to name it
 # "xác" of "xác nhận", which hundreds of procedures' names open with: saying it names none of them ("chủ trọ … không
 # có mặt để xác nhận thì sao" after the tạm trú guide had been offered "Xác nhận thông tin về cư trú" and the like)
@@ -53,7 +56,8 @@ def length_said(question: str) -> int:
 
 def asks_to_bring(question: str) -> bool:
     """"có phải mang giấy khai sinh không": a short question about a paper to bring for the procedure in hand."""
-    return bool(_BRING.search(fold(question))) and length_said(question) <= _BRING_WORDS
+    folded = fold(question)
+    return bool(_BRING.search(folded)) and not _BRING_WHAT.search(folded) and length_said(question) <= _BRING_WORDS
 
 
 def subject_unsaid(answer: Answer) -> bool:
