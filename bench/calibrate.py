@@ -20,7 +20,12 @@ Uses bench/calibration.jsonl and the `tune` splits of bench/citizen_set.jsonl an
 bench/validation.jsonl only: their other splits and bench/holdout.jsonl are never
 read here.
 
-    python bench/calibrate.py [--write] [--no-adapter]
+A tuned model has been trained on these very questions, so it reads them more surely than a citizen's: fitted
+on its own scores, the thresholds answer where they should ask. `--cross-fit F0 F1 …` takes files that
+bench/model_tune.py --hold-fold k N wrote without fold k: each question is read by the file that never saw
+it (its fold's adapter fitted without it too), and only the adapter written comes from the configured model.
+
+    python bench/calibrate.py [--write] [--no-adapter] [--cross-fit F0 F1 …]
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ import numpy as np
 import yaml
 from adapter_fit import fit_adapter
 from sklearn.linear_model import LogisticRegression
+from tuning_data import fold_of
 
 from bot.retrieval.answerer import Answerer
 from bot.retrieval.decision import DEFAULT_FILE, DecisionConfig, decide
@@ -43,6 +49,7 @@ from bot.retrieval.query_adapter import QueryAdapter
 from handlers.runtime.services import open_answerer, own_decision_file, shared_embedder
 from handlers.runtime.settings import Settings
 from indexer.embedder import model_id_for
+from indexer.model.files import FILE_PREFIX, file_digest
 
 HERE = Path(__file__).parent
 # Utility of each outcome: a wrong answer sends a citizen the wrong way.
@@ -82,21 +89,47 @@ def fit_confidence(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     return w, float(model.intercept_[0] - (model.coef_[0] * mean / std).sum())
 
 
-def fitted_adapters(answerer: Answerer, settings: Settings,
-                    items: list[labelled.Item]) -> tuple[list[QueryAdapter], QueryAdapter]:
-    """One adapter per fold, fitted without that fold's questions, and one fitted on all of them."""
+def adapter_fitter(answerer: Answerer, model: str, items: list[labelled.Item]):
+    """fit(keep): the question adapter of this model fitted on the questions numbered in keep."""
     vectors, row_entry, ids = answerer.dense.layout()
     position = {e: i for i, e in enumerate(ids)}
-    asked = shared_embedder(settings.embedding_model).embed_queries(
-        [answerer.normalizer.normalize(it.q).text for it in items])
+    asked = shared_embedder(model).embed_queries([answerer.normalizer.normalize(it.q).text for it in items])
     answers = [[position[e] for e in it.entries if e in position] for it in items]
 
     def fit(keep: Iterable[int]) -> QueryAdapter:
         used = [k for k in keep if answers[k]]  # out-of-scope and vague questions have no entry to move towards
         matrix = fit_adapter(asked[used], [answers[k] for k in used], vectors, row_entry, len(position))
-        return QueryAdapter(matrix, model_id_for(settings.embedding_model))
-    folds = [fit(k for k in range(len(items)) if k % FOLDS != f) for f in range(FOLDS)]
-    return folds, fit(range(len(items)))
+        return QueryAdapter(matrix, model_id_for(model))
+    return fit
+
+
+def fold_answerers(settings: Settings, files: list[str]) -> list[Answerer]:
+    """One answerer per fold file, each on its own index beside the data (built on first use)."""
+    return [open_answerer(replace(settings, embedding_model=f"{FILE_PREFIX}{Path(f).resolve()}",
+                                  index_dir=settings.data_dir / "cross-fit" / file_digest(Path(f).resolve())))
+            for f in files]
+
+
+def retrieved(answerer: Answerer, settings: Settings, items: list[labelled.Item], no_adapter: bool,
+              cross_fit: list[str]) -> tuple[list, QueryAdapter | None]:
+    """Each question retrieved as freshly as a citizen's: by an adapter fitted without it (FOLDS parts), and with
+    --cross-fit by the fold file that was trained without it; and the adapter to write, fitted on all."""
+    everything = range(len(items))
+    fitter = None if no_adapter else adapter_fitter(answerer, settings.embedding_model, items)
+    if cross_fit:
+        models = [f"{FILE_PREFIX}{Path(f).resolve()}" for f in cross_fit]
+        readers = [(a, None if no_adapter else adapter_fitter(a, m, items))
+                   for a, m in zip(fold_answerers(settings, cross_fit), models)]
+        fold = [fold_of(it.q, len(cross_fit)) for it in items]
+    else:
+        readers, fold = [(answerer, fitter)] * FOLDS, [k % FOLDS for k in everything]
+    found: list = [None] * len(items)
+    for f, (reader, fit) in enumerate(readers):
+        reader.dense.adapter = fit(k for k in everything if fold[k] != f) if fit else None
+        for k in everything:
+            if fold[k] == f:
+                found[k] = reader.retrieve(reader.normalizer.normalize(items[k].q))
+    return found, fitter(everything) if fitter else None
 
 
 def main() -> int:
@@ -105,16 +138,14 @@ def main() -> int:
     ap.add_argument("--no-adapter", action="store_true", help="calibrate the dense retriever without an adapter")
     ap.add_argument("--sets", nargs="+", choices=sorted(SETS), default=list(DEFAULT_SETS),
                     help="the tuning sets to fit on (a tuned model: the ones it was not trained on)")
+    ap.add_argument("--cross-fit", nargs="+", default=[], metavar="FILE",
+                    help="fold files of the configured tuned model (bench/model_tune.py --hold-fold k N, k = 0…)")
     args = ap.parse_args()
     sets = {name: SETS[name]() for name in args.sets}
     items = [i for group in sets.values() for i in group]
     settings = Settings.from_env()
     answerer = open_answerer(settings)
-    folds, adapter = fitted_adapters(answerer, settings, items) if not args.no_adapter else ([None], None)
-    found = []
-    for k, it in enumerate(items):
-        answerer.dense.adapter = folds[k % len(folds)]
-        found.append(answerer.retrieve(answerer.normalizer.normalize(it.q)))
+    found, adapter = retrieved(answerer, settings, items, args.no_adapter, args.cross_fit)
     specific = [k for k, it in enumerate(items) if not it.vague]
     in_scope = [k for k in specific if not items[k].oos]
 

@@ -10,7 +10,9 @@ answer / offer thresholds and the sibling margin with the best utility (right +1
 wrong procedure −3, a procedure answered to a question that is not a look-up −3, offered to one −0.5) within wrong ≤ 2 % and
 non-look-ups answered ≤ 1.5 % on the tuning data (a margin under the issue's 3 % and 5 %).
 
-    .venv/bin/python bench/catalogue_calibrate.py [--write]
+`--cross-fit F0 F1 …` (as bench/calibrate.py): each question is ranked by the fold file trained without it.
+
+    .venv/bin/python bench/catalogue_calibrate.py [--write] [--cross-fit F0 F1 …]
 """
 from __future__ import annotations
 
@@ -27,7 +29,9 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
 import labelled  # noqa: E402
+from calibrate import fold_answerers  # noqa: E402
 from catalogue_bench import load  # noqa: E402
+from tuning_data import fold_of  # noqa: E402
 
 from bot.retrieval.decision import DecisionConfig, Kind  # noqa: E402
 from bot.retrieval.procedure_search import RANK_FEATURES, ProcedureSearch  # noqa: E402
@@ -50,8 +54,19 @@ def questions(answerer) -> list[tuple[str, frozenset[str] | None]]:
     return found
 
 
-def ranked(answerer, q: str):
-    return answerer.procedure_ranking(q)[0]
+class Readers:
+    """Who ranks a question: the configured model, or with --cross-fit the fold file that never saw it."""
+
+    def __init__(self, answerer, folds: list) -> None:
+        self.answerer, self.folds = answerer, folds
+
+    def ranked(self, q: str):
+        reader = self.folds[fold_of(q, len(self.folds))] if self.folds else self.answerer
+        return reader.procedure_ranking(q)[0]
+
+    def use(self, config) -> None:
+        for reader in (self.answerer, *self.folds):
+            reader.procedures.config = config
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 4000) -> tuple[np.ndarray, float]:
@@ -88,6 +103,8 @@ def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01, 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--cross-fit", nargs="+", default=[], metavar="FILE",
+                    help="fold files of the configured tuned model (bench/model_tune.py --hold-fold k N, k = 0…)")
     args = ap.parse_args()
     from handlers.runtime.services import decision_file, open_answerer
     from handlers.runtime.settings import Settings
@@ -101,22 +118,25 @@ def main() -> int:
     if len(base.rank_weights) != len(RANK_FEATURES) + 1:  # written for other features: fitted again below
         search.config = base = dataclasses.replace(base, rank_weights=[])
     items = questions(answerer)
+    readers = Readers(answerer, fold_answerers(settings, args.cross_fit))
+    ranked = readers.ranked
     looked_up = [(q, c) for q, c in items if c is not None]
     print(f"tuning: {len(looked_up)} procedure questions, {len(items) - len(looked_up)} that are not look-ups")
 
-    search.config = dataclasses.replace(base, rank_weights=[])
-    pools = [(ranked(answerer, q), c) for q, c in looked_up]
+    readers.use(dataclasses.replace(base, rank_weights=[]))
+    pools = [(ranked(q), c) for q, c in looked_up]
     w, b = fit_listwise([(np.array([s.features for s in r]), np.array([float(s.code in c) for s in r]))
                          for r, c in pools if r])
     weights = [round(float(v), 4) for v in w] + [round(b, 4)]
     print("ranking weights: " + ", ".join(f"{n} {v:+.2f}" for n, v in zip(RANK_FEATURES, weights)))
-    search.config = config = dataclasses.replace(base, rank_weights=weights)
-    tops = [[s.code for s in ranked(answerer, q)[:4]] for q, _ in looked_up]
+    config = dataclasses.replace(base, rank_weights=weights)
+    readers.use(config)
+    tops = [[s.code for s in ranked(q)[:4]] for q, _ in looked_up]
     top1 = sum(bool(t) and t[0] in c for t, (_, c) in zip(tops, looked_up))
     top4 = sum(bool(set(t) & c) for t, (_, c) in zip(tops, looked_up))
     print(f"learned ranking on its own tuning questions: top-1 {top1}/{len(looked_up)}, top-4 {top4}")
 
-    rows = [(ranked(answerer, q), c) for q, c in items]
+    rows = [(ranked(q), c) for q, c in items]
     x = np.array([[getattr(r[0], f) for f in FEATURES] if r else [0.0] * len(FEATURES) for r, _ in rows])
     x[:, FEATURES.index("margin")] = [r[0].margin if r else 0.0 for r, _ in rows]
     y = np.array([float(bool(r) and c is not None and r[0].code in c) for r, c in rows])

@@ -197,8 +197,9 @@ def main() -> int:
     ap.add_argument("--out", default=str(SHIPPED_FILE), help="where to write the tuned file")
     ap.add_argument("--quick", type=int, metavar="N", help="N pairs of each kind, one short epoch (tests only)")
     ap.add_argument("--f32-only", action="store_true", help="train only the f32 tensors, not the block scales")
-    ap.add_argument("--leave-out", nargs="+", default=[], choices=["calibration", "catalogue-set"],
-                    help="tuning sets kept out of training, so the decisions can be fitted on questions it never saw")
+    ap.add_argument("--hold-fold", nargs=2, type=int, metavar=("K", "N"),
+                    help="leave out fold K of N of the labelled questions (bench/calibrate.py --cross-fit reads them "
+                         "with this file, as fresh as a citizen's)")
     args = ap.parse_args()
     began = time.monotonic()
     torch.manual_seed(SEED)
@@ -215,7 +216,7 @@ def main() -> int:
     # the questions are read by the stock model's answerer: the tuning data must not depend on a previous tuning
     settings = dataclasses.replace(Settings.from_env(), embedding_model=BUNDLED)
     data = build_tuning_set(open_answerer(settings), settings.knowledge_dir, SEED, limit=args.quick,
-                            leave_out=frozenset(args.leave_out))
+                            hold=tuple(args.hold_fold) if args.hold_fold else None)
     print(f"Cặp huấn luyện: {len(data.pairs)} (để riêng chọn tham số: {sum(p.carved for p in data.pairs)})")
     negatives = hard_negatives(bert, tok, data, rng, bool(args.quick))
     scoring = carve_ranker(bert, tok, data, negatives, rng, 30 if args.quick else 300).targets

@@ -11,6 +11,7 @@ diacritics, the way half of citizens type.
 """
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,12 +82,24 @@ def best_per_target(sims: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
     return best
 
 
+def fold_of(question: str, folds: int) -> int:
+    """The cross-fitting fold a labelled question belongs to: the same in every process and every script."""
+    return int.from_bytes(hashlib.sha256(question.encode("utf-8")).digest()[:4], "big") % folds
+
+
+Fold = tuple[int, int]     # (this fold, of how many)
+
+
 def build_tuning_set(answerer: Answerer, knowledge: Path, seed: int = 0, catalogue_names: int = CATALOGUE_NAMES,
-                     limit: int | None = None, leave_out: frozenset[str] = frozenset()) -> TuningSet:
+                     limit: int | None = None, hold: Fold | None = None) -> TuningSet:
     """All tuning pairs; `limit` keeps a small seeded sample of each kind (for a quick end-to-end test).
-    `leave_out` may name "calibration" (bench/calibration.jsonl) and "catalogue-set" (the catalogue set's tune
-    split): left out of training, they stay questions the model never saw, for fitting the decisions on."""
+    `hold` = (k, n): the labelled and catalogue-set questions of fold k of n are left out, so a model trained
+    without them scores them as freshly as a citizen's question, for fitting the decisions on (cross-fitting)."""
     rng = random.Random(seed)
+
+    def kept(question: str) -> bool:
+        return hold is None or fold_of(question, hold[1]) != hold[0]
+
     entries, _ = load_knowledge(knowledge)
     docs, positive = _documents(knowledge, entries)
     pairs: list[Pair] = []
@@ -98,9 +111,9 @@ def build_tuning_set(answerer: Answerer, knowledge: Path, seed: int = 0, catalog
             if text and (not plain or fold(question) != question):
                 pairs.append(Pair(text, target, accepted, origin, carved, plain))
 
-    items = [] if "calibration" in leave_out else labelled.single_label(HERE / "calibration.jsonl")
+    items = labelled.single_label(HERE / "calibration.jsonl")
     items += labelled.citizen(HERE / "citizen_set.jsonl", "tune") + labelled.citizen(HERE / "validation.jsonl", "tune")
-    items = [i for i in items if i.entries and not i.oos and not i.vague]
+    items = [i for i in items if i.entries and not i.oos and not i.vague and kept(i.q)]
     rng.shuffle(items)
     items = items[:limit] if limit else items
     for k, item in enumerate(items):
@@ -111,8 +124,7 @@ def build_tuning_set(answerer: Answerer, knowledge: Path, seed: int = 0, catalog
     for q, entry_id in (rng.sample(own, min(limit, len(own))) if limit else own):
         add(q, entry_id, frozenset([entry_id]), "entry-question", False, False)
 
-    asked = [] if "catalogue-set" in leave_out else [d for d in load_catalogue_set()
-                                                     if d["split"] == "tune" and d.get("kind") == "procedure"]
+    asked = [d for d in load_catalogue_set() if d["split"] == "tune" and d.get("kind") == "procedure" and kept(d["q"])]
     procedures = sorted({d["primary"] for d in asked})
     rng.shuffle(procedures)
     carved = set(procedures[:int(len(procedures) * CARVE_SHARE)])

