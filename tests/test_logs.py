@@ -148,3 +148,20 @@ def test_building_an_index_logs_nothing_at_info():
         root.handlers[:], _ = saved
         root.setLevel(saved[1])
     assert stream.getvalue() == ""
+
+
+def test_a_slow_request_keeps_its_status_and_time_in_the_log():
+    """A request of 10 s or more: "200 24662.1" joined had been redacted as a 9-digit ID ("[số giấy tờ] ms")."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    try:
+        setup_logging(Settings(log_format="text"), stream)
+        logging.getLogger("dvcbot.http").info("%s %s %d %.1f ms", "POST", "/api/chat", 200, 24662.1)
+        logging.getLogger("x").info("zalo refresh_token=%s for %s", "refresh-xyz789", "0912345678")
+    finally:
+        root.handlers[:] = saved
+        root.setLevel(level)
+    slow, secret = stream.getvalue().splitlines()
+    assert slow.endswith("POST /api/chat 200 24662.1 ms")
+    assert "refresh-xyz789" not in secret and "0912345678" not in secret and "[bí mật]" in secret
