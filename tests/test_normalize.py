@@ -171,6 +171,10 @@ REGRESSIONS = [
     ("lam thu tuc o dau", ["làm thủ tục"], ["thứ"]),
     ("bo tui moi mat, xin tien mai tang o dau", ["bố tui"], ["bộ"]),   # had been "bộ tui" (a ministry)
     ("chu tro ko chiu xac nhan cho a thi sao", ["không chịu xác nhận"], ["chiu"]),   # "chiu", a word of nothing
+    # a child brought along to the office, not a citizen ("dân"): had picked a card's line on "công dân … kèm theo"
+    ("co phai dan chau di theo ko", ["phải dẫn cháu đi theo"], ["dân"]),
+    ("co can dan be len cong an ko", ["dẫn bé lên công an"], ["dân"]),
+    ("can cuoc cong dan het han", ["căn cước công dân"], ["dẫn"]),
     # "mất" of a relative is a death (khai tử); of a thing, or of time and money, it stays
     ("Bố em vừa mất tối qua, giờ em cần làm gì", ["vừa qua đời tối qua"], ["mất"]),
     ("bo tui moi mat, xin tien mai tang o dau", ["mới qua đời"], []),
