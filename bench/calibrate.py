@@ -103,11 +103,14 @@ def adapter_fitter(answerer: Answerer, model: str, items: list[labelled.Item]):
     return fit
 
 
-def fold_answerers(settings: Settings, files: list[str]) -> list[Answerer]:
-    """One answerer per fold file, each on its own index beside the data (built on first use)."""
-    return [open_answerer(replace(settings, embedding_model=f"{FILE_PREFIX}{Path(f).resolve()}",
-                                  index_dir=settings.data_dir / "cross-fit" / file_digest(Path(f).resolve())))
-            for f in files]
+def fold_answerers(settings: Settings, files: list[str]) -> list[tuple[Answerer, str]]:
+    """One answerer per fold file, each on its own index beside the data (built on first use), with its model name."""
+    found = []
+    for path in (Path(f).resolve() for f in files):
+        model = f"{FILE_PREFIX}{path}"
+        index = settings.data_dir / "cross-fit" / file_digest(path)
+        found.append((open_answerer(replace(settings, embedding_model=model, index_dir=index)), model))
+    return found
 
 
 def retrieved(answerer: Answerer, settings: Settings, items: list[labelled.Item], no_adapter: bool,
@@ -117,9 +120,8 @@ def retrieved(answerer: Answerer, settings: Settings, items: list[labelled.Item]
     everything = range(len(items))
     fitter = None if no_adapter else adapter_fitter(answerer, settings.embedding_model, items)
     if cross_fit:
-        models = [f"{FILE_PREFIX}{Path(f).resolve()}" for f in cross_fit]
-        readers = [(a, None if no_adapter else adapter_fitter(a, m, items))
-                   for a, m in zip(fold_answerers(settings, cross_fit), models)]
+        readers = [(a, None if no_adapter else adapter_fitter(a, model, items))
+                   for a, model in fold_answerers(settings, cross_fit)]
         fold = [fold_of(it.q, len(cross_fit)) for it in items]
     else:
         readers, fold = [(answerer, fitter)] * FOLDS, [k % FOLDS for k in everything]

@@ -118,7 +118,7 @@ def main() -> int:
     if len(base.rank_weights) != len(RANK_FEATURES) + 1:  # written for other features: fitted again below
         search.config = base = dataclasses.replace(base, rank_weights=[])
     items = questions(answerer)
-    readers = Readers(answerer, fold_answerers(settings, args.cross_fit))
+    readers = Readers(answerer, [a for a, _ in fold_answerers(settings, args.cross_fit)])
     ranked = readers.ranked
     looked_up = [(q, c) for q, c in items if c is not None]
     print(f"tuning: {len(looked_up)} procedure questions, {len(items) - len(looked_up)} that are not look-ups")
